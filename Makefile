@@ -1,0 +1,185 @@
+# warmharbor - GNU Make with pkg-config.
+#
+#   make                 build ./warmharbor
+#   make demo            install what is missing, build, load the demo data
+#                        into warmharbor.db and serve on 127.0.0.1:8080
+#   make test            unit tests, HTTP tests, fuzz replay + short fuzz runs
+#   make SANITIZE=address,undefined test    the same under sanitizers
+#   make fuzz FUZZ_SECONDS=300              longer fuzz runs
+#   make deps            install the Debian and npm packages the build needs
+#   make check-includes  library boundaries (which folder may include what)
+#   make format-check    clang-format agrees with the tree
+
+CC ?= cc
+PKGS := libmicrohttpd jansson sqlite3
+WERROR ?= 0
+SANITIZE ?=
+RELEASE ?= 0
+
+ifeq ($(SANITIZE),)
+BUILD := build/default
+else
+BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
+endif
+comma := ,
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ifeq ($(RELEASE),1)
+OPT := -O2 -DNDEBUG
+else
+OPT := -O2 -g
+endif
+SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) \
+             -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(LDLIBS)
+
+SRC := $(shell find src -name '*.c' ! -path src/main.c | sort)
+OBJ := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
+LIB := $(BUILD)/libwarmharbor.a
+BIN := $(BUILD)/warmharbor
+
+UNIT_SRC := $(shell find tests/unit -name '*_test.c' | sort)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo test unit http-test fuzz fuzz-smoke clean check-includes \
+        format format-check bench
+all: warmharbor
+
+# The default build is also copied to ./warmharbor for the README's commands.
+warmharbor: $(BIN)
+ifeq ($(SANITIZE),)
+	cp $(BIN) warmharbor
+endif
+
+$(BIN): $(BUILD)/src/main.o $(LIB)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(LIB): $(OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed migrations $@ $(MIGRATIONS)
+
+$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# Host tool: built without sanitizers so code generation stays quiet.
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+-include $(OBJ:.o=.d) $(BUILD)/src/main.d
+
+# ---- tests -------------------------------------------------------------
+
+test: unit http-test fuzz-smoke
+
+unit: $(UNIT_BIN)
+	@fail=0; passed=0; failed=0; \
+	for t in $(UNIT_BIN); do \
+	  out=$$($$t 2>&1); rc=$$?; echo "$$out" | tail -n 20; \
+	  line=$$(echo "$$out" | grep -E '^[a-z_/]+: [0-9]+ passed, [0-9]+ failed' | tail -1); \
+	  p=$$(echo "$$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); \
+	  f=$$(echo "$$line" | sed -E 's/.* ([0-9]+) failed.*/\1/'); \
+	  passed=$$((passed + $${p:-0})); failed=$$((failed + $${f:-0})); \
+	  if [ $$rc -ne 0 ]; then fail=1; [ -n "$$line" ] || failed=$$((failed + 1)); fi; \
+	done; \
+	echo "unit: $$passed passed, $$failed failed"; exit $$fail
+
+http-test: $(BIN)
+	WARMHARBOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/http/
+
+# ---- fuzzing (libFuzzer, clang) ---------------------------------------
+
+FUZZ_CC ?= clang
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 10
+FUZZ_FLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -Isrc -I$(FUZZ_BUILD)/gen \
+              $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=undefined
+FUZZ_SRC := $(shell find tests/fuzz -maxdepth 1 -name '*_fuzz.c' | sort)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJ := $(SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/migrations.o
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/gen/migrations.c: $(MIGRATIONS) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed migrations $@ $(MIGRATIONS)
+
+$(FUZZ_BUILD)/gen/migrations.o: $(FUZZ_BUILD)/gen/migrations.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/%_fuzz: tests/fuzz/%_fuzz.c $(FUZZ_BUILD)/libfuzz.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libfuzz.a \
+	  $(PKG_LIBS) -lm -lpthread
+
+-include $(FUZZ_OBJ:.o=.d)
+
+# Replay every seed and every saved crash input, then fuzz each target for
+# FUZZ_SECONDS on a scratch copy of its corpus (the tree is not changed).
+fuzz-smoke: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+	  name=$$(basename $$f _fuzz); \
+	  scratch=$$(mktemp -d); \
+	  cp -r tests/fuzz/corpus/$$name/. $$scratch/ 2>/dev/null || true; \
+	  if [ -d tests/fuzz/crashes/$$name ] && [ -n "$$(ls tests/fuzz/crashes/$$name)" ]; then \
+	    $$f -runs=0 tests/fuzz/crashes/$$name/* >/dev/null 2>&1 || { echo "fuzz $$name: a saved crash input fails again"; exit 1; }; \
+	  fi; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -artifact_prefix=$(FUZZ_BUILD)/crash-$$name- $$scratch >$(FUZZ_BUILD)/$$name.log 2>&1 \
+	    || { tail -40 $(FUZZ_BUILD)/$$name.log; echo "fuzz $$name: FAILED"; exit 1; }; \
+	  echo "fuzz $$name: $$(grep -Eo 'Done [0-9]+ runs' $(FUZZ_BUILD)/$$name.log) clean"; \
+	  rm -rf $$scratch; \
+	done
+
+fuzz: FUZZ_SECONDS = 300
+fuzz: fuzz-smoke
+
+# ---- housekeeping -------------------------------------------------------
+
+deps:
+	@sh tools/deps.sh
+
+demo: deps warmharbor
+	./warmharbor demo --db warmharbor.db
+	@test -s .demo-admin-token || head -c 18 /dev/urandom | base64 | tr '+/' '-_' > .demo-admin-token
+	@echo "admin token for writes: $$(cat .demo-admin-token)"
+	WARMHARBOR_ADMIN_TOKEN=$$(cat .demo-admin-token) ./warmharbor serve --db warmharbor.db --listen 127.0.0.1:8080
+
+check-includes:
+	@sh tools/check-includes.sh
+
+format:
+	clang-format -i $$(find src tests tools -name '*.[ch]')
+
+format-check:
+	clang-format --dry-run -Werror $$(find src tests tools -name '*.[ch]')
+
+clean:
+	rm -rf build warmharbor

@@ -1,0 +1,169 @@
+/*
+ * app.c - configuration defaults and the start-up / shut-down order:
+ * store -> migrations -> router -> modules, and back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "store/store.h"
+
+static int env_int(const char *name, int dflt)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return dflt;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < 0 || n > 1000000000) {
+        log_warn("ignoring %s: not a whole number", name);
+        return dflt;
+    }
+    return (int)n;
+}
+
+static const char *env_str(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : dflt;
+}
+
+void config_defaults(struct config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->db = env_str("WARMHARBOR_DB", "warmharbor.db");
+    strcpy(cfg->listen_addr, "127.0.0.1");
+    cfg->port = 8080;
+    const char *listen = getenv("WARMHARBOR_LISTEN");
+    if (listen && *listen)
+        config_parse_listen(cfg, listen);
+    cfg->threads = env_int("WARMHARBOR_THREADS", 0);
+    cfg->body_limit = (size_t)env_int("WARMHARBOR_BODY_LIMIT", 1 << 20);
+    cfg->conn_timeout_s = env_int("WARMHARBOR_CONN_TIMEOUT", 30);
+    cfg->conn_limit = env_int("WARMHARBOR_CONN_LIMIT", 4096);
+    cfg->admin_token = env_str("WARMHARBOR_ADMIN_TOKEN", NULL);
+    cfg->access_log = env_int("WARMHARBOR_ACCESS_LOG", 1) != 0;
+    cfg->tz_offset_min = CLOCK_CHINA_OFFSET_MIN;
+    cfg->shutdown_grace_s = env_int("WARMHARBOR_SHUTDOWN_GRACE", 10);
+}
+
+int config_parse_listen(struct config *cfg, const char *s)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s)
+        return -1;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return -1;
+    size_t n = (size_t)(colon - s);
+    if (n >= sizeof cfg->listen_addr)
+        return -1;
+    memcpy(cfg->listen_addr, s, n);
+    cfg->listen_addr[n] = '\0';
+    cfg->port = (int)port;
+    return 0;
+}
+
+int app_open(struct app *app, const struct config *cfg, bool migrate,
+             char *err, size_t errlen)
+{
+    memset(app, 0, sizeof(*app));
+    app->cfg = *cfg;
+    app->store = store_open(cfg->db, err, errlen);
+    if (!app->store)
+        return -1;
+    if (migrate && store_migrate(app->store) != STORE_OK) {
+        snprintf(err, errlen, "migrations failed on %s", cfg->db);
+        store_close(app->store);
+        app->store = NULL;
+        return -1;
+    }
+    app->router = router_new();
+    for (size_t i = 0; i < app_module_count; i++) {
+        const struct module *m = app_modules[i];
+        if (router_add(app->router, m->routes, m->nroutes)) {
+            snprintf(err, errlen, "module %s: a route is defined twice", m->name);
+            app_close(app);
+            return -1;
+        }
+    }
+    app->metrics = metrics_new(app->router);
+    for (size_t i = 0; i < app_module_count; i++) {
+        const struct module *m = app_modules[i];
+        if (m->init && m->init(app)) {
+            snprintf(err, errlen, "module %s failed to start", m->name);
+            /* release the ones that started */
+            for (size_t j = i; j-- > 0;)
+                if (app_modules[j]->release)
+                    app_modules[j]->release(app);
+            metrics_free(app->metrics);
+            router_free(app->router);
+            store_close(app->store);
+            memset(app, 0, sizeof(*app));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void app_close(struct app *app)
+{
+    if (app->metrics) {
+        for (size_t j = app_module_count; j-- > 0;)
+            if (app_modules[j]->release)
+                app_modules[j]->release(app);
+    }
+    metrics_free(app->metrics);
+    router_free(app->router);
+    store_close(app->store);
+    memset(app, 0, sizeof(*app));
+}
+
+static void release_conn(void *c)
+{
+    store_release(c);
+}
+
+struct store_conn *req_store(struct req *r)
+{
+    if (r->store_conn)
+        return r->store_conn;
+    r->store_conn = store_acquire(r->app->store);
+    if (r->store_conn)
+        arena_defer(&r->arena, release_conn, r->store_conn);
+    return r->store_conn;
+}
+
+struct store_conn *req_store_or_reply(struct req *r)
+{
+    struct store_conn *c = req_store(r);
+    if (!c) {
+        reply_header(r, "Retry-After", "1");
+        reply_error(r, 503, "store_unavailable", NULL, "the store does not answer");
+    }
+    return c;
+}
+
+int reply_store_error(struct req *r, int rc, const char *what)
+{
+    switch (rc) {
+    case STORE_NOT_FOUND:
+        return reply_error(r, 404, "not_found", NULL, "no such %s", what);
+    case STORE_CONFLICT:
+        return reply_error(r, 409, "conflict", NULL,
+                           "the %s conflicts with stored data", what);
+    case STORE_BUSY:
+        reply_header(r, "Retry-After", "1");
+        return reply_error(r, 503, "busy", NULL, "the store is busy; retry");
+    default:
+        return reply_error(r, 500, "store_error", NULL,
+                           "the store could not do that");
+    }
+}

@@ -1,0 +1,77 @@
+/*
+ * app.h - the running application: its configuration, its store, its
+ * router and the explicit list of feature modules. Wiring only; no feature
+ * logic lives here.
+ *
+ * Adding a feature means adding a folder under src/ with a
+ * `const struct module x_module` and one line in app_modules (modules.c).
+ */
+#ifndef WH_APP_APP_H
+#define WH_APP_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/http.h"
+
+struct store;
+struct router;
+struct metrics;
+struct site_cache;
+
+struct config {
+    const char *db;          /* path, sqlite:PATH (or postgres:// later) */
+    char listen_addr[64];    /* "127.0.0.1" */
+    int port;                /* 8080 */
+    int threads;             /* worker threads; 0 = one per core */
+    size_t body_limit;       /* bytes; 1 MiB default */
+    int conn_timeout_s;      /* idle connection timeout */
+    int conn_limit;          /* concurrent connections */
+    const char *admin_token; /* bearer token for writes until accounts exist */
+    bool access_log;         /* JSON line per request on stdout */
+    int tz_offset_min;       /* local time for opening hours: +480 */
+    int shutdown_grace_s;    /* how long to wait for requests in flight */
+};
+
+struct app;
+
+struct module {
+    const char *name;
+    const struct route *routes;
+    size_t nroutes;
+    int (*init)(struct app *app);     /* may be NULL; 0 or -1 */
+    void (*release)(struct app *app); /* may be NULL */
+};
+
+struct app {
+    struct config cfg;
+    struct store *store;
+    struct router *router;
+    struct metrics *metrics;
+    /* Module state, owned by the module that creates it in init. */
+    struct site_cache *site_cache;
+};
+
+extern const struct module *const app_modules[];
+extern const size_t app_module_count;
+
+/* Defaults, then the WARMHARBOR_* environment variables. */
+void config_defaults(struct config *cfg);
+/* "ADDR:PORT" into listen_addr and port; 0 or -1. */
+int config_parse_listen(struct config *cfg, const char *s);
+/* Open the store, migrate, build the router and init every module.
+ * Returns 0, or -1 with a message in err (everything opened is closed). */
+int app_open(struct app *app, const struct config *cfg, bool migrate,
+             char *err, size_t errlen);
+void app_close(struct app *app);
+
+/* The store connection for this request, acquired on first use and
+ * released when the request ends. NULL if none can be had (503). */
+struct store_conn *req_store(struct req *r);
+/* The same, replying 503 store_unavailable when there is none. */
+struct store_conn *req_store_or_reply(struct req *r);
+/* Reply for a failed store call: 404 not_found (naming what), 409
+ * conflict, 503 busy with Retry-After, or 500. Returns the status. */
+int reply_store_error(struct req *r, int rc, const char *what);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * modules.c - the explicit list of feature modules, in start-up order.
+ * Routes of earlier modules are matched first.
+ */
+#include "app/app.h"
+
+extern const struct module system_module;
+extern const struct module region_module;
+extern const struct module catalog_module;
+extern const struct module calendar_module;
+extern const struct module site_module;
+
+const struct module *const app_modules[] = {
+    &system_module,
+    &region_module,
+    &catalog_module,
+    &calendar_module,
+    &site_module,
+};
+
+const size_t app_module_count = sizeof app_modules / sizeof app_modules[0];

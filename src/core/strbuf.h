@@ -1,0 +1,31 @@
+/*
+ * strbuf.h - a growable byte buffer on the heap, always NUL-terminated.
+ *
+ * Used where the result outlives a request arena (response bodies handed
+ * to the HTTP library, export files). Growth aborts on out of memory.
+ */
+#ifndef WH_CORE_STRBUF_H
+#define WH_CORE_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+    char *buf;
+    size_t len;
+    size_t cap;
+};
+
+#define STRBUF_INIT {NULL, 0, 0}
+
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Hand the buffer to the caller (free() it); sb is reset. Never NULL. */
+char *strbuf_detach(struct strbuf *sb, size_t *len);
+void strbuf_release(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * text.c - the string checks declared in text.h.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "core/text.h"
+
+bool text_is_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || !isalnum((unsigned char)s[0]))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!isalnum(c) && c != '_' && c != '-' && c != '.')
+            return false;
+    }
+    return true;
+}
+
+bool text_is_http_url(const char *s)
+{
+    size_t skip;
+    if (strncmp(s, "https://", 8) == 0)
+        skip = 8;
+    else if (strncmp(s, "http://", 7) == 0)
+        skip = 7;
+    else
+        return false;
+    if (!s[skip] || s[skip] == '/')
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '<' ||
+            *p == '>' || *p == '\\')
+            return false;
+    return true;
+}
+
+bool text_is_phone(const char *s)
+{
+    size_t n = strlen(s), digits = 0;
+    if (n < 3 || n > 32)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isdigit(c))
+            digits++;
+        else if (c != ' ' && c != '+' && c != '-' && c != '(' && c != ')')
+            return false;
+    }
+    return digits >= 3;
+}
+
+bool text_is_clean_utf8(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+                return false;
+            p++;
+            continue;
+        }
+        size_t n;
+        unsigned cp;
+        if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if ((size_t)(end - p) <= n)
+            return false;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+            (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+char *text_like_contains(struct arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    char *out = arena_alloc(a, n * 2 + 3), *o = out;
+    *o++ = '%';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
+            *o++ = '\\';
+        *o++ = s[i];
+    }
+    *o++ = '%';
+    *o = '\0';
+    return out;
+}

@@ -1,0 +1,24 @@
+/*
+ * text.h - small string checks shared by every module: identifier codes,
+ * URLs, phone numbers, and escaping for SQL LIKE patterns.
+ */
+#ifndef WH_CORE_TEXT_H
+#define WH_CORE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+
+/* A code: 1..64 of [A-Za-z0-9_.-], starting with a letter or digit. */
+bool text_is_code(const char *s);
+/* An absolute http(s) URL without spaces or control characters. */
+bool text_is_http_url(const char *s);
+/* A phone number: digits, spaces, '+', '-', '(', ')' only, 3..32 bytes. */
+bool text_is_phone(const char *s);
+/* Well-formed UTF-8 with no control characters except tab and newline. */
+bool text_is_clean_utf8(const char *s, size_t len);
+/* "%" + s with %, _ and \ escaped + "%", for LIKE ... ESCAPE '\'. */
+char *text_like_contains(struct arena *a, const char *s);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * http.h - what a feature module sees of HTTP: routes, the request, and the
+ * ways to answer it. Nothing here exposes libmicrohttpd; only src/http/
+ * includes <microhttpd.h>.
+ *
+ * A handler receives a struct req, reads path parameters, query strings,
+ * headers and the body, calls one reply_* function exactly once, and
+ * returns the status it replied with. Everything it allocates comes from
+ * r->arena and is freed when the request ends; handlers never call free.
+ * Every error, from every module, has the one shape
+ *   {"error":{"code":"invalid_field","field":"position.lat","message":"..."}}
+ * with a stable snake_case code and, where one field is at fault, its path.
+ */
+#ifndef WH_HTTP_HTTP_H
+#define WH_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+struct app;
+struct store_conn;
+
+enum http_method {
+    HTTP_GET = 1 << 0,
+    HTTP_HEAD = 1 << 1,
+    HTTP_POST = 1 << 2,
+    HTTP_PUT = 1 << 3,
+    HTTP_PATCH = 1 << 4,
+    HTTP_DELETE = 1 << 5,
+    HTTP_OPTIONS = 1 << 6,
+};
+
+/* Who may call a route. The router enforces it before the handler runs,
+ * so a handler never has to remember a check. */
+enum route_access {
+    ACCESS_PUBLIC = 0, /* anyone */
+    ACCESS_ADMIN = 1,  /* bearer admin token from configuration */
+};
+
+/* What a route's body must be; checked by the server before the handler. */
+enum route_body {
+    BODY_NONE = 0,
+    BODY_JSON = 1,
+    BODY_CSV = 2,
+};
+
+struct req;
+
+struct route {
+    unsigned method;     /* one enum http_method value */
+    const char *pattern; /* "/api/sites/{id}": literal or {name} segments */
+    int (*handler)(struct req *r);
+    enum route_access access;
+    enum route_body body;
+};
+
+#define REQ_MAX_PARAMS 8
+#define REQ_MAX_HEADERS 12
+
+struct req {
+    struct arena arena;
+    struct app *app;
+    enum http_method method;
+    const char *path;
+    const struct route *route;
+    const char *body; /* NUL-terminated; NULL when there is none */
+    size_t body_len;
+    json_t *json; /* parsed body for BODY_JSON routes (owned by the arena) */
+    int nparams;
+    const char *param_names[REQ_MAX_PARAMS];
+    const char *param_values[REQ_MAX_PARAMS];
+
+    /* The reply, filled by reply_* */
+    int status;
+    char *resp_body; /* malloc'ed, handed to the HTTP library */
+    size_t resp_len;
+    const char *content_type;
+    int nheaders;
+    const char *header_names[REQ_MAX_HEADERS];
+    const char *header_values[REQ_MAX_HEADERS];
+
+    struct store_conn *store_conn; /* acquired by req_store() */
+    void *conn; /* the library's connection; for http/ only */
+};
+
+/* Path parameter by name from the route pattern, or NULL. */
+const char *req_param(const struct req *r, const char *name);
+/* Query string argument (decoded) or NULL. */
+const char *req_query(const struct req *r, const char *name);
+/* Request header (case-insensitive name) or NULL. */
+const char *req_header(const struct req *r, const char *name);
+
+/* Answer with JSON. Takes ownership of body (decrefs it). Returns status. */
+int reply_json(struct req *r, int status, json_t *body);
+/* Answer with bytes of the given type; the bytes are copied. */
+int reply_bytes(struct req *r, int status, const char *content_type,
+                const void *data, size_t len);
+/* Answer with a malloc'ed buffer; ownership passes to the server. */
+int reply_take(struct req *r, int status, const char *content_type,
+               char *data, size_t len);
+/* Answer with no body (204, or a HEAD-like answer). */
+int reply_empty(struct req *r, int status);
+/* The one error shape. field may be NULL. Returns status. */
+int reply_error(struct req *r, int status, const char *code, const char *field,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Add a response header (name and value are copied into the arena). */
+void reply_header(struct req *r, const char *name, const char *value);
+
+/* Read an integer query argument within [min, max]; absent gives dflt.
+ * Returns 0, or -1 after replying 400 invalid_query naming the argument. */
+int req_query_int_or_reply(struct req *r, const char *name, int64_t min,
+                           int64_t max, int64_t dflt, int64_t *out);
+
+#endif

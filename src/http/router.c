@@ -1,0 +1,228 @@
+/*
+ * router.c - the route table declared in router.h.
+ *
+ * Patterns are split into segments once, at router_add. A request path is
+ * split the same way (no allocation: segment bounds into the path) and
+ * compared with each route in the order added; literal segments must be
+ * equal, {name} segments match any non-empty segment. The table is small
+ * (tens of routes), so a scan of pre-split segments is fast and simple.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/router.h"
+
+struct route_entry {
+    const struct route *route;
+    int nseg;
+    const char *seg[ROUTER_MAX_SEGMENTS]; /* literal text or NULL for param */
+    size_t seglen[ROUTER_MAX_SEGMENTS];
+    const char *pname[ROUTER_MAX_SEGMENTS];
+    size_t pnamelen[ROUTER_MAX_SEGMENTS];
+};
+
+struct router {
+    struct route_entry *entries;
+    size_t n, cap;
+};
+
+struct path_split {
+    int nseg;
+    const char *seg[ROUTER_MAX_SEGMENTS];
+    size_t len[ROUTER_MAX_SEGMENTS];
+};
+
+/* Split "/a/b/c" into segments. A trailing slash is ignored except for "/".
+ * Returns -1 for a path without a leading slash, an empty inner segment or
+ * too many segments. */
+static int split_path(const char *path, struct path_split *out)
+{
+    out->nseg = 0;
+    if (path[0] != '/')
+        return -1;
+    const char *p = path + 1;
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        if (len == 0)
+            return -1;
+        if (out->nseg == ROUTER_MAX_SEGMENTS)
+            return -1;
+        out->seg[out->nseg] = p;
+        out->len[out->nseg] = len;
+        out->nseg++;
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    return 0;
+}
+
+struct router *router_new(void)
+{
+    struct router *rt = calloc(1, sizeof(*rt));
+    if (!rt)
+        die_oom();
+    return rt;
+}
+
+void router_free(struct router *rt)
+{
+    if (!rt)
+        return;
+    free(rt->entries);
+    free(rt);
+}
+
+int router_add(struct router *rt, const struct route *routes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct route_entry e;
+        memset(&e, 0, sizeof e);
+        e.route = &routes[i];
+        struct path_split ps;
+        if (split_path(routes[i].pattern, &ps)) {
+            fprintf(stderr, "router: bad pattern %s\n", routes[i].pattern);
+            abort();
+        }
+        e.nseg = ps.nseg;
+        int nparams = 0;
+        for (int s = 0; s < ps.nseg; s++) {
+            if (ps.seg[s][0] == '{' && ps.seg[s][ps.len[s] - 1] == '}') {
+                e.seg[s] = NULL;
+                e.pname[s] = ps.seg[s] + 1;
+                e.pnamelen[s] = ps.len[s] - 2;
+                if (++nparams > REQ_MAX_PARAMS)
+                    abort();
+            } else {
+                e.seg[s] = ps.seg[s];
+                e.seglen[s] = ps.len[s];
+            }
+        }
+        for (size_t j = 0; j < rt->n; j++) {
+            if (rt->entries[j].route->method == routes[i].method &&
+                strcmp(rt->entries[j].route->pattern, routes[i].pattern) == 0)
+                return -1;
+        }
+        if (rt->n == rt->cap) {
+            rt->cap = rt->cap ? rt->cap * 2 : 32;
+            rt->entries = realloc(rt->entries, rt->cap * sizeof(*rt->entries));
+            if (!rt->entries)
+                die_oom();
+        }
+        rt->entries[rt->n++] = e;
+    }
+    return 0;
+}
+
+size_t router_count(const struct router *rt)
+{
+    return rt->n;
+}
+
+const struct route *router_at(const struct router *rt, size_t i)
+{
+    return i < rt->n ? rt->entries[i].route : NULL;
+}
+
+static int literal_count(const struct route_entry *e)
+{
+    int n = 0;
+    for (int s = 0; s < e->nseg; s++)
+        n += e->seg[s] != NULL;
+    return n;
+}
+
+static int entry_matches(const struct route_entry *e, const struct path_split *ps)
+{
+    if (e->nseg != ps->nseg)
+        return 0;
+    for (int s = 0; s < e->nseg; s++) {
+        if (e->seg[s] && (e->seglen[s] != ps->len[s] ||
+                          memcmp(e->seg[s], ps->seg[s], ps->len[s]) != 0))
+            return 0;
+    }
+    return 1;
+}
+
+enum router_result router_match(const struct router *rt, unsigned method,
+                                const char *path, struct arena *a,
+                                struct route_match *m, unsigned *allowed)
+{
+    struct path_split ps;
+    *allowed = 0;
+    if (split_path(path, &ps))
+        return ROUTER_NOT_FOUND;
+    unsigned want = method == HTTP_HEAD ? HTTP_GET : method;
+    const struct route_entry *hit = NULL;
+    size_t hit_index = 0;
+    for (size_t i = 0; i < rt->n; i++) {
+        const struct route_entry *e = &rt->entries[i];
+        if (!entry_matches(e, &ps))
+            continue;
+        *allowed |= e->route->method;
+        if (e->route->method == HTTP_GET)
+            *allowed |= HTTP_HEAD;
+        /* Literal segments beat parameters: /api/sites/export wins over
+         * /api/sites/{id} whatever the order they were added in. */
+        if (e->route->method == want &&
+            (!hit || literal_count(e) > literal_count(hit))) {
+            hit = e;
+            hit_index = i;
+        }
+    }
+    if (!hit)
+        return *allowed ? ROUTER_BAD_METHOD : ROUTER_NOT_FOUND;
+    m->route = hit->route;
+    m->index = (int)hit_index;
+    m->nparams = 0;
+    for (int s = 0; s < hit->nseg; s++) {
+        if (hit->seg[s])
+            continue;
+        m->names[m->nparams] = arena_strndup(a, hit->pname[s], hit->pnamelen[s]);
+        m->values[m->nparams] = arena_strndup(a, ps.seg[s], ps.len[s]);
+        m->nparams++;
+    }
+    return ROUTER_FOUND;
+}
+
+static const struct {
+    unsigned bit;
+    const char *name;
+} method_names[] = {
+    {HTTP_GET, "GET"},     {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
+    {HTTP_PUT, "PUT"},     {HTTP_PATCH, "PATCH"},   {HTTP_DELETE, "DELETE"},
+    {HTTP_OPTIONS, "OPTIONS"},
+};
+
+const char *router_method_name(unsigned method)
+{
+    for (size_t i = 0; i < sizeof method_names / sizeof method_names[0]; i++)
+        if (method_names[i].bit == method)
+            return method_names[i].name;
+    return "OTHER";
+}
+
+unsigned router_method_parse(const char *name)
+{
+    for (size_t i = 0; i < sizeof method_names / sizeof method_names[0]; i++)
+        if (strcmp(method_names[i].name, name) == 0)
+            return method_names[i].bit;
+    return 0;
+}
+
+void router_allow_header(unsigned methods, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof method_names / sizeof method_names[0]; i++) {
+        if (!(methods & method_names[i].bit))
+            continue;
+        int n = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "",
+                         method_names[i].name);
+        if (n < 0 || (size_t)n >= cap - len)
+            break;
+        len += (size_t)n;
+    }
+}

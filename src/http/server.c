@@ -1,0 +1,435 @@
+/*
+ * server.c - the request's life, from libmicrohttpd's first callback to
+ * the access-log line.
+ *
+ *  1. First callback: a struct conn_ctx (holding the struct req and its
+ *     arena) is created; a declared Content-Length over the limit is
+ *     answered 413 at once.
+ *  2. Upload callbacks: the body is copied into a buffer; going over the
+ *     limit answers 413 and the rest is discarded.
+ *  3. Last callback: the router picks the route (404, or 405 with Allow),
+ *     the route's access rule is enforced (401/403), the body is checked
+ *     against the route's body kind (415, 400 for bad JSON or too deep),
+ *     and the handler runs and replies.
+ *  4. Completion: the access-log line, the metrics, and the arena is
+ *     released (which also runs deferred cleanups such as store release).
+ *
+ * This file and router.c are the only ones that include <microhttpd.h>.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "http/json_in.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct app *app;
+    _Atomic long inflight;
+    int port;
+};
+
+struct conn_ctx {
+    struct req req; /* first member */
+    struct http_server *server;
+    struct strbuf body;
+    int64_t start_us;
+    int route_index;
+    unsigned char replied;
+    unsigned char too_large;
+};
+
+/* ---- what handlers may call (declared in http.h) ------------------- */
+
+const char *req_query(const struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(const struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* ---- sending ------------------------------------------------------- */
+
+static enum MHD_Result send_reply(struct conn_ctx *ctx)
+{
+    struct req *r = &ctx->req;
+    if (ctx->replied)
+        return MHD_YES;
+    ctx->replied = 1;
+    if (!r->status)
+        reply_error(r, 500, "internal", NULL, "the handler gave no answer");
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(
+        r->resp_len, r->resp_body ? r->resp_body : (char *)"", r->resp_body ? free : NULL);
+    r->resp_body = NULL; /* the library owns it now */
+    if (!resp)
+        die_oom();
+    if (r->content_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    bool has_cache = false, has_csp = false;
+    for (int i = 0; i < r->nheaders; i++) {
+        MHD_add_response_header(resp, r->header_names[i], r->header_values[i]);
+        if (strcasecmp(r->header_names[i], "Cache-Control") == 0)
+            has_cache = true;
+        if (strcasecmp(r->header_names[i], "Content-Security-Policy") == 0)
+            has_csp = true;
+    }
+    if (!has_cache)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (!has_csp)
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* ---- dispatch ------------------------------------------------------ */
+
+static bool token_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char diff = (unsigned char)(la != lb);
+    for (size_t i = 0; i < la; i++)
+        diff |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
+    return diff == 0;
+}
+
+static int check_access_or_reply(struct req *r)
+{
+    if (r->route->access == ACCESS_PUBLIC)
+        return 0;
+    const char *want = r->app->cfg.admin_token;
+    if (!want || !*want)
+        return reply_error(r, 403, "writes_disabled", NULL,
+                           "no admin token is configured; writes are off"),
+               -1;
+    const char *auth = req_header(r, "Authorization");
+    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+        reply_header(r, "WWW-Authenticate", "Bearer");
+        return reply_error(r, 401, "unauthorized", NULL,
+                           "this needs an admin bearer token"),
+               -1;
+    }
+    if (!token_equal(auth + 7, want)) {
+        reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        return reply_error(r, 401, "unauthorized", NULL,
+                           "the bearer token is not valid"),
+               -1;
+    }
+    return 0;
+}
+
+static void json_free(void *p)
+{
+    json_decref(p);
+}
+
+static int check_body_or_reply(struct req *r)
+{
+    const char *ctype = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    switch (r->route->body) {
+    case BODY_NONE:
+        return 0;
+    case BODY_CSV:
+        if (ctype && !strstr(ctype, "csv") && !strstr(ctype, "text/plain"))
+            return reply_error(r, 415, "unsupported_media_type", NULL,
+                               "send the sites as text/csv"),
+                   -1;
+        if (!r->body || !r->body_len)
+            return reply_error(r, 400, "empty_body", NULL, "the CSV body is empty"), -1;
+        return 0;
+    case BODY_JSON:
+        break;
+    }
+    if (ctype && !strstr(ctype, "json"))
+        return reply_error(r, 415, "unsupported_media_type", NULL,
+                           "send JSON with Content-Type: application/json"),
+               -1;
+    if (!r->body || !r->body_len)
+        return reply_error(r, 400, "empty_body", NULL, "a JSON body is required"), -1;
+    if (json_in_depth(r->body, r->body_len) > JSON_IN_MAX_DEPTH)
+        return reply_error(r, 400, "too_deep", NULL,
+                           "JSON nesting deeper than %d", JSON_IN_MAX_DEPTH),
+               -1;
+    json_error_t jerr;
+    json_t *root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return reply_error(r, 400, "invalid_json", NULL,
+                           "line %d, column %d: %s", jerr.line, jerr.column,
+                           jerr.text),
+               -1;
+    arena_defer(&r->arena, json_free, root);
+    if (!json_is_object(root))
+        return reply_error(r, 400, "invalid_json", NULL,
+                           "the body must be a JSON object"),
+               -1;
+    r->json = root;
+    return 0;
+}
+
+static void dispatch(struct conn_ctx *ctx)
+{
+    struct req *r = &ctx->req;
+    struct route_match m;
+    unsigned allowed = 0;
+    enum router_result res = router_match(r->app->router, r->method, r->path,
+                                          &r->arena, &m, &allowed);
+    if (res == ROUTER_NOT_FOUND) {
+        reply_error(r, 404, "not_found", NULL, "no such resource");
+        return;
+    }
+    if (res == ROUTER_BAD_METHOD) {
+        char allow[96];
+        router_allow_header(allowed, allow, sizeof allow);
+        reply_header(r, "Allow", allow);
+        reply_error(r, 405, "method_not_allowed", NULL, "allowed: %s", allow);
+        return;
+    }
+    r->route = m.route;
+    ctx->route_index = m.index;
+    r->nparams = m.nparams;
+    for (int i = 0; i < m.nparams; i++) {
+        r->param_names[i] = m.names[i];
+        r->param_values[i] = m.values[i];
+    }
+    if (check_access_or_reply(r) || check_body_or_reply(r))
+        return;
+    int status = m.route->handler(r);
+    if (status != r->status && r->status)
+        log_warn("%s %s: handler returned %d but replied %d", m.route->pattern,
+                 router_method_name(m.route->method), status, r->status);
+}
+
+/* ---- libmicrohttpd callbacks --------------------------------------- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    struct http_server *srv = cls;
+    (void)version;
+    struct conn_ctx *ctx = *req_cls;
+    if (!ctx) {
+        ctx = calloc(1, sizeof(*ctx));
+        if (!ctx)
+            die_oom();
+        *req_cls = ctx;
+        atomic_fetch_add(&srv->inflight, 1);
+        ctx->server = srv;
+        ctx->start_us = clock_mono_us();
+        ctx->route_index = -1;
+        struct req *r = &ctx->req;
+        arena_init(&r->arena);
+        r->app = srv->app;
+        r->conn = conn;
+        r->method = router_method_parse(method);
+        r->path = arena_strdup(&r->arena, url);
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (*end || n > srv->app->cfg.body_limit) {
+                ctx->too_large = 1;
+                reply_error(r, 413, "body_too_large", NULL,
+                            "the body may be at most %zu bytes",
+                            srv->app->cfg.body_limit);
+                return send_reply(ctx);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!ctx->too_large) {
+            if (ctx->body.len + *upload_data_size > srv->app->cfg.body_limit) {
+                ctx->too_large = 1;
+                strbuf_release(&ctx->body);
+                reply_error(&ctx->req, 413, "body_too_large", NULL,
+                            "the body may be at most %zu bytes",
+                            srv->app->cfg.body_limit);
+            } else {
+                strbuf_add(&ctx->body, upload_data, *upload_data_size);
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (ctx->replied)
+        return MHD_YES;
+    if (!ctx->too_large) {
+        if (ctx->body.len) {
+            ctx->req.body = ctx->body.buf;
+            ctx->req.body_len = ctx->body.len;
+        }
+        dispatch(ctx);
+    }
+    return send_reply(ctx);
+}
+
+static void write_access_log(struct conn_ctx *ctx, int64_t micros)
+{
+    struct req *r = &ctx->req;
+    char line[1024], when[40];
+    clock_format_iso(clock_now(), 0, when, sizeof when);
+    const char *method = r->method ? router_method_name(r->method) : "OTHER";
+    int n = snprintf(line, sizeof line,
+                     "{\"time\":\"%s\",\"method\":\"%s\",\"path\":\"", when, method);
+    size_t len = log_json_escape(line, (size_t)n, sizeof line - 96,
+                                 r->path ? r->path : "");
+    n = snprintf(line + len, sizeof line - len,
+                 "\",\"status\":%d,\"bytes\":%zu,\"us\":%lld}\n", r->status,
+                 r->resp_len, (long long)micros);
+    if (n > 0)
+        len += (size_t)n;
+    ssize_t w = write(STDOUT_FILENO, line, len < sizeof line ? len : sizeof line);
+    (void)w;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *srv = cls;
+    (void)conn;
+    struct conn_ctx *ctx = *req_cls;
+    if (!ctx)
+        return;
+    int64_t micros = clock_mono_us() - ctx->start_us;
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !ctx->replied)
+        ctx->req.status = 499; /* client went away before the answer */
+    if (srv->app->cfg.access_log)
+        write_access_log(ctx, micros);
+    metrics_observe(srv->app->metrics, ctx->route_index, ctx->req.status, micros);
+    free(ctx->req.resp_body);
+    arena_release(&ctx->req.arena);
+    strbuf_release(&ctx->body);
+    free(ctx);
+    *req_cls = NULL;
+    atomic_fetch_sub(&srv->inflight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_debug("microhttpd: %s", msg);
+}
+
+/* ---- start and stop ------------------------------------------------ */
+
+struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
+{
+    struct http_server *srv = calloc(1, sizeof(*srv));
+    if (!srv)
+        die_oom();
+    srv->app = app;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
+    const char *addr = app->cfg.listen_addr;
+    if (strchr(addr, ':')) {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)app->cfg.port);
+        const char *host = addr;
+        char buf[64];
+        if (addr[0] == '[') {
+            snprintf(buf, sizeof buf, "%s", addr + 1);
+            char *close = strchr(buf, ']');
+            if (close)
+                *close = '\0';
+            host = buf;
+        }
+        if (inet_pton(AF_INET6, host, &a6->sin6_addr) != 1) {
+            snprintf(err, errlen, "bad listen address %s", addr);
+            free(srv);
+            return NULL;
+        }
+        flags |= MHD_USE_IPv6;
+    } else {
+        struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)app->cfg.port);
+        if (inet_pton(AF_INET, addr, &a4->sin_addr) != 1) {
+            snprintf(err, errlen, "bad listen address %s", addr);
+            free(srv);
+            return NULL;
+        }
+    }
+    unsigned threads = app->cfg.threads > 0 ? (unsigned)app->cfg.threads
+                                            : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads < 1)
+        threads = 1;
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.conn_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.conn_limit,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_END);
+    if (!srv->daemon) {
+        snprintf(err, errlen, "cannot listen on %s:%d", addr, app->cfg.port);
+        free(srv);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : app->cfg.port;
+    log_info("listening on %s:%d with %u threads", addr, srv->port, threads);
+    return srv;
+}
+
+int http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+    if (!srv)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    int64_t deadline = clock_mono_us() + (int64_t)srv->app->cfg.shutdown_grace_s * 1000000;
+    long left;
+    while ((left = atomic_load(&srv->inflight)) > 0 && clock_mono_us() < deadline) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (left > 0)
+        log_warn("stopping with %ld requests still open", left);
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}

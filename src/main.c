@@ -1,0 +1,275 @@
+/*
+ * main.c - the warmharbor command line: argv and environment -> config ->
+ * store -> migrations -> modules -> serve (or a one-shot command).
+ *
+ *   warmharbor serve        [--db PATH] [--listen ADDR:PORT] [--threads N]
+ *   warmharbor migrate      [--db PATH]
+ *   warmharbor demo         [--db PATH]
+ *   warmharbor import-sites [--db PATH] FILE.csv
+ *   warmharbor export-sites [--db PATH]
+ *
+ * Signals: SIGTERM and SIGINT are blocked in every thread and taken with
+ * sigwait() here, then the server stops gracefully.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "demo/demo.h"
+#include "http/server.h"
+#include "site/site.h"
+#include "store/store.h"
+
+struct command {
+    const char *name;
+    int (*run)(struct config *cfg, int argc, char **argv);
+    const char *usage;
+    const char *help;
+};
+
+static const char *const common_options =
+    "  --db PATH             database file or sqlite:PATH (env WARMHARBOR_DB;\n"
+    "                        default warmharbor.db)\n";
+
+static int cmd_serve(struct config *cfg, int argc, char **argv);
+static int cmd_migrate(struct config *cfg, int argc, char **argv);
+static int cmd_demo(struct config *cfg, int argc, char **argv);
+static int cmd_import(struct config *cfg, int argc, char **argv);
+static int cmd_export(struct config *cfg, int argc, char **argv);
+
+static const struct command commands[] = {
+    {"serve", cmd_serve, "warmharbor serve [--db PATH] [--listen ADDR:PORT] [--threads N]",
+     "Serve the HTTP API, applying pending migrations first.\n"
+     "  --listen ADDR:PORT    where to listen (env WARMHARBOR_LISTEN; default\n"
+     "                        127.0.0.1:8080)\n"
+     "  --threads N           worker threads (env WARMHARBOR_THREADS; default\n"
+     "                        one per core)\n"
+     "Environment: WARMHARBOR_ADMIN_TOKEN (bearer token for writes; unset means\n"
+     "writes are refused), WARMHARBOR_BODY_LIMIT (bytes, default 1048576),\n"
+     "WARMHARBOR_CONN_TIMEOUT (seconds, default 30), WARMHARBOR_CONN_LIMIT\n"
+     "(default 4096), WARMHARBOR_ACCESS_LOG (0 turns the access log off),\n"
+     "WARMHARBOR_SHUTDOWN_GRACE (seconds to finish requests, default 10).\n"},
+    {"migrate", cmd_migrate, "warmharbor migrate [--db PATH]",
+     "Apply the embedded schema migrations that are not yet applied.\n"},
+    {"demo", cmd_demo, "warmharbor demo [--db PATH]",
+     "Migrate and load the Haizhou District demo data (regions, site types,\n"
+     "amenities, sites, the holiday calendar). Demo rows are marked as demo;\n"
+     "running it again replaces them and leaves other rows alone.\n"},
+    {"import-sites", cmd_import, "warmharbor import-sites [--db PATH] FILE.csv",
+     "Import sites from CSV (the columns of export-sites). Every row is\n"
+     "checked first; nothing is imported unless every row is valid.\n"},
+    {"export-sites", cmd_export, "warmharbor export-sites [--db PATH]",
+     "Write every site as CSV on standard output.\n"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage_all(FILE *out)
+{
+    fputs("usage: warmharbor COMMAND [OPTIONS]\n\ncommands:\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %s\n", commands[i].usage);
+    fputs("\n'warmharbor COMMAND --help' tells more.\n", out);
+}
+
+/* Parse the options shared by every command and the serve ones; leaves
+ * positional arguments in argv[0..*argc). Returns 0, 1 for --help, -1. */
+static int parse_options(struct config *cfg, int *argc, char **argv,
+                         bool serve_options)
+{
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+            return 1;
+        if (strcmp(a, "--db") == 0 && i + 1 < *argc) {
+            cfg->db = argv[++i];
+        } else if (serve_options && strcmp(a, "--listen") == 0 && i + 1 < *argc) {
+            if (config_parse_listen(cfg, argv[++i])) {
+                fprintf(stderr, "warmharbor: --listen wants ADDR:PORT, got %s\n", argv[i]);
+                return -1;
+            }
+        } else if (serve_options && strcmp(a, "--threads") == 0 && i + 1 < *argc) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || n < 1 || n > 256) {
+                fprintf(stderr, "warmharbor: --threads wants 1..256\n");
+                return -1;
+            }
+            cfg->threads = (int)n;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "warmharbor: unknown option %s\n", a);
+            return -1;
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    *argc = out;
+    return 0;
+}
+
+static int open_app(struct app *app, struct config *cfg)
+{
+    char err[256];
+    if (app_open(app, cfg, true, err, sizeof err)) {
+        fprintf(stderr, "warmharbor: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_serve(struct config *cfg, int argc, char **argv)
+{
+    (void)argv;
+    if (argc) {
+        fputs("warmharbor serve takes no arguments\n", stderr);
+        return 2;
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct app app;
+    if (open_app(&app, cfg))
+        return 1;
+    char err[256];
+    struct http_server *srv = http_server_start(&app, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "warmharbor: %s\n", err);
+        app_close(&app);
+        return 1;
+    }
+    if (!cfg->admin_token)
+        log_warn("WARMHARBOR_ADMIN_TOKEN is not set: every write is refused");
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0 && errno == EINTR)
+        ;
+    log_info("signal %d: stopping", sig);
+    http_server_stop(srv);
+    app_close(&app);
+    log_info("stopped");
+    return 0;
+}
+
+static int cmd_migrate(struct config *cfg, int argc, char **argv)
+{
+    (void)argv;
+    if (argc) {
+        fputs("warmharbor migrate takes no arguments\n", stderr);
+        return 2;
+    }
+    struct app app;
+    if (open_app(&app, cfg))
+        return 1;
+    printf("schema version %d\n", store_schema_version(app.store));
+    app_close(&app);
+    return 0;
+}
+
+static int cmd_demo(struct config *cfg, int argc, char **argv)
+{
+    (void)argv;
+    if (argc) {
+        fputs("warmharbor demo takes no arguments\n", stderr);
+        return 2;
+    }
+    struct app app;
+    if (open_app(&app, cfg))
+        return 1;
+    struct demo_counts counts;
+    int rc = demo_seed(&app, &counts);
+    if (rc == 0)
+        printf("demo data loaded into %s: %d regions, %d site types, %d amenities, "
+               "%d sites, %d calendar days\n",
+               cfg->db, counts.regions, counts.site_types, counts.amenities,
+               counts.sites, counts.holidays);
+    else
+        fprintf(stderr, "warmharbor: loading the demo data failed\n");
+    app_close(&app);
+    return rc ? 1 : 0;
+}
+
+static int cmd_import(struct config *cfg, int argc, char **argv)
+{
+    if (argc != 1) {
+        fputs("usage: warmharbor import-sites [--db PATH] FILE.csv\n", stderr);
+        return 2;
+    }
+    FILE *f = fopen(argv[0], "rb");
+    if (!f) {
+        fprintf(stderr, "warmharbor: %s: %s\n", argv[0], strerror(errno));
+        return 1;
+    }
+    struct strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        strbuf_add(&sb, buf, n);
+    fclose(f);
+    struct app app;
+    if (open_app(&app, cfg)) {
+        strbuf_release(&sb);
+        return 1;
+    }
+    int rc = site_import_cli(&app, sb.buf ? sb.buf : "", sb.len, stdout, stderr);
+    strbuf_release(&sb);
+    app_close(&app);
+    return rc ? 1 : 0;
+}
+
+static int cmd_export(struct config *cfg, int argc, char **argv)
+{
+    (void)argv;
+    if (argc) {
+        fputs("warmharbor export-sites takes no arguments\n", stderr);
+        return 2;
+    }
+    struct app app;
+    if (open_app(&app, cfg))
+        return 1;
+    int rc = site_export_cli(&app, stdout);
+    app_close(&app);
+    return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage_all(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *lvl = getenv("WARMHARBOR_LOG_LEVEL");
+    if (lvl && strcmp(lvl, "debug") == 0)
+        log_set_level(LOG_DEBUG);
+    else if (lvl && strcmp(lvl, "warn") == 0)
+        log_set_level(LOG_WARN);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        struct config cfg;
+        config_defaults(&cfg);
+        int rest = argc - 2;
+        int p = parse_options(&cfg, &rest, argv + 2,
+                              commands[i].run == cmd_serve);
+        if (p == 1) {
+            printf("usage: %s\n\n%s%s", commands[i].usage, commands[i].help,
+                   common_options);
+            return 0;
+        }
+        if (p < 0)
+            return 2;
+        return commands[i].run(&cfg, rest, argv + 2);
+    }
+    fprintf(stderr, "warmharbor: unknown command %s\n", argv[1]);
+    usage_all(stderr);
+    return 2;
+}

@@ -1,0 +1,169 @@
+/*
+ * site.h - the registry of the network's sites: industry hubs, community
+ * stations, Warm Huts, canteens, battery-swap points and any other type.
+ *
+ * A site's position is stored in WGS-84; clients may send GCJ-02 or BD-09
+ * (with "datum") and it is converted on the way in, and may ask for either
+ * on the way out. Opening hours are an OpenStreetMap opening_hours
+ * expression, checked before anything is stored; whether a site is open at
+ * a moment combines its status (a temporary closure ends at status_until)
+ * with its hours and the holiday calendar.
+ */
+#ifndef WH_SITE_SITE_H
+#define WH_SITE_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/arena.h"
+#include "hours/hours.h"
+
+struct app;
+struct store_conn;
+
+#define SITE_MAX_AMENITIES 64
+#define SITE_MAX_PHOTOS 10
+#define SITE_QUERY_MAX_AMENITIES 4
+
+/* Fields of a site, as bits: which ones a create or patch sets. */
+enum site_field {
+    SF_NAME_ZH = 1u << 0,
+    SF_NAME_EN = 1u << 1,
+    SF_TYPE = 1u << 2,
+    SF_REGION = 1u << 3,
+    SF_ADDRESS_ZH = 1u << 4,
+    SF_ADDRESS_EN = 1u << 5,
+    SF_POSITION = 1u << 6,
+    SF_PHONE = 1u << 7,
+    SF_MANAGER = 1u << 8,
+    SF_DESCRIPTION = 1u << 9,
+    SF_CAPACITY = 1u << 10,
+    SF_STATUS = 1u << 11,
+    SF_STATUS_REASON = 1u << 12,
+    SF_STATUS_UNTIL = 1u << 13,
+    SF_PUBLIC = 1u << 14,
+    SF_HOURS = 1u << 15,
+    SF_AMENITIES = 1u << 16,
+    SF_PHOTOS = 1u << 17,
+    SF_ALL = (1u << 18) - 1,
+};
+
+struct site_amenity {
+    const char *code;
+    int64_t count;
+};
+
+struct site {
+    int64_t id;
+    const char *name_zh;
+    const char *name_en;
+    const char *type_code;
+    int tier;                /* of the type; 0 outside the tiers */
+    const char *region_code; /* NULL when not placed in a region */
+    const char *address_zh;
+    const char *address_en;
+    double lat, lon;         /* WGS-84 */
+    const char *input_datum; /* "wgs84" | "gcj02" | "bd09" */
+    const char *phone;
+    const char *manager;
+    const char *description;
+    bool has_capacity;
+    int64_t capacity;
+    const char *status;
+    const char *status_reason; /* NULL if none */
+    bool has_until;
+    int64_t status_until;
+    bool is_public;
+    const char *opening_hours;
+    bool is_demo;
+    int64_t created_at, updated_at;
+    size_t namenities;
+    struct site_amenity *amenities;
+    size_t nphotos;
+    const char **photos;
+};
+
+/* What is wrong with an input, for the one error shape. */
+struct site_fault {
+    const char *code;  /* invalid_field, missing_field, too_long, unknown_type ... */
+    const char *field; /* "position.lat", "amenities.microwave" ... */
+    char message[200];
+};
+
+/* Result of store calls beyond enum store_rc: the input refers to
+ * something unknown (fault filled in). */
+#define SITE_INVALID 100
+
+/* ---- domain rules (site.c) ----------------------------------------- */
+
+bool site_status_is_valid(const char *status);
+/* Defaults for a new site: status operational, hours "24/7", empty texts. */
+void site_defaults(struct site *s);
+/* Copy the fields named in set from src to dst. */
+void site_merge(struct site *dst, const struct site *src, unsigned set);
+/* Check a complete site (after defaults or merge). 0, or -1 with *f. */
+int site_check(const struct site *s, struct site_fault *f);
+/* Open at t, and the next moment that changes (-1: none within 400 days). */
+void site_open_at(const struct site *s, const struct hours_calendar *cal,
+                  int64_t t, int tz_offset_min, bool *open, int64_t *next_change);
+
+/* ---- store (site_store.c) ------------------------------------------ */
+
+struct site_query {
+    const char *type_code;
+    const char *region_code; /* subtree */
+    const char *status;      /* NULL: all but removed; "any": all */
+    const char *amenities[SITE_QUERY_MAX_AMENITIES];
+    size_t namenities;
+    const char *text; /* substring of names or addresses */
+    int64_t limit, offset;
+};
+
+int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out);
+/* Sites matching q, ordered by id; *total counts every match. A region
+ * code that does not exist gives STORE_NOT_FOUND. */
+int site_search(struct store_conn *c, struct arena *a, const struct site_query *q,
+                struct site **out, size_t *n, int64_t *total);
+/* Insert or update a checked site; SITE_INVALID with *f when the type,
+ * region or an amenity code is unknown. The caller holds a transaction. */
+int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t now,
+                struct site_fault *f);
+int site_update(struct store_conn *c, struct arena *a, const struct site *s,
+                int64_t now, struct site_fault *f);
+int site_delete(struct store_conn *c, int64_t id);
+/* Delete every demo site (for reseeding). */
+int site_delete_demo(struct store_conn *c);
+
+/* ---- CSV (site_csv.c) ----------------------------------------------- */
+
+/* One problem found in an import. */
+struct site_import_error {
+    size_t row;         /* 1-based record number, header = 1 */
+    const char *column; /* column name or NULL */
+    const char *code;
+    const char *message;
+};
+
+struct site_import_result {
+    size_t imported;
+    size_t nerrors;
+    struct site_import_error *errors; /* at most SITE_IMPORT_MAX_ERRORS */
+    bool truncated;                   /* more errors than listed */
+    int store_rc;                     /* STORE_OK unless the store failed */
+};
+
+#define SITE_IMPORT_MAX_ERRORS 200
+
+/* Check every row, then insert all or nothing. */
+void site_import_csv(struct store_conn *c, struct arena *a, const char *data,
+                     size_t len, struct site_import_result *res);
+/* Every site (removed ones too) as CSV in the import's columns. */
+int site_export_csv(struct store_conn *c, FILE *out);
+
+int site_import_cli(struct app *app, const char *data, size_t len, FILE *out,
+                    FILE *err);
+int site_export_cli(struct app *app, FILE *out);
+
+#endif

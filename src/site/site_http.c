@@ -1,0 +1,536 @@
+/*
+ * site_http.c - the site registry's routes:
+ *   GET    /api/sites          ?type=&region=&amenity=a,b&status=&q=&limit=&offset=&at=&datum=
+ *   POST   /api/sites          (admin)
+ *   GET    /api/sites/{id}     ?at=ISO-8601&datum=wgs84|gcj02|bd09
+ *   PATCH  /api/sites/{id}     (admin) any subset of the fields
+ *   DELETE /api/sites/{id}     (admin)
+ *   POST   /api/sites/import   (admin) text/csv, all rows or none
+ *   GET    /api/sites/export   text/csv of every site
+ * Answers carry "open" and "next_change" computed for now or for ?at=.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "calendar/calendar.h"
+#include "core/clock.h"
+#include "core/text.h"
+#include "geo/coord.h"
+#include "http/json_in.h"
+#include "site/site.h"
+#include "store/store.h"
+
+/* ---- rendering ----------------------------------------------------- */
+
+struct render_ctx {
+    struct arena *arena;
+    const struct hours_calendar *cal;
+    int64_t at;
+    int tz;
+    enum geo_datum datum;
+};
+
+static json_t *iso_or_null(bool has, int64_t t, int tz)
+{
+    if (!has)
+        return json_null();
+    char buf[40];
+    return json_string(clock_format_iso(t, tz, buf, sizeof buf));
+}
+
+static json_t *site_json(const struct render_ctx *rc, const struct site *s)
+{
+    struct geo_point p = geo_convert((struct geo_point){s->lat, s->lon}, GEO_WGS84,
+                                     rc->datum);
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(s->id));
+    json_object_set_new(o, "name_zh", json_string(s->name_zh));
+    json_object_set_new(o, "name_en", json_string(s->name_en ? s->name_en : ""));
+    json_object_set_new(o, "type", json_string(s->type_code));
+    json_object_set_new(o, "tier", s->tier ? json_integer(s->tier) : json_null());
+    json_object_set_new(o, "region", s->region_code ? json_string(s->region_code)
+                                                    : json_null());
+    json_object_set_new(o, "address_zh", json_string(s->address_zh ? s->address_zh : ""));
+    json_object_set_new(o, "address_en", json_string(s->address_en ? s->address_en : ""));
+    json_object_set_new(o, "position",
+                        json_pack("{s:f, s:f, s:s}", "lat", p.lat, "lon", p.lon,
+                                  "datum", geo_datum_name(rc->datum)));
+    json_object_set_new(o, "phone", json_string(s->phone ? s->phone : ""));
+    json_object_set_new(o, "manager", json_string(s->manager ? s->manager : ""));
+    json_object_set_new(o, "description",
+                        json_string(s->description ? s->description : ""));
+    json_object_set_new(o, "capacity",
+                        s->has_capacity ? json_integer(s->capacity) : json_null());
+    json_object_set_new(o, "status", json_string(s->status));
+    json_object_set_new(o, "status_reason", s->status_reason
+                                                ? json_string(s->status_reason)
+                                                : json_null());
+    json_object_set_new(o, "status_until",
+                        iso_or_null(s->has_until, s->status_until, rc->tz));
+    json_object_set_new(o, "public", json_boolean(s->is_public));
+    json_object_set_new(o, "opening_hours", json_string(s->opening_hours));
+    json_t *am = json_array();
+    for (size_t i = 0; i < s->namenities; i++)
+        json_array_append_new(am, json_pack("{s:s, s:I}", "code", s->amenities[i].code,
+                                            "count", (json_int_t)s->amenities[i].count));
+    json_object_set_new(o, "amenities", am);
+    json_t *ph = json_array();
+    for (size_t i = 0; i < s->nphotos; i++)
+        json_array_append_new(ph, json_string(s->photos[i]));
+    json_object_set_new(o, "photos", ph);
+    bool open;
+    int64_t next;
+    site_open_at(s, rc->cal, rc->at, rc->tz, &open, &next);
+    json_object_set_new(o, "open", json_boolean(open));
+    json_object_set_new(o, "next_change", iso_or_null(next >= 0, next, rc->tz));
+    json_object_set_new(o, "demo", json_boolean(s->is_demo));
+    json_object_set_new(o, "created_at", iso_or_null(true, s->created_at, rc->tz));
+    json_object_set_new(o, "updated_at", iso_or_null(true, s->updated_at, rc->tz));
+    return o;
+}
+
+/* Read ?at= and ?datum= and load the holiday calendar around the moment. */
+static int render_ctx_or_reply(struct req *r, struct store_conn *c,
+                               struct render_ctx *rc, struct hours_calendar *cal)
+{
+    rc->arena = &r->arena;
+    rc->tz = r->app->cfg.tz_offset_min;
+    rc->at = clock_now();
+    rc->datum = GEO_WGS84;
+    const char *at = req_query(r, "at");
+    if (at && clock_parse_iso(at, rc->tz, &rc->at))
+        return reply_error(r, 400, "invalid_query", "at",
+                           "at must be an ISO-8601 time like 2026-10-01T08:30:00+08:00"),
+               -1;
+    const char *datum = req_query(r, "datum");
+    if (datum && geo_datum_parse(datum, &rc->datum))
+        return reply_error(r, 400, "invalid_query", "datum",
+                           "datum is wgs84, gcj02 or bd09"),
+               -1;
+    int st = calendar_load(c, &r->arena, rc->at, rc->tz, cal);
+    if (st)
+        return reply_store_error(r, st, "holiday calendar"), -1;
+    rc->cal = cal;
+    return 0;
+}
+
+/* ---- reading a site from JSON -------------------------------------- */
+
+static const char *const site_fields[] = {
+    "name_zh",  "name_en",     "type",          "region",       "address_zh",
+    "address_en", "position",  "phone",         "manager",      "description",
+    "capacity", "status",      "status_reason", "status_until", "public",
+    "opening_hours", "amenities", "photos",     NULL};
+
+/* Text fields are bounded generously here; site_check applies the real
+ * limits, the same for JSON and CSV. */
+#define SITE_TEXT_MAX 8192
+
+static int read_text(struct req *r, const char *name, unsigned bit, const char **out,
+                     unsigned *set)
+{
+    int got = json_in_string(r, r->json, NULL, name, SITE_TEXT_MAX, false, out);
+    if (got < 0)
+        return -1;
+    if (got)
+        *set |= bit;
+    else if (json_object_get(r->json, name)) /* explicit null clears */
+        *out = "", *set |= bit;
+    return 0;
+}
+
+static int read_position(struct req *r, struct site *s, unsigned *set)
+{
+    json_t *pos = json_object_get(r->json, "position");
+    if (!pos)
+        return 0;
+    static const char *const fields[] = {"lat", "lon", "datum", NULL};
+    const char *datum_name = "wgs84";
+    double lat, lon;
+    if (json_in_object_or_reply(r, pos, "position") ||
+        json_in_only_or_reply(r, pos, "position", fields) ||
+        json_in_number(r, pos, "position", "lat", -90, 90, true, &lat) < 0 ||
+        json_in_number(r, pos, "position", "lon", -180, 180, true, &lon) < 0 ||
+        json_in_string(r, pos, "position", "datum", 16, false, &datum_name) < 0)
+        return -1;
+    enum geo_datum d;
+    if (geo_datum_parse(datum_name, &d))
+        return reply_error(r, 422, "invalid_field", "position.datum",
+                           "position.datum is wgs84, gcj02 or bd09"),
+               -1;
+    struct geo_point w = geo_convert((struct geo_point){lat, lon}, d, GEO_WGS84);
+    s->lat = w.lat;
+    s->lon = w.lon;
+    s->input_datum = geo_datum_name(d);
+    *set |= SF_POSITION;
+    return 0;
+}
+
+static int read_amenities(struct req *r, struct site *s, unsigned *set)
+{
+    json_t *v = json_object_get(r->json, "amenities");
+    if (!v)
+        return 0;
+    if (!json_is_object(v))
+        return reply_error(r, 422, "invalid_field", "amenities",
+                           "amenities is an object of code: count (or true)"),
+               -1;
+    if (json_object_size(v) > SITE_MAX_AMENITIES)
+        return reply_error(r, 422, "invalid_field", "amenities", "at most %d amenities",
+                           SITE_MAX_AMENITIES),
+               -1;
+    s->amenities = arena_calloc(&r->arena, json_object_size(v) + 1, sizeof(*s->amenities));
+    const char *code;
+    json_t *cnt;
+    json_object_foreach(v, code, cnt)
+    {
+        int64_t n;
+        if (json_is_true(cnt))
+            n = 1;
+        else if (json_is_false(cnt))
+            continue;
+        else if (json_is_integer(cnt))
+            n = json_integer_value(cnt);
+        else
+            return reply_error(r, 422, "invalid_field",
+                               arena_printf(&r->arena, "amenities.%s", code),
+                               "the value of an amenity is a count or true/false"),
+                   -1;
+        s->amenities[s->namenities].code = code;
+        s->amenities[s->namenities].count = n;
+        s->namenities++;
+    }
+    *set |= SF_AMENITIES;
+    return 0;
+}
+
+static int read_photos(struct req *r, struct site *s, unsigned *set)
+{
+    json_t *v = json_object_get(r->json, "photos");
+    if (!v)
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) > SITE_MAX_PHOTOS)
+        return reply_error(r, 422, "invalid_field", "photos",
+                           "photos is a list of at most %d URLs", SITE_MAX_PHOTOS),
+               -1;
+    s->photos = arena_calloc(&r->arena, json_array_size(v) + 1, sizeof(*s->photos));
+    size_t i;
+    json_t *u;
+    json_array_foreach(v, i, u)
+    {
+        if (!json_is_string(u))
+            return reply_error(r, 422, "invalid_field", "photos",
+                               "photos is a list of URLs"),
+                   -1;
+        s->photos[s->nphotos++] = json_string_value(u);
+    }
+    *set |= SF_PHOTOS;
+    return 0;
+}
+
+/* Decode the body into *s and the set of fields it names. 0 or -1. */
+static int read_site_or_reply(struct req *r, struct site *s, unsigned *set)
+{
+    *set = 0;
+    if (json_in_only_or_reply(r, r->json, NULL, site_fields) ||
+        read_text(r, "name_zh", SF_NAME_ZH, &s->name_zh, set) ||
+        read_text(r, "name_en", SF_NAME_EN, &s->name_en, set) ||
+        read_text(r, "type", SF_TYPE, &s->type_code, set) ||
+        read_text(r, "address_zh", SF_ADDRESS_ZH, &s->address_zh, set) ||
+        read_text(r, "address_en", SF_ADDRESS_EN, &s->address_en, set) ||
+        read_text(r, "phone", SF_PHONE, &s->phone, set) ||
+        read_text(r, "manager", SF_MANAGER, &s->manager, set) ||
+        read_text(r, "description", SF_DESCRIPTION, &s->description, set) ||
+        read_text(r, "status", SF_STATUS, &s->status, set) ||
+        read_text(r, "opening_hours", SF_HOURS, &s->opening_hours, set) ||
+        read_position(r, s, set) || read_amenities(r, s, set) || read_photos(r, s, set))
+        return -1;
+    const char *region = NULL;
+    int got = json_in_nullable_string(r, r->json, NULL, "region", 64, &region);
+    if (got < 0)
+        return -1;
+    if (got) {
+        s->region_code = region && *region ? region : NULL;
+        *set |= SF_REGION;
+    }
+    const char *reason = NULL;
+    got = json_in_nullable_string(r, r->json, NULL, "status_reason", SITE_TEXT_MAX, &reason);
+    if (got < 0)
+        return -1;
+    if (got) {
+        s->status_reason = reason && *reason ? reason : NULL;
+        *set |= SF_STATUS_REASON;
+    }
+    const char *until = NULL;
+    got = json_in_nullable_string(r, r->json, NULL, "status_until", 64, &until);
+    if (got < 0)
+        return -1;
+    if (got) {
+        s->has_until = until != NULL;
+        if (until && clock_parse_iso(until, r->app->cfg.tz_offset_min, &s->status_until))
+            return reply_error(r, 422, "invalid_field", "status_until",
+                               "status_until must be an ISO-8601 time"),
+                   -1;
+        *set |= SF_STATUS_UNTIL;
+    }
+    json_t *cap = json_object_get(r->json, "capacity");
+    if (cap) {
+        *set |= SF_CAPACITY;
+        s->has_capacity = !json_is_null(cap);
+        if (s->has_capacity &&
+            json_in_int(r, r->json, NULL, "capacity", 0, 100000, false, &s->capacity) < 0)
+            return -1;
+    }
+    bool pub;
+    got = json_in_bool(r, r->json, NULL, "public", false, &pub);
+    if (got < 0)
+        return -1;
+    if (got) {
+        s->is_public = pub;
+        *set |= SF_PUBLIC;
+    }
+    return 0;
+}
+
+static int fault_reply(struct req *r, const struct site_fault *f)
+{
+    return reply_error(r, 422, f->code, f->field, "%s", f->message);
+}
+
+/* ---- handlers ------------------------------------------------------ */
+
+static int id_or_reply(struct req *r, int64_t *id)
+{
+    const char *s = req_param(r, "id");
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v <= 0 || s[0] == '0')
+        return reply_error(r, 404, "not_found", NULL, "no such site"), -1;
+    *id = v;
+    return 0;
+}
+
+static int list_sites(struct req *r)
+{
+    struct site_query q = {0};
+    if (req_query_int_or_reply(r, "limit", 1, 1000, 100, &q.limit) ||
+        req_query_int_or_reply(r, "offset", 0, INT32_MAX, 0, &q.offset))
+        return r->status;
+    q.type_code = req_query(r, "type");
+    q.region_code = req_query(r, "region");
+    q.status = req_query(r, "status");
+    if (q.status && strcmp(q.status, "any") != 0 && !site_status_is_valid(q.status))
+        return reply_error(r, 400, "invalid_query", "status",
+                           "status is a site status or any");
+    const char *amen = req_query(r, "amenity");
+    if (amen && *amen) {
+        char *list = arena_strdup(&r->arena, amen), *save = NULL;
+        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            if (q.namenities == SITE_QUERY_MAX_AMENITIES)
+                return reply_error(r, 400, "invalid_query", "amenity",
+                                   "at most %d amenities at once",
+                                   SITE_QUERY_MAX_AMENITIES);
+            q.amenities[q.namenities++] = tok;
+        }
+    }
+    const char *text = req_query(r, "q");
+    if (text && *text) {
+        if (strlen(text) > 100)
+            return reply_error(r, 400, "invalid_query", "q", "q may be at most 100 bytes");
+        q.text = text_like_contains(&r->arena, text);
+    }
+    struct store_conn *c = req_store_or_reply(r);
+    struct render_ctx rc;
+    struct hours_calendar cal;
+    if (!c || render_ctx_or_reply(r, c, &rc, &cal))
+        return r->status;
+    struct site *sites;
+    size_t n;
+    int64_t total;
+    int st = site_search(c, &r->arena, &q, &sites, &n, &total);
+    if (st == STORE_NOT_FOUND)
+        return reply_error(r, 400, "invalid_query", "region", "no region has code %s",
+                           q.region_code);
+    if (st)
+        return reply_store_error(r, st, "site");
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, site_json(&rc, &sites[i]));
+    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total",
+                                        (json_int_t)total));
+}
+
+static int get_site(struct req *r)
+{
+    int64_t id;
+    if (id_or_reply(r, &id))
+        return r->status;
+    struct store_conn *c = req_store_or_reply(r);
+    struct render_ctx rc;
+    struct hours_calendar cal;
+    if (!c || render_ctx_or_reply(r, c, &rc, &cal))
+        return r->status;
+    struct site s;
+    int st = site_get(c, &r->arena, id, &s);
+    if (st)
+        return reply_store_error(r, st, "site");
+    return reply_json(r, 200, site_json(&rc, &s));
+}
+
+/* Write s (insert when creating) in a transaction; replies on failure. */
+static int save_or_reply(struct req *r, struct store_conn *c, struct site *s, bool create)
+{
+    struct site_fault f;
+    int st = store_begin(c);
+    if (!st)
+        st = create ? site_insert(c, &r->arena, s, clock_now(), &f)
+                    : site_update(c, &r->arena, s, clock_now(), &f);
+    if (!st)
+        st = store_commit(c);
+    else
+        store_rollback(c);
+    if (st == SITE_INVALID)
+        return fault_reply(r, &f), -1;
+    if (st)
+        return reply_store_error(r, st, "site"), -1;
+    return 0;
+}
+
+static int reply_site(struct req *r, struct store_conn *c, int status, int64_t id)
+{
+    struct render_ctx rc;
+    struct hours_calendar cal;
+    struct site s;
+    if (render_ctx_or_reply(r, c, &rc, &cal))
+        return r->status;
+    int st = site_get(c, &r->arena, id, &s);
+    if (st)
+        return reply_store_error(r, st, "site");
+    return reply_json(r, status, site_json(&rc, &s));
+}
+
+static int create_site(struct req *r)
+{
+    struct site in, s;
+    unsigned set;
+    memset(&in, 0, sizeof in);
+    if (read_site_or_reply(r, &in, &set))
+        return r->status;
+    if (!(set & SF_POSITION))
+        return reply_error(r, 422, "missing_field", "position", "position is required");
+    site_defaults(&s);
+    site_merge(&s, &in, set);
+    struct site_fault f;
+    if (site_check(&s, &f))
+        return fault_reply(r, &f);
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c || save_or_reply(r, c, &s, true))
+        return r->status;
+    char loc[64];
+    snprintf(loc, sizeof loc, "/api/sites/%lld", (long long)s.id);
+    reply_header(r, "Location", loc);
+    return reply_site(r, c, 201, s.id);
+}
+
+static int update_site(struct req *r)
+{
+    int64_t id;
+    struct site in, s;
+    unsigned set;
+    memset(&in, 0, sizeof in);
+    if (id_or_reply(r, &id) || read_site_or_reply(r, &in, &set))
+        return r->status;
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    int st = site_get(c, &r->arena, id, &s);
+    if (st)
+        return reply_store_error(r, st, "site");
+    site_merge(&s, &in, set);
+    struct site_fault f;
+    if (site_check(&s, &f))
+        return fault_reply(r, &f);
+    if (save_or_reply(r, c, &s, false))
+        return r->status;
+    return reply_site(r, c, 200, id);
+}
+
+static int delete_site(struct req *r)
+{
+    int64_t id;
+    if (id_or_reply(r, &id))
+        return r->status;
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    int st = site_delete(c, id);
+    if (st)
+        return reply_store_error(r, st, "site");
+    return reply_empty(r, 204);
+}
+
+static int import_sites(struct req *r)
+{
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    struct site_import_result res;
+    site_import_csv(c, &r->arena, r->body, r->body_len, &res);
+    if (res.store_rc)
+        return reply_store_error(r, res.store_rc, "site");
+    if (res.nerrors) {
+        json_t *details = json_array();
+        for (size_t i = 0; i < res.nerrors; i++) {
+            const struct site_import_error *e = &res.errors[i];
+            json_t *d = json_pack("{s:I, s:s, s:s}", "row", (json_int_t)e->row, "code",
+                                  e->code, "message", e->message);
+            json_object_set_new(d, "column", e->column ? json_string(e->column)
+                                                       : json_null());
+            json_array_append_new(details, d);
+        }
+        json_t *err = json_pack("{s:s, s:s, s:o, s:b}", "code", "invalid_rows",
+                                "message",
+                                "some rows are not valid; nothing was imported",
+                                "details", details, "truncated", res.truncated);
+        return reply_json(r, 422, json_pack("{s:o}", "error", err));
+    }
+    return reply_json(r, 200, json_pack("{s:I}", "imported", (json_int_t)res.imported));
+}
+
+static int export_sites(struct req *r)
+{
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        die_oom();
+    int st = site_export_csv(c, f);
+    fclose(f);
+    if (st) {
+        free(buf);
+        return reply_store_error(r, st, "site");
+    }
+    reply_header(r, "Content-Disposition", "attachment; filename=\"sites.csv\"");
+    return reply_take(r, 200, "text/csv; charset=utf-8", buf, len);
+}
+
+static const struct route site_routes[] = {
+    {HTTP_GET, "/api/sites", list_sites, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_POST, "/api/sites", create_site, ACCESS_ADMIN, BODY_JSON},
+    {HTTP_GET, "/api/sites/export", export_sites, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_POST, "/api/sites/import", import_sites, ACCESS_ADMIN, BODY_CSV},
+    {HTTP_GET, "/api/sites/{id}", get_site, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_PATCH, "/api/sites/{id}", update_site, ACCESS_ADMIN, BODY_JSON},
+    {HTTP_DELETE, "/api/sites/{id}", delete_site, ACCESS_ADMIN, BODY_NONE},
+};
+
+const struct module site_module = {
+    .name = "site",
+    .routes = site_routes,
+    .nroutes = sizeof site_routes / sizeof site_routes[0],
+};

@@ -1,0 +1,304 @@
+/*
+ * sqlite.c - the SQLite backend of the store (see backend.h).
+ *
+ * Each connection runs in WAL mode with foreign keys on and a busy
+ * timeout, and keeps its prepared statements in a small cache keyed by the
+ * SQL text's address (modules pass named constants, so the address is
+ * stable; the text is compared too, to be safe). Parameters are written
+ * $1..$N as PostgreSQL wants; SQLite numbers such parameters by first
+ * appearance, so they are bound by name through the index of "$k".
+ *
+ * SQLite result codes are translated to enum store_rc here and nowhere
+ * else.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "store/backend.h"
+
+#define SQLITE_CACHE_SLOTS 256
+#define SQLITE_MAX_PARAMS 64
+#define SQLITE_BUSY_MS 5000
+
+struct sqlite_engine {
+    char *path;
+};
+
+struct cached_stmt {
+    const char *key;
+    sqlite3_stmt *stmt;
+    int nmap;
+    int map[SQLITE_MAX_PARAMS + 1]; /* $k -> bind index, 0 if unused */
+};
+
+struct sqlite_conn {
+    sqlite3 *db;
+    struct cached_stmt cache[SQLITE_CACHE_SLOTS];
+};
+
+static int translate(sqlite3 *db, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return STORE_OK;
+    case SQLITE_CONSTRAINT:
+        return STORE_CONFLICT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return STORE_BUSY;
+    case SQLITE_NOTFOUND:
+        return STORE_NOT_FOUND;
+    default:
+        log_error("sqlite: %s (%d)", db ? sqlite3_errmsg(db) : "?", rc);
+        return STORE_ERROR;
+    }
+}
+
+static void *engine_open(const char *url, char *err, size_t errlen)
+{
+    if (!*url) {
+        snprintf(err, errlen, "empty database path");
+        return NULL;
+    }
+    if (sqlite3_threadsafe() == 0) {
+        snprintf(err, errlen, "SQLite was built without thread support");
+        return NULL;
+    }
+    struct sqlite_engine *e = calloc(1, sizeof(*e));
+    if (!e || !(e->path = strdup(url)))
+        die_oom();
+    return e;
+}
+
+static void engine_close(void *engine)
+{
+    struct sqlite_engine *e = engine;
+    free(e->path);
+    free(e);
+}
+
+static void *conn_open(void *engine)
+{
+    struct sqlite_engine *e = engine;
+    struct sqlite_conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        die_oom();
+    int rc = sqlite3_open_v2(e->path, &c->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                 SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite: cannot open %s: %s", e->path,
+                  c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
+    sqlite3_extended_result_codes(c->db, 1);
+    char *msg = NULL;
+    rc = sqlite3_exec(c->db,
+                      "PRAGMA journal_mode=WAL;"
+                      "PRAGMA synchronous=NORMAL;"
+                      "PRAGMA foreign_keys=ON;",
+                      NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite: cannot configure %s: %s", e->path, msg ? msg : "");
+        sqlite3_free(msg);
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void conn_close(void *conn)
+{
+    struct sqlite_conn *c = conn;
+    for (int i = 0; i < SQLITE_CACHE_SLOTS; i++)
+        sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+/* Find or prepare the statement for sql; *owned is set when it is not
+ * cached and must be finalized by the caller. */
+static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql,
+                                   struct cached_stmt *tmp, int *rc_out)
+{
+    size_t h = ((size_t)(uintptr_t)sql >> 3) % SQLITE_CACHE_SLOTS;
+    for (int probe = 0; probe < 8; probe++) {
+        struct cached_stmt *cs = &c->cache[(h + (size_t)probe) % SQLITE_CACHE_SLOTS];
+        if (cs->key == sql && strcmp(sqlite3_sql(cs->stmt), sql) == 0) {
+            *rc_out = SQLITE_OK;
+            return cs;
+        }
+    }
+    struct cached_stmt *slot = NULL;
+    for (int probe = 0; probe < 8 && !slot; probe++) {
+        struct cached_stmt *cs = &c->cache[(h + (size_t)probe) % SQLITE_CACHE_SLOTS];
+        if (!cs->key)
+            slot = cs;
+    }
+    if (!slot) {
+        slot = tmp;
+        memset(tmp, 0, sizeof(*tmp));
+    }
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1,
+                                slot == tmp ? 0 : SQLITE_PREPARE_PERSISTENT,
+                                &stmt, NULL);
+    *rc_out = rc;
+    if (rc != SQLITE_OK)
+        return NULL;
+    slot->stmt = stmt;
+    slot->key = slot == tmp ? NULL : sql;
+    int n = sqlite3_bind_parameter_count(stmt);
+    slot->nmap = 0;
+    for (int k = 1; k <= SQLITE_MAX_PARAMS; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "$%d", k);
+        slot->map[k] = sqlite3_bind_parameter_index(stmt, name);
+        if (slot->map[k])
+            slot->nmap = k;
+    }
+    (void)n;
+    return slot;
+}
+
+static int bind_all(struct cached_stmt *cs, const struct store_val *params,
+                    size_t nparams)
+{
+    sqlite3_stmt *st = cs->stmt;
+    for (size_t k = 1; k <= nparams && k <= SQLITE_MAX_PARAMS; k++) {
+        int idx = cs->map[k];
+        if (!idx)
+            continue;
+        const struct store_val *v = &params[k - 1];
+        int rc;
+        switch (v->type) {
+        case STORE_INT:
+            rc = sqlite3_bind_int64(st, idx, v->i);
+            break;
+        case STORE_REAL:
+            rc = sqlite3_bind_double(st, idx, v->d);
+            break;
+        case STORE_TEXT:
+            rc = sqlite3_bind_text(st, idx, v->s, -1, SQLITE_STATIC);
+            break;
+        default:
+            rc = sqlite3_bind_null(st, idx);
+        }
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
+struct row_chunk {
+    struct store_val *cells;
+    size_t n;
+    struct row_chunk *next;
+};
+
+static int conn_query(void *conn, struct arena *a, const char *sql,
+                      const struct store_val *params, size_t nparams,
+                      struct store_rows *out, int64_t *changes)
+{
+    struct sqlite_conn *c = conn;
+    struct cached_stmt tmp;
+    int rc;
+    memset(out, 0, sizeof(*out));
+    struct cached_stmt *cs = prepare(c, sql, &tmp, &rc);
+    if (!cs)
+        return translate(c->db, rc);
+    if ((size_t)cs->nmap > nparams) {
+        log_error("sqlite: statement wants $%d, got %zu params", cs->nmap,
+                  nparams);
+        rc = SQLITE_MISUSE;
+        goto done;
+    }
+    rc = bind_all(cs, params, nparams);
+    if (rc != SQLITE_OK)
+        goto done;
+    size_t ncols = (size_t)sqlite3_column_count(cs->stmt);
+    out->ncols = ncols;
+    size_t cap = 0;
+    struct store_val *cells = NULL;
+    while ((rc = sqlite3_step(cs->stmt)) == SQLITE_ROW) {
+        if (out->nrows == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct store_val *nc = arena_calloc(a, ncap * (ncols ? ncols : 1),
+                                                sizeof(*nc));
+            if (cells)
+                memcpy(nc, cells, cap * ncols * sizeof(*nc));
+            cells = nc;
+            cap = ncap;
+        }
+        struct store_val *row = &cells[out->nrows * ncols];
+        for (size_t i = 0; i < ncols; i++) {
+            int t = sqlite3_column_type(cs->stmt, (int)i);
+            switch (t) {
+            case SQLITE_INTEGER:
+                row[i].type = STORE_INT;
+                row[i].i = sqlite3_column_int64(cs->stmt, (int)i);
+                break;
+            case SQLITE_FLOAT:
+                row[i].type = STORE_REAL;
+                row[i].d = sqlite3_column_double(cs->stmt, (int)i);
+                break;
+            case SQLITE_NULL:
+                row[i].type = STORE_NULL;
+                break;
+            default: {
+                const unsigned char *txt = sqlite3_column_text(cs->stmt, (int)i);
+                int len = sqlite3_column_bytes(cs->stmt, (int)i);
+                row[i].type = STORE_TEXT;
+                row[i].s = arena_strndup(a, txt ? (const char *)txt : "",
+                                         (size_t)len);
+            }
+            }
+        }
+        out->nrows++;
+    }
+    out->cells = cells;
+    if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+        if (changes)
+            *changes = sqlite3_changes64(c->db);
+    }
+done:;
+    int result = translate(c->db, rc);
+    sqlite3_reset(cs->stmt);
+    sqlite3_clear_bindings(cs->stmt);
+    if (cs == &tmp)
+        sqlite3_finalize(tmp.stmt);
+    return result;
+}
+
+static int conn_exec_script(void *conn, const char *sql)
+{
+    struct sqlite_conn *c = conn;
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK && msg)
+        log_error("sqlite: %s", msg);
+    sqlite3_free(msg);
+    return translate(c->db, rc);
+}
+
+const struct store_backend store_backend_sqlite = {
+    .dialect = "sqlite",
+    .open = engine_open,
+    .close = engine_close,
+    .conn_open = conn_open,
+    .conn_close = conn_close,
+    .query = conn_query,
+    .exec_script = conn_exec_script,
+    .begin_sql = "BEGIN IMMEDIATE",
+};

@@ -1,0 +1,105 @@
+/*
+ * store.h - the one small interface between feature modules and the
+ * database. Modules write portable SQL (numbered $1..$N parameters,
+ * integer ids, integer Unix-second times, 0/1 booleans) as named constants
+ * in their *_store.c and run it through these calls; which engine answers
+ * (SQLite now, PostgreSQL later) is the backend's business.
+ *
+ * Results are copied into the caller's arena, so nobody keeps a pointer
+ * into engine memory. Engine error codes are translated inside the backend
+ * into the small vocabulary of enum store_rc; store_rc_http() maps that to
+ * an HTTP status in one place.
+ *
+ * Connections: store_acquire() hands the calling thread a connection
+ * (SQLite: one per worker thread, prepared statements cached on it);
+ * store_release() gives it back. A connection is used by one thread at a
+ * time.
+ */
+#ifndef WH_STORE_STORE_H
+#define WH_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+enum store_rc {
+    STORE_OK = 0,
+    STORE_NOT_FOUND = 1, /* no row where one was expected */
+    STORE_CONFLICT = 2,  /* unique, foreign key or check constraint */
+    STORE_BUSY = 3,      /* locked or overloaded: retry later */
+    STORE_ERROR = 4,     /* anything else; logged by the backend */
+};
+
+enum store_type { STORE_NULL = 0, STORE_INT, STORE_REAL, STORE_TEXT };
+
+struct store_val {
+    enum store_type type;
+    int64_t i;
+    double d;
+    const char *s;
+};
+
+#define SV_NULL ((struct store_val){.type = STORE_NULL})
+#define SV_INT(x) ((struct store_val){.type = STORE_INT, .i = (int64_t)(x)})
+#define SV_REAL(x) ((struct store_val){.type = STORE_REAL, .d = (double)(x)})
+#define SV_TEXT(x) ((struct store_val){.type = STORE_TEXT, .s = (x)})
+/* Text or NULL when x is NULL. */
+#define SV_TEXT_OR_NULL(x) ((x) ? SV_TEXT(x) : SV_NULL)
+
+struct store_rows {
+    size_t nrows;
+    size_t ncols;
+    struct store_val *cells; /* row-major, nrows * ncols */
+};
+
+static inline const struct store_val *store_cell(const struct store_rows *r,
+                                                 size_t row, size_t col)
+{
+    return &r->cells[row * r->ncols + col];
+}
+/* Cell as int64 (0 for NULL), double, or text (NULL for NULL). */
+int64_t store_int(const struct store_rows *r, size_t row, size_t col);
+double store_real(const struct store_rows *r, size_t row, size_t col);
+const char *store_text(const struct store_rows *r, size_t row, size_t col);
+bool store_is_null(const struct store_rows *r, size_t row, size_t col);
+
+struct store;
+struct store_conn;
+
+/* Open a store: a file path or "sqlite:PATH" selects SQLite. On failure
+ * returns NULL with a message in err. */
+struct store *store_open(const char *url, char *err, size_t errlen);
+/* Close every connection and the store. No request may be running. */
+void store_close(struct store *s);
+const char *store_dialect(const struct store *s); /* "sqlite" | "pg" */
+
+/* Apply the embedded migrations not yet recorded, in order, each in its
+ * own transaction. Returns STORE_OK or an error (logged). */
+int store_migrate(struct store *s);
+/* The highest applied migration version, or -1. */
+int store_schema_version(struct store *s);
+
+struct store_conn *store_acquire(struct store *s);
+void store_release(struct store_conn *c);
+
+/* Run sql with params; rows (if any) copied into a. out may be NULL. */
+int store_query(struct store_conn *c, struct arena *a, const char *sql,
+                const struct store_val *params, size_t nparams,
+                struct store_rows *out);
+/* Run sql that returns no rows; *changes gets the affected-row count. */
+int store_exec(struct store_conn *c, const char *sql,
+               const struct store_val *params, size_t nparams,
+               int64_t *changes);
+/* Transactions. store_begin starts a write transaction. */
+int store_begin(struct store_conn *c);
+int store_commit(struct store_conn *c);
+int store_rollback(struct store_conn *c);
+/* Ping: a trivial query. */
+int store_ping(struct store_conn *c);
+
+/* The HTTP status for a store result: 404, 409, 503 or 500. */
+int store_rc_http(int rc);
+
+#endif
