@@ -317,6 +317,24 @@ static void scatter(struct seeder *sd, double lat, double lon, double spread,
     s->lon = lon + r * sin(th) / cos(lat * M_PI / 180);
 }
 
+/* The street whose centre is nearest (a flat approximation is enough at
+ * district scale). */
+static size_t nearest_street(double lat, double lon)
+{
+    size_t best = 0;
+    double best_d = 1e9;
+    for (size_t i = 0; i < NSTREETS; i++) {
+        double dl = demo_streets[i].lat - lat;
+        double dn = (demo_streets[i].lon - lon) * cos(lat * M_PI / 180);
+        double d = dl * dl + dn * dn;
+        if (d < best_d) {
+            best_d = d;
+            best = i;
+        }
+    }
+    return best;
+}
+
 static const char *phone(struct seeder *sd)
 {
     return arena_printf(sd->a, "0518-85%06d", rng_below(&sd->rng, 1000000));
@@ -340,7 +358,7 @@ static int seed_sites(struct seeder *sd, const struct region *communities)
         s.capacity = 30 + rng_below(&sd->rng, 40);
         s.opening_hours = i == 3 ? "Mo-Su 09:00-23:00" : "24/7";
         s.description = "产业阵地：政策指引、技能培训、党建服务";
-        s.region_code = communities[i * 3 % (NSTREETS * 3)].code;
+        s.region_code = communities[nearest_street(s.lat, s.lon) * 3].code;
         set_amenities(sd, &s, demo_hubs[i].amenities);
         rc = add_site(sd, &s);
     }
@@ -356,15 +374,15 @@ static int seed_sites(struct seeder *sd, const struct region *communities)
         struct site s;
         site_defaults(&s);
         int n = i / (int)(NSTREETS * 3) + 1;
-        s.name_zh = arena_printf(sd->a, "%s社区暖新驿站%s", comm->name_zh,
+        s.name_zh = arena_printf(sd->a, "%s暖新驿站%s", comm->name_zh,
                                  n > 1 ? arena_printf(sd->a, "（%d号点）", n) : "");
         s.name_en = arena_printf(sd->a, "%s Warm New Station%s", comm->name_en,
                                  n > 1 ? arena_printf(sd->a, " #%d", n) : "");
         s.type_code = "community_station";
         s.region_code = comm->code;
-        s.address_zh = arena_printf(sd->a, "%s%s社区党群服务中心%d号", st->zh,
+        s.address_zh = arena_printf(sd->a, "%s%s党群服务中心%d号", st->zh,
                                     comm->name_zh, 1 + rng_below(&sd->rng, 200));
-        s.address_en = arena_printf(sd->a, "%s Community Centre, %s", comm->name_en, st->en);
+        s.address_en = arena_printf(sd->a, "%s Centre, %s", comm->name_en, st->en);
         scatter(sd, st->lat, st->lon, 0.012, &s);
         s.phone = phone(sd);
         s.manager = "驿站值班员";
