@@ -42,7 +42,7 @@ CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(LDLIBS)
 
 SRC := $(shell find src -name '*.c' ! -path src/main.c | sort)
-OBJ := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+OBJ := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o $(BUILD)/gen/web_assets.o
 MIGRATIONS := $(sort $(wildcard db/migrations/*.sql))
 LIB := $(BUILD)/libwarmharbor.a
 BIN := $(BUILD)/warmharbor
@@ -57,7 +57,7 @@ all: warmharbor
 # The default build is also copied to ./warmharbor for the README's commands.
 warmharbor: $(BIN)
 ifeq ($(SANITIZE),)
-	cp $(BIN) warmharbor
+	cp $(BIN) warmharbor.tmp && mv -f warmharbor.tmp warmharbor
 endif
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
@@ -76,6 +76,25 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) $(BUILD)/tools/embed
 	$(BUILD)/tools/embed migrations $@ $(MIGRATIONS)
 
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# The web app: bundled by web/build.mjs (esbuild) into web/dist/, then
+# embedded like the migrations. Without package.json there is no web app
+# yet and nothing is embedded.
+WEB_SRC := $(shell find web -path web/dist -prune -o -type f -print 2>/dev/null)
+web/dist/.stamp: $(WEB_SRC) $(wildcard package.json package-lock.json)
+ifneq ($(wildcard package.json),)
+	@test -d node_modules || npm ci --no-audit --no-fund
+	node web/build.mjs
+endif
+	@mkdir -p web/dist
+	@touch $@
+
+$(BUILD)/gen/web_assets.c: web/dist/.stamp $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed web $@ web/dist $$(find web/dist -type f ! -name .stamp | sort)
+
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 # Host tool: built without sanitizers so code generation stays quiet.
@@ -118,7 +137,7 @@ FUZZ_FLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -O1 -Isrc -I$(FUZZ_BUI
               -fno-sanitize-recover=undefined
 FUZZ_SRC := $(shell find tests/fuzz -maxdepth 1 -name '*_fuzz.c' | sort)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
-FUZZ_OBJ := $(SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/migrations.o
+FUZZ_OBJ := $(SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/gen/migrations.o $(FUZZ_BUILD)/gen/web_assets.o
 
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -129,6 +148,10 @@ $(FUZZ_BUILD)/gen/migrations.c: $(MIGRATIONS) $(BUILD)/tools/embed
 	$(BUILD)/tools/embed migrations $@ $(MIGRATIONS)
 
 $(FUZZ_BUILD)/gen/migrations.o: $(FUZZ_BUILD)/gen/migrations.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
 
 $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)

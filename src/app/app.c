@@ -51,6 +51,12 @@ void config_defaults(struct config *cfg)
     cfg->access_log = env_int("WARMHARBOR_ACCESS_LOG", 1) != 0;
     cfg->tz_offset_min = CLOCK_CHINA_OFFSET_MIN;
     cfg->shutdown_grace_s = env_int("WARMHARBOR_SHUTDOWN_GRACE", 10);
+    cfg->tiles_url = env_str("WARMHARBOR_TILES_URL",
+                             "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    cfg->tiles_datum = env_str("WARMHARBOR_TILES_DATUM", "wgs84");
+    cfg->tiles_attribution =
+        env_str("WARMHARBOR_TILES_ATTRIBUTION", "© OpenStreetMap contributors");
+    cfg->status_ttl_s = env_int("WARMHARBOR_STATUS_TTL", 1800);
 }
 
 int config_parse_listen(struct config *cfg, const char *s)

@@ -31,6 +31,10 @@ struct config {
     bool access_log;         /* JSON line per request on stdout */
     int tz_offset_min;       /* local time for opening hours: +480 */
     int shutdown_grace_s;    /* how long to wait for requests in flight */
+    const char *tiles_url;   /* map tiles; "none" for no tiles */
+    const char *tiles_datum; /* "wgs84" or "gcj02" */
+    const char *tiles_attribution;
+    int status_ttl_s;        /* live status older than this is stale */
 };
 
 struct app;

@@ -9,6 +9,7 @@ extern const struct module region_module;
 extern const struct module catalog_module;
 extern const struct module calendar_module;
 extern const struct module site_module;
+extern const struct module web_module;
 
 const struct module *const app_modules[] = {
     &system_module,
@@ -16,6 +17,7 @@ const struct module *const app_modules[] = {
     &catalog_module,
     &calendar_module,
     &site_module,
+    &web_module,
 };
 
 const size_t app_module_count = sizeof app_modules / sizeof app_modules[0];

@@ -394,7 +394,6 @@ struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.conn_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_END);
