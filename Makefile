@@ -82,8 +82,8 @@ $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 # embedded like the migrations. Without package.json there is no web app
 # yet and nothing is embedded.
 WEB_SRC := $(shell find web -path web/dist -prune -o -type f -print 2>/dev/null)
-web/dist/.stamp: $(WEB_SRC) $(wildcard package.json package-lock.json)
-ifneq ($(wildcard package.json),)
+web/dist/.stamp: $(WEB_SRC) $(wildcard package.json package-lock.json web/build.mjs)
+ifneq ($(wildcard web/build.mjs),)
 	@test -d node_modules || npm ci --no-audit --no-fund
 	node web/build.mjs
 endif

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/sse.h"
 #include "store/store.h"
 
 static int env_int(const char *name, int dflt)
@@ -101,6 +102,7 @@ int app_open(struct app *app, const struct config *cfg, bool migrate,
         }
     }
     app->metrics = metrics_new(app->router);
+    app->events = sse_hub_new();
     for (size_t i = 0; i < app_module_count; i++) {
         const struct module *m = app_modules[i];
         if (m->init && m->init(app)) {
@@ -110,6 +112,7 @@ int app_open(struct app *app, const struct config *cfg, bool migrate,
                 if (app_modules[j]->release)
                     app_modules[j]->release(app);
             metrics_free(app->metrics);
+            sse_hub_free(app->events);
             router_free(app->router);
             store_close(app->store);
             memset(app, 0, sizeof(*app));
@@ -127,6 +130,7 @@ void app_close(struct app *app)
                 app_modules[j]->release(app);
     }
     metrics_free(app->metrics);
+    sse_hub_free(app->events);
     router_free(app->router);
     store_close(app->store);
     memset(app, 0, sizeof(*app));
@@ -172,4 +176,11 @@ int reply_store_error(struct req *r, int rc, const char *what)
         return reply_error(r, 500, "store_error", NULL,
                            "the store could not do that");
     }
+}
+
+void app_changed(struct app *app, struct store_conn *c, enum app_change what, int64_t id)
+{
+    for (size_t i = 0; i < app_module_count; i++)
+        if (app_modules[i]->changed)
+            app_modules[i]->changed(app, c, what, id);
 }

@@ -11,12 +11,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/http.h"
 
 struct store;
 struct router;
 struct metrics;
+struct sse_hub;
 struct site_cache;
 
 struct config {
@@ -38,6 +40,19 @@ struct config {
 };
 
 struct app;
+struct store_conn;
+
+/* What changed in the stored data, for modules that keep something in
+ * memory (the site index) or push changes to clients (event streams). */
+enum app_change {
+    CHANGE_SITE_CREATED,
+    CHANGE_SITE_UPDATED,
+    CHANGE_SITE_DELETED,
+    CHANGE_SITE_STATUS, /* live status or closure */
+    CHANGE_SITES_BULK,  /* many sites at once (CSV import) */
+    CHANGE_CATALOG,     /* site types or amenities */
+    CHANGE_CALENDAR,    /* the holiday calendar */
+};
 
 struct module {
     const char *name;
@@ -45,6 +60,10 @@ struct module {
     size_t nroutes;
     int (*init)(struct app *app);     /* may be NULL; 0 or -1 */
     void (*release)(struct app *app); /* may be NULL */
+    /* Told of every committed change (may be NULL). c is the writer's
+     * connection, usable to read the new state. */
+    void (*changed)(struct app *app, struct store_conn *c, enum app_change what,
+                    int64_t id);
 };
 
 struct app {
@@ -52,6 +71,7 @@ struct app {
     struct store *store;
     struct router *router;
     struct metrics *metrics;
+    struct sse_hub *events; /* site and status changes for open map pages */
     /* Module state, owned by the module that creates it in init. */
     struct site_cache *site_cache;
 };
@@ -68,6 +88,9 @@ int config_parse_listen(struct config *cfg, const char *s);
 int app_open(struct app *app, const struct config *cfg, bool migrate,
              char *err, size_t errlen);
 void app_close(struct app *app);
+
+/* Tell every module that data changed (after the commit). */
+void app_changed(struct app *app, struct store_conn *c, enum app_change what, int64_t id);
 
 /* The store connection for this request, acquired on first use and
  * released when the request ends. NULL if none can be had (503). */

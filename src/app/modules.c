@@ -9,6 +9,8 @@ extern const struct module region_module;
 extern const struct module catalog_module;
 extern const struct module calendar_module;
 extern const struct module site_module;
+extern const struct module live_module;
+extern const struct module ogc_module;
 extern const struct module web_module;
 
 const struct module *const app_modules[] = {
@@ -17,6 +19,8 @@ const struct module *const app_modules[] = {
     &catalog_module,
     &calendar_module,
     &site_module,
+    &live_module,
+    &ogc_module,
     &web_module,
 };
 

@@ -100,6 +100,7 @@ static int put_holiday(struct req *r)
         store_rollback(c);
     if (rc)
         return reply_store_error(r, rc, "holiday");
+    app_changed(r->app, c, CHANGE_CALENDAR, 0);
     return reply_json(r, 200, holiday_json(&r->arena, &h));
 }
 
@@ -115,6 +116,7 @@ static int delete_holiday(struct req *r)
     int rc = holiday_delete(c, day);
     if (rc)
         return reply_store_error(r, rc, "holiday");
+    app_changed(r->app, c, CHANGE_CALENDAR, 0);
     return reply_empty(r, 204);
 }
 

@@ -21,4 +21,7 @@ bool text_is_clean_utf8(const char *s, size_t len);
 /* "%" + s with %, _ and \ escaped + "%", for LIKE ... ESCAPE '\'. */
 char *text_like_contains(struct arena *a, const char *s);
 
+/* Percent-encode s for a URL query value (RFC 3986 unreserved kept). */
+char *text_url_encode(struct arena *a, const char *s);
+
 #endif

@@ -23,6 +23,7 @@
 
 struct app;
 struct store_conn;
+struct sse_hub;
 
 enum http_method {
     HTTP_GET = 1 << 0,
@@ -83,6 +84,7 @@ struct req {
     const char *header_names[REQ_MAX_HEADERS];
     const char *header_values[REQ_MAX_HEADERS];
 
+    struct sse_hub *stream_hub;    /* set by reply_sse() */
     struct store_conn *store_conn; /* acquired by req_store() */
     void *conn; /* the library's connection; for http/ only */
 };

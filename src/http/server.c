@@ -36,6 +36,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/sse.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -76,11 +77,17 @@ static enum MHD_Result send_reply(struct conn_ctx *ctx)
     ctx->replied = 1;
     if (!r->status)
         reply_error(r, 500, "internal", NULL, "the handler gave no answer");
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(
-        r->resp_len, r->resp_body ? r->resp_body : (char *)"", r->resp_body ? free : NULL);
-    r->resp_body = NULL; /* the library owns it now */
-    if (!resp)
-        die_oom();
+    struct MHD_Response *resp;
+    if (r->stream_hub && r->status == 200) {
+        resp = sse_response_new(r, r->stream_hub);
+    } else {
+        resp = MHD_create_response_from_buffer_with_free_callback(
+            r->resp_len, r->resp_body ? r->resp_body : (char *)"",
+            r->resp_body ? free : NULL);
+        r->resp_body = NULL; /* the library owns it now */
+        if (!resp)
+            die_oom();
+    }
     if (r->content_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     bool has_cache = false, has_csp = false;
@@ -419,6 +426,9 @@ void http_server_stop(struct http_server *srv)
     if (!srv)
         return;
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+    /* Event streams never end by themselves: end them so they do not hold
+     * the shutdown for the whole grace period. */
+    sse_hub_close(srv->app->events);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     int64_t deadline = clock_mono_us() + (int64_t)srv->app->cfg.shutdown_grace_s * 1000000;

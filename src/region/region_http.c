@@ -241,6 +241,8 @@ static int update_region(struct req *r)
                            "a region with code %s exists", next.code);
     if (rc)
         return store_error(r, rc);
+    if (strcmp(old.code, next.code) != 0)
+        app_changed(r->app, c, CHANGE_CATALOG, old.id); /* sites show the code */
     rc = region_get(c, &r->arena, next.code, &next);
     if (rc)
         return store_error(r, rc);

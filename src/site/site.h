@@ -109,6 +109,35 @@ int site_check(const struct site *s, struct site_fault *f);
 void site_open_at(const struct site *s, const struct hours_calendar *cal,
                   int64_t t, int tz_offset_min, bool *open, int64_t *next_change);
 
+/* ---- JSON (site_json.c) -------------------------------------------- */
+
+#include <jansson.h>
+
+#include "geo/coord.h"
+
+/* How to show a site: at which moment, with which calendar, in which
+ * datum. */
+struct site_view {
+    const struct hours_calendar *cal;
+    int64_t at;
+    int tz;
+    enum geo_datum datum;
+};
+
+/* The fields that change only when the site is edited. */
+json_t *site_json_static(const struct site *s, int tz);
+/* Add position, open, next_change and nav for the view. */
+void site_json_dynamic(json_t *o, struct arena *a, const struct site *s,
+                       const struct site_view *v);
+/* Both. */
+json_t *site_json(struct arena *a, const struct site *s, const struct site_view *v);
+/* A site's JSON (with position in WGS-84) as a GeoJSON Feature (RFC
+ * 7946), and a list of them as a FeatureCollection. */
+json_t *site_feature(json_t *site);
+json_t *site_feature_collection(json_t *items);
+/* Deep links for Amap, Baidu and Tencent maps, each in its datum. */
+json_t *site_nav_json(struct arena *a, const struct site *s);
+
 /* ---- store (site_store.c) ------------------------------------------ */
 
 struct site_query {
@@ -119,6 +148,7 @@ struct site_query {
     size_t namenities;
     const char *text; /* substring of names or addresses */
     int64_t limit, offset;
+    int64_t after_id; /* only ids above this (keyset paging); 0 for all */
 };
 
 int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out);

@@ -16,104 +16,103 @@
 #include "app/app.h"
 #include "calendar/calendar.h"
 #include "core/clock.h"
+#include "core/strbuf.h"
 #include "core/text.h"
 #include "geo/coord.h"
 #include "http/json_in.h"
+#include "http/sse.h"
+#include "live/live.h"
+#include "site/site_cache.h"
 #include "site/site.h"
 #include "store/store.h"
 
 /* ---- rendering ----------------------------------------------------- */
 
-struct render_ctx {
-    struct arena *arena;
-    const struct hours_calendar *cal;
-    int64_t at;
-    int tz;
-    enum geo_datum datum;
-};
-
-static json_t *iso_or_null(bool has, int64_t t, int tz)
-{
-    if (!has)
-        return json_null();
-    char buf[40];
-    return json_string(clock_format_iso(t, tz, buf, sizeof buf));
-}
-
-static json_t *site_json(const struct render_ctx *rc, const struct site *s)
-{
-    struct geo_point p = geo_convert((struct geo_point){s->lat, s->lon}, GEO_WGS84,
-                                     rc->datum);
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(s->id));
-    json_object_set_new(o, "name_zh", json_string(s->name_zh));
-    json_object_set_new(o, "name_en", json_string(s->name_en ? s->name_en : ""));
-    json_object_set_new(o, "type", json_string(s->type_code));
-    json_object_set_new(o, "tier", s->tier ? json_integer(s->tier) : json_null());
-    json_object_set_new(o, "region", s->region_code ? json_string(s->region_code)
-                                                    : json_null());
-    json_object_set_new(o, "address_zh", json_string(s->address_zh ? s->address_zh : ""));
-    json_object_set_new(o, "address_en", json_string(s->address_en ? s->address_en : ""));
-    json_object_set_new(o, "position",
-                        json_pack("{s:f, s:f, s:s}", "lat", p.lat, "lon", p.lon,
-                                  "datum", geo_datum_name(rc->datum)));
-    json_object_set_new(o, "phone", json_string(s->phone ? s->phone : ""));
-    json_object_set_new(o, "manager", json_string(s->manager ? s->manager : ""));
-    json_object_set_new(o, "description",
-                        json_string(s->description ? s->description : ""));
-    json_object_set_new(o, "capacity",
-                        s->has_capacity ? json_integer(s->capacity) : json_null());
-    json_object_set_new(o, "status", json_string(s->status));
-    json_object_set_new(o, "status_reason", s->status_reason
-                                                ? json_string(s->status_reason)
-                                                : json_null());
-    json_object_set_new(o, "status_until",
-                        iso_or_null(s->has_until, s->status_until, rc->tz));
-    json_object_set_new(o, "public", json_boolean(s->is_public));
-    json_object_set_new(o, "opening_hours", json_string(s->opening_hours));
-    json_t *am = json_array();
-    for (size_t i = 0; i < s->namenities; i++)
-        json_array_append_new(am, json_pack("{s:s, s:I}", "code", s->amenities[i].code,
-                                            "count", (json_int_t)s->amenities[i].count));
-    json_object_set_new(o, "amenities", am);
-    json_t *ph = json_array();
-    for (size_t i = 0; i < s->nphotos; i++)
-        json_array_append_new(ph, json_string(s->photos[i]));
-    json_object_set_new(o, "photos", ph);
-    bool open;
-    int64_t next;
-    site_open_at(s, rc->cal, rc->at, rc->tz, &open, &next);
-    json_object_set_new(o, "open", json_boolean(open));
-    json_object_set_new(o, "next_change", iso_or_null(next >= 0, next, rc->tz));
-    json_object_set_new(o, "demo", json_boolean(s->is_demo));
-    json_object_set_new(o, "created_at", iso_or_null(true, s->created_at, rc->tz));
-    json_object_set_new(o, "updated_at", iso_or_null(true, s->updated_at, rc->tz));
-    return o;
-}
-
 /* Read ?at= and ?datum= and load the holiday calendar around the moment. */
-static int render_ctx_or_reply(struct req *r, struct store_conn *c,
-                               struct render_ctx *rc, struct hours_calendar *cal)
+static int view_or_reply(struct req *r, struct store_conn *c, struct site_view *v,
+                         struct hours_calendar *cal)
 {
-    rc->arena = &r->arena;
-    rc->tz = r->app->cfg.tz_offset_min;
-    rc->at = clock_now();
-    rc->datum = GEO_WGS84;
+    v->tz = r->app->cfg.tz_offset_min;
+    v->at = clock_now();
+    v->datum = GEO_WGS84;
     const char *at = req_query(r, "at");
-    if (at && clock_parse_iso(at, rc->tz, &rc->at))
+    if (at && clock_parse_iso(at, v->tz, &v->at))
         return reply_error(r, 400, "invalid_query", "at",
                            "at must be an ISO-8601 time like 2026-10-01T08:30:00+08:00"),
                -1;
     const char *datum = req_query(r, "datum");
-    if (datum && geo_datum_parse(datum, &rc->datum))
+    if (datum && geo_datum_parse(datum, &v->datum))
         return reply_error(r, 400, "invalid_query", "datum",
                            "datum is wgs84, gcj02 or bd09"),
                -1;
-    int st = calendar_load(c, &r->arena, rc->at, rc->tz, cal);
+    int st = calendar_load(c, &r->arena, v->at, v->tz, cal);
     if (st)
         return reply_store_error(r, st, "holiday calendar"), -1;
-    rc->cal = cal;
+    v->cal = cal;
     return 0;
+}
+
+/* GeoJSON asked for, by ?format=geojson or Accept: application/geo+json.
+ * GeoJSON is WGS-84 by definition (RFC 7946), so another datum is refused.
+ * Returns 1, 0, or -1 after replying. */
+static int geojson_or_reply(struct req *r)
+{
+    const char *f = req_query(r, "format");
+    const char *accept = req_header(r, "Accept");
+    bool geo = f ? strcmp(f, "geojson") == 0
+                 : accept && strstr(accept, "application/geo+json") != NULL;
+    if (f && !geo && strcmp(f, "json") != 0)
+        return reply_error(r, 400, "invalid_query", "format", "format is json or geojson"),
+               -1;
+    const char *datum = req_query(r, "datum");
+    if (geo && datum && strcmp(datum, "wgs84") != 0)
+        return reply_error(r, 400, "invalid_query", "datum",
+                           "GeoJSON positions are always WGS-84"),
+               -1;
+    return geo ? 1 : 0;
+}
+
+/* Reply with an answer ({"items":[...]} or one site), as GeoJSON when
+ * asked: a FeatureCollection (keeping "total") or a Feature. */
+static int reply_sites(struct req *r, int status, json_t *answer)
+{
+    int geo = geojson_or_reply(r);
+    if (geo < 0) {
+        json_decref(answer);
+        return r->status;
+    }
+    if (!geo)
+        return reply_json(r, status, answer);
+    json_t *items = json_object_get(answer, "items");
+    json_t *out;
+    if (items) {
+        out = site_feature_collection(items);
+        json_t *total = json_object_get(answer, "total");
+        if (total)
+            json_object_set(out, "total", total);
+    } else {
+        out = site_feature(answer);
+    }
+    json_decref(answer);
+    char *text = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(out);
+    if (!text)
+        die_oom();
+    return reply_take(r, status, "application/geo+json", text, strlen(text));
+}
+
+/* One site with its live status, as GET /api/sites/{id} shows it. */
+static int reply_site_detail(struct req *r, struct store_conn *c, int status,
+                             const struct site_view *v, const struct site *s)
+{
+    struct live live;
+    int st = live_get(c, &r->arena, s->id, &live);
+    if (st)
+        return reply_store_error(r, st, "site");
+    json_t *o = site_json(&r->arena, s, v);
+    json_object_set_new(o, "live", live_json(&live, clock_now(), r->app->cfg.status_ttl_s,
+                                             v->tz));
+    return reply_sites(r, status, o);
 }
 
 /* ---- reading a site from JSON -------------------------------------- */
@@ -312,8 +311,13 @@ static int id_or_reply(struct req *r, int64_t *id)
     return 0;
 }
 
+static int bbox_sites(struct req *r, const char *bbox_text);
+
 static int list_sites(struct req *r)
 {
+    const char *bbox = req_query(r, "bbox");
+    if (bbox)
+        return bbox_sites(r, bbox);
     struct site_query q = {0};
     if (req_query_int_or_reply(r, "limit", 1, 1000, 100, &q.limit) ||
         req_query_int_or_reply(r, "offset", 0, INT32_MAX, 0, &q.offset))
@@ -342,9 +346,9 @@ static int list_sites(struct req *r)
         q.text = text_like_contains(&r->arena, text);
     }
     struct store_conn *c = req_store_or_reply(r);
-    struct render_ctx rc;
+    struct site_view v;
     struct hours_calendar cal;
-    if (!c || render_ctx_or_reply(r, c, &rc, &cal))
+    if (!c || view_or_reply(r, c, &v, &cal))
         return r->status;
     struct site *sites;
     size_t n;
@@ -357,9 +361,9 @@ static int list_sites(struct req *r)
         return reply_store_error(r, st, "site");
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, site_json(&rc, &sites[i]));
-    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total",
-                                        (json_int_t)total));
+        json_array_append_new(items, site_json(&r->arena, &sites[i], &v));
+    return reply_sites(r, 200, json_pack("{s:o, s:I}", "items", items, "total",
+                                         (json_int_t)total));
 }
 
 static int get_site(struct req *r)
@@ -368,15 +372,15 @@ static int get_site(struct req *r)
     if (id_or_reply(r, &id))
         return r->status;
     struct store_conn *c = req_store_or_reply(r);
-    struct render_ctx rc;
+    struct site_view v;
     struct hours_calendar cal;
-    if (!c || render_ctx_or_reply(r, c, &rc, &cal))
+    if (!c || view_or_reply(r, c, &v, &cal))
         return r->status;
     struct site s;
     int st = site_get(c, &r->arena, id, &s);
     if (st)
         return reply_store_error(r, st, "site");
-    return reply_json(r, 200, site_json(&rc, &s));
+    return reply_site_detail(r, c, 200, &v, &s);
 }
 
 /* Write s (insert when creating) in a transaction; replies on failure. */
@@ -400,15 +404,15 @@ static int save_or_reply(struct req *r, struct store_conn *c, struct site *s, bo
 
 static int reply_site(struct req *r, struct store_conn *c, int status, int64_t id)
 {
-    struct render_ctx rc;
+    struct site_view v;
     struct hours_calendar cal;
     struct site s;
-    if (render_ctx_or_reply(r, c, &rc, &cal))
+    if (view_or_reply(r, c, &v, &cal))
         return r->status;
     int st = site_get(c, &r->arena, id, &s);
     if (st)
         return reply_store_error(r, st, "site");
-    return reply_json(r, status, site_json(&rc, &s));
+    return reply_site_detail(r, c, status, &v, &s);
 }
 
 static int create_site(struct req *r)
@@ -428,6 +432,7 @@ static int create_site(struct req *r)
     struct store_conn *c = req_store_or_reply(r);
     if (!c || save_or_reply(r, c, &s, true))
         return r->status;
+    app_changed(r->app, c, CHANGE_SITE_CREATED, s.id);
     char loc[64];
     snprintf(loc, sizeof loc, "/api/sites/%lld", (long long)s.id);
     reply_header(r, "Location", loc);
@@ -454,6 +459,7 @@ static int update_site(struct req *r)
         return fault_reply(r, &f);
     if (save_or_reply(r, c, &s, false))
         return r->status;
+    app_changed(r->app, c, CHANGE_SITE_UPDATED, id);
     return reply_site(r, c, 200, id);
 }
 
@@ -468,6 +474,7 @@ static int delete_site(struct req *r)
     int st = site_delete(c, id);
     if (st)
         return reply_store_error(r, st, "site");
+    app_changed(r->app, c, CHANGE_SITE_DELETED, id);
     return reply_empty(r, 204);
 }
 
@@ -496,6 +503,7 @@ static int import_sites(struct req *r)
                                 "details", details, "truncated", res.truncated);
         return reply_json(r, 422, json_pack("{s:o}", "error", err));
     }
+    app_changed(r->app, c, CHANGE_SITES_BULK, 0);
     return reply_json(r, 200, json_pack("{s:I}", "imported", (json_int_t)res.imported));
 }
 
@@ -519,10 +527,241 @@ static int export_sites(struct req *r)
     return reply_take(r, 200, "text/csv; charset=utf-8", buf, len);
 }
 
+
+/* ---- map queries (served from the in-memory cache) ------------------ */
+
+/* The filters shared by near, bbox and clusters. 0 or -1 after replying. */
+static int filter_or_reply(struct req *r, struct site_filter *f, struct site_render *rd)
+{
+    memset(f, 0, sizeof(*f));
+    rd->tz = r->app->cfg.tz_offset_min;
+    rd->ttl_s = r->app->cfg.status_ttl_s;
+    rd->now = clock_now();
+    rd->datum = GEO_WGS84;
+    f->at = rd->now;
+    const char *at = req_query(r, "at");
+    if (at && clock_parse_iso(at, rd->tz, &f->at))
+        return reply_error(r, 400, "invalid_query", "at",
+                           "at must be an ISO-8601 time like 2026-10-01T08:30:00+08:00"),
+               -1;
+    const char *datum = req_query(r, "datum");
+    if (datum && geo_datum_parse(datum, &rd->datum))
+        return reply_error(r, 400, "invalid_query", "datum", "datum is wgs84, gcj02 or bd09"),
+               -1;
+    const char *amen = req_query(r, "amenity");
+    if (amen && *amen) {
+        char *list = arena_strdup(&r->arena, amen), *save = NULL;
+        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            if (f->namenities == 4)
+                return reply_error(r, 400, "invalid_query", "amenity",
+                                   "at most 4 amenities at once"),
+                       -1;
+            f->amenities[f->namenities++] = tok;
+        }
+    }
+    f->type = req_query(r, "type");
+    const char *open = req_query(r, "open");
+    if (open && strcmp(open, "1") != 0 && strcmp(open, "0") != 0)
+        return reply_error(r, 400, "invalid_query", "open", "open is 1 or 0"), -1;
+    f->open_only = open && strcmp(open, "1") == 0;
+    const char *radius = req_query(r, "radius_m");
+    if (radius) {
+        char *end;
+        f->radius_m = strtod(radius, &end);
+        if (!*radius || *end || !(f->radius_m > 0) || f->radius_m > 20000000)
+            return reply_error(r, 400, "invalid_query", "radius_m",
+                               "radius_m is a distance in metres, above 0"),
+                   -1;
+    }
+    return 0;
+}
+
+static int cache_error_or_reply(struct req *r, int rc)
+{
+    if (rc == SITE_CACHE_UNKNOWN_AMENITY)
+        return reply_error(r, 400, "invalid_query", "amenity", "no amenity has that code");
+    if (rc == SITE_CACHE_UNKNOWN_TYPE)
+        return reply_error(r, 400, "invalid_query", "type", "no site type has that code");
+    return 0;
+}
+
+static int number_query_or_reply(struct req *r, const char *name, double min, double max,
+                                 double *out)
+{
+    const char *v = req_query(r, name);
+    char *end;
+    double d = v ? strtod(v, &end) : 0;
+    if (!v || !*v || *end || !(d >= min && d <= max))
+        return reply_error(r, 400, "invalid_query", name, "%s must be a number from %g to %g",
+                           name, min, max),
+               -1;
+    *out = d;
+    return 0;
+}
+
+/* "minlon,minlat,maxlon,maxlat" in the request's datum, into WGS-84. */
+static int bbox_or_reply(struct req *r, const char *text, enum geo_datum datum, double b[4])
+{
+    char *end;
+    const char *p = text;
+    for (int i = 0; i < 4; i++) {
+        b[i] = strtod(p, &end);
+        if (end == p || (i < 3 && *end != ',') || (i == 3 && *end))
+            return reply_error(r, 400, "invalid_query", "bbox",
+                               "bbox is minlon,minlat,maxlon,maxlat"),
+                   -1;
+        p = end + 1;
+    }
+    if (!geo_is_valid(b[1], b[0]) || !geo_is_valid(b[3], b[2]) || b[0] > b[2] || b[1] > b[3])
+        return reply_error(r, 400, "invalid_query", "bbox",
+                           "bbox must have min before max, within -180..180 and -90..90"),
+               -1;
+    if (datum != GEO_WGS84) {
+        struct geo_point lo = geo_convert((struct geo_point){b[1], b[0]}, datum, GEO_WGS84);
+        struct geo_point hi = geo_convert((struct geo_point){b[3], b[2]}, datum, GEO_WGS84);
+        b[0] = lo.lon, b[1] = lo.lat, b[2] = hi.lon, b[3] = hi.lat;
+    }
+    return 0;
+}
+
+static int reply_buffer(struct req *r, struct strbuf *sb)
+{
+    int geo = geojson_or_reply(r);
+    if (geo) {
+        json_t *answer = geo > 0 ? json_loadb(sb->buf, sb->len, 0, NULL) : NULL;
+        strbuf_release(sb);
+        if (geo < 0)
+            return r->status;
+        if (!answer)
+            die_oom();
+        return reply_sites(r, 200, answer);
+    }
+    size_t len;
+    char *text = strbuf_detach(sb, &len);
+    return reply_take(r, 200, "application/json; charset=utf-8", text, len);
+}
+
+static int near_sites(struct req *r)
+{
+    struct site_filter f;
+    struct site_render rd;
+    double lat, lon;
+    int64_t k;
+    if (filter_or_reply(r, &f, &rd) || number_query_or_reply(r, "lat", -90, 90, &lat) ||
+        number_query_or_reply(r, "lon", -180, 180, &lon) ||
+        req_query_int_or_reply(r, "k", 1, SITE_NEAR_MAX_K, 5, &k))
+        return r->status;
+    struct geo_point w = geo_convert((struct geo_point){lat, lon}, rd.datum, GEO_WGS84);
+    struct strbuf sb = STRBUF_INIT;
+    int n = site_cache_near(r->app->site_cache, w.lat, w.lon, (size_t)k, &f, &rd, &sb);
+    if (n < 0) {
+        strbuf_release(&sb);
+        return cache_error_or_reply(r, n);
+    }
+    return reply_buffer(r, &sb);
+}
+
+static int bbox_sites(struct req *r, const char *bbox_text)
+{
+    struct site_filter f;
+    struct site_render rd;
+    double b[4];
+    int64_t limit, offset;
+    if (filter_or_reply(r, &f, &rd) || bbox_or_reply(r, bbox_text, rd.datum, b) ||
+        req_query_int_or_reply(r, "limit", 1, 1000, 100, &limit) ||
+        req_query_int_or_reply(r, "offset", 0, 1000000, 0, &offset))
+        return r->status;
+    struct strbuf sb = STRBUF_INIT;
+    int n = site_cache_bbox(r->app->site_cache, b, &f, (size_t)limit, (size_t)offset, &rd, &sb);
+    if (n < 0) {
+        strbuf_release(&sb);
+        return cache_error_or_reply(r, n);
+    }
+    return reply_buffer(r, &sb);
+}
+
+static int cluster_sites(struct req *r)
+{
+    struct site_filter f;
+    struct site_render rd;
+    double b[4];
+    int64_t zoom;
+    const char *bbox = req_query(r, "bbox");
+    if (!bbox)
+        return reply_error(r, 400, "invalid_query", "bbox", "bbox is required");
+    if (filter_or_reply(r, &f, &rd) || bbox_or_reply(r, bbox, rd.datum, b) ||
+        req_query_int_or_reply(r, "zoom", 0, 20, -1, &zoom))
+        return r->status;
+    if (zoom < 0)
+        return reply_error(r, 400, "invalid_query", "zoom", "zoom is required (0 to 20)");
+    struct strbuf sb = STRBUF_INIT;
+    int n = site_cache_clusters(r->app->site_cache, b, (int)zoom, &f, &rd, &sb);
+    if (n < 0) {
+        strbuf_release(&sb);
+        return cache_error_or_reply(r, n);
+    }
+    return reply_buffer(r, &sb);
+}
+
+/* ---- keeping the cache and the event streams in step ---------------- */
+
+static int site_init(struct app *app)
+{
+    app->site_cache = site_cache_new(app->cfg.tz_offset_min);
+    struct store_conn *c = store_acquire(app->store);
+    int rc = c ? site_cache_load(app->site_cache, c) : -1;
+    store_release(c);
+    return rc;
+}
+
+static void site_release(struct app *app)
+{
+    site_cache_free(app->site_cache);
+    app->site_cache = NULL;
+}
+
+static void site_changed_hook(struct app *app, struct store_conn *c, enum app_change what,
+                              int64_t id)
+{
+    static const char *const ops[] = {"create", "update", "delete"};
+    char data[96];
+    struct site_render rd = {GEO_WGS84, app->cfg.tz_offset_min, app->cfg.status_ttl_s,
+                             clock_now()};
+    switch (what) {
+    case CHANGE_SITE_CREATED:
+    case CHANGE_SITE_UPDATED:
+    case CHANGE_SITE_DELETED:
+        site_cache_refresh(app->site_cache, c, id);
+        snprintf(data, sizeof data, "{\"id\":%lld,\"op\":\"%s\"}", (long long)id,
+                 ops[what - CHANGE_SITE_CREATED]);
+        sse_publish(app->events, "site", data);
+        break;
+    case CHANGE_SITE_STATUS: {
+        site_cache_refresh(app->site_cache, c, id);
+        struct strbuf sb = STRBUF_INIT;
+        if (site_cache_status_json(app->site_cache, id, &rd, &sb) == 0)
+            sse_publish(app->events, "status", sb.buf);
+        strbuf_release(&sb);
+        break;
+    }
+    case CHANGE_SITES_BULK:
+    case CHANGE_CATALOG:
+        site_cache_load(app->site_cache, c);
+        sse_publish(app->events, "site", "{\"id\":null,\"op\":\"reload\"}");
+        break;
+    case CHANGE_CALENDAR:
+        site_cache_reload_calendar(app->site_cache, c);
+        sse_publish(app->events, "site", "{\"id\":null,\"op\":\"reload\"}");
+        break;
+    }
+}
+
 static const struct route site_routes[] = {
     {HTTP_GET, "/api/sites", list_sites, ACCESS_PUBLIC, BODY_NONE},
     {HTTP_POST, "/api/sites", create_site, ACCESS_ADMIN, BODY_JSON},
     {HTTP_GET, "/api/sites/export", export_sites, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_GET, "/api/sites/near", near_sites, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_GET, "/api/sites/clusters", cluster_sites, ACCESS_PUBLIC, BODY_NONE},
     {HTTP_POST, "/api/sites/import", import_sites, ACCESS_ADMIN, BODY_CSV},
     {HTTP_GET, "/api/sites/{id}", get_site, ACCESS_PUBLIC, BODY_NONE},
     {HTTP_PATCH, "/api/sites/{id}", update_site, ACCESS_ADMIN, BODY_JSON},
@@ -533,4 +772,7 @@ const struct module site_module = {
     .name = "site",
     .routes = site_routes,
     .nroutes = sizeof site_routes / sizeof site_routes[0],
+    .init = site_init,
+    .release = site_release,
+    .changed = site_changed_hook,
 };

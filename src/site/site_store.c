@@ -30,8 +30,9 @@
     " AND ($8 IS NULL OR s.name_zh LIKE $8 ESCAPE '\\'"                           \
     " OR lower(s.name_en) LIKE lower($8) ESCAPE '\\'"                             \
     " OR s.address_zh LIKE $8 ESCAPE '\\'"                                        \
-    " OR lower(s.address_en) LIKE lower($8) ESCAPE '\\')"
-#define SITE_PAGE " ORDER BY s.id LIMIT $9 OFFSET $10"
+    " OR lower(s.address_en) LIKE lower($8) ESCAPE '\\')"                       \
+    " AND s.id > $9"
+#define SITE_PAGE " ORDER BY s.id LIMIT $10 OFFSET $11"
 
 static const char sql_search[] = "SELECT " SITE_COLS SITE_FROM SITE_FILTER SITE_PAGE;
 static const char sql_count[] = "SELECT COUNT(*)" SITE_FROM SITE_FILTER;
@@ -160,7 +161,7 @@ int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out
 int site_search(struct store_conn *c, struct arena *a, const struct site_query *q,
                 struct site **out, size_t *n, int64_t *total)
 {
-    struct store_val p[10];
+    struct store_val p[11];
     p[0] = SV_TEXT_OR_NULL(q->type_code);
     p[1] = SV_NULL;
     if (q->region_code) {
@@ -177,18 +178,19 @@ int site_search(struct store_conn *c, struct arena *a, const struct site_query *
     for (size_t i = 0; i < SITE_QUERY_MAX_AMENITIES; i++)
         p[3 + i] = i < q->namenities ? SV_TEXT(q->amenities[i]) : SV_NULL;
     p[7] = SV_TEXT_OR_NULL(q->text);
-    p[8] = SV_INT(q->limit);
-    p[9] = SV_INT(q->offset);
+    p[8] = SV_INT(q->after_id);
+    p[9] = SV_INT(q->limit);
+    p[10] = SV_INT(q->offset);
     struct store_rows rows, am, ph;
-    int rc = store_query(c, a, sql_count, p, 8, &rows);
+    int rc = store_query(c, a, sql_count, p, 9, &rows);
     if (rc)
         return rc;
     *total = store_int(&rows, 0, 0);
-    rc = store_query(c, a, sql_search, p, 10, &rows);
+    rc = store_query(c, a, sql_search, p, 11, &rows);
     if (!rc)
-        rc = store_query(c, a, sql_search_amenities, p, 10, &am);
+        rc = store_query(c, a, sql_search_amenities, p, 11, &am);
     if (!rc)
-        rc = store_query(c, a, sql_search_photos, p, 10, &ph);
+        rc = store_query(c, a, sql_search_photos, p, 11, &ph);
     if (rc)
         return rc;
     *n = rows.nrows;

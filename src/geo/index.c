@@ -1,0 +1,1693 @@
+/*
+ * index.c - the spatial index: a static 3-D k-d tree, a short list of
+ * pending edits, and a reader-writer lock around both.
+ *
+ * The tree is implicit. Its n sites sit in one array in tree order and the
+ * nodes in heap order (children of i are 2i+1 and 2i+2): with 2^D leaves,
+ * leaf j holds the slots [j*n/2^D, (j+1)*n/2^D), at most GEO_LEAF_MAX sites,
+ * and each internal node splits its range at its middle leaf on the widest
+ * axis of its bounding box. Every node keeps an integer bounding box in
+ * unit-vector space (exact lower bounds for nearest), the count of live
+ * sites below it, the OR of their amenities and a 16-bit summary of their
+ * types (to skip subtrees that cannot match) and their tiers. Internal
+ * nodes also keep a latitude/longitude box, a Mercator row range and the
+ * sums of the positions below them, which answer boxes and clusters without
+ * descending when a whole subtree is inside the box and in one cell.
+ *
+ * Nearest is a depth-first branch and bound over the tree and the pending
+ * list with a bounded max-heap of (chord2, id). With an accept predicate it
+ * asks for the next m candidates after the last one seen (m doubling), and
+ * calls accept on them in order until k are accepted, so accept sees
+ * exactly the candidates a brute-force scan in hit order would show it.
+ *
+ * Edits: a changed amenity, type or tier is written in place. A removed or
+ * moved site is marked dead in the tree (the counts, sums and tiers on its
+ * path stay exact; boxes and amenity summaries stay supersets) and a new
+ * or moved site goes to the pending list. When that list is full, or a
+ * good part of the tree is dead, the writer builds a new tree from every
+ * live site while readers go on with the old one, then swaps it in under
+ * the write lock. An open-addressing table maps ids to slots; only writers
+ * change it, under the write lock, so geo_index_get can read it.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np (glibc) */
+#endif
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/coord.h"
+#include "geo/index.h"
+
+static const double geo_ix_pi = 3.14159265358979323846;
+static const double geo_ix_earth_m = 6371008.8;
+/* Held positions are integers in units of 1e-7 degree. */
+static const double geo_ix_per_deg = 1e7;
+static const double geo_ix_rad_per_unit = 3.14159265358979323846 / 1.8e9;
+
+enum {
+    GEO_LEAF_MAX = 16,     /* sites per leaf at most */
+    GEO_HEAP_MAX = 1024,   /* candidates per nearest round */
+    GEO_STACK_MAX = 64,    /* depth-first stack: depth + 1 suffices */
+    GEO_PAR_MIN = 1 << 16, /* build the two halves in two threads above */
+    GEO_SMALL_SORT = 16
+};
+
+#define GEO_HASH_EMPTY UINT32_MAX
+#define GEO_PENDING_BIT 0x80000000u
+
+/* ------------------------------------------------------------------------ */
+/* Types                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* What the nearest loop reads, 24 bytes. */
+struct geo_pt {
+    int32_t v[3]; /* unit vector times 2^30 */
+    uint16_t type;
+    uint8_t tier;
+    uint8_t dead; /* slot of a removed or moved site */
+    uint64_t amen;
+};
+
+struct geo_ll {
+    int32_t lat, lon; /* 1e-7 degree */
+};
+
+/* One site in full: the pending list and the build input. */
+struct geo_item {
+    struct geo_pt pt;
+    int64_t id;
+    struct geo_ll ll;
+};
+
+struct geo_node {
+    int32_t lo[3], hi[3]; /* bounding box of the unit vectors below */
+    uint16_t types;       /* bit (type & 15) of every site below (superset) */
+    uint8_t tiers;        /* bit t if a live site below has tier t (exact) */
+    uint8_t spare;
+    uint32_t count;       /* live sites below (exact) */
+    uint64_t amen;        /* OR of the amenities below (superset) */
+};
+
+/* Internal nodes only. */
+struct geo_agg {
+    int32_t lat_lo, lat_hi, lon_lo, lon_hi; /* held units (superset) */
+    uint32_t row_lo, row_hi;                /* Mercator rows, 32-bit */
+    int64_t sum_lat, sum_lon;               /* of the live sites (exact) */
+};
+
+struct geo_snap {
+    size_t n;      /* slots, dead ones included */
+    size_t dead;   /* slots marked dead */
+    unsigned depth;
+    size_t leaves; /* 2^depth */
+    struct geo_pt *pt;
+    int64_t *id;
+    struct geo_ll *ll;
+    struct geo_node *node; /* 2 * leaves - 1 */
+    struct geo_agg *agg;   /* leaves - 1 */
+};
+
+/* id -> slot (tree slot, or GEO_PENDING_BIT | pending index). Linear
+ * probing, load at most 1/2, deletion by backward shift. */
+struct geo_hash {
+    uint32_t *slot;
+    size_t mask;
+};
+
+struct geo_index {
+    pthread_rwlock_t lock; /* readers vs. writers */
+    pthread_mutex_t write; /* one writer at a time */
+    struct geo_snap *snap;
+    struct geo_hash hash;
+    size_t pending_n;
+    struct geo_item pending[GEO_INDEX_PENDING_MAX];
+    _Atomic size_t count;
+    _Atomic size_t memory;
+};
+
+_Static_assert(sizeof(struct geo_pt) == 24, "hot site record is 24 bytes");
+
+/* A nearest candidate; ordered by (d2, id). */
+struct geo_cand {
+    uint64_t d2;
+    int64_t id;
+};
+
+struct geo_knn {
+    int32_t q[3];
+    uint64_t want;    /* amenities_all */
+    int32_t type;     /* -1 = any */
+    uint16_t typebit; /* 0 = any */
+    uint64_t lim2;    /* no hit has d2 above */
+    uint64_t sure2;   /* d2 up to here is within the radius */
+    double radius_m;  /* > 0 when the radius limits */
+    bool from_set;
+    struct geo_cand from; /* hits must come after this one */
+    struct geo_cand *heap; /* max-heap of the best m so far */
+    size_t n, m;
+    uint64_t bound; /* a candidate beyond this d2 cannot enter */
+};
+
+/* A box in held units, bounds included. */
+struct geo_box {
+    int32_t lat_lo, lat_hi, lon_lo, lon_hi;
+    bool wrap; /* lon >= lon_lo or lon <= lon_hi */
+};
+
+enum geo_rel { GEO_OUT, GEO_PART, GEO_IN };
+
+struct geo_cell {
+    uint64_t key; /* row << 32 | col */
+    uint32_t count;
+    uint8_t tiers;
+    int64_t id;
+    int64_t sum_lat, sum_lon;
+};
+
+struct geo_cells {
+    struct geo_cell *c;
+    size_t n, mask;
+};
+
+/* A box or clusters query. */
+struct geo_boxq {
+    struct geo_box box;
+    uint64_t want;
+    int32_t type;
+    uint16_t typebit;
+    bool (*accept)(void *ctx, int64_t id);
+    void *ctx;
+    bool plain; /* no filter at all: subtree sums may answer */
+    /* bbox: the cap smallest ids in a max-heap, and the total */
+    int64_t *ids;
+    size_t cap, nids, total;
+    /* clusters (cells != NULL) */
+    struct geo_cells *cells;
+    unsigned shift; /* cell = 32-bit column or row >> shift */
+};
+
+struct geo_build_job {
+    struct geo_snap *s;
+    struct geo_key *key;
+    size_t i, lo, hi;
+    unsigned d;
+};
+
+struct geo_key {
+    int32_t v[3];
+    uint32_t src;
+};
+
+static void *geo_alloc(size_t count, size_t size);
+static int32_t geo_held(double deg);
+static void geo_unit_held(struct geo_ll ll, int32_t v[3]);
+static uint32_t geo_row32(int32_t lat);
+static uint32_t geo_col32(int32_t lon);
+static int geo_item_from_entry(const struct geo_entry *e,
+                               struct geo_item *it);
+static uint64_t geo_d2(const int32_t a[3], const int32_t b[3]);
+static size_t geo_leaf_start(const struct geo_snap *s, size_t j);
+static size_t geo_leaf_of(const struct geo_snap *s, size_t slot);
+static struct geo_snap *geo_snap_build(const struct geo_item *items,
+                                       size_t n, struct geo_hash *hash);
+static void geo_snap_free(struct geo_snap *s);
+static size_t geo_snap_bytes(const struct geo_snap *s);
+static void geo_select(struct geo_key *a, size_t n, size_t k, int dim);
+static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i,
+                          unsigned d, size_t lo, size_t hi);
+static void *geo_build_thread(void *arg);
+static void geo_snap_summarise(struct geo_snap *s);
+static int64_t geo_hash_id(const struct geo_snap *s,
+                           const struct geo_item *pending, uint32_t v);
+static bool geo_hash_lookup(const struct geo_hash *h, const struct geo_snap *s,
+                            const struct geo_item *pending, int64_t id,
+                            size_t *pos);
+static void geo_hash_delete(struct geo_hash *h, const struct geo_snap *s,
+                            const struct geo_item *pending, size_t pos);
+static void geo_path_tiers(struct geo_snap *s, size_t slot);
+static void geo_snap_kill(struct geo_snap *s, size_t slot);
+static void geo_snap_restyle(struct geo_snap *s, size_t slot,
+                             const struct geo_pt *np);
+static void geo_rebuild(struct geo_index *ix);
+static void geo_make_room(struct geo_index *ix);
+static void geo_swap_in(struct geo_index *ix, struct geo_snap *s,
+                        struct geo_hash h, size_t count);
+static void geo_entry_from(const struct geo_pt *pt, int64_t id,
+                           struct geo_ll ll, struct geo_entry *out);
+static bool geo_cand_less(struct geo_cand a, struct geo_cand b);
+static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id);
+static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k);
+static size_t geo_knn_sorted(struct geo_knn *k);
+static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want,
+                              int32_t *type, uint16_t *typebit);
+static int geo_box_prepare(double minlon, double minlat, double maxlon,
+                           double maxlat, struct geo_box *b);
+static bool geo_box_has(const struct geo_box *b, struct geo_ll ll);
+static enum geo_rel geo_box_rel(const struct geo_box *b,
+                                const struct geo_agg *a);
+static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
+                          int64_t id, struct geo_ll ll);
+static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
+                          size_t i, bool inside);
+static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q);
+static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key);
+static int geo_cell_cmp(const void *a, const void *b);
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers and the exact definitions                                  */
+/* ------------------------------------------------------------------------ */
+
+/* malloc for count items; out of memory aborts (house rule). */
+static void *geo_alloc(size_t count, size_t size)
+{
+    void *p;
+
+    if (size && count > SIZE_MAX / size)
+        abort();
+    p = malloc(count && size ? count * size : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+/* A valid degree value in held units (rounded to 1e-7 degree). */
+static int32_t geo_held(double deg)
+{
+    return (int32_t)llround(deg * geo_ix_per_deg);
+}
+
+static void geo_unit_held(struct geo_ll ll, int32_t v[3])
+{
+    double phi = (double)ll.lat * geo_ix_rad_per_unit;
+    double lam = (double)ll.lon * geo_ix_rad_per_unit;
+    double c = cos(phi);
+    const double scale = (double)GEO_INDEX_UNIT_SCALE;
+
+    v[0] = (int32_t)llround(c * cos(lam) * scale);
+    v[1] = (int32_t)llround(c * sin(lam) * scale);
+    v[2] = (int32_t)llround(sin(phi) * scale);
+}
+
+/*
+ * The Mercator row of a held latitude on 32-bit fixed point (0 = north
+ * edge). The cell row at zoom z is this shifted right by 30 - z. The
+ * nodes keep the range of these values over their sites, so the test
+ * "whole subtree in one row" is exact whatever libm rounds.
+ */
+static uint32_t geo_row32(int32_t lat)
+{
+    double phi = (double)lat * geo_ix_rad_per_unit;
+    double t = 0.5 - log(tan(geo_ix_pi / 4 + phi / 2)) / (2 * geo_ix_pi);
+    double w;
+
+    if (!(t > 0))
+        return 0;
+    w = t * 4294967296.0;
+    return w >= 4294967295.0 ? UINT32_MAX : (uint32_t)w;
+}
+
+/* The Mercator column of a held longitude on 32-bit fixed point (exact
+ * integer arithmetic, monotonic). */
+static uint32_t geo_col32(int32_t lon)
+{
+    uint64_t u = (uint64_t)((int64_t)lon + 1800000000);
+    uint64_t w = (u << 32) / 3600000000u;
+
+    return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+}
+
+/* Check e and convert it: 0, or -1 if e is bad. */
+static int geo_item_from_entry(const struct geo_entry *e, struct geo_item *it)
+{
+    if (e->id <= 0 || !geo_is_valid(e->lat, e->lon) || e->tier > 3)
+        return -1;
+    memset(it, 0, sizeof *it);
+    it->id = e->id;
+    it->ll.lat = geo_held(e->lat);
+    it->ll.lon = geo_held(e->lon);
+    geo_unit_held(it->ll, it->pt.v);
+    it->pt.type = e->type;
+    it->pt.tier = e->tier;
+    it->pt.amen = e->amenities;
+    return 0;
+}
+
+static void geo_entry_from(const struct geo_pt *pt, int64_t id,
+                           struct geo_ll ll, struct geo_entry *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = id;
+    out->lat = (double)ll.lat / geo_ix_per_deg;
+    out->lon = (double)ll.lon / geo_ix_per_deg;
+    out->amenities = pt->amen;
+    out->type = pt->type;
+    out->tier = pt->tier;
+}
+
+static uint64_t geo_d2(const int32_t a[3], const int32_t b[3])
+{
+    int64_t dx = (int64_t)a[0] - b[0];
+    int64_t dy = (int64_t)a[1] - b[1];
+    int64_t dz = (int64_t)a[2] - b[2];
+
+    return (uint64_t)(dx * dx) + (uint64_t)(dy * dy) + (uint64_t)(dz * dz);
+}
+
+void geo_index_unit(double lat, double lon, int32_t v[3])
+{
+    struct geo_ll ll = {geo_held(lat), geo_held(lon)};
+
+    geo_unit_held(ll, v);
+}
+
+uint64_t geo_index_chord2(double lat1, double lon1, double lat2, double lon2)
+{
+    int32_t a[3], b[3];
+
+    geo_index_unit(lat1, lon1, a);
+    geo_index_unit(lat2, lon2, b);
+    return geo_d2(a, b);
+}
+
+double geo_index_chord2_m(uint64_t chord2)
+{
+    double half = sqrt((double)chord2) / (2.0 * GEO_INDEX_UNIT_SCALE);
+
+    if (half > 1)
+        half = 1;
+    return 2 * geo_ix_earth_m * asin(half);
+}
+
+void geo_index_cell(double lat, double lon, int zoom, uint32_t *col,
+                    uint32_t *row)
+{
+    unsigned shift;
+
+    if (zoom < 0)
+        zoom = 0;
+    if (zoom > GEO_INDEX_MAX_ZOOM)
+        zoom = GEO_INDEX_MAX_ZOOM;
+    shift = 30u - (unsigned)zoom;
+    *col = geo_col32(geo_held(lon)) >> shift;
+    *row = geo_row32(geo_held(lat)) >> shift;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The tree: build                                                          */
+/* ------------------------------------------------------------------------ */
+
+static size_t geo_leaf_start(const struct geo_snap *s, size_t j)
+{
+    return (size_t)(((uint64_t)j * s->n) >> s->depth);
+}
+
+/* The leaf whose range holds slot (slot < n). */
+static size_t geo_leaf_of(const struct geo_snap *s, size_t slot)
+{
+    size_t j = (size_t)(((uint64_t)slot << s->depth) / s->n);
+
+    while (j + 1 < s->leaves && geo_leaf_start(s, j + 1) <= slot)
+        j++;
+    while (geo_leaf_start(s, j) > slot)
+        j--;
+    return j;
+}
+
+/*
+ * Partial sort: afterwards a[k] has the value of rank k on axis dim, and
+ * nothing before it is greater, nothing after it smaller. Hoare
+ * partitioning around a median of three, so runs of equal values split
+ * evenly instead of degrading.
+ */
+static void geo_select(struct geo_key *a, size_t n, size_t k, int dim)
+{
+    size_t lo = 0, hi = n;
+    struct geo_key t;
+
+    while (hi - lo > GEO_SMALL_SORT) {
+        size_t mid = lo + (hi - lo) / 2, m = mid;
+        int32_t x = a[lo].v[dim], y = a[mid].v[dim], z = a[hi - 1].v[dim];
+        int32_t pv;
+        size_t i, j;
+
+        if ((x <= y && y <= z) || (z <= y && y <= x))
+            m = mid;
+        else if ((y <= x && x <= z) || (z <= x && x <= y))
+            m = lo;
+        else
+            m = hi - 1;
+        t = a[lo], a[lo] = a[m], a[m] = t;
+        pv = a[lo].v[dim];
+        /* Invariant: a[lo..i) <= pv, a(j..hi) >= pv; the pivot at a[lo]
+         * guarantees lo <= j < hi - 1 at the end. */
+        i = lo;
+        j = hi - 1;
+        for (;;) {
+            while (a[i].v[dim] < pv)
+                i++;
+            while (a[j].v[dim] > pv)
+                j--;
+            if (i >= j)
+                break;
+            t = a[i], a[i] = a[j], a[j] = t;
+            i++;
+            j--;
+        }
+        if (k <= j)
+            hi = j + 1;
+        else
+            lo = j + 1;
+    }
+    for (size_t i = lo + 1; i < hi; i++) {
+        size_t j = i;
+
+        t = a[i];
+        while (j > lo && a[j - 1].v[dim] > t.v[dim]) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = t;
+    }
+}
+
+/* Node i at depth d covers key[lo..hi): set its box and, if internal,
+ * split the range at its middle leaf on the widest axis. */
+static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i,
+                          unsigned d, size_t lo, size_t hi)
+{
+    struct geo_node *nd = &s->node[i];
+    int dim = 0;
+    size_t first, mid;
+
+    memset(nd, 0, sizeof *nd);
+    if (lo < hi) {
+        for (int a = 0; a < 3; a++)
+            nd->lo[a] = nd->hi[a] = key[lo].v[a];
+        for (size_t p = lo + 1; p < hi; p++) {
+            for (int a = 0; a < 3; a++) {
+                if (key[p].v[a] < nd->lo[a])
+                    nd->lo[a] = key[p].v[a];
+                if (key[p].v[a] > nd->hi[a])
+                    nd->hi[a] = key[p].v[a];
+            }
+        }
+    }
+    if (d == s->depth)
+        return;
+    for (int a = 1; a < 3; a++) {
+        if ((int64_t)nd->hi[a] - nd->lo[a] >
+            (int64_t)nd->hi[dim] - nd->lo[dim])
+            dim = a;
+    }
+    first = (i + 1 - ((size_t)1 << d)) << (s->depth - d);
+    mid = geo_leaf_start(s, first + ((size_t)1 << (s->depth - d - 1)));
+    if (hi - lo > 1)
+        geo_select(key + lo, hi - lo, mid - lo, dim);
+    if (d == 0 && hi - lo >= GEO_PAR_MIN) {
+        /* Two cores build the two halves. */
+        struct geo_build_job job = {s, key, 2 * i + 2, mid, hi, d + 1};
+        pthread_t th;
+
+        if (pthread_create(&th, NULL, geo_build_thread, &job) == 0) {
+            geo_build_rec(s, key, 2 * i + 1, d + 1, lo, mid);
+            pthread_join(th, NULL);
+            return;
+        }
+    }
+    geo_build_rec(s, key, 2 * i + 1, d + 1, lo, mid);
+    geo_build_rec(s, key, 2 * i + 2, d + 1, mid, hi);
+}
+
+static void *geo_build_thread(void *arg)
+{
+    struct geo_build_job *job = arg;
+
+    geo_build_rec(job->s, job->key, job->i, job->d, job->lo, job->hi);
+    return NULL;
+}
+
+/* Counts, summaries and sums of every node, bottom-up (all sites live). */
+static void geo_snap_summarise(struct geo_snap *s)
+{
+    size_t inner = s->leaves - 1;
+
+    for (size_t j = 0; j < s->leaves; j++) {
+        struct geo_node *nd = &s->node[inner + j];
+        size_t a = geo_leaf_start(s, j), b = geo_leaf_start(s, j + 1);
+
+        nd->count = (uint32_t)(b - a);
+        for (size_t p = a; p < b; p++) {
+            nd->amen |= s->pt[p].amen;
+            nd->types |= (uint16_t)(1u << (s->pt[p].type & 15));
+            nd->tiers |= (uint8_t)(1u << s->pt[p].tier);
+        }
+    }
+    for (size_t i = inner; i-- > 0;) {
+        struct geo_node *nd = &s->node[i];
+        const struct geo_node *l = &s->node[2 * i + 1], *r = l + 1;
+        struct geo_agg *ag = &s->agg[i];
+
+        nd->count = l->count + r->count;
+        nd->amen = l->amen | r->amen;
+        nd->types = l->types | r->types;
+        nd->tiers = l->tiers | r->tiers;
+        if (2 * i + 1 >= inner) {
+            /* Children are leaves: from the sites themselves. */
+            size_t a = geo_leaf_start(s, 2 * i + 1 - inner);
+            size_t b = geo_leaf_start(s, 2 * i + 3 - inner);
+
+            ag->lat_lo = ag->lon_lo = INT32_MAX;
+            ag->lat_hi = ag->lon_hi = INT32_MIN;
+            ag->row_lo = UINT32_MAX;
+            ag->row_hi = 0;
+            ag->sum_lat = ag->sum_lon = 0;
+            for (size_t p = a; p < b; p++) {
+                struct geo_ll ll = s->ll[p];
+                uint32_t row = geo_row32(ll.lat);
+
+                if (ll.lat < ag->lat_lo)
+                    ag->lat_lo = ll.lat;
+                if (ll.lat > ag->lat_hi)
+                    ag->lat_hi = ll.lat;
+                if (ll.lon < ag->lon_lo)
+                    ag->lon_lo = ll.lon;
+                if (ll.lon > ag->lon_hi)
+                    ag->lon_hi = ll.lon;
+                if (row < ag->row_lo)
+                    ag->row_lo = row;
+                if (row > ag->row_hi)
+                    ag->row_hi = row;
+                ag->sum_lat += ll.lat;
+                ag->sum_lon += ll.lon;
+            }
+        } else {
+            const struct geo_agg *la = &s->agg[2 * i + 1], *ra = la + 1;
+
+            ag->lat_lo = la->lat_lo < ra->lat_lo ? la->lat_lo : ra->lat_lo;
+            ag->lat_hi = la->lat_hi > ra->lat_hi ? la->lat_hi : ra->lat_hi;
+            ag->lon_lo = la->lon_lo < ra->lon_lo ? la->lon_lo : ra->lon_lo;
+            ag->lon_hi = la->lon_hi > ra->lon_hi ? la->lon_hi : ra->lon_hi;
+            ag->row_lo = la->row_lo < ra->row_lo ? la->row_lo : ra->row_lo;
+            ag->row_hi = la->row_hi > ra->row_hi ? la->row_hi : ra->row_hi;
+            ag->sum_lat = la->sum_lat + ra->sum_lat;
+            ag->sum_lon = la->sum_lon + ra->sum_lon;
+        }
+    }
+}
+
+/*
+ * A new tree over items (all live) and a new id table for it in *hash.
+ * Returns NULL, building nothing, if two items share an id. The caller owns
+ * the result (geo_snap_free) and the table.
+ */
+static struct geo_snap *geo_snap_build(const struct geo_item *items,
+                                       size_t n, struct geo_hash *hash)
+{
+    struct geo_snap *s = geo_alloc(1, sizeof *s);
+    struct geo_key *key;
+    size_t cap = 256;
+
+    memset(s, 0, sizeof *s);
+    s->n = n;
+    while (((n + ((size_t)1 << s->depth) - 1) >> s->depth) > GEO_LEAF_MAX)
+        s->depth++;
+    s->leaves = (size_t)1 << s->depth;
+
+    /* The id table first: a duplicate fails before the expensive part. */
+    while (cap < 2 * (n + GEO_INDEX_PENDING_MAX))
+        cap *= 2;
+    hash->mask = cap - 1;
+    hash->slot = geo_alloc(cap, sizeof *hash->slot);
+    memset(hash->slot, 0xff, cap * sizeof *hash->slot);
+    s->id = geo_alloc(n, sizeof *s->id);
+    for (size_t i = 0; i < n; i++)
+        s->id[i] = items[i].id;
+    for (size_t i = 0; i < n; i++) {
+        size_t pos;
+
+        if (geo_hash_lookup(hash, s, NULL, items[i].id, &pos)) {
+            free(hash->slot);
+            hash->slot = NULL;
+            free(s->id);
+            free(s);
+            return NULL;
+        }
+        hash->slot[pos] = (uint32_t)i; /* rewritten below */
+    }
+
+    key = geo_alloc(n, sizeof *key);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(key[i].v, items[i].pt.v, sizeof key[i].v);
+        key[i].src = (uint32_t)i;
+    }
+    s->node = geo_alloc(2 * s->leaves - 1, sizeof *s->node);
+    s->agg = geo_alloc(s->leaves - 1, sizeof *s->agg);
+    geo_build_rec(s, key, 0, 0, 0, n);
+
+    s->pt = geo_alloc(n, sizeof *s->pt);
+    s->ll = geo_alloc(n, sizeof *s->ll);
+    for (size_t i = 0; i < n; i++) {
+        const struct geo_item *it = &items[key[i].src];
+
+        s->pt[i] = it->pt;
+        s->pt[i].dead = 0;
+        s->id[i] = it->id;
+        s->ll[i] = it->ll;
+    }
+    /* The table holds item positions: map them to tree slots (reusing
+     * key[].v[0] as the inverse permutation). */
+    for (size_t i = 0; i < n; i++)
+        key[key[i].src].v[0] = (int32_t)i;
+    for (size_t p = 0; p <= hash->mask; p++) {
+        if (hash->slot[p] != GEO_HASH_EMPTY)
+            hash->slot[p] = (uint32_t)key[hash->slot[p]].v[0];
+    }
+    free(key);
+    geo_snap_summarise(s);
+    return s;
+}
+
+static void geo_snap_free(struct geo_snap *s)
+{
+    if (!s)
+        return;
+    free(s->pt);
+    free(s->id);
+    free(s->ll);
+    free(s->node);
+    free(s->agg);
+    free(s);
+}
+
+static size_t geo_snap_bytes(const struct geo_snap *s)
+{
+    return sizeof *s +
+           s->n * (sizeof *s->pt + sizeof *s->id + sizeof *s->ll) +
+           (2 * s->leaves - 1) * sizeof *s->node +
+           (s->leaves - 1) * sizeof *s->agg;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The id table                                                             */
+/* ------------------------------------------------------------------------ */
+
+static uint64_t geo_mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9u;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebu;
+    x ^= x >> 31;
+    return x;
+}
+
+static int64_t geo_hash_id(const struct geo_snap *s,
+                           const struct geo_item *pending, uint32_t v)
+{
+    if (v & GEO_PENDING_BIT)
+        return pending[v & ~GEO_PENDING_BIT].id;
+    return s->id[v];
+}
+
+/* true if id is in the table, *pos its position; else *pos is the empty
+ * position where it would go. */
+static bool geo_hash_lookup(const struct geo_hash *h, const struct geo_snap *s,
+                            const struct geo_item *pending, int64_t id,
+                            size_t *pos)
+{
+    size_t p = (size_t)geo_mix((uint64_t)id) & h->mask;
+
+    while (h->slot[p] != GEO_HASH_EMPTY) {
+        if (geo_hash_id(s, pending, h->slot[p]) == id) {
+            *pos = p;
+            return true;
+        }
+        p = (p + 1) & h->mask;
+    }
+    *pos = p;
+    return false;
+}
+
+/* Empty position pos, shifting later members of its run back so that
+ * every key stays reachable from its home position. */
+static void geo_hash_delete(struct geo_hash *h, const struct geo_snap *s,
+                            const struct geo_item *pending, size_t pos)
+{
+    size_t i = pos, j = pos;
+
+    for (;;) {
+        size_t home;
+
+        j = (j + 1) & h->mask;
+        if (h->slot[j] == GEO_HASH_EMPTY)
+            break;
+        home = (size_t)geo_mix((uint64_t)geo_hash_id(s, pending,
+                                                     h->slot[j])) &
+               h->mask;
+        /* Move j back to i unless its home lies cyclically in (i, j]. */
+        if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+            h->slot[i] = h->slot[j];
+            i = j;
+        }
+    }
+    h->slot[i] = GEO_HASH_EMPTY;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Edits in place (the caller holds the write lock)                         */
+/* ------------------------------------------------------------------------ */
+
+/* Recompute the exact tier sets from slot's leaf up to the root. */
+static void geo_path_tiers(struct geo_snap *s, size_t slot)
+{
+    size_t j = geo_leaf_of(s, slot);
+    size_t i = s->leaves - 1 + j;
+    uint8_t tiers = 0;
+
+    for (size_t p = geo_leaf_start(s, j); p < geo_leaf_start(s, j + 1); p++) {
+        if (!s->pt[p].dead)
+            tiers |= (uint8_t)(1u << s->pt[p].tier);
+    }
+    s->node[i].tiers = tiers;
+    while (i > 0) {
+        i = (i - 1) / 2;
+        s->node[i].tiers = s->node[2 * i + 1].tiers | s->node[2 * i + 2].tiers;
+    }
+}
+
+/* Mark a live slot dead, keeping counts, sums and tiers exact. */
+static void geo_snap_kill(struct geo_snap *s, size_t slot)
+{
+    size_t i = s->leaves - 1 + geo_leaf_of(s, slot);
+    struct geo_ll ll = s->ll[slot];
+
+    s->pt[slot].dead = 1;
+    s->dead++;
+    s->node[i].count--;
+    while (i > 0) {
+        i = (i - 1) / 2;
+        s->node[i].count--;
+        s->agg[i].sum_lat -= ll.lat;
+        s->agg[i].sum_lon -= ll.lon;
+    }
+    geo_path_tiers(s, slot);
+}
+
+/* New amenities, type and tier for a slot whose position is unchanged. */
+static void geo_snap_restyle(struct geo_snap *s, size_t slot,
+                             const struct geo_pt *np)
+{
+    size_t i = s->leaves - 1 + geo_leaf_of(s, slot);
+    uint16_t typebit = (uint16_t)(1u << (np->type & 15));
+
+    s->pt[slot].amen = np->amen;
+    s->pt[slot].type = np->type;
+    s->pt[slot].tier = np->tier;
+    for (;;) {
+        s->node[i].amen |= np->amen;
+        s->node[i].types |= typebit;
+        if (i == 0)
+            break;
+        i = (i - 1) / 2;
+    }
+    geo_path_tiers(s, slot);
+}
+
+/* Install a new tree and table (write lock inside), free the old ones. */
+static void geo_swap_in(struct geo_index *ix, struct geo_snap *s,
+                        struct geo_hash h, size_t count)
+{
+    struct geo_snap *old;
+    struct geo_hash oldh;
+
+    pthread_rwlock_wrlock(&ix->lock);
+    old = ix->snap;
+    oldh = ix->hash;
+    ix->snap = s;
+    ix->hash = h;
+    ix->pending_n = 0;
+    atomic_store_explicit(&ix->count, count, memory_order_relaxed);
+    atomic_store_explicit(&ix->memory,
+                          sizeof *ix + geo_snap_bytes(s) +
+                              (h.mask + 1) * sizeof *h.slot,
+                          memory_order_relaxed);
+    pthread_rwlock_unlock(&ix->lock);
+    geo_snap_free(old);
+    free(oldh.slot);
+}
+
+/* Fold the pending list into a new tree and drop the dead slots. The
+ * caller holds ix->write, so nothing changes under us; readers keep using
+ * the old tree until the swap. */
+static void geo_rebuild(struct geo_index *ix)
+{
+    const struct geo_snap *old = ix->snap;
+    size_t n = old->n - old->dead + ix->pending_n, k = 0;
+    struct geo_item *items = geo_alloc(n, sizeof *items);
+    struct geo_snap *s;
+    struct geo_hash h;
+
+    for (size_t i = 0; i < old->n; i++) {
+        if (old->pt[i].dead)
+            continue;
+        items[k].pt = old->pt[i];
+        items[k].id = old->id[i];
+        items[k].ll = old->ll[i];
+        k++;
+    }
+    memcpy(items + k, ix->pending, ix->pending_n * sizeof *items);
+    s = geo_snap_build(items, n, &h);
+    free(items);
+    if (!s)
+        abort(); /* ids were unique: cannot happen */
+    geo_swap_in(ix, s, h, n);
+}
+
+/* Before an edit: make sure the pending list has room, and fold when a
+ * good part of the tree is dead. */
+static void geo_make_room(struct geo_index *ix)
+{
+    const struct geo_snap *s = ix->snap;
+
+    if (ix->pending_n == GEO_INDEX_PENDING_MAX ||
+        (s->dead > GEO_INDEX_PENDING_MAX && s->dead > s->n / 8))
+        geo_rebuild(ix);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public: life cycle and edits                                             */
+/* ------------------------------------------------------------------------ */
+
+struct geo_index *geo_index_new(void)
+{
+    struct geo_index *ix = geo_alloc(1, sizeof *ix);
+    pthread_rwlockattr_t attr;
+    struct geo_hash h;
+    struct geo_snap *s;
+
+    memset(ix, 0, sizeof *ix);
+    pthread_rwlockattr_init(&attr);
+#ifdef __GLIBC__
+    /* glibc prefers readers by default: a steady stream of queries would
+     * starve an admin's edit. */
+    pthread_rwlockattr_setkind_np(&attr,
+                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+    if (pthread_rwlock_init(&ix->lock, &attr) != 0 ||
+        pthread_mutex_init(&ix->write, NULL) != 0)
+        abort();
+    pthread_rwlockattr_destroy(&attr);
+    s = geo_snap_build(NULL, 0, &h);
+    ix->snap = s;
+    ix->hash = h;
+    atomic_init(&ix->count, 0);
+    atomic_init(&ix->memory, sizeof *ix + geo_snap_bytes(s) +
+                                 (h.mask + 1) * sizeof *h.slot);
+    return ix;
+}
+
+void geo_index_free(struct geo_index *ix)
+{
+    if (!ix)
+        return;
+    geo_snap_free(ix->snap);
+    free(ix->hash.slot);
+    pthread_rwlock_destroy(&ix->lock);
+    pthread_mutex_destroy(&ix->write);
+    free(ix);
+}
+
+int geo_index_build(struct geo_index *ix, const struct geo_entry *entries,
+                    size_t n)
+{
+    struct geo_item *items;
+    struct geo_snap *s;
+    struct geo_hash h;
+
+    if (!ix || (n && !entries) || n >= GEO_PENDING_BIT)
+        return -1;
+    items = geo_alloc(n, sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        if (geo_item_from_entry(&entries[i], &items[i]) != 0) {
+            free(items);
+            return -1;
+        }
+    }
+    pthread_mutex_lock(&ix->write);
+    s = geo_snap_build(items, n, &h);
+    free(items);
+    if (s)
+        geo_swap_in(ix, s, h, n);
+    pthread_mutex_unlock(&ix->write);
+    return s ? 0 : -1;
+}
+
+int geo_index_upsert(struct geo_index *ix, const struct geo_entry *e)
+{
+    struct geo_item it;
+    struct geo_snap *s;
+    size_t pos;
+    bool found;
+
+    if (!ix || !e || geo_item_from_entry(e, &it) != 0)
+        return -1;
+    pthread_mutex_lock(&ix->write);
+    if (atomic_load_explicit(&ix->count, memory_order_relaxed) + 1 >=
+        GEO_PENDING_BIT) {
+        pthread_mutex_unlock(&ix->write);
+        return -1;
+    }
+    geo_make_room(ix);
+    s = ix->snap;
+    found = geo_hash_lookup(&ix->hash, s, ix->pending, it.id, &pos);
+    pthread_rwlock_wrlock(&ix->lock);
+    if (!found) {
+        ix->pending[ix->pending_n] = it;
+        ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)ix->pending_n++;
+        atomic_fetch_add_explicit(&ix->count, 1, memory_order_relaxed);
+    } else if (ix->hash.slot[pos] & GEO_PENDING_BIT) {
+        ix->pending[ix->hash.slot[pos] & ~GEO_PENDING_BIT] = it;
+    } else {
+        size_t slot = ix->hash.slot[pos];
+
+        if (s->ll[slot].lat == it.ll.lat && s->ll[slot].lon == it.ll.lon) {
+            geo_snap_restyle(s, slot, &it.pt);
+        } else {
+            geo_snap_kill(s, slot);
+            ix->pending[ix->pending_n] = it;
+            ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)ix->pending_n++;
+        }
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    pthread_mutex_unlock(&ix->write);
+    return 0;
+}
+
+int geo_index_remove(struct geo_index *ix, int64_t id)
+{
+    struct geo_snap *s;
+    size_t pos;
+    uint32_t v;
+
+    if (!ix || id <= 0)
+        return -1;
+    pthread_mutex_lock(&ix->write);
+    geo_make_room(ix);
+    s = ix->snap;
+    if (!geo_hash_lookup(&ix->hash, s, ix->pending, id, &pos)) {
+        pthread_mutex_unlock(&ix->write);
+        return -1;
+    }
+    v = ix->hash.slot[pos];
+    pthread_rwlock_wrlock(&ix->lock);
+    geo_hash_delete(&ix->hash, s, ix->pending, pos);
+    if (v & GEO_PENDING_BIT) {
+        size_t j = v & ~GEO_PENDING_BIT, last = ix->pending_n - 1;
+
+        if (j != last) {
+            /* The last pending site takes the freed place. */
+            geo_hash_lookup(&ix->hash, s, ix->pending, ix->pending[last].id,
+                            &pos);
+            ix->pending[j] = ix->pending[last];
+            ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)j;
+        }
+        ix->pending_n--;
+    } else {
+        geo_snap_kill(s, v);
+    }
+    atomic_fetch_sub_explicit(&ix->count, 1, memory_order_relaxed);
+    pthread_rwlock_unlock(&ix->lock);
+    pthread_mutex_unlock(&ix->write);
+    return 0;
+}
+
+size_t geo_index_count(const struct geo_index *ix)
+{
+    return ix ? atomic_load_explicit(&ix->count, memory_order_relaxed) : 0;
+}
+
+size_t geo_index_memory(const struct geo_index *ix)
+{
+    return ix ? atomic_load_explicit(&ix->memory, memory_order_relaxed) : 0;
+}
+
+int geo_index_get(struct geo_index *ix, int64_t id, struct geo_entry *out)
+{
+    size_t pos;
+    int rc = -1;
+
+    if (!ix || !out || id <= 0)
+        return -1;
+    pthread_rwlock_rdlock(&ix->lock);
+    if (geo_hash_lookup(&ix->hash, ix->snap, ix->pending, id, &pos)) {
+        uint32_t v = ix->hash.slot[pos];
+
+        if (v & GEO_PENDING_BIT) {
+            const struct geo_item *it = &ix->pending[v & ~GEO_PENDING_BIT];
+
+            geo_entry_from(&it->pt, it->id, it->ll, out);
+        } else {
+            geo_entry_from(&ix->snap->pt[v], ix->snap->id[v],
+                           ix->snap->ll[v], out);
+        }
+        rc = 0;
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Nearest                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The amenity and type part of a filter: 0, or -1 if nothing can match. */
+static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want,
+                              int32_t *type, uint16_t *typebit)
+{
+    *want = 0;
+    *type = -1;
+    *typebit = 0;
+    if (!f)
+        return 0;
+    if (f->type < -1 || f->type > UINT16_MAX)
+        return -1;
+    *want = f->amenities_all;
+    *type = f->type;
+    if (f->type >= 0)
+        *typebit = (uint16_t)(1u << (f->type & 15));
+    return 0;
+}
+
+static bool geo_cand_less(struct geo_cand a, struct geo_cand b)
+{
+    return a.d2 < b.d2 || (a.d2 == b.d2 && a.id < b.id);
+}
+
+/* A site at d2 <= k->bound that passed the cheap filters. */
+static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
+{
+    struct geo_cand c = {d2, id};
+    struct geo_cand *h = k->heap;
+    size_t i;
+
+    if (k->radius_m > 0 && d2 > k->sure2 &&
+        !(geo_index_chord2_m(d2) <= k->radius_m))
+        return;
+    if (k->from_set && !geo_cand_less(k->from, c))
+        return;
+    if (k->n < k->m) {
+        /* Sift up. */
+        i = k->n++;
+        while (i > 0 && geo_cand_less(h[(i - 1) / 2], c)) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        h[i] = c;
+    } else {
+        if (!geo_cand_less(c, h[0]))
+            return;
+        /* Replace the worst and sift down. */
+        i = 0;
+        for (;;) {
+            size_t l = 2 * i + 1, big = i;
+            struct geo_cand at = c;
+
+            if (l < k->n && geo_cand_less(at, h[l])) {
+                big = l;
+                at = h[l];
+            }
+            if (l + 1 < k->n && geo_cand_less(at, h[l + 1]))
+                big = l + 1;
+            if (big == i)
+                break;
+            h[i] = h[big];
+            i = big;
+        }
+        h[i] = c;
+    }
+    if (k->n == k->m && h[0].d2 < k->bound)
+        k->bound = h[0].d2;
+}
+
+/* Lower bound of d2 from q to any point of the node's box. */
+static inline uint64_t geo_box_min2(const struct geo_node *nd,
+                                    const int32_t q[3])
+{
+    uint64_t s = 0;
+
+    for (int a = 0; a < 3; a++) {
+        int64_t d = 0;
+
+        if (q[a] < nd->lo[a])
+            d = (int64_t)nd->lo[a] - q[a];
+        else if (q[a] > nd->hi[a])
+            d = (int64_t)q[a] - nd->hi[a];
+        s += (uint64_t)(d * d);
+    }
+    return s;
+}
+
+/* Upper bound of d2 from q to any point of the node's box. */
+static inline uint64_t geo_box_max2(const struct geo_node *nd,
+                                    const int32_t q[3])
+{
+    uint64_t s = 0;
+
+    for (int a = 0; a < 3; a++) {
+        int64_t d1 = (int64_t)q[a] - nd->lo[a];
+        int64_t d2 = (int64_t)nd->hi[a] - q[a];
+        int64_t d = d1 > d2 ? d1 : d2;
+
+        s += (uint64_t)(d * d);
+    }
+    return s;
+}
+
+/* Could node i hold a hit? Returns its lower bound, or UINT64_MAX. */
+static inline uint64_t geo_knn_reach(const struct geo_snap *s,
+                                     const struct geo_knn *k, size_t i)
+{
+    const struct geo_node *nd = &s->node[i];
+    uint64_t lo;
+
+    if (!nd->count || (nd->amen & k->want) != k->want ||
+        (nd->types & k->typebit) != k->typebit)
+        return UINT64_MAX;
+    lo = geo_box_min2(nd, k->q);
+    if (lo > k->bound)
+        return UINT64_MAX;
+    if (k->from_set && geo_box_max2(nd, k->q) < k->from.d2)
+        return UINT64_MAX;
+    return lo;
+}
+
+/* Fill k->heap with the best k->m sites (after k->from, if set). */
+static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
+{
+    const struct geo_snap *s = ix->snap;
+    size_t inner = s->leaves - 1;
+    struct {
+        size_t node;
+        uint64_t lo;
+    } stack[GEO_STACK_MAX];
+    size_t sp = 0;
+    uint64_t lo;
+
+    for (size_t j = 0; j < ix->pending_n; j++) {
+        const struct geo_item *it = &ix->pending[j];
+        uint64_t d2;
+
+        if ((it->pt.amen & k->want) != k->want ||
+            (k->type >= 0 && it->pt.type != k->type))
+            continue;
+        d2 = geo_d2(it->pt.v, k->q);
+        if (d2 <= k->bound)
+            geo_knn_offer(k, d2, it->id);
+    }
+
+    lo = geo_knn_reach(s, k, 0);
+    if (lo != UINT64_MAX) {
+        stack[0].node = 0;
+        stack[0].lo = lo;
+        sp = 1;
+    }
+    while (sp > 0) {
+        size_t i = stack[--sp].node;
+
+        if (stack[sp].lo > k->bound)
+            continue;
+        if (i >= inner) {
+            size_t j = i - inner;
+            size_t b = geo_leaf_start(s, j + 1);
+
+            for (size_t p = geo_leaf_start(s, j); p < b; p++) {
+                const struct geo_pt *pt = &s->pt[p];
+                uint64_t d2;
+
+                if ((pt->amen & k->want) != k->want || pt->dead ||
+                    (k->type >= 0 && pt->type != k->type))
+                    continue;
+                d2 = geo_d2(pt->v, k->q);
+                if (d2 <= k->bound)
+                    geo_knn_offer(k, d2, s->id[p]);
+            }
+        } else {
+            uint64_t l1 = geo_knn_reach(s, k, 2 * i + 1);
+            uint64_t l2 = geo_knn_reach(s, k, 2 * i + 2);
+            size_t near = 2 * i + 1, far = 2 * i + 2;
+
+            if (l2 < l1) {
+                uint64_t t = l1;
+
+                l1 = l2;
+                l2 = t;
+                near = 2 * i + 2;
+                far = 2 * i + 1;
+            }
+            /* Farther child below, so the nearer is searched first. */
+            if (l2 != UINT64_MAX) {
+                stack[sp].node = far;
+                stack[sp++].lo = l2;
+            }
+            if (l1 != UINT64_MAX) {
+                stack[sp].node = near;
+                stack[sp++].lo = l1;
+            }
+        }
+    }
+}
+
+/* Sort the heap ascending in place; returns its size. */
+static size_t geo_knn_sorted(struct geo_knn *k)
+{
+    struct geo_cand *h = k->heap;
+    size_t n = k->n;
+
+    while (n > 1) {
+        struct geo_cand top = h[0], c = h[--n];
+        size_t i = 0;
+
+        for (;;) {
+            size_t l = 2 * i + 1, big = i;
+            struct geo_cand at = c;
+
+            if (l < n && geo_cand_less(at, h[l])) {
+                big = l;
+                at = h[l];
+            }
+            if (l + 1 < n && geo_cand_less(at, h[l + 1]))
+                big = l + 1;
+            if (big == i)
+                break;
+            h[i] = h[big];
+            i = big;
+        }
+        h[i] = c;
+        h[n] = top;
+    }
+    return k->n;
+}
+
+size_t geo_index_nearest(struct geo_index *ix, double lat, double lon,
+                         size_t k, const struct geo_filter *f,
+                         struct geo_hit *out)
+{
+    struct geo_cand heap[GEO_HEAP_MAX];
+    struct geo_knn q;
+    size_t got = 0;
+
+    if (!ix || !out || k == 0 || !geo_is_valid(lat, lon))
+        return 0;
+    if (k > GEO_INDEX_MAX_K)
+        k = GEO_INDEX_MAX_K;
+    memset(&q, 0, sizeof q);
+    if (geo_filter_prepare(f, &q.want, &q.type, &q.typebit) != 0)
+        return 0;
+    geo_index_unit(lat, lon, q.q);
+    q.lim2 = UINT64_MAX;
+    if (f && f->radius_m != 0) {
+        double r = f->radius_m;
+
+        if (!(r > 0))
+            return 0;
+        if (r < geo_index_chord2_m(UINT64_MAX)) {
+            /* chord = 2 sin(r / 2R); decide exactly between sure2 and
+             * lim2, where rounding could tip the comparison. */
+            double c = 2 * sin(r / (2 * geo_ix_earth_m)) *
+                       (double)GEO_INDEX_UNIT_SCALE;
+            double c2 = c * c, lo2 = c2 * (1 - 1e-9) - 16;
+
+            q.radius_m = r;
+            q.lim2 = (uint64_t)(c2 * (1 + 1e-9) + 16);
+            q.sure2 = lo2 > 0 ? (uint64_t)lo2 : 0;
+        }
+    }
+    q.heap = heap;
+    q.m = k;
+
+    pthread_rwlock_rdlock(&ix->lock);
+    for (;;) {
+        size_t n, i;
+
+        q.n = 0;
+        q.bound = q.lim2;
+        geo_knn_search(ix, &q);
+        n = geo_knn_sorted(&q);
+        for (i = 0; i < n && got < k; i++) {
+            if (!f || !f->accept || f->accept(f->ctx, heap[i].id)) {
+                out[got].id = heap[i].id;
+                out[got].distance_m = geo_index_chord2_m(heap[i].d2);
+                got++;
+            }
+        }
+        if (got == k || n < q.m)
+            break;
+        /* Some were refused: the next candidates, twice as many. */
+        q.from_set = true;
+        q.from = heap[n - 1];
+        q.m = q.m * 2 > GEO_HEAP_MAX ? GEO_HEAP_MAX : q.m * 2;
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    return got;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Boxes and clusters                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Smallest held value whose degrees (value / 1e7) are >= deg. */
+static int64_t geo_held_ceil(double deg)
+{
+    int64_t c = (int64_t)ceil(deg * geo_ix_per_deg);
+
+    while ((double)(c - 1) / geo_ix_per_deg >= deg)
+        c--;
+    while ((double)c / geo_ix_per_deg < deg)
+        c++;
+    return c;
+}
+
+/* Largest held value whose degrees are <= deg. */
+static int64_t geo_held_floor(double deg)
+{
+    int64_t c = (int64_t)floor(deg * geo_ix_per_deg);
+
+    while ((double)(c + 1) / geo_ix_per_deg <= deg)
+        c++;
+    while ((double)c / geo_ix_per_deg > deg)
+        c--;
+    return c;
+}
+
+/* 0, or -1 for a box that matches nothing by definition. */
+static int geo_box_prepare(double minlon, double minlat, double maxlon,
+                           double maxlat, struct geo_box *b)
+{
+    if (!geo_is_valid(minlat, minlon) || !geo_is_valid(maxlat, maxlon) ||
+        minlat > maxlat)
+        return -1;
+    /* Thresholds lie within one unit of +-1.8e9: int32 holds them. */
+    b->lat_lo = (int32_t)geo_held_ceil(minlat);
+    b->lat_hi = (int32_t)geo_held_floor(maxlat);
+    b->lon_lo = (int32_t)geo_held_ceil(minlon);
+    b->lon_hi = (int32_t)geo_held_floor(maxlon);
+    b->wrap = minlon > maxlon;
+    return 0;
+}
+
+static bool geo_box_has(const struct geo_box *b, struct geo_ll ll)
+{
+    if (ll.lat < b->lat_lo || ll.lat > b->lat_hi)
+        return false;
+    if (b->wrap)
+        return ll.lon >= b->lon_lo || ll.lon <= b->lon_hi;
+    return ll.lon >= b->lon_lo && ll.lon <= b->lon_hi;
+}
+
+static enum geo_rel geo_box_rel(const struct geo_box *b,
+                                const struct geo_agg *a)
+{
+    bool lat_in, lon_in;
+
+    if (a->lat_hi < b->lat_lo || a->lat_lo > b->lat_hi)
+        return GEO_OUT;
+    lat_in = a->lat_lo >= b->lat_lo && a->lat_hi <= b->lat_hi;
+    if (b->wrap) {
+        if (a->lon_lo > b->lon_hi && a->lon_hi < b->lon_lo)
+            return GEO_OUT;
+        lon_in = a->lon_lo >= b->lon_lo || a->lon_hi <= b->lon_hi;
+    } else {
+        if (a->lon_hi < b->lon_lo || a->lon_lo > b->lon_hi)
+            return GEO_OUT;
+        lon_in = a->lon_lo >= b->lon_lo && a->lon_hi <= b->lon_hi;
+    }
+    return lat_in && lon_in ? GEO_IN : GEO_PART;
+}
+
+/* The cell of key, created empty if new. */
+static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key)
+{
+    size_t p;
+
+    if (2 * (c->n + 1) > c->mask + 1) {
+        struct geo_cells g = {NULL, 0, 2 * c->mask + 1};
+
+        g.c = geo_alloc(g.mask + 1, sizeof *g.c);
+        memset(g.c, 0, (g.mask + 1) * sizeof *g.c);
+        for (size_t i = 0; i <= c->mask; i++) {
+            if (c->c[i].count) {
+                p = (size_t)geo_mix(c->c[i].key) & g.mask;
+                while (g.c[p].count)
+                    p = (p + 1) & g.mask;
+                g.c[p] = c->c[i];
+            }
+        }
+        g.n = c->n;
+        free(c->c);
+        *c = g;
+    }
+    p = (size_t)geo_mix(key) & c->mask;
+    while (c->c[p].count && c->c[p].key != key)
+        p = (p + 1) & c->mask;
+    if (!c->c[p].count) {
+        c->c[p].key = key;
+        c->n++;
+    }
+    return &c->c[p];
+}
+
+/* A site inside the box that passed the cheap filters. */
+static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
+                          int64_t id, struct geo_ll ll)
+{
+    if (q->accept && !q->accept(q->ctx, id))
+        return;
+    q->total++;
+    if (q->cells) {
+        uint64_t key = (uint64_t)(geo_row32(ll.lat) >> q->shift) << 32 |
+                       (geo_col32(ll.lon) >> q->shift);
+        struct geo_cell *c = geo_cells_at(q->cells, key);
+
+        c->count++;
+        c->id = id;
+        c->tiers |= (uint8_t)(1u << pt->tier);
+        c->sum_lat += ll.lat;
+        c->sum_lon += ll.lon;
+    } else if (q->nids < q->cap) {
+        /* Max-heap of the cap smallest ids: sift up. */
+        size_t i = q->nids++;
+
+        while (i > 0 && q->ids[(i - 1) / 2] < id) {
+            q->ids[i] = q->ids[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        q->ids[i] = id;
+    } else if (q->cap && id < q->ids[0]) {
+        size_t i = 0, n = q->nids;
+
+        for (;;) {
+            size_t l = 2 * i + 1, big = i;
+            int64_t at = id;
+
+            if (l < n && q->ids[l] > at) {
+                big = l;
+                at = q->ids[l];
+            }
+            if (l + 1 < n && q->ids[l + 1] > at)
+                big = l + 1;
+            if (big == i)
+                break;
+            q->ids[i] = q->ids[big];
+            i = big;
+        }
+        q->ids[i] = id;
+    }
+}
+
+static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
+                          size_t i, bool inside)
+{
+    const struct geo_node *nd = &s->node[i];
+    size_t inner = s->leaves - 1;
+
+    if (!nd->count || (nd->amen & q->want) != q->want ||
+        (nd->types & q->typebit) != q->typebit)
+        return;
+    if (i < inner) {
+        const struct geo_agg *a = &s->agg[i];
+
+        if (!inside) {
+            enum geo_rel rel = geo_box_rel(&q->box, a);
+
+            if (rel == GEO_OUT)
+                return;
+            inside = rel == GEO_IN;
+        }
+        if (inside && q->plain) {
+            if (!q->cells && q->cap == 0) {
+                q->total += nd->count;
+                return;
+            }
+            if (q->cells && nd->count >= 2 &&
+                (geo_col32(a->lon_lo) >> q->shift) ==
+                    (geo_col32(a->lon_hi) >> q->shift) &&
+                (a->row_lo >> q->shift) == (a->row_hi >> q->shift)) {
+                /* The whole subtree is one cell's share. */
+                uint64_t key = (uint64_t)(a->row_lo >> q->shift) << 32 |
+                               (geo_col32(a->lon_lo) >> q->shift);
+                struct geo_cell *c = geo_cells_at(q->cells, key);
+
+                c->count += nd->count;
+                c->tiers |= nd->tiers;
+                c->sum_lat += a->sum_lat;
+                c->sum_lon += a->sum_lon;
+                q->total += nd->count;
+                return;
+            }
+        }
+        geo_box_visit(s, q, 2 * i + 1, inside);
+        geo_box_visit(s, q, 2 * i + 2, inside);
+        return;
+    }
+    for (size_t p = geo_leaf_start(s, i - inner),
+                b = geo_leaf_start(s, i - inner + 1);
+         p < b; p++) {
+        const struct geo_pt *pt = &s->pt[p];
+
+        if (pt->dead || (pt->amen & q->want) != q->want ||
+            (q->type >= 0 && pt->type != q->type))
+            continue;
+        if (!inside && !geo_box_has(&q->box, s->ll[p]))
+            continue;
+        geo_boxq_take(q, pt, s->id[p], s->ll[p]);
+    }
+}
+
+/* Run a prepared box query over the pending list and the tree. The caller
+ * holds the read lock. */
+static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q)
+{
+    for (size_t j = 0; j < ix->pending_n; j++) {
+        const struct geo_item *it = &ix->pending[j];
+
+        if ((it->pt.amen & q->want) != q->want ||
+            (q->type >= 0 && it->pt.type != q->type) ||
+            !geo_box_has(&q->box, it->ll))
+            continue;
+        geo_boxq_take(q, &it->pt, it->id, it->ll);
+    }
+    geo_box_visit(ix->snap, q, 0, false);
+}
+
+size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat,
+                      double maxlon, double maxlat,
+                      const struct geo_filter *f, int64_t *ids, size_t cap,
+                      size_t *total)
+{
+    struct geo_boxq q;
+
+    if (total)
+        *total = 0;
+    if (!ix)
+        return 0;
+    memset(&q, 0, sizeof q);
+    if (geo_box_prepare(minlon, minlat, maxlon, maxlat, &q.box) != 0 ||
+        geo_filter_prepare(f, &q.want, &q.type, &q.typebit) != 0)
+        return 0;
+    q.accept = f ? f->accept : NULL;
+    q.ctx = f ? f->ctx : NULL;
+    q.plain = !q.want && q.type < 0 && !q.accept;
+    q.ids = ids;
+    q.cap = ids ? cap : 0;
+
+    pthread_rwlock_rdlock(&ix->lock);
+    geo_box_run(ix, &q);
+    pthread_rwlock_unlock(&ix->lock);
+
+    /* Heap sort: ascending ids. */
+    for (size_t n = q.nids; n > 1;) {
+        int64_t top = ids[0], c = ids[--n];
+        size_t i = 0;
+
+        for (;;) {
+            size_t l = 2 * i + 1, big = i;
+            int64_t at = c;
+
+            if (l < n && ids[l] > at) {
+                big = l;
+                at = ids[l];
+            }
+            if (l + 1 < n && ids[l + 1] > at)
+                big = l + 1;
+            if (big == i)
+                break;
+            ids[i] = ids[big];
+            i = big;
+        }
+        ids[i] = c;
+        ids[n] = top;
+    }
+    if (total)
+        *total = q.total;
+    return q.nids;
+}
+
+static int geo_cell_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const struct geo_cell *)a)->key;
+    uint64_t y = ((const struct geo_cell *)b)->key;
+
+    return x < y ? -1 : x > y;
+}
+
+size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat,
+                          double maxlon, double maxlat, int zoom,
+                          const struct geo_filter *f, struct geo_cluster *out,
+                          size_t cap)
+{
+    struct geo_boxq q;
+    struct geo_cells cells = {NULL, 0, 255};
+    size_t n = 0;
+
+    if (!ix || !out || cap == 0 || zoom < 0 || zoom > GEO_INDEX_MAX_ZOOM)
+        return 0;
+    memset(&q, 0, sizeof q);
+    if (geo_box_prepare(minlon, minlat, maxlon, maxlat, &q.box) != 0 ||
+        geo_filter_prepare(f, &q.want, &q.type, &q.typebit) != 0)
+        return 0;
+    q.accept = f ? f->accept : NULL;
+    q.ctx = f ? f->ctx : NULL;
+    q.plain = !q.want && q.type < 0 && !q.accept;
+    q.shift = 30u - (unsigned)zoom;
+    cells.c = geo_alloc(cells.mask + 1, sizeof *cells.c);
+    memset(cells.c, 0, (cells.mask + 1) * sizeof *cells.c);
+    q.cells = &cells;
+
+    pthread_rwlock_rdlock(&ix->lock);
+    geo_box_run(ix, &q);
+    pthread_rwlock_unlock(&ix->lock);
+
+    for (size_t i = 0; i <= cells.mask; i++) {
+        if (cells.c[i].count)
+            cells.c[n++] = cells.c[i];
+    }
+    qsort(cells.c, n, sizeof *cells.c, geo_cell_cmp);
+    if (n > cap)
+        n = cap;
+    for (size_t i = 0; i < n; i++) {
+        const struct geo_cell *c = &cells.c[i];
+
+        out[i].lat = (double)c->sum_lat / c->count / geo_ix_per_deg;
+        out[i].lon = (double)c->sum_lon / c->count / geo_ix_per_deg;
+        out[i].count = c->count;
+        out[i].tiers = c->tiers;
+        out[i].id = c->count == 1 ? c->id : 0;
+    }
+    free(cells.c);
+    return n;
+}
