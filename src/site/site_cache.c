@@ -34,6 +34,7 @@ struct cache_entry {
     struct hours *hours;
     char *static_json; /* the static object without its closing brace */
     size_t static_len;
+    char *nav_json; /* the "nav" object: depends only on the position */
     uint64_t amen_mask;
     _Atomic uint64_t memo;
 };
@@ -65,6 +66,7 @@ static void entry_free(struct cache_entry *e)
         return;
     hours_free(e->hours);
     free(e->static_json);
+    free(e->nav_json);
     arena_release(&e->arena);
     free(e);
 }
@@ -130,6 +132,11 @@ static struct cache_entry *entry_new(const struct site_cache *sc, const struct s
     e->static_len = strlen(text) - 1; /* drop the closing brace */
     text[e->static_len] = '\0';
     e->static_json = text;
+    json_t *nav = site_nav_json(a, &e->s);
+    e->nav_json = json_dumps(nav, JSON_COMPACT);
+    json_decref(nav);
+    if (!e->nav_json)
+        die_oom();
     return e;
 }
 
@@ -382,16 +389,25 @@ size_t site_cache_count(struct site_cache *sc)
 
 /* ---- open state ---------------------------------------------------- */
 
-/* Open at t, with a memo valid until the next change. Shared lock held. */
+/* Open at t, and (when next_change is not NULL) the next change, with a
+ * memo valid until that change. The memo is one word: valid-from minute
+ * (31 bits), a "no change within the horizon" flag, valid-until minute
+ * (31 bits) and the open bit, all minutes counted from MEMO_EPOCH. Shared
+ * lock held. */
+#define MEMO_HORIZON_MIN (400 * 1440)
 static bool entry_open_at(const struct site_cache *sc, struct cache_entry *e, int64_t t,
                           int64_t *next_change)
 {
-    int64_t tm = (t - MEMO_EPOCH) / 60;
+    int64_t tm = t >= MEMO_EPOCH ? (t - MEMO_EPOCH) / 60 : -1;
     uint64_t memo = atomic_load_explicit(&e->memo, memory_order_relaxed);
     if (memo && tm >= 0) {
-        int64_t from = (int64_t)(memo >> 32), until = (int64_t)((memo >> 1) & 0x7fffffff);
-        if (tm >= from && tm < until && !next_change)
+        int64_t from = (int64_t)(memo >> 33), until = (int64_t)((memo >> 1) & 0x7fffffff);
+        bool never = (memo >> 32) & 1;
+        if (tm >= from && tm < until) {
+            if (next_change)
+                *next_change = never ? -1 : MEMO_EPOCH + until * 60;
             return memo & 1;
+        }
     }
     struct hours_calendar cal = {sc->days, sc->ndays};
     bool open;
@@ -399,10 +415,13 @@ static bool entry_open_at(const struct site_cache *sc, struct cache_entry *e, in
     site_open_at(&e->s, &cal, t, sc->tz, &open, &next);
     if (next_change)
         *next_change = next;
-    int64_t until = next >= 0 ? (next - MEMO_EPOCH) / 60 : tm + 400 * 1440;
-    if (tm >= 0 && tm < 0x7fffffff && until > tm && until < 0x7fffffff)
+    /* Only whole-minute changes can be memoised exactly. */
+    bool never = next < 0;
+    int64_t until = never ? tm + MEMO_HORIZON_MIN : (next - MEMO_EPOCH) / 60;
+    if (tm >= 0 && until > tm && until < 0x7fffffff && (never || (next - MEMO_EPOCH) % 60 == 0))
         atomic_store_explicit(&e->memo,
-                              ((uint64_t)tm << 32) | ((uint64_t)until << 1) | (uint64_t)open,
+                              ((uint64_t)tm << 33) | ((uint64_t)never << 32) |
+                                  ((uint64_t)until << 1) | (uint64_t)open,
                               memory_order_relaxed);
     return open;
 }
@@ -475,38 +494,59 @@ static int make_filter(struct site_cache *sc, const struct site_filter *f,
 
 /* ---- rendering ------------------------------------------------------ */
 
+/* Live status as live_json() renders it, written directly: this runs for
+ * every hit of every map query. Codes are validated identifiers and need
+ * no escaping. */
+static void render_live(const struct live *l, const struct site_render *rd, struct strbuf *out)
+{
+    char buf[40];
+    strbuf_addf(out, "{\"ttl\":%d,\"amenities\":[", rd->ttl_s);
+    for (size_t i = 0; i < l->n; i++) {
+        const struct live_item *it = &l->items[i];
+        strbuf_addf(out, "%s{\"code\":\"%s\",\"last_reported\":\"%s\",\"stale\":%s,",
+                    i ? "," : "", it->code,
+                    clock_format_iso(it->reported_at, rd->tz, buf, sizeof buf),
+                    rd->now - it->reported_at > rd->ttl_s ? "true" : "false");
+        if (it->has_available)
+            strbuf_addf(out, "\"available\":%lld,", (long long)it->available);
+        else
+            strbuf_adds(out, "\"available\":null,");
+        strbuf_adds(out, it->working < 0   ? "\"working\":null}"
+                         : it->working ? "\"working\":true}"
+                                       : "\"working\":false}");
+    }
+    strbuf_adds(out, "],\"last_updated\":");
+    if (l->last_updated)
+        strbuf_addf(out, "\"%s\"}", clock_format_iso(l->last_updated, rd->tz, buf, sizeof buf));
+    else
+        strbuf_adds(out, "null}");
+}
+
 /* One site: the static part, then what depends on the request. */
 static void render_entry(struct site_cache *sc, struct cache_entry *e,
                          const struct site_render *rd, int64_t at, double distance_m,
                          struct strbuf *out)
 {
-    struct arena a;
-    arena_init(&a);
-    json_t *d = json_object();
     struct geo_point p =
         geo_convert((struct geo_point){e->s.lat, e->s.lon}, GEO_WGS84, rd->datum);
-    json_object_set_new(d, "position", json_pack("{s:f, s:f, s:s}", "lat", p.lat, "lon",
-                                                 p.lon, "datum", geo_datum_name(rd->datum)));
     int64_t next;
     bool open = entry_open_at(sc, e, at, &next);
     char buf[40];
-    json_object_set_new(d, "open", json_boolean(open));
-    json_object_set_new(d, "next_change",
-                        next >= 0 ? json_string(clock_format_iso(next, rd->tz, buf, sizeof buf))
-                                  : json_null());
-    if (distance_m >= 0)
-        json_object_set_new(d, "distance_m", json_real(round(distance_m * 10) / 10));
-    json_object_set_new(d, "live", live_json(&e->live, rd->now, rd->ttl_s, rd->tz));
-    json_object_set_new(d, "nav", site_nav_json(&a, &e->s));
-    char *text = json_dumps(d, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    json_decref(d);
-    if (!text)
-        die_oom();
     strbuf_add(out, e->static_json, e->static_len);
-    strbuf_addch(out, ',');
-    strbuf_adds(out, text + 1); /* its own opening brace dropped */
-    free(text);
-    arena_release(&a);
+    strbuf_addf(out, ",\"position\":{\"lat\":%.7f,\"lon\":%.7f,\"datum\":\"%s\"}", p.lat,
+                p.lon, geo_datum_name(rd->datum));
+    strbuf_addf(out, ",\"open\":%s,\"next_change\":", open ? "true" : "false");
+    if (next >= 0)
+        strbuf_addf(out, "\"%s\"", clock_format_iso(next, rd->tz, buf, sizeof buf));
+    else
+        strbuf_adds(out, "null");
+    if (distance_m >= 0)
+        strbuf_addf(out, ",\"distance_m\":%.1f", distance_m);
+    strbuf_adds(out, ",\"live\":");
+    render_live(&e->live, rd, out);
+    strbuf_adds(out, ",\"nav\":");
+    strbuf_adds(out, e->nav_json);
+    strbuf_addch(out, '}');
 }
 
 int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
