@@ -35,9 +35,15 @@ _Noreturn void die_oom(void)
 
 void arena_init(struct arena *a)
 {
+    arena_init_sized(a, 0);
+}
+
+void arena_init_sized(struct arena *a, size_t block_min)
+{
     a->head = NULL;
     a->cleanups = NULL;
     a->bytes = 0;
+    a->block_min = block_min ? block_min : ARENA_BLOCK_MIN;
 }
 
 void *arena_alloc(struct arena *a, size_t n)
@@ -47,7 +53,7 @@ void *arena_alloc(struct arena *a, size_t n)
         die_oom();
     struct arena_block *b = a->head;
     if (!b || b->size - b->used < need) {
-        size_t size = need > ARENA_BLOCK_MIN ? need : ARENA_BLOCK_MIN;
+        size_t size = need > a->block_min ? need : a->block_min;
         if (size > SIZE_MAX - sizeof(*b))
             die_oom();
         b = malloc(sizeof(*b) + size);
@@ -57,7 +63,7 @@ void *arena_alloc(struct arena *a, size_t n)
         b->used = 0;
         /* A big one-off block goes behind the current one so the rest of
          * the current block stays usable. */
-        if (a->head && need > ARENA_BLOCK_MIN) {
+        if (a->head && need > a->block_min) {
             b->next = a->head->next;
             a->head->next = b;
         } else {
@@ -134,5 +140,5 @@ void arena_release(struct arena *a)
         free(b);
         b = next;
     }
-    arena_init(a);
+    arena_init_sized(a, a->block_min);
 }

@@ -20,10 +20,14 @@ struct arena_cleanup;
 struct arena {
     struct arena_block *head;
     struct arena_cleanup *cleanups;
-    size_t bytes; /* total bytes handed out, for limits and stats */
+    size_t bytes;     /* total bytes handed out, for limits and stats */
+    size_t block_min; /* smallest block to allocate; 0 = 8 KiB */
 };
 
 void arena_init(struct arena *a);
+/* An arena whose blocks start at block_min bytes: for the many small,
+ * long-lived arenas of a cache. */
+void arena_init_sized(struct arena *a, size_t block_min);
 /* Zeroed, 16-byte aligned memory that lives until arena_release. */
 void *arena_alloc(struct arena *a, size_t n);
 /* Arrays: aborts on size overflow. */

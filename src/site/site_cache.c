@@ -94,7 +94,7 @@ static struct cache_entry *entry_new(const struct site_cache *sc, const struct s
     struct cache_entry *e = calloc(1, sizeof(*e));
     if (!e)
         die_oom();
-    arena_init(&e->arena);
+    arena_init_sized(&e->arena, 1024);
     struct arena *a = &e->arena;
     e->s = *s;
     const char **texts[] = {&e->s.name_zh, &e->s.name_en, &e->s.type_code,
