@@ -1,6 +1,7 @@
 /*
  * strbuf.c - the growable buffer declared in strbuf.h.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,17 +46,94 @@ void strbuf_addch(struct strbuf *sb, char c)
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
+    /* Format into the spare room first; only a miss formats twice. */
+    strbuf_grow(sb, 64);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) {
+        sb->buf[sb->len] = '\0';
         return;
-    strbuf_grow(sb, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    }
+    if ((size_t)n >= sb->cap - sb->len) {
+        strbuf_grow(sb, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     sb->len += (size_t)n;
+}
+
+void strbuf_add_json_string(struct strbuf *sb, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (!s) {
+        strbuf_add(sb, "null", 4);
+        return;
+    }
+    strbuf_addch(sb, '"');
+    const char *run = s;
+    for (const char *p = s;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c && c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        strbuf_add(sb, run, (size_t)(p - run));
+        if (!c)
+            break;
+        char esc[7] = {'\\', (char)c, 0};
+        size_t n = 2;
+        switch (c) {
+        case '"':
+        case '\\':
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        strbuf_add(sb, esc, n);
+        run = p + 1;
+    }
+    strbuf_addch(sb, '"');
+}
+
+void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    if (decimals < 0 || decimals > 9 || !(v > -1e9 && v < 1e9)) {
+        strbuf_addf(sb, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals, v);
+        return;
+    }
+    char buf[32], *p = buf + sizeof buf;
+    bool neg = v < 0;
+    double m = (neg ? -v : v) * scale[decimals] + 0.5;
+    unsigned long long n = (unsigned long long)m;
+    for (int i = 0; i < decimals; i++) {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    }
+    if (decimals)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (neg && (m >= 1.0))
+        *--p = '-';
+    strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
 }
 
 char *strbuf_detach(struct strbuf *sb, size_t *len)

@@ -24,6 +24,12 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append s as a JSON string, quotes included ("null" for NULL): quotes,
+ * backslashes and control bytes escaped; UTF-8 passes through. */
+void strbuf_add_json_string(struct strbuf *sb, const char *s);
+/* Append a number with a fixed count of decimals (0..9), without printf:
+ * for coordinates and distances on hot paths. */
+void strbuf_add_fixed(struct strbuf *sb, double v, int decimals);
 /* Hand the buffer to the caller (free() it); sb is reset. Never NULL. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 void strbuf_release(struct strbuf *sb);

@@ -506,7 +506,7 @@ static int parser_read_day(struct hours_parser *ps, int month, int *day)
 static int parser_time_range(struct hours_parser *ps, struct hours_rule *r)
 {
     size_t p0 = ps->pos;
-    int h1, m1, h2, m2;
+    int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
 
     if (r->n_times >= HOURS_MAX_TIMES)
         return parser_fail(ps, p0,
@@ -1268,7 +1268,7 @@ static void hours_dayinfo_fill(struct hours_dayinfo *di, int64_t z,
     di->year = (int)y;
     di->month = m;
     di->mday = d;
-    di->ymd = (int32_t)(y * 10000 + m * 100 + d);
+    di->ymd = (int32_t)(y * 10000 + (int64_t)m * 100 + d);
     di->weekday = (int)(z - hours_floor_div(z + 3, 7) * 7 + 3); /* 1970-01-01
                                                                    was Th */
     di->nth = (d - 1) / 7 + 1;
@@ -1570,13 +1570,14 @@ static void writer_put(struct hours_writer *w, const char *s, size_t n)
 
 static void writer_str(struct hours_writer *w, const char *s)
 {
-    writer_put(w, s, strlen(s));
+    for (; *s; s++)
+        writer_put(w, s, 1);
 }
 
 /* v (0..9999) zero-padded to at least width digits. */
 static void writer_num(struct hours_writer *w, int v, int width)
 {
-    char tmp[8];
+    char tmp[8] = {0};
     int n = 0;
     do {
         tmp[n++] = (char)('0' + v % 10);
@@ -1622,7 +1623,7 @@ static void writer_dates(struct hours_writer *w, const struct hours_rule *r)
             writer_num(w, dr->y1, 4);
             writer_put(w, " ", 1);
         }
-        writer_str(w, hours_month_names[dr->m1 - 1]);
+        writer_put(w, hours_month_names[dr->m1 - 1], 3);
         if (dr->kind == HOURS_DATE_MONTHS) {
             if (dr->m2 != dr->m1 || is_end_year) {
                 writer_put(w, "-", 1);
@@ -1630,7 +1631,7 @@ static void writer_dates(struct hours_writer *w, const struct hours_rule *r)
                     writer_num(w, dr->y2, 4);
                     writer_put(w, " ", 1);
                 }
-                writer_str(w, hours_month_names[dr->m2 - 1]);
+                writer_put(w, hours_month_names[dr->m2 - 1], 3);
             }
             continue;
         }
@@ -1647,7 +1648,7 @@ static void writer_dates(struct hours_writer *w, const struct hours_rule *r)
             writer_num(w, dr->y2, 4);
             writer_put(w, " ", 1);
         }
-        writer_str(w, hours_month_names[dr->m2 - 1]);
+        writer_put(w, hours_month_names[dr->m2 - 1], 3);
         writer_put(w, " ", 1);
         writer_num(w, dr->d2, 2);
     }
@@ -1671,10 +1672,10 @@ static void writer_weekdays(struct hours_writer *w, const struct hours_rule *r)
             if (!is_first)
                 writer_put(w, ",", 1);
             is_first = false;
-            writer_str(w, hours_weekday_names[k]);
+            writer_put(w, hours_weekday_names[k], 2);
             if (j - i >= 2) {
                 writer_put(w, "-", 1);
-                writer_str(w, hours_weekday_names[j]);
+                writer_put(w, hours_weekday_names[j], 2);
                 break;
             }
         }
@@ -1687,7 +1688,7 @@ static void writer_weekdays(struct hours_writer *w, const struct hours_rule *r)
         if (!is_first)
             writer_put(w, ",", 1);
         is_first = false;
-        writer_str(w, hours_weekday_names[i]);
+        writer_put(w, hours_weekday_names[i], 2);
         writer_put(w, "[", 1);
         bool is_first_n = true;
         for (int k = 1; k <= 5; k++) {

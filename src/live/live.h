@@ -32,6 +32,10 @@ struct live {
 
 /* The live status of one site (empty when nothing was reported). */
 int live_get(struct store_conn *c, struct arena *a, int64_t site_id, struct live *out);
+/* Every site's live status, as one array per site id: *ids (ascending)
+ * and *lives of *n entries, in the arena. For loading a cache. */
+int live_get_all(struct store_conn *c, struct arena *a, int64_t **ids, struct live **lives,
+                 size_t *n);
 /* Record reports for one site (replacing earlier values of the same
  * amenities). Codes must be known amenities: STORE_NOT_FOUND names the
  * first unknown one in *bad. The caller holds a transaction. */

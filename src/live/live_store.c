@@ -10,6 +10,9 @@
 static const char sql_get[] =
     "SELECT a.code, l.available, l.working, l.reported_at FROM site_live l"
     " JOIN amenities a ON a.id = l.amenity_id WHERE l.site_id = $1 ORDER BY a.id";
+static const char sql_get_all[] =
+    "SELECT l.site_id, a.code, l.available, l.working, l.reported_at FROM site_live l"
+    " JOIN amenities a ON a.id = l.amenity_id ORDER BY l.site_id, a.id";
 static const char sql_amenity_id[] = "SELECT id FROM amenities WHERE code = $1";
 static const char sql_delete[] =
     "DELETE FROM site_live WHERE site_id = $1 AND amenity_id = $2";
@@ -36,6 +39,39 @@ int live_get(struct store_conn *c, struct arena *a, int64_t site_id, struct live
         it->reported_at = store_int(&rows, i, 3);
         if (it->reported_at > out->last_updated)
             out->last_updated = it->reported_at;
+    }
+    return STORE_OK;
+}
+
+int live_get_all(struct store_conn *c, struct arena *a, int64_t **ids, struct live **lives,
+                 size_t *n)
+{
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_get_all, NULL, 0, &rows);
+    if (rc)
+        return rc;
+    *ids = arena_calloc(a, rows.nrows + 1, sizeof(**ids));
+    *lives = arena_calloc(a, rows.nrows + 1, sizeof(**lives));
+    *n = 0;
+    for (size_t i = 0; i < rows.nrows;) {
+        int64_t id = store_int(&rows, i, 0);
+        size_t end = i;
+        while (end < rows.nrows && store_int(&rows, end, 0) == id)
+            end++;
+        struct live *l = &(*lives)[*n];
+        (*ids)[(*n)++] = id;
+        l->n = end - i;
+        l->items = arena_calloc(a, l->n, sizeof(*l->items));
+        for (size_t k = 0; k < l->n; k++, i++) {
+            struct live_item *it = &l->items[k];
+            it->code = store_text(&rows, i, 1);
+            it->has_available = !store_is_null(&rows, i, 2);
+            it->available = store_int(&rows, i, 2);
+            it->working = store_is_null(&rows, i, 3) ? -1 : (int)store_int(&rows, i, 3);
+            it->reported_at = store_int(&rows, i, 4);
+            if (it->reported_at > l->last_updated)
+                l->last_updated = it->reported_at;
+        }
     }
     return STORE_OK;
 }

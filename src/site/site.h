@@ -113,6 +113,7 @@ void site_open_at(const struct site *s, const struct hours_calendar *cal,
 
 #include <jansson.h>
 
+#include "core/strbuf.h"
 #include "geo/coord.h"
 
 /* How to show a site: at which moment, with which calendar, in which
@@ -124,7 +125,9 @@ struct site_view {
     enum geo_datum datum;
 };
 
-/* The fields that change only when the site is edited. */
+/* The fields that change only when the site is edited, as JSON text
+ * (a whole object) and as a jansson object. */
+void site_json_static_text(struct strbuf *sb, const struct site *s, int tz);
 json_t *site_json_static(const struct site *s, int tz);
 /* Add position, open, next_change and nav for the view. */
 void site_json_dynamic(json_t *o, struct arena *a, const struct site *s,
@@ -136,6 +139,7 @@ json_t *site_json(struct arena *a, const struct site *s, const struct site_view 
 json_t *site_feature(json_t *site);
 json_t *site_feature_collection(json_t *items);
 /* Deep links for Amap, Baidu and Tencent maps, each in its datum. */
+void site_nav_text(struct strbuf *sb, struct arena *a, const struct site *s);
 json_t *site_nav_json(struct arena *a, const struct site *s);
 
 /* ---- store (site_store.c) ------------------------------------------ */
@@ -149,6 +153,7 @@ struct site_query {
     const char *text; /* substring of names or addresses */
     int64_t limit, offset;
     int64_t after_id; /* only ids above this (keyset paging); 0 for all */
+    bool no_total;    /* skip counting every match */
 };
 
 int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out);

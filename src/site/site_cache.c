@@ -124,19 +124,13 @@ static struct cache_entry *entry_new(const struct site_cache *sc, const struct s
     struct hours_error herr;
     if (hours_parse(e->s.opening_hours ? e->s.opening_hours : "", &e->hours, &herr))
         e->hours = NULL;
-    json_t *o = site_json_static(&e->s, sc->tz);
-    char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    json_decref(o);
-    if (!text)
-        die_oom();
-    e->static_len = strlen(text) - 1; /* drop the closing brace */
-    text[e->static_len] = '\0';
-    e->static_json = text;
-    json_t *nav = site_nav_json(a, &e->s);
-    e->nav_json = json_dumps(nav, JSON_COMPACT);
-    json_decref(nav);
-    if (!e->nav_json)
-        die_oom();
+    struct strbuf sb = STRBUF_INIT;
+    site_json_static_text(&sb, &e->s, sc->tz);
+    e->static_json = strbuf_detach(&sb, &e->static_len);
+    e->static_len--; /* drop the closing brace */
+    e->static_json[e->static_len] = '\0';
+    site_nav_text(&sb, a, &e->s);
+    e->nav_json = strbuf_detach(&sb, NULL);
     return e;
 }
 
@@ -175,8 +169,9 @@ static struct geo_entry geo_entry_of(const struct site_cache *sc, const struct c
 }
 
 /* Put e in place of the entry with its id (or add it); frees the old one.
+ * The index is updated too unless a bulk load rebuilds it afterwards.
  * Exclusive lock held. */
-static void put_locked(struct site_cache *sc, struct cache_entry *e)
+static void put_locked(struct site_cache *sc, struct cache_entry *e, bool index)
 {
     bool found;
     size_t i = find_slot(sc, e->s.id, &found);
@@ -194,6 +189,8 @@ static void put_locked(struct site_cache *sc, struct cache_entry *e)
         sc->entries[i] = e;
         sc->n++;
     }
+    if (!index)
+        return;
     struct geo_entry g = geo_entry_of(sc, e);
     if (geo_index_upsert(sc->index, &g))
         log_warn("site %lld has a position the index refuses", (long long)e->s.id);
@@ -325,13 +322,20 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
 {
     struct arena a;
     arena_init(&a);
+    int64_t *live_ids = NULL;
+    struct live *lives = NULL;
+    size_t nlive = 0;
+    static const struct live no_live;
     pthread_rwlock_wrlock(&sc->lock);
     int rc = load_catalog_locked(sc, c, &a);
+    if (!rc)
+        rc = live_get_all(c, &a, &live_ids, &lives, &nlive);
     for (size_t i = 0; i < sc->n; i++)
         entry_free(sc->entries[i]);
     sc->n = 0;
     geo_index_build(sc->index, NULL, 0);
-    struct site_query q = {.status = "any", .limit = 1000};
+    struct site_query q = {.status = "any", .limit = 1000, .no_total = true};
+    size_t li = 0;
     while (!rc) {
         struct arena page;
         arena_init(&page);
@@ -340,16 +344,26 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
         int64_t total;
         rc = site_search(c, &page, &q, &sites, &n, &total);
         for (size_t i = 0; !rc && i < n; i++) {
-            struct live l;
-            rc = live_get(c, &page, sites[i].id, &l);
-            if (!rc)
-                put_locked(sc, entry_new(sc, &sites[i], &l));
+            /* Both lists ascend by id. */
+            while (li < nlive && live_ids[li] < sites[i].id)
+                li++;
+            const struct live *l = li < nlive && live_ids[li] == sites[i].id ? &lives[li] : &no_live;
+            put_locked(sc, entry_new(sc, &sites[i], l), false);
             q.after_id = sites[i].id;
         }
         arena_release(&page);
         if (n < (size_t)q.limit)
             break;
     }
+    /* One build of the index over everything: far cheaper than inserts. */
+    struct geo_entry *ge = malloc((sc->n + 1) * sizeof(*ge));
+    if (!ge)
+        die_oom();
+    for (size_t i = 0; i < sc->n; i++)
+        ge[i] = geo_entry_of(sc, sc->entries[i]);
+    if (!rc && geo_index_build(sc->index, ge, sc->n))
+        log_error("the spatial index refused the sites");
+    free(ge);
     pthread_rwlock_unlock(&sc->lock);
     arena_release(&a);
     if (!rc)
@@ -371,7 +385,7 @@ int site_cache_refresh(struct site_cache *sc, struct store_conn *c, int64_t id)
     struct cache_entry *e = rc ? NULL : entry_new(sc, &s, &l);
     pthread_rwlock_wrlock(&sc->lock);
     if (e)
-        put_locked(sc, e);
+        put_locked(sc, e, true);
     else if (rc == STORE_NOT_FOUND)
         drop_locked(sc, id);
     pthread_rwlock_unlock(&sc->lock);
@@ -533,15 +547,20 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e,
     bool open = entry_open_at(sc, e, at, &next);
     char buf[40];
     strbuf_add(out, e->static_json, e->static_len);
-    strbuf_addf(out, ",\"position\":{\"lat\":%.7f,\"lon\":%.7f,\"datum\":\"%s\"}", p.lat,
-                p.lon, geo_datum_name(rd->datum));
+    strbuf_adds(out, ",\"position\":{\"lat\":");
+    strbuf_add_fixed(out, p.lat, 7);
+    strbuf_adds(out, ",\"lon\":");
+    strbuf_add_fixed(out, p.lon, 7);
+    strbuf_addf(out, ",\"datum\":\"%s\"}", geo_datum_name(rd->datum));
     strbuf_addf(out, ",\"open\":%s,\"next_change\":", open ? "true" : "false");
     if (next >= 0)
         strbuf_addf(out, "\"%s\"", clock_format_iso(next, rd->tz, buf, sizeof buf));
     else
         strbuf_adds(out, "null");
-    if (distance_m >= 0)
-        strbuf_addf(out, ",\"distance_m\":%.1f", distance_m);
+    if (distance_m >= 0) {
+        strbuf_adds(out, ",\"distance_m\":");
+        strbuf_add_fixed(out, distance_m, 1);
+    }
     strbuf_adds(out, ",\"live\":");
     render_live(&e->live, rd, out);
     strbuf_adds(out, ",\"nav\":");

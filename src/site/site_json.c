@@ -24,50 +24,93 @@ static json_t *iso_or_null(bool has, int64_t t, int tz)
     return json_string(clock_format_iso(t, tz, buf, sizeof buf));
 }
 
-static json_t *text_or_empty(const char *s)
+static void put_key(struct strbuf *sb, const char *key)
 {
-    return json_string(s ? s : "");
+    strbuf_addf(sb, ",\"%s\":", key);
+}
+
+static void put_text(struct strbuf *sb, const char *key, const char *v)
+{
+    put_key(sb, key);
+    strbuf_add_json_string(sb, v ? v : "");
+}
+
+static void put_iso(struct strbuf *sb, const char *key, bool has, int64_t t, int tz)
+{
+    char buf[40];
+    put_key(sb, key);
+    if (has)
+        strbuf_addf(sb, "\"%s\"", clock_format_iso(t, tz, buf, sizeof buf));
+    else
+        strbuf_adds(sb, "null");
+}
+
+/* The one writer of the static fields: the cache keeps its output, and
+ * the jansson form below is parsed from it, so the two cannot drift. */
+void site_json_static_text(struct strbuf *sb, const struct site *s, int tz)
+{
+    strbuf_addf(sb, "{\"id\":%lld", (long long)s->id);
+    put_text(sb, "name_zh", s->name_zh);
+    put_text(sb, "name_en", s->name_en);
+    put_text(sb, "type", s->type_code);
+    put_key(sb, "tier");
+    if (s->tier)
+        strbuf_addf(sb, "%d", s->tier);
+    else
+        strbuf_adds(sb, "null");
+    put_key(sb, "region");
+    strbuf_add_json_string(sb, s->region_code);
+    put_text(sb, "address_zh", s->address_zh);
+    put_text(sb, "address_en", s->address_en);
+    put_text(sb, "phone", s->phone);
+    put_text(sb, "manager", s->manager);
+    put_text(sb, "description", s->description);
+    put_key(sb, "capacity");
+    if (s->has_capacity)
+        strbuf_addf(sb, "%lld", (long long)s->capacity);
+    else
+        strbuf_adds(sb, "null");
+    put_text(sb, "status", s->status);
+    put_key(sb, "status_reason");
+    strbuf_add_json_string(sb, s->status_reason);
+    put_iso(sb, "status_until", s->has_until, s->status_until, tz);
+    strbuf_addf(sb, ",\"public\":%s", s->is_public ? "true" : "false");
+    put_text(sb, "opening_hours", s->opening_hours);
+    strbuf_adds(sb, ",\"amenities\":[");
+    for (size_t i = 0; i < s->namenities; i++) {
+        strbuf_adds(sb, i ? ",{\"code\":" : "{\"code\":");
+        strbuf_add_json_string(sb, s->amenities[i].code);
+        strbuf_addf(sb, ",\"count\":%lld}", (long long)s->amenities[i].count);
+    }
+    strbuf_adds(sb, "],\"photos\":[");
+    for (size_t i = 0; i < s->nphotos; i++) {
+        if (i)
+            strbuf_addch(sb, ',');
+        strbuf_add_json_string(sb, s->photos[i]);
+    }
+    strbuf_addf(sb, "],\"demo\":%s", s->is_demo ? "true" : "false");
+    put_iso(sb, "created_at", true, s->created_at, tz);
+    put_iso(sb, "updated_at", true, s->updated_at, tz);
+    strbuf_addch(sb, '}');
+}
+
+static json_t *parse_own(struct strbuf *sb)
+{
+    json_t *o = json_loadb(sb->buf, sb->len, 0, NULL);
+    strbuf_release(sb);
+    if (!o)
+        die_oom(); /* our own output is always valid JSON */
+    return o;
 }
 
 json_t *site_json_static(const struct site *s, int tz)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(s->id));
-    json_object_set_new(o, "name_zh", text_or_empty(s->name_zh));
-    json_object_set_new(o, "name_en", text_or_empty(s->name_en));
-    json_object_set_new(o, "type", text_or_empty(s->type_code));
-    json_object_set_new(o, "tier", s->tier ? json_integer(s->tier) : json_null());
-    json_object_set_new(o, "region",
-                        s->region_code ? json_string(s->region_code) : json_null());
-    json_object_set_new(o, "address_zh", text_or_empty(s->address_zh));
-    json_object_set_new(o, "address_en", text_or_empty(s->address_en));
-    json_object_set_new(o, "phone", text_or_empty(s->phone));
-    json_object_set_new(o, "manager", text_or_empty(s->manager));
-    json_object_set_new(o, "description", text_or_empty(s->description));
-    json_object_set_new(o, "capacity",
-                        s->has_capacity ? json_integer(s->capacity) : json_null());
-    json_object_set_new(o, "status", text_or_empty(s->status));
-    json_object_set_new(o, "status_reason",
-                        s->status_reason ? json_string(s->status_reason) : json_null());
-    json_object_set_new(o, "status_until", iso_or_null(s->has_until, s->status_until, tz));
-    json_object_set_new(o, "public", json_boolean(s->is_public));
-    json_object_set_new(o, "opening_hours", text_or_empty(s->opening_hours));
-    json_t *am = json_array();
-    for (size_t i = 0; i < s->namenities; i++)
-        json_array_append_new(am, json_pack("{s:s, s:I}", "code", s->amenities[i].code,
-                                            "count", (json_int_t)s->amenities[i].count));
-    json_object_set_new(o, "amenities", am);
-    json_t *ph = json_array();
-    for (size_t i = 0; i < s->nphotos; i++)
-        json_array_append_new(ph, json_string(s->photos[i]));
-    json_object_set_new(o, "photos", ph);
-    json_object_set_new(o, "demo", json_boolean(s->is_demo));
-    json_object_set_new(o, "created_at", iso_or_null(true, s->created_at, tz));
-    json_object_set_new(o, "updated_at", iso_or_null(true, s->updated_at, tz));
-    return o;
+    struct strbuf sb = STRBUF_INIT;
+    site_json_static_text(&sb, s, tz);
+    return parse_own(&sb);
 }
 
-json_t *site_nav_json(struct arena *a, const struct site *s)
+void site_nav_text(struct strbuf *sb, struct arena *a, const struct site *s)
 {
     struct geo_point w = {s->lat, s->lon};
     struct geo_point g = geo_convert(w, GEO_WGS84, GEO_GCJ02);
@@ -75,23 +118,22 @@ json_t *site_nav_json(struct arena *a, const struct site *s)
     const char *name = text_url_encode(a, s->name_zh ? s->name_zh : "");
     const char *addr = text_url_encode(a, s->address_zh ? s->address_zh : "");
     /* Amap wants lon,lat in GCJ-02; Baidu lat,lng in BD-09; Tencent
-     * lat,lng in GCJ-02. */
-    return json_pack(
-        "{s:s, s:s, s:s}", "amap",
-        arena_printf(a,
-                     "https://uri.amap.com/marker?position=%.6f,%.6f&name=%s"
-                     "&coordinate=gaode&callnative=1&src=warmharbor",
-                     g.lon, g.lat, name),
-        "baidu",
-        arena_printf(a,
-                     "https://api.map.baidu.com/marker?location=%.6f,%.6f&title=%s"
-                     "&content=%s&coord_type=bd09ll&output=html&src=warmharbor",
-                     b.lat, b.lon, name, addr),
-        "tencent",
-        arena_printf(a,
-                     "https://apis.map.qq.com/uri/v1/marker?marker=coord:%.6f,%.6f;"
-                     "title:%s;addr:%s&referer=warmharbor",
-                     g.lat, g.lon, name, addr));
+     * lat,lng in GCJ-02. The encoded parts need no JSON escaping. */
+    strbuf_addf(sb,
+                "{\"amap\":\"https://uri.amap.com/marker?position=%.6f,%.6f&name=%s"
+                "&coordinate=gaode&callnative=1&src=warmharbor\","
+                "\"baidu\":\"https://api.map.baidu.com/marker?location=%.6f,%.6f&title=%s"
+                "&content=%s&coord_type=bd09ll&output=html&src=warmharbor\","
+                "\"tencent\":\"https://apis.map.qq.com/uri/v1/marker?marker=coord:%.6f,%.6f;"
+                "title:%s;addr:%s&referer=warmharbor\"}",
+                g.lon, g.lat, name, b.lat, b.lon, name, addr, g.lat, g.lon, name, addr);
+}
+
+json_t *site_nav_json(struct arena *a, const struct site *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    site_nav_text(&sb, a, s);
+    return parse_own(&sb);
 }
 
 void site_json_dynamic(json_t *o, struct arena *a, const struct site *s,

@@ -182,10 +182,14 @@ int site_search(struct store_conn *c, struct arena *a, const struct site_query *
     p[9] = SV_INT(q->limit);
     p[10] = SV_INT(q->offset);
     struct store_rows rows, am, ph;
-    int rc = store_query(c, a, sql_count, p, 9, &rows);
-    if (rc)
-        return rc;
-    *total = store_int(&rows, 0, 0);
+    int rc = STORE_OK;
+    *total = -1;
+    if (!q->no_total) {
+        rc = store_query(c, a, sql_count, p, 9, &rows);
+        if (rc)
+            return rc;
+        *total = store_int(&rows, 0, 0);
+    }
     rc = store_query(c, a, sql_search, p, 11, &rows);
     if (!rc)
         rc = store_query(c, a, sql_search_amenities, p, 11, &am);
