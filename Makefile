@@ -50,8 +50,8 @@ BIN := $(BUILD)/warmharbor
 UNIT_SRC := $(shell find tests/unit -name '*_test.c' | sort)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit http-test fuzz fuzz-smoke clean check-includes \
-        format format-check bench
+.PHONY: all deps demo test unit http-test browser-test fuzz fuzz-smoke clean \
+        check-includes format format-check bench
 all: warmharbor
 
 # The default build is also copied to ./warmharbor for the README's commands.
@@ -110,7 +110,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/test.h
 
 # ---- tests -------------------------------------------------------------
 
-test: unit http-test fuzz-smoke
+test: unit http-test browser-test fuzz-smoke
 
 unit: $(UNIT_BIN)
 	@fail=0; passed=0; failed=0; \
@@ -126,6 +126,16 @@ unit: $(UNIT_BIN)
 
 http-test: $(BIN)
 	WARMHARBOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/http/
+
+# Browser tests: playwright-core driving Debian's chromium against the real
+# binary (which embeds the bundled web app).
+browser-test: $(BIN)
+	WARMHARBOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/browser/
+
+# Benchmarks (not part of test): the spatial index alone, then the near
+# query over HTTP next to nginx. Figures go to bench/RESULTS.md.
+bench:
+	sh bench/run.sh
 
 # ---- fuzzing (libFuzzer, clang) ---------------------------------------
 

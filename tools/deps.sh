@@ -15,6 +15,8 @@ have_pkg libmicrohttpd || need="$need libmicrohttpd-dev"
 have_pkg jansson || need="$need libjansson-dev"
 have_pkg sqlite3 || need="$need libsqlite3-dev"
 command -v node >/dev/null 2>&1 || need="$need nodejs npm"
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v curl >/dev/null 2>&1 || need="$need curl"
 if [ -n "$need" ]; then
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -26,5 +28,6 @@ fi
 if [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
     npm ci --no-audit --no-fund
+    touch node_modules
   fi
 fi
