@@ -11,7 +11,8 @@
 #   make format-check    clang-format agrees with the tree
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3
+PKGS := libmicrohttpd jansson sqlite3 libpq
+comma := ,
 WERROR ?= 0
 SANITIZE ?=
 RELEASE ?= 0
@@ -21,7 +22,6 @@ BUILD := build/default
 else
 BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
 endif
-comma := ,
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wformat=2 -Wvla -Wpointer-arith -Wcast-qual -Wno-unused-parameter

@@ -155,19 +155,25 @@ enum router_result router_match(const struct router *rt, unsigned method,
     if (split_path(path, &ps))
         return ROUTER_NOT_FOUND;
     unsigned want = method == HTTP_HEAD ? HTTP_GET : method;
+    /* The path belongs to the routes with the most literal segments among
+     * those whose shape matches: /api/sites/import is the import route's
+     * path whatever the method, so GET on it is 405, not /api/sites/{id}. */
+    int best = -1;
+    for (size_t i = 0; i < rt->n; i++) {
+        const struct route_entry *e = &rt->entries[i];
+        if (entry_matches(e, &ps) && literal_count(e) > best)
+            best = literal_count(e);
+    }
     const struct route_entry *hit = NULL;
     size_t hit_index = 0;
     for (size_t i = 0; i < rt->n; i++) {
         const struct route_entry *e = &rt->entries[i];
-        if (!entry_matches(e, &ps))
+        if (!entry_matches(e, &ps) || literal_count(e) != best)
             continue;
         *allowed |= e->route->method;
         if (e->route->method == HTTP_GET)
             *allowed |= HTTP_HEAD;
-        /* Literal segments beat parameters: /api/sites/export wins over
-         * /api/sites/{id} whatever the order they were added in. */
-        if (e->route->method == want &&
-            (!hit || literal_count(e) > literal_count(hit))) {
+        if (!hit && e->route->method == want) {
             hit = e;
             hit_index = i;
         }

@@ -42,6 +42,8 @@ struct http_server {
     struct MHD_Daemon *daemon;
     struct app *app;
     _Atomic long inflight;
+    _Atomic bool draining;          /* stopping: answers close their connection */
+    _Atomic int64_t last_start_us;  /* when the newest request began */
     int port;
 };
 
@@ -106,6 +108,8 @@ static enum MHD_Result send_reply(struct conn_ctx *ctx)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (atomic_load(&ctx->server->draining))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -246,6 +250,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         atomic_fetch_add(&srv->inflight, 1);
         ctx->server = srv;
         ctx->start_us = clock_mono_us();
+        atomic_store(&srv->last_start_us, ctx->start_us);
         ctx->route_index = -1;
         struct req *r = &ctx->req;
         arena_init(&r->arena);
@@ -421,24 +426,47 @@ int http_server_port(const struct http_server *s)
     return s->port;
 }
 
+/* How long no request may have started before the server may stop: a
+ * client whose request was on the wire when the signal came (headers half
+ * sent on a kept-alive connection) gets it in, and an answer. */
+#define DRAIN_SETTLE_US 300000
+
 void http_server_stop(struct http_server *srv)
 {
     if (!srv)
         return;
+    /* Stop accepting; already-open connections are still served, and every
+     * answer from now on closes its connection. */
+    atomic_store(&srv->draining, true);
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+    /* Refuse new connections now. The socket itself may only be closed
+     * after MHD_stop_daemon (worker threads may still hold it), but a
+     * listening socket that is shut down stops accepting at once. */
+    if (fd != MHD_INVALID_SOCKET)
+        shutdown(fd, SHUT_RDWR);
     /* Event streams never end by themselves: end them so they do not hold
      * the shutdown for the whole grace period. */
     sse_hub_close(srv->app->events);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
-    int64_t deadline = clock_mono_us() + (int64_t)srv->app->cfg.shutdown_grace_s * 1000000;
-    long left;
-    while ((left = atomic_load(&srv->inflight)) > 0 && clock_mono_us() < deadline) {
+    int64_t start = clock_mono_us();
+    int64_t deadline = start + (int64_t)srv->app->cfg.shutdown_grace_s * 1000000;
+    for (;;) {
+        int64_t now = clock_mono_us();
+        long left = atomic_load(&srv->inflight);
+        int64_t quiet_since = atomic_load(&srv->last_start_us);
+        if (quiet_since < start)
+            quiet_since = start;
+        if (left == 0 && now - quiet_since >= DRAIN_SETTLE_US)
+            break;
+        if (now >= deadline) {
+            log_warn("stopping with %ld requests still open", left);
+            break;
+        }
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    if (left > 0)
-        log_warn("stopping with %ld requests still open", left);
     MHD_stop_daemon(srv->daemon);
+    /* Only now: the worker threads no longer look at the socket. */
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
     free(srv);
 }

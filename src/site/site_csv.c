@@ -58,6 +58,12 @@ static void add_error(struct importer *im, const char *column, const char *code,
     }
     struct site_import_error *e = &res->errors[res->nerrors++];
     e->row = im->row;
+    /* Domain faults name JSON paths ("amenities.zzz"); a CSV user wants
+     * the column. */
+    if (column) {
+        size_t n = strcspn(column, ".[");
+        column = column[n] ? arena_strndup(im->arena, column, n) : column;
+    }
     e->column = column;
     e->code = code;
     e->message = arena_strdup(im->arena, message);
@@ -250,7 +256,10 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
     memset(res, 0, sizeof(*res));
     res->errors = arena_calloc(a, SITE_IMPORT_MAX_ERRORS, sizeof(*res->errors));
     struct importer im = {a, res, 0};
-    struct csv_reader *rd = csv_new(data, len, NULL);
+    /* Fields may be longer than the reader's default: ten photo URLs of up
+     * to 1000 bytes share one column, and a description may be 4000. */
+    struct csv_limits limits = {.max_field_bytes = 16384};
+    struct csv_reader *rd = csv_new(data, len, &limits);
     struct csv_record rec;
     struct csv_error cerr;
     int map[NCOLS];
