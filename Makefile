@@ -50,7 +50,7 @@ BIN := $(BUILD)/warmharbor
 UNIT_SRC := $(shell find tests/unit -name '*_test.c' | sort)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit http-test browser-test fuzz fuzz-smoke clean \
+.PHONY: all deps demo test test-pg unit http-test browser-test fuzz fuzz-smoke clean \
         check-includes format format-check bench
 all: warmharbor
 
@@ -110,7 +110,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/test.h
 
 # ---- tests -------------------------------------------------------------
 
-test: unit http-test browser-test fuzz-smoke
+test: unit http-test browser-test fuzz-smoke test-pg
+
+# The unit and HTTP suites again, on a throwaway PostgreSQL cluster: every
+# server the HTTP tests start gets a fresh PostgreSQL database.
+test-pg: $(BIN) $(UNIT_BIN)
+	sh tools/with_pg.sh $(MAKE) --no-print-directory unit http-test
 
 unit: $(UNIT_BIN)
 	@fail=0; passed=0; failed=0; \

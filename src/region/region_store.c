@@ -15,15 +15,15 @@
 static const char sql_get[] = "SELECT " REGION_COLS REGION_FROM " WHERE r.code = $1";
 static const char sql_list[] =
     "SELECT " REGION_COLS REGION_FROM
-    " WHERE ($1 IS NULL OR p.code = $1)"
+    " WHERE (CAST($1 AS TEXT) IS NULL OR p.code = $1)"
     " AND ($2 = 0 OR r.parent_id IS NULL)"
-    " AND ($3 IS NULL OR r.level = $3)"
+    " AND (CAST($3 AS TEXT) IS NULL OR r.level = $3)"
     " ORDER BY r.path LIMIT $4 OFFSET $5";
 static const char sql_count[] =
     "SELECT COUNT(*)" REGION_FROM
-    " WHERE ($1 IS NULL OR p.code = $1)"
+    " WHERE (CAST($1 AS TEXT) IS NULL OR p.code = $1)"
     " AND ($2 = 0 OR r.parent_id IS NULL)"
-    " AND ($3 IS NULL OR r.level = $3)";
+    " AND (CAST($3 AS TEXT) IS NULL OR r.level = $3)";
 static const char sql_descendants[] =
     "SELECT " REGION_COLS REGION_FROM
     " WHERE r.path LIKE $1 AND r.id <> $2 ORDER BY r.path";

@@ -18,16 +18,16 @@
     " FROM sites s JOIN site_types t ON t.id = s.type_id"                         \
     " LEFT JOIN regions r ON r.id = s.region_id"
 #define SITE_HAS_AMENITY(n)                                                       \
-    " AND ($" #n " IS NULL OR EXISTS (SELECT 1 FROM site_amenities sa"            \
+    " AND (CAST($" #n " AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM site_amenities sa"            \
     " JOIN amenities a ON a.id = sa.amenity_id WHERE sa.site_id = s.id"           \
     " AND a.code = $" #n " AND sa.count > 0))"
 #define SITE_FILTER                                                               \
-    " WHERE ($1 IS NULL OR t.code = $1)"                                          \
-    " AND ($2 IS NULL OR r.path LIKE $2)"                                         \
-    " AND (($3 IS NULL AND s.status <> 'removed') OR $3 = 'any'"                  \
+    " WHERE (CAST($1 AS TEXT) IS NULL OR t.code = $1)"                            \
+    " AND (CAST($2 AS TEXT) IS NULL OR r.path LIKE $2)"                           \
+    " AND ((CAST($3 AS TEXT) IS NULL AND s.status <> 'removed') OR $3 = 'any'"    \
     " OR s.status = $3)" SITE_HAS_AMENITY(4) SITE_HAS_AMENITY(5)                  \
         SITE_HAS_AMENITY(6) SITE_HAS_AMENITY(7)                                   \
-    " AND ($8 IS NULL OR s.name_zh LIKE $8 ESCAPE '\\'"                           \
+    " AND (CAST($8 AS TEXT) IS NULL OR s.name_zh LIKE $8 ESCAPE '\\'"                           \
     " OR lower(s.name_en) LIKE lower($8) ESCAPE '\\'"                             \
     " OR s.address_zh LIKE $8 ESCAPE '\\'"                                        \
     " OR lower(s.address_en) LIKE lower($8) ESCAPE '\\')"                       \

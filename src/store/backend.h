@@ -1,6 +1,10 @@
 /*
  * backend.h - what a storage engine implements for store.c. Private to
  * src/store/: modules only see store.h.
+ *
+ * The first block is what every engine provides. The hooks after it are
+ * optional: an engine that needs none of them (SQLite) leaves them NULL
+ * and store.c does the plain thing.
  */
 #ifndef WH_STORE_BACKEND_H
 #define WH_STORE_BACKEND_H
@@ -21,9 +25,27 @@ struct store_backend {
     /* Several statements without parameters (migrations). */
     int (*exec_script)(void *conn, const char *sql);
     const char *begin_sql;
+
+    /* ---- optional hooks (NULL: not needed) ---- */
+
+    /* The most connections the pool may hold at once; 0 = no limit. When
+     * all are in use, store_acquire waits briefly, then gives up. */
+    size_t (*pool_limit)(void *engine);
+    /* Called by store_release before the connection goes back to the
+     * pool: a transaction left open is rolled back here. */
+    void (*conn_released)(void *conn);
+    /* End the transaction store_begin started: commit (true) or roll
+     * back. NULL: "COMMIT" / "ROLLBACK" through exec_script. Either way,
+     * ending a transaction that is not open is an error. */
+    int (*finish)(void *conn, bool commit);
+    /* Take (true) or give back (false) the lock that lets one process at
+     * a time run migrations on a database several processes share; while
+     * it is held, statements have no time limit. Returns a store_rc. */
+    int (*migrate_lock)(void *conn, bool take);
 };
 
 extern const struct store_backend store_backend_sqlite;
+extern const struct store_backend store_backend_pg;
 
 struct store_migration {
     int version;

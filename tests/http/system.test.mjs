@@ -4,6 +4,7 @@ import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer,
+  STORE,
   assertError,
   assertSecurityHeaders,
   expectStatus,
@@ -45,7 +46,7 @@ describe('system', () => {
   it('GET /healthz answers ok with the store dialect', async () => {
     const r = expectStatus(await anon.get('/healthz'), 200);
     assert.match(r.headers.get('content-type'), /^application\/json/);
-    assert.deepEqual(r.json, { status: 'ok', store: 'sqlite' });
+    assert.deepEqual(r.json, { status: 'ok', store: STORE });
     assert.equal(r.headers.get('cache-control'), 'no-store');
   });
 

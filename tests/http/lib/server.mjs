@@ -95,6 +95,25 @@ export function runCommand(args, { env = {}, input } = {}) {
 }
 
 /** Seed the demo data into a database file. */
+/**
+ * Which store a server started without an explicit dbPath uses: SQLite in
+ * a temp dir, or, when WARMHARBOR_TEST_PG_DIR names a running test cluster
+ * (tools/pg_cluster.sh), a fresh PostgreSQL database for every server. The
+ * whole suite runs once on each (make test).
+ */
+export const STORE = process.env.WARMHARBOR_TEST_PG_DIR ? 'pg' : 'sqlite';
+let pgCount = 0;
+
+function freshPgDatabase() {
+  const name = `wh_http_${process.pid}_${++pgCount}`;
+  const tool = path.resolve(import.meta.dirname, '../../../tools/pg_cluster.sh');
+  const r = spawnSync('sh', [tool, 'createdb', process.env.WARMHARBOR_TEST_PG_DIR, name], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, `pg_cluster.sh createdb failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
 export function seedDemo(dbPath) {
   const r = runCommand(['demo', '--db', dbPath]);
   assert.equal(r.status, 0, `warmharbor demo failed: ${r.stderr}`);
@@ -142,12 +161,14 @@ export async function startServer(opts = {}) {
   } = opts;
   let dir = opts.dir;
   let dbPath = opts.dbPath;
+  let fresh = false;
   if (!dbPath) {
     dir = makeTempDir();
-    dbPath = path.join(dir, 'warmharbor.db');
+    dbPath = STORE === 'pg' ? freshPgDatabase() : path.join(dir, 'warmharbor.db');
+    fresh = true;
   }
   const ownsDir = !opts.dbPath;
-  if (demo && !existsSync(dbPath)) seedDemo(dbPath);
+  if (demo && (fresh || !existsSync(dbPath))) seedDemo(dbPath);
 
   const childEnv = { ...baseEnv(), ...env };
   if (token) childEnv.WARMHARBOR_ADMIN_TOKEN = token;
