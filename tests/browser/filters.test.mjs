@@ -1,0 +1,111 @@
+// Each "I need" chip, "open now" and the tier choice change the list to what
+// the API answers for the same filter at the same point.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer,
+  openBrowser,
+  waitForList,
+  waitForListIds,
+  expectedNear,
+  pagePoint,
+  listIds,
+  screenshot,
+} from './lib/harness.mjs';
+
+const CHIPS = {
+  charge: [['phone_charging'], ['ebike_charging'], ['ev_charger']], // any of
+  meal: [['microwave']],
+  rest: [['seats']],
+  toilet: [['toilet']],
+  rain: [['rain_gear']],
+  aid: [['first_aid']],
+  swap: [['battery_swap']],
+};
+
+let srv;
+let b;
+let point;
+let baseline;
+before(async () => {
+  srv = await startServer();
+  b = await openBrowser();
+  await b.page.goto(`${srv.base}/`);
+  await waitForList(b.page);
+  point = await pagePoint(b.page);
+  baseline = (await expectedNear(srv, point)).map((s) => s.id);
+  assert.deepEqual(await listIds(b.page), baseline);
+});
+after(async () => {
+  await b?.close();
+  await srv?.stop();
+});
+
+for (const [chip, alts] of Object.entries(CHIPS)) {
+  test(`chip ${chip} filters the list like the API`, async () => {
+    const button = `#chips [data-chip="${chip}"]`;
+    await b.page.click(button);
+    assert.equal(await b.page.getAttribute(button, 'aria-pressed'), 'true');
+    const want = await expectedNear(srv, point, { alts });
+    assert.notDeepEqual(want.map((s) => s.id), baseline, `the demo data should make ${chip} matter`);
+    await waitForListIds(b.page, want.map((s) => s.id));
+    for (const s of want) {
+      const codes = s.amenities.map((a) => a.code);
+      assert.ok(alts.some((alt) => alt.every((c) => codes.includes(c))), `site ${s.id} has ${chip}`);
+    }
+    if (chip === 'charge') await screenshot(b.page, 'filter-charge-360');
+    await b.page.click(button);
+    assert.equal(await b.page.getAttribute(button, 'aria-pressed'), 'false');
+    await waitForListIds(b.page, baseline);
+  });
+}
+
+test('two chips combine: hot meal and rest', async () => {
+  await b.page.click('#chips [data-chip="meal"]');
+  await b.page.click('#chips [data-chip="rest"]');
+  const want = await expectedNear(srv, point, { alts: [['microwave', 'seats']] });
+  await waitForListIds(b.page, want.map((s) => s.id));
+  await b.page.click('#chips [data-chip="meal"]');
+  await b.page.click('#chips [data-chip="rest"]');
+  await waitForListIds(b.page, baseline);
+});
+
+test('"open now" shows only open sites', async () => {
+  await b.page.click('#open-now');
+  assert.equal(await b.page.getAttribute('#open-now', 'aria-pressed'), 'true');
+  const want = await expectedNear(srv, point, { open: true });
+  assert.ok(want.every((s) => s.open));
+  await waitForListIds(b.page, want.map((s) => s.id));
+  assert.equal(await b.page.$$eval('#list .state-closed, #list .state-paused', (x) => x.length), 0);
+  await b.page.click('#open-now');
+  await waitForListIds(b.page, baseline);
+});
+
+test('tier filter: Warm Huts only', async () => {
+  await b.page.selectOption('#tier', '3');
+  const want = await expectedNear(srv, point, { type: 'warm_hut' });
+  await waitForListIds(b.page, want.map((s) => s.id));
+  assert.ok(want.every((s) => s.tier === 3));
+  await b.page.selectOption('#tier', 'all');
+  await waitForListIds(b.page, baseline);
+});
+
+test('"near me" uses the phone location once tapped', async () => {
+  const g = await openBrowser({
+    geolocation: { latitude: 34.6012, longitude: 119.2215, accuracy: 25 },
+    permissions: ['geolocation'],
+  });
+  try {
+    await g.page.goto(`${srv.base}/`);
+    await waitForList(g.page);
+    await g.page.click('#near-me');
+    await g.page.waitForSelector('#list-section[data-point-kind="gps"]');
+    const p = await pagePoint(g.page);
+    assert.deepEqual(p, { lat: '34.601200', lon: '119.221500' });
+    const want = await expectedNear(srv, p);
+    await waitForListIds(g.page, want.map((s) => s.id));
+    assert.match(await g.page.textContent('#point-note'), /你的位置/);
+  } finally {
+    await g.close();
+  }
+});

@@ -1,0 +1,246 @@
+// harness.mjs - what every browser test needs: the real warmharbor server on
+// a throwaway demo database, and headless Chromium (Debian's /usr/bin/chromium)
+// with a fresh profile, driven by playwright-core.
+//
+//   WARMHARBOR_BIN      the binary (default build/default/warmharbor)
+//   WARMHARBOR_WEB_DIR  serve web files from this folder instead of the
+//                       copy embedded in the binary (front-end development)
+//   CHROMIUM_PATH       the browser (default /usr/bin/chromium)
+//   SCREENSHOT_DIR      where tests save screenshots (default: none saved)
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const BIN = process.env.WARMHARBOR_BIN || path.join(ROOT, 'build/default/warmharbor');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const ADMIN_TOKEN = 'wh-browser-test-token-5d1e';
+
+const CHROME_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const cleanups = new Set();
+process.once('exit', () => {
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      /* best effort */
+    }
+  }
+});
+
+function serverEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('WARMHARBOR_')) delete env[k];
+  env.WARMHARBOR_ADMIN_TOKEN = ADMIN_TOKEN;
+  env.WARMHARBOR_TILES_URL = 'none'; // no internet here: the map must not need tiles
+  env.WARMHARBOR_ACCESS_LOG = '0';
+  if (process.env.WARMHARBOR_WEB_DIR) env.WARMHARBOR_WEB_DIR = process.env.WARMHARBOR_WEB_DIR;
+  return { ...env, ...extra };
+}
+
+/**
+ * Start `warmharbor serve` on a fresh demo database; resolves to
+ * {base, api(), stop()}. env: extra server environment.
+ */
+export async function startServer({ env: extra = {} } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wh-browser-'));
+  const db = path.join(dir, 'wh.db');
+  const seeded = spawnSync(BIN, ['demo', '--db', db], { env: serverEnv(), encoding: 'utf8' });
+  if (seeded.status !== 0) throw new Error(`warmharbor demo failed: ${seeded.stderr || seeded.error}`);
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '4'], {
+    env: serverEnv(extra),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const kill = () => proc.kill('SIGKILL');
+  cleanups.add(kill);
+  let stderr = '';
+  proc.stderr.setEncoding('utf8');
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no port reported:\n${stderr}`)), 20000);
+    proc.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /"msg":"listening on [^"]*:(\d+) with \d+ threads"/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`warmharbor exited (${code}):\n${stderr}`));
+    });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base,
+    get stderr() {
+      return stderr;
+    },
+    async api(p, opts = {}) {
+      const res = await fetch(base + p, opts);
+      const text = await res.text();
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, json, text };
+    },
+    async stop() {
+      cleanups.delete(kill);
+      if (proc.exitCode === null) {
+        const gone = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 10000))]);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A browser with a fresh profile and one page. Collects console errors and
+ * uncaught exceptions in `errors`. options go to launchPersistentContext
+ * (viewport, locale, geolocation, permissions, ...).
+ */
+export async function openBrowser(options = {}) {
+  const profile = mkdtempSync(path.join(tmpdir(), 'wh-chromium-'));
+  const rmProfile = () => rmSync(profile, { recursive: true, force: true });
+  cleanups.add(rmProfile);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROME_ARGS,
+    headless: true,
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...options,
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const errors = [];
+  const watch = (p) => {
+    p.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(`console: ${msg.text()} ${JSON.stringify(msg.location())}`);
+    });
+    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  };
+  watch(page);
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close().catch(() => {});
+      cleanups.delete(rmProfile);
+      rmProfile();
+    },
+  };
+}
+
+/** Wait until the list shows at least one site card (or fail with what it says). */
+export async function waitForList(page, timeout = 15000) {
+  await page.waitForSelector('#list li.card-li', { timeout }).catch(async (e) => {
+    const status = await page.textContent('#list-status').catch(() => '?');
+    throw new Error(`no site cards appeared (list status: ${status}): ${e.message}`);
+  });
+}
+
+/** Ids of the cards in the list, in order. */
+export function listIds(page) {
+  return page.$$eval('#list li.card-li', (lis) => lis.map((li) => Number(li.dataset.id)));
+}
+
+/** Wait until the list's ids equal `want` (after a filter change). */
+export async function waitForListIds(page, want, timeout = 15000) {
+  const target = JSON.stringify(want);
+  try {
+    await page.waitForFunction(
+      (t) =>
+        JSON.stringify([...document.querySelectorAll('#list li.card-li')].map((li) => Number(li.dataset.id))) === t &&
+        !document.querySelector('#list[aria-busy="true"]'),
+      target,
+      { timeout },
+    );
+  } catch {
+    const got = await listIds(page);
+    throw new Error(`list is ${JSON.stringify(got)}, expected ${target}`);
+  }
+}
+
+/** axe-core's source, to inject into a page. */
+export function axeSource() {
+  const require = createRequire(import.meta.url);
+  return readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+}
+
+/** Run axe in the page; returns the serious and critical violations. */
+export async function seriousViolations(page, context = 'document') {
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline
+  // scripts, no eval) does not stand in the way.
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axeSource());
+  const res = await page.evaluate(async (ctx) => {
+    const r = await window.axe.run(ctx === 'document' ? document : document.querySelector(ctx), {
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} :: ${n.failureSummary}`),
+    }));
+  }, context);
+  return res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export async function screenshot(page, name) {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (!dir) return null;
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/** The point the page measures from, as it sends it to the API. */
+export async function pagePoint(page) {
+  const p = await page.getAttribute('#list-section', 'data-point');
+  if (!p) throw new Error('the page has no point yet');
+  const [lat, lon] = p.split(',');
+  return { lat, lon };
+}
+
+/**
+ * What the list should show, asked of the API directly: one /near call per
+ * alternative amenity list (the page's "any of" chips), merged nearest
+ * first. alts: [[codes...], ...] ([[]] for no amenity filter).
+ */
+export async function expectedNear(srv, point, { alts = [[]], type, open, k = 20, datum = 'wgs84' } = {}) {
+  const byId = new Map();
+  for (const codes of alts) {
+    const q = new URLSearchParams({ lat: point.lat, lon: point.lon, k: String(k), datum });
+    if (codes.length) q.set('amenity', codes.join(','));
+    if (type) q.set('type', type);
+    if (open) q.set('open', '1');
+    const r = await srv.api(`/api/sites/near?${q}`);
+    if (r.status !== 200) throw new Error(`GET /api/sites/near?${q} -> ${r.status} ${r.text.slice(0, 200)}`);
+    for (const s of r.json.items) if (!byId.has(s.id)) byId.set(s.id, s);
+  }
+  return [...byId.values()]
+    .sort((a, b) => a.distance_m - b.distance_m || a.id - b.id)
+    .slice(0, k);
+}

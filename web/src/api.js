@@ -1,0 +1,143 @@
+// api.js - the JSON API: one GET helper that notices answers the service
+// worker served from its cache (offline), and the queries the page makes,
+// including the fan-out that turns "any of" filters into several calls.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const listeners = new Set();
+/** fn({channel, cached, savedAt}) after every answer (or network failure). */
+export function onFreshness(fn) {
+  listeners.add(fn);
+}
+function report(channel, cached, savedAt) {
+  for (const fn of listeners) fn({ channel, cached, savedAt });
+}
+
+export function buildUrl(path, params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '' || v === false) continue;
+    q.set(k, v === true ? '1' : String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export async function getJson(path, params, { channel = 'misc', signal } = {}) {
+  const url = buildUrl(path, params);
+  let res;
+  try {
+    res = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+  } catch (e) {
+    if (e.name !== 'AbortError') report(channel, true, null);
+    throw e;
+  }
+  const cached = res.headers.get('X-WH-Offline') === '1';
+  report(channel, cached, res.headers.get('X-WH-Saved-At'));
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const err = body && body.error ? body.error : {};
+    throw new ApiError(res.status, err.code, err.message);
+  }
+  return body;
+}
+
+export async function postJson(path, json, token) {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(json),
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, body?.error?.code, body?.error?.message);
+  return body;
+}
+
+// The server takes at most this many amenity codes at once; the rest are
+// checked here on the answers.
+const MAX_SERVER_AMENITIES = 4;
+
+function splitAmenities(codes) {
+  return {
+    server: codes.slice(0, MAX_SERVER_AMENITIES),
+    local: codes.slice(MAX_SERVER_AMENITIES),
+  };
+}
+
+function hasAll(site, codes) {
+  if (!codes.length) return true;
+  const have = new Set((site.amenities || []).map((a) => a.code));
+  return codes.every((c) => have.has(c));
+}
+
+function altParams(alt) {
+  const { server } = splitAmenities(alt.amenities);
+  return { amenity: server.join(','), type: alt.type };
+}
+
+/**
+ * Nearest sites for a list of alternatives (each {amenities:[...], type}):
+ * one /near call each, merged by id, nearest first, k at most.
+ */
+export async function nearSites({ point, k, alts, open, datum, signal }) {
+  const answers = await Promise.all(
+    alts.map((alt) =>
+      getJson(
+        '/api/sites/near',
+        { lat: point.lat.toFixed(6), lon: point.lon.toFixed(6), k, ...altParams(alt), open, datum },
+        { channel: 'list', signal },
+      ).then((r) => (r.items || []).filter((s) => hasAll(s, splitAmenities(alt.amenities).local))),
+    ),
+  );
+  const byId = new Map();
+  for (const items of answers) for (const s of items) if (!byId.has(s.id)) byId.set(s.id, s);
+  return [...byId.values()]
+    .sort((a, b) => (a.distance_m ?? Infinity) - (b.distance_m ?? Infinity) || a.id - b.id)
+    .slice(0, k);
+}
+
+/** Sites inside a bbox for the alternatives, merged by id. */
+export async function bboxSites({ bbox, alts, open, datum, limit, signal }) {
+  const answers = await Promise.all(
+    alts.map((alt) =>
+      getJson(
+        '/api/sites',
+        { bbox, ...altParams(alt), open, datum, limit },
+        { channel: 'map', signal },
+      ).then((r) => ({
+        items: (r.items || []).filter((s) => hasAll(s, splitAmenities(alt.amenities).local)),
+        truncated: (r.total ?? 0) > (r.items || []).length,
+      })),
+    ),
+  );
+  const byId = new Map();
+  let truncated = false;
+  for (const a of answers) {
+    truncated ||= a.truncated;
+    for (const s of a.items) if (!byId.has(s.id)) byId.set(s.id, s);
+  }
+  return { items: [...byId.values()], truncated };
+}
+
+export async function clusters({ bbox, zoom, alt, open, datum, signal }) {
+  return getJson(
+    '/api/sites/clusters',
+    { bbox, zoom, ...altParams(alt), open, datum },
+    { channel: 'map', signal },
+  );
+}
+
+export function siteDetail(id, datum, signal) {
+  return getJson(`/api/sites/${id}`, { datum }, { channel: 'sheet', signal });
+}

@@ -1,0 +1,53 @@
+// geo.js - the one datum conversion the page needs (a phone's WGS-84 fix
+// onto a GCJ-02 map) and a great-circle distance. The conversion mirrors
+// src/geo/coord.c (forward direction only).
+
+const KRAS_A = 6378245.0;
+const KRAS_EE = 0.00669342162296594323;
+const EARTH_R = 6371008.8;
+const rad = (d) => (d * Math.PI) / 180;
+
+export function inChina(lat, lon) {
+  return lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271;
+}
+
+function offsetLatM(x, y) {
+  let r = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+  r += ((20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2) / 3;
+  r += ((20 * Math.sin(y * Math.PI) + 40 * Math.sin((y / 3) * Math.PI)) * 2) / 3;
+  r += ((160 * Math.sin((y / 12) * Math.PI) + 320 * Math.sin((y / 30) * Math.PI)) * 2) / 3;
+  return r;
+}
+
+function offsetLonM(x, y) {
+  let r = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+  r += ((20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2) / 3;
+  r += ((20 * Math.sin(x * Math.PI) + 40 * Math.sin((x / 3) * Math.PI)) * 2) / 3;
+  r += ((150 * Math.sin((x / 12) * Math.PI) + 300 * Math.sin((x / 30) * Math.PI)) * 2) / 3;
+  return r;
+}
+
+/** WGS-84 -> GCJ-02 (identity outside China). */
+export function wgs84ToGcj02(lat, lon) {
+  if (!inChina(lat, lon)) return { lat, lon };
+  const x = lon - 105;
+  const y = lat - 35;
+  const s = Math.sin(rad(lat));
+  const w2 = 1 - KRAS_EE * s * s;
+  const w = Math.sqrt(w2);
+  const m = (KRAS_A * (1 - KRAS_EE)) / (w2 * w);
+  const n = KRAS_A / w;
+  return {
+    lat: lat + (offsetLatM(x, y) * 180) / (m * Math.PI),
+    lon: lon + (offsetLonM(x, y) * 180) / (n * Math.cos(rad(lat)) * Math.PI),
+  };
+}
+
+/** Great-circle distance in metres (haversine). */
+export function distanceM(a, b) {
+  const dLat = rad(b.lat - a.lat);
+  const dLon = rad(b.lon - a.lon);
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_R * Math.asin(Math.min(1, Math.sqrt(h)));
+}

@@ -1,0 +1,246 @@
+// sheet.js - the site sheet: a bottom sheet on phones, a side panel on wide
+// screens. Name, tier, open state, navigation and phone first (what a rider
+// needs mid-shift), then amenities with live values, hours, address.
+import { h, langText } from './dom.js';
+import { t, pick, formatDistance } from './i18n.js';
+import { icon } from './icons.js';
+import { hoursRows } from './hours.js';
+import { tierBadge, stateLine, liveFor, liveValue, liveAge } from './view.js';
+
+const NAV = ['amap', 'baidu', 'tencent'];
+
+export function createSheet(root, { onClose }) {
+  let site = null;
+  let ctx = null;
+  let returnFocus = null;
+  let note = '';
+
+  const title = h('h2', { id: 'sheet-title', class: 'sheet-title', tabindex: '-1' });
+  const closeBtn = h('button', {
+    type: 'button',
+    class: 'btn-icon sheet-close',
+    svg: icon('close'),
+    onclick: () => close(),
+  });
+  const body = h('div', { class: 'sheet-body' });
+  root.replaceChildren(
+    h('div', { class: 'sheet-handle', 'aria-hidden': 'true' }),
+    h('div', { class: 'sheet-head' }, title, closeBtn),
+    body,
+  );
+  root.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      close();
+    }
+  });
+
+  function amenityList() {
+    const items = (site.amenities || []).map((a) => {
+      const cat = ctx.catalogue.get(a.code);
+      const name = cat ? pick(cat, 'name') : { text: a.code, lang: 'en' };
+      const live = liveFor(site, a.code, ctx.ttl);
+      const val = liveValue(live);
+      const counted = cat ? cat.kind === 'counted' : a.count > 1;
+      return h(
+        'li',
+        {
+          class: `amen${live ? ' amen-has-live' : ''}${live && live.stale ? ' amen-stale' : ''}${live && live.working === false ? ' amen-bad' : ''}`,
+          'data-code': a.code,
+        },
+        h('span', { class: 'amen-icon', svg: icon(cat ? cat.icon : 'dot') }),
+        h(
+          'span',
+          { class: 'amen-text' },
+          h('span', { class: 'amen-name', lang: name.lang }, name.text),
+          counted && a.count ? h('span', { class: 'amen-total' }, t('total', { n: a.count })) : '',
+        ),
+        live
+          ? h(
+              'span',
+              { class: 'amen-live' },
+              val ? h('strong', { class: 'amen-val' }, val) : '',
+              h('span', { class: 'amen-age' }, liveAge(live)),
+              live.stale
+                ? h('span', { class: 'amen-stale-mark', svg: icon('warn', 'icon icon-sm') }, t('stale'))
+                : '',
+            )
+          : '',
+      );
+    });
+    return h('ul', { class: 'amen-list' }, items);
+  }
+
+  function stateBlock() {
+    return h(
+      'div',
+      { class: 'sheet-state' },
+      stateLine(site, 'state state-big'),
+      site.status_reason ? h('p', { class: 'state-reason' }, site.status_reason) : '',
+    );
+  }
+
+  function navBlock() {
+    const nav = site.nav || {};
+    const links = NAV.filter((k) => nav[k]).map((k) =>
+      h(
+        'a',
+        {
+          class: `btn btn-nav nav-${k}`,
+          href: nav[k],
+          target: '_blank',
+          rel: 'noopener noreferrer',
+          'data-nav': k,
+          'data-key': `nav-${k}`,
+        },
+        h('span', { svg: icon('nav') }),
+        t(`nav_${k}`),
+      ),
+    );
+    if (!links.length) return '';
+    return h(
+      'section',
+      { class: 'sheet-sec', 'aria-labelledby': 'sheet-nav-h' },
+      h('h3', { id: 'sheet-nav-h' }, t('navigate')),
+      h('div', { class: 'nav-btns' }, links),
+    );
+  }
+
+  function render() {
+    const name = pick(site, 'name');
+    title.textContent = name.text;
+    title.lang = name.lang;
+    closeBtn.setAttribute('aria-label', t('close'));
+    closeBtn.title = t('close');
+    const type = ctx.types.get(site.type);
+    const typeName = type ? pick(type, 'name') : null;
+    const rows = hoursRows(site.opening_hours);
+    const addr = pick(site, 'address');
+    const phone = (site.phone || '').trim();
+    body.replaceChildren(
+      h(
+        'p',
+        { class: 'sheet-sub' },
+        tierBadge(site, typeName?.text),
+        typeName && site.tier && typeName.text !== t(`tierName_${site.tier}`)
+          ? h('span', { lang: typeName.lang }, typeName.text)
+          : '',
+        site.distance_m != null ? h('span', { class: 'sheet-dist' }, formatDistance(site.distance_m)) : '',
+      ),
+      stateBlock(),
+      note ? h('p', { class: 'sheet-note', role: 'status' }, note) : '',
+      navBlock(),
+      phone
+        ? h(
+            'section',
+            { class: 'sheet-sec', 'aria-labelledby': 'sheet-phone-h' },
+            h('h3', { id: 'sheet-phone-h' }, t('phone')),
+            h(
+              'a',
+              { class: 'btn btn-call', href: `tel:${phone.replace(/[^0-9+]/g, '')}`, 'data-key': 'call' },
+              h('span', { svg: icon('phone') }),
+              h('span', { 'aria-hidden': 'true' }, phone),
+              h('span', { class: 'visually-hidden' }, t('call', { phone })),
+            ),
+          )
+        : '',
+      site.amenities && site.amenities.length
+        ? h(
+            'section',
+            { class: 'sheet-sec', 'aria-labelledby': 'sheet-amen-h' },
+            h('h3', { id: 'sheet-amen-h' }, t('amenities')),
+            h('div', { class: 'sheet-amen' }, amenityList()),
+          )
+        : '',
+      h(
+        'section',
+        { class: 'sheet-sec', 'aria-labelledby': 'sheet-hours-h' },
+        h('h3', { id: 'sheet-hours-h' }, t('hours')),
+        rows
+          ? h(
+              'dl',
+              { class: 'hours' },
+              rows.map((r) => h('div', { class: 'hours-row' }, h('dt', null, r.days), h('dd', null, r.times))),
+            )
+          : h('p', { class: 'hours-raw', lang: 'en' }, site.opening_hours || '—'),
+      ),
+      addr.text
+        ? h(
+            'section',
+            { class: 'sheet-sec', 'aria-labelledby': 'sheet-addr-h' },
+            h('h3', { id: 'sheet-addr-h' }, t('address')),
+            langText(addr, 'sheet-addr'),
+          )
+        : '',
+      site.description || site.capacity
+        ? h(
+            'section',
+            { class: 'sheet-sec', 'aria-labelledby': 'sheet-about-h' },
+            h('h3', { id: 'sheet-about-h' }, t('about')),
+            site.description ? h('p', { lang: 'zh-CN' }, site.description) : '',
+            site.capacity ? h('p', null, t('capacity', { n: site.capacity })) : '',
+          )
+        : '',
+    );
+  }
+
+  function open(s, c, { focus = true } = {}) {
+    const wasOpen = !root.hidden;
+    site = s;
+    ctx = c;
+    note = '';
+    if (!wasOpen) returnFocus = document.activeElement;
+    root.hidden = false;
+    document.body.classList.add('sheet-open');
+    render();
+    body.scrollTop = 0;
+    if (focus) title.focus({ preventScroll: true });
+  }
+
+  /** Redraw in place: the scroll position and the focused link stay. */
+  function redraw() {
+    const key = body.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    const scroll = body.scrollTop;
+    render();
+    body.scrollTop = scroll;
+    if (key) root.querySelector(`[data-key="${key}"]`)?.focus({ preventScroll: true });
+  }
+
+  /** Newer data for the open site (details, a live update). */
+  function update(s, c) {
+    if (!site || s.id !== site.id) return;
+    site = { ...site, ...s };
+    if (c) ctx = c;
+    redraw();
+  }
+
+  function setNote(text) {
+    note = text;
+    if (site) update(site);
+  }
+
+  function close() {
+    if (root.hidden) return;
+    root.hidden = true;
+    document.body.classList.remove('sheet-open');
+    const id = site && site.id;
+    site = null;
+    // Back to where the sheet was opened from; if that element was redrawn
+    // meanwhile, to what the caller offers instead.
+    const fallback = onClose?.(id);
+    const target = returnFocus && returnFocus.isConnected ? returnFocus : fallback;
+    returnFocus = null;
+    target?.focus();
+  }
+
+  return {
+    open,
+    update,
+    close,
+    setNote,
+    rerender: () => site && redraw(),
+    get siteId() {
+      return site ? site.id : null;
+    },
+  };
+}
