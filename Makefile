@@ -71,7 +71,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-$(BUILD)/gen/migrations.c: $(MIGRATIONS) $(BUILD)/tools/embed
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) db/migrations $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed migrations $@ $(MIGRATIONS)
 
@@ -158,7 +158,7 @@ $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
-$(FUZZ_BUILD)/gen/migrations.c: $(MIGRATIONS) $(BUILD)/tools/embed
+$(FUZZ_BUILD)/gen/migrations.c: $(MIGRATIONS) db/migrations $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed migrations $@ $(MIGRATIONS)
 

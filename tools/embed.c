@@ -65,6 +65,23 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* NNNN_[a-z0-9_]+ then ".sql", ".sqlite.sql" or ".pg.sql". */
+static int migration_name_ok(const char *name)
+{
+    const char *p = name;
+    while (isdigit((unsigned char)*p))
+        p++;
+    if (p == name || *p++ != '_')
+        return 0;
+    const char *words = p;
+    while (islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_')
+        p++;
+    if (p == words)
+        return 0;
+    return strcmp(p, ".sql") == 0 || strcmp(p, ".sqlite.sql") == 0 ||
+           strcmp(p, ".pg.sql") == 0;
+}
+
 static const char *content_type(const char *path)
 {
     static const struct {
@@ -158,8 +175,11 @@ int main(int argc, char **argv)
     int count = 0;
     for (int i = 3; i < argc; i++) {
         const char *name = base_name(argv[i]);
-        if (!isdigit((unsigned char)name[0])) {
-            fprintf(stderr, "embed: %s: name must start with its number\n", name);
+        if (!migration_name_ok(name)) {
+            fprintf(stderr,
+                    "embed: %s: a migration is NNNN_words.sql, or "
+                    "NNNN_words.sqlite.sql / NNNN_words.pg.sql for one engine\n",
+                    name);
             return 1;
         }
         size_t len;

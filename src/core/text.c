@@ -84,7 +84,8 @@ bool text_is_clean_utf8(const char *s, size_t len)
                 return false;
             cp = (cp << 6) | (p[i] & 0x3f);
         }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+        if ((cp >= 0x80 && cp <= 0x9f) || /* C1 controls */
+            (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
             (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
             (cp >= 0xd800 && cp <= 0xdfff))
             return false;
@@ -124,4 +125,18 @@ char *text_url_encode(struct arena *a, const char *s)
     }
     *o = '\0';
     return out;
+}
+
+void text_utf8_trim(char *s)
+{
+    size_t n = strlen(s), i = n;
+    /* Back over continuation bytes to the last lead byte. */
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80 && n - i < 3)
+        i--;
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (want > 1 && n - (i - 1) < want)
+        s[i - 1] = '\0';
 }

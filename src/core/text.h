@@ -16,8 +16,12 @@ bool text_is_code(const char *s);
 bool text_is_http_url(const char *s);
 /* A phone number: digits, spaces, '+', '-', '(', ')' only, 3..32 bytes. */
 bool text_is_phone(const char *s);
-/* Well-formed UTF-8 with no control characters except tab and newline. */
+/* Well-formed UTF-8 with no control characters (C0 or C1) except tab,
+ * newline and carriage return (CSV fields keep CRLF line breaks). */
 bool text_is_clean_utf8(const char *s, size_t len);
+/* Cut an incomplete UTF-8 sequence off the end of s (left by a
+ * truncating snprintf). */
+void text_utf8_trim(char *s);
 /* "%" + s with %, _ and \ escaped + "%", for LIKE ... ESCAPE '\'. */
 char *text_like_contains(struct arena *a, const char *s);
 

@@ -7,6 +7,7 @@
  * equal, {name} segments match any non-empty segment. The table is small
  * (tens of routes), so a scan of pre-split segments is fast and simple.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,8 @@ static int split_path(const char *path, struct path_split *out)
     return 0;
 }
 
+static bool same_shape(const struct route_entry *a, const struct route_entry *b);
+
 struct router *router_new(void)
 {
     struct router *rt = calloc(1, sizeof(*rt));
@@ -100,11 +103,10 @@ int router_add(struct router *rt, const struct route *routes, size_t n)
                 e.seglen[s] = ps.len[s];
             }
         }
-        for (size_t j = 0; j < rt->n; j++) {
+        for (size_t j = 0; j < rt->n; j++)
             if (rt->entries[j].route->method == routes[i].method &&
-                strcmp(rt->entries[j].route->pattern, routes[i].pattern) == 0)
+                same_shape(&rt->entries[j], &e))
                 return -1;
-        }
         if (rt->n == rt->cap) {
             rt->cap = rt->cap ? rt->cap * 2 : 32;
             rt->entries = realloc(rt->entries, rt->cap * sizeof(*rt->entries));
@@ -114,6 +116,21 @@ int router_add(struct router *rt, const struct route *routes, size_t n)
         rt->entries[rt->n++] = e;
     }
     return 0;
+}
+
+/* Would the two match the same paths? ({id} and {site_id} do.) */
+static bool same_shape(const struct route_entry *a, const struct route_entry *b)
+{
+    if (a->nseg != b->nseg)
+        return false;
+    for (int s = 0; s < a->nseg; s++) {
+        if (!a->seg[s] != !b->seg[s])
+            return false;
+        if (a->seg[s] && (a->seglen[s] != b->seglen[s] ||
+                          memcmp(a->seg[s], b->seg[s], a->seglen[s]) != 0))
+            return false;
+    }
+    return true;
 }
 
 size_t router_count(const struct router *rt)

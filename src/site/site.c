@@ -94,6 +94,7 @@ static int fault(struct site_fault *f, const char *code, const char *field,
     va_start(ap, fmt);
     vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
+    text_utf8_trim(f->message); /* a long code may have been cut mid-character */
     return -1;
 }
 

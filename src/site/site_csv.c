@@ -63,6 +63,8 @@ static void add_error(struct importer *im, const char *column, const char *code,
     if (column) {
         size_t n = strcspn(column, ".[");
         column = column[n] ? arena_strndup(im->arena, column, n) : column;
+        if (strcmp(column, "position") == 0)
+            column = "lat"; /* lat and lon (after datum conversion) */
     }
     e->column = column;
     e->code = code;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -219,6 +220,7 @@ static int resolve(struct store_conn *c, struct arena *a, const char *sql,
         f->code = fault_code;
         f->field = field;
         snprintf(f->message, sizeof f->message, "no %s has code %s", what, code);
+        text_utf8_trim(f->message);
         return SITE_INVALID;
     }
     *id = store_int(&rows, 0, 0);

@@ -323,18 +323,22 @@ static const char sql_migration_record[] =
 static const char *migration_dialect(const struct store_migration *m,
                                      size_t *len)
 {
+    /* Only the engines we have name dialect files; any other dotted word
+     * ("0005_add.index.sql") is part of a generic file's name. The build
+     * (tools/embed.c) refuses names that would be ambiguous. */
+    static const char *const dialects[] = {"sqlite", "pg"};
     *len = 0;
     size_t n = strlen(m->name);
-    if (n < 4 || strcmp(m->name + n - 4, ".sql") != 0)
-        return NULL;
-    const char *end = m->name + n - 4;
-    const char *p = end;
-    while (p > m->name && p[-1] >= 'a' && p[-1] <= 'z')
-        p--;
-    if (p == end || p == m->name || p[-1] != '.')
-        return NULL;
-    *len = (size_t)(end - p);
-    return p;
+    for (size_t i = 0; i < sizeof dialects / sizeof dialects[0]; i++) {
+        size_t dl = strlen(dialects[i]);
+        if (n > dl + 5 && m->name[n - dl - 5] == '.' &&
+            strncmp(m->name + n - dl - 4, dialects[i], dl) == 0 &&
+            strcmp(m->name + n - 4, ".sql") == 0) {
+            *len = dl;
+            return m->name + n - dl - 4;
+        }
+    }
+    return NULL;
 }
 
 /* Does this migration file serve the given dialect? */
@@ -459,4 +463,46 @@ int store_migrate(struct store *s)
     arena_release(&a);
     store_release(c);
     return rc;
+}
+
+/* ---- several processes on one store ------------------------------------- */
+
+struct store_listener {
+    const struct store_backend *be;
+    void *impl;
+};
+
+bool store_is_shared(const struct store *s)
+{
+    return s->be->notify != NULL;
+}
+
+int store_notify(struct store_conn *c, const char *channel, const char *payload)
+{
+    const struct store_backend *be = c->store->be;
+    return be->notify ? be->notify(c->engine_conn, channel, payload) : STORE_OK;
+}
+
+struct store_listener *store_listen(struct store *s, const char *channel,
+                                    void (*cb)(void *ctx, const char *payload), void *ctx)
+{
+    if (!s->be->listen_start)
+        return NULL;
+    void *impl = s->be->listen_start(s->engine, channel, cb, ctx);
+    if (!impl)
+        return NULL;
+    struct store_listener *l = calloc(1, sizeof(*l));
+    if (!l)
+        die_oom();
+    l->be = s->be;
+    l->impl = impl;
+    return l;
+}
+
+void store_listener_stop(struct store_listener *l)
+{
+    if (!l)
+        return;
+    l->be->listen_stop(l->impl);
+    free(l);
 }
