@@ -50,7 +50,7 @@ BIN := $(BUILD)/warmharbor
 UNIT_SRC := $(shell find tests/unit -name '*_test.c' | sort)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test test-pg unit http-test browser-test fuzz fuzz-smoke clean \
+.PHONY: all deps demo test test-pg multinode-test unit http-test browser-test fuzz fuzz-smoke clean \
         check-includes format format-check bench
 all: warmharbor
 
@@ -115,7 +115,11 @@ test: unit http-test browser-test fuzz-smoke test-pg
 # The unit and HTTP suites again, on a throwaway PostgreSQL cluster: every
 # server the HTTP tests start gets a fresh PostgreSQL database.
 test-pg: $(BIN) $(UNIT_BIN)
-	sh tools/with_pg.sh $(MAKE) --no-print-directory unit http-test
+	sh tools/with_pg.sh $(MAKE) --no-print-directory unit http-test multinode-test
+
+# Two nodes on one PostgreSQL behind nginx (run inside tools/with_pg.sh).
+multinode-test: $(BIN)
+	WARMHARBOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/multinode/
 
 unit: $(UNIT_BIN)
 	@fail=0; passed=0; failed=0; \

@@ -78,6 +78,45 @@ int config_parse_listen(struct config *cfg, const char *s)
     return 0;
 }
 
+/* The channel on which nodes sharing a store announce their changes:
+ * payload "NODE:WHAT:ID". */
+static const char change_channel[] = "warmharbor_changes";
+
+static void run_hooks(struct app *app, struct store_conn *c, enum app_change what, int64_t id)
+{
+    for (size_t i = 0; i < app_module_count; i++)
+        if (app_modules[i]->changed)
+            app_modules[i]->changed(app, c, what, id);
+}
+
+/* Another node changed something (or, with NULL, we may have missed
+ * messages): bring this node's memory up to date. Runs on the store's
+ * listener thread. */
+static void on_remote_change(void *ctx, const char *payload)
+{
+    struct app *app = ctx;
+    unsigned long long node = 0;
+    int what = 0;
+    long long id = 0;
+    if (payload && (sscanf(payload, "%llx:%d:%lld", &node, &what, &id) != 3 ||
+                    what < CHANGE_SITE_CREATED || what > CHANGE_CALENDAR))
+        return;
+    if (payload && node == app->node_id)
+        return; /* our own, already applied */
+    struct store_conn *c = store_acquire(app->store);
+    if (!c) {
+        log_warn("a change from another node could not be applied: no store connection");
+        return;
+    }
+    if (!payload) {
+        run_hooks(app, c, CHANGE_SITES_BULK, 0);
+        run_hooks(app, c, CHANGE_CALENDAR, 0);
+    } else {
+        run_hooks(app, c, (enum app_change)what, id);
+    }
+    store_release(c);
+}
+
 int app_open(struct app *app, const struct config *cfg, bool migrate,
              char *err, size_t errlen)
 {
@@ -119,11 +158,21 @@ int app_open(struct app *app, const struct config *cfg, bool migrate,
             return -1;
         }
     }
+    if (store_is_shared(app->store)) {
+        FILE *r = fopen("/dev/urandom", "rb");
+        if (!r || fread(&app->node_id, sizeof app->node_id, 1, r) != 1)
+            app->node_id = (uint64_t)clock_now_ms() ^ ((uint64_t)getpid() << 32);
+        if (r)
+            fclose(r);
+        app->changes = store_listen(app->store, change_channel, on_remote_change, app);
+    }
     return 0;
 }
 
 void app_close(struct app *app)
 {
+    store_listener_stop(app->changes);
+    app->changes = NULL;
     if (app->metrics) {
         for (size_t j = app_module_count; j-- > 0;)
             if (app_modules[j]->release)
@@ -180,7 +229,12 @@ int reply_store_error(struct req *r, int rc, const char *what)
 
 void app_changed(struct app *app, struct store_conn *c, enum app_change what, int64_t id)
 {
-    for (size_t i = 0; i < app_module_count; i++)
-        if (app_modules[i]->changed)
-            app_modules[i]->changed(app, c, what, id);
+    run_hooks(app, c, what, id);
+    if (store_is_shared(app->store)) {
+        char payload[64];
+        snprintf(payload, sizeof payload, "%llx:%d:%lld", (unsigned long long)app->node_id,
+                 (int)what, (long long)id);
+        if (store_notify(c, change_channel, payload) != STORE_OK)
+            log_warn("other nodes were not told of a change (%s)", payload);
+    }
 }

@@ -72,6 +72,8 @@ struct app {
     struct router *router;
     struct metrics *metrics;
     struct sse_hub *events; /* site and status changes for open map pages */
+    struct store_listener *changes; /* other nodes' changes (PostgreSQL) */
+    uint64_t node_id;               /* this process, among several nodes */
     /* Module state, owned by the module that creates it in init. */
     struct site_cache *site_cache;
 };

@@ -42,6 +42,15 @@ struct store_backend {
      * a time run migrations on a database several processes share; while
      * it is held, statements have no time limit. Returns a store_rc. */
     int (*migrate_lock)(void *conn, bool take);
+    /* Tell every process listening on channel (PostgreSQL NOTIFY). NULL:
+     * the engine has one process only, nothing to tell. */
+    int (*notify)(void *conn, const char *channel, const char *payload);
+    /* Listen on channel in a thread of its own until listen_stop: cb gets
+     * each payload, and NULL after the listening connection was lost and
+     * made again (messages may have been missed). */
+    void *(*listen_start)(void *engine, const char *channel,
+                          void (*cb)(void *ctx, const char *payload), void *ctx);
+    void (*listen_stop)(void *listener);
 };
 
 extern const struct store_backend store_backend_sqlite;

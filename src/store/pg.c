@@ -31,7 +31,9 @@
 #include <math.h>
 #include <poll.h>
 #include <stdatomic.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -769,6 +771,107 @@ static void *engine_open(const char *url, char *err, size_t errlen)
     return e;
 }
 
+/* ---- change notifications (LISTEN/NOTIFY) ---------------------------- */
+
+static const char sql_notify[] = "SELECT pg_notify($1, $2)";
+
+static int conn_notify(void *conn, const char *channel, const char *payload)
+{
+    struct arena a;
+    arena_init(&a);
+    struct store_val p[] = {SV_TEXT(channel), SV_TEXT(payload)};
+    struct store_rows rows;
+    int rc = conn_query(conn, &a, sql_notify, p, 2, &rows, NULL);
+    arena_release(&a);
+    return rc;
+}
+
+struct pg_listener {
+    const struct pg_engine *engine;
+    char *channel;
+    void (*cb)(void *ctx, const char *payload);
+    void *ctx;
+    pthread_t thread;
+    _Atomic bool stop;
+};
+
+/* One connection that only listens: (re)connect, LISTEN, then wait for
+ * notifications; after a lost connection, tell the callback (NULL) so it
+ * can resynchronise, since messages sent meanwhile are gone. */
+static void *listener_main(void *arg)
+{
+    struct pg_listener *l = arg;
+    bool first = true;
+    while (!atomic_load(&l->stop)) {
+        PGconn *pg = pg_connect(l->engine);
+        char *quoted = NULL;
+        if (PQstatus(pg) == CONNECTION_OK)
+            quoted = PQescapeIdentifier(pg, l->channel, strlen(l->channel));
+        char sql[160];
+        PGresult *res = NULL;
+        if (quoted) {
+            snprintf(sql, sizeof sql, "LISTEN %s", quoted);
+            PQfreemem(quoted);
+            res = PQexec(pg, sql);
+        }
+        if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+            PQclear(res);
+            PQfinish(pg);
+            for (int i = 0; i < 10 && !atomic_load(&l->stop); i++) {
+                struct timespec ts = {0, 100 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+            }
+            continue;
+        }
+        PQclear(res);
+        if (!first)
+            l->cb(l->ctx, NULL);
+        first = false;
+        while (!atomic_load(&l->stop) && PQstatus(pg) == CONNECTION_OK) {
+            struct pollfd pfd = {.fd = PQsocket(pg), .events = POLLIN};
+            if (poll(&pfd, 1, 200) < 0 || !(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (!PQconsumeInput(pg))
+                break;
+            PGnotify *n;
+            while ((n = PQnotifies(pg)) != NULL) {
+                l->cb(l->ctx, n->extra);
+                PQfreemem(n);
+            }
+        }
+        if (!atomic_load(&l->stop))
+            log_warn("pg: the change listener lost its connection; reconnecting");
+        PQfinish(pg);
+    }
+    return NULL;
+}
+
+static void *engine_listen_start(void *engine, const char *channel,
+                                 void (*cb)(void *ctx, const char *payload), void *ctx)
+{
+    struct pg_listener *l = calloc(1, sizeof(*l));
+    if (!l || !(l->channel = strdup(channel)))
+        die_oom();
+    l->engine = engine;
+    l->cb = cb;
+    l->ctx = ctx;
+    if (pthread_create(&l->thread, NULL, listener_main, l) != 0) {
+        free(l->channel);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+static void engine_listen_stop(void *listener)
+{
+    struct pg_listener *l = listener;
+    atomic_store(&l->stop, true);
+    pthread_join(l->thread, NULL);
+    free(l->channel);
+    free(l);
+}
+
 static size_t engine_pool_limit(void *engine)
 {
     return ((struct pg_engine *)engine)->pool_limit;
@@ -787,4 +890,7 @@ const struct store_backend store_backend_pg = {
     .conn_released = conn_released,
     .finish = conn_finish,
     .migrate_lock = conn_migrate_lock,
+    .notify = conn_notify,
+    .listen_start = engine_listen_start,
+    .listen_stop = engine_listen_stop,
 };

@@ -99,6 +99,22 @@ int store_rollback(struct store_conn *c);
 /* Ping: a trivial query. */
 int store_ping(struct store_conn *c);
 
+/* ---- several processes on one store ---------------------------------- */
+
+/* Do other processes share this store (PostgreSQL)? */
+bool store_is_shared(const struct store *s);
+/* Tell the processes listening on channel; a no-op on SQLite. Send it
+ * after the commit of what it announces. */
+int store_notify(struct store_conn *c, const char *channel, const char *payload);
+struct store_listener;
+/* Call cb(ctx, payload) from a thread of the store's for every message on
+ * channel, and cb(ctx, NULL) when the listening connection was lost and
+ * made again (messages may have been missed: resynchronise). NULL when
+ * the store has no other processes to hear from. */
+struct store_listener *store_listen(struct store *s, const char *channel,
+                                    void (*cb)(void *ctx, const char *payload), void *ctx);
+void store_listener_stop(struct store_listener *l);
+
 /* The HTTP status for a store result: 404, 409, 503 or 500. */
 int store_rc_http(int rc);
 
