@@ -7,6 +7,7 @@
  *   warmharbor demo         [--db PATH]
  *   warmharbor import-sites [--db PATH] FILE.csv
  *   warmharbor export-sites [--db PATH]
+ *   warmharbor backup       [--db PATH] FILE
  *
  * Signals: SIGTERM and SIGINT are blocked in every thread and taken with
  * sigwait() here, then the server stops gracefully.
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "core/log.h"
@@ -34,14 +36,15 @@ struct command {
 };
 
 static const char *const common_options =
-    "  --db PATH             database file or sqlite:PATH (env WARMHARBOR_DB;\n"
-    "                        default warmharbor.db)\n";
+    "  --db PATH             database file, sqlite:PATH or postgres://... (env\n"
+    "                        WARMHARBOR_DB; default warmharbor.db)\n";
 
 static int cmd_serve(struct config *cfg, int argc, char **argv);
 static int cmd_migrate(struct config *cfg, int argc, char **argv);
 static int cmd_demo(struct config *cfg, int argc, char **argv);
 static int cmd_import(struct config *cfg, int argc, char **argv);
 static int cmd_export(struct config *cfg, int argc, char **argv);
+static int cmd_backup(struct config *cfg, int argc, char **argv);
 
 static const struct command commands[] = {
     {"serve", cmd_serve, "warmharbor serve [--db PATH] [--listen ADDR:PORT] [--threads N]",
@@ -66,6 +69,10 @@ static const struct command commands[] = {
      "checked first; nothing is imported unless every row is valid.\n"},
     {"export-sites", cmd_export, "warmharbor export-sites [--db PATH]",
      "Write every site as CSV on standard output.\n"},
+    {"backup", cmd_backup, "warmharbor backup [--db PATH] FILE",
+     "Copy the SQLite database into FILE (which must not exist) while the\n"
+     "service keeps running (SQLite's online backup). For PostgreSQL use\n"
+     "pg_dump; see docs/operations.md.\n"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -238,6 +245,33 @@ static int cmd_export(struct config *cfg, int argc, char **argv)
     int rc = site_export_cli(&app, stdout);
     app_close(&app);
     return rc ? 1 : 0;
+}
+
+static int cmd_backup(struct config *cfg, int argc, char **argv)
+{
+    if (argc != 1) {
+        fputs("usage: warmharbor backup [--db PATH] FILE\n", stderr);
+        return 2;
+    }
+    if (access(argv[0], F_OK) == 0) {
+        fprintf(stderr, "warmharbor: %s exists; a backup goes to a new file\n", argv[0]);
+        return 1;
+    }
+    char err[256];
+    struct store *s = store_open(cfg->db, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "warmharbor: %s\n", err);
+        return 1;
+    }
+    int rc = store_backup(s, argv[0], err, sizeof err);
+    store_close(s);
+    if (rc) {
+        fprintf(stderr, "warmharbor: %s\n", err);
+        unlink(argv[0]);
+        return 1;
+    }
+    printf("backed up to %s\n", argv[0]);
+    return 0;
 }
 
 int main(int argc, char **argv)

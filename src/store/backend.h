@@ -51,6 +51,9 @@ struct store_backend {
     void *(*listen_start)(void *engine, const char *channel,
                           void (*cb)(void *ctx, const char *payload), void *ctx);
     void (*listen_stop)(void *listener);
+    /* A consistent copy of the database in a new file, taken online.
+     * NULL: the engine has its own tools (pg_dump). Returns a store_rc. */
+    int (*backup)(void *conn, const char *dest);
 };
 
 extern const struct store_backend store_backend_sqlite;

@@ -506,3 +506,23 @@ void store_listener_stop(struct store_listener *l)
     l->be->listen_stop(l->impl);
     free(l);
 }
+
+int store_backup(struct store *s, const char *dest, char *err, size_t errlen)
+{
+    if (!s->be->backup) {
+        snprintf(err, errlen, "this store is backed up with its own tools (pg_dump)");
+        return -1;
+    }
+    struct store_conn *c = store_acquire(s);
+    if (!c) {
+        snprintf(err, errlen, "the store does not answer");
+        return -1;
+    }
+    int rc = s->be->backup(c->engine_conn, dest);
+    store_release(c);
+    if (rc) {
+        snprintf(err, errlen, "the backup to %s failed", dest);
+        return -1;
+    }
+    return 0;
+}

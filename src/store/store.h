@@ -99,6 +99,10 @@ int store_rollback(struct store_conn *c);
 /* Ping: a trivial query. */
 int store_ping(struct store_conn *c);
 
+/* Copy the database, online, into a new file dest (SQLite); -1 with a
+ * message in err when the engine has its own tools or the copy fails. */
+int store_backup(struct store *s, const char *dest, char *err, size_t errlen);
+
 /* ---- several processes on one store ---------------------------------- */
 
 /* Do other processes share this store (PostgreSQL)? */
