@@ -11,7 +11,7 @@
 #   make format-check    clang-format agrees with the tree
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium
 comma := ,
 WERROR ?= 0
 SANITIZE ?=
@@ -210,9 +210,10 @@ deps:
 
 demo: deps warmharbor
 	./warmharbor demo --db warmharbor.db
-	@test -s .demo-admin-token || head -c 18 /dev/urandom | base64 | tr '+/' '-_' > .demo-admin-token
-	@echo "admin token for writes: $$(cat .demo-admin-token)"
-	WARMHARBOR_ADMIN_TOKEN=$$(cat .demo-admin-token) ./warmharbor serve --db warmharbor.db --listen 127.0.0.1:8080
+	@./warmharbor user add --db warmharbor.db --admin 13800000000
+	@echo "sign in at http://127.0.0.1:8080 as 13800000000 with the password above;"
+	@echo "workers register with a one-time code, which the demo writes to the log"
+	WARMHARBOR_DEV=1 ./warmharbor serve --db warmharbor.db --listen 127.0.0.1:8080
 
 check-includes:
 	@sh tools/check-includes.sh

@@ -8,6 +8,8 @@
  *   warmharbor import-sites [--db PATH] FILE.csv
  *   warmharbor export-sites [--db PATH]
  *   warmharbor backup       [--db PATH] FILE
+ *   warmharbor user add     [--admin] [--password PW] PHONE
+ *   warmharbor token create [--days N] PHONE
  *
  * Signals: SIGTERM and SIGINT are blocked in every thread and taken with
  * sigwait() here, then the server stops gracefully.
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "account/account.h"
 #include "app/app.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -45,6 +48,8 @@ static int cmd_demo(struct config *cfg, int argc, char **argv);
 static int cmd_import(struct config *cfg, int argc, char **argv);
 static int cmd_export(struct config *cfg, int argc, char **argv);
 static int cmd_backup(struct config *cfg, int argc, char **argv);
+static int cmd_user(struct config *cfg, int argc, char **argv);
+static int cmd_token(struct config *cfg, int argc, char **argv);
 
 static const struct command commands[] = {
     {"serve", cmd_serve, "warmharbor serve [--db PATH] [--listen ADDR:PORT] [--threads N]",
@@ -53,8 +58,9 @@ static const struct command commands[] = {
      "                        127.0.0.1:8080)\n"
      "  --threads N           worker threads (env WARMHARBOR_THREADS; default\n"
      "                        one per core)\n"
-     "Environment: WARMHARBOR_ADMIN_TOKEN (bearer token for writes; unset means\n"
-     "writes are refused), WARMHARBOR_BODY_LIMIT (bytes, default 1048576),\n"
+     "Environment: WARMHARBOR_SECRET_FILE (server key, made if missing; default\n"
+     "warmharbor.key), WARMHARBOR_DEV=1 (one-time codes go to the log: for\n"
+     "development and the demo only), WARMHARBOR_BODY_LIMIT (bytes, default 1048576),\n"
      "WARMHARBOR_CONN_TIMEOUT (seconds, default 30), WARMHARBOR_CONN_LIMIT\n"
      "(default 4096), WARMHARBOR_ACCESS_LOG (0 turns the access log off),\n"
      "WARMHARBOR_SHUTDOWN_GRACE (seconds to finish requests, default 10).\n"},
@@ -69,6 +75,13 @@ static const struct command commands[] = {
      "checked first; nothing is imported unless every row is valid.\n"},
     {"export-sites", cmd_export, "warmharbor export-sites [--db PATH]",
      "Write every site as CSV on standard output.\n"},
+    {"user", cmd_user, "warmharbor user add [--db PATH] [--admin] [--password PW] PHONE",
+     "Add a person (or give an existing one a password). --admin makes them a\n"
+     "system admin: the first admin is made this way. An admin without\n"
+     "--password gets a generated one, printed once.\n"},
+    {"token", cmd_token, "warmharbor token create [--db PATH] [--days N] PHONE",
+     "Make a bearer token for an API client acting as PHONE (default 30 days).\n"
+     "It is printed once; only its hash is stored.\n"},
     {"backup", cmd_backup, "warmharbor backup [--db PATH] FILE",
      "Copy the SQLite database into FILE (which must not exist) while the\n"
      "service keeps running (SQLite's online backup). For PostgreSQL use\n"
@@ -87,7 +100,7 @@ static void usage_all(FILE *out)
 /* Parse the options shared by every command and the serve ones; leaves
  * positional arguments in argv[0..*argc). Returns 0, 1 for --help, -1. */
 static int parse_options(struct config *cfg, int *argc, char **argv,
-                         bool serve_options)
+                         bool serve_options, bool pass_unknown)
 {
     int out = 0;
     for (int i = 0; i < *argc; i++) {
@@ -109,7 +122,7 @@ static int parse_options(struct config *cfg, int *argc, char **argv,
                 return -1;
             }
             cfg->threads = (int)n;
-        } else if (a[0] == '-' && a[1]) {
+        } else if (a[0] == '-' && a[1] && !pass_unknown) {
             fprintf(stderr, "warmharbor: unknown option %s\n", a);
             return -1;
         } else {
@@ -154,8 +167,8 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
         app_close(&app);
         return 1;
     }
-    if (!cfg->admin_token)
-        log_warn("WARMHARBOR_ADMIN_TOKEN is not set: every write is refused");
+    if (cfg->dev_mode)
+        log_warn("WARMHARBOR_DEV is on: one-time codes are written to the log");
     int sig = 0;
     while (sigwait(&set, &sig) != 0 && errno == EINTR)
         ;
@@ -247,6 +260,34 @@ static int cmd_export(struct config *cfg, int argc, char **argv)
     return rc ? 1 : 0;
 }
 
+static int cmd_user(struct config *cfg, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "add") != 0) {
+        fputs("usage: warmharbor user add [--admin] [--password PW] PHONE\n", stderr);
+        return 2;
+    }
+    struct app app;
+    if (open_app(&app, cfg))
+        return 1;
+    int rc = account_cli_user_add(&app, argc - 1, argv + 1);
+    app_close(&app);
+    return rc;
+}
+
+static int cmd_token(struct config *cfg, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "create") != 0) {
+        fputs("usage: warmharbor token create [--days N] PHONE\n", stderr);
+        return 2;
+    }
+    struct app app;
+    if (open_app(&app, cfg))
+        return 1;
+    int rc = account_cli_token_create(&app, argc - 1, argv + 1);
+    app_close(&app);
+    return rc;
+}
+
 static int cmd_backup(struct config *cfg, int argc, char **argv)
 {
     if (argc != 1) {
@@ -292,8 +333,8 @@ int main(int argc, char **argv)
         struct config cfg;
         config_defaults(&cfg);
         int rest = argc - 2;
-        int p = parse_options(&cfg, &rest, argv + 2,
-                              commands[i].run == cmd_serve);
+        int p = parse_options(&cfg, &rest, argv + 2, commands[i].run == cmd_serve,
+                              commands[i].run == cmd_user || commands[i].run == cmd_token);
         if (p == 1) {
             printf("usage: %s\n\n%s%s", commands[i].usage, commands[i].help,
                    common_options);

@@ -48,7 +48,8 @@ void config_defaults(struct config *cfg)
     cfg->body_limit = (size_t)env_int("WARMHARBOR_BODY_LIMIT", 1 << 20);
     cfg->conn_timeout_s = env_int("WARMHARBOR_CONN_TIMEOUT", 30);
     cfg->conn_limit = env_int("WARMHARBOR_CONN_LIMIT", 4096);
-    cfg->admin_token = env_str("WARMHARBOR_ADMIN_TOKEN", NULL);
+    cfg->secret_file = env_str("WARMHARBOR_SECRET_FILE", "warmharbor.key");
+    cfg->dev_mode = env_int("WARMHARBOR_DEV", 0) != 0;
     cfg->access_log = env_int("WARMHARBOR_ACCESS_LOG", 1) != 0;
     cfg->tz_offset_min = CLOCK_CHINA_OFFSET_MIN;
     cfg->shutdown_grace_s = env_int("WARMHARBOR_SHUTDOWN_GRACE", 10);
@@ -237,4 +238,36 @@ void app_changed(struct app *app, struct store_conn *c, enum app_change what, in
         if (store_notify(c, change_channel, payload) != STORE_OK)
             log_warn("other nodes were not told of a change (%s)", payload);
     }
+}
+
+const struct principal *req_principal(struct req *r)
+{
+    if (r->who_checked)
+        return r->who;
+    r->who_checked = true;
+    r->who = NULL;
+    if (!r->app->auth)
+        return NULL;
+    struct principal *p = arena_alloc(&r->arena, sizeof(*p));
+    int got = r->app->auth->authenticate(r, p);
+    if (got == 1)
+        r->who = p;
+    r->who_invalid = got < 0;
+    return r->who;
+}
+
+bool req_reaches_region(struct req *r, unsigned roles, const char *region_code)
+{
+    const struct principal *p = req_principal(r);
+    if (!p)
+        return false;
+    if (p->roles & ROLE_SYSTEM_ADMIN)
+        return true;
+    if (!region_code)
+        return false;
+    for (size_t i = 0; i < p->ngrants; i++)
+        if ((p->grants[i].role & roles) &&
+            r->app->auth->reaches(r, &p->grants[i], SCOPE_REGION, region_code))
+            return true;
+    return false;
 }

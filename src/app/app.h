@@ -20,6 +20,7 @@ struct router;
 struct metrics;
 struct sse_hub;
 struct site_cache;
+struct account_state;
 
 struct config {
     const char *db;          /* path, sqlite:PATH (or postgres:// later) */
@@ -29,7 +30,8 @@ struct config {
     size_t body_limit;       /* bytes; 1 MiB default */
     int conn_timeout_s;      /* idle connection timeout */
     int conn_limit;          /* concurrent connections */
-    const char *admin_token; /* bearer token for writes until accounts exist */
+    const char *secret_file; /* server key (CSRF, QR, encryption), 0600 */
+    bool dev_mode;           /* one-time codes are written to the log */
     bool access_log;         /* JSON line per request on stdout */
     int tz_offset_min;       /* local time for opening hours: +480 */
     int shutdown_grace_s;    /* how long to wait for requests in flight */
@@ -66,6 +68,20 @@ struct module {
                     int64_t id);
 };
 
+/* How requests are authenticated and scopes checked: set by the account
+ * module at start. */
+struct auth_ops {
+    /* Fill *p from the request's credentials (arena memory). 1: signed
+     * in; 0: no credentials; -1: credentials that are not valid. */
+    int (*authenticate)(struct req *r, struct principal *p);
+    /* Does grant g reach the site (SCOPE_SITE, ref = site id) or region
+     * (SCOPE_REGION, ref = code)? */
+    bool (*reaches)(struct req *r, const struct grant *g, enum route_scope scope,
+                    const char *ref);
+    /* Is the request's CSRF token right for a cookie session? */
+    bool (*csrf_ok)(struct req *r, const struct principal *p);
+};
+
 struct app {
     struct config cfg;
     struct store *store;
@@ -74,6 +90,8 @@ struct app {
     struct sse_hub *events; /* site and status changes for open map pages */
     struct store_listener *changes; /* other nodes' changes (PostgreSQL) */
     uint64_t node_id;               /* this process, among several nodes */
+    const struct auth_ops *auth;    /* NULL: nobody can sign in */
+    struct account_state *accounts; /* the account module's state */
     /* Module state, owned by the module that creates it in init. */
     struct site_cache *site_cache;
 };

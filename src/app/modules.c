@@ -5,6 +5,7 @@
 #include "app/app.h"
 
 extern const struct module system_module;
+extern const struct module account_module;
 extern const struct module region_module;
 extern const struct module catalog_module;
 extern const struct module calendar_module;
@@ -15,6 +16,7 @@ extern const struct module web_module;
 
 const struct module *const app_modules[] = {
     &system_module,
+    &account_module,
     &region_module,
     &catalog_module,
     &calendar_module,

@@ -121,9 +121,9 @@ static int delete_holiday(struct req *r)
 }
 
 static const struct route calendar_routes[] = {
-    {HTTP_GET, "/api/holidays", list_holidays, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_PUT, "/api/holidays/{date}", put_holiday, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_DELETE, "/api/holidays/{date}", delete_holiday, ACCESS_ADMIN, BODY_NONE},
+    {HTTP_GET, "/api/holidays", list_holidays, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PUT, "/api/holidays/{date}", put_holiday, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_DELETE, "/api/holidays/{date}", delete_holiday, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module calendar_module = {

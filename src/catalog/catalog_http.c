@@ -295,16 +295,16 @@ static int delete_amenity(struct req *r)
 }
 
 static const struct route catalog_routes[] = {
-    {HTTP_GET, "/api/site-types", list_types, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_POST, "/api/site-types", create_type, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_GET, "/api/site-types/{code}", get_type, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_PATCH, "/api/site-types/{code}", update_type, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_DELETE, "/api/site-types/{code}", delete_type, ACCESS_ADMIN, BODY_NONE},
-    {HTTP_GET, "/api/amenities", list_amenities, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_POST, "/api/amenities", create_amenity, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_GET, "/api/amenities/{code}", get_amenity, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_PATCH, "/api/amenities/{code}", update_amenity, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_DELETE, "/api/amenities/{code}", delete_amenity, ACCESS_ADMIN, BODY_NONE},
+    {HTTP_GET, "/api/site-types", list_types, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/site-types", create_type, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/site-types/{code}", get_type, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PATCH, "/api/site-types/{code}", update_type, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_DELETE, "/api/site-types/{code}", delete_type, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/amenities", list_amenities, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/amenities", create_amenity, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/amenities/{code}", get_amenity, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PATCH, "/api/amenities/{code}", update_amenity, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_DELETE, "/api/amenities/{code}", delete_amenity, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module catalog_module = {

@@ -2,35 +2,38 @@
  * index.c - the spatial index: a static 3-D k-d tree, a short list of
  * pending edits, and a reader-writer lock around both.
  *
- * The tree is implicit. Its n sites sit in one array in tree order and the
- * nodes in heap order (children of i are 2i+1 and 2i+2): with 2^D leaves,
- * leaf j holds the slots [j*n/2^D, (j+1)*n/2^D), at most GEO_LEAF_MAX sites,
- * and each internal node splits its range at its middle leaf on the widest
- * axis of its bounding box. Every node keeps an integer bounding box in
- * unit-vector space (exact lower bounds for nearest), the count of live
- * sites below it, the OR of their amenities and a 16-bit summary of their
- * types (to skip subtrees that cannot match) and their tiers. Internal
- * nodes also keep a latitude/longitude box, a Mercator row range and the
- * sums of the positions below them, which answer boxes and clusters without
- * descending when a whole subtree is inside the box and in one cell.
+ * The tree is implicit. Its n sites sit in one array in tree order and its
+ * nodes in a 1-based heap (children of i are 2i and 2i+1, so two siblings
+ * share one 64-byte cache line): with L = 2^D leaves, leaf j (node L + j)
+ * holds the slots [j*n/L, (j+1)*n/L), at most GEO_LEAF_MAX sites, and each
+ * internal node splits its range at its middle leaf on the widest axis.
+ * Every node keeps an integer bounding box of the unit vectors below it
+ * (exact lower bounds for nearest; an inverted box marks a node with no
+ * live site) and the OR of their amenities. Internal nodes also keep, in a
+ * second array read by boxes and clusters, the count of live sites, their
+ * tiers, a 16-bit summary of their types, a latitude/longitude box, a
+ * Mercator row range and the sums of the positions. Those answer a box or
+ * a cluster query without descending when a whole subtree is inside the
+ * box and in one cell.
  *
  * Nearest is a depth-first branch and bound over the tree and the pending
- * list with a bounded max-heap of (chord2, id). With an accept predicate it
- * asks for the next m candidates after the last one seen (m doubling), and
- * calls accept on them in order until k are accepted, so accept sees
- * exactly the candidates a brute-force scan in hit order would show it.
+ * list with a bounded max-heap of (chord2, id), nearer child first. With an
+ * accept predicate it asks for the next m candidates after the last one
+ * seen (m doubling) and calls accept on them in order until k are
+ * accepted, so accept sees exactly the candidates a brute-force scan in hit
+ * order would show it.
  *
  * Edits: a changed amenity, type or tier is written in place. A removed or
- * moved site is marked dead in the tree (the counts, sums and tiers on its
- * path stay exact; boxes and amenity summaries stay supersets) and a new
- * or moved site goes to the pending list. When that list is full, or a
- * good part of the tree is dead, the writer builds a new tree from every
- * live site while readers go on with the old one, then swaps it in under
- * the write lock. An open-addressing table maps ids to slots; only writers
- * change it, under the write lock, so geo_index_get can read it.
+ * moved site is marked dead in the tree (counts, sums and tiers on its path
+ * stay exact; boxes and summaries stay supersets) and a new or moved site
+ * goes to the pending list. When that list is full, or an eighth of the
+ * tree is dead, the writer builds a new tree from every live site while
+ * readers go on with the old one, then swaps it in under the write lock.
+ * An open-addressing table maps ids to slots; only writers change it,
+ * under the write lock, so geo_index_get can read it.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np (glibc) */
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np, MADV_HUGEPAGE */
 #endif
 
 #include <math.h>
@@ -39,6 +42,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "geo/coord.h"
 #include "geo/index.h"
@@ -50,73 +54,80 @@ static const double geo_ix_per_deg = 1e7;
 static const double geo_ix_rad_per_unit = 3.14159265358979323846 / 1.8e9;
 
 enum {
-    GEO_LEAF_MAX = 16,     /* sites per leaf at most */
-    GEO_HEAP_MAX = 1024,   /* candidates per nearest round */
-    GEO_STACK_MAX = 64,    /* depth-first stack: depth + 1 suffices */
-    GEO_PAR_MIN = 1 << 16, /* build the two halves in two threads above */
-    GEO_SMALL_SORT = 16
+    GEO_LEAF_MAX = 16,      /* sites per leaf at most */
+    GEO_HEAP_MAX = 1024,    /* candidates per nearest round */
+    GEO_STACK_MAX = 64,     /* depth-first stack: depth + 2 suffices */
+    GEO_PAR_MIN = 1 << 16,  /* build the two halves in two threads above */
+    GEO_SMALL_SORT = 16,    /* selection finishes by insertion sort */
+    GEO_BIG_ALLOC = 1 << 21 /* arrays from here on ask for huge pages */
 };
 
 #define GEO_HASH_EMPTY UINT32_MAX
 #define GEO_PENDING_BIT 0x80000000u
 
+#if defined(__GNUC__)
+#define GEO_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define GEO_PREFETCH(p) ((void)(p))
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Types                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/* What the nearest loop reads, 24 bytes. */
+/* What the nearest loop reads: 32 bytes, two to a cache line. */
 struct geo_pt {
     int32_t v[3]; /* unit vector times 2^30 */
     uint16_t type;
     uint8_t tier;
     uint8_t dead; /* slot of a removed or moved site */
     uint64_t amen;
+    int64_t id;
 };
 
-struct geo_ll {
-    int32_t lat, lon; /* 1e-7 degree */
+/* What boxes and clusters read. */
+struct geo_pos {
+    int32_t lat, lon; /* held units: 1e-7 degree */
+    uint32_t row;     /* geo_row32(lat), the Mercator row on 32 bits */
 };
 
 /* One site in full: the pending list and the build input. */
 struct geo_item {
     struct geo_pt pt;
-    int64_t id;
-    struct geo_ll ll;
+    struct geo_pos pos;
 };
 
 struct geo_node {
-    int32_t lo[3], hi[3]; /* bounding box of the unit vectors below */
-    uint16_t types;       /* bit (type & 15) of every site below (superset) */
-    uint8_t tiers;        /* bit t if a live site below has tier t (exact) */
-    uint8_t spare;
-    uint32_t count;       /* live sites below (exact) */
+    int32_t lo[3], hi[3]; /* box of the unit vectors below; lo > hi: none */
     uint64_t amen;        /* OR of the amenities below (superset) */
 };
 
 /* Internal nodes only. */
 struct geo_agg {
     int32_t lat_lo, lat_hi, lon_lo, lon_hi; /* held units (superset) */
-    uint32_t row_lo, row_hi;                /* Mercator rows, 32-bit */
+    uint32_t row_lo, row_hi;                /* Mercator rows (superset) */
     int64_t sum_lat, sum_lon;               /* of the live sites (exact) */
+    uint32_t count;                         /* live sites below (exact) */
+    uint16_t types; /* bit (type & 15) of the sites below (superset) */
+    uint8_t tiers;  /* bit t if a live site below has tier t (exact) */
 };
 
 struct geo_snap {
-    size_t n;      /* slots, dead ones included */
-    size_t dead;   /* slots marked dead */
+    size_t n;    /* slots, dead ones included */
+    size_t dead; /* slots marked dead */
     unsigned depth;
-    size_t leaves; /* 2^depth */
-    struct geo_pt *pt;
-    int64_t *id;
-    struct geo_ll *ll;
-    struct geo_node *node; /* 2 * leaves - 1 */
-    struct geo_agg *agg;   /* leaves - 1 */
+    size_t leaves;         /* L = 2^depth */
+    struct geo_pt *pt;     /* n, tree order */
+    struct geo_pos *pos;   /* n */
+    struct geo_node *node; /* 2L; [0] unused, internal 1..L-1, leaves L.. */
+    struct geo_agg *agg;   /* L; [0] unused */
 };
 
 /* id -> slot (tree slot, or GEO_PENDING_BIT | pending index). Linear
- * probing, load at most 1/2, deletion by backward shift. */
+ * probing at load <= 5/8, deletion by backward shift. */
 struct geo_hash {
     uint32_t *slot;
-    size_t mask;
+    size_t cap;
 };
 
 struct geo_index {
@@ -130,7 +141,8 @@ struct geo_index {
     _Atomic size_t memory;
 };
 
-_Static_assert(sizeof(struct geo_pt) == 24, "hot site record is 24 bytes");
+_Static_assert(sizeof(struct geo_pt) == 32, "hot site record: 32 bytes");
+_Static_assert(sizeof(struct geo_node) == 32, "tree node: 32 bytes");
 
 /* A nearest candidate; ordered by (d2, id). */
 struct geo_cand {
@@ -147,7 +159,7 @@ struct geo_knn {
     uint64_t sure2;   /* d2 up to here is within the radius */
     double radius_m;  /* > 0 when the radius limits */
     bool from_set;
-    struct geo_cand from; /* hits must come after this one */
+    struct geo_cand from;  /* hits must come after this one */
     struct geo_cand *heap; /* max-heap of the best m so far */
     size_t n, m;
     uint64_t bound; /* a candidate beyond this d2 cannot enter */
@@ -191,37 +203,42 @@ struct geo_boxq {
     unsigned shift; /* cell = 32-bit column or row >> shift */
 };
 
-struct geo_build_job {
-    struct geo_snap *s;
-    struct geo_key *key;
-    size_t i, lo, hi;
-    unsigned d;
-};
-
 struct geo_key {
     int32_t v[3];
     uint32_t src;
 };
 
+struct geo_build_job {
+    struct geo_snap *s;
+    struct geo_key *key;
+    size_t i, lo, hi;
+    unsigned d;
+    int32_t box[6];
+};
+
 static void *geo_alloc(size_t count, size_t size);
+static void *geo_alloc_big(size_t count, size_t size);
 static int32_t geo_held(double deg);
-static void geo_unit_held(struct geo_ll ll, int32_t v[3]);
+static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3]);
 static uint32_t geo_row32(int32_t lat);
 static uint32_t geo_col32(int32_t lon);
-static int geo_item_from_entry(const struct geo_entry *e,
-                               struct geo_item *it);
+static int geo_item_from_entry(const struct geo_entry *e, struct geo_item *it);
+static void geo_entry_from(const struct geo_pt *pt, struct geo_pos pos,
+                           struct geo_entry *out);
 static uint64_t geo_d2(const int32_t a[3], const int32_t b[3]);
 static size_t geo_leaf_start(const struct geo_snap *s, size_t j);
 static size_t geo_leaf_of(const struct geo_snap *s, size_t slot);
-static struct geo_snap *geo_snap_build(const struct geo_item *items,
-                                       size_t n, struct geo_hash *hash);
-static void geo_snap_free(struct geo_snap *s);
-static size_t geo_snap_bytes(const struct geo_snap *s);
 static void geo_select(struct geo_key *a, size_t n, size_t k, int dim);
 static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i,
-                          unsigned d, size_t lo, size_t hi);
+                          unsigned d, size_t lo, size_t hi,
+                          const int32_t box[6]);
 static void *geo_build_thread(void *arg);
 static void geo_snap_summarise(struct geo_snap *s);
+static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
+                                       struct geo_hash *hash);
+static void geo_snap_free(struct geo_snap *s);
+static size_t geo_snap_bytes(const struct geo_snap *s);
+static size_t geo_hash_home(const struct geo_hash *h, int64_t id);
 static int64_t geo_hash_id(const struct geo_snap *s,
                            const struct geo_item *pending, uint32_t v);
 static bool geo_hash_lookup(const struct geo_hash *h, const struct geo_snap *s,
@@ -233,29 +250,29 @@ static void geo_path_tiers(struct geo_snap *s, size_t slot);
 static void geo_snap_kill(struct geo_snap *s, size_t slot);
 static void geo_snap_restyle(struct geo_snap *s, size_t slot,
                              const struct geo_pt *np);
-static void geo_rebuild(struct geo_index *ix);
-static void geo_make_room(struct geo_index *ix);
 static void geo_swap_in(struct geo_index *ix, struct geo_snap *s,
                         struct geo_hash h, size_t count);
-static void geo_entry_from(const struct geo_pt *pt, int64_t id,
-                           struct geo_ll ll, struct geo_entry *out);
+static void geo_rebuild(struct geo_index *ix);
+static void geo_make_room(struct geo_index *ix);
+static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want,
+                              int32_t *type, uint16_t *typebit);
 static bool geo_cand_less(struct geo_cand a, struct geo_cand b);
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id);
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k);
 static size_t geo_knn_sorted(struct geo_knn *k);
-static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want,
-                              int32_t *type, uint16_t *typebit);
+static int64_t geo_held_ceil(double deg);
+static int64_t geo_held_floor(double deg);
 static int geo_box_prepare(double minlon, double minlat, double maxlon,
                            double maxlat, struct geo_box *b);
-static bool geo_box_has(const struct geo_box *b, struct geo_ll ll);
+static bool geo_box_has(const struct geo_box *b, struct geo_pos p);
 static enum geo_rel geo_box_rel(const struct geo_box *b,
                                 const struct geo_agg *a);
+static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key);
 static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
-                          int64_t id, struct geo_ll ll);
+                          struct geo_pos pos);
 static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
                           size_t i, bool inside);
 static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q);
-static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key);
 static int geo_cell_cmp(const void *a, const void *b);
 
 /* ------------------------------------------------------------------------ */
@@ -275,16 +292,41 @@ static void *geo_alloc(size_t count, size_t size)
     return p;
 }
 
+/*
+ * The same for the large arrays of a tree: 64-byte aligned, so sibling
+ * nodes share a cache line, and from 2 MB on aligned to 2 MB and offered
+ * to the kernel for transparent huge pages. A query touches a few dozen
+ * lines spread over tens of megabytes; with 4 KB pages each one would
+ * also miss the TLB. Released with free().
+ */
+static void *geo_alloc_big(size_t count, size_t size)
+{
+    size_t bytes;
+    void *p;
+
+    if (size && count > SIZE_MAX / size)
+        abort();
+    bytes = count && size ? count * size : 1;
+    if (posix_memalign(&p, bytes >= GEO_BIG_ALLOC ? GEO_BIG_ALLOC : 64,
+                       bytes) != 0)
+        abort();
+#ifdef MADV_HUGEPAGE
+    if (bytes >= GEO_BIG_ALLOC)
+        (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint; failure is fine */
+#endif
+    return p;
+}
+
 /* A valid degree value in held units (rounded to 1e-7 degree). */
 static int32_t geo_held(double deg)
 {
     return (int32_t)llround(deg * geo_ix_per_deg);
 }
 
-static void geo_unit_held(struct geo_ll ll, int32_t v[3])
+static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3])
 {
-    double phi = (double)ll.lat * geo_ix_rad_per_unit;
-    double lam = (double)ll.lon * geo_ix_rad_per_unit;
+    double phi = (double)lat * geo_ix_rad_per_unit;
+    double lam = (double)lon * geo_ix_rad_per_unit;
     double c = cos(phi);
     const double scale = (double)GEO_INDEX_UNIT_SCALE;
 
@@ -295,9 +337,10 @@ static void geo_unit_held(struct geo_ll ll, int32_t v[3])
 
 /*
  * The Mercator row of a held latitude on 32-bit fixed point (0 = north
- * edge). The cell row at zoom z is this shifted right by 30 - z. The
- * nodes keep the range of these values over their sites, so the test
- * "whole subtree in one row" is exact whatever libm rounds.
+ * edge): the cell row at zoom z is this shifted right by 30 - z. Each site
+ * keeps its value and the nodes keep the range of their sites' values, so
+ * the test "whole subtree in one row" agrees exactly with the per-site
+ * answer whatever libm rounds.
  */
 static uint32_t geo_row32(int32_t lat)
 {
@@ -311,8 +354,8 @@ static uint32_t geo_row32(int32_t lat)
     return w >= 4294967295.0 ? UINT32_MAX : (uint32_t)w;
 }
 
-/* The Mercator column of a held longitude on 32-bit fixed point (exact
- * integer arithmetic, monotonic). */
+/* The Mercator column of a held longitude on 32-bit fixed point (integer
+ * arithmetic, monotonic). */
 static uint32_t geo_col32(int32_t lon)
 {
     uint64_t u = (uint64_t)((int64_t)lon + 1800000000);
@@ -327,23 +370,24 @@ static int geo_item_from_entry(const struct geo_entry *e, struct geo_item *it)
     if (e->id <= 0 || !geo_is_valid(e->lat, e->lon) || e->tier > 3)
         return -1;
     memset(it, 0, sizeof *it);
-    it->id = e->id;
-    it->ll.lat = geo_held(e->lat);
-    it->ll.lon = geo_held(e->lon);
-    geo_unit_held(it->ll, it->pt.v);
+    it->pt.id = e->id;
+    it->pos.lat = geo_held(e->lat);
+    it->pos.lon = geo_held(e->lon);
+    it->pos.row = geo_row32(it->pos.lat);
+    geo_unit_held(it->pos.lat, it->pos.lon, it->pt.v);
     it->pt.type = e->type;
     it->pt.tier = e->tier;
     it->pt.amen = e->amenities;
     return 0;
 }
 
-static void geo_entry_from(const struct geo_pt *pt, int64_t id,
-                           struct geo_ll ll, struct geo_entry *out)
+static void geo_entry_from(const struct geo_pt *pt, struct geo_pos pos,
+                           struct geo_entry *out)
 {
     memset(out, 0, sizeof *out);
-    out->id = id;
-    out->lat = (double)ll.lat / geo_ix_per_deg;
-    out->lon = (double)ll.lon / geo_ix_per_deg;
+    out->id = pt->id;
+    out->lat = (double)pos.lat / geo_ix_per_deg;
+    out->lon = (double)pos.lon / geo_ix_per_deg;
     out->amenities = pt->amen;
     out->type = pt->type;
     out->tier = pt->tier;
@@ -360,9 +404,7 @@ static uint64_t geo_d2(const int32_t a[3], const int32_t b[3])
 
 void geo_index_unit(double lat, double lon, int32_t v[3])
 {
-    struct geo_ll ll = {geo_held(lat), geo_held(lon)};
-
-    geo_unit_held(ll, v);
+    geo_unit_held(geo_held(lat), geo_held(lon), v);
 }
 
 uint64_t geo_index_chord2(double lat1, double lon1, double lat2, double lon2)
@@ -430,7 +472,7 @@ static void geo_select(struct geo_key *a, size_t n, size_t k, int dim)
     struct geo_key t;
 
     while (hi - lo > GEO_SMALL_SORT) {
-        size_t mid = lo + (hi - lo) / 2, m = mid;
+        size_t mid = lo + (hi - lo) / 2, m;
         int32_t x = a[lo].v[dim], y = a[mid].v[dim], z = a[hi - 1].v[dim];
         int32_t pv;
         size_t i, j;
@@ -443,8 +485,8 @@ static void geo_select(struct geo_key *a, size_t n, size_t k, int dim)
             m = hi - 1;
         t = a[lo], a[lo] = a[m], a[m] = t;
         pv = a[lo].v[dim];
-        /* Invariant: a[lo..i) <= pv, a(j..hi) >= pv; the pivot at a[lo]
-         * guarantees lo <= j < hi - 1 at the end. */
+        /* a[lo..i) <= pv and a(j..hi) >= pv throughout; with the pivot at
+         * a[lo] the loop ends with lo <= j < hi - 1. */
         i = lo;
         j = hi - 1;
         for (;;) {
@@ -475,118 +517,127 @@ static void geo_select(struct geo_key *a, size_t n, size_t k, int dim)
     }
 }
 
-/* Node i at depth d covers key[lo..hi): set its box and, if internal,
- * split the range at its middle leaf on the widest axis. */
+/*
+ * Order key[lo..hi) for node i at depth d. box bounds the keys (it is
+ * inherited from the ancestors' splits, not measured): the widest axis of
+ * it is split at the node's middle leaf, and the children inherit the box
+ * cut at the splitting value. Exact boxes are computed bottom-up later.
+ */
 static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i,
-                          unsigned d, size_t lo, size_t hi)
+                          unsigned d, size_t lo, size_t hi,
+                          const int32_t box[6])
 {
-    struct geo_node *nd = &s->node[i];
-    int dim = 0;
+    int32_t lbox[6], rbox[6];
     size_t first, mid;
+    int dim = 0;
 
-    memset(nd, 0, sizeof *nd);
-    if (lo < hi) {
-        for (int a = 0; a < 3; a++)
-            nd->lo[a] = nd->hi[a] = key[lo].v[a];
-        for (size_t p = lo + 1; p < hi; p++) {
-            for (int a = 0; a < 3; a++) {
-                if (key[p].v[a] < nd->lo[a])
-                    nd->lo[a] = key[p].v[a];
-                if (key[p].v[a] > nd->hi[a])
-                    nd->hi[a] = key[p].v[a];
-            }
-        }
-    }
     if (d == s->depth)
         return;
     for (int a = 1; a < 3; a++) {
-        if ((int64_t)nd->hi[a] - nd->lo[a] >
-            (int64_t)nd->hi[dim] - nd->lo[dim])
+        if ((int64_t)box[3 + a] - box[a] > (int64_t)box[3 + dim] - box[dim])
             dim = a;
     }
-    first = (i + 1 - ((size_t)1 << d)) << (s->depth - d);
+    first = (i - ((size_t)1 << d)) << (s->depth - d);
     mid = geo_leaf_start(s, first + ((size_t)1 << (s->depth - d - 1)));
-    if (hi - lo > 1)
+    memcpy(lbox, box, sizeof lbox);
+    memcpy(rbox, box, sizeof rbox);
+    if (mid > lo && mid < hi) {
         geo_select(key + lo, hi - lo, mid - lo, dim);
+        lbox[3 + dim] = key[mid].v[dim];
+        rbox[dim] = key[mid].v[dim];
+    }
     if (d == 0 && hi - lo >= GEO_PAR_MIN) {
         /* Two cores build the two halves. */
-        struct geo_build_job job = {s, key, 2 * i + 2, mid, hi, d + 1};
+        struct geo_build_job job = {s, key, 2 * i + 1, mid, hi, d + 1, {0}};
         pthread_t th;
 
+        memcpy(job.box, rbox, sizeof job.box);
         if (pthread_create(&th, NULL, geo_build_thread, &job) == 0) {
-            geo_build_rec(s, key, 2 * i + 1, d + 1, lo, mid);
+            geo_build_rec(s, key, 2 * i, d + 1, lo, mid, lbox);
             pthread_join(th, NULL);
             return;
         }
     }
-    geo_build_rec(s, key, 2 * i + 1, d + 1, lo, mid);
-    geo_build_rec(s, key, 2 * i + 2, d + 1, mid, hi);
+    geo_build_rec(s, key, 2 * i, d + 1, lo, mid, lbox);
+    geo_build_rec(s, key, 2 * i + 1, d + 1, mid, hi, rbox);
 }
 
 static void *geo_build_thread(void *arg)
 {
     struct geo_build_job *job = arg;
 
-    geo_build_rec(job->s, job->key, job->i, job->d, job->lo, job->hi);
+    geo_build_rec(job->s, job->key, job->i, job->d, job->lo, job->hi, job->box);
     return NULL;
 }
 
-/* Counts, summaries and sums of every node, bottom-up (all sites live). */
+/* Boxes, summaries and sums of every node, bottom-up (all sites live). */
 static void geo_snap_summarise(struct geo_snap *s)
 {
-    size_t inner = s->leaves - 1;
+    size_t L = s->leaves;
 
-    for (size_t j = 0; j < s->leaves; j++) {
-        struct geo_node *nd = &s->node[inner + j];
+    for (size_t j = 0; j < L; j++) {
+        struct geo_node *nd = &s->node[L + j];
         size_t a = geo_leaf_start(s, j), b = geo_leaf_start(s, j + 1);
 
-        nd->count = (uint32_t)(b - a);
+        for (int x = 0; x < 3; x++) {
+            nd->lo[x] = INT32_MAX; /* inverted: empty until a site */
+            nd->hi[x] = INT32_MIN;
+        }
+        nd->amen = 0;
         for (size_t p = a; p < b; p++) {
-            nd->amen |= s->pt[p].amen;
-            nd->types |= (uint16_t)(1u << (s->pt[p].type & 15));
-            nd->tiers |= (uint8_t)(1u << s->pt[p].tier);
+            const struct geo_pt *pt = &s->pt[p];
+
+            for (int x = 0; x < 3; x++) {
+                if (pt->v[x] < nd->lo[x])
+                    nd->lo[x] = pt->v[x];
+                if (pt->v[x] > nd->hi[x])
+                    nd->hi[x] = pt->v[x];
+            }
+            nd->amen |= pt->amen;
         }
     }
-    for (size_t i = inner; i-- > 0;) {
+    for (size_t i = L; i-- > 1;) {
         struct geo_node *nd = &s->node[i];
-        const struct geo_node *l = &s->node[2 * i + 1], *r = l + 1;
+        const struct geo_node *l = &s->node[2 * i], *r = l + 1;
         struct geo_agg *ag = &s->agg[i];
 
-        nd->count = l->count + r->count;
+        for (int x = 0; x < 3; x++) {
+            nd->lo[x] = l->lo[x] < r->lo[x] ? l->lo[x] : r->lo[x];
+            nd->hi[x] = l->hi[x] > r->hi[x] ? l->hi[x] : r->hi[x];
+        }
         nd->amen = l->amen | r->amen;
-        nd->types = l->types | r->types;
-        nd->tiers = l->tiers | r->tiers;
-        if (2 * i + 1 >= inner) {
+        if (2 * i >= L) {
             /* Children are leaves: from the sites themselves. */
-            size_t a = geo_leaf_start(s, 2 * i + 1 - inner);
-            size_t b = geo_leaf_start(s, 2 * i + 3 - inner);
+            size_t a = geo_leaf_start(s, 2 * i - L);
+            size_t b = geo_leaf_start(s, 2 * i + 2 - L);
 
+            memset(ag, 0, sizeof *ag);
             ag->lat_lo = ag->lon_lo = INT32_MAX;
             ag->lat_hi = ag->lon_hi = INT32_MIN;
             ag->row_lo = UINT32_MAX;
-            ag->row_hi = 0;
-            ag->sum_lat = ag->sum_lon = 0;
             for (size_t p = a; p < b; p++) {
-                struct geo_ll ll = s->ll[p];
-                uint32_t row = geo_row32(ll.lat);
+                struct geo_pos ps = s->pos[p];
 
-                if (ll.lat < ag->lat_lo)
-                    ag->lat_lo = ll.lat;
-                if (ll.lat > ag->lat_hi)
-                    ag->lat_hi = ll.lat;
-                if (ll.lon < ag->lon_lo)
-                    ag->lon_lo = ll.lon;
-                if (ll.lon > ag->lon_hi)
-                    ag->lon_hi = ll.lon;
-                if (row < ag->row_lo)
-                    ag->row_lo = row;
-                if (row > ag->row_hi)
-                    ag->row_hi = row;
-                ag->sum_lat += ll.lat;
-                ag->sum_lon += ll.lon;
+                if (ps.lat < ag->lat_lo)
+                    ag->lat_lo = ps.lat;
+                if (ps.lat > ag->lat_hi)
+                    ag->lat_hi = ps.lat;
+                if (ps.lon < ag->lon_lo)
+                    ag->lon_lo = ps.lon;
+                if (ps.lon > ag->lon_hi)
+                    ag->lon_hi = ps.lon;
+                if (ps.row < ag->row_lo)
+                    ag->row_lo = ps.row;
+                if (ps.row > ag->row_hi)
+                    ag->row_hi = ps.row;
+                ag->sum_lat += ps.lat;
+                ag->sum_lon += ps.lon;
+                ag->types |= (uint16_t)(1u << (s->pt[p].type & 15));
+                ag->tiers |= (uint8_t)(1u << s->pt[p].tier);
             }
+            ag->count = (uint32_t)(b - a);
         } else {
-            const struct geo_agg *la = &s->agg[2 * i + 1], *ra = la + 1;
+            const struct geo_agg *la = &s->agg[2 * i], *ra = la + 1;
 
             ag->lat_lo = la->lat_lo < ra->lat_lo ? la->lat_lo : ra->lat_lo;
             ag->lat_hi = la->lat_hi > ra->lat_hi ? la->lat_hi : ra->lat_hi;
@@ -596,21 +647,26 @@ static void geo_snap_summarise(struct geo_snap *s)
             ag->row_hi = la->row_hi > ra->row_hi ? la->row_hi : ra->row_hi;
             ag->sum_lat = la->sum_lat + ra->sum_lat;
             ag->sum_lon = la->sum_lon + ra->sum_lon;
+            ag->count = la->count + ra->count;
+            ag->types = la->types | ra->types;
+            ag->tiers = la->tiers | ra->tiers;
         }
     }
 }
 
 /*
  * A new tree over items (all live) and a new id table for it in *hash.
- * Returns NULL, building nothing, if two items share an id. The caller owns
- * the result (geo_snap_free) and the table.
+ * Returns NULL, and sets nothing, if two items share an id. The caller owns
+ * the result (geo_snap_free) and the table (free(hash->slot)).
  */
-static struct geo_snap *geo_snap_build(const struct geo_item *items,
-                                       size_t n, struct geo_hash *hash)
+static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
+                                       struct geo_hash *hash)
 {
     struct geo_snap *s = geo_alloc(1, sizeof *s);
+    struct geo_hash h;
     struct geo_key *key;
-    size_t cap = 256;
+    int32_t box[6] = {INT32_MAX, INT32_MAX, INT32_MAX,
+                      INT32_MIN, INT32_MIN, INT32_MIN};
 
     memset(s, 0, sizeof *s);
     s->n = n;
@@ -618,57 +674,63 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items,
         s->depth++;
     s->leaves = (size_t)1 << s->depth;
 
-    /* The id table first: a duplicate fails before the expensive part. */
-    while (cap < 2 * (n + GEO_INDEX_PENDING_MAX))
-        cap *= 2;
-    hash->mask = cap - 1;
-    hash->slot = geo_alloc(cap, sizeof *hash->slot);
-    memset(hash->slot, 0xff, cap * sizeof *hash->slot);
-    s->id = geo_alloc(n, sizeof *s->id);
+    /* The id table first (values: item positions, remapped below), so a
+     * duplicate fails before the expensive part. Ids resolve through the
+     * tree's site array, which holds the items in input order for now. */
+    s->pt = geo_alloc_big(n, sizeof *s->pt);
     for (size_t i = 0; i < n; i++)
-        s->id[i] = items[i].id;
+        s->pt[i].id = items[i].pt.id;
+    h.cap = (n + GEO_INDEX_PENDING_MAX) / 5 * 8 + 16;
+    h.slot = geo_alloc_big(h.cap, sizeof *h.slot);
+    memset(h.slot, 0xff, h.cap * sizeof *h.slot);
     for (size_t i = 0; i < n; i++) {
         size_t pos;
 
-        if (geo_hash_lookup(hash, s, NULL, items[i].id, &pos)) {
-            free(hash->slot);
-            hash->slot = NULL;
-            free(s->id);
+        if (geo_hash_lookup(&h, s, NULL, items[i].pt.id, &pos)) {
+            free(h.slot);
+            free(s->pt);
             free(s);
             return NULL;
         }
-        hash->slot[pos] = (uint32_t)i; /* rewritten below */
+        h.slot[pos] = (uint32_t)i;
     }
 
     key = geo_alloc(n, sizeof *key);
     for (size_t i = 0; i < n; i++) {
         memcpy(key[i].v, items[i].pt.v, sizeof key[i].v);
         key[i].src = (uint32_t)i;
+        for (int a = 0; a < 3; a++) {
+            if (key[i].v[a] < box[a])
+                box[a] = key[i].v[a];
+            if (key[i].v[a] > box[3 + a])
+                box[3 + a] = key[i].v[a];
+        }
     }
-    s->node = geo_alloc(2 * s->leaves - 1, sizeof *s->node);
-    s->agg = geo_alloc(s->leaves - 1, sizeof *s->agg);
-    geo_build_rec(s, key, 0, 0, 0, n);
+    geo_build_rec(s, key, 1, 0, 0, n, box);
 
-    s->pt = geo_alloc(n, sizeof *s->pt);
-    s->ll = geo_alloc(n, sizeof *s->ll);
+    s->pos = geo_alloc_big(n, sizeof *s->pos);
     for (size_t i = 0; i < n; i++) {
         const struct geo_item *it = &items[key[i].src];
 
         s->pt[i] = it->pt;
         s->pt[i].dead = 0;
-        s->id[i] = it->id;
-        s->ll[i] = it->ll;
+        s->pos[i] = it->pos;
     }
-    /* The table holds item positions: map them to tree slots (reusing
-     * key[].v[0] as the inverse permutation). */
+    /* key[].v[0] becomes the inverse permutation: item -> slot. */
     for (size_t i = 0; i < n; i++)
         key[key[i].src].v[0] = (int32_t)i;
-    for (size_t p = 0; p <= hash->mask; p++) {
-        if (hash->slot[p] != GEO_HASH_EMPTY)
-            hash->slot[p] = (uint32_t)key[hash->slot[p]].v[0];
+    for (size_t p = 0; p < h.cap; p++) {
+        if (h.slot[p] != GEO_HASH_EMPTY)
+            h.slot[p] = (uint32_t)key[h.slot[p]].v[0];
     }
     free(key);
+
+    s->node = geo_alloc_big(2 * s->leaves, sizeof *s->node);
+    s->agg = geo_alloc_big(s->leaves, sizeof *s->agg);
+    memset(&s->node[0], 0, sizeof s->node[0]);
+    memset(&s->agg[0], 0, sizeof s->agg[0]);
     geo_snap_summarise(s);
+    *hash = h;
     return s;
 }
 
@@ -677,8 +739,7 @@ static void geo_snap_free(struct geo_snap *s)
     if (!s)
         return;
     free(s->pt);
-    free(s->id);
-    free(s->ll);
+    free(s->pos);
     free(s->node);
     free(s->agg);
     free(s);
@@ -686,10 +747,8 @@ static void geo_snap_free(struct geo_snap *s)
 
 static size_t geo_snap_bytes(const struct geo_snap *s)
 {
-    return sizeof *s +
-           s->n * (sizeof *s->pt + sizeof *s->id + sizeof *s->ll) +
-           (2 * s->leaves - 1) * sizeof *s->node +
-           (s->leaves - 1) * sizeof *s->agg;
+    return sizeof *s + s->n * (sizeof *s->pt + sizeof *s->pos) +
+           2 * s->leaves * sizeof *s->node + s->leaves * sizeof *s->agg;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -706,12 +765,18 @@ static uint64_t geo_mix(uint64_t x)
     return x;
 }
 
+/* The home position of id: the high 32 bits of its hash scaled to cap. */
+static size_t geo_hash_home(const struct geo_hash *h, int64_t id)
+{
+    return (size_t)(((geo_mix((uint64_t)id) >> 32) * (uint64_t)h->cap) >> 32);
+}
+
 static int64_t geo_hash_id(const struct geo_snap *s,
                            const struct geo_item *pending, uint32_t v)
 {
     if (v & GEO_PENDING_BIT)
-        return pending[v & ~GEO_PENDING_BIT].id;
-    return s->id[v];
+        return pending[v & ~GEO_PENDING_BIT].pt.id;
+    return s->pt[v].id;
 }
 
 /* true if id is in the table, *pos its position; else *pos is the empty
@@ -720,14 +785,15 @@ static bool geo_hash_lookup(const struct geo_hash *h, const struct geo_snap *s,
                             const struct geo_item *pending, int64_t id,
                             size_t *pos)
 {
-    size_t p = (size_t)geo_mix((uint64_t)id) & h->mask;
+    size_t p = geo_hash_home(h, id);
 
     while (h->slot[p] != GEO_HASH_EMPTY) {
         if (geo_hash_id(s, pending, h->slot[p]) == id) {
             *pos = p;
             return true;
         }
-        p = (p + 1) & h->mask;
+        if (++p == h->cap)
+            p = 0;
     }
     *pos = p;
     return false;
@@ -743,12 +809,11 @@ static void geo_hash_delete(struct geo_hash *h, const struct geo_snap *s,
     for (;;) {
         size_t home;
 
-        j = (j + 1) & h->mask;
+        if (++j == h->cap)
+            j = 0;
         if (h->slot[j] == GEO_HASH_EMPTY)
             break;
-        home = (size_t)geo_mix((uint64_t)geo_hash_id(s, pending,
-                                                     h->slot[j])) &
-               h->mask;
+        home = geo_hash_home(h, geo_hash_id(s, pending, h->slot[j]));
         /* Move j back to i unless its home lies cyclically in (i, j]. */
         if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
             h->slot[i] = h->slot[j];
@@ -762,38 +827,51 @@ static void geo_hash_delete(struct geo_hash *h, const struct geo_snap *s,
 /* Edits in place (the caller holds the write lock)                         */
 /* ------------------------------------------------------------------------ */
 
-/* Recompute the exact tier sets from slot's leaf up to the root. */
+/* Recompute the exact tier sets above slot: its leaves' parent from the
+ * sites, the ancestors from their children. */
 static void geo_path_tiers(struct geo_snap *s, size_t slot)
 {
-    size_t j = geo_leaf_of(s, slot);
-    size_t i = s->leaves - 1 + j;
+    size_t L = s->leaves, i, a, b;
     uint8_t tiers = 0;
 
-    for (size_t p = geo_leaf_start(s, j); p < geo_leaf_start(s, j + 1); p++) {
+    if (L == 1)
+        return;
+    i = (L + geo_leaf_of(s, slot)) / 2;
+    a = geo_leaf_start(s, 2 * i - L);
+    b = geo_leaf_start(s, 2 * i + 2 - L);
+    for (size_t p = a; p < b; p++) {
         if (!s->pt[p].dead)
             tiers |= (uint8_t)(1u << s->pt[p].tier);
     }
-    s->node[i].tiers = tiers;
-    while (i > 0) {
-        i = (i - 1) / 2;
-        s->node[i].tiers = s->node[2 * i + 1].tiers | s->node[2 * i + 2].tiers;
-    }
+    s->agg[i].tiers = tiers;
+    for (i /= 2; i >= 1; i /= 2)
+        s->agg[i].tiers = s->agg[2 * i].tiers | s->agg[2 * i + 1].tiers;
 }
 
-/* Mark a live slot dead, keeping counts, sums and tiers exact. */
+/* Mark a live slot dead, keeping counts, sums and tiers exact, and the
+ * boxes of nodes left without a live site inverted. */
 static void geo_snap_kill(struct geo_snap *s, size_t slot)
 {
-    size_t i = s->leaves - 1 + geo_leaf_of(s, slot);
-    struct geo_ll ll = s->ll[slot];
+    size_t j = geo_leaf_of(s, slot), i = s->leaves + j;
+    struct geo_pos ps = s->pos[slot];
+    bool empty = true;
 
     s->pt[slot].dead = 1;
     s->dead++;
-    s->node[i].count--;
-    while (i > 0) {
-        i = (i - 1) / 2;
-        s->node[i].count--;
-        s->agg[i].sum_lat -= ll.lat;
-        s->agg[i].sum_lon -= ll.lon;
+    for (size_t p = geo_leaf_start(s, j); p < geo_leaf_start(s, j + 1); p++)
+        empty = empty && s->pt[p].dead;
+    for (;;) {
+        if (empty) {
+            s->node[i].lo[0] = INT32_MAX;
+            s->node[i].hi[0] = INT32_MIN;
+        }
+        i /= 2;
+        if (i == 0)
+            break;
+        s->agg[i].count--;
+        s->agg[i].sum_lat -= ps.lat;
+        s->agg[i].sum_lon -= ps.lon;
+        empty = s->agg[i].count == 0;
     }
     geo_path_tiers(s, slot);
 }
@@ -802,18 +880,16 @@ static void geo_snap_kill(struct geo_snap *s, size_t slot)
 static void geo_snap_restyle(struct geo_snap *s, size_t slot,
                              const struct geo_pt *np)
 {
-    size_t i = s->leaves - 1 + geo_leaf_of(s, slot);
+    size_t i = s->leaves + geo_leaf_of(s, slot);
     uint16_t typebit = (uint16_t)(1u << (np->type & 15));
 
     s->pt[slot].amen = np->amen;
     s->pt[slot].type = np->type;
     s->pt[slot].tier = np->tier;
-    for (;;) {
+    s->node[i].amen |= np->amen;
+    for (i /= 2; i >= 1; i /= 2) {
         s->node[i].amen |= np->amen;
-        s->node[i].types |= typebit;
-        if (i == 0)
-            break;
-        i = (i - 1) / 2;
+        s->agg[i].types |= typebit;
     }
     geo_path_tiers(s, slot);
 }
@@ -832,10 +908,9 @@ static void geo_swap_in(struct geo_index *ix, struct geo_snap *s,
     ix->hash = h;
     ix->pending_n = 0;
     atomic_store_explicit(&ix->count, count, memory_order_relaxed);
-    atomic_store_explicit(&ix->memory,
-                          sizeof *ix + geo_snap_bytes(s) +
-                              (h.mask + 1) * sizeof *h.slot,
-                          memory_order_relaxed);
+    atomic_store_explicit(
+        &ix->memory, sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot,
+        memory_order_relaxed);
     pthread_rwlock_unlock(&ix->lock);
     geo_snap_free(old);
     free(oldh.slot);
@@ -856,20 +931,19 @@ static void geo_rebuild(struct geo_index *ix)
         if (old->pt[i].dead)
             continue;
         items[k].pt = old->pt[i];
-        items[k].id = old->id[i];
-        items[k].ll = old->ll[i];
+        items[k].pos = old->pos[i];
         k++;
     }
     memcpy(items + k, ix->pending, ix->pending_n * sizeof *items);
     s = geo_snap_build(items, n, &h);
     free(items);
     if (!s)
-        abort(); /* ids were unique: cannot happen */
+        abort(); /* the ids were unique: cannot happen */
     geo_swap_in(ix, s, h, n);
 }
 
-/* Before an edit: make sure the pending list has room, and fold when a
- * good part of the tree is dead. */
+/* Before an edit: make sure the pending list has room, and fold when an
+ * eighth of the tree is dead. */
 static void geo_make_room(struct geo_index *ix)
 {
     const struct geo_snap *s = ix->snap;
@@ -906,8 +980,8 @@ struct geo_index *geo_index_new(void)
     ix->snap = s;
     ix->hash = h;
     atomic_init(&ix->count, 0);
-    atomic_init(&ix->memory, sizeof *ix + geo_snap_bytes(s) +
-                                 (h.mask + 1) * sizeof *h.slot);
+    atomic_init(&ix->memory,
+                sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot);
     return ix;
 }
 
@@ -957,14 +1031,14 @@ int geo_index_upsert(struct geo_index *ix, const struct geo_entry *e)
     if (!ix || !e || geo_item_from_entry(e, &it) != 0)
         return -1;
     pthread_mutex_lock(&ix->write);
-    if (atomic_load_explicit(&ix->count, memory_order_relaxed) + 1 >=
-        GEO_PENDING_BIT) {
+    geo_make_room(ix);
+    s = ix->snap;
+    found = geo_hash_lookup(&ix->hash, s, ix->pending, it.pt.id, &pos);
+    if (!found && atomic_load_explicit(&ix->count, memory_order_relaxed) + 1 >=
+                      GEO_PENDING_BIT) {
         pthread_mutex_unlock(&ix->write);
         return -1;
     }
-    geo_make_room(ix);
-    s = ix->snap;
-    found = geo_hash_lookup(&ix->hash, s, ix->pending, it.id, &pos);
     pthread_rwlock_wrlock(&ix->lock);
     if (!found) {
         ix->pending[ix->pending_n] = it;
@@ -975,7 +1049,7 @@ int geo_index_upsert(struct geo_index *ix, const struct geo_entry *e)
     } else {
         size_t slot = ix->hash.slot[pos];
 
-        if (s->ll[slot].lat == it.ll.lat && s->ll[slot].lon == it.ll.lon) {
+        if (s->pos[slot].lat == it.pos.lat && s->pos[slot].lon == it.pos.lon) {
             geo_snap_restyle(s, slot, &it.pt);
         } else {
             geo_snap_kill(s, slot);
@@ -1011,7 +1085,7 @@ int geo_index_remove(struct geo_index *ix, int64_t id)
 
         if (j != last) {
             /* The last pending site takes the freed place. */
-            geo_hash_lookup(&ix->hash, s, ix->pending, ix->pending[last].id,
+            geo_hash_lookup(&ix->hash, s, ix->pending, ix->pending[last].pt.id,
                             &pos);
             ix->pending[j] = ix->pending[last];
             ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)j;
@@ -1024,6 +1098,16 @@ int geo_index_remove(struct geo_index *ix, int64_t id)
     pthread_rwlock_unlock(&ix->lock);
     pthread_mutex_unlock(&ix->write);
     return 0;
+}
+
+void geo_index_compact(struct geo_index *ix)
+{
+    if (!ix)
+        return;
+    pthread_mutex_lock(&ix->write);
+    if (ix->pending_n > 0 || ix->snap->dead > 0)
+        geo_rebuild(ix);
+    pthread_mutex_unlock(&ix->write);
 }
 
 size_t geo_index_count(const struct geo_index *ix)
@@ -1050,10 +1134,9 @@ int geo_index_get(struct geo_index *ix, int64_t id, struct geo_entry *out)
         if (v & GEO_PENDING_BIT) {
             const struct geo_item *it = &ix->pending[v & ~GEO_PENDING_BIT];
 
-            geo_entry_from(&it->pt, it->id, it->ll, out);
+            geo_entry_from(&it->pt, it->pos, out);
         } else {
-            geo_entry_from(&ix->snap->pt[v], ix->snap->id[v],
-                           ix->snap->ll[v], out);
+            geo_entry_from(&ix->snap->pt[v], ix->snap->pos[v], out);
         }
         rc = 0;
     }
@@ -1141,12 +1224,12 @@ static inline uint64_t geo_box_min2(const struct geo_node *nd,
     uint64_t s = 0;
 
     for (int a = 0; a < 3; a++) {
-        int64_t d = 0;
+        /* Branch-free: which side of the box q lies on is unpredictable. */
+        int64_t below = (int64_t)nd->lo[a] - q[a];
+        int64_t above = (int64_t)q[a] - nd->hi[a];
+        int64_t d = below > above ? below : above;
 
-        if (q[a] < nd->lo[a])
-            d = (int64_t)nd->lo[a] - q[a];
-        else if (q[a] > nd->hi[a])
-            d = (int64_t)q[a] - nd->hi[a];
+        d = d > 0 ? d : 0;
         s += (uint64_t)(d * d);
     }
     return s;
@@ -1175,8 +1258,9 @@ static inline uint64_t geo_knn_reach(const struct geo_snap *s,
     const struct geo_node *nd = &s->node[i];
     uint64_t lo;
 
-    if (!nd->count || (nd->amen & k->want) != k->want ||
-        (nd->types & k->typebit) != k->typebit)
+    if ((nd->amen & k->want) != k->want || nd->lo[0] > nd->hi[0])
+        return UINT64_MAX;
+    if (k->typebit && i < s->leaves && !(s->agg[i].types & k->typebit))
         return UINT64_MAX;
     lo = geo_box_min2(nd, k->q);
     if (lo > k->bound)
@@ -1186,11 +1270,39 @@ static inline uint64_t geo_knn_reach(const struct geo_snap *s,
     return lo;
 }
 
+/*
+ * Start loading what popping node i and its next descendants will read:
+ * the lines of its children, grandchildren and great-grandchildren (one
+ * line per sibling pair), or all the sites of a leaf. The misses then
+ * overlap instead of arriving one by one; at a million sites most of a
+ * query's time is waiting for memory.
+ */
+static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
+{
+    if (i < s->leaves) {
+        GEO_PREFETCH(&s->node[2 * i]);
+        if (4 * i < 2 * s->leaves) {
+            GEO_PREFETCH(&s->node[4 * i]);
+            GEO_PREFETCH(&s->node[4 * i + 2]);
+        }
+        if (8 * i < 2 * s->leaves) {
+            for (size_t c = 8 * i; c < 8 * i + 8; c += 2)
+                GEO_PREFETCH(&s->node[c]);
+        }
+    } else {
+        size_t a = geo_leaf_start(s, i - s->leaves);
+        size_t b = geo_leaf_start(s, i - s->leaves + 1);
+
+        for (size_t p = a; p < b; p += 2)
+            GEO_PREFETCH(&s->pt[p]);
+    }
+}
+
 /* Fill k->heap with the best k->m sites (after k->from, if set). */
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
 {
     const struct geo_snap *s = ix->snap;
-    size_t inner = s->leaves - 1;
+    size_t L = s->leaves;
     struct {
         size_t node;
         uint64_t lo;
@@ -1199,20 +1311,20 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
     uint64_t lo;
 
     for (size_t j = 0; j < ix->pending_n; j++) {
-        const struct geo_item *it = &ix->pending[j];
+        const struct geo_pt *pt = &ix->pending[j].pt;
         uint64_t d2;
 
-        if ((it->pt.amen & k->want) != k->want ||
-            (k->type >= 0 && it->pt.type != k->type))
+        if ((pt->amen & k->want) != k->want ||
+            (k->type >= 0 && pt->type != k->type))
             continue;
-        d2 = geo_d2(it->pt.v, k->q);
+        d2 = geo_d2(pt->v, k->q);
         if (d2 <= k->bound)
-            geo_knn_offer(k, d2, it->id);
+            geo_knn_offer(k, d2, pt->id);
     }
 
-    lo = geo_knn_reach(s, k, 0);
+    lo = geo_knn_reach(s, k, 1);
     if (lo != UINT64_MAX) {
-        stack[0].node = 0;
+        stack[0].node = 1;
         stack[0].lo = lo;
         sp = 1;
     }
@@ -1221,9 +1333,8 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
 
         if (stack[sp].lo > k->bound)
             continue;
-        if (i >= inner) {
-            size_t j = i - inner;
-            size_t b = geo_leaf_start(s, j + 1);
+        if (i >= L) {
+            size_t j = i - L, b = geo_leaf_start(s, j + 1);
 
             for (size_t p = geo_leaf_start(s, j); p < b; p++) {
                 const struct geo_pt *pt = &s->pt[p];
@@ -1234,27 +1345,29 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
                     continue;
                 d2 = geo_d2(pt->v, k->q);
                 if (d2 <= k->bound)
-                    geo_knn_offer(k, d2, s->id[p]);
+                    geo_knn_offer(k, d2, pt->id);
             }
         } else {
-            uint64_t l1 = geo_knn_reach(s, k, 2 * i + 1);
-            uint64_t l2 = geo_knn_reach(s, k, 2 * i + 2);
-            size_t near = 2 * i + 1, far = 2 * i + 2;
+            size_t near = 2 * i, far = 2 * i + 1;
+            uint64_t l1 = geo_knn_reach(s, k, near);
+            uint64_t l2 = geo_knn_reach(s, k, far);
 
             if (l2 < l1) {
                 uint64_t t = l1;
 
                 l1 = l2;
                 l2 = t;
-                near = 2 * i + 2;
-                far = 2 * i + 1;
+                near = 2 * i + 1;
+                far = 2 * i;
             }
-            /* Farther child below, so the nearer is searched first. */
+            /* The farther child below, so the nearer is searched first. */
             if (l2 != UINT64_MAX) {
+                geo_knn_prefetch(s, far);
                 stack[sp].node = far;
                 stack[sp++].lo = l2;
             }
             if (l1 != UINT64_MAX) {
+                geo_knn_prefetch(s, near);
                 stack[sp].node = near;
                 stack[sp++].lo = l1;
             }
@@ -1293,9 +1406,8 @@ static size_t geo_knn_sorted(struct geo_knn *k)
     return k->n;
 }
 
-size_t geo_index_nearest(struct geo_index *ix, double lat, double lon,
-                         size_t k, const struct geo_filter *f,
-                         struct geo_hit *out)
+size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
+                         const struct geo_filter *f, struct geo_hit *out)
 {
     struct geo_cand heap[GEO_HEAP_MAX];
     struct geo_knn q;
@@ -1316,8 +1428,8 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon,
         if (!(r > 0))
             return 0;
         if (r < geo_index_chord2_m(UINT64_MAX)) {
-            /* chord = 2 sin(r / 2R); decide exactly between sure2 and
-             * lim2, where rounding could tip the comparison. */
+            /* chord = 2 sin(r / 2R). Between sure2 and lim2 rounding could
+             * tip the comparison, so offers there are decided exactly. */
             double c = 2 * sin(r / (2 * geo_ix_earth_m)) *
                        (double)GEO_INDEX_UNIT_SCALE;
             double c2 = c * c, lo2 = c2 * (1 - 1e-9) - 16;
@@ -1328,7 +1440,10 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon,
         }
     }
     q.heap = heap;
-    q.m = k;
+    /* With a predicate, ask for twice as many candidates at first: a
+     * second round costs a whole search, a larger first one little. accept
+     * still sees only what it must, in order. */
+    q.m = f && f->accept ? (2 * k > GEO_HEAP_MAX ? GEO_HEAP_MAX : 2 * k) : k;
 
     pthread_rwlock_rdlock(&ix->lock);
     for (;;) {
@@ -1391,7 +1506,7 @@ static int geo_box_prepare(double minlon, double minlat, double maxlon,
     if (!geo_is_valid(minlat, minlon) || !geo_is_valid(maxlat, maxlon) ||
         minlat > maxlat)
         return -1;
-    /* Thresholds lie within one unit of +-1.8e9: int32 holds them. */
+    /* The thresholds lie within one unit of +-1.8e9: int32 holds them. */
     b->lat_lo = (int32_t)geo_held_ceil(minlat);
     b->lat_hi = (int32_t)geo_held_floor(maxlat);
     b->lon_lo = (int32_t)geo_held_ceil(minlon);
@@ -1400,13 +1515,13 @@ static int geo_box_prepare(double minlon, double minlat, double maxlon,
     return 0;
 }
 
-static bool geo_box_has(const struct geo_box *b, struct geo_ll ll)
+static bool geo_box_has(const struct geo_box *b, struct geo_pos p)
 {
-    if (ll.lat < b->lat_lo || ll.lat > b->lat_hi)
+    if (p.lat < b->lat_lo || p.lat > b->lat_hi)
         return false;
     if (b->wrap)
-        return ll.lon >= b->lon_lo || ll.lon <= b->lon_hi;
-    return ll.lon >= b->lon_lo && ll.lon <= b->lon_hi;
+        return p.lon >= b->lon_lo || p.lon <= b->lon_hi;
+    return p.lon >= b->lon_lo && p.lon <= b->lon_hi;
 }
 
 static enum geo_rel geo_box_rel(const struct geo_box *b,
@@ -1463,21 +1578,23 @@ static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key)
 
 /* A site inside the box that passed the cheap filters. */
 static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
-                          int64_t id, struct geo_ll ll)
+                          struct geo_pos pos)
 {
+    int64_t id = pt->id;
+
     if (q->accept && !q->accept(q->ctx, id))
         return;
     q->total++;
     if (q->cells) {
-        uint64_t key = (uint64_t)(geo_row32(ll.lat) >> q->shift) << 32 |
-                       (geo_col32(ll.lon) >> q->shift);
+        uint64_t key = (uint64_t)(pos.row >> q->shift) << 32 |
+                       (geo_col32(pos.lon) >> q->shift);
         struct geo_cell *c = geo_cells_at(q->cells, key);
 
         c->count++;
         c->id = id;
         c->tiers |= (uint8_t)(1u << pt->tier);
-        c->sum_lat += ll.lat;
-        c->sum_lon += ll.lon;
+        c->sum_lat += pos.lat;
+        c->sum_lon += pos.lon;
     } else if (q->nids < q->cap) {
         /* Max-heap of the cap smallest ids: sift up. */
         size_t i = q->nids++;
@@ -1512,15 +1629,15 @@ static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
 static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
                           size_t i, bool inside)
 {
-    const struct geo_node *nd = &s->node[i];
-    size_t inner = s->leaves - 1;
+    size_t L = s->leaves;
 
-    if (!nd->count || (nd->amen & q->want) != q->want ||
-        (nd->types & q->typebit) != q->typebit)
+    if ((s->node[i].amen & q->want) != q->want)
         return;
-    if (i < inner) {
+    if (i < L) {
         const struct geo_agg *a = &s->agg[i];
 
+        if (!a->count || (a->types & q->typebit) != q->typebit)
+            return;
         if (!inside) {
             enum geo_rel rel = geo_box_rel(&q->box, a);
 
@@ -1530,10 +1647,10 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
         }
         if (inside && q->plain) {
             if (!q->cells && q->cap == 0) {
-                q->total += nd->count;
+                q->total += a->count;
                 return;
             }
-            if (q->cells && nd->count >= 2 &&
+            if (q->cells && a->count >= 2 &&
                 (geo_col32(a->lon_lo) >> q->shift) ==
                     (geo_col32(a->lon_hi) >> q->shift) &&
                 (a->row_lo >> q->shift) == (a->row_hi >> q->shift)) {
@@ -1542,29 +1659,28 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
                                (geo_col32(a->lon_lo) >> q->shift);
                 struct geo_cell *c = geo_cells_at(q->cells, key);
 
-                c->count += nd->count;
-                c->tiers |= nd->tiers;
+                c->count += a->count;
+                c->tiers |= a->tiers;
                 c->sum_lat += a->sum_lat;
                 c->sum_lon += a->sum_lon;
-                q->total += nd->count;
+                q->total += a->count;
                 return;
             }
         }
+        geo_box_visit(s, q, 2 * i, inside);
         geo_box_visit(s, q, 2 * i + 1, inside);
-        geo_box_visit(s, q, 2 * i + 2, inside);
         return;
     }
-    for (size_t p = geo_leaf_start(s, i - inner),
-                b = geo_leaf_start(s, i - inner + 1);
+    for (size_t p = geo_leaf_start(s, i - L), b = geo_leaf_start(s, i - L + 1);
          p < b; p++) {
         const struct geo_pt *pt = &s->pt[p];
 
         if (pt->dead || (pt->amen & q->want) != q->want ||
             (q->type >= 0 && pt->type != q->type))
             continue;
-        if (!inside && !geo_box_has(&q->box, s->ll[p]))
+        if (!inside && !geo_box_has(&q->box, s->pos[p]))
             continue;
-        geo_boxq_take(q, pt, s->id[p], s->ll[p]);
+        geo_boxq_take(q, pt, s->pos[p]);
     }
 }
 
@@ -1577,17 +1693,16 @@ static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q)
 
         if ((it->pt.amen & q->want) != q->want ||
             (q->type >= 0 && it->pt.type != q->type) ||
-            !geo_box_has(&q->box, it->ll))
+            !geo_box_has(&q->box, it->pos))
             continue;
-        geo_boxq_take(q, &it->pt, it->id, it->ll);
+        geo_boxq_take(q, &it->pt, it->pos);
     }
-    geo_box_visit(ix->snap, q, 0, false);
+    geo_box_visit(ix->snap, q, 1, false);
 }
 
 size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat,
-                      double maxlon, double maxlat,
-                      const struct geo_filter *f, int64_t *ids, size_t cap,
-                      size_t *total)
+                      double maxlon, double maxlat, const struct geo_filter *f,
+                      int64_t *ids, size_t cap, size_t *total)
 {
     struct geo_boxq q;
 

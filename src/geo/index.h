@@ -18,10 +18,11 @@
  * the query point and the site, an exact 64-bit integer (geo_index_chord2),
  * then the smaller id. Chord length is monotonic in great-circle length, so
  * this is the great-circle order; distance_m is
- * 2 * 6371008.8 * asin(chord / 2) (geo_index_chord2_m) and agrees with
- * geo_distance_m() of coord.h to a few centimetres. A brute-force scan that
- * computes the same integers finds exactly the same hits. The poles and the
- * antimeridian need no special case.
+ * 2 * 6371008.8 * asin(chord / 2) (geo_index_chord2_m). It agrees with
+ * geo_distance_m() of coord.h within 1 cm up to 10,000 km (towards the
+ * antipode both formulas lose precision and drift apart by up to a few
+ * metres). A brute-force scan that computes the same integers finds exactly
+ * the same hits. The poles and the antimeridian need no special case.
  *
  * Filters (struct geo_filter, NULL = none). amenities_all: every bit must
  * be present. type: equal, or -1 for any (another negative value or one
@@ -54,9 +55,12 @@
  * mutex and hold the write lock only for short in-place edits. Edits go to
  * a small side list (up to GEO_INDEX_PENDING_MAX sites, scanned by every
  * query); when it fills, the next write rebuilds the tree from scratch
- * outside the write lock (about 0.5 s at 1M sites) and swaps it in, so
- * readers never wait for a rebuild. Many edits at once are best done with
- * geo_index_build(). Out of memory aborts (house rule).
+ * outside the write lock (about 0.1 s at 180,000 sites and 0.6 s at
+ * 1,000,000 on two cores) and swaps it in, so readers never wait for a
+ * rebuild. After a batch of edits call geo_index_compact(); to replace
+ * everything use geo_index_build(). The index holds about 58 bytes per site
+ * at 1M sites, all structures included (geo_index_memory). Out of memory
+ * aborts (house rule).
  */
 #ifndef WH_GEO_INDEX_H
 #define WH_GEO_INDEX_H
@@ -66,9 +70,9 @@
 #include <stdint.h>
 
 enum {
-    GEO_INDEX_MAX_K = 1000,       /* nearest answers at most this many */
-    GEO_INDEX_MAX_ZOOM = 20,      /* clusters: zoom 0 .. 20 */
-    GEO_INDEX_PENDING_MAX = 128,  /* edits held beside the tree */
+    GEO_INDEX_MAX_K = 1000,        /* nearest answers at most this many */
+    GEO_INDEX_MAX_ZOOM = 20,       /* clusters: zoom 0 .. 20 */
+    GEO_INDEX_PENDING_MAX = 64,    /* edits held beside the tree */
     GEO_INDEX_UNIT_SCALE = 1 << 30 /* unit vectors are held times this */
 };
 
@@ -122,6 +126,11 @@ int geo_index_upsert(struct geo_index *ix, const struct geo_entry *e);
 /* Remove the site with this id: 0, or -1 if absent. */
 int geo_index_remove(struct geo_index *ix, int64_t id);
 
+/* Fold the pending edits and the removed sites into a new tree now (the
+ * next write would otherwise do it when the pending list fills): worth
+ * calling after a batch of edits. Readers are not blocked meanwhile. */
+void geo_index_compact(struct geo_index *ix);
+
 /* Release everything; NULL is allowed. No query may be running. */
 void geo_index_free(struct geo_index *ix);
 
@@ -139,17 +148,15 @@ int geo_index_get(struct geo_index *ix, int64_t id, struct geo_entry *out);
  * first, ties by smaller id, each passing the filter f (NULL = none).
  * Returns the number written to out; 0 for k == 0, an invalid point or a
  * filter that matches nothing. */
-size_t geo_index_nearest(struct geo_index *ix, double lat, double lon,
-                         size_t k, const struct geo_filter *f,
-                         struct geo_hit *out);
+size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
+                         const struct geo_filter *f, struct geo_hit *out);
 
 /* Ids of the matching sites in the box, smallest first: at most cap are
  * written to ids (the cap smallest), and *total (if not NULL) gets the
  * number of all matches. Returns the number written. */
 size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat,
-                      double maxlon, double maxlat,
-                      const struct geo_filter *f, int64_t *ids, size_t cap,
-                      size_t *total);
+                      double maxlon, double maxlat, const struct geo_filter *f,
+                      int64_t *ids, size_t cap, size_t *total);
 
 /* The clusters of the matching sites in the box at this zoom (see the top
  * of this file), ordered by cell: row (north first), then column. At most
@@ -171,8 +178,7 @@ void geo_index_unit(double lat, double lon, int32_t v[3]);
 
 /* The ordering key between two positions: the squared difference of their
  * unit vectors (geo_index_unit) summed over x, y, z in 64-bit integers. */
-uint64_t geo_index_chord2(double lat1, double lon1, double lat2,
-                          double lon2);
+uint64_t geo_index_chord2(double lat1, double lon1, double lat2, double lon2);
 
 /* Metres along the sphere (R = 6371008.8) for a key of geo_index_chord2. */
 double geo_index_chord2_m(uint64_t chord2);

@@ -35,11 +35,49 @@ enum http_method {
     HTTP_OPTIONS = 1 << 6,
 };
 
-/* Who may call a route. The router enforces it before the handler runs,
- * so a handler never has to remember a check. */
-enum route_access {
-    ACCESS_PUBLIC = 0, /* anyone */
-    ACCESS_ADMIN = 1,  /* bearer admin token from configuration */
+/* Roles, as bits. A person holds roles through grants, each scoped to a
+ * site, a region subtree or a department (system admins: everything). */
+enum role_bit {
+    ROLE_USER = 1u << 0,         /* any signed-in person (a worker, say) */
+    ROLE_STAFF = 1u << 1,        /* station staff, scoped to sites */
+    ROLE_PROVIDER = 1u << 2,     /* service provider / mentor */
+    ROLE_MERCHANT = 1u << 3,     /* friendly-street merchant */
+    ROLE_DISPATCHER = 1u << 4,   /* a department's dispatcher */
+    ROLE_REGION_ADMIN = 1u << 5, /* scoped to a region subtree */
+    ROLE_SYSTEM_ADMIN = 1u << 6, /* everything */
+};
+
+/* Who may call a route: ACCESS_PUBLIC (anyone), or any holder of one of
+ * the role bits. The server enforces it before the handler runs, so a
+ * handler never has to remember a check; system admins pass every rule. */
+#define ACCESS_PUBLIC 0u
+#define ACCESS_SIGNED_IN ROLE_USER
+#define ACCESS_ADMIN (ROLE_REGION_ADMIN | ROLE_SYSTEM_ADMIN)
+#define ACCESS_SYSTEM ROLE_SYSTEM_ADMIN
+
+/* What a scoped role must reach for the route to be allowed: the site the
+ * path's {id} names, or the region its {code} names. */
+enum route_scope {
+    SCOPE_ANY = 0,
+    SCOPE_SITE = 1,
+    SCOPE_REGION = 2,
+};
+
+/* One role a person holds, and where. */
+struct grant {
+    unsigned role;     /* one enum role_bit */
+    const char *kind;  /* "global", "site", "region", "department" */
+    const char *ref;   /* site id, region code, department code */
+};
+
+/* The caller, once authenticated. */
+struct principal {
+    int64_t user_id;
+    int64_t session_id;
+    unsigned roles; /* union of the grants' roles, plus ROLE_USER */
+    bool via_cookie;
+    size_t ngrants;
+    const struct grant *grants;
 };
 
 /* What a route's body must be; checked by the server before the handler. */
@@ -55,8 +93,9 @@ struct route {
     unsigned method;     /* one enum http_method value */
     const char *pattern; /* "/api/sites/{id}": literal or {name} segments */
     int (*handler)(struct req *r);
-    enum route_access access;
+    unsigned access; /* ACCESS_PUBLIC or role bits */
     enum route_body body;
+    enum route_scope scope;
 };
 
 #define REQ_MAX_PARAMS 8
@@ -85,6 +124,9 @@ struct req {
     const char *header_values[REQ_MAX_HEADERS];
 
     struct sse_hub *stream_hub;    /* set by reply_sse() */
+    const struct principal *who;   /* the caller; see req_principal() */
+    bool who_checked;
+    bool who_invalid; /* credentials were sent but are not valid */
     struct store_conn *store_conn; /* acquired by req_store() */
     void *conn; /* the library's connection; for http/ only */
 };
@@ -95,6 +137,10 @@ const char *req_param(const struct req *r, const char *name);
 const char *req_query(const struct req *r, const char *name);
 /* Request header (case-insensitive name) or NULL. */
 const char *req_header(const struct req *r, const char *name);
+/* A cookie's value or NULL. */
+const char *req_cookie(const struct req *r, const char *name);
+/* The client's address as text ("127.0.0.1"), in the arena. */
+const char *req_client_address(struct req *r);
 
 /* Answer with JSON. Takes ownership of body (decrefs it). Returns status. */
 int reply_json(struct req *r, int status, json_t *body);
@@ -111,6 +157,14 @@ int reply_error(struct req *r, int status, const char *code, const char *field,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Add a response header (name and value are copied into the arena). */
 void reply_header(struct req *r, const char *name, const char *value);
+
+/* The authenticated caller (session cookie or bearer token), or NULL for
+ * an anonymous request. Looked up once per request. */
+const struct principal *req_principal(struct req *r);
+/* Does the caller hold role (any of the bits) reaching region_code's
+ * subtree (system admins reach everything)? For handlers whose scope is
+ * in the body, e.g. the region of a new site. */
+bool req_reaches_region(struct req *r, unsigned roles, const char *region_code);
 
 /* Read an integer query argument within [min, max]; absent gives dflt.
  * Returns 0, or -1 after replying 400 invalid_query naming the argument. */

@@ -69,6 +69,28 @@ const char *req_header(const struct req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+const char *req_cookie(const struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_client_address(struct req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char buf[INET6_ADDRSTRLEN] = "";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                      sizeof buf);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                      buf, sizeof buf);
+    }
+    return arena_strdup(&r->arena, buf);
+}
+
 /* ---- sending ------------------------------------------------------- */
 
 static enum MHD_Result send_reply(struct conn_ctx *ctx)
@@ -117,38 +139,48 @@ static enum MHD_Result send_reply(struct conn_ctx *ctx)
 
 /* ---- dispatch ------------------------------------------------------ */
 
-static bool token_equal(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    unsigned char diff = (unsigned char)(la != lb);
-    for (size_t i = 0; i < la; i++)
-        diff |= (unsigned char)(a[i] ^ b[i % (lb ? lb : 1)]);
-    return diff == 0;
-}
-
+/* The route's access rule, before the handler: 401 without (valid)
+ * credentials, 403 csrf_failed for a cookie-authenticated write without
+ * its CSRF token, 403 forbidden without a role that reaches the resource
+ * the path names. System admins pass every rule. */
 static int check_access_or_reply(struct req *r)
 {
-    if (r->route->access == ACCESS_PUBLIC)
+    const struct route *rt = r->route;
+    if (rt->access == ACCESS_PUBLIC)
         return 0;
-    const char *want = r->app->cfg.admin_token;
-    if (!want || !*want)
-        return reply_error(r, 403, "writes_disabled", NULL,
-                           "no admin token is configured; writes are off"),
-               -1;
-    const char *auth = req_header(r, "Authorization");
-    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
-        reply_header(r, "WWW-Authenticate", "Bearer");
-        return reply_error(r, 401, "unauthorized", NULL,
-                           "this needs an admin bearer token"),
-               -1;
-    }
-    if (!token_equal(auth + 7, want)) {
+    const struct principal *p = req_principal(r);
+    if (!p && r->who_invalid) {
         reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return reply_error(r, 401, "unauthorized", NULL,
-                           "the bearer token is not valid"),
+                           "the session or token is not valid (signed out or expired)"),
                -1;
     }
-    return 0;
+    if (!p) {
+        reply_header(r, "WWW-Authenticate", "Bearer");
+        return reply_error(r, 401, "unauthorized", NULL,
+                           "sign in first (session cookie or bearer token)"),
+               -1;
+    }
+    bool safe = r->method == HTTP_GET || r->method == HTTP_HEAD;
+    if (p->via_cookie && !safe && !r->app->auth->csrf_ok(r, p))
+        return reply_error(r, 403, "csrf_failed", NULL,
+                           "send the X-CSRF-Token header given at sign-in"),
+               -1;
+    if (p->roles & ROLE_SYSTEM_ADMIN)
+        return 0;
+    if (!(p->roles & rt->access))
+        return reply_error(r, 403, "forbidden", NULL, "your roles do not allow this"), -1;
+    if (rt->scope == SCOPE_ANY)
+        return 0;
+    const char *ref = req_param(r, rt->scope == SCOPE_SITE ? "id" : "code");
+    for (size_t i = 0; ref && i < p->ngrants; i++)
+        if ((p->grants[i].role & rt->access) &&
+            r->app->auth->reaches(r, &p->grants[i], rt->scope, ref))
+            return 0;
+    return reply_error(r, 403, "out_of_scope", NULL,
+                       "your roles do not reach this %s",
+                       rt->scope == SCOPE_SITE ? "site" : "region"),
+           -1;
 }
 
 static void json_free(void *p)

@@ -224,9 +224,9 @@ static int get_events(struct req *r)
 }
 
 static const struct route live_routes[] = {
-    {HTTP_GET, "/api/sites/{id}/status", get_status, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_POST, "/api/sites/{id}/status", post_status, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_GET, "/api/sites/events", get_events, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_GET, "/api/sites/{id}/status", get_status, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/sites/{id}/status", post_status, ROLE_STAFF | ACCESS_ADMIN, BODY_JSON, SCOPE_SITE},
+    {HTTP_GET, "/api/sites/events", get_events, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module live_module = {

@@ -273,12 +273,12 @@ static int get_item(struct req *r)
 }
 
 static const struct route ogc_routes[] = {
-    {HTTP_GET, "/ogc", landing, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/ogc/conformance", get_conformance, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/ogc/collections", list_collections, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/ogc/collections/{cid}", get_collection, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/ogc/collections/{cid}/items", get_items, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/ogc/collections/{cid}/items/{fid}", get_item, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_GET, "/ogc", landing, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/ogc/conformance", get_conformance, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/ogc/collections", list_collections, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/ogc/collections/{cid}", get_collection, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/ogc/collections/{cid}/items", get_items, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/ogc/collections/{cid}/items/{fid}", get_item, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module ogc_module = {

@@ -153,6 +153,9 @@ static int create_region(struct req *r)
         return r->status;
     struct region parent;
     bool has_parent = parent_code && *parent_code;
+    if (!req_reaches_region(r, ROLE_REGION_ADMIN, has_parent ? parent_code : NULL))
+        return reply_error(r, 403, "out_of_scope", "parent",
+                           "you may add regions only under a region you administer");
     if (has_parent) {
         int rc = region_get(c, &r->arena, parent_code, &parent);
         if (rc == STORE_NOT_FOUND)
@@ -205,6 +208,9 @@ static int update_region(struct req *r)
         next.name_en = patch.name_en;
     struct region parent;
     const struct region *new_parent = NULL;
+    if (parent_code && !req_reaches_region(r, ROLE_REGION_ADMIN, *parent_code ? parent_code : NULL))
+        return reply_error(r, 403, "out_of_scope", "parent",
+                           "you may move regions only under a region you administer");
     if (parent_code && *parent_code) {
         int rc = region_get(c, &r->arena, parent_code, &parent);
         if (rc == STORE_NOT_FOUND)
@@ -265,13 +271,13 @@ static int delete_region(struct req *r)
 }
 
 static const struct route region_routes[] = {
-    {HTTP_GET, "/api/regions", list_regions, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_POST, "/api/regions", create_region, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_GET, "/api/regions/{code}", get_region, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_PATCH, "/api/regions/{code}", update_region, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_DELETE, "/api/regions/{code}", delete_region, ACCESS_ADMIN, BODY_NONE},
-    {HTTP_GET, "/api/regions/{code}/ancestors", get_ancestors, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/api/regions/{code}/descendants", get_descendants, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_GET, "/api/regions", list_regions, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/regions", create_region, ACCESS_ADMIN, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/regions/{code}", get_region, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PATCH, "/api/regions/{code}", update_region, ACCESS_ADMIN, BODY_JSON, SCOPE_REGION},
+    {HTTP_DELETE, "/api/regions/{code}", delete_region, ACCESS_ADMIN, BODY_NONE, SCOPE_REGION},
+    {HTTP_GET, "/api/regions/{code}/ancestors", get_ancestors, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/regions/{code}/descendants", get_descendants, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module region_module = {

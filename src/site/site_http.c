@@ -429,6 +429,10 @@ static int create_site(struct req *r)
     struct site_fault f;
     if (site_check(&s, &f))
         return fault_reply(r, &f);
+    /* Region admins add sites within their subtree only. */
+    if (!req_reaches_region(r, ROLE_REGION_ADMIN, s.region_code))
+        return reply_error(r, 403, "out_of_scope", "region",
+                           "you may add sites only in a region you administer");
     struct store_conn *c = req_store_or_reply(r);
     if (!c || save_or_reply(r, c, &s, true))
         return r->status;
@@ -457,6 +461,9 @@ static int update_site(struct req *r)
     struct site_fault f;
     if (site_check(&s, &f))
         return fault_reply(r, &f);
+    if ((set & SF_REGION) && !req_reaches_region(r, ROLE_REGION_ADMIN, s.region_code))
+        return reply_error(r, 403, "out_of_scope", "region",
+                           "you may move sites only into a region you administer");
     if (save_or_reply(r, c, &s, false))
         return r->status;
     app_changed(r->app, c, CHANGE_SITE_UPDATED, id);
@@ -757,15 +764,15 @@ static void site_changed_hook(struct app *app, struct store_conn *c, enum app_ch
 }
 
 static const struct route site_routes[] = {
-    {HTTP_GET, "/api/sites", list_sites, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_POST, "/api/sites", create_site, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_GET, "/api/sites/export", export_sites, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/api/sites/near", near_sites, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/api/sites/clusters", cluster_sites, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_POST, "/api/sites/import", import_sites, ACCESS_ADMIN, BODY_CSV},
-    {HTTP_GET, "/api/sites/{id}", get_site, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_PATCH, "/api/sites/{id}", update_site, ACCESS_ADMIN, BODY_JSON},
-    {HTTP_DELETE, "/api/sites/{id}", delete_site, ACCESS_ADMIN, BODY_NONE},
+    {HTTP_GET, "/api/sites", list_sites, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/sites", create_site, ACCESS_ADMIN, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/sites/export", export_sites, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/sites/near", near_sites, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/sites/clusters", cluster_sites, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/sites/import", import_sites, ACCESS_SYSTEM, BODY_CSV, SCOPE_ANY},
+    {HTTP_GET, "/api/sites/{id}", get_site, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PATCH, "/api/sites/{id}", update_site, ACCESS_ADMIN, BODY_JSON, SCOPE_SITE},
+    {HTTP_DELETE, "/api/sites/{id}", delete_site, ACCESS_ADMIN, BODY_NONE, SCOPE_SITE},
 };
 
 const struct module site_module = {

@@ -28,8 +28,8 @@ static int metrics(struct req *r)
 }
 
 static const struct route system_routes[] = {
-    {HTTP_GET, "/healthz", healthz, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/metrics", metrics, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_GET, "/healthz", healthz, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/metrics", metrics, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module system_module = {

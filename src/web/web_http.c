@@ -142,10 +142,10 @@ static int get_config(struct req *r)
 }
 
 static const struct route web_routes[] = {
-    {HTTP_GET, "/", get_index, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/{file}", get_file, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/{dir}/{file}", get_dir_file, ACCESS_PUBLIC, BODY_NONE},
-    {HTTP_GET, "/api/config", get_config, ACCESS_PUBLIC, BODY_NONE},
+    {HTTP_GET, "/", get_index, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/{file}", get_file, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/{dir}/{file}", get_dir_file, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/config", get_config, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module web_module = {

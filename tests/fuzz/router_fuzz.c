@@ -37,7 +37,7 @@ static int fz_handler(struct req *r)
 
 #define R(m, p)                                                                \
     {                                                                          \
-        (m), (p), fz_handler, ACCESS_PUBLIC, BODY_NONE                         \
+        (m), (p), fz_handler, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY              \
     }
 
 static const struct route fz_routes[] = {

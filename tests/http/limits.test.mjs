@@ -4,14 +4,14 @@
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, ADMIN_TOKEN, assertError, expectStatus, rawRequest, assertSecurityHeaders,
+  startServer, ADMIN_TOKEN, realToken, assertError, expectStatus, rawRequest, assertSecurityHeaders,
 } from './lib/server.mjs';
 
 const MiB = 1024 * 1024;
 
 function headersOnly(path, { length, type = 'application/json', token = ADMIN_TOKEN, method = 'POST' }) {
   return [
-    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${realToken(token)}\r\n` +
       `Content-Type: ${type}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`,
   ];
 }
@@ -19,7 +19,7 @@ function headersOnly(path, { length, type = 'application/json', token = ADMIN_TO
 function chunked(path, body, { type = 'application/json', token = ADMIN_TOKEN, chunk = 64 * 1024 } = {}) {
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const parts = [
-    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${realToken(token)}\r\n` +
       `Content-Type: ${type}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`,
   ];
   for (let i = 0; i < buf.length; i += chunk) {
@@ -168,7 +168,7 @@ describe('limits (default 1 MiB body limit)', () => {
     }), 201);
     const body = '{"code":"mt2","name_zh":"x"}';
     const raw = await rawRequest(srv.port, [
-      `POST /api/site-types HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+      `POST /api/site-types HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${realToken(ADMIN_TOKEN)}\r\n` +
         `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
     ]);
     assert.equal(raw.status, 201, raw.body.toString());

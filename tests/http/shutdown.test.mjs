@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import {
-  startServer, ADMIN_TOKEN, expectStatus, listAll, makeTempDir, removeTempDir, seedDemo, sleep,
+  startServer, ADMIN_TOKEN, realToken, expectStatus, listAll, makeTempDir, removeTempDir, seedDemo, sleep,
 } from './lib/server.mjs';
 import { parseCsv } from './lib/csv.mjs';
 
@@ -144,7 +144,7 @@ describe('shutdown', () => {
       inflight.push(
         fetch(`${srv.base}/api/sites`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${realToken(ADMIN_TOKEN)}`, 'content-type': 'application/json' },
           body: JSON.stringify(siteBody(i)),
         })
           .then(async (res) => {
@@ -241,7 +241,7 @@ describe('shutdown', () => {
       const answers = conns.map((c, i) => {
         const body = JSON.stringify(siteBody(100 + i));
         return c.request(
-          `POST /api/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+          `POST /api/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${realToken(ADMIN_TOKEN)}\r\n` +
             `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
         ).then((r) => {
           firstAnswer();
@@ -290,7 +290,7 @@ describe('shutdown', () => {
       // ... then the next request starts: its first header lines are sent.
       const body = JSON.stringify(siteBody(42));
       const head =
-        `POST /api/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+        `POST /api/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${realToken(ADMIN_TOKEN)}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
       const answer = c.request(head);
       srv.proc.kill('SIGTERM');
@@ -323,7 +323,7 @@ describe('shutdown', () => {
     // With "Expect: 100-continue" the server answers "100 Continue" once it
     // has begun the request, so we know it is in flight.
     sock.write(
-      `POST /api/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+      `POST /api/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${realToken(ADMIN_TOKEN)}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
         'Expect: 100-continue\r\nConnection: close\r\n\r\n',
     );
@@ -370,7 +370,7 @@ describe('shutdown', () => {
     sock.on('data', (d) => got.push(d));
     const closed = new Promise((r) => sock.once('close', r));
     sock.write(
-      `POST /api/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+      `POST /api/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${realToken(ADMIN_TOKEN)}\r\n` +
         'Content-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
     );
     await waitFor(() => Buffer.concat(got).toString(), /^HTTP\/1\.1 100 /, '100 Continue');

@@ -17,7 +17,10 @@ import { chromium } from 'playwright-core';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const BIN = process.env.WARMHARBOR_BIN || path.join(ROOT, 'build/default/warmharbor');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const ADMIN_TOKEN = 'wh-browser-test-token-5d1e';
+/** The bearer token of the system admin of the server started last (made
+ * with `warmharbor user add --admin` and `token create`). A live binding:
+ * read it after startServer. */
+export let ADMIN_TOKEN = null;
 
 const CHROME_ARGS = [
   '--headless=new',
@@ -44,7 +47,6 @@ process.once('exit', () => {
 function serverEnv(extra = {}) {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('WARMHARBOR_')) delete env[k];
-  env.WARMHARBOR_ADMIN_TOKEN = ADMIN_TOKEN;
   env.WARMHARBOR_TILES_URL = 'none'; // no internet here: the map must not need tiles
   env.WARMHARBOR_ACCESS_LOG = '0';
   if (process.env.WARMHARBOR_WEB_DIR) env.WARMHARBOR_WEB_DIR = process.env.WARMHARBOR_WEB_DIR;
@@ -58,10 +60,17 @@ function serverEnv(extra = {}) {
 export async function startServer({ env: extra = {} } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'wh-browser-'));
   const db = path.join(dir, 'wh.db');
-  const seeded = spawnSync(BIN, ['demo', '--db', db], { env: serverEnv(), encoding: 'utf8' });
-  if (seeded.status !== 0) throw new Error(`warmharbor demo failed: ${seeded.stderr || seeded.error}`);
+  const keyEnv = { WARMHARBOR_SECRET_FILE: path.join(dir, 'warmharbor.key') };
+  const run = (args) => {
+    const r = spawnSync(BIN, args, { env: serverEnv(keyEnv), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`warmharbor ${args[0]} failed: ${r.stderr || r.error}`);
+    return r.stdout;
+  };
+  run(['demo', '--db', db]);
+  run(['user', 'add', '--db', db, '--admin', '--password', 'browser-test-password', '13800000000']);
+  ADMIN_TOKEN = run(['token', 'create', '--db', db, '13800000000']).trim();
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--threads', '4'], {
-    env: serverEnv(extra),
+    env: serverEnv({ ...keyEnv, ...extra }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const kill = () => proc.kill('SIGKILL');

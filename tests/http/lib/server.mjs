@@ -18,7 +18,23 @@ import path from 'node:path';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 
+/**
+ * Stands for the bearer token of the system admin every server gets (made
+ * with `warmharbor user add --admin` and `warmharbor token create`):
+ * srv.client(ADMIN_TOKEN) signs in as that admin.
+ */
 export const ADMIN_TOKEN = 'wh-test-admin-token-7f3a9c';
+export const ADMIN_PHONE = '13800000000';
+export const ADMIN_PASSWORD = 'test-admin-password-1';
+
+/** The server key shared by the processes of this test run (several
+ * nodes on one database must share it). */
+let sharedKeyDir = null;
+function keyFileFor(dir) {
+  if (dir) return path.join(dir, 'warmharbor.key');
+  if (!sharedKeyDir) sharedKeyDir = makeTempDir('warmharbor-key-');
+  return path.join(sharedKeyDir, 'warmharbor.key');
+}
 
 export const BIN =
   process.env.WARMHARBOR_BIN ||
@@ -115,6 +131,7 @@ function freshPgDatabase() {
 }
 
 export function seedDemo(dbPath) {
+  currentKeyFile = keyFileFor(dbPath.includes('://') ? null : path.dirname(dbPath));
   const r = runCommand(['demo', '--db', dbPath]);
   assert.equal(r.status, 0, `warmharbor demo failed: ${r.stderr}`);
   return r.stdout;
@@ -123,11 +140,41 @@ export function seedDemo(dbPath) {
 function baseEnv() {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('WARMHARBOR_')) delete env[k];
+  env.WARMHARBOR_SECRET_FILE = currentKeyFile || keyFileFor(null);
   env.WARMHARBOR_LOG_LEVEL = env.WARMHARBOR_LOG_LEVEL_TEST || 'info';
   // Sanitizer builds: report everything on stderr, where we look for it.
   env.ASAN_OPTIONS = env.ASAN_OPTIONS || 'abort_on_error=0:halt_on_error=1:detect_leaks=1';
   env.UBSAN_OPTIONS = env.UBSAN_OPTIONS || 'print_stacktrace=1:halt_on_error=1';
   return env;
+}
+
+let currentKeyFile = null;
+let lastAdminToken = null;
+
+/** For raw requests: the real token behind ADMIN_TOKEN (the admin of the
+ * server started last; tokens stay valid for their database). */
+export function realToken(t) {
+  return t === ADMIN_TOKEN ? lastAdminToken : t;
+}
+
+/** A person with a bearer token, made on the command line (the database
+ * must be migrated: any server start or seedDemo did that). */
+export function createUser(dbPath, phone, { admin = false, password, keyFile } = {}) {
+  const prev = currentKeyFile;
+  currentKeyFile = keyFile || prev;
+  try {
+    const add = ['user', 'add', '--db', dbPath];
+    if (admin) add.push('--admin');
+    if (password) add.push('--password', password);
+    add.push(phone);
+    const r = runCommand(add);
+    assert.equal(r.status, 0, `user add: ${r.stderr}`);
+    const t = runCommand(['token', 'create', '--db', dbPath, phone]);
+    assert.equal(t.status, 0, `token create: ${t.stderr}`);
+    return t.stdout.trim();
+  } finally {
+    currentKeyFile = prev;
+  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -168,10 +215,19 @@ export async function startServer(opts = {}) {
     fresh = true;
   }
   const ownsDir = !opts.dbPath;
+  // The server key lives beside a database file; PostgreSQL databases of
+  // this run share one.
+  const keyFile = opts.keyFile || keyFileFor(dbPath.includes('://') ? null : path.dirname(dbPath));
+  currentKeyFile = keyFile;
   if (demo && (fresh || !existsSync(dbPath))) seedDemo(dbPath);
 
+  let adminToken = null;
+  if (token) {
+    if (!demo && fresh) runCommand(['migrate', '--db', dbPath]);
+    adminToken = createUser(dbPath, ADMIN_PHONE, { admin: true, password: ADMIN_PASSWORD, keyFile });
+    lastAdminToken = adminToken;
+  }
   const childEnv = { ...baseEnv(), ...env };
-  if (token) childEnv.WARMHARBOR_ADMIN_TOKEN = token;
   if (!accessLog) childEnv.WARMHARBOR_ACCESS_LOG = '0';
 
   const srvRef = { srv: null };
@@ -235,8 +291,14 @@ export async function startServer(opts = {}) {
       return exitInfo;
     },
     exited,
+    keyFile,
+    adminToken,
     client(tok) {
-      return makeClient(base, tok, srv);
+      return makeClient(base, tok === ADMIN_TOKEN ? adminToken : tok, srv);
+    },
+    /** A new person with a bearer token; roles via the admin API. */
+    user(phone) {
+      return createUser(dbPath, phone, { keyFile });
     },
     /** Parsed access-log lines (JSON objects) seen so far on stdout. */
     accessLog() {

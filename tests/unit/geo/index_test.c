@@ -140,11 +140,11 @@ static void random_place(int kind, double *lat, double *lon)
 {
     /* City centres, some at the poles and on the antimeridian. */
     static const double centres[][3] = {
-        {31.23, 121.47, 0.3},  {39.90, 116.40, 0.3},  {22.54, 114.06, 0.2},
-        {30.57, 104.07, 0.3},  {34.60, 119.22, 0.1},  {89.95, 0, 0.05},
-        {-89.99, 45, 0.02},    {65.0, 179.99, 0.05},  {-17.7, -179.9, 0.1},
-        {0.0, 0.0, 0.5},       {51.5, -0.12, 0.2},    {-33.9, 151.2, 0.2},
-        {40.7, -74.0, 0.2},    {64.8, -147.7, 0.5},   {-54.8, -68.3, 0.1},
+        {31.23, 121.47, 0.3}, {39.90, 116.40, 0.3}, {22.54, 114.06, 0.2},
+        {30.57, 104.07, 0.3}, {34.60, 119.22, 0.1}, {89.95, 0, 0.05},
+        {-89.99, 45, 0.02},   {65.0, 179.99, 0.05}, {-17.7, -179.9, 0.1},
+        {0.0, 0.0, 0.5},      {51.5, -0.12, 0.2},   {-33.9, 151.2, 0.2},
+        {40.7, -74.0, 0.2},   {64.8, -147.7, 0.5},  {-54.8, -68.3, 0.1},
     };
     static double pool[40][2];
     static bool pool_ready;
@@ -274,8 +274,7 @@ static bool acc_fn(void *ctx, int64_t id)
     struct acc *a = ctx;
     size_t idx = (size_t)((id - 1) / a->m->id_mul);
 
-    if (idx >= a->m->n || !a->m->live[idx] ||
-        !cheap_ok(&a->m->e[idx], a->f))
+    if (idx >= a->m->n || !a->m->live[idx] || !cheap_ok(&a->m->e[idx], a->f))
         a->bad++;
     if (a->n < a->cap)
         a->seen[a->n] = id;
@@ -464,8 +463,8 @@ static int ref_cell_cmp(const void *a, const void *b)
 }
 
 /* Clusters by scanning: sort the members by cell, then merge runs. */
-static size_t brute_clusters(const struct model *m, const double b[4],
-                             int zoom, const struct geo_filter *f, int mode,
+static size_t brute_clusters(const struct model *m, const double b[4], int zoom,
+                             const struct geo_filter *f, int mode,
                              struct ref_cell *cells)
 {
     size_t n = 0, c = 0;
@@ -507,8 +506,7 @@ static size_t brute_clusters(const struct model *m, const double b[4],
 static size_t checked_nearest, checked_boxes, checked_clusters;
 static size_t accept_calls_checked;
 
-static void random_query_point(const struct model *m, double *lat,
-                               double *lon)
+static void random_query_point(const struct model *m, double *lat, double *lon)
 {
     int r = (int)rndn(12);
 
@@ -726,8 +724,8 @@ static void check_one_clusters(struct geo_index *ix, const struct model *m)
     checked_clusters++;
     same = ng == (nw < cap ? nw : cap);
     for (size_t i = 0; same && i < ng; i++) {
-        same = got[i].count == want[i].count &&
-               got[i].tiers == want[i].tiers && got[i].id == want[i].id &&
+        same = got[i].count == want[i].count && got[i].tiers == want[i].tiers &&
+               got[i].id == want[i].id &&
                fabs(got[i].lat - want[i].sum_lat / want[i].count) < 1e-9 &&
                fabs(got[i].lon - want[i].sum_lon / want[i].count) < 1e-9;
         sum += got[i].count;
@@ -752,8 +750,7 @@ static void check_one_clusters(struct geo_index *ix, const struct model *m)
 /* Tests                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static void run_differential(int kind, size_t n, size_t queries,
-                             int64_t id_mul)
+static void run_differential(int kind, size_t n, size_t queries, int64_t id_mul)
 {
     struct geo_index *ix = geo_index_new();
     struct model m;
@@ -785,6 +782,12 @@ static void test_differential_cities(void)
 static void test_differential_duplicates(void)
 {
     run_differential(2, 2000, 3000, 7);
+}
+
+/* Big enough for the two-thread build and a deep tree. */
+static void test_differential_large(void)
+{
+    run_differential(1, 70000, 450, 13);
 }
 
 static void test_differential_small_sets(void)
@@ -842,6 +845,8 @@ static void test_differential_edits(void)
                 CHECK_INT(geo_index_remove(ix, m.e[idx].id), want);
                 m.live[idx] = false;
             }
+            if (op % 997 == 0)
+                geo_index_compact(ix); /* fold now, as after a batch */
             if (op % 8 == 0)
                 check_one_nearest(ix, &m);
             if (op % 40 == 0) {
@@ -892,9 +897,12 @@ static void test_known_answers(void)
 {
     struct geo_index *ix = geo_index_new();
     struct geo_entry e[] = {
-        {1, 10.0, 179.999, 1, 0, 0},  {2, 10.0, -179.999, 1, 0, 1},
-        {3, 10.0, 170.0, 1, 0, 2},    {4, 89.999, 0.0, 2, 1, 3},
-        {5, 89.999, 180.0, 2, 1, 3},  {6, -90.0, 0.0, 4, 2, 0},
+        {1, 10.0, 179.999, 1, 0, 0},
+        {2, 10.0, -179.999, 1, 0, 1},
+        {3, 10.0, 170.0, 1, 0, 2},
+        {4, 89.999, 0.0, 2, 1, 3},
+        {5, 89.999, 180.0, 2, 1, 3},
+        {6, -90.0, 0.0, 4, 2, 0},
         {7, 31.2304, 121.4737, 0, 3, 1},
         {8, 31.2304, 121.4737, 0, 3, 2}, /* same place as 7 */
     };
@@ -947,9 +955,8 @@ static void test_known_answers(void)
         size_t total;
         struct geo_cluster c[8];
 
-        CHECK_INT(geo_index_bbox(ix, 179.0, 0, -179.0, 20, NULL, ids, 8,
-                                 &total),
-                  2);
+        CHECK_INT(
+            geo_index_bbox(ix, 179.0, 0, -179.0, 20, NULL, ids, 8, &total), 2);
         CHECK_INT(total, 2);
         CHECK_INT(ids[0], 1);
         CHECK_INT(ids[1], 2);
@@ -1032,13 +1039,13 @@ static void test_empty_and_invalid(void)
     struct geo_filter f = {0, -1, 0, NULL, NULL};
     struct geo_entry good = {1, 10, 20, 0, 0, 0};
     struct geo_entry bad[] = {
-        {0, 10, 20, 0, 0, 0},     {-3, 10, 20, 0, 0, 0},
-        {2, 90.5, 20, 0, 0, 0},   {2, 10, 180.01, 0, 0, 0},
-        {2, NAN, 20, 0, 0, 0},    {2, 10, INFINITY, 0, 0, 0},
+        {0, 10, 20, 0, 0, 0},   {-3, 10, 20, 0, 0, 0},
+        {2, 90.5, 20, 0, 0, 0}, {2, 10, 180.01, 0, 0, 0},
+        {2, NAN, 20, 0, 0, 0},  {2, 10, INFINITY, 0, 0, 0},
         {2, 10, 20, 0, 0, 4},
     };
-    struct geo_entry dup[] = {{5, 1, 1, 0, 0, 0}, {6, 2, 2, 0, 0, 0},
-                              {5, 3, 3, 0, 0, 0}};
+    struct geo_entry dup[] = {
+        {5, 1, 1, 0, 0, 0}, {6, 2, 2, 0, 0, 0}, {5, 3, 3, 0, 0, 0}};
 
     /* Empty. */
     CHECK_INT(geo_index_count(ix), 0);
@@ -1049,6 +1056,9 @@ static void test_empty_and_invalid(void)
     CHECK_INT(geo_index_clusters(ix, -180, -90, 180, 90, 3, NULL, c, 4), 0);
     CHECK_INT(geo_index_remove(ix, 1), -1);
     CHECK_INT(geo_index_build(ix, NULL, 0), 0);
+    geo_index_compact(ix);
+    geo_index_compact(NULL);
+    CHECK_INT(geo_index_count(ix), 0);
 
     /* Bad entries. */
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -1218,6 +1228,8 @@ static void test_concurrent_readers(void)
             /* A full rebuild while the readers run. */
             CHECK_INT(model_build(&m, c.ix), 0);
         }
+        if (op % 500 == 250)
+            geo_index_compact(c.ix);
     }
     atomic_store(&c.done, 1);
     for (int i = 0; i < 2; i++)
@@ -1247,6 +1259,7 @@ int main(void)
     RUN(test_differential_cities);
     RUN(test_differential_duplicates);
     RUN(test_differential_small_sets);
+    RUN(test_differential_large);
     RUN(test_differential_edits);
     RUN(test_memory);
     RUN(test_concurrent_readers);

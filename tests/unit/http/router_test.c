@@ -44,7 +44,7 @@ static int h_other(struct req *r)
 
 #define ROUTE(m, p, h)                                                         \
     {                                                                          \
-        (m), (p), (h), ACCESS_PUBLIC, BODY_NONE                                \
+        (m), (p), (h), ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY                     \
     }
 
 static const struct route site_routes[] = {

@@ -1,0 +1,184 @@
+/*
+ * account.c - the rules of accounts and their cryptography (libsodium):
+ * phone numbers, roles, the server key, tokens and their hashes, argon2id
+ * passwords, CSRF tokens and one-time codes. No HTTP, no SQL.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "account/account.h"
+
+int account_phone_normalize(const char *in, char out[12])
+{
+    char digits[32];
+    size_t n = 0;
+    for (const char *p = in; *p; p++) {
+        if (isdigit((unsigned char)*p)) {
+            if (n == sizeof digits - 1)
+                return -1;
+            digits[n++] = *p;
+        } else if (*p != ' ' && *p != '-' && !(*p == '+' && p == in)) {
+            return -1;
+        }
+    }
+    digits[n] = '\0';
+    const char *d = digits;
+    if (n == 13 && strncmp(d, "86", 2) == 0) {
+        d += 2;
+        n -= 2;
+    }
+    if (n != 11 || d[0] != '1' || d[1] < '3')
+        return -1;
+    memcpy(out, d, 12);
+    return 0;
+}
+
+const char *account_phone_mask(struct arena *a, const char *phone)
+{
+    if (!phone)
+        return NULL;
+    size_t n = strlen(phone);
+    if (n < 7)
+        return "****";
+    return arena_printf(a, "%.3s****%s", phone, phone + n - 4);
+}
+
+static const char *const occupations[] = {"courier",         "food_delivery",
+                                          "ride_hailing",    "truck_driver",
+                                          "livestream_host", "domestic_worker",
+                                          "other"};
+
+bool account_occupation_is_valid(const char *s)
+{
+    for (size_t i = 0; i < sizeof occupations / sizeof occupations[0]; i++)
+        if (strcmp(s, occupations[i]) == 0)
+            return true;
+    return false;
+}
+
+static const struct {
+    unsigned bit;
+    const char *name;
+} roles[] = {
+    {ROLE_STAFF, "staff"},           {ROLE_PROVIDER, "provider"},
+    {ROLE_MERCHANT, "merchant"},     {ROLE_DISPATCHER, "dispatcher"},
+    {ROLE_REGION_ADMIN, "region_admin"}, {ROLE_SYSTEM_ADMIN, "system_admin"},
+};
+
+unsigned account_role_bit(const char *name)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (strcmp(roles[i].name, name) == 0)
+            return roles[i].bit;
+    return 0;
+}
+
+const char *account_role_name(unsigned bit)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (roles[i].bit == bit)
+            return roles[i].name;
+    return NULL;
+}
+
+int account_key_load(const char *path, unsigned char key[ACCOUNT_SECRET_BYTES], char *err,
+                     size_t errlen)
+{
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium could not start");
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        /* First start: make the key, readable by this user only. */
+        randombytes_buf(key, ACCOUNT_SECRET_BYTES);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 || write(fd, key, ACCOUNT_SECRET_BYTES) != ACCOUNT_SECRET_BYTES ||
+            fsync(fd) != 0) {
+            snprintf(err, errlen, "cannot create the key file %s: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        close(fd);
+        return 0;
+    }
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot read the key file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    ssize_t got = fstat(fd, &st) == 0 ? read(fd, key, ACCOUNT_SECRET_BYTES) : -1;
+    close(fd);
+    if (got != ACCOUNT_SECRET_BYTES) {
+        snprintf(err, errlen, "the key file %s must hold %d bytes", path, ACCOUNT_SECRET_BYTES);
+        return -1;
+    }
+    if (st.st_mode & 077) {
+        snprintf(err, errlen, "the key file %s must not be readable by others (chmod 600)",
+                 path);
+        return -1;
+    }
+    return 0;
+}
+
+const char *account_token_new(struct arena *a)
+{
+    unsigned char raw[ACCOUNT_TOKEN_BYTES];
+    randombytes_buf(raw, sizeof raw);
+    size_t cap = sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = arena_alloc(a, cap);
+    sodium_bin2base64(out, cap, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    return out;
+}
+
+const char *account_token_hash(struct arena *a, const unsigned char *key, const char *token)
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), key,
+                       ACCOUNT_SECRET_BYTES);
+    char *hex = arena_alloc(a, sizeof h * 2 + 1);
+    sodium_bin2hex(hex, sizeof h * 2 + 1, h, sizeof h);
+    return hex;
+}
+
+const char *account_password_hash(struct arena *a, const char *password)
+{
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return NULL;
+    return arena_strdup(a, out);
+}
+
+bool account_password_ok(const char *hash, const char *password)
+{
+    return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+const char *account_csrf_token(struct arena *a, const unsigned char *key, int64_t session_id)
+{
+    char msg[40];
+    snprintf(msg, sizeof msg, "csrf:%lld", (long long)session_id);
+    return account_token_hash(a, key, msg);
+}
+
+const char *account_otp_new(struct arena *a)
+{
+    return arena_printf(a, "%06u", randombytes_uniform(1000000));
+}
+
+bool account_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb)
+        return false;
+    return sodium_memcmp(a, b, la) == 0;
+}

@@ -1,0 +1,153 @@
+/*
+ * account.h - people, their roles and sessions: phone sign-in with a
+ * one-time code (and a password for staff and admins), sessions as an
+ * HttpOnly cookie for the web app or a bearer token for API clients
+ * (stored only as hashes), role grants scoped to a site, a region subtree
+ * or a department, and the server key that signs CSRF tokens.
+ */
+#ifndef WH_ACCOUNT_ACCOUNT_H
+#define WH_ACCOUNT_ACCOUNT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "http/http.h"
+
+struct app;
+struct store_conn;
+
+#define ACCOUNT_SESSION_DAYS 30
+#define ACCOUNT_OTP_TTL_S 300
+#define ACCOUNT_OTP_MAX_ATTEMPTS 5
+#define ACCOUNT_TOKEN_BYTES 32
+#define ACCOUNT_SECRET_BYTES 32
+
+/* Failed attempts of one key (a phone, an address) in a window. */
+struct limit_slot {
+    char key[64];
+    int count;
+    int64_t window_start;
+    int64_t locked_until;
+};
+
+#define ACCOUNT_LIMIT_SLOTS 4096
+
+/* The module's state (app->accounts): the server key and rate limits. */
+struct account_state {
+    unsigned char key[ACCOUNT_SECRET_BYTES];
+    pthread_mutex_t lock;
+    struct limit_slot slots[ACCOUNT_LIMIT_SLOTS];
+};
+
+struct user {
+    int64_t id;
+    const char *phone; /* NULL once erased */
+    const char *display_name;
+    const char *occupation;
+    const char *platforms;
+    const char *verification;
+    int64_t verified_by, verified_at;
+    bool has_password;
+    int64_t created_at;
+};
+
+struct session {
+    int64_t id, user_id;
+    const char *kind;
+    int64_t created_at, expires_at, last_seen_at;
+    const char *user_agent;
+};
+
+/* ---- rules and crypto (account.c) ------------------------------------ */
+
+/* Mainland mobile numbers: 11 digits starting with 1 (a leading +86 or 86
+ * and spaces or dashes are dropped). Writes the normalised form into out
+ * (12 bytes); 0 or -1. */
+int account_phone_normalize(const char *in, char out[12]);
+/* "138****1234". */
+const char *account_phone_mask(struct arena *a, const char *phone);
+bool account_occupation_is_valid(const char *s);
+/* Role name <-> bit ("staff" <-> ROLE_STAFF); 0 / NULL when unknown. */
+unsigned account_role_bit(const char *name);
+const char *account_role_name(unsigned bit);
+
+/* Load (or create, 0600) the server key. 0 or -1 with a message. */
+int account_key_load(const char *path, unsigned char key[ACCOUNT_SECRET_BYTES], char *err,
+                     size_t errlen);
+/* A fresh random token (base64url, no padding) into the arena. */
+const char *account_token_new(struct arena *a);
+/* The stored form of a token or code: hex BLAKE2b-256, keyed. */
+const char *account_token_hash(struct arena *a, const unsigned char *key, const char *token);
+/* argon2id; NULL on failure (out of memory in libsodium). */
+const char *account_password_hash(struct arena *a, const char *password);
+bool account_password_ok(const char *hash, const char *password);
+/* The CSRF token of a session: keyed hash of its id. */
+const char *account_csrf_token(struct arena *a, const unsigned char *key, int64_t session_id);
+/* Six random digits. */
+const char *account_otp_new(struct arena *a);
+/* Constant-time string comparison. */
+bool account_equal(const char *a, const char *b);
+
+/* ---- store (account_store.c) ---------------------------------------- */
+
+int user_get(struct store_conn *c, struct arena *a, int64_t id, struct user *out);
+int user_by_phone(struct store_conn *c, struct arena *a, const char *phone, struct user *out,
+                  const char **password_hash);
+int user_insert(struct store_conn *c, struct arena *a, struct user *u,
+                const char *password_hash, int64_t now);
+int user_set_password(struct store_conn *c, int64_t id, const char *password_hash, int64_t now);
+int user_update_profile(struct store_conn *c, const struct user *u, int64_t now);
+int user_set_verification(struct store_conn *c, int64_t id, const char *state, int64_t by,
+                          int64_t now);
+int user_search(struct store_conn *c, struct arena *a, const char *text, int64_t limit,
+                struct user **out, size_t *n);
+
+int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct grant **out,
+               int64_t **ids, size_t *n);
+int grant_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *role,
+              const char *kind, const char *ref, int64_t by, int64_t now, int64_t *id);
+int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by,
+                 int64_t now);
+
+int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
+                   const char *token_hash, const char *user_agent, int64_t now,
+                   int64_t expires_at, int64_t *id);
+/* The live session with this token hash, or STORE_NOT_FOUND. */
+int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash,
+                    int64_t now, struct session *out);
+int session_list(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
+                 struct session **out, size_t *n);
+int session_revoke(struct store_conn *c, int64_t user_id, int64_t session_id, int64_t now);
+int session_revoke_all(struct store_conn *c, int64_t user_id, int64_t now);
+
+int otp_put(struct store_conn *c, const char *phone, const char *purpose, const char *code_hash,
+            int64_t now);
+/* Check a code: 0 if right (and consumed), STORE_NOT_FOUND if none is
+ * pending or it expired, STORE_CONFLICT if wrong (attempts counted; the
+ * code dies after ACCOUNT_OTP_MAX_ATTEMPTS). */
+int otp_check(struct store_conn *c, struct arena *a, const char *phone, const char *purpose,
+              const char *code_hash, int64_t now);
+
+int consent_add(struct store_conn *c, int64_t user_id, const char *kind, const char *version,
+                int64_t now);
+int audit_add(struct store_conn *c, int64_t actor, const char *action, const char *target_type,
+              const char *target_id, const char *address, const char *detail, int64_t now);
+
+/* Do grants of kind "region" (ref region_code) reach the site / region? */
+bool region_reaches_site(struct store_conn *c, struct arena *a, const char *region_code,
+                         int64_t site_id);
+bool region_reaches_region(struct store_conn *c, struct arena *a, const char *region_code,
+                           const char *target_code);
+
+/* ---- command line (account_cli.c) ------------------------------------ */
+
+/* warmharbor user add [--admin] [--password PW] PHONE */
+int account_cli_user_add(struct app *app, int argc, char **argv);
+/* warmharbor token create [--days N] PHONE: a bearer token for an API
+ * client, printed once. */
+int account_cli_token_create(struct app *app, int argc, char **argv);
+
+#endif

@@ -1,0 +1,831 @@
+/*
+ * account_http.c - sign-in, sessions, the person's own data, and the
+ * admin routes over people:
+ *   POST   /api/auth/otp            {phone, purpose: login|register}   a code by SMS (dev: log)
+ *   POST   /api/auth/register       {phone, code, display_name, occupation?, platforms?,
+ *                                    consent: {kind, version}, bearer?}
+ *   POST   /api/auth/login          {phone, code | password, bearer?}
+ *   POST   /api/auth/logout         this session;  POST /api/auth/logout-all  every one
+ *   GET    /api/me                  PATCH /api/me {display_name, occupation, platforms, password}
+ *   GET    /api/me/sessions         DELETE /api/me/sessions/{id}
+ *   GET    /api/users?q=            staff and admins (phones masked but for system admins)
+ *   POST   /api/users/{id}/verification {state: verified|revoked}   staff and admins
+ *   POST   /api/users/{id}/roles    {role, scope_kind, scope_ref}   admins
+ *   DELETE /api/users/{id}/roles/{gid}
+ *   GET    /api/audit               system admins
+ * It also provides the server's authenticator (app->auth): sessions from
+ * the wh_session cookie or a bearer token, CSRF for cookie writes, and
+ * whether a grant reaches a site or region. Sign-in and code requests are
+ * rate-limited per phone and per address.
+ */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "account/account.h"
+#include "app/app.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "http/json_in.h"
+#include "store/store.h"
+
+#define SESSION_COOKIE "wh_session"
+#define LIMIT_WINDOW_S 900   /* failures counted over 15 minutes */
+#define LIMIT_PHONE 5        /* failed sign-ins per phone, then locked */
+#define LIMIT_ADDRESS 30     /* failed sign-ins per address, then locked */
+#define LIMIT_SLOTS ACCOUNT_LIMIT_SLOTS
+
+/* ---- rate limits ----------------------------------------------------- */
+
+
+static struct account_state *state_of(struct req *r)
+{
+    return r->app->accounts;
+}
+
+static struct limit_slot *slot_for(struct account_state *st, const char *key)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    struct limit_slot *s = &st->slots[h % LIMIT_SLOTS];
+    if (strncmp(s->key, key, sizeof s->key - 1) != 0) {
+        /* Taken by another key: the newer one wins (a bounded table). */
+        memset(s, 0, sizeof(*s));
+        snprintf(s->key, sizeof s->key, "%s", key);
+    }
+    return s;
+}
+
+/* Seconds until key may try again, 0 if it may now. */
+static int64_t limit_wait(struct account_state *st, const char *key, int64_t now)
+{
+    pthread_mutex_lock(&st->lock);
+    struct limit_slot *s = slot_for(st, key);
+    int64_t wait = s->locked_until > now ? s->locked_until - now : 0;
+    pthread_mutex_unlock(&st->lock);
+    return wait;
+}
+
+static void limit_fail(struct account_state *st, const char *key, int max, int64_t now)
+{
+    pthread_mutex_lock(&st->lock);
+    struct limit_slot *s = slot_for(st, key);
+    if (now - s->window_start > LIMIT_WINDOW_S) {
+        s->window_start = now;
+        s->count = 0;
+    }
+    if (++s->count >= max)
+        s->locked_until = now + LIMIT_WINDOW_S;
+    pthread_mutex_unlock(&st->lock);
+}
+
+static void limit_clear(struct account_state *st, const char *key)
+{
+    pthread_mutex_lock(&st->lock);
+    struct limit_slot *s = slot_for(st, key);
+    s->count = 0;
+    s->locked_until = 0;
+    pthread_mutex_unlock(&st->lock);
+}
+
+/* 429 with when to retry, if phone or address is locked out. */
+static int limited_or_reply(struct req *r, const char *phone)
+{
+    struct account_state *st = state_of(r);
+    int64_t now = clock_now();
+    int64_t w1 = limit_wait(st, arena_printf(&r->arena, "p:%s", phone), now);
+    int64_t w2 = limit_wait(st, arena_printf(&r->arena, "a:%s", req_client_address(r)), now);
+    int64_t wait = w1 > w2 ? w1 : w2;
+    if (!wait)
+        return 0;
+    char after[24];
+    snprintf(after, sizeof after, "%lld", (long long)wait);
+    reply_header(r, "Retry-After", after);
+    return reply_error(r, 429, "rate_limited", "phone",
+                       "too many failed attempts; try again in %lld seconds", (long long)wait),
+           -1;
+}
+
+static void count_failure(struct req *r, const char *phone)
+{
+    struct account_state *st = state_of(r);
+    int64_t now = clock_now();
+    limit_fail(st, arena_printf(&r->arena, "p:%s", phone), LIMIT_PHONE, now);
+    limit_fail(st, arena_printf(&r->arena, "a:%s", req_client_address(r)), LIMIT_ADDRESS, now);
+}
+
+/* ---- the authenticator (app->auth) ----------------------------------- */
+
+static int authenticate(struct req *r, struct principal *p)
+{
+    memset(p, 0, sizeof(*p));
+    const char *token = NULL;
+    const char *auth = req_header(r, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        token = auth + 7;
+    } else if ((token = req_cookie(r, SESSION_COOKIE)) != NULL) {
+        p->via_cookie = true;
+    }
+    if (!token || !*token)
+        return 0;
+    struct store_conn *c = req_store(r);
+    if (!c)
+        return -1;
+    struct session s;
+    int64_t now = clock_now();
+    const char *hash = account_token_hash(&r->arena, state_of(r)->key, token);
+    if (session_by_hash(c, &r->arena, hash, now, &s) != STORE_OK)
+        return -1;
+    /* A bearer token is not accepted from a cookie, nor the reverse. */
+    if (strcmp(s.kind, p->via_cookie ? "cookie" : "bearer") != 0)
+        return -1;
+    struct grant *grants;
+    size_t n;
+    if (grant_list(c, &r->arena, s.user_id, &grants, NULL, &n) != STORE_OK)
+        return -1;
+    p->user_id = s.user_id;
+    p->session_id = s.id;
+    p->grants = grants;
+    p->ngrants = n;
+    p->roles = ROLE_USER;
+    for (size_t i = 0; i < n; i++)
+        p->roles |= grants[i].role;
+    return 1;
+}
+
+static bool reaches(struct req *r, const struct grant *g, enum route_scope scope,
+                    const char *ref)
+{
+    if (strcmp(g->kind, "global") == 0)
+        return true;
+    struct store_conn *c = req_store(r);
+    if (!c)
+        return false;
+    if (scope == SCOPE_SITE) {
+        if (strcmp(g->kind, "site") == 0)
+            return strcmp(g->ref, ref) == 0;
+        if (strcmp(g->kind, "region") == 0)
+            return region_reaches_site(c, &r->arena, g->ref, strtoll(ref, NULL, 10));
+        return false;
+    }
+    if (scope == SCOPE_REGION && strcmp(g->kind, "region") == 0)
+        return region_reaches_region(c, &r->arena, g->ref, ref);
+    return false;
+}
+
+static bool csrf_ok(struct req *r, const struct principal *p)
+{
+    const char *sent = req_header(r, "X-CSRF-Token");
+    return sent && account_equal(sent, account_csrf_token(&r->arena, state_of(r)->key,
+                                                          p->session_id));
+}
+
+static const struct auth_ops account_auth = {authenticate, reaches, csrf_ok};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static int phone_or_reply(struct req *r, const char *field, char phone[12])
+{
+    const char *raw;
+    if (json_in_string(r, r->json, NULL, field, 32, true, &raw) < 0)
+        return -1;
+    if (account_phone_normalize(raw, phone))
+        return reply_error(r, 422, "invalid_field", field,
+                           "%s must be a mainland mobile number (11 digits)", field),
+               -1;
+    return 0;
+}
+
+static json_t *roles_json(const struct grant *g, const int64_t *ids, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:s, s:s, s:s}", "role", account_role_name(g[i].role),
+                              "scope_kind", g[i].kind, "scope_ref", g[i].ref);
+        if (ids)
+            json_object_set_new(o, "id", json_integer(ids[i]));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *platforms_json(const char *list)
+{
+    json_t *arr = json_array();
+    char *copy = strdup(list ? list : ""), *save = NULL;
+    if (!copy)
+        die_oom();
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        json_array_append_new(arr, json_string(t));
+    free(copy);
+    return arr;
+}
+
+/* A person as others see them: phone masked unless show_phone. */
+static json_t *user_json(struct req *r, const struct user *u, bool show_phone)
+{
+    char when[40];
+    json_t *o = json_pack("{s:I, s:s?, s:s, s:s, s:o, s:s, s:b}", "id", (json_int_t)u->id,
+                          "phone", show_phone ? u->phone : account_phone_mask(&r->arena, u->phone),
+                          "display_name", u->display_name, "occupation", u->occupation,
+                          "platforms", platforms_json(u->platforms), "verification",
+                          u->verification, "has_password", u->has_password);
+    json_object_set_new(o, "verified_at",
+                        u->verified_at ? json_string(clock_format_iso(u->verified_at,
+                                                                      r->app->cfg.tz_offset_min,
+                                                                      when, sizeof when))
+                                       : json_null());
+    return o;
+}
+
+/* Start a session and answer with it: a cookie for the web app, and the
+ * bearer token in the body when asked for. */
+static int reply_session(struct req *r, struct store_conn *c, const struct user *u, int status)
+{
+    bool bearer = false;
+    if (json_in_bool(r, r->json, NULL, "bearer", false, &bearer) < 0)
+        return r->status;
+    int64_t now = clock_now(), expires = now + ACCOUNT_SESSION_DAYS * 86400, sid;
+    const char *token = account_token_new(&r->arena);
+    const char *ua = req_header(r, "User-Agent");
+    char uabuf[200];
+    snprintf(uabuf, sizeof uabuf, "%s", ua ? ua : "");
+    text_utf8_trim(uabuf);
+    int rc = session_insert(c, &r->arena, u->id, bearer ? "bearer" : "cookie",
+                            account_token_hash(&r->arena, state_of(r)->key, token), uabuf, now,
+                            expires, &sid);
+    if (rc)
+        return reply_store_error(r, rc, "session");
+    audit_add(c, u->id, "sign_in", "session", arena_printf(&r->arena, "%lld", (long long)sid),
+              req_client_address(r), bearer ? "bearer" : "cookie", now);
+    struct grant *g;
+    int64_t *gid;
+    size_t ng;
+    rc = grant_list(c, &r->arena, u->id, &g, &gid, &ng);
+    if (rc)
+        return reply_store_error(r, rc, "session");
+    json_t *o = json_pack("{s:o, s:o, s:s}", "user", user_json(r, u, true), "roles",
+                          roles_json(g, gid, ng), "csrf_token",
+                          account_csrf_token(&r->arena, state_of(r)->key, sid));
+    char when[40];
+    json_object_set_new(o, "expires_at",
+                        json_string(clock_format_iso(expires, r->app->cfg.tz_offset_min, when,
+                                                     sizeof when)));
+    if (bearer) {
+        json_object_set_new(o, "token", json_string(token));
+    } else {
+        const char *proto = req_header(r, "X-Forwarded-Proto");
+        bool secure = proto && strcmp(proto, "https") == 0;
+        reply_header(r, "Set-Cookie",
+                     arena_printf(&r->arena,
+                                  SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; "
+                                                 "Max-Age=%d%s",
+                                  token, ACCOUNT_SESSION_DAYS * 86400, secure ? "; Secure" : ""));
+    }
+    return reply_json(r, status, o);
+}
+
+/* ---- sign-in ---------------------------------------------------------- */
+
+static const char *const otp_fields[] = {"phone", "purpose", NULL};
+
+static int post_otp(struct req *r)
+{
+    char phone[12];
+    const char *purpose;
+    if (json_in_only_or_reply(r, r->json, NULL, otp_fields) || phone_or_reply(r, "phone", phone) ||
+        json_in_string(r, r->json, NULL, "purpose", 16, true, &purpose) < 0)
+        return r->status;
+    if (strcmp(purpose, "login") != 0 && strcmp(purpose, "register") != 0)
+        return reply_error(r, 422, "invalid_field", "purpose", "purpose is login or register");
+    if (limited_or_reply(r, phone))
+        return r->status;
+    if (!r->app->cfg.dev_mode)
+        return reply_error(r, 503, "sms_unavailable", NULL,
+                           "no SMS provider is configured; sign in with a password");
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    const char *code = account_otp_new(&r->arena);
+    int rc = otp_put(c, phone, purpose,
+                     account_token_hash(&r->arena, state_of(r)->key, code), clock_now());
+    if (rc)
+        return reply_store_error(r, rc, "code");
+    /* The development provider: the code goes to the log (never a token
+     * or password; this mode is refused unless WARMHARBOR_DEV=1). */
+    log_info("dev sms to %s: your warmharbor code is %s",
+             account_phone_mask(&r->arena, phone), code);
+    /* Counting sends as failures bounds how many codes one phone can get. */
+    count_failure(r, phone);
+    return reply_json(r, 202, json_pack("{s:b, s:i}", "sent", 1, "expires_in",
+                                        ACCOUNT_OTP_TTL_S));
+}
+
+/* 0 if the code is right; -1 after replying (counted as a failure). */
+static int code_or_reply(struct req *r, struct store_conn *c, const char *phone,
+                         const char *purpose, const char *code)
+{
+    int rc = otp_check(c, &r->arena, phone, purpose,
+                       account_token_hash(&r->arena, state_of(r)->key, code), clock_now());
+    if (rc == STORE_OK)
+        return 0;
+    count_failure(r, phone);
+    if (rc == STORE_NOT_FOUND || rc == STORE_CONFLICT)
+        return reply_error(r, 401, "invalid_code", "code",
+                           "the code is wrong or expired; ask for a new one"),
+               -1;
+    return reply_store_error(r, rc, "code"), -1;
+}
+
+static const char *const register_fields[] = {"phone", "code", "display_name", "occupation",
+                                              "platforms", "consent", "bearer", NULL};
+
+static int post_register(struct req *r)
+{
+    char phone[12];
+    const char *code, *kind, *version;
+    struct user u = {0};
+    u.occupation = "other";
+    u.platforms = "";
+    json_t *consent = json_object_get(r->json, "consent");
+    if (json_in_only_or_reply(r, r->json, NULL, register_fields) ||
+        phone_or_reply(r, "phone", phone) ||
+        json_in_string(r, r->json, NULL, "code", 8, true, &code) < 0 ||
+        json_in_string(r, r->json, NULL, "display_name", 60, true, &u.display_name) < 0 ||
+        json_in_string(r, r->json, NULL, "occupation", 32, false, &u.occupation) < 0 ||
+        json_in_string(r, r->json, NULL, "platforms", 200, false, &u.platforms) < 0)
+        return r->status;
+    if (!consent)
+        return reply_error(r, 422, "missing_field", "consent",
+                           "registering needs consent to the privacy policy");
+    if (json_in_object_or_reply(r, consent, "consent") ||
+        json_in_string(r, consent, "consent", "kind", 40, true, &kind) < 0 ||
+        json_in_string(r, consent, "consent", "version", 40, true, &version) < 0)
+        return r->status;
+    if (!account_occupation_is_valid(u.occupation))
+        return reply_error(r, 422, "invalid_field", "occupation",
+                           "occupation is courier, food_delivery, ride_hailing, truck_driver, "
+                           "livestream_host, domestic_worker or other");
+    if (limited_or_reply(r, phone))
+        return r->status;
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c || code_or_reply(r, c, phone, "register", code))
+        return r->status;
+    u.phone = phone;
+    int64_t now = clock_now();
+    int rc = store_begin(c);
+    if (!rc)
+        rc = user_insert(c, &r->arena, &u, NULL, now);
+    if (!rc)
+        rc = consent_add(c, u.id, kind, version, now);
+    if (!rc)
+        rc = store_commit(c);
+    else
+        store_rollback(c);
+    if (rc == STORE_CONFLICT)
+        return reply_error(r, 409, "phone_taken", "phone", "this phone is registered; sign in");
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    limit_clear(state_of(r), arena_printf(&r->arena, "p:%s", phone));
+    u.verification = "unverified";
+    return reply_session(r, c, &u, 201);
+}
+
+static const char *const login_fields[] = {"phone", "code", "password", "bearer", NULL};
+
+static int post_login(struct req *r)
+{
+    char phone[12];
+    const char *code = NULL, *password = NULL;
+    if (json_in_only_or_reply(r, r->json, NULL, login_fields) ||
+        phone_or_reply(r, "phone", phone) ||
+        json_in_string(r, r->json, NULL, "code", 8, false, &code) < 0 ||
+        json_in_string(r, r->json, NULL, "password", 200, false, &password) < 0)
+        return r->status;
+    if (!code && !password)
+        return reply_error(r, 422, "missing_field", "code", "send a code or a password");
+    if (limited_or_reply(r, phone))
+        return r->status;
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    struct user u;
+    const char *hash = NULL;
+    int rc = user_by_phone(c, &r->arena, phone, &u, &hash);
+    if (rc && rc != STORE_NOT_FOUND)
+        return reply_store_error(r, rc, "person");
+    if (password) {
+        /* The same answer whether the phone is unknown or the password
+         * wrong, so the route does not tell who is registered. */
+        if (rc == STORE_NOT_FOUND || !account_password_ok(hash, password)) {
+            count_failure(r, phone);
+            return reply_error(r, 401, "invalid_credentials", NULL,
+                               "the phone or the password is wrong");
+        }
+    } else {
+        if (code_or_reply(r, c, phone, "login", code))
+            return r->status;
+        if (rc == STORE_NOT_FOUND)
+            return reply_error(r, 404, "not_registered", "phone", "register first");
+        /* Staff and admins must use their password. */
+        struct grant *g;
+        size_t ng;
+        if (grant_list(c, &r->arena, u.id, &g, NULL, &ng) == STORE_OK && ng)
+            return reply_error(r, 403, "password_required", "password",
+                               "staff and admins sign in with their password");
+    }
+    limit_clear(state_of(r), arena_printf(&r->arena, "p:%s", phone));
+    return reply_session(r, c, &u, 200);
+}
+
+static int post_logout(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    int rc = session_revoke(c, p->user_id, p->session_id, clock_now());
+    if (rc && rc != STORE_NOT_FOUND)
+        return reply_store_error(r, rc, "session");
+    reply_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    return reply_empty(r, 204);
+}
+
+static int post_logout_all(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    int rc = session_revoke_all(c, p->user_id, clock_now());
+    if (rc)
+        return reply_store_error(r, rc, "session");
+    audit_add(c, p->user_id, "sign_out_everywhere", "user", "", req_client_address(r), "",
+              clock_now());
+    reply_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    return reply_empty(r, 204);
+}
+
+/* ---- me -------------------------------------------------------------- */
+
+static int get_me(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    struct store_conn *c = req_store_or_reply(r);
+    struct user u;
+    struct grant *g;
+    int64_t *gid;
+    size_t ng;
+    if (!c)
+        return r->status;
+    int rc = user_get(c, &r->arena, p->user_id, &u);
+    if (!rc)
+        rc = grant_list(c, &r->arena, p->user_id, &g, &gid, &ng);
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    json_t *o = user_json(r, &u, true);
+    json_object_set_new(o, "roles", roles_json(g, gid, ng));
+    json_object_set_new(o, "csrf_token",
+                        json_string(account_csrf_token(&r->arena, state_of(r)->key,
+                                                       p->session_id)));
+    return reply_json(r, 200, o);
+}
+
+static const char *const me_fields[] = {"display_name", "occupation", "platforms", "password",
+                                        NULL};
+
+static int patch_me(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    struct store_conn *c = req_store_or_reply(r);
+    struct user u;
+    if (!c)
+        return r->status;
+    int rc = user_get(c, &r->arena, p->user_id, &u);
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    const char *password = NULL;
+    if (json_in_only_or_reply(r, r->json, NULL, me_fields) ||
+        json_in_string(r, r->json, NULL, "display_name", 60, false, &u.display_name) < 0 ||
+        json_in_string(r, r->json, NULL, "occupation", 32, false, &u.occupation) < 0 ||
+        json_in_string(r, r->json, NULL, "platforms", 200, false, &u.platforms) < 0 ||
+        json_in_string(r, r->json, NULL, "password", 200, false, &password) < 0)
+        return r->status;
+    if (!account_occupation_is_valid(u.occupation))
+        return reply_error(r, 422, "invalid_field", "occupation", "not a known occupation");
+    if (password && strlen(password) < 10)
+        return reply_error(r, 422, "invalid_field", "password",
+                           "a password needs at least 10 characters");
+    int64_t now = clock_now();
+    rc = user_update_profile(c, &u, now);
+    if (!rc && password) {
+        const char *hash = account_password_hash(&r->arena, password);
+        rc = hash ? user_set_password(c, u.id, hash, now) : STORE_ERROR;
+        u.has_password = true;
+    }
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    return reply_json(r, 200, user_json(r, &u, true));
+}
+
+static int get_my_sessions(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    struct store_conn *c = req_store_or_reply(r);
+    struct session *ss;
+    size_t n;
+    if (!c)
+        return r->status;
+    int rc = session_list(c, &r->arena, p->user_id, clock_now(), &ss, &n);
+    if (rc)
+        return reply_store_error(r, rc, "session");
+    json_t *items = json_array();
+    int tz = r->app->cfg.tz_offset_min;
+    for (size_t i = 0; i < n; i++) {
+        char a[40], b[40], e[40];
+        json_array_append_new(
+            items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)ss[i].id,
+                             "kind", ss[i].kind, "created_at",
+                             clock_format_iso(ss[i].created_at, tz, a, sizeof a),
+                             "last_seen_at", clock_format_iso(ss[i].last_seen_at, tz, b, sizeof b),
+                             "expires_at", clock_format_iso(ss[i].expires_at, tz, e, sizeof e),
+                             "user_agent", ss[i].user_agent, "current",
+                             ss[i].id == p->session_id));
+    }
+    return reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int delete_my_session(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    char *end;
+    long long id = strtoll(req_param(r, "id"), &end, 10);
+    if (*end || id <= 0)
+        return reply_error(r, 404, "not_found", NULL, "no such session");
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    int rc = session_revoke(c, p->user_id, id, clock_now());
+    if (rc)
+        return reply_store_error(r, rc, "session");
+    return reply_empty(r, 204);
+}
+
+/* ---- people, for staff and admins ------------------------------------ */
+
+static int user_id_or_reply(struct req *r, int64_t *id)
+{
+    char *end;
+    long long v = strtoll(req_param(r, "id"), &end, 10);
+    if (*end || v <= 0)
+        return reply_error(r, 404, "not_found", NULL, "no such person"), -1;
+    *id = v;
+    return 0;
+}
+
+static int get_users(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    const char *q = req_query(r, "q");
+    if (!q || strlen(q) < 2 || strlen(q) > 60)
+        return reply_error(r, 400, "invalid_query", "q", "q is 2 to 60 characters of a name or phone");
+    struct store_conn *c = req_store_or_reply(r);
+    struct user *us;
+    size_t n;
+    if (!c)
+        return r->status;
+    int rc = user_search(c, &r->arena, text_like_contains(&r->arena, q), 50, &us, &n);
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    bool full = p->roles & ROLE_SYSTEM_ADMIN;
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, user_json(r, &us[i], full));
+    /* Looking people up is access to their personal data: recorded. */
+    audit_add(c, p->user_id, "search_people", "query", "", req_client_address(r),
+              arena_printf(&r->arena, "%zu results", n), clock_now());
+    return reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int post_verification(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    int64_t id;
+    const char *state;
+    if (user_id_or_reply(r, &id) ||
+        json_in_string(r, r->json, NULL, "state", 16, true, &state) < 0)
+        return r->status;
+    if (strcmp(state, "verified") != 0 && strcmp(state, "revoked") != 0)
+        return reply_error(r, 422, "invalid_field", "state", "state is verified or revoked");
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    int64_t now = clock_now();
+    int rc = user_set_verification(c, id, state, p->user_id, now);
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    audit_add(c, p->user_id, "verify_worker", "user", arena_printf(&r->arena, "%lld", (long long)id),
+              req_client_address(r), state, now);
+    struct user u;
+    rc = user_get(c, &r->arena, id, &u);
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    return reply_json(r, 200, user_json(r, &u, p->roles & ROLE_SYSTEM_ADMIN));
+}
+
+/* May the caller grant or revoke this role? System admins: any. Region
+ * admins: staff on sites, and region admin of sub-regions, within their
+ * own subtree. */
+static bool may_manage_role(struct req *r, unsigned role, const char *kind, const char *ref)
+{
+    const struct principal *p = req_principal(r);
+    if (p->roles & ROLE_SYSTEM_ADMIN)
+        return true;
+    if (role == ROLE_STAFF && strcmp(kind, "site") == 0) {
+        for (size_t i = 0; i < p->ngrants; i++)
+            if (p->grants[i].role == ROLE_REGION_ADMIN &&
+                reaches(r, &p->grants[i], SCOPE_SITE, ref))
+                return true;
+        return false;
+    }
+    if (role == ROLE_REGION_ADMIN && strcmp(kind, "region") == 0)
+        return req_reaches_region(r, ROLE_REGION_ADMIN, ref);
+    return false;
+}
+
+static const char *const role_fields[] = {"role", "scope_kind", "scope_ref", NULL};
+
+static int post_role(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    int64_t id;
+    const char *role, *kind, *ref = "";
+    if (user_id_or_reply(r, &id) || json_in_only_or_reply(r, r->json, NULL, role_fields) ||
+        json_in_string(r, r->json, NULL, "role", 32, true, &role) < 0 ||
+        json_in_string(r, r->json, NULL, "scope_kind", 16, true, &kind) < 0 ||
+        json_in_string(r, r->json, NULL, "scope_ref", 64, false, &ref) < 0)
+        return r->status;
+    unsigned bit = account_role_bit(role);
+    if (!bit)
+        return reply_error(r, 422, "invalid_field", "role",
+                           "role is staff, provider, merchant, dispatcher, region_admin or "
+                           "system_admin");
+    bool global = strcmp(kind, "global") == 0;
+    if ((bit == ROLE_SYSTEM_ADMIN) != global ||
+        (!global && strcmp(kind, "site") && strcmp(kind, "region") && strcmp(kind, "department")))
+        return reply_error(r, 422, "invalid_field", "scope_kind",
+                           "system_admin is global; other roles are scoped to a site, region "
+                           "or department");
+    if (!global && !*ref)
+        return reply_error(r, 422, "missing_field", "scope_ref", "name the site, region or department");
+    if (!may_manage_role(r, bit, kind, ref))
+        return reply_error(r, 403, "out_of_scope", NULL, "you cannot grant this role there");
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    struct user u;
+    int rc = user_get(c, &r->arena, id, &u);
+    int64_t gid = 0, now = clock_now();
+    if (!rc)
+        rc = grant_add(c, &r->arena, id, role, kind, ref, p->user_id, now, &gid);
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    audit_add(c, p->user_id, "grant_role", "user", arena_printf(&r->arena, "%lld", (long long)id),
+              req_client_address(r), arena_printf(&r->arena, "%s %s:%s", role, kind, ref), now);
+    return reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)gid, "role",
+                                        role, "scope_kind", kind, "scope_ref", ref));
+}
+
+static int delete_role(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    int64_t id;
+    if (user_id_or_reply(r, &id))
+        return r->status;
+    char *end;
+    long long gid = strtoll(req_param(r, "gid"), &end, 10);
+    if (*end || gid <= 0)
+        return reply_error(r, 404, "not_found", NULL, "no such grant");
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    struct grant *g;
+    int64_t *ids;
+    size_t n;
+    int rc = grant_list(c, &r->arena, id, &g, &ids, &n);
+    if (rc)
+        return reply_store_error(r, rc, "grant");
+    size_t i = 0;
+    while (i < n && ids[i] != gid)
+        i++;
+    if (i == n)
+        return reply_error(r, 404, "not_found", NULL, "no such grant");
+    if (!may_manage_role(r, g[i].role, g[i].kind, g[i].ref))
+        return reply_error(r, 403, "out_of_scope", NULL, "you cannot revoke this role");
+    int64_t now = clock_now();
+    rc = grant_revoke(c, id, gid, p->user_id, now);
+    if (rc)
+        return reply_store_error(r, rc, "grant");
+    audit_add(c, p->user_id, "revoke_role", "user", arena_printf(&r->arena, "%lld", (long long)id),
+              req_client_address(r), arena_printf(&r->arena, "grant %lld", gid), now);
+    return reply_empty(r, 204);
+}
+
+static const char sql_audit_recent[] =
+    "SELECT id, at, actor_id, action, target_type, target_id, address, detail"
+    " FROM audit_log ORDER BY id DESC LIMIT $1";
+
+static int get_audit(struct req *r)
+{
+    int64_t limit;
+    if (req_query_int_or_reply(r, "limit", 1, 1000, 100, &limit))
+        return r->status;
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return r->status;
+    struct store_val p[] = {SV_INT(limit)};
+    struct store_rows rows;
+    int rc = store_query(c, &r->arena, sql_audit_recent, p, 1, &rows);
+    if (rc)
+        return reply_store_error(r, rc, "audit log");
+    json_t *items = json_array();
+    for (size_t i = 0; i < rows.nrows; i++) {
+        char when[40];
+        json_t *o = json_pack(
+            "{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)store_int(&rows, i, 0), "at",
+            clock_format_iso(store_int(&rows, i, 1), r->app->cfg.tz_offset_min, when, sizeof when),
+            "action", store_text(&rows, i, 3), "target_type", store_text(&rows, i, 4),
+            "target_id", store_text(&rows, i, 5), "address", store_text(&rows, i, 6), "detail",
+            store_text(&rows, i, 7));
+        json_object_set_new(o, "actor_id", store_is_null(&rows, i, 2)
+                                               ? json_null()
+                                               : json_integer(store_int(&rows, i, 2)));
+        json_array_append_new(items, o);
+    }
+    return reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ---- module ------------------------------------------------------------ */
+
+static int account_init(struct app *app)
+{
+    struct account_state *st = calloc(1, sizeof(*st));
+    if (!st)
+        die_oom();
+    char err[256];
+    if (account_key_load(app->cfg.secret_file, st->key, err, sizeof err)) {
+        log_error("%s", err);
+        free(st);
+        return -1;
+    }
+    pthread_mutex_init(&st->lock, NULL);
+    app->accounts = st;
+    app->auth = &account_auth;
+    return 0;
+}
+
+static void account_release(struct app *app)
+{
+    struct account_state *st = app->accounts;
+    if (!st)
+        return;
+    pthread_mutex_destroy(&st->lock);
+    sodium_memzero(st->key, sizeof st->key);
+    free(st);
+    app->accounts = NULL;
+    app->auth = NULL;
+}
+
+#define STAFF_AND_ADMINS (ROLE_STAFF | ACCESS_ADMIN)
+
+static const struct route account_routes[] = {
+    {HTTP_POST, "/api/auth/otp", post_otp, ACCESS_PUBLIC, BODY_JSON, SCOPE_ANY},
+    {HTTP_POST, "/api/auth/register", post_register, ACCESS_PUBLIC, BODY_JSON, SCOPE_ANY},
+    {HTTP_POST, "/api/auth/login", post_login, ACCESS_PUBLIC, BODY_JSON, SCOPE_ANY},
+    {HTTP_POST, "/api/auth/logout", post_logout, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/auth/logout-all", post_logout_all, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/me", get_me, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_PATCH, "/api/me", patch_me, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/me/sessions", get_my_sessions, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_DELETE, "/api/me/sessions/{id}", delete_my_session, ACCESS_SIGNED_IN, BODY_NONE,
+     SCOPE_ANY},
+    {HTTP_GET, "/api/users", get_users, STAFF_AND_ADMINS, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/users/{id}/verification", post_verification, STAFF_AND_ADMINS, BODY_JSON,
+     SCOPE_ANY},
+    {HTTP_POST, "/api/users/{id}/roles", post_role, ACCESS_ADMIN, BODY_JSON, SCOPE_ANY},
+    {HTTP_DELETE, "/api/users/{id}/roles/{gid}", delete_role, ACCESS_ADMIN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/audit", get_audit, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
+};
+
+const struct module account_module = {
+    .name = "account",
+    .routes = account_routes,
+    .nroutes = sizeof account_routes / sizeof account_routes[0],
+    .init = account_init,
+    .release = account_release,
+};

@@ -1,0 +1,346 @@
+/*
+ * account_store.c - SQL for people, grants, sessions, one-time codes,
+ * consents and the audit log.
+ */
+#include <string.h>
+
+#include "account/account.h"
+#include "store/store.h"
+
+#define USER_COLS                                                             \
+    "id, phone, display_name, occupation, platforms, verification,"          \
+    " verified_by, verified_at, password_hash, created_at"
+
+static const char sql_user_get[] =
+    "SELECT " USER_COLS " FROM users WHERE id = $1 AND erased_at IS NULL";
+static const char sql_user_by_phone[] =
+    "SELECT " USER_COLS " FROM users WHERE phone = $1 AND erased_at IS NULL";
+static const char sql_user_insert[] =
+    "INSERT INTO users (phone, display_name, occupation, platforms, password_hash,"
+    " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
+static const char sql_user_password[] =
+    "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+static const char sql_user_profile[] =
+    "UPDATE users SET display_name = $1, occupation = $2, platforms = $3,"
+    " updated_at = $4 WHERE id = $5 AND erased_at IS NULL";
+static const char sql_user_verify[] =
+    "UPDATE users SET verification = $1, verified_by = $2, verified_at = $3,"
+    " updated_at = $3 WHERE id = $4 AND erased_at IS NULL";
+static const char sql_user_search[] =
+    "SELECT " USER_COLS " FROM users WHERE erased_at IS NULL"
+    " AND (phone LIKE $1 ESCAPE '\\' OR display_name LIKE $1 ESCAPE '\\')"
+    " ORDER BY id LIMIT $2";
+static const char sql_grants[] =
+    "SELECT id, role, scope_kind, scope_ref FROM role_grants"
+    " WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id";
+static const char sql_grant_add[] =
+    "INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, granted_by,"
+    " granted_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+static const char sql_grant_revoke[] =
+    "UPDATE role_grants SET revoked_by = $1, revoked_at = $2"
+    " WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL";
+static const char sql_session_insert[] =
+    "INSERT INTO sessions (user_id, token_hash, kind, created_at, expires_at,"
+    " last_seen_at, user_agent) VALUES ($1, $2, $3, $4, $5, $4, $6) RETURNING id";
+static const char sql_session_by_hash[] =
+    "SELECT id, user_id, kind, created_at, expires_at, last_seen_at, user_agent"
+    " FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2";
+static const char sql_session_list[] =
+    "SELECT id, user_id, kind, created_at, expires_at, last_seen_at, user_agent"
+    " FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2"
+    " ORDER BY id";
+static const char sql_session_revoke[] =
+    "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3"
+    " AND revoked_at IS NULL";
+static const char sql_session_revoke_all[] =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+static const char sql_otp_delete[] = "DELETE FROM otp_codes WHERE phone = $1 AND purpose = $2";
+static const char sql_otp_insert[] =
+    "INSERT INTO otp_codes (phone, purpose, code_hash, created_at, expires_at)"
+    " VALUES ($1, $2, $3, $4, $5)";
+static const char sql_otp_get[] =
+    "SELECT code_hash, expires_at, attempts FROM otp_codes"
+    " WHERE phone = $1 AND purpose = $2";
+static const char sql_otp_attempt[] =
+    "UPDATE otp_codes SET attempts = attempts + 1 WHERE phone = $1 AND purpose = $2";
+static const char sql_consent[] =
+    "INSERT INTO consents (user_id, kind, text_version, agreed_at) VALUES ($1, $2, $3, $4)";
+static const char sql_audit[] =
+    "INSERT INTO audit_log (at, actor_id, action, target_type, target_id, address, detail)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char sql_region_site[] =
+    "SELECT 1 FROM sites s JOIN regions r ON r.id = s.region_id"
+    " JOIN regions g ON g.code = $2 WHERE s.id = $1"
+    " AND substr(r.path, 1, length(g.path)) = g.path";
+static const char sql_region_region[] =
+    "SELECT 1 FROM regions r JOIN regions g ON g.code = $2 WHERE r.code = $1"
+    " AND substr(r.path, 1, length(g.path)) = g.path";
+
+static void row_to_user(const struct store_rows *rows, size_t i, struct user *u,
+                        const char **password_hash)
+{
+    memset(u, 0, sizeof(*u));
+    u->id = store_int(rows, i, 0);
+    u->phone = store_text(rows, i, 1);
+    u->display_name = store_text(rows, i, 2);
+    u->occupation = store_text(rows, i, 3);
+    u->platforms = store_text(rows, i, 4);
+    u->verification = store_text(rows, i, 5);
+    u->verified_by = store_int(rows, i, 6);
+    u->verified_at = store_int(rows, i, 7);
+    u->has_password = !store_is_null(rows, i, 8);
+    if (password_hash)
+        *password_hash = store_text(rows, i, 8);
+    u->created_at = store_int(rows, i, 9);
+}
+
+int user_get(struct store_conn *c, struct arena *a, int64_t id, struct user *out)
+{
+    struct store_val p[] = {SV_INT(id)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_user_get, p, 1, &rows);
+    if (rc)
+        return rc;
+    if (!rows.nrows)
+        return STORE_NOT_FOUND;
+    row_to_user(&rows, 0, out, NULL);
+    return STORE_OK;
+}
+
+int user_by_phone(struct store_conn *c, struct arena *a, const char *phone, struct user *out,
+                  const char **password_hash)
+{
+    struct store_val p[] = {SV_TEXT(phone)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_user_by_phone, p, 1, &rows);
+    if (rc)
+        return rc;
+    if (!rows.nrows)
+        return STORE_NOT_FOUND;
+    row_to_user(&rows, 0, out, password_hash);
+    return STORE_OK;
+}
+
+int user_insert(struct store_conn *c, struct arena *a, struct user *u,
+                const char *password_hash, int64_t now)
+{
+    struct store_val p[] = {SV_TEXT(u->phone), SV_TEXT(u->display_name ? u->display_name : ""),
+                            SV_TEXT(u->occupation ? u->occupation : "other"),
+                            SV_TEXT(u->platforms ? u->platforms : ""),
+                            SV_TEXT_OR_NULL(password_hash), SV_INT(now)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_user_insert, p, 6, &rows);
+    if (!rc)
+        u->id = store_int(&rows, 0, 0);
+    return rc;
+}
+
+int user_set_password(struct store_conn *c, int64_t id, const char *password_hash, int64_t now)
+{
+    struct store_val p[] = {SV_TEXT_OR_NULL(password_hash), SV_INT(now), SV_INT(id)};
+    return store_exec(c, sql_user_password, p, 3, NULL);
+}
+
+int user_update_profile(struct store_conn *c, const struct user *u, int64_t now)
+{
+    struct store_val p[] = {SV_TEXT(u->display_name), SV_TEXT(u->occupation),
+                            SV_TEXT(u->platforms), SV_INT(now), SV_INT(u->id)};
+    return store_exec(c, sql_user_profile, p, 5, NULL);
+}
+
+int user_set_verification(struct store_conn *c, int64_t id, const char *state, int64_t by,
+                          int64_t now)
+{
+    struct store_val p[] = {SV_TEXT(state), SV_INT(by), SV_INT(now), SV_INT(id)};
+    int64_t n = 0;
+    int rc = store_exec(c, sql_user_verify, p, 4, &n);
+    return rc ? rc : n ? STORE_OK : STORE_NOT_FOUND;
+}
+
+int user_search(struct store_conn *c, struct arena *a, const char *text, int64_t limit,
+                struct user **out, size_t *n)
+{
+    struct store_val p[] = {SV_TEXT(text), SV_INT(limit)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_user_search, p, 2, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+    for (size_t i = 0; i < rows.nrows; i++)
+        row_to_user(&rows, i, &(*out)[i], NULL);
+    return STORE_OK;
+}
+
+int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct grant **out,
+               int64_t **ids, size_t *n)
+{
+    struct store_val p[] = {SV_INT(user_id)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_grants, p, 1, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+    if (ids)
+        *ids = arena_calloc(a, rows.nrows + 1, sizeof(**ids));
+    for (size_t i = 0; i < rows.nrows; i++) {
+        if (ids)
+            (*ids)[i] = store_int(&rows, i, 0);
+        (*out)[i].role = account_role_bit(store_text(&rows, i, 1));
+        (*out)[i].kind = store_text(&rows, i, 2);
+        (*out)[i].ref = store_text(&rows, i, 3);
+    }
+    return STORE_OK;
+}
+
+int grant_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *role,
+              const char *kind, const char *ref, int64_t by, int64_t now, int64_t *id)
+{
+    struct store_val p[] = {SV_INT(user_id), SV_TEXT(role),  SV_TEXT(kind),
+                            SV_TEXT(ref),    by ? SV_INT(by) : SV_NULL, SV_INT(now)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_grant_add, p, 6, &rows);
+    if (!rc && id)
+        *id = store_int(&rows, 0, 0);
+    return rc;
+}
+
+int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by, int64_t now)
+{
+    struct store_val p[] = {SV_INT(by), SV_INT(now), SV_INT(grant_id), SV_INT(user_id)};
+    int64_t n = 0;
+    int rc = store_exec(c, sql_grant_revoke, p, 4, &n);
+    return rc ? rc : n ? STORE_OK : STORE_NOT_FOUND;
+}
+
+int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
+                   const char *token_hash, const char *user_agent, int64_t now,
+                   int64_t expires_at, int64_t *id)
+{
+    struct store_val p[] = {SV_INT(user_id), SV_TEXT(token_hash), SV_TEXT(kind),
+                            SV_INT(now),     SV_INT(expires_at),  SV_TEXT(user_agent)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_session_insert, p, 6, &rows);
+    if (!rc)
+        *id = store_int(&rows, 0, 0);
+    return rc;
+}
+
+static void row_to_session(const struct store_rows *rows, size_t i, struct session *s)
+{
+    s->id = store_int(rows, i, 0);
+    s->user_id = store_int(rows, i, 1);
+    s->kind = store_text(rows, i, 2);
+    s->created_at = store_int(rows, i, 3);
+    s->expires_at = store_int(rows, i, 4);
+    s->last_seen_at = store_int(rows, i, 5);
+    s->user_agent = store_text(rows, i, 6);
+}
+
+int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash, int64_t now,
+                    struct session *out)
+{
+    struct store_val p[] = {SV_TEXT(token_hash), SV_INT(now)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_session_by_hash, p, 2, &rows);
+    if (rc)
+        return rc;
+    if (!rows.nrows)
+        return STORE_NOT_FOUND;
+    row_to_session(&rows, 0, out);
+    return STORE_OK;
+}
+
+int session_list(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
+                 struct session **out, size_t *n)
+{
+    struct store_val p[] = {SV_INT(user_id), SV_INT(now)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_session_list, p, 2, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+    for (size_t i = 0; i < rows.nrows; i++)
+        row_to_session(&rows, i, &(*out)[i]);
+    return STORE_OK;
+}
+
+int session_revoke(struct store_conn *c, int64_t user_id, int64_t session_id, int64_t now)
+{
+    struct store_val p[] = {SV_INT(now), SV_INT(session_id), SV_INT(user_id)};
+    int64_t n = 0;
+    int rc = store_exec(c, sql_session_revoke, p, 3, &n);
+    return rc ? rc : n ? STORE_OK : STORE_NOT_FOUND;
+}
+
+int session_revoke_all(struct store_conn *c, int64_t user_id, int64_t now)
+{
+    struct store_val p[] = {SV_INT(now), SV_INT(user_id)};
+    return store_exec(c, sql_session_revoke_all, p, 2, NULL);
+}
+
+int otp_put(struct store_conn *c, const char *phone, const char *purpose, const char *code_hash,
+            int64_t now)
+{
+    struct store_val d[] = {SV_TEXT(phone), SV_TEXT(purpose)};
+    struct store_val p[] = {SV_TEXT(phone), SV_TEXT(purpose), SV_TEXT(code_hash), SV_INT(now),
+                            SV_INT(now + ACCOUNT_OTP_TTL_S)};
+    int rc = store_exec(c, sql_otp_delete, d, 2, NULL);
+    return rc ? rc : store_exec(c, sql_otp_insert, p, 5, NULL);
+}
+
+int otp_check(struct store_conn *c, struct arena *a, const char *phone, const char *purpose,
+              const char *code_hash, int64_t now)
+{
+    struct store_val p[] = {SV_TEXT(phone), SV_TEXT(purpose)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_otp_get, p, 2, &rows);
+    if (rc)
+        return rc;
+    if (!rows.nrows || store_int(&rows, 0, 1) <= now ||
+        store_int(&rows, 0, 2) >= ACCOUNT_OTP_MAX_ATTEMPTS)
+        return STORE_NOT_FOUND;
+    if (!account_equal(store_text(&rows, 0, 0), code_hash)) {
+        store_exec(c, sql_otp_attempt, p, 2, NULL);
+        return STORE_CONFLICT;
+    }
+    return store_exec(c, sql_otp_delete, p, 2, NULL);
+}
+
+int consent_add(struct store_conn *c, int64_t user_id, const char *kind, const char *version,
+                int64_t now)
+{
+    struct store_val p[] = {SV_INT(user_id), SV_TEXT(kind), SV_TEXT(version), SV_INT(now)};
+    return store_exec(c, sql_consent, p, 4, NULL);
+}
+
+int audit_add(struct store_conn *c, int64_t actor, const char *action, const char *target_type,
+              const char *target_id, const char *address, const char *detail, int64_t now)
+{
+    struct store_val p[] = {SV_INT(now),
+                            actor ? SV_INT(actor) : SV_NULL,
+                            SV_TEXT(action),
+                            SV_TEXT(target_type ? target_type : ""),
+                            SV_TEXT(target_id ? target_id : ""),
+                            SV_TEXT(address ? address : ""),
+                            SV_TEXT(detail ? detail : "")};
+    return store_exec(c, sql_audit, p, 7, NULL);
+}
+
+bool region_reaches_site(struct store_conn *c, struct arena *a, const char *region_code,
+                         int64_t site_id)
+{
+    struct store_val p[] = {SV_INT(site_id), SV_TEXT(region_code)};
+    struct store_rows rows;
+    return store_query(c, a, sql_region_site, p, 2, &rows) == STORE_OK && rows.nrows > 0;
+}
+
+bool region_reaches_region(struct store_conn *c, struct arena *a, const char *region_code,
+                           const char *target_code)
+{
+    struct store_val p[] = {SV_TEXT(target_code), SV_TEXT(region_code)};
+    struct store_rows rows;
+    return store_query(c, a, sql_region_region, p, 2, &rows) == STORE_OK && rows.nrows > 0;
+}
