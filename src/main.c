@@ -27,6 +27,7 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "demo/demo.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -49,6 +50,7 @@ static int cmd_import(struct config *cfg, int argc, char **argv);
 static int cmd_export(struct config *cfg, int argc, char **argv);
 static int cmd_backup(struct config *cfg, int argc, char **argv);
 static int cmd_user(struct config *cfg, int argc, char **argv);
+static int cmd_routes(struct config *cfg, int argc, char **argv);
 static int cmd_token(struct config *cfg, int argc, char **argv);
 
 static const struct command commands[] = {
@@ -82,6 +84,9 @@ static const struct command commands[] = {
     {"token", cmd_token, "warmharbor token create [--db PATH] [--days N] PHONE",
      "Make a bearer token for an API client acting as PHONE (default 30 days).\n"
      "It is printed once; only its hash is stored.\n"},
+    {"routes", cmd_routes, "warmharbor routes",
+     "Print every route with who may call it, as JSON lines: the source of\n"
+     "the authorization matrix test.\n"},
     {"backup", cmd_backup, "warmharbor backup [--db PATH] FILE",
      "Copy the SQLite database into FILE (which must not exist) while the\n"
      "service keeps running (SQLite's online backup). For PostgreSQL use\n"
@@ -286,6 +291,38 @@ static int cmd_token(struct config *cfg, int argc, char **argv)
     int rc = account_cli_token_create(&app, argc - 1, argv + 1);
     app_close(&app);
     return rc;
+}
+
+static int cmd_routes(struct config *cfg, int argc, char **argv)
+{
+    (void)cfg;
+    (void)argv;
+    if (argc) {
+        fputs("warmharbor routes takes no arguments\n", stderr);
+        return 2;
+    }
+    static const char *const scopes[] = {"any", "site", "region"};
+    static const char *const roles[] = {"user",       "staff",        "provider",
+                                        "merchant",   "dispatcher",   "region_admin",
+                                        "system_admin"};
+    for (size_t i = 0; i < app_module_count; i++) {
+        const struct module *m = app_modules[i];
+        for (size_t k = 0; k < m->nroutes; k++) {
+            const struct route *r = &m->routes[k];
+            printf("{\"module\":\"%s\",\"method\":\"%s\",\"pattern\":\"%s\",\"roles\":[",
+                   m->name, router_method_name(r->method), r->pattern);
+            bool first = true;
+            for (unsigned b = 0; b < 7; b++) {
+                if (r->access & (1u << b)) {
+                    printf("%s\"%s\"", first ? "" : ",", roles[b]);
+                    first = false;
+                }
+            }
+            printf("],\"public\":%s,\"scope\":\"%s\"}\n",
+                   r->access == ACCESS_PUBLIC ? "true" : "false", scopes[r->scope]);
+        }
+    }
+    return 0;
 }
 
 static int cmd_backup(struct config *cfg, int argc, char **argv)

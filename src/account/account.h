@@ -136,6 +136,17 @@ int consent_add(struct store_conn *c, int64_t user_id, const char *kind, const c
 int audit_add(struct store_conn *c, int64_t actor, const char *action, const char *target_type,
               const char *target_id, const char *address, const char *detail, int64_t now);
 
+/* Everything held about a person, for GET /api/me/export. */
+struct store_rows;
+int account_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
+                        struct store_rows *consents, struct store_rows *sessions,
+                        struct store_rows *grants, struct store_rows *audit);
+/* Erase a person: identity gone from the user row (kept, anonymous, for
+ * the records that point at it: consents, audit entries, verifications
+ * they made), sessions and codes deleted, grants revoked, addresses
+ * dropped from their audit entries. The caller holds a transaction. */
+int account_erase(struct store_conn *c, int64_t user_id, const char *phone, int64_t now);
+
 /* Do grants of kind "region" (ref region_code) reach the site / region? */
 bool region_reaches_site(struct store_conn *c, struct arena *a, const char *region_code,
                          int64_t site_id);

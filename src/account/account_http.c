@@ -576,6 +576,109 @@ static int delete_my_session(struct req *r)
     return reply_empty(r, 204);
 }
 
+/* Everything held about me, as one JSON document (PIPL: a person may
+ * read what is held about them). */
+static int get_my_export(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    struct store_conn *c = req_store_or_reply(r);
+    struct user u;
+    struct store_rows consents, sessions, grants, audit;
+    if (!c)
+        return r->status;
+    int rc = user_get(c, &r->arena, p->user_id, &u);
+    if (!rc)
+        rc = account_export_rows(c, &r->arena, p->user_id, &consents, &sessions, &grants, &audit);
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    int tz = r->app->cfg.tz_offset_min;
+    char when[40];
+#define ISO(t) json_string(clock_format_iso((t), tz, when, sizeof when))
+    json_t *jc = json_array(), *js = json_array(), *jg = json_array(), *ja = json_array();
+    for (size_t i = 0; i < consents.nrows; i++)
+        json_array_append_new(jc, json_pack("{s:s, s:s, s:o}", "kind", store_text(&consents, i, 0),
+                                            "version", store_text(&consents, i, 1), "agreed_at",
+                                            ISO(store_int(&consents, i, 2))));
+    for (size_t i = 0; i < sessions.nrows; i++) {
+        json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s}", "id",
+                              (json_int_t)store_int(&sessions, i, 0), "kind",
+                              store_text(&sessions, i, 1), "created_at",
+                              ISO(store_int(&sessions, i, 2)), "expires_at",
+                              ISO(store_int(&sessions, i, 3)), "last_seen_at",
+                              ISO(store_int(&sessions, i, 4)), "user_agent",
+                              store_text(&sessions, i, 5));
+        json_object_set_new(o, "revoked_at", store_is_null(&sessions, i, 6)
+                                                 ? json_null()
+                                                 : ISO(store_int(&sessions, i, 6)));
+        json_array_append_new(js, o);
+    }
+    for (size_t i = 0; i < grants.nrows; i++) {
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)store_int(&grants, i, 0),
+                              "role", store_text(&grants, i, 1), "scope_kind",
+                              store_text(&grants, i, 2), "scope_ref", store_text(&grants, i, 3),
+                              "granted_at", ISO(store_int(&grants, i, 4)));
+        json_object_set_new(o, "revoked_at", store_is_null(&grants, i, 5)
+                                                 ? json_null()
+                                                 : ISO(store_int(&grants, i, 5)));
+        json_array_append_new(jg, o);
+    }
+    for (size_t i = 0; i < audit.nrows; i++)
+        json_array_append_new(ja, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "at",
+                                            ISO(store_int(&audit, i, 0)), "action",
+                                            store_text(&audit, i, 1), "target_type",
+                                            store_text(&audit, i, 2), "target_id",
+                                            store_text(&audit, i, 3), "address",
+                                            store_text(&audit, i, 4), "detail",
+                                            store_text(&audit, i, 5)));
+    json_t *person = user_json(r, &u, true);
+    json_object_set_new(person, "created_at", ISO(u.created_at));
+#undef ISO
+    json_t *doc = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "format",
+                            "warmharbor-personal-data/1", "person", person, "consents", jc,
+                            "sessions", js, "roles", jg, "activity", ja, "note",
+                            "Positions you search from are used for that query only and "
+                            "never stored, so none are listed here.");
+    audit_add(c, p->user_id, "export_own_data", "user",
+              arena_printf(&r->arena, "%lld", (long long)p->user_id), req_client_address(r), "",
+              clock_now());
+    reply_header(r, "Content-Disposition", "attachment; filename=\"warmharbor-my-data.json\"");
+    return reply_json(r, 200, doc);
+}
+
+/* Erase me (PIPL): identity removed, sessions ended. ?confirm=1 guards
+ * against a stray request. */
+static int delete_me(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    const char *confirm = req_query(r, "confirm");
+    if (!confirm || strcmp(confirm, "1") != 0)
+        return reply_error(r, 400, "confirm_required", "confirm",
+                           "erasing your data cannot be undone: send ?confirm=1");
+    struct store_conn *c = req_store_or_reply(r);
+    struct user u;
+    if (!c)
+        return r->status;
+    int rc = user_get(c, &r->arena, p->user_id, &u);
+    int64_t now = clock_now();
+    if (!rc)
+        rc = store_begin(c);
+    if (!rc) {
+        rc = account_erase(c, p->user_id, u.phone, now);
+        if (!rc)
+            rc = audit_add(c, p->user_id, "erase_own_data", "user",
+                           arena_printf(&r->arena, "%lld", (long long)p->user_id), "", "", now);
+        if (!rc)
+            rc = store_commit(c);
+        else
+            store_rollback(c);
+    }
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    store_scrub(c);
+    reply_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    return reply_empty(r, 204);
+}
+
 /* ---- people, for staff and admins ------------------------------------ */
 
 static int user_id_or_reply(struct req *r, int64_t *id)
@@ -811,6 +914,8 @@ static const struct route account_routes[] = {
     {HTTP_POST, "/api/auth/logout-all", post_logout_all, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/me", get_me, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_PATCH, "/api/me", patch_me, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
+    {HTTP_DELETE, "/api/me", delete_me, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/me/export", get_my_export, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/me/sessions", get_my_sessions, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_DELETE, "/api/me/sessions/{id}", delete_my_session, ACCESS_SIGNED_IN, BODY_NONE,
      SCOPE_ANY},

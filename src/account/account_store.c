@@ -329,6 +329,63 @@ int audit_add(struct store_conn *c, int64_t actor, const char *action, const cha
     return store_exec(c, sql_audit, p, 7, NULL);
 }
 
+/* ---- a person's own data: export and erasure ------------------------ */
+
+static const char sql_my_consents[] =
+    "SELECT kind, text_version, agreed_at FROM consents WHERE user_id = $1 ORDER BY id";
+static const char sql_my_sessions_all[] =
+    "SELECT id, kind, created_at, expires_at, last_seen_at, user_agent, revoked_at"
+    " FROM sessions WHERE user_id = $1 ORDER BY id";
+static const char sql_my_grants_all[] =
+    "SELECT id, role, scope_kind, scope_ref, granted_at, revoked_at FROM role_grants"
+    " WHERE user_id = $1 ORDER BY id";
+static const char sql_my_audit[] =
+    "SELECT at, action, target_type, target_id, address, detail FROM audit_log"
+    " WHERE actor_id = $1 OR (target_type = 'user' AND target_id = $2) ORDER BY id";
+static const char sql_erase_user[] =
+    "UPDATE users SET phone = NULL, display_name = '', platforms = '', occupation = 'other',"
+    " password_hash = NULL, id_number_enc = NULL, verification = 'unverified',"
+    " verified_by = NULL, verified_at = NULL, erased_at = $1, updated_at = $1 WHERE id = $2";
+static const char sql_erase_sessions[] = "DELETE FROM sessions WHERE user_id = $1";
+static const char sql_erase_otp[] = "DELETE FROM otp_codes WHERE phone = $1";
+static const char sql_erase_grants[] =
+    "UPDATE role_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+static const char sql_erase_audit_addresses[] =
+    "UPDATE audit_log SET address = '' WHERE actor_id = $1";
+
+int account_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
+                        struct store_rows *consents, struct store_rows *sessions,
+                        struct store_rows *grants, struct store_rows *audit)
+{
+    struct store_val p[] = {SV_INT(user_id)};
+    struct store_val q[] = {SV_INT(user_id), SV_TEXT(arena_printf(a, "%lld", (long long)user_id))};
+    int rc = store_query(c, a, sql_my_consents, p, 1, consents);
+    if (!rc)
+        rc = store_query(c, a, sql_my_sessions_all, p, 1, sessions);
+    if (!rc)
+        rc = store_query(c, a, sql_my_grants_all, p, 1, grants);
+    if (!rc)
+        rc = store_query(c, a, sql_my_audit, q, 2, audit);
+    return rc;
+}
+
+int account_erase(struct store_conn *c, int64_t user_id, const char *phone, int64_t now)
+{
+    struct store_val p[] = {SV_INT(now), SV_INT(user_id)};
+    struct store_val id[] = {SV_INT(user_id)};
+    struct store_val ph[] = {SV_TEXT(phone ? phone : "")};
+    int rc = store_exec(c, sql_erase_user, p, 2, NULL);
+    if (!rc)
+        rc = store_exec(c, sql_erase_sessions, id, 1, NULL);
+    if (!rc)
+        rc = store_exec(c, sql_erase_otp, ph, 1, NULL);
+    if (!rc)
+        rc = store_exec(c, sql_erase_grants, p, 2, NULL);
+    if (!rc)
+        rc = store_exec(c, sql_erase_audit_addresses, id, 1, NULL);
+    return rc;
+}
+
 bool region_reaches_site(struct store_conn *c, struct arena *a, const char *region_code,
                          int64_t site_id)
 {

@@ -1271,11 +1271,10 @@ static inline uint64_t geo_knn_reach(const struct geo_snap *s,
 }
 
 /*
- * Start loading what popping node i and its next descendants will read:
- * the lines of its children, grandchildren and great-grandchildren (one
- * line per sibling pair), or all the sites of a leaf. The misses then
- * overlap instead of arriving one by one; at a million sites most of a
- * query's time is waiting for memory.
+ * Start loading what popping node i will read: the lines of its children
+ * and grandchildren (one line per sibling pair), or all the sites of a
+ * leaf. The misses then overlap instead of arriving one by one; at a
+ * million sites most of a query's time is waiting for memory.
  */
 static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
 {
@@ -1284,10 +1283,6 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
         if (4 * i < 2 * s->leaves) {
             GEO_PREFETCH(&s->node[4 * i]);
             GEO_PREFETCH(&s->node[4 * i + 2]);
-        }
-        if (8 * i < 2 * s->leaves) {
-            for (size_t c = 8 * i; c < 8 * i + 8; c += 2)
-                GEO_PREFETCH(&s->node[c]);
         }
     } else {
         size_t a = geo_leaf_start(s, i - s->leaves);

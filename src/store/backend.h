@@ -54,6 +54,8 @@ struct store_backend {
     /* A consistent copy of the database in a new file, taken online.
      * NULL: the engine has its own tools (pg_dump). Returns a store_rc. */
     int (*backup)(void *conn, const char *dest);
+    /* Leave no old copies of erased data in the engine's files. */
+    int (*scrub)(void *conn);
 };
 
 extern const struct store_backend store_backend_sqlite;

@@ -105,7 +105,10 @@ static void *conn_open(void *engine)
     rc = sqlite3_exec(c->db,
                       "PRAGMA journal_mode=WAL;"
                       "PRAGMA synchronous=NORMAL;"
-                      "PRAGMA foreign_keys=ON;",
+                      "PRAGMA foreign_keys=ON;"
+                      /* deleted content is overwritten, so erased
+                       * personal data does not linger in free pages */
+                      "PRAGMA secure_delete=ON;",
                       NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         log_error("sqlite: cannot configure %s: %s", e->path, msg ? msg : "");
@@ -322,6 +325,14 @@ static int conn_backup(void *conn, const char *dest)
     return result;
 }
 
+static int conn_scrub(void *conn)
+{
+    struct sqlite_conn *c = conn;
+    int log = 0, ckpt = 0;
+    int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &ckpt);
+    return translate(c->db, rc);
+}
+
 const struct store_backend store_backend_sqlite = {
     .dialect = "sqlite",
     .open = engine_open,
@@ -332,4 +343,5 @@ const struct store_backend store_backend_sqlite = {
     .exec_script = conn_exec_script,
     .begin_sql = "BEGIN IMMEDIATE",
     .backup = conn_backup,
+    .scrub = conn_scrub,
 };

@@ -526,3 +526,9 @@ int store_backup(struct store *s, const char *dest, char *err, size_t errlen)
     }
     return 0;
 }
+
+int store_scrub(struct store_conn *c)
+{
+    const struct store_backend *be = c->store->be;
+    return be->scrub ? be->scrub(c->engine_conn) : STORE_OK;
+}

@@ -99,6 +99,11 @@ int store_rollback(struct store_conn *c);
 /* Ping: a trivial query. */
 int store_ping(struct store_conn *c);
 
+/* After erasing personal data: make sure no copy of the old bytes is left
+ * in the engine's files (SQLite: checkpoint and truncate the WAL; freed
+ * pages are already zeroed by secure_delete). A no-op elsewhere. */
+int store_scrub(struct store_conn *c);
+
 /* Copy the database, online, into a new file dest (SQLite); -1 with a
  * message in err when the engine has its own tools or the copy fails. */
 int store_backup(struct store *s, const char *dest, char *err, size_t errlen);

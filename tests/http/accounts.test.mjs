@@ -5,7 +5,8 @@
 // audit log, and tokens that never reach the logs.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, ADMIN_TOKEN, ADMIN_PHONE, ADMIN_PASSWORD, assertError, expectStatus } from './lib/server.mjs';
+import { readFileSync } from 'node:fs';
+import { startServer, ADMIN_TOKEN, ADMIN_PHONE, ADMIN_PASSWORD, STORE, assertError, expectStatus } from './lib/server.mjs';
 
 let srv, anon, admin;
 const tokens = [];
@@ -245,5 +246,42 @@ describe('without the development code provider', () => {
     } finally {
       await plain.stop();
     }
+  });
+});
+
+describe('my data (PIPL)', () => {
+  it('export holds everything about me; erasure leaves no trace of the phone in the database files', async () => {
+    const phone = '13900000077';
+    const reg = await register(phone);
+    expectStatus(reg, 201);
+    const cookie = cookieOf(reg);
+    const code = await codeFor(phone, 'login');
+    const bearer = (await anon.post('/api/auth/login', { phone, code, bearer: true })).json.token;
+    tokens.push(bearer);
+    const me = srv.client(bearer);
+    const exp = await me.get('/api/me/export');
+    assert.equal(exp.status, 200);
+    assert.match(exp.headers.get('content-disposition'), /attachment/);
+    assert.equal(exp.json.person.phone, phone);
+    assert.equal(exp.json.person.display_name, '小王');
+    assert.deepEqual(exp.json.consents.map((c) => c.kind), ['privacy_policy']);
+    assert.ok(exp.json.sessions.length >= 2);
+    assert.ok(exp.json.activity.some((a) => a.action === 'sign_in'));
+    assertError(await me.del('/api/me'), 400, 'confirm_required', 'confirm');
+    expectStatus(await me.del('/api/me?confirm=1'), 204);
+    assertError(await me.get('/api/me'), 401, 'unauthorized');
+    assertError(await anon.get('/api/me', { headers: { cookie } }), 401, 'unauthorized');
+    if (STORE === 'sqlite') {
+      for (const f of [srv.dbPath, `${srv.dbPath}-wal`]) {
+        let bytes;
+        try { bytes = readFileSync(f); } catch { continue; }
+        assert.equal(bytes.indexOf(Buffer.from(phone)), -1, `${f} still holds the phone number`);
+      }
+    } else {
+      const found = await admin.get(`/api/users?q=${phone}`);
+      assert.equal(found.json.items.length, 0);
+    }
+    // The phone can register again as a new person.
+    expectStatus(await register(phone), 201);
   });
 });

@@ -1,0 +1,129 @@
+// The authorization matrix: every route the binary has (from
+// `warmharbor routes`) x every kind of caller, anonymous and out of scope
+// included, against the rule the route declares. A route this test has no
+// sample request for fails the test, so a new route cannot go unchecked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, runCommand, ADMIN_TOKEN } from './lib/server.mjs';
+
+const routes = runCommand(['routes']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+
+// Callers: the roles they hold and where.
+const CALLERS = ['anonymous', 'worker', 'staff_in', 'staff_out', 'region_in', 'region_out', 'system_admin'];
+const ROLES = {
+  anonymous: [], worker: ['user'], staff_in: ['user', 'staff'], staff_out: ['user', 'staff'],
+  region_in: ['user', 'region_admin'], region_out: ['user', 'region_admin'], system_admin: ['user', 'system_admin'],
+};
+const IN_SCOPE = new Set(['staff_in', 'region_in', 'system_admin']);
+
+let seq = 0;
+const uniq = (p) => `${p}${process.pid}${++seq}`;
+
+/** A concrete request for a route; bodyScope: the handler checks a region
+ * named in the body (only callers in scope may pass). */
+function sample(r, ctx) {
+  const key = `${r.method} ${r.pattern}`;
+  const params = {
+    '/api/sites/{id}': ctx.siteIn, '/api/regions/{code}': 'HZ-XN-01', '/api/site-types/{code}': 'canteen',
+    '/api/amenities/{code}': 'microwave', '/api/holidays/{date}': '2027-01-01', '/api/users/{id}': ctx.workerId,
+    '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites',
+  };
+  let path = r.pattern;
+  for (const [prefix, v] of Object.entries(params)) {
+    const head = prefix.slice(0, prefix.lastIndexOf('/'));
+    if (path.startsWith(head + '/{')) path = path.replace(/\{[a-z_]+\}/, String(v));
+  }
+  path = path.replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn))
+    .replace('/{dir}/{file}', '/img/none.png').replace('/{file}', '/index.html');
+  if (/\{/.test(path)) return null;
+  const bodies = {
+    'POST /api/sites': { json: { name_zh: '矩阵站', type: 'warm_hut', region: 'HZ-XN-01', position: { lat: 34.57, lon: 119.2 } }, bodyScope: true },
+    'POST /api/regions': { json: { code: uniq('MX-'), level: 'grid', name_zh: '矩阵', parent: 'HZ-XN-01' }, bodyScope: true },
+    'POST /api/users/{id}/roles': { json: { role: 'staff', scope_kind: 'site', scope_ref: String(ctx.siteIn) }, bodyScope: true },
+    'POST /api/sites/import': { csv: 'name_zh,type,lat,lon\n矩阵导入,warm_hut,34.6,119.2\n' },
+    'POST /api/sites/{id}/status': { json: { amenities: [] } },
+    'PUT /api/holidays/{date}': { json: { kind: 'holiday' } },
+  };
+  const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
+  return { path, ...b };
+}
+
+function expected(r, caller, s) {
+  if (r.public) return 'allow';
+  if (caller === 'anonymous') return 'deny';
+  if (caller === 'system_admin') return 'allow';
+  if (!r.roles.some((x) => ROLES[caller].includes(x))) return 'deny';
+  if ((r.scope !== 'any' || s.bodyScope) && !IN_SCOPE.has(caller)) return 'deny';
+  return 'allow';
+}
+
+async function send(client, r, s) {
+  if (r.pattern === '/api/sites/events') {
+    const ctrl = new AbortController();
+    const res = await fetch(client.base + s.path, { signal: ctrl.signal, headers: client.token ? { authorization: `Bearer ${client.token}` } : {} });
+    ctrl.abort();
+    return { status: res.status, json: null };
+  }
+  if (s.csv !== undefined) return client.postCsv(s.path, s.csv);
+  return client.request(r.method, s.path, { json: s.json });
+}
+
+test('every route has a sample request', () => {
+  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1 })).map((r) => `${r.method} ${r.pattern}`);
+  assert.deepEqual(missing, [], 'add a sample request for these routes');
+  assert.ok(routes.length > 50);
+});
+
+for (const caller of CALLERS) {
+  test(`authorization matrix: ${caller}`, async () => {
+    const srv = await startServer({ demo: true });
+    try {
+      const admin = srv.client(ADMIN_TOKEN);
+      const sites = (await admin.get('/api/sites?limit=1000')).json.items;
+      const siteIn = sites.find((s) => s.region && s.region.startsWith('HZ-XN-')).id;
+      const siteOut = sites.find((s) => s.region && s.region.startsWith('HZ-HZ-')).id;
+      const me = async (token) => (await srv.client(token).get('/api/me')).json.id;
+      const workerToken = srv.user('13911110000');
+      const workerId = await me(workerToken);
+      let token = null;
+      let phone = null;
+      if (caller === 'system_admin') {
+        token = srv.adminToken;
+        phone = '13800000000';
+      }
+      else if (caller !== 'anonymous') {
+        phone = caller === 'worker' ? '13911110000' : '13911110001';
+        token = caller === 'worker' ? workerToken : srv.user(phone);
+        const id = await me(token);
+        const grant = {
+          staff_in: { role: 'staff', scope_kind: 'site', scope_ref: String(siteIn) },
+          staff_out: { role: 'staff', scope_kind: 'site', scope_ref: String(siteOut) },
+          region_in: { role: 'region_admin', scope_kind: 'region', scope_ref: 'HZ-XN' },
+          region_out: { role: 'region_admin', scope_kind: 'region', scope_ref: 'HZ-HZ' },
+        }[caller];
+        if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
+      }
+      const client = srv.client(token);
+      const ctx = { siteIn, workerId };
+      // Destructive calls last, so earlier ones still find their targets;
+      // signing out last of all.
+      const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);
+      const wrong = [];
+      for (const r of [...routes].sort((a, b) => order(a) - order(b))) {
+        const s = sample(r, ctx);
+        // Signing out is tried with a session of its own, so it ends
+        // nothing the other calls need.
+        const c = r.pattern.startsWith('/api/auth/logout') && phone ? srv.client(srv.user(phone)) : client;
+        const res = await send(c, r, s);
+        const code = res.json?.error?.code;
+        const denied = res.status === 401 || (res.status === 403 && ['forbidden', 'out_of_scope'].includes(code));
+        const want = expected(r, caller, s);
+        if ((want === 'deny') !== denied)
+          wrong.push(`${r.method} ${s.path}: want ${want}, got ${res.status} ${code || ''}`);
+      }
+      assert.deepEqual(wrong, []);
+    } finally {
+      await srv.stop();
+    }
+  });
+}
