@@ -170,6 +170,56 @@ const char *account_csrf_token(struct arena *a, const unsigned char *key, int64_
     return account_token_hash(a, key, msg);
 }
 
+/* A subkey per purpose, so a sealed field can never pass for a QR code. */
+static void subkey(unsigned char out[crypto_secretbox_KEYBYTES], const unsigned char *key,
+                   const char *purpose)
+{
+    crypto_generichash(out, crypto_secretbox_KEYBYTES, (const unsigned char *)purpose,
+                       strlen(purpose), key, ACCOUNT_SECRET_BYTES);
+}
+
+const char *account_seal(struct arena *a, const unsigned char *key, const char *purpose,
+                         const char *plaintext)
+{
+    unsigned char k[crypto_secretbox_KEYBYTES];
+    subkey(k, key, purpose);
+    size_t n = strlen(plaintext);
+    size_t total = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+    unsigned char *buf = arena_alloc(a, total);
+    randombytes_buf(buf, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, (const unsigned char *)plaintext, n,
+                          buf, k);
+    sodium_memzero(k, sizeof k);
+    size_t cap = sodium_base64_ENCODED_LEN(total, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = arena_alloc(a, cap);
+    sodium_bin2base64(out, cap, buf, total, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
+}
+
+const char *account_unseal(struct arena *a, const unsigned char *key, const char *purpose,
+                           const char *sealed)
+{
+    size_t len = strlen(sealed), n = 0;
+    if (len > 4096)
+        return NULL;
+    unsigned char *buf = arena_alloc(a, len + 1);
+    if (sodium_base642bin(buf, len + 1, sealed, len, NULL, &n, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+        return NULL;
+    size_t plain = n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+    char *out = arena_alloc(a, plain + 1);
+    unsigned char k[crypto_secretbox_KEYBYTES];
+    subkey(k, key, purpose);
+    int rc = crypto_secretbox_open_easy((unsigned char *)out, buf + crypto_secretbox_NONCEBYTES,
+                                        n - crypto_secretbox_NONCEBYTES, buf, k);
+    sodium_memzero(k, sizeof k);
+    if (rc != 0 || memchr(out, '\0', plain))
+        return NULL;
+    out[plain] = '\0';
+    return out;
+}
+
 const char *account_otp_new(struct arena *a)
 {
     return arena_printf(a, "%06u", randombytes_uniform(1000000));

@@ -24,6 +24,7 @@ struct store_conn;
 #define ACCOUNT_OTP_MAX_ATTEMPTS 5
 #define ACCOUNT_TOKEN_BYTES 32
 #define ACCOUNT_SECRET_BYTES 32
+#define ACCOUNT_QR_TTL_S 120
 
 /* Failed attempts of one key (a phone, an address) in a window. */
 struct limit_slot {
@@ -86,6 +87,14 @@ const char *account_password_hash(struct arena *a, const char *password);
 bool account_password_ok(const char *hash, const char *password);
 /* The CSRF token of a session: keyed hash of its id. */
 const char *account_csrf_token(struct arena *a, const unsigned char *key, int64_t session_id);
+/* Seal plaintext for storage or a token (XSalsa20-Poly1305 secretbox under
+ * a key derived from the server key for purpose, e.g. "field" or "qr"):
+ * base64url of nonce and box. account_unseal returns NULL when the text
+ * was not sealed by us for that purpose or was altered. */
+const char *account_seal(struct arena *a, const unsigned char *key, const char *purpose,
+                         const char *plaintext);
+const char *account_unseal(struct arena *a, const unsigned char *key, const char *purpose,
+                           const char *sealed);
 /* Six random digits. */
 const char *account_otp_new(struct arena *a);
 /* Constant-time string comparison. */
@@ -100,6 +109,9 @@ int user_insert(struct store_conn *c, struct arena *a, struct user *u,
                 const char *password_hash, int64_t now);
 int user_set_password(struct store_conn *c, int64_t id, const char *password_hash, int64_t now);
 int user_update_profile(struct store_conn *c, const struct user *u, int64_t now);
+/* The ID-card number, stored sealed (account_seal "field"); NULL clears. */
+int user_set_id_number(struct store_conn *c, int64_t id, const char *sealed, int64_t now);
+const char *user_id_number_sealed(struct store_conn *c, struct arena *a, int64_t id);
 int user_set_verification(struct store_conn *c, int64_t id, const char *state, int64_t by,
                           int64_t now);
 int user_search(struct store_conn *c, struct arena *a, const char *text, int64_t limit,

@@ -489,6 +489,11 @@ static int get_me(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "person");
     json_t *o = user_json(r, &u, true);
+    const char *sealed = user_id_number_sealed(c, &r->arena, u.id);
+    const char *idn = sealed ? account_unseal(&r->arena, state_of(r)->key, "field", sealed) : NULL;
+    json_object_set_new(o, "id_number",
+                        idn ? json_string(arena_printf(&r->arena, "**************%s", idn + 14))
+                            : json_null());
     json_object_set_new(o, "roles", roles_json(g, gid, ng));
     json_object_set_new(o, "csrf_token",
                         json_string(account_csrf_token(&r->arena, state_of(r)->key,
@@ -497,7 +502,18 @@ static int get_me(struct req *r)
 }
 
 static const char *const me_fields[] = {"display_name", "occupation", "platforms", "password",
-                                        NULL};
+                                        "id_number", NULL};
+
+/* Mainland resident ID: 17 digits and a digit or X. */
+static bool is_id_number(const char *s)
+{
+    if (strlen(s) != 18)
+        return false;
+    for (int i = 0; i < 17; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return (s[17] >= '0' && s[17] <= '9') || s[17] == 'X';
+}
 
 static int patch_me(struct req *r)
 {
@@ -509,8 +525,9 @@ static int patch_me(struct req *r)
     int rc = user_get(c, &r->arena, p->user_id, &u);
     if (rc)
         return reply_store_error(r, rc, "person");
-    const char *password = NULL;
+    const char *password = NULL, *id_number = NULL;
     if (json_in_only_or_reply(r, r->json, NULL, me_fields) ||
+        json_in_string(r, r->json, NULL, "id_number", 18, false, &id_number) < 0 ||
         json_in_string(r, r->json, NULL, "display_name", 60, false, &u.display_name) < 0 ||
         json_in_string(r, r->json, NULL, "occupation", 32, false, &u.occupation) < 0 ||
         json_in_string(r, r->json, NULL, "platforms", 200, false, &u.platforms) < 0 ||
@@ -521,8 +538,16 @@ static int patch_me(struct req *r)
     if (password && strlen(password) < 10)
         return reply_error(r, 422, "invalid_field", "password",
                            "a password needs at least 10 characters");
+    if (id_number && !is_id_number(id_number))
+        return reply_error(r, 422, "invalid_field", "id_number",
+                           "id_number is 17 digits and a digit or X");
     int64_t now = clock_now();
     rc = user_update_profile(c, &u, now);
+    /* Sensitive: kept only sealed with a key from outside the database. */
+    if (!rc && id_number)
+        rc = user_set_id_number(c, u.id, account_seal(&r->arena, state_of(r)->key, "field",
+                                                      id_number),
+                                now);
     if (!rc && password) {
         const char *hash = account_password_hash(&r->arena, password);
         rc = hash ? user_set_password(c, u.id, hash, now) : STORE_ERROR;
@@ -632,6 +657,9 @@ static int get_my_export(struct req *r)
                                             store_text(&audit, i, 5)));
     json_t *person = user_json(r, &u, true);
     json_object_set_new(person, "created_at", ISO(u.created_at));
+    const char *sealed = user_id_number_sealed(c, &r->arena, u.id);
+    const char *idn = sealed ? account_unseal(&r->arena, state_of(r)->key, "field", sealed) : NULL;
+    json_object_set_new(person, "id_number", idn ? json_string(idn) : json_null());
 #undef ISO
     json_t *doc = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "format",
                             "warmharbor-personal-data/1", "person", person, "consents", jc,
@@ -677,6 +705,56 @@ static int delete_me(struct req *r)
     store_scrub(c);
     reply_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     return reply_empty(r, 204);
+}
+
+/* ---- the worker's personal QR code ---------------------------------- */
+
+static int64_t qr_ttl(void)
+{
+    const char *v = getenv("WARMHARBOR_QR_TTL");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    return n > 0 && n <= 3600 ? n : ACCOUNT_QR_TTL_S;
+}
+
+/* A short-lived code the phone shows and staff scan: sealed with the
+ * server key, so reading it reveals nothing and it cannot be forged. */
+static int get_my_qr(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    int64_t exp = clock_now() + qr_ttl();
+    const char *token = account_seal(&r->arena, state_of(r)->key, "qr",
+                                     arena_printf(&r->arena, "%lld:%lld", (long long)p->user_id,
+                                                  (long long)exp));
+    char when[40];
+    return reply_json(r, 200, json_pack("{s:s, s:s, s:I}", "token", token, "expires_at",
+                                        clock_format_iso(exp, r->app->cfg.tz_offset_min, when,
+                                                         sizeof when),
+                                        "ttl", (json_int_t)qr_ttl()));
+}
+
+static int post_qr_verify(struct req *r)
+{
+    const struct principal *p = req_principal(r);
+    const char *token;
+    if (json_in_string(r, r->json, NULL, "token", 512, true, &token) < 0)
+        return r->status;
+    const char *plain = account_unseal(&r->arena, state_of(r)->key, "qr", token);
+    long long uid = 0, exp = 0;
+    if (!plain || sscanf(plain, "%lld:%lld", &uid, &exp) != 2)
+        return reply_error(r, 422, "invalid_qr", "token", "this is not a warmharbor code");
+    if (exp <= clock_now())
+        return reply_error(r, 410, "qr_expired", "token",
+                           "the code has expired; ask the worker to show a fresh one");
+    struct store_conn *c = req_store_or_reply(r);
+    struct user u;
+    if (!c)
+        return r->status;
+    int rc = user_get(c, &r->arena, uid, &u);
+    if (rc)
+        return reply_store_error(r, rc, "person");
+    audit_add(c, p->user_id, "scan_worker_qr", "user", arena_printf(&r->arena, "%lld", uid),
+              req_client_address(r), "", clock_now());
+    return reply_json(r, 200, user_json(r, &u, false));
 }
 
 /* ---- people, for staff and admins ------------------------------------ */
@@ -916,6 +994,8 @@ static const struct route account_routes[] = {
     {HTTP_PATCH, "/api/me", patch_me, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
     {HTTP_DELETE, "/api/me", delete_me, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/me/export", get_my_export, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/me/qr", get_my_qr, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/qr/verify", post_qr_verify, STAFF_AND_ADMINS, BODY_JSON, SCOPE_ANY},
     {HTTP_GET, "/api/me/sessions", get_my_sessions, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_DELETE, "/api/me/sessions/{id}", delete_my_session, ACCESS_SIGNED_IN, BODY_NONE,
      SCOPE_ANY},

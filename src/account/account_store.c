@@ -26,6 +26,9 @@ static const char sql_user_profile[] =
 static const char sql_user_verify[] =
     "UPDATE users SET verification = $1, verified_by = $2, verified_at = $3,"
     " updated_at = $3 WHERE id = $4 AND erased_at IS NULL";
+static const char sql_user_id_number_set[] =
+    "UPDATE users SET id_number_enc = $1, updated_at = $2 WHERE id = $3";
+static const char sql_user_id_number_get[] = "SELECT id_number_enc FROM users WHERE id = $1";
 static const char sql_user_search[] =
     "SELECT " USER_COLS " FROM users WHERE erased_at IS NULL"
     " AND (phone LIKE $1 ESCAPE '\\' OR display_name LIKE $1 ESCAPE '\\')"
@@ -139,6 +142,21 @@ int user_set_password(struct store_conn *c, int64_t id, const char *password_has
 {
     struct store_val p[] = {SV_TEXT_OR_NULL(password_hash), SV_INT(now), SV_INT(id)};
     return store_exec(c, sql_user_password, p, 3, NULL);
+}
+
+int user_set_id_number(struct store_conn *c, int64_t id, const char *sealed, int64_t now)
+{
+    struct store_val p[] = {SV_TEXT_OR_NULL(sealed), SV_INT(now), SV_INT(id)};
+    return store_exec(c, sql_user_id_number_set, p, 3, NULL);
+}
+
+const char *user_id_number_sealed(struct store_conn *c, struct arena *a, int64_t id)
+{
+    struct store_val p[] = {SV_INT(id)};
+    struct store_rows rows;
+    if (store_query(c, a, sql_user_id_number_get, p, 1, &rows) || !rows.nrows)
+        return NULL;
+    return store_text(&rows, 0, 0);
 }
 
 int user_update_profile(struct store_conn *c, const struct user *u, int64_t now)

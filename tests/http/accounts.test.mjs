@@ -285,3 +285,46 @@ describe('my data (PIPL)', () => {
     expectStatus(await register(phone), 201);
   });
 });
+
+describe('the worker QR code and sealed fields', () => {
+  it('staff scan a worker code; others cannot; an expired code is refused', async () => {
+    const short = await startServer({ demo: true, env: { WARMHARBOR_QR_TTL: '1' } });
+    try {
+      const worker = short.client(short.user('13900000031'));
+      const staff = short.client(short.user('13900000032'));
+      const admin2 = short.client(ADMIN_TOKEN);
+      const staffId = (await staff.get('/api/me')).json.id;
+      expectStatus(await admin2.post(`/api/users/${staffId}/roles`, { role: 'staff', scope_kind: 'site', scope_ref: '5' }), 201);
+      const qr = await worker.get('/api/me/qr');
+      assert.equal(qr.status, 200);
+      assert.ok(!qr.json.token.includes('13900000031'), 'the code shows no phone');
+      const seen = await staff.post('/api/qr/verify', { token: qr.json.token });
+      assert.equal(seen.status, 200, seen.text);
+      assert.equal(seen.json.phone, '139****0031');
+      assertError(await worker.post('/api/qr/verify', { token: qr.json.token }), 403, 'forbidden');
+      const forged = qr.json.token.slice(0, -2) + (qr.json.token.endsWith('AA') ? 'BB' : 'AA');
+      assertError(await staff.post('/api/qr/verify', { token: forged }), 422, 'invalid_qr', 'token');
+      await new Promise((r) => setTimeout(r, 2100));
+      assertError(await staff.post('/api/qr/verify', { token: qr.json.token }), 410, 'qr_expired', 'token');
+    } finally {
+      await short.stop();
+    }
+  });
+
+  it('an ID number is stored sealed: masked on read, whole in the export, absent from the database file', async () => {
+    const tok = srv.user('13900000041');
+    const me = srv.client(tok);
+    const idn = '32070619900101123X';
+    assertError(await me.patch('/api/me', { id_number: '123' }), 422, 'invalid_field', 'id_number');
+    expectStatus(await me.patch('/api/me', { id_number: idn }), 200);
+    assert.equal((await me.get('/api/me')).json.id_number, '**************123X');
+    assert.equal((await me.get('/api/me/export')).json.person.id_number, idn);
+    if (STORE === 'sqlite') {
+      for (const f of [srv.dbPath, `${srv.dbPath}-wal`]) {
+        let bytes;
+        try { bytes = readFileSync(f); } catch { continue; }
+        assert.equal(bytes.indexOf(Buffer.from(idn)), -1, `${f} holds the ID number in clear`);
+      }
+    }
+  });
+});
