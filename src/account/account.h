@@ -8,7 +8,6 @@
 #ifndef WH_ACCOUNT_ACCOUNT_H
 #define WH_ACCOUNT_ACCOUNT_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,21 +25,9 @@ struct store_conn;
 #define ACCOUNT_SECRET_BYTES 32
 #define ACCOUNT_QR_TTL_S 120
 
-/* Failed attempts of one key (a phone, an address) in a window. */
-struct limit_slot {
-    char key[64];
-    int count;
-    int64_t window_start;
-    int64_t locked_until;
-};
-
-#define ACCOUNT_LIMIT_SLOTS 4096
-
-/* The module's state (app->accounts): the server key and rate limits. */
+/* The module's state (app->accounts): the server key. */
 struct account_state {
     unsigned char key[ACCOUNT_SECRET_BYTES];
-    pthread_mutex_t lock;
-    struct limit_slot slots[ACCOUNT_LIMIT_SLOTS];
 };
 
 struct user {
@@ -158,6 +145,12 @@ int account_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
  * they made), sessions and codes deleted, grants revoked, addresses
  * dropped from their audit entries. The caller holds a transaction. */
 int account_erase(struct store_conn *c, int64_t user_id, const char *phone, int64_t now);
+
+/* Failed sign-ins per key, shared by every node through the store. */
+int64_t limit_locked_until(struct store_conn *c, struct arena *a, const char *key);
+int limit_count_failure(struct store_conn *c, const char *key, int max, int64_t window_s,
+                        int64_t now);
+int limit_clear(struct store_conn *c, const char *key);
 
 /* Do grants of kind "region" (ref region_code) reach the site / region? */
 bool region_reaches_site(struct store_conn *c, struct arena *a, const char *region_code,

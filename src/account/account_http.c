@@ -18,7 +18,6 @@
  * whether a grant reaches a site or region. Sign-in and code requests are
  * rate-limited per phone and per address.
  */
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,86 +36,59 @@
 #define LIMIT_WINDOW_S 900   /* failures counted over 15 minutes */
 #define LIMIT_PHONE 5        /* failed sign-ins per phone, then locked */
 #define LIMIT_ADDRESS 30     /* failed sign-ins per address, then locked */
-#define LIMIT_SLOTS ACCOUNT_LIMIT_SLOTS
 
 /* ---- rate limits ----------------------------------------------------- */
-
 
 static struct account_state *state_of(struct req *r)
 {
     return r->app->accounts;
 }
 
-static struct limit_slot *slot_for(struct account_state *st, const char *key)
+/* Counters live in the store (every node sees the same lockouts), keyed
+ * by a keyed hash so no phone number is kept there. */
+static const char *limit_key(struct req *r, const char *kind, const char *value)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    struct limit_slot *s = &st->slots[h % LIMIT_SLOTS];
-    if (strncmp(s->key, key, sizeof s->key - 1) != 0) {
-        /* Taken by another key: the newer one wins (a bounded table). */
-        memset(s, 0, sizeof(*s));
-        snprintf(s->key, sizeof s->key, "%s", key);
-    }
-    return s;
-}
-
-/* Seconds until key may try again, 0 if it may now. */
-static int64_t limit_wait(struct account_state *st, const char *key, int64_t now)
-{
-    pthread_mutex_lock(&st->lock);
-    struct limit_slot *s = slot_for(st, key);
-    int64_t wait = s->locked_until > now ? s->locked_until - now : 0;
-    pthread_mutex_unlock(&st->lock);
-    return wait;
-}
-
-static void limit_fail(struct account_state *st, const char *key, int max, int64_t now)
-{
-    pthread_mutex_lock(&st->lock);
-    struct limit_slot *s = slot_for(st, key);
-    if (now - s->window_start > LIMIT_WINDOW_S) {
-        s->window_start = now;
-        s->count = 0;
-    }
-    if (++s->count >= max)
-        s->locked_until = now + LIMIT_WINDOW_S;
-    pthread_mutex_unlock(&st->lock);
-}
-
-static void limit_clear(struct account_state *st, const char *key)
-{
-    pthread_mutex_lock(&st->lock);
-    struct limit_slot *s = slot_for(st, key);
-    s->count = 0;
-    s->locked_until = 0;
-    pthread_mutex_unlock(&st->lock);
+    return account_token_hash(&r->arena, state_of(r)->key,
+                              arena_printf(&r->arena, "%s:%s", kind, value));
 }
 
 /* 429 with when to retry, if phone or address is locked out. */
 static int limited_or_reply(struct req *r, const char *phone)
 {
-    struct account_state *st = state_of(r);
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return -1;
     int64_t now = clock_now();
-    int64_t w1 = limit_wait(st, arena_printf(&r->arena, "p:%s", phone), now);
-    int64_t w2 = limit_wait(st, arena_printf(&r->arena, "a:%s", req_client_address(r)), now);
-    int64_t wait = w1 > w2 ? w1 : w2;
-    if (!wait)
+    int64_t l1 = limit_locked_until(c, &r->arena, limit_key(r, "phone", phone));
+    int64_t l2 = limit_locked_until(c, &r->arena, limit_key(r, "address", req_client_address(r)));
+    int64_t until = l1 > l2 ? l1 : l2;
+    if (until <= now)
         return 0;
     char after[24];
-    snprintf(after, sizeof after, "%lld", (long long)wait);
+    snprintf(after, sizeof after, "%lld", (long long)(until - now));
     reply_header(r, "Retry-After", after);
     return reply_error(r, 429, "rate_limited", "phone",
-                       "too many failed attempts; try again in %lld seconds", (long long)wait),
+                       "too many failed attempts; try again in %lld seconds",
+                       (long long)(until - now)),
            -1;
 }
 
 static void count_failure(struct req *r, const char *phone)
 {
-    struct account_state *st = state_of(r);
+    struct store_conn *c = req_store(r);
+    if (!c)
+        return;
     int64_t now = clock_now();
-    limit_fail(st, arena_printf(&r->arena, "p:%s", phone), LIMIT_PHONE, now);
-    limit_fail(st, arena_printf(&r->arena, "a:%s", req_client_address(r)), LIMIT_ADDRESS, now);
+    limit_count_failure(c, limit_key(r, "phone", phone), LIMIT_PHONE, LIMIT_WINDOW_S, now);
+    limit_count_failure(c, limit_key(r, "address", req_client_address(r)), LIMIT_ADDRESS,
+                        LIMIT_WINDOW_S, now);
+}
+
+static void clear_failures(struct req *r, const char *phone)
+{
+    struct store_conn *c = req_store(r);
+    if (c)
+        limit_clear(c, limit_key(r, "phone", phone));
 }
 
 /* ---- the authenticator (app->auth) ----------------------------------- */
@@ -391,7 +363,7 @@ static int post_register(struct req *r)
         return reply_error(r, 409, "phone_taken", "phone", "this phone is registered; sign in");
     if (rc)
         return reply_store_error(r, rc, "person");
-    limit_clear(state_of(r), arena_printf(&r->arena, "p:%s", phone));
+    clear_failures(r, phone);
     u.verification = "unverified";
     return reply_session(r, c, &u, 201);
 }
@@ -439,7 +411,7 @@ static int post_login(struct req *r)
             return reply_error(r, 403, "password_required", "password",
                                "staff and admins sign in with their password");
     }
-    limit_clear(state_of(r), arena_printf(&r->arena, "p:%s", phone));
+    clear_failures(r, phone);
     return reply_session(r, c, &u, 200);
 }
 
@@ -964,7 +936,6 @@ static int account_init(struct app *app)
         free(st);
         return -1;
     }
-    pthread_mutex_init(&st->lock, NULL);
     app->accounts = st;
     app->auth = &account_auth;
     return 0;
@@ -975,7 +946,6 @@ static void account_release(struct app *app)
     struct account_state *st = app->accounts;
     if (!st)
         return;
-    pthread_mutex_destroy(&st->lock);
     sodium_memzero(st->key, sizeof st->key);
     free(st);
     app->accounts = NULL;

@@ -404,6 +404,54 @@ int account_erase(struct store_conn *c, int64_t user_id, const char *phone, int6
     return rc;
 }
 
+/* ---- failed sign-in counters ----------------------------------------- */
+
+static const char sql_limit_get[] = "SELECT locked_until FROM auth_limits WHERE key = $1";
+static const char sql_limit_bump[] =
+    "UPDATE auth_limits SET"
+    " count = CASE WHEN window_start < $2 THEN 1 ELSE count + 1 END,"
+    " window_start = CASE WHEN window_start < $2 THEN $3 ELSE window_start END"
+    " WHERE key = $1";
+static const char sql_limit_insert[] =
+    "INSERT INTO auth_limits (key, window_start, count, locked_until) VALUES ($1, $2, 1, 0)";
+static const char sql_limit_lock[] =
+    "UPDATE auth_limits SET locked_until = $2 WHERE key = $1 AND count >= $3";
+static const char sql_limit_clear[] = "DELETE FROM auth_limits WHERE key = $1";
+
+int64_t limit_locked_until(struct store_conn *c, struct arena *a, const char *key)
+{
+    struct store_val p[] = {SV_TEXT(key)};
+    struct store_rows rows;
+    if (store_query(c, a, sql_limit_get, p, 1, &rows) || !rows.nrows)
+        return 0;
+    return store_int(&rows, 0, 0);
+}
+
+int limit_count_failure(struct store_conn *c, const char *key, int max, int64_t window_s,
+                        int64_t now)
+{
+    struct store_val b[] = {SV_TEXT(key), SV_INT(now - window_s), SV_INT(now)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_limit_bump, b, 3, &changed);
+    if (!rc && !changed) {
+        struct store_val i[] = {SV_TEXT(key), SV_INT(now)};
+        rc = store_exec(c, sql_limit_insert, i, 2, NULL);
+        if (rc == STORE_CONFLICT) /* another node inserted it first */
+            rc = store_exec(c, sql_limit_bump, b, 3, NULL);
+    }
+    if (!rc) {
+        struct store_val l[] = {SV_TEXT(key), SV_INT(now + window_s), SV_INT(max)};
+        rc = store_exec(c, sql_limit_lock, l, 3, NULL);
+    }
+    return rc;
+}
+
+int limit_clear(struct store_conn *c, const char *key)
+{
+    struct store_val p[] = {SV_TEXT(key)};
+    return store_exec(c, sql_limit_clear, p, 1, NULL);
+}
+
 bool region_reaches_site(struct store_conn *c, struct arena *a, const char *region_code,
                          int64_t site_id)
 {

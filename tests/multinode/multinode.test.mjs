@@ -154,6 +154,19 @@ test('a status report on node A reaches an event stream on node B', async () => 
     'node B\'s cache has the report');
 });
 
+test('sessions and sign-in lockouts are shared: a token from A works on B, failures on A lock B', async () => {
+  const login = await a.client().post('/api/auth/login', { phone: '13800000000', password: 'test-admin-password-1', bearer: true });
+  assert.equal(login.status, 200, login.text);
+  const me = await b.client(login.json.token).get('/api/me');
+  assert.equal(me.status, 200);
+  assert.equal((await a.client(login.json.token).post('/api/auth/logout')).status, 204);
+  assert.equal((await b.client(login.json.token).get('/api/me')).status, 401, 'signed out on A is signed out on B');
+  for (let i = 0; i < 5; i++)
+    assert.equal((await a.client().post('/api/auth/login', { phone: '13912120000', password: `wrong-${i}-xxxxxx` })).status, 401);
+  const locked = await b.client().post('/api/auth/login', { phone: '13912120000', password: 'whatever-xxxxx' });
+  assert.equal(locked.status, 429, 'the lockout made on A holds on B');
+});
+
 test('killing node A mid-load fails no request for clients that retry', async () => {
   const base = `http://127.0.0.1:${ngxPort}`;
   let ok = 0, failed = 0, retried = 0;
