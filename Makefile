@@ -144,7 +144,7 @@ browser-test: $(BIN)
 # Benchmarks (not part of test): the spatial index alone, then the near
 # query over HTTP next to nginx. Figures go to bench/RESULTS.md.
 bench:
-	sh bench/run.sh
+	bash bench/run.sh
 
 # ---- fuzzing (libFuzzer, clang) ---------------------------------------
 
