@@ -4,7 +4,7 @@
  * Benchmarks need a national network that looks like the real one: dense
  * in the big cities, thinner in the small ones, a sparse rural scatter in
  * between, many small community stations and few hubs. gen_sites() draws
- * such a network from a table of about 330 city centres (approximate
+ * such a network from a table of 435 city centres (approximate
  * coordinates, rough urban populations in millions) with a fixed seed, so
  * every run and every benchmark (the index bench here, an HTTP bench later)
  * sees the same sites. The first m sites of a network of n > m are the

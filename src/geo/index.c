@@ -18,10 +18,10 @@
  *
  * Nearest is a depth-first branch and bound over the tree and the pending
  * list with a bounded max-heap of (chord2, id), nearer child first. With an
- * accept predicate it asks for the next m candidates after the last one
- * seen (m doubling) and calls accept on them in order until k are
- * accepted, so accept sees exactly the candidates a brute-force scan in hit
- * order would show it.
+ * accept predicate it takes the best 2k candidates, then as long as too
+ * few were accepted the next m after the last one seen (m doubling), and
+ * calls accept on them in order until k are accepted, so accept sees
+ * exactly the candidates a brute-force scan in hit order would show it.
  *
  * Edits: a changed amenity, type or tier is written in place. A removed or
  * moved site is marked dead in the tree (counts, sums and tiers on its path
