@@ -292,8 +292,12 @@ static int post_otp(struct req *r)
      * or password; this mode is refused unless WARMHARBOR_DEV=1). */
     log_info("dev sms to %s: your warmharbor code is %s",
              account_phone_mask(&r->arena, phone), code);
-    /* Counting sends as failures bounds how many codes one phone can get. */
-    count_failure(r, phone);
+    /* Counting sends against the phone bounds how many codes one phone can
+     * get; not against the address, which a whole station's Wi-Fi shares. */
+    struct store_conn *lc = req_store(r);
+    if (lc)
+        limit_count_failure(lc, limit_key(r, "phone", phone), LIMIT_PHONE, LIMIT_WINDOW_S,
+                            clock_now());
     return reply_json(r, 202, json_pack("{s:b, s:i}", "sent", 1, "expires_in",
                                         ACCOUNT_OTP_TTL_S));
 }
