@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # run.sh - every benchmark in one run (make bench): the spatial index alone
-# (bench/index_bench.c), then HTTP (bench/http_bench.sh). The figures and
-# the machine go to bench/RESULTS.md. Not part of make test; the machine
-# should be otherwise idle.
-set -eu
+# (bench/index_bench.c), then HTTP (bench/http_bench.sh): the near query at
+# national scale on SQLite, then SQLite next to PostgreSQL (one node, two
+# nodes behind nginx, a write-heavy mix) at district scale. Figures and the
+# machine go to bench/RESULTS.md as they come. Not part of make test; the
+# machine should be otherwise idle.
+set -u
 cd "$(dirname "$0")/.."
 out=bench/RESULTS.md
 tmp=$(mktemp -d /tmp/whbench-run.XXXXXX)
@@ -14,19 +16,18 @@ cc -O2 -Isrc -Ibench bench/index_bench.c bench/gen_sites.c src/geo/index.c src/g
   echo "# Benchmark results"
   echo
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')),"
-  echo "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr). Shared machine: figures are indicative."
+  echo "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr). The machine is shared: figures are indicative."
   echo
   echo "## Spatial index alone"
   echo
   echo '```'
-  $tmp/index_bench
-  echo '```'
-  echo
-  echo "## HTTP"
-  echo
-  echo '```'
-  bash bench/http_bench.sh
-  echo '```'
-} > $tmp/results.md 2>&1
-cp $tmp/results.md $out
+} > $out
+$tmp/index_bench >> $out 2>&1 || echo "index bench failed: $?" >> $out
+{ echo '```'; echo; echo "## HTTP at national scale (SQLite)"; echo; echo '```'; } >> $out
+PG=0 SIZES="${SIZES:-180000 1000000}" bash bench/http_bench.sh 2>$tmp/err1 | grep -v '^{' >> $out \
+  || { echo "failed:"; tail -5 $tmp/err1; } >> $out
+{ echo '```'; echo; echo "## HTTP, SQLite next to PostgreSQL (district scale)"; echo; echo '```'; } >> $out
+PG=1 SIZES="${PG_SIZES:-20000}" bash bench/http_bench.sh 2>$tmp/err2 | grep -v '^{' >> $out \
+  || { echo "failed:"; tail -5 $tmp/err2; } >> $out
+echo '```' >> $out
 cat $out
