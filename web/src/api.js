@@ -3,10 +3,13 @@
 // including the fan-out that turns "any of" filters into several calls.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /** status 0 (and code 'network') when the server could not be reached. */
+  constructor(status, code, message, { field = null, retryAfter = null } = {}) {
     super(message || code || `HTTP ${status}`);
     this.status = status;
     this.code = code;
+    this.field = field; // the request field the error is about, when the server names one
+    this.retryAfter = retryAfter; // seconds, from Retry-After (429)
   }
 }
 
@@ -53,15 +56,53 @@ export async function getJson(path, params, { channel = 'misc', signal } = {}) {
   return body;
 }
 
-export async function postJson(path, json, token) {
-  const res = await fetch(path, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(json),
-  });
+/**
+ * A call with the session cookie: any method, an optional JSON body, and
+ * the CSRF token the server asks of cookie writes. Resolves to the parsed
+ * answer (null for 204); rejects with ApiError (status 0 without network).
+ */
+export async function request(method, path, { json, csrf, params, signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (json !== undefined) headers['Content-Type'] = 'application/json';
+  if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  let res;
+  try {
+    res = await fetch(buildUrl(path, params), {
+      method,
+      headers,
+      body: json === undefined ? undefined : JSON.stringify(json),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', e.message);
+  }
+  if (res.status === 204) return null;
   const body = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, body?.error?.code, body?.error?.message);
+  if (!res.ok) {
+    const err = body && body.error ? body.error : {};
+    const retry = Number(res.headers.get('Retry-After'));
+    throw new ApiError(res.status, err.code || (res.headers.get('X-WH-Offline') ? 'offline' : undefined), err.message, {
+      field: err.field || null,
+      retryAfter: Number.isFinite(retry) && retry > 0 ? retry : null,
+    });
+  }
   return body;
+}
+
+/**
+ * Whether the server has a route, asked without running it: OPTIONS is
+ * answered by the router (404 for no such path, 405 with Allow listing the
+ * path's methods). Resolves to the Set of allowed methods, or null when
+ * the path does not exist.
+ */
+export async function routeMethods(path) {
+  const res = await fetch(path, { method: 'OPTIONS', credentials: 'same-origin', cache: 'no-store' });
+  if (res.status === 404) return null;
+  const allow = res.headers.get('Allow');
+  return new Set((allow || '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
 }
 
 // The server takes at most this many amenity codes at once; the rest are

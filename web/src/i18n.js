@@ -1,6 +1,8 @@
 // i18n.js - the page's words in Chinese (first) and English, the current
 // language, and the formatters that turn data into plain words.
 
+import { zhAccount, enAccount } from './words-account.js';
+
 const STORE_KEY = 'wh.lang';
 
 const zh = {
@@ -234,7 +236,7 @@ const en = {
   showOnMap: 'Show on map',
 };
 
-const DICTS = { zh, en };
+const DICTS = { zh: { ...zh, ...zhAccount }, en: { ...en, ...enAccount } };
 export const HTML_LANG = { zh: 'zh-CN', en: 'en' };
 
 let current = 'zh';
@@ -267,7 +269,7 @@ export function setLang(l) {
 /** The word for key, with {name} placeholders filled from params. */
 export function t(key, params) {
   const d = DICTS[current];
-  let s = key in d ? d[key] : zh[key];
+  let s = key in d ? d[key] : DICTS.zh[key];
   if (s === undefined) return key;
   if (params && typeof s === 'string')
     s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));

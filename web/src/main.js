@@ -15,6 +15,10 @@ import { renderList, updateCard } from './list.js';
 import { connectLive } from './live.js';
 import { availableChips, buildAlts, chipCodes, TIERS } from './filters.js';
 import { h, $ } from './dom.js';
+import { route, startRouter, currentRoute } from './router.js';
+import * as session from './session.js';
+import { loginView, registerView, meView, privacyView, setRedraw } from './account.js';
+import { consoleView, sitesView, siteFormView, setAdminRedraw } from './admin.js';
 
 const PAGE = 20; // list length, and the step of "show more"
 const MAX_LIST = 100;
@@ -106,6 +110,8 @@ function applyStaticText() {
   el.nearMeText.textContent = el.nearMe.getAttribute('aria-busy') === 'true' ? t('locating') : t('nearMe');
   $('#map').setAttribute('aria-label', t('mapLabel'));
   el.more.textContent = t('more');
+  el.nav.setAttribute('aria-label', t('navLabel'));
+  renderNav();
   renderChips();
   renderTierSelect();
   renderPointNote();
@@ -248,6 +254,7 @@ function refreshAll() {
 }
 
 async function refreshList() {
+  if (!state.point) return; // the map page has not started yet
   const gen = ++listGen;
   listAbort?.abort();
   listAbort = new AbortController();
@@ -489,6 +496,17 @@ function bindElements() {
   el.bannerText = $('#banner-text');
   el.mapNote = $('#map-note');
   el.sheet = $('#sheet');
+  el.skip = $('#skip');
+  el.nav = $('#nav');
+  el.navMap = $('#nav-map');
+  el.navMe = $('#nav-me');
+  el.navMeText = $('#nav-me-text');
+  el.navAdmin = $('#nav-admin');
+  el.viewMap = $('#view-map');
+  el.viewPage = $('#view-page');
+  $('#nav-map-icon').insertAdjacentHTML('afterbegin', icon('map'));
+  $('#nav-me-icon').insertAdjacentHTML('afterbegin', icon('user'));
+  $('#nav-admin-icon').insertAdjacentHTML('afterbegin', icon('shield'));
   $('#near-me-icon').insertAdjacentHTML('afterbegin', icon('locate'));
   $('#open-now-icon').insertAdjacentHTML('afterbegin', icon('clock'));
   $('#open-now-check').insertAdjacentHTML('afterbegin', icon('check'));
@@ -504,10 +522,21 @@ function bindEvents() {
   el.lang.addEventListener('click', () => {
     setLang(lang() === 'zh' ? 'en' : 'zh');
     applyStaticText();
+    if (currentView !== MAP_VIEW) {
+      redrawPage();
+      setTitle();
+      return;
+    }
     renderList(el.list, state.sites, listCtx());
     if (state.sites.length) setListStatus(t('listCount', { n: state.sites.length }));
     sheet.rerender();
     refreshMap();
+  });
+  // The skip link moves focus without touching the hash (the hash is the route).
+  el.skip.addEventListener('click', (e) => {
+    e.preventDefault();
+    const target = currentView === MAP_VIEW ? el.listSection : $('#page-title') || el.viewPage;
+    target?.focus();
   });
   el.nearMe.addEventListener('click', locate);
   el.openNow.addEventListener('click', () => {
@@ -554,12 +583,105 @@ function registerServiceWorker() {
   });
 }
 
-async function start() {
-  initLang();
-  bindElements();
-  sheet = createSheet(el.sheet, { onClose: onSheetClose });
-  bindEvents();
-  applyStaticText();
+// ---- pages: the map, sign-in, me, the console ------------------------------------------
+
+const MAP_VIEW = { title: () => t('appName') };
+let currentView = null;
+let currentParams = {};
+let pageRoot = null; // a fresh element per page visit: late answers of a page left behind land nowhere
+let mapStarted = false;
+
+function setTitle() {
+  document.title = currentView === MAP_VIEW ? t('appName') : `${currentView.title()} - ${t('appName')}`;
+}
+
+/** The header's links: 我的 or 登录, and 管理 for staff and admins. */
+function renderNav() {
+  const me = session.me();
+  const path = currentRoute() || '/';
+  const section = path === '/' ? 'map' : path.startsWith('/admin') ? 'admin' : 'me';
+  el.navMe.href = me ? '#/me' : '#/login';
+  el.navMeText.textContent = me ? t('me') : t('signIn');
+  el.navAdmin.hidden = !(me && session.canConsole());
+  for (const [a, key] of [
+    [el.navMap, 'map'],
+    [el.navMe, 'me'],
+    [el.navAdmin, 'admin'],
+  ]) {
+    if (key === section) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  el.skip.textContent = currentView && currentView !== MAP_VIEW ? t('skipToContent') : t('skipToList');
+}
+
+/** Draw the current page again (after an answer, a language switch), keeping focus. */
+function redrawPage() {
+  if (!currentView || currentView === MAP_VIEW || !pageRoot) return;
+  const active = document.activeElement && document.activeElement.id;
+  currentView.render(pageRoot, currentParams, { first: false });
+  if (active && (!document.activeElement || document.activeElement === document.body))
+    document.getElementById(active)?.focus();
+}
+
+function showRoute(m) {
+  if (currentView && currentView !== m.view) currentView.leave?.();
+  currentView = m.view;
+  currentParams = m.params;
+  const isMap = m.view === MAP_VIEW;
+  el.viewMap.hidden = !isMap;
+  el.viewPage.hidden = isMap;
+  document.body.classList.toggle('is-page', !isMap);
+  renderNav();
+  setTitle();
+  if (isMap) {
+    pageRoot = null;
+    el.viewPage.replaceChildren();
+    if (!mapStarted) {
+      mapStarted = true;
+      startMap();
+    } else {
+      map?.resize();
+      refreshAll(); // sites may have changed meanwhile (the console)
+    }
+    return;
+  }
+  sheet.close();
+  pageRoot = h('div', { class: 'page-root' });
+  el.viewPage.replaceChildren(pageRoot);
+  const root = pageRoot;
+  window.scrollTo(0, 0);
+  Promise.resolve(m.view.render(root, m.params, { first: true }))
+    .catch(() => {
+      /* the page shows its own errors */
+    })
+    .then(() => {
+      if (root !== pageRoot) return;
+      setTitle();
+      const a = document.activeElement;
+      if (!a || a === document.body || !el.viewPage.contains(a)) $('#page-title')?.focus();
+    });
+}
+
+function startRoutes() {
+  route('/', MAP_VIEW);
+  route('/login', loginView);
+  route('/register', registerView);
+  route('/me', meView);
+  route('/privacy', privacyView);
+  route('/admin', consoleView);
+  route('/admin/sites', sitesView);
+  route('/admin/sites/new', siteFormView);
+  route('/admin/sites/:id', siteFormView);
+  setRedraw(redrawPage);
+  setAdminRedraw(redrawPage);
+  session.onSessionChange(renderNav);
+  startRouter(showRoute);
+  // Whether someone is signed in, for the header (asked only when a
+  // session may exist).
+  session.refresh().catch(() => {});
+}
+
+async function startMap() {
   await loadCatalogues();
   renderChips();
   const centre = await districtCentre();
@@ -583,8 +705,17 @@ async function start() {
   }
   refreshList(); // and the map, once the list says where to look (fitMap)
   connectLive({ onStatus: applyStatus, onSite: applySiteChange, onReconnect: refreshAll });
-  registerServiceWorker();
   document.body.classList.add('ready');
+}
+
+async function start() {
+  initLang();
+  bindElements();
+  sheet = createSheet(el.sheet, { onClose: onSheetClose });
+  bindEvents();
+  applyStaticText();
+  startRoutes();
+  registerServiceWorker();
 }
 
 start();

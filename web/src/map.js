@@ -138,6 +138,10 @@ export function createMap(el, { tiles, center, onPick, onSite, onMove, onTiles }
 
   return {
     zoom: () => map.getZoom(),
+    /** The map's box was hidden or changed size (back from another page). */
+    resize() {
+      map.invalidateSize({ pan: false });
+    },
     bbox() {
       const b = map.getBounds();
       const f = (x) => x.toFixed(5);

@@ -15,6 +15,7 @@ const API_CACHE = 'wh-api-v1';
 const API_MAX_ENTRIES = 120;
 const API_TIMEOUT_MS = 8000;
 const LAST_PREFIX = '/__last__';
+const PERSONAL = ['/api/me', '/api/auth', '/api/users', '/api/audit', '/api/qr'];
 
 // Catalogue answers the page needs to make sense of saved sites.
 const API_WARM = ['/api/config', '/api/amenities', '/api/site-types', '/api/regions?roots=1'];
@@ -73,6 +74,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return; // map tiles: the browser's business
   if (url.pathname === '/api/sites/events') return; // the live stream
+  if (PERSONAL.some((p) => url.pathname === p || url.pathname.startsWith(`${p}/`))) return;
   if ((req.headers.get('accept') || '').includes('text/event-stream')) return;
   if (url.pathname.startsWith('/api/')) {
     event.respondWith(networkFirst(req, url));

@@ -55,7 +55,8 @@ function serverEnv(extra = {}) {
 
 /**
  * Start `warmharbor serve` on a fresh demo database; resolves to
- * {base, api(), stop()}. env: extra server environment.
+ * {base, stderr, otp(), api(), stop()}. env: extra server environment
+ * (WARMHARBOR_DEV: '1' to have one-time codes logged for otp()).
  */
 export async function startServer({ env: extra = {} } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'wh-browser-'));
@@ -95,8 +96,26 @@ export async function startServer({ env: extra = {} } = {}) {
   const base = `http://127.0.0.1:${port}`;
   return {
     base,
+    /** Everything the server wrote to stderr so far (its JSON log lines). */
     get stderr() {
       return stderr;
+    },
+    /**
+     * The one-time code last "sent" to phone, written after offset `since`
+     * of stderr: with WARMHARBOR_DEV=1 the server logs
+     * `dev sms to 139****0001: your warmharbor code is 123456`.
+     * Waits for it up to timeout ms.
+     */
+    async otp(phone, { since = 0, timeout = 10000 } = {}) {
+      const masked = `${phone.slice(0, 3)}\\*{4}${phone.slice(-4)}`;
+      const re = new RegExp(`dev sms to ${masked}: your warmharbor code is (\\d{6})`, 'g');
+      const end = Date.now() + timeout;
+      for (;;) {
+        const found = [...stderr.slice(since).matchAll(re)];
+        if (found.length) return found[found.length - 1][1];
+        if (Date.now() > end) throw new Error(`no code for ${phone} in the server's log (is WARMHARBOR_DEV=1 set?)`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async api(p, opts = {}) {
       const res = await fetch(base + p, opts);
@@ -217,11 +236,35 @@ export async function seriousViolations(page, context = 'document') {
   return res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-export async function screenshot(page, name) {
+/**
+ * Controls under root smaller than 48x48 CSS px (buttons, links shown as
+ * buttons, inputs, selects, checkbox rows), as "tag#id.class WxH" strings.
+ */
+export function smallTargets(page, root = 'body') {
+  return page.evaluate((sel) => {
+    const out = [];
+    const els = document.querySelector(sel).querySelectorAll(
+      'button, select, input:not([type="checkbox"]):not([type="radio"]):not([type="hidden"]), a.btn, a.nav-link, a.seg-btn, label.check, .page a',
+    );
+    for (const el of els) {
+      const r = el.getBoundingClientRect();
+      if (!r.width && !r.height) continue; // not shown
+      if (r.width < 48 || r.height < 48) out.push(`${el.tagName}#${el.id}.${el.className} ${r.width}x${r.height}`);
+    }
+    return out;
+  }, root);
+}
+
+/** [page width, viewport width]: the first must not exceed the second. */
+export function pageWidth(page) {
+  return page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+}
+
+export async function screenshot(page, name, { full = false } = {}) {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return null;
   const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
+  await page.screenshot({ path: file, fullPage: Boolean(full) });
   return file;
 }
 

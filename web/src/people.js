@@ -1,0 +1,64 @@
+// people.js - what a person's data means in words: occupations, platforms,
+// roles and where a role applies (site and region names, looked up once).
+import { t, pick } from './i18n.js';
+import { getJson } from './api.js';
+
+export const OCCUPATIONS = [
+  'food_delivery',
+  'courier',
+  'ride_hailing',
+  'truck_driver',
+  'livestream_host',
+  'domestic_worker',
+  'other',
+];
+export const PLATFORMS = ['meituan', 'eleme', 'didi', 'huolala', 'douyin', 'kuaishou', 'other'];
+export const ROLES = ['staff', 'provider', 'merchant', 'dispatcher', 'region_admin', 'system_admin'];
+export const SCOPES = ['site', 'region', 'department', 'global'];
+
+export function occupationName(code) {
+  const k = `occ_${code}`;
+  const w = t(k);
+  return w === k ? code || '' : w;
+}
+
+export function platformName(code) {
+  const k = `plat_${code}`;
+  const w = t(k);
+  return w === k ? code : w;
+}
+
+// Names of the sites and regions roles point at: code/id -> {name_zh, name_en}.
+const names = { site: new Map(), region: new Map() };
+
+/** Fetch the names of the sites and regions these grants name (once each). */
+export async function scopeNames(grants) {
+  const jobs = [];
+  for (const g of grants || []) {
+    const kind = g.scope_kind;
+    if ((kind !== 'site' && kind !== 'region') || names[kind].has(g.scope_ref)) continue;
+    names[kind].set(g.scope_ref, null);
+    const path = kind === 'site' ? `/api/sites/${encodeURIComponent(g.scope_ref)}` : `/api/regions/${encodeURIComponent(g.scope_ref)}`;
+    jobs.push(
+      getJson(path)
+        .then((x) => names[kind].set(g.scope_ref, { name_zh: x.name_zh, name_en: x.name_en }))
+        .catch(() => names[kind].delete(g.scope_ref)),
+    );
+  }
+  await Promise.all(jobs);
+}
+
+/** Remember a name the page already has (a site picked from a search). */
+export function knowName(kind, ref, obj) {
+  if (names[kind]) names[kind].set(String(ref), { name_zh: obj.name_zh, name_en: obj.name_en });
+}
+
+/** "地点：某某驿站（#12）", "区域：路南街道", "部门：交通局", "全局". */
+export function roleScopeText(g) {
+  const kind = g.scope_kind;
+  if (kind === 'global') return t('scope_global');
+  const n = names[kind] && names[kind].get(String(g.scope_ref));
+  const label = n ? pick(n, 'name').text : '';
+  const ref = kind === 'site' ? `#${g.scope_ref}` : g.scope_ref;
+  return t('scopeIs', { kind: t(`scope_${kind}`), what: label ? t('nameRef', { name: label, ref }) : ref });
+}
