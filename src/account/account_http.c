@@ -760,9 +760,18 @@ static int get_users(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "person");
     bool full = p->roles & ROLE_SYSTEM_ADMIN;
+    bool admin = p->roles & ACCESS_ADMIN;
     json_t *items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, user_json(r, &us[i], full));
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = user_json(r, &us[i], full);
+        /* Admins see the grants, with ids, so they can revoke them. */
+        struct grant *g;
+        int64_t *gid;
+        size_t ng;
+        if (admin && grant_list(c, &r->arena, us[i].id, &g, &gid, &ng) == STORE_OK)
+            json_object_set_new(o, "roles", roles_json(g, gid, ng));
+        json_array_append_new(items, o);
+    }
     /* Looking people up is access to their personal data: recorded. */
     audit_add(c, p->user_id, "search_people", "query", "", req_client_address(r),
               arena_printf(&r->arena, "%zu results", n), clock_now());

@@ -213,6 +213,8 @@ describe('roles and scopes', () => {
     assert.equal(v.json.verification, 'verified');
     const full = await admin.get('/api/users?q=13900000013');
     assert.equal(full.json.items[0].phone, '13900000013');
+    assert.ok(Array.isArray(full.json.items[0].roles), 'admins see the grants they may revoke');
+    assert.equal(found.json.items[0].roles, undefined, 'staff do not');
     const worker = srv.client(srv.user('13900000014'));
     assertError(await worker.get('/api/users?q=139'), 403, 'forbidden');
     assertError(await worker.post(`/api/users/${workerId}/verification`, { state: 'revoked' }), 403, 'forbidden');
