@@ -564,10 +564,9 @@ static int get_my_sessions(struct req *r)
 static int delete_my_session(struct req *r)
 {
     const struct principal *p = req_principal(r);
-    char *end;
-    long long id = strtoll(req_param(r, "id"), &end, 10);
-    if (*end || id <= 0)
-        return reply_error(r, 404, "not_found", NULL, "no such session");
+    int64_t id;
+    if (req_param_id_or_reply(r, "id", "session", &id))
+        return r->status;
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
@@ -737,12 +736,7 @@ static int post_qr_verify(struct req *r)
 
 static int user_id_or_reply(struct req *r, int64_t *id)
 {
-    char *end;
-    long long v = strtoll(req_param(r, "id"), &end, 10);
-    if (*end || v <= 0)
-        return reply_error(r, 404, "not_found", NULL, "no such person"), -1;
-    *id = v;
-    return 0;
+    return req_param_id_or_reply(r, "id", "person", id);
 }
 
 static int get_users(struct req *r)
@@ -873,10 +867,9 @@ static int delete_role(struct req *r)
     int64_t id;
     if (user_id_or_reply(r, &id))
         return r->status;
-    char *end;
-    long long gid = strtoll(req_param(r, "gid"), &end, 10);
-    if (*end || gid <= 0)
-        return reply_error(r, 404, "not_found", NULL, "no such grant");
+    int64_t gid;
+    if (req_param_id_or_reply(r, "gid", "grant", &gid))
+        return r->status;
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
@@ -898,7 +891,7 @@ static int delete_role(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "grant");
     audit_add(c, p->user_id, "revoke_role", "user", arena_printf(&r->arena, "%lld", (long long)id),
-              req_client_address(r), arena_printf(&r->arena, "grant %lld", gid), now);
+              req_client_address(r), arena_printf(&r->arena, "grant %lld", (long long)gid), now);
     return reply_empty(r, 204);
 }
 

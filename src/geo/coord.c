@@ -12,6 +12,7 @@
  * box, see coord.h for why.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "geo/coord.h"
@@ -283,4 +284,19 @@ double geo_distance_m(struct geo_point a, struct geo_point b)
     if (h > 1.0)
         h = 1.0;
     return 2.0 * geo_earth_radius_m * asin(sqrt(h));
+}
+
+int geo_bbox_parse(const char *text, double b[4])
+{
+    const char *p = text;
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        b[i] = strtod(p, &end);
+        if (end == p || (i < 3 && *end != ',') || (i == 3 && *end))
+            return -1;
+        p = end + 1;
+    }
+    if (!geo_is_valid(b[1], b[0]) || !geo_is_valid(b[3], b[2]) || b[0] > b[2] || b[1] > b[3])
+        return -1;
+    return 0;
 }

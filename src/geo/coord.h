@@ -70,6 +70,11 @@ struct geo_point geo_convert(struct geo_point p, enum geo_datum from,
  * 6371008.8 m). */
 double geo_distance_m(struct geo_point a, struct geo_point b);
 
+/* Parse "minlon,minlat,maxlon,maxlat" (degrees) into b. 0, or -1 when it
+ * is not four numbers, a corner is out of range, or min exceeds max (boxes
+ * across the antimeridian are refused). */
+int geo_bbox_parse(const char *text, double b[4]);
+
 /* true if lat in [-90,90], lon in [-180,180] and both finite. */
 bool geo_is_valid(double lat, double lon);
 

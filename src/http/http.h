@@ -166,6 +166,11 @@ const struct principal *req_principal(struct req *r);
  * in the body, e.g. the region of a new site. */
 bool req_reaches_region(struct req *r, unsigned roles, const char *region_code);
 
+/* The path parameter name as a positive id (digits, no leading zero).
+ * Returns 0, or -1 after replying 404 not_found "no such <what>": a
+ * malformed id names nothing. */
+int req_param_id_or_reply(struct req *r, const char *name, const char *what, int64_t *out);
+
 /* Read an integer query argument within [min, max]; absent gives dflt.
  * Returns 0, or -1 after replying 400 invalid_query naming the argument. */
 int req_query_int_or_reply(struct req *r, const char *name, int64_t min,

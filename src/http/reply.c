@@ -86,6 +86,17 @@ void reply_header(struct req *r, const char *name, const char *value)
     r->nheaders++;
 }
 
+int req_param_id_or_reply(struct req *r, const char *name, const char *what, int64_t *out)
+{
+    const char *s = req_param(r, name);
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || v <= 0 || s[0] == '0')
+        return reply_error(r, 404, "not_found", NULL, "no such %s", what), -1;
+    *out = v;
+    return 0;
+}
+
 int req_query_int_or_reply(struct req *r, const char *name, int64_t min,
                            int64_t max, int64_t dflt, int64_t *out)
 {

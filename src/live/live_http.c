@@ -22,13 +22,7 @@
 
 static int id_or_reply(struct req *r, int64_t *id)
 {
-    const char *s = req_param(r, "id");
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0 || s[0] == '0')
-        return reply_error(r, 404, "not_found", NULL, "no such site"), -1;
-    *id = v;
-    return 0;
+    return req_param_id_or_reply(r, "id", "site", id);
 }
 
 /* The status answer: live values plus the site's status and open state. */

@@ -18,6 +18,7 @@
 #include "catalog/catalog.h"
 #include "core/clock.h"
 #include "core/strbuf.h"
+#include "geo/coord.h"
 #include "site/site.h"
 #include "site/site_cache.h"
 #include "store/store.h"
@@ -164,21 +165,6 @@ static int get_collection(struct req *r)
                                       arena_printf(&r->arena, "Sites of type %s", t.code)));
 }
 
-static int parse_bbox(const char *text, double b[4])
-{
-    char *end;
-    const char *p = text;
-    for (int i = 0; i < 4; i++) {
-        b[i] = strtod(p, &end);
-        if (end == p || (i < 3 && *end != ',') || (i == 3 && *end))
-            return -1;
-        p = end + 1;
-    }
-    if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3])
-        return -1;
-    return 0;
-}
-
 static int get_items(struct req *r)
 {
     struct store_conn *c = req_store_or_reply(r);
@@ -192,7 +178,7 @@ static int get_items(struct req *r)
         return r->status;
     double b[4] = {-180, -90, 180, 90};
     const char *bbox = req_query(r, "bbox");
-    if (bbox && parse_bbox(bbox, b))
+    if (bbox && geo_bbox_parse(bbox, b))
         return reply_error(r, 400, "invalid_query", "bbox",
                            "bbox is minlon,minlat,maxlon,maxlat in CRS84");
     struct site_filter f = {.type = type, .at = clock_now()};
@@ -243,11 +229,9 @@ static int get_item(struct req *r)
     struct site_type t;
     if (!c || collection_or_reply(r, c, &type, &t))
         return r->status;
-    const char *fid = req_param(r, "fid");
-    char *end;
-    long long id = strtoll(fid, &end, 10);
-    if (!*fid || *end || id <= 0)
-        return reply_error(r, 404, "not_found", NULL, "no such feature");
+    int64_t id;
+    if (req_param_id_or_reply(r, "fid", "feature", &id))
+        return r->status;
     struct site s;
     int rc = site_get(c, &r->arena, id, &s);
     if (rc)
@@ -263,7 +247,7 @@ static int get_item(struct req *r)
     json_t *links = json_array();
     json_array_append_new(
         links, link(arena_printf(&r->arena, "%s/ogc/collections/%s/items/%lld", b0,
-                                 req_param(r, "cid"), id),
+                                 req_param(r, "cid"), (long long)id),
                     "self", "application/geo+json", NULL));
     json_array_append_new(
         links, link(arena_printf(&r->arena, "%s/ogc/collections/%s", b0, req_param(r, "cid")),

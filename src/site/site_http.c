@@ -28,23 +28,31 @@
 
 /* ---- rendering ----------------------------------------------------- */
 
+/* ?at= (default now) and ?datum= (default WGS-84), shared by every site
+ * query. 0 or -1 after replying 400. */
+static int at_datum_or_reply(struct req *r, int64_t *at, enum geo_datum *datum)
+{
+    *at = clock_now();
+    *datum = GEO_WGS84;
+    const char *a = req_query(r, "at");
+    if (a && clock_parse_iso(a, r->app->cfg.tz_offset_min, at))
+        return reply_error(r, 400, "invalid_query", "at",
+                           "at must be an ISO-8601 time like 2026-10-01T08:30:00+08:00"),
+               -1;
+    const char *d = req_query(r, "datum");
+    if (d && geo_datum_parse(d, datum))
+        return reply_error(r, 400, "invalid_query", "datum", "datum is wgs84, gcj02 or bd09"),
+               -1;
+    return 0;
+}
+
 /* Read ?at= and ?datum= and load the holiday calendar around the moment. */
 static int view_or_reply(struct req *r, struct store_conn *c, struct site_view *v,
                          struct hours_calendar *cal)
 {
     v->tz = r->app->cfg.tz_offset_min;
-    v->at = clock_now();
-    v->datum = GEO_WGS84;
-    const char *at = req_query(r, "at");
-    if (at && clock_parse_iso(at, v->tz, &v->at))
-        return reply_error(r, 400, "invalid_query", "at",
-                           "at must be an ISO-8601 time like 2026-10-01T08:30:00+08:00"),
-               -1;
-    const char *datum = req_query(r, "datum");
-    if (datum && geo_datum_parse(datum, &v->datum))
-        return reply_error(r, 400, "invalid_query", "datum",
-                           "datum is wgs84, gcj02 or bd09"),
-               -1;
+    if (at_datum_or_reply(r, &v->at, &v->datum))
+        return -1;
     int st = calendar_load(c, &r->arena, v->at, v->tz, cal);
     if (st)
         return reply_store_error(r, st, "holiday calendar"), -1;
@@ -302,13 +310,7 @@ static int fault_reply(struct req *r, const struct site_fault *f)
 
 static int id_or_reply(struct req *r, int64_t *id)
 {
-    const char *s = req_param(r, "id");
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0 || s[0] == '0')
-        return reply_error(r, 404, "not_found", NULL, "no such site"), -1;
-    *id = v;
-    return 0;
+    return req_param_id_or_reply(r, "id", "site", id);
 }
 
 static int bbox_sites(struct req *r, const char *bbox_text);
@@ -544,17 +546,8 @@ static int filter_or_reply(struct req *r, struct site_filter *f, struct site_ren
     rd->tz = r->app->cfg.tz_offset_min;
     rd->ttl_s = r->app->cfg.status_ttl_s;
     rd->now = clock_now();
-    rd->datum = GEO_WGS84;
-    f->at = rd->now;
-    const char *at = req_query(r, "at");
-    if (at && clock_parse_iso(at, rd->tz, &f->at))
-        return reply_error(r, 400, "invalid_query", "at",
-                           "at must be an ISO-8601 time like 2026-10-01T08:30:00+08:00"),
-               -1;
-    const char *datum = req_query(r, "datum");
-    if (datum && geo_datum_parse(datum, &rd->datum))
-        return reply_error(r, 400, "invalid_query", "datum", "datum is wgs84, gcj02 or bd09"),
-               -1;
+    if (at_datum_or_reply(r, &f->at, &rd->datum))
+        return -1;
     const char *amen = req_query(r, "amenity");
     if (amen && *amen) {
         char *list = arena_strdup(&r->arena, amen), *save = NULL;
@@ -609,19 +602,10 @@ static int number_query_or_reply(struct req *r, const char *name, double min, do
 /* "minlon,minlat,maxlon,maxlat" in the request's datum, into WGS-84. */
 static int bbox_or_reply(struct req *r, const char *text, enum geo_datum datum, double b[4])
 {
-    char *end;
-    const char *p = text;
-    for (int i = 0; i < 4; i++) {
-        b[i] = strtod(p, &end);
-        if (end == p || (i < 3 && *end != ',') || (i == 3 && *end))
-            return reply_error(r, 400, "invalid_query", "bbox",
-                               "bbox is minlon,minlat,maxlon,maxlat"),
-                   -1;
-        p = end + 1;
-    }
-    if (!geo_is_valid(b[1], b[0]) || !geo_is_valid(b[3], b[2]) || b[0] > b[2] || b[1] > b[3])
+    if (geo_bbox_parse(text, b))
         return reply_error(r, 400, "invalid_query", "bbox",
-                           "bbox must have min before max, within -180..180 and -90..90"),
+                           "bbox is minlon,minlat,maxlon,maxlat, min before max, within "
+                           "-180..180 and -90..90"),
                -1;
     if (datum != GEO_WGS84) {
         struct geo_point lo = geo_convert((struct geo_point){b[1], b[0]}, datum, GEO_WGS84);
