@@ -302,9 +302,6 @@ static int cmd_routes(struct config *cfg, int argc, char **argv)
         return 2;
     }
     static const char *const scopes[] = {"any", "site", "region"};
-    static const char *const roles[] = {"user",       "staff",        "provider",
-                                        "merchant",   "dispatcher",   "region_admin",
-                                        "system_admin"};
     for (size_t i = 0; i < app_module_count; i++) {
         const struct module *m = app_modules[i];
         for (size_t k = 0; k < m->nroutes; k++) {
@@ -312,9 +309,9 @@ static int cmd_routes(struct config *cfg, int argc, char **argv)
             printf("{\"module\":\"%s\",\"method\":\"%s\",\"pattern\":\"%s\",\"roles\":[",
                    m->name, router_method_name(r->method), r->pattern);
             bool first = true;
-            for (unsigned b = 0; b < 7; b++) {
-                if (r->access & (1u << b)) {
-                    printf("%s\"%s\"", first ? "" : ",", roles[b]);
+            for (size_t b = 0; b < http_role_count; b++) {
+                if (r->access & http_roles[b].bit) {
+                    printf("%s\"%s\"", first ? "" : ",", http_roles[b].name);
                     first = false;
                 }
             }

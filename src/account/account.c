@@ -62,31 +62,6 @@ bool account_occupation_is_valid(const char *s)
     return false;
 }
 
-static const struct {
-    unsigned bit;
-    const char *name;
-} roles[] = {
-    {ROLE_STAFF, "staff"},           {ROLE_PROVIDER, "provider"},
-    {ROLE_MERCHANT, "merchant"},     {ROLE_DISPATCHER, "dispatcher"},
-    {ROLE_REGION_ADMIN, "region_admin"}, {ROLE_SYSTEM_ADMIN, "system_admin"},
-};
-
-unsigned account_role_bit(const char *name)
-{
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (strcmp(roles[i].name, name) == 0)
-            return roles[i].bit;
-    return 0;
-}
-
-const char *account_role_name(unsigned bit)
-{
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (roles[i].bit == bit)
-            return roles[i].name;
-    return NULL;
-}
-
 int account_key_load(const char *path, unsigned char key[ACCOUNT_SECRET_BYTES], char *err,
                      size_t errlen)
 {

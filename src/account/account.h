@@ -58,9 +58,6 @@ int account_phone_normalize(const char *in, char out[12]);
 /* "138****1234". */
 const char *account_phone_mask(struct arena *a, const char *phone);
 bool account_occupation_is_valid(const char *s);
-/* Role name <-> bit ("staff" <-> ROLE_STAFF); 0 / NULL when unknown. */
-unsigned account_role_bit(const char *name);
-const char *account_role_name(unsigned bit);
 
 /* Load (or create, 0600) the server key. 0 or -1 with a message. */
 int account_key_load(const char *path, unsigned char key[ACCOUNT_SECRET_BYTES], char *err,

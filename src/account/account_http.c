@@ -177,7 +177,7 @@ static json_t *roles_json(const struct grant *g, const int64_t *ids, size_t n)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:s, s:s, s:s}", "role", account_role_name(g[i].role),
+        json_t *o = json_pack("{s:s, s:s, s:s}", "role", role_name(g[i].role),
                               "scope_kind", g[i].kind, "scope_ref", g[i].ref);
         if (ids)
             json_object_set_new(o, "id", json_integer(ids[i]));
@@ -830,7 +830,7 @@ static int post_role(struct req *r)
         json_in_string(r, r->json, NULL, "scope_kind", 16, true, &kind) < 0 ||
         json_in_string(r, r->json, NULL, "scope_ref", 64, false, &ref) < 0)
         return r->status;
-    unsigned bit = account_role_bit(role);
+    unsigned bit = role_bit(role);
     if (!bit)
         return reply_error(r, 422, "invalid_field", "role",
                            "role is staff, provider, merchant, dispatcher, region_admin or "

@@ -205,7 +205,7 @@ int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct gr
     for (size_t i = 0; i < rows.nrows; i++) {
         if (ids)
             (*ids)[i] = store_int(&rows, i, 0);
-        (*out)[i].role = account_role_bit(store_text(&rows, i, 1));
+        (*out)[i].role = role_bit(store_text(&rows, i, 1));
         (*out)[i].kind = store_text(&rows, i, 2);
         (*out)[i].ref = store_text(&rows, i, 3);
     }

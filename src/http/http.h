@@ -47,6 +47,20 @@ enum role_bit {
     ROLE_SYSTEM_ADMIN = 1u << 6, /* everything */
 };
 
+/* The one table of roles (roles.c): bit, name, and the kinds of place a
+ * grant of it may be scoped to ("site,region"; "global" for system admins;
+ * "" for ROLE_USER, which every signed-in person has without a grant). */
+struct role_info {
+    unsigned bit;
+    const char *name;
+    const char *scopes;
+};
+extern const struct role_info http_roles[];
+extern const size_t http_role_count;
+/* "staff" <-> ROLE_STAFF; 0 / NULL when unknown. */
+unsigned role_bit(const char *name);
+const char *role_name(unsigned bit);
+
 /* Who may call a route: ACCESS_PUBLIC (anyone), or any holder of one of
  * the role bits. The server enforces it before the handler runs, so a
  * handler never has to remember a check; system admins pass every rule. */

@@ -136,9 +136,16 @@ static int get_config(struct req *r)
     if (c->tiles_url && *c->tiles_url && strcmp(c->tiles_url, "none") != 0)
         tiles = json_pack("{s:s, s:s, s:s}", "url", c->tiles_url, "datum",
                           c->tiles_datum, "attribution", c->tiles_attribution);
-    return reply_json(r, 200, json_pack("{s:o, s:s, s:i}", "tiles", tiles,
+    /* The roles the server knows, in the one table's order, with the kinds
+     * of place each may be granted on: the web app builds its role pickers
+     * from this rather than keeping a list of its own. */
+    json_t *roles = json_array();
+    for (size_t i = 0; i < http_role_count; i++)
+        json_array_append_new(roles, json_pack("{s:s, s:s}", "name", http_roles[i].name,
+                                               "scopes", http_roles[i].scopes));
+    return reply_json(r, 200, json_pack("{s:o, s:s, s:i, s:o}", "tiles", tiles,
                                         "timezone", "Asia/Shanghai", "status_ttl_s",
-                                        c->status_ttl_s));
+                                        c->status_ttl_s, "roles", roles));
 }
 
 static const struct route web_routes[] = {
