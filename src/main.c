@@ -5,11 +5,10 @@
  *   warmharbor serve        [--db PATH] [--listen ADDR:PORT] [--threads N]
  *   warmharbor migrate      [--db PATH]
  *   warmharbor demo         [--db PATH]
- *   warmharbor import-sites [--db PATH] FILE.csv
- *   warmharbor export-sites [--db PATH]
+ *   warmharbor routes
  *   warmharbor backup       [--db PATH] FILE
- *   warmharbor user add     [--admin] [--password PW] PHONE
- *   warmharbor token create [--days N] PHONE
+ * and every command a module declares (struct module_command), e.g.
+ * import-sites and export-sites (site), user and token (account).
  *
  * Signals: SIGTERM and SIGINT are blocked in every thread and taken with
  * sigwait() here, then the server stops gracefully.
@@ -22,14 +21,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "account/account.h"
 #include "app/app.h"
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "demo/demo.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "site/site.h"
 #include "store/store.h"
 
 struct command {
@@ -46,12 +43,8 @@ static const char *const common_options =
 static int cmd_serve(struct config *cfg, int argc, char **argv);
 static int cmd_migrate(struct config *cfg, int argc, char **argv);
 static int cmd_demo(struct config *cfg, int argc, char **argv);
-static int cmd_import(struct config *cfg, int argc, char **argv);
-static int cmd_export(struct config *cfg, int argc, char **argv);
 static int cmd_backup(struct config *cfg, int argc, char **argv);
-static int cmd_user(struct config *cfg, int argc, char **argv);
 static int cmd_routes(struct config *cfg, int argc, char **argv);
-static int cmd_token(struct config *cfg, int argc, char **argv);
 
 static const struct command commands[] = {
     {"serve", cmd_serve, "warmharbor serve [--db PATH] [--listen ADDR:PORT] [--threads N]",
@@ -72,18 +65,6 @@ static const struct command commands[] = {
      "Migrate and load the Haizhou District demo data (regions, site types,\n"
      "amenities, sites, the holiday calendar). Demo rows are marked as demo;\n"
      "running it again replaces them and leaves other rows alone.\n"},
-    {"import-sites", cmd_import, "warmharbor import-sites [--db PATH] FILE.csv",
-     "Import sites from CSV (the columns of export-sites). Every row is\n"
-     "checked first; nothing is imported unless every row is valid.\n"},
-    {"export-sites", cmd_export, "warmharbor export-sites [--db PATH]",
-     "Write every site as CSV on standard output.\n"},
-    {"user", cmd_user, "warmharbor user add [--db PATH] [--admin] [--password PW] PHONE",
-     "Add a person (or give an existing one a password). --admin makes them a\n"
-     "system admin: the first admin is made this way. An admin without\n"
-     "--password gets a generated one, printed once.\n"},
-    {"token", cmd_token, "warmharbor token create [--db PATH] [--days N] PHONE",
-     "Make a bearer token for an API client acting as PHONE (default 30 days).\n"
-     "It is printed once; only its hash is stored.\n"},
     {"routes", cmd_routes, "warmharbor routes",
      "Print every route with who may call it, as JSON lines: the source of\n"
      "the authorization matrix test.\n"},
@@ -99,6 +80,9 @@ static void usage_all(FILE *out)
     fputs("usage: warmharbor COMMAND [OPTIONS]\n\ncommands:\n", out);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %s\n", commands[i].usage);
+    for (size_t i = 0; i < app_module_count; i++)
+        for (size_t k = 0; k < app_modules[i]->ncommands; k++)
+            fprintf(out, "  %s\n", app_modules[i]->commands[k].usage);
     fputs("\n'warmharbor COMMAND --help' tells more.\n", out);
 }
 
@@ -166,7 +150,9 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
     if (open_app(&app, cfg))
         return 1;
     char err[256];
-    struct http_server *srv = http_server_start(&app, err, sizeof err);
+    struct http_server_opts opts;
+    app_server_options(&app, &opts);
+    struct http_server *srv = http_server_start(&opts, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "warmharbor: %s\n", err);
         app_close(&app);
@@ -218,79 +204,28 @@ static int cmd_demo(struct config *cfg, int argc, char **argv)
                counts.sites, counts.holidays);
     else
         fprintf(stderr, "warmharbor: loading the demo data failed\n");
+    for (size_t i = 0; rc == 0 && i < app_module_count; i++) {
+        const struct module *m = app_modules[i];
+        if (!m->demo)
+            continue;
+        struct store_conn *c = store_acquire(app.store);
+        int made = 0;
+        int src = c ? store_begin(c) : STORE_BUSY;
+        if (src == STORE_OK) {
+            src = m->demo(&app, c, &made);
+            src = src == STORE_OK ? store_commit(c) : (store_rollback(c), src);
+        }
+        store_release(c);
+        if (src != STORE_OK) {
+            fprintf(stderr, "warmharbor: the %s demo data failed (store result %d)\n",
+                    m->name, src);
+            rc = -1;
+        } else {
+            printf("demo data for %s: %d\n", m->name, made);
+        }
+    }
     app_close(&app);
     return rc ? 1 : 0;
-}
-
-static int cmd_import(struct config *cfg, int argc, char **argv)
-{
-    if (argc != 1) {
-        fputs("usage: warmharbor import-sites [--db PATH] FILE.csv\n", stderr);
-        return 2;
-    }
-    FILE *f = fopen(argv[0], "rb");
-    if (!f) {
-        fprintf(stderr, "warmharbor: %s: %s\n", argv[0], strerror(errno));
-        return 1;
-    }
-    struct strbuf sb = STRBUF_INIT;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        strbuf_add(&sb, buf, n);
-    fclose(f);
-    struct app app;
-    if (open_app(&app, cfg)) {
-        strbuf_release(&sb);
-        return 1;
-    }
-    int rc = site_import_cli(&app, sb.buf ? sb.buf : "", sb.len, stdout, stderr);
-    strbuf_release(&sb);
-    app_close(&app);
-    return rc ? 1 : 0;
-}
-
-static int cmd_export(struct config *cfg, int argc, char **argv)
-{
-    (void)argv;
-    if (argc) {
-        fputs("warmharbor export-sites takes no arguments\n", stderr);
-        return 2;
-    }
-    struct app app;
-    if (open_app(&app, cfg))
-        return 1;
-    int rc = site_export_cli(&app, stdout);
-    app_close(&app);
-    return rc ? 1 : 0;
-}
-
-static int cmd_user(struct config *cfg, int argc, char **argv)
-{
-    if (argc < 1 || strcmp(argv[0], "add") != 0) {
-        fputs("usage: warmharbor user add [--admin] [--password PW] PHONE\n", stderr);
-        return 2;
-    }
-    struct app app;
-    if (open_app(&app, cfg))
-        return 1;
-    int rc = account_cli_user_add(&app, argc - 1, argv + 1);
-    app_close(&app);
-    return rc;
-}
-
-static int cmd_token(struct config *cfg, int argc, char **argv)
-{
-    if (argc < 1 || strcmp(argv[0], "create") != 0) {
-        fputs("usage: warmharbor token create [--days N] PHONE\n", stderr);
-        return 2;
-    }
-    struct app app;
-    if (open_app(&app, cfg))
-        return 1;
-    int rc = account_cli_token_create(&app, argc - 1, argv + 1);
-    app_close(&app);
-    return rc;
 }
 
 static int cmd_routes(struct config *cfg, int argc, char **argv)
@@ -301,7 +236,6 @@ static int cmd_routes(struct config *cfg, int argc, char **argv)
         fputs("warmharbor routes takes no arguments\n", stderr);
         return 2;
     }
-    static const char *const scopes[] = {"any", "site", "region"};
     for (size_t i = 0; i < app_module_count; i++) {
         const struct module *m = app_modules[i];
         for (size_t k = 0; k < m->nroutes; k++) {
@@ -316,7 +250,8 @@ static int cmd_routes(struct config *cfg, int argc, char **argv)
                 }
             }
             printf("],\"public\":%s,\"scope\":\"%s\"}\n",
-                   r->access == ACCESS_PUBLIC ? "true" : "false", scopes[r->scope]);
+                   r->access == ACCESS_PUBLIC ? "true" : "false",
+                   r->scope ? r->scope->name : "any");
         }
     }
     return 0;
@@ -367,8 +302,7 @@ int main(int argc, char **argv)
         struct config cfg;
         config_defaults(&cfg);
         int rest = argc - 2;
-        int p = parse_options(&cfg, &rest, argv + 2, commands[i].run == cmd_serve,
-                              commands[i].run == cmd_user || commands[i].run == cmd_token);
+        int p = parse_options(&cfg, &rest, argv + 2, commands[i].run == cmd_serve, false);
         if (p == 1) {
             printf("usage: %s\n\n%s%s", commands[i].usage, commands[i].help,
                    common_options);
@@ -377,6 +311,29 @@ int main(int argc, char **argv)
         if (p < 0)
             return 2;
         return commands[i].run(&cfg, rest, argv + 2);
+    }
+    for (size_t i = 0; i < app_module_count; i++) {
+        for (size_t k = 0; k < app_modules[i]->ncommands; k++) {
+            const struct module_command *mc = &app_modules[i]->commands[k];
+            if (strcmp(argv[1], mc->name) != 0)
+                continue;
+            struct config cfg;
+            config_defaults(&cfg);
+            int rest = argc - 2;
+            int p = parse_options(&cfg, &rest, argv + 2, false, mc->pass_options);
+            if (p == 1) {
+                printf("usage: %s\n\n%s%s", mc->usage, mc->help, common_options);
+                return 0;
+            }
+            if (p < 0)
+                return 2;
+            struct app app;
+            if (open_app(&app, &cfg))
+                return 1;
+            int rc = mc->run(&app, rest, argv + 2);
+            app_close(&app);
+            return rc;
+        }
     }
     fprintf(stderr, "warmharbor: unknown command %s\n", argv[1]);
     usage_all(stderr);

@@ -25,7 +25,10 @@ struct store_conn;
 #define ACCOUNT_SECRET_BYTES 32
 #define ACCOUNT_QR_TTL_S 120
 
-/* The module's state (app->accounts): the server key. */
+struct module;
+extern const struct module account_module;
+
+/* The module's state (app_state(app, &account_module)): the server key. */
 struct account_state {
     unsigned char key[ACCOUNT_SECRET_BYTES];
 };
@@ -129,6 +132,14 @@ int otp_check(struct store_conn *c, struct arena *a, const char *phone, const ch
 
 int consent_add(struct store_conn *c, int64_t user_id, const char *kind, const char *version,
                 int64_t now);
+struct audit_entry {
+    int64_t id, at;
+    int64_t actor_id; /* 0: nobody (the system, or an erased person's) */
+    const char *action, *target_type, *target_id, *address, *detail;
+};
+/* The newest limit entries, newest first. */
+int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct audit_entry **out,
+                 size_t *n);
 int audit_add(struct store_conn *c, int64_t actor, const char *action, const char *target_type,
               const char *target_id, const char *address, const char *detail, int64_t now);
 

@@ -115,7 +115,7 @@ int account_cli_token_create(struct app *app, int argc, char **argv)
     const char *token = account_token_new(&a);
     if (!rc)
         rc = session_insert(c, &a, u.id, "bearer",
-                            account_token_hash(&a, app->accounts->key, token), "command line",
+                            account_token_hash(&a, ((struct account_state *)app_state(app, &account_module))->key, token), "command line",
                             now, now + days * 86400, &sid);
     if (!rc)
         audit_add(c, 0, "cli_token", "user", arena_printf(&a, "%lld", (long long)u.id),

@@ -41,7 +41,7 @@
 
 static struct account_state *state_of(struct req *r)
 {
-    return r->app->accounts;
+    return app_state(r->app, &account_module);
 }
 
 /* Counters live in the store (every node sees the same lockouts), keyed
@@ -105,21 +105,24 @@ static int authenticate(struct req *r, struct principal *p)
     }
     if (!token || !*token)
         return 0;
+    /* -2 whenever the store cannot say: the caller gets 503 and retries,
+     * and a web app is never told it was signed out. */
     struct store_conn *c = req_store(r);
     if (!c)
-        return -1;
+        return -2;
     struct session s;
     int64_t now = clock_now();
     const char *hash = account_token_hash(&r->arena, state_of(r)->key, token);
-    if (session_by_hash(c, &r->arena, hash, now, &s) != STORE_OK)
-        return -1;
+    int rc = session_by_hash(c, &r->arena, hash, now, &s);
+    if (rc)
+        return rc == STORE_NOT_FOUND ? -1 : -2;
     /* A bearer token is not accepted from a cookie, nor the reverse. */
     if (strcmp(s.kind, p->via_cookie ? "cookie" : "bearer") != 0)
         return -1;
     struct grant *grants;
     size_t n;
     if (grant_list(c, &r->arena, s.user_id, &grants, NULL, &n) != STORE_OK)
-        return -1;
+        return -2;
     p->user_id = s.user_id;
     p->session_id = s.id;
     p->grants = grants;
@@ -130,23 +133,22 @@ static int authenticate(struct req *r, struct principal *p)
     return 1;
 }
 
-static bool reaches(struct req *r, const struct grant *g, enum route_scope scope,
-                    const char *ref)
+static bool reaches(struct req *r, const struct grant *g, const struct scope_target *t)
 {
     if (strcmp(g->kind, "global") == 0)
         return true;
     struct store_conn *c = req_store(r);
     if (!c)
         return false;
-    if (scope == SCOPE_SITE) {
+    if (t->site_id) {
         if (strcmp(g->kind, "site") == 0)
-            return strcmp(g->ref, ref) == 0;
+            return strtoll(g->ref, NULL, 10) == t->site_id;
         if (strcmp(g->kind, "region") == 0)
-            return region_reaches_site(c, &r->arena, g->ref, strtoll(ref, NULL, 10));
+            return region_reaches_site(c, &r->arena, g->ref, t->site_id);
         return false;
     }
-    if (scope == SCOPE_REGION && strcmp(g->kind, "region") == 0)
-        return region_reaches_region(c, &r->arena, g->ref, ref);
+    if (t->region_code && strcmp(g->kind, "region") == 0)
+        return region_reaches_region(c, &r->arena, g->ref, t->region_code);
     return false;
 }
 
@@ -157,7 +159,7 @@ static bool csrf_ok(struct req *r, const struct principal *p)
                                                           p->session_id));
 }
 
-static const struct auth_ops account_auth = {authenticate, reaches, csrf_ok};
+static const struct http_auth account_auth = {authenticate, reaches, csrf_ok};
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -809,7 +811,7 @@ static bool may_manage_role(struct req *r, unsigned role, const char *kind, cons
     if (role == ROLE_STAFF && strcmp(kind, "site") == 0) {
         for (size_t i = 0; i < p->ngrants; i++)
             if (p->grants[i].role == ROLE_REGION_ADMIN &&
-                reaches(r, &p->grants[i], SCOPE_SITE, ref))
+                reaches(r, &p->grants[i], &(struct scope_target){strtoll(ref, NULL, 10), NULL}))
                 return true;
         return false;
     }
@@ -895,10 +897,6 @@ static int delete_role(struct req *r)
     return reply_empty(r, 204);
 }
 
-static const char sql_audit_recent[] =
-    "SELECT id, at, actor_id, action, target_type, target_id, address, detail"
-    " FROM audit_log ORDER BY id DESC LIMIT $1";
-
 static int get_audit(struct req *r)
 {
     int64_t limit;
@@ -907,23 +905,23 @@ static int get_audit(struct req *r)
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
-    struct store_val p[] = {SV_INT(limit)};
-    struct store_rows rows;
-    int rc = store_query(c, &r->arena, sql_audit_recent, p, 1, &rows);
+    struct audit_entry *es;
+    size_t n;
+    int rc = audit_recent(c, &r->arena, limit, &es, &n);
     if (rc)
         return reply_store_error(r, rc, "audit log");
     json_t *items = json_array();
-    for (size_t i = 0; i < rows.nrows; i++) {
+    for (size_t i = 0; i < n; i++) {
         char when[40];
-        json_t *o = json_pack(
-            "{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)store_int(&rows, i, 0), "at",
-            clock_format_iso(store_int(&rows, i, 1), r->app->cfg.tz_offset_min, when, sizeof when),
-            "action", store_text(&rows, i, 3), "target_type", store_text(&rows, i, 4),
-            "target_id", store_text(&rows, i, 5), "address", store_text(&rows, i, 6), "detail",
-            store_text(&rows, i, 7));
-        json_object_set_new(o, "actor_id", store_is_null(&rows, i, 2)
-                                               ? json_null()
-                                               : json_integer(store_int(&rows, i, 2)));
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)es[i].id,
+                              "at",
+                              clock_format_iso(es[i].at, r->app->cfg.tz_offset_min, when,
+                                               sizeof when),
+                              "action", es[i].action, "target_type", es[i].target_type,
+                              "target_id", es[i].target_id, "address", es[i].address, "detail",
+                              es[i].detail);
+        json_object_set_new(o, "actor_id", es[i].actor_id ? json_integer(es[i].actor_id)
+                                                          : json_null());
         json_array_append_new(items, o);
     }
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
@@ -931,7 +929,7 @@ static int get_audit(struct req *r)
 
 /* ---- module ------------------------------------------------------------ */
 
-static int account_init(struct app *app)
+static int account_init(struct app *app, void **state)
 {
     struct account_state *st = calloc(1, sizeof(*st));
     if (!st)
@@ -942,19 +940,18 @@ static int account_init(struct app *app)
         free(st);
         return -1;
     }
-    app->accounts = st;
+    *state = st;
     app->auth = &account_auth;
     return 0;
 }
 
-static void account_release(struct app *app)
+static void account_release(struct app *app, void *state)
 {
-    struct account_state *st = app->accounts;
+    struct account_state *st = state;
     if (!st)
         return;
     sodium_memzero(st->key, sizeof st->key);
     free(st);
-    app->accounts = NULL;
     app->auth = NULL;
 }
 
@@ -983,7 +980,39 @@ static const struct route account_routes[] = {
     {HTTP_GET, "/api/audit", get_audit, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
 };
 
+static int cmd_user(struct app *app, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "add") != 0) {
+        fputs("usage: warmharbor user add [--admin] [--password PW] PHONE\n", stderr);
+        return 2;
+    }
+    return account_cli_user_add(app, argc - 1, argv + 1);
+}
+
+static int cmd_token(struct app *app, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "create") != 0) {
+        fputs("usage: warmharbor token create [--days N] PHONE\n", stderr);
+        return 2;
+    }
+    return account_cli_token_create(app, argc - 1, argv + 1);
+}
+
+static const struct module_command account_commands[] = {
+    {"user", cmd_user, "warmharbor user add [--db PATH] [--admin] [--password PW] PHONE",
+     "Add a person (or give an existing one a password). --admin makes them a\n"
+     "system admin: the first admin is made this way. An admin without\n"
+     "--password gets a generated one, printed once.\n",
+     true},
+    {"token", cmd_token, "warmharbor token create [--db PATH] [--days N] PHONE",
+     "Make a bearer token for an API client acting as PHONE (default 30 days).\n"
+     "It is printed once; only its hash is stored.\n",
+     true},
+};
+
 const struct module account_module = {
+    .commands = account_commands,
+    .ncommands = sizeof account_commands / sizeof account_commands[0],
     .name = "account",
     .routes = account_routes,
     .nroutes = sizeof account_routes / sizeof account_routes[0],

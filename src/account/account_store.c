@@ -467,3 +467,31 @@ bool region_reaches_region(struct store_conn *c, struct arena *a, const char *re
     struct store_rows rows;
     return store_query(c, a, sql_region_region, p, 2, &rows) == STORE_OK && rows.nrows > 0;
 }
+
+static const char sql_audit_recent[] =
+    "SELECT id, at, actor_id, action, target_type, target_id, address, detail"
+    " FROM audit_log ORDER BY id DESC LIMIT $1";
+
+int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct audit_entry **out,
+                 size_t *n)
+{
+    struct store_val p[] = {SV_INT(limit)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_audit_recent, p, 1, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *out = arena_alloc(a, (rows.nrows ? rows.nrows : 1) * sizeof(**out));
+    for (size_t i = 0; i < rows.nrows; i++) {
+        struct audit_entry *e = &(*out)[i];
+        e->id = store_int(&rows, i, 0);
+        e->at = store_int(&rows, i, 1);
+        e->actor_id = store_int(&rows, i, 2);
+        e->action = store_text(&rows, i, 3);
+        e->target_type = store_text(&rows, i, 4);
+        e->target_id = store_text(&rows, i, 5);
+        e->address = store_text(&rows, i, 6);
+        e->detail = store_text(&rows, i, 7);
+    }
+    return STORE_OK;
+}

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "http/sse.h"
 #include "store/store.h"
 
@@ -80,41 +81,83 @@ int config_parse_listen(struct config *cfg, const char *s)
 }
 
 /* The channel on which nodes sharing a store announce their changes:
- * payload "NODE:WHAT:ID". */
+ * payload "NODE:MODULE:KIND:ID" (NODE in hex, KIND the kind's name). */
 static const char change_channel[] = "warmharbor_changes";
 
-static void run_hooks(struct app *app, struct store_conn *c, enum app_change what, int64_t id)
+static int module_index(const struct module *m)
+{
+    for (size_t i = 0; i < app_module_count; i++)
+        if (app_modules[i] == m)
+            return (int)i;
+    return -1;
+}
+
+void *app_state(const struct app *app, const struct module *m)
+{
+    int i = module_index(m);
+    return i < 0 ? NULL : app->state[i];
+}
+
+static void run_hooks(struct app *app, struct store_conn *c, const struct change *ch)
 {
     for (size_t i = 0; i < app_module_count; i++)
         if (app_modules[i]->changed)
-            app_modules[i]->changed(app, c, what, id);
+            app_modules[i]->changed(app, c, ch);
+}
+
+static size_t kind_count(const struct module *m)
+{
+    size_t n = 0;
+    while (m->change_kinds && m->change_kinds[n])
+        n++;
+    return n;
+}
+
+/* Parse "NODE:MODULE:KIND:ID" into *node and *ch. 0, or -1 when the
+ * payload is malformed or names a module or kind this node does not know
+ * (a newer node's, say): the caller logs it and resynchronises. */
+static int parse_change(const char *payload, unsigned long long *node, struct change *ch)
+{
+    char mod[64], kind[64];
+    long long id;
+    if (sscanf(payload, "%llx:%63[^:]:%63[^:]:%lld", node, mod, kind, &id) != 4)
+        return -1;
+    for (size_t i = 0; i < app_module_count; i++) {
+        const struct module *m = app_modules[i];
+        if (strcmp(m->name, mod) != 0)
+            continue;
+        for (size_t k = 0; k < kind_count(m); k++) {
+            if (strcmp(m->change_kinds[k], kind) == 0) {
+                *ch = (struct change){m, (int)k, (int64_t)id};
+                return 0;
+            }
+        }
+    }
+    return -1;
 }
 
 /* Another node changed something (or, with NULL, we may have missed
  * messages): bring this node's memory up to date. Runs on the store's
- * listener thread. */
+ * listener thread. A change this node cannot read is never dropped
+ * quietly: it is logged as an error and everything is resynchronised. */
 static void on_remote_change(void *ctx, const char *payload)
 {
     struct app *app = ctx;
     unsigned long long node = 0;
-    int what = 0;
-    long long id = 0;
-    if (payload && (sscanf(payload, "%llx:%d:%lld", &node, &what, &id) != 3 ||
-                    what < CHANGE_SITE_CREATED || what > CHANGE_CALENDAR))
-        return;
-    if (payload && node == app->node_id)
+    struct change ch;
+    bool known = payload && parse_change(payload, &node, &ch) == 0;
+    if (payload && !known)
+        log_error("a change announced by another node is not known here (%s): "
+                  "resynchronising everything",
+                  payload);
+    if (known && node == app->node_id)
         return; /* our own, already applied */
     struct store_conn *c = store_acquire(app->store);
     if (!c) {
-        log_warn("a change from another node could not be applied: no store connection");
+        log_error("a change from another node could not be applied: no store connection");
         return;
     }
-    if (!payload) {
-        run_hooks(app, c, CHANGE_SITES_BULK, 0);
-        run_hooks(app, c, CHANGE_CALENDAR, 0);
-    } else {
-        run_hooks(app, c, (enum app_change)what, id);
-    }
+    run_hooks(app, c, known ? &ch : NULL);
     store_release(c);
 }
 
@@ -143,14 +186,19 @@ int app_open(struct app *app, const struct config *cfg, bool migrate,
     }
     app->metrics = metrics_new(app->router);
     app->events = sse_hub_new();
+    if (app_module_count > APP_MAX_MODULES) {
+        snprintf(err, errlen, "more modules than APP_MAX_MODULES");
+        app_close(app);
+        return -1;
+    }
     for (size_t i = 0; i < app_module_count; i++) {
         const struct module *m = app_modules[i];
-        if (m->init && m->init(app)) {
+        if (m->init && m->init(app, &app->state[i])) {
             snprintf(err, errlen, "module %s failed to start", m->name);
             /* release the ones that started */
             for (size_t j = i; j-- > 0;)
                 if (app_modules[j]->release)
-                    app_modules[j]->release(app);
+                    app_modules[j]->release(app, app->state[j]);
             metrics_free(app->metrics);
             sse_hub_free(app->events);
             router_free(app->router);
@@ -177,7 +225,7 @@ void app_close(struct app *app)
     if (app->metrics) {
         for (size_t j = app_module_count; j-- > 0;)
             if (app_modules[j]->release)
-                app_modules[j]->release(app);
+                app_modules[j]->release(app, app->state[j]);
     }
     metrics_free(app->metrics);
     sse_hub_free(app->events);
@@ -228,46 +276,44 @@ int reply_store_error(struct req *r, int rc, const char *what)
     }
 }
 
-void app_changed(struct app *app, struct store_conn *c, enum app_change what, int64_t id)
+void app_changed(struct app *app, struct store_conn *c, const struct module *m, int kind,
+                 int64_t id)
 {
-    run_hooks(app, c, what, id);
+    if (kind < 0 || (size_t)kind >= kind_count(m)) {
+        log_error("module %s announced a change of kind %d it does not declare", m->name, kind);
+        return;
+    }
+    struct change ch = {m, kind, id};
+    run_hooks(app, c, &ch);
     if (store_is_shared(app->store)) {
-        char payload[64];
-        snprintf(payload, sizeof payload, "%llx:%d:%lld", (unsigned long long)app->node_id,
-                 (int)what, (long long)id);
+        char payload[160];
+        snprintf(payload, sizeof payload, "%llx:%s:%s:%lld", (unsigned long long)app->node_id,
+                 m->name, m->change_kinds[kind], (long long)id);
         if (store_notify(c, change_channel, payload) != STORE_OK)
             log_warn("other nodes were not told of a change (%s)", payload);
     }
 }
 
-const struct principal *req_principal(struct req *r)
+static void end_streams(struct app *app)
 {
-    if (r->who_checked)
-        return r->who;
-    r->who_checked = true;
-    r->who = NULL;
-    if (!r->app->auth)
-        return NULL;
-    struct principal *p = arena_alloc(&r->arena, sizeof(*p));
-    int got = r->app->auth->authenticate(r, p);
-    if (got == 1)
-        r->who = p;
-    r->who_invalid = got < 0;
-    return r->who;
+    sse_hub_close(app->events);
 }
 
-bool req_reaches_region(struct req *r, unsigned roles, const char *region_code)
+void app_server_options(struct app *app, struct http_server_opts *o)
 {
-    const struct principal *p = req_principal(r);
-    if (!p)
-        return false;
-    if (p->roles & ROLE_SYSTEM_ADMIN)
-        return true;
-    if (!region_code)
-        return false;
-    for (size_t i = 0; i < p->ngrants; i++)
-        if ((p->grants[i].role & roles) &&
-            r->app->auth->reaches(r, &p->grants[i], SCOPE_REGION, region_code))
-            return true;
-    return false;
+    memset(o, 0, sizeof(*o));
+    o->listen_addr = app->cfg.listen_addr;
+    o->port = app->cfg.port;
+    o->threads = app->cfg.threads;
+    o->body_limit = app->cfg.body_limit;
+    o->conn_timeout_s = app->cfg.conn_timeout_s;
+    o->conn_limit = app->cfg.conn_limit;
+    o->shutdown_grace_s = app->cfg.shutdown_grace_s;
+    o->access_log = app->cfg.access_log;
+    o->router = app->router;
+    o->metrics = app->metrics;
+    o->auth = app->auth;
+    o->replay = &app_idempotency;
+    o->app = app;
+    o->on_drain = end_streams;
 }

@@ -43,57 +43,70 @@ struct config {
 
 struct app;
 struct store_conn;
+struct module;
 
 /* What changed in the stored data, for modules that keep something in
- * memory (the site index) or push changes to clients (event streams). */
-enum app_change {
-    CHANGE_SITE_CREATED,
-    CHANGE_SITE_UPDATED,
-    CHANGE_SITE_DELETED,
-    CHANGE_SITE_STATUS, /* live status or closure */
-    CHANGE_SITES_BULK,  /* many sites at once (CSV import) */
-    CHANGE_CATALOG,     /* site types or amenities */
-    CHANGE_CALENDAR,    /* the holiday calendar */
+ * memory (the site index) or push changes to clients (event streams). A
+ * change travels as its module, one of that module's kinds, and an id;
+ * between nodes as "NODE:MODULE:KIND:ID". */
+struct change {
+    const struct module *module; /* whose kind it is */
+    int kind;                    /* index into module->change_kinds */
+    int64_t id;                  /* the object, or 0 for "many" */
 };
 
+/* A command of the command line that a module provides, e.g.
+ * `warmharbor import-sites FILE`. run gets the opened app and the
+ * arguments after the command's name (options already taken out); it
+ * returns the process's exit status. */
+struct module_command {
+    const char *name;
+    int (*run)(struct app *app, int argc, char **argv);
+    const char *usage; /* "warmharbor import-sites [--db PATH] FILE.csv" */
+    const char *help;  /* what it does, lines ending in \n */
+    bool pass_options; /* it reads options of its own (--admin, --days) */
+};
+
+/* Everything a feature module is, declared in one place. Modules are
+ * listed once, in app/modules.c. */
 struct module {
     const char *name;
     const struct route *routes;
     size_t nroutes;
-    int (*init)(struct app *app);     /* may be NULL; 0 or -1 */
-    void (*release)(struct app *app); /* may be NULL */
-    /* Told of every committed change (may be NULL). c is the writer's
-     * connection, usable to read the new state. */
-    void (*changed)(struct app *app, struct store_conn *c, enum app_change what,
-                    int64_t id);
+    /* The kinds of change it announces (app_changed): names, indexed by
+     * kind, NULL-terminated; NULL if it announces none. */
+    const char *const *change_kinds;
+    /* Start: make the module's state (kept by the app in the module's
+     * slot: app_state()) and anything else. May be NULL; 0 or -1. */
+    int (*init)(struct app *app, void **state);
+    /* Stop: free the state. May be NULL. */
+    void (*release)(struct app *app, void *state);
+    /* Told of every committed change, on this node and the others (may be
+     * NULL). c is a connection usable to read the new state. ch NULL:
+     * changes may have been missed (a lost connection between nodes, or a
+     * change this node does not know): resynchronise everything. */
+    void (*changed)(struct app *app, struct store_conn *c, const struct change *ch);
+    /* Its commands (may be NULL). */
+    const struct module_command *commands;
+    size_t ncommands;
+    /* Its part of `warmharbor demo`, run in module order after the site
+     * registry's demo data, inside one transaction (may be NULL). Returns
+     * a store result; *count is what it made, for the summary line. */
+    int (*demo)(struct app *app, struct store_conn *c, int *count);
 };
 
-/* How requests are authenticated and scopes checked: set by the account
- * module at start. */
-struct auth_ops {
-    /* Fill *p from the request's credentials (arena memory). 1: signed
-     * in; 0: no credentials; -1: credentials that are not valid. */
-    int (*authenticate)(struct req *r, struct principal *p);
-    /* Does grant g reach the site (SCOPE_SITE, ref = site id) or region
-     * (SCOPE_REGION, ref = code)? */
-    bool (*reaches)(struct req *r, const struct grant *g, enum route_scope scope,
-                    const char *ref);
-    /* Is the request's CSRF token right for a cookie session? */
-    bool (*csrf_ok)(struct req *r, const struct principal *p);
-};
+#define APP_MAX_MODULES 32
 
 struct app {
     struct config cfg;
     struct store *store;
     struct router *router;
     struct metrics *metrics;
-    struct sse_hub *events; /* site and status changes for open map pages */
+    struct sse_hub *events;         /* site and status changes for open map pages */
     struct store_listener *changes; /* other nodes' changes (PostgreSQL) */
     uint64_t node_id;               /* this process, among several nodes */
-    const struct auth_ops *auth;    /* NULL: nobody can sign in */
-    struct account_state *accounts; /* the account module's state */
-    /* Module state, owned by the module that creates it in init. */
-    struct site_cache *site_cache;
+    const struct http_auth *auth;   /* set by the account module; NULL: nobody */
+    void *state[APP_MAX_MODULES];   /* each module's state, by its index */
 };
 
 extern const struct module *const app_modules[];
@@ -109,8 +122,29 @@ int app_open(struct app *app, const struct config *cfg, bool migrate,
              char *err, size_t errlen);
 void app_close(struct app *app);
 
-/* Tell every module that data changed (after the commit). */
-void app_changed(struct app *app, struct store_conn *c, enum app_change what, int64_t id);
+/* A module's state, as its init made it (NULL before init). */
+void *app_state(const struct app *app, const struct module *m);
+
+/* Tell every module (here and on the other nodes) that data changed: kind
+ * is one of m->change_kinds. Call it after the commit. */
+void app_changed(struct app *app, struct store_conn *c, const struct module *m, int kind,
+                 int64_t id);
+
+/* Idempotency-Key: the first answer to a signed-in POST is kept for a
+ * day and replayed for the same key and body (app/idempotency.c). */
+extern const struct http_replay app_idempotency;
+
+/* The server's options for this app: limits from the configuration, the
+ * router, metrics, the account module's authenticator, idempotency. */
+struct http_server_opts;
+void app_server_options(struct app *app, struct http_server_opts *o);
+
+/* Run fn(c, ctx) in a write transaction on the request's connection (see
+ * store_tx), and mark the request's Idempotency-Key as carried out inside
+ * the same transaction, so a retry after a lost answer never does it
+ * twice. Returns what store_tx returns. */
+int req_tx(struct req *r, struct store_conn *c, int (*fn)(struct store_conn *c, void *ctx),
+           void *ctx);
 
 /* The store connection for this request, acquired on first use and
  * released when the request ends. NULL if none can be had (503). */

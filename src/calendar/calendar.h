@@ -35,4 +35,11 @@ int holiday_delete(struct store_conn *c, int32_t day);
 int calendar_load(struct store_conn *c, struct arena *a, int64_t t,
                   int tz_offset_min, struct hours_calendar *out);
 
+/* ---- module (calendar_http.c) ---------------------------------------- */
+
+struct module;
+extern const struct module calendar_module;
+/* Its change kinds: a holiday or make-up workday was set or removed. */
+enum calendar_change { CALENDAR_CHANGED };
+
 #endif

@@ -100,7 +100,7 @@ static int put_holiday(struct req *r)
         store_rollback(c);
     if (rc)
         return reply_store_error(r, rc, "holiday");
-    app_changed(r->app, c, CHANGE_CALENDAR, 0);
+    app_changed(r->app, c, &calendar_module, CALENDAR_CHANGED, 0);
     return reply_json(r, 200, holiday_json(&r->arena, &h));
 }
 
@@ -116,7 +116,7 @@ static int delete_holiday(struct req *r)
     int rc = holiday_delete(c, day);
     if (rc)
         return reply_store_error(r, rc, "holiday");
-    app_changed(r->app, c, CHANGE_CALENDAR, 0);
+    app_changed(r->app, c, &calendar_module, CALENDAR_CHANGED, 0);
     return reply_empty(r, 204);
 }
 
@@ -126,7 +126,10 @@ static const struct route calendar_routes[] = {
     {HTTP_DELETE, "/api/holidays/{date}", delete_holiday, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
 };
 
+static const char *const calendar_changes[] = {"changed", NULL};
+
 const struct module calendar_module = {
+    .change_kinds = calendar_changes,
     .name = "calendar",
     .routes = calendar_routes,
     .nroutes = sizeof calendar_routes / sizeof calendar_routes[0],

@@ -52,4 +52,11 @@ int amenity_delete(struct store_conn *c, int64_t id);
 
 bool amenity_kind_is_valid(const char *kind);
 
+/* ---- module (catalog_http.c) ----------------------------------------- */
+
+struct module;
+extern const struct module catalog_module;
+/* Its change kinds: a site type or amenity was added, changed or removed. */
+enum catalog_change { CATALOG_CHANGED };
+
 #endif

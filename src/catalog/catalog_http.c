@@ -118,7 +118,7 @@ static int create_type(struct req *r)
     int rc = site_type_insert(c, &r->arena, &t, clock_now());
     if (rc)
         return finish_write(r, rc, "site type", t.code);
-    app_changed(r->app, c, CHANGE_CATALOG, t.id);
+    app_changed(r->app, c, &catalog_module, CATALOG_CHANGED, t.id);
     return reply_json(r, 201, type_json(&t));
 }
 
@@ -148,7 +148,7 @@ static int update_type(struct req *r)
     rc = site_type_update(c, &t, clock_now());
     if (rc)
         return finish_write(r, rc, "site type", t.code);
-    app_changed(r->app, c, CHANGE_CATALOG, t.id);
+    app_changed(r->app, c, &catalog_module, CATALOG_CHANGED, t.id);
     return reply_json(r, 200, type_json(&t));
 }
 
@@ -165,7 +165,7 @@ static int delete_type(struct req *r)
         return reply_error(r, 409, "in_use", NULL, "sites still have type %s", t.code);
     if (rc)
         return reply_store_error(r, rc, "site type");
-    app_changed(r->app, c, CHANGE_CATALOG, t.id);
+    app_changed(r->app, c, &catalog_module, CATALOG_CHANGED, t.id);
     return reply_empty(r, 204);
 }
 
@@ -244,7 +244,7 @@ static int create_amenity(struct req *r)
     int rc = amenity_insert(c, &r->arena, &m, clock_now());
     if (rc)
         return finish_write(r, rc, "amenity", m.code);
-    app_changed(r->app, c, CHANGE_CATALOG, m.id);
+    app_changed(r->app, c, &catalog_module, CATALOG_CHANGED, m.id);
     return reply_json(r, 201, amenity_json(&m));
 }
 
@@ -273,7 +273,7 @@ static int update_amenity(struct req *r)
     rc = amenity_update(c, &m, clock_now());
     if (rc)
         return finish_write(r, rc, "amenity", m.code);
-    app_changed(r->app, c, CHANGE_CATALOG, m.id);
+    app_changed(r->app, c, &catalog_module, CATALOG_CHANGED, m.id);
     return reply_json(r, 200, amenity_json(&m));
 }
 
@@ -290,7 +290,7 @@ static int delete_amenity(struct req *r)
         return reply_error(r, 409, "in_use", NULL, "sites still offer %s", m.code);
     if (rc)
         return reply_store_error(r, rc, "amenity");
-    app_changed(r->app, c, CHANGE_CATALOG, m.id);
+    app_changed(r->app, c, &catalog_module, CATALOG_CHANGED, m.id);
     return reply_empty(r, 204);
 }
 
@@ -307,7 +307,10 @@ static const struct route catalog_routes[] = {
     {HTTP_DELETE, "/api/amenities/{code}", delete_amenity, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
 };
 
+static const char *const catalog_changes[] = {"changed", NULL};
+
 const struct module catalog_module = {
+    .change_kinds = catalog_changes,
     .name = "catalog",
     .routes = catalog_routes,
     .nroutes = sizeof catalog_routes / sizeof catalog_routes[0],

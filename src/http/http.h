@@ -22,6 +22,7 @@
 #include "core/arena.h"
 
 struct app;
+struct req;
 struct store_conn;
 struct sse_hub;
 
@@ -69,13 +70,28 @@ const char *role_name(unsigned bit);
 #define ACCESS_ADMIN (ROLE_REGION_ADMIN | ROLE_SYSTEM_ADMIN)
 #define ACCESS_SYSTEM ROLE_SYSTEM_ADMIN
 
-/* What a scoped role must reach for the route to be allowed: the site the
- * path's {id} names, or the region its {code} names. */
-enum route_scope {
-    SCOPE_ANY = 0,
-    SCOPE_SITE = 1,
-    SCOPE_REGION = 2,
+/* The site or region a request acts on, as its route's scope resolver
+ * finds it: a booking's slot's site, a region in the path. */
+struct scope_target {
+    int64_t site_id;         /* 0: not a site */
+    const char *region_code; /* NULL: not a region */
 };
+
+/* How a route finds what a scoped role must reach. Every route whose
+ * object belongs to a site or region names one; the server runs it before
+ * the handler and checks the caller's grants against what it found. The
+ * module that owns the object writes the resolver (site/site.h has the
+ * one for a site id in the path, region/region.h for a region code), so a
+ * path's {id} is never mistaken for another kind of object's id. */
+struct route_scope {
+    const char *name; /* what the object is, for `warmharbor routes` */
+    /* Fill *t. 0, or -1 after replying (404 when there is no such object,
+     * 503 when the store does not answer). */
+    int (*resolve)(struct req *r, struct scope_target *t);
+};
+#define SCOPE_ANY NULL
+
+struct req;
 
 /* One role a person holds, and where. */
 struct grant {
@@ -101,15 +117,37 @@ enum route_body {
     BODY_CSV = 2,
 };
 
-struct req;
-
 struct route {
     unsigned method;     /* one enum http_method value */
     const char *pattern; /* "/api/sites/{id}": literal or {name} segments */
     int (*handler)(struct req *r);
     unsigned access; /* ACCESS_PUBLIC or role bits */
     enum route_body body;
-    enum route_scope scope;
+    const struct route_scope *scope; /* SCOPE_ANY, or how to find the target */
+};
+
+/* How the server learns who is calling (provided by the account module;
+ * the server takes it as an option and knows nothing of sessions). */
+struct http_auth {
+    /* Fill *p from the request's credentials (arena memory). 1: signed
+     * in; 0: no credentials; -1: credentials that are not valid; -2: they
+     * could not be checked (the store does not answer: 503, never 401). */
+    int (*authenticate)(struct req *r, struct principal *p);
+    /* Does grant g reach the target (a site, or a region's subtree)? */
+    bool (*reaches)(struct req *r, const struct grant *g, const struct scope_target *t);
+    /* Is the request's CSRF token right for a cookie session? */
+    bool (*csrf_ok)(struct req *r, const struct principal *p);
+};
+
+/* Idempotency-Key on POSTs (provided by the app; see app/idempotency.c). */
+struct http_replay {
+    /* Before the handler of a POST that carries an Idempotency-Key: 0 to
+     * run the handler (the key is now claimed), -1 after replying (the
+     * stored answer replayed, or the key refused). */
+    int (*claim)(struct req *r, const char *key);
+    /* After the handler replied: keep its answer for the key, or free the
+     * key when the answer says the request may be tried again. */
+    void (*settle)(struct req *r);
 };
 
 #define REQ_MAX_PARAMS 8
@@ -117,7 +155,7 @@ struct route {
 
 struct req {
     struct arena arena;
-    struct app *app;
+    struct app *app; /* opaque here: the server hands on what it was given */
     enum http_method method;
     const char *path;
     const struct route *route;
@@ -137,10 +175,14 @@ struct req {
     const char *header_names[REQ_MAX_HEADERS];
     const char *header_values[REQ_MAX_HEADERS];
 
+    const struct http_auth *auth;     /* from the server's options */
+    const struct http_replay *replay; /* from the server's options */
+    void *replay_state;               /* the claimed key, for settle */
     struct sse_hub *stream_hub;    /* set by reply_sse() */
     const struct principal *who;   /* the caller; see req_principal() */
     bool who_checked;
     bool who_invalid; /* credentials were sent but are not valid */
+    bool who_unknown; /* credentials could not be checked (store down) */
     struct store_conn *store_conn; /* acquired by req_store() */
     void *conn; /* the library's connection; for http/ only */
 };
@@ -176,9 +218,13 @@ void reply_header(struct req *r, const char *name, const char *value);
  * an anonymous request. Looked up once per request. */
 const struct principal *req_principal(struct req *r);
 /* Does the caller hold role (any of the bits) reaching region_code's
- * subtree (system admins reach everything)? For handlers whose scope is
- * in the body, e.g. the region of a new site. */
+ * subtree / the site (system admins reach everything)? For handlers whose
+ * scope is in the body, e.g. the region of a new site, the site where a
+ * worker was verified. */
 bool req_reaches_region(struct req *r, unsigned roles, const char *region_code);
+bool req_reaches_site(struct req *r, unsigned roles, int64_t site_id);
+/* The same for a target a resolver found. */
+bool req_reaches(struct req *r, unsigned roles, const struct scope_target *t);
 
 /* The path parameter name as a positive id (digits, no leading zero).
  * Returns 0, or -1 after replying 404 not_found "no such <what>": a

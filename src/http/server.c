@@ -28,7 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/app.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -40,7 +39,7 @@
 
 struct http_server {
     struct MHD_Daemon *daemon;
-    struct app *app;
+    struct http_server_opts opts;
     _Atomic long inflight;
     _Atomic bool draining;          /* stopping: answers close their connection */
     _Atomic int64_t last_start_us;  /* when the newest request began */
@@ -139,16 +138,69 @@ static enum MHD_Result send_reply(struct conn_ctx *ctx)
 
 /* ---- dispatch ------------------------------------------------------ */
 
+/* ---- who is calling (declared in http.h) ---------------------------- */
+
+const struct principal *req_principal(struct req *r)
+{
+    if (r->who_checked)
+        return r->who;
+    r->who_checked = true;
+    r->who = NULL;
+    if (!r->auth)
+        return NULL;
+    struct principal *p = arena_alloc(&r->arena, sizeof(*p));
+    int got = r->auth->authenticate(r, p);
+    if (got == 1)
+        r->who = p;
+    r->who_invalid = got == -1;
+    r->who_unknown = got == -2;
+    return r->who;
+}
+
+bool req_reaches(struct req *r, unsigned roles, const struct scope_target *t)
+{
+    const struct principal *p = req_principal(r);
+    if (!p)
+        return false;
+    if (p->roles & ROLE_SYSTEM_ADMIN)
+        return true;
+    if (!t->site_id && !t->region_code)
+        return false;
+    for (size_t i = 0; i < p->ngrants; i++)
+        if ((p->grants[i].role & roles) && r->auth->reaches(r, &p->grants[i], t))
+            return true;
+    return false;
+}
+
+bool req_reaches_region(struct req *r, unsigned roles, const char *region_code)
+{
+    struct scope_target t = {0, region_code};
+    return req_reaches(r, roles, &t);
+}
+
+bool req_reaches_site(struct req *r, unsigned roles, int64_t site_id)
+{
+    struct scope_target t = {site_id > 0 ? site_id : 0, NULL};
+    return req_reaches(r, roles, &t);
+}
+
 /* The route's access rule, before the handler: 401 without (valid)
- * credentials, 403 csrf_failed for a cookie-authenticated write without
- * its CSRF token, 403 forbidden without a role that reaches the resource
- * the path names. System admins pass every rule. */
+ * credentials, 503 when they could not be checked, 403 csrf_failed for a
+ * cookie-authenticated write without its CSRF token, 403 forbidden
+ * without a role, and 403 out_of_scope when no grant of the role reaches
+ * what the route's resolver found. System admins pass every rule. */
 static int check_access_or_reply(struct req *r)
 {
     const struct route *rt = r->route;
     if (rt->access == ACCESS_PUBLIC)
         return 0;
     const struct principal *p = req_principal(r);
+    if (!p && r->who_unknown) {
+        reply_header(r, "Retry-After", "1");
+        return reply_error(r, 503, "store_unavailable", NULL,
+                           "who is calling cannot be checked now; retry"),
+               -1;
+    }
     if (!p && r->who_invalid) {
         reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return reply_error(r, 401, "unauthorized", NULL,
@@ -162,24 +214,22 @@ static int check_access_or_reply(struct req *r)
                -1;
     }
     bool safe = r->method == HTTP_GET || r->method == HTTP_HEAD;
-    if (p->via_cookie && !safe && !r->app->auth->csrf_ok(r, p))
+    if (p->via_cookie && !safe && !r->auth->csrf_ok(r, p))
         return reply_error(r, 403, "csrf_failed", NULL,
                            "send the X-CSRF-Token header given at sign-in"),
                -1;
-    if (p->roles & ROLE_SYSTEM_ADMIN)
-        return 0;
-    if (!(p->roles & rt->access))
+    if (!(p->roles & ROLE_SYSTEM_ADMIN) && !(p->roles & rt->access))
         return reply_error(r, 403, "forbidden", NULL, "your roles do not allow this"), -1;
     if (rt->scope == SCOPE_ANY)
         return 0;
-    const char *ref = req_param(r, rt->scope == SCOPE_SITE ? "id" : "code");
-    for (size_t i = 0; ref && i < p->ngrants; i++)
-        if ((p->grants[i].role & rt->access) &&
-            r->app->auth->reaches(r, &p->grants[i], rt->scope, ref))
-            return 0;
-    return reply_error(r, 403, "out_of_scope", NULL,
-                       "your roles do not reach this %s",
-                       rt->scope == SCOPE_SITE ? "site" : "region"),
+    /* Resolved for admins too: an object that does not exist is 404. */
+    struct scope_target t = {0, NULL};
+    if (rt->scope->resolve(r, &t))
+        return -1;
+    if (req_reaches(r, rt->access, &t))
+        return 0;
+    return reply_error(r, 403, "out_of_scope", NULL, "your roles do not reach this %s",
+                       rt->scope->name),
            -1;
 }
 
@@ -236,7 +286,7 @@ static void dispatch(struct conn_ctx *ctx)
     struct req *r = &ctx->req;
     struct route_match m;
     unsigned allowed = 0;
-    enum router_result res = router_match(r->app->router, r->method, r->path,
+    enum router_result res = router_match(ctx->server->opts.router, r->method, r->path,
                                           &r->arena, &m, &allowed);
     if (res == ROUTER_NOT_FOUND) {
         reply_error(r, 404, "not_found", NULL, "no such resource");
@@ -258,7 +308,13 @@ static void dispatch(struct conn_ctx *ctx)
     }
     if (check_access_or_reply(r) || check_body_or_reply(r))
         return;
+    const char *key = r->method == HTTP_POST && r->replay
+                          ? req_header(r, "Idempotency-Key") : NULL;
+    if (key && r->replay->claim(r, key))
+        return;
     int status = m.route->handler(r);
+    if (r->replay_state)
+        r->replay->settle(r);
     if (status != r->status && r->status)
         log_warn("%s %s: handler returned %d but replied %d", m.route->pattern,
                  router_method_name(m.route->method), status, r->status);
@@ -286,7 +342,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         ctx->route_index = -1;
         struct req *r = &ctx->req;
         arena_init(&r->arena);
-        r->app = srv->app;
+        r->app = srv->opts.app;
+        r->auth = srv->opts.auth;
+        r->replay = srv->opts.replay;
         r->conn = conn;
         r->method = router_method_parse(method);
         r->path = arena_strdup(&r->arena, url);
@@ -295,11 +353,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         if (cl) {
             char *end;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (*end || n > srv->app->cfg.body_limit) {
+            if (*end || n > srv->opts.body_limit) {
                 ctx->too_large = 1;
                 reply_error(r, 413, "body_too_large", NULL,
                             "the body may be at most %zu bytes",
-                            srv->app->cfg.body_limit);
+                            srv->opts.body_limit);
                 return send_reply(ctx);
             }
         }
@@ -307,12 +365,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     }
     if (*upload_data_size) {
         if (!ctx->too_large) {
-            if (ctx->body.len + *upload_data_size > srv->app->cfg.body_limit) {
+            if (ctx->body.len + *upload_data_size > srv->opts.body_limit) {
                 ctx->too_large = 1;
                 strbuf_release(&ctx->body);
                 reply_error(&ctx->req, 413, "body_too_large", NULL,
                             "the body may be at most %zu bytes",
-                            srv->app->cfg.body_limit);
+                            srv->opts.body_limit);
             } else {
                 strbuf_add(&ctx->body, upload_data, *upload_data_size);
             }
@@ -362,9 +420,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     int64_t micros = clock_mono_us() - ctx->start_us;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !ctx->replied)
         ctx->req.status = 499; /* client went away before the answer */
-    if (srv->app->cfg.access_log)
+    if (srv->opts.access_log)
         write_access_log(ctx, micros);
-    metrics_observe(srv->app->metrics, ctx->route_index, ctx->req.status, micros);
+    if (srv->opts.metrics)
+        metrics_observe(srv->opts.metrics, ctx->route_index, ctx->req.status, micros);
     free(ctx->req.resp_body);
     arena_release(&ctx->req.arena);
     strbuf_release(&ctx->body);
@@ -386,21 +445,23 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ------------------------------------------------ */
 
-struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
+struct http_server *http_server_start(const struct http_server_opts *opts, char *err,
+                                      size_t errlen)
 {
     struct http_server *srv = calloc(1, sizeof(*srv));
     if (!srv)
         die_oom();
-    srv->app = app;
+    srv->opts = *opts;
+    const struct http_server_opts *o = &srv->opts;
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG;
-    const char *addr = app->cfg.listen_addr;
+    const char *addr = o->listen_addr;
     if (strchr(addr, ':')) {
         struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
         a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons((uint16_t)app->cfg.port);
+        a6->sin6_port = htons((uint16_t)o->port);
         const char *host = addr;
         char buf[64];
         if (addr[0] == '[') {
@@ -419,36 +480,36 @@ struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
     } else {
         struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
         a4->sin_family = AF_INET;
-        a4->sin_port = htons((uint16_t)app->cfg.port);
+        a4->sin_port = htons((uint16_t)o->port);
         if (inet_pton(AF_INET, addr, &a4->sin_addr) != 1) {
             snprintf(err, errlen, "bad listen address %s", addr);
             free(srv);
             return NULL;
         }
     }
-    unsigned threads = app->cfg.threads > 0 ? (unsigned)app->cfg.threads
+    unsigned threads = o->threads > 0 ? (unsigned)o->threads
                                             : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
     srv->daemon = MHD_start_daemon(
-        flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, srv,
+        flags, (uint16_t)o->port, NULL, NULL, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.conn_timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.conn_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->conn_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->conn_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_END);
     if (!srv->daemon) {
-        snprintf(err, errlen, "cannot listen on %s:%d", addr, app->cfg.port);
+        snprintf(err, errlen, "cannot listen on %s:%d", addr, o->port);
         free(srv);
         return NULL;
     }
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    srv->port = info ? info->port : app->cfg.port;
+    srv->port = info ? info->port : o->port;
     log_info("listening on %s:%d with %u threads", addr, srv->port, threads);
     return srv;
 }
@@ -478,9 +539,10 @@ void http_server_stop(struct http_server *srv)
         shutdown(fd, SHUT_RDWR);
     /* Event streams never end by themselves: end them so they do not hold
      * the shutdown for the whole grace period. */
-    sse_hub_close(srv->app->events);
+    if (srv->opts.on_drain)
+        srv->opts.on_drain(srv->opts.app);
     int64_t start = clock_mono_us();
-    int64_t deadline = start + (int64_t)srv->app->cfg.shutdown_grace_s * 1000000;
+    int64_t deadline = start + (int64_t)srv->opts.shutdown_grace_s * 1000000;
     for (;;) {
         int64_t now = clock_mono_us();
         long left = atomic_load(&srv->inflight);

@@ -46,4 +46,11 @@ int live_put(struct store_conn *c, struct arena *a, int64_t site_id,
  * "last_reported","stale"}]} for the moment now. */
 json_t *live_json(const struct live *l, int64_t now, int ttl_s, int tz_offset_min);
 
+/* ---- module (live_http.c) -------------------------------------------- */
+
+struct module;
+extern const struct module live_module;
+/* Its change kinds: a site's live status or closure (id: the site). */
+enum live_change { LIVE_STATUS };
+
 #endif

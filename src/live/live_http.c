@@ -208,7 +208,7 @@ static int post_status(struct req *r)
     json_t *o = rc ? NULL : status_json(r, c, &s, &l, &rc);
     if (rc)
         return reply_store_error(r, rc, "site");
-    app_changed(r->app, c, CHANGE_SITE_STATUS, id);
+    app_changed(r->app, c, &live_module, LIVE_STATUS, id);
     return reply_json(r, 200, o);
 }
 
@@ -219,11 +219,14 @@ static int get_events(struct req *r)
 
 static const struct route live_routes[] = {
     {HTTP_GET, "/api/sites/{id}/status", get_status, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/sites/{id}/status", post_status, ROLE_STAFF | ACCESS_ADMIN, BODY_JSON, SCOPE_SITE},
+    {HTTP_POST, "/api/sites/{id}/status", post_status, ROLE_STAFF | ACCESS_ADMIN, BODY_JSON, &site_scope_path},
     {HTTP_GET, "/api/sites/events", get_events, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
+static const char *const live_changes[] = {"status", NULL};
+
 const struct module live_module = {
+    .change_kinds = live_changes,
     .name = "live",
     .routes = live_routes,
     .nroutes = sizeof live_routes / sizeof live_routes[0],

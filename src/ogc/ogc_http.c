@@ -185,7 +185,7 @@ static int get_items(struct req *r)
     struct site_render rd = {GEO_WGS84, r->app->cfg.tz_offset_min, r->app->cfg.status_ttl_s,
                              clock_now()};
     struct strbuf sb = STRBUF_INIT;
-    int n = site_cache_bbox(r->app->site_cache, b, &f, (size_t)limit, (size_t)offset, &rd, &sb);
+    int n = site_cache_bbox(app_state(r->app, &site_module), b, &f, (size_t)limit, (size_t)offset, &rd, &sb);
     json_t *answer = n >= 0 ? json_loadb(sb.buf, sb.len, 0, NULL) : NULL;
     strbuf_release(&sb);
     if (!answer)

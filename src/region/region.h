@@ -56,4 +56,14 @@ int region_delete(struct store_conn *c, const struct region *r);
 int region_min_child_rank(struct store_conn *c, struct arena *a,
                           const struct region *r);
 
+/* ---- module (region_http.c) ------------------------------------------ */
+
+struct module;
+struct route_scope;
+extern const struct module region_module;
+/* Its change kinds: a region's code changed (sites show it). */
+enum region_change { REGION_RENAMED };
+/* The scope resolver for routes whose {code} is a region's code. */
+extern const struct route_scope region_scope_path;
+
 #endif

@@ -248,7 +248,7 @@ static int update_region(struct req *r)
     if (rc)
         return store_error(r, rc);
     if (strcmp(old.code, next.code) != 0)
-        app_changed(r->app, c, CHANGE_CATALOG, old.id); /* sites show the code */
+        app_changed(r->app, c, &region_module, REGION_RENAMED, old.id); /* sites show the code */
     rc = region_get(c, &r->arena, next.code, &next);
     if (rc)
         return store_error(r, rc);
@@ -270,17 +270,34 @@ static int delete_region(struct req *r)
     return reply_empty(r, 204);
 }
 
+/* {code} is a region: it must exist (404), and the caller's grants must
+ * reach its subtree. */
+static int resolve_region_in_path(struct req *r, struct scope_target *t)
+{
+    struct store_conn *c = req_store_or_reply(r);
+    struct region reg;
+    if (!c || region_or_reply(r, c, &reg))
+        return -1;
+    t->region_code = reg.code;
+    return 0;
+}
+
+const struct route_scope region_scope_path = {"region", resolve_region_in_path};
+
 static const struct route region_routes[] = {
     {HTTP_GET, "/api/regions", list_regions, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/regions", create_region, ACCESS_ADMIN, BODY_JSON, SCOPE_ANY},
     {HTTP_GET, "/api/regions/{code}", get_region, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_PATCH, "/api/regions/{code}", update_region, ACCESS_ADMIN, BODY_JSON, SCOPE_REGION},
-    {HTTP_DELETE, "/api/regions/{code}", delete_region, ACCESS_ADMIN, BODY_NONE, SCOPE_REGION},
+    {HTTP_PATCH, "/api/regions/{code}", update_region, ACCESS_ADMIN, BODY_JSON, &region_scope_path},
+    {HTTP_DELETE, "/api/regions/{code}", delete_region, ACCESS_ADMIN, BODY_NONE, &region_scope_path},
     {HTTP_GET, "/api/regions/{code}/ancestors", get_ancestors, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/regions/{code}/descendants", get_descendants, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
+static const char *const region_changes[] = {"renamed", NULL};
+
 const struct module region_module = {
+    .change_kinds = region_changes,
     .name = "region",
     .routes = region_routes,
     .nroutes = sizeof region_routes / sizeof region_routes[0],

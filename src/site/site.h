@@ -201,4 +201,15 @@ int site_import_cli(struct app *app, const char *data, size_t len, FILE *out,
                     FILE *err);
 int site_export_cli(struct app *app, FILE *out);
 
+/* ---- module (site_http.c) -------------------------------------------- */
+
+struct module;
+struct route_scope;
+extern const struct module site_module;
+/* Its change kinds (the id is the site's; 0 for bulk). */
+enum site_change { SITE_CREATED, SITE_UPDATED, SITE_DELETED, SITE_BULK };
+/* The scope resolver for routes whose {id} is a site's id (404 when there
+ * is no such site). */
+extern const struct route_scope site_scope_path;
+
 #endif

@@ -9,6 +9,7 @@
  *   GET    /api/sites/export   text/csv of every site
  * Answers carry "open" and "next_change" computed for now or for ?at=.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #include "http/json_in.h"
 #include "http/sse.h"
 #include "live/live.h"
+#include "region/region.h"
+#include "catalog/catalog.h"
 #include "site/site_cache.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -308,6 +311,11 @@ static int fault_reply(struct req *r, const struct site_fault *f)
 
 /* ---- handlers ------------------------------------------------------ */
 
+static struct site_cache *cache_of(struct req *r)
+{
+    return app_state(r->app, &site_module);
+}
+
 static int id_or_reply(struct req *r, int64_t *id)
 {
     return req_param_id_or_reply(r, "id", "site", id);
@@ -438,7 +446,7 @@ static int create_site(struct req *r)
     struct store_conn *c = req_store_or_reply(r);
     if (!c || save_or_reply(r, c, &s, true))
         return r->status;
-    app_changed(r->app, c, CHANGE_SITE_CREATED, s.id);
+    app_changed(r->app, c, &site_module, SITE_CREATED, s.id);
     char loc[64];
     snprintf(loc, sizeof loc, "/api/sites/%lld", (long long)s.id);
     reply_header(r, "Location", loc);
@@ -468,7 +476,7 @@ static int update_site(struct req *r)
                            "you may move sites only into a region you administer");
     if (save_or_reply(r, c, &s, false))
         return r->status;
-    app_changed(r->app, c, CHANGE_SITE_UPDATED, id);
+    app_changed(r->app, c, &site_module, SITE_UPDATED, id);
     return reply_site(r, c, 200, id);
 }
 
@@ -483,7 +491,7 @@ static int delete_site(struct req *r)
     int st = site_delete(c, id);
     if (st)
         return reply_store_error(r, st, "site");
-    app_changed(r->app, c, CHANGE_SITE_DELETED, id);
+    app_changed(r->app, c, &site_module, SITE_DELETED, id);
     return reply_empty(r, 204);
 }
 
@@ -512,7 +520,7 @@ static int import_sites(struct req *r)
                                 "details", details, "truncated", res.truncated);
         return reply_json(r, 422, json_pack("{s:o}", "error", err));
     }
-    app_changed(r->app, c, CHANGE_SITES_BULK, 0);
+    app_changed(r->app, c, &site_module, SITE_BULK, 0);
     return reply_json(r, 200, json_pack("{s:I}", "imported", (json_int_t)res.imported));
 }
 
@@ -644,7 +652,7 @@ static int near_sites(struct req *r)
         return r->status;
     struct geo_point w = geo_convert((struct geo_point){lat, lon}, rd.datum, GEO_WGS84);
     struct strbuf sb = STRBUF_INIT;
-    int n = site_cache_near(r->app->site_cache, w.lat, w.lon, (size_t)k, &f, &rd, &sb);
+    int n = site_cache_near(cache_of(r), w.lat, w.lon, (size_t)k, &f, &rd, &sb);
     if (n < 0) {
         strbuf_release(&sb);
         return cache_error_or_reply(r, n);
@@ -663,7 +671,7 @@ static int bbox_sites(struct req *r, const char *bbox_text)
         req_query_int_or_reply(r, "offset", 0, 1000000, 0, &offset))
         return r->status;
     struct strbuf sb = STRBUF_INIT;
-    int n = site_cache_bbox(r->app->site_cache, b, &f, (size_t)limit, (size_t)offset, &rd, &sb);
+    int n = site_cache_bbox(cache_of(r), b, &f, (size_t)limit, (size_t)offset, &rd, &sb);
     if (n < 0) {
         strbuf_release(&sb);
         return cache_error_or_reply(r, n);
@@ -686,7 +694,7 @@ static int cluster_sites(struct req *r)
     if (zoom < 0)
         return reply_error(r, 400, "invalid_query", "zoom", "zoom is required (0 to 20)");
     struct strbuf sb = STRBUF_INIT;
-    int n = site_cache_clusters(r->app->site_cache, b, (int)zoom, &f, &rd, &sb);
+    int n = site_cache_clusters(cache_of(r), b, (int)zoom, &f, &rd, &sb);
     if (n < 0) {
         strbuf_release(&sb);
         return cache_error_or_reply(r, n);
@@ -694,58 +702,89 @@ static int cluster_sites(struct req *r)
     return reply_buffer(r, &sb);
 }
 
+/* ---- scope ---------------------------------------------------------- */
+
+/* {id} is a site: it must exist (404), and the caller's grants must reach it. */
+static int resolve_site_in_path(struct req *r, struct scope_target *t)
+{
+    int64_t id;
+    if (id_or_reply(r, &id))
+        return -1;
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return -1;
+    struct site s;
+    int rc = site_get(c, &r->arena, id, &s);
+    if (rc)
+        return reply_store_error(r, rc, "site"), -1;
+    t->site_id = id;
+    return 0;
+}
+
+const struct route_scope site_scope_path = {"site", resolve_site_in_path};
+
 /* ---- keeping the cache and the event streams in step ---------------- */
 
-static int site_init(struct app *app)
+static int site_init(struct app *app, void **state)
 {
-    app->site_cache = site_cache_new(app->cfg.tz_offset_min);
+    struct site_cache *sc = site_cache_new(app->cfg.tz_offset_min);
+    *state = sc;
     struct store_conn *c = store_acquire(app->store);
-    int rc = c ? site_cache_load(app->site_cache, c) : -1;
+    int rc = c ? site_cache_load(sc, c) : -1;
     store_release(c);
     return rc;
 }
 
-static void site_release(struct app *app)
+static void site_release(struct app *app, void *state)
 {
-    site_cache_free(app->site_cache);
-    app->site_cache = NULL;
+    site_cache_free(state);
 }
 
-static void site_changed_hook(struct app *app, struct store_conn *c, enum app_change what,
-                              int64_t id)
+static void reload_all(struct app *app, struct site_cache *sc, struct store_conn *c)
+{
+    site_cache_load(sc, c);
+    sse_publish(app->events, "site", "{\"id\":null,\"op\":\"reload\"}");
+}
+
+/* Keep the cache and the open map pages in step with the sites, their
+ * live status (live module), the catalogue, region codes and the holiday
+ * calendar. */
+static void site_changed_hook(struct app *app, struct store_conn *c, const struct change *ch)
 {
     static const char *const ops[] = {"create", "update", "delete"};
+    struct site_cache *sc = app_state(app, &site_module);
+    if (!ch) {
+        site_cache_reload_calendar(sc, c);
+        reload_all(app, sc, c);
+        return;
+    }
     char data[96];
-    struct site_render rd = {GEO_WGS84, app->cfg.tz_offset_min, app->cfg.status_ttl_s,
-                             clock_now()};
-    switch (what) {
-    case CHANGE_SITE_CREATED:
-    case CHANGE_SITE_UPDATED:
-    case CHANGE_SITE_DELETED:
-        site_cache_refresh(app->site_cache, c, id);
-        snprintf(data, sizeof data, "{\"id\":%lld,\"op\":\"%s\"}", (long long)id,
-                 ops[what - CHANGE_SITE_CREATED]);
+    if (ch->module == &site_module) {
+        if (ch->kind == SITE_BULK) {
+            reload_all(app, sc, c);
+            return;
+        }
+        site_cache_refresh(sc, c, ch->id);
+        snprintf(data, sizeof data, "{\"id\":%lld,\"op\":\"%s\"}", (long long)ch->id,
+                 ops[ch->kind - SITE_CREATED]);
         sse_publish(app->events, "site", data);
-        break;
-    case CHANGE_SITE_STATUS: {
-        site_cache_refresh(app->site_cache, c, id);
+    } else if (ch->module == &live_module) {
+        struct site_render rd = {GEO_WGS84, app->cfg.tz_offset_min, app->cfg.status_ttl_s,
+                                 clock_now()};
+        site_cache_refresh(sc, c, ch->id);
         struct strbuf sb = STRBUF_INIT;
-        if (site_cache_status_json(app->site_cache, id, &rd, &sb) == 0)
+        if (site_cache_status_json(sc, ch->id, &rd, &sb) == 0)
             sse_publish(app->events, "status", sb.buf);
         strbuf_release(&sb);
-        break;
-    }
-    case CHANGE_SITES_BULK:
-    case CHANGE_CATALOG:
-        site_cache_load(app->site_cache, c);
+    } else if (ch->module == &catalog_module || ch->module == &region_module) {
+        reload_all(app, sc, c);
+    } else if (ch->module == &calendar_module) {
+        site_cache_reload_calendar(sc, c);
         sse_publish(app->events, "site", "{\"id\":null,\"op\":\"reload\"}");
-        break;
-    case CHANGE_CALENDAR:
-        site_cache_reload_calendar(app->site_cache, c);
-        sse_publish(app->events, "site", "{\"id\":null,\"op\":\"reload\"}");
-        break;
     }
 }
+
+static const char *const site_changes[] = {"created", "updated", "deleted", "bulk", NULL};
 
 static const struct route site_routes[] = {
     {HTTP_GET, "/api/sites", list_sites, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
@@ -755,11 +794,56 @@ static const struct route site_routes[] = {
     {HTTP_GET, "/api/sites/clusters", cluster_sites, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/sites/import", import_sites, ACCESS_SYSTEM, BODY_CSV, SCOPE_ANY},
     {HTTP_GET, "/api/sites/{id}", get_site, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_PATCH, "/api/sites/{id}", update_site, ACCESS_ADMIN, BODY_JSON, SCOPE_SITE},
-    {HTTP_DELETE, "/api/sites/{id}", delete_site, ACCESS_ADMIN, BODY_NONE, SCOPE_SITE},
+    {HTTP_PATCH, "/api/sites/{id}", update_site, ACCESS_ADMIN, BODY_JSON, &site_scope_path},
+    {HTTP_DELETE, "/api/sites/{id}", delete_site, ACCESS_ADMIN, BODY_NONE, &site_scope_path},
+};
+
+/* ---- command line ----------------------------------------------------- */
+
+static int cmd_import(struct app *app, int argc, char **argv)
+{
+    if (argc != 1) {
+        fputs("usage: warmharbor import-sites [--db PATH] FILE.csv\n", stderr);
+        return 2;
+    }
+    FILE *f = fopen(argv[0], "rb");
+    if (!f) {
+        fprintf(stderr, "warmharbor: %s: %s\n", argv[0], strerror(errno));
+        return 1;
+    }
+    struct strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        strbuf_add(&sb, buf, n);
+    fclose(f);
+    int rc = site_import_cli(app, sb.buf ? sb.buf : "", sb.len, stdout, stderr);
+    strbuf_release(&sb);
+    return rc ? 1 : 0;
+}
+
+static int cmd_export(struct app *app, int argc, char **argv)
+{
+    if (argc) {
+        fputs("warmharbor export-sites takes no arguments\n", stderr);
+        return 2;
+    }
+    return site_export_cli(app, stdout) ? 1 : 0;
+}
+
+static const struct module_command site_commands[] = {
+    {"import-sites", cmd_import, "warmharbor import-sites [--db PATH] FILE.csv",
+     "Import sites from CSV (the columns of export-sites). Every row is\n"
+     "checked first; nothing is imported unless every row is valid.\n",
+     false},
+    {"export-sites", cmd_export, "warmharbor export-sites [--db PATH]",
+     "Write every site as CSV on standard output.\n", false},
 };
 
 const struct module site_module = {
+    .commands = site_commands,
+    .ncommands = sizeof site_commands / sizeof site_commands[0],
+    .change_kinds = site_changes,
     .name = "site",
     .routes = site_routes,
     .nroutes = sizeof site_routes / sizeof site_routes[0],

@@ -225,6 +225,28 @@ int store_begin(struct store_conn *c)
     return c->store->be->exec_script(c->engine_conn, c->store->be->begin_sql);
 }
 
+int store_tx(struct store_conn *c, int (*fn)(struct store_conn *c, void *ctx), void *ctx)
+{
+    int rc = STORE_BUSY;
+    for (int attempt = 0; attempt < STORE_TX_TRIES; attempt++) {
+        if (attempt) {
+            /* 2, 8, 32 ms: room for the other writer to finish. */
+            struct timespec ts = {0, (long)(2000000L << (2 * (attempt - 1)))};
+            nanosleep(&ts, NULL);
+        }
+        rc = store_begin(c);
+        if (rc == STORE_OK) {
+            rc = fn(c, ctx);
+            if (rc == STORE_OK)
+                return store_commit(c);
+            store_rollback(c);
+        }
+        if (rc != STORE_BUSY)
+            return rc;
+    }
+    return rc;
+}
+
 int store_commit(struct store_conn *c)
 {
     const struct store_backend *be = c->store->be;

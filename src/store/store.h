@@ -96,6 +96,15 @@ int store_exec(struct store_conn *c, const char *sql,
 int store_begin(struct store_conn *c);
 int store_commit(struct store_conn *c);
 int store_rollback(struct store_conn *c);
+/* Run fn(c, ctx) in a write transaction: begin, fn, commit. When fn
+ * returns anything but STORE_OK the transaction is rolled back and that
+ * is returned. When the store is busy before the commit (a lock, a
+ * serialization failure, a deadlock), the whole transaction is tried
+ * again, up to STORE_TX_TRIES times with a short pause; fn must therefore
+ * do nothing but store calls (and arena allocations) that can be
+ * repeated. A failed commit is never retried: it may have committed. */
+#define STORE_TX_TRIES 4
+int store_tx(struct store_conn *c, int (*fn)(struct store_conn *c, void *ctx), void *ctx);
 /* Ping: a trivial query. */
 int store_ping(struct store_conn *c);
 
