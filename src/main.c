@@ -185,6 +185,18 @@ static int cmd_migrate(struct config *cfg, int argc, char **argv)
     return 0;
 }
 
+struct module_demo {
+    struct app *app;
+    const struct module *m;
+    int made;
+};
+
+static int run_module_demo(struct store_conn *c, void *v)
+{
+    struct module_demo *d = v;
+    return d->m->demo(d->app, c, &d->made);
+}
+
 static int cmd_demo(struct config *cfg, int argc, char **argv)
 {
     (void)argv;
@@ -209,12 +221,9 @@ static int cmd_demo(struct config *cfg, int argc, char **argv)
         if (!m->demo)
             continue;
         struct store_conn *c = store_acquire(app.store);
-        int made = 0;
-        int src = c ? store_begin(c) : STORE_BUSY;
-        if (src == STORE_OK) {
-            src = m->demo(&app, c, &made);
-            src = src == STORE_OK ? store_commit(c) : (store_rollback(c), src);
-        }
+        struct module_demo d = {&app, m, 0};
+        int src = c ? store_tx(c, run_module_demo, &d) : STORE_BUSY;
+        int made = d.made;
         store_release(c);
         if (src != STORE_OK) {
             fprintf(stderr, "warmharbor: the %s demo data failed (store result %d)\n",

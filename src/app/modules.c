@@ -11,6 +11,7 @@ extern const struct module catalog_module;
 extern const struct module calendar_module;
 extern const struct module site_module;
 extern const struct module live_module;
+extern const struct module fault_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -22,6 +23,7 @@ const struct module *const app_modules[] = {
     &calendar_module,
     &site_module,
     &live_module,
+    &fault_module,
     &ogc_module,
     &web_module,
 };

@@ -69,6 +69,11 @@ static int list_holidays(struct req *r)
 static const char *const holiday_fields[] = {"kind", "as_weekday", "name_zh",
                                              "name_en", NULL};
 
+static int put_tx(struct store_conn *c, void *h)
+{
+    return holiday_put(c, h, clock_now());
+}
+
 static int put_holiday(struct req *r)
 {
     struct holiday h = {0};
@@ -91,13 +96,7 @@ static int put_holiday(struct req *r)
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
-    int rc = store_begin(c);
-    if (!rc)
-        rc = holiday_put(c, &h, clock_now());
-    if (!rc)
-        rc = store_commit(c);
-    else
-        store_rollback(c);
+    int rc = req_tx(r, c, put_tx, &h);
     if (rc)
         return reply_store_error(r, rc, "holiday");
     app_changed(r->app, c, &calendar_module, CALENDAR_CHANGED, 0);

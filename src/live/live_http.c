@@ -163,6 +163,28 @@ static int read_closure_or_reply(struct req *r, struct site *s)
     return 1;
 }
 
+/* A status report written in one transaction: the live values and, when
+ * the closure changed, the site. */
+struct status_write {
+    struct arena *arena;
+    int64_t site_id;
+    const struct live_item *items;
+    size_t n;
+    struct site *site; /* NULL: the closure did not change */
+    const char *bad;
+    struct site_fault f;
+};
+
+static int status_tx(struct store_conn *c, void *v)
+{
+    struct status_write *w = v;
+    int64_t now = clock_now();
+    int rc = live_put(c, w->arena, w->site_id, w->items, w->n, now, &w->bad);
+    if (!rc && w->site)
+        rc = site_update(c, w->arena, w->site, now, &w->f);
+    return rc;
+}
+
 static int post_status(struct req *r)
 {
     int64_t id;
@@ -186,17 +208,9 @@ static int post_status(struct req *r)
     struct site_fault f;
     if (changed && site_check(&s, &f))
         return reply_error(r, 422, f.code, f.field, "%s", f.message);
-    const char *bad = NULL;
-    int64_t now = clock_now();
-    rc = store_begin(c);
-    if (!rc)
-        rc = live_put(c, &r->arena, id, items, n, now, &bad);
-    if (!rc && changed)
-        rc = site_update(c, &r->arena, &s, now, &f);
-    if (!rc)
-        rc = store_commit(c);
-    else
-        store_rollback(c);
+    struct status_write w = {&r->arena, id, items, n, changed ? &s : NULL, NULL, {0}};
+    rc = req_tx(r, c, status_tx, &w);
+    f = w.f;
     if (rc == SITE_INVALID)
         return reply_error(r, 422, f.code, f.field, "%s", f.message);
     if (rc)

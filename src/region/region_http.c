@@ -47,6 +47,26 @@ static int region_or_reply(struct req *r, struct store_conn *c, struct region *o
     return 0;
 }
 
+/* A region written in a transaction (req_tx). */
+struct region_write {
+    struct arena *arena;
+    struct region *reg;
+    const struct region *parent;
+    const struct region *old; /* updates: the region as it was */
+};
+
+static int insert_tx(struct store_conn *c, void *v)
+{
+    struct region_write *w = v;
+    return region_insert(c, w->arena, w->reg, w->parent, clock_now());
+}
+
+static int update_tx(struct store_conn *c, void *v)
+{
+    struct region_write *w = v;
+    return region_update(c, w->arena, w->old, w->reg, w->parent, clock_now());
+}
+
 static int list_regions(struct req *r)
 {
     int64_t limit, offset;
@@ -167,14 +187,8 @@ static int create_region(struct req *r)
             return reply_error(r, 422, "invalid_field", "level",
                                "a %s cannot sit under a %s", reg.level, parent.level);
     }
-    int rc = store_begin(c);
-    if (!rc)
-        rc = region_insert(c, &r->arena, &reg, has_parent ? &parent : NULL,
-                           clock_now());
-    if (!rc)
-        rc = store_commit(c);
-    else
-        store_rollback(c);
+    struct region_write w = {&r->arena, &reg, has_parent ? &parent : NULL, NULL};
+    int rc = req_tx(r, c, insert_tx, &w);
     if (rc == STORE_CONFLICT)
         return reply_error(r, 409, "code_taken", "code",
                            "a region with code %s exists", reg.code);
@@ -235,13 +249,8 @@ static int update_region(struct req *r)
     if (child >= 0 && child <= region_level_rank(next.level))
         return reply_error(r, 422, "invalid_field", "level",
                            "its children are not below a %s", next.level);
-    int rc = store_begin(c);
-    if (!rc)
-        rc = region_update(c, &r->arena, &old, &next, new_parent, clock_now());
-    if (!rc)
-        rc = store_commit(c);
-    else
-        store_rollback(c);
+    struct region_write w = {&r->arena, &next, new_parent, &old};
+    int rc = req_tx(r, c, update_tx, &w);
     if (rc == STORE_CONFLICT)
         return reply_error(r, 409, "code_taken", "code",
                            "a region with code %s exists", next.code);

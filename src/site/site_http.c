@@ -393,18 +393,26 @@ static int get_site(struct req *r)
     return reply_site_detail(r, c, 200, &v, &s);
 }
 
+struct site_save {
+    struct arena *arena;
+    struct site *s;
+    bool create;
+    struct site_fault f;
+};
+
+static int save_tx(struct store_conn *c, void *v)
+{
+    struct site_save *w = v;
+    return w->create ? site_insert(c, w->arena, w->s, clock_now(), &w->f)
+                     : site_update(c, w->arena, w->s, clock_now(), &w->f);
+}
+
 /* Write s (insert when creating) in a transaction; replies on failure. */
 static int save_or_reply(struct req *r, struct store_conn *c, struct site *s, bool create)
 {
-    struct site_fault f;
-    int st = store_begin(c);
-    if (!st)
-        st = create ? site_insert(c, &r->arena, s, clock_now(), &f)
-                    : site_update(c, &r->arena, s, clock_now(), &f);
-    if (!st)
-        st = store_commit(c);
-    else
-        store_rollback(c);
+    struct site_save w = {&r->arena, s, create, {0}};
+    int st = req_tx(r, c, save_tx, &w);
+    struct site_fault f = w.f;
     if (st == SITE_INVALID)
         return fault_reply(r, &f), -1;
     if (st)

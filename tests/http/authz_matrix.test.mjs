@@ -26,7 +26,7 @@ function sample(r, ctx) {
   const params = {
     '/api/sites/{id}': ctx.siteIn, '/api/regions/{code}': 'HZ-XN-01', '/api/site-types/{code}': 'canteen',
     '/api/amenities/{code}': 'microwave', '/api/holidays/{date}': '2027-01-01', '/api/users/{id}': ctx.workerId,
-    '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites',
+    '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites', '/api/faults/{id}': ctx.faultIn,
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
@@ -43,6 +43,7 @@ function sample(r, ctx) {
     'POST /api/sites/import': { csv: 'name_zh,type,lat,lon\n矩阵导入,warm_hut,34.6,119.2\n' },
     'POST /api/sites/{id}/status': { json: { amenities: [] } },
     'PUT /api/holidays/{date}': { json: { kind: 'holiday' } },
+    'POST /api/sites/{id}/faults': { json: { amenity: ctx.amenityIn } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -69,7 +70,7 @@ async function send(client, r, s) {
 }
 
 test('every route has a sample request', () => {
-  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1 })).map((r) => `${r.method} ${r.pattern}`);
+  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats' })).map((r) => `${r.method} ${r.pattern}`);
   assert.deepEqual(missing, [], 'add a sample request for these routes');
   assert.ok(routes.length > 50);
 });
@@ -80,7 +81,13 @@ for (const caller of CALLERS) {
     try {
       const admin = srv.client(ADMIN_TOKEN);
       const sites = (await admin.get('/api/sites?limit=1000')).json.items;
-      const siteIn = sites.find((s) => s.region && s.region.startsWith('HZ-XN-')).id;
+      const inSite = sites.find((s) => s.region && s.region.startsWith('HZ-XN-') && s.amenities.length);
+      const siteIn = inSite.id;
+      const amenityIn = inSite.amenities[0].code;
+      // A fault at the in-scope site: its {id} is a fault's, not a site's.
+      const fault = await admin.post(`/api/sites/${siteIn}/faults`, { amenity: amenityIn });
+      assert.equal(fault.status, 201, fault.text);
+      const faultIn = fault.json.id;
       const siteOut = sites.find((s) => s.region && s.region.startsWith('HZ-HZ-')).id;
       const me = async (token) => (await srv.client(token).get('/api/me')).json.id;
       const workerToken = srv.user('13911110000');
@@ -104,7 +111,7 @@ for (const caller of CALLERS) {
         if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
       }
       const client = srv.client(token);
-      const ctx = { siteIn, workerId };
+      const ctx = { siteIn, workerId, faultIn, amenityIn };
       // Destructive calls last, so earlier ones still find their targets;
       // signing out last of all.
       const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);
