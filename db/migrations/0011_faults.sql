@@ -1,4 +1,4 @@
--- 0006_faults.sql: faults reported at a site ("the microwave is broken").
+-- 0011_faults.sql: faults reported at a site ("the microwave is broken").
 -- While a fault is open the amenity's live status says it is out of
 -- order; fixing it says it works again. One open fault per site and
 -- amenity: a second report of the same fault is a conflict, decided by

@@ -1,4 +1,4 @@
--- 0005_idempotency.sql: Idempotency-Key. The first answer to a signed-in
+-- 0010_idempotency.sql: Idempotency-Key. The first answer to a signed-in
 -- POST is kept (for a day) under the caller and the key, with a hash of
 -- what was asked, so a retried request is answered again instead of being
 -- carried out twice. state: 0 claimed (running), 1 carried out (committed
