@@ -137,6 +137,8 @@ static bool reaches(struct req *r, const struct grant *g, const struct scope_tar
 {
     if (strcmp(g->kind, "global") == 0)
         return true;
+    if (t->org_code && strcmp(g->kind, "organization") == 0 && strcmp(g->ref, t->org_code) == 0)
+        return true;
     struct store_conn *c = req_store(r);
     if (!c)
         return false;
@@ -811,7 +813,7 @@ static bool may_manage_role(struct req *r, unsigned role, const char *kind, cons
     if (role == ROLE_STAFF && strcmp(kind, "site") == 0) {
         for (size_t i = 0; i < p->ngrants; i++)
             if (p->grants[i].role == ROLE_REGION_ADMIN &&
-                reaches(r, &p->grants[i], &(struct scope_target){strtoll(ref, NULL, 10), NULL}))
+                reaches(r, &p->grants[i], &(struct scope_target){strtoll(ref, NULL, 10), NULL, NULL}))
                 return true;
         return false;
     }
@@ -839,10 +841,11 @@ static int post_role(struct req *r)
                            "system_admin");
     bool global = strcmp(kind, "global") == 0;
     if ((bit == ROLE_SYSTEM_ADMIN) != global ||
-        (!global && strcmp(kind, "site") && strcmp(kind, "region") && strcmp(kind, "department")))
+        (!global && strcmp(kind, "site") && strcmp(kind, "region") &&
+         strcmp(kind, "department") && strcmp(kind, "organization")))
         return reply_error(r, 422, "invalid_field", "scope_kind",
-                           "system_admin is global; other roles are scoped to a site, region "
-                           "or department");
+                           "system_admin is global; other roles are scoped to a site, region, "
+                           "department or organization");
     if (!global && !*ref)
         return reply_error(r, 422, "missing_field", "scope_ref", "name the site, region or department");
     if (!may_manage_role(r, bit, kind, ref))

@@ -70,11 +70,13 @@ const char *role_name(unsigned bit);
 #define ACCESS_ADMIN (ROLE_REGION_ADMIN | ROLE_SYSTEM_ADMIN)
 #define ACCESS_SYSTEM ROLE_SYSTEM_ADMIN
 
-/* The site or region a request acts on, as its route's scope resolver
- * finds it: a booking's slot's site, a region in the path. */
+/* What a request acts on, as its route's scope resolver finds it: a
+ * booking's slot's site, a region in the path, a service's organization.
+ * A grant reaches the target when it reaches any part that is set. */
 struct scope_target {
     int64_t site_id;         /* 0: not a site */
     const char *region_code; /* NULL: not a region */
+    const char *org_code;    /* NULL: not an organization's (providers) */
 };
 
 /* How a route finds what a scoped role must reach. Every route whose

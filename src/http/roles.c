@@ -11,7 +11,7 @@
 const struct role_info http_roles[] = {
     {ROLE_USER, "user", ""},
     {ROLE_STAFF, "staff", "site,region"},
-    {ROLE_PROVIDER, "provider", "site,region,department"},
+    {ROLE_PROVIDER, "provider", "organization,site,region"},
     {ROLE_MERCHANT, "merchant", "site,region"},
     {ROLE_DISPATCHER, "dispatcher", "department,region"},
     {ROLE_REGION_ADMIN, "region_admin", "region"},

@@ -164,7 +164,7 @@ bool req_reaches(struct req *r, unsigned roles, const struct scope_target *t)
         return false;
     if (p->roles & ROLE_SYSTEM_ADMIN)
         return true;
-    if (!t->site_id && !t->region_code)
+    if (!t->site_id && !t->region_code && !t->org_code)
         return false;
     for (size_t i = 0; i < p->ngrants; i++)
         if ((p->grants[i].role & roles) && r->auth->reaches(r, &p->grants[i], t))
@@ -174,13 +174,13 @@ bool req_reaches(struct req *r, unsigned roles, const struct scope_target *t)
 
 bool req_reaches_region(struct req *r, unsigned roles, const char *region_code)
 {
-    struct scope_target t = {0, region_code};
+    struct scope_target t = {0, region_code, NULL};
     return req_reaches(r, roles, &t);
 }
 
 bool req_reaches_site(struct req *r, unsigned roles, int64_t site_id)
 {
-    struct scope_target t = {site_id > 0 ? site_id : 0, NULL};
+    struct scope_target t = {site_id > 0 ? site_id : 0, NULL, NULL};
     return req_reaches(r, roles, &t);
 }
 
@@ -223,7 +223,7 @@ static int check_access_or_reply(struct req *r)
     if (rt->scope == SCOPE_ANY)
         return 0;
     /* Resolved for admins too: an object that does not exist is 404. */
-    struct scope_target t = {0, NULL};
+    struct scope_target t = {0, NULL, NULL};
     if (rt->scope->resolve(r, &t))
         return -1;
     if (req_reaches(r, rt->access, &t))
