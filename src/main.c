@@ -158,8 +158,12 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
         app_close(&app);
         return 1;
     }
+    if (app_start_ticker(&app))
+        log_warn("timed work will not run: no thread for it");
     if (cfg->dev_mode)
         log_warn("WARMHARBOR_DEV is on: one-time codes are written to the log");
+    if (cfg->test_clock)
+        log_warn("WARMHARBOR_TEST_CLOCK is on: system admins may move the clock");
     int sig = 0;
     while (sigwait(&set, &sig) != 0 && errno == EINTR)
         ;

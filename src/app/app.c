@@ -2,9 +2,11 @@
  * app.c - configuration defaults and the start-up / shut-down order:
  * store -> migrations -> router -> modules, and back.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -60,6 +62,10 @@ void config_defaults(struct config *cfg)
     cfg->tiles_attribution =
         env_str("WARMHARBOR_TILES_ATTRIBUTION", "© OpenStreetMap contributors");
     cfg->status_ttl_s = env_int("WARMHARBOR_STATUS_TTL", 1800);
+    cfg->tick_s = env_int("WARMHARBOR_TICK_S", 15);
+    if (cfg->tick_s < 1)
+        cfg->tick_s = 1;
+    cfg->test_clock = env_int("WARMHARBOR_TEST_CLOCK", 0) != 0;
 }
 
 int config_parse_listen(struct config *cfg, const char *s)
@@ -218,8 +224,84 @@ int app_open(struct app *app, const struct config *cfg, bool migrate,
     return 0;
 }
 
+/* ---- timed work --------------------------------------------------------- */
+
+struct app_ticker {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stop;
+};
+
+void app_tick(struct app *app)
+{
+    struct store_conn *c = store_acquire(app->store);
+    if (!c) {
+        log_warn("timed work skipped: no store connection");
+        return;
+    }
+    int64_t now = clock_now();
+    for (size_t i = 0; i < app_module_count; i++)
+        if (app_modules[i]->tick)
+            app_modules[i]->tick(app, c, now);
+    store_release(c);
+}
+
+static void *ticker_main(void *v)
+{
+    struct app *app = v;
+    struct app_ticker *t = app->ticker;
+    pthread_mutex_lock(&t->lock);
+    while (!t->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += app->cfg.tick_s;
+        pthread_cond_timedwait(&t->wake, &t->lock, &until);
+        if (t->stop)
+            break;
+        pthread_mutex_unlock(&t->lock);
+        app_tick(app);
+        pthread_mutex_lock(&t->lock);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+int app_start_ticker(struct app *app)
+{
+    struct app_ticker *t = calloc(1, sizeof(*t));
+    if (!t)
+        die_oom();
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->wake, NULL);
+    app->ticker = t;
+    if (pthread_create(&t->thread, NULL, ticker_main, app) != 0) {
+        app->ticker = NULL;
+        free(t);
+        return -1;
+    }
+    return 0;
+}
+
+static void stop_ticker(struct app *app)
+{
+    struct app_ticker *t = app->ticker;
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->lock);
+    t->stop = true;
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->lock);
+    pthread_join(t->thread, NULL);
+    pthread_mutex_destroy(&t->lock);
+    pthread_cond_destroy(&t->wake);
+    free(t);
+    app->ticker = NULL;
+}
+
 void app_close(struct app *app)
 {
+    stop_ticker(app);
     store_listener_stop(app->changes);
     app->changes = NULL;
     if (app->metrics) {

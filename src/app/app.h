@@ -39,6 +39,8 @@ struct config {
     const char *tiles_datum; /* "wgs84" or "gcj02" */
     const char *tiles_attribution;
     int status_ttl_s;        /* live status older than this is stale */
+    int tick_s;              /* how often modules' timed jobs run */
+    bool test_clock;         /* tests may move the clock (never in production) */
 };
 
 struct app;
@@ -89,6 +91,12 @@ struct module {
     /* Its commands (may be NULL). */
     const struct module_command *commands;
     size_t ncommands;
+    /* Timed work (offers that expire, slots that passed), run every
+     * cfg.tick_s seconds by `serve` (may be NULL). It runs on every node
+     * at once, so each change it makes must be decided by one statement
+     * (UPDATE ... WHERE state = 'offered' AND until < now). now is
+     * clock_now(). */
+    void (*tick)(struct app *app, struct store_conn *c, int64_t now);
     /* Its part of `warmharbor demo`, run in module order after the site
      * registry's demo data, inside one transaction (may be NULL). Returns
      * a store result; *count is what it made, for the summary line. */
@@ -107,6 +115,7 @@ struct app {
     uint64_t node_id;               /* this process, among several nodes */
     const struct http_auth *auth;   /* set by the account module; NULL: nobody */
     void *state[APP_MAX_MODULES];   /* each module's state, by its index */
+    struct app_ticker *ticker;      /* runs the modules' tick hooks (serve) */
 };
 
 extern const struct module *const app_modules[];
@@ -121,6 +130,12 @@ int config_parse_listen(struct config *cfg, const char *s);
 int app_open(struct app *app, const struct config *cfg, bool migrate,
              char *err, size_t errlen);
 void app_close(struct app *app);
+
+/* Run every module's tick hook now, once (the ticker does it every
+ * cfg.tick_s seconds; tests ask for it). */
+void app_tick(struct app *app);
+/* Start the ticker thread (serve only); app_close stops it. 0 or -1. */
+int app_start_ticker(struct app *app);
 
 /* A module's state, as its init made it (NULL before init). */
 void *app_state(const struct app *app, const struct module *m);

@@ -7,15 +7,24 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "core/clock.h"
+
+/* Added to the wall clock: moved only by tests (clock_advance). */
+static _Atomic int64_t skew_ms;
 
 int64_t clock_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + atomic_load(&skew_ms);
+}
+
+void clock_advance(int64_t seconds)
+{
+    atomic_fetch_add(&skew_ms, seconds * 1000);
 }
 
 int64_t clock_now(void)

@@ -16,6 +16,10 @@
 
 int64_t clock_now_ms(void);
 int64_t clock_now(void);
+/* Move the wall clock (clock_now, clock_now_ms) forward by seconds, for
+ * tests of what happens later: offers that expire, slots that pass. Only
+ * the system module's test route calls it (WARMHARBOR_TEST_CLOCK=1). */
+void clock_advance(int64_t seconds);
 /* Monotonic microseconds, for measuring durations. */
 int64_t clock_mono_us(void);
 

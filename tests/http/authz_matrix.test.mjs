@@ -44,6 +44,7 @@ function sample(r, ctx) {
     'POST /api/sites/{id}/status': { json: { amenities: [] } },
     'PUT /api/holidays/{date}': { json: { kind: 'holiday' } },
     'POST /api/sites/{id}/faults': { json: { amenity: ctx.amenityIn } },
+    'POST /api/system/clock': { json: { advance_s: 0 } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };

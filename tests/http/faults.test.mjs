@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, ADMIN_TOKEN, assertErrorShape } from './lib/server.mjs';
 
-async function setup() {
-  const srv = await startServer({ demo: true });
+async function setup(env = {}) {
+  const srv = await startServer({ demo: true, env });
   const admin = srv.client(ADMIN_TOKEN);
   const sites = (await admin.get('/api/sites?limit=1000&amenity=microwave')).json.items;
   // Site A: has a microwave and is not site 1, so the first fault (id 1)
@@ -125,6 +125,32 @@ test('faults: Idempotency-Key replays the first answer and never reports twice',
     const admin = srv.client(ADMIN_TOKEN);
     const fixA = await admin.post(`/api/faults/${first.json.id}/fix`, {}, { headers: { 'idempotency-key': 'report-microwave-1' } });
     assert.equal(fixA.status, 200);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('system: the test clock moves only where WARMHARBOR_TEST_CLOCK=1, for system admins', async () => {
+  const off = await startServer();
+  try {
+    const r = await off.client(ADMIN_TOKEN).post('/api/system/clock', { advance_s: 60 });
+    assert.equal(r.status, 404, 'no clock to move in production');
+  } finally {
+    await off.stop();
+  }
+  const { srv, a, staffA } = await setup({ WARMHARBOR_TEST_CLOCK: '1' });
+  try {
+    assert.equal((await staffA.post('/api/system/clock', { advance_s: 60 })).status, 403);
+    assert.equal((await srv.client().post('/api/system/clock', { advance_s: 60 })).status, 401);
+    const admin = srv.client(ADMIN_TOKEN);
+    const bad = await admin.post('/api/system/clock', { advance_s: -5 });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json.error.field, 'advance_s');
+    const before = Date.parse((await staffA.post(`/api/sites/${a.id}/faults`, { amenity: 'microwave' })).json.reported_at);
+    const moved = await admin.post('/api/system/clock', { advance_s: 3 * 86400 });
+    assert.equal(moved.status, 200);
+    const later = await staffA.post(`/api/faults/1/fix`, {});
+    assert.ok(Date.parse(later.json.fixed_at) - before >= 3 * 86400 * 1000, 'the fix is three days later');
   } finally {
     await srv.stop();
   }
