@@ -49,7 +49,7 @@ static const char sql_offering_get[] =
 #define OFFERING_WHERE                                                         \
     " WHERE (CAST($1 AS BIGINT) = 0 OR o.site_id = $1)"                        \
     " AND (CAST($2 AS BIGINT) = 0 OR o.service_id = $2)"                       \
-    " AND ($3 IS NULL OR o.kind = CAST($3 AS TEXT))"                           \
+    " AND (CAST($3 AS TEXT) IS NULL OR o.kind = $3)"                           \
     " AND (CAST($4 AS INTEGER) = 0 OR o.active = 1)"
 static const char sql_offering_list[] =
     "SELECT " OFFERING_COLS " FROM offerings o" OFFERING_WHERE
@@ -483,6 +483,15 @@ static const char sql_booking_insert[] =
 static const char sql_queue_place[] =
     "SELECT COUNT(*) FROM bookings WHERE slot_id = $1 AND state = 'waitlisted'"
     " AND queue_no <= $2";
+/* Has the person as many active bookings of the offering as it allows?
+ * Asked first, so that they hear "already booked" rather than "full";
+ * the unique index in the insert stays what decides. */
+static const char sql_at_limit[] =
+    "SELECT CASE WHEN (SELECT COUNT(*) FROM bookings WHERE offering_id = $1 "
+    "AND user_id = $2"
+    " AND state IN " ACTIVE
+    ") >= (SELECT per_person_limit FROM offerings WHERE id = $1)"
+    " THEN 1 ELSE 0 END";
 static const char sql_slot_open[] =
     "SELECT 1 FROM slots WHERE id = $1 AND state = 'open' AND starts_at > $2";
 
@@ -510,6 +519,13 @@ int booking_book(struct store_conn *c, struct arena *a, struct booking *b,
     struct store_val sp[] = {SV_INT(b->slot_id), SV_INT(now)};
     const char *state = NULL;
     int64_t queue_no = 0;
+    struct store_val lp[] = {SV_INT(b->offering_id), SV_INT(b->user_id)};
+    struct store_rows limit;
+    int lrc = store_query(c, a, sql_at_limit, lp, 2, &limit);
+    if (lrc)
+        return lrc;
+    if (limit.nrows && store_int(&limit, 0, 0) == 1)
+        return BOOKING_ALREADY;
     /* On PostgreSQL a seat may be freed between the two statements; look
      * again a few times (on SQLite the write lock makes the first look
      * final). */
