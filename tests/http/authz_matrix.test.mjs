@@ -27,6 +27,7 @@ function sample(r, ctx) {
     '/api/sites/{id}': ctx.siteIn, '/api/regions/{code}': 'HZ-XN-01', '/api/site-types/{code}': 'canteen',
     '/api/amenities/{code}': 'microwave', '/api/holidays/{date}': '2027-01-01', '/api/users/{id}': ctx.workerId,
     '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites', '/api/faults/{id}': ctx.faultIn,
+    '/api/offerings/{id}': ctx.offeringIn, '/api/slots/{id}': ctx.slotIn, '/api/bookings/{id}': ctx.bookingIn,
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
@@ -36,6 +37,10 @@ function sample(r, ctx) {
   path = path.replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn))
     .replace('/{dir}/{file}', '/img/none.png').replace('/{file}', '/index.html');
   if (/\{/.test(path)) return null;
+  // Cancelling a slot: a spare one, so the other calls still find theirs open.
+  if (key === 'POST /api/slots/{id}/cancel') path = `/api/slots/${ctx.slotSpare}/cancel`;
+  const soon = Date.now() + 3 * 86400e3 + (++seq) * 60e3;
+  const tomorrow = new Date(Date.now() + (8 + 24) * 3600e3).toISOString().slice(0, 10);
   const bodies = {
     'POST /api/sites': { json: { name_zh: '矩阵站', type: 'warm_hut', region: 'HZ-XN-01', position: { lat: 34.57, lon: 119.2 } }, bodyScope: true },
     'POST /api/regions': { json: { code: uniq('MX-'), level: 'grid', name_zh: '矩阵', parent: 'HZ-XN-01' }, bodyScope: true },
@@ -45,6 +50,13 @@ function sample(r, ctx) {
     'PUT /api/holidays/{date}': { json: { kind: 'holiday' } },
     'POST /api/sites/{id}/faults': { json: { amenity: ctx.amenityIn } },
     'POST /api/system/clock': { json: { advance_s: 0 } },
+    'POST /api/offerings': { json: { kind: 'workshop', title_zh: '矩阵活动', site: ctx.siteIn }, bodyScope: true },
+    'PATCH /api/offerings/{id}': { json: { title_en: 'matrix' } },
+    'POST /api/offerings/{id}/slots': { json: { start: new Date(soon).toISOString(), end: new Date(soon + 1800e3).toISOString(), capacity: 2 } },
+    'POST /api/offerings/{id}/slots/generate': { json: { from: tomorrow, to: tomorrow, days: Object.fromEntries(['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'].map((d) => [d, ['06:00-07:00']])), minutes: 30, capacity: 1 } },
+    'PATCH /api/slots/{id}': { json: { capacity: 5 } },
+    'POST /api/bookings': { json: { slot: ctx.slotSpare } },
+    'POST /api/checkins': { json: { qr: 'not-a-code' } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -89,6 +101,19 @@ for (const caller of CALLERS) {
       const fault = await admin.post(`/api/sites/${siteIn}/faults`, { amenity: amenityIn });
       assert.equal(fault.status, 201, fault.text);
       const faultIn = fault.json.id;
+      // An offering at the in-scope site, two slots and a booking: their
+      // {id}s are not sites' ids.
+      const offering = await admin.post('/api/offerings', { kind: 'workshop', title_zh: '矩阵', site: siteIn });
+      assert.equal(offering.status, 201, offering.text);
+      const offeringIn = offering.json.id;
+      const at = (h) => new Date(Date.now() + h * 3600e3).toISOString();
+      const slots = await admin.post(`/api/offerings/${offeringIn}/slots`, { slots: [
+        { start: at(48), end: at(49), capacity: 3 }, { start: at(50), end: at(51), capacity: 3 }] });
+      assert.equal(slots.status, 201, slots.text);
+      const [slotIn, slotSpare] = slots.json.items.map((x) => x.id);
+      const booking = await srv.client(srv.user('13911110009')).post('/api/bookings', { slot: slotIn });
+      assert.equal(booking.status, 201, booking.text);
+      const bookingIn = booking.json.id;
       const siteOut = sites.find((s) => s.region && s.region.startsWith('HZ-HZ-')).id;
       const me = async (token) => (await srv.client(token).get('/api/me')).json.id;
       const workerToken = srv.user('13911110000');
@@ -112,7 +137,7 @@ for (const caller of CALLERS) {
         if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
       }
       const client = srv.client(token);
-      const ctx = { siteIn, workerId, faultIn, amenityIn };
+      const ctx = { siteIn, workerId, faultIn, amenityIn, offeringIn, slotIn, slotSpare, bookingIn };
       // Destructive calls last, so earlier ones still find their targets;
       // signing out last of all.
       const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);
