@@ -2,7 +2,8 @@
 # run.sh - every benchmark in one run (make bench): the spatial index alone
 # (bench/index_bench.c), then HTTP (bench/http_bench.sh): the near query at
 # national scale on SQLite, then SQLite next to PostgreSQL (one node, two
-# nodes behind nginx, a write-heavy mix) at district scale. Figures and the
+# nodes behind nginx, a write-heavy mix) at district scale, then bookings
+# per second on SQLite (bench/booking_bench.sh). Figures and the
 # machine go to bench/RESULTS.md as they come. Not part of make test; the
 # machine should be otherwise idle.
 set -u
@@ -29,5 +30,8 @@ PG=0 SIZES="${SIZES:-180000 1000000}" bash bench/http_bench.sh 2>$tmp/err1 | gre
 { echo '```'; echo; echo "## HTTP, SQLite next to PostgreSQL (district scale)"; echo; echo '```'; } >> $out
 PG=1 SIZES="${PG_SIZES:-20000}" bash bench/http_bench.sh 2>$tmp/err2 | grep -v '^{' >> $out \
   || { echo "failed:"; tail -5 $tmp/err2; } >> $out
+{ echo '```'; echo; echo "## Bookings on SQLite (goal: 2,000 bookings/s, no overbooking)"; echo; echo '```'; } >> $out
+bash bench/booking_bench.sh 2>$tmp/err3 | grep -v '^{' >> $out \
+  || { echo "failed:"; tail -5 $tmp/err3; } >> $out
 echo '```' >> $out
 cat $out
