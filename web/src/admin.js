@@ -10,7 +10,8 @@ import * as session from './session.js';
 import { go } from './router.js';
 import { field, bound, options, formAlert, button, errorMessage, placeError, focusProblem } from './forms.js';
 import { pageTitle, needSignIn } from './account.js';
-import { ROLES, SCOPES, occupationName, platformName, roleScopeText, knowName } from './people.js';
+import { occupationName, platformName, roleScopeText, knowName } from './people.js';
+import { loadConfig, grantableRoles } from './config.js';
 
 let redraw = () => {};
 export function setAdminRedraw(fn) {
@@ -128,7 +129,8 @@ function allowed(root, path, { admin = false } = {}) {
 // ---- people -------------------------------------------------------------------------------
 
 const people = { q: '', items: null, busy: false, alert: '', status: '', rowNote: {}, rowError: {}, rowBusy: null, open: null };
-const grant = { userId: null, role: 'staff', kind: 'site', siteQ: '', sites: null, siteBusy: false, site: '', region: '', dept: '', errors: {}, alert: '', note: '', busy: false };
+const roles = { list: null, error: '' }; // [{name, scopes}] from the config
+const grant = { userId: null, role: '', kind: '', siteQ: '', sites: null, siteBusy: false, site: '', region: '', dept: '', errors: {}, alert: '', note: '', busy: false };
 const granted = new Map(); // user id -> grants made on this page [{id, role, scope_kind, scope_ref}]
 
 async function searchPeople(ev) {
@@ -187,10 +189,11 @@ function openRoles(u) {
     people.open = null;
   } else {
     people.open = u.id;
+    const first = (roles.list || [])[0];
     Object.assign(grant, {
       userId: u.id,
-      role: 'staff',
-      kind: 'site',
+      role: first ? first.name : '',
+      kind: first ? first.scopes[0] : '',
       site: '',
       region: '',
       dept: '',
@@ -206,8 +209,26 @@ function openRoles(u) {
   else $id(`person-${u.id}-roles`)?.focus();
 }
 
-function defaultKind(role) {
-  return role === 'system_admin' ? 'global' : role === 'region_admin' ? 'region' : role === 'dispatcher' ? 'department' : 'site';
+/** The role table, asked once (the console's first drawing waits for it). */
+async function loadRoles() {
+  try {
+    roles.list = grantableRoles(await loadConfig());
+    roles.error = '';
+  } catch (e) {
+    roles.list = null;
+    roles.error = errorMessage(e);
+  }
+}
+
+/** The kinds of place a grant of role may be scoped to. */
+function kindsOf(role) {
+  const r = (roles.list || []).find((x) => x.name === role);
+  return r ? r.scopes : [];
+}
+
+/** The form field a kind's reference is typed or picked in. */
+function refField(kind) {
+  return kind === 'site' ? 'site' : kind === 'region' ? 'region' : 'dept';
 }
 
 async function searchSitesForGrant() {
@@ -239,9 +260,9 @@ async function submitGrant(ev, u) {
   g.errors = {};
   g.alert = '';
   g.note = '';
-  const kind = g.role === 'system_admin' ? 'global' : g.kind;
-  const ref = kind === 'site' ? g.site : kind === 'region' ? g.region : kind === 'department' ? g.dept.trim() : '';
-  if (kind !== 'global' && !ref) g.errors[kind === 'site' ? 'site' : kind === 'region' ? 'region' : 'dept'] = t(`err_pick_${kind}`);
+  const kind = g.kind;
+  const ref = kind === 'site' ? g.site : kind === 'region' ? g.region : kind === 'global' ? '' : g.dept.trim();
+  if (kind !== 'global' && !ref) g.errors[refField(kind)] = t(`err_pick_${kind}`);
   if (Object.keys(g.errors).length) {
     redraw();
     focusProblem($id('grant-form'));
@@ -255,8 +276,7 @@ async function submitGrant(ev, u) {
     granted.get(u.id).push(r);
     g.note = t('grantedDone', { role: t(`role_${r.role}`), name: u.display_name, scope: roleScopeText(r) });
   } catch (e) {
-    const sk = kind === 'site' ? 'site' : kind === 'region' ? 'region' : 'dept';
-    placeError(g, e, { role: 'role', scope_kind: 'kind', scope_ref: sk });
+    placeError(g, e, { role: 'role', scope_kind: 'kind', scope_ref: refField(kind) });
   }
   g.busy = false;
   redraw();
@@ -333,17 +353,56 @@ function siteScopePicker() {
   );
 }
 
-function grantPanel(u) {
+/** The form to grant u a role: the role, where it applies, the place. */
+function grantForm(u) {
   const g = grant;
-  const roleSel = bound('select', g, 'role', {}, options(ROLES.map((r) => [r, t(`role_${r}`)]), g.role));
+  if (!roles.list || !roles.list.length) return formAlert(roles.error || t('err_unknown'));
+  const roleSel = bound('select', g, 'role', {}, options(roles.list.map((r) => [r.name, t(`role_${r.name}`)]), g.role));
   roleSel.addEventListener('change', () => {
-    g.kind = defaultKind(g.role);
+    g.kind = kindsOf(g.role)[0] || '';
     redraw();
   });
-  const kinds = g.role === 'system_admin' ? ['global'] : SCOPES.filter((s) => s !== 'global');
-  if (!kinds.includes(g.kind)) g.kind = kinds[0];
+  const kinds = kindsOf(g.role);
+  if (!kinds.includes(g.kind)) g.kind = kinds[0] || '';
+  const everywhere = kinds.length === 1 && kinds[0] === 'global';
   const kindSel = bound('select', g, 'kind', {}, options(kinds.map((k) => [k, t(`scope_${k}`)]), g.kind));
   kindSel.addEventListener('change', () => redraw());
+  return h(
+    'form',
+    { class: 'form', id: 'grant-form', novalidate: true, onsubmit: (ev) => submitGrant(ev, u) },
+    h('h5', null, t('grantTitle', { name: u.display_name })),
+    formAlert(g.alert),
+    formAlert(g.note, 'ok'),
+    field({ id: 'grant-role', name: 'role', label: t('roleLabel'), error: g.errors.role, input: roleSel }),
+    field({ id: 'grant-kind', name: 'kind', label: t('scopeLabel'), error: g.errors.kind, input: kindSel, hint: everywhere ? t('globalHint') : null }),
+    g.kind === 'site' ? siteScopePicker() : null,
+    g.kind === 'region'
+      ? field({
+          id: 'grant-region',
+          name: 'region',
+          label: t('pickRegion'),
+          error: g.errors.region,
+          input: bound('select', g, 'region', {}, regionOptions(g.region, { empty: t('choose') })),
+        })
+      : null,
+    // A department, or a kind of place this page has no picker for: its name typed in.
+    g.kind && g.kind !== 'site' && g.kind !== 'region' && g.kind !== 'global'
+      ? field({
+          id: 'grant-dept',
+          name: 'dept',
+          label: g.kind === 'department' ? t('deptLabel') : t(`scope_${g.kind}`),
+          hint: g.kind === 'department' ? t('deptHint') : null,
+          error: g.errors.dept,
+          input: bound('input', g, 'dept', { type: 'text', maxlength: '64' }),
+        })
+      : null,
+    button(t('grantSubmit'), { type: 'submit', cls: 'btn btn-primary btn-block', busy: g.busy === true, id: 'grant-submit' }),
+  );
+}
+
+/** The grants made here for u, and the form to grant another role. */
+function grantPanel(u) {
+  const g = grant;
   const mine = granted.get(u.id) || [];
   return h(
     'div',
@@ -367,36 +426,7 @@ function grantPanel(u) {
           ),
         )
       : null,
-    h(
-      'form',
-      { class: 'form', id: 'grant-form', novalidate: true, onsubmit: (ev) => submitGrant(ev, u) },
-      h('h5', null, t('grantTitle', { name: u.display_name })),
-      formAlert(g.alert),
-      formAlert(g.note, 'ok'),
-      field({ id: 'grant-role', name: 'role', label: t('roleLabel'), error: g.errors.role, input: roleSel }),
-      field({ id: 'grant-kind', name: 'kind', label: t('scopeLabel'), error: g.errors.kind, input: kindSel, hint: g.role === 'system_admin' ? t('globalHint') : null }),
-      g.kind === 'site' && g.role !== 'system_admin' ? siteScopePicker() : null,
-      g.kind === 'region' && g.role !== 'system_admin'
-        ? field({
-            id: 'grant-region',
-            name: 'region',
-            label: t('pickRegion'),
-            error: g.errors.region,
-            input: bound('select', g, 'region', {}, regionOptions(g.region, { empty: t('choose') })),
-          })
-        : null,
-      g.kind === 'department' && g.role !== 'system_admin'
-        ? field({
-            id: 'grant-dept',
-            name: 'dept',
-            label: t('deptLabel'),
-            hint: t('deptHint'),
-            error: g.errors.dept,
-            input: bound('input', g, 'dept', { type: 'text', maxlength: '64' }),
-          })
-        : null,
-      button(t('grantSubmit'), { type: 'submit', cls: 'btn btn-primary btn-block', busy: g.busy === true, id: 'grant-submit' }),
-    ),
+    grantForm(u),
   );
 }
 
@@ -449,7 +479,7 @@ export const consoleView = {
   async render(root, params, { first }) {
     if (first && !(await checkFirst(root))) return;
     if (!allowed(root, '/admin')) return;
-    if (first && session.isAdmin()) await loadCatalogues().catch(() => null);
+    if (first && session.isAdmin()) await Promise.all([loadCatalogues().catch(() => null), loadRoles()]);
     const q = bound('input', people, 'q', { type: 'search', enterkeyhint: 'search', autocomplete: 'off', maxlength: '60' });
     root.replaceChildren(
       h(

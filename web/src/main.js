@@ -19,6 +19,7 @@ import { route, startRouter, currentRoute } from './router.js';
 import * as session from './session.js';
 import { loginView, registerView, meView, privacyView, setRedraw } from './account.js';
 import { consoleView, sitesView, siteFormView, setAdminRedraw } from './admin.js';
+import { loadConfig } from './config.js';
 
 const PAGE = 20; // list length, and the step of "show more"
 const MAX_LIST = 100;
@@ -191,7 +192,7 @@ function toggleChip(id) {
 
 async function loadCatalogues() {
   const [cfg, amen, types, regions] = await Promise.allSettled([
-    api.getJson('/api/config'),
+    loadConfig(),
     api.getJson('/api/amenities'),
     api.getJson('/api/site-types'),
     api.getJson('/api/regions', { roots: 1 }),
