@@ -2,8 +2,8 @@
 // and where a role applies (site and region names, looked up once). Which
 // roles exist, and where each may apply, the server says in /api/config
 // (config.js).
-import { t, pick } from './i18n.js';
-import { getJson } from './api.js';
+import { t, pick } from '../i18n.js';
+import { getJson } from '../api.js';
 
 export const OCCUPATIONS = [
   'food_delivery',
