@@ -213,8 +213,6 @@ static int post_user_notice(struct req *r)
         json_in_string(r, r->json, NULL, "expires_at", 64, false, &expires) < 0)
         return r->status;
     int tz = r->app->cfg.tz_offset_min;
-    if (!*n->title_zh)
-        return reply_error(r, 422, "invalid_field", "title_zh", "title_zh must not be empty");
     if (n->link && !inbox_link_is_valid(n->link))
         return reply_error(r, 422, "invalid_field", "link",
                            "link is a path in the app, such as /#/bookings/12");
