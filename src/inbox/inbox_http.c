@@ -16,7 +16,10 @@
  * Events: the change INBOX_NEW / INBOX_READ carries the person's id; every
  * node's hook (this one's directly, the others' through NOTIFY) publishes
  * to the app's hub for that person only (sse_publish_to), so a stream opened
- * on any node hears of its own person's notices and of nobody else's.
+ * on any node hears of its own person's notices and of nobody else's. A
+ * client refetches the list when it (re)connects and on "reset" (it fell
+ * out of the hub's ring): after a lost connection between nodes there is
+ * nothing per person to resynchronise, so nothing is pushed then.
  */
 #include <stdio.h>
 #include <stdlib.h>
