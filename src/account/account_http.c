@@ -645,6 +645,16 @@ static int get_my_export(struct req *r)
                             "sessions", js, "roles", jg, "activity", ja, "note",
                             "Positions you search from are used for that query only and "
                             "never stored, so none are listed here.");
+    /* What other modules hold about me (the inbox, ...), under their names. */
+    for (size_t i = 0; i < app_module_count; i++) {
+        const struct module *m = app_modules[i];
+        json_t *part = NULL;
+        rc = m->export_personal ? m->export_personal(r->app, c, &r->arena, p->user_id, &part) : 0;
+        if (rc)
+            return json_decref(doc), reply_store_error(r, rc, "person");
+        if (part)
+            json_object_set_new(doc, m->name, part);
+    }
     audit_add(c, p->user_id, "export_own_data", "user",
               arena_printf(&r->arena, "%lld", (long long)p->user_id), req_client_address(r), "",
               clock_now());
@@ -671,6 +681,9 @@ static int delete_me(struct req *r)
         rc = store_begin(c);
     if (!rc) {
         rc = account_erase(c, p->user_id, u.phone, now);
+        for (size_t i = 0; !rc && i < app_module_count; i++)
+            if (app_modules[i]->erase_personal)
+                rc = app_modules[i]->erase_personal(r->app, c, p->user_id);
         if (!rc)
             rc = audit_add(c, p->user_id, "erase_own_data", "user",
                            arena_printf(&r->arena, "%lld", (long long)p->user_id), "", "", now);

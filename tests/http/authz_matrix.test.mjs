@@ -27,6 +27,7 @@ function sample(r, ctx) {
     '/api/sites/{id}': ctx.siteIn, '/api/regions/{code}': 'HZ-XN-01', '/api/site-types/{code}': 'canteen',
     '/api/amenities/{code}': 'microwave', '/api/holidays/{date}': '2027-01-01', '/api/users/{id}': ctx.workerId,
     '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites', '/api/faults/{id}': ctx.faultIn,
+    '/api/me/inbox/{id}': 999999,
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
@@ -45,6 +46,7 @@ function sample(r, ctx) {
     'PUT /api/holidays/{date}': { json: { kind: 'holiday' } },
     'POST /api/sites/{id}/faults': { json: { amenity: ctx.amenityIn } },
     'POST /api/system/clock': { json: { advance_s: 0 } },
+    'POST /api/users/{id}/notices': { json: { title_zh: '矩阵', title_en: 'matrix' } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -60,7 +62,7 @@ function expected(r, caller, s) {
 }
 
 async function send(client, r, s) {
-  if (r.pattern === '/api/sites/events') {
+  if (r.pattern === '/api/sites/events' || r.pattern === '/api/me/inbox/events') {
     const ctrl = new AbortController();
     const res = await fetch(client.base + s.path, { signal: ctrl.signal, headers: client.token ? { authorization: `Bearer ${client.token}` } : {} });
     ctrl.abort();
