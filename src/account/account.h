@@ -143,11 +143,16 @@ int account_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
  * dropped from their audit entries. The caller holds a transaction. */
 int account_erase(struct store_conn *c, int64_t user_id, const char *phone, int64_t now);
 
-/* Failed sign-ins per key, shared by every node through the store. */
+/* Failed sign-ins per key and budgets of code requests, shared by every
+ * node through the store. */
 int64_t limit_locked_until(struct store_conn *c, struct arena *a, const char *key);
 int limit_count_failure(struct store_conn *c, const char *key, int max, int64_t window_s,
                         int64_t now);
 int limit_clear(struct store_conn *c, const char *key);
+/* Take one from a budget of max per window_s seconds: STORE_OK, or
+ * STORE_CONFLICT with *retry_after (seconds) when it is spent. */
+int limit_take(struct store_conn *c, struct arena *a, const char *key, int max, int64_t window_s,
+               int64_t now, int64_t *retry_after);
 
 /* Do grants of kind "region" (ref region_code) reach the site / region? */
 bool region_reaches_site(struct store_conn *c, struct arena *a, const char *region_code,

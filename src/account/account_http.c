@@ -15,8 +15,10 @@
  *   GET    /api/audit               system admins
  * It also provides the server's authenticator (app->auth): sessions from
  * the wh_session cookie or a bearer token, CSRF for cookie writes, and
- * whether a grant reaches a site or region. Sign-in and code requests are
- * rate-limited per phone and per address.
+ * whether a grant reaches a site or region. Failed sign-ins are counted
+ * per phone and per address (then locked out for a while); code requests
+ * have budgets per phone, per address and overall, counted apart, so that
+ * asking for codes never locks anyone's password out.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -36,6 +38,12 @@
 #define LIMIT_WINDOW_S 900   /* failures counted over 15 minutes */
 #define LIMIT_PHONE 5        /* failed sign-ins per phone, then locked */
 #define LIMIT_ADDRESS 30     /* failed sign-ins per address, then locked */
+/* Code requests have budgets of their own, apart from the failures:
+ * asking for codes never locks a password out. */
+#define OTP_WINDOW_S 3600    /* budgets of codes are per hour */
+#define OTP_PER_PHONE 5      /* codes one phone may get */
+#define OTP_PER_ADDRESS 60   /* codes one client address may ask for (a station's Wi-Fi) */
+#define OTP_OVERALL 2000     /* codes sent to everyone together (WARMHARBOR_OTP_HOURLY) */
 
 /* ---- rate limits ----------------------------------------------------- */
 
@@ -82,6 +90,38 @@ static void count_failure(struct req *r, const char *phone)
     limit_count_failure(c, limit_key(r, "phone", phone), LIMIT_PHONE, LIMIT_WINDOW_S, now);
     limit_count_failure(c, limit_key(r, "address", req_client_address(r)), LIMIT_ADDRESS,
                         LIMIT_WINDOW_S, now);
+}
+
+static int otp_overall(void)
+{
+    const char *v = getenv("WARMHARBOR_OTP_HOURLY");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    return n > 0 && n <= 1000000 ? (int)n : OTP_OVERALL;
+}
+
+/* Take a code from the budgets of the address, the phone and everyone;
+ * 429 with when to retry if one is spent. */
+static int otp_budget_or_reply(struct req *r, struct store_conn *c, const char *phone)
+{
+    static const char *const what[] = {"this address", "this phone", "everyone"};
+    const char *keys[] = {limit_key(r, "otp-address", req_client_address(r)),
+                          limit_key(r, "otp-phone", phone), limit_key(r, "otp-all", "")};
+    const int max[] = {OTP_PER_ADDRESS, OTP_PER_PHONE, otp_overall()};
+    int64_t now = clock_now();
+    for (int i = 0; i < 3; i++) {
+        int64_t retry = 0;
+        int rc = limit_take(c, &r->arena, keys[i], max[i], OTP_WINDOW_S, now, &retry);
+        if (rc == STORE_CONFLICT) {
+            reply_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)retry));
+            return reply_error(r, 429, "rate_limited", i == 1 ? "phone" : NULL,
+                               "too many codes were asked for %s; try again in %lld seconds",
+                               what[i], (long long)retry),
+                   -1;
+        }
+        if (rc)
+            return reply_store_error(r, rc, "code"), -1;
+    }
+    return 0;
 }
 
 static void clear_failures(struct req *r, const char *phone)
@@ -281,7 +321,7 @@ static int post_otp(struct req *r)
         return reply_error(r, 503, "sms_unavailable", NULL,
                            "no SMS provider is configured; sign in with a password");
     struct store_conn *c = req_store_or_reply(r);
-    if (!c)
+    if (!c || otp_budget_or_reply(r, c, phone))
         return r->status;
     const char *code = account_otp_new(&r->arena);
     int rc = otp_put(c, phone, purpose,
@@ -292,12 +332,6 @@ static int post_otp(struct req *r)
      * or password; this mode is refused unless WARMHARBOR_DEV=1). */
     log_info("dev sms to %s: your warmharbor code is %s",
              account_phone_mask(&r->arena, phone), code);
-    /* Counting sends against the phone bounds how many codes one phone can
-     * get; not against the address, which a whole station's Wi-Fi shares. */
-    struct store_conn *lc = req_store(r);
-    if (lc)
-        limit_count_failure(lc, limit_key(r, "phone", phone), LIMIT_PHONE, LIMIT_WINDOW_S,
-                            clock_now());
     return reply_json(r, 202, json_pack("{s:b, s:i}", "sent", 1, "expires_in",
                                         ACCOUNT_OTP_TTL_S));
 }

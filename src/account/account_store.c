@@ -417,6 +417,15 @@ static const char sql_limit_insert[] =
 static const char sql_limit_lock[] =
     "UPDATE auth_limits SET locked_until = $2 WHERE key = $1 AND count >= $3";
 static const char sql_limit_clear[] = "DELETE FROM auth_limits WHERE key = $1";
+/* One statement takes from a budget: a new window starts at 1, the
+ * current one counts up while it is under max; no row changed means
+ * none is left (or the key is new). */
+static const char sql_limit_take[] =
+    "UPDATE auth_limits SET"
+    " count = CASE WHEN window_start <= $2 THEN 1 ELSE count + 1 END,"
+    " window_start = CASE WHEN window_start <= $2 THEN $3 ELSE window_start END"
+    " WHERE key = $1 AND (window_start <= $2 OR count < $4)";
+static const char sql_limit_window[] = "SELECT window_start FROM auth_limits WHERE key = $1";
 
 int64_t limit_locked_until(struct store_conn *c, struct arena *a, const char *key)
 {
@@ -444,6 +453,32 @@ int limit_count_failure(struct store_conn *c, const char *key, int max, int64_t 
         rc = store_exec(c, sql_limit_lock, l, 3, NULL);
     }
     return rc;
+}
+
+int limit_take(struct store_conn *c, struct arena *a, const char *key, int max, int64_t window_s,
+               int64_t now, int64_t *retry_after)
+{
+    struct store_val t[] = {SV_TEXT(key), SV_INT(now - window_s), SV_INT(now), SV_INT(max)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_limit_take, t, 4, &changed);
+    if (!rc && !changed) {
+        struct store_val i[] = {SV_TEXT(key), SV_INT(now)};
+        rc = store_exec(c, sql_limit_insert, i, 2, NULL);
+        if (!rc)
+            return STORE_OK;
+        if (rc == STORE_CONFLICT) /* it exists: spent, or another node made it */
+            rc = store_exec(c, sql_limit_take, t, 4, &changed);
+    }
+    if (rc || changed)
+        return rc;
+    struct store_val k[] = {SV_TEXT(key)};
+    struct store_rows rows;
+    rc = store_query(c, a, sql_limit_window, k, 1, &rows);
+    if (rc)
+        return rc;
+    int64_t left = rows.nrows ? store_int(&rows, 0, 0) + window_s - now : window_s;
+    *retry_after = left > 0 ? left : 1;
+    return STORE_CONFLICT;
 }
 
 int limit_clear(struct store_conn *c, const char *key)
