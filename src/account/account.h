@@ -68,6 +68,8 @@ const char *account_token_new(struct arena *a);
 const char *account_token_hash(struct arena *a, const unsigned char *key, const char *token);
 /* argon2id; NULL on failure (out of memory in libsodium). */
 const char *account_password_hash(struct arena *a, const char *password);
+/* Without a hash (no such person, or no password) the check is still
+ * made, against a stand-in, and false. */
 bool account_password_ok(const char *hash, const char *password);
 /* The CSRF token of a session: keyed hash of its id. */
 const char *account_csrf_token(struct arena *a, const unsigned char *key, int64_t session_id);

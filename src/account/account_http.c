@@ -430,9 +430,10 @@ static int post_login(struct req *r)
     if (rc && rc != STORE_NOT_FOUND)
         return reply_store_error(r, rc, "person");
     if (password) {
-        /* The same answer whether the phone is unknown or the password
-         * wrong, so the route does not tell who is registered. */
-        if (rc == STORE_NOT_FOUND || !account_password_ok(hash, password)) {
+        /* The same answer, after the same time, whether the phone is
+         * unknown, has no password or the password is wrong, so the route
+         * does not tell who is registered. */
+        if (!account_password_ok(rc == STORE_NOT_FOUND ? NULL : hash, password)) {
             count_failure(r, phone);
             return reply_error(r, 401, "invalid_credentials", NULL,
                                "the phone or the password is wrong");
