@@ -49,6 +49,19 @@ const char *account_phone_mask(struct arena *a, const char *phone)
     return arena_printf(a, "%.3s****%s", phone, phone + n - 4);
 }
 
+const char *account_search_term_masked(struct arena *a, const char *q)
+{
+    char phone[12];
+    if (account_phone_normalize(q, phone) == 0)
+        return arena_printf(a, "phone %s", account_phone_mask(a, phone));
+    char *out = arena_printf(a, "text %s", q);
+    int digits = 0;
+    for (char *p = out; *p; p++)
+        if (isdigit((unsigned char)*p) && ++digits > 3)
+            *p = '*';
+    return out;
+}
+
 static const char *const occupations[] = {"courier",         "food_delivery",
                                           "ride_hailing",    "truck_driver",
                                           "livestream_host", "domestic_worker",

@@ -57,6 +57,9 @@ struct session {
 int account_phone_normalize(const char *in, char out[12]);
 /* "138****1234". */
 const char *account_phone_mask(struct arena *a, const char *phone);
+/* A search term as the audit log keeps it: a phone number masked, and in
+ * any other text every digit after the third replaced by '*'. */
+const char *account_search_term_masked(struct arena *a, const char *q);
 bool account_occupation_is_valid(const char *s);
 
 /* Load (or create, 0600) the server key. 0 or -1 with a message. */
@@ -100,8 +103,11 @@ int user_set_id_number(struct store_conn *c, int64_t id, const char *sealed, int
 const char *user_id_number_sealed(struct store_conn *c, struct arena *a, int64_t id);
 int user_set_verification(struct store_conn *c, int64_t id, const char *state, int64_t by,
                           int64_t now);
-int user_search(struct store_conn *c, struct arena *a, const char *text, int64_t limit,
-                struct user **out, size_t *n);
+/* People whose name matches the LIKE pattern, or whose phone is phone
+ * (a whole number, or NULL), or, with phone_parts, whose phone matches the
+ * pattern too. */
+int user_search(struct store_conn *c, struct arena *a, const char *pattern, bool phone_parts,
+                const char *phone, int64_t limit, struct user **out, size_t *n);
 
 int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct grant **out,
                int64_t **ids, size_t *n);

@@ -785,10 +785,15 @@ static int get_users(struct req *r)
     size_t n;
     if (!c)
         return r->status;
-    int rc = user_search(c, &r->arena, text_like_contains(&r->arena, q), 50, &us, &n);
+    /* Others see phones masked: for them a phone matches only as a whole
+     * number, or a few searches would rebuild the hidden digits. */
+    bool full = p->roles & ROLE_SYSTEM_ADMIN;
+    char phone[12];
+    bool is_phone = account_phone_normalize(q, phone) == 0;
+    int rc = user_search(c, &r->arena, text_like_contains(&r->arena, q), full,
+                         is_phone ? phone : NULL, 50, &us, &n);
     if (rc)
         return reply_store_error(r, rc, "person");
-    bool full = p->roles & ROLE_SYSTEM_ADMIN;
     bool admin = p->roles & ACCESS_ADMIN;
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -801,9 +806,12 @@ static int get_users(struct req *r)
             json_object_set_new(o, "roles", roles_json(g, gid, ng));
         json_array_append_new(items, o);
     }
-    /* Looking people up is access to their personal data: recorded. */
+    /* Looking people up is access to their personal data: recorded, with
+     * what was asked for, but no more of a phone than its mask. */
     audit_add(c, p->user_id, "search_people", "query", "", req_client_address(r),
-              arena_printf(&r->arena, "%zu results", n), clock_now());
+              arena_printf(&r->arena, "%s: %zu results",
+                           account_search_term_masked(&r->arena, q), n),
+              clock_now());
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 

@@ -29,9 +29,12 @@ static const char sql_user_verify[] =
 static const char sql_user_id_number_set[] =
     "UPDATE users SET id_number_enc = $1, updated_at = $2 WHERE id = $3";
 static const char sql_user_id_number_get[] = "SELECT id_number_enc FROM users WHERE id = $1";
+/* $1: a LIKE pattern for names (and for phones when $3 = 1); $4: a whole
+ * phone number, or NULL. */
 static const char sql_user_search[] =
     "SELECT " USER_COLS " FROM users WHERE erased_at IS NULL"
-    " AND (phone LIKE $1 ESCAPE '\\' OR display_name LIKE $1 ESCAPE '\\')"
+    " AND (display_name LIKE $1 ESCAPE '\\' OR ($3 = 1 AND phone LIKE $1 ESCAPE '\\')"
+    " OR phone = $4)"
     " ORDER BY id LIMIT $2";
 static const char sql_grants[] =
     "SELECT id, role, scope_kind, scope_ref FROM role_grants"
@@ -175,12 +178,13 @@ int user_set_verification(struct store_conn *c, int64_t id, const char *state, i
     return rc ? rc : n ? STORE_OK : STORE_NOT_FOUND;
 }
 
-int user_search(struct store_conn *c, struct arena *a, const char *text, int64_t limit,
-                struct user **out, size_t *n)
+int user_search(struct store_conn *c, struct arena *a, const char *pattern, bool phone_parts,
+                const char *phone, int64_t limit, struct user **out, size_t *n)
 {
-    struct store_val p[] = {SV_TEXT(text), SV_INT(limit)};
+    struct store_val p[] = {SV_TEXT(pattern), SV_INT(limit), SV_INT(phone_parts ? 1 : 0),
+                            SV_TEXT_OR_NULL(phone)};
     struct store_rows rows;
-    int rc = store_query(c, a, sql_user_search, p, 2, &rows);
+    int rc = store_query(c, a, sql_user_search, p, 4, &rows);
     if (rc)
         return rc;
     *n = rows.nrows;
