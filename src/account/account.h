@@ -111,8 +111,18 @@ int user_search(struct store_conn *c, struct arena *a, const char *pattern, bool
 
 int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct grant **out,
                int64_t **ids, size_t *n);
+/* What a grant reaches: a site or a region (by id, so that it follows a
+ * renamed region and goes with a deleted one), a department (by code), or
+ * nothing (global). */
+struct grant_target {
+    int64_t site_id, region_id;
+    const char *department;
+};
 int grant_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *role,
-              const char *kind, const char *ref, int64_t by, int64_t now, int64_t *id);
+              const char *kind, const struct grant_target *t, int64_t by, int64_t now,
+              int64_t *id);
+bool site_exists(struct store_conn *c, struct arena *a, int64_t site_id);
+int region_id_by_code(struct store_conn *c, struct arena *a, const char *code, int64_t *id);
 int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by,
                  int64_t now);
 

@@ -66,7 +66,8 @@ int account_cli_user_add(struct app *app, int argc, char **argv)
             rc = user_set_password(c, u.id, hash, now);
     }
     if (!rc && admin)
-        rc = grant_add(c, &a, u.id, "system_admin", "global", "", 0, now, NULL);
+        rc = grant_add(c, &a, u.id, "system_admin", "global", &(struct grant_target){0}, 0, now,
+                       NULL);
     if (!rc)
         rc = audit_add(c, 0, admin ? "cli_add_admin" : "cli_add_user", "user",
                        arena_printf(&a, "%lld", (long long)u.id), "command line", "", now);

@@ -841,6 +841,18 @@ static int post_verification(struct req *r)
     return reply_json(r, 200, user_json(r, &u, p->roles & ROLE_SYSTEM_ADMIN));
 }
 
+/* A positive id as text, as the API writes it: digits, no leading zero. */
+static bool is_id_text(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 18 || s[0] == '0')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
 /* May the caller grant or revoke this role? System admins: any. Region
  * admins: staff on sites, and region admin of sub-regions, within their
  * own subtree. */
@@ -886,16 +898,35 @@ static int post_role(struct req *r)
                            "or department");
     if (!global && !*ref)
         return reply_error(r, 422, "missing_field", "scope_ref", "name the site, region or department");
-    if (!may_manage_role(r, bit, kind, ref))
-        return reply_error(r, 403, "out_of_scope", NULL, "you cannot grant this role there");
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
+    /* Sites and regions are held by id: they must exist now. */
+    struct grant_target t = {0};
+    if (strcmp(kind, "site") == 0) {
+        if (!is_id_text(ref))
+            return reply_error(r, 422, "invalid_field", "scope_ref",
+                               "a site is named by its id (digits, e.g. \"12\")");
+        t.site_id = strtoll(ref, NULL, 10);
+        if (!site_exists(c, &r->arena, t.site_id))
+            return reply_error(r, 422, "unknown_site", "scope_ref", "no site has id %s", ref);
+    } else if (strcmp(kind, "region") == 0) {
+        int rc = region_id_by_code(c, &r->arena, ref, &t.region_id);
+        if (rc == STORE_NOT_FOUND)
+            return reply_error(r, 422, "unknown_region", "scope_ref", "no region has code %s",
+                               ref);
+        if (rc)
+            return reply_store_error(r, rc, "region");
+    } else if (!global) {
+        t.department = ref;
+    }
+    if (!may_manage_role(r, bit, kind, ref))
+        return reply_error(r, 403, "out_of_scope", NULL, "you cannot grant this role there");
     struct user u;
     int rc = user_get(c, &r->arena, id, &u);
     int64_t gid = 0, now = clock_now();
     if (!rc)
-        rc = grant_add(c, &r->arena, id, role, kind, ref, p->user_id, now, &gid);
+        rc = grant_add(c, &r->arena, id, role, kind, &t, p->user_id, now, &gid);
     if (rc)
         return reply_store_error(r, rc, "person");
     audit_add(c, p->user_id, "grant_role", "user", arena_printf(&r->arena, "%lld", (long long)id),

@@ -36,12 +36,23 @@ static const char sql_user_search[] =
     " AND (display_name LIKE $1 ESCAPE '\\' OR ($3 = 1 AND phone LIKE $1 ESCAPE '\\')"
     " OR phone = $4)"
     " ORDER BY id LIMIT $2";
+/* A grant names its site or region by id; the API's scope_ref is the site
+ * id as text or the region's code of today (department codes are kept as
+ * text). */
+#define GRANT_REF                                                             \
+    "CASE WHEN g.site_id IS NOT NULL THEN CAST(g.site_id AS TEXT)"           \
+    " WHEN g.region_id IS NOT NULL THEN gr.code ELSE g.scope_ref END"
+#define GRANT_FROM " FROM role_grants g LEFT JOIN regions gr ON gr.id = g.region_id"
 static const char sql_grants[] =
-    "SELECT id, role, scope_kind, scope_ref FROM role_grants"
-    " WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id";
+    "SELECT g.id, g.role, g.scope_kind, " GRANT_REF GRANT_FROM
+    " WHERE g.user_id = $1 AND g.revoked_at IS NULL"
+    " AND (g.scope_kind <> 'site' OR g.site_id IS NOT NULL)"
+    " AND (g.scope_kind <> 'region' OR gr.id IS NOT NULL) ORDER BY g.id";
 static const char sql_grant_add[] =
-    "INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, granted_by,"
-    " granted_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    "INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, site_id, region_id,"
+    " granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+static const char sql_site_exists[] = "SELECT 1 FROM sites WHERE id = $1";
+static const char sql_region_id[] = "SELECT id FROM regions WHERE code = $1";
 static const char sql_grant_revoke[] =
     "UPDATE role_grants SET revoked_by = $1, revoked_at = $2"
     " WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL";
@@ -217,15 +228,42 @@ int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct gr
 }
 
 int grant_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *role,
-              const char *kind, const char *ref, int64_t by, int64_t now, int64_t *id)
+              const char *kind, const struct grant_target *t, int64_t by, int64_t now,
+              int64_t *id)
 {
-    struct store_val p[] = {SV_INT(user_id), SV_TEXT(role),  SV_TEXT(kind),
-                            SV_TEXT(ref),    by ? SV_INT(by) : SV_NULL, SV_INT(now)};
+    struct store_val p[] = {SV_INT(user_id),
+                            SV_TEXT(role),
+                            SV_TEXT(kind),
+                            SV_TEXT(t->department ? t->department : ""),
+                            t->site_id ? SV_INT(t->site_id) : SV_NULL,
+                            t->region_id ? SV_INT(t->region_id) : SV_NULL,
+                            by ? SV_INT(by) : SV_NULL,
+                            SV_INT(now)};
     struct store_rows rows;
-    int rc = store_query(c, a, sql_grant_add, p, 6, &rows);
+    int rc = store_query(c, a, sql_grant_add, p, 8, &rows);
     if (!rc && id)
         *id = store_int(&rows, 0, 0);
     return rc;
+}
+
+bool site_exists(struct store_conn *c, struct arena *a, int64_t site_id)
+{
+    struct store_val p[] = {SV_INT(site_id)};
+    struct store_rows rows;
+    return store_query(c, a, sql_site_exists, p, 1, &rows) == STORE_OK && rows.nrows > 0;
+}
+
+int region_id_by_code(struct store_conn *c, struct arena *a, const char *code, int64_t *id)
+{
+    struct store_val p[] = {SV_TEXT(code)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_region_id, p, 1, &rows);
+    if (rc)
+        return rc;
+    if (!rows.nrows)
+        return STORE_NOT_FOUND;
+    *id = store_int(&rows, 0, 0);
+    return STORE_OK;
 }
 
 int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by, int64_t now)
@@ -359,8 +397,8 @@ static const char sql_my_sessions_all[] =
     "SELECT id, kind, created_at, expires_at, last_seen_at, user_agent, revoked_at"
     " FROM sessions WHERE user_id = $1 ORDER BY id";
 static const char sql_my_grants_all[] =
-    "SELECT id, role, scope_kind, scope_ref, granted_at, revoked_at FROM role_grants"
-    " WHERE user_id = $1 ORDER BY id";
+    "SELECT g.id, g.role, g.scope_kind, " GRANT_REF ", g.granted_at, g.revoked_at" GRANT_FROM
+    " WHERE g.user_id = $1 ORDER BY g.id";
 static const char sql_my_audit[] =
     "SELECT at, action, target_type, target_id, address, detail FROM audit_log"
     " WHERE actor_id = $1 OR (target_type = 'user' AND target_id = $2) ORDER BY id";
