@@ -38,6 +38,7 @@ struct user {
     const char *platforms;
     const char *verification;
     int64_t verified_by, verified_at;
+    int64_t verified_site_id; /* where staff checked them; 0 if not known */
     bool has_password;
     int64_t created_at;
 };
@@ -101,8 +102,11 @@ int user_update_profile(struct store_conn *c, const struct user *u, int64_t now)
 /* The ID-card number, stored sealed (account_seal "field"); NULL clears. */
 int user_set_id_number(struct store_conn *c, int64_t id, const char *sealed, int64_t now);
 const char *user_id_number_sealed(struct store_conn *c, struct arena *a, int64_t id);
-int user_set_verification(struct store_conn *c, int64_t id, const char *state, int64_t by,
-                          int64_t now);
+/* Set a worker's verification (site_id: where they were checked, or 0).
+ * STORE_NOT_FOUND: no such person; STORE_CONFLICT: they hold a role, so
+ * they are no worker to verify. */
+int user_set_verification(struct store_conn *c, struct arena *a, int64_t id, const char *state,
+                          int64_t by, int64_t site_id, int64_t now);
 /* People whose name matches the LIKE pattern, or whose phone is phone
  * (a whole number, or NULL), or, with phone_parts, whose phone matches the
  * pattern too. */
@@ -177,6 +181,10 @@ bool region_reaches_site(struct store_conn *c, struct arena *a, const char *regi
                          int64_t site_id);
 bool region_reaches_region(struct store_conn *c, struct arena *a, const char *region_code,
                            const char *target_code);
+/* Is the target region strictly inside region_code's subtree (not the
+ * region itself)? */
+bool region_below_region(struct store_conn *c, struct arena *a, const char *region_code,
+                         const char *target_code);
 
 /* ---- command line (account_cli.c) ------------------------------------ */
 

@@ -9,7 +9,8 @@
  *   GET    /api/me                  PATCH /api/me {display_name, occupation, platforms, password}
  *   GET    /api/me/sessions         DELETE /api/me/sessions/{id}
  *   GET    /api/users?q=            staff and admins (phones masked but for system admins)
- *   POST   /api/users/{id}/verification {state: verified|revoked}   staff and admins
+ *   POST   /api/users/{id}/verification {state: verified|revoked, site}   staff and admins,
+ *                                    of workers only, at a site they reach
  *   POST   /api/users/{id}/roles    {role, scope_kind, scope_ref}   admins
  *   DELETE /api/users/{id}/roles/{gid}
  *   GET    /api/audit               system admins
@@ -247,6 +248,8 @@ static json_t *user_json(struct req *r, const struct user *u, bool show_phone)
                           "display_name", u->display_name, "occupation", u->occupation,
                           "platforms", platforms_json(u->platforms), "verification",
                           u->verification, "has_password", u->has_password);
+    json_object_set_new(o, "verified_site",
+                        u->verified_site_id ? json_integer(u->verified_site_id) : json_null());
     json_object_set_new(o, "verified_at",
                         u->verified_at ? json_string(clock_format_iso(u->verified_at,
                                                                       r->app->cfg.tz_offset_min,
@@ -815,25 +818,56 @@ static int get_users(struct req *r)
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* Does one of the caller's staff or admin grants reach the site? */
+static bool caller_reaches_site(struct req *r, int64_t site_id)
+{
+    const struct principal *p = req_principal(r);
+    const char *ref = arena_printf(&r->arena, "%lld", (long long)site_id);
+    for (size_t i = 0; i < p->ngrants; i++)
+        if ((p->grants[i].role & (ROLE_STAFF | ACCESS_ADMIN)) &&
+            reaches(r, &p->grants[i], SCOPE_SITE, ref))
+            return true;
+    return false;
+}
+
+static const char *const verification_fields[] = {"state", "site", NULL};
+
+/* Staff check a worker at their site: only workers (nobody holding a
+ * role), only at a site the caller reaches, and the site is recorded.
+ * System admins may leave the site out. */
 static int post_verification(struct req *r)
 {
     const struct principal *p = req_principal(r);
-    int64_t id;
+    int64_t id, site = 0;
     const char *state;
-    if (user_id_or_reply(r, &id) ||
-        json_in_string(r, r->json, NULL, "state", 16, true, &state) < 0)
+    if (user_id_or_reply(r, &id) || json_in_only_or_reply(r, r->json, NULL, verification_fields) ||
+        json_in_string(r, r->json, NULL, "state", 16, true, &state) < 0 ||
+        json_in_int(r, r->json, NULL, "site", 1, INT64_MAX, false, &site) < 0)
         return r->status;
     if (strcmp(state, "verified") != 0 && strcmp(state, "revoked") != 0)
         return reply_error(r, 422, "invalid_field", "state", "state is verified or revoked");
+    bool system = p->roles & ROLE_SYSTEM_ADMIN;
+    if (!site && !system)
+        return reply_error(r, 422, "missing_field", "site",
+                           "name the site (its id) where you checked the worker");
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
+    if (site && !site_exists(c, &r->arena, site))
+        return reply_error(r, 422, "unknown_site", "site", "no site has id %lld", (long long)site);
+    if (site && !system && !caller_reaches_site(r, site))
+        return reply_error(r, 403, "out_of_scope", "site", "you do not work at this site");
     int64_t now = clock_now();
-    int rc = user_set_verification(c, id, state, p->user_id, now);
+    int rc = user_set_verification(c, &r->arena, id, state, p->user_id, site, now);
+    if (rc == STORE_CONFLICT)
+        return reply_error(r, 409, "not_a_worker", NULL,
+                           "this person holds a role; only workers are verified");
     if (rc)
         return reply_store_error(r, rc, "person");
     audit_add(c, p->user_id, "verify_worker", "user", arena_printf(&r->arena, "%lld", (long long)id),
-              req_client_address(r), state, now);
+              req_client_address(r),
+              site ? arena_printf(&r->arena, "%s at site %lld", state, (long long)site) : state,
+              now);
     struct user u;
     rc = user_get(c, &r->arena, id, &u);
     if (rc)
@@ -854,8 +888,9 @@ static bool is_id_text(const char *s)
 }
 
 /* May the caller grant or revoke this role? System admins: any. Region
- * admins: staff on sites, and region admin of sub-regions, within their
- * own subtree. */
+ * admins: staff on sites within their own subtree, and region admin of
+ * regions strictly below their own (not of their region itself, nor
+ * theirs or a peer's grant there). */
 static bool may_manage_role(struct req *r, unsigned role, const char *kind, const char *ref)
 {
     const struct principal *p = req_principal(r);
@@ -868,8 +903,15 @@ static bool may_manage_role(struct req *r, unsigned role, const char *kind, cons
                 return true;
         return false;
     }
-    if (role == ROLE_REGION_ADMIN && strcmp(kind, "region") == 0)
-        return req_reaches_region(r, ROLE_REGION_ADMIN, ref);
+    if (role == ROLE_REGION_ADMIN && strcmp(kind, "region") == 0) {
+        struct store_conn *c = req_store(r);
+        for (size_t i = 0; c && i < p->ngrants; i++)
+            if (p->grants[i].role == ROLE_REGION_ADMIN &&
+                strcmp(p->grants[i].kind, "region") == 0 &&
+                region_below_region(c, &r->arena, p->grants[i].ref, ref))
+                return true;
+        return false;
+    }
     return false;
 }
 

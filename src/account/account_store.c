@@ -9,7 +9,7 @@
 
 #define USER_COLS                                                             \
     "id, phone, display_name, occupation, platforms, verification,"          \
-    " verified_by, verified_at, password_hash, created_at"
+    " verified_by, verified_at, password_hash, created_at, verified_site_id"
 
 static const char sql_user_get[] =
     "SELECT " USER_COLS " FROM users WHERE id = $1 AND erased_at IS NULL";
@@ -23,9 +23,12 @@ static const char sql_user_password[] =
 static const char sql_user_profile[] =
     "UPDATE users SET display_name = $1, occupation = $2, platforms = $3,"
     " updated_at = $4 WHERE id = $5 AND erased_at IS NULL";
+/* Only workers are verified: nobody holding a role (checked in the same
+ * statement, so a grant made meanwhile cannot slip through). */
 static const char sql_user_verify[] =
     "UPDATE users SET verification = $1, verified_by = $2, verified_at = $3,"
-    " updated_at = $3 WHERE id = $4 AND erased_at IS NULL";
+    " verified_site_id = $5, updated_at = $3 WHERE id = $4 AND erased_at IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $4 AND revoked_at IS NULL)";
 static const char sql_user_id_number_set[] =
     "UPDATE users SET id_number_enc = $1, updated_at = $2 WHERE id = $3";
 static const char sql_user_id_number_get[] = "SELECT id_number_enc FROM users WHERE id = $1";
@@ -89,6 +92,9 @@ static const char sql_region_site[] =
     "SELECT 1 FROM sites s JOIN regions r ON r.id = s.region_id"
     " JOIN regions g ON g.code = $2 WHERE s.id = $1"
     " AND substr(r.path, 1, length(g.path)) = g.path";
+static const char sql_region_below[] =
+    "SELECT 1 FROM regions r JOIN regions g ON g.code = $2 WHERE r.code = $1"
+    " AND r.id <> g.id AND substr(r.path, 1, length(g.path)) = g.path";
 static const char sql_region_region[] =
     "SELECT 1 FROM regions r JOIN regions g ON g.code = $2 WHERE r.code = $1"
     " AND substr(r.path, 1, length(g.path)) = g.path";
@@ -109,6 +115,7 @@ static void row_to_user(const struct store_rows *rows, size_t i, struct user *u,
     if (password_hash)
         *password_hash = store_text(rows, i, 8);
     u->created_at = store_int(rows, i, 9);
+    u->verified_site_id = store_int(rows, i, 10);
 }
 
 int user_get(struct store_conn *c, struct arena *a, int64_t id, struct user *out)
@@ -180,13 +187,18 @@ int user_update_profile(struct store_conn *c, const struct user *u, int64_t now)
     return store_exec(c, sql_user_profile, p, 5, NULL);
 }
 
-int user_set_verification(struct store_conn *c, int64_t id, const char *state, int64_t by,
-                          int64_t now)
+int user_set_verification(struct store_conn *c, struct arena *a, int64_t id, const char *state,
+                          int64_t by, int64_t site_id, int64_t now)
 {
-    struct store_val p[] = {SV_TEXT(state), SV_INT(by), SV_INT(now), SV_INT(id)};
+    struct store_val p[] = {SV_TEXT(state), SV_INT(by), SV_INT(now), SV_INT(id),
+                            site_id ? SV_INT(site_id) : SV_NULL};
     int64_t n = 0;
-    int rc = store_exec(c, sql_user_verify, p, 4, &n);
-    return rc ? rc : n ? STORE_OK : STORE_NOT_FOUND;
+    int rc = store_exec(c, sql_user_verify, p, 5, &n);
+    if (rc || n)
+        return rc;
+    struct user u;
+    rc = user_get(c, a, id, &u);
+    return rc ? rc : STORE_CONFLICT;
 }
 
 int user_search(struct store_conn *c, struct arena *a, const char *pattern, bool phone_parts,
@@ -405,7 +417,8 @@ static const char sql_my_audit[] =
 static const char sql_erase_user[] =
     "UPDATE users SET phone = NULL, display_name = '', platforms = '', occupation = 'other',"
     " password_hash = NULL, id_number_enc = NULL, verification = 'unverified',"
-    " verified_by = NULL, verified_at = NULL, erased_at = $1, updated_at = $1 WHERE id = $2";
+    " verified_by = NULL, verified_at = NULL, verified_site_id = NULL, erased_at = $1,"
+    " updated_at = $1 WHERE id = $2";
 static const char sql_erase_sessions[] = "DELETE FROM sessions WHERE user_id = $1";
 static const char sql_erase_otp[] = "DELETE FROM otp_codes WHERE phone = $1";
 static const char sql_erase_grants[] =
@@ -543,4 +556,12 @@ bool region_reaches_region(struct store_conn *c, struct arena *a, const char *re
     struct store_val p[] = {SV_TEXT(target_code), SV_TEXT(region_code)};
     struct store_rows rows;
     return store_query(c, a, sql_region_region, p, 2, &rows) == STORE_OK && rows.nrows > 0;
+}
+
+bool region_below_region(struct store_conn *c, struct arena *a, const char *region_code,
+                         const char *target_code)
+{
+    struct store_val p[] = {SV_TEXT(target_code), SV_TEXT(region_code)};
+    struct store_rows rows;
+    return store_query(c, a, sql_region_below, p, 2, &rows) == STORE_OK && rows.nrows > 0;
 }
