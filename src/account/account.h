@@ -48,6 +48,7 @@ struct session {
     const char *kind;
     int64_t created_at, expires_at, last_seen_at;
     const char *user_agent;
+    const char *sign_in; /* how it was started: "password", "code" or "operator" */
 };
 
 /* ---- rules and crypto (account.c) ------------------------------------ */
@@ -130,9 +131,10 @@ int region_id_by_code(struct store_conn *c, struct arena *a, const char *code, i
 int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by,
                  int64_t now);
 
+/* sign_in: "password", "code" or "operator" (warmharbor token create). */
 int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
-                   const char *token_hash, const char *user_agent, int64_t now,
-                   int64_t expires_at, int64_t *id);
+                   const char *sign_in, const char *token_hash, const char *user_agent,
+                   int64_t now, int64_t expires_at, int64_t *id);
 /* The live session with this token hash, or STORE_NOT_FOUND. */
 int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash,
                     int64_t now, struct session *out);
@@ -140,6 +142,11 @@ int session_list(struct store_conn *c, struct arena *a, int64_t user_id, int64_t
                  struct session **out, size_t *n);
 int session_revoke(struct store_conn *c, int64_t user_id, int64_t session_id, int64_t now);
 int session_revoke_all(struct store_conn *c, int64_t user_id, int64_t now);
+/* End every live session of the person but keep_id; *n: how many. */
+int session_revoke_others(struct store_conn *c, int64_t user_id, int64_t keep_id, int64_t now,
+                          int64_t *n);
+/* End the person's live sessions that were started with a code. */
+int session_revoke_by_code(struct store_conn *c, int64_t user_id, int64_t now, int64_t *n);
 
 int otp_put(struct store_conn *c, const char *phone, const char *purpose, const char *code_hash,
             int64_t now);

@@ -115,7 +115,7 @@ int account_cli_token_create(struct app *app, int argc, char **argv)
     int rc = c ? user_by_phone(c, &a, phone, &u, &hash) : STORE_ERROR;
     const char *token = account_token_new(&a);
     if (!rc)
-        rc = session_insert(c, &a, u.id, "bearer",
+        rc = session_insert(c, &a, u.id, "bearer", "operator",
                             account_token_hash(&a, app->accounts->key, token), "command line",
                             now, now + days * 86400, &sid);
     if (!rc)

@@ -6,12 +6,14 @@
  *                                    consent: {kind, version}, bearer?}
  *   POST   /api/auth/login          {phone, code | password, bearer?}
  *   POST   /api/auth/logout         this session;  POST /api/auth/logout-all  every one
- *   GET    /api/me                  PATCH /api/me {display_name, occupation, platforms, password}
+ *   GET    /api/me                  PATCH /api/me {display_name, occupation, platforms, password,
+ *                                    current_password | code (to change a password), id_number}
  *   GET    /api/me/sessions         DELETE /api/me/sessions/{id}
  *   GET    /api/users?q=            staff and admins (phones masked but for system admins)
  *   POST   /api/users/{id}/verification {state: verified|revoked, site}   staff and admins,
  *                                    of workers only, at a site they reach
- *   POST   /api/users/{id}/roles    {role, scope_kind, scope_ref}   admins
+ *   POST   /api/users/{id}/roles    {role, scope_kind, scope_ref}   admins (ends the grantee's
+ *                                    sessions started with a code)
  *   DELETE /api/users/{id}/roles/{gid}
  *   GET    /api/audit               system admins
  * It also provides the server's authenticator (app->auth): sessions from
@@ -259,8 +261,10 @@ static json_t *user_json(struct req *r, const struct user *u, bool show_phone)
 }
 
 /* Start a session and answer with it: a cookie for the web app, and the
- * bearer token in the body when asked for. */
-static int reply_session(struct req *r, struct store_conn *c, const struct user *u, int status)
+ * bearer token in the body when asked for. sign_in: how the person proved
+ * who they are ("password" or "code"). */
+static int reply_session(struct req *r, struct store_conn *c, const struct user *u,
+                         const char *sign_in, int status)
 {
     bool bearer = false;
     if (json_in_bool(r, r->json, NULL, "bearer", false, &bearer) < 0)
@@ -271,13 +275,14 @@ static int reply_session(struct req *r, struct store_conn *c, const struct user 
     char uabuf[200];
     snprintf(uabuf, sizeof uabuf, "%s", ua ? ua : "");
     text_utf8_trim(uabuf);
-    int rc = session_insert(c, &r->arena, u->id, bearer ? "bearer" : "cookie",
+    int rc = session_insert(c, &r->arena, u->id, bearer ? "bearer" : "cookie", sign_in,
                             account_token_hash(&r->arena, state_of(r)->key, token), uabuf, now,
                             expires, &sid);
     if (rc)
         return reply_store_error(r, rc, "session");
     audit_add(c, u->id, "sign_in", "session", arena_printf(&r->arena, "%lld", (long long)sid),
-              req_client_address(r), bearer ? "bearer" : "cookie", now);
+              req_client_address(r),
+              arena_printf(&r->arena, "%s, %s", bearer ? "bearer" : "cookie", sign_in), now);
     struct grant *g;
     int64_t *gid;
     size_t ng;
@@ -406,7 +411,7 @@ static int post_register(struct req *r)
         return reply_store_error(r, rc, "person");
     clear_failures(r, phone);
     u.verification = "unverified";
-    return reply_session(r, c, &u, 201);
+    return reply_session(r, c, &u, "code", 201);
 }
 
 static const char *const login_fields[] = {"phone", "code", "password", "bearer", NULL};
@@ -454,7 +459,7 @@ static int post_login(struct req *r)
                                "staff and admins sign in with their password");
     }
     clear_failures(r, phone);
-    return reply_session(r, c, &u, 200);
+    return reply_session(r, c, &u, password ? "password" : "code", 200);
 }
 
 static int post_logout(struct req *r)
@@ -516,7 +521,7 @@ static int get_me(struct req *r)
 }
 
 static const char *const me_fields[] = {"display_name", "occupation", "platforms", "password",
-                                        "id_number", NULL};
+                                        "current_password", "code", "id_number", NULL};
 
 /* Mainland resident ID: 17 digits and a digit or X. */
 static bool is_id_number(const char *s)
@@ -529,6 +534,47 @@ static bool is_id_number(const char *s)
     return (s[17] >= '0' && s[17] <= '9') || s[17] == 'X';
 }
 
+/* A password is changed by whoever knows the current one, or has a fresh
+ * code for the phone: a session alone (left open, or stolen) is not
+ * enough. 0, or -1 after replying; failures count as failed sign-ins. */
+static int reauth_or_reply(struct req *r, struct store_conn *c, const struct user *u,
+                           const char *current, const char *code)
+{
+    if (!current && !code)
+        return reply_error(r, 422, "missing_field", "current_password",
+                           "to change your password, send current_password (or a fresh code "
+                           "from POST /api/auth/otp as code)"),
+               -1;
+    if (limited_or_reply(r, u->phone))
+        return -1;
+    if (current) {
+        struct user same;
+        const char *hash = NULL;
+        int rc = user_by_phone(c, &r->arena, u->phone, &same, &hash);
+        if (rc && rc != STORE_NOT_FOUND)
+            return reply_store_error(r, rc, "person"), -1;
+        if (!account_password_ok(rc ? NULL : hash, current)) {
+            count_failure(r, u->phone);
+            return reply_error(r, 403, "invalid_credentials", "current_password",
+                               "the current password is wrong"),
+                   -1;
+        }
+    } else {
+        int rc = otp_check(c, &r->arena, u->phone, "login",
+                           account_token_hash(&r->arena, state_of(r)->key, code), clock_now());
+        if (rc == STORE_NOT_FOUND || rc == STORE_CONFLICT) {
+            count_failure(r, u->phone);
+            return reply_error(r, 403, "invalid_code", "code",
+                               "the code is wrong or expired; ask for a new one"),
+                   -1;
+        }
+        if (rc)
+            return reply_store_error(r, rc, "code"), -1;
+    }
+    clear_failures(r, u->phone);
+    return 0;
+}
+
 static int patch_me(struct req *r)
 {
     const struct principal *p = req_principal(r);
@@ -539,13 +585,15 @@ static int patch_me(struct req *r)
     int rc = user_get(c, &r->arena, p->user_id, &u);
     if (rc)
         return reply_store_error(r, rc, "person");
-    const char *password = NULL, *id_number = NULL;
+    const char *password = NULL, *id_number = NULL, *current = NULL, *code = NULL;
     if (json_in_only_or_reply(r, r->json, NULL, me_fields) ||
         json_in_string(r, r->json, NULL, "id_number", 18, false, &id_number) < 0 ||
         json_in_string(r, r->json, NULL, "display_name", 60, false, &u.display_name) < 0 ||
         json_in_string(r, r->json, NULL, "occupation", 32, false, &u.occupation) < 0 ||
         json_in_string(r, r->json, NULL, "platforms", 200, false, &u.platforms) < 0 ||
-        json_in_string(r, r->json, NULL, "password", 200, false, &password) < 0)
+        json_in_string(r, r->json, NULL, "password", 200, false, &password) < 0 ||
+        json_in_string(r, r->json, NULL, "current_password", 200, false, &current) < 0 ||
+        json_in_string(r, r->json, NULL, "code", 8, false, &code) < 0)
         return r->status;
     if (!account_occupation_is_valid(u.occupation))
         return reply_error(r, 422, "invalid_field", "occupation", "not a known occupation");
@@ -555,20 +603,39 @@ static int patch_me(struct req *r)
     if (id_number && !is_id_number(id_number))
         return reply_error(r, 422, "invalid_field", "id_number",
                            "id_number is 17 digits and a digit or X");
-    int64_t now = clock_now();
-    rc = user_update_profile(c, &u, now);
+    if (password && u.has_password && reauth_or_reply(r, c, &u, current, code))
+        return r->status;
+    const char *hash = NULL;
+    if (password && !(hash = account_password_hash(&r->arena, password)))
+        return reply_store_error(r, STORE_ERROR, "person");
+    int64_t now = clock_now(), ended = 0;
+    rc = store_begin(c);
+    if (!rc)
+        rc = user_update_profile(c, &u, now);
     /* Sensitive: kept only sealed with a key from outside the database. */
     if (!rc && id_number)
         rc = user_set_id_number(c, u.id, account_seal(&r->arena, state_of(r)->key, "field",
                                                       id_number),
                                 now);
-    if (!rc && password) {
-        const char *hash = account_password_hash(&r->arena, password);
-        rc = hash ? user_set_password(c, u.id, hash, now) : STORE_ERROR;
-        u.has_password = true;
-    }
+    /* A new password ends every other session: whoever held one (a phone
+     * left signed in, a stolen token) has to sign in again. */
+    if (!rc && password)
+        rc = user_set_password(c, u.id, hash, now);
+    if (!rc && password)
+        rc = session_revoke_others(c, u.id, p->session_id, now, &ended);
+    if (!rc && password)
+        rc = audit_add(c, u.id, u.has_password ? "change_password" : "set_password", "user",
+                       arena_printf(&r->arena, "%lld", (long long)u.id), req_client_address(r),
+                       arena_printf(&r->arena, "%lld other sessions ended", (long long)ended),
+                       now);
+    if (!rc)
+        rc = store_commit(c);
+    else
+        store_rollback(c);
     if (rc)
         return reply_store_error(r, rc, "person");
+    if (password)
+        u.has_password = true;
     return reply_json(r, 200, user_json(r, &u, true));
 }
 
@@ -588,8 +655,9 @@ static int get_my_sessions(struct req *r)
     for (size_t i = 0; i < n; i++) {
         char a[40], b[40], e[40];
         json_array_append_new(
-            items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)ss[i].id,
-                             "kind", ss[i].kind, "created_at",
+            items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+                             (json_int_t)ss[i].id, "kind", ss[i].kind, "sign_in", ss[i].sign_in,
+                             "created_at",
                              clock_format_iso(ss[i].created_at, tz, a, sizeof a),
                              "last_seen_at", clock_format_iso(ss[i].last_seen_at, tz, b, sizeof b),
                              "expires_at", clock_format_iso(ss[i].expires_at, tz, e, sizeof e),
@@ -648,6 +716,7 @@ static int get_my_export(struct req *r)
         json_object_set_new(o, "revoked_at", store_is_null(&sessions, i, 6)
                                                  ? json_null()
                                                  : ISO(store_int(&sessions, i, 6)));
+        json_object_set_new(o, "sign_in", json_string(store_text(&sessions, i, 7)));
         json_array_append_new(js, o);
     }
     for (size_t i = 0; i < grants.nrows; i++) {
@@ -966,13 +1035,29 @@ static int post_role(struct req *r)
         return reply_error(r, 403, "out_of_scope", NULL, "you cannot grant this role there");
     struct user u;
     int rc = user_get(c, &r->arena, id, &u);
-    int64_t gid = 0, now = clock_now();
+    int64_t gid = 0, ended = 0, now = clock_now();
+    const char *who = arena_printf(&r->arena, "%lld", (long long)id);
     if (!rc)
+        rc = store_begin(c);
+    if (!rc) {
         rc = grant_add(c, &r->arena, id, role, kind, &t, p->user_id, now, &gid);
+        /* Roles are used from password sign-ins only (signing in with a
+         * code is refused to anyone holding one): sessions the grantee
+         * started with a code end now rather than gain the role. */
+        if (!rc)
+            rc = session_revoke_by_code(c, id, now, &ended);
+        if (!rc)
+            rc = audit_add(c, p->user_id, "grant_role", "user", who, req_client_address(r),
+                           arena_printf(&r->arena, "%s %s:%s; %lld sessions by code ended", role,
+                                        kind, ref, (long long)ended),
+                           now);
+        if (!rc)
+            rc = store_commit(c);
+        else
+            store_rollback(c);
+    }
     if (rc)
         return reply_store_error(r, rc, "person");
-    audit_add(c, p->user_id, "grant_role", "user", arena_printf(&r->arena, "%lld", (long long)id),
-              req_client_address(r), arena_printf(&r->arena, "%s %s:%s", role, kind, ref), now);
     return reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)gid, "role",
                                         role, "scope_kind", kind, "scope_ref", ref));
 }

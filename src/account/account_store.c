@@ -61,12 +61,14 @@ static const char sql_grant_revoke[] =
     " WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL";
 static const char sql_session_insert[] =
     "INSERT INTO sessions (user_id, token_hash, kind, created_at, expires_at,"
-    " last_seen_at, user_agent) VALUES ($1, $2, $3, $4, $5, $4, $6) RETURNING id";
+    " last_seen_at, user_agent, sign_in) VALUES ($1, $2, $3, $4, $5, $4, $6, $7)"
+    " RETURNING id";
+#define SESSION_COLS "id, user_id, kind, created_at, expires_at, last_seen_at, user_agent, sign_in"
 static const char sql_session_by_hash[] =
-    "SELECT id, user_id, kind, created_at, expires_at, last_seen_at, user_agent"
+    "SELECT " SESSION_COLS
     " FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2";
 static const char sql_session_list[] =
-    "SELECT id, user_id, kind, created_at, expires_at, last_seen_at, user_agent"
+    "SELECT " SESSION_COLS
     " FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2"
     " ORDER BY id";
 static const char sql_session_revoke[] =
@@ -74,6 +76,12 @@ static const char sql_session_revoke[] =
     " AND revoked_at IS NULL";
 static const char sql_session_revoke_all[] =
     "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+static const char sql_session_revoke_others[] =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3"
+    " AND revoked_at IS NULL";
+static const char sql_session_revoke_by_code[] =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND sign_in = 'code'"
+    " AND revoked_at IS NULL";
 static const char sql_otp_delete[] = "DELETE FROM otp_codes WHERE phone = $1 AND purpose = $2";
 static const char sql_otp_insert[] =
     "INSERT INTO otp_codes (phone, purpose, code_hash, created_at, expires_at)"
@@ -287,13 +295,14 @@ int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_
 }
 
 int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
-                   const char *token_hash, const char *user_agent, int64_t now,
-                   int64_t expires_at, int64_t *id)
+                   const char *sign_in, const char *token_hash, const char *user_agent,
+                   int64_t now, int64_t expires_at, int64_t *id)
 {
-    struct store_val p[] = {SV_INT(user_id), SV_TEXT(token_hash), SV_TEXT(kind),
-                            SV_INT(now),     SV_INT(expires_at),  SV_TEXT(user_agent)};
+    struct store_val p[] = {SV_INT(user_id),     SV_TEXT(token_hash), SV_TEXT(kind),
+                            SV_INT(now),         SV_INT(expires_at),  SV_TEXT(user_agent),
+                            SV_TEXT(sign_in)};
     struct store_rows rows;
-    int rc = store_query(c, a, sql_session_insert, p, 6, &rows);
+    int rc = store_query(c, a, sql_session_insert, p, 7, &rows);
     if (!rc)
         *id = store_int(&rows, 0, 0);
     return rc;
@@ -308,6 +317,7 @@ static void row_to_session(const struct store_rows *rows, size_t i, struct sessi
     s->expires_at = store_int(rows, i, 4);
     s->last_seen_at = store_int(rows, i, 5);
     s->user_agent = store_text(rows, i, 6);
+    s->sign_in = store_text(rows, i, 7);
 }
 
 int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash, int64_t now,
@@ -351,6 +361,19 @@ int session_revoke_all(struct store_conn *c, int64_t user_id, int64_t now)
 {
     struct store_val p[] = {SV_INT(now), SV_INT(user_id)};
     return store_exec(c, sql_session_revoke_all, p, 2, NULL);
+}
+
+int session_revoke_others(struct store_conn *c, int64_t user_id, int64_t keep_id, int64_t now,
+                          int64_t *n)
+{
+    struct store_val p[] = {SV_INT(now), SV_INT(user_id), SV_INT(keep_id)};
+    return store_exec(c, sql_session_revoke_others, p, 3, n);
+}
+
+int session_revoke_by_code(struct store_conn *c, int64_t user_id, int64_t now, int64_t *n)
+{
+    struct store_val p[] = {SV_INT(now), SV_INT(user_id)};
+    return store_exec(c, sql_session_revoke_by_code, p, 2, n);
 }
 
 int otp_put(struct store_conn *c, const char *phone, const char *purpose, const char *code_hash,
@@ -406,7 +429,7 @@ int audit_add(struct store_conn *c, int64_t actor, const char *action, const cha
 static const char sql_my_consents[] =
     "SELECT kind, text_version, agreed_at FROM consents WHERE user_id = $1 ORDER BY id";
 static const char sql_my_sessions_all[] =
-    "SELECT id, kind, created_at, expires_at, last_seen_at, user_agent, revoked_at"
+    "SELECT id, kind, created_at, expires_at, last_seen_at, user_agent, revoked_at, sign_in"
     " FROM sessions WHERE user_id = $1 ORDER BY id";
 static const char sql_my_grants_all[] =
     "SELECT g.id, g.role, g.scope_kind, " GRANT_REF ", g.granted_at, g.revoked_at" GRANT_FROM
