@@ -24,6 +24,7 @@ struct store_conn;
 #define ACCOUNT_TOKEN_BYTES 32
 #define ACCOUNT_SECRET_BYTES 32
 #define ACCOUNT_QR_TTL_S 120
+#define ACCOUNT_SEEN_EVERY_S 300 /* a session's last_seen_at moves at most this often */
 
 /* The module's state (app->accounts): the server key. */
 struct account_state {
@@ -135,7 +136,8 @@ int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_
 int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
                    const char *sign_in, const char *token_hash, const char *user_agent,
                    int64_t now, int64_t expires_at, int64_t *id);
-/* The live session with this token hash, or STORE_NOT_FOUND. */
+/* The live session with this token hash, or STORE_NOT_FOUND. Its
+ * last_seen_at is brought up to now when older than ACCOUNT_SEEN_EVERY_S. */
 int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash,
                     int64_t now, struct session *out);
 int session_list(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,

@@ -67,6 +67,10 @@ static const char sql_session_insert[] =
 static const char sql_session_by_hash[] =
     "SELECT " SESSION_COLS
     " FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2";
+/* Seen again: at most one write per session every ACCOUNT_SEEN_EVERY_S,
+ * and the WHERE keeps two requests at once from both writing. */
+static const char sql_session_seen[] =
+    "UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $3";
 static const char sql_session_list[] =
     "SELECT " SESSION_COLS
     " FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2"
@@ -331,6 +335,13 @@ int session_by_hash(struct store_conn *c, struct arena *a, const char *token_has
     if (!rows.nrows)
         return STORE_NOT_FOUND;
     row_to_session(&rows, 0, out);
+    /* Keep last_seen_at roughly true, so that a session someone else is
+     * using shows in the list; most requests need no write at all. */
+    if (out->last_seen_at < now - ACCOUNT_SEEN_EVERY_S) {
+        struct store_val u[] = {SV_INT(now), SV_INT(out->id), SV_INT(now - ACCOUNT_SEEN_EVERY_S)};
+        if (store_exec(c, sql_session_seen, u, 3, NULL) == STORE_OK)
+            out->last_seen_at = now;
+    }
     return STORE_OK;
 }
 

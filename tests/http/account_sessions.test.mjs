@@ -1,11 +1,12 @@
 // Sessions: changing a password needs the current one (or a fresh code)
 // and ends the person's other sessions; a grant ends the grantee's
 // sessions that were not started with a password, so staff routes are
-// used from password sign-ins only.
+// used from password sign-ins only; and a session's last_seen_at moves
+// (coarsely) while it is used.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, createUser, ADMIN_TOKEN, assertError, expectStatus } from './lib/server.mjs';
-import { bearer, codeFor, register } from './lib/accounts.mjs';
+import { bearer, codeFor, register, sql, sqlAvailable, nowSeconds } from './lib/accounts.mjs';
 
 let srv, admin;
 before(async () => {
@@ -90,5 +91,25 @@ describe('a grant and the sessions of the grantee', () => {
       const me = expectStatus(await c.get('/api/me'), 200).json;
       assert.deepEqual(me.roles.map((r) => r.role), ['staff']);
     }
+  });
+});
+
+describe('last seen', { skip: !sqlAvailable() && 'needs sqlite3 or psql on PATH' }, () => {
+  it('a session in use shows when it was last used, to the minutes', async () => {
+    const p = '13700000621';
+    const me = srv.client(createUser(srv.dbPath, p, { keyFile: srv.keyFile }));
+    const id = await idOf(me);
+    const lastSeen = async () => Date.parse((await me.get('/api/me/sessions')).json.items[0].last_seen_at) / 1000;
+
+    // Used an hour after it was last seen: brought up to now.
+    sql(srv, `UPDATE sessions SET last_seen_at = ${nowSeconds() - 3600} WHERE user_id = ${id}`);
+    expectStatus(await me.get('/api/me'), 200);
+    assert.ok(Math.abs((await lastSeen()) - nowSeconds()) < 60, 'last_seen_at moved to now');
+
+    // Used a minute after: left alone (no write for every request).
+    const recent = nowSeconds() - 60;
+    sql(srv, `UPDATE sessions SET last_seen_at = ${recent} WHERE user_id = ${id}`);
+    expectStatus(await me.get('/api/me'), 200);
+    assert.equal(await lastSeen(), recent);
   });
 });
