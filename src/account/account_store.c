@@ -445,8 +445,11 @@ static const char sql_my_sessions_all[] =
 static const char sql_my_grants_all[] =
     "SELECT g.id, g.role, g.scope_kind, " GRANT_REF ", g.granted_at, g.revoked_at" GRANT_FROM
     " WHERE g.user_id = $1 ORDER BY g.id";
+/* What I did, and what others did to me: their addresses are theirs, not
+ * mine to read. */
 static const char sql_my_audit[] =
-    "SELECT at, action, target_type, target_id, address, detail FROM audit_log"
+    "SELECT at, action, target_type, target_id,"
+    " CASE WHEN actor_id = $1 THEN address ELSE '' END, detail FROM audit_log"
     " WHERE actor_id = $1 OR (target_type = 'user' AND target_id = $2) ORDER BY id";
 static const char sql_erase_user[] =
     "UPDATE users SET phone = NULL, display_name = '', platforms = '', occupation = 'other',"
