@@ -163,8 +163,12 @@ int consent_add(struct store_conn *c, int64_t user_id, const char *kind, const c
 int audit_add(struct store_conn *c, int64_t actor, const char *action, const char *target_type,
               const char *target_id, const char *address, const char *detail, int64_t now);
 
-/* Everything held about a person, for GET /api/me/export. */
 struct store_rows;
+/* The newest audit entries, newest first: id, at, actor_id, action,
+ * target_type, target_id, address, detail. */
+int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct store_rows *out);
+
+/* Everything held about a person, for GET /api/me/export. */
 int account_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
                         struct store_rows *consents, struct store_rows *sessions,
                         struct store_rows *grants, struct store_rows *audit);

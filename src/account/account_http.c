@@ -1096,10 +1096,6 @@ static int delete_role(struct req *r)
     return reply_empty(r, 204);
 }
 
-static const char sql_audit_recent[] =
-    "SELECT id, at, actor_id, action, target_type, target_id, address, detail"
-    " FROM audit_log ORDER BY id DESC LIMIT $1";
-
 static int get_audit(struct req *r)
 {
     int64_t limit;
@@ -1108,9 +1104,8 @@ static int get_audit(struct req *r)
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
-    struct store_val p[] = {SV_INT(limit)};
     struct store_rows rows;
-    int rc = store_query(c, &r->arena, sql_audit_recent, p, 1, &rows);
+    int rc = audit_recent(c, &r->arena, limit, &rows);
     if (rc)
         return reply_store_error(r, rc, "audit log");
     json_t *items = json_array();

@@ -100,6 +100,9 @@ static const char sql_consent[] =
 static const char sql_audit[] =
     "INSERT INTO audit_log (at, actor_id, action, target_type, target_id, address, detail)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char sql_audit_recent[] =
+    "SELECT id, at, actor_id, action, target_type, target_id, address, detail"
+    " FROM audit_log ORDER BY id DESC LIMIT $1";
 static const char sql_region_site[] =
     "SELECT 1 FROM sites s JOIN regions r ON r.id = s.region_id"
     " JOIN regions g ON g.code = $2 WHERE s.id = $1"
@@ -433,6 +436,12 @@ int audit_add(struct store_conn *c, int64_t actor, const char *action, const cha
                             SV_TEXT(address ? address : ""),
                             SV_TEXT(detail ? detail : "")};
     return store_exec(c, sql_audit, p, 7, NULL);
+}
+
+int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct store_rows *out)
+{
+    struct store_val p[] = {SV_INT(limit)};
+    return store_query(c, a, sql_audit_recent, p, 1, out);
 }
 
 /* ---- a person's own data: export and erasure ------------------------ */
