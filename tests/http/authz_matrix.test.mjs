@@ -41,6 +41,7 @@ function sample(r, ctx) {
     'POST /api/sites': { json: { name_zh: '矩阵站', type: 'warm_hut', region: 'HZ-XN-01', position: { lat: 34.57, lon: 119.2 } }, bodyScope: true },
     'POST /api/regions': { json: { code: uniq('MX-'), level: 'grid', name_zh: '矩阵', parent: 'HZ-XN-01' }, bodyScope: true },
     'POST /api/users/{id}/roles': { json: { role: 'staff', scope_kind: 'site', scope_ref: String(ctx.siteIn) }, bodyScope: true },
+    'POST /api/users/{id}/verification': { json: { state: 'verified', site: ctx.siteIn }, bodyScope: true },
     'POST /api/sites/import': { csv: 'name_zh,type,lat,lon\n矩阵导入,warm_hut,34.6,119.2\n' },
     'POST /api/sites/{id}/status': { json: { amenities: [] } },
     'PUT /api/holidays/{date}': { json: { kind: 'holiday' } },
