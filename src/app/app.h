@@ -39,6 +39,9 @@ struct config {
     const char *tiles_datum; /* "wgs84" or "gcj02" */
     const char *tiles_attribution;
     int status_ttl_s;        /* live status older than this is stale */
+    /* Peers whose X-Forwarded-For / X-Real-IP name the client: addresses
+     * and CIDR ranges, comma-separated ("" = none; see http/netaddr.h). */
+    const char *trusted_proxies;
 };
 
 struct app;

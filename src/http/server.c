@@ -32,8 +32,10 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "http/guard.h"
 #include "http/json_in.h"
 #include "http/metrics.h"
+#include "http/netaddr.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/sse.h"
@@ -41,6 +43,7 @@
 struct http_server {
     struct MHD_Daemon *daemon;
     struct app *app;
+    struct conn_guard *guard;       /* what is known of each connection */
     _Atomic long inflight;
     _Atomic bool draining;          /* stopping: answers close their connection */
     _Atomic int64_t last_start_us;  /* when the newest request began */
@@ -74,19 +77,62 @@ const char *req_cookie(const struct req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
-const char *req_client_address(struct req *r)
+/* The connection's record in the guard (its socket context), or NULL. */
+static struct guard_conn *guard_conn_of(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char buf[INET6_ADDRSTRLEN] = "";
-    if (ci && ci->client_addr) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-                      sizeof buf);
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                      buf, sizeof buf);
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+struct header_join {
+    const char *name;
+    struct strbuf sb;
+    int count;
+};
+
+static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    struct header_join *j = cls;
+    (void)kind;
+    if (key && strcasecmp(key, j->name) == 0) {
+        if (j->count++)
+            strbuf_addch(&j->sb, ',');
+        strbuf_adds(&j->sb, value ? value : "");
+    }
+    return MHD_YES;
+}
+
+/* Every value of a request header, joined by commas (a list header sent
+ * on several lines is one list), in the arena; NULL if there is none. */
+static const char *header_list(struct req *r, const char *name)
+{
+    struct header_join j = {name, STRBUF_INIT, 0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, join_header, &j);
+    const char *v = j.count ? arena_strdup(&r->arena, j.sb.buf ? j.sb.buf : "") : NULL;
+    strbuf_release(&j.sb);
+    return v;
+}
+
+/* The socket's peer; behind a trusted proxy (WARMHARBOR_TRUSTED_PROXIES)
+ * the client it names in X-Forwarded-For or X-Real-IP (http/netaddr.h). */
+const char *req_client_address(struct req *r)
+{
+    char buf[NET_ADDR_TEXT] = "";
+    struct net_addr client;
+    const struct guard_conn *gc = guard_conn_of(r->conn);
+    if (gc && conn_guard_peer_trusted(gc)) {
+        conn_guard_client(gc, header_list(r, "X-Forwarded-For"),
+                          req_header(r, "X-Real-IP"), &client);
+        net_addr_format(&client, buf, sizeof buf);
+    } else if (gc) {
+        net_addr_format(conn_guard_peer(gc), buf, sizeof buf);
+    } else {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && net_addr_from_sockaddr(ci->client_addr, &client) == 0)
+            net_addr_format(&client, buf, sizeof buf);
     }
     return arena_strdup(&r->arena, buf);
 }
@@ -384,6 +430,25 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_debug("microhttpd: %s", msg);
 }
 
+/* The guard hears of every connection (socket, peer); see http/guard.h. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct http_server *srv = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *peer =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (fd && fd->connect_fd != MHD_INVALID_SOCKET)
+            *socket_context = conn_guard_opened(srv->guard, fd->connect_fd,
+                                                peer ? peer->client_addr : NULL);
+    } else {
+        conn_guard_closed(*socket_context);
+        *socket_context = NULL;
+    }
+}
+
 /* ---- start and stop ------------------------------------------------ */
 
 struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
@@ -430,6 +495,12 @@ struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
                                             : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
+    struct conn_guard_config gcfg = {app->cfg.trusted_proxies};
+    srv->guard = conn_guard_new(&gcfg, err, errlen);
+    if (!srv->guard) {
+        free(srv);
+        return NULL;
+    }
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -439,10 +510,12 @@ struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d", addr, app->cfg.port);
+        conn_guard_free(srv->guard);
         free(srv);
         return NULL;
     }
@@ -500,5 +573,6 @@ void http_server_stop(struct http_server *srv)
     /* Only now: the worker threads no longer look at the socket. */
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    conn_guard_free(srv->guard); /* every connection is closed */
     free(srv);
 }

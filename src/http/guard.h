@@ -1,0 +1,49 @@
+/*
+ * guard.h - what the server knows of each connection: its socket, its peer
+ * and whether the peer is a trusted proxy (WARMHARBOR_TRUSTED_PROXIES),
+ * and so who a request's client is (http/netaddr.h).
+ *
+ * The server tells the guard of every connection (opened, closed); the
+ * record is the connection's socket context in libmicrohttpd.
+ *
+ * Thread-safe: libmicrohttpd calls in from all its worker threads.
+ */
+#ifndef WH_HTTP_GUARD_H
+#define WH_HTTP_GUARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/netaddr.h"
+
+struct sockaddr;
+struct conn_guard;
+struct guard_conn;
+
+struct conn_guard_config {
+    const char *trusted_proxies; /* net_set_parse text; NULL or "" for none */
+};
+
+/* NULL with a message in err when the trusted proxies do not parse. */
+struct conn_guard *conn_guard_new(const struct conn_guard_config *cfg, char *err,
+                                  size_t errlen);
+/* After the daemon stopped. NULL is fine. */
+void conn_guard_free(struct conn_guard *g);
+
+/* A connection was accepted: its socket and peer. Returns its record (the
+ * connection's socket context). */
+struct guard_conn *conn_guard_opened(struct conn_guard *g, int fd, const struct sockaddr *peer);
+/* The connection is closed. NULL is fine. */
+void conn_guard_closed(struct guard_conn *c);
+
+/* The peer of the connection (the socket's other end), and whether it is
+ * a trusted proxy. */
+const struct net_addr *conn_guard_peer(const struct guard_conn *c);
+bool conn_guard_peer_trusted(const struct guard_conn *c);
+/* The client of a request on the connection, given its X-Forwarded-For
+ * (all of them joined by commas, or NULL) and X-Real-IP (or NULL): see
+ * net_client_address. */
+void conn_guard_client(const struct guard_conn *c, const char *forwarded_for,
+                       const char *real_ip, struct net_addr *client);
+
+#endif
