@@ -67,7 +67,8 @@ static const struct command commands[] = {
      "(default 4096), WARMHARBOR_ACCESS_LOG (0 turns the access log off),\n"
      "WARMHARBOR_SHUTDOWN_GRACE (seconds to finish requests, default 10),\n"
      "WARMHARBOR_TRUSTED_PROXIES (proxies whose X-Forwarded-For names the client:\n"
-     "addresses and CIDR ranges, default none).\n"},
+     "addresses and CIDR ranges, default none), WARMHARBOR_CONN_PER_ADDRESS\n"
+     "(default 64).\n"},
     {"migrate", cmd_migrate, "warmharbor migrate [--db PATH]",
      "Apply the embedded schema migrations that are not yet applied.\n"},
     {"demo", cmd_demo, "warmharbor demo [--db PATH]",

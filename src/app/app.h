@@ -42,6 +42,7 @@ struct config {
     /* Peers whose X-Forwarded-For / X-Real-IP name the client: addresses
      * and CIDR ranges, comma-separated ("" = none; see http/netaddr.h). */
     const char *trusted_proxies;
+    int conn_per_address;    /* open connections per address; 0 = no limit */
 };
 
 struct app;

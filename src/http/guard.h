@@ -1,10 +1,17 @@
 /*
- * guard.h - what the server knows of each connection: its socket, its peer
- * and whether the peer is a trusted proxy (WARMHARBOR_TRUSTED_PROXIES),
- * and so who a request's client is (http/netaddr.h).
+ * guard.h - what the server knows of each connection (its socket, its peer,
+ * whether the peer is a trusted proxy, and so who a request's client is:
+ * http/netaddr.h), and what one client may hold of the server.
  *
  * The server tells the guard of every connection (opened, closed); the
  * record is the connection's socket context in libmicrohttpd.
+ *
+ *  - Connections per address (WARMHARBOR_CONN_PER_ADDRESS; 0: no limit).
+ *    An IPv4 address, or an IPv6 /64 (one subscriber's usual share), may
+ *    have that many connections open; the next is closed at once. Trusted
+ *    proxies are exempt: every client behind one shares its address (limit
+ *    per client in the proxy, see docs/operations.md). libmicrohttpd's own
+ *    MHD_OPTION_PER_IP_CONNECTION_LIMIT cannot exempt anyone, hence this.
  *
  * Thread-safe: libmicrohttpd calls in from all its worker threads.
  */
@@ -22,6 +29,7 @@ struct guard_conn;
 
 struct conn_guard_config {
     const char *trusted_proxies; /* net_set_parse text; NULL or "" for none */
+    int per_address;             /* connections per address; 0 = no limit */
 };
 
 /* NULL with a message in err when the trusted proxies do not parse. */
@@ -31,7 +39,8 @@ struct conn_guard *conn_guard_new(const struct conn_guard_config *cfg, char *err
 void conn_guard_free(struct conn_guard *g);
 
 /* A connection was accepted: its socket and peer. Returns its record (the
- * connection's socket context). */
+ * connection's socket context); if the peer is over its limit the socket
+ * is already shut down, and the record must still be closed. */
 struct guard_conn *conn_guard_opened(struct conn_guard *g, int fd, const struct sockaddr *peer);
 /* The connection is closed. NULL is fine. */
 void conn_guard_closed(struct guard_conn *c);

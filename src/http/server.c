@@ -43,7 +43,7 @@
 struct http_server {
     struct MHD_Daemon *daemon;
     struct app *app;
-    struct conn_guard *guard;       /* what is known of each connection */
+    struct conn_guard *guard;       /* each connection's peer; per-address limit */
     _Atomic long inflight;
     _Atomic bool draining;          /* stopping: answers close their connection */
     _Atomic int64_t last_start_us;  /* when the newest request began */
@@ -495,7 +495,7 @@ struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
                                             : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
-    struct conn_guard_config gcfg = {app->cfg.trusted_proxies};
+    struct conn_guard_config gcfg = {app->cfg.trusted_proxies, app->cfg.conn_per_address};
     srv->guard = conn_guard_new(&gcfg, err, errlen);
     if (!srv->guard) {
         free(srv);
