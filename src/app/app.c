@@ -61,6 +61,7 @@ void config_defaults(struct config *cfg)
     cfg->status_ttl_s = env_int("WARMHARBOR_STATUS_TTL", 1800);
     cfg->trusted_proxies = env_str("WARMHARBOR_TRUSTED_PROXIES", "");
     cfg->conn_per_address = env_int("WARMHARBOR_CONN_PER_ADDRESS", 64);
+    cfg->header_timeout_s = env_int("WARMHARBOR_HEADER_TIMEOUT", 10);
 }
 
 int config_parse_listen(struct config *cfg, const char *s)

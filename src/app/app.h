@@ -43,6 +43,7 @@ struct config {
      * and CIDR ranges, comma-separated ("" = none; see http/netaddr.h). */
     const char *trusted_proxies;
     int conn_per_address;    /* open connections per address; 0 = no limit */
+    int header_timeout_s;    /* request headers complete within; 0 = none */
 };
 
 struct app;

@@ -43,7 +43,7 @@
 struct http_server {
     struct MHD_Daemon *daemon;
     struct app *app;
-    struct conn_guard *guard;       /* each connection's peer; per-address limit */
+    struct conn_guard *guard;       /* connections per address, header deadline */
     _Atomic long inflight;
     _Atomic bool draining;          /* stopping: answers close their connection */
     _Atomic int64_t last_start_us;  /* when the newest request began */
@@ -336,6 +336,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         r->conn = conn;
         r->method = router_method_parse(method);
         r->path = arena_strdup(&r->arena, url);
+        conn_guard_request_started(guard_conn_of(conn));
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -430,7 +431,8 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_debug("microhttpd: %s", msg);
 }
 
-/* The guard hears of every connection (socket, peer); see http/guard.h. */
+/* The guard hears of every connection (socket, peer) and every request's
+ * end; see http/guard.h. */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
@@ -447,6 +449,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         conn_guard_closed(*socket_context);
         *socket_context = NULL;
     }
+}
+
+static void on_completed_guarded(void *cls, struct MHD_Connection *conn, void **req_cls,
+                                 enum MHD_RequestTerminationCode toe)
+{
+    conn_guard_request_ended(guard_conn_of(conn));
+    on_completed(cls, conn, req_cls, toe);
 }
 
 /* ---- start and stop ------------------------------------------------ */
@@ -495,7 +504,8 @@ struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
                                             : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
-    struct conn_guard_config gcfg = {app->cfg.trusted_proxies, app->cfg.conn_per_address};
+    struct conn_guard_config gcfg = {app->cfg.trusted_proxies, app->cfg.conn_per_address,
+                                     app->cfg.header_timeout_s};
     srv->guard = conn_guard_new(&gcfg, err, errlen);
     if (!srv->guard) {
         free(srv);
@@ -509,7 +519,7 @@ struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.conn_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed_guarded, srv,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_END);

@@ -1,7 +1,8 @@
-// The connection level, over raw sockets (node:net): one address may hold
-// only so many connections (WARMHARBOR_CONN_PER_ADDRESS), trusted proxies
-// excepted.
-import { describe, it } from 'node:test';
+// The connection level, over raw sockets (node:net): request headers have
+// a deadline that a client trickling one byte at a time cannot move
+// (WARMHARBOR_HEADER_TIMEOUT); one address may hold only so many
+// connections (WARMHARBOR_CONN_PER_ADDRESS), trusted proxies excepted.
+import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startServer, expectStatus, sleep } from './lib/server.mjs';
@@ -35,6 +36,74 @@ async function closesWithin(c, ms) {
   clearTimeout(timer);
   return r;
 }
+
+describe('the request-header deadline (WARMHARBOR_HEADER_TIMEOUT=2)', () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({ env: { WARMHARBOR_HEADER_TIMEOUT: '2', WARMHARBOR_CONN_TIMEOUT: '30' } });
+  });
+  after(async () => {
+    if (srv) await srv.stop();
+  });
+  afterEach(() => srv.assertHealthy());
+
+  async function trickle(c, text, everyMs) {
+    for (const ch of text) {
+      if (c.closed) return;
+      c.sock.write(ch);
+      await sleep(everyMs);
+    }
+  }
+
+  it('a client sending its headers a byte at a time is cut off at the deadline', async () => {
+    const c = await connect(srv.port);
+    const req = `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ${'s'.repeat(100)}\r\n\r\n`;
+    const sending = trickle(c, req, 100); // would take 13 s; idle never more than 0.1 s
+    assert.ok(await closesWithin(c, 6000), 'still open 6 s after it opened');
+    const took = c.closedAt - c.openedAt;
+    assert.ok(took >= 1900 && took < 4000, `closed after ${took} ms`);
+    assert.equal(c.data.length, 0, 'no answer to an incomplete request');
+    await sending;
+    // meanwhile and after, others are served
+    expectStatus(await srv.client().get('/healthz'), 200);
+  });
+
+  it('on a kept-alive connection the next request is due within the deadline of the last answer', async () => {
+    const c = await connect(srv.port);
+    c.sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (let i = 0; i < 100 && !c.data.includes('{"status":"ok"'); i++) await sleep(20);
+    const answered = Date.now();
+    assert.ok(c.data.toString().startsWith('HTTP/1.1 200'));
+    const sending = trickle(c, 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 's'.repeat(100) + '\r\n\r\n', 100);
+    assert.ok(await closesWithin(c, 6000), 'still open');
+    const took = c.closedAt - answered;
+    assert.ok(took >= 1800 && took < 4000, `closed ${took} ms after the first answer`);
+    await sending;
+  });
+
+  it('headers that arrive in time are answered, and a long answer is not cut', async () => {
+    const c = await connect(srv.port);
+    await trickle(c, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 1200 / 50);
+    assert.ok(await closesWithin(c, 3000));
+    assert.match(c.data.toString(), /^HTTP\/1\.1 200/);
+    // an event stream outlives the deadline by far
+    const ctrl = new AbortController();
+    const res = await fetch(`${srv.base}/api/sites/events`, { signal: ctrl.signal });
+    assert.equal(res.status, 200);
+    const reader = res.body.getReader();
+    let ended = false;
+    const reading = (async () => {
+      try {
+        for (;;) if ((await reader.read()).done) break;
+      } catch { /* aborted */ }
+      ended = true;
+    })();
+    await sleep(5000);
+    assert.equal(ended, false, 'the event stream was cut');
+    ctrl.abort();
+    await reading;
+  });
+});
 
 // The test's own fetch() keeps connections from 127.0.0.1 alive, so these
 // count from 127.0.0.2 (the whole of 127/8 is this machine).
