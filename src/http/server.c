@@ -312,13 +312,68 @@ static void dispatch(struct conn_ctx *ctx)
 
 /* ---- libmicrohttpd callbacks --------------------------------------- */
 
+struct framing_headers {
+    int host, content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct framing_headers *f = cls;
+    (void)kind, (void)value;
+    if (!key)
+        return MHD_YES;
+    if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+        f->host++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        f->content_length++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+        f->transfer_encoding++;
+    return MHD_YES;
+}
+
+/* Requests whose Host or framing is wrong, answered here (with the
+ * security headers and the one error shape) rather than by libmicrohttpd,
+ * which lets them through (STRICT_FOR_CLIENT 0) or reads them its own way:
+ *   400 missing_host      HTTP/1.1 without Host; 400 bad_host: several
+ *   501 unsupported_transfer_encoding  any Transfer-Encoding but "chunked"
+ *                         (libmicrohttpd would wait for the connection to
+ *                         end, i.e. for the timeout, to find the body's end)
+ *   400 ambiguous_length  Transfer-Encoding and Content-Length, or several
+ *                         Content-Length headers (it would take the first)
+ * Where the body ends is then unknown, so the connection closes after the
+ * answer. 0, or -1 after replying. */
+static int framing_error_or_reply(struct req *r, const char *version)
+{
+    struct framing_headers f = {0, 0, 0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &f);
+    const char *te = req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    bool http10 = version && (strcmp(version, MHD_HTTP_VERSION_1_0) == 0 ||
+                              strcmp(version, "HTTP/0.9") == 0);
+    if (f.host > 1)
+        reply_error(r, 400, "bad_host", NULL, "send one Host header");
+    else if (!f.host && !http10)
+        reply_error(r, 400, "missing_host", NULL, "HTTP/1.1 requests need a Host header");
+    else if (f.transfer_encoding && (f.transfer_encoding > 1 || !te || strcasecmp(te, "chunked")))
+        reply_error(r, 501, "unsupported_transfer_encoding", NULL,
+                    "only Transfer-Encoding: chunked is supported");
+    else if (f.transfer_encoding && f.content_length)
+        reply_error(r, 400, "ambiguous_length", NULL,
+                    "send Content-Length or Transfer-Encoding, not both");
+    else if (f.content_length > 1)
+        reply_error(r, 400, "ambiguous_length", NULL, "send one Content-Length header");
+    else
+        return 0;
+    reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    return -1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
     struct http_server *srv = cls;
-    (void)version;
     struct conn_ctx *ctx = *req_cls;
     if (!ctx) {
         ctx = calloc(1, sizeof(*ctx));
@@ -337,6 +392,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         r->method = router_method_parse(method);
         r->path = arena_strdup(&r->arena, url);
         conn_guard_request_started(guard_conn_of(conn));
+        if (framing_error_or_reply(r, version))
+            return send_reply(ctx);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -518,7 +575,9 @@ struct http_server *http_server_start(struct app *app, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.conn_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
-        MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+        /* 0: a request without Host reaches on_request, which answers
+         * it with our headers (libmicrohttpd's own 400 has none) */
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)0,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed_guarded, srv,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,

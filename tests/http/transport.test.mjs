@@ -1,11 +1,13 @@
-// The connection level, over raw sockets (node:net): request headers have
-// a deadline that a client trickling one byte at a time cannot move
-// (WARMHARBOR_HEADER_TIMEOUT); one address may hold only so many
-// connections (WARMHARBOR_CONN_PER_ADDRESS), trusted proxies excepted.
+// The connection level, over raw sockets (node:net): requests whose Host or
+// body framing is wrong are answered at once with our headers and error
+// shape; request headers have a deadline that a client trickling one byte
+// at a time cannot move (WARMHARBOR_HEADER_TIMEOUT); one address may hold
+// only so many connections (WARMHARBOR_CONN_PER_ADDRESS), trusted proxies
+// excepted.
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, expectStatus, sleep } from './lib/server.mjs';
+import { startServer, expectStatus, rawRequest, assertSecurityHeaders, assertErrorShape, sleep } from './lib/server.mjs';
 
 /** A raw connection (from localAddress: any of 127/8), what arrived on it,
  * whether and when it closed. */
@@ -36,6 +38,88 @@ async function closesWithin(c, ms) {
   clearTimeout(timer);
   return r;
 }
+
+function parseAnswer(buf) {
+  const text = buf.toString('latin1');
+  const end = text.indexOf('\r\n\r\n');
+  assert.ok(end > 0, `an HTTP answer: ${JSON.stringify(text.slice(0, 300))}`);
+  const head = text.slice(0, end).split('\r\n');
+  const headers = new Headers();
+  for (const line of head.slice(1)) headers.append(line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim());
+  const body = buf.subarray(Buffer.byteLength(text.slice(0, end + 4), 'latin1')).toString('utf8');
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head[0])?.[1]), headers, body };
+}
+
+/** Send a raw request and read the answer until the server closes. */
+async function exchange(port, text, { timeoutMs = 5000 } = {}) {
+  const c = await connect(port);
+  const t0 = Date.now();
+  c.sock.write(text);
+  assert.ok(await closesWithin(c, timeoutMs), `no answer and close within ${timeoutMs} ms: ${c.data.toString('latin1').slice(0, 300)}`);
+  const a = parseAnswer(c.data);
+  return { ...a, ms: Date.now() - t0 };
+}
+
+/** Our error answer: status, code, every security header, the one error shape. */
+function assertOurError(a, status, code, what) {
+  assert.equal(a.status, status, `${what}: ${a.body}`);
+  assertSecurityHeaders(a.headers, what);
+  assert.equal(a.headers.get('cache-control'), 'no-store', `${what}: Cache-Control`);
+  const json = JSON.parse(a.body);
+  assertErrorShape({ json, text: a.body }, what);
+  assert.equal(json.error.code, code, what);
+}
+
+describe('framing: answered at once, by us', () => {
+  let srv;
+  before(async () => {
+    srv = await startServer({});
+  });
+  after(async () => {
+    if (srv) await srv.stop();
+  });
+  afterEach(async () => {
+    srv.assertHealthy();
+    expectStatus(await srv.client().get('/healthz'), 200);
+  });
+
+  it('a transfer coding other than plain chunked is 501, without waiting for a timeout', async () => {
+    for (const te of ['gzip, chunked', 'chunked, gzip', 'identity', 'gzip', 'chunked;ext=1']) {
+      const a = await exchange(srv.port,
+        `POST /api/sites HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: ${te}\r\n\r\n` +
+        '5\r\nhello\r\n0\r\n\r\n');
+      assertOurError(a, 501, 'unsupported_transfer_encoding', te);
+      assert.ok(a.ms < 2000, `${te}: answered after ${a.ms} ms`);
+      assert.equal(a.headers.get('connection'), 'close');
+    }
+    // two Transfer-Encoding lines are one list: chunked, chunked
+    const twice = await exchange(srv.port,
+      'POST /api/sites HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    assertOurError(twice, 501, 'unsupported_transfer_encoding', 'twice');
+    // plain chunked still works (and its case does not matter)
+    const ok = await rawRequest(srv.port, ['GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n0\r\n\r\n']);
+    assert.equal(ok.status, 200);
+  });
+
+  it('Transfer-Encoding with Content-Length, or two Content-Lengths, are 400 ambiguous_length', async () => {
+    const both = await exchange(srv.port,
+      'POST /api/sites HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n');
+    assertOurError(both, 400, 'ambiguous_length', 'TE and CL');
+    const two = await exchange(srv.port,
+      'POST /api/sites HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}');
+    assertOurError(two, 400, 'ambiguous_length', 'two CL');
+    assert.equal(two.headers.get('connection'), 'close');
+  });
+
+  it('HTTP/1.1 without Host, or with two, is 400 with our headers; HTTP/1.0 needs none', async () => {
+    const none = await exchange(srv.port, 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+    assertOurError(none, 400, 'missing_host', 'no Host');
+    const two = await exchange(srv.port, 'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n');
+    assertOurError(two, 400, 'bad_host', 'two Hosts');
+    const old = await exchange(srv.port, 'GET /healthz HTTP/1.0\r\n\r\n');
+    assert.equal(old.status, 200);
+  });
+});
 
 describe('the request-header deadline (WARMHARBOR_HEADER_TIMEOUT=2)', () => {
   let srv;
