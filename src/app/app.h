@@ -41,6 +41,11 @@ struct config {
     int status_ttl_s;        /* live status older than this is stale */
     int tick_s;              /* how often modules' timed jobs run */
     bool test_clock;         /* tests may move the clock (never in production) */
+    /* Peers whose X-Forwarded-For / X-Real-IP name the client: addresses
+     * and CIDR ranges, comma-separated ("" = none; see http/netaddr.h). */
+    const char *trusted_proxies;
+    int conn_per_address;    /* open connections per address; 0 = no limit */
+    int header_timeout_s;    /* request headers complete within; 0 = none */
 };
 
 struct app;
