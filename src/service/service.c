@@ -60,8 +60,14 @@ static void uuid_bytes(const char *text, unsigned char out[16])
 
 void service_uuid(const char *name, char out[SERVICE_UUID_LEN + 1])
 {
+    service_uuid_in(SERVICE_UUID_NAMESPACE, name, out);
+}
+
+void service_uuid_in(const char *namespace_uuid, const char *name,
+                     char out[SERVICE_UUID_LEN + 1])
+{
     unsigned char ns[16], h[crypto_hash_sha256_BYTES];
-    uuid_bytes(SERVICE_UUID_NAMESPACE, ns);
+    uuid_bytes(namespace_uuid, ns);
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);
     crypto_hash_sha256_update(&st, ns, sizeof ns);
@@ -587,20 +593,30 @@ int service_weekly_schedule(const char *opening_hours, int64_t t,
     hours_free(h);
     if (result < 0)
         return -1;
-    /* The open runs of the week, which repeats: a run still open at the
-     * week's end goes on into the next Monday, and is the run that is open
-     * at this Monday 00:00 (so that one is not cut twice). */
+    /* The open runs of the week, then the run open at the week's end
+     * joined to the one open at Monday 00:00: the week repeats. */
+    static _Thread_local int run_start[MAX_TRANSITIONS + 1],
+        run_end[MAX_TRANSITIONS + 1];
+    int nruns = 0, pos = 0;
+    bool open = open0;
+    for (int i = 0; i <= n0; i++) {
+        int at = i < n0 ? first[i] : WEEK_MIN;
+        if (open) {
+            run_start[nruns] = pos;
+            run_end[nruns++] = at;
+        }
+        open = !open;
+        pos = at;
+    }
+    int from = 0;
+    if (nruns > 1 && run_start[0] == 0 && run_end[nruns - 1] == WEEK_MIN) {
+        run_end[nruns - 1] = WEEK_MIN + run_end[0];
+        from = 1;
+    }
     static _Thread_local struct piece pieces[7 * MAX_TRANSITIONS];
     int np = 0;
-    if (n0 == 0 && open0)
-        cut_run(0, WEEK_MIN, pieces, &np);
-    bool open = open0;
-    for (int i = 0; i < n0; i++) {
-        open = !open;
-        if (open)
-            cut_run(first[i], i + 1 < n0 ? first[i + 1] : first[0] + WEEK_MIN,
-                    pieces, &np);
-    }
+    for (int i = from; i < nruns; i++)
+        cut_run(run_start[i], run_end[i], pieces, &np);
     /* Group equal (opens, closes) pairs into rows of days. */
     size_t nrows = 0;
     for (int d = 0; d < 7; d++)

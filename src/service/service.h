@@ -120,6 +120,10 @@ struct service_fault {
 /* The name-based UUID of name (see the top of this file), lower-case,
  * into out (SERVICE_UUID_LEN + 1 bytes). */
 void service_uuid(const char *name, char out[SERVICE_UUID_LEN + 1]);
+/* The same in another namespace (a UUID in text form), as RFC 9562's
+ * example in appendix B.2 does it. */
+void service_uuid_in(const char *ns, const char *name,
+                     char out[SERVICE_UUID_LEN + 1]);
 /* The same, formatted from printf arguments, in the arena. */
 const char *service_uuidf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
