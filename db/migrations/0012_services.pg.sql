@@ -1,4 +1,4 @@
--- 0012_services.sql: the one-stop service catalogue, shaped like Open
+-- 0012_services.pg.sql: the one-stop service catalogue, shaped like Open
 -- Referral HSDS 3.0. Organizations (the providers: social security
 -- bureau, legal aid centre, HR market, trade union, clinics, volunteers)
 -- offer services; a service has one category from the taxonomy below and
@@ -7,6 +7,14 @@
 -- stored). The HSDS API's ids are UUIDs derived by the service module
 -- from these rows (see src/service/service.h) and kept in the uuid
 -- columns so a UUID in a path is found by an index.
+--
+-- Organization grants. A provider's grant names its organization
+-- (scope_kind 'organization', scope_ref its code): the role table and the
+-- account module accept it, but role_grants' CHECK (0003) still listed
+-- only global, site, region and department, so such a grant was refused.
+-- Widening a CHECK differs by engine, hence this file's two dialects
+-- (the catalogue's tables below are the same in both); the last part
+-- belongs to the accounts' schema and can move to one of its migrations.
 
 -- The taxonomy: terms with a parent. path holds the codes from the root
 -- down ('/daily_life/haircut/'), so a category filter takes the subtree
@@ -158,3 +166,9 @@ CREATE TABLE service_locations (
     PRIMARY KEY (service_id, site_id)
 );
 CREATE INDEX service_locations_site ON service_locations (site_id);
+
+-- ---- organization grants (see the top) ----
+
+ALTER TABLE role_grants DROP CONSTRAINT role_grants_scope_kind_check;
+ALTER TABLE role_grants ADD CONSTRAINT role_grants_scope_kind_check
+    CHECK (scope_kind IN ('global', 'site', 'region', 'department', 'organization'));
