@@ -28,10 +28,15 @@
  * (China's calendar) are named in its notes. A filter that names an
  * unknown UUID matches nothing.
  *
- * One deliberate difference: openapi.json gives /service_at_locations/{id}
- * the service schema, though its summary says it is the "fully nested
- * service_at_location"; we answer the service_at_location (with its
- * service nested), which validates against compiled/service_at_location.json.
+ * Two readings where openapi.json contradicts itself: it gives
+ * /service_at_locations/{id} the service schema, though its summary says
+ * it is the "fully nested service_at_location"; we answer the
+ * service_at_location (with its service nested), which validates against
+ * compiled/service_at_location.json. And its lists take full=true ("return
+ * fully nested ...") while their item schema is the one-to-one *_list.json:
+ * full=true (full_service=true for organizations) gives the compiled, fully
+ * nested items; without it the items are the one-to-one ones. minimal,
+ * postcode and proximity are not offered and are ignored.
  */
 #include <stdio.h>
 #include <string.h>
