@@ -16,7 +16,7 @@
 #include "service/service.h"
 #include "site/site.h"
 
-/* ---- UUIDs ------------------------------------------------------------- */
+/* ---- UUIDs --------------------------------------------------------------- */
 
 static int hex_value(char c)
 {
@@ -97,7 +97,7 @@ const char *service_uuidf(struct arena *a, const char *fmt, ...)
     return out;
 }
 
-/* ---- small checks ------------------------------------------------------ */
+/* ---- small checks -------------------------------------------------------- */
 
 static const char *const statuses[] = {"active", "inactive",
                                        "temporarily_closed", "defunct"};
@@ -256,7 +256,7 @@ const char *service_language_name(const char *code, bool zh)
     return NULL;
 }
 
-/* ---- checking inputs --------------------------------------------------- */
+/* ---- checking inputs ----------------------------------------------------- */
 
 static int fault(struct service_fault *f, const char *code, const char *field,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -487,8 +487,7 @@ int service_parse_near(const char *s, double *lat, double *lon)
     return 0;
 }
 
-/* ---- weekly schedules ------------------------------------------------------
- */
+/* ---- weekly schedules ---------------------------------------------------- */
 
 #define WEEK_MIN (7 * 1440)
 #define MAX_TRANSITIONS 512
@@ -644,7 +643,7 @@ int service_weekly_schedule(const char *opening_hours, int64_t t,
     return (int)nrows;
 }
 
-/* ---- paging ------------------------------------------------------------- */
+/* ---- paging -------------------------------------------------------------- */
 
 void service_page_fill(struct service_page *p, int64_t total_items,
                        int64_t size)

@@ -115,7 +115,7 @@ struct service_fault {
     char message[200];
 };
 
-/* ---- domain rules (service.c) ---------------------------------------- */
+/* ---- domain rules (service.c) -------------------------------------------- */
 
 /* The name-based UUID of name (see the top of this file), lower-case,
  * into out (SERVICE_UUID_LEN + 1 bytes). */
@@ -169,7 +169,7 @@ void service_location_open_at(const struct service *s,
  * in range. */
 int service_parse_near(const char *s, double *lat, double *lon);
 
-/* ---- opening hours as HSDS schedules ----------------------------------- */
+/* ---- opening hours as HSDS schedules ------------------------------------- */
 
 #define SERVICE_SCHEDULE_MAX 28
 
@@ -192,7 +192,7 @@ int service_weekly_schedule(const char *opening_hours, int64_t t,
                             struct service_schedule_row *rows, size_t cap,
                             bool *mentions_holidays);
 
-/* ---- HSDS paging -------------------------------------------------------- */
+/* ---- HSDS paging --------------------------------------------------------- */
 
 struct service_page {
     int64_t page, per_page; /* asked for; page from 1 */
@@ -204,7 +204,7 @@ struct service_page {
 void service_page_fill(struct service_page *p, int64_t total_items,
                        int64_t size);
 
-/* ---- store (service_store.c) ------------------------------------------ */
+/* ---- store (service_store.c) --------------------------------------------- */
 
 /* Results beyond enum store_rc: the input names an unknown organization or
  * category (fault filled in). */
@@ -291,7 +291,7 @@ int location_delete(struct store_conn *c, int64_t service_id, int64_t site_id);
 int service_site_get(struct store_conn *c, struct arena *a, int64_t site_id,
                      struct service_site *out);
 
-/* ---- module (service_http.c, service_hsds.c, service_demo.c) ------------ */
+/* ---- module (service_http.c, service_hsds.c, service_demo.c) ------------- */
 
 struct module;
 struct route_scope;

@@ -93,8 +93,7 @@ static const char *iso(struct hsds *h, int64_t t)
 
 #define UUID(h, ...) service_uuidf(&(h)->r->arena, __VA_ARGS__)
 
-/* ---- query parameters
- * ---------------------------------------------------------- */
+/* ---- query parameters ---------------------------------------------------- */
 
 static int bool_query_or_reply(struct req *r, const char *name, bool *out)
 {
@@ -238,8 +237,7 @@ static int filters_or_reply(struct hsds *h, struct service_query *q, bool *none)
     return 0;
 }
 
-/* ---- objects
- * ---------------------------------------------------------------------- */
+/* ---- objects ------------------------------------------------------------- */
 
 static json_t *taxonomy_json(struct hsds *h)
 {
@@ -599,8 +597,7 @@ static json_t *org_full_or_reply(struct hsds *h, const struct organization *g,
     return o;
 }
 
-/* ---- handlers
- * ----------------------------------------------------------------------- */
+/* ---- handlers ------------------------------------------------------------ */
 
 int hsds_root(struct req *r)
 {

@@ -37,8 +37,7 @@
 /* Text fields are read generously; service_check applies the limits. */
 #define TEXT_MAX 8192
 
-/* ---- rendering ------------------------------------------------------------
- */
+/* ---- rendering ----------------------------------------------------------- */
 
 static json_t *iso_or_null(int64_t t, bool set, int tz)
 {
@@ -200,8 +199,7 @@ static json_t *location_json(const struct service *s,
     return o;
 }
 
-/* ---- reading requests
- * -------------------------------------------------------- */
+/* ---- reading requests ---------------------------------------------------- */
 
 /* ?category=: the subtree's LIKE pattern; 0, or -1 after replying 400. */
 static int category_query_or_reply(struct req *r, struct store_conn *c,
@@ -415,8 +413,7 @@ static int organization_body_or_reply(struct req *r, json_t *body,
     return 0;
 }
 
-/* ---- scope
- * -------------------------------------------------------------------- */
+/* ---- scope --------------------------------------------------------------- */
 
 static int service_id_or_reply(struct req *r, int64_t *id)
 {
@@ -457,8 +454,7 @@ const struct route_scope service_scope_path = {"service", resolve_service};
 const struct route_scope organization_scope_path = {"organization",
                                                     resolve_organization};
 
-/* ---- services: reads
- * ---------------------------------------------------------- */
+/* ---- services: reads ----------------------------------------------------- */
 
 struct near_hit {
     const struct service *s;
@@ -687,8 +683,7 @@ static int list_categories(struct req *r)
         r, 200, json_pack("{s:o}", "items", categories_tree(r, cats, n, NULL)));
 }
 
-/* ---- services: writes
- * ------------------------------------------------------------ */
+/* ---- services: writes ---------------------------------------------------- */
 
 struct service_write {
     struct arena *arena;
@@ -801,8 +796,7 @@ static int delete_service(struct req *r)
     return reply_empty(r, 204);
 }
 
-/* ---- services at sites
- * ---------------------------------------------------------------- */
+/* ---- services at sites --------------------------------------------------- */
 
 struct location_write {
     struct service_location *l;
@@ -887,8 +881,7 @@ static int delete_location(struct req *r)
     return reply_empty(r, 204);
 }
 
-/* ---- organizations
- * ------------------------------------------------------------------ */
+/* ---- organizations ------------------------------------------------------- */
 
 static int list_organizations(struct req *r)
 {
@@ -1014,8 +1007,7 @@ static int patch_organization(struct req *r)
     return reply_organization(r, c, 200, &o);
 }
 
-/* ---- the module
- * ---------------------------------------------------------------- */
+/* ---- the module ---------------------------------------------------------- */
 
 static const struct route service_routes[] = {
     {HTTP_GET, "/api/services", list_services, ACCESS_PUBLIC, BODY_NONE,

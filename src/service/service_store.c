@@ -307,8 +307,7 @@ static int count_rows(struct store_conn *c, struct arena *a, const char *sql,
     return rc;
 }
 
-/* ---- taxonomy -------------------------------------------------------------
- */
+/* ---- taxonomy ------------------------------------------------------------ */
 
 int category_list(struct store_conn *c, struct arena *a,
                   struct service_category **out, size_t *n)
@@ -335,8 +334,7 @@ int category_get(struct store_conn *c, struct arena *a, const char *code,
     return rc;
 }
 
-/* ---- organizations
- * ------------------------------------------------------------ */
+/* ---- organizations ------------------------------------------------------- */
 
 int organization_get(struct store_conn *c, struct arena *a, const char *code,
                      struct organization *out)
@@ -419,8 +417,7 @@ int organization_update(struct store_conn *c, const struct organization *o,
     return rc;
 }
 
-/* ---- services
- * ----------------------------------------------------------------- */
+/* ---- services ------------------------------------------------------------ */
 
 static int load_documents(struct store_conn *c, struct arena *a,
                           struct service *s)
@@ -638,8 +635,7 @@ int service_delete_demo(struct store_conn *c)
     return store_exec(c, sql_svc_delete_demo, NULL, 0, NULL);
 }
 
-/* ---- services at sites
- * -------------------------------------------------------- */
+/* ---- services at sites --------------------------------------------------- */
 
 static int locations_of(struct store_conn *c, struct arena *a, const char *sql,
                         const struct store_val *p, size_t np,

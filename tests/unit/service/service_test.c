@@ -35,8 +35,7 @@ static const char *text_of(size_t n)
     return long_text;
 }
 
-/* ---- UUIDs
- * -------------------------------------------------------------------- */
+/* ---- UUIDs --------------------------------------------------------------- */
 
 static void uuid_rfc9562_example(void)
 {
@@ -84,8 +83,7 @@ static void uuid_parse(void)
     CHECK(!service_uuid_parse(NULL, canon));
 }
 
-/* ---- small checks
- * ------------------------------------------------------------- */
+/* ---- small checks -------------------------------------------------------- */
 
 static void emails_and_urls(void)
 {
@@ -125,8 +123,7 @@ static void emails_and_urls(void)
     CHECK_STR(service_status_hsds("active"), "active");
 }
 
-/* ---- service_check
- * ---------------------------------------------------------------- */
+/* ---- service_check ------------------------------------------------------- */
 
 static struct service_document two_docs[] = {{"身份证", "ID card"},
                                              {"居住证", ""}};
@@ -274,8 +271,7 @@ static void check_hours(void)
     CHECK(strstr(f.message, "at character") != NULL);
 }
 
-/* ---- open now
- * ------------------------------------------------------------------------ */
+/* ---- open now ------------------------------------------------------------ */
 
 static void location_at(struct service_location *l, const char *hours,
                         const char *site_status)
@@ -367,8 +363,7 @@ static void parse_near(void)
     CHECK_INT(service_parse_near("", &lat, &lon), -1);
 }
 
-/* ---- weekly schedules
- * ------------------------------------------------------------------ */
+/* ---- weekly schedules ---------------------------------------------------- */
 
 static const int64_t some_day =
     1767225600; /* 2026-01-01T08:00:00+08:00, a Thursday */
