@@ -113,7 +113,8 @@ CREATE TABLE organizations (
 );
 
 -- uuid is derived from the id, so it is set by an UPDATE in the insert's
--- transaction (NULL only inside it).
+-- transaction (NULL only inside it). An identity column never gives an id
+-- out twice, so neither is a UUID (the SQLite file says AUTOINCREMENT).
 CREATE TABLE services (
     id @ID@,
     uuid TEXT UNIQUE,

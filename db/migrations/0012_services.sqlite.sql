@@ -113,9 +113,11 @@ CREATE TABLE organizations (
 );
 
 -- uuid is derived from the id, so it is set by an UPDATE in the insert's
--- transaction (NULL only inside it).
+-- transaction (NULL only inside it). AUTOINCREMENT: SQLite would otherwise
+-- give the newest deleted service's id, and so its UUID, to the next one
+-- (PostgreSQL's identity columns never reuse an id).
 CREATE TABLE services (
-    id @ID@,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     uuid TEXT UNIQUE,
     organization_id BIGINT NOT NULL REFERENCES organizations (id),
     category_id BIGINT NOT NULL REFERENCES service_categories (id),

@@ -340,6 +340,12 @@ describe('services', () => {
       expectStatus(await admin.del(`/api/services/${id}`), 204);
       assertError(await anon.get(`/api/services/${id}`), 404, 'not_found');
       assertError(await admin.del(`/api/services/${id}`), 404, 'not_found');
+      // The newest service's number (and so its HSDS id) is not given out
+      // again: a UUID names one service for good.
+      const next = expectStatus(await admin.post('/api/services', body), 201).json;
+      assert.ok(next.id > id, `${next.id} after ${id}`);
+      assert.notEqual(next.hsds_id, res.json.hsds_id);
+      expectStatus(await admin.del(`/api/services/${next.id}`), 204);
     });
 
     it('deleting a site takes its service locations with it', async () => {
