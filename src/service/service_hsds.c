@@ -61,7 +61,32 @@ struct hsds {
     struct service_category *cats; /* loaded by categories_or_reply */
     const char **cat_uuids;
     size_t ncats;
+    /* Weekly rows already worked out in this request, by hours text: a
+     * page of locations shares a few expressions. */
+    struct schedule_memo {
+        const char *hours;
+        int n;
+        bool ph;
+        struct service_schedule_row *rows;
+    } memo[16];
+    size_t nmemo;
 };
+
+/* The weekly rows of an opening_hours text (service_weekly_schedule),
+ * worked out once per request and text. */
+static const struct schedule_memo *weekly(struct hsds *h, const char *hours)
+{
+    for (size_t i = 0; i < h->nmemo; i++)
+        if (strcmp(h->memo[i].hours, hours) == 0)
+            return &h->memo[i];
+    struct schedule_memo *m = &h->memo[h->nmemo < 16 ? h->nmemo++ : 15];
+    m->hours = hours;
+    m->rows =
+        arena_calloc(&h->r->arena, SERVICE_SCHEDULE_MAX, sizeof(*m->rows));
+    m->n = service_weekly_schedule(hours, h->now, h->tz, m->rows,
+                                   SERVICE_SCHEDULE_MAX, &m->ph);
+    return m;
+}
 
 static const char *pick(const struct hsds *h, const char *zh, const char *en)
 {
@@ -368,10 +393,10 @@ static const char *hhmm(struct hsds *h, int minutes)
 static json_t *schedules_json(struct hsds *h, const struct service_location *l,
                               const char *sal_id)
 {
-    struct service_schedule_row rows[SERVICE_SCHEDULE_MAX];
-    bool ph;
-    int n = service_weekly_schedule(l->opening_hours, h->now, h->tz, rows,
-                                    SERVICE_SCHEDULE_MAX, &ph);
+    const struct schedule_memo *w = weekly(h, l->opening_hours);
+    const struct service_schedule_row *rows = w->rows;
+    bool ph = w->ph;
+    int n = w->n;
     const char *notes =
         ph ? (h->zh ? "法定节假日与调休按国家公布的日历执行（见营业时间中的 PH "
                       "规则）"
