@@ -13,6 +13,7 @@ extern const struct module site_module;
 extern const struct module live_module;
 extern const struct module fault_module;
 extern const struct module inbox_module;
+extern const struct module service_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -26,6 +27,7 @@ const struct module *const app_modules[] = {
     &live_module,
     &fault_module,
     &inbox_module,
+    &service_module,
     &ogc_module,
     &web_module,
 };
