@@ -110,7 +110,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/test.h
 
 # ---- tests -------------------------------------------------------------
 
-test: unit http-test browser-test fuzz-smoke test-pg
+test: unit http-test web-test browser-test fuzz-smoke test-pg
 
 # The unit and HTTP suites again, on a throwaway PostgreSQL cluster: every
 # server the HTTP tests start gets a fresh PostgreSQL database.
@@ -140,6 +140,11 @@ http-test: $(BIN)
 # binary (which embeds the bundled web app).
 browser-test: $(BIN)
 	WARMHARBOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/browser/
+
+# The web app's page registry and words, in node (no browser, no server).
+.PHONY: web-test
+web-test:
+	node --test tests/web/
 
 # Benchmarks (not part of test): the spatial index alone, then the near
 # query over HTTP next to nginx. Figures go to bench/RESULTS.md.

@@ -58,7 +58,10 @@ static const struct command commands[] = {
      "development and the demo only), WARMHARBOR_BODY_LIMIT (bytes, default 1048576),\n"
      "WARMHARBOR_CONN_TIMEOUT (seconds, default 30), WARMHARBOR_CONN_LIMIT\n"
      "(default 4096), WARMHARBOR_ACCESS_LOG (0 turns the access log off),\n"
-     "WARMHARBOR_SHUTDOWN_GRACE (seconds to finish requests, default 10).\n"},
+     "WARMHARBOR_SHUTDOWN_GRACE (seconds to finish requests, default 10),\n"
+     "WARMHARBOR_TRUSTED_PROXIES (proxies whose X-Forwarded-For names the client:\n"
+     "addresses and CIDR ranges, default none), WARMHARBOR_CONN_PER_ADDRESS\n"
+     "(default 64), WARMHARBOR_HEADER_TIMEOUT (seconds, default 10).\n"},
     {"migrate", cmd_migrate, "warmharbor migrate [--db PATH]",
      "Apply the embedded schema migrations that are not yet applied.\n"},
     {"demo", cmd_demo, "warmharbor demo [--db PATH]",

@@ -24,6 +24,7 @@ struct store_conn;
 #define ACCOUNT_TOKEN_BYTES 32
 #define ACCOUNT_SECRET_BYTES 32
 #define ACCOUNT_QR_TTL_S 120
+#define ACCOUNT_SEEN_EVERY_S 300 /* a session's last_seen_at moves at most this often */
 
 struct module;
 extern const struct module account_module;
@@ -32,6 +33,8 @@ extern const struct module account_module;
 struct account_state {
     unsigned char key[ACCOUNT_SECRET_BYTES];
 };
+/* The server key, from the module's state. */
+const unsigned char *account_key(struct app *app);
 
 struct user {
     int64_t id;
@@ -41,6 +44,7 @@ struct user {
     const char *platforms;
     const char *verification;
     int64_t verified_by, verified_at;
+    int64_t verified_site_id; /* where staff checked them; 0 if not known */
     bool has_password;
     int64_t created_at;
 };
@@ -50,6 +54,7 @@ struct session {
     const char *kind;
     int64_t created_at, expires_at, last_seen_at;
     const char *user_agent;
+    const char *sign_in; /* how it was started: "password", "code" or "operator" */
 };
 
 /* ---- rules and crypto (account.c) ------------------------------------ */
@@ -60,6 +65,9 @@ struct session {
 int account_phone_normalize(const char *in, char out[12]);
 /* "138****1234". */
 const char *account_phone_mask(struct arena *a, const char *phone);
+/* A search term as the audit log keeps it: a phone number masked, and in
+ * any other text every digit after the third replaced by '*'. */
+const char *account_search_term_masked(struct arena *a, const char *q);
 bool account_occupation_is_valid(const char *s);
 
 /* Load (or create, 0600) the server key. 0 or -1 with a message. */
@@ -71,6 +79,8 @@ const char *account_token_new(struct arena *a);
 const char *account_token_hash(struct arena *a, const unsigned char *key, const char *token);
 /* argon2id; NULL on failure (out of memory in libsodium). */
 const char *account_password_hash(struct arena *a, const char *password);
+/* Without a hash (no such person, or no password) the check is still
+ * made, against a stand-in, and false. */
 bool account_password_ok(const char *hash, const char *password);
 /* The CSRF token of a session: keyed hash of its id. */
 const char *account_csrf_token(struct arena *a, const unsigned char *key, int64_t session_id);
@@ -99,28 +109,51 @@ int user_update_profile(struct store_conn *c, const struct user *u, int64_t now)
 /* The ID-card number, stored sealed (account_seal "field"); NULL clears. */
 int user_set_id_number(struct store_conn *c, int64_t id, const char *sealed, int64_t now);
 const char *user_id_number_sealed(struct store_conn *c, struct arena *a, int64_t id);
-int user_set_verification(struct store_conn *c, int64_t id, const char *state, int64_t by,
-                          int64_t now);
-int user_search(struct store_conn *c, struct arena *a, const char *text, int64_t limit,
-                struct user **out, size_t *n);
+/* Set a worker's verification (site_id: where they were checked, or 0).
+ * STORE_NOT_FOUND: no such person; STORE_CONFLICT: they hold a role, so
+ * they are no worker to verify. */
+int user_set_verification(struct store_conn *c, struct arena *a, int64_t id, const char *state,
+                          int64_t by, int64_t site_id, int64_t now);
+/* People whose name matches the LIKE pattern, or whose phone is phone
+ * (a whole number, or NULL), or, with phone_parts, whose phone matches the
+ * pattern too. */
+int user_search(struct store_conn *c, struct arena *a, const char *pattern, bool phone_parts,
+                const char *phone, int64_t limit, struct user **out, size_t *n);
 
 int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct grant **out,
                int64_t **ids, size_t *n);
+/* What a grant reaches: a site or a region (by id, so that it follows a
+ * renamed region and goes with a deleted one), a department (by code), or
+ * nothing (global). */
+struct grant_target {
+    int64_t site_id, region_id;
+    const char *department;
+};
 int grant_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *role,
-              const char *kind, const char *ref, int64_t by, int64_t now, int64_t *id);
+              const char *kind, const struct grant_target *t, int64_t by, int64_t now,
+              int64_t *id);
+bool site_exists(struct store_conn *c, struct arena *a, int64_t site_id);
+int region_id_by_code(struct store_conn *c, struct arena *a, const char *code, int64_t *id);
 int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by,
                  int64_t now);
 
+/* sign_in: "password", "code" or "operator" (warmharbor token create). */
 int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
-                   const char *token_hash, const char *user_agent, int64_t now,
-                   int64_t expires_at, int64_t *id);
-/* The live session with this token hash, or STORE_NOT_FOUND. */
+                   const char *sign_in, const char *token_hash, const char *user_agent,
+                   int64_t now, int64_t expires_at, int64_t *id);
+/* The live session with this token hash, or STORE_NOT_FOUND. Its
+ * last_seen_at is brought up to now when older than ACCOUNT_SEEN_EVERY_S. */
 int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash,
                     int64_t now, struct session *out);
 int session_list(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
                  struct session **out, size_t *n);
 int session_revoke(struct store_conn *c, int64_t user_id, int64_t session_id, int64_t now);
 int session_revoke_all(struct store_conn *c, int64_t user_id, int64_t now);
+/* End every live session of the person but keep_id; *n: how many. */
+int session_revoke_others(struct store_conn *c, int64_t user_id, int64_t keep_id, int64_t now,
+                          int64_t *n);
+/* End the person's live sessions that were started with a code. */
+int session_revoke_by_code(struct store_conn *c, int64_t user_id, int64_t now, int64_t *n);
 
 int otp_put(struct store_conn *c, const char *phone, const char *purpose, const char *code_hash,
             int64_t now);
@@ -143,8 +176,9 @@ int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct au
 int audit_add(struct store_conn *c, int64_t actor, const char *action, const char *target_type,
               const char *target_id, const char *address, const char *detail, int64_t now);
 
-/* Everything held about a person, for GET /api/me/export. */
 struct store_rows;
+
+/* Everything held about a person, for GET /api/me/export. */
 int account_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
                         struct store_rows *consents, struct store_rows *sessions,
                         struct store_rows *grants, struct store_rows *audit);
@@ -154,17 +188,26 @@ int account_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
  * dropped from their audit entries. The caller holds a transaction. */
 int account_erase(struct store_conn *c, int64_t user_id, const char *phone, int64_t now);
 
-/* Failed sign-ins per key, shared by every node through the store. */
+/* Failed sign-ins per key and budgets of code requests, shared by every
+ * node through the store. */
 int64_t limit_locked_until(struct store_conn *c, struct arena *a, const char *key);
 int limit_count_failure(struct store_conn *c, const char *key, int max, int64_t window_s,
                         int64_t now);
 int limit_clear(struct store_conn *c, const char *key);
+/* Take one from a budget of max per window_s seconds: STORE_OK, or
+ * STORE_CONFLICT with *retry_after (seconds) when it is spent. */
+int limit_take(struct store_conn *c, struct arena *a, const char *key, int max, int64_t window_s,
+               int64_t now, int64_t *retry_after);
 
 /* Do grants of kind "region" (ref region_code) reach the site / region? */
 bool region_reaches_site(struct store_conn *c, struct arena *a, const char *region_code,
                          int64_t site_id);
 bool region_reaches_region(struct store_conn *c, struct arena *a, const char *region_code,
                            const char *target_code);
+/* Is the target region strictly inside region_code's subtree (not the
+ * region itself)? */
+bool region_below_region(struct store_conn *c, struct arena *a, const char *region_code,
+                         const char *target_code);
 
 /* ---- command line (account_cli.c) ------------------------------------ */
 

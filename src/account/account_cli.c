@@ -66,7 +66,8 @@ int account_cli_user_add(struct app *app, int argc, char **argv)
             rc = user_set_password(c, u.id, hash, now);
     }
     if (!rc && admin)
-        rc = grant_add(c, &a, u.id, "system_admin", "global", "", 0, now, NULL);
+        rc = grant_add(c, &a, u.id, "system_admin", "global", &(struct grant_target){0}, 0, now,
+                       NULL);
     if (!rc)
         rc = audit_add(c, 0, admin ? "cli_add_admin" : "cli_add_user", "user",
                        arena_printf(&a, "%lld", (long long)u.id), "command line", "", now);
@@ -114,8 +115,8 @@ int account_cli_token_create(struct app *app, int argc, char **argv)
     int rc = c ? user_by_phone(c, &a, phone, &u, &hash) : STORE_ERROR;
     const char *token = account_token_new(&a);
     if (!rc)
-        rc = session_insert(c, &a, u.id, "bearer",
-                            account_token_hash(&a, ((struct account_state *)app_state(app, &account_module))->key, token), "command line",
+        rc = session_insert(c, &a, u.id, "bearer", "operator",
+                            account_token_hash(&a, account_key(app), token), "command line",
                             now, now + days * 86400, &sid);
     if (!rc)
         audit_add(c, 0, "cli_token", "user", arena_printf(&a, "%lld", (long long)u.id),

@@ -6,17 +6,22 @@
  *                                    consent: {kind, version}, bearer?}
  *   POST   /api/auth/login          {phone, code | password, bearer?}
  *   POST   /api/auth/logout         this session;  POST /api/auth/logout-all  every one
- *   GET    /api/me                  PATCH /api/me {display_name, occupation, platforms, password}
+ *   GET    /api/me                  PATCH /api/me {display_name, occupation, platforms, password,
+ *                                    current_password | code (to change a password), id_number}
  *   GET    /api/me/sessions         DELETE /api/me/sessions/{id}
  *   GET    /api/users?q=            staff and admins (phones masked but for system admins)
- *   POST   /api/users/{id}/verification {state: verified|revoked}   staff and admins
- *   POST   /api/users/{id}/roles    {role, scope_kind, scope_ref}   admins
+ *   POST   /api/users/{id}/verification {state: verified|revoked, site}   staff and admins,
+ *                                    of workers only, at a site they reach
+ *   POST   /api/users/{id}/roles    {role, scope_kind, scope_ref}   admins (ends the grantee's
+ *                                    sessions started with a code)
  *   DELETE /api/users/{id}/roles/{gid}
  *   GET    /api/audit               system admins
  * It also provides the server's authenticator (app->auth): sessions from
  * the wh_session cookie or a bearer token, CSRF for cookie writes, and
- * whether a grant reaches a site or region. Sign-in and code requests are
- * rate-limited per phone and per address.
+ * whether a grant reaches a site or region. Failed sign-ins are counted
+ * per phone and per address (then locked out for a while); code requests
+ * have budgets per phone, per address and overall, counted apart, so that
+ * asking for codes never locks anyone's password out.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -36,12 +41,23 @@
 #define LIMIT_WINDOW_S 900   /* failures counted over 15 minutes */
 #define LIMIT_PHONE 5        /* failed sign-ins per phone, then locked */
 #define LIMIT_ADDRESS 30     /* failed sign-ins per address, then locked */
+/* Code requests have budgets of their own, apart from the failures:
+ * asking for codes never locks a password out. */
+#define OTP_WINDOW_S 3600    /* budgets of codes are per hour */
+#define OTP_PER_PHONE 5      /* codes one phone may get */
+#define OTP_PER_ADDRESS 60   /* codes one client address may ask for (a station's Wi-Fi) */
+#define OTP_OVERALL 2000     /* codes sent to everyone together (WARMHARBOR_OTP_HOURLY) */
 
 /* ---- rate limits ----------------------------------------------------- */
 
 static struct account_state *state_of(struct req *r)
 {
     return app_state(r->app, &account_module);
+}
+
+const unsigned char *account_key(struct app *app)
+{
+    return ((struct account_state *)app_state(app, &account_module))->key;
 }
 
 /* Counters live in the store (every node sees the same lockouts), keyed
@@ -82,6 +98,38 @@ static void count_failure(struct req *r, const char *phone)
     limit_count_failure(c, limit_key(r, "phone", phone), LIMIT_PHONE, LIMIT_WINDOW_S, now);
     limit_count_failure(c, limit_key(r, "address", req_client_address(r)), LIMIT_ADDRESS,
                         LIMIT_WINDOW_S, now);
+}
+
+static int otp_overall(void)
+{
+    const char *v = getenv("WARMHARBOR_OTP_HOURLY");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    return n > 0 && n <= 1000000 ? (int)n : OTP_OVERALL;
+}
+
+/* Take a code from the budgets of the address, the phone and everyone;
+ * 429 with when to retry if one is spent. */
+static int otp_budget_or_reply(struct req *r, struct store_conn *c, const char *phone)
+{
+    static const char *const what[] = {"this address", "this phone", "everyone"};
+    const char *keys[] = {limit_key(r, "otp-address", req_client_address(r)),
+                          limit_key(r, "otp-phone", phone), limit_key(r, "otp-all", "")};
+    const int max[] = {OTP_PER_ADDRESS, OTP_PER_PHONE, otp_overall()};
+    int64_t now = clock_now();
+    for (int i = 0; i < 3; i++) {
+        int64_t retry = 0;
+        int rc = limit_take(c, &r->arena, keys[i], max[i], OTP_WINDOW_S, now, &retry);
+        if (rc == STORE_CONFLICT) {
+            reply_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)retry));
+            return reply_error(r, 429, "rate_limited", i == 1 ? "phone" : NULL,
+                               "too many codes were asked for %s; try again in %lld seconds",
+                               what[i], (long long)retry),
+                   -1;
+        }
+        if (rc)
+            return reply_store_error(r, rc, "code"), -1;
+    }
+    return 0;
 }
 
 static void clear_failures(struct req *r, const char *phone)
@@ -211,6 +259,8 @@ static json_t *user_json(struct req *r, const struct user *u, bool show_phone)
                           "display_name", u->display_name, "occupation", u->occupation,
                           "platforms", platforms_json(u->platforms), "verification",
                           u->verification, "has_password", u->has_password);
+    json_object_set_new(o, "verified_site",
+                        u->verified_site_id ? json_integer(u->verified_site_id) : json_null());
     json_object_set_new(o, "verified_at",
                         u->verified_at ? json_string(clock_format_iso(u->verified_at,
                                                                       r->app->cfg.tz_offset_min,
@@ -220,8 +270,10 @@ static json_t *user_json(struct req *r, const struct user *u, bool show_phone)
 }
 
 /* Start a session and answer with it: a cookie for the web app, and the
- * bearer token in the body when asked for. */
-static int reply_session(struct req *r, struct store_conn *c, const struct user *u, int status)
+ * bearer token in the body when asked for. sign_in: how the person proved
+ * who they are ("password" or "code"). */
+static int reply_session(struct req *r, struct store_conn *c, const struct user *u,
+                         const char *sign_in, int status)
 {
     bool bearer = false;
     if (json_in_bool(r, r->json, NULL, "bearer", false, &bearer) < 0)
@@ -232,13 +284,14 @@ static int reply_session(struct req *r, struct store_conn *c, const struct user 
     char uabuf[200];
     snprintf(uabuf, sizeof uabuf, "%s", ua ? ua : "");
     text_utf8_trim(uabuf);
-    int rc = session_insert(c, &r->arena, u->id, bearer ? "bearer" : "cookie",
+    int rc = session_insert(c, &r->arena, u->id, bearer ? "bearer" : "cookie", sign_in,
                             account_token_hash(&r->arena, state_of(r)->key, token), uabuf, now,
                             expires, &sid);
     if (rc)
         return reply_store_error(r, rc, "session");
     audit_add(c, u->id, "sign_in", "session", arena_printf(&r->arena, "%lld", (long long)sid),
-              req_client_address(r), bearer ? "bearer" : "cookie", now);
+              req_client_address(r),
+              arena_printf(&r->arena, "%s, %s", bearer ? "bearer" : "cookie", sign_in), now);
     struct grant *g;
     int64_t *gid;
     size_t ng;
@@ -285,7 +338,7 @@ static int post_otp(struct req *r)
         return reply_error(r, 503, "sms_unavailable", NULL,
                            "no SMS provider is configured; sign in with a password");
     struct store_conn *c = req_store_or_reply(r);
-    if (!c)
+    if (!c || otp_budget_or_reply(r, c, phone))
         return r->status;
     const char *code = account_otp_new(&r->arena);
     int rc = otp_put(c, phone, purpose,
@@ -296,12 +349,6 @@ static int post_otp(struct req *r)
      * or password; this mode is refused unless WARMHARBOR_DEV=1). */
     log_info("dev sms to %s: your warmharbor code is %s",
              account_phone_mask(&r->arena, phone), code);
-    /* Counting sends against the phone bounds how many codes one phone can
-     * get; not against the address, which a whole station's Wi-Fi shares. */
-    struct store_conn *lc = req_store(r);
-    if (lc)
-        limit_count_failure(lc, limit_key(r, "phone", phone), LIMIT_PHONE, LIMIT_WINDOW_S,
-                            clock_now());
     return reply_json(r, 202, json_pack("{s:b, s:i}", "sent", 1, "expires_in",
                                         ACCOUNT_OTP_TTL_S));
 }
@@ -373,7 +420,7 @@ static int post_register(struct req *r)
         return reply_store_error(r, rc, "person");
     clear_failures(r, phone);
     u.verification = "unverified";
-    return reply_session(r, c, &u, 201);
+    return reply_session(r, c, &u, "code", 201);
 }
 
 static const char *const login_fields[] = {"phone", "code", "password", "bearer", NULL};
@@ -400,9 +447,10 @@ static int post_login(struct req *r)
     if (rc && rc != STORE_NOT_FOUND)
         return reply_store_error(r, rc, "person");
     if (password) {
-        /* The same answer whether the phone is unknown or the password
-         * wrong, so the route does not tell who is registered. */
-        if (rc == STORE_NOT_FOUND || !account_password_ok(hash, password)) {
+        /* The same answer, after the same time, whether the phone is
+         * unknown, has no password or the password is wrong, so the route
+         * does not tell who is registered. */
+        if (!account_password_ok(rc == STORE_NOT_FOUND ? NULL : hash, password)) {
             count_failure(r, phone);
             return reply_error(r, 401, "invalid_credentials", NULL,
                                "the phone or the password is wrong");
@@ -420,7 +468,7 @@ static int post_login(struct req *r)
                                "staff and admins sign in with their password");
     }
     clear_failures(r, phone);
-    return reply_session(r, c, &u, 200);
+    return reply_session(r, c, &u, password ? "password" : "code", 200);
 }
 
 static int post_logout(struct req *r)
@@ -482,7 +530,7 @@ static int get_me(struct req *r)
 }
 
 static const char *const me_fields[] = {"display_name", "occupation", "platforms", "password",
-                                        "id_number", NULL};
+                                        "current_password", "code", "id_number", NULL};
 
 /* Mainland resident ID: 17 digits and a digit or X. */
 static bool is_id_number(const char *s)
@@ -495,6 +543,47 @@ static bool is_id_number(const char *s)
     return (s[17] >= '0' && s[17] <= '9') || s[17] == 'X';
 }
 
+/* A password is changed by whoever knows the current one, or has a fresh
+ * code for the phone: a session alone (left open, or stolen) is not
+ * enough. 0, or -1 after replying; failures count as failed sign-ins. */
+static int reauth_or_reply(struct req *r, struct store_conn *c, const struct user *u,
+                           const char *current, const char *code)
+{
+    if (!current && !code)
+        return reply_error(r, 422, "missing_field", "current_password",
+                           "to change your password, send current_password (or a fresh code "
+                           "from POST /api/auth/otp as code)"),
+               -1;
+    if (limited_or_reply(r, u->phone))
+        return -1;
+    if (current) {
+        struct user same;
+        const char *hash = NULL;
+        int rc = user_by_phone(c, &r->arena, u->phone, &same, &hash);
+        if (rc && rc != STORE_NOT_FOUND)
+            return reply_store_error(r, rc, "person"), -1;
+        if (!account_password_ok(rc ? NULL : hash, current)) {
+            count_failure(r, u->phone);
+            return reply_error(r, 403, "invalid_credentials", "current_password",
+                               "the current password is wrong"),
+                   -1;
+        }
+    } else {
+        int rc = otp_check(c, &r->arena, u->phone, "login",
+                           account_token_hash(&r->arena, state_of(r)->key, code), clock_now());
+        if (rc == STORE_NOT_FOUND || rc == STORE_CONFLICT) {
+            count_failure(r, u->phone);
+            return reply_error(r, 403, "invalid_code", "code",
+                               "the code is wrong or expired; ask for a new one"),
+                   -1;
+        }
+        if (rc)
+            return reply_store_error(r, rc, "code"), -1;
+    }
+    clear_failures(r, u->phone);
+    return 0;
+}
+
 static int patch_me(struct req *r)
 {
     const struct principal *p = req_principal(r);
@@ -505,13 +594,15 @@ static int patch_me(struct req *r)
     int rc = user_get(c, &r->arena, p->user_id, &u);
     if (rc)
         return reply_store_error(r, rc, "person");
-    const char *password = NULL, *id_number = NULL;
+    const char *password = NULL, *id_number = NULL, *current = NULL, *code = NULL;
     if (json_in_only_or_reply(r, r->json, NULL, me_fields) ||
         json_in_string(r, r->json, NULL, "id_number", 18, false, &id_number) < 0 ||
         json_in_string(r, r->json, NULL, "display_name", 60, false, &u.display_name) < 0 ||
         json_in_string(r, r->json, NULL, "occupation", 32, false, &u.occupation) < 0 ||
         json_in_string(r, r->json, NULL, "platforms", 200, false, &u.platforms) < 0 ||
-        json_in_string(r, r->json, NULL, "password", 200, false, &password) < 0)
+        json_in_string(r, r->json, NULL, "password", 200, false, &password) < 0 ||
+        json_in_string(r, r->json, NULL, "current_password", 200, false, &current) < 0 ||
+        json_in_string(r, r->json, NULL, "code", 8, false, &code) < 0)
         return r->status;
     if (!account_occupation_is_valid(u.occupation))
         return reply_error(r, 422, "invalid_field", "occupation", "not a known occupation");
@@ -521,20 +612,39 @@ static int patch_me(struct req *r)
     if (id_number && !is_id_number(id_number))
         return reply_error(r, 422, "invalid_field", "id_number",
                            "id_number is 17 digits and a digit or X");
-    int64_t now = clock_now();
-    rc = user_update_profile(c, &u, now);
+    if (password && u.has_password && reauth_or_reply(r, c, &u, current, code))
+        return r->status;
+    const char *hash = NULL;
+    if (password && !(hash = account_password_hash(&r->arena, password)))
+        return reply_store_error(r, STORE_ERROR, "person");
+    int64_t now = clock_now(), ended = 0;
+    rc = store_begin(c);
+    if (!rc)
+        rc = user_update_profile(c, &u, now);
     /* Sensitive: kept only sealed with a key from outside the database. */
     if (!rc && id_number)
         rc = user_set_id_number(c, u.id, account_seal(&r->arena, state_of(r)->key, "field",
                                                       id_number),
                                 now);
-    if (!rc && password) {
-        const char *hash = account_password_hash(&r->arena, password);
-        rc = hash ? user_set_password(c, u.id, hash, now) : STORE_ERROR;
-        u.has_password = true;
-    }
+    /* A new password ends every other session: whoever held one (a phone
+     * left signed in, a stolen token) has to sign in again. */
+    if (!rc && password)
+        rc = user_set_password(c, u.id, hash, now);
+    if (!rc && password)
+        rc = session_revoke_others(c, u.id, p->session_id, now, &ended);
+    if (!rc && password)
+        rc = audit_add(c, u.id, u.has_password ? "change_password" : "set_password", "user",
+                       arena_printf(&r->arena, "%lld", (long long)u.id), req_client_address(r),
+                       arena_printf(&r->arena, "%lld other sessions ended", (long long)ended),
+                       now);
+    if (!rc)
+        rc = store_commit(c);
+    else
+        store_rollback(c);
     if (rc)
         return reply_store_error(r, rc, "person");
+    if (password)
+        u.has_password = true;
     return reply_json(r, 200, user_json(r, &u, true));
 }
 
@@ -554,8 +664,9 @@ static int get_my_sessions(struct req *r)
     for (size_t i = 0; i < n; i++) {
         char a[40], b[40], e[40];
         json_array_append_new(
-            items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)ss[i].id,
-                             "kind", ss[i].kind, "created_at",
+            items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+                             (json_int_t)ss[i].id, "kind", ss[i].kind, "sign_in", ss[i].sign_in,
+                             "created_at",
                              clock_format_iso(ss[i].created_at, tz, a, sizeof a),
                              "last_seen_at", clock_format_iso(ss[i].last_seen_at, tz, b, sizeof b),
                              "expires_at", clock_format_iso(ss[i].expires_at, tz, e, sizeof e),
@@ -614,6 +725,7 @@ static int get_my_export(struct req *r)
         json_object_set_new(o, "revoked_at", store_is_null(&sessions, i, 6)
                                                  ? json_null()
                                                  : ISO(store_int(&sessions, i, 6)));
+        json_object_set_new(o, "sign_in", json_string(store_text(&sessions, i, 7)));
         json_array_append_new(js, o);
     }
     for (size_t i = 0; i < grants.nrows; i++) {
@@ -645,6 +757,16 @@ static int get_my_export(struct req *r)
                             "sessions", js, "roles", jg, "activity", ja, "note",
                             "Positions you search from are used for that query only and "
                             "never stored, so none are listed here.");
+    /* What other modules hold about me (the inbox, ...), under their names. */
+    for (size_t i = 0; i < app_module_count; i++) {
+        const struct module *m = app_modules[i];
+        json_t *part = NULL;
+        rc = m->export_personal ? m->export_personal(r->app, c, &r->arena, p->user_id, &part) : 0;
+        if (rc)
+            return json_decref(doc), reply_store_error(r, rc, "person");
+        if (part)
+            json_object_set_new(doc, m->name, part);
+    }
     audit_add(c, p->user_id, "export_own_data", "user",
               arena_printf(&r->arena, "%lld", (long long)p->user_id), req_client_address(r), "",
               clock_now());
@@ -671,6 +793,9 @@ static int delete_me(struct req *r)
         rc = store_begin(c);
     if (!rc) {
         rc = account_erase(c, p->user_id, u.phone, now);
+        for (size_t i = 0; !rc && i < app_module_count; i++)
+            if (app_modules[i]->erase_personal)
+                rc = app_modules[i]->erase_personal(r->app, c, p->user_id);
         if (!rc)
             rc = audit_add(c, p->user_id, "erase_own_data", "user",
                            arena_printf(&r->arena, "%lld", (long long)p->user_id), "", "", now);
@@ -754,10 +879,15 @@ static int get_users(struct req *r)
     size_t n;
     if (!c)
         return r->status;
-    int rc = user_search(c, &r->arena, text_like_contains(&r->arena, q), 50, &us, &n);
+    /* Others see phones masked: for them a phone matches only as a whole
+     * number, or a few searches would rebuild the hidden digits. */
+    bool full = p->roles & ROLE_SYSTEM_ADMIN;
+    char phone[12];
+    bool is_phone = account_phone_normalize(q, phone) == 0;
+    int rc = user_search(c, &r->arena, text_like_contains(&r->arena, q), full,
+                         is_phone ? phone : NULL, 50, &us, &n);
     if (rc)
         return reply_store_error(r, rc, "person");
-    bool full = p->roles & ROLE_SYSTEM_ADMIN;
     bool admin = p->roles & ACCESS_ADMIN;
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -770,31 +900,53 @@ static int get_users(struct req *r)
             json_object_set_new(o, "roles", roles_json(g, gid, ng));
         json_array_append_new(items, o);
     }
-    /* Looking people up is access to their personal data: recorded. */
+    /* Looking people up is access to their personal data: recorded, with
+     * what was asked for, but no more of a phone than its mask. */
     audit_add(c, p->user_id, "search_people", "query", "", req_client_address(r),
-              arena_printf(&r->arena, "%zu results", n), clock_now());
+              arena_printf(&r->arena, "%s: %zu results",
+                           account_search_term_masked(&r->arena, q), n),
+              clock_now());
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+static const char *const verification_fields[] = {"state", "site", NULL};
+
+/* Staff check a worker at their site: only workers (nobody holding a
+ * role), only at a site the caller reaches, and the site is recorded.
+ * System admins may leave the site out. */
 static int post_verification(struct req *r)
 {
     const struct principal *p = req_principal(r);
-    int64_t id;
+    int64_t id, site = 0;
     const char *state;
-    if (user_id_or_reply(r, &id) ||
-        json_in_string(r, r->json, NULL, "state", 16, true, &state) < 0)
+    if (user_id_or_reply(r, &id) || json_in_only_or_reply(r, r->json, NULL, verification_fields) ||
+        json_in_string(r, r->json, NULL, "state", 16, true, &state) < 0 ||
+        json_in_int(r, r->json, NULL, "site", 1, INT64_MAX, false, &site) < 0)
         return r->status;
     if (strcmp(state, "verified") != 0 && strcmp(state, "revoked") != 0)
         return reply_error(r, 422, "invalid_field", "state", "state is verified or revoked");
+    bool system = p->roles & ROLE_SYSTEM_ADMIN;
+    if (!site && !system)
+        return reply_error(r, 422, "missing_field", "site",
+                           "name the site (its id) where you checked the worker");
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
+    if (site && !site_exists(c, &r->arena, site))
+        return reply_error(r, 422, "unknown_site", "site", "no site has id %lld", (long long)site);
+    if (site && !system && !req_reaches_site(r, ROLE_STAFF | ACCESS_ADMIN, site))
+        return reply_error(r, 403, "out_of_scope", "site", "you do not work at this site");
     int64_t now = clock_now();
-    int rc = user_set_verification(c, id, state, p->user_id, now);
+    int rc = user_set_verification(c, &r->arena, id, state, p->user_id, site, now);
+    if (rc == STORE_CONFLICT)
+        return reply_error(r, 409, "not_a_worker", NULL,
+                           "this person holds a role; only workers are verified");
     if (rc)
         return reply_store_error(r, rc, "person");
     audit_add(c, p->user_id, "verify_worker", "user", arena_printf(&r->arena, "%lld", (long long)id),
-              req_client_address(r), state, now);
+              req_client_address(r),
+              site ? arena_printf(&r->arena, "%s at site %lld", state, (long long)site) : state,
+              now);
     struct user u;
     rc = user_get(c, &r->arena, id, &u);
     if (rc)
@@ -802,9 +954,22 @@ static int post_verification(struct req *r)
     return reply_json(r, 200, user_json(r, &u, p->roles & ROLE_SYSTEM_ADMIN));
 }
 
+/* A positive id as text, as the API writes it: digits, no leading zero. */
+static bool is_id_text(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 18 || s[0] == '0')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
 /* May the caller grant or revoke this role? System admins: any. Region
- * admins: staff on sites, and region admin of sub-regions, within their
- * own subtree. */
+ * admins: staff on sites within their own subtree, and region admin of
+ * regions strictly below their own (not of their region itself, nor
+ * theirs or a peer's grant there). */
 static bool may_manage_role(struct req *r, unsigned role, const char *kind, const char *ref)
 {
     const struct principal *p = req_principal(r);
@@ -817,8 +982,15 @@ static bool may_manage_role(struct req *r, unsigned role, const char *kind, cons
                 return true;
         return false;
     }
-    if (role == ROLE_REGION_ADMIN && strcmp(kind, "region") == 0)
-        return req_reaches_region(r, ROLE_REGION_ADMIN, ref);
+    if (role == ROLE_REGION_ADMIN && strcmp(kind, "region") == 0) {
+        struct store_conn *c = req_store(r);
+        for (size_t i = 0; c && i < p->ngrants; i++)
+            if (p->grants[i].role == ROLE_REGION_ADMIN &&
+                strcmp(p->grants[i].kind, "region") == 0 &&
+                region_below_region(c, &r->arena, p->grants[i].ref, ref))
+                return true;
+        return false;
+    }
     return false;
 }
 
@@ -848,20 +1020,55 @@ static int post_role(struct req *r)
                            "department or organization");
     if (!global && !*ref)
         return reply_error(r, 422, "missing_field", "scope_ref", "name the site, region or department");
-    if (!may_manage_role(r, bit, kind, ref))
-        return reply_error(r, 403, "out_of_scope", NULL, "you cannot grant this role there");
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
+    /* Sites and regions are held by id: they must exist now. */
+    struct grant_target t = {0};
+    if (strcmp(kind, "site") == 0) {
+        if (!is_id_text(ref))
+            return reply_error(r, 422, "invalid_field", "scope_ref",
+                               "a site is named by its id (digits, e.g. \"12\")");
+        t.site_id = strtoll(ref, NULL, 10);
+        if (!site_exists(c, &r->arena, t.site_id))
+            return reply_error(r, 422, "unknown_site", "scope_ref", "no site has id %s", ref);
+    } else if (strcmp(kind, "region") == 0) {
+        int rc = region_id_by_code(c, &r->arena, ref, &t.region_id);
+        if (rc == STORE_NOT_FOUND)
+            return reply_error(r, 422, "unknown_region", "scope_ref", "no region has code %s",
+                               ref);
+        if (rc)
+            return reply_store_error(r, rc, "region");
+    } else if (!global) {
+        t.department = ref;
+    }
+    if (!may_manage_role(r, bit, kind, ref))
+        return reply_error(r, 403, "out_of_scope", NULL, "you cannot grant this role there");
     struct user u;
     int rc = user_get(c, &r->arena, id, &u);
-    int64_t gid = 0, now = clock_now();
+    int64_t gid = 0, ended = 0, now = clock_now();
+    const char *who = arena_printf(&r->arena, "%lld", (long long)id);
     if (!rc)
-        rc = grant_add(c, &r->arena, id, role, kind, ref, p->user_id, now, &gid);
+        rc = store_begin(c);
+    if (!rc) {
+        rc = grant_add(c, &r->arena, id, role, kind, &t, p->user_id, now, &gid);
+        /* Roles are used from password sign-ins only (signing in with a
+         * code is refused to anyone holding one): sessions the grantee
+         * started with a code end now rather than gain the role. */
+        if (!rc)
+            rc = session_revoke_by_code(c, id, now, &ended);
+        if (!rc)
+            rc = audit_add(c, p->user_id, "grant_role", "user", who, req_client_address(r),
+                           arena_printf(&r->arena, "%s %s:%s; %lld sessions by code ended", role,
+                                        kind, ref, (long long)ended),
+                           now);
+        if (!rc)
+            rc = store_commit(c);
+        else
+            store_rollback(c);
+    }
     if (rc)
         return reply_store_error(r, rc, "person");
-    audit_add(c, p->user_id, "grant_role", "user", arena_printf(&r->arena, "%lld", (long long)id),
-              req_client_address(r), arena_printf(&r->arena, "%s %s:%s", role, kind, ref), now);
     return reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)gid, "role",
                                         role, "scope_kind", kind, "scope_ref", ref));
 }

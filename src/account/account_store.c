@@ -9,7 +9,7 @@
 
 #define USER_COLS                                                             \
     "id, phone, display_name, occupation, platforms, verification,"          \
-    " verified_by, verified_at, password_hash, created_at"
+    " verified_by, verified_at, password_hash, created_at, verified_site_id"
 
 static const char sql_user_get[] =
     "SELECT " USER_COLS " FROM users WHERE id = $1 AND erased_at IS NULL";
@@ -23,33 +23,56 @@ static const char sql_user_password[] =
 static const char sql_user_profile[] =
     "UPDATE users SET display_name = $1, occupation = $2, platforms = $3,"
     " updated_at = $4 WHERE id = $5 AND erased_at IS NULL";
+/* Only workers are verified: nobody holding a role (checked in the same
+ * statement, so a grant made meanwhile cannot slip through). */
 static const char sql_user_verify[] =
     "UPDATE users SET verification = $1, verified_by = $2, verified_at = $3,"
-    " updated_at = $3 WHERE id = $4 AND erased_at IS NULL";
+    " verified_site_id = $5, updated_at = $3 WHERE id = $4 AND erased_at IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $4 AND revoked_at IS NULL)";
 static const char sql_user_id_number_set[] =
     "UPDATE users SET id_number_enc = $1, updated_at = $2 WHERE id = $3";
 static const char sql_user_id_number_get[] = "SELECT id_number_enc FROM users WHERE id = $1";
+/* $1: a LIKE pattern for names (and for phones when $3 = 1); $4: a whole
+ * phone number, or NULL. */
 static const char sql_user_search[] =
     "SELECT " USER_COLS " FROM users WHERE erased_at IS NULL"
-    " AND (phone LIKE $1 ESCAPE '\\' OR display_name LIKE $1 ESCAPE '\\')"
+    " AND (display_name LIKE $1 ESCAPE '\\' OR ($3 = 1 AND phone LIKE $1 ESCAPE '\\')"
+    " OR phone = $4)"
     " ORDER BY id LIMIT $2";
+/* A grant names its site or region by id; the API's scope_ref is the site
+ * id as text or the region's code of today (department codes are kept as
+ * text). */
+#define GRANT_REF                                                             \
+    "CASE WHEN g.site_id IS NOT NULL THEN CAST(g.site_id AS TEXT)"           \
+    " WHEN g.region_id IS NOT NULL THEN gr.code ELSE g.scope_ref END"
+#define GRANT_FROM " FROM role_grants g LEFT JOIN regions gr ON gr.id = g.region_id"
 static const char sql_grants[] =
-    "SELECT id, role, scope_kind, scope_ref FROM role_grants"
-    " WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id";
+    "SELECT g.id, g.role, g.scope_kind, " GRANT_REF GRANT_FROM
+    " WHERE g.user_id = $1 AND g.revoked_at IS NULL"
+    " AND (g.scope_kind <> 'site' OR g.site_id IS NOT NULL)"
+    " AND (g.scope_kind <> 'region' OR gr.id IS NOT NULL) ORDER BY g.id";
 static const char sql_grant_add[] =
-    "INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, granted_by,"
-    " granted_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    "INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, site_id, region_id,"
+    " granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+static const char sql_site_exists[] = "SELECT 1 FROM sites WHERE id = $1";
+static const char sql_region_id[] = "SELECT id FROM regions WHERE code = $1";
 static const char sql_grant_revoke[] =
     "UPDATE role_grants SET revoked_by = $1, revoked_at = $2"
     " WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL";
 static const char sql_session_insert[] =
     "INSERT INTO sessions (user_id, token_hash, kind, created_at, expires_at,"
-    " last_seen_at, user_agent) VALUES ($1, $2, $3, $4, $5, $4, $6) RETURNING id";
+    " last_seen_at, user_agent, sign_in) VALUES ($1, $2, $3, $4, $5, $4, $6, $7)"
+    " RETURNING id";
+#define SESSION_COLS "id, user_id, kind, created_at, expires_at, last_seen_at, user_agent, sign_in"
 static const char sql_session_by_hash[] =
-    "SELECT id, user_id, kind, created_at, expires_at, last_seen_at, user_agent"
+    "SELECT " SESSION_COLS
     " FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2";
+/* Seen again: at most one write per session every ACCOUNT_SEEN_EVERY_S,
+ * and the WHERE keeps two requests at once from both writing. */
+static const char sql_session_seen[] =
+    "UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $3";
 static const char sql_session_list[] =
-    "SELECT id, user_id, kind, created_at, expires_at, last_seen_at, user_agent"
+    "SELECT " SESSION_COLS
     " FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2"
     " ORDER BY id";
 static const char sql_session_revoke[] =
@@ -57,6 +80,12 @@ static const char sql_session_revoke[] =
     " AND revoked_at IS NULL";
 static const char sql_session_revoke_all[] =
     "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+static const char sql_session_revoke_others[] =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3"
+    " AND revoked_at IS NULL";
+static const char sql_session_revoke_by_code[] =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND sign_in = 'code'"
+    " AND revoked_at IS NULL";
 static const char sql_otp_delete[] = "DELETE FROM otp_codes WHERE phone = $1 AND purpose = $2";
 static const char sql_otp_insert[] =
     "INSERT INTO otp_codes (phone, purpose, code_hash, created_at, expires_at)"
@@ -75,6 +104,9 @@ static const char sql_region_site[] =
     "SELECT 1 FROM sites s JOIN regions r ON r.id = s.region_id"
     " JOIN regions g ON g.code = $2 WHERE s.id = $1"
     " AND substr(r.path, 1, length(g.path)) = g.path";
+static const char sql_region_below[] =
+    "SELECT 1 FROM regions r JOIN regions g ON g.code = $2 WHERE r.code = $1"
+    " AND r.id <> g.id AND substr(r.path, 1, length(g.path)) = g.path";
 static const char sql_region_region[] =
     "SELECT 1 FROM regions r JOIN regions g ON g.code = $2 WHERE r.code = $1"
     " AND substr(r.path, 1, length(g.path)) = g.path";
@@ -95,6 +127,7 @@ static void row_to_user(const struct store_rows *rows, size_t i, struct user *u,
     if (password_hash)
         *password_hash = store_text(rows, i, 8);
     u->created_at = store_int(rows, i, 9);
+    u->verified_site_id = store_int(rows, i, 10);
 }
 
 int user_get(struct store_conn *c, struct arena *a, int64_t id, struct user *out)
@@ -166,21 +199,27 @@ int user_update_profile(struct store_conn *c, const struct user *u, int64_t now)
     return store_exec(c, sql_user_profile, p, 5, NULL);
 }
 
-int user_set_verification(struct store_conn *c, int64_t id, const char *state, int64_t by,
-                          int64_t now)
+int user_set_verification(struct store_conn *c, struct arena *a, int64_t id, const char *state,
+                          int64_t by, int64_t site_id, int64_t now)
 {
-    struct store_val p[] = {SV_TEXT(state), SV_INT(by), SV_INT(now), SV_INT(id)};
+    struct store_val p[] = {SV_TEXT(state), SV_INT(by), SV_INT(now), SV_INT(id),
+                            site_id ? SV_INT(site_id) : SV_NULL};
     int64_t n = 0;
-    int rc = store_exec(c, sql_user_verify, p, 4, &n);
-    return rc ? rc : n ? STORE_OK : STORE_NOT_FOUND;
+    int rc = store_exec(c, sql_user_verify, p, 5, &n);
+    if (rc || n)
+        return rc;
+    struct user u;
+    rc = user_get(c, a, id, &u);
+    return rc ? rc : STORE_CONFLICT;
 }
 
-int user_search(struct store_conn *c, struct arena *a, const char *text, int64_t limit,
-                struct user **out, size_t *n)
+int user_search(struct store_conn *c, struct arena *a, const char *pattern, bool phone_parts,
+                const char *phone, int64_t limit, struct user **out, size_t *n)
 {
-    struct store_val p[] = {SV_TEXT(text), SV_INT(limit)};
+    struct store_val p[] = {SV_TEXT(pattern), SV_INT(limit), SV_INT(phone_parts ? 1 : 0),
+                            SV_TEXT_OR_NULL(phone)};
     struct store_rows rows;
-    int rc = store_query(c, a, sql_user_search, p, 2, &rows);
+    int rc = store_query(c, a, sql_user_search, p, 4, &rows);
     if (rc)
         return rc;
     *n = rows.nrows;
@@ -213,15 +252,42 @@ int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct gr
 }
 
 int grant_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *role,
-              const char *kind, const char *ref, int64_t by, int64_t now, int64_t *id)
+              const char *kind, const struct grant_target *t, int64_t by, int64_t now,
+              int64_t *id)
 {
-    struct store_val p[] = {SV_INT(user_id), SV_TEXT(role),  SV_TEXT(kind),
-                            SV_TEXT(ref),    by ? SV_INT(by) : SV_NULL, SV_INT(now)};
+    struct store_val p[] = {SV_INT(user_id),
+                            SV_TEXT(role),
+                            SV_TEXT(kind),
+                            SV_TEXT(t->department ? t->department : ""),
+                            t->site_id ? SV_INT(t->site_id) : SV_NULL,
+                            t->region_id ? SV_INT(t->region_id) : SV_NULL,
+                            by ? SV_INT(by) : SV_NULL,
+                            SV_INT(now)};
     struct store_rows rows;
-    int rc = store_query(c, a, sql_grant_add, p, 6, &rows);
+    int rc = store_query(c, a, sql_grant_add, p, 8, &rows);
     if (!rc && id)
         *id = store_int(&rows, 0, 0);
     return rc;
+}
+
+bool site_exists(struct store_conn *c, struct arena *a, int64_t site_id)
+{
+    struct store_val p[] = {SV_INT(site_id)};
+    struct store_rows rows;
+    return store_query(c, a, sql_site_exists, p, 1, &rows) == STORE_OK && rows.nrows > 0;
+}
+
+int region_id_by_code(struct store_conn *c, struct arena *a, const char *code, int64_t *id)
+{
+    struct store_val p[] = {SV_TEXT(code)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_region_id, p, 1, &rows);
+    if (rc)
+        return rc;
+    if (!rows.nrows)
+        return STORE_NOT_FOUND;
+    *id = store_int(&rows, 0, 0);
+    return STORE_OK;
 }
 
 int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by, int64_t now)
@@ -233,13 +299,14 @@ int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_
 }
 
 int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
-                   const char *token_hash, const char *user_agent, int64_t now,
-                   int64_t expires_at, int64_t *id)
+                   const char *sign_in, const char *token_hash, const char *user_agent,
+                   int64_t now, int64_t expires_at, int64_t *id)
 {
-    struct store_val p[] = {SV_INT(user_id), SV_TEXT(token_hash), SV_TEXT(kind),
-                            SV_INT(now),     SV_INT(expires_at),  SV_TEXT(user_agent)};
+    struct store_val p[] = {SV_INT(user_id),     SV_TEXT(token_hash), SV_TEXT(kind),
+                            SV_INT(now),         SV_INT(expires_at),  SV_TEXT(user_agent),
+                            SV_TEXT(sign_in)};
     struct store_rows rows;
-    int rc = store_query(c, a, sql_session_insert, p, 6, &rows);
+    int rc = store_query(c, a, sql_session_insert, p, 7, &rows);
     if (!rc)
         *id = store_int(&rows, 0, 0);
     return rc;
@@ -254,6 +321,7 @@ static void row_to_session(const struct store_rows *rows, size_t i, struct sessi
     s->expires_at = store_int(rows, i, 4);
     s->last_seen_at = store_int(rows, i, 5);
     s->user_agent = store_text(rows, i, 6);
+    s->sign_in = store_text(rows, i, 7);
 }
 
 int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash, int64_t now,
@@ -267,6 +335,13 @@ int session_by_hash(struct store_conn *c, struct arena *a, const char *token_has
     if (!rows.nrows)
         return STORE_NOT_FOUND;
     row_to_session(&rows, 0, out);
+    /* Keep last_seen_at roughly true, so that a session someone else is
+     * using shows in the list; most requests need no write at all. */
+    if (out->last_seen_at < now - ACCOUNT_SEEN_EVERY_S) {
+        struct store_val u[] = {SV_INT(now), SV_INT(out->id), SV_INT(now - ACCOUNT_SEEN_EVERY_S)};
+        if (store_exec(c, sql_session_seen, u, 3, NULL) == STORE_OK)
+            out->last_seen_at = now;
+    }
     return STORE_OK;
 }
 
@@ -297,6 +372,19 @@ int session_revoke_all(struct store_conn *c, int64_t user_id, int64_t now)
 {
     struct store_val p[] = {SV_INT(now), SV_INT(user_id)};
     return store_exec(c, sql_session_revoke_all, p, 2, NULL);
+}
+
+int session_revoke_others(struct store_conn *c, int64_t user_id, int64_t keep_id, int64_t now,
+                          int64_t *n)
+{
+    struct store_val p[] = {SV_INT(now), SV_INT(user_id), SV_INT(keep_id)};
+    return store_exec(c, sql_session_revoke_others, p, 3, n);
+}
+
+int session_revoke_by_code(struct store_conn *c, int64_t user_id, int64_t now, int64_t *n)
+{
+    struct store_val p[] = {SV_INT(now), SV_INT(user_id)};
+    return store_exec(c, sql_session_revoke_by_code, p, 2, n);
 }
 
 int otp_put(struct store_conn *c, const char *phone, const char *purpose, const char *code_hash,
@@ -352,18 +440,22 @@ int audit_add(struct store_conn *c, int64_t actor, const char *action, const cha
 static const char sql_my_consents[] =
     "SELECT kind, text_version, agreed_at FROM consents WHERE user_id = $1 ORDER BY id";
 static const char sql_my_sessions_all[] =
-    "SELECT id, kind, created_at, expires_at, last_seen_at, user_agent, revoked_at"
+    "SELECT id, kind, created_at, expires_at, last_seen_at, user_agent, revoked_at, sign_in"
     " FROM sessions WHERE user_id = $1 ORDER BY id";
 static const char sql_my_grants_all[] =
-    "SELECT id, role, scope_kind, scope_ref, granted_at, revoked_at FROM role_grants"
-    " WHERE user_id = $1 ORDER BY id";
+    "SELECT g.id, g.role, g.scope_kind, " GRANT_REF ", g.granted_at, g.revoked_at" GRANT_FROM
+    " WHERE g.user_id = $1 ORDER BY g.id";
+/* What I did, and what others did to me: their addresses are theirs, not
+ * mine to read. */
 static const char sql_my_audit[] =
-    "SELECT at, action, target_type, target_id, address, detail FROM audit_log"
+    "SELECT at, action, target_type, target_id,"
+    " CASE WHEN actor_id = $1 THEN address ELSE '' END, detail FROM audit_log"
     " WHERE actor_id = $1 OR (target_type = 'user' AND target_id = $2) ORDER BY id";
 static const char sql_erase_user[] =
     "UPDATE users SET phone = NULL, display_name = '', platforms = '', occupation = 'other',"
     " password_hash = NULL, id_number_enc = NULL, verification = 'unverified',"
-    " verified_by = NULL, verified_at = NULL, erased_at = $1, updated_at = $1 WHERE id = $2";
+    " verified_by = NULL, verified_at = NULL, verified_site_id = NULL, erased_at = $1,"
+    " updated_at = $1 WHERE id = $2";
 static const char sql_erase_sessions[] = "DELETE FROM sessions WHERE user_id = $1";
 static const char sql_erase_otp[] = "DELETE FROM otp_codes WHERE phone = $1";
 static const char sql_erase_grants[] =
@@ -417,6 +509,15 @@ static const char sql_limit_insert[] =
 static const char sql_limit_lock[] =
     "UPDATE auth_limits SET locked_until = $2 WHERE key = $1 AND count >= $3";
 static const char sql_limit_clear[] = "DELETE FROM auth_limits WHERE key = $1";
+/* One statement takes from a budget: a new window starts at 1, the
+ * current one counts up while it is under max; no row changed means
+ * none is left (or the key is new). */
+static const char sql_limit_take[] =
+    "UPDATE auth_limits SET"
+    " count = CASE WHEN window_start <= $2 THEN 1 ELSE count + 1 END,"
+    " window_start = CASE WHEN window_start <= $2 THEN $3 ELSE window_start END"
+    " WHERE key = $1 AND (window_start <= $2 OR count < $4)";
+static const char sql_limit_window[] = "SELECT window_start FROM auth_limits WHERE key = $1";
 
 int64_t limit_locked_until(struct store_conn *c, struct arena *a, const char *key)
 {
@@ -444,6 +545,32 @@ int limit_count_failure(struct store_conn *c, const char *key, int max, int64_t 
         rc = store_exec(c, sql_limit_lock, l, 3, NULL);
     }
     return rc;
+}
+
+int limit_take(struct store_conn *c, struct arena *a, const char *key, int max, int64_t window_s,
+               int64_t now, int64_t *retry_after)
+{
+    struct store_val t[] = {SV_TEXT(key), SV_INT(now - window_s), SV_INT(now), SV_INT(max)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_limit_take, t, 4, &changed);
+    if (!rc && !changed) {
+        struct store_val i[] = {SV_TEXT(key), SV_INT(now)};
+        rc = store_exec(c, sql_limit_insert, i, 2, NULL);
+        if (!rc)
+            return STORE_OK;
+        if (rc == STORE_CONFLICT) /* it exists: spent, or another node made it */
+            rc = store_exec(c, sql_limit_take, t, 4, &changed);
+    }
+    if (rc || changed)
+        return rc;
+    struct store_val k[] = {SV_TEXT(key)};
+    struct store_rows rows;
+    rc = store_query(c, a, sql_limit_window, k, 1, &rows);
+    if (rc)
+        return rc;
+    int64_t left = rows.nrows ? store_int(&rows, 0, 0) + window_s - now : window_s;
+    *retry_after = left > 0 ? left : 1;
+    return STORE_CONFLICT;
 }
 
 int limit_clear(struct store_conn *c, const char *key)
@@ -494,4 +621,12 @@ int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct au
         e->detail = store_text(&rows, i, 7);
     }
     return STORE_OK;
+}
+
+bool region_below_region(struct store_conn *c, struct arena *a, const char *region_code,
+                         const char *target_code)
+{
+    struct store_val p[] = {SV_TEXT(target_code), SV_TEXT(region_code)};
+    struct store_rows rows;
+    return store_query(c, a, sql_region_below, p, 2, &rows) == STORE_OK && rows.nrows > 0;
 }

@@ -66,6 +66,9 @@ void config_defaults(struct config *cfg)
     if (cfg->tick_s < 1)
         cfg->tick_s = 1;
     cfg->test_clock = env_int("WARMHARBOR_TEST_CLOCK", 0) != 0;
+    cfg->trusted_proxies = env_str("WARMHARBOR_TRUSTED_PROXIES", "");
+    cfg->conn_per_address = env_int("WARMHARBOR_CONN_PER_ADDRESS", 64);
+    cfg->header_timeout_s = env_int("WARMHARBOR_HEADER_TIMEOUT", 10);
 }
 
 int config_parse_listen(struct config *cfg, const char *s)
@@ -392,6 +395,9 @@ void app_server_options(struct app *app, struct http_server_opts *o)
     o->conn_limit = app->cfg.conn_limit;
     o->shutdown_grace_s = app->cfg.shutdown_grace_s;
     o->access_log = app->cfg.access_log;
+    o->trusted_proxies = app->cfg.trusted_proxies;
+    o->conn_per_address = app->cfg.conn_per_address;
+    o->header_timeout_s = app->cfg.header_timeout_s;
     o->router = app->router;
     o->metrics = app->metrics;
     o->auth = app->auth;

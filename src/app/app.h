@@ -41,6 +41,11 @@ struct config {
     int status_ttl_s;        /* live status older than this is stale */
     int tick_s;              /* how often modules' timed jobs run */
     bool test_clock;         /* tests may move the clock (never in production) */
+    /* Peers whose X-Forwarded-For / X-Real-IP name the client: addresses
+     * and CIDR ranges, comma-separated ("" = none; see http/netaddr.h). */
+    const char *trusted_proxies;
+    int conn_per_address;    /* open connections per address; 0 = no limit */
+    int header_timeout_s;    /* request headers complete within; 0 = none */
 };
 
 struct app;
@@ -101,6 +106,16 @@ struct module {
      * registry's demo data, inside one transaction (may be NULL). Returns
      * a store result; *count is what it made, for the summary line. */
     int (*demo)(struct app *app, struct store_conn *c, int *count);
+    /* Personal data the module holds about a person (PIPL), for the
+     * account module's GET /api/me/export and DELETE /api/me (may be NULL
+     * each). export_personal sets *out to a new JSON value, put in the
+     * export under the module's name (or leaves it NULL: nothing to say);
+     * erase_personal deletes or anonymises the person's data inside the
+     * erase's transaction. Both return a store result; a failure fails
+     * the whole export or erase. */
+    int (*export_personal)(struct app *app, struct store_conn *c, struct arena *a,
+                           int64_t user_id, json_t **out);
+    int (*erase_personal)(struct app *app, struct store_conn *c, int64_t user_id);
 };
 
 #define APP_MAX_MODULES 32

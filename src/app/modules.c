@@ -12,6 +12,8 @@ extern const struct module calendar_module;
 extern const struct module site_module;
 extern const struct module live_module;
 extern const struct module fault_module;
+extern const struct module inbox_module;
+extern const struct module service_module;
 extern const struct module booking_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
@@ -25,6 +27,8 @@ const struct module *const app_modules[] = {
     &site_module,
     &live_module,
     &fault_module,
+    &inbox_module,
+    &service_module,
     &booking_module,
     &ogc_module,
     &web_module,

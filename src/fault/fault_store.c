@@ -15,7 +15,7 @@ static const char sql_get[] =
 static const char sql_list[] =
     "SELECT f.id, f.site_id, a.code, f.note, f.state, f.reported_by, f.reported_at,"
     " f.fixed_by, f.fixed_at, f.fix_note FROM site_faults f JOIN amenities a ON a.id = f.amenity_id"
-    " WHERE f.site_id = $1 AND ($2 IS NULL OR f.state = CAST($2 AS TEXT))"
+    " WHERE f.site_id = $1 AND (CAST($2 AS TEXT) IS NULL OR f.state = CAST($2 AS TEXT))"
     " ORDER BY f.reported_at DESC, f.id DESC LIMIT $3";
 static const char sql_fix[] =
     "UPDATE site_faults SET state = 'fixed', fixed_by = $2, fixed_at = $3, fix_note = $4"

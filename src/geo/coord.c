@@ -300,3 +300,36 @@ int geo_bbox_parse(const char *text, double b[4])
         return -1;
     return 0;
 }
+
+void geo_bbox_convert(const double b[4], enum geo_datum from, enum geo_datum to,
+                      double out[4])
+{
+    double in[4] = {b[0], b[1], b[2], b[3]};
+    if (from == to) {
+        memcpy(out, in, sizeof in);
+        return;
+    }
+    double r[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (int i = 0; i < 4; i++) {
+        struct geo_point c = {in[i & 1 ? 3 : 1], in[i & 2 ? 2 : 0]};
+        struct geo_point p = geo_convert(c, from, to);
+        if (isnan(p.lat) || isnan(p.lon)) {
+            out[0] = out[1] = out[2] = out[3] = NAN;
+            return;
+        }
+        r[0] = fmin(r[0], p.lon);
+        r[1] = fmin(r[1], p.lat);
+        r[2] = fmax(r[2], p.lon);
+        r[3] = fmax(r[3], p.lat);
+    }
+    /* The world's edges stay where they are; nothing goes past them. */
+    if (in[0] <= -180.0 || r[0] < -180.0)
+        r[0] = -180.0;
+    if (in[1] <= -90.0 || r[1] < -90.0)
+        r[1] = -90.0;
+    if (in[2] >= 180.0 || r[2] > 180.0)
+        r[2] = 180.0;
+    if (in[3] >= 90.0 || r[3] > 90.0)
+        r[3] = 90.0;
+    memcpy(out, r, sizeof r);
+}

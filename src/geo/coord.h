@@ -75,6 +75,26 @@ double geo_distance_m(struct geo_point a, struct geo_point b);
  * across the antimeridian are refused). */
 int geo_bbox_parse(const char *text, double b[4]);
 
+/* The box b (minlon, minlat, maxlon, maxlat, as geo_bbox_parse gives it)
+ * given in datum `from`, as a box in datum `to`, into out (out may be b).
+ *
+ * Each corner is converted, and out is the smallest box around the four:
+ * min never exceeds max (converting only two corners flips a box thinner
+ * than the difference of their offsets into one "across the antimeridian",
+ * i.e. nearly the whole world). An edge on the edge of the world (lon -180
+ * or 180, lat -90 or 90) stays there, and out is clamped to the world: the
+ * BD-09 offset applies everywhere and would otherwise carry the corners of
+ * a whole-world box past the poles and the antimeridian, where the box
+ * matches nothing. GCJ-02 shifts only corners inside China's extent (see
+ * geo_is_in_china), so a box wholly outside China is unchanged.
+ *
+ * Between the corners the datum offset changes a little (at most about
+ * 0.0004 degree, 40 m, across a 0.2 x 0.3 degree city box in China), so
+ * a point within that distance of an edge may fall on the other side of
+ * it than its converted position would. Map viewports do not notice. */
+void geo_bbox_convert(const double b[4], enum geo_datum from, enum geo_datum to,
+                      double out[4]);
+
 /* true if lat in [-90,90], lon in [-180,180] and both finite. */
 bool geo_is_valid(double lat, double lon);
 

@@ -181,6 +181,7 @@ struct req {
     const struct http_replay *replay; /* from the server's options */
     void *replay_state;               /* the claimed key, for settle */
     struct sse_hub *stream_hub;    /* set by reply_sse() */
+    uint64_t stream_audience;      /* set by reply_sse_to(); 0: public */
     const struct principal *who;   /* the caller; see req_principal() */
     bool who_checked;
     bool who_invalid; /* credentials were sent but are not valid */

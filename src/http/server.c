@@ -31,8 +31,10 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "http/guard.h"
 #include "http/json_in.h"
 #include "http/metrics.h"
+#include "http/netaddr.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/sse.h"
@@ -40,6 +42,7 @@
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_opts opts;
+    struct conn_guard *guard;       /* connections per address, header deadline */
     _Atomic long inflight;
     _Atomic bool draining;          /* stopping: answers close their connection */
     _Atomic int64_t last_start_us;  /* when the newest request began */
@@ -73,19 +76,62 @@ const char *req_cookie(const struct req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
-const char *req_client_address(struct req *r)
+/* The connection's record in the guard (its socket context), or NULL. */
+static struct guard_conn *guard_conn_of(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char buf[INET6_ADDRSTRLEN] = "";
-    if (ci && ci->client_addr) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-                      sizeof buf);
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                      buf, sizeof buf);
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+struct header_join {
+    const char *name;
+    struct strbuf sb;
+    int count;
+};
+
+static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    struct header_join *j = cls;
+    (void)kind;
+    if (key && strcasecmp(key, j->name) == 0) {
+        if (j->count++)
+            strbuf_addch(&j->sb, ',');
+        strbuf_adds(&j->sb, value ? value : "");
+    }
+    return MHD_YES;
+}
+
+/* Every value of a request header, joined by commas (a list header sent
+ * on several lines is one list), in the arena; NULL if there is none. */
+static const char *header_list(struct req *r, const char *name)
+{
+    struct header_join j = {name, STRBUF_INIT, 0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, join_header, &j);
+    const char *v = j.count ? arena_strdup(&r->arena, j.sb.buf ? j.sb.buf : "") : NULL;
+    strbuf_release(&j.sb);
+    return v;
+}
+
+/* The socket's peer; behind a trusted proxy (WARMHARBOR_TRUSTED_PROXIES)
+ * the client it names in X-Forwarded-For or X-Real-IP (http/netaddr.h). */
+const char *req_client_address(struct req *r)
+{
+    char buf[NET_ADDR_TEXT] = "";
+    struct net_addr client;
+    const struct guard_conn *gc = guard_conn_of(r->conn);
+    if (gc && conn_guard_peer_trusted(gc)) {
+        conn_guard_client(gc, header_list(r, "X-Forwarded-For"),
+                          req_header(r, "X-Real-IP"), &client);
+        net_addr_format(&client, buf, sizeof buf);
+    } else if (gc) {
+        net_addr_format(conn_guard_peer(gc), buf, sizeof buf);
+    } else {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && net_addr_from_sockaddr(ci->client_addr, &client) == 0)
+            net_addr_format(&client, buf, sizeof buf);
     }
     return arena_strdup(&r->arena, buf);
 }
@@ -322,13 +368,68 @@ static void dispatch(struct conn_ctx *ctx)
 
 /* ---- libmicrohttpd callbacks --------------------------------------- */
 
+struct framing_headers {
+    int host, content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct framing_headers *f = cls;
+    (void)kind, (void)value;
+    if (!key)
+        return MHD_YES;
+    if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+        f->host++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        f->content_length++;
+    else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+        f->transfer_encoding++;
+    return MHD_YES;
+}
+
+/* Requests whose Host or framing is wrong, answered here (with the
+ * security headers and the one error shape) rather than by libmicrohttpd,
+ * which lets them through (STRICT_FOR_CLIENT 0) or reads them its own way:
+ *   400 missing_host      HTTP/1.1 without Host; 400 bad_host: several
+ *   501 unsupported_transfer_encoding  any Transfer-Encoding but "chunked"
+ *                         (libmicrohttpd would wait for the connection to
+ *                         end, i.e. for the timeout, to find the body's end)
+ *   400 ambiguous_length  Transfer-Encoding and Content-Length, or several
+ *                         Content-Length headers (it would take the first)
+ * Where the body ends is then unknown, so the connection closes after the
+ * answer. 0, or -1 after replying. */
+static int framing_error_or_reply(struct req *r, const char *version)
+{
+    struct framing_headers f = {0, 0, 0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &f);
+    const char *te = req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    bool http10 = version && (strcmp(version, MHD_HTTP_VERSION_1_0) == 0 ||
+                              strcmp(version, "HTTP/0.9") == 0);
+    if (f.host > 1)
+        reply_error(r, 400, "bad_host", NULL, "send one Host header");
+    else if (!f.host && !http10)
+        reply_error(r, 400, "missing_host", NULL, "HTTP/1.1 requests need a Host header");
+    else if (f.transfer_encoding && (f.transfer_encoding > 1 || !te || strcasecmp(te, "chunked")))
+        reply_error(r, 501, "unsupported_transfer_encoding", NULL,
+                    "only Transfer-Encoding: chunked is supported");
+    else if (f.transfer_encoding && f.content_length)
+        reply_error(r, 400, "ambiguous_length", NULL,
+                    "send Content-Length or Transfer-Encoding, not both");
+    else if (f.content_length > 1)
+        reply_error(r, 400, "ambiguous_length", NULL, "send one Content-Length header");
+    else
+        return 0;
+    reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    return -1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
     struct http_server *srv = cls;
-    (void)version;
     struct conn_ctx *ctx = *req_cls;
     if (!ctx) {
         ctx = calloc(1, sizeof(*ctx));
@@ -348,6 +449,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         r->conn = conn;
         r->method = router_method_parse(method);
         r->path = arena_strdup(&r->arena, url);
+        conn_guard_request_started(guard_conn_of(conn));
+        if (framing_error_or_reply(r, version))
+            return send_reply(ctx);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -443,6 +547,33 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_debug("microhttpd: %s", msg);
 }
 
+/* The guard hears of every connection (socket, peer) and every request's
+ * end; see http/guard.h. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct http_server *srv = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *peer =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (fd && fd->connect_fd != MHD_INVALID_SOCKET)
+            *socket_context = conn_guard_opened(srv->guard, fd->connect_fd,
+                                                peer ? peer->client_addr : NULL);
+    } else {
+        conn_guard_closed(*socket_context);
+        *socket_context = NULL;
+    }
+}
+
+static void on_completed_guarded(void *cls, struct MHD_Connection *conn, void **req_cls,
+                                 enum MHD_RequestTerminationCode toe)
+{
+    conn_guard_request_ended(guard_conn_of(conn));
+    on_completed(cls, conn, req_cls, toe);
+}
+
 /* ---- start and stop ------------------------------------------------ */
 
 struct http_server *http_server_start(const struct http_server_opts *opts, char *err,
@@ -491,6 +622,13 @@ struct http_server *http_server_start(const struct http_server_opts *opts, char 
                                             : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
+    struct conn_guard_config gcfg = {o->trusted_proxies, o->conn_per_address,
+                                     o->header_timeout_s};
+    srv->guard = conn_guard_new(&gcfg, err, errlen);
+    if (!srv->guard) {
+        free(srv);
+        return NULL;
+    }
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)o->port, NULL, NULL, on_request, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -498,12 +636,16 @@ struct http_server *http_server_start(const struct http_server_opts *opts, char 
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->conn_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
-        MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        /* 0: a request without Host reaches on_request, which answers
+         * it with our headers (libmicrohttpd's own 400 has none) */
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)0,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed_guarded, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d", addr, o->port);
+        conn_guard_free(srv->guard);
         free(srv);
         return NULL;
     }
@@ -562,5 +704,6 @@ void http_server_stop(struct http_server *srv)
     /* Only now: the worker threads no longer look at the socket. */
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    conn_guard_free(srv->guard); /* every connection is closed */
     free(srv);
 }

@@ -29,6 +29,11 @@ struct http_server_opts {
     int conn_limit;          /* concurrent connections */
     int shutdown_grace_s;    /* how long stopping waits for requests */
     bool access_log;         /* a JSON line per request on stdout */
+    /* Peers whose X-Forwarded-For / X-Real-IP name the client: addresses
+     * and CIDR ranges, comma-separated ("" or NULL: none; http/netaddr.h). */
+    const char *trusted_proxies;
+    int conn_per_address; /* open connections per address; 0 = no limit */
+    int header_timeout_s; /* request headers complete within; 0 = none */
 
     const struct router *router;
     struct metrics *metrics;          /* may be NULL */

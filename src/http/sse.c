@@ -21,13 +21,15 @@
 
 struct sse_event {
     uint64_t seq;
-    char *text; /* "id: N\nevent: X\ndata: {...}\n\n" */
+    uint64_t audience; /* 0: every public stream; else one person's streams */
+    char *text;        /* "id: N\nevent: X\ndata: {...}\n\n" */
 };
 
 struct sse_stream {
     struct sse_hub *hub;
     struct MHD_Connection *conn;
     uint64_t last_seq;
+    uint64_t audience; /* receives only the events published to it */
     uint64_t last_ping;
     bool parked;
     bool started;
@@ -119,6 +121,12 @@ void sse_hub_free(struct sse_hub *hub)
 
 uint64_t sse_publish(struct sse_hub *hub, const char *event, const char *data)
 {
+    return sse_publish_to(hub, 0, event, data);
+}
+
+uint64_t sse_publish_to(struct sse_hub *hub, uint64_t audience, const char *event,
+                        const char *data)
+{
     struct strbuf sb = STRBUF_INIT;
     pthread_mutex_lock(&hub->lock);
     uint64_t seq = hub->next_seq++;
@@ -127,6 +135,7 @@ uint64_t sse_publish(struct sse_hub *hub, const char *event, const char *data)
     struct sse_event *slot = &hub->ring[seq % SSE_RING];
     free(slot->text);
     slot->seq = seq;
+    slot->audience = audience;
     slot->text = strbuf_detach(&sb, NULL);
     resume_all_locked(hub);
     pthread_mutex_unlock(&hub->lock);
@@ -158,7 +167,8 @@ static void fill_pending_locked(struct sse_stream *s)
     }
     while (s->last_seq + 1 < hub->next_seq && s->pending.len < 16384) {
         const struct sse_event *e = &hub->ring[(s->last_seq + 1) % SSE_RING];
-        strbuf_adds(&s->pending, e->text);
+        if (e->audience == s->audience)
+            strbuf_adds(&s->pending, e->text);
         s->last_seq++;
     }
     if (s->last_ping != hub->ping_gen) {
@@ -221,6 +231,7 @@ void *sse_response_new(struct req *r, struct sse_hub *hub)
         die_oom();
     s->hub = hub;
     s->conn = r->conn;
+    s->audience = r->stream_audience;
     const char *last = req_header(r, "Last-Event-ID");
     pthread_mutex_lock(&hub->lock);
     s->last_seq = hub->next_seq - 1;
@@ -246,7 +257,13 @@ void *sse_response_new(struct req *r, struct sse_hub *hub)
 
 int reply_sse(struct req *r, struct sse_hub *hub)
 {
+    return reply_sse_to(r, hub, 0);
+}
+
+int reply_sse_to(struct req *r, struct sse_hub *hub, uint64_t audience)
+{
     r->stream_hub = hub;
+    r->stream_audience = audience;
     r->status = 200;
     r->content_type = "text/event-stream; charset=utf-8";
     reply_header(r, "Cache-Control", "no-cache");

@@ -10,6 +10,15 @@
  * separated by spaces, public is 1/0 (or true/false, yes/no). A row with an
  * id updates that site; a row without one adds a site.
  *
+ * The export is public and meant for spreadsheets, which run a cell that
+ * starts with = + - @ (or tab, CR) as a formula. So a text cell that starts
+ * with one of those, after any number of single quotes, goes out with one
+ * more quote in front (OWASP's advice), and the import takes exactly one
+ * quote off such a cell: "+86 138..." -> "'+86 138..." -> "+86 138...", and
+ * "'=x" -> "''=x" -> "'=x". Other cells are written and read as they are;
+ * numeric columns (id, lat, lon, capacity, public, status_until) are never
+ * quoted, so a negative lat stays a number.
+ *
  * Import checks every row, inserting inside one transaction as it goes,
  * and commits only if no row had an error: all rows or none.
  */
@@ -112,6 +121,24 @@ static const char *cell(const struct csv_record *rec, const int *map, enum col c
     return rec->fields[map[c]];
 }
 
+/* Starts with quotes and then a character spreadsheets take as the start
+ * of a formula? (Returns false for text without the quotes.) */
+static bool quoted_formula(const char *v, size_t quotes_needed)
+{
+    size_t q = 0;
+    while (v[q] == '\'')
+        q++;
+    return q >= quotes_needed && v[q] && strchr("=+-@\t\r", v[q]) != NULL;
+}
+
+/* A text column's cell, with the quote the export puts before a formula
+ * character taken off again. */
+static const char *text_cell(const struct csv_record *rec, const int *map, enum col c)
+{
+    const char *v = cell(rec, map, c);
+    return quoted_formula(v, 1) ? v + 1 : v;
+}
+
 static int parse_number(const char *s, double *out)
 {
     char *end;
@@ -192,13 +219,13 @@ static int parse_row(struct importer *im, const struct csv_record *rec, const in
     const char *v;
     if (*(v = cell(rec, map, COL_ID)) && (parse_int(v, id) || *id <= 0))
         add_error(im, "id", "invalid_field", "id must be a positive whole number");
-    s->name_zh = cell(rec, map, COL_NAME_ZH);
-    s->name_en = cell(rec, map, COL_NAME_EN);
-    s->type_code = cell(rec, map, COL_TYPE);
-    v = cell(rec, map, COL_REGION);
+    s->name_zh = text_cell(rec, map, COL_NAME_ZH);
+    s->name_en = text_cell(rec, map, COL_NAME_EN);
+    s->type_code = text_cell(rec, map, COL_TYPE);
+    v = text_cell(rec, map, COL_REGION);
     s->region_code = *v ? v : NULL;
-    s->address_zh = cell(rec, map, COL_ADDRESS_ZH);
-    s->address_en = cell(rec, map, COL_ADDRESS_EN);
+    s->address_zh = text_cell(rec, map, COL_ADDRESS_ZH);
+    s->address_en = text_cell(rec, map, COL_ADDRESS_EN);
     double lat = 0, lon = 0;
     if (parse_number(cell(rec, map, COL_LAT), &lat) || lat < -90 || lat > 90)
         add_error(im, "lat", "invalid_field", "lat must be a number from -90 to 90");
@@ -211,17 +238,17 @@ static int parse_row(struct importer *im, const struct csv_record *rec, const in
     s->lat = w.lat;
     s->lon = w.lon;
     s->input_datum = geo_datum_name(d);
-    s->phone = cell(rec, map, COL_PHONE);
-    s->manager = cell(rec, map, COL_MANAGER);
-    s->description = cell(rec, map, COL_DESCRIPTION);
+    s->phone = text_cell(rec, map, COL_PHONE);
+    s->manager = text_cell(rec, map, COL_MANAGER);
+    s->description = text_cell(rec, map, COL_DESCRIPTION);
     if (*(v = cell(rec, map, COL_CAPACITY))) {
         s->has_capacity = true;
         if (parse_int(v, &s->capacity))
             add_error(im, "capacity", "invalid_field", "capacity must be a whole number");
     }
-    if (*(v = cell(rec, map, COL_STATUS)))
+    if (*(v = text_cell(rec, map, COL_STATUS)))
         s->status = v;
-    v = cell(rec, map, COL_STATUS_REASON);
+    v = text_cell(rec, map, COL_STATUS_REASON);
     s->status_reason = *v ? v : NULL;
     if (*(v = cell(rec, map, COL_STATUS_UNTIL))) {
         s->has_until = true;
@@ -231,12 +258,12 @@ static int parse_row(struct importer *im, const struct csv_record *rec, const in
     }
     if (parse_bool(cell(rec, map, COL_PUBLIC), &s->is_public))
         add_error(im, "public", "invalid_field", "public is 1 or 0");
-    if (*(v = cell(rec, map, COL_HOURS)))
+    if (*(v = text_cell(rec, map, COL_HOURS)))
         s->opening_hours = v;
-    if (parse_amenities(a, cell(rec, map, COL_AMENITIES), s))
+    if (parse_amenities(a, text_cell(rec, map, COL_AMENITIES), s))
         add_error(im, "amenities", "invalid_field",
                   "amenities look like microwave;phone_charging=4");
-    parse_photos(a, cell(rec, map, COL_PHOTOS), s);
+    parse_photos(a, text_cell(rec, map, COL_PHOTOS), s);
     return im->res->nerrors == before ? 0 : -1;
 }
 
@@ -358,45 +385,59 @@ static void put_field(struct strbuf *sb, const char *v, bool first)
     strbuf_addch(sb, '"');
 }
 
+/* A text column's cell: one quote more before a formula character. */
+static void put_text(struct strbuf *sb, const char *v)
+{
+    if (v && quoted_formula(v, 0)) {
+        struct strbuf q = STRBUF_INIT;
+        strbuf_addch(&q, '\'');
+        strbuf_adds(&q, v);
+        put_field(sb, q.buf, false);
+        strbuf_release(&q);
+        return;
+    }
+    put_field(sb, v, false);
+}
+
 static void put_site(struct strbuf *sb, struct arena *a, const struct site *s)
 {
     char buf[64];
     snprintf(buf, sizeof buf, "%lld", (long long)s->id);
     put_field(sb, buf, true);
-    put_field(sb, s->name_zh, false);
-    put_field(sb, s->name_en, false);
-    put_field(sb, s->type_code, false);
-    put_field(sb, s->region_code, false);
-    put_field(sb, s->address_zh, false);
-    put_field(sb, s->address_en, false);
+    put_text(sb, s->name_zh);
+    put_text(sb, s->name_en);
+    put_text(sb, s->type_code);
+    put_text(sb, s->region_code);
+    put_text(sb, s->address_zh);
+    put_text(sb, s->address_en);
     snprintf(buf, sizeof buf, "%.7f", s->lat);
     put_field(sb, buf, false);
     snprintf(buf, sizeof buf, "%.7f", s->lon);
     put_field(sb, buf, false);
     put_field(sb, "wgs84", false);
-    put_field(sb, s->phone, false);
-    put_field(sb, s->manager, false);
-    put_field(sb, s->description, false);
+    put_text(sb, s->phone);
+    put_text(sb, s->manager);
+    put_text(sb, s->description);
     snprintf(buf, sizeof buf, "%lld", (long long)s->capacity);
     put_field(sb, s->has_capacity ? buf : "", false);
-    put_field(sb, s->status, false);
-    put_field(sb, s->status_reason, false);
+    put_text(sb, s->status);
+    put_text(sb, s->status_reason);
     put_field(sb, s->has_until ? clock_format_iso(s->status_until, CLOCK_CHINA_OFFSET_MIN,
                                                   buf, sizeof buf)
                                : "",
               false);
     put_field(sb, s->is_public ? "1" : "0", false);
-    put_field(sb, s->opening_hours, false);
+    put_text(sb, s->opening_hours);
     struct strbuf am = STRBUF_INIT;
     for (size_t i = 0; i < s->namenities; i++)
         strbuf_addf(&am, "%s%s=%lld", i ? ";" : "", s->amenities[i].code,
                     (long long)s->amenities[i].count);
-    put_field(sb, am.buf ? am.buf : "", false);
+    put_text(sb, am.buf ? am.buf : "");
     strbuf_release(&am);
     struct strbuf ph = STRBUF_INIT;
     for (size_t i = 0; i < s->nphotos; i++)
         strbuf_addf(&ph, "%s%s", i ? " " : "", s->photos[i]);
-    put_field(sb, ph.buf ? ph.buf : "", false);
+    put_text(sb, ph.buf ? ph.buf : "");
     strbuf_release(&ph);
     strbuf_adds(sb, "\r\n");
     (void)a;

@@ -623,11 +623,7 @@ static int bbox_or_reply(struct req *r, const char *text, enum geo_datum datum, 
                            "bbox is minlon,minlat,maxlon,maxlat, min before max, within "
                            "-180..180 and -90..90"),
                -1;
-    if (datum != GEO_WGS84) {
-        struct geo_point lo = geo_convert((struct geo_point){b[1], b[0]}, datum, GEO_WGS84);
-        struct geo_point hi = geo_convert((struct geo_point){b[3], b[2]}, datum, GEO_WGS84);
-        b[0] = lo.lon, b[1] = lo.lat, b[2] = hi.lon, b[3] = hi.lat;
-    }
+    geo_bbox_convert(b, datum, GEO_WGS84, b);
     return 0;
 }
 

@@ -12,10 +12,12 @@
  * else.
  */
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "store/backend.h"
 
@@ -325,11 +327,38 @@ static int conn_backup(void *conn, const char *dest)
     return result;
 }
 
+/* Copy the WAL into the database and truncate it to nothing, so that
+ * erased data does not linger there. A reader still on an older snapshot
+ * (or a writer) makes the checkpoint give up with SQLITE_BUSY; it is tried
+ * again, with a short busy wait and a short sleep between tries, until it
+ * succeeds or SCRUB_TOTAL_MS have passed. */
+#define SCRUB_TOTAL_MS 10000
+#define SCRUB_ATTEMPT_MS 250
+#define SCRUB_SLEEP_MS 50
+
+static bool busy(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
 static int conn_scrub(void *conn)
 {
     struct sqlite_conn *c = conn;
-    int log = 0, ckpt = 0;
-    int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &ckpt);
+    int64_t deadline = clock_mono_us() + (int64_t)SCRUB_TOTAL_MS * 1000;
+    int rc;
+    sqlite3_busy_timeout(c->db, SCRUB_ATTEMPT_MS);
+    for (;;) {
+        int log = 0, ckpt = 0;
+        rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &ckpt);
+        if (!busy(rc) || clock_mono_us() >= deadline)
+            break;
+        sqlite3_sleep(SCRUB_SLEEP_MS);
+    }
+    sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
+    if (busy(rc))
+        log_warn("sqlite: the WAL could not be emptied within %d ms: another connection "
+                 "kept reading",
+                 SCRUB_TOTAL_MS);
     return translate(c->db, rc);
 }
 

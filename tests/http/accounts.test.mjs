@@ -198,19 +198,21 @@ describe('roles and scopes', () => {
     assertError(await ra.post('/api/regions', { code: 'HZ-HZ-01-G9', level: 'grid', name_zh: '越界', parent: 'HZ-HZ-01' }), 403, 'out_of_scope', 'parent');
     assertError(await ra.post('/api/site-types', { code: 'street_t', name_zh: 'x' }), 403, 'forbidden');
     // Staff grants within the street, not outside.
-    expectStatus(await ra.post(`/api/users/${workerId}/roles`, { role: 'staff', scope_kind: 'site', scope_ref: String(siteIn.id) }), 201);
-    assertError(await ra.post(`/api/users/${workerId}/roles`, { role: 'staff', scope_kind: 'site', scope_ref: String(siteOut.id) }), 403, 'out_of_scope');
-    assertError(await ra.post(`/api/users/${workerId}/roles`, { role: 'system_admin', scope_kind: 'global' }), 403, 'out_of_scope');
+    const helperId = (await srv.client(srv.user('13900000015')).get('/api/me')).json.id;
+    expectStatus(await ra.post(`/api/users/${helperId}/roles`, { role: 'staff', scope_kind: 'site', scope_ref: String(siteIn.id) }), 201);
+    assertError(await ra.post(`/api/users/${helperId}/roles`, { role: 'staff', scope_kind: 'site', scope_ref: String(siteOut.id) }), 403, 'out_of_scope');
+    assertError(await ra.post(`/api/users/${helperId}/roles`, { role: 'system_admin', scope_kind: 'global' }), 403, 'out_of_scope');
   });
 
-  it('staff verify workers; phones are masked except for system admins', async () => {
+  it('staff verify workers at their site; phones are masked except for system admins', async () => {
     const staff = srv.client(staffToken);
     const found = await staff.get('/api/users?q=13900000013');
     assert.equal(found.status, 200);
     assert.equal(found.json.items[0].phone, '139****0013');
-    const v = await staff.post(`/api/users/${workerId}/verification`, { state: 'verified' });
+    const v = await staff.post(`/api/users/${workerId}/verification`, { state: 'verified', site: siteIn.id });
     assert.equal(v.status, 200);
     assert.equal(v.json.verification, 'verified');
+    assert.equal(v.json.verified_site, siteIn.id);
     const full = await admin.get('/api/users?q=13900000013');
     assert.equal(full.json.items[0].phone, '13900000013');
     assert.ok(Array.isArray(full.json.items[0].roles), 'admins see the grants they may revoke');

@@ -9,12 +9,16 @@ import { startServer, runCommand, ADMIN_TOKEN } from './lib/server.mjs';
 const routes = runCommand(['routes']).stdout.trim().split('\n').map((l) => JSON.parse(l));
 
 // Callers: the roles they hold and where.
-const CALLERS = ['anonymous', 'worker', 'staff_in', 'staff_out', 'region_in', 'region_out', 'system_admin'];
+// provider_in holds a grant on the organization of the sample service
+// (ctx.orgIn); provider_out on another organization.
+const CALLERS = ['anonymous', 'worker', 'staff_in', 'staff_out', 'region_in', 'region_out',
+  'provider_in', 'provider_out', 'system_admin'];
 const ROLES = {
   anonymous: [], worker: ['user'], staff_in: ['user', 'staff'], staff_out: ['user', 'staff'],
-  region_in: ['user', 'region_admin'], region_out: ['user', 'region_admin'], system_admin: ['user', 'system_admin'],
+  region_in: ['user', 'region_admin'], region_out: ['user', 'region_admin'],
+  provider_in: ['user', 'provider'], provider_out: ['user', 'provider'], system_admin: ['user', 'system_admin'],
 };
-const IN_SCOPE = new Set(['staff_in', 'region_in', 'system_admin']);
+const IN_SCOPE = new Set(['staff_in', 'region_in', 'provider_in', 'system_admin']);
 
 let seq = 0;
 const uniq = (p) => `${p}${process.pid}${++seq}`;
@@ -27,6 +31,11 @@ function sample(r, ctx) {
     '/api/sites/{id}': ctx.siteIn, '/api/regions/{code}': 'HZ-XN-01', '/api/site-types/{code}': 'canteen',
     '/api/amenities/{code}': 'microwave', '/api/holidays/{date}': '2027-01-01', '/api/users/{id}': ctx.workerId,
     '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites', '/api/faults/{id}': ctx.faultIn,
+    '/api/me/inbox/{id}': 999999,
+    '/api/services/{id}': ctx.serviceIn, '/api/organizations/{code}': ctx.orgIn,
+    '/hsds/services/{id}': ctx.hsds?.service, '/hsds/organizations/{id}': ctx.hsds?.org,
+    '/hsds/service_at_locations/{id}': ctx.hsds?.sal, '/hsds/taxonomies/{id}': ctx.hsds?.taxonomy,
+    '/hsds/taxonomy_terms/{id}': ctx.hsds?.term,
     '/api/offerings/{id}': ctx.offeringIn, '/api/slots/{id}': ctx.slotIn, '/api/bookings/{id}': ctx.bookingIn,
   };
   let path = r.pattern;
@@ -34,7 +43,7 @@ function sample(r, ctx) {
     const head = prefix.slice(0, prefix.lastIndexOf('/'));
     if (path.startsWith(head + '/{')) path = path.replace(/\{[a-z_]+\}/, String(v));
   }
-  path = path.replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn))
+  path = path.replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn)).replace('{site}', String(ctx.siteIn))
     .replace('/{dir}/{file}', '/img/none.png').replace('/{file}', '/index.html');
   if (/\{/.test(path)) return null;
   // Cancelling a slot: a spare one, so the other calls still find theirs open.
@@ -45,11 +54,16 @@ function sample(r, ctx) {
     'POST /api/sites': { json: { name_zh: '矩阵站', type: 'warm_hut', region: 'HZ-XN-01', position: { lat: 34.57, lon: 119.2 } }, bodyScope: true },
     'POST /api/regions': { json: { code: uniq('MX-'), level: 'grid', name_zh: '矩阵', parent: 'HZ-XN-01' }, bodyScope: true },
     'POST /api/users/{id}/roles': { json: { role: 'staff', scope_kind: 'site', scope_ref: String(ctx.siteIn) }, bodyScope: true },
+    'POST /api/users/{id}/verification': { json: { state: 'verified', site: ctx.siteIn }, bodyScope: true },
     'POST /api/sites/import': { csv: 'name_zh,type,lat,lon\n矩阵导入,warm_hut,34.6,119.2\n' },
     'POST /api/sites/{id}/status': { json: { amenities: [] } },
     'PUT /api/holidays/{date}': { json: { kind: 'holiday' } },
     'POST /api/sites/{id}/faults': { json: { amenity: ctx.amenityIn } },
     'POST /api/system/clock': { json: { advance_s: 0 } },
+    'POST /api/users/{id}/notices': { json: { title_zh: '矩阵', title_en: 'matrix' } },
+    'POST /api/organizations': { json: { code: uniq('mx-org-'), name_zh: '矩阵机构' } },
+    'POST /api/services': { json: { organization: ctx.orgIn, category: 'legal_aid', name_zh: '矩阵服务' }, bodyScope: true },
+    'PUT /api/services/{id}/locations/{site}': { json: { opening_hours: 'Mo-Fr 09:00-17:00' } },
     'POST /api/offerings': { json: { kind: 'workshop', title_zh: '矩阵活动', site: ctx.siteIn }, bodyScope: true },
     'PATCH /api/offerings/{id}': { json: { title_en: 'matrix' } },
     'POST /api/offerings/{id}/slots': { json: { start: new Date(soon).toISOString(), end: new Date(soon + 1800e3).toISOString(), capacity: 2 } },
@@ -72,7 +86,7 @@ function expected(r, caller, s) {
 }
 
 async function send(client, r, s) {
-  if (r.pattern === '/api/sites/events') {
+  if (r.pattern === '/api/sites/events' || r.pattern === '/api/me/inbox/events') {
     const ctrl = new AbortController();
     const res = await fetch(client.base + s.path, { signal: ctrl.signal, headers: client.token ? { authorization: `Bearer ${client.token}` } : {} });
     ctrl.abort();
@@ -115,6 +129,22 @@ for (const caller of CALLERS) {
       assert.equal(booking.status, 201, booking.text);
       const bookingIn = booking.json.id;
       const siteOut = sites.find((s) => s.region && s.region.startsWith('HZ-HZ-')).id;
+      // A service of the in-scope organization, offered at the in-scope
+      // site; its {id} is a service's, its organization is ctx.orgIn.
+      const orgIn = 'mx-org-in';
+      for (const code of [orgIn, 'mx-org-out'])
+        assert.equal((await admin.post('/api/organizations', { code, name_zh: code })).status, 201);
+      const svc = await admin.post('/api/services', { organization: orgIn, category: 'legal_aid', name_zh: '矩阵样本' });
+      assert.equal(svc.status, 201, svc.text);
+      const serviceIn = svc.json.id;
+      const loc = await admin.put(`/api/services/${serviceIn}/locations/${siteIn}`, { opening_hours: '24/7' });
+      assert.equal(loc.status, 201, loc.text);
+      const hsds = {
+        service: svc.json.hsds_id, sal: loc.json.hsds_id,
+        org: (await admin.get(`/api/organizations/${orgIn}`)).json.hsds_id,
+        taxonomy: (await admin.get('/hsds/taxonomies')).json.contents[0].id,
+        term: (await admin.get('/hsds/taxonomy_terms')).json.contents[0].id,
+      };
       const me = async (token) => (await srv.client(token).get('/api/me')).json.id;
       const workerToken = srv.user('13911110000');
       const workerId = await me(workerToken);
@@ -133,11 +163,13 @@ for (const caller of CALLERS) {
           staff_out: { role: 'staff', scope_kind: 'site', scope_ref: String(siteOut) },
           region_in: { role: 'region_admin', scope_kind: 'region', scope_ref: 'HZ-XN' },
           region_out: { role: 'region_admin', scope_kind: 'region', scope_ref: 'HZ-HZ' },
+          provider_in: { role: 'provider', scope_kind: 'organization', scope_ref: orgIn },
+          provider_out: { role: 'provider', scope_kind: 'organization', scope_ref: 'mx-org-out' },
         }[caller];
         if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
       }
       const client = srv.client(token);
-      const ctx = { siteIn, workerId, faultIn, amenityIn, offeringIn, slotIn, slotSpare, bookingIn };
+      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, offeringIn, slotIn, slotSpare, bookingIn };
       // Destructive calls last, so earlier ones still find their targets;
       // signing out last of all.
       const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);

@@ -291,7 +291,7 @@ test('booking: a per-person limit of two, verification, a closed offering, a pas
     const pkg = await w.offering({ kind: 'package', site: w.a.id, verification_required: true });
     const ps = await w.slot(pkg, { capacity: 10 });
     assertError(await w.book(w1, ps), 403, 'verification_required', null);
-    expectStatus(await w.staffA.post(`/api/users/${w1.id}/verification`, { state: 'verified' }), 200);
+    expectStatus(await w.staffA.post(`/api/users/${w1.id}/verification`, { state: 'verified', site: w.a.id }), 200);
     assert.equal(expectStatus(await w.book(w1, ps), 201).json.state, 'confirmed');
 
     // Closed offering.

@@ -55,23 +55,33 @@ export function checked() {
   return state.checked;
 }
 
-const STAFF_ROLES = ['staff', 'region_admin', 'system_admin'];
-const ADMIN_ROLES = ['region_admin', 'system_admin'];
+/** The roles that may use the console: find people and verify them. */
+export const CONSOLE_ROLES = ['staff', 'region_admin', 'system_admin'];
+/** The roles that may grant roles and edit sites. */
+export const ADMIN_ROLES = ['region_admin', 'system_admin'];
 
 function roleNames(m = state.me) {
   return new Set((m?.roles || []).map((r) => r.role));
 }
 
+/**
+ * Whether the person may see what is meant for roles: no list means
+ * everyone (signed in or not), a list means signed in with one of them.
+ */
+export function hasAnyRole(roles, m = state.me) {
+  if (!roles) return true;
+  const r = roleNames(m);
+  return Boolean(m) && roles.some((x) => r.has(x));
+}
+
 /** May use the console: find people and verify them (staff and admins). */
 export function canConsole(m = state.me) {
-  const r = roleNames(m);
-  return STAFF_ROLES.some((x) => r.has(x));
+  return hasAnyRole(CONSOLE_ROLES, m);
 }
 
 /** May grant roles and edit sites (region and system admins). */
 export function isAdmin(m = state.me) {
-  const r = roleNames(m);
-  return ADMIN_ROLES.some((x) => r.has(x));
+  return hasAnyRole(ADMIN_ROLES, m);
 }
 
 export function isSystemAdmin(m = state.me) {

@@ -281,6 +281,71 @@ static void test_distance(void)
     CHECK_NEAR(geo_distance_m(lyg, bj), geo_distance_m(bj, lyg), 1e-9);
 }
 
+/*
+ * Boxes: the whole world stays the whole world between any two datums (the
+ * BD-09 offset would carry its corners past the poles); a city box moves
+ * with its corners; a box thinner than the difference of its corners'
+ * offsets stays a box (min <= max), never one across the antimeridian; a
+ * box outside China is unchanged by GCJ-02; NaN comes out as NaN.
+ */
+static void test_bbox_convert(void)
+{
+    const double world[4] = {-180, -90, 180, 90};
+    const double city[4] = {119.15, 34.57, 119.22, 34.61};
+    const double thin[4] = {119.2, 34.5, 119.2, 34.7};
+    const double abroad[4] = {2.2, 48.8, 2.4, 48.9};
+    double out[4];
+
+    for (int f = 0; f <= 2; f++) {
+        for (int t = 0; t <= 2; t++) {
+            geo_bbox_convert(world, (enum geo_datum)f, (enum geo_datum)t, out);
+            for (int i = 0; i < 4; i++)
+                CHECK(out[i] == world[i]);
+            geo_bbox_convert(thin, (enum geo_datum)f, (enum geo_datum)t, out);
+            CHECK(out[0] <= out[2] && out[1] <= out[3]);
+            CHECK(out[2] - out[0] < 0.001 && out[3] - out[1] < 0.21);
+            geo_bbox_convert(city, (enum geo_datum)f, (enum geo_datum)t, out);
+            CHECK(out[0] < out[2] && out[1] < out[3]);
+            /* the smallest box around the four converted corners */
+            double lo_lon = 999, lo_lat = 999, hi_lon = -999, hi_lat = -999;
+            for (int c = 0; c < 4; c++) {
+                struct geo_point p = geo_convert(
+                    (struct geo_point){city[c & 1 ? 3 : 1], city[c & 2 ? 2 : 0]},
+                    (enum geo_datum)f, (enum geo_datum)t);
+                lo_lon = fmin(lo_lon, p.lon), lo_lat = fmin(lo_lat, p.lat);
+                hi_lon = fmax(hi_lon, p.lon), hi_lat = fmax(hi_lat, p.lat);
+            }
+            CHECK(out[0] == lo_lon && out[1] == lo_lat && out[2] == hi_lon &&
+                  out[3] == hi_lat);
+        }
+    }
+    /* The city box really moves: GCJ-02 by a few hundred metres. */
+    geo_bbox_convert(city, GEO_GCJ02, GEO_WGS84, out);
+    CHECK(fabs(out[0] - city[0]) > 0.001 && fabs(out[1] - city[1]) > 0.0005);
+    /* Half worlds keep their edges on the world's edges, clamped inside. */
+    const double north[4] = {-180, 0, 180, 90};
+    geo_bbox_convert(north, GEO_BD09, GEO_WGS84, out);
+    CHECK(out[0] == -180 && out[2] == 180 && out[3] == 90);
+    CHECK(out[1] < 0 && out[1] > -0.01);
+    /* Outside China GCJ-02 changes nothing; BD-09 still shifts. */
+    geo_bbox_convert(abroad, GEO_GCJ02, GEO_WGS84, out);
+    for (int i = 0; i < 4; i++)
+        CHECK(out[i] == abroad[i]);
+    geo_bbox_convert(abroad, GEO_BD09, GEO_WGS84, out);
+    CHECK(out[0] < abroad[0] && out[3] < abroad[3]);
+    /* out may be the input */
+    double same[4] = {119.15, 34.57, 119.22, 34.61};
+    geo_bbox_convert(same, GEO_BD09, GEO_WGS84, same);
+    geo_bbox_convert(city, GEO_BD09, GEO_WGS84, out);
+    for (int i = 0; i < 4; i++)
+        CHECK(same[i] == out[i]);
+    const double nan_box[4] = {NAN, 34, 120, 35};
+    geo_bbox_convert(nan_box, GEO_BD09, GEO_WGS84, out);
+    CHECK(isnan(out[0]) && isnan(out[1]) && isnan(out[2]) && isnan(out[3]));
+    geo_bbox_convert(city, (enum geo_datum)7, GEO_WGS84, out);
+    CHECK(isnan(out[0]));
+}
+
 int main(void)
 {
     RUN(test_datum_parse_and_name);
@@ -294,5 +359,6 @@ int main(void)
     RUN(test_convert_matrix);
     RUN(test_nan_input);
     RUN(test_distance);
+    RUN(test_bbox_convert);
     return test_report("geo");
 }

@@ -1,7 +1,7 @@
 // hours.js - OpenStreetMap opening_hours in plain words, for the common
 // shapes the network uses ("Mo-Fr 08:30-18:00; Sa,Su 09:00-17:00; PH off",
 // "24/7", "Mo-Su 18:00-02:00"). Anything else is shown as written.
-import { t } from './i18n.js';
+import { t } from '../i18n.js';
 
 const DAY_TOKEN = /^(Mo|Tu|We|Th|Fr|Sa|Su|PH)(-(Mo|Tu|We|Th|Fr|Sa|Su))?$/;
 const TIME_RANGE = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/;

@@ -1,7 +1,9 @@
 // people.js - what a person's data means in words: occupations, platforms,
-// roles and where a role applies (site and region names, looked up once).
-import { t, pick } from './i18n.js';
-import { getJson } from './api.js';
+// and where a role applies (site and region names, looked up once). Which
+// roles exist, and where each may apply, the server says in /api/config
+// (config.js).
+import { t, pick } from '../i18n.js';
+import { getJson } from '../api.js';
 
 export const OCCUPATIONS = [
   'food_delivery',
@@ -13,8 +15,6 @@ export const OCCUPATIONS = [
   'other',
 ];
 export const PLATFORMS = ['meituan', 'eleme', 'didi', 'huolala', 'douyin', 'kuaishou', 'other'];
-export const ROLES = ['staff', 'provider', 'merchant', 'dispatcher', 'region_admin', 'system_admin'];
-export const SCOPES = ['site', 'region', 'department', 'global'];
 
 export function occupationName(code) {
   const k = `occ_${code}`;

@@ -2,8 +2,8 @@
 // not, or when they fail), server clusters when zoomed out, one marker per
 // site when zoomed in, and the point distances are measured from.
 import L from 'leaflet';
-import { markerSvg } from './icons.js';
-import { t, pick, openState } from './i18n.js';
+import { markerSvg } from '../icons.js';
+import { t, pick, openState } from '../i18n.js';
 
 export const SITE_ZOOM = 14; // from this zoom on, single sites instead of clusters
 

@@ -1,8 +1,8 @@
 // view.js - pieces both the list cards and the site sheet show: the tier
 // badge, the open state, and amenity live values in words.
-import { h } from './dom.js';
-import { t, openState, formatAge } from './i18n.js';
-import { markerSvg } from './icons.js';
+import { h } from '../dom.js';
+import { t, openState, formatAge } from '../i18n.js';
+import { markerSvg } from '../icons.js';
 
 export function tierBadge(site, typeName) {
   const tierWord = site.tier ? t(`tierName_${site.tier}`) : typeName || t('tierName_other');

@@ -1,9 +1,9 @@
 // list.js - the list of places, nearest first. Each card is one big
 // button: name, distance, tier, open state, and the amenities that matter
 // for the chosen needs (with live values when there are any).
-import { h, langText } from './dom.js';
-import { pick, formatDistance } from './i18n.js';
-import { icon } from './icons.js';
+import { h, langText } from '../dom.js';
+import { pick, formatDistance } from '../i18n.js';
+import { icon } from '../icons.js';
 import { tierBadge, stateLine, liveFor, liveValue } from './view.js';
 
 const MAX_TAGS = 4;

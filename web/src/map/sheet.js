@@ -1,9 +1,9 @@
 // sheet.js - the site sheet: a bottom sheet on phones, a side panel on wide
 // screens. Name, tier, open state, navigation and phone first (what a rider
 // needs mid-shift), then amenities with live values, hours, address.
-import { h, langText } from './dom.js';
-import { t, pick, formatDistance } from './i18n.js';
-import { icon } from './icons.js';
+import { h, langText } from '../dom.js';
+import { t, pick, formatDistance } from '../i18n.js';
+import { icon } from '../icons.js';
 import { hoursRows } from './hours.js';
 import { tierBadge, stateLine, liveFor, liveValue, liveAge } from './view.js';
 

@@ -1,0 +1,23 @@
+// page.js - the account feature: sign in, register, "me", the privacy
+// notice; the header link is "我的" when signed in, "登录" when not.
+import words from './words.js';
+import { loginView, registerView } from './signin.js';
+import { meView } from './me.js';
+import { privacyView } from './privacy.js';
+
+export default {
+  id: 'account',
+  words,
+  routes: {
+    '/login': loginView,
+    '/register': registerView,
+    '/me': meView,
+    '/privacy': privacyView,
+  },
+  nav: {
+    id: 'me',
+    icon: 'user',
+    word: (me) => (me ? 'me' : 'signIn'),
+    href: (me) => (me ? '/me' : '/login'),
+  },
+};

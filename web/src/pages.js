@@ -1,0 +1,15 @@
+// pages.js - the web app's features, one line each, like the server's
+// module list (src/app/modules.c). Each is a folder with a page module
+// (<feature>/page.js: routes, header link, console tab, words; see
+// registry.js). The order is the header's and the console tabs' order.
+import map from './map/page.js';
+import account from './account/page.js';
+import people from './people/page.js';
+import sites from './sites/page.js';
+
+export const PAGES = [
+  map,
+  account,
+  people,
+  sites,
+];
