@@ -93,6 +93,10 @@ struct module {
      * registry's demo data, inside one transaction (may be NULL). Returns
      * a store result; *count is what it made, for the summary line. */
     int (*demo)(struct app *app, struct store_conn *c, int *count);
+    /* The server is stopping: end the event streams it serves (they never
+     * end by themselves and would hold the shutdown for its whole grace
+     * period) and open no new ones. May be NULL. */
+    void (*drain)(struct app *app, void *state);
 };
 
 #define APP_MAX_MODULES 32
