@@ -12,6 +12,7 @@ extern const struct module calendar_module;
 extern const struct module site_module;
 extern const struct module live_module;
 extern const struct module fault_module;
+extern const struct module fair_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -24,6 +25,7 @@ const struct module *const app_modules[] = {
     &site_module,
     &live_module,
     &fault_module,
+    &fair_module,
     &ogc_module,
     &web_module,
 };
