@@ -51,6 +51,13 @@ bool fair_ticket_is_active(const char *state)
     return state && (strcmp(state, "waiting") == 0 || strcmp(state, "called") == 0);
 }
 
+bool fair_board_is_live(const struct fair *f, int64_t now)
+{
+    if (strcmp(f->state, "scheduled") == 0 || strcmp(f->state, "open") == 0)
+        return true;
+    return strcmp(f->state, "closed") == 0 && now < f->ends_at + FAIR_BOARD_AFTER_S;
+}
+
 struct fair_estimate fair_estimate(int64_t avg_service_min, const int64_t *durations_s,
                                    size_t n)
 {

@@ -42,6 +42,8 @@ struct store_conn;
  * times, once it has at least FAIR_MEASURE_MIN of them. */
 #define FAIR_MEASURE_LAST 5
 #define FAIR_MEASURE_MIN 3
+/* How long after its end a closed fair's board stays live. */
+#define FAIR_BOARD_AFTER_S (6 * 3600)
 
 /* A store result of the take: the fair is not open, or the booth takes no
  * new numbers (the caller reads which). */
@@ -105,6 +107,12 @@ bool fair_state_change_ok(const char *from, const char *to);
 bool fair_ticket_state_is_valid(const char *state);
 /* Is the ticket still in its queue (waiting or being served)? */
 bool fair_ticket_is_active(const char *state);
+
+/* May the fair's board still change, so that a live stream of it is worth
+ * keeping? Scheduled and open fairs: yes; a closed one until
+ * FAIR_BOARD_AFTER_S after its end (the numbers left at closing time are
+ * still served); a cancelled one: no. */
+bool fair_board_is_live(const struct fair *f, int64_t now);
 
 /* The minutes one person takes at a booth: the mean of the recent service
  * times durations_s (seconds, newest first, n of them) when there are at

@@ -23,10 +23,10 @@
  *
  * Every queue change is announced (FAIR_QUEUE with the booth's id) after
  * its commit; the `changed` hook, on every node, pushes the booth's new
- * board line to the fair's event stream. Each fair with a board open has
- * its own stream hub in the module's state; the hubs end their streams
- * when the server starts stopping (the `drain` hook) and when the fair
- * closes or is cancelled.
+ * board line to the fair's event stream. Each fair whose board was opened
+ * has its own stream hub in the module's state (a node keeps at most
+ * FAIR_MAX_HUBS), live while the fair's board may still change; the hubs
+ * end their streams when the server starts stopping (the `drain` hook).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -46,12 +46,19 @@
 /* Hubs a node keeps (one per fair whose board was opened since start). */
 #define FAIR_MAX_HUBS 256
 
-/* ---- the module's state: an event hub per fair ------------------------ */
+/* ---- the module's state: an event hub per fair ------------------------
+ *
+ * A hub is made when the first board stream of a fair is opened and kept
+ * until the module is released: a request may hold its pointer between
+ * the handler and the server's registering of the stream, so it is never
+ * freed while the server runs. Only fairs whose board can still change get
+ * one (fair_board_is_live), which bounds them by the fairs held while the
+ * node runs. */
 
 struct fair_hub {
     int64_t fair_id;
     struct sse_hub *hub;
-    bool ended; /* closed: the fair ended, or the server is stopping */
+    bool ended; /* closed: the server is stopping */
 };
 
 struct fair_state {
@@ -96,15 +103,16 @@ static struct sse_hub *hub_for_stream(struct fair_state *st, int64_t fair_id)
     return h;
 }
 
-/* End the streams of one fair (fair_id > 0) or of every fair (0). The
- * ended hubs are kept until release: a request may still hold one. */
-static void hubs_end(struct fair_state *st, int64_t fair_id)
+/* End every stream (the server is stopping). The hubs are kept until
+ * release: a request may still hold one. */
+static void hubs_end(struct fair_state *st)
 {
     struct sse_hub *end[FAIR_MAX_HUBS];
     size_t n = 0;
     pthread_mutex_lock(&st->lock);
+    st->draining = true;
     for (size_t i = 0; i < st->nhubs; i++) {
-        if (!st->hubs[i].ended && (!fair_id || st->hubs[i].fair_id == fair_id)) {
+        if (!st->hubs[i].ended) {
             st->hubs[i].ended = true;
             end[n++] = st->hubs[i].hub;
         }
@@ -138,11 +146,7 @@ static void fair_release(struct app *app, void *state)
 /* The server is stopping: end every board stream, and open no more. */
 static void fair_drain(struct app *app, void *state)
 {
-    struct fair_state *st = state;
-    pthread_mutex_lock(&st->lock);
-    st->draining = true;
-    pthread_mutex_unlock(&st->lock);
-    hubs_end(st, 0);
+    hubs_end(state);
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -694,7 +698,7 @@ static int get_board_events(struct req *r)
     struct fair f;
     if (!c || fair_or_reply(r, c, &f))
         return r->status;
-    if (strcmp(f.state, "closed") == 0 || strcmp(f.state, "cancelled") == 0)
+    if (!fair_board_is_live(&f, clock_now()))
         return reply_error(r, 409, "fair_ended", NULL,
                            "the fair is %s: its board no longer changes", f.state);
     struct sse_hub *hub = hub_for_stream(state_of(r->app), f.id);
@@ -1063,11 +1067,8 @@ static void fair_changed_hook(struct app *app, struct store_conn *c, const struc
     } else if (hub) {
         struct fair f;
         rc = fair_get(c, &a, fair_id, &f);
-        if (!rc) {
+        if (!rc)
             publish(hub, "fair", fair_json(&f, app->cfg.tz_offset_min));
-            if (strcmp(f.state, "closed") == 0 || strcmp(f.state, "cancelled") == 0)
-                hubs_end(st, f.id);
-        }
     }
     if (rc && rc != STORE_NOT_FOUND)
         log_warn("a fair's board could not be brought up to date (store result %d)", rc);

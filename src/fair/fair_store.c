@@ -26,11 +26,13 @@ static const char sql_fair_insert[] =
 static const char sql_fair_get[] = "SELECT " FAIR_COLS " FROM fairs f WHERE f.id = $1";
 static const char sql_fair_list[] =
     "SELECT " FAIR_COLS " FROM fairs f"
-    " WHERE (CAST($1 AS BIGINT) = 0 OR f.site_id = $1) AND ($2 IS NULL OR f.state = CAST($2 AS TEXT))"
+    " WHERE (CAST($1 AS BIGINT) = 0 OR f.site_id = $1)"
+    " AND (CAST($2 AS TEXT) IS NULL OR f.state = CAST($2 AS TEXT))"
     " ORDER BY f.starts_at DESC, f.id DESC LIMIT $3 OFFSET $4";
 static const char sql_fair_count[] =
     "SELECT COUNT(*) FROM fairs f"
-    " WHERE (CAST($1 AS BIGINT) = 0 OR f.site_id = $1) AND ($2 IS NULL OR f.state = CAST($2 AS TEXT))";
+    " WHERE (CAST($1 AS BIGINT) = 0 OR f.site_id = $1)"
+    " AND (CAST($2 AS TEXT) IS NULL OR f.state = CAST($2 AS TEXT))";
 static const char sql_fair_update[] =
     "UPDATE fairs SET title_zh = $2, title_en = $3, starts_at = $4, ends_at = $5, state = $6,"
     " updated_at = $7 WHERE id = $1 AND state = $8";
@@ -256,7 +258,8 @@ static const char sql_ticket_list_user[] =
     " ORDER BY t.taken_at DESC, t.id DESC LIMIT $2";
 static const char sql_ticket_list_booth[] =
     "SELECT " TICKET_COLS TICKET_FROM " WHERE t.booth_id = $1"
-    " AND (($2 IS NULL AND t.state IN ('waiting', 'called')) OR t.state = CAST($2 AS TEXT))"
+    " AND ((CAST($2 AS TEXT) IS NULL AND t.state IN ('waiting', 'called'))"
+    " OR t.state = CAST($2 AS TEXT))"
     " ORDER BY t.number LIMIT $3";
 
 /* Two callers of the same booth take turns on its row: the second's
