@@ -1052,6 +1052,11 @@ static void fair_changed_hook(struct app *app, struct store_conn *c, const struc
     }
     if (ch->module != &fair_module)
         return;
+    pthread_mutex_lock(&st->lock);
+    bool any = st->nhubs > 0;
+    pthread_mutex_unlock(&st->lock);
+    if (!any)
+        return; /* no board is open on this node: nothing to read */
     struct arena a;
     arena_init(&a);
     int64_t fair_id = ch->id;
