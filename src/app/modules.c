@@ -14,6 +14,7 @@ extern const struct module live_module;
 extern const struct module fault_module;
 extern const struct module inbox_module;
 extern const struct module service_module;
+extern const struct module fair_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -28,6 +29,7 @@ const struct module *const app_modules[] = {
     &fault_module,
     &inbox_module,
     &service_module,
+    &fair_module,
     &ogc_module,
     &web_module,
 };
