@@ -382,6 +382,9 @@ void app_changed(struct app *app, struct store_conn *c, const struct module *m, 
 static void end_streams(struct app *app)
 {
     sse_hub_close(app->events);
+    for (size_t i = 0; i < app_module_count; i++)
+        if (app_modules[i]->drain)
+            app_modules[i]->drain(app, app->state[i]);
 }
 
 void app_server_options(struct app *app, struct http_server_opts *o)

@@ -116,6 +116,10 @@ struct module {
     int (*export_personal)(struct app *app, struct store_conn *c, struct arena *a,
                            int64_t user_id, json_t **out);
     int (*erase_personal)(struct app *app, struct store_conn *c, int64_t user_id);
+    /* The server is stopping: end the event streams it serves (they never
+     * end by themselves and would hold the shutdown for its whole grace
+     * period) and open no new ones. May be NULL. */
+    void (*drain)(struct app *app, void *state);
 };
 
 #define APP_MAX_MODULES 32

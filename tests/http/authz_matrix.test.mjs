@@ -37,13 +37,14 @@ function sample(r, ctx) {
     '/hsds/service_at_locations/{id}': ctx.hsds?.sal, '/hsds/taxonomies/{id}': ctx.hsds?.taxonomy,
     '/hsds/taxonomy_terms/{id}': ctx.hsds?.term,
     '/api/offerings/{id}': ctx.offeringIn, '/api/slots/{id}': ctx.slotIn, '/api/bookings/{id}': ctx.bookingIn,
+    '/api/fairs/{id}': ctx.fairIn, '/api/fair-tickets/{id}': ctx.ticketIn, '/api/me/fair-tickets/{id}': ctx.ticketIn,
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
     const head = prefix.slice(0, prefix.lastIndexOf('/'));
     if (path.startsWith(head + '/{')) path = path.replace(/\{[a-z_]+\}/, String(v));
   }
-  path = path.replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn)).replace('{site}', String(ctx.siteIn))
+  path = path.replace('{booth}', String(ctx.boothIn)).replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn)).replace('{site}', String(ctx.siteIn))
     .replace('/{dir}/{file}', '/img/none.png').replace('/{file}', '/index.html');
   if (/\{/.test(path)) return null;
   // Cancelling a slot: a spare one, so the other calls still find theirs open.
@@ -71,6 +72,13 @@ function sample(r, ctx) {
     'PATCH /api/slots/{id}': { json: { capacity: 5 } },
     'POST /api/bookings': { json: { slot: ctx.slotSpare } },
     'POST /api/checkins': { json: { qr: 'not-a-code' } },
+    'POST /api/fairs': {
+      json: { site_id: ctx.siteIn, title_zh: '矩阵集市', starts_at: '2027-03-28T09:00:00+08:00', ends_at: '2027-03-28T16:00:00+08:00' },
+      bodyScope: true,
+    },
+    'PATCH /api/fairs/{id}': { json: { title_en: 'Matrix fair' } },
+    'POST /api/fairs/{id}/booths': { json: { name_zh: '矩阵', avg_service_min: 5 } },
+    'PATCH /api/fairs/{id}/booths/{booth}': { json: { avg_service_min: 6 } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -86,7 +94,7 @@ function expected(r, caller, s) {
 }
 
 async function send(client, r, s) {
-  if (r.pattern === '/api/sites/events' || r.pattern === '/api/me/inbox/events') {
+  if (r.pattern.endsWith('/events')) {
     const ctrl = new AbortController();
     const res = await fetch(client.base + s.path, { signal: ctrl.signal, headers: client.token ? { authorization: `Bearer ${client.token}` } : {} });
     ctrl.abort();
@@ -97,7 +105,7 @@ async function send(client, r, s) {
 }
 
 test('every route has a sample request', () => {
-  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats' })).map((r) => `${r.method} ${r.pattern}`);
+  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
   assert.deepEqual(missing, [], 'add a sample request for these routes');
   assert.ok(routes.length > 50);
 });
@@ -128,6 +136,17 @@ for (const caller of CALLERS) {
       const booking = await srv.client(srv.user('13911110009')).post('/api/bookings', { slot: slotIn });
       assert.equal(booking.status, 201, booking.text);
       const bookingIn = booking.json.id;
+      // An open fair at the in-scope site, a booth, and a number taken at
+      // its kiosk: their {id}s are a fair's and a ticket's.
+      const fair = await admin.post('/api/fairs', {
+        site_id: siteIn, title_zh: '矩阵集市', state: 'open', starts_at: '2027-03-28T09:00:00+08:00',
+        ends_at: '2027-03-28T16:00:00+08:00', booths: [{ name_zh: '理发', avg_service_min: 10 }],
+      });
+      assert.equal(fair.status, 201, fair.text);
+      const [fairIn, boothIn] = [fair.json.id, fair.json.booths[0].id];
+      const ticket = await admin.post(`/api/fairs/${fairIn}/booths/${boothIn}/kiosk-tickets`, {});
+      assert.equal(ticket.status, 201, ticket.text);
+      const ticketIn = ticket.json.id;
       const siteOut = sites.find((s) => s.region && s.region.startsWith('HZ-HZ-')).id;
       // A service of the in-scope organization, offered at the in-scope
       // site; its {id} is a service's, its organization is ctx.orgIn.
@@ -169,7 +188,7 @@ for (const caller of CALLERS) {
         if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
       }
       const client = srv.client(token);
-      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, offeringIn, slotIn, slotSpare, bookingIn };
+      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn };
       // Destructive calls last, so earlier ones still find their targets;
       // signing out last of all.
       const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);
