@@ -74,7 +74,8 @@ for i in $(seq 0 $((PEOPLE - 1))); do
 done > $work/tokens.txt
 head -$RACE_PEOPLE $work/tokens.txt > $work/race_tokens.txt
 
-WARMHARBOR_ACCESS_LOG=0 ./warmharbor serve --db $db --listen 127.0.0.1:$port 2>$work/serve.log &
+# Every connection comes from loopback: no per-address limit (http/guard.c).
+WARMHARBOR_ACCESS_LOG=0 WARMHARBOR_CONN_PER_ADDRESS=0 ./warmharbor serve --db $db --listen 127.0.0.1:$port 2>$work/serve.log &
 echo $! > $work/wh.pid
 wait_up
 site=$(curl -sf "$base/api/sites?type=community_station&limit=1" | first_id)

@@ -79,7 +79,9 @@ CREATE TABLE bookings (
     cancel_reason TEXT CHECK (cancel_reason IN ('by_person', 'by_provider', 'hold_expired',
         'offer_expired', 'slot_started')),
     checked_in_at BIGINT,
-    checked_in_by BIGINT REFERENCES users (id) ON DELETE SET NULL
+    checked_in_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    -- the day-before reminder was posted to the person's inbox
+    reminded_at BIGINT
 );
 CREATE UNIQUE INDEX bookings_per_person ON bookings (offering_id, user_id, person_seq)
     WHERE state IN ('held', 'confirmed', 'waitlisted', 'offered');

@@ -62,6 +62,7 @@ struct store_conn;
 #define BOOKING_GENERATE_MAX 3000     /* slots one generate call may make */
 #define BOOKING_GENERATE_DAYS 92      /* from..to, inclusive */
 #define BOOKING_WINDOWS_MAX 8         /* time windows of one weekday */
+#define BOOKING_REMIND_HOUR 9         /* the day before, from 09:00 local */
 
 /* ---- offerings, slots, bookings ------------------------------------ */
 
@@ -94,6 +95,9 @@ struct slot {
     const char *kind, *title_zh, *title_en;
     bool waitlist;
     int64_t cancel_cutoff_s;
+    const char *org_code; /* NULL: none */
+    /* Its site's names, joined for answers and notices: */
+    const char *site_name_zh, *site_name_en;
 };
 
 struct booking {
@@ -104,6 +108,7 @@ struct booking {
     int64_t hold_until, offer_until;
     int64_t created_at, updated_at, confirmed_at, cancelled_at, checked_in_at;
     int64_t checked_in_by;
+    int64_t reminded_at;       /* the day-before reminder; 0: not yet */
     const char *cancel_reason; /* NULL unless cancelled */
     struct slot slot;          /* joined, with its offering's titles */
     const char *person_name, *person_phone; /* staff lists only */
@@ -215,6 +220,8 @@ enum booking_store_rc {
 int offering_insert(struct store_conn *c, struct arena *a, struct offering *o);
 int offering_update(struct store_conn *c, const struct offering *o,
                     int64_t now);
+/* Delete the demo offerings, with their slots and bookings (reseeding). */
+int offering_delete_demo(struct store_conn *c);
 int offering_get(struct store_conn *c, struct arena *a, int64_t id,
                  struct offering *out);
 struct offering_query {
@@ -284,6 +291,13 @@ int booking_list_site(struct store_conn *c, struct arena *a, int64_t site_id,
 int booking_list_checkin(struct store_conn *c, struct arena *a, int64_t user_id,
                          int64_t now, int64_t until, struct booking **out,
                          size_t *n);
+/* A slot's bookings, every state, with the person's name and phone. */
+int booking_list_slot(struct store_conn *c, struct arena *a, int64_t slot_id,
+                      struct booking **out, size_t *n);
+/* Confirmed bookings not yet reminded whose slot starts in [from, to). */
+int booking_list_to_remind(struct store_conn *c, struct arena *a,
+                           int64_t from, int64_t to, int64_t limit,
+                           struct booking **out, size_t *n);
 
 /* Each of these is one statement that moves a booking from one state to
  * another only if it is still in the first (STORE_CONFLICT when not),
@@ -316,6 +330,48 @@ int booking_list_due(struct store_conn *c, struct arena *a,
 /* confirmed -> no_show, only if the slot has ended: STORE_CONFLICT if not
  * (checked in, cancelled, or another node was first). */
 int booking_mark_no_show(struct store_conn *c, int64_t id, int64_t now);
+/* Record the day-before reminder, once: STORE_CONFLICT when it was sent
+ * already (another node) or the booking is no longer confirmed. */
+int booking_mark_reminded(struct store_conn *c, int64_t id, int64_t now);
+
+/* Erase a person's bookings (PIPL), inside the caller's transaction:
+ * active ones are cancelled first, so their seats pass to whoever waits
+ * (those offered go to *offered), then every row is deleted. */
+int booking_erase_user(struct store_conn *c, struct arena *a, int64_t user_id,
+                       int64_t now, int64_t **offered, size_t *noffered);
+
+/* ---- notices (booking_notice.c) ---------------------------------------- */
+
+/* What a person is told, through their inbox, inside the transaction of
+ * the change. */
+enum booking_notice {
+    BOOKING_NOTICE_CONFIRMED,             /* booking_confirmed */
+    BOOKING_NOTICE_OFFER,                 /* waitlist_offer, until offer_until */
+    BOOKING_NOTICE_REMINDER,              /* booking_reminder, the day before */
+    BOOKING_NOTICE_CANCELLED_BY_PROVIDER, /* booking_cancelled_by_provider */
+};
+/* The people told in a transaction, to announce after its commit. */
+struct booking_notified {
+    int64_t *users; /* arena */
+    size_t n, cap;
+};
+struct app;
+/* Forget the people told (at the start of each try of a transaction). */
+void booking_notified_reset(struct booking_notified *nt);
+/* Post the notice about b (with its slot) to its person; *nt gets them. */
+int booking_notify(struct store_conn *c, struct arena *a, int tz, const struct booking *b,
+                   enum booking_notice what, struct booking_notified *nt);
+/* The same for bookings by id. */
+int booking_notify_ids(struct store_conn *c, struct arena *a, int tz, const int64_t *ids,
+                       size_t n, enum booking_notice what, struct booking_notified *nt);
+/* After the commit: tell their open streams (INBOX_NEW). */
+void booking_announce_notices(struct app *app, struct store_conn *c,
+                              const struct booking_notified *nt);
+
+/* ---- demo (booking_demo.c) ---------------------------------------------- */
+
+/* The module's demo data (its `demo` hook). */
+int booking_demo(struct app *app, struct store_conn *c, int *count);
 
 /* ---- module (booking_http.c) ----------------------------------------- */
 

@@ -65,7 +65,7 @@ function sample(r, ctx) {
     'POST /api/organizations': { json: { code: uniq('mx-org-'), name_zh: '矩阵机构' } },
     'POST /api/services': { json: { organization: ctx.orgIn, category: 'legal_aid', name_zh: '矩阵服务' }, bodyScope: true },
     'PUT /api/services/{id}/locations/{site}': { json: { opening_hours: 'Mo-Fr 09:00-17:00' } },
-    'POST /api/offerings': { json: { kind: 'workshop', title_zh: '矩阵活动', site: ctx.siteIn }, bodyScope: true },
+    'POST /api/offerings': { json: { kind: 'workshop', title_zh: '矩阵活动', site: ctx.siteIn, org: ctx.orgIn }, bodyScope: true },
     'PATCH /api/offerings/{id}': { json: { title_en: 'matrix' } },
     'POST /api/offerings/{id}/slots': { json: { start: new Date(soon).toISOString(), end: new Date(soon + 1800e3).toISOString(), capacity: 2 } },
     'POST /api/offerings/{id}/slots/generate': { json: { from: tomorrow, to: tomorrow, days: Object.fromEntries(['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'].map((d) => [d, ['06:00-07:00']])), minutes: 30, capacity: 1 } },
@@ -123,19 +123,6 @@ for (const caller of CALLERS) {
       const fault = await admin.post(`/api/sites/${siteIn}/faults`, { amenity: amenityIn });
       assert.equal(fault.status, 201, fault.text);
       const faultIn = fault.json.id;
-      // An offering at the in-scope site, two slots and a booking: their
-      // {id}s are not sites' ids.
-      const offering = await admin.post('/api/offerings', { kind: 'workshop', title_zh: '矩阵', site: siteIn });
-      assert.equal(offering.status, 201, offering.text);
-      const offeringIn = offering.json.id;
-      const at = (h) => new Date(Date.now() + h * 3600e3).toISOString();
-      const slots = await admin.post(`/api/offerings/${offeringIn}/slots`, { slots: [
-        { start: at(48), end: at(49), capacity: 3 }, { start: at(50), end: at(51), capacity: 3 }] });
-      assert.equal(slots.status, 201, slots.text);
-      const [slotIn, slotSpare] = slots.json.items.map((x) => x.id);
-      const booking = await srv.client(srv.user('13911110009')).post('/api/bookings', { slot: slotIn });
-      assert.equal(booking.status, 201, booking.text);
-      const bookingIn = booking.json.id;
       // An open fair at the in-scope site, a booth, and a number taken at
       // its kiosk: their {id}s are a fair's and a ticket's.
       const fair = await admin.post('/api/fairs', {
@@ -164,6 +151,19 @@ for (const caller of CALLERS) {
         taxonomy: (await admin.get('/hsds/taxonomies')).json.contents[0].id,
         term: (await admin.get('/hsds/taxonomy_terms')).json.contents[0].id,
       };
+      // An offering of the in-scope organization at the in-scope site, two
+      // slots and a booking: their {id}s are not sites' ids.
+      const offering = await admin.post('/api/offerings', { kind: 'workshop', title_zh: '矩阵', site: siteIn, org: orgIn });
+      assert.equal(offering.status, 201, offering.text);
+      const offeringIn = offering.json.id;
+      const at = (h) => new Date(Date.now() + h * 3600e3).toISOString();
+      const slots = await admin.post(`/api/offerings/${offeringIn}/slots`, { slots: [
+        { start: at(48), end: at(49), capacity: 3 }, { start: at(50), end: at(51), capacity: 3 }] });
+      assert.equal(slots.status, 201, slots.text);
+      const [slotIn, slotSpare] = slots.json.items.map((x) => x.id);
+      const booking = await srv.client(srv.user('13911110009')).post('/api/bookings', { slot: slotIn });
+      assert.equal(booking.status, 201, booking.text);
+      const bookingIn = booking.json.id;
       const me = async (token) => (await srv.client(token).get('/api/me')).json.id;
       const workerToken = srv.user('13911110000');
       const workerId = await me(workerToken);

@@ -109,19 +109,24 @@ test('offerings: create, read, list, change; who may; every error with its field
       waitlist: false, offer_ttl_s: 7200, active: true, updated_at: '',
     });
     assert.match(o.updated_at, /\+08:00$/);
-    // An organization's offering without a site: the admin may, with a
-    // service of the catalogue named (no foreign key yet).
-    const org = await w.offering({ kind: 'package', org: 'HZ-FTU', service: 42 });
+    // An organization's offering without a site, for a service of the
+    // catalogue: the service's organization becomes the offering's.
+    const svc = (await anon.get('/api/services?limit=1&q=' + encodeURIComponent('法律'))).json.items[0];
+    const org = await w.offering({ kind: 'appointment', service: svc.id });
     assert.equal(org.site, null);
-    assert.equal(org.org, 'HZ-FTU');
-    assert.equal(org.service, 42);
+    assert.equal(org.org, svc.organization.code);
+    assert.equal(org.service, svc.id);
+    assertError(await w.admin.post('/api/offerings', { kind: 'other', title_zh: 'x', org: 'no-such-org' }), 422, 'unknown_org', 'org');
+    assertError(await w.admin.post('/api/offerings', { kind: 'other', title_zh: 'x', service: 999999 }), 422, 'unknown_service', 'service');
+    assertError(await w.admin.post('/api/offerings', { kind: 'other', title_zh: 'x', service: svc.id, org: 'hz-trade-union' }), 422, 'invalid_field', 'service');
 
     assert.deepEqual((await anon.get(`/api/offerings/${o.id}`)).json, o);
     assertError(await anon.get('/api/offerings/999999'), 404, 'not_found');
     const list = (await anon.get(`/api/offerings?site=${w.a.id}&kind=appointment`)).json;
     assert.deepEqual(list.items.map((x) => x.id), [o.id]);
     assert.equal(list.total, 1);
-    assert.deepEqual((await anon.get('/api/offerings?service=42')).json.items.map((x) => x.id), [org.id]);
+    const bySvc = (await anon.get(`/api/offerings?service=${svc.id}`)).json.items;
+    assert.ok(bySvc.some((x) => x.id === org.id) && bySvc.every((x) => x.service === svc.id));
     assertError(await anon.get('/api/offerings?kind=party'), 400, 'invalid_query', 'kind');
 
     const p = await w.staffA.patch(`/api/offerings/${o.id}`, { title_en: 'Social insurance desk', waitlist: true, per_person_limit: 2 });
@@ -150,7 +155,7 @@ test('slots: one or a list, at the offering\'s site or one the caller reaches; t
   try {
     const anon = w.srv.client();
     const atA = await w.offering({ site: w.a.id }, w.staffA);
-    const roaming = await w.offering({ kind: 'fair_booth', org: 'HZ-FAIR' });
+    const roaming = await w.offering({ kind: 'fair_booth', org: 'hz-hr-market' });
     const t = await w.now();
     const at = (h) => new Date(t + h * 3600e3).toISOString();
     const one = { start: at(24), end: at(25), capacity: 3 };
@@ -204,7 +209,7 @@ test('slots: one or a list, at the offering\'s site or one the caller reaches; t
     assert.ok(onDay.every((x) => x.start.startsWith(day)));
     const window = (await anon.get(`/api/slots?offering=${atA.id}&from=${encodeURIComponent(mine[1].start)}&to=${encodeURIComponent(mine[2].start)}`)).json.items;
     assert.deepEqual(window.map((x) => x.id), [mine[1].id]);
-    assert.deepEqual((await anon.get('/api/slots?service=42')).json.items, []);
+    assert.deepEqual((await anon.get('/api/slots?service=999999')).json.items, []);
     assertError(await anon.get('/api/slots?from=soon'), 400, 'invalid_query', 'from');
     assertError(await anon.get('/api/slots?site=abc'), 400, 'invalid_query', 'site');
     assertError(await anon.get('/api/slots/999999'), 404, 'not_found');
@@ -716,12 +721,144 @@ test('generate: a weekly pattern skips public holidays and follows make-up workd
     const all = ['00:00-24:00'];
     assertError(await gen({ to: day(60), minutes: 5, days: { mo: all, tu: all, we: all, th: all, fr: all, sa: all, su: all } }), 422, 'too_many_slots', 'days');
     // An offering without a site: the pattern names one the caller reaches.
-    const roaming = await w.offering({ kind: 'appointment', org: 'HZ-LAW' });
+    const roaming = await w.offering({ kind: 'appointment', org: 'hz-legal-aid' });
     assertError(await w.admin.post(`/api/offerings/${roaming.id}/slots/generate`, body), 422, 'missing_field', 'site');
     const r2 = expectStatus(await w.admin.post(`/api/offerings/${roaming.id}/slots/generate`, { ...body, site: w.b.id, days: { fr: ['09:00-10:00'] } }), 201).json;
     // Fridays +4 and +18 (+11 is a holiday) and the two Saturdays worked
     // as Fridays: four days of four slots.
     assert.equal(r2.created, 4 * 4);
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('providers reach offerings through their organization; the roster of a slot for whoever runs it', async () => {
+  const w = await world();
+  try {
+    const idOf = async (c) => (await c.get('/api/me')).json.id;
+    const provider = await w.worker();
+    const other = await w.worker();
+    for (const [c, org] of [[provider, 'hz-skills-centre'], [other, 'hz-legal-aid']])
+      expectStatus(await w.admin.post(`/api/users/${await idOf(c)}/roles`, { role: 'provider', scope_kind: 'organization', scope_ref: org }), 201);
+    const res = await provider.post('/api/offerings', { kind: 'workshop', title_zh: '电动车维修', org: 'hz-skills-centre', waitlist: true });
+    assert.equal(res.status, 201, res.text);
+    const o = res.json;
+    assertError(await provider.post('/api/offerings', { kind: 'workshop', title_zh: 'x', site: w.a.id }), 403, 'out_of_scope', 'site');
+    assertError(await other.post('/api/offerings', { kind: 'workshop', title_zh: 'x', org: 'hz-skills-centre' }), 403, 'out_of_scope', 'org');
+    // Its slots at the stations it runs them at; staff of a station do not
+    // reach another organization's offering.
+    const s = await w.slot(o, { site: w.b.id, capacity: 2, inS: 3600, by: provider });
+    assert.equal(s.site, w.b.id);
+    assert.equal(s.site_name_zh, w.b.name_zh);
+    const t = await w.now();
+    const one = { start: new Date(t + 7200e3).toISOString(), end: new Date(t + 9000e3).toISOString(), capacity: 2, site: w.a.id };
+    assertError(await w.staffA.post(`/api/offerings/${o.id}/slots`, one), 403, 'out_of_scope');
+    assertError(await other.patch(`/api/offerings/${o.id}`, { title_en: 'x' }), 403, 'out_of_scope');
+    expectStatus(await provider.patch(`/api/offerings/${o.id}`, { title_en: 'E-bike repair' }), 200);
+
+    const w1 = await w.worker();
+    const b1 = expectStatus(await w.book(w1, s), 201).json;
+    const roster = expectStatus(await provider.get(`/api/slots/${s.id}/bookings`), 200).json;
+    assert.equal(roster.slot.id, s.id);
+    assert.deepEqual(roster.items.map((x) => [x.id, x.person.id, x.ticket]), [[b1.id, w1.id, null]]);
+    expectStatus(await w.staffB.get(`/api/slots/${s.id}/bookings`), 200);
+    assertError(await w.staffA.get(`/api/slots/${s.id}/bookings`), 403, 'out_of_scope');
+    assertError(await other.get(`/api/slots/${s.id}/bookings`), 403, 'out_of_scope');
+    assertError(await w1.get(`/api/slots/${s.id}/bookings`), 403, 'forbidden');
+    // A provider reaches the site's list of the day only as staff would.
+    assertError(await provider.get(`/api/sites/${w.b.id}/bookings`), 403, 'forbidden');
+    // The provider checks people in at their own session.
+    await w.advance(3660);
+    expectStatus(await provider.post(`/api/bookings/${b1.id}/check-in`), 200);
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+/** The local (UTC+8) calendar day of ms, shifted by days, at hh:mm, in ms. */
+function localAt(ms, days, hh, mm) {
+  const d = new Date(ms + 8 * 3600e3);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days, hh - 8, mm);
+}
+
+test('notices in the inbox: confirmed, a waitlist offer until it ends, the reminder the day before (once), cancelled by the provider', async () => {
+  const w = await world();
+  try {
+    const [w1, w2] = [await w.worker(), await w.worker()];
+    const inbox = async (c) => expectStatus(await c.get('/api/me/inbox?limit=50'), 200).json.items;
+    const o = await w.offering({ site: w.a.id, waitlist: true, title_zh: '直播复盘', title_en: 'Livestream review', offer_ttl_s: 3600 });
+    const t = await w.now();
+    const start = localAt(t, 3, 10, 0);
+    const s = await w.slot(o, { capacity: 1, inS: Math.round((start - t) / 1000), durS: 5400 });
+
+    const b1 = expectStatus(await w.book(w1, s), 201).json;
+    const n1 = await inbox(w1);
+    assert.deepEqual(n1.map((n) => n.kind), ['booking_confirmed']);
+    assert.equal(n1[0].link, `/#/bookings/${b1.id}`);
+    assert.match(n1[0].title_zh, /直播复盘/);
+    assert.match(n1[0].title_en, /Livestream review/);
+    assert.ok(n1[0].body_zh.includes(w.a.name_zh), n1[0].body_zh);
+    assert.match(n1[0].body_zh, /10:00-11:30/);
+
+    const b2 = expectStatus(await w.book(w2, s), 201).json;
+    assert.deepEqual(await inbox(w2), [], 'a place in the queue is no news');
+    expectStatus(await w1.post(`/api/bookings/${b1.id}/cancel`), 200);
+    const offered = await booking(w2, b2.id);
+    const n2 = await inbox(w2);
+    assert.deepEqual(n2.map((n) => n.kind), ['waitlist_offer']);
+    assert.equal(Date.parse(n2[0].expires_at), Date.parse(offered.offer_until));
+    expectStatus(await w2.post(`/api/bookings/${b2.id}/accept`), 200);
+    assert.deepEqual((await inbox(w2)).map((n) => n.kind), ['booking_confirmed', 'waitlist_offer']);
+
+    // The day before at 09:00 (local) the reminder comes, once.
+    const before = localAt(t, 2, 9, 0);
+    await w.advance(Math.round((before - t) / 1000) - 120);
+    assert.equal((await inbox(w2)).filter((n) => n.kind === 'booking_reminder').length, 0, 'not before 09:00');
+    await w.advance(180);
+    await w.advance(60);
+    const reminders = (await inbox(w2)).filter((n) => n.kind === 'booking_reminder');
+    assert.equal(reminders.length, 1);
+    assert.match(reminders[0].title_en, /^Tomorrow: Livestream review/);
+    assert.equal((await inbox(w1)).filter((n) => n.kind === 'booking_reminder').length, 0, 'cancelled: no reminder');
+
+    // The provider cancels the session.
+    expectStatus(await w.staffA.post(`/api/slots/${s.id}/cancel`), 200);
+    const last = (await inbox(w2))[0];
+    assert.equal(last.kind, 'booking_cancelled_by_provider');
+    assert.match(last.title_zh, /^预约已取消：直播复盘/);
+
+    // An offer's notice is hidden when the offer ends.
+    const [w3, w4] = [await w.worker(), await w.worker()];
+    const s2 = await w.slot(o, { capacity: 1, inS: 86400 });
+    const b3 = expectStatus(await w.book(w3, s2), 201).json;
+    expectStatus(await w.book(w4, s2), 201);
+    expectStatus(await w3.post(`/api/bookings/${b3.id}/cancel`), 200);
+    assert.deepEqual((await inbox(w4)).map((n) => n.kind), ['waitlist_offer']);
+    await w.advance(3601);
+    assert.deepEqual(await inbox(w4), []);
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('personal data: my bookings are in my export; erasing me frees my seat for the next in line', async () => {
+  const w = await world();
+  try {
+    const [w1, w2] = [await w.worker(), await w.worker()];
+    const o = await w.offering({ site: w.a.id, waitlist: true });
+    const s = await w.slot(o, { capacity: 1 });
+    const b1 = expectStatus(await w.book(w1, s), 201).json;
+    const b2 = expectStatus(await w.book(w2, s), 201).json;
+    const exp = expectStatus(await w1.get('/api/me/export'), 200).json;
+    assert.deepEqual(exp.booking.bookings.map((x) => [x.id, x.state, x.site]), [[b1.id, 'confirmed', w.a.id]]);
+    assert.equal(exp.booking.bookings[0].start, s.start);
+    expectStatus(await w1.del('/api/me?confirm=1'), 204);
+    const after = await booking(w2, b2.id);
+    assert.equal(after.state, 'offered', 'the seat went to the next in line');
+    assert.equal(after.slot.taken, 1);
+    assert.deepEqual((await w2.get('/api/me/inbox')).json.items.map((n) => n.kind), ['waitlist_offer']);
+    const roster = expectStatus(await w.staffA.get(`/api/slots/${s.id}/bookings`), 200).json.items;
+    assert.deepEqual(roster.map((x) => x.id), [b2.id], 'nothing of the erased person is left');
   } finally {
     await w.srv.stop();
   }
