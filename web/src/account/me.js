@@ -252,6 +252,13 @@ function rolesBlock(m) {
   );
 }
 
+/** How a session was started (password, code, operator), in words. */
+export function signInWords(how) {
+  const key = `signInBy_${how}`;
+  const w = t(key);
+  return w === key ? how || '' : w;
+}
+
 function sessionsBlock() {
   const items = sess.items;
   return h(
@@ -269,13 +276,19 @@ function sessionsBlock() {
           items.map((s) =>
             h(
               'li',
-              { class: `session${s.current ? ' session-current' : ''}`, 'data-id': s.id, 'data-current': s.current ? 'true' : 'false' },
+              {
+                class: `session${s.current ? ' session-current' : ''}`,
+                'data-id': s.id,
+                'data-current': s.current ? 'true' : 'false',
+                'data-sign-in': s.sign_in || null,
+              },
               h(
                 'div',
                 { class: 'session-text' },
                 h('strong', null, deviceName(s.user_agent)),
                 s.current ? h('span', { class: 'tag tag-here' }, t('thisDevice')) : null,
                 s.kind === 'bearer' ? h('span', { class: 'tag' }, t('apiToken')) : null,
+                h('span', { class: 'session-meta session-how' }, signInWords(s.sign_in)),
                 h('span', { class: 'session-meta' }, t('sessionSeen', { age: formatAge(s.last_seen_at) })),
                 h('span', { class: 'session-meta' }, t('sessionSince', { when: formatDateTime(s.created_at) })),
               ),
