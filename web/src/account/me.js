@@ -54,11 +54,14 @@ async function saveProfile(ev) {
     f.note = t('saved');
   } catch (e) {
     f.busy = false;
+    if (signedOutMeanwhile(e)) return;
     placeError(f, e, { display_name: 'display_name', occupation: 'occupation', platforms: 'platforms' });
   }
   redraw();
-  focusProblem(document.getElementById('profile-form'));
-  if (f.note) document.querySelector('#profile-form .form-alert')?.focus();
+  const form = document.getElementById('profile-form');
+  if (!form) return;
+  focusProblem(form);
+  if (f.note) form.querySelector('.form-alert')?.focus();
 }
 
 async function savePassword(ev) {
@@ -82,10 +85,17 @@ async function savePassword(ev) {
     Object.assign(f, { password: '', confirm: '', busy: false, note: t('passwordSaved') });
   } catch (e) {
     f.busy = false;
+    if (signedOutMeanwhile(e)) return;
     placeError(f, e, { password: 'password' });
   }
   redraw();
-  focusProblem(document.getElementById('password-form'));
+  const form = document.getElementById('password-form');
+  if (form) focusProblem(form);
+}
+
+/** A 401 ended the session: the page is on its way to sign-in (see ended.js). */
+function signedOutMeanwhile(e) {
+  return e instanceof ApiError && e.status === 401 && !session.me();
 }
 
 async function loadSessions() {
@@ -112,6 +122,8 @@ async function endSession(s) {
     sess.note = t('sessionEnded', { device: deviceName(s.user_agent) });
     await loadSessions();
   } catch (e) {
+    sess.busy = null;
+    if (signedOutMeanwhile(e)) return;
     sess.error = errorMessage(e);
   }
   sess.busy = null;
@@ -203,9 +215,11 @@ async function eraseMe() {
     showSignedOut(t('erasedNote'));
   } catch (e) {
     data.busy = false;
+    if (signedOutMeanwhile(e)) return;
     data.alert = errorMessage(e);
     redraw();
-    focusProblem(document.getElementById('my-data'));
+    const section = document.getElementById('my-data');
+    if (section) focusProblem(section);
   }
 }
 
