@@ -45,11 +45,16 @@ async function searchPeople(ev) {
     people.rowError = {};
     people.open = null;
   } catch (e) {
+    people.busy = false;
+    people.status = '';
+    // The session ended: the page goes to sign-in (account/ended.js).
+    if (e instanceof ApiError && e.status === 401 && !session.me()) return;
     people.alert = errorMessage(e);
   }
   people.busy = false;
   redraw();
-  if (people.alert) focusProblem($id('people-form'));
+  const form = $id('people-form');
+  if (people.alert && form) focusProblem(form);
 }
 
 async function setVerification(u, state) {
