@@ -92,7 +92,7 @@ async function savePassword(ev) {
   redraw();
   try {
     const u = await session.call('PATCH', '/api/me', { json });
-    Object.assign(f, { password: '', confirm: '', current: '', code: '', codeNote: '', busy: false, note: t(had ? 'passwordChangedNote' : 'passwordSetNote') });
+    Object.assign(f, { password: '', confirm: '', current: '', code: '', codeNote: '', way: 'current', busy: false, note: t(had ? 'passwordChangedNote' : 'passwordSetNote') });
     session.updateMe(u);
     // The server ended every other session: the list says so.
     await loadSessions();
