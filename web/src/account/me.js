@@ -138,6 +138,7 @@ function codeTick() {
 async function askPasswordCode() {
   const f = pw;
   const phone = session.me()?.phone;
+  if (!phone) return;
   f.errors = {};
   f.alert = '';
   f.note = '';
