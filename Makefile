@@ -102,9 +102,13 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
 
+# Unit tests may also read what we write with a reference parser: libical
+# checks the iCalendar feeds.
+TEST_PKGS := libical
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/test.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(LIB) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags $(TEST_PKGS)) -Itests/unit -o $@ $< $(LIB) \
+	  $(shell pkg-config --libs $(TEST_PKGS)) $(LDLIBS_ALL)
 
 -include $(OBJ:.o=.d) $(BUILD)/src/main.d
 

@@ -1,6 +1,8 @@
 // Accounts in the browser: a worker registers with a code read from the
 // server's log, signs out and in again; the admin signs in with the
-// password, verifies the worker and grants them a role; sites are created,
+// password and verifies the worker at a site; the worker sets a password,
+// is granted a role (which ends the session they started with a code), and
+// signs in again with the password to use the console; sites are created,
 // edited and deleted in the console and show on the map. Also: axe, touch
 // targets, 360px width, English, a server without SMS.
 import { test, before, after } from 'node:test';
@@ -18,6 +20,8 @@ import {
 } from './lib/harness.mjs';
 
 const WORKER = '13900000001';
+const WORKER_PASSWORD = 'worker-password-1';
+const OTHER_WORKER = '13900000003'; // registered through the API, verified by the new staff member
 const ADMIN = '13800000000';
 const ADMIN_PASSWORD = 'browser-test-password';
 
@@ -49,6 +53,25 @@ async function fillCode(page, purpose, phone) {
   assert.match(await page.textContent(`#${purpose}-get-code`), /秒后可重发/);
   assert.equal(await page.isDisabled(`#${purpose}-get-code`), true);
   await page.fill(`#${purpose}-code`, await srv.otp(phone, { since }));
+}
+
+/** A worker registered through the API (a code from the log), as the page would. */
+async function registerByApi(phone, name) {
+  const since = srv.stderr.length;
+  const post = (path, body) =>
+    srv.api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await post('/api/auth/otp', { phone, purpose: 'register' })).status, 202);
+  const code = await srv.otp(phone, { since });
+  const r = await post('/api/auth/register', {
+    phone,
+    code,
+    display_name: name,
+    occupation: 'courier',
+    consent: { kind: 'privacy_policy', version: '2026-11' },
+    bearer: true,
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json.user.id;
 }
 
 async function signInAdmin(page) {
@@ -108,6 +131,11 @@ test('a worker registers with a code, sees their profile, signs out and signs in
   assert.equal((await page.textContent('#nav-me')).trim(), '我的');
   await page.waitForSelector('#sessions li[data-current="true"]');
   assert.equal(await page.$$eval('#sessions li.session', (l) => l.length), 1);
+  // How the session was started.
+  assert.equal(await page.getAttribute('#sessions li.session', 'data-sign-in'), 'code');
+  assert.match(await page.textContent('#sessions li.session'), /用短信验证码登录/);
+  // No password yet: setting one asks for nothing else.
+  assert.equal(await page.$('#me-password-current'), null);
   // The server can export and erase: the "my data" section is there.
   await page.waitForSelector('#my-data #export-data');
   await screenshot(page, 'me-360');
@@ -164,7 +192,7 @@ test('a worker registers with a code, sees their profile, signs out and signs in
   assert.deepEqual(realErrors(worker.errors), []);
 });
 
-test('the admin signs in with the password, finds the worker by phone and verifies them', async () => {
+test('the admin signs in with the password, finds the worker by phone and verifies them at a site', async () => {
   admin = await openBrowser();
   const { page } = admin;
   // Staff and admins asking for a code are sent to the password.
@@ -188,25 +216,57 @@ test('the admin signs in with the password, finds the worker by phone and verifi
   assert.match(await card.textContent(), new RegExp(WORKER));
   assert.equal(await card.getAttribute('data-verification'), 'unverified');
   shared.workerId = Number(await card.getAttribute('data-id'));
+  // Where the worker was checked: a system admin may name any site, or none.
+  const site = (await srv.api('/api/sites?limit=1')).json.items[0];
+  assert.equal(await page.inputValue('#verify-site'), '');
+  assert.match(await page.textContent('#verify-site option[value=""]'), /不指定地点/);
+  await page.selectOption('#verify-site', String(site.id));
   await card.locator('button:has-text("认证")').click();
   await page.waitForSelector(`#person-${shared.workerId}[data-verification="verified"]`);
-  assert.match(await page.textContent(`#person-${shared.workerId}`), /已认证 王小明/);
+  const text = await page.textContent(`#person-${shared.workerId}`);
+  assert.match(text, /已认证 王小明/);
+  assert.match(text, new RegExp(`认证地点：${site.name_zh} #${site.id}`));
   await screenshot(page, 'console-360');
+  // The place is remembered for the next verification.
+  await page.reload();
+  await page.waitForSelector('#verify-site');
+  assert.equal(await page.inputValue('#verify-site'), String(site.id));
 
-  // The worker's page says so.
+  // The worker's page says so, and the server recorded the site.
   await worker.page.reload();
   await worker.page.waitForSelector('#verification[data-state="verified"]');
   assert.match(await worker.page.textContent('#verification'), /已认证/);
+  assert.equal((await worker.page.evaluate(() => fetch('/api/me').then((r) => r.json()))).verified_site, site.id);
   assert.deepEqual(realErrors(admin.errors), []);
 });
 
-test("the admin grants the worker staff on a site; the worker's roles list shows it", async () => {
+test("the worker sets a password; granted staff, their code session ends and they sign in with the password", async () => {
+  // First the worker sets a password: staff sign in with one only.
+  await worker.page.goto(`${srv.base}/#/me`);
+  await worker.page.waitForSelector('#password-form');
+  assert.match(await worker.page.textContent('#password-title'), /设置密码/);
+  await worker.page.fill('#me-password', WORKER_PASSWORD);
+  await worker.page.fill('#me-password2', WORKER_PASSWORD);
+  await worker.page.click('#password-save');
+  await worker.page.waitForSelector('#password-form .form-ok');
+  assert.match(await worker.page.textContent('#password-form .form-ok'), /其他设备上的登录都已退出/);
+  // From now on a change needs the current password (or a code).
+  await worker.page.waitForSelector('#me-password-current');
+  assert.match(await worker.page.textContent('#password-title'), /修改密码/);
+
   const { page } = admin;
   const id = shared.workerId;
+  await page.goto(`${srv.base}/#/admin`);
+  await page.fill('#people-q', WORKER);
+  await page.click('#people-search');
   await page.click(`#person-${id}-roles`);
   await page.waitForSelector('#grant-form');
   assert.equal(await page.inputValue('#grant-role'), 'staff');
   assert.equal(await page.inputValue('#grant-kind'), 'site');
+  // The form says what a grant does to the person's sessions; the worker
+  // has a password, so no warning that they could not sign in.
+  assert.match(await page.textContent('#grant-sign-in-note'), /验证码登录的设备会退出登录/);
+  assert.equal(await page.$('#grant-no-password'), null);
   // Granting without a site says what is missing, next to the picker.
   await page.click('#grant-submit');
   await page.waitForSelector('#grant-site-q-err');
@@ -216,6 +276,7 @@ test("the admin grants the worker staff on a site; the worker's roles list shows
   const first = page.locator('#grant-sites label').first();
   const siteId = (await first.locator('input').getAttribute('value')).trim();
   const site = (await srv.api(`/api/sites/${siteId}`)).json;
+  shared.staffSite = site;
   await first.click();
   await screenshot(page, 'console-roles-360', { full: true });
   await page.click('#grant-submit');
@@ -223,16 +284,34 @@ test("the admin grants the worker staff on a site; the worker's roles list shows
   assert.match(await page.textContent('#grant-form .form-ok'), /驿站工作人员/);
   assert.equal(await page.$$eval('.grant-made li', (l) => l.length), 1);
 
+  // The worker signed in with a code: that session ended with the grant,
+  // and the page sends them to sign in with a plain note.
   await worker.page.reload();
+  await worker.page.waitForSelector('#login-form');
+  assert.match(await worker.page.textContent('.page .form-ok'), /登录已失效/);
+  // A code is refused now: the page turns to the password.
+  await worker.page.fill('#login-phone', WORKER);
+  await fillCode(worker.page, 'login', WORKER);
+  await worker.page.click('#login-submit');
+  await worker.page.waitForSelector('button.seg-btn[aria-pressed="true"]:has-text("密码登录")');
+  await worker.page.fill('#login-password', WORKER_PASSWORD);
+  await worker.page.click('#login-submit');
   await worker.page.waitForSelector('#my-roles li.role-item');
   const roles = await worker.page.textContent('#my-roles');
   assert.match(roles, /驿站工作人员/);
   assert.match(roles, new RegExp(site.name_zh));
   assert.equal(await worker.page.getAttribute('#my-roles li.role-item', 'data-scope'), `site:${siteId}`);
-  // Staff may use the console now: find people (phones masked) and verify,
-  // but neither roles nor places.
+  assert.equal(await worker.page.getAttribute('#sessions li[data-current="true"]', 'data-sign-in'), 'password');
+  assert.match(await worker.page.textContent('#sessions li[data-current="true"]'), /用密码登录/);
+
+  // Staff may use the console now: find people (phones masked) and verify
+  // them at their site (picked already: it is their only one), but neither
+  // roles nor places.
   assert.equal(await worker.page.isVisible('#nav-admin'), true);
   await worker.page.click('#nav-admin');
+  await worker.page.waitForSelector('#verify-site');
+  assert.equal(await worker.page.inputValue('#verify-site'), siteId);
+  assert.equal(await worker.page.$$eval('#verify-site option[value]:not([value=""])', (o) => o.length), 1);
   await worker.page.fill('#people-q', '王小明');
   await worker.page.click('#people-search');
   await worker.page.waitForSelector('#people-list .person');
@@ -240,8 +319,27 @@ test("the admin grants the worker staff on a site; the worker's roles list shows
   assert.equal(await worker.page.$('#people-list button[aria-expanded]'), null);
   assert.equal(await worker.page.$('#tab-sites'), null);
   await screenshot(worker.page, 'console-staff-360');
+  // Themselves: they hold a role now, and only workers are verified.
+  await worker.page.click(`#person-${id}-verify`);
+  await worker.page.waitForSelector(`#person-${id} .form-error`);
+  assert.match(await worker.page.textContent(`#person-${id} .form-error`), /持有角色/);
+  // A worker: verified at the staff member's site.
+  const otherId = await registerByApi(OTHER_WORKER, '张师傅');
+  await worker.page.fill('#people-q', OTHER_WORKER);
+  await worker.page.click('#people-search');
+  await worker.page.click(`#person-${otherId}-verify`);
+  await worker.page.waitForSelector(`#person-${otherId}[data-verification="verified"]`);
+  assert.match(await worker.page.textContent(`#person-${otherId}`), new RegExp(`已认证 张师傅（${site.name_zh} #${siteId}）`));
+  await page.fill('#people-q', OTHER_WORKER);
+  await page.click('#people-search');
+  await page.waitForSelector(`#person-${otherId}`);
+  assert.match(await page.textContent(`#person-${otherId}`), new RegExp(`认证地点：${site.name_zh} #${siteId}`));
 
   // A second role, revoked again: it is gone from the worker's list.
+  await page.fill('#people-q', WORKER);
+  await page.click('#people-search');
+  await page.click(`#person-${id}-roles`);
+  await page.waitForSelector('#grant-form');
   await page.selectOption('#grant-role', 'dispatcher');
   assert.equal(await page.inputValue('#grant-kind'), 'department');
   await page.fill('#grant-dept', '交通运输局');
@@ -249,11 +347,13 @@ test("the admin grants the worker staff on a site; the worker's roles list shows
   await page.waitForFunction(() => document.querySelectorAll('.grant-made li').length === 2);
   await page.click('.grant-made li:has-text("调度员") button');
   await page.waitForFunction(() => document.querySelectorAll('.grant-made li').length === 1);
+  // A password session goes on through grants.
   await worker.page.goto(`${srv.base}/#/me`);
   await worker.page.waitForSelector('#my-roles li.role-item');
   assert.doesNotMatch(await worker.page.textContent('#my-roles'), /调度员/);
   assert.equal(await worker.page.$$eval('#my-roles li.role-item', (l) => l.length), 1);
   assert.deepEqual(realErrors(admin.errors), []);
+  assert.deepEqual(realErrors(worker.errors), []);
 });
 
 test('a site created in the console is on the map list; edits are checked; delete asks first', async () => {
@@ -424,6 +524,9 @@ test('in English: the header, the me page and the sign-in page', async () => {
   assert.equal((await page.textContent('#page-title')).trim(), 'Me');
   assert.match(await page.textContent('#verification'), /Verified/);
   assert.match(await page.textContent('#my-roles'), /Station staff/);
+  assert.match(await page.textContent('#sessions li[data-current="true"]'), /Signed in with a password/);
+  assert.equal((await page.textContent('label[for="me-password-current"]')).trim(), 'Current password');
+  assert.match(await page.textContent('#password-form'), /Text code/);
   assert.equal(await page.title(), 'Me - Warm New Map');
   await screenshot(page, 'me-360-en');
   await page.click('#lang');

@@ -3,7 +3,7 @@
 import { h } from '../dom.js';
 import { t, lang, formatAge } from '../i18n.js';
 import { icon } from '../icons.js';
-import { routeMethods, ApiError } from '../api.js';
+import { routeMethods, request, ApiError } from '../api.js';
 import * as session from '../session.js';
 import { field, bound, checkGroup, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw, pageTitle, needSignIn } from '../page.js';
@@ -12,7 +12,12 @@ import { showSignedOut } from './signin.js';
 import { notes } from './notes.js';
 
 const profile = { name: '', occupation: '', platforms: new Set(), errors: {}, alert: '', note: '', busy: false, dirty: false, forId: null };
-const pw = { password: '', confirm: '', errors: {}, alert: '', note: '', busy: false };
+// The password form. Changing a password someone already has needs the
+// current one, or a fresh code sent to their phone (way: 'current' or
+// 'code'); either way the server then ends their other sessions.
+const pw = { password: '', confirm: '', current: '', code: '', way: 'current', smsDown: false, codeBusy: false, codeNote: '', codeUntil: 0, errors: {}, alert: '', note: '', busy: false };
+const RESEND_S = 60; // before another code may be asked for
+let codeTicker = 0;
 const sess = { items: null, error: '', note: '', busy: null };
 const data = { routes: null, confirming: false, busy: false, alert: '' };
 
@@ -54,19 +59,25 @@ async function saveProfile(ev) {
     f.note = t('saved');
   } catch (e) {
     f.busy = false;
+    if (signedOutMeanwhile(e)) return;
     placeError(f, e, { display_name: 'display_name', occupation: 'occupation', platforms: 'platforms' });
   }
   redraw();
-  focusProblem(document.getElementById('profile-form'));
-  if (f.note) document.querySelector('#profile-form .form-alert')?.focus();
+  const form = document.getElementById('profile-form');
+  if (!form) return;
+  focusProblem(form);
+  if (f.note) form.querySelector('.form-alert')?.focus();
 }
 
 async function savePassword(ev) {
   ev.preventDefault();
   const f = pw;
+  const had = Boolean(session.me()?.has_password);
   f.errors = {};
   f.alert = '';
   f.note = '';
+  if (had && f.way === 'current' && !f.current) f.errors.current = t('err_current_missing');
+  if (had && f.way === 'code' && !/^\d{6}$/.test(f.code.trim())) f.errors.code = t(f.code ? 'err_code_format' : 'err_code_missing');
   if (f.password.length < 10) f.errors.password = t('err_password_short');
   else if (f.password !== f.confirm) f.errors.confirm = t('err_password_mismatch');
   if (Object.keys(f.errors).length) {
@@ -74,18 +85,147 @@ async function savePassword(ev) {
     focusProblem(document.getElementById('password-form'));
     return;
   }
+  const json = { password: f.password };
+  if (had && f.way === 'current') json.current_password = f.current;
+  if (had && f.way === 'code') json.code = f.code.trim();
   f.busy = true;
   redraw();
   try {
-    const u = await session.call('PATCH', '/api/me', { json: { password: f.password } });
+    const u = await session.call('PATCH', '/api/me', { json });
+    Object.assign(f, { password: '', confirm: '', current: '', code: '', codeNote: '', way: 'current', busy: false, note: t(had ? 'passwordChangedNote' : 'passwordSetNote') });
     session.updateMe(u);
-    Object.assign(f, { password: '', confirm: '', busy: false, note: t('passwordSaved') });
+    // The server ended every other session: the list says so.
+    await loadSessions();
   } catch (e) {
     f.busy = false;
-    placeError(f, e, { password: 'password' });
+    if (signedOutMeanwhile(e)) return;
+    // Too many wrong tries are counted against the phone: said next to
+    // the field the person was proving themselves with.
+    const reauth = f.way === 'code' ? 'code' : 'current';
+    placeError(f, e, { password: 'password', current_password: 'current', code: 'code', phone: reauth });
   }
   redraw();
-  focusProblem(document.getElementById('password-form'));
+  const form = document.getElementById('password-form');
+  if (!form) return;
+  focusProblem(form);
+  if (f.note) form.querySelector('.form-alert')?.focus();
+}
+
+/** A 401 ended the session: the page is on its way to sign-in (see ended.js). */
+function signedOutMeanwhile(e) {
+  return e instanceof ApiError && e.status === 401 && !session.me();
+}
+
+function codeSecondsLeft() {
+  return Math.max(0, Math.ceil((pw.codeUntil - Date.now()) / 1000));
+}
+
+/** Every second while the countdown runs: the button's words, in place. */
+function codeTick() {
+  const b = document.getElementById('me-password-get-code');
+  const s = codeSecondsLeft();
+  if (b && b.getAttribute('aria-busy') !== 'true') {
+    b.textContent = s ? t('resendIn', { n: s }) : t('getCode');
+    b.disabled = s > 0;
+  }
+  if (!s) {
+    clearInterval(codeTicker);
+    codeTicker = 0;
+  }
+}
+
+/** A code for changing the password: the same kind as for signing in. */
+async function askPasswordCode() {
+  const f = pw;
+  const phone = session.me()?.phone;
+  if (!phone) return;
+  f.errors = {};
+  f.alert = '';
+  f.note = '';
+  f.codeBusy = true;
+  redraw();
+  try {
+    const r = await request('POST', '/api/auth/otp', { json: { phone, purpose: 'login' } });
+    f.codeNote = t('codeSent', { phone: `${phone.slice(0, 3)}****${phone.slice(7)}`, min: Math.round((r.expires_in || 300) / 60) });
+    f.codeUntil = Date.now() + RESEND_S * 1000;
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'sms_unavailable') {
+      f.smsDown = true;
+      f.way = 'current';
+      f.alert = t('smsDownReauth');
+    } else {
+      if (e instanceof ApiError && e.code === 'rate_limited') f.codeUntil = Date.now() + (e.retryAfter || RESEND_S) * 1000;
+      f.errors.code = errorMessage(e);
+    }
+  }
+  f.codeBusy = false;
+  if (codeSecondsLeft() && !codeTicker) codeTicker = setInterval(codeTick, 1000);
+  redraw();
+  if (f.errors.code || f.alert) focusProblem(document.getElementById('password-form'));
+  else document.getElementById('me-password-code')?.focus();
+}
+
+/** Current password, or a code: a choice of two, as on the sign-in page. */
+function reauthFields() {
+  const f = pw;
+  const wayBtn = (way, key) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'seg-btn',
+        id: `me-password-way-${way}`,
+        'aria-pressed': f.way === way ? 'true' : 'false',
+        disabled: way === 'code' && f.smsDown,
+        onclick: () => {
+          f.way = way;
+          f.errors = {};
+          f.alert = '';
+          redraw();
+          document.getElementById(way === 'code' ? 'me-password-code' : 'me-password-current')?.focus();
+        },
+      },
+      t(key),
+    );
+  const seg = h('div', { class: 'seg seg-mode', role: 'group', 'aria-label': t('reauthWay') }, wayBtn('current', 'withCurrentPassword'), wayBtn('code', 'withSmsCode'));
+  if (f.way === 'current') {
+    return [
+      seg,
+      field({
+        id: 'me-password-current',
+        name: 'current_password',
+        label: t('currentPassword'),
+        hint: t('reauthHint'),
+        error: f.errors.current,
+        input: bound('input', f, 'current', { type: 'password', autocomplete: 'current-password' }),
+      }),
+    ];
+  }
+  const input = bound('input', f, 'code', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', pattern: '[0-9]*', class: 'input input-code' });
+  const s = codeSecondsLeft();
+  return [
+    seg,
+    field({
+      id: 'me-password-code',
+      name: 'code',
+      label: t('codeLabel'),
+      hint: f.codeNote || t('codeHint'),
+      error: f.errors.code,
+      input,
+      control: h(
+        'div',
+        { class: 'input-row' },
+        input,
+        button(s ? t('resendIn', { n: s }) : t('getCode'), {
+          id: 'me-password-get-code',
+          cls: 'btn btn-secondary btn-code',
+          busy: f.codeBusy,
+          disabled: s > 0,
+          onclick: askPasswordCode,
+        }),
+      ),
+    }),
+  ];
 }
 
 async function loadSessions() {
@@ -112,6 +252,8 @@ async function endSession(s) {
     sess.note = t('sessionEnded', { device: deviceName(s.user_agent) });
     await loadSessions();
   } catch (e) {
+    sess.busy = null;
+    if (signedOutMeanwhile(e)) return;
     sess.error = errorMessage(e);
   }
   sess.busy = null;
@@ -203,9 +345,11 @@ async function eraseMe() {
     showSignedOut(t('erasedNote'));
   } catch (e) {
     data.busy = false;
+    if (signedOutMeanwhile(e)) return;
     data.alert = errorMessage(e);
     redraw();
-    focusProblem(document.getElementById('my-data'));
+    const section = document.getElementById('my-data');
+    if (section) focusProblem(section);
   }
 }
 
@@ -252,6 +396,13 @@ function rolesBlock(m) {
   );
 }
 
+/** How a session was started (password, code, operator), in words. */
+export function signInWords(how) {
+  const key = `signInBy_${how}`;
+  const w = t(key);
+  return w === key ? how || '' : w;
+}
+
 function sessionsBlock() {
   const items = sess.items;
   return h(
@@ -269,13 +420,19 @@ function sessionsBlock() {
           items.map((s) =>
             h(
               'li',
-              { class: `session${s.current ? ' session-current' : ''}`, 'data-id': s.id, 'data-current': s.current ? 'true' : 'false' },
+              {
+                class: `session${s.current ? ' session-current' : ''}`,
+                'data-id': s.id,
+                'data-current': s.current ? 'true' : 'false',
+                'data-sign-in': s.sign_in || null,
+              },
               h(
                 'div',
                 { class: 'session-text' },
                 h('strong', null, deviceName(s.user_agent)),
                 s.current ? h('span', { class: 'tag tag-here' }, t('thisDevice')) : null,
                 s.kind === 'bearer' ? h('span', { class: 'tag' }, t('apiToken')) : null,
+                h('span', { class: 'session-meta session-how' }, signInWords(s.sign_in)),
                 h('span', { class: 'session-meta' }, t('sessionSeen', { age: formatAge(s.last_seen_at) })),
                 h('span', { class: 'session-meta' }, t('sessionSince', { when: formatDateTime(s.created_at) })),
               ),
@@ -452,12 +609,14 @@ export const meView = {
           { class: 'panel', 'aria-labelledby': 'password-title' },
           h('h3', { id: 'password-title' }, t(m.has_password ? 'changePassword' : 'setPassword')),
           h('p', { class: 'muted' }, t('passwordLead')),
+          h('p', { class: 'muted' }, t('othersSignedOutLead')),
           h(
             'form',
             { class: 'form', id: 'password-form', novalidate: true, onsubmit: savePassword },
             h('input', { type: 'text', name: 'username', autocomplete: 'username', value: m.phone || '', readonly: true, hidden: true, tabindex: '-1', 'aria-hidden': 'true' }),
             formAlert(pw.alert),
             formAlert(pw.note, 'ok'),
+            m.has_password ? reauthFields() : null,
             field({
               id: 'me-password',
               name: 'password',
@@ -486,7 +645,8 @@ export const meView = {
   leave() {
     notes.me = '';
     profile.note = '';
-    pw.note = '';
+    // Nothing typed into the password form outlives the page.
+    Object.assign(pw, { password: '', confirm: '', current: '', code: '', errors: {}, alert: '', note: '' });
     sess.note = '';
     data.confirming = false;
   },

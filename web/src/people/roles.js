@@ -3,8 +3,9 @@
 // from the server's one role table (GET /api/config, config.js); the
 // first kind a role lists is the one picked first.
 import { h } from '../dom.js';
+import { icon } from '../icons.js';
 import { t, pick } from '../i18n.js';
-import { getJson } from '../api.js';
+import { getJson, ApiError } from '../api.js';
 import * as session from '../session.js';
 import { field, bound, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw } from '../page.js';
@@ -104,12 +105,16 @@ async function submitGrant(ev, u) {
     granted.get(u.id).push(r);
     g.note = t('grantedDone', { role: t(`role_${r.role}`), name: u.display_name, scope: roleScopeText(r) });
   } catch (e) {
+    g.busy = false;
+    if (e instanceof ApiError && e.status === 401 && !session.me()) return; // on the way to sign-in
     placeError(g, e, { role: 'role', scope_kind: 'kind', scope_ref: refField(kind) });
   }
   g.busy = false;
   redraw();
-  focusProblem($id('grant-form'));
-  if (g.note) $id('grant-form')?.querySelector('.form-alert')?.focus();
+  const form = $id('grant-form');
+  if (!form) return;
+  focusProblem(form);
+  if (g.note) form.querySelector('.form-alert:not(#grant-no-password)')?.focus();
 }
 
 
@@ -123,6 +128,8 @@ async function revokeGrant(u, gr) {
     granted.set(u.id, (granted.get(u.id) || []).filter((x) => x.id !== gr.id));
     grant.note = t('revokedRoleDone', { role: t(`role_${gr.role}`), name: u.display_name });
   } catch (e) {
+    grant.busy = false;
+    if (e instanceof ApiError && e.status === 401 && !session.me()) return; // on the way to sign-in
     grant.alert = errorMessage(e);
   }
   grant.busy = false;
@@ -204,6 +211,13 @@ function grantForm(u) {
     h('h5', null, t('grantTitle', { name: u.display_name })),
     formAlert(g.alert),
     formAlert(g.note, 'ok'),
+    // A role is used from a password sign-in only: the grant ends the
+    // person's sessions started with a code, and without a password they
+    // could not sign in again.
+    h('p', { class: 'field-hint', id: 'grant-sign-in-note' }, t('grantSignInNote', { name: u.display_name })),
+    u.has_password === false
+      ? h('p', { class: 'form-alert form-error', id: 'grant-no-password' }, h('span', { class: 'err-icon', svg: icon('warn', 'icon icon-sm') }), t('grantNoPassword', { name: u.display_name }))
+      : null,
     field({ id: 'grant-role', name: 'role', label: t('roleLabel'), error: g.errors.role, input: roleSel }),
     field({ id: 'grant-kind', name: 'kind', label: t('scopeLabel'), error: g.errors.kind, input: kindSel, hint: everywhere ? t('globalHint') : null }),
     g.kind === 'site' ? siteScopePicker() : null,
