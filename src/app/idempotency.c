@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/app.h"
 #include "app/idempotency.h"
@@ -71,23 +72,33 @@ static int claim(struct req *r, const char *key)
         r->replay_state = cl;
         return 0;
     }
+    /* The key is taken: by this very request sent before, maybe still
+     * running. Wait a little for its answer rather than refuse a retry. */
     struct idem_entry e;
-    rc = idem_get(c, &r->arena, p->user_id, key, &e);
-    if (rc == STORE_NOT_FOUND) /* freed between the two statements */
-        rc = STORE_BUSY;
-    if (rc)
-        return reply_store_error(r, rc, "idempotency key"), -1;
-    if (strcmp(e.request_hash, hash) != 0)
-        return reply_error(r, 422, "idempotency_key_reused", "Idempotency-Key",
-                           "this Idempotency-Key was used for another request; use a new key"),
-               -1;
-    if (e.state == 0) {
+    for (int waited = 0;; waited += 20) {
+        rc = idem_get(c, &r->arena, p->user_id, key, &e);
+        if (rc == STORE_NOT_FOUND) /* freed between the two statements */
+            rc = STORE_BUSY;
+        if (rc)
+            return reply_store_error(r, rc, "idempotency key"), -1;
+        if (strcmp(e.request_hash, hash) != 0)
+            return reply_error(r, 422, "idempotency_key_reused", "Idempotency-Key",
+                               "this Idempotency-Key was used for another request; use a new "
+                               "key"),
+                   -1;
+        bool running = e.state != 2 && clock_now() - e.created_at < IDEM_RUNNING_S;
+        if (!running || waited >= IDEM_WAIT_MS)
+            break;
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (e.state != 2 && clock_now() - e.created_at < IDEM_RUNNING_S) {
         reply_header(r, "Retry-After", "1");
         return reply_error(r, 409, "idempotency_in_progress", "Idempotency-Key",
                            "the first request with this key is still running"),
                -1;
     }
-    if (e.state == 1 || !e.body)
+    if (e.state != 2 || !e.body)
         return reply_error(r, 409, "idempotency_answer_lost", "Idempotency-Key",
                            "the request with this key was carried out but its answer was "
                            "lost; look the result up instead of sending it again"),

@@ -11,7 +11,11 @@
  * idempotency_in_progress (Retry-After). Work done through req_tx() marks
  * the key "carried out" inside its own transaction, so when the commit
  * happened but the answer was lost (the store went away right after), a
- * retry gets 409 idempotency_answer_lost rather than doing it twice.
+ * retry gets 409 idempotency_answer_lost rather than doing it twice. A
+ * copy that arrives while the first is still running (it may have
+ * committed but not yet kept its answer) waits up to IDEM_WAIT_MS for the
+ * first answer and gets it; past that, 409 idempotency_in_progress, and
+ * answer_lost only once the first is older than IDEM_RUNNING_S.
  * Answers of 5xx and 429 are not kept: the key is freed for a retry.
  */
 #ifndef WH_APP_IDEMPOTENCY_H
@@ -27,6 +31,11 @@ struct store_conn;
 #define IDEM_KEEP_S 86400
 #define IDEM_KEY_MAX 200
 #define IDEM_BODY_MAX (256 * 1024) /* longer answers are not kept */
+/* A second request with a key whose first is still running waits this
+ * long for the first answer before it is told to retry; a first request
+ * older than IDEM_RUNNING_S that never answered is taken as dead. */
+#define IDEM_WAIT_MS 200
+#define IDEM_RUNNING_S 60
 
 struct idem_entry {
     const char *request_hash;
@@ -34,6 +43,7 @@ struct idem_entry {
     int status;
     const char *content_type;
     const char *body;
+    int64_t created_at;
 };
 
 /* ---- store (idempotency_store.c) ------------------------------------ */

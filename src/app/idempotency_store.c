@@ -10,7 +10,7 @@ static const char sql_claim[] =
     "INSERT INTO idempotency_keys (owner, key, request_hash, state, created_at)"
     " VALUES ($1, $2, $3, 0, $4) ON CONFLICT (owner, key) DO NOTHING";
 static const char sql_get[] =
-    "SELECT request_hash, state, status, content_type, body FROM idempotency_keys"
+    "SELECT request_hash, state, status, content_type, body, created_at FROM idempotency_keys"
     " WHERE owner = $1 AND key = $2";
 static const char sql_carried_out[] =
     "UPDATE idempotency_keys SET state = 1 WHERE owner = $1 AND key = $2 AND state = 0";
@@ -50,6 +50,7 @@ int idem_get(struct store_conn *c, struct arena *a, int64_t owner, const char *k
     out->status = (int)store_int(&rows, 0, 2);
     out->content_type = store_text(&rows, 0, 3);
     out->body = store_text(&rows, 0, 4);
+    out->created_at = store_int(&rows, 0, 5);
     return STORE_OK;
 }
 
