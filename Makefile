@@ -137,8 +137,16 @@ unit: $(UNIT_BIN)
 	done; \
 	echo "unit: $$passed passed, $$failed failed"; exit $$fail
 
-http-test: $(BIN)
-	WARMHARBOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/http/
+# A reference parser the HTTP tests read the calendar feeds with.
+ICAL_CHECK := $(BUILD)/tests/tools/ical_check
+$(ICAL_CHECK): tests/tools/ical_check.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< \
+	  $(shell pkg-config --libs $(TEST_PKGS))
+
+http-test: $(BIN) $(ICAL_CHECK)
+	WARMHARBOR_BIN=$(abspath $(BIN)) WARMHARBOR_ICAL_CHECK=$(abspath $(ICAL_CHECK)) \
+	  node --test --test-concurrency=1 tests/http/
 
 # Browser tests: playwright-core driving Debian's chromium against the real
 # binary (which embeds the bundled web app).

@@ -15,6 +15,7 @@ extern const struct module fault_module;
 extern const struct module inbox_module;
 extern const struct module service_module;
 extern const struct module booking_module;
+extern const struct module feed_module;
 extern const struct module fair_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
@@ -31,6 +32,7 @@ const struct module *const app_modules[] = {
     &inbox_module,
     &service_module,
     &booking_module,
+    &feed_module,
     &fair_module,
     &ogc_module,
     &web_module,

@@ -31,7 +31,7 @@ function sample(r, ctx) {
     '/api/sites/{id}': ctx.siteIn, '/api/regions/{code}': 'HZ-XN-01', '/api/site-types/{code}': 'canteen',
     '/api/amenities/{code}': 'microwave', '/api/holidays/{date}': '2027-01-01', '/api/users/{id}': ctx.workerId,
     '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites', '/api/faults/{id}': ctx.faultIn,
-    '/api/me/inbox/{id}': 999999,
+    '/api/me/inbox/{id}': 999999, '/api/feeds/{token}': 'no-such-feed',
     '/api/services/{id}': ctx.serviceIn, '/api/organizations/{code}': ctx.orgIn,
     '/hsds/services/{id}': ctx.hsds?.service, '/hsds/organizations/{id}': ctx.hsds?.org,
     '/hsds/service_at_locations/{id}': ctx.hsds?.sal, '/hsds/taxonomies/{id}': ctx.hsds?.taxonomy,
