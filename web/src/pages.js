@@ -8,6 +8,7 @@ import fair from './fair/page.js';
 import account from './account/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
+import inbox from './inbox/page.js';
 
 export const PAGES = [
   map,
@@ -16,4 +17,5 @@ export const PAGES = [
   account,
   people,
   sites,
+  inbox,
 ];
