@@ -272,7 +272,18 @@ function draw(root) {
         h('p', { class: 'list-status', id: 'svc-status', role: 'status', tabindex: '-1' }, statusText()),
         st.error ? formAlert(st.error) : '',
         st.error ? h('p', null, button(t('svcRetry'), { id: 'svc-retry', cls: 'btn btn-secondary', onclick: () => fetchList() })) : '',
-        h('ol', { class: 'svc-list', id: 'svc-list', 'aria-busy': st.busy ? 'true' : null }, st.items.map(card)),
+        h(
+          'ol',
+          {
+            class: 'svc-list',
+            id: 'svc-list',
+            'aria-busy': st.busy ? 'true' : null,
+            // The point the list is measured from, as sent (tests read it).
+            'data-point': st.point ? `${st.point.lat.toFixed(6)},${st.point.lon.toFixed(6)}` : null,
+            'data-kind': st.pointKind,
+          },
+          st.items.map(card),
+        ),
         st.loaded && st.items.length < st.total
           ? button(t('more'), { id: 'svc-more', cls: 'btn btn-secondary btn-more', busy: st.busy, onclick: () => fetchList({ more: true }) })
           : '',
