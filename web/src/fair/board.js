@@ -87,9 +87,17 @@ function stop() {
 
 function liveLine() {
   const fair = st.board.fair;
-  const ended = !boardIsLive(fair);
-  const key = ended ? `boardEnded_${fair.state === 'cancelled' ? 'cancelled' : 'closed'}` : st.live === 'live' ? 'boardLive' : 'boardReconnecting';
-  return h('p', { class: `board-live board-live-${ended ? 'ended' : st.live}`, id: 'board-live', 'data-live': ended ? 'ended' : st.live }, both(key));
+  const live = boardIsLive(fair) && st.live !== 'stopped';
+  // A fair that is over says so; while its board may still change (the
+  // numbers left at closing time), it is live as well.
+  const over = fair.state === 'closed' || fair.state === 'cancelled' ? both(`boardEnded_${fair.state}`) : fair.state === 'scheduled' ? both('boardNotYet') : '';
+  const kind = !live ? 'ended' : st.live;
+  return h(
+    'div',
+    { class: `board-live board-live-${kind}`, id: 'board-live', 'data-live': kind, 'data-state': fair.state },
+    over,
+    live ? both(st.live === 'live' ? 'boardLive' : 'boardReconnecting') : over ? '' : both('boardStatic'),
+  );
 }
 
 function tile(line) {
