@@ -32,7 +32,7 @@ function sessionOf(res) {
 export async function codeFor(srv, phone, purpose) {
   const since = srv.stderr.length;
   const r = await call(srv, 'POST', '/api/auth/otp', { json: { phone, purpose } });
-  if (r.status !== 200) throw new Error(`otp ${phone}: ${r.status} ${r.text}`);
+  if (r.status !== 200 && r.status !== 202) throw new Error(`otp ${phone}: ${r.status} ${r.text}`);
   return srv.otp(phone, { since });
 }
 
