@@ -78,21 +78,24 @@ async function staffPost(action, path, opts = {}) {
 
 // ---- answers ---------------------------------------------------------------------
 
+let ticketsGen = 0;
+
 async function loadTickets() {
-  const gen = st.gen;
+  // Only the answer to the latest question counts (the booth may change meanwhile).
+  const gen = ++ticketsGen;
   const base = `/api/fairs/${st.id}/booths/${st.boothId}/tickets`;
   try {
     const [called, waiting] = await Promise.all([
       session.call('GET', base, { params: { state: 'called' } }),
       session.call('GET', base, { params: { state: 'waiting' } }),
     ]);
-    if (gen !== st.gen) return;
+    if (gen !== ticketsGen) return;
     st.called = called.items || [];
     st.waiting = waiting.items || [];
     st.denied = '';
     st.loaded = true;
   } catch (e) {
-    if (gen !== st.gen) return;
+    if (gen !== ticketsGen) return;
     if (e instanceof ApiError && e.status === 401) {
       needSignIn(`/fair/${st.id}/desk`);
       return;

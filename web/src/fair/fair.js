@@ -374,7 +374,7 @@ function draw(root) {
   root.replaceChildren(
     h(
       'div',
-      { class: 'page fair-page', 'data-fair': fair.id, 'data-state': fair.state },
+      { class: 'page page-wide fair-page', 'data-fair': fair.id, 'data-state': fair.state },
       heading,
       h(
         'div',
