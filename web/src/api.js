@@ -58,11 +58,12 @@ export async function getJson(path, params, { channel = 'misc', signal } = {}) {
 
 /**
  * A call with the session cookie: any method, an optional JSON body, and
- * the CSRF token the server asks of cookie writes. Resolves to the parsed
+ * the CSRF token the server asks of cookie writes; headers: more of them
+ * (an Idempotency-Key). Resolves to the parsed
  * answer (null for 204); rejects with ApiError (status 0 without network).
  */
-export async function request(method, path, { json, csrf, params, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function request(method, path, { json, csrf, params, signal, headers: extra } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (json !== undefined) headers['Content-Type'] = 'application/json';
   if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
   let res;
@@ -181,4 +182,15 @@ export async function clusters({ bbox, zoom, alt, open, datum, signal }) {
 
 export function siteDetail(id, datum, signal) {
   return getJson(`/api/sites/${id}`, { datum }, { channel: 'sheet', signal });
+}
+
+/**
+ * A fresh Idempotency-Key: the server does a signed-in POST carrying it
+ * once, and answers a repeat (a retry after a lost answer) with the first
+ * answer. crypto.randomUUID needs a secure context, getRandomValues not.
+ */
+export function idempotencyKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }

@@ -33,3 +33,8 @@ export function langText(p, cls) {
 export function $(sel, root = document) {
   return root.querySelector(sel);
 }
+
+/** The language of a data text given in one language only (a name, a note): Chinese if it has Han characters. */
+export function textLang(s) {
+  return /[\u3400-\u9fff]/.test(String(s || '')) ? 'zh-CN' : 'en';
+}

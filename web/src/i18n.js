@@ -45,7 +45,12 @@ export function setLang(l) {
 
 /** The word for key, with {name} placeholders filled from params. */
 export function t(key, params) {
-  const d = DICTS[current];
+  return tIn(current, key, params);
+}
+
+/** The word for key in language l whatever the page's (a board shows both). */
+export function tIn(l, key, params) {
+  const d = DICTS[l] || DICTS.zh;
   let s = key in d ? d[key] : DICTS.zh[key];
   if (s === undefined) return key;
   if (params && typeof s === 'string')

@@ -3,13 +3,19 @@
 // (<feature>/page.js: routes, header link, console tab, words; see
 // registry.js). The order is the header's and the console tabs' order.
 import map from './map/page.js';
+import services from './services/page.js';
+import fair from './fair/page.js';
 import account from './account/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
+import inbox from './inbox/page.js';
 
 export const PAGES = [
   map,
+  services,
+  fair,
   account,
   people,
   sites,
+  inbox,
 ];

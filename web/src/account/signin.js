@@ -338,7 +338,10 @@ async function submitRegister(ev) {
     session.signedIn(answer);
     Object.assign(register, { code: '', errors: {}, alert: '', note: '', busy: false });
     notes.me = t('welcome', { name: answer.user.display_name });
-    go('/me');
+    // Back to the page that sent here (a fair's "take a number"), else "me".
+    const next = afterSignInPath();
+    setAfterSignIn('/me');
+    go(next === '/login' ? '/me' : next);
     return;
   } catch (e) {
     f.busy = false;
