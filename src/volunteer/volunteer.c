@@ -9,8 +9,8 @@
 #include "core/strbuf.h"
 #include "volunteer/volunteer.h"
 
-int64_t volunteer_minutes(int64_t checked_in, int64_t checked_out, int64_t starts_at,
-                          int64_t ends_at)
+int64_t volunteer_minutes(int64_t checked_in, int64_t checked_out,
+                          int64_t starts_at, int64_t ends_at)
 {
     if (checked_out <= checked_in)
         return 0;
@@ -61,7 +61,8 @@ int64_t volunteer_pause_until(const int64_t *no_shows, size_t n, int64_t now)
 
 void volunteer_code(const unsigned char random[12], char out[13])
 {
-    static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; /* 31, no 0 O 1 I L */
+    static const char alphabet[] =
+        "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; /* 31, no 0 O 1 I L */
     for (int i = 0; i < 12; i++)
         out[i] = alphabet[random[i] % (sizeof alphabet - 1)];
     out[12] = '\0';
@@ -71,12 +72,23 @@ void volunteer_html_text(struct strbuf *sb, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': strbuf_adds(sb, "&amp;"); break;
-        case '<': strbuf_adds(sb, "&lt;"); break;
-        case '>': strbuf_adds(sb, "&gt;"); break;
-        case '"': strbuf_adds(sb, "&quot;"); break;
-        case '\'': strbuf_adds(sb, "&#39;"); break;
-        default: strbuf_addch(sb, *s);
+        case '&':
+            strbuf_adds(sb, "&amp;");
+            break;
+        case '<':
+            strbuf_adds(sb, "&lt;");
+            break;
+        case '>':
+            strbuf_adds(sb, "&gt;");
+            break;
+        case '"':
+            strbuf_adds(sb, "&quot;");
+            break;
+        case '\'':
+            strbuf_adds(sb, "&#39;");
+            break;
+        default:
+            strbuf_addch(sb, *s);
         }
     }
 }

@@ -43,11 +43,17 @@ int volunteer_demo(struct app *app, struct store_conn *c, int *count)
         const char *street, *zh, *en, *activity_zh, *activity_en;
         const char *names[4];
     } squads[] = {
-        {"HZ-XN", "新南街道快递小哥志愿服务队", "Xinnan Street courier volunteers",
-         "社区文明交通劝导", "Road safety patrol",
+        {"HZ-XN",
+         "新南街道快递小哥志愿服务队",
+         "Xinnan Street courier volunteers",
+         "社区文明交通劝导",
+         "Road safety patrol",
          {"王骑手", "李快递", "赵跑腿", "陈外卖"}},
-        {"HZ-HZ", "海州街道红色骑手志愿服务队", "Haizhou Street red rider volunteers",
-         "关爱独居老人送餐", "Meals for elders living alone",
+        {"HZ-HZ",
+         "海州街道红色骑手志愿服务队",
+         "Haizhou Street red rider volunteers",
+         "关爱独居老人送餐",
+         "Meals for elders living alone",
          {"刘小哥", "孙骑手", "周快递", "吴配送"}},
     };
     struct arena a;
@@ -64,7 +70,8 @@ int volunteer_demo(struct app *app, struct store_conn *c, int *count)
         for (int k = 0; !rc && k < 4; k++) {
             char phone[16];
             snprintf(phone, sizeof phone, "199000001%zu%d", i, k);
-            rc = demo_person(c, &a, arena_strdup(&a, phone), squads[i].names[k], now, &people[k]);
+            rc = demo_person(c, &a, arena_strdup(&a, phone), squads[i].names[k],
+                             now, &people[k]);
         }
         struct squad s = {0};
         s.region_id = g.id;
@@ -105,7 +112,8 @@ int volunteer_demo(struct app *app, struct store_conn *c, int *count)
             struct slot sl = {0};
             sl.offering_id = o.id;
             sl.site_id = o.site_id;
-            sl.starts_at = booking_day_start(booking_day_add(today, d), tz) + 9 * 3600;
+            sl.starts_at =
+                booking_day_start(booking_day_add(today, d), tz) + 9 * 3600;
             sl.ends_at = sl.starts_at + 3 * 3600;
             sl.capacity = 6;
             rc = slot_insert(c, &a, &sl, now);
@@ -118,8 +126,9 @@ int volunteer_demo(struct app *app, struct store_conn *c, int *count)
             rc = activity_insert(c, &a, &v, people[0]);
         /* Points for past volunteering (once per person: the reference). */
         for (int k = 1; !rc && k < 4; k++) {
-            int g2 = points_award(c, people[k], "volunteer_hour", "demo", people[k],
-                                  volunteer_points_base(60 * (k + 1)), now);
+            int g2 =
+                points_award(c, people[k], "volunteer_hour", "demo", people[k],
+                             volunteer_points_base(60 * (k + 1)), now);
             rc = g2 < 0 ? -g2 : STORE_OK;
         }
         made += !rc;

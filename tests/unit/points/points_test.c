@@ -47,7 +47,8 @@ static void test_days_and_expiry(void)
     int64_t t = 1798731000; /* 2026-12-31T15:30:00Z */
     CHECK_INT(points_day(t, 480), 20261231);
     CHECK_INT(points_day(t + 3600, 480), 20270101);
-    /* Earned on 31 December 2026 (local): expires at 2028-01-01 00:00 +08:00. */
+    /* Earned on 31 December 2026 (local): expires at 2028-01-01 00:00 +08:00.
+     */
     CHECK_INT(points_expiry(t, 480), 1830268800);
     /* Half an hour later it is 2027 locally: one more year. */
     CHECK_INT(points_expiry(t + 3600, 480), 1861891200);
