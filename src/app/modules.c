@@ -17,6 +17,8 @@ extern const struct module service_module;
 extern const struct module booking_module;
 extern const struct module feed_module;
 extern const struct module fair_module;
+extern const struct module volunteer_module;
+extern const struct module points_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -34,6 +36,8 @@ const struct module *const app_modules[] = {
     &booking_module,
     &feed_module,
     &fair_module,
+    &volunteer_module,
+    &points_module,
     &ogc_module,
     &web_module,
 };

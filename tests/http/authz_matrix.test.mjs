@@ -38,6 +38,9 @@ function sample(r, ctx) {
     '/hsds/taxonomy_terms/{id}': ctx.hsds?.term,
     '/api/offerings/{id}': ctx.offeringIn, '/api/slots/{id}': ctx.slotIn, '/api/bookings/{id}': ctx.bookingIn,
     '/api/fairs/{id}': ctx.fairIn, '/api/fair-tickets/{id}': ctx.ticketIn, '/api/me/fair-tickets/{id}': ctx.ticketIn,
+    '/api/volunteer/squads/{id}': ctx.squadIn, '/api/volunteer/activities/{id}': ctx.activityIn,
+    '/api/volunteer/shifts/{id}': ctx.shiftIn, '/api/volunteer/hours/{id}': ctx.hoursIn,
+    '/api/volunteer/certificates/{code}': 'ZZZZZZZZZZZZ',
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
@@ -79,13 +82,29 @@ function sample(r, ctx) {
     'PATCH /api/fairs/{id}': { json: { title_en: 'Matrix fair' } },
     'POST /api/fairs/{id}/booths': { json: { name_zh: '矩阵', avg_service_min: 5 } },
     'PATCH /api/fairs/{id}/booths/{booth}': { json: { avg_service_min: 6 } },
+    'POST /api/volunteer/squads': { json: { street: 'HZ-XN', name_zh: '矩阵志愿队' }, bodyScope: true },
+    'POST /api/volunteer/squads/{id}/activities': {
+      json: { title_zh: '矩阵志愿', site: ctx.siteIn, shifts: [{ start: new Date(soon).toISOString(), end: new Date(soon + 3600e3).toISOString(), capacity: 2 }] },
+    },
+    'POST /api/volunteer/shifts/{id}/check-in': { json: { qr: 'not-a-code' } },
+    'POST /api/volunteer/shifts/{id}/check-out': { json: { qr: 'not-a-code' } },
+    'PUT /api/points/rules': { json: { rules: [{ reason: 'report', coefficient_pct: 100, daily_cap: 50, place_cap: 2 }, { reason: 'volunteer_hour', daily_cap: 80 }] } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
 }
 
+// Routes a squad's leader manages: no role grant makes a leader, so the
+// handler decides after finding the object's squad. In the sample, the
+// squad (on HZ-XN) is led by the worker.
+const LEADER_ROUTES = new Set(['GET /api/volunteer/squads/{id}/members', 'POST /api/volunteer/squads/{id}/activities',
+  'GET /api/volunteer/shifts/{id}/roster', 'POST /api/volunteer/shifts/{id}/check-in',
+  'POST /api/volunteer/shifts/{id}/check-out', 'POST /api/volunteer/hours/{id}/confirm']);
+
 function expected(r, caller, s) {
   if (r.public) return 'allow';
+  if (LEADER_ROUTES.has(`${r.method} ${r.pattern}`) && caller !== 'anonymous')
+    return ['worker', 'region_in', 'system_admin'].includes(caller) ? 'allow' : 'deny';
   if (caller === 'anonymous') return 'deny';
   if (caller === 'system_admin') return 'allow';
   if (!r.roles.some((x) => ROLES[caller].includes(x))) return 'deny';
@@ -105,7 +124,7 @@ async function send(client, r, s) {
 }
 
 test('every route has a sample request', () => {
-  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
+  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1, squadIn: 1, activityIn: 1, shiftIn: 1, hoursIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
   assert.deepEqual(missing, [], 'add a sample request for these routes');
   assert.ok(routes.length > 50);
 });
@@ -167,6 +186,23 @@ for (const caller of CALLERS) {
       const me = async (token) => (await srv.client(token).get('/api/me')).json.id;
       const workerToken = srv.user('13911110000');
       const workerId = await me(workerToken);
+      // A volunteer squad on Xinnan Street led by the worker, an activity
+      // with a shift today, and a volunteer checked in to it: their {id}s
+      // are a squad's, an activity's, a shift's (a slot) and hours'.
+      const squad = await admin.post('/api/volunteer/squads', { street: 'HZ-XN', name_zh: '矩阵队', leader: workerId });
+      assert.equal(squad.status, 201, squad.text);
+      const squadIn = squad.json.id;
+      const act = await srv.client(workerToken).post(`/api/volunteer/squads/${squadIn}/activities`, {
+        title_zh: '矩阵志愿', site: siteIn, shifts: [{ start: at(0.05), end: at(3), capacity: 3 }] });
+      assert.equal(act.status, 201, act.text);
+      const [activityIn, shiftIn] = [act.json.id, act.json.shifts[0].id];
+      const volunteer = srv.client(srv.user('13911110008'));
+      assert.equal((await volunteer.post(`/api/volunteer/squads/${squadIn}/join`)).status, 200);
+      assert.equal((await volunteer.post(`/api/volunteer/shifts/${shiftIn}/signup`)).status, 201);
+      const vqr = (await volunteer.get('/api/me/qr')).json.token;
+      const hours = await srv.client(workerToken).post(`/api/volunteer/shifts/${shiftIn}/check-in`, { qr: vqr });
+      assert.equal(hours.status, 201, hours.text);
+      const hoursIn = hours.json.id;
       let token = null;
       let phone = null;
       if (caller === 'system_admin') {
@@ -188,7 +224,7 @@ for (const caller of CALLERS) {
         if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
       }
       const client = srv.client(token);
-      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn };
+      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn, squadIn, activityIn, shiftIn, hoursIn };
       // Destructive calls last, so earlier ones still find their targets;
       // signing out last of all.
       const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);
