@@ -424,19 +424,7 @@ async function refreshList() {
     renderList(el.list, items, listCtx());
     renderBanner();
     if (state.fitNext) fitMap(items);
-    setListStatus(
-      items.length
-        ? state.fav
-          ? t('favCount', { n: items.length })
-          : state.q
-            ? t('searchCount', { n: items.length })
-            : t('listCount', { n: items.length })
-        : state.fav
-          ? t('favEmpty')
-          : state.q
-            ? t('searchEmpty')
-            : t('listEmpty'),
-    );
+    setListStatus(listStatusText());
     el.more.hidden = state.fav || items.length < state.k || state.k >= MAX_LIST;
     if (state.q || state.fav) refreshMap(); // the map shows what the list found
   } catch (e) {
@@ -465,6 +453,14 @@ function fitMap(items) {
   const withPoint = !(state.q || state.fav) || !located.length;
   map.fitAround(withPoint ? state.point : null, located.slice(0, FIT_N), visibleArea());
   if (map.bbox() === before) refreshMap();
+}
+
+/** "最近的 20 处" / "找到 3 处" / "收藏的 2 处", or why the list is empty. */
+function listStatusText() {
+  const n = state.sites.length;
+  if (state.fav) return n ? t('favCount', { n }) : t('favEmpty');
+  if (state.q) return n ? t('searchCount', { n }) : t('searchEmpty');
+  return n ? t('listCount', { n }) : t('listEmpty');
 }
 
 function setListStatus(text, error = false) {
@@ -821,6 +817,7 @@ export function start() {
   });
   onFavouritesChange(() => {
     if (state.fav) refreshList();
+    else renderList(el.list, state.sites, listCtx()); // the cards' "saved" mark
   });
   window.addEventListener('online', () => refreshAll());
   // Ages ("3 分钟前") move on while the page stays open.
@@ -907,7 +904,7 @@ export const mapView = {
   /** The language changed while the map shows. */
   redraw() {
     renderList(el.list, state.sites, listCtx());
-    if (state.sites.length) setListStatus(t('listCount', { n: state.sites.length }));
+    if (state.point && !el.listStatus.classList.contains('list-error')) setListStatus(listStatusText());
     sheet.rerender();
     refreshMap();
   },
