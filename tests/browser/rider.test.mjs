@@ -55,7 +55,12 @@ test('phone: the nearest place is on the first screen; with a chip on, the map f
   try {
     await b.page.goto(`${srv.base}/`);
     await waitForList(b.page);
-    const card = await b.page.locator('#list li.card-li .card').first().boundingBox();
+    // Read in one go: the list may be drawn again meanwhile (the service
+    // worker taking over asks again).
+    const card = await b.page.evaluate(() => {
+      const r = document.querySelector('#list li.card-li .card').getBoundingClientRect();
+      return { y: r.y, height: r.height };
+    });
     assert.ok(card.y + card.height <= PHONE.height, `first card at y=${card.y}..${card.y + card.height} of ${PHONE.height}`);
     await screenshot(b.page, 'rider-first-screen-390');
     const point = await pagePoint(b.page);
