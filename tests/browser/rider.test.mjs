@@ -57,11 +57,13 @@ test('phone: the nearest place is on the first screen; with a chip on, the map f
     await waitForList(b.page);
     // Read in one go: the list may be drawn again meanwhile (the service
     // worker taking over asks again).
+    // The first card's name, distance and time to get there are on screen.
     const card = await b.page.evaluate(() => {
-      const r = document.querySelector('#list li.card-li .card').getBoundingClientRect();
-      return { y: r.y, height: r.height };
+      const c = document.querySelector('#list li.card-li .card').getBoundingClientRect();
+      const eta = document.querySelector('#list li.card-li .card-eta').getBoundingClientRect();
+      return { y: c.y, etaBottom: eta.bottom };
     });
-    assert.ok(card.y + card.height <= PHONE.height, `first card at y=${card.y}..${card.y + card.height} of ${PHONE.height}`);
+    assert.ok(card.etaBottom <= PHONE.height, `first card at y=${card.y}, its time ends at ${card.etaBottom}, of ${PHONE.height}`);
     await screenshot(b.page, 'rider-first-screen-390');
     const point = await pagePoint(b.page);
     for (const [chip, alts] of [
