@@ -2,6 +2,7 @@
 //
 //   index.html  app.js  app.css  sw.js  manifest.webmanifest
 //   icon.svg  icon-192.png  icon-512.png  icon-maskable-512.png
+//   pinyin-initials.json  (the search's pinyin initials, from pinyin-pro)
 //   img/*  (images Leaflet's CSS refers to)
 //
 // Run from anywhere: `node web/build.mjs`. The output depends only on the
@@ -13,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pinyinInitialsTable } from './pinyin-initials.mjs';
 
 const WEB = import.meta.dirname;
 const ROOT = path.dirname(WEB);
@@ -52,6 +54,10 @@ for (const f of result.outputFiles) {
 }
 
 out.set('/index.html', readFileSync(path.join(SRC, 'index.html')));
+
+// The search's pinyin initials ("nxyz" finds 暖新驿站): made here from
+// pinyin-pro, whose dictionary is too big to send to a phone.
+out.set('/pinyin-initials.json', Buffer.from(JSON.stringify(pinyinInitialsTable())));
 
 // ---- icons: drawn here, as SVG and as PNG ------------------------------------
 

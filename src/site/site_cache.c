@@ -447,6 +447,9 @@ struct filter_ctx {
     const struct site_filter *f;
     const char *extra[4]; /* amenity codes without a bit */
     size_t nextra;
+    uint64_t any_mask; /* "any of" codes with a bit */
+    const char *any_extra[SITE_FILTER_MAX_ANY]; /* "any of" codes without one */
+    size_t nany_extra;
 };
 
 static bool has_amenity(const struct cache_entry *e, const char *code)
@@ -466,9 +469,25 @@ static bool accept_site(void *ctx, int64_t id)
     for (size_t i = 0; i < fc->nextra; i++)
         if (!has_amenity(e, fc->extra[i]))
             return false;
+    if (fc->f->nany) {
+        bool any = (e->amen_mask & fc->any_mask) != 0;
+        for (size_t i = 0; !any && i < fc->nany_extra; i++)
+            any = has_amenity(e, fc->any_extra[i]);
+        if (!any)
+            return false;
+    }
     if (fc->f->open_only && !entry_open_at(fc->sc, e, fc->f->at, NULL))
         return false;
     return true;
+}
+
+/* A code beyond the 64 bits is known when some site has it. */
+static bool amenity_known(const struct site_cache *sc, const char *code)
+{
+    for (size_t k = 0; k < sc->n; k++)
+        if (has_amenity(sc->entries[k], code))
+            return true;
+    return false;
 }
 
 /* Translate a site_filter into the index's filter. 0 or an error code. */
@@ -476,9 +495,9 @@ static int make_filter(struct site_cache *sc, const struct site_filter *f,
                        struct filter_ctx *fc, struct geo_filter *gf)
 {
     memset(gf, 0, sizeof(*gf));
+    memset(fc, 0, sizeof(*fc));
     fc->sc = sc;
     fc->f = f;
-    fc->nextra = 0;
     gf->type = -1;
     for (size_t i = 0; i < f->namenities; i++) {
         int bit = amenity_bit(sc, f->amenities[i]);
@@ -486,13 +505,20 @@ static int make_filter(struct site_cache *sc, const struct site_filter *f,
             gf->amenities_all |= (uint64_t)1 << bit;
         } else {
             /* Beyond the 64 bits: checked per site. Unknown: an error. */
-            bool known = false;
-            for (size_t k = 0; k < sc->n && !known; k++)
-                known = has_amenity(sc->entries[k], f->amenities[i]);
-            if (!known)
+            if (!amenity_known(sc, f->amenities[i]))
                 return SITE_CACHE_UNKNOWN_AMENITY;
             fc->extra[fc->nextra++] = f->amenities[i];
         }
+    }
+    /* "Any of" is not an index filter: accept_site checks it per site. */
+    for (size_t i = 0; i < f->nany; i++) {
+        int bit = amenity_bit(sc, f->any[i]);
+        if (bit >= 0)
+            fc->any_mask |= (uint64_t)1 << bit;
+        else if (amenity_known(sc, f->any[i]))
+            fc->any_extra[fc->nany_extra++] = f->any[i];
+        else
+            return SITE_CACHE_UNKNOWN_AMENITY;
     }
     if (f->type) {
         int t = type_index(sc, f->type);

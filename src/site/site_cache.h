@@ -25,10 +25,15 @@ struct store_conn;
 struct site_cache;
 
 #define SITE_NEAR_MAX_K 100
+#define SITE_FILTER_MAX_ANY 8
 
 struct site_filter {
     const char *amenities[4]; /* all required */
     size_t namenities;
+    /* At least one of these (a worker's "rain gear": a raincoat or an
+     * umbrella); none given: no constraint. */
+    const char *any[SITE_FILTER_MAX_ANY];
+    size_t nany;
     const char *type; /* NULL: any */
     bool open_only;   /* open at `at` */
     int64_t at;

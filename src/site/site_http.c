@@ -1,6 +1,7 @@
 /*
  * site_http.c - the site registry's routes:
  *   GET    /api/sites          ?type=&region=&amenity=a,b&status=&q=&limit=&offset=&at=&datum=
+ *                                 (with bbox: amenity_any=a,b, as near and clusters)
  *   POST   /api/sites          (admin)
  *   GET    /api/sites/{id}     ?at=ISO-8601&datum=wgs84|gcj02|bd09
  *   PATCH  /api/sites/{id}     (admin) any subset of the fields
@@ -338,6 +339,11 @@ static int list_sites(struct req *r)
     if (q.status && strcmp(q.status, "any") != 0 && !site_status_is_valid(q.status))
         return reply_error(r, 400, "invalid_query", "status",
                            "status is a site status or any");
+    /* "Any of" is a map query's filter (near, bbox, clusters), answered
+     * from the cache; said here it would be silently ignored. */
+    if (req_query(r, "amenity_any"))
+        return reply_error(r, 400, "invalid_query", "amenity_any",
+                           "amenity_any needs bbox (or /api/sites/near, /api/sites/clusters)");
     const char *amen = req_query(r, "amenity");
     if (amen && *amen) {
         char *list = arena_strdup(&r->arena, amen), *save = NULL;
@@ -575,6 +581,18 @@ static int filter_or_reply(struct req *r, struct site_filter *f, struct site_ren
             f->amenities[f->namenities++] = tok;
         }
     }
+    /* amenity_any=a,b: at least one of them (amenity=a,b: all of them). */
+    const char *any = req_query(r, "amenity_any");
+    if (any && *any) {
+        char *list = arena_strdup(&r->arena, any), *save = NULL;
+        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            if (f->nany == SITE_FILTER_MAX_ANY)
+                return reply_error(r, 400, "invalid_query", "amenity_any",
+                                   "at most %d amenities in amenity_any", SITE_FILTER_MAX_ANY),
+                       -1;
+            f->any[f->nany++] = tok;
+        }
+    }
     f->type = req_query(r, "type");
     const char *open = req_query(r, "open");
     if (open && strcmp(open, "1") != 0 && strcmp(open, "0") != 0)
@@ -592,10 +610,12 @@ static int filter_or_reply(struct req *r, struct site_filter *f, struct site_ren
     return 0;
 }
 
-static int cache_error_or_reply(struct req *r, int rc)
+static int cache_error_or_reply(struct req *r, const struct site_filter *f, int rc)
 {
     if (rc == SITE_CACHE_UNKNOWN_AMENITY)
-        return reply_error(r, 400, "invalid_query", "amenity", "no amenity has that code");
+        return reply_error(r, 400, "invalid_query",
+                           f->nany && !f->namenities ? "amenity_any" : "amenity",
+                           "no amenity has that code");
     if (rc == SITE_CACHE_UNKNOWN_TYPE)
         return reply_error(r, 400, "invalid_query", "type", "no site type has that code");
     return 0;
@@ -659,7 +679,7 @@ static int near_sites(struct req *r)
     int n = site_cache_near(cache_of(r), w.lat, w.lon, (size_t)k, &f, &rd, &sb);
     if (n < 0) {
         strbuf_release(&sb);
-        return cache_error_or_reply(r, n);
+        return cache_error_or_reply(r, &f, n);
     }
     return reply_buffer(r, &sb);
 }
@@ -678,7 +698,7 @@ static int bbox_sites(struct req *r, const char *bbox_text)
     int n = site_cache_bbox(cache_of(r), b, &f, (size_t)limit, (size_t)offset, &rd, &sb);
     if (n < 0) {
         strbuf_release(&sb);
-        return cache_error_or_reply(r, n);
+        return cache_error_or_reply(r, &f, n);
     }
     return reply_buffer(r, &sb);
 }
@@ -701,7 +721,7 @@ static int cluster_sites(struct req *r)
     int n = site_cache_clusters(cache_of(r), b, (int)zoom, &f, &rd, &sb);
     if (n < 0) {
         strbuf_release(&sb);
-        return cache_error_or_reply(r, n);
+        return cache_error_or_reply(r, &f, n);
     }
     return reply_buffer(r, &sb);
 }

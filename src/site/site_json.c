@@ -110,23 +110,26 @@ json_t *site_json_static(const struct site *s, int tz)
     return parse_own(&sb);
 }
 
+/* One tap to go: each vendor's route link, from where the phone is (no
+ * origin given: the vendor's page or app starts from the current
+ * position) to the site, by bike - riders and couriers ride e-bikes; a
+ * driver picks the car in the vendor's app. Amap wants lon,lat in GCJ-02
+ * (coordinate=gaode); Baidu lat,lng in BD-09 (coord_type=bd09ll); Tencent
+ * lat,lng in GCJ-02. The encoded parts need no JSON escaping. */
 void site_nav_text(struct strbuf *sb, struct arena *a, const struct site *s)
 {
     struct geo_point w = {s->lat, s->lon};
     struct geo_point g = geo_convert(w, GEO_WGS84, GEO_GCJ02);
     struct geo_point b = geo_convert(w, GEO_WGS84, GEO_BD09);
     const char *name = text_url_encode(a, s->name_zh ? s->name_zh : "");
-    const char *addr = text_url_encode(a, s->address_zh ? s->address_zh : "");
-    /* Amap wants lon,lat in GCJ-02; Baidu lat,lng in BD-09; Tencent
-     * lat,lng in GCJ-02. The encoded parts need no JSON escaping. */
     strbuf_addf(sb,
-                "{\"amap\":\"https://uri.amap.com/marker?position=%.6f,%.6f&name=%s"
-                "&coordinate=gaode&callnative=1&src=warmharbor\","
-                "\"baidu\":\"https://api.map.baidu.com/marker?location=%.6f,%.6f&title=%s"
-                "&content=%s&coord_type=bd09ll&output=html&src=warmharbor\","
-                "\"tencent\":\"https://apis.map.qq.com/uri/v1/marker?marker=coord:%.6f,%.6f;"
-                "title:%s;addr:%s&referer=warmharbor\"}",
-                g.lon, g.lat, name, b.lat, b.lon, name, addr, g.lat, g.lon, name, addr);
+                "{\"amap\":\"https://uri.amap.com/navigation?to=%.6f,%.6f,%s"
+                "&mode=ride&coordinate=gaode&callnative=1&src=warmharbor\","
+                "\"baidu\":\"https://api.map.baidu.com/direction?destination=latlng:%.6f,%.6f"
+                "|name:%s&mode=riding&coord_type=bd09ll&output=html&src=warmharbor\","
+                "\"tencent\":\"https://apis.map.qq.com/uri/v1/routeplan?type=bike&to=%s"
+                "&tocoord=%.6f,%.6f&referer=warmharbor\"}",
+                g.lon, g.lat, name, b.lat, b.lon, name, name, g.lat, g.lon);
 }
 
 json_t *site_nav_json(struct arena *a, const struct site *s)

@@ -13,12 +13,15 @@ import {
   screenshot,
 } from './lib/harness.mjs';
 
+// Each chip is what a worker means by the word: any of its alternatives.
 const CHIPS = {
-  charge: [['phone_charging'], ['ebike_charging'], ['ev_charger']], // any of
+  charge: [['phone_charging'], ['ebike_charging'], ['ev_charger']],
   meal: [['microwave']],
+  water: [['hot_water'], ['drinking_water']],
   rest: [['seats']],
   toilet: [['toilet']],
-  rain: [['rain_gear']],
+  rain: [['rain_gear'], ['umbrella']],
+  cool: [['air_conditioning']],
   aid: [['first_aid']],
   swap: [['battery_swap']],
 };
@@ -107,5 +110,34 @@ test('"near me" uses the phone location once tapped', async () => {
     assert.match(await g.page.textContent('#point-note'), /你的位置/);
   } finally {
     await g.close();
+  }
+});
+
+test('rain gear is a raincoat or an umbrella, asked in one request', async () => {
+  const asked = [];
+  const onReq = (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/sites/near') asked.push(u.searchParams);
+  };
+  b.page.on('request', onReq);
+  try {
+    await b.page.click('#chips [data-chip="rain"]');
+    const want = await expectedNear(srv, point, { alts: [['rain_gear'], ['umbrella']] });
+    await waitForListIds(b.page, want.map((s) => s.id));
+    // Sites that lend umbrellas only are there.
+    const umbrellaOnly = want.filter((s) => {
+      const codes = s.amenities.map((a) => a.code);
+      return codes.includes('umbrella') && !codes.includes('rain_gear');
+    });
+    assert.ok(umbrellaOnly.length > 0, 'umbrella-only sites are listed');
+    const last = asked[asked.length - 1];
+    assert.equal(last.get('amenity_any'), 'rain_gear,umbrella');
+    assert.equal(asked.filter((q) => q.get('amenity_any')).length >= 1, true);
+    // Nothing else is asked for the list: one request, not one per alternative.
+    assert.equal(asked.filter((q) => q.get('amenity') === 'umbrella' || q.get('amenity') === 'rain_gear').length, 0);
+    await b.page.click('#chips [data-chip="rain"]');
+    await waitForListIds(b.page, baseline);
+  } finally {
+    b.page.off('request', onReq);
   }
 });

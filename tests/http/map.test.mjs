@@ -87,6 +87,43 @@ test('near equals a brute-force scan for many points and filters', async () => {
   }
 });
 
+test('amenity_any: at least one of the codes, on near, bbox and clusters', async () => {
+  const has = (s, c) => s.amenities.some((m) => m.code === c && m.count > 0);
+  const live = all.filter((s) => s.status !== 'removed');
+  // The demo lends umbrellas at sites that lend no raincoats: "rain gear"
+  // must find them too.
+  const rain = live.filter((s) => has(s, 'rain_gear') || has(s, 'umbrella'));
+  assert.ok(rain.some((s) => !has(s, 'rain_gear')), 'some sites lend umbrellas only');
+  const p = { lat: 34.6, lon: 119.2 };
+  const near = await anon.get(`/api/sites/near?lat=${p.lat}&lon=${p.lon}&k=100&amenity_any=rain_gear,umbrella`);
+  assert.equal(near.status, 200);
+  const want = rain
+    .map((s) => ({ id: s.id, d: haversine(p, s.position) }))
+    .sort((a, b) => a.d - b.d || a.id - b.id)
+    .slice(0, 100);
+  assert.deepEqual(near.json.items.map((s) => s.id).sort(), want.map((x) => x.id).sort());
+  // With amenity (all of) too: both hold.
+  const both = await anon.get(`/api/sites/near?lat=${p.lat}&lon=${p.lon}&k=100&amenity=seats&amenity_any=rain_gear,umbrella`);
+  assert.ok(both.json.items.length > 0);
+  for (const s of both.json.items) assert.ok(has(s, 'seats') && (has(s, 'rain_gear') || has(s, 'umbrella')));
+  assert.equal(both.json.items.length, Math.min(100, rain.filter((s) => has(s, 'seats')).length));
+  // bbox and clusters count the same sites.
+  const box = '118.9,34.4,119.5,34.8';
+  const inBox = rain.filter((s) => s.position.lon >= 118.9 && s.position.lon <= 119.5 &&
+    s.position.lat >= 34.4 && s.position.lat <= 34.8);
+  const bbox = await anon.get(`/api/sites?bbox=${box}&amenity_any=rain_gear,umbrella&limit=1000`);
+  assert.equal(bbox.json.total, inBox.length);
+  assert.deepEqual(bbox.json.items.map((s) => s.id), inBox.map((s) => s.id).sort((a, b) => a - b));
+  const cl = await anon.get(`/api/sites/clusters?bbox=${box}&zoom=11&amenity_any=rain_gear,umbrella`);
+  assert.equal(cl.json.total, inBox.length);
+  // Refused: an unknown code, too many codes, and the store list (no bbox),
+  // which would silently ignore it.
+  assertError(await anon.get('/api/sites/near?lat=34&lon=119&amenity_any=umbrella,teleporter'), 400, 'invalid_query', 'amenity_any');
+  assertError(await anon.get(`/api/sites/near?lat=34&lon=119&amenity_any=${Array(9).fill('umbrella').join(',')}`),
+    400, 'invalid_query', 'amenity_any');
+  assertError(await anon.get('/api/sites?amenity_any=umbrella'), 400, 'invalid_query', 'amenity_any');
+});
+
 test('near: every item carries open, next_change, live and nav', async () => {
   const res = await anon.get('/api/sites/near?lat=34.6&lon=119.2&k=3');
   assert.equal(res.status, 200);
@@ -95,9 +132,12 @@ test('near: every item carries open, next_change, live and nav', async () => {
     assert.ok(s.next_change === null || /\+08:00$/.test(s.next_change));
     assert.equal(typeof s.live.ttl, 'number');
     assert.ok(Array.isArray(s.live.amenities));
-    assert.match(s.nav.amap, /^https:\/\/uri\.amap\.com\/marker\?position=[\d.]+,[\d.]+&/);
-    assert.match(s.nav.baidu, /coord_type=bd09ll/);
-    assert.match(s.nav.tencent, /^https:\/\/apis\.map\.qq\.com\/uri\/v1\/marker\?marker=coord:[\d.]+,[\d.]+;/);
+    // Route links (one tap to go, riding, from where the phone is), not
+    // marker pages.
+    assert.match(s.nav.amap, /^https:\/\/uri\.amap\.com\/navigation\?to=[\d.]+,[\d.]+,[^&]+&mode=ride&coordinate=gaode&/);
+    assert.match(s.nav.baidu, /^https:\/\/api\.map\.baidu\.com\/direction\?destination=latlng:[\d.]+,[\d.]+\|name:[^&]+&mode=riding&coord_type=bd09ll&output=html&/);
+    assert.match(s.nav.tencent, /^https:\/\/apis\.map\.qq\.com\/uri\/v1\/routeplan\?type=bike&to=[^&]+&tocoord=[\d.]+,[\d.]+&/);
+    for (const link of Object.values(s.nav)) assert.doesNotMatch(link, /marker/);
   }
 });
 
@@ -105,13 +145,13 @@ test('near: navigation links carry each vendor datum and coordinate order', asyn
   const id = all[0].id;
   const g = (await anon.get(`/api/sites/${id}?datum=gcj02`)).json;
   const b = (await anon.get(`/api/sites/${id}?datum=bd09`)).json;
-  const amap = /position=([\d.]+),([\d.]+)/.exec(g.nav.amap);
+  const amap = /to=([\d.]+),([\d.]+),/.exec(g.nav.amap);
   assert.ok(Math.abs(Number(amap[1]) - g.position.lon) < 2e-6, 'Amap: lon first, GCJ-02');
   assert.ok(Math.abs(Number(amap[2]) - g.position.lat) < 2e-6);
-  const baidu = /location=([\d.]+),([\d.]+)/.exec(g.nav.baidu);
+  const baidu = /destination=latlng:([\d.]+),([\d.]+)\|/.exec(g.nav.baidu);
   assert.ok(Math.abs(Number(baidu[1]) - b.position.lat) < 2e-6, 'Baidu: lat first, BD-09');
   assert.ok(Math.abs(Number(baidu[2]) - b.position.lon) < 2e-6);
-  const qq = /coord:([\d.]+),([\d.]+)/.exec(g.nav.tencent);
+  const qq = /tocoord=([\d.]+),([\d.]+)/.exec(g.nav.tencent);
   assert.ok(Math.abs(Number(qq[1]) - g.position.lat) < 2e-6, 'Tencent: lat first, GCJ-02');
   assert.ok(Math.abs(Number(qq[2]) - g.position.lon) < 2e-6);
 });

@@ -14,12 +14,16 @@ export class ApiError extends Error {
 }
 
 const listeners = new Set();
-/** fn({channel, cached, savedAt}) after every answer (or network failure). */
+/**
+ * fn({channel, cached, savedAt, basis}) after every answer (or network
+ * failure). basis: null, or for an answer the service worker worked out
+ * offline from the sites it had saved, {pool}: how many it had.
+ */
 export function onFreshness(fn) {
   listeners.add(fn);
 }
-function report(channel, cached, savedAt) {
-  for (const fn of listeners) fn({ channel, cached, savedAt });
+function report(channel, cached, savedAt, basis = null) {
+  for (const fn of listeners) fn({ channel, cached, savedAt, basis });
 }
 
 export function buildUrl(path, params = {}) {
@@ -42,7 +46,8 @@ export async function getJson(path, params, { channel = 'misc', signal } = {}) {
     throw e;
   }
   const cached = res.headers.get('X-WH-Offline') === '1';
-  report(channel, cached, res.headers.get('X-WH-Saved-At'));
+  const computed = res.headers.get('X-WH-Offline-Computed');
+  report(channel, cached, res.headers.get('X-WH-Saved-At'), computed ? { pool: Number(computed) || 0 } : null);
   let body = null;
   try {
     body = await res.json();
@@ -93,19 +98,6 @@ export async function request(method, path, { json, csrf, params, signal, header
   return body;
 }
 
-/**
- * Whether the server has a route, asked without running it: OPTIONS is
- * answered by the router (404 for no such path, 405 with Allow listing the
- * path's methods). Resolves to the Set of allowed methods, or null when
- * the path does not exist.
- */
-export async function routeMethods(path) {
-  const res = await fetch(path, { method: 'OPTIONS', credentials: 'same-origin', cache: 'no-store' });
-  if (res.status === 404) return null;
-  const allow = res.headers.get('Allow');
-  return new Set((allow || '').split(',').map((m) => m.trim().toUpperCase()).filter(Boolean));
-}
-
 // The server takes at most this many amenity codes at once; the rest are
 // checked here on the answers.
 const MAX_SERVER_AMENITIES = 4;
@@ -125,7 +117,7 @@ function hasAll(site, codes) {
 
 function altParams(alt) {
   const { server } = splitAmenities(alt.amenities);
-  return { amenity: server.join(','), type: alt.type };
+  return { amenity: server.join(','), amenity_any: (alt.any || []).join(','), type: alt.type };
 }
 
 /**

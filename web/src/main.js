@@ -11,7 +11,8 @@
 //                              first drawing, which may wait for answers; later ones
 //                              (after an answer, a language switch) must be synchronous
 //   main: 'view-map'           instead of render: the view owns that <main> of index.html,
-//   show(params), redraw()     is shown with show() and told of a language switch by redraw()
+//   show(params, query), redraw()  is shown with show() (query: the URLSearchParams after
+//                              "?" in the hash) and told of a language switch by redraw()
 //   leave()                    the route changes to another view
 //   skip: {word, target()}     the skip link's words and target (default: the page title)
 //
@@ -116,7 +117,7 @@ function showRoute(m) {
   if (own) {
     pageRoot = null;
     el.viewPage.replaceChildren();
-    m.view.show?.(m.params);
+    m.view.show?.(m.params, m.query || new URLSearchParams());
     return;
   }
   pageRoot = h('div', { class: 'page-root' });

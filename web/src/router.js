@@ -1,6 +1,8 @@
 // router.js - hash routes: "#/" (or no hash) is the map, "#/login",
 // "#/me", "#/admin/sites/12" ... are pages. A hash that does not start
-// with "#/" (an in-page anchor) is not a route and changes nothing.
+// with "#/" (an in-page anchor) is not a route and changes nothing. What
+// follows "?" ("#/?amenity=rain&open=1", "#/site/12?open=1") is the
+// route's query, handed to the view with its params.
 
 const routes = []; // {parts, view}
 let onRoute = () => {};
@@ -51,12 +53,18 @@ export function go(path, { replace = false } = {}) {
   }
 }
 
+/** The query of a route hash ("#/?open=1" -> URLSearchParams). */
+export function queryOf(hash) {
+  const i = (hash || '').indexOf('?');
+  return new URLSearchParams(i >= 0 ? hash.slice(i + 1) : '');
+}
+
 function dispatch() {
   const path = pathOf(location.hash);
   if (path === null) return; // an anchor, not a route
   const m = match(path) || match('/');
   currentPath = m.path;
-  onRoute(m);
+  onRoute({ ...m, query: queryOf(location.hash) });
 }
 
 /** Start: fn({view, params, path}) now and on every route change. */
@@ -65,7 +73,7 @@ export function startRouter(fn) {
   window.addEventListener('hashchange', dispatch);
   if (pathOf(location.hash) === null) {
     currentPath = '/';
-    onRoute(match('/'));
+    onRoute({ ...match('/'), query: new URLSearchParams() });
   } else {
     dispatch();
   }

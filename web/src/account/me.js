@@ -3,7 +3,7 @@
 import { h } from '../dom.js';
 import { t, lang, formatAge } from '../i18n.js';
 import { icon } from '../icons.js';
-import { routeMethods, request, ApiError } from '../api.js';
+import { request, ApiError } from '../api.js';
 import * as session from '../session.js';
 import { field, bound, checkGroup, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw, pageTitle, needSignIn } from '../page.js';
@@ -19,7 +19,7 @@ const pw = { password: '', confirm: '', current: '', code: '', way: 'current', s
 const RESEND_S = 60; // before another code may be asked for
 let codeTicker = 0;
 const sess = { items: null, error: '', note: '', busy: null };
-const data = { routes: null, confirming: false, busy: false, alert: '' };
+const data = { confirming: false, busy: false, alert: '' };
 
 function loadProfile(m) {
   if (profile.forId === m.id && profile.dirty) return;
@@ -322,16 +322,6 @@ export function formatDateTime(iso) {
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hm}`;
 }
 
-async function probeDataRoutes() {
-  if (data.routes) return;
-  try {
-    const [exp, me] = await Promise.all([routeMethods('/api/me/export'), routeMethods('/api/me')]);
-    data.routes = { export: Boolean(exp && exp.has('GET')), erase: Boolean(me && me.has('DELETE')) };
-  } catch {
-    data.routes = null; // offline: ask again next time
-  }
-}
-
 async function eraseMe() {
   data.busy = true;
   data.alert = '';
@@ -456,9 +446,13 @@ function sessionsBlock() {
   );
 }
 
+// The server this page comes with has GET /api/me/export and DELETE
+// /api/me (it embeds the page): the section needs no probe. An OPTIONS
+// probe answered 405 and every browser logged it as a console error.
+const DATA_ROUTES = { export: true, erase: true };
+
 function dataBlock() {
-  const r = data.routes;
-  if (!r || (!r.export && !r.erase)) return null; // the server cannot do it: no section
+  const r = DATA_ROUTES;
   return h(
     'section',
     { class: 'panel', id: 'my-data', 'aria-labelledby': 'my-data-title' },
@@ -523,7 +517,7 @@ export const meView = {
         needSignIn('/me');
         return;
       }
-      await Promise.all([loadSessions(), probeDataRoutes(), scopeNames(session.me().roles)]);
+      await Promise.all([loadSessions(), scopeNames(session.me().roles)]);
     }
     const m = session.me();
     if (!m) {

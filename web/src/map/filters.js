@@ -1,16 +1,22 @@
 // filters.js - the "I need" chips, the tier choice, and how they become API
-// queries. A chip needs all of its `all` codes, or any one of its `any`
-// codes; chips combine with "and". "Any of" cannot be said in one call (the
-// API's amenity=a,b means a and b), so a query is a list of alternatives,
-// one call each, whose answers are merged.
+// queries; the filter state in the page's URL (#/?amenity=rain,charge&open=1).
+//
+// A chip is a group of amenities a worker means by one word: "rain gear" is
+// a raincoat or an umbrella, "charging" a phone, e-bike or EV charger. A
+// chip needs any one of its `any` codes, or all of its `all` codes; chips
+// combine with "and". The API says "any of" with amenity_any=a,b (one group
+// per call), so the first "any" chip goes there and each further one is a
+// list of alternatives, one call each, whose answers are merged.
 
 export const CHIPS = [
   // Riders charge phones and e-bikes, drivers their cars: any one will do.
   { id: 'charge', icon: 'charge', any: ['phone_charging', 'ebike_charging', 'ev_charger'] },
   { id: 'meal', icon: 'meal', all: ['microwave'] },
+  { id: 'water', icon: 'water', any: ['hot_water', 'drinking_water'] },
   { id: 'rest', icon: 'rest', all: ['seats'] },
   { id: 'toilet', icon: 'toilet', all: ['toilet'] },
-  { id: 'rain', icon: 'rain', all: ['rain_gear'] },
+  { id: 'rain', icon: 'umbrella', any: ['rain_gear', 'umbrella'] },
+  { id: 'cool', icon: 'snowflake', all: ['air_conditioning'] },
   { id: 'aid', icon: 'aid', all: ['first_aid'] },
   { id: 'swap', icon: 'swap', all: ['battery_swap'] },
 ];
@@ -34,30 +40,82 @@ export function chipCodes(chip) {
   return chip.any || chip.all || [];
 }
 
+/** Type codes of a tier choice ('all': null, no constraint). */
+export function tierTypes(tier, types) {
+  if (tier === 'all') return null;
+  const want = tier === 'other' ? null : Number(tier);
+  return (types || []).filter((x) => (x.tier ?? null) === want).map((x) => x.code);
+}
+
 /**
  * The alternatives for the chosen chips and tier:
- * [{amenities: [code...], type: code|undefined}].
+ * [{amenities: [code...], any: [code...] | undefined, type: code | undefined}].
  * types: [{code, tier}] from /api/site-types.
  */
 export function buildAlts(chips, selected, tier, types) {
-  let sets = [[]];
+  let sets = [{ all: [], any: undefined }];
   for (const chip of chips) {
     if (!selected.has(chip.id)) continue;
     if (chip.any && chip.any.length) {
-      sets = sets.flatMap((s) => chip.any.map((c) => [...s, c]));
+      if (chip.any.length === 1) sets = sets.map((s) => ({ ...s, all: [...s.all, chip.any[0]] }));
+      else if (!sets[0].any) sets = sets.map((s) => ({ ...s, any: chip.any }));
+      else sets = sets.flatMap((s) => chip.any.map((c) => ({ ...s, all: [...s.all, c] })));
     } else {
-      sets = sets.map((s) => [...s, ...chip.all]);
+      sets = sets.map((s) => ({ ...s, all: [...s.all, ...chip.all] }));
     }
   }
-  sets = sets.map((s) => [...new Set(s)]);
   let typeAlts = [undefined];
-  if (tier !== 'all') {
-    const want = tier === 'other' ? null : Number(tier);
-    const codes = (types || []).filter((x) => (x.tier ?? null) === want).map((x) => x.code);
-    // A tier no type has: ask for a type no site has, so the answer is empty.
-    typeAlts = codes.length ? codes : ['-'];
-  }
+  const codes = tierTypes(tier, types);
+  // A tier no type has: ask for a type no site has, so the answer is empty.
+  if (codes) typeAlts = codes.length ? codes : ['-'];
   const alts = [];
-  for (const s of sets) for (const ty of typeAlts) alts.push({ amenities: s, type: ty });
+  for (const s of sets)
+    for (const ty of typeAlts) alts.push({ amenities: [...new Set(s.all)], any: s.any, type: ty });
   return alts;
+}
+
+/** Whether a site (with amenities, open, type) passes the filters, checked here. */
+export function siteMatches(site, { chips, selected, openNow, tier, types }) {
+  const have = new Set((site.amenities || []).filter((a) => a.count == null || a.count > 0).map((a) => a.code));
+  for (const chip of chips) {
+    if (!selected.has(chip.id)) continue;
+    if (chip.any && chip.any.length ? !chip.any.some((c) => have.has(c)) : !chip.all.every((c) => have.has(c)))
+      return false;
+  }
+  if (openNow && !site.open) return false;
+  const codes = tierTypes(tier, types);
+  if (codes && !codes.includes(site.type)) return false;
+  return true;
+}
+
+// ---- the filter state in the URL ------------------------------------------------
+
+/**
+ * The filters as URL query parameters: amenity (chip ids), open, tier, q
+ * (search), fav (favourites). Only what differs from the default is
+ * written, so the plain map is "#/".
+ */
+export function filtersToQuery(f) {
+  const q = new URLSearchParams();
+  if (f.selected.size) q.set('amenity', [...f.selected].join(','));
+  if (f.openNow) q.set('open', '1');
+  if (f.tier && f.tier !== 'all') q.set('tier', f.tier);
+  if (f.q) q.set('q', f.q);
+  if (f.fav) q.set('fav', '1');
+  return q.toString();
+}
+
+/** The filters a URL query says (unknown chips and tiers are dropped). */
+export function filtersFromQuery(query, chips = CHIPS) {
+  const q = query instanceof URLSearchParams ? query : new URLSearchParams(query || '');
+  const ids = new Set(chips.map((c) => c.id));
+  const need = (q.get('amenity') || '').split(',').filter((x) => ids.has(x));
+  const tier = q.get('tier');
+  return {
+    selected: new Set(need),
+    openNow: q.get('open') === '1',
+    tier: TIERS.includes(tier) ? tier : 'all',
+    q: (q.get('q') || '').slice(0, 60),
+    fav: q.get('fav') === '1',
+  };
 }

@@ -2,9 +2,10 @@
 // button: name, distance, tier, open state, and the amenities that matter
 // for the chosen needs (with live values when there are any).
 import { h, langText } from '../dom.js';
-import { pick, formatDistance } from '../i18n.js';
+import { t, pick, formatDistance } from '../i18n.js';
 import { icon } from '../icons.js';
-import { tierBadge, stateLine, liveFor, liveValue } from './view.js';
+import { tierBadge, stateLine, liveFor, liveValue, etaLine } from './view.js';
+import { isFavourite } from './favs.js';
 
 const MAX_TAGS = 4;
 
@@ -52,7 +53,14 @@ export function siteCard(site, ctx) {
         langText(pick(site, 'name'), 'card-name'),
         site.distance_m != null ? h('span', { class: 'card-dist' }, formatDistance(site.distance_m)) : '',
       ),
-      h('span', { class: 'card-meta' }, tierBadge(site, typeName), stateLine(site)),
+      site.distance_m != null ? etaLine(site.distance_m, 'eta card-eta') : '',
+      h(
+        'span',
+        { class: 'card-meta' },
+        tierBadge(site, typeName),
+        stateLine(site),
+        isFavourite(site.id) ? h('span', { class: 'card-fav', svg: icon('starFilled', 'icon icon-sm') }, t('favSaved')) : '',
+      ),
       tags.length ? h('span', { class: 'card-tags' }, tags) : '',
     ),
   );

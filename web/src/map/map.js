@@ -1,6 +1,8 @@
 // map.js - the Leaflet map: tiles when configured (a plain background when
-// not, or when they fail), server clusters when zoomed out, one marker per
-// site when zoomed in, and the point distances are measured from.
+// not, or when they fail), clusters when zoomed out (made here when few
+// enough sites are in view, else the server's), one marker per site where
+// markers do not touch, and the point distances are measured from. No two
+// markers or bubbles overlap: ones that would are merged.
 import L from 'leaflet';
 import { markerSvg } from '../icons.js';
 import { t, pick, openState } from '../i18n.js';
@@ -23,26 +25,57 @@ function siteIcon(site, selected) {
   });
 }
 
+/** The diameter of a cluster's bubble, by how many places it holds. */
+export function clusterSize(count) {
+  return count >= 100 ? 64 : count >= 10 ? 56 : 48;
+}
+
 function clusterIcon(c) {
   const top = c.tiers && c.tiers.length ? Math.min(...c.tiers.filter((x) => x)) : 0;
   const tier = Number.isFinite(top) ? top : 0;
-  if (c.count === 1) {
-    // One place whose open state the cluster answer does not tell: a small
-    // dot in its tier's colour (48 px to tap), opened with a tap.
-    return L.divIcon({
-      className: `cl-one cl-t${tier}`,
-      html: '<span class="cl-dot" aria-hidden="true"></span>',
-      iconSize: [48, 48],
-      iconAnchor: [24, 24],
-    });
-  }
-  const size = c.count >= 100 ? 64 : c.count >= 10 ? 56 : 48;
+  // A server cluster of one place (its shape and open state unknown here)
+  // is a bubble like the others, with 1 in it: the legend's shapes are kept
+  // for places the map knows.
+  const size = clusterSize(c.count);
   return L.divIcon({
     className: `cl cl-t${tier}`,
     html: `<span class="cl-count" aria-hidden="true">${c.count}</span>`,
     iconSize: [size, size],
     iconAnchor: [size / 2, size / 2],
   });
+}
+
+const MARKER_SIZE = 48; // a single site's marker (the shape is 40, the target 48)
+const GAP = 2; // px between two markers, or bubbles
+
+function markerSize(c) {
+  return c.count === 1 && c.site ? MARKER_SIZE : clusterSize(c.count);
+}
+
+/**
+ * Merge markers that would overlap on screen: pts are {x, y, count, ...}
+ * in pixels; two merge (count-weighted centre) while their circles are
+ * closer than their radii. Repeats until none overlap.
+ */
+function mergeOverlapping(pts, join) {
+  let list = pts.slice();
+  for (let pass = 0; pass < 200; pass++) {
+    list.sort((a, b) => b.count - a.count || a.key - b.key);
+    const out = [];
+    let merged = false;
+    for (const p of list) {
+      const hit = out.find(
+        (q) => Math.hypot(q.x - p.x, q.y - p.y) < (markerSize(q) + markerSize(p)) / 2 + GAP,
+      );
+      if (hit) {
+        join(hit, p);
+        merged = true;
+      } else out.push(p);
+    }
+    list = out;
+    if (!merged) break;
+  }
+  return list;
 }
 
 function label(marker, text) {
@@ -97,6 +130,13 @@ export function createMap(el, { tiles, center, onPick, onSite, onMove, onTiles }
 
   map.on('click contextmenu', (e) => onPick?.({ lat: e.latlng.lat, lon: e.latlng.lng }));
   let moveTimer = 0;
+  // The shown box, for tests and for whoever reads the page: data-bbox.
+  const markBox = () => {
+    const b = map.getBounds();
+    el.dataset.bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(',');
+  };
+  markBox();
+  map.on('moveend', markBox);
   map.on('moveend', () => {
     clearTimeout(moveTimer);
     moveTimer = setTimeout(() => onMove?.(), 200);
@@ -114,7 +154,10 @@ export function createMap(el, { tiles, center, onPick, onSite, onMove, onTiles }
       const k = e.originalEvent && e.originalEvent.key;
       if (k === 'Enter' || k === ' ') onSite?.(site.id);
     });
-    m.on('add', () => label(m, siteLabel(markers.get(site.id)?.site || site)));
+    m.on('add', () => {
+      label(m, siteLabel(markers.get(site.id)?.site || site));
+      m.getElement()?.setAttribute('data-id', site.id);
+    });
     markers.set(site.id, { marker: m, site });
     m.addTo(siteLayer);
   }
@@ -122,17 +165,28 @@ export function createMap(el, { tiles, center, onPick, onSite, onMove, onTiles }
   function addCluster(c) {
     if (c.count === 1 && c.site) return addSite(c.site);
     const m = L.marker([c.lat, c.lon], { icon: clusterIcon(c), keyboard: true });
-    // A cluster of one names its site: open it rather than zoom.
+    // A cluster of one names its site: open it rather than zoom. One whose
+    // places are known zooms to show them all.
     const one = c.count === 1 && c.id != null;
     const zoomIn = one
       ? () => onSite?.(c.id)
-      : () => map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, SITE_ZOOM));
+      : c.sites && c.sites.length > 1
+        ? () => {
+            const b = L.latLngBounds(c.sites.map((x) => [x.position.lat, x.position.lon]));
+            map.fitBounds(b.pad(0.2), { maxZoom: Math.max(map.getZoom() + 1, 17) });
+          }
+        : () => map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, SITE_ZOOM));
     m.on('click', zoomIn);
     m.on('keypress', (e) => {
       const k = e.originalEvent && e.originalEvent.key;
       if (k === 'Enter' || k === ' ') zoomIn();
     });
-    m.on('add', () => label(m, one ? t('clusterOne') : t('clusterLabel', { n: c.count })));
+    m.on('add', () => {
+      label(m, one ? t('clusterOne') : t('clusterLabel', { n: c.count }));
+      const e = m.getElement();
+      e?.setAttribute('data-count', c.count);
+      if (one) e?.setAttribute('data-id', c.id);
+    });
     m.addTo(siteLayer);
   }
 
@@ -147,28 +201,56 @@ export function createMap(el, { tiles, center, onPick, onSite, onMove, onTiles }
       const f = (x) => x.toFixed(5);
       return [f(b.getWest()), f(b.getSouth()), f(b.getEast()), f(b.getNorth())].join(',');
     },
-    /** Cells of about 64 px at the current zoom, for clustering here. */
+    /**
+     * Sites clustered here so that no two markers overlap: a site stays
+     * itself (its tier's shape, open or closed, as the legend shows) unless
+     * it would touch another; touching ones merge into a bubble.
+     */
     cluster(items) {
       const z = map.getZoom();
-      const cells = new Map();
-      for (const s of items) {
+      const pts = items.map((s, i) => {
         const p = map.project([s.position.lat, s.position.lon], z);
-        const key = `${Math.floor(p.x / 64)}:${Math.floor(p.y / 64)}`;
-        let c = cells.get(key);
-        if (!c) cells.set(key, (c = { lat: 0, lon: 0, count: 0, tiers: new Set(), site: null }));
-        c.lat += s.position.lat;
-        c.lon += s.position.lon;
-        c.count++;
-        c.tiers.add(s.tier);
-        c.site = s;
-      }
-      return [...cells.values()].map((c) => ({
-        lat: c.lat / c.count,
-        lon: c.lon / c.count,
-        count: c.count,
-        tiers: [...c.tiers].filter(Boolean),
-        site: c.count === 1 ? c.site : null,
-      }));
+        return { x: p.x, y: p.y, count: 1, key: i, site: s, sites: [s], tiers: new Set([s.tier]) };
+      });
+      const out = mergeOverlapping(pts, (a, b) => {
+        a.x = (a.x * a.count + b.x * b.count) / (a.count + b.count);
+        a.y = (a.y * a.count + b.y * b.count) / (a.count + b.count);
+        a.count += b.count;
+        a.sites.push(...b.sites);
+        for (const x of b.tiers) a.tiers.add(x);
+        a.site = null;
+      });
+      return out.map((c) => {
+        const ll = map.unproject([c.x, c.y], z);
+        return {
+          lat: ll.lat,
+          lon: ll.lng,
+          count: c.count,
+          tiers: [...c.tiers].filter(Boolean),
+          site: c.count === 1 ? c.site : null,
+          sites: c.sites,
+          id: c.count === 1 ? c.site.id : null,
+        };
+      });
+    },
+    /** The server's clusters, merged where their bubbles would overlap. */
+    mergeClusters(list) {
+      const z = map.getZoom();
+      const pts = list.map((c, i) => {
+        const p = map.project([c.lat, c.lon], z);
+        return { x: p.x, y: p.y, count: c.count, key: i, id: c.id, tiers: new Set(c.tiers || []) };
+      });
+      const out = mergeOverlapping(pts, (a, b) => {
+        a.x = (a.x * a.count + b.x * b.count) / (a.count + b.count);
+        a.y = (a.y * a.count + b.y * b.count) / (a.count + b.count);
+        a.count += b.count;
+        a.id = null;
+        for (const x of b.tiers) a.tiers.add(x);
+      });
+      return out.map((c) => {
+        const ll = map.unproject([c.x, c.y], z);
+        return { lat: ll.lat, lon: ll.lng, count: c.count, tiers: [...c.tiers], id: c.count === 1 ? c.id : null };
+      });
     },
     showSites(items) {
       siteLayer.clearLayers();
@@ -210,18 +292,46 @@ export function createMap(el, { tiles, center, onPick, onSite, onMove, onTiles }
         pointMarker.setIcon(icon);
       }
     },
-    /** Bring a site into view (keeping the zoom unless it is far out). */
-    showSite(site) {
+    /**
+     * Bring a site to the middle of area (the part of the map nothing
+     * covers, in the map's pixels: {left, top, right, bottom}), zooming in
+     * when far out. Without force, a site already well inside it stays put.
+     */
+    showSite(site, area, { force = true } = {}) {
       if (!site || !site.position) return;
       const ll = L.latLng(site.position.lat, site.position.lon);
-      if (map.getZoom() < 12) map.setView(ll, 14);
-      else if (!map.getBounds().pad(-0.1).contains(ll)) map.panTo(ll);
+      const size = map.getSize();
+      const a = area || { left: 0, top: 0, right: size.x, bottom: size.y };
+      const z = map.getZoom() < 12 ? 14 : map.getZoom();
+      if (!force && z === map.getZoom()) {
+        const p = map.latLngToContainerPoint(ll);
+        const w = (a.right - a.left) * 0.15;
+        const hh = (a.bottom - a.top) * 0.15;
+        if (p.x > a.left + w && p.x < a.right - w && p.y > a.top + hh && p.y < a.bottom - hh) return;
+      }
+      const offset = L.point((a.left + a.right) / 2 - size.x / 2, (a.top + a.bottom) / 2 - size.y / 2);
+      const centre = map.unproject(map.project(ll, z).subtract(offset), z);
+      const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+      map.setView(centre, z, { animate: !reduce });
     },
-    /** Show the point and these sites together (after the point moved). */
-    fitAround(point, sites) {
-      const pts = [[point.lat, point.lon], ...sites.map((x) => [x.position.lat, x.position.lon])];
-      if (pts.length === 1) return map.setView(pts[0], Math.max(map.getZoom(), 14));
-      map.fitBounds(L.latLngBounds(pts).pad(0.15), { maxZoom: 16, animate: false });
+    /**
+     * Show the point (if any) and these sites together in area (the part
+     * of the map nothing covers).
+     */
+    fitAround(point, sites, area) {
+      const pts = [...(point ? [[point.lat, point.lon]] : []), ...sites.map((x) => [x.position.lat, x.position.lon])];
+      if (!pts.length) return;
+      if (pts.length === 1) return map.setView(pts[0], Math.max(map.getZoom(), 14), { animate: false });
+      const size = map.getSize();
+      const a = area || { left: 0, top: 0, right: size.x, bottom: size.y };
+      // Room for a marker (and a bubble) at the edges.
+      const pad = 32;
+      map.fitBounds(L.latLngBounds(pts), {
+        paddingTopLeft: [a.left + pad, a.top + pad],
+        paddingBottomRight: [size.x - a.right + pad, size.y - a.bottom + pad],
+        maxZoom: 16,
+        animate: false,
+      });
     },
   };
 }

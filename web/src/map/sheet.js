@@ -1,19 +1,25 @@
 // sheet.js - the site sheet: a bottom sheet on phones, a side panel on wide
-// screens. Name, tier, open state, navigation and phone first (what a rider
-// needs mid-shift), then amenities with live values, hours, address.
+// screens. Name, tier, open state, the way there (one tap to a vendor's
+// route, time on foot and by bike) and phone first (what a rider needs
+// mid-shift), then amenities with live values, hours, address. A site can
+// be saved on the device and shared: its address, and a QR code of it.
 import { h, langText } from '../dom.js';
 import { t, pick, formatDistance } from '../i18n.js';
 import { icon } from '../icons.js';
 import { hoursRows } from './hours.js';
-import { tierBadge, stateLine, liveFor, liveValue, liveAge } from './view.js';
+import { tierBadge, stateLine, liveFor, liveValue, liveAge, etaLine } from './view.js';
+import { isFavourite, toggleFavourite } from './favs.js';
 
 const NAV = ['amap', 'baidu', 'tencent'];
 
-export function createSheet(root, { onClose }) {
+export function createSheet(root, { onClose, siteUrl = (id) => `${location.origin}/#/site/${id}` }) {
   let site = null;
   let ctx = null;
   let returnFocus = null;
   let note = '';
+  let sharing = false; // the share panel is open
+  let qr = { url: '', svg: '' }; // the QR code drawn for url
+  let copied = false;
 
   const title = h('h2', { id: 'sheet-title', class: 'sheet-title', tabindex: '-1' });
   const closeBtn = h('button', {
@@ -102,7 +108,124 @@ export function createSheet(root, { onClose }) {
       'section',
       { class: 'sheet-sec', 'aria-labelledby': 'sheet-nav-h' },
       h('h3', { id: 'sheet-nav-h' }, t('navigate')),
+      h('p', { class: 'nav-note' }, t('navNote')),
       h('div', { class: 'nav-btns' }, links),
+    );
+  }
+
+  function actions() {
+    const saved = isFavourite(site.id);
+    return h(
+      'div',
+      { class: 'sheet-actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'sheet-fav',
+          class: `btn btn-secondary btn-fav${saved ? ' is-on' : ''}`,
+          'aria-pressed': saved ? 'true' : 'false',
+          'data-key': 'fav',
+          onclick: () => {
+            toggleFavourite(site);
+            redraw();
+          },
+        },
+        h('span', { svg: icon(saved ? 'starFilled' : 'star') }),
+        saved ? t('favSaved') : t('favSave'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'sheet-share',
+          class: 'btn btn-secondary',
+          'aria-expanded': sharing ? 'true' : 'false',
+          'aria-controls': 'share-panel',
+          'data-key': 'share',
+          onclick: () => {
+            sharing = !sharing;
+            copied = false;
+            redraw();
+            if (sharing) drawQr();
+          },
+        },
+        h('span', { svg: icon('share') }),
+        t('share'),
+      ),
+    );
+  }
+
+  /** The QR code of the site's address (qrcode, bundled; loaded on first use). */
+  async function drawQr() {
+    const url = siteUrl(site.id);
+    if (qr.url === url && qr.svg) return;
+    try {
+      const QRCode = (await import('qrcode')).default;
+      const svg = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+      qr = { url, svg };
+      if (site && sharing && siteUrl(site.id) === url) redraw();
+    } catch {
+      /* no QR: the address is there to copy */
+    }
+  }
+
+  function sharePanel() {
+    if (!sharing) return '';
+    const url = siteUrl(site.id);
+    const name = pick(site, 'name').text;
+    return h(
+      'section',
+      { class: 'sheet-sec share', id: 'share-panel', 'aria-labelledby': 'share-h' },
+      h('h3', { id: 'share-h' }, t('shareTitle')),
+      h('label', { for: 'share-url', class: 'share-label' }, t('shareLink')),
+      h('input', { id: 'share-url', class: 'share-url', type: 'url', readonly: true, value: url, 'data-key': 'share-url' }),
+      h(
+        'div',
+        { class: 'share-btns' },
+        h(
+          'button',
+          {
+            type: 'button',
+            id: 'share-copy',
+            class: 'btn btn-secondary',
+            'data-key': 'share-copy',
+            onclick: async () => {
+              try {
+                await navigator.clipboard.writeText(url);
+              } catch {
+                const input = root.querySelector('#share-url');
+                input?.select();
+                document.execCommand?.('copy');
+              }
+              copied = true;
+              redraw();
+            },
+          },
+          h('span', { svg: icon('copy') }),
+          t('copyLink'),
+        ),
+        typeof navigator !== 'undefined' && navigator.share
+          ? h(
+              'button',
+              {
+                type: 'button',
+                id: 'share-native',
+                class: 'btn btn-secondary',
+                'data-key': 'share-native',
+                onclick: () => navigator.share({ title: name, text: name, url }).catch(() => {}),
+              },
+              h('span', { svg: icon('share') }),
+              t('shareTo'),
+            )
+          : '',
+      ),
+      copied ? h('p', { class: 'share-done', role: 'status' }, t('copied')) : '',
+      qr.url === url && qr.svg
+        ? h('figure', { class: 'share-qr' },
+            h('div', { class: 'qr', role: 'img', 'aria-label': t('qrLabel', { name }), svg: qr.svg }),
+            h('figcaption', null, t('qrNote')))
+        : '',
     );
   }
 
@@ -126,10 +249,13 @@ export function createSheet(root, { onClose }) {
           ? h('span', { lang: typeName.lang }, typeName.text)
           : '',
         site.distance_m != null ? h('span', { class: 'sheet-dist' }, formatDistance(site.distance_m)) : '',
+        site.distance_m != null ? etaLine(site.distance_m, 'eta sheet-eta') : '',
       ),
       stateBlock(),
       note ? h('p', { class: 'sheet-note', role: 'status' }, note) : '',
       navBlock(),
+      actions(),
+      sharePanel(),
       phone
         ? h(
             'section',
@@ -138,7 +264,7 @@ export function createSheet(root, { onClose }) {
             h(
               'a',
               { class: 'btn btn-call', href: `tel:${phone.replace(/[^0-9+]/g, '')}`, 'data-key': 'call' },
-              h('span', { svg: icon('phone') }),
+              h('span', { svg: icon('call') }),
               h('span', { 'aria-hidden': 'true' }, phone),
               h('span', { class: 'visually-hidden' }, t('call', { phone })),
             ),
@@ -186,6 +312,7 @@ export function createSheet(root, { onClose }) {
 
   function open(s, c, { focus = true } = {}) {
     const wasOpen = !root.hidden;
+    if (!site || site.id !== s.id) sharing = false;
     site = s;
     ctx = c;
     note = '';
