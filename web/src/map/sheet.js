@@ -9,10 +9,25 @@ import { icon } from '../icons.js';
 import { hoursRows } from './hours.js';
 import { tierBadge, stateLine, liveFor, liveValue, liveAge, etaLine } from './view.js';
 import { isFavourite, toggleFavourite } from './favs.js';
+import { renderSiteServices } from '../services/site.js';
 
 const NAV = ['amap', 'baidu', 'tencent'];
 
 export function createSheet(root, { onClose, siteUrl = (id) => `${location.origin}/#/site/${id}` }) {
+  // The services offered at the open site: asked for once per site and
+  // kept in one element, which every redraw (live updates) puts back.
+  let services = null; // {id, box, ctrl}
+  function servicesBlock() {
+    if (!services || services.id !== site.id) {
+      services?.ctrl.abort();
+      const box = h('div', { class: 'sheet-services' });
+      const ctrl = new AbortController();
+      services = { id: site.id, box, ctrl };
+      renderSiteServices(box, site.id, { heading: 'h3', signal: ctrl.signal }).catch(() => {});
+    }
+    return services.box;
+  }
+
   let site = null;
   let ctx = null;
   let returnFocus = null;
@@ -270,6 +285,7 @@ export function createSheet(root, { onClose, siteUrl = (id) => `${location.origi
             ),
           )
         : '',
+      servicesBlock(),
       site.amenities && site.amenities.length
         ? h(
             'section',
