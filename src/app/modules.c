@@ -15,6 +15,8 @@ extern const struct module fault_module;
 extern const struct module inbox_module;
 extern const struct module service_module;
 extern const struct module fair_module;
+extern const struct module lending_module;
+extern const struct module locker_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -30,6 +32,8 @@ const struct module *const app_modules[] = {
     &inbox_module,
     &service_module,
     &fair_module,
+    &lending_module,
+    &locker_module,
     &ogc_module,
     &web_module,
 };
