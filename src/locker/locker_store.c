@@ -229,7 +229,7 @@ static int claims_from(struct store_conn *c, struct arena *a, const char *sql,
 int locker_claims_user(struct store_conn *c, struct arena *a, int64_t user_id, bool held_only,
                        int64_t limit, struct locker_claim **out, size_t *n)
 {
-    struct store_val p[] = {SV_INT(user_id), SV_INT(held_only ? 0 : 1), SV_INT(limit)};
+    struct store_val p[] = {SV_INT(user_id), SV_INT(held_only ? 1 : 0), SV_INT(limit)};
     return claims_from(c, a, sql_claims_user, p, 3, out, n);
 }
 
