@@ -6,10 +6,12 @@ import map from './map/page.js';
 import account from './account/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
+import lending from './lending/page.js';
 
 export const PAGES = [
   map,
   account,
   people,
   sites,
+  lending,
 ];
