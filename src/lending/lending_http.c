@@ -556,9 +556,12 @@ static int get_site_loans(struct req *r)
                                         loans_json(ls, n, now, r->app->cfg.tz_offset_min, true)));
 }
 
-/* A person's loans out, for staff at any site (they may take any back). */
+/* A person's loans out, for staff at any site (they may take any back).
+ * Looking at a person's loans is access to their personal data: recorded
+ * in the audit log, like a search for people. */
 static int get_user_loans(struct req *r)
 {
+    const struct principal *p = req_principal(r);
     int64_t user_id;
     if (req_param_id_or_reply(r, "id", "person", &user_id))
         return r->status;
@@ -575,6 +578,8 @@ static int get_user_loans(struct req *r)
     rc = loan_list_user(c, &r->arena, user_id, true, 100, &ls, &n);
     if (rc)
         return reply_store_error(r, rc, "loan");
+    audit_add(c, p->user_id, "view_loans", "user", arena_printf(&r->arena, "%lld", (long long)user_id),
+              req_client_address(r), arena_printf(&r->arena, "%zu out", n), now);
     return reply_json(r, 200, json_pack("{s:I, s:o}", "user_id", (json_int_t)user_id, "items",
                                         loans_json(ls, n, now, r->app->cfg.tz_offset_min, true)));
 }

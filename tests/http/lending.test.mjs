@@ -172,6 +172,8 @@ test('lend at A, return at B: the stock moves; lend by QR code; damaged and lost
     // Staff at B see what the person has out and take it back at B.
     const theirs = expectStatus(await staffB.get(`/api/users/${w1id}/loans`), 200).json.items;
     assert.deepEqual(theirs.map((l) => l.id), [loan.id]);
+    const audit = expectStatus(await admin.get('/api/audit?limit=50'), 200).json.items;
+    assert.ok(audit.some((e) => e.action === 'view_loans' && e.target_id === String(w1id) && e.detail === '1 out'), 'looking is recorded');
     assertError(await staffB.get('/api/users/999999/loans'), 404, 'not_found');
     const back = await staffB.post(`/api/loans/${loan.id}/return`, { site: B });
     assert.equal(back.status, 200, back.text);
