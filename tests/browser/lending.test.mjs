@@ -7,7 +7,7 @@
 // at phone width (the header keeps its links: the pages add none).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openBrowser, ADMIN_TOKEN, seriousViolations, pageWidth } from './lib/harness.mjs';
+import { startServer, openBrowser, ADMIN_TOKEN, seriousViolations, pageWidth, smallTargets } from './lib/harness.mjs';
 
 let srv;
 const people = {};
@@ -103,6 +103,7 @@ test('staff at A lend a raincoat by the borrowing number; the desk shows it went
     await page.waitForFunction((n) => Number(document.querySelector('#stock-table tr[data-code="raincoat"] td[data-col="available"]').textContent) === n, before.available - 1);
     assert.match(await page.textContent('#today-out'), /张骑手/);
     assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(await smallTargets(page), [], '48px targets');
     const [w, vw] = await pageWidth(page);
     assert.ok(w <= vw, `no sideways scroll: ${w} > ${vw}`);
     // In English too.
@@ -135,6 +136,7 @@ test('the worker sees the raincoat and its due date on their page', async () => 
     assert.equal(await page.getAttribute(`#loan-${loanId}`, 'data-overdue'), 'false');
     assert.match(await page.textContent('#my-lockers-none'), /没有占用储物格/);
     assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(await smallTargets(page), [], '48px targets');
     await page.click('#lang');
     await page.waitForSelector('#my-loans-title:has-text("What I have borrowed")');
     assert.match(await page.textContent(`#loan-${loanId}`), /Raincoat.*Borrowed/s);
