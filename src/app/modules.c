@@ -19,6 +19,8 @@ extern const struct module feed_module;
 extern const struct module fair_module;
 extern const struct module volunteer_module;
 extern const struct module points_module;
+extern const struct module lending_module;
+extern const struct module locker_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -38,6 +40,8 @@ const struct module *const app_modules[] = {
     &fair_module,
     &volunteer_module,
     &points_module,
+    &lending_module,
+    &locker_module,
     &ogc_module,
     &web_module,
 };

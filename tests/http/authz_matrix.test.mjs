@@ -41,6 +41,8 @@ function sample(r, ctx) {
     '/api/volunteer/squads/{id}': ctx.squadIn, '/api/volunteer/activities/{id}': ctx.activityIn,
     '/api/volunteer/shifts/{id}': ctx.shiftIn, '/api/volunteer/hours/{id}': ctx.hoursIn,
     '/api/volunteer/certificates/{code}': 'ZZZZZZZZZZZZ',
+    '/api/item-types/{code}': 'mx_item', '/api/loans/{id}': ctx.loanIn, '/api/me/reservations/{id}': 999999,
+    '/api/me/lockers/{id}': 999999,
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
@@ -89,6 +91,16 @@ function sample(r, ctx) {
     'POST /api/volunteer/shifts/{id}/check-in': { json: { qr: 'not-a-code' } },
     'POST /api/volunteer/shifts/{id}/check-out': { json: { qr: 'not-a-code' } },
     'PUT /api/points/rules': { json: { rules: [{ reason: 'report', coefficient_pct: 100, daily_cap: 50, place_cap: 2 }, { reason: 'volunteer_hour', daily_cap: 80 }] } },
+    'PUT /api/item-types/{code}': { json: { name_zh: '矩阵', due_hours: 1 } },
+    'POST /api/sites/{id}/stock': { json: { item: 'raincoat', add: 1 } },
+    'POST /api/loans': { json: { site: ctx.siteIn, item: 'raincoat', user: ctx.workerId }, bodyScope: true },
+    'POST /api/loans/{id}/return': { json: { site: ctx.siteIn }, bodyScope: true },
+    'POST /api/loans/{id}/damaged': { json: { site: ctx.siteIn }, bodyScope: true },
+    'POST /api/loans/{id}/lost': { json: { site: ctx.siteIn }, bodyScope: true },
+    'POST /api/sites/{id}/reservations': { json: { item: 'livestream_light', ends_at: new Date(Date.now() + 3600_000).toISOString() } },
+    'PUT /api/sites/{id}/lockers': { json: { fridge: 2 } },
+    'POST /api/sites/{id}/lockers/claim': { json: { kind: 'fridge' } },
+    'POST /api/sites/{id}/lockers/open': { json: { kind: 'fridge', number: 1, code: '000000' } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -124,7 +136,7 @@ async function send(client, r, s) {
 }
 
 test('every route has a sample request', () => {
-  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1, squadIn: 1, activityIn: 1, shiftIn: 1, hoursIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
+  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1, squadIn: 1, activityIn: 1, shiftIn: 1, hoursIn: 1, loanIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
   assert.deepEqual(missing, [], 'add a sample request for these routes');
   assert.ok(routes.length > 50);
 });
@@ -203,6 +215,10 @@ for (const caller of CALLERS) {
       const hours = await srv.client(workerToken).post(`/api/volunteer/shifts/${shiftIn}/check-in`, { qr: vqr });
       assert.equal(hours.status, 201, hours.text);
       const hoursIn = hours.json.id;
+      // A loan lent at the in-scope site: its {id} is a loan's.
+      const loan = await admin.post('/api/loans', { site: siteIn, item: 'raincoat', user: workerId });
+      assert.equal(loan.status, 201, loan.text);
+      const loanIn = loan.json.id;
       let token = null;
       let phone = null;
       if (caller === 'system_admin') {
@@ -224,7 +240,7 @@ for (const caller of CALLERS) {
         if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
       }
       const client = srv.client(token);
-      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn, squadIn, activityIn, shiftIn, hoursIn };
+      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn, squadIn, activityIn, shiftIn, hoursIn, loanIn };
       // Destructive calls last, so earlier ones still find their targets;
       // signing out last of all.
       const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);

@@ -9,6 +9,7 @@ import account from './account/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
 import inbox from './inbox/page.js';
+import lending from './lending/page.js';
 
 export const PAGES = [
   map,
@@ -18,4 +19,5 @@ export const PAGES = [
   people,
   sites,
   inbox,
+  lending,
 ];
