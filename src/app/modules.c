@@ -15,6 +15,7 @@ extern const struct module fault_module;
 extern const struct module inbox_module;
 extern const struct module service_module;
 extern const struct module fair_module;
+extern const struct module visit_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -30,6 +31,7 @@ const struct module *const app_modules[] = {
     &inbox_module,
     &service_module,
     &fair_module,
+    &visit_module,
     &ogc_module,
     &web_module,
 };
