@@ -31,7 +31,7 @@ function sample(r, ctx) {
     '/api/sites/{id}': ctx.siteIn, '/api/regions/{code}': 'HZ-XN-01', '/api/site-types/{code}': 'canteen',
     '/api/amenities/{code}': 'microwave', '/api/holidays/{date}': '2027-01-01', '/api/users/{id}': ctx.workerId,
     '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites', '/api/faults/{id}': ctx.faultIn,
-    '/api/me/inbox/{id}': 999999,
+    '/api/me/inbox/{id}': 999999, '/api/me/visits/{id}': 999999,
     '/api/services/{id}': ctx.serviceIn, '/api/organizations/{code}': ctx.orgIn,
     '/hsds/services/{id}': ctx.hsds?.service, '/hsds/organizations/{id}': ctx.hsds?.org,
     '/hsds/service_at_locations/{id}': ctx.hsds?.sal, '/hsds/taxonomies/{id}': ctx.hsds?.taxonomy,
@@ -67,6 +67,7 @@ function sample(r, ctx) {
     'PATCH /api/fairs/{id}': { json: { title_en: 'Matrix fair' } },
     'POST /api/fairs/{id}/booths': { json: { name_zh: '矩阵', avg_service_min: 5 } },
     'PATCH /api/fairs/{id}/booths/{booth}': { json: { avg_service_min: 6 } },
+    'POST /api/sites/{id}/visits/walk-in': { json: { kind: 'public' } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -78,6 +79,8 @@ function expected(r, caller, s) {
   if (caller === 'system_admin') return 'allow';
   if (!r.roles.some((x) => ROLES[caller].includes(x))) return 'deny';
   if ((r.scope !== 'any' || s.bodyScope) && !IN_SCOPE.has(caller)) return 'deny';
+  // staff_in's grant is one site's: it reaches no region.
+  if (r.scope === 'region' && caller === 'staff_in') return 'deny';
   return 'allow';
 }
 
