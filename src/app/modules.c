@@ -16,6 +16,7 @@ extern const struct module inbox_module;
 extern const struct module service_module;
 extern const struct module fair_module;
 extern const struct module visit_module;
+extern const struct module supply_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -32,6 +33,7 @@ const struct module *const app_modules[] = {
     &service_module,
     &fair_module,
     &visit_module,
+    &supply_module,
     &ogc_module,
     &web_module,
 };
