@@ -43,7 +43,7 @@ function sample(r, ctx) {
     const head = prefix.slice(0, prefix.lastIndexOf('/'));
     if (path.startsWith(head + '/{')) path = path.replace(/\{[a-z_]+\}/, String(v));
   }
-  path = path.replace('{booth}', String(ctx.boothIn)).replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn)).replace('{site}', String(ctx.siteIn))
+  path = path.replace('{booth}', String(ctx.boothIn)).replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn)).replace('{site}', String(ctx.siteIn)).replace('{item}', 'gauze')
     .replace('/{dir}/{file}', '/img/none.png').replace('/{file}', '/index.html');
   if (/\{/.test(path)) return null;
   const bodies = {
@@ -68,6 +68,7 @@ function sample(r, ctx) {
     'POST /api/fairs/{id}/booths': { json: { name_zh: '矩阵', avg_service_min: 5 } },
     'PATCH /api/fairs/{id}/booths/{booth}': { json: { avg_service_min: 6 } },
     'POST /api/sites/{id}/visits/walk-in': { json: { kind: 'public' } },
+    'PUT /api/sites/{id}/supplies/{item}': { json: { minimum: 1 } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
