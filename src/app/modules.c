@@ -17,6 +17,7 @@ extern const struct module service_module;
 extern const struct module fair_module;
 extern const struct module visit_module;
 extern const struct module supply_module;
+extern const struct module checklist_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -34,6 +35,7 @@ const struct module *const app_modules[] = {
     &fair_module,
     &visit_module,
     &supply_module,
+    &checklist_module,
     &ogc_module,
     &web_module,
 };
