@@ -6,10 +6,12 @@ import map from './map/page.js';
 import account from './account/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
+import station from './station/page.js';
 
 export const PAGES = [
   map,
   account,
   people,
   sites,
+  station,
 ];
