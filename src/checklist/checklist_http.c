@@ -347,9 +347,10 @@ static int record_tx(struct store_conn *c, void *ctx)
         struct fault f = {0};
         f.site_id = x->run.site_id;
         f.amenity = x->items[i].amenity;
-        f.note = *m->note
-                     ? arena_printf(x->arena, "%s：%s", m->label_zh, m->note)
-                     : m->label_zh;
+        f.note = arena_printf(x->arena, "%s未通过：%s%s%s",
+                              strcmp(x->run.kind, "opening") == 0 ? "开门检查"
+                                                                  : "关门检查",
+                              m->label_zh, *m->note ? "：" : "", m->note);
         f.reported_by = x->by;
         f.reported_at = x->now;
         int rc = fault_insert(c, x->arena, &f);
