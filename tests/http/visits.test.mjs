@@ -97,6 +97,15 @@ test('visits: check in with the poster; a repeat within half an hour counts once
     }
     assert.equal((await today(admin, '/api/regions/HZ')).poster - district.poster, 1, 'the district counts it once');
 
+    // A retried check-in with its Idempotency-Key gets the first answer.
+    const key = { headers: { 'idempotency-key': 'checkin-1' } };
+    await srv.client(ADMIN_TOKEN).post('/api/system/clock', { advance_s: 1801 });
+    const k1 = expectStatus(await worker.post('/api/visits', { code: poster.code }, key), 201);
+    const k2 = expectStatus(await worker.post('/api/visits', { code: poster.code }, key), 201);
+    assert.equal(k2.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(k2.json, k1.json);
+    assert.equal((await worker.get('/api/me/visits')).json.items.length, 2, 'the replay made no visit');
+
     // Half an hour later it counts again.
     expectStatus(await admin.post('/api/system/clock', { advance_s: 1801 }), 200);
     const later = await worker.post('/api/visits', { code: poster.code });
