@@ -21,6 +21,9 @@ extern const struct module volunteer_module;
 extern const struct module points_module;
 extern const struct module lending_module;
 extern const struct module locker_module;
+extern const struct module visit_module;
+extern const struct module supply_module;
+extern const struct module checklist_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -42,6 +45,9 @@ const struct module *const app_modules[] = {
     &points_module,
     &lending_module,
     &locker_module,
+    &visit_module,
+    &supply_module,
+    &checklist_module,
     &ogc_module,
     &web_module,
 };

@@ -31,7 +31,7 @@ function sample(r, ctx) {
     '/api/sites/{id}': ctx.siteIn, '/api/regions/{code}': 'HZ-XN-01', '/api/site-types/{code}': 'canteen',
     '/api/amenities/{code}': 'microwave', '/api/holidays/{date}': '2027-01-01', '/api/users/{id}': ctx.workerId,
     '/api/me/sessions/{id}': 999999, '/ogc/collections/{cid}': 'sites', '/api/faults/{id}': ctx.faultIn,
-    '/api/me/inbox/{id}': 999999, '/api/feeds/{token}': 'no-such-feed',
+    '/api/me/inbox/{id}': 999999, '/api/feeds/{token}': 'no-such-feed', '/api/me/visits/{id}': 999999, '/api/checklists/{type}': 'warm_hut',
     '/api/services/{id}': ctx.serviceIn, '/api/organizations/{code}': ctx.orgIn,
     '/hsds/services/{id}': ctx.hsds?.service, '/hsds/organizations/{id}': ctx.hsds?.org,
     '/hsds/service_at_locations/{id}': ctx.hsds?.sal, '/hsds/taxonomies/{id}': ctx.hsds?.taxonomy,
@@ -49,7 +49,7 @@ function sample(r, ctx) {
     const head = prefix.slice(0, prefix.lastIndexOf('/'));
     if (path.startsWith(head + '/{')) path = path.replace(/\{[a-z_]+\}/, String(v));
   }
-  path = path.replace('{booth}', String(ctx.boothIn)).replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn)).replace('{site}', String(ctx.siteIn))
+  path = path.replace('{booth}', String(ctx.boothIn)).replace('{gid}', '999999').replace('{fid}', String(ctx.siteIn)).replace('{site}', String(ctx.siteIn)).replace('{item}', 'gauze').replace('{kind}', 'opening')
     .replace('/{dir}/{file}', '/img/none.png').replace('/{file}', '/index.html');
   if (/\{/.test(path)) return null;
   // Cancelling a slot: a spare one, so the other calls still find theirs open.
@@ -101,6 +101,9 @@ function sample(r, ctx) {
     'PUT /api/sites/{id}/lockers': { json: { fridge: 2 } },
     'POST /api/sites/{id}/lockers/claim': { json: { kind: 'fridge' } },
     'POST /api/sites/{id}/lockers/open': { json: { kind: 'fridge', number: 1, code: '000000' } },
+    'POST /api/sites/{id}/visits/walk-in': { json: { kind: 'public' } },
+    'PUT /api/sites/{id}/supplies/{item}': { json: { minimum: 1 } },
+    'PUT /api/checklists/{type}/{kind}': { json: { items: [{ code: 'clean', label_zh: '清洁' }] } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -121,6 +124,8 @@ function expected(r, caller, s) {
   if (caller === 'system_admin') return 'allow';
   if (!r.roles.some((x) => ROLES[caller].includes(x))) return 'deny';
   if ((r.scope !== 'any' || s.bodyScope) && !IN_SCOPE.has(caller)) return 'deny';
+  // staff_in's grant is one site's: it reaches no region.
+  if (r.scope === 'region' && caller === 'staff_in') return 'deny';
   return 'allow';
 }
 

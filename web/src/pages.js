@@ -10,6 +10,7 @@ import people from './people/page.js';
 import sites from './sites/page.js';
 import inbox from './inbox/page.js';
 import lending from './lending/page.js';
+import station from './station/page.js';
 
 export const PAGES = [
   map,
@@ -20,4 +21,5 @@ export const PAGES = [
   sites,
   inbox,
   lending,
+  station,
 ];
