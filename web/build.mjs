@@ -1,6 +1,7 @@
 // build.mjs - builds the Warm New Map into web/dist/:
 //
 //   index.html  app.js  app.css  sw.js  manifest.webmanifest
+//   chunks/*.js  (code loaded when a page needs it: ECharts for the station page)
 //   icon.svg  icon-192.png  icon-512.png  icon-maskable-512.png
 //   pinyin-initials.json  (the search's pinyin initials, from pinyin-pro)
 //   img/*  (images Leaflet's CSS refers to)
@@ -40,6 +41,10 @@ const result = await build({
   outdir: DIST,
   write: false,
   bundle: true,
+  // Pages that need a big library load it when they open (the station
+  // page's ECharts): split into chunks, so the map's app.js stays small.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   minify: true,
   format: 'esm',
   target: ['es2020', 'chrome87', 'safari15', 'firefox90'],
