@@ -352,7 +352,7 @@ function loanList(id, titleWord, noneWord, items) {
 }
 
 export const deskView = {
-  title: () => t('deskTitle'),
+  title: () => t('lendDeskTitle'),
   async render(root, params, { first }) {
     if (first && !(await checkFirst(root))) return;
     if (!allowed(root, '/admin/lending')) return;
@@ -369,7 +369,7 @@ export const deskView = {
       h(
         'div',
         { class: 'page page-wide' },
-        pageTitle(t('deskTitle')),
+        pageTitle(t('lendDeskTitle')),
         tabs('/admin/lending'),
         h('section', { class: 'panel', 'aria-label': t('deskSite') }, sitePicker()),
         desk.site ? [lendPanel(), backPanel(), stockPanel(), loanList('today-out', 'todayOut', 'todayNone', desk.out), loanList('overdue-list', 'overdueTitle', 'overdueNone', desk.overdue)] : null,
