@@ -3,12 +3,14 @@
 // (<feature>/page.js: routes, header link, console tab, words; see
 // registry.js). The order is the header's and the console tabs' order.
 import map from './map/page.js';
+import bookings from './bookings/page.js';
 import account from './account/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
 
 export const PAGES = [
   map,
+  bookings,
   account,
   people,
   sites,
