@@ -15,7 +15,9 @@ const API_CACHE = 'wh-api-v1';
 const API_MAX_ENTRIES = 120;
 const API_TIMEOUT_MS = 8000;
 const LAST_PREFIX = '/__last__';
-const PERSONAL = ['/api/me', '/api/auth', '/api/users', '/api/audit', '/api/qr'];
+const PERSONAL = ['/api/me', '/api/auth', '/api/users', '/api/audit', '/api/qr', '/api/bookings', '/api/checkins', '/api/feeds'];
+// Rosters: the people booked at a site or a slot (names, masked phones).
+const PERSONAL_RE = /^\/api\/(sites|slots)\/[^/]+\/bookings$/;
 
 // Catalogue answers the page needs to make sense of saved sites.
 const API_WARM = ['/api/config', '/api/amenities', '/api/site-types', '/api/regions?roots=1'];
@@ -75,6 +77,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return; // map tiles: the browser's business
   if (url.pathname === '/api/sites/events') return; // the live stream
   if (PERSONAL.some((p) => url.pathname === p || url.pathname.startsWith(`${p}/`))) return;
+  if (PERSONAL_RE.test(url.pathname)) return;
   if ((req.headers.get('accept') || '').includes('text/event-stream')) return;
   if (url.pathname.startsWith('/api/')) {
     event.respondWith(networkFirst(req, url));
