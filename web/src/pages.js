@@ -7,6 +7,7 @@ import bookings from './bookings/page.js';
 import account from './account/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
+import checkin from './checkin/page.js';
 
 export const PAGES = [
   map,
@@ -14,4 +15,5 @@ export const PAGES = [
   account,
   people,
   sites,
+  checkin,
 ];

@@ -164,15 +164,18 @@ export function siteBlock(site, fallbackName) {
 
 /**
  * An error of the booking API in plain words: the booking pages' own
- * words first (bkErr_<code>_<field>, then bkErr_<code>: their codes are
- * theirs, so they do not take words other features may give the same
- * code), then the shared ones (forms.js).
+ * words first (<prefix>_<code>_<field>, then <prefix>_<code> for each
+ * prefix: bkErr here, ciErr and ofErr on the staff and providers' pages;
+ * their codes are theirs, so they do not take words other features may
+ * give the same code), then the shared ones (forms.js).
  */
-export function problemWords(e) {
+export function problemWords(e, prefixes = ['bkErr']) {
   if (e instanceof ApiError && e.code) {
-    for (const key of [`bkErr_${e.code}_${e.field}`, `bkErr_${e.code}`]) {
-      const w = t(key);
-      if (w !== key) return w.replace('{message}', e.message || '');
+    for (const p of prefixes) {
+      for (const key of [`${p}_${e.code}_${e.field}`, `${p}_${e.code}`]) {
+        const w = t(key);
+        if (w !== key) return w.replace('{message}', e.message || '');
+      }
     }
   }
   return errorMessage(e);
@@ -183,8 +186,8 @@ export function problemWords(e) {
  * named when the form has it (fieldOf: API field -> form key, or a
  * function), else on the form.
  */
-export function placeProblem(form, e, fieldOf = {}) {
-  const msg = problemWords(e);
+export function placeProblem(form, e, fieldOf = {}, prefixes = ['bkErr']) {
+  const msg = problemWords(e, prefixes);
   const f = e instanceof ApiError ? e.field : null;
   const key = f ? (typeof fieldOf === 'function' ? fieldOf(f) : fieldOf[f]) : null;
   if (key) form.errors[key] = msg;
@@ -195,8 +198,9 @@ export function placeProblem(form, e, fieldOf = {}) {
  * A booking error in plain words, with what the person can do about it
  * (a link or two), as a block to put next to the button that failed.
  */
-export function bookingProblem(e, { id, offeringId, lead } = {}) {
-  const msg = lead ? t('bkLeadFmt', { lead, msg: problemWords(e) }) : problemWords(e);
+export function bookingProblem(e, { id, offeringId, lead, prefixes } = {}) {
+  const words = problemWords(e, prefixes);
+  const msg = lead ? t('bkLeadFmt', { lead, msg: words }) : words;
   const links = [];
   if (e instanceof ApiError) {
     if (e.code === 'verification_required') {
