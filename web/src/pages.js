@@ -8,6 +8,7 @@ import account from './account/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
 import checkin from './checkin/page.js';
+import offerings from './offerings/page.js';
 
 export const PAGES = [
   map,
@@ -16,4 +17,5 @@ export const PAGES = [
   people,
   sites,
   checkin,
+  offerings,
 ];

@@ -9,7 +9,7 @@ import { getJson, ApiError } from '../api.js';
 import * as session from '../session.js';
 import { formAlert, errorMessage } from '../forms.js';
 import { pageTitle, needSignIn } from '../page.js';
-import { durationWords } from './time.js';
+import { durationWords, todayKey, dayKey } from './time.js';
 
 /** Kinds of offering the worker's page sorts by, in its order. */
 export const KINDS = ['appointment', 'workshop', 'package'];
@@ -269,6 +269,11 @@ export function failedPage(title, e, crumbs) {
 /** "← words" link above a page's title. */
 export function crumbs(href, words) {
   return h('p', { class: 'crumbs' }, h('a', { href }, words));
+}
+
+/** May a booked slot be checked in now (from the start of its day, UTC+8, until it ends)? */
+export function checkInOpen(slot, now = Date.now()) {
+  return now < Date.parse(slot.end) && todayKey(now) >= dayKey(slot.start);
 }
 
 /** The ticket as staff read it aloud or type it: groups of six. */

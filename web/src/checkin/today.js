@@ -9,7 +9,7 @@ import * as session from '../session.js';
 import { field } from '../forms.js';
 import { redraw, pageTitle, needSignIn } from '../page.js';
 import { tabs } from '../console.js';
-import { SITE_STAFF_ROLES, rolesAllowed, whoFirst, problemWords, titleOf, stateTag, bookingProblem } from '../bookings/common.js';
+import { SITE_STAFF_ROLES, rolesAllowed, whoFirst, problemWords, titleOf, stateTag, bookingProblem, checkInOpen } from '../bookings/common.js';
 import { todayKey, dayWords, hm } from '../bookings/time.js';
 import { reach, loadReach, pickedSite, sitePicker } from './sites.js';
 import { subTabs } from './tabs.js';
@@ -66,7 +66,6 @@ async function checkIn(b) {
 function bookingRow(b) {
   const p = b.person || {};
   const problem = st.problems.get(b.id);
-  const today = st.date === todayKey();
   return h(
     'li',
     { class: 'ci-b', id: `ci-b-${b.id}`, tabindex: '-1', 'data-state': b.state },
@@ -77,7 +76,7 @@ function bookingRow(b) {
       p.phone ? h('span', { class: 'ci-b-phone' }, p.phone) : null,
       h('span', { class: 'ci-b-state' }, stateTag(b.state, b.state === 'checked_in' && b.checked_in_at ? hm(b.checked_in_at) : b.state === 'waitlisted' && b.place ? t('bkPlaceN', { n: b.place }) : '')),
     ),
-    b.state === 'confirmed' && today
+    b.state === 'confirmed' && checkInOpen(b.slot)
       ? h(
           'button',
           {
