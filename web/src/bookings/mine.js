@@ -59,7 +59,7 @@ function stopTicking() {
 
 // ---- my bookings ----------------------------------------------------------------------
 
-const list = { items: null, error: '' };
+const list = { items: null, error: '', shown: false };
 
 async function loadList() {
   list.error = '';
@@ -157,10 +157,11 @@ export const myBookingsView = {
         return;
       }
       if (!root.isConnected) return;
+      list.shown = true;
       if ((list.items || []).some((b) => ['waitlisted', 'offered', 'held'].includes(b.state)))
         listen(() =>
           loadList()
-            .then(() => redraw())
+            .then(() => list.shown && redraw())
             .catch(() => {}),
         );
     }
@@ -171,6 +172,7 @@ export const myBookingsView = {
     drawList(root);
   },
   leave() {
+    list.shown = false;
     stopListening();
   },
 };
@@ -186,6 +188,7 @@ const one = {
   note: '',
   confirming: false, // the "cancel?" layer
   large: false, // the ticket shown large
+  shown: false, // the page is on screen (late answers and timers draw nothing otherwise)
 };
 
 async function loadOne(id) {
@@ -194,14 +197,17 @@ async function loadOne(id) {
 }
 
 async function again() {
-  if (!one.id) return;
+  if (!one.id || !one.shown || one.busy) return;
+  let b;
   try {
-    const was = one.b && one.b.state;
-    await loadOne(one.id);
-    if (was && was !== one.b.state) one.note = t('bkStateNow', { state: t(`bkState_${one.b.state}`) });
+    b = await session.call('GET', `/api/bookings/${encodeURIComponent(one.id)}`);
   } catch {
     return;
   }
+  // Left meanwhile, or a tap is being answered (its answer is newer).
+  if (!one.shown || one.busy || !one.b || String(b.id) !== String(one.id)) return;
+  if (b.state !== one.b.state) one.note = t('bkStateNow', { state: t(`bkState_${b.state}`) });
+  one.b = b;
   redraw();
   watch();
 }
@@ -249,6 +255,7 @@ async function act(what) {
     // state_changed and the like: the booking moved meanwhile; show it as it is.
     if (e instanceof ApiError && e.status === 409) await loadOne(one.id).catch(() => {});
   }
+  if (!one.shown) return;
   redraw();
   watch();
   const focus = one.problem ? document.getElementById(`bk-${one.problem.what}-problem`) : document.getElementById('bk-note');
@@ -473,7 +480,7 @@ export const bookingView = {
   async render(root, params, { first }) {
     const path = `/bookings/${params.id}`;
     if (first) {
-      Object.assign(one, { id: params.id, b: null, busy: '', problem: null, note: '', confirming: false, large: false });
+      Object.assign(one, { id: params.id, b: null, busy: '', problem: null, note: '', confirming: false, large: false, shown: true });
       const justBooked = action.justBooked !== null && String(action.justBooked) === String(params.id);
       action.justBooked = null;
       root.replaceChildren(loadingPage(t('bkBookingTitle'), crumbs('#/bookings', t('bkBackToMine'))));
@@ -503,6 +510,7 @@ export const bookingView = {
     stopListening();
     stopTicking();
     dropLayer();
+    one.shown = false;
     one.confirming = false;
     one.large = false;
   },
