@@ -123,6 +123,7 @@ function dayRow(k, i) {
   box.addEventListener('change', () => {
     if (box.checked) v.on.add(k);
     else v.on.delete(k);
+    updatePerWeek();
     if (box.checked && !v.days[k].trim()) {
       v.days[k] = WORKDAY;
       redraw();
@@ -149,6 +150,7 @@ function dayRow(k, i) {
       v.on.add(k);
       box.checked = true;
     }
+    updatePerWeek();
   });
   return h(
     'div',
@@ -204,12 +206,26 @@ function siteField(obj, errors, id) {
   });
 }
 
+/** "That makes N times a week", from what is typed now. */
+function perWeekWords() {
+  const v = gen.v;
+  const n = DAY_KEYS.filter((k) => v.on.has(k)).reduce((sum, k) => {
+    const r = parseWindows(v.days[k]);
+    return sum + (r.windows ? slotsPerDay(r.windows, Number(v.minutes)) : 0);
+  }, 0);
+  return n ? t('ofPerWeek', { n }) : '';
+}
+
+/** Typing changes the count at once (no drawing again: the cursor stays). */
+function updatePerWeek() {
+  const el = document.getElementById('of-gen-per-week');
+  if (el) el.textContent = perWeekWords();
+}
+
 function generator() {
   const v = gen.v;
-  const perWeek = DAY_KEYS.filter((k) => v.on.has(k)).reduce((n, k) => {
-    const r = parseWindows(v.days[k]);
-    return n + (r.windows ? slotsPerDay(r.windows, Number(v.minutes)) : 0);
-  }, 0);
+  const minutes = bound('input', v, 'minutes', { type: 'number', min: '5', max: '1440', step: '5', inputmode: 'numeric' });
+  minutes.addEventListener('input', updatePerWeek);
   return h(
     'form',
     { class: 'panel form', id: 'of-gen', novalidate: true, onsubmit: generate, 'aria-labelledby': 'of-gen-h' },
@@ -234,11 +250,11 @@ function generator() {
     h(
       'div',
       { class: 'two-col' },
-      field({ id: 'of-gen-minutes', name: 'minutes', label: t('ofMinutes'), error: gen.errors.minutes, input: bound('input', v, 'minutes', { type: 'number', min: '5', max: '1440', step: '5', inputmode: 'numeric' }) }),
+      field({ id: 'of-gen-minutes', name: 'minutes', label: t('ofMinutes'), error: gen.errors.minutes, input: minutes }),
       field({ id: 'of-gen-capacity', name: 'capacity', label: t('ofCapacity'), hint: t('ofCapacityHint'), error: gen.errors.capacity, input: bound('input', v, 'capacity', { type: 'number', min: '1', step: '1', inputmode: 'numeric' }) }),
     ),
     siteField(v, gen.errors, 'of-gen-site'),
-    perWeek ? h('p', { class: 'muted', id: 'of-gen-per-week' }, t('ofPerWeek', { n: perWeek })) : null,
+    h('p', { class: 'muted', id: 'of-gen-per-week' }, perWeekWords()),
     button(t('ofGenerate'), { type: 'submit', cls: 'btn btn-primary btn-block', busy: gen.busy, id: 'of-gen-submit' }),
     resultBlock(),
   );
