@@ -55,7 +55,7 @@ export default {
     ciErr_forbidden: '你的角色不能签到。',
   },
   en: {
-    ciTab: 'Check-in',
+    ciTab: 'Check\u2011in',
     ciTitle: 'Scan to check in',
     ciTodayTitle: 'Bookings of the day',
     ciPagesLabel: 'Check-in pages',
