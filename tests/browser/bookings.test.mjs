@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot, ADMIN_TOKEN } from './lib/harness.mjs';
-import { workerInPage, workerByApi, api } from './lib/people.mjs';
+import { workerInPage, workerByApi, withRole, tokenFor, api } from './lib/people.mjs';
 
 let srv;
 const open = [];
@@ -224,7 +224,38 @@ test('a worker joins the waitlist, sees the place in the queue, and accepts the 
   assert.deepEqual(realErrors(errors), []);
 });
 
-test('a care package needs verification: the error says where to get verified, next to the station tapped', async () => {
+test('on the day, the worker shows their own code (renewed by itself), and staff check today\'s booking in with it', async () => {
+  const site = (await srv.api('/api/sites?type=community_station&region=HZ-XN&limit=5')).json.items[4];
+  const o = (await admin('POST', '/api/offerings', { kind: 'appointment', title_zh: '今日社保咨询', site: site.id })).json;
+  const now = Date.now();
+  const slot = (await admin('POST', `/api/offerings/${o.id}/slots`, { start: new Date(now + 120e3).toISOString(), end: new Date(now + 1500e3).toISOString(), capacity: 1 })).json.items[0];
+  const staff = await withRole(srv, 'staff', 'site', site.id, '钱站长');
+  const { page, errors } = await browser();
+  await page.goto(`${srv.base}/#/book`);
+  await workerInPage(srv, page, '今天来的师傅');
+  await page.goto(`${srv.base}/#/slots/${slot.id}`);
+  await page.reload();
+  await page.click(`#bk-slot-${slot.id}-book`);
+  await page.waitForSelector('#bk-booking[data-state="confirmed"]');
+  const bookingId = Number(await page.getAttribute('#bk-booking', 'data-id'));
+  await page.click('.crumbs a');
+  await page.waitForSelector('#bk-my-qr');
+  await page.click('#bk-my-qr');
+  await page.waitForSelector('#bk-my-qr-code svg');
+  assert.match(await page.textContent('#bk-my-qr-left'), /^0?[12]:\d\d$/);
+  assert.deepEqual(await seriousViolations(page), []);
+  const token = await readShownQr(page, '#bk-my-qr-code');
+  assert.equal(token, await page.getAttribute('#bk-my-qr-code', 'data-code'));
+  const res = await api(srv, 'POST', '/api/checkins', { token: await tokenFor(srv, staff.phone, staff.password), json: { qr: token } });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual([res.json.id, res.json.state], [bookingId, 'checked_in']);
+  await page.goBack();
+  await page.waitForSelector('#bk-my-qr-layer', { state: 'detached' });
+  assert.match(page.url(), /#\/bookings$/);
+  assert.deepEqual(realErrors(errors), []);
+});
+
+test('a care package needs verification: the error says where to get verified, next to the station tapped; verified, a held place is confirmed', async () => {
   const { page, errors } = await browser({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${srv.base}/#/book`);
   await workerInPage(srv, page, '未认证的师傅');
@@ -244,5 +275,21 @@ test('a care package needs verification: the error says where to get verified, n
   const [w, vw] = await pageWidth(page);
   assert.ok(w <= vw);
   await screenshot(page, 'bookings-package-desktop', { full: true });
+
+  // Verified at a station (the admin, through the API): the place is held
+  // ten minutes while the rules are read, then confirmed.
+  const me = await page.evaluate(() => fetch('/api/me').then((r) => r.json()));
+  assert.equal((await admin('POST', `/api/users/${me.id}/verification`, { state: 'verified' })).status, 200);
+  await page.reload();
+  await page.waitForSelector(`#bk-slot-${slot}-book`);
+  assert.equal(await page.$('#bk-verify-note'), null);
+  await page.click(`#bk-slot-${slot}-book`);
+  await page.waitForSelector('#bk-booking[data-state="held"]');
+  assert.match(await page.textContent('#bk-note'), /保留 10 分钟/);
+  assert.match(await page.textContent('#bk-countdown'), /^(09:\d\d|10:00)$/);
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.click('#bk-confirm');
+  await page.waitForSelector('#bk-booking[data-state="confirmed"]');
+  assert.ok(await page.$('#bk-ticket-qr svg'));
   assert.deepEqual(realErrors(errors), []);
 });

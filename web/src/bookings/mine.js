@@ -15,7 +15,7 @@ import { redraw, pageTitle, needSignIn } from '../page.js';
 import { openLayer, closeLayer, dropLayer } from '../back.js';
 import { stateTag, titleOf, siteById, navButtons, siteBlock, loadingPage, failedPage, crumbs, slotSiteName, groupCode, bookingProblem, kindWord, problemWords } from './common.js';
 import { action } from './book.js';
-import { spanWords, momentWords, countdown, hm } from './time.js';
+import { spanWords, momentWords, countdown, hm, todayKey, dayKey } from './time.js';
 import { qrSvg } from './qr.js';
 
 const ACTIVE = ['held', 'offered', 'waitlisted', 'confirmed'];
@@ -60,6 +60,9 @@ function stopTicking() {
 // ---- my bookings ----------------------------------------------------------------------
 
 const list = { items: null, error: '', shown: false };
+// My own code (GET /api/me/qr): staff check in my booking of today with
+// it; it lasts two minutes, so it is asked again shortly before it ends.
+const myQr = { open: false, token: '', until: 0, error: '', fetching: false };
 
 async function loadList() {
   list.error = '';
@@ -109,6 +112,72 @@ function group(id, title, items, empty) {
   );
 }
 
+async function fetchMyQr() {
+  try {
+    const r = await session.call('GET', '/api/me/qr');
+    myQr.token = r.token;
+    myQr.until = Date.parse(r.expires_at);
+    myQr.error = '';
+  } catch (e) {
+    myQr.error = problemWords(e);
+  }
+  if (myQr.open && list.shown) redraw();
+}
+
+function openMyQr() {
+  myQr.open = true;
+  myQr.token = '';
+  openLayer(() => {
+    myQr.open = false;
+    stopTicking();
+    redraw();
+    document.getElementById('bk-my-qr')?.focus();
+  });
+  redraw();
+  document.getElementById('bk-my-qr-title')?.focus();
+  fetchMyQr();
+  tickEvery(() => {
+    const left = myQr.until - Date.now();
+    const el = document.getElementById('bk-my-qr-left');
+    if (el) el.textContent = countdown(myQr.until) || t('bkTimeUp');
+    if (myQr.token && left < 15000 && !myQr.fetching) {
+      myQr.fetching = true;
+      fetchMyQr().finally(() => {
+        myQr.fetching = false;
+      });
+    }
+  });
+}
+
+function myQrLayer() {
+  if (!myQr.open) return null;
+  return h(
+    'div',
+    {
+      class: 'bk-layer bk-layer-qr',
+      id: 'bk-my-qr-layer',
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-labelledby': 'bk-my-qr-title',
+      onkeydown: (e) => {
+        if (e.key === 'Escape') closeLayer();
+      },
+    },
+    h('h3', { id: 'bk-my-qr-title', tabindex: '-1' }, t('bkMyQr')),
+    h('p', null, t('bkMyQrHelp')),
+    myQr.error ? h('p', { class: 'form-alert form-error', role: 'alert' }, myQr.error) : null,
+    myQr.token
+      ? [
+          h('div', { class: 'bk-qr bk-qr-large', id: 'bk-my-qr-code', role: 'img', 'aria-label': t('bkMyQr'), 'data-code': myQr.token, svg: qrSvg(myQr.token) }),
+          h('p', null, t('bkMyQrRenews'), ' ', h('span', { id: 'bk-my-qr-left', class: 'bk-countdown', 'aria-hidden': 'true' }, countdown(myQr.until))),
+        ]
+      : myQr.error
+        ? null
+        : h('p', { class: 'muted' }, t('loading')),
+    h('button', { type: 'button', class: 'btn btn-primary btn-block', id: 'bk-my-qr-close', onclick: () => closeLayer() }, t('bkClose')),
+  );
+}
+
 function drawList(root) {
   const now = Date.now();
   const items = list.items || [];
@@ -116,12 +185,24 @@ function drawList(root) {
   const needs = items.filter((b) => NEEDS_YOU.includes(b.state) && !ended(b));
   const coming = items.filter((b) => ['confirmed', 'waitlisted'].includes(b.state) && !ended(b)).sort((a, b) => a.slot.start.localeCompare(b.slot.start));
   const past = items.filter((b) => !needs.includes(b) && !coming.includes(b));
+  const today = todayKey(now);
+  const bookedToday = coming.some((b) => b.state === 'confirmed' && dayKey(b.slot.start) <= today);
+  const layer = myQrLayer();
   root.replaceChildren(
     h(
       'div',
-      { class: 'page' },
+      { class: 'page', id: 'bk-mine', inert: layer ? '' : null, 'aria-hidden': layer ? 'true' : null },
       pageTitle(t('bkMine')),
       formAlert(list.error),
+      bookedToday
+        ? h(
+            'section',
+            { class: 'panel', 'aria-labelledby': 'bk-today-h' },
+            h('h3', { id: 'bk-today-h' }, t('bkToday')),
+            h('p', { class: 'muted' }, t('bkMyQrLead')),
+            h('button', { type: 'button', class: 'btn btn-primary btn-block', id: 'bk-my-qr', onclick: openMyQr }, t('bkShowMyQr')),
+          )
+        : null,
       h(
         'div',
         { class: 'btn-row' },
@@ -132,6 +213,7 @@ function drawList(root) {
       group('bk-coming', t('bkComing'), coming, t('bkNoneComing')),
       past.length ? group('bk-past', t('bkPast'), past) : null,
     ),
+    layer || '',
   );
 }
 
@@ -174,6 +256,9 @@ export const myBookingsView = {
   leave() {
     list.shown = false;
     stopListening();
+    stopTicking();
+    dropLayer();
+    myQr.open = false;
   },
 };
 
