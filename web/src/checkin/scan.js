@@ -300,7 +300,7 @@ function draw(root) {
           button(t('ciCheckInButton'), { type: 'submit', cls: 'btn btn-primary btn-block', busy: st.busy, id: 'ci-submit' }),
         ),
         history(),
-        h('p', { class: 'page-foot' }, h('a', { href: '#/checkin/today', id: 'ci-to-today' }, t('ciSeeToday'))),
+        session.hasAnyRole(SITE_STAFF_ROLES) ? h('p', { class: 'page-foot' }, h('a', { href: '#/checkin/today', id: 'ci-to-today' }, t('ciSeeToday'))) : null,
       ),
       layer,
     ].filter(Boolean),

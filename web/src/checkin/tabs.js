@@ -1,8 +1,12 @@
 // tabs.js - the check-in pages' own two tabs: scan, today's bookings.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import * as session from '../session.js';
+import { SITE_STAFF_ROLES } from '../bookings/common.js';
 
+/** The two tabs; providers (who cannot list a site's day) see none. */
 export function subTabs(current) {
+  if (!session.hasAnyRole(SITE_STAFF_ROLES)) return null;
   return h(
     'nav',
     { class: 'seg seg-mode', 'aria-label': t('ciPagesLabel') },
