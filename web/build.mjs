@@ -1,6 +1,6 @@
 // build.mjs - builds the Warm New Map into web/dist/:
 //
-//   index.html  app.js  app.css  sw.js  manifest.webmanifest
+//   index.html  app.js  app.css  sw.js  manifest.webmanifest  qr-reader.js
 //   chunks/*.js  (code loaded when a page needs it: ECharts for the station page)
 //   icon.svg  icon-192.png  icon-512.png  icon-maskable-512.png
 //   pinyin-initials.json  (the search's pinyin initials, from pinyin-pro)
@@ -37,7 +37,11 @@ const result = await build({
   entryPoints: [
     { in: path.join(SRC, 'main.js'), out: 'app' },
     { in: path.join(SRC, 'styles', 'app.css'), out: 'app' },
+    // The QR decoder (jsQR, ~130 KB) for the staff scan page, which
+    // imports it when the camera first opens: not in app.js, not precached.
+    { in: path.join(SRC, 'checkin', 'reader.js'), out: 'qr-reader' },
   ],
+  external: ['/qr-reader.js'],
   outdir: DIST,
   write: false,
   bundle: true,
@@ -260,7 +264,9 @@ for (const f of files) {
 const swSource = readFileSync(path.join(SRC, 'sw.js'), 'utf8');
 hash.update(swSource);
 const version = hash.digest('hex').slice(0, 16);
-const shell = ['/', ...files];
+// Loaded only by the pages that need them, never precached.
+const LAZY = new Set(['/qr-reader.js']);
+const shell = ['/', ...files.filter((f) => !LAZY.has(f))];
 const sw = swSource
   .replace("'__VERSION__'", JSON.stringify(version))
   .replace('__SHELL__', JSON.stringify(shell));

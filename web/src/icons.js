@@ -76,6 +76,8 @@ const P = {
   copy: '<rect x="8" y="8" width="12.5" height="12.5" rx="1.5"/><path d="M16 8V5a1.5 1.5 0 0 0-1.5-1.5h-9A1.5 1.5 0 0 0 4 5v9a1.5 1.5 0 0 0 1.5 1.5H8"/>',
   walk: '<circle cx="13" cy="4" r="1.8"/><path d="m9 21 2.5-6.5 3 3V21M8 11.5l2-4 3.5-.5 2 4 2.5 1M11.5 14.5l1-7"/>',
   ride: '<circle cx="5.5" cy="17" r="3.5"/><circle cx="18.5" cy="17" r="3.5"/><path d="M5.5 17 9 10h6.5l3 7M9 10 8 7.5H6M15.5 10l-1.5-3h2.5"/>',
+  calendar: '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4M7.5 14h3v3h-3z"/>',
+  scan: '<path d="M3 8V4.5A1.5 1.5 0 0 1 4.5 3H8M16 3h3.5A1.5 1.5 0 0 1 21 4.5V8M21 16v3.5a1.5 1.5 0 0 1-1.5 1.5H16M8 21H4.5A1.5 1.5 0 0 1 3 19.5V16M7 12h10"/>',
 };
 
 // Catalogue icon names (amenities' "icon") onto the glyphs above: one

@@ -4,6 +4,7 @@
 // registry.js). The order is the header's and the console tabs' order.
 import map from './map/page.js';
 import services from './services/page.js';
+import bookings from './bookings/page.js';
 import fair from './fair/page.js';
 import account from './account/page.js';
 import people from './people/page.js';
@@ -11,10 +12,13 @@ import sites from './sites/page.js';
 import inbox from './inbox/page.js';
 import lending from './lending/page.js';
 import station from './station/page.js';
+import checkin from './checkin/page.js';
+import offerings from './offerings/page.js';
 
 export const PAGES = [
   map,
   services,
+  bookings,
   fair,
   account,
   people,
@@ -22,4 +26,6 @@ export const PAGES = [
   inbox,
   lending,
   station,
+  checkin,
+  offerings,
 ];

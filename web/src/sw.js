@@ -19,9 +19,10 @@ const API_CACHE = 'wh-api-v1';
 const API_MAX_ENTRIES = 120;
 const API_TIMEOUT_MS = 8000;
 const LAST_PREFIX = '/__last__';
-const PERSONAL = ['/api/me', '/api/auth', '/api/users', '/api/audit', '/api/qr', '/api/fair-tickets'];
-// A fair booth's queue as staff see it: who holds each number.
-const PERSONAL_RE = [/^\/api\/fairs\/[^/]+\/booths\/[^/]+\/tickets$/];
+const PERSONAL = ['/api/me', '/api/auth', '/api/users', '/api/audit', '/api/qr', '/api/fair-tickets', '/api/bookings', '/api/checkins', '/api/feeds'];
+// A fair booth's queue as staff see it (who holds each number); rosters:
+// the people booked at a site or a slot (names, masked phones).
+const PERSONAL_RE = [/^\/api\/fairs\/[^/]+\/booths\/[^/]+\/tickets$/, /^\/api\/(sites|slots)\/[^/]+\/bookings$/];
 
 // Catalogue answers the page needs to make sense of saved sites.
 const API_WARM = ['/api/config', '/api/amenities', '/api/site-types', '/api/regions?roots=1'];

@@ -22,7 +22,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
  * read it after startServer. */
 export let ADMIN_TOKEN = null;
 
-const CHROME_ARGS = [
+export const CHROME_ARGS = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
