@@ -441,7 +441,7 @@ static int reply_poster(struct req *r, int status, const struct visit_site *s)
                   "name_zh", s->name_zh, "name_en", s->name_en, "version",
                   (json_int_t)s->poster_version, "code", code);
     json_object_set_new(o, "url",
-                        json_string(arena_printf(&r->arena, "%s/#/checkin/%s",
+                        json_string(arena_printf(&r->arena, "%s/#/visit/%s",
                                                  public_base(r), code)));
     json_object_set_new(o, "issued_at",
                         s->poster_issued_at ? iso(r, s->poster_issued_at)

@@ -119,7 +119,7 @@ test('checking in from a poster\'s link; my check-ins, deleted again', async () 
   await page.waitForSelector('#checkin-result .form-ok');
   assert.match(await page.textContent('#checkin-result'), /签到成功/);
   // A forged code.
-  await page.goto(`${srv.base}/#/checkin/WH1.${site.id}.1.AAAAAAAAAAAAAAAAAAAAAA`);
+  await page.goto(`${srv.base}/#/visit/WH1.${site.id}.1.AAAAAAAAAAAAAAAAAAAAAA`);
   await page.waitForSelector('#checkin-result .form-error');
   assert.match(await page.textContent('#checkin-result'), /不是有效的驿站签到码/);
   await page.click('#checkin-mine');

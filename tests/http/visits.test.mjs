@@ -65,7 +65,7 @@ test('visits: check in with the poster; a repeat within half an hour counts once
     assert.equal(poster.version, 1);
     assert.equal(poster.issued_at, null);
     assert.match(poster.code, new RegExp(`^WH1\\.${a.id}\\.1\\.[A-Za-z0-9_-]{22}$`));
-    assert.ok(poster.url.endsWith(`/#/checkin/${poster.code}`), poster.url);
+    assert.ok(poster.url.endsWith(`/#/visit/${poster.code}`), poster.url);
     assert.ok(poster.url.startsWith('http://127.0.0.1:'), poster.url);
     // The same poster every time it is asked for.
     assert.equal((await staffA.get(`/api/sites/${a.id}/poster`)).json.code, poster.code);
@@ -378,7 +378,7 @@ test('visits: the poster links to WARMHARBOR_PUBLIC_URL when it is set', async (
   const { srv, a, staffA } = await setup({ WARMHARBOR_PUBLIC_URL: 'https://nuanxin.example.cn/' });
   try {
     const p = (await staffA.get(`/api/sites/${a.id}/poster`)).json;
-    assert.equal(p.url, `https://nuanxin.example.cn/#/checkin/${p.code}`);
+    assert.equal(p.url, `https://nuanxin.example.cn/#/visit/${p.code}`);
   } finally {
     await srv.stop();
   }

@@ -1,5 +1,5 @@
 // checkin.js - what a worker's phone opens from a station's poster
-// (#/checkin/:code): signed in, the visit is counted at once and the page
+// (#/visit/:code): signed in, the visit is counted at once and the page
 // says where; and my own check-ins (#/me/visits), which only I see and
 // may delete.
 import { h } from '../dom.js';
@@ -38,7 +38,7 @@ export const checkinView = {
     if (first) {
       await session.refresh().catch(() => null);
       if (!session.me()) {
-        needSignIn(`/checkin/${encodeURIComponent(params.code)}`);
+        needSignIn(`/visit/${encodeURIComponent(params.code)}`);
         return;
       }
       if (st.code !== params.code) {

@@ -15,7 +15,7 @@ export default {
     '/station/region': regionView,
     '/station/region/:code': regionView,
     '/station/:id': todayView,
-    '/checkin/:code': checkinView,
+    '/visit/:code': checkinView,
     '/me/visits': myVisitsView,
   },
   section: 'admin',
