@@ -4,8 +4,9 @@
 
 export class ApiError extends Error {
   /** status 0 (and code 'network') when the server could not be reached. */
-  constructor(status, code, message, { field = null, retryAfter = null } = {}) {
+  constructor(status, code, message, { field = null, retryAfter = null, details = null } = {}) {
     super(message || code || `HTTP ${status}`);
+    this.details = details; // the whole error object of the answer (e.g. signups_paused's until)
     this.status = status;
     this.code = code;
     this.field = field; // the request field the error is about, when the server names one
@@ -93,6 +94,7 @@ export async function request(method, path, { json, csrf, params, signal, header
     throw new ApiError(res.status, err.code || (res.headers.get('X-WH-Offline') ? 'offline' : undefined), err.message, {
       field: err.field || null,
       retryAfter: Number.isFinite(retry) && retry > 0 ? retry : null,
+      details: body && body.error ? body.error : null,
     });
   }
   return body;

@@ -14,6 +14,7 @@ import lending from './lending/page.js';
 import station from './station/page.js';
 import checkin from './checkin/page.js';
 import offerings from './offerings/page.js';
+import volunteer from './volunteer/page.js';
 
 export const PAGES = [
   map,
@@ -28,4 +29,5 @@ export const PAGES = [
   station,
   checkin,
   offerings,
+  volunteer,
 ];
