@@ -33,7 +33,7 @@ async function load(id) {
   Object.assign(st, { act: null, squad: null, site: null, busy: null });
   st.problems.clear();
   st.done.clear();
-  await session.refresh().catch(() => {});
+  await session.refresh({ force: true }).catch(() => {});
   const a = await getJson(`/api/volunteer/activities/${encodeURIComponent(id)}`);
   const [squad, site, mine] = await Promise.all([getJson(`/api/volunteer/squads/${a.squad}`).catch(() => null), siteById(a.site).catch(() => null), myShiftBookings()]);
   Object.assign(st, { act: a, squad, site, mine });

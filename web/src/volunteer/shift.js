@@ -178,7 +178,7 @@ function resultPanel() {
     const name = nameOf(r.r);
     return h(
       'section',
-      { class: 'ci-result ci-result-ok', id: 'vo-result', tabindex: '-1', role: 'status', 'data-ok': 'true', 'data-hours': r.r.id },
+      { class: 'ci-result ci-result-ok', id: 'vo-result', tabindex: '-1', role: 'status', 'data-ok': 'true', 'data-action': r.out ? 'out' : 'in', 'data-hours': r.r.id },
       h('h3', { class: 'ci-result-head' }, r.out ? t('voOutOk', { name, time: minutesWords(r.r.minutes) }) : t('voInOk', { name })),
     );
   }

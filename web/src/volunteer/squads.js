@@ -49,7 +49,7 @@ async function loadSquads() {
 }
 
 async function loadList() {
-  await session.refresh().catch(() => {});
+  await session.refresh({ force: true }).catch(() => {});
   const [streets, mine] = await Promise.all([getJson('/api/regions', { level: 'street', limit: 500 }), myVolunteer()]);
   list.streets = streets.items || [];
   list.mine = mine;
@@ -143,7 +143,7 @@ const sq = { squad: null, acts: [], mine: null, board: null, street: null, busy:
 
 async function loadSquad(id) {
   Object.assign(sq, { squad: null, acts: [], board: null, street: null, note: '', problem: null, asking: false });
-  await session.refresh().catch(() => {});
+  await session.refresh({ force: true }).catch(() => {});
   const [s, mine] = await Promise.all([getJson(`/api/volunteer/squads/${encodeURIComponent(id)}`), myVolunteer()]);
   sq.squad = s;
   sq.mine = mine;
