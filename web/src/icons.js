@@ -66,7 +66,7 @@ const P = {
   people: '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.6-3.6 3.2-5.5 6.5-5.5s5.9 1.9 6.5 5.5"/><circle cx="17" cy="9" r="2.5"/><path d="M17 14.5c2.4 0 4 1.4 4.5 4"/>',
   yuan: '<circle cx="12" cy="12" r="9"/><path d="m8.5 7 3.5 4.5L15.5 7M8.5 12h7M8.5 15.5h7M12 11.5V19"/>',
   screen: '<rect x="2.5" y="4" width="19" height="13" rx="1.5"/><path d="M8 21h8M12 17v4"/>',
-  call: '<path d="M3 10v4h3l7 4V6l-7 4z"/><path d="M17 9a4 4 0 0 1 0 6M19.5 6.5a8 8 0 0 1 0 11"/>',
+  callNext: '<path d="M3 10v4h3l7 4V6l-7 4z"/><path d="M17 9a4 4 0 0 1 0 6M19.5 6.5a8 8 0 0 1 0 11"/>',
   isOpen: '<circle cx="12" cy="12" r="8" fill="currentColor"/>',
   isShut: '<circle cx="12" cy="12" r="7.5"/><path d="M6.7 17.3 17.3 6.7"/>',
   star: '<path d="m12 3 2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z"/>',

@@ -302,7 +302,7 @@ function servingPanel() {
           ),
         )
       : h('p', { class: 'muted', id: 'desk-none-called' }, t('deskNoneCalled')),
-    button([h('span', { svg: icon('call') }), t('deskCallNext')], { id: 'desk-call-next', cls: 'btn btn-primary btn-block desk-call', busy: st.busy === 'call', onclick: callNext }),
+    button([h('span', { svg: icon('callNext') }), t('deskCallNext')], { id: 'desk-call-next', cls: 'btn btn-primary btn-block desk-call', busy: st.busy === 'call', onclick: callNext }),
     h('p', { class: 'desk-note', role: 'status', id: 'desk-note' }, st.note),
   );
 }
