@@ -207,6 +207,18 @@ int fair_board_counts(struct store_conn *c, struct arena *a, int64_t fair_id, in
 int fair_board_durations(struct store_conn *c, struct arena *a, int64_t fair_id,
                          int64_t booth_id, struct fair_board_row **out, size_t *n);
 
+/* Link a booth to the booking module's offering (0: none), whatever its
+ * fields otherwise hold (the demo, after the offering's insert).
+ * STORE_NOT_FOUND: no such booth. */
+int fair_booth_set_offering(struct store_conn *c, int64_t booth_id, int64_t offering_id,
+                            int64_t now);
+/* Per booth of the fair (booth_id 0) or one booth: how many of its
+ * offering's slots are open, not started at now and have a seat free
+ * (value). Booths without an offering, or whose offering is inactive or
+ * has no such slot, have no row. */
+int fair_booth_free_slots(struct store_conn *c, struct arena *a, int64_t fair_id,
+                          int64_t booth_id, int64_t now, struct fair_board_row **out, size_t *n);
+
 /* ---- module (fair_http.c) --------------------------------------------- */
 
 struct module;

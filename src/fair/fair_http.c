@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "booking/booking.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "fair/fair.h"
@@ -177,7 +178,9 @@ static json_t *fair_json(const struct fair *f, int tz)
     return o;
 }
 
-static json_t *booth_json(const struct fair_booth *b)
+/* A booth; free_slots: how many of its offering's timed slots can still
+ * be booked (see fair_booth_free_slots), null without an offering. */
+static json_t *booth_json(const struct fair_booth *b, int64_t free_slots)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(b->id));
@@ -187,10 +190,31 @@ static json_t *booth_json(const struct fair_booth *b)
     json_object_set_new(o, "name_en", json_string(b->name_en));
     json_object_set_new(o, "organization", json_string(b->organization));
     json_object_set_new(o, "avg_service_min", json_integer(b->avg_service_min));
-    json_object_set_new(o, "offering_id",
-                        b->has_offering ? json_integer(b->offering_id) : json_null());
+    json_t *off = b->has_offering ? json_integer(b->offering_id) : json_null();
+    json_object_set_new(o, "offering", off);
+    json_object_set(o, "offering_id", off); /* its first name, kept for older clients */
+    json_object_set_new(o, "free_slots", b->has_offering ? json_integer(free_slots) : json_null());
     json_object_set_new(o, "open", json_boolean(b->is_open));
     return o;
+}
+
+/* The free slots of booth_id among rows (0 when it has no row). */
+static int64_t free_slots_of(const struct fair_board_row *rows, size_t n, int64_t booth_id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].booth_id == booth_id)
+            return rows[i].value;
+    return 0;
+}
+
+/* One booth's JSON with its free slots counted now. */
+static json_t *booth_json_now(struct store_conn *c, struct arena *a, const struct fair_booth *b)
+{
+    struct fair_board_row *rows = NULL;
+    size_t n = 0;
+    if (b->has_offering && fair_booth_free_slots(c, a, b->fair_id, b->id, clock_now(), &rows, &n))
+        n = 0;
+    return booth_json(b, free_slots_of(rows, n, b->id));
 }
 
 /* A ticket as its holder sees it (staff: who holds it, too). e is the
@@ -282,6 +306,9 @@ static json_t *board_line(const struct fair_booth *b, const struct fair_board_ro
     json_object_set_new(o, "name_en", json_string(b->name_en));
     json_object_set_new(o, "organization", json_string(b->organization));
     json_object_set_new(o, "open", json_boolean(b->is_open));
+    /* Its timed slots are booked through the booking pages. */
+    json_object_set_new(o, "offering",
+                        b->has_offering ? json_integer(b->offering_id) : json_null());
     json_object_set_new(o, "serving", serving);
     json_object_set_new(o, "next", next);
     json_object_set_new(o, "counts", cnt);
@@ -409,14 +436,19 @@ static int window_ok_or_reply(struct req *r, const struct fair *f)
     return 0;
 }
 
-static const char *const booth_fields[] = {"name_zh",     "name_en", "organization",
-                                           "avg_service_min", "offering_id", "open", NULL};
+static const char *const booth_fields[] = {"name_zh", "name_en", "organization",
+                                           "avg_service_min", "offering", "offering_id",
+                                           "open", NULL};
 
 /* Read a booth's fields from obj (prefix for error paths) into *b; for a
- * new booth name_zh and avg_service_min are required. 0 or -1. */
+ * new booth name_zh and avg_service_min are required. The offering is
+ * `offering` (or `offering_id`, its first name); *offering_path gets the
+ * error path of the one given, NULL when neither (the caller checks the
+ * offering with booth_offering_ok_or_reply). 0 or -1. */
 static int booth_fields_or_reply(struct req *r, json_t *obj, const char *prefix,
-                                 struct fair_booth *b, bool creating)
+                                 struct fair_booth *b, bool creating, const char **offering_path)
 {
+    *offering_path = NULL;
     bool open = b->is_open;
     if (json_in_object_or_reply(r, obj, prefix ? prefix : "body") ||
         json_in_only_or_reply(r, obj, prefix, booth_fields) ||
@@ -432,28 +464,62 @@ static int booth_fields_or_reply(struct req *r, json_t *obj, const char *prefix,
     if (!*b->name_zh)
         return reply_error(r, 422, "missing_field", path, "%s must not be empty", path), -1;
     b->is_open = open;
-    json_t *off = json_object_get(obj, "offering_id");
+    const char *name = json_object_get(obj, "offering") ? "offering" : "offering_id";
+    if (json_object_get(obj, "offering") && json_object_get(obj, "offering_id"))
+        return reply_error(r, 422, "invalid_field", "offering",
+                           "give offering or offering_id, not both"),
+               -1;
+    json_t *off = json_object_get(obj, name);
     if (off && json_is_null(off)) {
         b->has_offering = false;
     } else if (off) {
         int64_t v;
-        if (json_in_int(r, obj, prefix, "offering_id", 1, INT64_MAX, false, &v) < 0)
+        if (json_in_int(r, obj, prefix, name, 1, INT64_MAX, false, &v) < 0)
             return -1;
         b->has_offering = true;
         b->offering_id = v;
+        *offering_path = prefix ? arena_printf(&r->arena, "%s.%s", prefix, name) : name;
     }
+    return 0;
+}
+
+/* A booth's timed slots come from an offering of kind fair_booth: 422
+ * unknown_offering when there is none with that id, not_fair_booth when
+ * it is another kind. path: where the id was given (NULL: not given now,
+ * nothing to check). 0 or -1. */
+static int booth_offering_ok_or_reply(struct req *r, struct store_conn *c,
+                                      const struct fair_booth *b, const char *path)
+{
+    if (!path || !b->has_offering)
+        return 0;
+    struct offering o;
+    int rc = offering_get(c, &r->arena, b->offering_id, &o);
+    if (rc == STORE_NOT_FOUND)
+        return reply_error(r, 422, "unknown_offering", path, "there is no offering %lld",
+                           (long long)b->offering_id),
+               -1;
+    if (rc)
+        return reply_store_error(r, rc, "offering"), -1;
+    if (strcmp(o.kind, "fair_booth") != 0)
+        return reply_error(r, 422, "not_fair_booth", path,
+                           "offering %lld is of kind %s, not fair_booth", (long long)o.id, o.kind),
+               -1;
     return 0;
 }
 
 /* ---- fairs ------------------------------------------------------------------ */
 
-static json_t *fair_with_booths(const struct fair *f, const struct fair_booth *bs, size_t n,
-                                int tz)
+static json_t *fair_with_booths(struct store_conn *c, struct arena *a, const struct fair *f,
+                                const struct fair_booth *bs, size_t n, int tz)
 {
     json_t *o = fair_json(f, tz);
     json_t *arr = json_array();
+    struct fair_board_row *free_rows = NULL;
+    size_t nfree = 0;
+    if (fair_booth_free_slots(c, a, f->id, 0, clock_now(), &free_rows, &nfree))
+        nfree = 0;
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, booth_json(&bs[i]));
+        json_array_append_new(arr, booth_json(&bs[i], free_slots_of(free_rows, nfree, bs[i].id)));
     json_object_set_new(o, "booths", arr);
     return o;
 }
@@ -495,7 +561,7 @@ static int get_fair(struct req *r)
     int rc = fair_booth_list(c, &r->arena, f.id, &bs, &n);
     if (rc)
         return reply_store_error(r, rc, "fair");
-    return reply_json(r, 200, fair_with_booths(&f, bs, n, r->app->cfg.tz_offset_min));
+    return reply_json(r, 200, fair_with_booths(c, &r->arena, &f, bs, n, r->app->cfg.tz_offset_min));
 }
 
 struct fair_create {
@@ -546,16 +612,21 @@ static int post_fair(struct req *r)
         return reply_error(r, 422, "invalid_field", "booths",
                            "booths is a list of at most %d booths", FAIR_MAX_BOOTHS);
     struct fair_booth *bs = arena_calloc(&r->arena, nb + 1, sizeof(*bs));
+    const char **offering_paths = arena_calloc(&r->arena, nb + 1, sizeof(*offering_paths));
     for (size_t i = 0; i < nb; i++) {
         bs[i].name_en = bs[i].organization = "";
         bs[i].is_open = true;
         if (booth_fields_or_reply(r, json_array_get(arr, i),
-                                  arena_printf(&r->arena, "booths[%zu]", i), &bs[i], true))
+                                  arena_printf(&r->arena, "booths[%zu]", i), &bs[i], true,
+                                  &offering_paths[i]))
             return r->status;
     }
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
+    for (size_t i = 0; i < nb; i++)
+        if (booth_offering_ok_or_reply(r, c, &bs[i], offering_paths[i]))
+            return r->status;
     struct site s;
     int rc = site_get(c, &r->arena, f.site_id, &s);
     if (rc == STORE_NOT_FOUND)
@@ -574,7 +645,7 @@ static int post_fair(struct req *r)
     char loc[64];
     snprintf(loc, sizeof loc, "/api/fairs/%lld", (long long)f.id);
     reply_header(r, "Location", loc);
-    return reply_json(r, 201, fair_with_booths(&f, bs, nb, r->app->cfg.tz_offset_min));
+    return reply_json(r, 201, fair_with_booths(c, &r->arena, &f, bs, nb, r->app->cfg.tz_offset_min));
 }
 
 static const char *const fair_patch_fields[] = {"title_zh", "title_en", "starts_at", "ends_at",
@@ -639,7 +710,9 @@ static int post_booth(struct req *r)
     struct fair_booth b = {0};
     b.name_en = b.organization = "";
     b.is_open = true;
-    if (booth_fields_or_reply(r, r->json, NULL, &b, true))
+    const char *offering_path;
+    if (booth_fields_or_reply(r, r->json, NULL, &b, true, &offering_path) ||
+        booth_offering_ok_or_reply(r, c, &b, offering_path))
         return r->status;
     if (f.nbooths >= FAIR_MAX_BOOTHS)
         return reply_error(r, 409, "too_many_booths", NULL, "a fair has at most %d booths",
@@ -653,7 +726,7 @@ static int post_booth(struct req *r)
     char loc[96];
     snprintf(loc, sizeof loc, "/api/fairs/%lld/booths/%lld", (long long)f.id, (long long)b.id);
     reply_header(r, "Location", loc);
-    return reply_json(r, 201, booth_json(&b));
+    return reply_json(r, 201, booth_json_now(c, &r->arena, &b));
 }
 
 static int patch_booth(struct req *r)
@@ -661,15 +734,17 @@ static int patch_booth(struct req *r)
     struct store_conn *c = req_store_or_reply(r);
     struct fair f;
     struct fair_booth b;
+    const char *offering_path;
     if (!c || fair_or_reply(r, c, &f) || booth_or_reply(r, c, f.id, &b) ||
-        booth_fields_or_reply(r, r->json, NULL, &b, false))
+        booth_fields_or_reply(r, r->json, NULL, &b, false, &offering_path) ||
+        booth_offering_ok_or_reply(r, c, &b, offering_path))
         return r->status;
     int rc = fair_booth_update(c, &b, clock_now());
     if (rc)
         return reply_store_error(r, rc, "booth");
     /* Its line on the board (open, names) and the fair's booth list. */
     app_changed(r->app, c, &fair_module, FAIR_QUEUE, b.id);
-    return reply_json(r, 200, booth_json(&b));
+    return reply_json(r, 200, booth_json_now(c, &r->arena, &b));
 }
 
 /* ---- the board ------------------------------------------------------------------ */
@@ -1122,9 +1197,73 @@ static const struct fair_booth demo_booths[] = {
 };
 #define NDEMO_BOOTHS (sizeof demo_booths / sizeof demo_booths[0])
 
+/* The booths that also take appointments: a fair_booth offering with a
+ * slot for one person every `minutes` through the fair (the walk-in
+ * queue goes on beside it). */
+static const struct {
+    const char *name_en;
+    int minutes;
+} demo_timed[] = {
+    {"Haircut", 20},   {"Health check", 15}, {"Legal advice", 20},
+    {"Massage", 20},   {"Eye check", 15},    {"Psychological counselling", 20},
+};
+#define NDEMO_TIMED (sizeof demo_timed / sizeof demo_timed[0])
+
+static int demo_minutes(const char *name_en)
+{
+    for (size_t i = 0; i < NDEMO_TIMED; i++)
+        if (strcmp(demo_timed[i].name_en, name_en) == 0)
+            return demo_timed[i].minutes;
+    return 0;
+}
+
+/* Booth b of fair f takes appointments: its offering (demo data, so the
+ * booking module's next demo run replaces it), its slots, and the link.
+ * *made counts the rows. Inside the demo's transaction. */
+static int demo_booth_slots(struct store_conn *c, struct arena *a, const struct fair *f,
+                            struct fair_booth *b, int minutes, int64_t now, int *made)
+{
+    struct offering o = {0};
+    o.kind = "fair_booth";
+    o.title_zh = arena_printf(a, "小哥集市·%s", b->name_zh);
+    o.title_en = arena_printf(a, "Couriers fair · %s", b->name_en);
+    o.description_zh = arena_printf(a, "集市当天在“%s”摊位（%s）约一个%d分钟的时段，到点直接去，不用排队取号。",
+                                    b->name_zh, b->organization, minutes);
+    o.description_en = arena_printf(a, "Book %d minutes at the %s booth on the fair day and go "
+                                    "straight there at your time, without taking a number.",
+                                    minutes, b->name_en);
+    o.site_id = f->site_id;
+    o.per_person_limit = 1;
+    o.cancel_cutoff_s = 0;
+    o.offer_ttl_s = BOOKING_OFFER_TTL_DEFAULT;
+    o.active = true;
+    o.is_demo = true;
+    o.created_at = now;
+    int rc = offering_insert(c, a, &o);
+    *made += !rc;
+    for (int64_t t = f->starts_at; !rc && t + minutes * 60 <= f->ends_at; t += minutes * 60) {
+        struct slot s = {0};
+        s.offering_id = o.id;
+        s.site_id = f->site_id;
+        s.starts_at = t;
+        s.ends_at = t + minutes * 60;
+        s.capacity = 1;
+        rc = slot_insert(c, a, &s, now);
+        *made += !rc;
+    }
+    if (!rc)
+        rc = fair_booth_set_offering(c, b->id, o.id, now);
+    if (!rc) {
+        b->has_offering = true;
+        b->offering_id = o.id;
+    }
+    return rc;
+}
+
 /* This month's fair (the last Sunday, or next month's when it has passed)
- * at the riders' service centre, with its 18 booths. It is open, so the
- * queues can be tried on any day. */
+ * at the riders' service centre, with its 18 booths, six of which also
+ * take appointments (demo_timed). It is open, so the queues can be tried
+ * on any day. */
 static int fair_demo(struct app *app, struct store_conn *c, int *count)
 {
     struct arena a;
@@ -1165,9 +1304,12 @@ static int fair_demo(struct app *app, struct store_conn *c, int *count)
         b.fair_id = f.id;
         b.is_open = true;
         rc = fair_booth_insert(c, &a, &b, now);
+        int minutes = demo_minutes(b.name_en);
+        if (!rc && minutes)
+            rc = demo_booth_slots(c, &a, &f, &b, minutes, now, count);
     }
     if (!rc)
-        *count = 1;
+        *count += 1;
     arena_release(&a);
     return rc;
 }

@@ -229,6 +229,47 @@ int fair_booth_fair(struct store_conn *c, struct arena *a, int64_t booth_id, int
     return STORE_OK;
 }
 
+/* A booth's timed slots, from the booking module's tables: open ones of
+ * an active offering that have not started and have a seat free. */
+static const char sql_booth_set_offering[] =
+    "UPDATE fair_booths SET offering_id = $2, updated_at = $3 WHERE id = $1";
+static const char sql_booth_free_slots[] =
+    "SELECT b.id, COUNT(s.id) FROM fair_booths b"
+    " JOIN offerings o ON o.id = b.offering_id AND o.active = 1"
+    " JOIN slots s ON s.offering_id = o.id AND s.state = 'open'"
+    " AND s.starts_at > $2 AND s.taken < s.capacity"
+    " WHERE b.fair_id = $1 AND (CAST($3 AS BIGINT) = 0 OR b.id = $3) GROUP BY b.id";
+
+int fair_booth_set_offering(struct store_conn *c, int64_t booth_id, int64_t offering_id,
+                            int64_t now)
+{
+    struct store_val p[] = {SV_INT(booth_id), offering_id ? SV_INT(offering_id) : SV_NULL,
+                            SV_INT(now)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_booth_set_offering, p, 3, &changed);
+    if (rc)
+        return rc;
+    return changed == 1 ? STORE_OK : STORE_NOT_FOUND;
+}
+
+int fair_booth_free_slots(struct store_conn *c, struct arena *a, int64_t fair_id,
+                          int64_t booth_id, int64_t now, struct fair_board_row **out, size_t *n)
+{
+    struct store_val p[] = {SV_INT(fair_id), SV_INT(now), SV_INT(booth_id)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_booth_free_slots, p, 3, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *out = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**out));
+    for (size_t i = 0; i < rows.nrows; i++) {
+        (*out)[i].booth_id = store_int(&rows, i, 0);
+        (*out)[i].state = "free";
+        (*out)[i].value = store_int(&rows, i, 1);
+    }
+    return STORE_OK;
+}
+
 /* ---- tickets ----------------------------------------------------------- */
 
 /* The number: the booth's counter moves on only while the fair is open

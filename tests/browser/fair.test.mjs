@@ -153,6 +153,31 @@ test('a worker takes a number, signing in on the way, and sees the board move wh
   assert.deepEqual(realErrors(board.errors), []);
 });
 
+test('booths with timed slots say "预约时间" and link to their offering, where a time can be booked', async () => {
+  const fair = (await srv.api(`/api/fairs/${fairId}`)).json;
+  const timed = fair.booths.filter((b) => b.offering);
+  assert.equal(timed.length, 6);
+  const b = await openBrowser(PHONE);
+  try {
+    const { page, errors } = b;
+    await page.goto(`${srv.base}/#/fair/${fairId}`);
+    await page.waitForSelector('#fair-booths li.fair-booth');
+    const links = await page.$$eval('#fair-booths li.fair-booth', (l) => l.map((li) => [Number(li.dataset.booth), li.querySelector('.fair-book')?.getAttribute('href') ?? null]));
+    assert.deepEqual(links, fair.booths.map((x) => [x.id, x.offering ? `#/offerings/${x.offering}` : null]));
+    const haircut = timed.find((x) => x.name_en === 'Haircut');
+    assert.equal((await page.textContent(`#fair-book-${haircut.id}`)).trim(), '预约时间');
+    assert.deepEqual(await smallTargets(page, '#fair-booths'), []);
+    await page.click(`#fair-book-${haircut.id}`);
+    // Its 20-minute times of the fair day, one person each, as a grid to tap.
+    await page.waitForSelector('#bk-slots .bk-grid-free');
+    assert.equal(await page.evaluate(() => location.hash), `#/offerings/${haircut.offering}`);
+    assert.match(await page.textContent('#page-title'), /理发/);
+    assert.deepEqual(realErrors(errors), []);
+  } finally {
+    await b.close();
+  }
+});
+
 test('giving up a number asks first, and Back keeps it', async () => {
   const { page } = worker;
   await page.click('#fair-take-3');

@@ -113,19 +113,22 @@ test('fairs: create with booths, read, list, change state; every refusal', async
     assert.equal(fair.booths.length, 18);
     assert.equal(fair.booth_count, 18);
     assert.ok(fair.booths.some((b) => b.name_zh === '理发' && b.name_en === 'Haircut'));
-    assert.ok(fair.booths.every((b) => b.avg_service_min > 0 && b.offering_id === null && b.open));
+    assert.ok(fair.booths.every((b) => b.avg_service_min > 0 && b.open));
+    assert.equal(fair.booths.filter((b) => b.offering !== null).length, 6, 'six demo booths take appointments');
+    const timed = fair.booths.find((b) => b.name_en === 'Haircut');
     assert.match(fair.starts_at, /T09:00:00\+08:00$/);
     assert.equal(new Date(fair.starts_at).getUTCDay(), 0, 'on a Sunday (09:00 China is 01:00 UTC the same day)');
 
     const created = await staff.post('/api/fairs', {
       site_id: fair.site_id, title_zh: '三月集市', starts_at: iso('2027-03-28', '09:00'),
-      ends_at: iso('2027-03-28', '16:00'), booths: [{ name_zh: '理发', avg_service_min: 15, offering_id: 77 }],
+      ends_at: iso('2027-03-28', '16:00'), booths: [{ name_zh: '理发', avg_service_min: 15, offering_id: timed.offering }],
     });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.headers.get('location'), `/api/fairs/${created.json.id}`);
     assert.equal(created.json.state, 'scheduled');
     assert.equal(created.json.title_en, '');
-    assert.equal(created.json.booths[0].offering_id, 77);
+    assert.equal(created.json.booths[0].offering_id, timed.offering);
+    assert.equal(created.json.booths[0].offering, timed.offering);
     assert.equal(created.json.booths[0].organization, '');
     const id = created.json.id;
 
@@ -166,6 +169,8 @@ test('fairs: create with booths, read, list, change state; every refusal', async
     await bad({ booths: [{ name_zh: '理发', avg_service_min: 0 }] }, 422, 'invalid_field', 'booths[0].avg_service_min');
     await bad({ booths: [{ avg_service_min: 5 }] }, 422, 'missing_field', 'booths[0].name_zh');
     await bad({ booths: [{ name_zh: 'a', avg_service_min: 5, offering_id: 0 }] }, 422, 'invalid_field', 'booths[0].offering_id');
+    await bad({ booths: [{ name_zh: 'a', avg_service_min: 5, offering: 999999 }] }, 422, 'unknown_offering', 'booths[0].offering');
+    await bad({ booths: [{ name_zh: 'a', avg_service_min: 5, offering_id: 999999 }] }, 422, 'unknown_offering', 'booths[0].offering_id');
     await bad({ booths: ['理发'] }, 422, 'invalid_field', 'booths[0]');
     assert.equal((await anon.get('/api/fairs')).json.total, 2, 'nothing refused was stored');
 
@@ -228,6 +233,79 @@ test('fairs: create with booths, read, list, change state; every refusal', async
     assertError(await staff.patch(`/api/fairs/${id}/booths/${booth.json.id}`, { name_zh: '' }), 422, 'missing_field', 'name_zh');
     // The demo fair's booth 1 is not a booth of this fair.
     assertError(await staff.patch(`/api/fairs/${id}/booths/1`, { open: false }), 404, 'not_found');
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('timed slots: demo booths have a fair_booth offering with free slots; staff link one, and only a fair_booth', async () => {
+  const { srv, admin, fair, staff, other, w1, anon } = await setup();
+  try {
+    // Six demo booths take appointments: an offering of kind fair_booth at
+    // the fair's site, a slot for one person every 15 or 20 minutes
+    // through the fair, and the count of free ones on the booth.
+    const timed = fair.booths.filter((b) => b.offering !== null);
+    assert.deepEqual(timed.map((b) => b.name_en).sort(), ['Eye check', 'Haircut', 'Health check', 'Legal advice', 'Massage', 'Psychological counselling']);
+    for (const b of timed) {
+      assert.equal(b.offering_id, b.offering, 'the old name says the same');
+      const o = expectStatus(await anon.get(`/api/offerings/${b.offering}`), 200).json;
+      assert.equal(o.kind, 'fair_booth');
+      assert.equal(o.site, fair.site_id);
+      const slots = expectStatus(await anon.get(`/api/slots?offering=${b.offering}&limit=500`), 200).json;
+      assert.ok(slots.total >= 21, `${b.name_en}: ${slots.total} slots`);
+      for (const s of slots.items) {
+        assert.equal(s.capacity, 1);
+        const min = (Date.parse(s.end) - Date.parse(s.start)) / 60000;
+        assert.ok(min === 15 || min === 20, `${min} minutes`);
+        assert.ok(Date.parse(s.start) >= Date.parse(fair.starts_at) && Date.parse(s.end) <= Date.parse(fair.ends_at));
+      }
+      const free = expectStatus(await anon.get(`/api/slots?offering=${b.offering}&available=1&limit=1`), 200).json.total;
+      assert.equal(b.free_slots, free, b.name_en);
+    }
+    assert.ok(fair.booths.filter((b) => b.offering === null).every((b) => b.free_slots === null));
+
+    // Booking one takes it from the count.
+    const haircut = timed.find((b) => b.name_en === 'Haircut');
+    if (haircut.free_slots > 0) {
+      const slot = expectStatus(await anon.get(`/api/slots?offering=${haircut.offering}&available=1&limit=1`), 200).json.items[0];
+      expectStatus(await w1.post('/api/bookings', { slot: slot.id }), 201);
+      const again = expectStatus(await anon.get(`/api/fairs/${fair.id}`), 200).json.booths.find((b) => b.id === haircut.id);
+      assert.equal(again.free_slots, haircut.free_slots - 1);
+    }
+
+    // Staff link a booth without slots to an offering of kind fair_booth.
+    const booth = fair.booths.find((b) => b.name_en === 'Blood pressure');
+    assert.equal(booth.offering, null);
+    const path = `/api/fairs/${fair.id}/booths/${booth.id}`;
+    const offering = expectStatus(await admin.post('/api/offerings', { kind: 'fair_booth', title_zh: '集市·测血压', site: fair.site_id }), 201).json;
+    const linked = expectStatus(await staff.patch(path, { offering: offering.id }), 200).json;
+    assert.equal(linked.offering, offering.id);
+    assert.equal(linked.free_slots, 0, 'no slots yet');
+    const start = Date.parse(fair.starts_at) + 3600e3;
+    if (Date.now() < start) {
+      expectStatus(await admin.post(`/api/offerings/${offering.id}/slots`, { start: new Date(start).toISOString(), end: new Date(start + 900e3).toISOString(), capacity: 1 }), 201);
+      const read = expectStatus(await anon.get(`/api/fairs/${fair.id}`), 200).json.booths.find((b) => b.id === booth.id);
+      assert.equal(read.offering, offering.id);
+      assert.equal(read.free_slots, 1);
+    }
+
+    // Refused: no such offering, another kind, not an id, both names, staff of another site.
+    const workshop = expectStatus(await anon.get('/api/offerings?kind=workshop&limit=1'), 200).json.items[0];
+    assertError(await staff.patch(path, { offering: 999999 }), 422, 'unknown_offering', 'offering');
+    assertError(await staff.patch(path, { offering_id: 999999 }), 422, 'unknown_offering', 'offering_id');
+    assertError(await staff.patch(path, { offering: workshop.id }), 422, 'not_fair_booth', 'offering');
+    assertError(await staff.patch(path, { offering: 0 }), 422, 'invalid_field', 'offering');
+    assertError(await staff.patch(path, { offering: 'one' }), 422, 'invalid_field', 'offering');
+    assertError(await staff.patch(path, { offering: offering.id, offering_id: offering.id }), 422, 'invalid_field', 'offering');
+    assertError(await staff.post(`/api/fairs/${fair.id}/booths`, { name_zh: 'x', avg_service_min: 5, offering: workshop.id }), 422, 'not_fair_booth', 'offering');
+    assertError(await other.patch(path, { offering: offering.id }), 403, 'out_of_scope');
+    assertError(await w1.patch(path, { offering: offering.id }), 403, 'forbidden');
+    assert.equal(expectStatus(await anon.get(`/api/fairs/${fair.id}`), 200).json.booths.find((b) => b.id === booth.id).offering, offering.id, 'refusals changed nothing');
+
+    // Unlinked again.
+    const unlinked = expectStatus(await staff.patch(path, { offering: null }), 200).json;
+    assert.equal(unlinked.offering, null);
+    assert.equal(unlinked.free_slots, null);
   } finally {
     await srv.stop();
   }

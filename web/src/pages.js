@@ -7,6 +7,7 @@ import services from './services/page.js';
 import bookings from './bookings/page.js';
 import fair from './fair/page.js';
 import account from './account/page.js';
+import myqr from './myqr/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
 import inbox from './inbox/page.js';
@@ -22,6 +23,7 @@ export const PAGES = [
   bookings,
   fair,
   account,
+  myqr,
   people,
   sites,
   inbox,

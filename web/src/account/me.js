@@ -551,6 +551,8 @@ export const meView = {
             ),
           ),
           verificationBlock(m),
+          h('a', { class: 'btn btn-primary btn-block', id: 'me-qr-link', href: '#/me/qr' }, t('meShowQr')),
+          h('p', { class: 'muted' }, t('meShowQrLead')),
           button(t('signOut'), { cls: 'btn btn-secondary btn-block', id: 'sign-out', busy: sess.busy === 'this', onclick: () => signOut(false) }),
         ),
         h(

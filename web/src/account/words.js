@@ -4,6 +4,8 @@
 
 export default {
   zh: {
+    meShowQr: '出示我的二维码',
+    meShowQrLead: '借还物品、预约签到、到站登记都请工作人员扫它。',
     me: '我的',
     signIn: '登录',
     register: '注册',
@@ -153,6 +155,8 @@ export default {
     err_invalid_credentials_current_password: '当前密码不对。',
   },
   en: {
+    meShowQr: 'Show my QR code',
+    meShowQrLead: 'Staff scan it to lend things, check in a booking or log a visit.',
     me: 'Me',
     signIn: 'Sign in',
     register: 'Register',

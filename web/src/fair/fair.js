@@ -351,6 +351,10 @@ function boothCard(line, fair) {
       h('div', null, h('dt', null, t('fairWaitLabel')), h('dd', { class: 'fair-wait' }, line.counts.waiting ? t('fairWait', { n: line.wait_min }) : t('fairNoWait'))),
     ),
     action,
+    // A booth with timed slots (an offering of the booking engine) can be booked for a time instead.
+    line.offering && (fair.state === 'open' || fair.state === 'scheduled')
+      ? h('a', { class: 'btn btn-secondary fair-book', href: `#/offerings/${line.offering}`, id: `fair-book-${line.id}` }, h('span', { svg: icon('calendar') }), t('fairBookTime'))
+      : '',
     note ? formAlert(note.text, note.kind) : '',
   );
 }

@@ -141,6 +141,7 @@ export const mineView = {
           h('h3', { id: 'my-code-title' }, t('myBorrowCode')),
           h('p', { class: 'state-big', id: 'my-borrow-code' }, String(me.id)),
           h('p', { class: 'muted' }, t('myBorrowCodeHint')),
+          h('a', { class: 'btn btn-primary btn-block', id: 'lend-my-qr', href: '#/me/qr' }, t('lendShowMyQr')),
         ),
         h(
           'section',

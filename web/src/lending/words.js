@@ -4,6 +4,7 @@
 
 export default {
   zh: {
+    lendShowMyQr: '出示我的二维码',
     lendingTitle: '借用和储物',
     lendingLead: '雨衣、雨伞、充电宝、手机支架等可以在任意暖新站点借，也可以在任意站点还。',
     myBorrowCode: '我的借用编号',
@@ -85,6 +86,7 @@ export default {
     err_not_active: '这个预约已经结束了。',
   },
   en: {
+    lendShowMyQr: 'Show my QR code',
     lendingTitle: 'Borrowing and lockers',
     lendingLead: 'Borrow a raincoat, umbrella, power bank, phone stand and more at any Warm New station, and bring it back to any station.',
     myBorrowCode: 'My borrowing number',
