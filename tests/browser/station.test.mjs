@@ -58,7 +58,7 @@ test('today at a station: walk-in taps, the poster, the opening check reporting 
   assert.equal(Number(await page.textContent('#stn-count-public')) >= 1, true);
 
   const url = await page.inputValue('#stn-poster-code');
-  assert.match(url, /\/#\/checkin\/WH1\.\d+\.1\.[A-Za-z0-9_-]{22}$/);
+  assert.match(url, /\/#\/visit\/WH1\.\d+\.1\.[A-Za-z0-9_-]{22}$/);
 
   // The opening check: all ticked but the microwave, reported broken.
   const boxes = await page.$$eval('#stn-check-opening input.check-input', (els) => els.map((e) => e.id));
