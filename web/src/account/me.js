@@ -553,6 +553,22 @@ export const meView = {
           verificationBlock(m),
           h('a', { class: 'btn btn-primary btn-block', id: 'me-qr-link', href: '#/me/qr' }, t('meShowQr')),
           h('p', { class: 'muted' }, t('meShowQrLead')),
+          // Everything of mine other pages keep, one tap each.
+          h(
+            'nav',
+            { class: 'me-mine', 'aria-label': t('meMineNav') },
+            h(
+              'ul',
+              { class: 'me-mine-list' },
+              [
+                ['#/bookings', 'meMineBookings'],
+                ['#/lending', 'meMineLending'],
+                ['#/volunteer/me', 'meMineVolunteer'],
+                ['#/points', 'meMinePoints'],
+                ['#/inbox', 'meMineInbox'],
+              ].map(([href, key]) => h('li', null, h('a', { class: 'btn btn-secondary btn-block', href }, t(key)))),
+            ),
+          ),
           button(t('signOut'), { cls: 'btn btn-secondary btn-block', id: 'sign-out', busy: sess.busy === 'this', onclick: () => signOut(false) }),
         ),
         h(

@@ -5,6 +5,12 @@
 export default {
   zh: {
     meShowQr: '出示我的二维码',
+    meMineNav: '我的记录',
+    meMineBookings: '我的预约',
+    meMineLending: '我的借用和储物格',
+    meMineVolunteer: '我的志愿服务',
+    meMinePoints: '我的积分',
+    meMineInbox: '我的消息',
     meShowQrLead: '借还物品、预约签到、到站登记都请工作人员扫它。',
     me: '我的',
     signIn: '登录',
@@ -156,6 +162,12 @@ export default {
   },
   en: {
     meShowQr: 'Show my QR code',
+    meMineNav: 'My records',
+    meMineBookings: 'My bookings',
+    meMineLending: 'My loans and lockers',
+    meMineVolunteer: 'My volunteering',
+    meMinePoints: 'My points',
+    meMineInbox: 'My messages',
     meShowQrLead: 'Staff scan it to lend things, check in a booking or log a visit.',
     me: 'Me',
     signIn: 'Sign in',
