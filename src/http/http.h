@@ -25,6 +25,7 @@ struct app;
 struct req;
 struct store_conn;
 struct sse_hub;
+struct http_form;
 
 enum http_method {
     HTTP_GET = 1 << 0,
@@ -117,6 +118,7 @@ enum route_body {
     BODY_NONE = 0,
     BODY_JSON = 1,
     BODY_CSV = 2,
+    BODY_FORM = 3, /* application/x-www-form-urlencoded: r->form (http/form.h) */
 };
 
 struct route {
@@ -164,6 +166,7 @@ struct req {
     const char *body; /* NUL-terminated; NULL when there is none */
     size_t body_len;
     json_t *json; /* parsed body for BODY_JSON routes (owned by the arena) */
+    const struct http_form *form; /* decoded body for BODY_FORM routes (arena) */
     int nparams;
     const char *param_names[REQ_MAX_PARAMS];
     const char *param_values[REQ_MAX_PARAMS];
