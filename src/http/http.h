@@ -47,6 +47,7 @@ enum role_bit {
     ROLE_DISPATCHER = 1u << 4,   /* a department's dispatcher */
     ROLE_REGION_ADMIN = 1u << 5, /* scoped to a region subtree */
     ROLE_SYSTEM_ADMIN = 1u << 6, /* everything */
+    ROLE_GRID_MANAGER = 1u << 7, /* a grid's manager (网格员), scoped to regions */
 };
 
 /* The one table of roles (roles.c): bit, name, and the kinds of place a
