@@ -17,6 +17,7 @@ extern const struct module service_module;
 extern const struct module booking_module;
 extern const struct module feed_module;
 extern const struct module fair_module;
+extern const struct module report_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -34,6 +35,7 @@ const struct module *const app_modules[] = {
     &booking_module,
     &feed_module,
     &fair_module,
+    &report_module,
     &ogc_module,
     &web_module,
 };
