@@ -1,4 +1,4 @@
--- 0022_reports.sql: grid reports (网格上报). Couriers and riders who serve
+-- 0022_reports: grid reports (网格上报). Couriers and riders who serve
 -- as part-time grid managers report what they see on their rounds (road
 -- damage, a missing manhole cover); each report goes to the grid whose
 -- boundary holds its point and to the department of its category, which
@@ -12,6 +12,12 @@
 -- it was read in (UPDATE ... WHERE status = $from); "me too" once per
 -- person by the primary key; escalation of overdue reports by one UPDATE
 -- that every node may run at once.
+--
+-- Grid managers hold a role of their own (grid_manager, http/roles.c), so
+-- role_grants' CHECK (0003) must take its name. Widening a CHECK differs
+-- by engine, hence this migration's two dialects, .sqlite.sql and .pg.sql:
+-- the tables are the same text in both (keep them so); only the last part
+-- differs.
 
 CREATE TABLE report_departments (
     id @ID@,
@@ -153,3 +159,10 @@ CREATE TABLE report_photos (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX report_photos_report ON report_photos (report_id, id);
+
+-- ---- the grid_manager role (see the top) ----
+
+ALTER TABLE role_grants DROP CONSTRAINT role_grants_role_check;
+ALTER TABLE role_grants ADD CONSTRAINT role_grants_role_check
+    CHECK (role IN ('staff', 'provider', 'merchant', 'dispatcher', 'region_admin',
+                    'system_admin', 'grid_manager'));
