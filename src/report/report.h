@@ -41,8 +41,9 @@ struct app;
 struct store_conn;
 struct req;
 
-#define REPORT_DESCRIPTION_MAX 4000 /* bytes; Open311 allows 4000 characters   \
-                                     */
+#define REPORT_DESCRIPTION_MAX                                                 \
+    4000 /* bytes; Open311 allows 4000 characters                              \
+          */
 #define REPORT_ADDRESS_MAX 500
 #define REPORT_COMMENT_MAX 2000
 #define REPORT_CONTACT_MAX 200 /* an Open311 reporter's name, email, phone */
@@ -53,10 +54,11 @@ struct req;
 #define REPORT_NEARBY_MAX_M 2000
 #define REPORT_EDGE_SLACK_M                                                    \
     200 /* a point this close to a grid outside every boundary */
-#define REPORT_NEAR_GRID_M 3000 /* where the nearest grid is looked for first  \
-                                 */
-#define REPORT_SLA_MAX_DAYS 60  /* working days */
-#define REPORT_LIST_MAX 2000    /* features in one map answer */
+#define REPORT_NEAR_GRID_M                                                     \
+    3000                       /* where the nearest grid is looked for first   \
+                                */
+#define REPORT_SLA_MAX_DAYS 60 /* working days */
+#define REPORT_LIST_MAX 2000   /* features in one map answer */
 
 /* ---- statuses (report.c) ---------------------------------------------- */
 

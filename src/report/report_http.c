@@ -176,8 +176,7 @@ static int resolve_report(struct req *r, struct scope_target *t)
 
 const struct route_scope report_scope_path = {"report", resolve_report};
 
-/* ---- rendering
- * ----------------------------------------------------------------- */
+/* ---- rendering --------------------------------------------------------- */
 
 enum view { VIEW_PUBLIC, VIEW_REPORTER, VIEW_HANDLER };
 
@@ -322,8 +321,7 @@ static int report_detail_json(struct req *r, struct store_conn *c,
     return STORE_OK;
 }
 
-/* ---- reading input
- * ------------------------------------------------------------ */
+/* ---- reading input ----------------------------------------------------- */
 
 static int datum_query_or_reply(struct req *r, enum geo_datum *d)
 {
@@ -511,8 +509,7 @@ static int photos_or_reply(struct req *r, json_t *body, const void **data,
     return 0;
 }
 
-/* ---- photos into the store
- * --------------------------------------------------- */
+/* ---- photos into the store --------------------------------------------- */
 
 static const char *base64_of(struct arena *a, const void *data, size_t len)
 {
@@ -544,8 +541,7 @@ static int add_photos(struct store_conn *c, struct arena *a, int64_t report_id,
     return STORE_OK;
 }
 
-/* ---- routing
- * ----------------------------------------------------------------------- */
+/* ---- routing ----------------------------------------------------------- */
 
 int report_route_point(struct store_conn *c, struct arena *a, double lat,
                        double lon, struct report_area *grid, int *store_rc)
@@ -598,8 +594,7 @@ int report_route_point(struct store_conn *c, struct arena *a, double lat,
     return REPORT_ROUTED;
 }
 
-/* ---- making a report
- * ---------------------------------------------------------------- */
+/* ---- making a report --------------------------------------------------- */
 
 struct create_tx {
     struct arena *arena;
@@ -794,8 +789,7 @@ static int post_report(struct req *r)
     return reply_json(r, 201, o);
 }
 
-/* ---- reads
- * ------------------------------------------------------------------------ */
+/* ---- reads ------------------------------------------------------------- */
 
 static int get_report(struct req *r)
 {
@@ -1097,8 +1091,7 @@ static int get_photo(struct req *r)
     return reply_take(r, 200, ph.content_type, (char *)bin, len);
 }
 
-/* ---- the reporter, and "me too"
- * -------------------------------------------------- */
+/* ---- the reporter, and "me too" ---------------------------------------- */
 
 struct me_too_tx {
     int64_t id, user_id, now;
@@ -1499,8 +1492,7 @@ static int post_reject(struct req *r)
     return verify(r, false);
 }
 
-/* ---- departments and categories
- * --------------------------------------------------- */
+/* ---- departments and categories ---------------------------------------- */
 
 static json_t *department_json(const struct report_department *d)
 {
@@ -1673,8 +1665,7 @@ static int put_category(struct req *r)
     return reply_json(r, 200, category_json(&cat));
 }
 
-/* ---- boundaries
- * ------------------------------------------------------------------- */
+/* ---- boundaries -------------------------------------------------------- */
 
 static json_t *boundary_feature(struct req *r, const struct region *reg,
                                 const char *geojson, int64_t updated_at)
@@ -1787,8 +1778,7 @@ static int delete_boundary(struct req *r)
     return reply_empty(r, 204);
 }
 
-/* ---- Open311 API keys
- * ------------------------------------------------------------- */
+/* ---- Open311 API keys -------------------------------------------------- */
 
 static json_t *key_json(struct req *r, const struct report_api_key *k)
 {
@@ -1882,8 +1872,7 @@ static int delete_key(struct req *r)
     return reply_empty(r, 204);
 }
 
-/* ---- timed work: overdue reports escalate
- * ------------------------------------------ */
+/* ---- timed work: overdue reports escalate ------------------------------ */
 
 struct escalate_tx {
     struct arena *arena;
@@ -1926,8 +1915,7 @@ static void report_tick(struct app *app, struct store_conn *c, int64_t now)
     arena_release(&a);
 }
 
-/* ---- personal data
- * ------------------------------------------------------------------- */
+/* ---- personal data ----------------------------------------------------- */
 
 static int report_export_personal(struct app *app, struct store_conn *c,
                                   struct arena *a, int64_t user_id,
@@ -1984,8 +1972,7 @@ static int report_erase_personal(struct app *app, struct store_conn *c,
     return report_erase_user(c, user_id);
 }
 
-/* ---- command line: import boundaries
- * ----------------------------------------------- */
+/* ---- command line: import boundaries ----------------------------------- */
 
 struct import_tx {
     struct arena *arena;
@@ -2100,8 +2087,7 @@ static const struct module_command report_commands[] = {
      true},
 };
 
-/* ---- the module
- * ------------------------------------------------------------------------ */
+/* ---- the module -------------------------------------------------------- */
 
 static int report_init(struct app *app, void **state)
 {

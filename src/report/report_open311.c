@@ -43,8 +43,7 @@
 #define O311_LIMIT 1000          /* and its most requests per answer */
 #define O311_IDS_MAX 200
 
-/* ---- formats and answers
- * ---------------------------------------------------------- */
+/* ---- formats and answers ----------------------------------------------- */
 
 static bool wants_xml(const struct req *r)
 {
@@ -210,8 +209,7 @@ static json_t *iso_or_null(int64_t t, int tz)
     return json_string(clock_format_iso(t, tz, buf, sizeof buf));
 }
 
-/* ---- discovery and services
- * ----------------------------------------------------------- */
+/* ---- discovery and services -------------------------------------------- */
 
 int open311_discovery(struct req *r)
 {
@@ -335,8 +333,7 @@ int open311_service(struct req *r)
                       definition_json(&cat, wants_en(r)));
 }
 
-/* ---- requests
- * -------------------------------------------------------------------------- */
+/* ---- requests ---------------------------------------------------------- */
 
 static const char *status_note(const char *status)
 {
@@ -581,8 +578,7 @@ int open311_token(struct req *r)
                   token));
 }
 
-/* ---- POST requests
- * ------------------------------------------------------------------------ */
+/* ---- POST requests ----------------------------------------------------- */
 
 /* A form field as clean text of at most max bytes; NULL when absent or
  * empty. -1 after replying. */

@@ -16,17 +16,16 @@
  */
 
 static const char sql_dept_put[] =
-    "INSERT INTO report_departments (code, name_zh, name_en, is_demo, "
-    "created_at, updated_at)"
-    " VALUES ($1, $2, $3, $4, $5, $5)"
-    " ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = "
-    "excluded.name_en,"
-    " updated_at = excluded.updated_at RETURNING id";
-static const char sql_dept_get[] = "SELECT id, code, name_zh, name_en, is_demo "
-                                   "FROM report_departments WHERE code = $1";
+    "INSERT INTO report_departments (code, name_zh, name_en, is_demo,"
+    " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT"
+    " (code) DO UPDATE SET name_zh = excluded.name_zh, name_en ="
+    " excluded.name_en, updated_at = excluded.updated_at RETURNING id";
+static const char sql_dept_get[] =
+    "SELECT id, code, name_zh, name_en, is_demo FROM report_departments WHERE"
+    " code = $1";
 static const char sql_dept_list[] =
-    "SELECT id, code, name_zh, name_en, is_demo FROM report_departments ORDER "
-    "BY code";
+    "SELECT id, code, name_zh, name_en, is_demo FROM report_departments ORDER"
+    " BY code";
 
 static void row_to_dept(const struct store_rows *rows, size_t i,
                         struct report_department *d)
@@ -83,30 +82,24 @@ int report_department_list(struct store_conn *c, struct arena *a,
  */
 
 #define CATEGORY_COLS                                                          \
-    "c.id, c.code, c.name_zh, c.name_en, c.description_zh, c.description_en, " \
-    "c.department_id,"                                                         \
-    " d.code, d.name_zh, d.name_en, c.sla_days, c.grp, c.keywords, "           \
-    "c.attributes, c.active,"                                                  \
-    " c.is_demo, c.updated_at"
+    "c.id, c.code, c.name_zh, c.name_en, c.description_zh, c.description_en,"  \
+    " c.department_id, d.code, d.name_zh, d.name_en, c.sla_days, c.grp,"       \
+    " c.keywords, c.attributes, c.active, c.is_demo, c.updated_at"
 #define CATEGORY_FROM                                                          \
-    " FROM report_categories c JOIN report_departments d ON d.id = "           \
-    "c.department_id"
+    " FROM report_categories c JOIN report_departments d ON d.id ="            \
+    " c.department_id"
 
 static const char sql_cat_put[] =
-    "INSERT INTO report_categories (code, name_zh, name_en, description_zh, "
-    "description_en,"
-    " department_id, sla_days, grp, keywords, attributes, active, is_demo, "
-    "created_at, updated_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
-    " ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = "
-    "excluded.name_en,"
-    " description_zh = excluded.description_zh, description_en = "
-    "excluded.description_en,"
-    " department_id = excluded.department_id, sla_days = excluded.sla_days, "
-    "grp = excluded.grp,"
-    " keywords = excluded.keywords, attributes = excluded.attributes, active = "
-    "excluded.active,"
-    " updated_at = excluded.updated_at RETURNING id";
+    "INSERT INTO report_categories (code, name_zh, name_en, description_zh,"
+    " description_en, department_id, sla_days, grp, keywords, attributes,"
+    " active, is_demo, created_at, updated_at) VALUES ($1, $2, $3, $4, $5,"
+    " $6, $7, $8, $9, $10, $11, $12, $13, $13) ON CONFLICT (code) DO UPDATE"
+    " SET name_zh = excluded.name_zh, name_en = excluded.name_en,"
+    " description_zh = excluded.description_zh, description_en ="
+    " excluded.description_en, department_id = excluded.department_id,"
+    " sla_days = excluded.sla_days, grp = excluded.grp, keywords ="
+    " excluded.keywords, attributes = excluded.attributes, active ="
+    " excluded.active, updated_at = excluded.updated_at RETURNING id";
 static const char sql_cat_get[] =
     "SELECT " CATEGORY_COLS CATEGORY_FROM " WHERE c.code = $1";
 static const char sql_cat_list[] =
@@ -193,14 +186,13 @@ int report_category_list(struct store_conn *c, struct arena *a,
  */
 
 static const char sql_boundary_put[] =
-    "INSERT INTO report_boundaries (region_id, geometry, min_lon, min_lat, "
-    "max_lon, max_lat,"
-    " updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    " ON CONFLICT (region_id) DO UPDATE SET geometry = excluded.geometry,"
-    " min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = "
-    "excluded.max_lon,"
-    " max_lat = excluded.max_lat, updated_by = excluded.updated_by,"
-    " updated_at = excluded.updated_at";
+    "INSERT INTO report_boundaries (region_id, geometry, min_lon, min_lat,"
+    " max_lon, max_lat, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5,"
+    " $6, $7, $8) ON CONFLICT (region_id) DO UPDATE SET geometry ="
+    " excluded.geometry, min_lon = excluded.min_lon, min_lat ="
+    " excluded.min_lat, max_lon = excluded.max_lon, max_lat ="
+    " excluded.max_lat, updated_by = excluded.updated_by, updated_at ="
+    " excluded.updated_at";
 static const char sql_boundary_get[] =
     "SELECT geometry, updated_at FROM report_boundaries WHERE region_id = $1";
 static const char sql_boundary_delete[] =
@@ -209,13 +201,13 @@ static const char sql_boundary_delete[] =
 #define AREA_FROM                                                              \
     " FROM report_boundaries b JOIN regions g ON g.id = b.region_id"
 static const char sql_areas_at[] =
-    "SELECT " AREA_COLS AREA_FROM " WHERE b.min_lat <= $1 AND b.max_lat >= $2 "
-                                  "AND b.min_lon <= $3 AND b.max_lon >= $4"
-    " AND ($5 = 0 OR g.level = 'grid') ORDER BY b.region_id";
+    "SELECT " AREA_COLS AREA_FROM
+    " WHERE b.min_lat <= $1 AND b.max_lat >= $2 AND b.min_lon <= $3 AND"
+    " b.max_lon >= $4 AND ($5 = 0 OR g.level = 'grid') ORDER BY b.region_id";
 static const char sql_areas_under[] =
     "SELECT " AREA_COLS AREA_FROM
-    " WHERE g.level = 'grid' AND g.path LIKE CAST($1 AS TEXT) || '%' ORDER BY "
-    "b.region_id";
+    " WHERE g.level = 'grid' AND g.path LIKE CAST($1 AS TEXT) || '%' ORDER BY"
+    " b.region_id";
 
 int report_boundary_put(struct store_conn *c, int64_t region_id,
                         const char *geojson, const double bbox[4], int64_t by,
@@ -303,107 +295,87 @@ int report_areas_under(struct store_conn *c, struct arena *a, const char *path,
     return rows_to_areas(a, &rows, out, n);
 }
 
-/* ---- reports
- * ----------------------------------------------------------------- */
+/* ---- reports ----------------------------------------------------------- */
 
 #define REPORT_COLS                                                            \
-    "r.id, r.category_id, c.code, c.name_zh, c.name_en, r.department_id, "     \
-    "d.code, d.name_zh,"                                                       \
-    " d.name_en, r.region_id, g.code, g.name_zh, g.name_en, g.path, r.lat, "   \
-    "r.lon, r.datum,"                                                          \
-    " r.address, r.description, r.attributes, r.status, r.verification, "      \
-    "r.verified_by,"                                                           \
-    " r.verified_at, r.reporter_id, r.source, r.api_key_id, r.contact_name, "  \
-    "r.contact_email,"                                                         \
-    " r.contact_phone, r.media_url, r.token, r.duplicate_of, r.me_too, "       \
-    "r.due_at,"                                                                \
-    " r.escalated_at, r.escalated_region_id, e.code, r.fixed_at, "             \
-    "r.closed_at, r.reopen_count,"                                             \
-    " r.is_demo, r.created_at, r.updated_at,"                                  \
-    " (SELECT MIN(p.id) FROM report_photos p WHERE p.report_id = r.id AND "    \
-    "p.update_id IS NULL)"
+    "r.id, r.category_id, c.code, c.name_zh, c.name_en, r.department_id,"      \
+    " d.code, d.name_zh, d.name_en, r.region_id, g.code, g.name_zh,"           \
+    " g.name_en, g.path, r.lat, r.lon, r.datum, r.address, r.description,"     \
+    " r.attributes, r.status, r.verification, r.verified_by, r.verified_at,"   \
+    " r.reporter_id, r.source, r.api_key_id, r.contact_name, r.contact_email," \
+    " r.contact_phone, r.media_url, r.token, r.duplicate_of, r.me_too,"        \
+    " r.due_at, r.escalated_at, r.escalated_region_id, e.code, r.fixed_at,"    \
+    " r.closed_at, r.reopen_count, r.is_demo, r.created_at, r.updated_at,"     \
+    " (SELECT MIN(p.id) FROM report_photos p WHERE p.report_id = r.id AND"     \
+    " p.update_id IS NULL)"
 #define REPORT_FROM                                                            \
-    " FROM reports r JOIN report_categories c ON c.id = r.category_id"         \
-    " JOIN report_departments d ON d.id = r.department_id JOIN regions g ON "  \
-    "g.id = r.region_id"                                                       \
-    " LEFT JOIN regions e ON e.id = r.escalated_region_id"
+    " FROM reports r JOIN report_categories c ON c.id = r.category_id JOIN"    \
+    " report_departments d ON d.id = r.department_id JOIN regions g ON g.id =" \
+    " r.region_id LEFT JOIN regions e ON e.id = r.escalated_region_id"
 #define OPEN_STATUSES "('open', 'acknowledged', 'in_progress')"
 
 static const char sql_report_insert[] =
-    "INSERT INTO reports (category_id, department_id, region_id, lat, lon, "
-    "datum, address,"
-    " description, attributes, status, verification, verified_by, verified_at, "
-    "reporter_id,"
-    " source, api_key_id, contact_name, contact_email, contact_phone, "
-    "media_url, token, due_at,"
-    " is_demo, created_at, updated_at, fixed_at, closed_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-    "$15, $16, $17, $18,"
-    " $19, $20, $21, $22, $23, $24, $24, $25, $26) RETURNING id";
+    "INSERT INTO reports (category_id, department_id, region_id, lat, lon,"
+    " datum, address, description, attributes, status, verification,"
+    " verified_by, verified_at, reporter_id, source, api_key_id,"
+    " contact_name, contact_email, contact_phone, media_url, token, due_at,"
+    " is_demo, created_at, updated_at, fixed_at, closed_at) VALUES ($1, $2,"
+    " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+    " $18, $19, $20, $21, $22, $23, $24, $24, $25, $26) RETURNING id";
 static const char sql_report_get[] =
     "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = $1";
 static const char sql_report_by_token[] =
     "SELECT " REPORT_COLS REPORT_FROM " WHERE r.token = $1";
 static const char sql_report_list[] =
     "SELECT " REPORT_COLS REPORT_FROM
-    " WHERE ($1 = 0 OR (r.lon >= $2 AND r.lat >= $3 AND r.lon <= $4 AND r.lat "
-    "<= $5))"
-    " AND ($6 = 0 OR ($6 & CASE r.status WHEN 'open' THEN 1 WHEN "
-    "'acknowledged' THEN 2"
-    " WHEN 'in_progress' THEN 4 WHEN 'fixed' THEN 8 WHEN 'closed' THEN 16"
-    " WHEN 'duplicate' THEN 32 ELSE 64 END) <> 0)"
-    " AND (CAST($7 AS TEXT) IS NULL OR c.code = CAST($7 AS TEXT))"
-    " AND ($8 = 0 OR r.verification <> 'rejected')"
-    " AND ($9 = 0 OR (r.status IN " OPEN_STATUSES
-    " AND r.due_at <= CAST($10 AS BIGINT)))"
-    " AND ($11 = 0 OR r.escalated_at IS NOT NULL)"
-    " AND (CAST($12 AS BIGINT) = 0 OR r.reporter_id = CAST($12 AS BIGINT))"
-    " AND (CAST($13 AS TEXT) IS NULL OR g.path LIKE CAST($13 AS TEXT) || '%')"
-    " AND (CAST($14 AS TEXT) IS NULL OR d.code = CAST($14 AS TEXT))"
-    " AND (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS BIGINT))"
-    " AND (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS BIGINT))"
-    " ORDER BY r.created_at DESC, r.id DESC LIMIT $17";
+    " WHERE ($1 = 0 OR (r.lon >= $2 AND r.lat >= $3 AND r.lon <= $4 AND r.lat"
+    " <= $5)) AND ($6 = 0 OR ($6 & CASE r.status WHEN 'open' THEN 1 WHEN"
+    " 'acknowledged' THEN 2 WHEN 'in_progress' THEN 4 WHEN 'fixed' THEN 8"
+    " WHEN 'closed' THEN 16 WHEN 'duplicate' THEN 32 ELSE 64 END) <> 0) AND"
+    " (CAST($7 AS TEXT) IS NULL OR c.code = CAST($7 AS TEXT)) AND ($8 = 0 OR"
+    " r.verification <> 'rejected') AND ($9 = 0 OR (r.status IN " OPEN_STATUSES
+    " AND r.due_at <= CAST($10 AS BIGINT))) AND ($11 = 0 OR r.escalated_at IS"
+    " NOT NULL) AND (CAST($12 AS BIGINT) = 0 OR r.reporter_id = CAST($12 AS"
+    " BIGINT)) AND (CAST($13 AS TEXT) IS NULL OR g.path LIKE CAST($13 AS"
+    " TEXT) || '%') AND (CAST($14 AS TEXT) IS NULL OR d.code = CAST($14 AS"
+    " TEXT)) AND (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS"
+    " BIGINT)) AND (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS"
+    " BIGINT)) ORDER BY r.created_at DESC, r.id DESC LIMIT $17";
 static const char sql_report_status[] =
-    "UPDATE reports SET status = CAST($3 AS TEXT), updated_at = CAST($5 AS "
-    "BIGINT),"
-    " fixed_at = CASE WHEN CAST($3 AS TEXT) = 'fixed' THEN CAST($5 AS BIGINT)"
-    " WHEN CAST($3 AS TEXT) IN " OPEN_STATUSES " THEN NULL ELSE fixed_at END,"
-    " closed_at = CASE WHEN CAST($3 AS TEXT) IN ('closed', 'duplicate', "
-    "'not_ours')"
-    " THEN CAST($5 AS BIGINT) ELSE NULL END,"
-    " duplicate_of = CASE WHEN CAST($3 AS TEXT) = 'duplicate' THEN CAST($4 AS "
-    "BIGINT)"
-    " ELSE NULL END WHERE id = $1 AND status = CAST($2 AS TEXT)";
+    "UPDATE reports SET status = CAST($3 AS TEXT), updated_at = CAST($5 AS"
+    " BIGINT), fixed_at = CASE WHEN CAST($3 AS TEXT) = 'fixed' THEN CAST($5"
+    " AS BIGINT) WHEN CAST($3 AS TEXT) IN " OPEN_STATUSES
+    " THEN NULL ELSE fixed_at END, closed_at = CASE WHEN CAST($3 AS TEXT) IN"
+    " ('closed', 'duplicate', 'not_ours') THEN CAST($5 AS BIGINT) ELSE NULL"
+    " END, duplicate_of = CASE WHEN CAST($3 AS TEXT) = 'duplicate' THEN"
+    " CAST($4 AS BIGINT) ELSE NULL END WHERE id = $1 AND status = CAST($2 AS"
+    " TEXT)";
 static const char sql_report_reopen[] =
-    "UPDATE reports SET status = 'open', fixed_at = NULL, closed_at = NULL, "
-    "due_at = $3,"
-    " escalated_at = NULL, escalated_region_id = NULL, reopen_count = "
-    "reopen_count + 1,"
-    " updated_at = $4 WHERE id = $1 AND status IN ('fixed', 'closed') AND "
-    "fixed_at >= $2";
+    "UPDATE reports SET status = 'open', fixed_at = NULL, closed_at = NULL,"
+    " due_at = $3, escalated_at = NULL, escalated_region_id = NULL,"
+    " reopen_count = reopen_count + 1, updated_at = $4 WHERE id = $1 AND"
+    " status IN ('fixed', 'closed') AND fixed_at >= $2";
 static const char sql_report_confirm[] =
-    "UPDATE reports SET verification = 'confirmed', verified_by = $2, "
-    "verified_at = $3,"
-    " updated_at = $3 WHERE id = $1 AND verification = 'unconfirmed'";
+    "UPDATE reports SET verification = 'confirmed', verified_by = $2,"
+    " verified_at = $3, updated_at = $3 WHERE id = $1 AND verification ="
+    " 'unconfirmed'";
 static const char sql_report_reject[] =
-    "UPDATE reports SET verification = 'rejected', verified_by = $2, "
-    "verified_at = $3,"
-    " status = 'closed', closed_at = $3, updated_at = $3"
+    "UPDATE reports SET verification = 'rejected', verified_by = $2,"
+    " verified_at = $3, status = 'closed', closed_at = $3, updated_at = $3"
     " WHERE id = $1 AND verification = 'unconfirmed' AND status "
     "IN " OPEN_STATUSES;
 static const char sql_me_too_insert[] =
-    "INSERT INTO report_me_too (report_id, user_id, created_at) VALUES ($1, "
-    "$2, $3)";
+    "INSERT INTO report_me_too (report_id, user_id, created_at) VALUES ($1,"
+    " $2, $3)";
 static const char sql_me_too_count[] =
     "UPDATE reports SET me_too = me_too + 1, updated_at = $2 WHERE id = $1";
 static const char sql_me_too_has[] =
     "SELECT 1 FROM report_me_too WHERE report_id = $1 AND user_id = $2";
 static const char sql_escalate[] =
     "UPDATE reports SET escalated_at = $1, updated_at = $1,"
-    " escalated_region_id = (SELECT g.parent_id FROM regions g WHERE g.id = "
-    "reports.region_id)"
-    " WHERE escalated_at IS NULL AND due_at <= $1 AND status IN " OPEN_STATUSES
-    " RETURNING id";
+    " escalated_region_id = (SELECT g.parent_id FROM regions g WHERE g.id ="
+    " reports.region_id) WHERE escalated_at IS NULL AND due_at <= $1 AND"
+    " status IN " OPEN_STATUSES " RETURNING id";
 
 static void row_to_report(const struct store_rows *rows, size_t i,
                           struct report *r)
@@ -645,27 +617,23 @@ int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now,
     return STORE_OK;
 }
 
-/* ---- timelines
- * --------------------------------------------------------------- */
+/* ---- timelines --------------------------------------------------------- */
 
 #define UPDATE_COLS                                                            \
-    "id, report_id, author_id, author_role, kind, status_from, status_to, "    \
-    "body, internal,"                                                          \
-    " created_at"
+    "id, report_id, author_id, author_role, kind, status_from, status_to,"     \
+    " body, internal, created_at"
 
 static const char sql_update_add[] =
-    "INSERT INTO report_updates (report_id, author_id, author_role, kind, "
-    "status_from,"
-    " status_to, body, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6, "
-    "$7, $8, $9)"
-    " RETURNING id";
+    "INSERT INTO report_updates (report_id, author_id, author_role, kind,"
+    " status_from, status_to, body, internal, created_at) VALUES ($1, $2, $3,"
+    " $4, $5, $6, $7, $8, $9) RETURNING id";
 static const char sql_update_list[] =
-    "SELECT " UPDATE_COLS " FROM report_updates"
-    " WHERE report_id = $1 AND ($2 = 1 OR internal = 0)"
+    "SELECT " UPDATE_COLS
+    " FROM report_updates WHERE report_id = $1 AND ($2 = 1 OR internal = 0)"
     " ORDER BY id";
 static const char sql_updates_by[] =
-    "SELECT " UPDATE_COLS " FROM report_updates"
-    " WHERE author_id = $1 ORDER BY id";
+    "SELECT " UPDATE_COLS
+    " FROM report_updates WHERE author_id = $1 ORDER BY id";
 
 static void row_to_update(const struct store_rows *rows, size_t i,
                           struct report_update *u)
@@ -731,21 +699,18 @@ int report_updates_by(struct store_conn *c, struct arena *a, int64_t user_id,
     return updates_query(c, a, sql_updates_by, p, 1, out, n);
 }
 
-/* ---- photos
- * ---------------------------------------------------------------------- */
+/* ---- photos ------------------------------------------------------------ */
 
 #define PHOTO_COLS                                                             \
-    "p.id, p.report_id, p.update_id, p.seq, p.content_type, p.width, "         \
-    "p.height, p.bytes,"                                                       \
-    " COALESCE(u.internal, 0), p.created_at"
+    "p.id, p.report_id, p.update_id, p.seq, p.content_type, p.width,"          \
+    " p.height, p.bytes, COALESCE(u.internal, 0), p.created_at"
 #define PHOTO_FROM                                                             \
     " FROM report_photos p LEFT JOIN report_updates u ON u.id = p.update_id"
 
 static const char sql_photo_add[] =
-    "INSERT INTO report_photos (report_id, update_id, seq, content_type, "
-    "width, height, bytes,"
-    " data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING "
-    "id";
+    "INSERT INTO report_photos (report_id, update_id, seq, content_type,"
+    " width, height, bytes, data, created_at) VALUES ($1, $2, $3, $4, $5, $6,"
+    " $7, $8, $9) RETURNING id";
 static const char sql_photo_list[] =
     "SELECT " PHOTO_COLS PHOTO_FROM " WHERE p.report_id = $1 ORDER BY p.id";
 static const char sql_photo_get[] =
@@ -811,23 +776,20 @@ int report_photo_get(struct store_conn *c, struct arena *a, int64_t id,
     return STORE_OK;
 }
 
-/* ---- Open311 API keys
- * ------------------------------------------------------------ */
+/* ---- Open311 API keys -------------------------------------------------- */
 
 static const char sql_key_add[] =
-    "INSERT INTO report_api_keys (name, key_hash, created_by, created_at) "
-    "VALUES ($1, $2, $3, $4)"
-    " RETURNING id";
+    "INSERT INTO report_api_keys (name, key_hash, created_by, created_at)"
+    " VALUES ($1, $2, $3, $4) RETURNING id";
 static const char sql_key_list[] =
-    "SELECT id, name, created_by, created_at, revoked_at, last_used_at FROM "
-    "report_api_keys"
-    " ORDER BY id";
-static const char sql_key_revoke[] = "UPDATE report_api_keys SET revoked_at = "
-                                     "$2 WHERE id = $1 AND revoked_at IS NULL";
+    "SELECT id, name, created_by, created_at, revoked_at, last_used_at FROM"
+    " report_api_keys ORDER BY id";
+static const char sql_key_revoke[] =
+    "UPDATE report_api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at"
+    " IS NULL";
 static const char sql_key_use[] =
-    "UPDATE report_api_keys SET last_used_at = $2 WHERE key_hash = $1 AND "
-    "revoked_at IS NULL"
-    " RETURNING id";
+    "UPDATE report_api_keys SET last_used_at = $2 WHERE key_hash = $1 AND"
+    " revoked_at IS NULL RETURNING id";
 
 int report_api_key_add(struct store_conn *c, struct arena *a, const char *name,
                        const char *key_hash, int64_t by, int64_t now,
@@ -884,11 +846,11 @@ int report_api_key_use(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-/* ---- personal data and demo
- * ------------------------------------------------------ */
+/* ---- personal data and demo -------------------------------------------- */
 
 static const char sql_me_too_ids[] =
-    "SELECT report_id FROM report_me_too WHERE user_id = $1 ORDER BY report_id";
+    "SELECT report_id FROM report_me_too WHERE user_id = $1 ORDER BY"
+    " report_id";
 static const char *const sql_erase[] = {
     "UPDATE reports SET reporter_id = NULL WHERE reporter_id = $1",
     "UPDATE reports SET verified_by = NULL WHERE verified_by = $1",

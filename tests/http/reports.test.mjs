@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pngjs from 'pngjs';
-import { startServer, ADMIN_TOKEN, assertError, expectStatus } from './lib/server.mjs';
+import { startServer, ADMIN_TOKEN, assertError, expectStatus, rawRequest, realToken } from './lib/server.mjs';
 
 const { PNG } = pngjs;
 
@@ -292,12 +292,33 @@ test('photos: not an image 415, damaged 415, too many pixels 413, too big a body
     assertError(await post([1]), 422, 'invalid_field', 'photos[0]');
     const small = b64(jpegWithExif(16, 16));
     assertError(await post([small, small, small, small]), 422, 'invalid_field', 'photos');
-    assertError(await post([b64(Buffer.alloc(1100 * 1024, 1))]), 413, 'body_too_large');
+    // a body over the server's limit (1 MiB) is refused on its declared
+    // length, before any of it is read (the headers alone are sent)
+    const big = await rawRequest(w.srv.port, [
+      `POST /api/reports HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${realToken(ADMIN_TOKEN)}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${1100 * 1024}\r\n\r\n`,
+    ]);
+    assert.equal(big.status, 413);
+    assert.equal(JSON.parse(big.body.toString()).error.code, 'body_too_large');
     expectStatus(await post([small, small, small]), 201);
     // nothing half-made: only the last report exists
     assert.equal(expectStatus(await w.reporter.get('/api/me/reports'), 200).json.items.length, 1);
   } finally {
     await w.srv.stop();
+  }
+});
+
+test('photos: over 8 MiB decoded is 413 photo_too_large where the body limit would let it through', async () => {
+  const srv = await startServer({ demo: true, env: { WARMHARBOR_BODY_LIMIT: String(16 * 1024 * 1024) } });
+  try {
+    const c = srv.client(srv.user('13655550999'));
+    const photo = Buffer.alloc(8 * 1024 * 1024 + 1);
+    photo.set([0xff, 0xd8, 0xff, 0xe0]);
+    assertError(await c.post('/api/reports', {
+      category: 'road_damage', position: IN_G1, attributes: { size: 'small' }, photos: [b64(photo)],
+    }), 413, 'photo_too_large', 'photos[0]');
+  } finally {
+    await srv.stop();
   }
 });
 

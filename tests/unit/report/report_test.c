@@ -21,8 +21,7 @@ static int64_t at(int y, int m, int d, int hh, int mm)
            8 * 3600;
 }
 
-/* ---- statuses
- * ---------------------------------------------------------------------- */
+/* ---- statuses ---------------------------------------------------------- */
 
 static void test_status_names(void)
 {
@@ -78,8 +77,7 @@ static void test_reopen_window(void)
               REPORT_REOPEN_NOT_FIXED);
 }
 
-/* ---- working days
- * ---------------------------------------------------------------------- */
+/* ---- working days ------------------------------------------------------ */
 
 /* 2026: National Day week Oct 1-7 off, Sep 27 (Sun) and Oct 10 (Sat)
  * worked as make-up days (as the State Council announces such years). */
@@ -139,8 +137,7 @@ static void test_due_at(void)
         clock_days_from_civil(2026, 12, 9) * 86400);
 }
 
-/* ---- questions and answers
- * -------------------------------------------------------------- */
+/* ---- questions and answers --------------------------------------------- */
 
 static json_t *parse(const char *text)
 {
@@ -520,8 +517,7 @@ static void test_pick_grid(void)
     CHECK_INT(report_pick_grid(areas, 0, 5, 5, -1), -1);
 }
 
-/* ---- photos: what is handed to libvips
- * --------------------------------------------------- */
+/* ---- photos: what is handed to libvips --------------------------------- */
 
 static void test_photo_sniff(void)
 {
