@@ -7,6 +7,7 @@
  * Also the photo sniffing of report_photo.c.
  */
 #include <stdlib.h>
+#include <vips/vips.h>
 
 #include "core/clock.h"
 #include "report/report.h"
@@ -553,6 +554,43 @@ static void test_photo_refusals(void)
     free(big);
 }
 
+/* A WebP with alpha (libvips writes it here): taken, shrunk to 1600 on
+ * its longest side, flattened and written as a JPEG. */
+static void test_photo_webp(void)
+{
+    char err[200];
+    CHECK_INT(report_photo_start(err, sizeof err), 0);
+    VipsImage *black = NULL, *rgba = NULL;
+    void *buf = NULL;
+    size_t len = 0;
+    CHECK_INT(vips_black(&black, 2000, 1000, "bands", 4, NULL), 0);
+    CHECK_INT(vips_copy(black, &rgba, "interpretation",
+                        VIPS_INTERPRETATION_sRGB, NULL),
+              0);
+    CHECK_INT(vips_webpsave_buffer(rgba, &buf, &len, "Q", 50, NULL), 0);
+    g_object_unref(black);
+    g_object_unref(rgba);
+    CHECK_STR(report_photo_sniff(buf, len), "image/webp");
+    const void *out;
+    size_t out_len;
+    int w = 0, h = 0;
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h),
+              REPORT_PHOTO_OK);
+    g_free(buf);
+    CHECK_INT(w, 1600);
+    CHECK_INT(h, 800);
+    CHECK_STR(report_photo_sniff(out, out_len), "image/jpeg");
+    /* a JPEG of three bands: flattened, sRGB */
+    VipsImage *back = vips_image_new_from_buffer(out, out_len, "", NULL);
+    CHECK(back != NULL);
+    if (back) {
+        CHECK_INT(vips_image_get_bands(back), 3);
+        CHECK(vips_image_get_typeof(back, "exif-data") == 0);
+        CHECK(vips_image_get_typeof(back, "icc-profile-data") == 0);
+        g_object_unref(back);
+    }
+}
+
 int main(void)
 {
     arena_init(&a);
@@ -571,6 +609,7 @@ int main(void)
     RUN(test_pick_grid);
     RUN(test_photo_sniff);
     RUN(test_photo_refusals);
+    RUN(test_photo_webp);
     arena_release(&a);
     return test_report("report");
 }
