@@ -24,6 +24,7 @@ extern const struct module locker_module;
 extern const struct module visit_module;
 extern const struct module supply_module;
 extern const struct module checklist_module;
+extern const struct module report_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
@@ -48,6 +49,7 @@ const struct module *const app_modules[] = {
     &visit_module,
     &supply_module,
     &checklist_module,
+    &report_module,
     &ogc_module,
     &web_module,
 };

@@ -25,6 +25,7 @@ struct app;
 struct req;
 struct store_conn;
 struct sse_hub;
+struct http_form;
 
 enum http_method {
     HTTP_GET = 1 << 0,
@@ -46,6 +47,7 @@ enum role_bit {
     ROLE_DISPATCHER = 1u << 4,   /* a department's dispatcher */
     ROLE_REGION_ADMIN = 1u << 5, /* scoped to a region subtree */
     ROLE_SYSTEM_ADMIN = 1u << 6, /* everything */
+    ROLE_GRID_MANAGER = 1u << 7, /* a grid's manager (网格员), scoped to regions */
 };
 
 /* The one table of roles (roles.c): bit, name, and the kinds of place a
@@ -117,6 +119,7 @@ enum route_body {
     BODY_NONE = 0,
     BODY_JSON = 1,
     BODY_CSV = 2,
+    BODY_FORM = 3, /* application/x-www-form-urlencoded: r->form (http/form.h) */
 };
 
 struct route {
@@ -164,6 +167,7 @@ struct req {
     const char *body; /* NUL-terminated; NULL when there is none */
     size_t body_len;
     json_t *json; /* parsed body for BODY_JSON routes (owned by the arena) */
+    const struct http_form *form; /* decoded body for BODY_FORM routes (arena) */
     int nparams;
     const char *param_names[REQ_MAX_PARAMS];
     const char *param_values[REQ_MAX_PARAMS];

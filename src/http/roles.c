@@ -16,6 +16,9 @@ const struct role_info http_roles[] = {
     {ROLE_DISPATCHER, "dispatcher", "department,region"},
     {ROLE_REGION_ADMIN, "region_admin", "region"},
     {ROLE_SYSTEM_ADMIN, "system_admin", "global"},
+    /* part-time grid managers (couriers, riders): a grant on a grid, or on
+     * a community for all of its grids; they handle the reports there */
+    {ROLE_GRID_MANAGER, "grid_manager", "region"},
 };
 
 const size_t http_role_count = sizeof http_roles / sizeof http_roles[0];

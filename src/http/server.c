@@ -31,6 +31,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "http/form.h"
 #include "http/guard.h"
 #include "http/json_in.h"
 #include "http/metrics.h"
@@ -284,6 +285,29 @@ static void json_free(void *p)
     json_decref(p);
 }
 
+/* A BODY_FORM route's body: urlencoded (415 for anything else, multipart
+ * included), decoded into r->form (400 invalid_form). An empty body is an
+ * empty form; the handler says which fields it needs. */
+static int form_body_or_reply(struct req *r, const char *ctype)
+{
+    static const char form_type[] = "application/x-www-form-urlencoded";
+    if (ctype && (strncasecmp(ctype, form_type, sizeof form_type - 1) != 0 ||
+                  (ctype[sizeof form_type - 1] && ctype[sizeof form_type - 1] != ';' &&
+                   ctype[sizeof form_type - 1] != ' ')))
+        return reply_error(r, 415, "unsupported_media_type", NULL,
+                           "send the fields as application/x-www-form-urlencoded"),
+               -1;
+    struct http_form *f = arena_alloc(&r->arena, sizeof(*f));
+    size_t at = 0;
+    int rc = form_decode(&r->arena, r->body ? r->body : "", r->body_len, f, &at);
+    if (rc)
+        return reply_error(r, 400, "invalid_form", NULL, "field %zu: %s", at + 1,
+                           form_result_text(rc)),
+               -1;
+    r->form = f;
+    return 0;
+}
+
 static int check_body_or_reply(struct req *r)
 {
     const char *ctype = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -298,6 +322,8 @@ static int check_body_or_reply(struct req *r)
         if (!r->body || !r->body_len)
             return reply_error(r, 400, "empty_body", NULL, "the CSV body is empty"), -1;
         return 0;
+    case BODY_FORM:
+        return form_body_or_reply(r, ctype);
     case BODY_JSON:
         break;
     }

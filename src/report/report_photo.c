@@ -1,0 +1,197 @@
+/*
+ * report_photo.c - cleaning a report's photo with libvips before it is
+ * stored: the only file that includes <vips/vips.h>.
+ *
+ * A phone photo carries where it was taken (EXIF GPS), when, the phone's
+ * make and serial, sometimes a thumbnail of the uncropped picture. None of
+ * it may reach the public map. So a photo is never stored as sent:
+ *
+ *  1. its first bytes must say JPEG, PNG or WebP (nothing else is handed
+ *     to libvips, which could otherwise load SVG, PDF, HEIF, TIFF ...);
+ *  2. the header is read and the loader libvips picked is checked again,
+ *     with the size in pixels (a small file can claim a huge image);
+ *  3. it is decoded (refusing truncated or corrupt data), turned upright
+ *     by its EXIF orientation, shrunk to at most REPORT_PHOTO_SIDE pixels
+ *     on its longest side, converted to sRGB, any alpha flattened onto
+ *     white;
+ *  4. it is encoded again as a baseline JPEG with `strip`, so the new file
+ *     holds pixels only: no EXIF, XMP, IPTC, ICC profile or comment.
+ *
+ * libvips runs with no operation cache (every photo is different; the
+ * cache would hold decoded pixels of people's photos) and one worker
+ * thread per operation (two cores are shared with the HTTP workers).
+ */
+#include <pthread.h>
+#include <string.h>
+#include <vips/vips.h>
+
+#include "core/log.h"
+#include "report/report.h"
+
+static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
+static int vips_started = -1;
+
+/* libvips warns through GLib ("Premature end of JPEG file"): into our
+ * log at debug level, not raw lines on stderr. */
+static void on_vips_log(const gchar *domain, GLogLevelFlags level,
+                        const gchar *message, gpointer data)
+{
+    (void)level, (void)data;
+    log_debug("photo: %s: %s", domain ? domain : "glib", message);
+}
+
+static void vips_start_once(void)
+{
+    g_log_set_handler(
+        "VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
+        on_vips_log, NULL);
+    if (VIPS_INIT("warmharbor") != 0) {
+        vips_started = 0;
+        return;
+    }
+    vips_cache_set_max(0);
+    vips_cache_set_max_mem(0);
+    vips_concurrency_set(1);
+    vips_started = 1;
+}
+
+int report_photo_start(char *err, size_t errlen)
+{
+    pthread_once(&vips_once, vips_start_once);
+    if (vips_started != 1) {
+        snprintf(err, errlen, "libvips did not start: %s", vips_error_buffer());
+        return -1;
+    }
+    return 0;
+}
+
+const char *report_photo_sniff(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    if (len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+        return "image/jpeg";
+    if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return "image/png";
+    if (len >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+        return "image/webp";
+    return NULL;
+}
+
+/* The loader libvips chose for the header: one of ours? */
+static bool loader_allowed(VipsImage *img)
+{
+    const char *loader = NULL;
+    if (vips_image_get_typeof(img, VIPS_META_LOADER) == 0 ||
+        vips_image_get_string(img, VIPS_META_LOADER, &loader) != 0 || !loader)
+        return false;
+    static const char *const ok[] = {"jpegload", "pngload", "webpload"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strncmp(loader, ok[i], strlen(ok[i])) == 0)
+            return true;
+    return false;
+}
+
+static void log_vips(const char *what)
+{
+    log_warn("photo: %s: %s", what, vips_error_buffer());
+    vips_error_clear();
+}
+
+/* Header only: the loader and the size. */
+static int check_header(const void *data, size_t len)
+{
+    VipsImage *head = vips_image_new_from_buffer(data, len, "", "access",
+                                                 VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!head) {
+        vips_error_clear();
+        return REPORT_PHOTO_UNREADABLE;
+    }
+    int rc = REPORT_PHOTO_OK;
+    int w = vips_image_get_width(head), h = vips_image_get_height(head);
+    if (!loader_allowed(head))
+        rc = REPORT_PHOTO_NOT_IMAGE;
+    else if (w < 1 || h < 1)
+        rc = REPORT_PHOTO_UNREADABLE;
+    else if (w > REPORT_PHOTO_MAX_SIDE || h > REPORT_PHOTO_MAX_SIDE ||
+             (int64_t)w * h > REPORT_PHOTO_MAX_PIXELS)
+        rc = REPORT_PHOTO_TOO_LARGE;
+    g_object_unref(head);
+    return rc;
+}
+
+/* sRGB, 8 bits, no alpha: what a baseline JPEG holds. *img is replaced. */
+static int to_srgb_flat(VipsImage **img)
+{
+    VipsImage *t = NULL;
+    if (vips_colourspace(*img, &t, VIPS_INTERPRETATION_sRGB, NULL))
+        return -1;
+    g_object_unref(*img);
+    *img = t;
+    if (vips_image_hasalpha(*img)) {
+        VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
+        int rc = vips_flatten(*img, &t, "background", white, NULL);
+        vips_area_unref(VIPS_AREA(white));
+        if (rc)
+            return -1;
+        g_object_unref(*img);
+        *img = t;
+    }
+    if (vips_image_get_format(*img) != VIPS_FORMAT_UCHAR) {
+        if (vips_cast_uchar(*img, &t, NULL))
+            return -1;
+        g_object_unref(*img);
+        *img = t;
+    }
+    return 0;
+}
+
+int report_photo_clean(struct arena *a, const void *data, size_t len,
+                       const void **out, size_t *out_len, int *width,
+                       int *height)
+{
+    if (len > REPORT_PHOTO_MAX_BYTES)
+        return REPORT_PHOTO_TOO_LARGE;
+    if (!report_photo_sniff(data, len))
+        return REPORT_PHOTO_NOT_IMAGE;
+    char err[160];
+    if (report_photo_start(err, sizeof err)) {
+        log_error("photo: %s", err);
+        return REPORT_PHOTO_FAILED;
+    }
+    int rc = check_header(data, len);
+    if (rc)
+        return rc;
+    /* vips_thumbnail_buffer takes a non-const buffer but only reads it. */
+    VipsImage *img = NULL;
+    if (vips_thumbnail_buffer((void *)(uintptr_t)data, len, &img,
+                              REPORT_PHOTO_SIDE, "height", REPORT_PHOTO_SIDE,
+                              "size", VIPS_SIZE_DOWN, "option_string",
+                              "fail_on=error", NULL)) {
+        vips_error_clear();
+        return REPORT_PHOTO_UNREADABLE;
+    }
+    void *buf = NULL;
+    size_t blen = 0;
+    if (to_srgb_flat(&img)) {
+        g_object_unref(img);
+        log_vips("colour conversion");
+        return REPORT_PHOTO_UNREADABLE;
+    }
+    /* Saving runs the pipeline: a decoding error shows up here. */
+    if (vips_jpegsave_buffer(img, &buf, &blen, "Q", REPORT_PHOTO_QUALITY,
+                             "strip", TRUE, "optimize_coding", TRUE,
+                             "interlace", FALSE, NULL)) {
+        g_object_unref(img);
+        vips_error_clear();
+        return REPORT_PHOTO_UNREADABLE;
+    }
+    *width = vips_image_get_width(img);
+    *height = vips_image_get_height(img);
+    g_object_unref(img);
+    void *copy = arena_alloc(a, blen ? blen : 1);
+    memcpy(copy, buf, blen);
+    g_free(buf);
+    *out = copy;
+    *out_len = blen;
+    return REPORT_PHOTO_OK;
+}
