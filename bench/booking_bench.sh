@@ -93,7 +93,7 @@ out=$(WH_TOKENS=$work/tokens.txt WH_SLOTS=$work/slots.txt WH_ROUNDS=$ROUNDS WH_T
 rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 p50=$(echo "$out" | awk '$1=="50%" {print $2}')
 p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-answers=$(echo "$out" | awk -F': ' '/^answers:/ {print $2}')
+answers=$(echo "$out" | sed -n 's/^answers: //p')
 secs=$(echo "$out" | awk '/^seconds:/ {print $2}')
 ok=$(echo "$answers" | tr ',' '\n' | awk -F': ' '$1 ~ /^ *201$/ {print $2}')
 ok=${ok:-0}
@@ -116,7 +116,7 @@ slot=$(api POST /api/offerings/$offering/slots \
 echo $slot > $work/race_slot.txt
 out=$(WH_TOKENS=$work/race_tokens.txt WH_SLOTS=$work/race_slot.txt WH_ROUNDS=1 WH_THREADS=$THREADS \
       wrk -t$THREADS -c$RACE_PEOPLE -d2s --latency -s bench/booking.lua "$base")
-answers=$(echo "$out" | awk -F': ' '/^answers:/ {print $2}')
+answers=$(echo "$out" | sed -n 's/^answers: //p')
 won=$(echo "$answers" | tr ',' '\n' | awk -F': ' '$1 ~ /^ *201$/ {print $2}')
 won=${won:-0}
 p99=$(echo "$out" | awk '$1=="99%" {print $2}')
