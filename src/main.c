@@ -91,8 +91,8 @@ static void usage_all(FILE *out)
 
 /* Parse the options shared by every command and the serve ones; leaves
  * positional arguments in argv[0..*argc). Returns 0, 1 for --help, -1. */
-static int parse_options(struct config *cfg, int *argc, char **argv,
-                         bool serve_options, bool pass_unknown)
+static int parse_options(struct config *cfg, int *argc, char **argv, bool serve_options,
+                         bool pass_unknown)
 {
     int out = 0;
     for (int i = 0; i < *argc; i++) {
@@ -219,8 +219,8 @@ static int cmd_demo(struct config *cfg, int argc, char **argv)
     if (rc == 0)
         printf("demo data loaded into %s: %d regions, %d site types, %d amenities, "
                "%d sites, %d calendar days\n",
-               cfg->db, counts.regions, counts.site_types, counts.amenities,
-               counts.sites, counts.holidays);
+               cfg->db, counts.regions, counts.site_types, counts.amenities, counts.sites,
+               counts.holidays);
     else
         fprintf(stderr, "warmharbor: loading the demo data failed\n");
     for (size_t i = 0; rc == 0 && i < app_module_count; i++) {
@@ -233,8 +233,8 @@ static int cmd_demo(struct config *cfg, int argc, char **argv)
         int made = d.made;
         store_release(c);
         if (src != STORE_OK) {
-            fprintf(stderr, "warmharbor: the %s demo data failed (store result %d)\n",
-                    m->name, src);
+            fprintf(stderr, "warmharbor: the %s demo data failed (store result %d)\n", m->name,
+                    src);
             rc = -1;
         } else {
             printf("demo data for %s: %d\n", m->name, made);
@@ -256,8 +256,8 @@ static int cmd_routes(struct config *cfg, int argc, char **argv)
         const struct module *m = app_modules[i];
         for (size_t k = 0; k < m->nroutes; k++) {
             const struct route *r = &m->routes[k];
-            printf("{\"module\":\"%s\",\"method\":\"%s\",\"pattern\":\"%s\",\"roles\":[",
-                   m->name, router_method_name(r->method), r->pattern);
+            printf("{\"module\":\"%s\",\"method\":\"%s\",\"pattern\":\"%s\",\"roles\":[", m->name,
+                   router_method_name(r->method), r->pattern);
             bool first = true;
             for (size_t b = 0; b < http_role_count; b++) {
                 if (r->access & http_roles[b].bit) {
@@ -320,8 +320,7 @@ int main(int argc, char **argv)
         int rest = argc - 2;
         int p = parse_options(&cfg, &rest, argv + 2, commands[i].run == cmd_serve, false);
         if (p == 1) {
-            printf("usage: %s\n\n%s%s", commands[i].usage, commands[i].help,
-                   common_options);
+            printf("usage: %s\n\n%s%s", commands[i].usage, commands[i].help, common_options);
             return 0;
         }
         if (p < 0)

@@ -78,8 +78,7 @@ static int migration_name_ok(const char *name)
         p++;
     if (p == words)
         return 0;
-    return strcmp(p, ".sql") == 0 || strcmp(p, ".sqlite.sql") == 0 ||
-           strcmp(p, ".pg.sql") == 0;
+    return strcmp(p, ".sql") == 0 || strcmp(p, ".sqlite.sql") == 0 || strcmp(p, ".pg.sql") == 0;
 }
 
 static const char *content_type(const char *path)
@@ -160,7 +159,8 @@ int main(int argc, char **argv)
     }
     if (argc < 3 || strcmp(argv[1], "migrations") != 0) {
         fputs("usage: embed migrations OUT.c FILE...\n"
-              "       embed web OUT.c ROOT FILE...\n", stderr);
+              "       embed web OUT.c ROOT FILE...\n",
+              stderr);
         return 2;
     }
     FILE *out = fopen(argv[2], "w");

@@ -62,9 +62,8 @@ const char *account_search_term_masked(struct arena *a, const char *q)
     return out;
 }
 
-static const char *const occupations[] = {"courier",         "food_delivery",
-                                          "ride_hailing",    "truck_driver",
-                                          "livestream_host", "domestic_worker",
+static const char *const occupations[] = {"courier",      "food_delivery",   "ride_hailing",
+                                          "truck_driver", "livestream_host", "domestic_worker",
                                           "other"};
 
 bool account_occupation_is_valid(const char *s)
@@ -109,8 +108,7 @@ int account_key_load(const char *path, unsigned char key[ACCOUNT_SECRET_BYTES], 
         return -1;
     }
     if (st.st_mode & 077) {
-        snprintf(err, errlen, "the key file %s must not be readable by others (chmod 600)",
-                 path);
+        snprintf(err, errlen, "the key file %s must not be readable by others (chmod 600)", path);
         return -1;
     }
     return 0;

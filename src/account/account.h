@@ -102,8 +102,8 @@ bool account_equal(const char *a, const char *b);
 int user_get(struct store_conn *c, struct arena *a, int64_t id, struct user *out);
 int user_by_phone(struct store_conn *c, struct arena *a, const char *phone, struct user *out,
                   const char **password_hash);
-int user_insert(struct store_conn *c, struct arena *a, struct user *u,
-                const char *password_hash, int64_t now);
+int user_insert(struct store_conn *c, struct arena *a, struct user *u, const char *password_hash,
+                int64_t now);
 int user_set_password(struct store_conn *c, int64_t id, const char *password_hash, int64_t now);
 int user_update_profile(struct store_conn *c, const struct user *u, int64_t now);
 /* The ID-card number, stored sealed (account_seal "field"); NULL clears. */
@@ -130,21 +130,19 @@ struct grant_target {
     const char *department;
 };
 int grant_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *role,
-              const char *kind, const struct grant_target *t, int64_t by, int64_t now,
-              int64_t *id);
+              const char *kind, const struct grant_target *t, int64_t by, int64_t now, int64_t *id);
 bool site_exists(struct store_conn *c, struct arena *a, int64_t site_id);
 int region_id_by_code(struct store_conn *c, struct arena *a, const char *code, int64_t *id);
-int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by,
-                 int64_t now);
+int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_t by, int64_t now);
 
 /* sign_in: "password", "code" or "operator" (warmharbor token create). */
 int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
-                   const char *sign_in, const char *token_hash, const char *user_agent,
-                   int64_t now, int64_t expires_at, int64_t *id);
+                   const char *sign_in, const char *token_hash, const char *user_agent, int64_t now,
+                   int64_t expires_at, int64_t *id);
 /* The live session with this token hash, or STORE_NOT_FOUND. Its
  * last_seen_at is brought up to now when older than ACCOUNT_SEEN_EVERY_S. */
-int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash,
-                    int64_t now, struct session *out);
+int session_by_hash(struct store_conn *c, struct arena *a, const char *token_hash, int64_t now,
+                    struct session *out);
 int session_list(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
                  struct session **out, size_t *n);
 int session_revoke(struct store_conn *c, int64_t user_id, int64_t session_id, int64_t now);

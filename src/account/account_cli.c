@@ -116,8 +116,8 @@ int account_cli_token_create(struct app *app, int argc, char **argv)
     const char *token = account_token_new(&a);
     if (!rc)
         rc = session_insert(c, &a, u.id, "bearer", "operator",
-                            account_token_hash(&a, account_key(app), token), "command line",
-                            now, now + days * 86400, &sid);
+                            account_token_hash(&a, account_key(app), token), "command line", now,
+                            now + days * 86400, &sid);
     if (!rc)
         audit_add(c, 0, "cli_token", "user", arena_printf(&a, "%lld", (long long)u.id),
                   "command line", "", now);

@@ -38,15 +38,15 @@
 #include "store/store.h"
 
 #define SESSION_COOKIE "wh_session"
-#define LIMIT_WINDOW_S 900   /* failures counted over 15 minutes */
-#define LIMIT_PHONE 5        /* failed sign-ins per phone, then locked */
-#define LIMIT_ADDRESS 30     /* failed sign-ins per address, then locked */
+#define LIMIT_WINDOW_S 900 /* failures counted over 15 minutes */
+#define LIMIT_PHONE 5      /* failed sign-ins per phone, then locked */
+#define LIMIT_ADDRESS 30   /* failed sign-ins per address, then locked */
 /* Code requests have budgets of their own, apart from the failures:
  * asking for codes never locks a password out. */
-#define OTP_WINDOW_S 3600    /* budgets of codes are per hour */
-#define OTP_PER_PHONE 5      /* codes one phone may get */
-#define OTP_PER_ADDRESS 60   /* codes one client address may ask for (a station's Wi-Fi) */
-#define OTP_OVERALL 2000     /* codes sent to everyone together (WARMHARBOR_OTP_HOURLY) */
+#define OTP_WINDOW_S 3600  /* budgets of codes are per hour */
+#define OTP_PER_PHONE 5    /* codes one phone may get */
+#define OTP_PER_ADDRESS 60 /* codes one client address may ask for (a station's Wi-Fi) */
+#define OTP_OVERALL 2000   /* codes sent to everyone together (WARMHARBOR_OTP_HOURLY) */
 
 /* ---- rate limits ----------------------------------------------------- */
 
@@ -205,8 +205,8 @@ static bool reaches(struct req *r, const struct grant *g, const struct scope_tar
 static bool csrf_ok(struct req *r, const struct principal *p)
 {
     const char *sent = req_header(r, "X-CSRF-Token");
-    return sent && account_equal(sent, account_csrf_token(&r->arena, state_of(r)->key,
-                                                          p->session_id));
+    return sent &&
+           account_equal(sent, account_csrf_token(&r->arena, state_of(r)->key, p->session_id));
 }
 
 static const struct http_auth account_auth = {authenticate, reaches, csrf_ok};
@@ -229,8 +229,8 @@ static json_t *roles_json(const struct grant *g, const int64_t *ids, size_t n)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:s, s:s, s:s}", "role", role_name(g[i].role),
-                              "scope_kind", g[i].kind, "scope_ref", g[i].ref);
+        json_t *o = json_pack("{s:s, s:s, s:s}", "role", role_name(g[i].role), "scope_kind",
+                              g[i].kind, "scope_ref", g[i].ref);
         if (ids)
             json_object_set_new(o, "id", json_integer(ids[i]));
         json_array_append_new(arr, o);
@@ -254,18 +254,18 @@ static json_t *platforms_json(const char *list)
 static json_t *user_json(struct req *r, const struct user *u, bool show_phone)
 {
     char when[40];
-    json_t *o = json_pack("{s:I, s:s?, s:s, s:s, s:o, s:s, s:b}", "id", (json_int_t)u->id,
-                          "phone", show_phone ? u->phone : account_phone_mask(&r->arena, u->phone),
-                          "display_name", u->display_name, "occupation", u->occupation,
-                          "platforms", platforms_json(u->platforms), "verification",
-                          u->verification, "has_password", u->has_password);
+    json_t *o = json_pack("{s:I, s:s?, s:s, s:s, s:o, s:s, s:b}", "id", (json_int_t)u->id, "phone",
+                          show_phone ? u->phone : account_phone_mask(&r->arena, u->phone),
+                          "display_name", u->display_name, "occupation", u->occupation, "platforms",
+                          platforms_json(u->platforms), "verification", u->verification,
+                          "has_password", u->has_password);
     json_object_set_new(o, "verified_site",
                         u->verified_site_id ? json_integer(u->verified_site_id) : json_null());
     json_object_set_new(o, "verified_at",
-                        u->verified_at ? json_string(clock_format_iso(u->verified_at,
-                                                                      r->app->cfg.tz_offset_min,
-                                                                      when, sizeof when))
-                                       : json_null());
+                        u->verified_at
+                            ? json_string(clock_format_iso(
+                                  u->verified_at, r->app->cfg.tz_offset_min, when, sizeof when))
+                            : json_null());
     return o;
 }
 
@@ -298,13 +298,13 @@ static int reply_session(struct req *r, struct store_conn *c, const struct user 
     rc = grant_list(c, &r->arena, u->id, &g, &gid, &ng);
     if (rc)
         return reply_store_error(r, rc, "session");
-    json_t *o = json_pack("{s:o, s:o, s:s}", "user", user_json(r, u, true), "roles",
-                          roles_json(g, gid, ng), "csrf_token",
-                          account_csrf_token(&r->arena, state_of(r)->key, sid));
+    json_t *o =
+        json_pack("{s:o, s:o, s:s}", "user", user_json(r, u, true), "roles", roles_json(g, gid, ng),
+                  "csrf_token", account_csrf_token(&r->arena, state_of(r)->key, sid));
     char when[40];
-    json_object_set_new(o, "expires_at",
-                        json_string(clock_format_iso(expires, r->app->cfg.tz_offset_min, when,
-                                                     sizeof when)));
+    json_object_set_new(
+        o, "expires_at",
+        json_string(clock_format_iso(expires, r->app->cfg.tz_offset_min, when, sizeof when)));
     if (bearer) {
         json_object_set_new(o, "token", json_string(token));
     } else {
@@ -341,16 +341,15 @@ static int post_otp(struct req *r)
     if (!c || otp_budget_or_reply(r, c, phone))
         return r->status;
     const char *code = account_otp_new(&r->arena);
-    int rc = otp_put(c, phone, purpose,
-                     account_token_hash(&r->arena, state_of(r)->key, code), clock_now());
+    int rc = otp_put(c, phone, purpose, account_token_hash(&r->arena, state_of(r)->key, code),
+                     clock_now());
     if (rc)
         return reply_store_error(r, rc, "code");
     /* The development provider: the code goes to the log (never a token
      * or password; this mode is refused unless WARMHARBOR_DEV=1). */
-    log_info("dev sms to %s: your warmharbor code is %s",
-             account_phone_mask(&r->arena, phone), code);
-    return reply_json(r, 202, json_pack("{s:b, s:i}", "sent", 1, "expires_in",
-                                        ACCOUNT_OTP_TTL_S));
+    log_info("dev sms to %s: your warmharbor code is %s", account_phone_mask(&r->arena, phone),
+             code);
+    return reply_json(r, 202, json_pack("{s:b, s:i}", "sent", 1, "expires_in", ACCOUNT_OTP_TTL_S));
 }
 
 /* 0 if the code is right; -1 after replying (counted as a failure). */
@@ -369,8 +368,8 @@ static int code_or_reply(struct req *r, struct store_conn *c, const char *phone,
     return reply_store_error(r, rc, "code"), -1;
 }
 
-static const char *const register_fields[] = {"phone", "code", "display_name", "occupation",
-                                              "platforms", "consent", "bearer", NULL};
+static const char *const register_fields[] = {"phone",     "code",    "display_name", "occupation",
+                                              "platforms", "consent", "bearer",       NULL};
 
 static int post_register(struct req *r)
 {
@@ -523,14 +522,14 @@ static int get_me(struct req *r)
                         idn ? json_string(arena_printf(&r->arena, "**************%s", idn + 14))
                             : json_null());
     json_object_set_new(o, "roles", roles_json(g, gid, ng));
-    json_object_set_new(o, "csrf_token",
-                        json_string(account_csrf_token(&r->arena, state_of(r)->key,
-                                                       p->session_id)));
+    json_object_set_new(
+        o, "csrf_token",
+        json_string(account_csrf_token(&r->arena, state_of(r)->key, p->session_id)));
     return reply_json(r, 200, o);
 }
 
-static const char *const me_fields[] = {"display_name", "occupation", "platforms", "password",
-                                        "current_password", "code", "id_number", NULL};
+static const char *const me_fields[] = {"display_name",     "occupation", "platforms", "password",
+                                        "current_password", "code",       "id_number", NULL};
 
 /* Mainland resident ID: 17 digits and a digit or X. */
 static bool is_id_number(const char *s)
@@ -623,9 +622,8 @@ static int patch_me(struct req *r)
         rc = user_update_profile(c, &u, now);
     /* Sensitive: kept only sealed with a key from outside the database. */
     if (!rc && id_number)
-        rc = user_set_id_number(c, u.id, account_seal(&r->arena, state_of(r)->key, "field",
-                                                      id_number),
-                                now);
+        rc = user_set_id_number(c, u.id,
+                                account_seal(&r->arena, state_of(r)->key, "field", id_number), now);
     /* A new password ends every other session: whoever held one (a phone
      * left signed in, a stolen token) has to sign in again. */
     if (!rc && password)
@@ -635,8 +633,7 @@ static int patch_me(struct req *r)
     if (!rc && password)
         rc = audit_add(c, u.id, u.has_password ? "change_password" : "set_password", "user",
                        arena_printf(&r->arena, "%lld", (long long)u.id), req_client_address(r),
-                       arena_printf(&r->arena, "%lld other sessions ended", (long long)ended),
-                       now);
+                       arena_printf(&r->arena, "%lld other sessions ended", (long long)ended), now);
     if (!rc)
         rc = store_commit(c);
     else
@@ -664,14 +661,12 @@ static int get_my_sessions(struct req *r)
     for (size_t i = 0; i < n; i++) {
         char a[40], b[40], e[40];
         json_array_append_new(
-            items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-                             (json_int_t)ss[i].id, "kind", ss[i].kind, "sign_in", ss[i].sign_in,
-                             "created_at",
-                             clock_format_iso(ss[i].created_at, tz, a, sizeof a),
-                             "last_seen_at", clock_format_iso(ss[i].last_seen_at, tz, b, sizeof b),
-                             "expires_at", clock_format_iso(ss[i].expires_at, tz, e, sizeof e),
-                             "user_agent", ss[i].user_agent, "current",
-                             ss[i].id == p->session_id));
+            items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)ss[i].id,
+                             "kind", ss[i].kind, "sign_in", ss[i].sign_in, "created_at",
+                             clock_format_iso(ss[i].created_at, tz, a, sizeof a), "last_seen_at",
+                             clock_format_iso(ss[i].last_seen_at, tz, b, sizeof b), "expires_at",
+                             clock_format_iso(ss[i].expires_at, tz, e, sizeof e), "user_agent",
+                             ss[i].user_agent, "current", ss[i].id == p->session_id));
     }
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -715,37 +710,33 @@ static int get_my_export(struct req *r)
                                             "version", store_text(&consents, i, 1), "agreed_at",
                                             ISO(store_int(&consents, i, 2))));
     for (size_t i = 0; i < sessions.nrows; i++) {
-        json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s}", "id",
-                              (json_int_t)store_int(&sessions, i, 0), "kind",
-                              store_text(&sessions, i, 1), "created_at",
-                              ISO(store_int(&sessions, i, 2)), "expires_at",
-                              ISO(store_int(&sessions, i, 3)), "last_seen_at",
-                              ISO(store_int(&sessions, i, 4)), "user_agent",
-                              store_text(&sessions, i, 5));
-        json_object_set_new(o, "revoked_at", store_is_null(&sessions, i, 6)
-                                                 ? json_null()
-                                                 : ISO(store_int(&sessions, i, 6)));
+        json_t *o = json_pack(
+            "{s:I, s:s, s:o, s:o, s:o, s:s}", "id", (json_int_t)store_int(&sessions, i, 0), "kind",
+            store_text(&sessions, i, 1), "created_at", ISO(store_int(&sessions, i, 2)),
+            "expires_at", ISO(store_int(&sessions, i, 3)), "last_seen_at",
+            ISO(store_int(&sessions, i, 4)), "user_agent", store_text(&sessions, i, 5));
+        json_object_set_new(o, "revoked_at",
+                            store_is_null(&sessions, i, 6) ? json_null()
+                                                           : ISO(store_int(&sessions, i, 6)));
         json_object_set_new(o, "sign_in", json_string(store_text(&sessions, i, 7)));
         json_array_append_new(js, o);
     }
     for (size_t i = 0; i < grants.nrows; i++) {
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)store_int(&grants, i, 0),
-                              "role", store_text(&grants, i, 1), "scope_kind",
-                              store_text(&grants, i, 2), "scope_ref", store_text(&grants, i, 3),
-                              "granted_at", ISO(store_int(&grants, i, 4)));
-        json_object_set_new(o, "revoked_at", store_is_null(&grants, i, 5)
-                                                 ? json_null()
-                                                 : ISO(store_int(&grants, i, 5)));
+        json_t *o = json_pack(
+            "{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)store_int(&grants, i, 0), "role",
+            store_text(&grants, i, 1), "scope_kind", store_text(&grants, i, 2), "scope_ref",
+            store_text(&grants, i, 3), "granted_at", ISO(store_int(&grants, i, 4)));
+        json_object_set_new(o, "revoked_at",
+                            store_is_null(&grants, i, 5) ? json_null()
+                                                         : ISO(store_int(&grants, i, 5)));
         json_array_append_new(jg, o);
     }
     for (size_t i = 0; i < audit.nrows; i++)
-        json_array_append_new(ja, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "at",
-                                            ISO(store_int(&audit, i, 0)), "action",
-                                            store_text(&audit, i, 1), "target_type",
-                                            store_text(&audit, i, 2), "target_id",
-                                            store_text(&audit, i, 3), "address",
-                                            store_text(&audit, i, 4), "detail",
-                                            store_text(&audit, i, 5)));
+        json_array_append_new(
+            ja, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "at", ISO(store_int(&audit, i, 0)),
+                          "action", store_text(&audit, i, 1), "target_type",
+                          store_text(&audit, i, 2), "target_id", store_text(&audit, i, 3),
+                          "address", store_text(&audit, i, 4), "detail", store_text(&audit, i, 5)));
     json_t *person = user_json(r, &u, true);
     json_object_set_new(person, "created_at", ISO(u.created_at));
     const char *sealed = user_id_number_sealed(c, &r->arena, u.id);
@@ -826,14 +817,14 @@ static int get_my_qr(struct req *r)
 {
     const struct principal *p = req_principal(r);
     int64_t exp = clock_now() + qr_ttl();
-    const char *token = account_seal(&r->arena, state_of(r)->key, "qr",
-                                     arena_printf(&r->arena, "%lld:%lld", (long long)p->user_id,
-                                                  (long long)exp));
+    const char *token =
+        account_seal(&r->arena, state_of(r)->key, "qr",
+                     arena_printf(&r->arena, "%lld:%lld", (long long)p->user_id, (long long)exp));
     char when[40];
-    return reply_json(r, 200, json_pack("{s:s, s:s, s:I}", "token", token, "expires_at",
-                                        clock_format_iso(exp, r->app->cfg.tz_offset_min, when,
-                                                         sizeof when),
-                                        "ttl", (json_int_t)qr_ttl()));
+    return reply_json(r, 200,
+                      json_pack("{s:s, s:s, s:I}", "token", token, "expires_at",
+                                clock_format_iso(exp, r->app->cfg.tz_offset_min, when, sizeof when),
+                                "ttl", (json_int_t)qr_ttl()));
 }
 
 static int post_qr_verify(struct req *r)
@@ -873,7 +864,8 @@ static int get_users(struct req *r)
     const struct principal *p = req_principal(r);
     const char *q = req_query(r, "q");
     if (!q || strlen(q) < 2 || strlen(q) > 60)
-        return reply_error(r, 400, "invalid_query", "q", "q is 2 to 60 characters of a name or phone");
+        return reply_error(r, 400, "invalid_query", "q",
+                           "q is 2 to 60 characters of a name or phone");
     struct store_conn *c = req_store_or_reply(r);
     struct user *us;
     size_t n;
@@ -902,10 +894,10 @@ static int get_users(struct req *r)
     }
     /* Looking people up is access to their personal data: recorded, with
      * what was asked for, but no more of a phone than its mask. */
-    audit_add(c, p->user_id, "search_people", "query", "", req_client_address(r),
-              arena_printf(&r->arena, "%s: %zu results",
-                           account_search_term_masked(&r->arena, q), n),
-              clock_now());
+    audit_add(
+        c, p->user_id, "search_people", "query", "", req_client_address(r),
+        arena_printf(&r->arena, "%s: %zu results", account_search_term_masked(&r->arena, q), n),
+        clock_now());
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -943,8 +935,8 @@ static int post_verification(struct req *r)
                            "this person holds a role; only workers are verified");
     if (rc)
         return reply_store_error(r, rc, "person");
-    audit_add(c, p->user_id, "verify_worker", "user", arena_printf(&r->arena, "%lld", (long long)id),
-              req_client_address(r),
+    audit_add(c, p->user_id, "verify_worker", "user",
+              arena_printf(&r->arena, "%lld", (long long)id), req_client_address(r),
               site ? arena_printf(&r->arena, "%s at site %lld", state, (long long)site) : state,
               now);
     struct user u;
@@ -978,7 +970,8 @@ static bool may_manage_role(struct req *r, unsigned role, const char *kind, cons
     if (role == ROLE_STAFF && strcmp(kind, "site") == 0) {
         for (size_t i = 0; i < p->ngrants; i++)
             if (p->grants[i].role == ROLE_REGION_ADMIN &&
-                reaches(r, &p->grants[i], &(struct scope_target){strtoll(ref, NULL, 10), NULL, NULL}))
+                reaches(r, &p->grants[i],
+                        &(struct scope_target){strtoll(ref, NULL, 10), NULL, NULL}))
                 return true;
         return false;
     }
@@ -1013,13 +1006,14 @@ static int post_role(struct req *r)
                            "system_admin");
     bool global = strcmp(kind, "global") == 0;
     if ((bit == ROLE_SYSTEM_ADMIN) != global ||
-        (!global && strcmp(kind, "site") && strcmp(kind, "region") &&
-         strcmp(kind, "department") && strcmp(kind, "organization")))
+        (!global && strcmp(kind, "site") && strcmp(kind, "region") && strcmp(kind, "department") &&
+         strcmp(kind, "organization")))
         return reply_error(r, 422, "invalid_field", "scope_kind",
                            "system_admin is global; other roles are scoped to a site, region, "
                            "department or organization");
     if (!global && !*ref)
-        return reply_error(r, 422, "missing_field", "scope_ref", "name the site, region or department");
+        return reply_error(r, 422, "missing_field", "scope_ref",
+                           "name the site, region or department");
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
@@ -1035,8 +1029,7 @@ static int post_role(struct req *r)
     } else if (strcmp(kind, "region") == 0) {
         int rc = region_id_by_code(c, &r->arena, ref, &t.region_id);
         if (rc == STORE_NOT_FOUND)
-            return reply_error(r, 422, "unknown_region", "scope_ref", "no region has code %s",
-                               ref);
+            return reply_error(r, 422, "unknown_region", "scope_ref", "no region has code %s", ref);
         if (rc)
             return reply_store_error(r, rc, "region");
     } else if (!global) {
@@ -1069,8 +1062,9 @@ static int post_role(struct req *r)
     }
     if (rc)
         return reply_store_error(r, rc, "person");
-    return reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)gid, "role",
-                                        role, "scope_kind", kind, "scope_ref", ref));
+    return reply_json(r, 201,
+                      json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)gid, "role", role,
+                                "scope_kind", kind, "scope_ref", ref));
 }
 
 static int delete_role(struct req *r)
@@ -1123,15 +1117,13 @@ static int get_audit(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         char when[40];
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)es[i].id,
-                              "at",
-                              clock_format_iso(es[i].at, r->app->cfg.tz_offset_min, when,
-                                               sizeof when),
-                              "action", es[i].action, "target_type", es[i].target_type,
-                              "target_id", es[i].target_id, "address", es[i].address, "detail",
-                              es[i].detail);
-        json_object_set_new(o, "actor_id", es[i].actor_id ? json_integer(es[i].actor_id)
-                                                          : json_null());
+        json_t *o =
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)es[i].id, "at",
+                      clock_format_iso(es[i].at, r->app->cfg.tz_offset_min, when, sizeof when),
+                      "action", es[i].action, "target_type", es[i].target_type, "target_id",
+                      es[i].target_id, "address", es[i].address, "detail", es[i].detail);
+        json_object_set_new(o, "actor_id",
+                            es[i].actor_id ? json_integer(es[i].actor_id) : json_null());
         json_array_append_new(items, o);
     }
     return reply_json(r, 200, json_pack("{s:o}", "items", items));

@@ -7,8 +7,8 @@
 #include "account/account.h"
 #include "store/store.h"
 
-#define USER_COLS                                                             \
-    "id, phone, display_name, occupation, platforms, verification,"          \
+#define USER_COLS                                                                                  \
+    "id, phone, display_name, occupation, platforms, verification,"                                \
     " verified_by, verified_at, password_hash, created_at, verified_site_id"
 
 static const char sql_user_get[] =
@@ -42,8 +42,8 @@ static const char sql_user_search[] =
 /* A grant names its site or region by id; the API's scope_ref is the site
  * id as text or the region's code of today (department codes are kept as
  * text). */
-#define GRANT_REF                                                             \
-    "CASE WHEN g.site_id IS NOT NULL THEN CAST(g.site_id AS TEXT)"           \
+#define GRANT_REF                                                                                  \
+    "CASE WHEN g.site_id IS NOT NULL THEN CAST(g.site_id AS TEXT)"                                 \
     " WHEN g.region_id IS NOT NULL THEN gr.code ELSE g.scope_ref END"
 #define GRANT_FROM " FROM role_grants g LEFT JOIN regions gr ON gr.id = g.region_id"
 static const char sql_grants[] =
@@ -56,9 +56,8 @@ static const char sql_grant_add[] =
     " granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 static const char sql_site_exists[] = "SELECT 1 FROM sites WHERE id = $1";
 static const char sql_region_id[] = "SELECT id FROM regions WHERE code = $1";
-static const char sql_grant_revoke[] =
-    "UPDATE role_grants SET revoked_by = $1, revoked_at = $2"
-    " WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL";
+static const char sql_grant_revoke[] = "UPDATE role_grants SET revoked_by = $1, revoked_at = $2"
+                                       " WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL";
 static const char sql_session_insert[] =
     "INSERT INTO sessions (user_id, token_hash, kind, created_at, expires_at,"
     " last_seen_at, user_agent, sign_in) VALUES ($1, $2, $3, $4, $5, $4, $6, $7)"
@@ -90,9 +89,8 @@ static const char sql_otp_delete[] = "DELETE FROM otp_codes WHERE phone = $1 AND
 static const char sql_otp_insert[] =
     "INSERT INTO otp_codes (phone, purpose, code_hash, created_at, expires_at)"
     " VALUES ($1, $2, $3, $4, $5)";
-static const char sql_otp_get[] =
-    "SELECT code_hash, expires_at, attempts FROM otp_codes"
-    " WHERE phone = $1 AND purpose = $2";
+static const char sql_otp_get[] = "SELECT code_hash, expires_at, attempts FROM otp_codes"
+                                  " WHERE phone = $1 AND purpose = $2";
 static const char sql_otp_attempt[] =
     "UPDATE otp_codes SET attempts = attempts + 1 WHERE phone = $1 AND purpose = $2";
 static const char sql_consent[] =
@@ -100,10 +98,9 @@ static const char sql_consent[] =
 static const char sql_audit[] =
     "INSERT INTO audit_log (at, actor_id, action, target_type, target_id, address, detail)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7)";
-static const char sql_region_site[] =
-    "SELECT 1 FROM sites s JOIN regions r ON r.id = s.region_id"
-    " JOIN regions g ON g.code = $2 WHERE s.id = $1"
-    " AND substr(r.path, 1, length(g.path)) = g.path";
+static const char sql_region_site[] = "SELECT 1 FROM sites s JOIN regions r ON r.id = s.region_id"
+                                      " JOIN regions g ON g.code = $2 WHERE s.id = $1"
+                                      " AND substr(r.path, 1, length(g.path)) = g.path";
 static const char sql_region_below[] =
     "SELECT 1 FROM regions r JOIN regions g ON g.code = $2 WHERE r.code = $1"
     " AND r.id <> g.id AND substr(r.path, 1, length(g.path)) = g.path";
@@ -157,13 +154,15 @@ int user_by_phone(struct store_conn *c, struct arena *a, const char *phone, stru
     return STORE_OK;
 }
 
-int user_insert(struct store_conn *c, struct arena *a, struct user *u,
-                const char *password_hash, int64_t now)
+int user_insert(struct store_conn *c, struct arena *a, struct user *u, const char *password_hash,
+                int64_t now)
 {
-    struct store_val p[] = {SV_TEXT(u->phone), SV_TEXT(u->display_name ? u->display_name : ""),
+    struct store_val p[] = {SV_TEXT(u->phone),
+                            SV_TEXT(u->display_name ? u->display_name : ""),
                             SV_TEXT(u->occupation ? u->occupation : "other"),
                             SV_TEXT(u->platforms ? u->platforms : ""),
-                            SV_TEXT_OR_NULL(password_hash), SV_INT(now)};
+                            SV_TEXT_OR_NULL(password_hash),
+                            SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_user_insert, p, 6, &rows);
     if (!rc)
@@ -194,8 +193,8 @@ const char *user_id_number_sealed(struct store_conn *c, struct arena *a, int64_t
 
 int user_update_profile(struct store_conn *c, const struct user *u, int64_t now)
 {
-    struct store_val p[] = {SV_TEXT(u->display_name), SV_TEXT(u->occupation),
-                            SV_TEXT(u->platforms), SV_INT(now), SV_INT(u->id)};
+    struct store_val p[] = {SV_TEXT(u->display_name), SV_TEXT(u->occupation), SV_TEXT(u->platforms),
+                            SV_INT(now), SV_INT(u->id)};
     return store_exec(c, sql_user_profile, p, 5, NULL);
 }
 
@@ -252,8 +251,7 @@ int grant_list(struct store_conn *c, struct arena *a, int64_t user_id, struct gr
 }
 
 int grant_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *role,
-              const char *kind, const struct grant_target *t, int64_t by, int64_t now,
-              int64_t *id)
+              const char *kind, const struct grant_target *t, int64_t by, int64_t now, int64_t *id)
 {
     struct store_val p[] = {SV_INT(user_id),
                             SV_TEXT(role),
@@ -299,12 +297,11 @@ int grant_revoke(struct store_conn *c, int64_t user_id, int64_t grant_id, int64_
 }
 
 int session_insert(struct store_conn *c, struct arena *a, int64_t user_id, const char *kind,
-                   const char *sign_in, const char *token_hash, const char *user_agent,
-                   int64_t now, int64_t expires_at, int64_t *id)
+                   const char *sign_in, const char *token_hash, const char *user_agent, int64_t now,
+                   int64_t expires_at, int64_t *id)
 {
-    struct store_val p[] = {SV_INT(user_id),     SV_TEXT(token_hash), SV_TEXT(kind),
-                            SV_INT(now),         SV_INT(expires_at),  SV_TEXT(user_agent),
-                            SV_TEXT(sign_in)};
+    struct store_val p[] = {SV_INT(user_id),    SV_TEXT(token_hash), SV_TEXT(kind),   SV_INT(now),
+                            SV_INT(expires_at), SV_TEXT(user_agent), SV_TEXT(sign_in)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_session_insert, p, 7, &rows);
     if (!rc)

@@ -56,8 +56,8 @@ void config_defaults(struct config *cfg)
     cfg->access_log = env_int("WARMHARBOR_ACCESS_LOG", 1) != 0;
     cfg->tz_offset_min = CLOCK_CHINA_OFFSET_MIN;
     cfg->shutdown_grace_s = env_int("WARMHARBOR_SHUTDOWN_GRACE", 10);
-    cfg->tiles_url = env_str("WARMHARBOR_TILES_URL",
-                             "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+    cfg->tiles_url =
+        env_str("WARMHARBOR_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
     cfg->tiles_datum = env_str("WARMHARBOR_TILES_DATUM", "wgs84");
     cfg->tiles_attribution =
         env_str("WARMHARBOR_TILES_ATTRIBUTION", "© OpenStreetMap contributors");
@@ -170,8 +170,7 @@ static void on_remote_change(void *ctx, const char *payload)
     store_release(c);
 }
 
-int app_open(struct app *app, const struct config *cfg, bool migrate,
-             char *err, size_t errlen)
+int app_open(struct app *app, const struct config *cfg, bool migrate, char *err, size_t errlen)
 {
     memset(app, 0, sizeof(*app));
     app->cfg = *cfg;
@@ -350,14 +349,12 @@ int reply_store_error(struct req *r, int rc, const char *what)
     case STORE_NOT_FOUND:
         return reply_error(r, 404, "not_found", NULL, "no such %s", what);
     case STORE_CONFLICT:
-        return reply_error(r, 409, "conflict", NULL,
-                           "the %s conflicts with stored data", what);
+        return reply_error(r, 409, "conflict", NULL, "the %s conflicts with stored data", what);
     case STORE_BUSY:
         reply_header(r, "Retry-After", "1");
         return reply_error(r, 503, "busy", NULL, "the store is busy; retry");
     default:
-        return reply_error(r, 500, "store_error", NULL,
-                           "the store could not do that");
+        return reply_error(r, 500, "store_error", NULL, "the store could not do that");
     }
 }
 

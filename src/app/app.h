@@ -38,14 +38,14 @@ struct config {
     const char *tiles_url;   /* map tiles; "none" for no tiles */
     const char *tiles_datum; /* "wgs84" or "gcj02" */
     const char *tiles_attribution;
-    int status_ttl_s;        /* live status older than this is stale */
-    int tick_s;              /* how often modules' timed jobs run */
-    bool test_clock;         /* tests may move the clock (never in production) */
+    int status_ttl_s; /* live status older than this is stale */
+    int tick_s;       /* how often modules' timed jobs run */
+    bool test_clock;  /* tests may move the clock (never in production) */
     /* Peers whose X-Forwarded-For / X-Real-IP name the client: addresses
      * and CIDR ranges, comma-separated ("" = none; see http/netaddr.h). */
     const char *trusted_proxies;
-    int conn_per_address;    /* open connections per address; 0 = no limit */
-    int header_timeout_s;    /* request headers complete within; 0 = none */
+    int conn_per_address; /* open connections per address; 0 = no limit */
+    int header_timeout_s; /* request headers complete within; 0 = none */
 };
 
 struct app;
@@ -113,8 +113,8 @@ struct module {
      * erase_personal deletes or anonymises the person's data inside the
      * erase's transaction. Both return a store result; a failure fails
      * the whole export or erase. */
-    int (*export_personal)(struct app *app, struct store_conn *c, struct arena *a,
-                           int64_t user_id, json_t **out);
+    int (*export_personal)(struct app *app, struct store_conn *c, struct arena *a, int64_t user_id,
+                           json_t **out);
     int (*erase_personal)(struct app *app, struct store_conn *c, int64_t user_id);
     /* The server is stopping: end the event streams it serves (they never
      * end by themselves and would hold the shutdown for its whole grace
@@ -146,8 +146,7 @@ void config_defaults(struct config *cfg);
 int config_parse_listen(struct config *cfg, const char *s);
 /* Open the store, migrate, build the router and init every module.
  * Returns 0, or -1 with a message in err (everything opened is closed). */
-int app_open(struct app *app, const struct config *cfg, bool migrate,
-             char *err, size_t errlen);
+int app_open(struct app *app, const struct config *cfg, bool migrate, char *err, size_t errlen);
 void app_close(struct app *app);
 
 /* Run every module's tick hook now, once (the ticker does it every

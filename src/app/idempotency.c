@@ -104,8 +104,8 @@ static int claim(struct req *r, const char *key)
                            "lost; look the result up instead of sending it again"),
                -1;
     reply_header(r, "Idempotent-Replayed", "true");
-    return reply_bytes(r, e.status, e.content_type ? e.content_type : "application/json",
-                       e.body, strlen(e.body)),
+    return reply_bytes(r, e.status, e.content_type ? e.content_type : "application/json", e.body,
+                       strlen(e.body)),
            -1;
 }
 
@@ -123,8 +123,8 @@ static void settle(struct req *r)
     if (retryable) {
         rc = idem_free(c, cl->owner, cl->key);
     } else {
-        const char *body = text ? arena_strndup(&r->arena, r->resp_body, r->resp_len)
-                                : (r->resp_len ? NULL : "");
+        const char *body =
+            text ? arena_strndup(&r->arena, r->resp_body, r->resp_len) : (r->resp_len ? NULL : "");
         rc = idem_keep_answer(c, cl->owner, cl->key, r->status, r->content_type, body);
     }
     if (rc)

@@ -51,8 +51,8 @@ struct idem_entry {
 /* Claim (owner, key) for a request with this hash; *claimed tells whether
  * this call made the claim (false: the key was there already). Expired
  * keys of the owner are dropped first. */
-int idem_claim(struct store_conn *c, int64_t owner, const char *key, const char *hash,
-               int64_t now, bool *claimed);
+int idem_claim(struct store_conn *c, int64_t owner, const char *key, const char *hash, int64_t now,
+               bool *claimed);
 int idem_get(struct store_conn *c, struct arena *a, int64_t owner, const char *key,
              struct idem_entry *out);
 int idem_mark_carried_out(struct store_conn *c, int64_t owner, const char *key);

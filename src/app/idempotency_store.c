@@ -22,8 +22,8 @@ static const char sql_free[] =
 static const char sql_expire[] =
     "DELETE FROM idempotency_keys WHERE owner = $1 AND created_at < $2";
 
-int idem_claim(struct store_conn *c, int64_t owner, const char *key, const char *hash,
-               int64_t now, bool *claimed)
+int idem_claim(struct store_conn *c, int64_t owner, const char *key, const char *hash, int64_t now,
+               bool *claimed)
 {
     struct store_val p[] = {SV_INT(owner), SV_TEXT(key), SV_TEXT(hash), SV_INT(now)};
     struct store_val e[] = {SV_INT(owner), SV_INT(now - IDEM_KEEP_S)};

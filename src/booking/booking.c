@@ -10,11 +10,9 @@
 #include "booking/booking.h"
 #include "core/clock.h"
 
-static const char *const kinds[] = {"appointment", "workshop", "package",
-                                    "fair_booth", "other"};
-static const char *const states[] = {"held",    "confirmed", "waitlisted",
-                                     "offered", "cancelled", "checked_in",
-                                     "no_show"};
+static const char *const kinds[] = {"appointment", "workshop", "package", "fair_booth", "other"};
+static const char *const states[] = {"held",      "confirmed",  "waitlisted", "offered",
+                                     "cancelled", "checked_in", "no_show"};
 
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
@@ -68,9 +66,7 @@ bool booking_can_move(const char *from, const char *to)
     if (!to)
         return false;
     for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
-        bool same_from = from
-                             ? moves[i].from && strcmp(from, moves[i].from) == 0
-                             : !moves[i].from;
+        bool same_from = from ? moves[i].from && strcmp(from, moves[i].from) == 0 : !moves[i].from;
         if (same_from && strcmp(to, moves[i].to) == 0)
             return true;
     }
@@ -82,28 +78,24 @@ int64_t booking_cancel_deadline(int64_t starts_at, int64_t cutoff_s)
     return starts_at - (cutoff_s > 0 ? cutoff_s : 0);
 }
 
-enum booking_cancel_rule booking_cancel_rule(const char *state, int64_t now,
-                                             int64_t starts_at,
+enum booking_cancel_rule booking_cancel_rule(const char *state, int64_t now, int64_t starts_at,
                                              int64_t cutoff_s)
 {
     if (!booking_state_is_active(state))
         return BOOKING_CANCEL_FINAL;
     /* Only a firm seat has a cut-off: a hold, an offer or a place in the
      * queue may be given up until the tick ends it. */
-    if (strcmp(state, "confirmed") == 0 &&
-        now >= booking_cancel_deadline(starts_at, cutoff_s))
+    if (strcmp(state, "confirmed") == 0 && now >= booking_cancel_deadline(starts_at, cutoff_s))
         return BOOKING_CANCEL_CUTOFF_PASSED;
     return BOOKING_CANCEL_OK;
 }
 
-enum booking_checkin_rule booking_checkin_rule(int64_t now, int64_t starts_at,
-                                               int64_t ends_at,
+enum booking_checkin_rule booking_checkin_rule(int64_t now, int64_t starts_at, int64_t ends_at,
                                                int tz_offset_min)
 {
     if (now >= ends_at)
         return BOOKING_CHECKIN_ENDED;
-    if (now < booking_day_start(booking_local_day(starts_at, tz_offset_min),
-                                tz_offset_min))
+    if (now < booking_day_start(booking_local_day(starts_at, tz_offset_min), tz_offset_min))
         return BOOKING_CHECKIN_TOO_EARLY;
     return BOOKING_CHECKIN_OK;
 }
@@ -123,8 +115,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 static int64_t days_of(int32_t yyyymmdd)
 {
-    return clock_days_from_civil(yyyymmdd / 10000, yyyymmdd / 100 % 100,
-                                 yyyymmdd % 100);
+    return clock_days_from_civil(yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100);
 }
 
 static int32_t day_of(int64_t days)
@@ -169,8 +160,7 @@ static int two_digits(const char *s)
 static int hhmm(const char *s)
 {
     int h = two_digits(s), m = two_digits(s + 3);
-    if (h < 0 || m < 0 || s[2] != ':' || m > 59 || h > 24 ||
-        (h == 24 && m != 0))
+    if (h < 0 || m < 0 || s[2] != ':' || m > 59 || h > 24 || (h == 24 && m != 0))
         return -1;
     return h * 60 + m;
 }
@@ -189,26 +179,22 @@ int booking_window_parse(const char *s, struct booking_window *w)
 
 int booking_weekday_key(const char *s)
 {
-    static const char *const keys[] = {"mo", "tu", "we", "th",
-                                       "fr", "sa", "su"};
+    static const char *const keys[] = {"mo", "tu", "we", "th", "fr", "sa", "su"};
     for (int i = 0; s && i < 7; i++)
         if (strcmp(s, keys[i]) == 0)
             return i;
     return -1;
 }
 
-int booking_pattern_add(struct booking_pattern *p, int weekday,
-                        const struct booking_window *w)
+int booking_pattern_add(struct booking_pattern *p, int weekday, const struct booking_window *w)
 {
-    if (weekday < 0 || weekday > 6 ||
-        p->nwindows[weekday] >= BOOKING_WINDOWS_MAX)
+    if (weekday < 0 || weekday > 6 || p->nwindows[weekday] >= BOOKING_WINDOWS_MAX)
         return -1;
     struct booking_window *ws = p->windows[weekday];
     size_t n = p->nwindows[weekday], at = 0;
     while (at < n && ws[at].start_min < w->start_min)
         at++;
-    if ((at > 0 && ws[at - 1].end_min > w->start_min) ||
-        (at < n && ws[at].start_min < w->end_min))
+    if ((at > 0 && ws[at - 1].end_min > w->start_min) || (at < n && ws[at].start_min < w->end_min))
         return -1;
     memmove(&ws[at + 1], &ws[at], (n - at) * sizeof(*ws));
     ws[at] = *w;
@@ -240,10 +226,8 @@ int booking_pattern_weekday(int32_t day, const struct hours_calendar *cal)
     return booking_weekday(day);
 }
 
-size_t booking_generate(const struct booking_pattern *p,
-                        const struct hours_calendar *cal, int tz_offset_min,
-                        int64_t not_before, struct booking_span *out,
-                        size_t cap)
+size_t booking_generate(const struct booking_pattern *p, const struct hours_calendar *cal,
+                        int tz_offset_min, int64_t not_before, struct booking_span *out, size_t cap)
 {
     size_t made = 0;
     if (p->minutes <= 0 || p->from > p->to)
@@ -255,8 +239,7 @@ size_t booking_generate(const struct booking_pattern *p,
         int64_t midnight = booking_day_start(day, tz_offset_min);
         const struct booking_window *ws = p->windows[wd - 1];
         for (size_t i = 0; i < p->nwindows[wd - 1]; i++) {
-            for (int m = ws[i].start_min; m + p->minutes <= ws[i].end_min;
-                 m += p->minutes) {
+            for (int m = ws[i].start_min; m + p->minutes <= ws[i].end_min; m += p->minutes) {
                 int64_t start = midnight + (int64_t)m * 60;
                 if (start < not_before)
                     continue;

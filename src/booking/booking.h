@@ -56,20 +56,18 @@ struct store_conn;
 #define BOOKING_OFFER_TTL_MIN 60
 #define BOOKING_OFFER_TTL_MAX (7 * 86400)
 #define BOOKING_CUTOFF_MAX (30 * 86400)
-#define BOOKING_SLOT_MAX_S                                                     \
-    (31 * 86400)                      /* a collection window may last a month */
-#define BOOKING_SLOTS_PER_REQUEST 100 /* POST .../slots with a list */
-#define BOOKING_GENERATE_MAX 3000     /* slots one generate call may make */
-#define BOOKING_GENERATE_DAYS 92      /* from..to, inclusive */
-#define BOOKING_WINDOWS_MAX 8         /* time windows of one weekday */
-#define BOOKING_REMIND_HOUR 9         /* the day before, from 09:00 local */
+#define BOOKING_SLOT_MAX_S (31 * 86400) /* a collection window may last a month */
+#define BOOKING_SLOTS_PER_REQUEST 100   /* POST .../slots with a list */
+#define BOOKING_GENERATE_MAX 3000       /* slots one generate call may make */
+#define BOOKING_GENERATE_DAYS 92        /* from..to, inclusive */
+#define BOOKING_WINDOWS_MAX 8           /* time windows of one weekday */
+#define BOOKING_REMIND_HOUR 9           /* the day before, from 09:00 local */
 
 /* ---- offerings, slots, bookings ------------------------------------ */
 
 struct offering {
     int64_t id;
-    const char
-        *kind; /* appointment | workshop | package | fair_booth | other */
+    const char *kind; /* appointment | workshop | package | fair_booth | other */
     const char *title_zh, *title_en;
     const char *description_zh, *description_en;
     int64_t site_id;      /* 0: each slot names its site */
@@ -108,9 +106,9 @@ struct booking {
     int64_t hold_until, offer_until;
     int64_t created_at, updated_at, confirmed_at, cancelled_at, checked_in_at;
     int64_t checked_in_by;
-    int64_t reminded_at;       /* the day-before reminder; 0: not yet */
-    const char *cancel_reason; /* NULL unless cancelled */
-    struct slot slot;          /* joined, with its offering's titles */
+    int64_t reminded_at;                    /* the day-before reminder; 0: not yet */
+    const char *cancel_reason;              /* NULL unless cancelled */
+    struct slot slot;                       /* joined, with its offering's titles */
     const char *person_name, *person_phone; /* staff lists only */
 };
 
@@ -132,21 +130,15 @@ enum booking_cancel_rule {
     BOOKING_CANCEL_FINAL,        /* cancelled, checked in or no-show already */
     BOOKING_CANCEL_CUTOFF_PASSED /* confirmed, and the cut-off has passed */
 };
-enum booking_cancel_rule booking_cancel_rule(const char *state, int64_t now,
-                                             int64_t starts_at,
+enum booking_cancel_rule booking_cancel_rule(const char *state, int64_t now, int64_t starts_at,
                                              int64_t cutoff_s);
 /* The moment cancelling a confirmed booking closes. */
 int64_t booking_cancel_deadline(int64_t starts_at, int64_t cutoff_s);
 
 /* May staff check a confirmed booking in at now? From the start of the
  * slot's first local day until its end. */
-enum booking_checkin_rule {
-    BOOKING_CHECKIN_OK,
-    BOOKING_CHECKIN_TOO_EARLY,
-    BOOKING_CHECKIN_ENDED
-};
-enum booking_checkin_rule booking_checkin_rule(int64_t now, int64_t starts_at,
-                                               int64_t ends_at,
+enum booking_checkin_rule { BOOKING_CHECKIN_OK, BOOKING_CHECKIN_TOO_EARLY, BOOKING_CHECKIN_ENDED };
+enum booking_checkin_rule booking_checkin_rule(int64_t now, int64_t starts_at, int64_t ends_at,
                                                int tz_offset_min);
 
 /* Until when a waitlist offer made at now stands: now + ttl, but never
@@ -182,8 +174,7 @@ int booking_window_parse(const char *s, struct booking_window *w);
 int booking_weekday_key(const char *s);
 /* Add a window to a weekday, keeping the day's windows in order: 0, or -1
  * when it overlaps one already there or the day is full. */
-int booking_pattern_add(struct booking_pattern *p, int weekday,
-                        const struct booking_window *w);
+int booking_pattern_add(struct booking_pattern *p, int weekday, const struct booking_window *w);
 
 /* Which weekday's windows apply on day (yyyymmdd), given the holiday
  * calendar: 0 on a public holiday (no slots), the weekday a make-up
@@ -203,9 +194,8 @@ struct booking_span {
  * workdays follow the weekday they stand for. Slots that start before
  * not_before are left out. Writes at most cap spans into out and returns
  * how many the pattern makes in all (which may be more than cap). */
-size_t booking_generate(const struct booking_pattern *p,
-                        const struct hours_calendar *cal, int tz_offset_min,
-                        int64_t not_before, struct booking_span *out,
+size_t booking_generate(const struct booking_pattern *p, const struct hours_calendar *cal,
+                        int tz_offset_min, int64_t not_before, struct booking_span *out,
                         size_t cap);
 
 /* ---- store (booking_store.c) --------------------------------------- */
@@ -218,32 +208,27 @@ enum booking_store_rc {
 };
 
 int offering_insert(struct store_conn *c, struct arena *a, struct offering *o);
-int offering_update(struct store_conn *c, const struct offering *o,
-                    int64_t now);
+int offering_update(struct store_conn *c, const struct offering *o, int64_t now);
 /* Delete the demo offerings, with their slots and bookings (reseeding). */
 int offering_delete_demo(struct store_conn *c);
-int offering_get(struct store_conn *c, struct arena *a, int64_t id,
-                 struct offering *out);
+int offering_get(struct store_conn *c, struct arena *a, int64_t id, struct offering *out);
 struct offering_query {
     int64_t site_id, service_id; /* 0: any */
     const char *kind;            /* NULL: any */
     bool active_only;
     int64_t limit, offset;
 };
-int offering_list(struct store_conn *c, struct arena *a,
-                  const struct offering_query *q, struct offering **out,
-                  size_t *n, int64_t *total);
+int offering_list(struct store_conn *c, struct arena *a, const struct offering_query *q,
+                  struct offering **out, size_t *n, int64_t *total);
 
 /* Insert a slot; sets s->id. STORE_CONFLICT: the offering has a slot at
  * that site and start already. */
-int slot_insert(struct store_conn *c, struct arena *a, struct slot *s,
-                int64_t now);
+int slot_insert(struct store_conn *c, struct arena *a, struct slot *s, int64_t now);
 /* The same, but an existing slot at that time is left as it is: *made
  * false. */
-int slot_insert_unless_exists(struct store_conn *c, struct arena *a,
-                              struct slot *s, int64_t now, bool *made);
-int slot_get(struct store_conn *c, struct arena *a, int64_t id,
-             struct slot *out);
+int slot_insert_unless_exists(struct store_conn *c, struct arena *a, struct slot *s, int64_t now,
+                              bool *made);
+int slot_get(struct store_conn *c, struct arena *a, int64_t id, struct slot *out);
 struct slot_query {
     int64_t site_id, service_id, offering_id; /* 0: any */
     int64_t from, to;                         /* starts_at in [from, to) */
@@ -251,19 +236,18 @@ struct slot_query {
     int64_t now;
     int64_t limit, offset;
 };
-int slot_list(struct store_conn *c, struct arena *a, const struct slot_query *q,
-              struct slot **out, size_t *n, int64_t *total);
+int slot_list(struct store_conn *c, struct arena *a, const struct slot_query *q, struct slot **out,
+              size_t *n, int64_t *total);
 /* Change the capacity in one statement: STORE_CONFLICT when more seats
  * are taken than the new capacity, STORE_NOT_FOUND when the slot is not
  * open. Then offers the new seats to whoever waits (see booking_pass_seat);
  * the offered bookings' ids go to *offered (arena), their count to *n. */
-int slot_set_capacity(struct store_conn *c, struct arena *a, int64_t slot_id,
-                      int64_t capacity, int64_t now, int64_t **offered,
-                      size_t *n);
+int slot_set_capacity(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t capacity,
+                      int64_t now, int64_t **offered, size_t *n);
 /* Cancel an open slot and every active booking of it (by the provider):
  * the cancelled bookings' ids go to *ids. STORE_CONFLICT: not open. */
-int slot_cancel(struct store_conn *c, struct arena *a, int64_t slot_id,
-                int64_t now, int64_t **ids, size_t *n);
+int slot_cancel(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t now, int64_t **ids,
+                size_t *n);
 
 /* Book a place (inside the caller's transaction): take a seat of b->slot_id
  * in one statement, or, when full and the offering has a waitlist, a
@@ -271,41 +255,35 @@ int slot_cancel(struct store_conn *c, struct arena *a, int64_t slot_id,
  * (hold: held instead of confirmed). Sets b->id, b->state, b->queue_no,
  * b->place, b->hold_until. BOOKING_FULL, BOOKING_ALREADY,
  * BOOKING_SLOT_CLOSED, or a store result. */
-int booking_book(struct store_conn *c, struct arena *a, struct booking *b,
-                 bool waitlist, bool hold, int64_t now);
+int booking_book(struct store_conn *c, struct arena *a, struct booking *b, bool waitlist, bool hold,
+                 int64_t now);
 /* One booking with its slot and offering. */
-int booking_get(struct store_conn *c, struct arena *a, int64_t id,
-                struct booking *out);
+int booking_get(struct store_conn *c, struct arena *a, int64_t id, struct booking *out);
 /* A person's bookings, newest slot first; active_only: the four active
  * states. */
-int booking_list_user(struct store_conn *c, struct arena *a, int64_t user_id,
-                      bool active_only, int64_t limit, int64_t offset,
-                      struct booking **out, size_t *n);
+int booking_list_user(struct store_conn *c, struct arena *a, int64_t user_id, bool active_only,
+                      int64_t limit, int64_t offset, struct booking **out, size_t *n);
 /* Bookings of slots at a site starting in [from, to), with the person's
  * name and phone, in slot order. */
-int booking_list_site(struct store_conn *c, struct arena *a, int64_t site_id,
-                      int64_t from, int64_t to, struct booking **out,
-                      size_t *n);
+int booking_list_site(struct store_conn *c, struct arena *a, int64_t site_id, int64_t from,
+                      int64_t to, struct booking **out, size_t *n);
 /* A person's confirmed bookings whose slot ends after now and starts
  * before until, earliest first (check-in by the worker's QR). */
-int booking_list_checkin(struct store_conn *c, struct arena *a, int64_t user_id,
-                         int64_t now, int64_t until, struct booking **out,
-                         size_t *n);
+int booking_list_checkin(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
+                         int64_t until, struct booking **out, size_t *n);
 /* A slot's bookings, every state, with the person's name and phone. */
-int booking_list_slot(struct store_conn *c, struct arena *a, int64_t slot_id,
-                      struct booking **out, size_t *n);
+int booking_list_slot(struct store_conn *c, struct arena *a, int64_t slot_id, struct booking **out,
+                      size_t *n);
 /* Confirmed bookings not yet reminded whose slot starts in [from, to). */
-int booking_list_to_remind(struct store_conn *c, struct arena *a,
-                           int64_t from, int64_t to, int64_t limit,
-                           struct booking **out, size_t *n);
+int booking_list_to_remind(struct store_conn *c, struct arena *a, int64_t from, int64_t to,
+                           int64_t limit, struct booking **out, size_t *n);
 
 /* Each of these is one statement that moves a booking from one state to
  * another only if it is still in the first (STORE_CONFLICT when not),
  * and, where a seat is freed, passes it on (booking_pass_seat); the
  * bookings offered that way go to *offered (arena). */
-int booking_cancel(struct store_conn *c, struct arena *a,
-                   const struct booking *b, const char *reason, int64_t now,
-                   int64_t **offered, size_t *noffered);
+int booking_cancel(struct store_conn *c, struct arena *a, const struct booking *b,
+                   const char *reason, int64_t now, int64_t **offered, size_t *noffered);
 int booking_confirm_hold(struct store_conn *c, int64_t id, int64_t now);
 int booking_accept_offer(struct store_conn *c, int64_t id, int64_t now);
 int booking_check_in(struct store_conn *c, int64_t id, int64_t by, int64_t now);
@@ -314,8 +292,8 @@ int booking_check_in(struct store_conn *c, int64_t id, int64_t by, int64_t now);
  * slot has not started), take it again for the first in line, whose
  * booking becomes offered until booking_offer_until(). *offered gets that
  * booking's id, or 0. Inside the caller's transaction. */
-int booking_pass_seat(struct store_conn *c, struct arena *a, int64_t slot_id,
-                      int64_t now, int64_t *offered);
+int booking_pass_seat(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t now,
+                      int64_t *offered);
 
 /* Timed work (the module's tick), in batches of at most limit: */
 enum booking_due {
@@ -324,9 +302,8 @@ enum booking_due {
     BOOKING_DUE_WAITING,  /* waitlisted on a slot that started */
     BOOKING_DUE_NO_SHOWS, /* confirmed on a slot that ended */
 };
-int booking_list_due(struct store_conn *c, struct arena *a,
-                     enum booking_due what, int64_t now, int64_t limit,
-                     struct booking **out, size_t *n);
+int booking_list_due(struct store_conn *c, struct arena *a, enum booking_due what, int64_t now,
+                     int64_t limit, struct booking **out, size_t *n);
 /* confirmed -> no_show, only if the slot has ended: STORE_CONFLICT if not
  * (checked in, cancelled, or another node was first). */
 int booking_mark_no_show(struct store_conn *c, int64_t id, int64_t now);
@@ -337,8 +314,8 @@ int booking_mark_reminded(struct store_conn *c, int64_t id, int64_t now);
 /* Erase a person's bookings (PIPL), inside the caller's transaction:
  * active ones are cancelled first, so their seats pass to whoever waits
  * (those offered go to *offered), then every row is deleted. */
-int booking_erase_user(struct store_conn *c, struct arena *a, int64_t user_id,
-                       int64_t now, int64_t **offered, size_t *noffered);
+int booking_erase_user(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
+                       int64_t **offered, size_t *noffered);
 
 /* ---- notices (booking_notice.c) ---------------------------------------- */
 
@@ -362,8 +339,8 @@ void booking_notified_reset(struct booking_notified *nt);
 int booking_notify(struct store_conn *c, struct arena *a, int tz, const struct booking *b,
                    enum booking_notice what, struct booking_notified *nt);
 /* The same for bookings by id. */
-int booking_notify_ids(struct store_conn *c, struct arena *a, int tz, const int64_t *ids,
-                       size_t n, enum booking_notice what, struct booking_notified *nt);
+int booking_notify_ids(struct store_conn *c, struct arena *a, int tz, const int64_t *ids, size_t n,
+                       enum booking_notice what, struct booking_notified *nt);
 /* After the commit: tell their open streams (INBOX_NEW). */
 void booking_announce_notices(struct app *app, struct store_conn *c,
                               const struct booking_notified *nt);

@@ -73,8 +73,8 @@ static int demo_offering(struct demo_ctx *d, struct offering *o)
     return rc;
 }
 
-static int demo_slot(struct demo_ctx *d, int64_t offering, int64_t site, int64_t start,
-                     int64_t end, int64_t capacity)
+static int demo_slot(struct demo_ctx *d, int64_t offering, int64_t site, int64_t start, int64_t end,
+                     int64_t capacity)
 {
     struct slot s = {0};
     s.offering_id = offering;

@@ -126,9 +126,9 @@ static const unsigned char *server_key(struct req *r)
  * nothing to whoever reads it and cannot be made up. */
 static const char *ticket_of(struct req *r, const struct booking *b)
 {
-    return account_seal(&r->arena, server_key(r), "ticket",
-                        arena_printf(&r->arena, "%lld:%lld", (long long)b->id,
-                                     (long long)b->user_id));
+    return account_seal(
+        &r->arena, server_key(r), "ticket",
+        arena_printf(&r->arena, "%lld:%lld", (long long)b->id, (long long)b->user_id));
 }
 
 /* A booking as its person sees it (with the ticket while confirmed), or
@@ -142,14 +142,14 @@ static json_t *booking_json(struct req *r, const struct booking *b, bool for_per
     json_object_set_new(j, "place", b->place ? json_integer((json_int_t)b->place) : json_null());
     json_object_set_new(j, "hold_until",
                         strcmp(b->state, "held") == 0 ? time_json(r, b->hold_until) : json_null());
-    json_object_set_new(j, "offer_until", strcmp(b->state, "offered") == 0
-                                              ? time_json(r, b->offer_until)
-                                              : json_null());
-    json_object_set_new(j, "cancel_until",
-                        strcmp(b->state, "confirmed") == 0
-                            ? time_json(r, booking_cancel_deadline(b->slot.starts_at,
-                                                                   b->slot.cancel_cutoff_s))
-                            : json_null());
+    json_object_set_new(j, "offer_until",
+                        strcmp(b->state, "offered") == 0 ? time_json(r, b->offer_until)
+                                                         : json_null());
+    json_object_set_new(
+        j, "cancel_until",
+        strcmp(b->state, "confirmed") == 0
+            ? time_json(r, booking_cancel_deadline(b->slot.starts_at, b->slot.cancel_cutoff_s))
+            : json_null());
     json_object_set_new(j, "created_at", time_json(r, b->created_at));
     json_object_set_new(j, "confirmed_at", time_json(r, b->confirmed_at));
     json_object_set_new(j, "cancelled_at", time_json(r, b->cancelled_at));
@@ -161,8 +161,7 @@ static json_t *booking_json(struct req *r, const struct booking *b, bool for_per
         json_t *who = json_object();
         json_object_set_new(who, "id", json_integer((json_int_t)b->user_id));
         json_object_set_new(who, "display_name", str_json(b->person_name));
-        json_object_set_new(who, "phone",
-                            str_json(account_phone_mask(&r->arena, b->person_phone)));
+        json_object_set_new(who, "phone", str_json(account_phone_mask(&r->arena, b->person_phone)));
         json_object_set_new(j, "person", who);
     }
     return j;
@@ -277,10 +276,21 @@ static int state_kind(const char *state)
 
 /* ---- offerings ------------------------------------------------------------- */
 
-static const char *const offering_fields[] = {
-    "kind",  "title_zh", "title_en",    "description_zh", "description_en",
-    "site",  "service",  "org",         "verification_required", "per_person_limit",
-    "cancel_cutoff_s",   "waitlist",    "offer_ttl_s",    "active", NULL};
+static const char *const offering_fields[] = {"kind",
+                                              "title_zh",
+                                              "title_en",
+                                              "description_zh",
+                                              "description_en",
+                                              "site",
+                                              "service",
+                                              "org",
+                                              "verification_required",
+                                              "per_person_limit",
+                                              "cancel_cutoff_s",
+                                              "waitlist",
+                                              "offer_ttl_s",
+                                              "active",
+                                              NULL};
 
 /* Read the fields an offering may have into o (those present). create:
  * kind and title_zh are required, and site and org may be given. */
@@ -299,10 +309,10 @@ static int offering_fields_or_reply(struct req *r, struct offering *o, bool crea
     if (json_in_string(r, j, NULL, "kind", 32, create, &o->kind) < 0 ||
         json_in_string(r, j, NULL, "title_zh", BOOKING_TITLE_MAX, create, &o->title_zh) < 0 ||
         json_in_string(r, j, NULL, "title_en", BOOKING_TITLE_MAX, false, &o->title_en) < 0 ||
-        json_in_string(r, j, NULL, "description_zh", BOOKING_TEXT_MAX, false,
-                       &o->description_zh) < 0 ||
-        json_in_string(r, j, NULL, "description_en", BOOKING_TEXT_MAX, false,
-                       &o->description_en) < 0)
+        json_in_string(r, j, NULL, "description_zh", BOOKING_TEXT_MAX, false, &o->description_zh) <
+            0 ||
+        json_in_string(r, j, NULL, "description_en", BOOKING_TEXT_MAX, false, &o->description_en) <
+            0)
         return -1;
     if (!*o->title_zh)
         return reply_error(r, 422, "missing_field", "title_zh", "title_zh must not be empty"), -1;
@@ -326,8 +336,8 @@ static int offering_fields_or_reply(struct req *r, struct offering *o, bool crea
         return -1;
     if (got)
         o->verification_required = b;
-    if ((got = json_in_int(r, j, NULL, "per_person_limit", 1, BOOKING_PER_PERSON_MAX, false,
-                           &v)) < 0)
+    if ((got = json_in_int(r, j, NULL, "per_person_limit", 1, BOOKING_PER_PERSON_MAX, false, &v)) <
+        0)
         return -1;
     if (got)
         o->per_person_limit = v;
@@ -339,8 +349,8 @@ static int offering_fields_or_reply(struct req *r, struct offering *o, bool crea
         return -1;
     if (got)
         o->waitlist = b;
-    if ((got = json_in_int(r, j, NULL, "offer_ttl_s", BOOKING_OFFER_TTL_MIN,
-                           BOOKING_OFFER_TTL_MAX, false, &v)) < 0)
+    if ((got = json_in_int(r, j, NULL, "offer_ttl_s", BOOKING_OFFER_TTL_MIN, BOOKING_OFFER_TTL_MAX,
+                           false, &v)) < 0)
         return -1;
     if (got)
         o->offer_ttl_s = v;
@@ -721,8 +731,8 @@ static int post_generate(struct req *r)
     if (p.from < booking_local_day(now, tz))
         return reply_error(r, 422, "slot_past", "from", "from is today or later");
     if (p.to < p.from || p.to > booking_day_add(p.from, BOOKING_GENERATE_DAYS - 1))
-        return reply_error(r, 422, "invalid_field", "to",
-                           "to is from or later, at most %d days on", BOOKING_GENERATE_DAYS - 1);
+        return reply_error(r, 422, "invalid_field", "to", "to is from or later, at most %d days on",
+                           BOOKING_GENERATE_DAYS - 1);
     p.minutes = (int)minutes;
     struct hours_calendar cal;
     int rc = calendar_load(c, &r->arena, booking_day_start(p.from, tz), tz, &cal);
@@ -755,10 +765,9 @@ static int post_generate(struct req *r)
         if (d->kind == HOURS_DAY_HOLIDAY)
             json_array_append_new(holidays, json_string(day_text(&r->arena, d->date)));
         else if (d->kind == HOURS_DAY_WORKDAY)
-            json_array_append_new(workdays,
-                                  json_pack("{s:s, s:s}", "date", day_text(&r->arena, d->date),
-                                            "as",
-                                            day_keys[booking_pattern_weekday(d->date, &cal) - 1]));
+            json_array_append_new(
+                workdays, json_pack("{s:s, s:s}", "date", day_text(&r->arena, d->date), "as",
+                                    day_keys[booking_pattern_weekday(d->date, &cal) - 1]));
     }
     announce(r->app, c, BOOKING_SLOT, 0);
     return reply_json(r, 201,
@@ -784,8 +793,7 @@ static int moment_query_or_reply(struct req *r, const char *name, int64_t dflt, 
     if (clock_parse_iso(v, tz_of(r), out) == 0)
         return 0;
     return reply_error(r, 400, "invalid_query", name,
-                       "%s is a date like 2026-12-07 or a time like 2026-12-07T09:00+08:00",
-                       name),
+                       "%s is a date like 2026-12-07 or a time like 2026-12-07T09:00+08:00", name),
            -1;
 }
 
@@ -874,8 +882,7 @@ static int slot_change_tx(struct store_conn *c, void *v)
     }
     int rc = slot_set_capacity(c, w->arena, w->slot_id, w->capacity, w->now, &w->ids, &w->n);
     return rc ? rc
-              : booking_notify_ids(c, w->arena, w->tz, w->ids, w->n, BOOKING_NOTICE_OFFER,
-                                   &w->nt);
+              : booking_notify_ids(c, w->arena, w->tz, w->ids, w->n, BOOKING_NOTICE_OFFER, &w->nt);
 }
 
 static const char *const slot_patch_fields[] = {"capacity", NULL};
@@ -980,7 +987,8 @@ static int post_booking(struct req *r)
         return reply_store_error(r, rc, "slot");
     int64_t now = clock_now();
     if (!o.active)
-        return reply_error(r, 409, "offering_closed", "slot", "this offering takes no bookings now");
+        return reply_error(r, 409, "offering_closed", "slot",
+                           "this offering takes no bookings now");
     if (strcmp(s.state, "open") != 0)
         return reply_error(r, 409, "slot_cancelled", "slot", "this slot was cancelled");
     if (s.starts_at <= now)
@@ -1040,8 +1048,8 @@ static int list_my_bookings(struct req *r)
         return r->status;
     struct booking *bs;
     size_t n;
-    int rc = booking_list_user(c, &r->arena, req_principal(r)->user_id, active == 1, limit,
-                               offset, &bs, &n);
+    int rc = booking_list_user(c, &r->arena, req_principal(r)->user_id, active == 1, limit, offset,
+                               &bs, &n);
     if (rc)
         return reply_store_error(r, rc, "booking");
     json_t *items = json_array();
@@ -1105,8 +1113,8 @@ static int move_tx(struct store_conn *c, void *v)
 static int move_and_reply(struct req *r, struct store_conn *c, struct booking *b, enum move what,
                           int kind)
 {
-    struct move_write w = {&r->arena, tz_of(r), b,    what, req_principal(r)->user_id,
-                           clock_now(), NULL,   0,    {0}};
+    struct move_write w = {&r->arena,   tz_of(r), b, what, req_principal(r)->user_id,
+                           clock_now(), NULL,     0, {0}};
     int rc = req_tx(r, c, move_tx, &w);
     if (rc == STORE_CONFLICT)
         return reply_error(r, 409, "state_changed", "state",
@@ -1310,8 +1318,7 @@ static int tick_tx(struct store_conn *c, void *v)
     w->noffered = 0;
     if (!w->reason) {
         int rc = booking_mark_reminded(c, w->b->id, w->now);
-        return rc ? rc
-                  : booking_notify(c, w->arena, w->tz, w->b, BOOKING_NOTICE_REMINDER, &w->nt);
+        return rc ? rc : booking_notify(c, w->arena, w->tz, w->b, BOOKING_NOTICE_REMINDER, &w->nt);
     }
     int rc = booking_cancel(c, w->arena, w->b, w->reason, w->now, &w->offered, &w->noffered);
     return rc ? rc
@@ -1361,8 +1368,8 @@ static void remind_due(struct app *app, struct store_conn *c, struct arena *a, i
     struct booking *bs;
     size_t n;
     if (!booking_list_to_remind(c, a, booking_day_start(booking_day_add(today, 1), tz),
-                                booking_day_start(booking_day_add(today, 2), tz), TICK_BATCH,
-                                &bs, &n))
+                                booking_day_start(booking_day_add(today, 2), tz), TICK_BATCH, &bs,
+                                &n))
         tick_each(app, c, a, now, bs, n, NULL);
 }
 
@@ -1439,26 +1446,22 @@ static int booking_erase_personal(struct app *app, struct store_conn *c, int64_t
 
 /* ---- the module ------------------------------------------------------------ */
 
-static const char *const booking_changes[] = {"confirmed", "held",       "waitlisted",
-                                              "offered",   "cancelled",  "checked_in",
-                                              "no_show",   "offering",   "slot",
-                                              NULL};
+static const char *const booking_changes[] = {"confirmed", "held",       "waitlisted", "offered",
+                                              "cancelled", "checked_in", "no_show",    "offering",
+                                              "slot",      NULL};
 
 static const struct route booking_routes[] = {
     {HTTP_GET, "/api/offerings", list_offerings, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/offerings", post_offering, MANAGERS, BODY_JSON, SCOPE_ANY},
     {HTTP_GET, "/api/offerings/{id}", get_offering, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_PATCH, "/api/offerings/{id}", patch_offering, MANAGERS, BODY_JSON,
-     &offering_scope_path},
-    {HTTP_POST, "/api/offerings/{id}/slots", post_slots, MANAGERS, BODY_JSON,
-     &offering_scope_path},
+    {HTTP_PATCH, "/api/offerings/{id}", patch_offering, MANAGERS, BODY_JSON, &offering_scope_path},
+    {HTTP_POST, "/api/offerings/{id}/slots", post_slots, MANAGERS, BODY_JSON, &offering_scope_path},
     {HTTP_POST, "/api/offerings/{id}/slots/generate", post_generate, MANAGERS, BODY_JSON,
      &offering_scope_path},
     {HTTP_GET, "/api/slots", list_slots, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/slots/{id}", get_slot, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_PATCH, "/api/slots/{id}", patch_slot, MANAGERS, BODY_JSON, &slot_scope_path},
-    {HTTP_POST, "/api/slots/{id}/cancel", post_slot_cancel, MANAGERS, BODY_NONE,
-     &slot_scope_path},
+    {HTTP_POST, "/api/slots/{id}/cancel", post_slot_cancel, MANAGERS, BODY_NONE, &slot_scope_path},
     {HTTP_GET, "/api/slots/{id}/bookings", list_slot_bookings, MANAGERS, BODY_NONE,
      &slot_scope_path},
     {HTTP_POST, "/api/bookings", post_booking, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
@@ -1466,8 +1469,7 @@ static const struct route booking_routes[] = {
     {HTTP_GET, "/api/bookings/{id}", get_booking, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/bookings/{id}/cancel", post_cancel, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/bookings/{id}/accept", post_accept, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/bookings/{id}/confirm", post_confirm, ACCESS_SIGNED_IN, BODY_NONE,
-     SCOPE_ANY},
+    {HTTP_POST, "/api/bookings/{id}/confirm", post_confirm, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/bookings/{id}/check-in", post_check_in, MANAGERS, BODY_NONE,
      &booking_scope_path},
     {HTTP_POST, "/api/checkins", post_checkin_qr, MANAGERS, BODY_JSON, SCOPE_ANY},

@@ -19,13 +19,11 @@
 #include "inbox/inbox.h"
 #include "store/store.h"
 
-static const char *const month_en[] = {"Jan", "Feb", "Mar", "Apr",
-                                       "May", "Jun", "Jul", "Aug",
-                                       "Sep", "Oct", "Nov", "Dec"};
+static const char *const month_en[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 /* Local calendar fields of t. */
-static void local_parts(int64_t t, int tz, int *y, int *mo, int *d, int *h,
-                        int *mi)
+static void local_parts(int64_t t, int tz, int *y, int *mo, int *d, int *h, int *mi)
 {
     int32_t day = booking_local_day(t, tz);
     int64_t minutes = (t - booking_day_start(day, tz)) / 60;
@@ -47,20 +45,17 @@ static const char *moment_text(struct arena *a, int64_t t, int tz, bool zh)
 
 /* A slot's time: "12月9日 19:00-20:30", or over days "1月25日 09:00 至
  * 2月4日 18:00" ("25 Jan 09:00 to 4 Feb 18:00"). */
-static const char *span_text(struct arena *a, const struct slot *s, int tz,
-                             bool zh)
+static const char *span_text(struct arena *a, const struct slot *s, int tz, bool zh)
 {
     const char *from = moment_text(a, s->starts_at, tz, zh);
-    if (booking_local_day(s->starts_at, tz) ==
-        booking_local_day(s->ends_at - 1, tz)) {
+    if (booking_local_day(s->starts_at, tz) == booking_local_day(s->ends_at - 1, tz)) {
         int y, mo, d, h, mi;
         local_parts(s->ends_at, tz, &y, &mo, &d, &h, &mi);
         if (h == 0 && mi == 0)
             h = 24;
         return arena_printf(a, "%s-%02d:%02d", from, h, mi);
     }
-    return arena_printf(a, "%s %s %s", from, zh ? "至" : "to",
-                        moment_text(a, s->ends_at, tz, zh));
+    return arena_printf(a, "%s %s %s", from, zh ? "至" : "to", moment_text(a, s->ends_at, tz, zh));
 }
 
 /* s cut to at most max bytes at a character boundary (UTF-8). */
@@ -84,8 +79,7 @@ void booking_notified_reset(struct booking_notified *nt)
     nt->n = 0;
 }
 
-static void notified_add(struct arena *a, struct booking_notified *nt,
-                         int64_t user_id)
+static void notified_add(struct arena *a, struct booking_notified *nt, int64_t user_id)
 {
     for (size_t i = 0; i < nt->n; i++)
         if (nt->users[i] == user_id)
@@ -101,9 +95,8 @@ static void notified_add(struct arena *a, struct booking_notified *nt,
     nt->users[nt->n++] = user_id;
 }
 
-int booking_notify(struct store_conn *c, struct arena *a, int tz,
-                   const struct booking *b, enum booking_notice what,
-                   struct booking_notified *nt)
+int booking_notify(struct store_conn *c, struct arena *a, int tz, const struct booking *b,
+                   enum booking_notice what, struct booking_notified *nt)
 {
     const struct slot *s = &b->slot;
     const char *title_zh = s->title_zh ? s->title_zh : "";
@@ -119,33 +112,32 @@ int booking_notify(struct store_conn *c, struct arena *a, int tz,
         kind = "booking_confirmed";
         tz_title = arena_printf(a, "预约成功：%s", title_zh);
         te_title = arena_printf(a, "Booked: %s", title_en);
-        bz = arena_printf(a, "%s，%s。到场后请出示预约二维码签到。", when_zh,
-                          site_zh);
-        be = arena_printf(a, "%s, %s. Show the booking's QR code when you "
-                             "arrive.",
+        bz = arena_printf(a, "%s，%s。到场后请出示预约二维码签到。", when_zh, site_zh);
+        be = arena_printf(a,
+                          "%s, %s. Show the booking's QR code when you "
+                          "arrive.",
                           when_en, site_en);
         break;
     case BOOKING_NOTICE_OFFER:
         kind = "waitlist_offer";
         tz_title = arena_printf(a, "候补名额已为您保留：%s", title_zh);
         te_title = arena_printf(a, "A place came free for you: %s", title_en);
-        bz = arena_printf(a, "%s，%s。请在%s前确认，逾期名额将顺延给下一位。",
-                          when_zh, site_zh,
+        bz = arena_printf(a, "%s，%s。请在%s前确认，逾期名额将顺延给下一位。", when_zh, site_zh,
                           moment_text(a, b->offer_until, tz, true));
-        be = arena_printf(a, "%s, %s. Accept by %s, or the place goes to the "
-                             "next in line.",
-                          when_en, site_en,
-                          moment_text(a, b->offer_until, tz, false));
+        be = arena_printf(a,
+                          "%s, %s. Accept by %s, or the place goes to the "
+                          "next in line.",
+                          when_en, site_en, moment_text(a, b->offer_until, tz, false));
         expires = b->offer_until;
         break;
     case BOOKING_NOTICE_REMINDER:
         kind = "booking_reminder";
         tz_title = arena_printf(a, "明天的预约：%s", title_zh);
         te_title = arena_printf(a, "Tomorrow: %s", title_en);
-        bz = arena_printf(a, "%s，%s。如不能前往，请提前取消，把名额留给他人。",
-                          when_zh, site_zh);
-        be = arena_printf(a, "%s, %s. If you cannot come, please cancel so "
-                             "someone else can have the place.",
+        bz = arena_printf(a, "%s，%s。如不能前往，请提前取消，把名额留给他人。", when_zh, site_zh);
+        be = arena_printf(a,
+                          "%s, %s. If you cannot come, please cancel so "
+                          "someone else can have the place.",
                           when_en, site_en);
         expires = s->ends_at;
         break;
@@ -154,26 +146,24 @@ int booking_notify(struct store_conn *c, struct arena *a, int tz,
         kind = "booking_cancelled_by_provider";
         tz_title = arena_printf(a, "预约已取消：%s", title_zh);
         te_title = arena_printf(a, "Cancelled by the provider: %s", title_en);
-        bz = arena_printf(a, "很抱歉，%s在%s的安排已由主办方取消。", when_zh,
-                          site_zh);
-        be = arena_printf(a, "Sorry: the session of %s at %s was cancelled by "
-                             "the provider.",
+        bz = arena_printf(a, "很抱歉，%s在%s的安排已由主办方取消。", when_zh, site_zh);
+        be = arena_printf(a,
+                          "Sorry: the session of %s at %s was cancelled by "
+                          "the provider.",
                           when_en, site_en);
         break;
     }
     int rc = inbox_post(c, b->user_id, kind, clip(a, tz_title, INBOX_TITLE_MAX),
-                        clip(a, te_title, INBOX_TITLE_MAX),
-                        clip(a, bz, INBOX_BODY_MAX), clip(a, be, INBOX_BODY_MAX),
-                        arena_printf(a, "/#/bookings/%lld", (long long)b->id),
-                        expires);
+                        clip(a, te_title, INBOX_TITLE_MAX), clip(a, bz, INBOX_BODY_MAX),
+                        clip(a, be, INBOX_BODY_MAX),
+                        arena_printf(a, "/#/bookings/%lld", (long long)b->id), expires);
     if (!rc)
         notified_add(a, nt, b->user_id);
     return rc;
 }
 
-int booking_notify_ids(struct store_conn *c, struct arena *a, int tz,
-                       const int64_t *ids, size_t n, enum booking_notice what,
-                       struct booking_notified *nt)
+int booking_notify_ids(struct store_conn *c, struct arena *a, int tz, const int64_t *ids, size_t n,
+                       enum booking_notice what, struct booking_notified *nt)
 {
     for (size_t i = 0; i < n; i++) {
         struct booking b;

@@ -25,8 +25,8 @@ static struct store_val id_or_null(int64_t id)
     return id > 0 ? SV_INT(id) : SV_NULL;
 }
 
-static int exec_n(struct store_conn *c, const char *sql,
-                  const struct store_val *p, size_t np, int64_t *n)
+static int exec_n(struct store_conn *c, const char *sql, const struct store_val *p, size_t np,
+                  int64_t *n)
 {
     *n = 0;
     return store_exec(c, sql, p, np, n);
@@ -77,8 +77,7 @@ static const char sql_offering_count[] =
     "SELECT COUNT(*) FROM offerings o" OFFERING_WHERE;
 /* clang-format on */
 
-static void row_to_offering(const struct store_rows *r, size_t i,
-                            struct offering *o)
+static void row_to_offering(const struct store_rows *r, size_t i, struct offering *o)
 {
     o->id = store_int(r, i, 0);
     o->kind = store_text(r, i, 1);
@@ -131,8 +130,7 @@ int offering_insert(struct store_conn *c, struct arena *a, struct offering *o)
     return STORE_OK;
 }
 
-int offering_update(struct store_conn *c, const struct offering *o,
-                    int64_t now)
+int offering_update(struct store_conn *c, const struct offering *o, int64_t now)
 {
     struct store_val p[] = {SV_INT(o->id),
                             SV_TEXT(o->kind),
@@ -158,8 +156,7 @@ int offering_delete_demo(struct store_conn *c)
     return store_exec(c, sql_offering_delete_demo, NULL, 0, NULL);
 }
 
-int offering_get(struct store_conn *c, struct arena *a, int64_t id,
-                 struct offering *out)
+int offering_get(struct store_conn *c, struct arena *a, int64_t id, struct offering *out)
 {
     struct store_val p[] = {SV_INT(id)};
     struct store_rows rows;
@@ -172,13 +169,11 @@ int offering_get(struct store_conn *c, struct arena *a, int64_t id,
     return STORE_OK;
 }
 
-int offering_list(struct store_conn *c, struct arena *a,
-                  const struct offering_query *q, struct offering **out,
-                  size_t *n, int64_t *total)
+int offering_list(struct store_conn *c, struct arena *a, const struct offering_query *q,
+                  struct offering **out, size_t *n, int64_t *total)
 {
-    struct store_val p[] = {SV_INT(q->site_id),     SV_INT(q->service_id),
-                            SV_TEXT_OR_NULL(q->kind), SV_INT(q->active_only),
-                            SV_INT(q->limit),       SV_INT(q->offset)};
+    struct store_val p[] = {SV_INT(q->site_id),     SV_INT(q->service_id), SV_TEXT_OR_NULL(q->kind),
+                            SV_INT(q->active_only), SV_INT(q->limit),      SV_INT(q->offset)};
     struct store_rows rows, count;
     int rc = store_query(c, a, sql_offering_list, p, 6, &rows);
     if (!rc)
@@ -280,13 +275,11 @@ static void row_to_slot(const struct store_rows *r, size_t i, struct slot *s)
     s->org_code = store_text(r, i, 15);
 }
 
-static int slot_insert_sql(struct store_conn *c, struct arena *a,
-                           const char *sql, struct slot *s, int64_t now,
-                           bool *made)
+static int slot_insert_sql(struct store_conn *c, struct arena *a, const char *sql, struct slot *s,
+                           int64_t now, bool *made)
 {
-    struct store_val p[] = {SV_INT(s->offering_id), SV_INT(s->site_id),
-                            SV_INT(s->starts_at),   SV_INT(s->ends_at),
-                            SV_INT(s->capacity),    SV_INT(now)};
+    struct store_val p[] = {SV_INT(s->offering_id), SV_INT(s->site_id),  SV_INT(s->starts_at),
+                            SV_INT(s->ends_at),     SV_INT(s->capacity), SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql, p, 6, &rows);
     if (rc)
@@ -300,22 +293,20 @@ static int slot_insert_sql(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int slot_insert(struct store_conn *c, struct arena *a, struct slot *s,
-                int64_t now)
+int slot_insert(struct store_conn *c, struct arena *a, struct slot *s, int64_t now)
 {
     bool made;
     int rc = slot_insert_sql(c, a, sql_slot_insert, s, now, &made);
     return rc ? rc : made ? STORE_OK : STORE_ERROR;
 }
 
-int slot_insert_unless_exists(struct store_conn *c, struct arena *a,
-                              struct slot *s, int64_t now, bool *made)
+int slot_insert_unless_exists(struct store_conn *c, struct arena *a, struct slot *s, int64_t now,
+                              bool *made)
 {
     return slot_insert_sql(c, a, sql_slot_insert_new, s, now, made);
 }
 
-int slot_get(struct store_conn *c, struct arena *a, int64_t id,
-             struct slot *out)
+int slot_get(struct store_conn *c, struct arena *a, int64_t id, struct slot *out)
 {
     struct store_val p[] = {SV_INT(id)};
     struct store_rows rows;
@@ -329,14 +320,12 @@ int slot_get(struct store_conn *c, struct arena *a, int64_t id,
     return STORE_OK;
 }
 
-int slot_list(struct store_conn *c, struct arena *a, const struct slot_query *q,
-              struct slot **out, size_t *n, int64_t *total)
+int slot_list(struct store_conn *c, struct arena *a, const struct slot_query *q, struct slot **out,
+              size_t *n, int64_t *total)
 {
-    struct store_val p[] = {SV_INT(q->site_id),   SV_INT(q->service_id),
-                            SV_INT(q->offering_id), SV_INT(q->from),
-                            SV_INT(q->to),        SV_INT(q->available),
-                            SV_INT(q->now),       SV_INT(q->limit),
-                            SV_INT(q->offset)};
+    struct store_val p[] = {SV_INT(q->site_id), SV_INT(q->service_id), SV_INT(q->offering_id),
+                            SV_INT(q->from),    SV_INT(q->to),         SV_INT(q->available),
+                            SV_INT(q->now),     SV_INT(q->limit),      SV_INT(q->offset)};
     struct store_rows rows, count;
     int rc = store_query(c, a, sql_slot_list, p, 9, &rows);
     if (!rc)
@@ -354,8 +343,8 @@ int slot_list(struct store_conn *c, struct arena *a, const struct slot_query *q,
 }
 
 /* Is the slot still bookable (open, not started)? */
-static int slot_is_open(struct store_conn *c, struct arena *a, int64_t slot_id,
-                        int64_t now, bool *open)
+static int slot_is_open(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t now,
+                        bool *open)
 {
     struct store_val p[] = {SV_INT(slot_id), SV_INT(now)};
     struct store_rows rows;
@@ -426,8 +415,7 @@ static const char sql_booking_to_remind[] =
     " ORDER BY b.id LIMIT $3";
 /* clang-format on */
 
-static void row_to_booking(const struct store_rows *r, size_t i,
-                           struct booking *b)
+static void row_to_booking(const struct store_rows *r, size_t i, struct booking *b)
 {
     memset(b, 0, sizeof(*b));
     b->id = store_int(r, i, 0);
@@ -454,8 +442,8 @@ static void row_to_booking(const struct store_rows *r, size_t i,
 }
 
 static int booking_rows(struct store_conn *c, struct arena *a, const char *sql,
-                        const struct store_val *p, size_t np, bool person,
-                        struct booking **out, size_t *n)
+                        const struct store_val *p, size_t np, bool person, struct booking **out,
+                        size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql, p, np, &rows);
@@ -473,8 +461,7 @@ static int booking_rows(struct store_conn *c, struct arena *a, const char *sql,
     return STORE_OK;
 }
 
-int booking_get(struct store_conn *c, struct arena *a, int64_t id,
-                struct booking *out)
+int booking_get(struct store_conn *c, struct arena *a, int64_t id, struct booking *out)
 {
     struct store_val p[] = {SV_INT(id)};
     struct booking *b;
@@ -488,52 +475,45 @@ int booking_get(struct store_conn *c, struct arena *a, int64_t id,
     return STORE_OK;
 }
 
-int booking_list_user(struct store_conn *c, struct arena *a, int64_t user_id,
-                      bool active_only, int64_t limit, int64_t offset,
-                      struct booking **out, size_t *n)
+int booking_list_user(struct store_conn *c, struct arena *a, int64_t user_id, bool active_only,
+                      int64_t limit, int64_t offset, struct booking **out, size_t *n)
 {
-    struct store_val p[] = {SV_INT(user_id), SV_INT(active_only),
-                            SV_INT(limit), SV_INT(offset)};
+    struct store_val p[] = {SV_INT(user_id), SV_INT(active_only), SV_INT(limit), SV_INT(offset)};
     return booking_rows(c, a, sql_booking_user, p, 4, false, out, n);
 }
 
-int booking_list_site(struct store_conn *c, struct arena *a, int64_t site_id,
-                      int64_t from, int64_t to, struct booking **out,
-                      size_t *n)
+int booking_list_site(struct store_conn *c, struct arena *a, int64_t site_id, int64_t from,
+                      int64_t to, struct booking **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(site_id), SV_INT(from), SV_INT(to)};
     return booking_rows(c, a, sql_booking_site, p, 3, true, out, n);
 }
 
-int booking_list_slot(struct store_conn *c, struct arena *a, int64_t slot_id,
-                      struct booking **out, size_t *n)
+int booking_list_slot(struct store_conn *c, struct arena *a, int64_t slot_id, struct booking **out,
+                      size_t *n)
 {
     struct store_val p[] = {SV_INT(slot_id)};
     return booking_rows(c, a, sql_booking_slot, p, 1, true, out, n);
 }
 
-int booking_list_checkin(struct store_conn *c, struct arena *a,
-                         int64_t user_id, int64_t now, int64_t until,
-                         struct booking **out, size_t *n)
+int booking_list_checkin(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
+                         int64_t until, struct booking **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(user_id), SV_INT(now), SV_INT(until)};
     return booking_rows(c, a, sql_booking_checkin, p, 3, false, out, n);
 }
 
-int booking_list_due(struct store_conn *c, struct arena *a,
-                     enum booking_due what, int64_t now, int64_t limit,
-                     struct booking **out, size_t *n)
+int booking_list_due(struct store_conn *c, struct arena *a, enum booking_due what, int64_t now,
+                     int64_t limit, struct booking **out, size_t *n)
 {
-    static const char *const sql[] = {
-        sql_booking_due_holds, sql_booking_due_offers,
-        sql_booking_due_waiting, sql_booking_due_no_shows};
+    static const char *const sql[] = {sql_booking_due_holds, sql_booking_due_offers,
+                                      sql_booking_due_waiting, sql_booking_due_no_shows};
     struct store_val p[] = {SV_INT(now), SV_INT(limit)};
     return booking_rows(c, a, sql[what], p, 2, false, out, n);
 }
 
-int booking_list_to_remind(struct store_conn *c, struct arena *a,
-                           int64_t from, int64_t to, int64_t limit,
-                           struct booking **out, size_t *n)
+int booking_list_to_remind(struct store_conn *c, struct arena *a, int64_t from, int64_t to,
+                           int64_t limit, struct booking **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(from), SV_INT(to), SV_INT(limit)};
     return booking_rows(c, a, sql_booking_to_remind, p, 3, false, out, n);
@@ -574,8 +554,8 @@ static const char sql_queue_place[] =
     " AND state = 'waitlisted' AND queue_no <= $2";
 /* clang-format on */
 
-int booking_book(struct store_conn *c, struct arena *a, struct booking *b,
-                 bool waitlist, bool hold, int64_t now)
+int booking_book(struct store_conn *c, struct arena *a, struct booking *b, bool waitlist, bool hold,
+                 int64_t now)
 {
     struct store_val sp[] = {SV_INT(b->slot_id), SV_INT(now)};
     struct store_val lp[] = {SV_INT(b->offering_id), SV_INT(b->user_id)};
@@ -715,8 +695,8 @@ static const char sql_erase_user[] = "DELETE FROM bookings WHERE user_id = $1";
  * capacity statement, then offer it. *offered: the booking, or 0 when
  * nobody waits or no seat can be taken (the slot started, was cancelled,
  * or has no free seat). */
-static int offer_next(struct store_conn *c, struct arena *a, int64_t slot_id,
-                      int64_t now, int64_t *offered)
+static int offer_next(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t now,
+                      int64_t *offered)
 {
     *offered = 0;
     struct store_val sp[] = {SV_INT(slot_id), SV_INT(now)};
@@ -729,8 +709,7 @@ static int offer_next(struct store_conn *c, struct arena *a, int64_t slot_id,
         if (rc || !rows.nrows)
             return rc;
         int64_t id = store_int(&rows, 0, 0);
-        int64_t until = booking_offer_until(now, store_int(&rows, 0, 2),
-                                            store_int(&rows, 0, 1));
+        int64_t until = booking_offer_until(now, store_int(&rows, 0, 2), store_int(&rows, 0, 1));
         int64_t n;
         rc = exec_n(c, sql_take, sp, 2, &n);
         if (rc || n == 0)
@@ -750,8 +729,8 @@ static int offer_next(struct store_conn *c, struct arena *a, int64_t slot_id,
     return STORE_OK;
 }
 
-int booking_pass_seat(struct store_conn *c, struct arena *a, int64_t slot_id,
-                      int64_t now, int64_t *offered)
+int booking_pass_seat(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t now,
+                      int64_t *offered)
 {
     struct store_val one[] = {SV_INT(slot_id)};
     int64_t n;
@@ -762,9 +741,8 @@ int booking_pass_seat(struct store_conn *c, struct arena *a, int64_t slot_id,
     return offer_next(c, a, slot_id, now, offered);
 }
 
-int booking_cancel(struct store_conn *c, struct arena *a,
-                   const struct booking *b, const char *reason, int64_t now,
-                   int64_t **offered, size_t *noffered)
+int booking_cancel(struct store_conn *c, struct arena *a, const struct booking *b,
+                   const char *reason, int64_t now, int64_t **offered, size_t *noffered)
 {
     int64_t n;
     int rc;
@@ -778,8 +756,7 @@ int booking_cancel(struct store_conn *c, struct arena *a,
     } else if (strcmp(reason, "slot_started") == 0) {
         rc = exec_n(c, sql_close_waiting, p2, 2, &n);
     } else {
-        struct store_val p[] = {SV_INT(b->id), SV_TEXT(b->state),
-                                SV_TEXT(reason), SV_INT(now)};
+        struct store_val p[] = {SV_INT(b->id), SV_TEXT(b->state), SV_TEXT(reason), SV_INT(now)};
         rc = exec_n(c, sql_cancel, p, 4, &n);
     }
     if (rc)
@@ -837,9 +814,8 @@ int booking_mark_reminded(struct store_conn *c, int64_t id, int64_t now)
 
 /* ---- slots: changes that move bookings ----------------------------------- */
 
-int slot_set_capacity(struct store_conn *c, struct arena *a, int64_t slot_id,
-                      int64_t capacity, int64_t now, int64_t **offered,
-                      size_t *n)
+int slot_set_capacity(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t capacity,
+                      int64_t now, int64_t **offered, size_t *n)
 {
     struct store_val p[] = {SV_INT(slot_id), SV_INT(capacity)};
     int64_t changed;
@@ -870,8 +846,8 @@ int slot_set_capacity(struct store_conn *c, struct arena *a, int64_t slot_id,
     return STORE_OK;
 }
 
-int slot_cancel(struct store_conn *c, struct arena *a, int64_t slot_id,
-                int64_t now, int64_t **ids, size_t *n)
+int slot_cancel(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t now, int64_t **ids,
+                size_t *n)
 {
     struct store_val one[] = {SV_INT(slot_id)};
     struct store_val p[] = {SV_INT(slot_id), SV_INT(now)};
@@ -897,8 +873,8 @@ int slot_cancel(struct store_conn *c, struct arena *a, int64_t slot_id,
 
 /* ---- a person's erasure ------------------------------------------------- */
 
-int booking_erase_user(struct store_conn *c, struct arena *a, int64_t user_id,
-                       int64_t now, int64_t **offered, size_t *noffered)
+int booking_erase_user(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
+                       int64_t **offered, size_t *noffered)
 {
     struct booking *bs;
     size_t n;

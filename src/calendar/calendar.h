@@ -16,7 +16,7 @@
 struct store_conn;
 
 struct holiday {
-    int32_t day; /* yyyymmdd */
+    int32_t day;      /* yyyymmdd */
     const char *kind; /* "holiday" | "workday" */
     int as_weekday;
     const char *name_zh;
@@ -32,8 +32,8 @@ int holiday_delete(struct store_conn *c, int32_t day);
 
 /* The calendar as the opening-hours engine wants it, for the days around
  * Unix time t (from a week before to 400 days after), in the arena. */
-int calendar_load(struct store_conn *c, struct arena *a, int64_t t,
-                  int tz_offset_min, struct hours_calendar *out);
+int calendar_load(struct store_conn *c, struct arena *a, int64_t t, int tz_offset_min,
+                  struct hours_calendar *out);
 
 /* ---- module (calendar_http.c) ---------------------------------------- */
 

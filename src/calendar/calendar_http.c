@@ -20,18 +20,17 @@ static const char *day_text(struct arena *a, int32_t day)
 
 static json_t *holiday_json(struct arena *a, const struct holiday *h)
 {
-    return json_pack("{s:s, s:s, s:i, s:s, s:s}", "date", day_text(a, h->day), "kind",
-                     h->kind, "as_weekday", h->as_weekday, "name_zh",
-                     h->name_zh ? h->name_zh : "", "name_en",
-                     h->name_en ? h->name_en : "");
+    return json_pack("{s:s, s:s, s:i, s:s, s:s}", "date", day_text(a, h->day), "kind", h->kind,
+                     "as_weekday", h->as_weekday, "name_zh", h->name_zh ? h->name_zh : "",
+                     "name_en", h->name_en ? h->name_en : "");
 }
 
 static int date_query_or_reply(struct req *r, const char *name, int32_t *out)
 {
     const char *v = req_query(r, name);
     if (v && clock_parse_date(v, out))
-        return reply_error(r, 400, "invalid_query", name,
-                           "%s must be a date like 2026-10-01", name),
+        return reply_error(r, 400, "invalid_query", name, "%s must be a date like 2026-10-01",
+                           name),
                -1;
     return 0;
 }
@@ -62,12 +61,10 @@ static int list_holidays(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, holiday_json(&r->arena, &hs[i]));
-    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total",
-                                        (json_int_t)n));
+    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)n));
 }
 
-static const char *const holiday_fields[] = {"kind", "as_weekday", "name_zh",
-                                             "name_en", NULL};
+static const char *const holiday_fields[] = {"kind", "as_weekday", "name_zh", "name_en", NULL};
 
 static int put_tx(struct store_conn *c, void *h)
 {
@@ -78,8 +75,7 @@ static int put_holiday(struct req *r)
 {
     struct holiday h = {0};
     if (clock_parse_date(req_param(r, "date"), &h.day))
-        return reply_error(r, 400, "invalid_path", "date",
-                           "the date must look like 2026-10-01");
+        return reply_error(r, 400, "invalid_path", "date", "the date must look like 2026-10-01");
     int64_t wd = 0;
     if (json_in_only_or_reply(r, r->json, NULL, holiday_fields) ||
         json_in_string(r, r->json, NULL, "kind", 16, true, &h.kind) < 0 ||
@@ -107,8 +103,7 @@ static int delete_holiday(struct req *r)
 {
     int32_t day;
     if (clock_parse_date(req_param(r, "date"), &day))
-        return reply_error(r, 400, "invalid_path", "date",
-                           "the date must look like 2026-10-01");
+        return reply_error(r, 400, "invalid_path", "date", "the date must look like 2026-10-01");
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;

@@ -8,9 +8,8 @@
 #include "core/clock.h"
 #include "store/store.h"
 
-static const char sql_list[] =
-    "SELECT day, kind, as_weekday, name_zh, name_en FROM holidays"
-    " WHERE day BETWEEN $1 AND $2 ORDER BY day";
+static const char sql_list[] = "SELECT day, kind, as_weekday, name_zh, name_en FROM holidays"
+                               " WHERE day BETWEEN $1 AND $2 ORDER BY day";
 static const char sql_delete_day[] = "DELETE FROM holidays WHERE day = $1";
 static const char sql_insert_day[] =
     "INSERT INTO holidays (day, kind, as_weekday, name_zh, name_en, updated_at)"
@@ -43,9 +42,12 @@ int holiday_list(struct store_conn *c, struct arena *a, int32_t from, int32_t to
 int holiday_put(struct store_conn *c, const struct holiday *h, int64_t now)
 {
     struct store_val d[] = {SV_INT(h->day)};
-    struct store_val p[] = {SV_INT(h->day), SV_TEXT(h->kind), SV_INT(h->as_weekday),
+    struct store_val p[] = {SV_INT(h->day),
+                            SV_TEXT(h->kind),
+                            SV_INT(h->as_weekday),
                             SV_TEXT(h->name_zh ? h->name_zh : ""),
-                            SV_TEXT(h->name_en ? h->name_en : ""), SV_INT(now)};
+                            SV_TEXT(h->name_en ? h->name_en : ""),
+                            SV_INT(now)};
     int rc = store_exec(c, sql_delete_day, d, 1, NULL);
     if (!rc)
         rc = store_exec(c, sql_insert_day, p, 6, NULL);
@@ -69,8 +71,8 @@ static int32_t yyyymmdd_at(int64_t t, int tz_offset_min, int64_t shift_days)
     return y * 10000 + m * 100 + d;
 }
 
-int calendar_load(struct store_conn *c, struct arena *a, int64_t t,
-                  int tz_offset_min, struct hours_calendar *out)
+int calendar_load(struct store_conn *c, struct arena *a, int64_t t, int tz_offset_min,
+                  struct hours_calendar *out)
 {
     struct holiday *hs;
     size_t n;
@@ -81,8 +83,7 @@ int calendar_load(struct store_conn *c, struct arena *a, int64_t t,
     struct hours_day *days = arena_calloc(a, n + 1, sizeof(*days));
     for (size_t i = 0; i < n; i++) {
         days[i].date = hs[i].day;
-        days[i].kind = strcmp(hs[i].kind, "holiday") == 0 ? HOURS_DAY_HOLIDAY
-                                                           : HOURS_DAY_WORKDAY;
+        days[i].kind = strcmp(hs[i].kind, "holiday") == 0 ? HOURS_DAY_HOLIDAY : HOURS_DAY_WORKDAY;
         days[i].as_weekday = (uint8_t)hs[i].as_weekday;
     }
     out->days = days;

@@ -32,21 +32,15 @@ struct amenity {
 };
 
 /* Store access (catalog_store.c); enum store_rc results. */
-int site_type_list(struct store_conn *c, struct arena *a, struct site_type **out,
-                   size_t *n);
-int site_type_get(struct store_conn *c, struct arena *a, const char *code,
-                  struct site_type *out);
-int site_type_insert(struct store_conn *c, struct arena *a, struct site_type *t,
-                     int64_t now);
+int site_type_list(struct store_conn *c, struct arena *a, struct site_type **out, size_t *n);
+int site_type_get(struct store_conn *c, struct arena *a, const char *code, struct site_type *out);
+int site_type_insert(struct store_conn *c, struct arena *a, struct site_type *t, int64_t now);
 int site_type_update(struct store_conn *c, const struct site_type *t, int64_t now);
 int site_type_delete(struct store_conn *c, int64_t id);
 
-int amenity_list(struct store_conn *c, struct arena *a, struct amenity **out,
-                 size_t *n);
-int amenity_get(struct store_conn *c, struct arena *a, const char *code,
-                struct amenity *out);
-int amenity_insert(struct store_conn *c, struct arena *a, struct amenity *m,
-                   int64_t now);
+int amenity_list(struct store_conn *c, struct arena *a, struct amenity **out, size_t *n);
+int amenity_get(struct store_conn *c, struct arena *a, const char *code, struct amenity *out);
+int amenity_insert(struct store_conn *c, struct arena *a, struct amenity *m, int64_t now);
 int amenity_update(struct store_conn *c, const struct amenity *m, int64_t now);
 int amenity_delete(struct store_conn *c, int64_t id);
 

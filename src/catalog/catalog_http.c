@@ -39,8 +39,7 @@ static int read_names_or_reply(struct req *r, bool create, struct entry_names *n
 static int finish_write(struct req *r, int rc, const char *what, const char *code)
 {
     if (rc == STORE_CONFLICT)
-        return reply_error(r, 409, "code_taken", "code", "a %s with code %s exists",
-                           what, code);
+        return reply_error(r, 409, "code_taken", "code", "a %s with code %s exists", what, code);
     return reply_store_error(r, rc, what);
 }
 
@@ -48,9 +47,8 @@ static int finish_write(struct req *r, int rc, const char *what, const char *cod
 
 static json_t *type_json(const struct site_type *t)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)t->id, "code",
-                          t->code, "name_zh", t->name_zh, "name_en",
-                          t->name_en ? t->name_en : "");
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)t->id, "code", t->code,
+                          "name_zh", t->name_zh, "name_en", t->name_en ? t->name_en : "");
     json_object_set_new(o, "tier", t->tier ? json_integer(t->tier) : json_null());
     return o;
 }
@@ -85,8 +83,7 @@ static int list_types(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, type_json(&ts[i]));
-    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total",
-                                        (json_int_t)n));
+    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)n));
 }
 
 static int get_type(struct req *r)
@@ -106,8 +103,8 @@ static int create_type(struct req *r)
     struct entry_names n = {0};
     struct site_type t = {0};
     bool tier_set;
-    if (json_in_only_or_reply(r, r->json, NULL, type_fields) ||
-        read_names_or_reply(r, true, &n) || read_tier_or_reply(r, &t.tier, &tier_set))
+    if (json_in_only_or_reply(r, r->json, NULL, type_fields) || read_names_or_reply(r, true, &n) ||
+        read_tier_or_reply(r, &t.tier, &tier_set))
         return r->status;
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
@@ -127,8 +124,8 @@ static int update_type(struct req *r)
     struct entry_names n = {0};
     int tier;
     bool tier_set;
-    if (json_in_only_or_reply(r, r->json, NULL, type_fields) ||
-        read_names_or_reply(r, false, &n) || read_tier_or_reply(r, &tier, &tier_set))
+    if (json_in_only_or_reply(r, r->json, NULL, type_fields) || read_names_or_reply(r, false, &n) ||
+        read_tier_or_reply(r, &tier, &tier_set))
         return r->status;
     struct store_conn *c = req_store_or_reply(r);
     struct site_type t;
@@ -173,14 +170,12 @@ static int delete_type(struct req *r)
 
 static json_t *amenity_json(const struct amenity *m)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)m->id,
-                     "code", m->code, "name_zh", m->name_zh, "name_en",
-                     m->name_en ? m->name_en : "", "icon", m->icon ? m->icon : "",
-                     "kind", m->kind);
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)m->id, "code", m->code,
+                     "name_zh", m->name_zh, "name_en", m->name_en ? m->name_en : "", "icon",
+                     m->icon ? m->icon : "", "kind", m->kind);
 }
 
-static const char *const amenity_fields[] = {"code", "name_zh", "name_en", "icon",
-                                             "kind", NULL};
+static const char *const amenity_fields[] = {"code", "name_zh", "name_en", "icon", "kind", NULL};
 
 static int read_amenity_or_reply(struct req *r, bool create, struct amenity *m)
 {
@@ -191,9 +186,7 @@ static int read_amenity_or_reply(struct req *r, bool create, struct amenity *m)
         json_in_string(r, r->json, NULL, "kind", 16, create, &m->kind) < 0)
         return -1;
     if (m->kind && !amenity_kind_is_valid(m->kind))
-        return reply_error(r, 422, "invalid_field", "kind",
-                           "kind is boolean or counted"),
-               -1;
+        return reply_error(r, 422, "invalid_field", "kind", "kind is boolean or counted"), -1;
     if (m->icon && *m->icon && !text_is_code(m->icon))
         return reply_error(r, 422, "invalid_field", "icon",
                            "icon is a name of letters, digits, '_', '-' or '.'"),
@@ -217,8 +210,7 @@ static int list_amenities(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, amenity_json(&ms[i]));
-    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total",
-                                        (json_int_t)n));
+    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)n));
 }
 
 static int get_amenity(struct req *r)

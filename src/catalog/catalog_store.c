@@ -6,9 +6,8 @@
 #include "catalog/catalog.h"
 #include "store/store.h"
 
-static const char sql_type_list[] =
-    "SELECT id, code, name_zh, name_en, tier FROM site_types"
-    " ORDER BY COALESCE(tier, 9), id";
+static const char sql_type_list[] = "SELECT id, code, name_zh, name_en, tier FROM site_types"
+                                    " ORDER BY COALESCE(tier, 9), id";
 static const char sql_type_get[] =
     "SELECT id, code, name_zh, name_en, tier FROM site_types WHERE code = $1";
 static const char sql_type_insert[] =
@@ -50,8 +49,7 @@ static void row_to_amenity(const struct store_rows *rows, size_t i, struct ameni
     m->kind = store_text(rows, i, 5);
 }
 
-int site_type_list(struct store_conn *c, struct arena *a, struct site_type **out,
-                   size_t *n)
+int site_type_list(struct store_conn *c, struct arena *a, struct site_type **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_type_list, NULL, 0, &rows);
@@ -64,8 +62,7 @@ int site_type_list(struct store_conn *c, struct arena *a, struct site_type **out
     return STORE_OK;
 }
 
-int site_type_get(struct store_conn *c, struct arena *a, const char *code,
-                  struct site_type *out)
+int site_type_get(struct store_conn *c, struct arena *a, const char *code, struct site_type *out)
 {
     struct store_val p[] = {SV_TEXT(code)};
     struct store_rows rows;
@@ -78,8 +75,7 @@ int site_type_get(struct store_conn *c, struct arena *a, const char *code,
     return STORE_OK;
 }
 
-int site_type_insert(struct store_conn *c, struct arena *a, struct site_type *t,
-                     int64_t now)
+int site_type_insert(struct store_conn *c, struct arena *a, struct site_type *t, int64_t now)
 {
     struct store_val p[] = {SV_TEXT(t->code), SV_TEXT(t->name_zh),
                             SV_TEXT(t->name_en ? t->name_en : ""),
@@ -110,8 +106,7 @@ int site_type_delete(struct store_conn *c, int64_t id)
     return rc ? rc : n ? STORE_OK : STORE_NOT_FOUND;
 }
 
-int amenity_list(struct store_conn *c, struct arena *a, struct amenity **out,
-                 size_t *n)
+int amenity_list(struct store_conn *c, struct arena *a, struct amenity **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_amenity_list, NULL, 0, &rows);
@@ -124,8 +119,7 @@ int amenity_list(struct store_conn *c, struct arena *a, struct amenity **out,
     return STORE_OK;
 }
 
-int amenity_get(struct store_conn *c, struct arena *a, const char *code,
-                struct amenity *out)
+int amenity_get(struct store_conn *c, struct arena *a, const char *code, struct amenity *out)
 {
     struct store_val p[] = {SV_TEXT(code)};
     struct store_rows rows;
@@ -138,12 +132,13 @@ int amenity_get(struct store_conn *c, struct arena *a, const char *code,
     return STORE_OK;
 }
 
-int amenity_insert(struct store_conn *c, struct arena *a, struct amenity *m,
-                   int64_t now)
+int amenity_insert(struct store_conn *c, struct arena *a, struct amenity *m, int64_t now)
 {
-    struct store_val p[] = {SV_TEXT(m->code), SV_TEXT(m->name_zh),
+    struct store_val p[] = {SV_TEXT(m->code),
+                            SV_TEXT(m->name_zh),
                             SV_TEXT(m->name_en ? m->name_en : ""),
-                            SV_TEXT(m->icon ? m->icon : ""), SV_TEXT(m->kind),
+                            SV_TEXT(m->icon ? m->icon : ""),
+                            SV_TEXT(m->kind),
                             SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_amenity_insert, p, 6, &rows);

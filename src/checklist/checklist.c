@@ -13,8 +13,7 @@
 
 bool checklist_kind_is_valid(const char *kind)
 {
-    return kind &&
-           (strcmp(kind, "opening") == 0 || strcmp(kind, "closing") == 0);
+    return kind && (strcmp(kind, "opening") == 0 || strcmp(kind, "closing") == 0);
 }
 
 bool checklist_code_is_valid(const char *code)
@@ -24,16 +23,14 @@ bool checklist_code_is_valid(const char *code)
         return false;
     for (size_t i = 1; i < n; i++) {
         char ch = code[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '_'))
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
             return false;
     }
     return true;
 }
 
-void checklist_day_hours(const struct site *s, const struct hours_calendar *cal,
-                         int64_t day_start, int tz, int64_t *first_open,
-                         int64_t *last_close)
+void checklist_day_hours(const struct site *s, const struct hours_calendar *cal, int64_t day_start,
+                         int tz, int64_t *first_open, int64_t *last_close)
 {
     int64_t day_end = day_start + 86400, t = day_start, next;
     bool open;
@@ -57,8 +54,8 @@ void checklist_day_hours(const struct site *s, const struct hours_calendar *cal,
         *last_close = day_end;
 }
 
-void checklist_due(int64_t first_open, int64_t last_close, int64_t now,
-                   bool *opening, bool *closing)
+void checklist_due(int64_t first_open, int64_t last_close, int64_t now, bool *opening,
+                   bool *closing)
 {
     *opening = first_open >= 0 && now >= first_open;
     *closing = first_open >= 0 && last_close >= 0 && now >= last_close;

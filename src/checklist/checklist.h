@@ -74,55 +74,49 @@ bool checklist_code_is_valid(const char *code);
  * seconds): *first_open, the first moment it was open (-1: not at all
  * that day), and *last_close, when it closed for the last time that day
  * (day_start + 86400 when it was still open at the day's end). */
-void checklist_day_hours(const struct site *s, const struct hours_calendar *cal,
-                         int64_t day_start, int tz, int64_t *first_open,
-                         int64_t *last_close);
+void checklist_day_hours(const struct site *s, const struct hours_calendar *cal, int64_t day_start,
+                         int tz, int64_t *first_open, int64_t *last_close);
 /* Are the day's checks due at now: the opening check once the site has
  * opened, the closing check once it has closed for the day (after the
  * day, both, if it opened at all)? */
-void checklist_due(int64_t first_open, int64_t last_close, int64_t now,
-                   bool *opening, bool *closing);
+void checklist_due(int64_t first_open, int64_t last_close, int64_t now, bool *opening,
+                   bool *closing);
 
 /* ---- store (checklist_store.c) --------------------------------------------
  */
 
 /* A site type's items of a kind (kind NULL: both), in order. */
-int checklist_items_of(struct store_conn *c, struct arena *a,
-                       const char *site_type, const char *kind,
-                       struct checklist_item **out, size_t *n);
+int checklist_items_of(struct store_conn *c, struct arena *a, const char *site_type,
+                       const char *kind, struct checklist_item **out, size_t *n);
 /* Replace a site type's checklist of a kind; the caller holds a
  * transaction. SITE type and amenity codes are resolved here:
  * STORE_NOT_FOUND for an amenity code nobody knows (*bad: its index). */
-int checklist_replace(struct store_conn *c, struct arena *a,
-                      int64_t site_type_id, const char *kind,
-                      const struct checklist_item *items, size_t n, int64_t now,
-                      size_t *bad);
+int checklist_replace(struct store_conn *c, struct arena *a, int64_t site_type_id, const char *kind,
+                      const struct checklist_item *items, size_t n, int64_t now, size_t *bad);
 /* How many items each site type's checklists have: rows (type code,
  * kind, count). */
 struct checklist_count {
     const char *site_type, *kind;
     int64_t n;
 };
-int checklist_counts(struct store_conn *c, struct arena *a,
-                     struct checklist_count **out, size_t *n);
+int checklist_counts(struct store_conn *c, struct arena *a, struct checklist_count **out,
+                     size_t *n);
 
 /* Record a check (run->site_id, kind, day, checked_by, checked_at, note,
  * failed and its marks); sets run->id. STORE_CONFLICT: the site's check of
  * that kind and day is recorded already. The caller holds a transaction. */
-int checklist_run_insert(struct store_conn *c, struct arena *a,
-                         struct checklist_run *run);
+int checklist_run_insert(struct store_conn *c, struct arena *a, struct checklist_run *run);
 /* A site's checks of a day, with their marks (at most one per kind). */
-int checklist_runs_of(struct store_conn *c, struct arena *a, int64_t site_id,
-                      int32_t day, struct checklist_run **out, size_t *n);
+int checklist_runs_of(struct store_conn *c, struct arena *a, int64_t site_id, int32_t day,
+                      struct checklist_run **out, size_t *n);
 /* (site id, kind) of every check recorded on day at sites in the subtree
  * of region_path. */
 struct checklist_done {
     int64_t site_id;
     const char *kind;
 };
-int checklist_done_in_region(struct store_conn *c, struct arena *a,
-                             const char *region_path, int32_t day,
-                             struct checklist_done **out, size_t *n);
+int checklist_done_in_region(struct store_conn *c, struct arena *a, const char *region_path,
+                             int32_t day, struct checklist_done **out, size_t *n);
 /* The checks a person recorded (export), and forgetting who (erase). */
 int checklist_runs_by(struct store_conn *c, struct arena *a, int64_t user_id,
                       struct checklist_run **out, size_t *n);
@@ -130,8 +124,7 @@ int checklist_forget_person(struct store_conn *c, int64_t user_id);
 
 /* The demo: today's (day) opening checks, all ticked, at about two in
  * three demo sites whose type has an opening checklist; *n: how many. */
-int checklist_demo_runs(struct store_conn *c, int32_t day, int64_t now,
-                        int64_t *n);
+int checklist_demo_runs(struct store_conn *c, int32_t day, int64_t now, int64_t *n);
 
 /* ---- module (checklist_http.c) --------------------------------------------
  */

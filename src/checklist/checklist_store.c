@@ -7,24 +7,20 @@
 #include "checklist/checklist.h"
 #include "store/store.h"
 
-#define ITEM_COLS                                                              \
-    "i.id, t.code, i.kind, i.position, i.code, i.label_zh, i.label_en, a.code"
-#define ITEM_FROM                                                              \
-    " FROM checklist_items i JOIN site_types t ON t.id = i.site_type_id"       \
+#define ITEM_COLS "i.id, t.code, i.kind, i.position, i.code, i.label_zh, i.label_en, a.code"
+#define ITEM_FROM                                                                                  \
+    " FROM checklist_items i JOIN site_types t ON t.id = i.site_type_id"                           \
     " LEFT JOIN amenities a ON a.id = i.amenity_id"
-#define RUN_COLS                                                               \
-    "r.id, r.site_id, r.kind, r.day, r.checked_by, COALESCE(u.display_name, "  \
-    "''), r.checked_at,"                                                       \
+#define RUN_COLS                                                                                   \
+    "r.id, r.site_id, r.kind, r.day, r.checked_by, COALESCE(u.display_name, "                      \
+    "''), r.checked_at,"                                                                           \
     " r.note, r.failed"
-#define RUN_FROM                                                               \
-    " FROM checklist_runs r LEFT JOIN users u ON u.id = r.checked_by"
+#define RUN_FROM " FROM checklist_runs r LEFT JOIN users u ON u.id = r.checked_by"
 
 static const char sql_items[] =
-    "SELECT " ITEM_COLS ITEM_FROM
-    " WHERE t.code = $1 AND (CAST($2 AS TEXT) IS NULL OR i.kind = $2)"
+    "SELECT " ITEM_COLS ITEM_FROM " WHERE t.code = $1 AND (CAST($2 AS TEXT) IS NULL OR i.kind = $2)"
     " ORDER BY i.kind DESC, i.position, i.id";
-static const char sql_clear[] =
-    "DELETE FROM checklist_items WHERE site_type_id = $1 AND kind = $2";
+static const char sql_clear[] = "DELETE FROM checklist_items WHERE site_type_id = $1 AND kind = $2";
 static const char sql_amenity[] = "SELECT id FROM amenities WHERE code = $1";
 static const char sql_insert_item[] =
     "INSERT INTO checklist_items (site_type_id, kind, position, code, "
@@ -42,8 +38,7 @@ static const char sql_insert_mark[] =
     "ok, note, fault_id)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 static const char sql_runs_of[] =
-    "SELECT " RUN_COLS RUN_FROM
-    " WHERE r.site_id = $1 AND r.day = $2 ORDER BY r.kind DESC";
+    "SELECT " RUN_COLS RUN_FROM " WHERE r.site_id = $1 AND r.day = $2 ORDER BY r.kind DESC";
 static const char sql_marks_of[] =
     "SELECT m.run_id, m.position, m.code, m.label_zh, m.label_en, m.ok, "
     "m.note, m.fault_id"
@@ -80,9 +75,8 @@ static const char sql_demo_marks[] =
 /* ---- checklists
  * --------------------------------------------------------------- */
 
-int checklist_items_of(struct store_conn *c, struct arena *a,
-                       const char *site_type, const char *kind,
-                       struct checklist_item **out, size_t *n)
+int checklist_items_of(struct store_conn *c, struct arena *a, const char *site_type,
+                       const char *kind, struct checklist_item **out, size_t *n)
 {
     struct store_val p[] = {SV_TEXT(site_type), SV_TEXT_OR_NULL(kind)};
     struct store_rows rows;
@@ -105,10 +99,8 @@ int checklist_items_of(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int checklist_replace(struct store_conn *c, struct arena *a,
-                      int64_t site_type_id, const char *kind,
-                      const struct checklist_item *items, size_t n, int64_t now,
-                      size_t *bad)
+int checklist_replace(struct store_conn *c, struct arena *a, int64_t site_type_id, const char *kind,
+                      const struct checklist_item *items, size_t n, int64_t now, size_t *bad)
 {
     struct store_val p[] = {SV_INT(site_type_id), SV_TEXT(kind)};
     int rc = store_exec(c, sql_clear, p, 2, NULL);
@@ -126,22 +118,20 @@ int checklist_replace(struct store_conn *c, struct arena *a,
             }
             amenity = SV_INT(store_int(&rows, 0, 0));
         }
-        struct store_val v[] = {
-            SV_INT(site_type_id),
-            SV_TEXT(kind),
-            SV_INT(i + 1),
-            SV_TEXT(items[i].code),
-            SV_TEXT(items[i].label_zh),
-            SV_TEXT(items[i].label_en ? items[i].label_en : ""),
-            amenity,
-            SV_INT(now)};
+        struct store_val v[] = {SV_INT(site_type_id),
+                                SV_TEXT(kind),
+                                SV_INT(i + 1),
+                                SV_TEXT(items[i].code),
+                                SV_TEXT(items[i].label_zh),
+                                SV_TEXT(items[i].label_en ? items[i].label_en : ""),
+                                amenity,
+                                SV_INT(now)};
         rc = store_exec(c, sql_insert_item, v, 8, NULL);
     }
     return rc;
 }
 
-int checklist_counts(struct store_conn *c, struct arena *a,
-                     struct checklist_count **out, size_t *n)
+int checklist_counts(struct store_conn *c, struct arena *a, struct checklist_count **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_counts, NULL, 0, &rows);
@@ -160,16 +150,13 @@ int checklist_counts(struct store_conn *c, struct arena *a,
 /* ---- checks
  * ---------------------------------------------------------------------- */
 
-int checklist_run_insert(struct store_conn *c, struct arena *a,
-                         struct checklist_run *run)
+int checklist_run_insert(struct store_conn *c, struct arena *a, struct checklist_run *run)
 {
-    struct store_val p[] = {SV_INT(run->site_id),
-                            SV_TEXT(run->kind),
-                            SV_INT(run->day),
-                            run->checked_by ? SV_INT(run->checked_by) : SV_NULL,
-                            SV_INT(run->checked_at),
-                            SV_TEXT(run->note ? run->note : ""),
-                            SV_INT(run->failed)};
+    struct store_val p[] = {
+        SV_INT(run->site_id),    SV_TEXT(run->kind),
+        SV_INT(run->day),        run->checked_by ? SV_INT(run->checked_by) : SV_NULL,
+        SV_INT(run->checked_at), SV_TEXT(run->note ? run->note : ""),
+        SV_INT(run->failed)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_insert_run, p, 7, &rows);
     if (rc)
@@ -192,8 +179,8 @@ int checklist_run_insert(struct store_conn *c, struct arena *a,
     return rc;
 }
 
-static void rows_to_runs(struct arena *a, const struct store_rows *rows,
-                         struct checklist_run **out, size_t *n)
+static void rows_to_runs(struct arena *a, const struct store_rows *rows, struct checklist_run **out,
+                         size_t *n)
 {
     *n = rows->nrows;
     *out = arena_calloc(a, rows->nrows ? rows->nrows : 1, sizeof(**out));
@@ -211,8 +198,8 @@ static void rows_to_runs(struct arena *a, const struct store_rows *rows,
     }
 }
 
-int checklist_runs_of(struct store_conn *c, struct arena *a, int64_t site_id,
-                      int32_t day, struct checklist_run **out, size_t *n)
+int checklist_runs_of(struct store_conn *c, struct arena *a, int64_t site_id, int32_t day,
+                      struct checklist_run **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(site_id), SV_INT(day)};
     struct store_rows rows, marks;
@@ -224,8 +211,7 @@ int checklist_runs_of(struct store_conn *c, struct arena *a, int64_t site_id,
     rows_to_runs(a, &rows, out, n);
     for (size_t i = 0; i < *n; i++) {
         struct checklist_run *r = &(*out)[i];
-        r->marks =
-            arena_calloc(a, marks.nrows ? marks.nrows : 1, sizeof(*r->marks));
+        r->marks = arena_calloc(a, marks.nrows ? marks.nrows : 1, sizeof(*r->marks));
         for (size_t k = 0; k < marks.nrows; k++) {
             if (store_int(&marks, k, 0) != r->id)
                 continue;
@@ -242,12 +228,10 @@ int checklist_runs_of(struct store_conn *c, struct arena *a, int64_t site_id,
     return STORE_OK;
 }
 
-int checklist_done_in_region(struct store_conn *c, struct arena *a,
-                             const char *region_path, int32_t day,
-                             struct checklist_done **out, size_t *n)
+int checklist_done_in_region(struct store_conn *c, struct arena *a, const char *region_path,
+                             int32_t day, struct checklist_done **out, size_t *n)
 {
-    struct store_val p[] = {SV_TEXT(arena_printf(a, "%s%%", region_path)),
-                            SV_INT(day)};
+    struct store_val p[] = {SV_TEXT(arena_printf(a, "%s%%", region_path)), SV_INT(day)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_done_region, p, 2, &rows);
     if (rc)
@@ -278,8 +262,7 @@ int checklist_forget_person(struct store_conn *c, int64_t user_id)
     return store_exec(c, sql_forget, p, 1, NULL);
 }
 
-int checklist_demo_runs(struct store_conn *c, int32_t day, int64_t now,
-                        int64_t *n)
+int checklist_demo_runs(struct store_conn *c, int32_t day, int64_t now, int64_t *n)
 {
     struct store_val p[] = {SV_INT(day), SV_INT(now)};
     *n = 0;

@@ -85,8 +85,8 @@ char *clock_format_iso(int64_t t, int offset_min, char *buf, size_t cap)
         snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, hh, mi, ss);
     } else {
         int off = offset_min < 0 ? -offset_min : offset_min;
-        snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d,
-                 hh, mi, ss, offset_min < 0 ? '-' : '+', off / 60, off % 60);
+        snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d, hh, mi, ss,
+                 offset_min < 0 ? '-' : '+', off / 60, off % 60);
     }
     return buf;
 }
@@ -123,8 +123,7 @@ static int parse_date_part(const char **p, int *y, int *m, int *d)
     (*p)++;
     if (read_digits(p, 2, d))
         return -1;
-    if (*y < 1900 || *y > 9999 || *m < 1 || *m > 12 || *d < 1 ||
-        *d > days_in_month(*y, *m))
+    if (*y < 1900 || *y > 9999 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
         return -1;
     return 0;
 }
@@ -186,7 +185,6 @@ int clock_parse_iso(const char *s, int default_offset_min, int64_t *out)
         return -1;
     if (ss == 60)
         ss = 59;
-    *out = clock_days_from_civil(y, m, d) * 86400 + hh * 3600 + mi * 60 + ss -
-           (int64_t)offset * 60;
+    *out = clock_days_from_civil(y, m, d) * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)offset * 60;
     return 0;
 }

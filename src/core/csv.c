@@ -44,16 +44,13 @@ struct csv_reader {
 };
 
 static void *csv_xrealloc(void *p, size_t size);
-static int csv_fail(struct csv_reader *r, enum csv_error_code code, size_t line,
-                    size_t column, size_t offset, const char *message);
+static int csv_fail(struct csv_reader *r, enum csv_error_code code, size_t line, size_t column,
+                    size_t offset, const char *message);
 static void csv_put(struct csv_reader *r, const unsigned char *src, size_t n);
 static size_t csv_utf8_seq_len(const unsigned char *p, size_t avail);
-static int csv_take_char(struct csv_reader *r, size_t column,
-                         size_t field_start);
-static int csv_read_quoted(struct csv_reader *r, size_t column,
-                           size_t field_start);
-static int csv_read_unquoted(struct csv_reader *r, size_t column,
-                             size_t field_start);
+static int csv_take_char(struct csv_reader *r, size_t column, size_t field_start);
+static int csv_read_quoted(struct csv_reader *r, size_t column, size_t field_start);
+static int csv_read_unquoted(struct csv_reader *r, size_t column, size_t field_start);
 static int csv_read_field(struct csv_reader *r, size_t column);
 static int csv_read_record(struct csv_reader *r);
 
@@ -74,8 +71,8 @@ static void *csv_xrealloc(void *p, size_t size)
 }
 
 /* Record the error, switch the reader to the failed state; returns -1. */
-static int csv_fail(struct csv_reader *r, enum csv_error_code code, size_t line,
-                    size_t column, size_t offset, const char *message)
+static int csv_fail(struct csv_reader *r, enum csv_error_code code, size_t line, size_t column,
+                    size_t offset, const char *message)
 {
     r->state = CSV_FAILED;
     r->err.code = code;
@@ -147,25 +144,22 @@ static size_t csv_utf8_seq_len(const unsigned char *p, size_t avail)
  * or when the field would exceed max_field_bytes. Line breaks are the
  * caller's business.
  */
-static int csv_take_char(struct csv_reader *r, size_t column,
-                         size_t field_start)
+static int csv_take_char(struct csv_reader *r, size_t column, size_t field_start)
 {
     const unsigned char *p = r->data + r->pos;
     size_t n = 1;
 
     if (*p == 0)
-        return csv_fail(r, CSV_ERR_NUL_BYTE, r->line, column, r->pos,
-                        "NUL byte");
+        return csv_fail(r, CSV_ERR_NUL_BYTE, r->line, column, r->pos, "NUL byte");
     if (*p >= 0x80) {
         n = csv_utf8_seq_len(p, r->len - r->pos);
         if (n == 0)
-            return csv_fail(r, CSV_ERR_INVALID_UTF8, r->line, column, r->pos,
-                            "invalid UTF-8");
+            return csv_fail(r, CSV_ERR_INVALID_UTF8, r->line, column, r->pos, "invalid UTF-8");
     }
     if (r->nbytes - field_start + n > r->lim.max_field_bytes) {
         csv_fail(r, CSV_ERR_FIELD_TOO_LONG, r->line, column, r->pos, "");
-        snprintf(r->err.message, sizeof r->err.message,
-                 "field longer than %zu bytes", r->lim.max_field_bytes);
+        snprintf(r->err.message, sizeof r->err.message, "field longer than %zu bytes",
+                 r->lim.max_field_bytes);
         return -1;
     }
     csv_put(r, p, n);
@@ -178,8 +172,7 @@ static int csv_take_char(struct csv_reader *r, size_t column,
  * quote, turning "" into ", keeping line breaks as they are. On return the
  * next byte is a delimiter, a line end or the end of input.
  */
-static int csv_read_quoted(struct csv_reader *r, size_t column,
-                           size_t field_start)
+static int csv_read_quoted(struct csv_reader *r, size_t column, size_t field_start)
 {
     size_t open_line = r->line, open_pos = r->pos;
 
@@ -189,8 +182,8 @@ static int csv_read_quoted(struct csv_reader *r, size_t column,
         bool ends_line;
 
         if (r->pos >= r->len)
-            return csv_fail(r, CSV_ERR_UNTERMINATED_QUOTE, open_line, column,
-                            open_pos, "quoted field never closed");
+            return csv_fail(r, CSV_ERR_UNTERMINATED_QUOTE, open_line, column, open_pos,
+                            "quoted field never closed");
         c = r->data[r->pos];
         if (c == '"') {
             r->pos++;
@@ -201,8 +194,8 @@ static int csv_read_quoted(struct csv_reader *r, size_t column,
         /* LF, or CR not followed by LF, ends a physical line. The line
          * count moves after storing, so an overlong-field error at the
          * line break still names the line it ends. */
-        ends_line = c == '\n' || (c == '\r' && (r->pos + 1 >= r->len ||
-                                                r->data[r->pos + 1] != '\n'));
+        ends_line =
+            c == '\n' || (c == '\r' && (r->pos + 1 >= r->len || r->data[r->pos + 1] != '\n'));
         if (csv_take_char(r, column, field_start) < 0)
             return -1;
         if (ends_line)
@@ -219,8 +212,7 @@ static int csv_read_quoted(struct csv_reader *r, size_t column,
 }
 
 /* An unquoted field: everything up to a delimiter, line end or end. */
-static int csv_read_unquoted(struct csv_reader *r, size_t column,
-                             size_t field_start)
+static int csv_read_unquoted(struct csv_reader *r, size_t column, size_t field_start)
 {
     while (r->pos < r->len) {
         unsigned char c = r->data[r->pos];
@@ -247,8 +239,8 @@ static int csv_read_field(struct csv_reader *r, size_t column)
         /* Point at the comma that opened the extra field (column > 1 here,
          * so there is one); the field itself may be empty at the end. */
         csv_fail(r, CSV_ERR_TOO_MANY_FIELDS, r->line, column, r->pos - 1, "");
-        snprintf(r->err.message, sizeof r->err.message,
-                 "record has more than %zu fields", r->lim.max_fields);
+        snprintf(r->err.message, sizeof r->err.message, "record has more than %zu fields",
+                 r->lim.max_fields);
         return -1;
     }
     if (r->pos < r->len && r->data[r->pos] == '"')
@@ -307,8 +299,7 @@ static int csv_read_record(struct csv_reader *r)
 /* Public API                                                               */
 /* ------------------------------------------------------------------------ */
 
-struct csv_reader *csv_new(const char *data, size_t len,
-                           const struct csv_limits *limits)
+struct csv_reader *csv_new(const char *data, size_t len, const struct csv_limits *limits)
 {
     struct csv_reader *r = csv_xrealloc(NULL, sizeof *r);
 
@@ -325,14 +316,12 @@ struct csv_reader *csv_new(const char *data, size_t len,
         r->lim.max_fields = CSV_DEFAULT_MAX_FIELDS;
     if (r->lim.max_records == 0)
         r->lim.max_records = CSV_DEFAULT_MAX_RECORDS;
-    if (r->len >= 3 && r->data[0] == 0xEF && r->data[1] == 0xBB &&
-        r->data[2] == 0xBF)
+    if (r->len >= 3 && r->data[0] == 0xEF && r->data[1] == 0xBB && r->data[2] == 0xBF)
         r->pos = 3;
     return r;
 }
 
-int csv_read(struct csv_reader *r, struct csv_record *rec,
-             struct csv_error *err)
+int csv_read(struct csv_reader *r, struct csv_record *rec, struct csv_error *err)
 {
     size_t i, line;
 
@@ -342,10 +331,8 @@ int csv_read(struct csv_reader *r, struct csv_record *rec,
         goto failed;
 
     /* Skip blank lines, the trailing one included. */
-    while (r->pos < r->len &&
-           (r->data[r->pos] == '\n' || r->data[r->pos] == '\r')) {
-        if (r->data[r->pos] == '\r' && r->pos + 1 < r->len &&
-            r->data[r->pos + 1] == '\n')
+    while (r->pos < r->len && (r->data[r->pos] == '\n' || r->data[r->pos] == '\r')) {
+        if (r->data[r->pos] == '\r' && r->pos + 1 < r->len && r->data[r->pos + 1] == '\n')
             r->pos++;
         r->pos++;
         r->line++;

@@ -79,14 +79,12 @@ struct csv_reader;
 /* A reader over data[0..len). The buffer is not copied and must outlive the
  * reader; it need not be NUL-terminated. limits may be NULL for all
  * defaults. Never returns NULL (out of memory aborts). */
-struct csv_reader *csv_new(const char *data, size_t len,
-                           const struct csv_limits *limits);
+struct csv_reader *csv_new(const char *data, size_t len, const struct csv_limits *limits);
 
 /* Read the next record into *rec. Returns 1 for a record, 0 at the end of
  * the input, -1 on error with *err filled in (err may be NULL if the caller
  * does not care; *err is left alone on 1 and 0). */
-int csv_read(struct csv_reader *r, struct csv_record *rec,
-             struct csv_error *err);
+int csv_read(struct csv_reader *r, struct csv_record *rec, struct csv_error *err);
 
 /* Stable snake_case name of a code for JSON error bodies, e.g.
  * "unterminated_quote"; "unknown" for a value outside the enum. */

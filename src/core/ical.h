@@ -25,9 +25,9 @@ struct ical_event {
     const char *location;    /* may be NULL */
     const char *url;         /* may be NULL */
     bool has_geo;
-    double lat, lon;         /* WGS-84 */
-    bool cancelled;          /* STATUS:CANCELLED (else CONFIRMED) */
-    int64_t sequence;        /* bumped when the event changes */
+    double lat, lon;  /* WGS-84 */
+    bool cancelled;   /* STATUS:CANCELLED (else CONFIRMED) */
+    int64_t sequence; /* bumped when the event changes */
 };
 
 /* BEGIN:VCALENDAR with the product id and a calendar name (X-WR-CALNAME,

@@ -56,8 +56,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
     char line[1400];
     char when[40];
     clock_format_iso(clock_now_ms() / 1000, 0, when, sizeof when);
-    int n = snprintf(line, sizeof line,
-                     "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"", when,
+    int n = snprintf(line, sizeof line, "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"", when,
                      log_names[level]);
     size_t len = (size_t)n;
     len = log_json_escape(line, len, sizeof line - 4, msg);

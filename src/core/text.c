@@ -31,8 +31,8 @@ bool text_is_http_url(const char *s)
     if (!s[skip] || s[skip] == '/')
         return false;
     for (const char *p = s; *p; p++)
-        if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '<' ||
-            *p == '>' || *p == '\\')
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '<' || *p == '>' ||
+            *p == '\\')
             return false;
     return true;
 }
@@ -85,9 +85,8 @@ bool text_is_clean_utf8(const char *s, size_t len)
             cp = (cp << 6) | (p[i] & 0x3f);
         }
         if ((cp >= 0x80 && cp <= 0x9f) || /* C1 controls */
-            (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-            (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
+            (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
             return false;
         p += n + 1;
     }

@@ -93,33 +93,89 @@ struct demo_street {
 };
 
 static const struct demo_street demo_streets[] = {
-    {"HZ-XH", "新海街道", "Xinhai Street", 34.6000, 119.2050,
+    {"HZ-XH",
+     "新海街道",
+     "Xinhai Street",
+     34.6000,
+     119.2050,
      {{"朝阳", "Chaoyang"}, {"海昌", "Haichang"}, {"通灌", "Tongguan"}}},
-    {"HZ-XD", "新东街道", "Xindong Street", 34.5980, 119.2300,
+    {"HZ-XD",
+     "新东街道",
+     "Xindong Street",
+     34.5980,
+     119.2300,
      {{"东盐河", "Dongyanhe"}, {"龙尾河", "Longweihe"}, {"新东", "Xindong"}}},
-    {"HZ-XN", "新南街道", "Xinnan Street", 34.5750, 119.2000,
+    {"HZ-XN",
+     "新南街道",
+     "Xinnan Street",
+     34.5750,
+     119.2000,
      {{"新南", "Xinnan"}, {"陇海", "Longhai"}, {"南极", "Nanji"}}},
-    {"HZ-XP", "新浦街道", "Xinpu Street", 34.6070, 119.1750,
+    {"HZ-XP",
+     "新浦街道",
+     "Xinpu Street",
+     34.6070,
+     119.1750,
      {{"民主路", "Minzhulu"}, {"解放路", "Jiefanglu"}, {"海连", "Hailian"}}},
-    {"HZ-HZ", "海州街道", "Haizhou Street", 34.5780, 119.1300,
+    {"HZ-HZ",
+     "海州街道",
+     "Haizhou Street",
+     34.5780,
+     119.1300,
      {{"鼓楼", "Gulou"}, {"白虎山", "Baihushan"}, {"双龙", "Shuanglong"}}},
-    {"HZ-XF", "幸福路街道", "Xingfulu Street", 34.5900, 119.1600,
+    {"HZ-XF",
+     "幸福路街道",
+     "Xingfulu Street",
+     34.5900,
+     119.1600,
      {{"幸福", "Xingfu"}, {"苍梧", "Cangwu"}, {"郁林", "Yulin"}}},
-    {"HZ-QY", "朐阳街道", "Quyang Street", 34.5600, 119.1500,
+    {"HZ-QY",
+     "朐阳街道",
+     "Quyang Street",
+     34.5600,
+     119.1500,
      {{"朐阳", "Quyang"}, {"锦屏", "Jinping"}, {"孔望山", "Kongwangshan"}}},
-    {"HZ-HM", "洪门街道", "Hongmen Street", 34.5850, 119.1100,
+    {"HZ-HM",
+     "洪门街道",
+     "Hongmen Street",
+     34.5850,
+     119.1100,
      {{"洪门", "Hongmen"}, {"西门", "Ximen"}, {"甲子河", "Jiazihe"}}},
-    {"HZ-NH", "宁海街道", "Ninghai Street", 34.6150, 119.1400,
+    {"HZ-NH",
+     "宁海街道",
+     "Ninghai Street",
+     34.6150,
+     119.1400,
      {{"宁海", "Ninghai"}, {"太平", "Taiping"}, {"大村", "Dacun"}}},
-    {"HZ-PX", "浦西街道", "Puxi Street", 34.6200, 119.1900,
+    {"HZ-PX",
+     "浦西街道",
+     "Puxi Street",
+     34.6200,
+     119.1900,
      {{"浦西", "Puxi"}, {"后小井", "Houxiaojing"}, {"东林", "Donglin"}}},
-    {"HZ-LN", "路南街道", "Lunan Street", 34.5600, 119.1850,
+    {"HZ-LN",
+     "路南街道",
+     "Lunan Street",
+     34.5600,
+     119.1850,
      {{"路南", "Lunan"}, {"凌州", "Lingzhou"}, {"龙河", "Longhe"}}},
-    {"HZ-HGS", "花果山街道", "Huaguoshan Street", 34.6400, 119.2700,
+    {"HZ-HGS",
+     "花果山街道",
+     "Huaguoshan Street",
+     34.6400,
+     119.2700,
      {{"花果山", "Huaguoshan"}, {"大圣湖", "Dashenghu"}, {"新县", "Xinxian"}}},
-    {"HZ-YT", "云台街道", "Yuntai Street", 34.6000, 119.3000,
+    {"HZ-YT",
+     "云台街道",
+     "Yuntai Street",
+     34.6000,
+     119.3000,
      {{"云台", "Yuntai"}, {"南城", "Nancheng"}, {"朝阳镇", "Chaoyangzhen"}}},
-    {"HZ-NC", "南城街道", "Nancheng Street", 34.5450, 119.1200,
+    {"HZ-NC",
+     "南城街道",
+     "Nancheng Street",
+     34.5450,
+     119.1200,
      {{"南城", "Nancheng"}, {"凤凰", "Fenghuang"}, {"新坝", "Xinba"}}},
 };
 #define NSTREETS (sizeof demo_streets / sizeof demo_streets[0])
@@ -133,25 +189,28 @@ struct demo_hub {
 static const struct demo_hub demo_hubs[] = {
     {"连云港站网约车候客区司机之家", "Lianyungang Station ride-hailing pickup zone",
      "连云港站东广场网约车候客区", 34.5642, 119.2468,
-     "ev_charger=12;phone_charging=10;toilet;hot_water;drinking_water;seats=30;microwave;first_aid;wifi"},
+     "ev_charger=12;phone_charging=10;toilet;hot_water;drinking_water;seats=30;microwave;first_aid;"
+     "wifi"},
     {"海州经济开发区快递物流园驿站", "Haizhou EDZ express logistics park",
      "海州经济开发区物流园区综合楼一层", 34.5370, 119.1680,
-     "ebike_charging=20;phone_charging=12;rain_gear=30;repair_tools;microwave;fridge;seats=40;toilet;first_aid"},
-    {"新东冷链物流园暖新港湾", "Xindong cold-chain logistics park",
-     "新东街道冷链物流园服务中心", 34.5920, 119.2480,
-     "phone_charging=8;ebike_charging=10;microwave;fridge;hot_water;seats=24;toilet;first_aid;repair_tools"},
-    {"海州直播电商基地", "Haizhou livestream e-commerce base",
-     "海州区直播电商产业园三楼", 34.5960, 119.1720,
-     "livestream_gear;phone_stand=20;wifi;phone_charging=16;seats=50;air_conditioning;drinking_water;toilet"},
-    {"公路港货车司机之家", "Highway port truck drivers' home",
-     "连云港公路港货运中心", 34.5480, 119.2050,
-     "ev_charger=6;hot_water;microwave;toilet;seats=40;first_aid;wifi;locker=20"},
-    {"外卖骑手综合服务中心", "Delivery riders' service centre",
-     "海连中路骑手服务中心", 34.6035, 119.1880,
-     "battery_swap=24;ebike_charging=30;phone_charging=20;rain_gear=40;umbrella=20;microwave;fridge;repair_tools;seats=36"},
-    {"连云港东站网约车服务区", "Lianyungang East ride-hailing service area",
-     "连云港东站北侧停车场", 34.6210, 119.2850,
-     "ev_charger=8;phone_charging=6;toilet;drinking_water;seats=20;first_aid"},
+     "ebike_charging=20;phone_charging=12;rain_gear=30;repair_tools;microwave;fridge;seats=40;"
+     "toilet;first_aid"},
+    {"新东冷链物流园暖新港湾", "Xindong cold-chain logistics park", "新东街道冷链物流园服务中心",
+     34.5920, 119.2480,
+     "phone_charging=8;ebike_charging=10;microwave;fridge;hot_water;seats=24;toilet;first_aid;"
+     "repair_tools"},
+    {"海州直播电商基地", "Haizhou livestream e-commerce base", "海州区直播电商产业园三楼", 34.5960,
+     119.1720,
+     "livestream_gear;phone_stand=20;wifi;phone_charging=16;seats=50;air_conditioning;drinking_"
+     "water;toilet"},
+    {"公路港货车司机之家", "Highway port truck drivers' home", "连云港公路港货运中心", 34.5480,
+     119.2050, "ev_charger=6;hot_water;microwave;toilet;seats=40;first_aid;wifi;locker=20"},
+    {"外卖骑手综合服务中心", "Delivery riders' service centre", "海连中路骑手服务中心", 34.6035,
+     119.1880,
+     "battery_swap=24;ebike_charging=30;phone_charging=20;rain_gear=40;umbrella=20;microwave;"
+     "fridge;repair_tools;seats=36"},
+    {"连云港东站网约车服务区", "Lianyungang East ride-hailing service area", "连云港东站北侧停车场",
+     34.6210, 119.2850, "ev_charger=8;phone_charging=6;toilet;drinking_water;seats=20;first_aid"},
 };
 #define NHUBS (sizeof demo_hubs / sizeof demo_hubs[0])
 
@@ -159,7 +218,7 @@ static const char *const demo_places[][2] = {
     {"苍梧绿园", "Cangwu Park"},         {"朐阳公园", "Quyang Park"},
     {"月牙岛公园", "Yueya Island Park"}, {"苏宁广场", "Suning Plaza"},
     {"万达广场", "Wanda Plaza"},         {"嘉瑞宝广场", "Jiaruibao Plaza"},
-    {"海州公园", "Haizhou Park"},       {"孔望山景区", "Kongwangshan Scenic Area"},
+    {"海州公园", "Haizhou Park"},        {"孔望山景区", "Kongwangshan Scenic Area"},
     {"龙河公园", "Longhe Park"},         {"东盐河公园", "Dongyanhe Park"},
     {"吾悦广场", "Wuyue Plaza"},         {"巨龙北路口袋公园", "Julong N. Rd pocket park"},
 };
@@ -173,7 +232,10 @@ static const char *const station_hours[] = {
     "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:00-12:00",
 };
 static const char *const hut_hours[] = {
-    "24/7", "Mo-Su 06:00-22:00", "Mo-Su 10:00-22:00", "Mo-Su 18:00-02:00",
+    "24/7",
+    "Mo-Su 06:00-22:00",
+    "Mo-Su 10:00-22:00",
+    "Mo-Su 18:00-02:00",
 };
 
 /* China's 2026 holidays and make-up working days as announced by the State
@@ -232,9 +294,8 @@ struct seeder {
 };
 
 /* Insert a region unless its code exists; *out gets it either way. */
-static int ensure_region(struct seeder *sd, const char *code, const char *level,
-                         const char *zh, const char *en, const struct region *parent,
-                         struct region *out)
+static int ensure_region(struct seeder *sd, const char *code, const char *level, const char *zh,
+                         const char *en, const struct region *parent, struct region *out)
 {
     int rc = region_get(sd->c, sd->a, code, out);
     if (rc != STORE_NOT_FOUND)
@@ -272,8 +333,8 @@ static void set_amenities(struct seeder *sd, struct site *s, const char *spec)
 
 /* Pick each listed amenity with probability p, with a count for counted
  * ones. */
-static void pick_amenities(struct seeder *sd, struct site *s, const char *const *codes,
-                           size_t n, double p)
+static void pick_amenities(struct seeder *sd, struct site *s, const char *const *codes, size_t n,
+                           double p)
 {
     s->amenities = arena_calloc(sd->a, n + 1, sizeof(*s->amenities));
     s->namenities = 0;
@@ -308,8 +369,7 @@ static int add_site(struct seeder *sd, struct site *s)
 }
 
 /* A point scattered around a centre: about +-1.5 km. */
-static void scatter(struct seeder *sd, double lat, double lon, double spread,
-                    struct site *s)
+static void scatter(struct seeder *sd, double lat, double lon, double spread, struct site *s)
 {
     double u = rng_unit(&sd->rng), v = rng_unit(&sd->rng);
     double r = spread * sqrt(u), th = 2 * M_PI * v;
@@ -364,10 +424,10 @@ static int seed_sites(struct seeder *sd, const struct region *communities)
     }
     /* 146 community stations spread over the communities. */
     static const char *const station_amenities[] = {
-        "phone_charging", "ebike_charging", "microwave", "fridge", "hot_water",
-        "drinking_water", "toilet", "seats", "air_conditioning", "first_aid",
-        "cold_medicine", "rain_gear", "umbrella", "repair_tools", "phone_stand",
-        "wifi", "locker", "reading", "blood_pressure"};
+        "phone_charging", "ebike_charging", "microwave", "fridge",           "hot_water",
+        "drinking_water", "toilet",         "seats",     "air_conditioning", "first_aid",
+        "cold_medicine",  "rain_gear",      "umbrella",  "repair_tools",     "phone_stand",
+        "wifi",           "locker",         "reading",   "blood_pressure"};
     for (int i = 0; !rc && i < 146; i++) {
         const struct region *comm = &communities[(size_t)i % (NSTREETS * 3)];
         const struct demo_street *st = &demo_streets[(size_t)i % (NSTREETS * 3) / 3];
@@ -380,8 +440,8 @@ static int seed_sites(struct seeder *sd, const struct region *communities)
                                  n > 1 ? arena_printf(sd->a, " #%d", n) : "");
         s.type_code = "community_station";
         s.region_code = comm->code;
-        s.address_zh = arena_printf(sd->a, "%s%s党群服务中心%d号", st->zh,
-                                    comm->name_zh, 1 + rng_below(&sd->rng, 200));
+        s.address_zh = arena_printf(sd->a, "%s%s党群服务中心%d号", st->zh, comm->name_zh,
+                                    1 + rng_below(&sd->rng, 200));
         s.address_en = arena_printf(sd->a, "%s Centre, %s", comm->name_en, st->en);
         scatter(sd, st->lat, st->lon, 0.012, &s);
         s.phone = phone(sd);
@@ -404,9 +464,9 @@ static int seed_sites(struct seeder *sd, const struct region *communities)
         rc = add_site(sd, &s);
     }
     /* 41 Warm Huts in parks and malls, open to everyone. */
-    static const char *const hut_amenities[] = {
-        "phone_charging", "microwave", "first_aid", "drinking_water", "seats",
-        "umbrella", "air_conditioning", "hot_water", "wifi"};
+    static const char *const hut_amenities[] = {"phone_charging",   "microwave", "first_aid",
+                                                "drinking_water",   "seats",     "umbrella",
+                                                "air_conditioning", "hot_water", "wifi"};
     for (int i = 0; !rc && i < 41; i++) {
         const char *const *place = demo_places[(size_t)i % NPLACES];
         const struct demo_street *st = &demo_streets[(size_t)(i * 5) % NSTREETS];
@@ -425,8 +485,7 @@ static int seed_sites(struct seeder *sd, const struct region *communities)
         s.has_capacity = true;
         s.capacity = 4 + rng_below(&sd->rng, 8);
         s.opening_hours = hut_hours[rng_below(&sd->rng, 4)];
-        pick_amenities(sd, &s, hut_amenities,
-                       sizeof hut_amenities / sizeof hut_amenities[0], 0.7);
+        pick_amenities(sd, &s, hut_amenities, sizeof hut_amenities / sizeof hut_amenities[0], 0.7);
         rc = add_site(sd, &s);
     }
     /* 21 discount canteens. */
@@ -435,8 +494,8 @@ static int seed_sites(struct seeder *sd, const struct region *communities)
         struct site s;
         site_defaults(&s);
         s.name_zh = arena_printf(sd->a, "暖新食堂·%s%s", st->zh, i >= (int)NSTREETS ? "二店" : "");
-        s.name_en = arena_printf(sd->a, "Warm New Canteen, %s%s", st->en,
-                                 i >= (int)NSTREETS ? " (2)" : "");
+        s.name_en =
+            arena_printf(sd->a, "Warm New Canteen, %s%s", st->en, i >= (int)NSTREETS ? " (2)" : "");
         s.type_code = "canteen";
         s.region_code = communities[(size_t)i % NSTREETS * 3 + 1].code;
         s.address_zh = arena_printf(sd->a, "%s社区食堂", st->zh);
@@ -447,7 +506,8 @@ static int seed_sites(struct seeder *sd, const struct region *communities)
         s.capacity = 30 + rng_below(&sd->rng, 60);
         s.opening_hours = "Mo-Su 10:30-13:30,17:00-19:30";
         s.description = "新就业群体凭码享用优惠餐";
-        set_amenities(sd, &s, "seats=40;microwave;hot_water;drinking_water;toilet;phone_charging=4");
+        set_amenities(sd, &s,
+                      "seats=40;microwave;hot_water;drinking_water;toilet;phone_charging=4");
         rc = add_site(sd, &s);
     }
     /* Battery-swap points near stations, as riders asked. */
@@ -496,8 +556,7 @@ static int seed_all(struct seeder *sd)
             return rc;
     }
     struct region district;
-    int rc = ensure_region(sd, "HZ", "district", "海州区", "Haizhou District", NULL,
-                           &district);
+    int rc = ensure_region(sd, "HZ", "district", "海州区", "Haizhou District", NULL, &district);
     struct region *communities = arena_calloc(sd->a, NSTREETS * 3, sizeof(*communities));
     for (size_t i = 0; !rc && i < NSTREETS; i++) {
         const struct demo_street *st = &demo_streets[i];
@@ -506,16 +565,15 @@ static int seed_all(struct seeder *sd)
         for (size_t k = 0; !rc && k < 3; k++) {
             struct region *comm = &communities[i * 3 + k];
             const char *code = arena_printf(sd->a, "%s-%02zu", st->code, k + 1);
-            rc = ensure_region(sd, code, "community",
-                               arena_printf(sd->a, "%s社区", st->communities[k][0]),
-                               arena_printf(sd->a, "%s Community", st->communities[k][1]),
-                               &street, comm);
+            rc = ensure_region(
+                sd, code, "community", arena_printf(sd->a, "%s社区", st->communities[k][0]),
+                arena_printf(sd->a, "%s Community", st->communities[k][1]), &street, comm);
             for (int g = 1; !rc && g <= 2; g++) {
                 struct region grid;
-                rc = ensure_region(sd, arena_printf(sd->a, "%s-G%d", code, g), "grid",
-                                   arena_printf(sd->a, "%s第%d网格", comm->name_zh, g),
-                                   arena_printf(sd->a, "%s grid %d", comm->name_en, g),
-                                   comm, &grid);
+                rc =
+                    ensure_region(sd, arena_printf(sd->a, "%s-G%d", code, g), "grid",
+                                  arena_printf(sd->a, "%s第%d网格", comm->name_zh, g),
+                                  arena_printf(sd->a, "%s grid %d", comm->name_en, g), comm, &grid);
             }
         }
     }

@@ -9,8 +9,7 @@
 #include "fair/fair.h"
 
 static const char *const fair_states[] = {"scheduled", "open", "closed", "cancelled"};
-static const char *const ticket_states[] = {"waiting", "called", "done", "skipped",
-                                            "cancelled"};
+static const char *const ticket_states[] = {"waiting", "called", "done", "skipped", "cancelled"};
 
 static bool one_of(const char *s, const char *const *set, size_t n)
 {
@@ -58,8 +57,7 @@ bool fair_board_is_live(const struct fair *f, int64_t now)
     return strcmp(f->state, "closed") == 0 && now < f->ends_at + FAIR_BOARD_AFTER_S;
 }
 
-struct fair_estimate fair_estimate(int64_t avg_service_min, const int64_t *durations_s,
-                                   size_t n)
+struct fair_estimate fair_estimate(int64_t avg_service_min, const int64_t *durations_s, size_t n)
 {
     struct fair_estimate e = {avg_service_min > 0 ? avg_service_min : 1, "booth_average"};
     if (n > FAIR_MEASURE_LAST)

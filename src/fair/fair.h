@@ -80,10 +80,10 @@ struct fair_ticket {
     int64_t booth_id;
     int64_t site_id; /* the fair's */
     int64_t number;
-    int64_t user_id;  /* 0: taken at a kiosk (or the account was erased) */
-    const char *name; /* kiosk: what to call the person; NULL otherwise */
-    const char *state; /* waiting | called | done | skipped | cancelled */
-    int64_t taken_by;  /* staff at the kiosk; 0 when taken on the phone */
+    int64_t user_id;                          /* 0: taken at a kiosk (or the account was erased) */
+    const char *name;                         /* kiosk: what to call the person; NULL otherwise */
+    const char *state;                        /* waiting | called | done | skipped | cancelled */
+    int64_t taken_by;                         /* staff at the kiosk; 0 when taken on the phone */
     int64_t taken_at, called_at, finished_at; /* 0 while not yet */
     int64_t handled_by;
     int64_t ahead; /* waiting numbers before it in its booth */
@@ -118,8 +118,7 @@ bool fair_board_is_live(const struct fair *f, int64_t now);
  * times durations_s (seconds, newest first, n of them) when there are at
  * least FAIR_MEASURE_MIN, rounded to the nearest minute and at least one;
  * else the booth's stated average. */
-struct fair_estimate fair_estimate(int64_t avg_service_min, const int64_t *durations_s,
-                                   size_t n);
+struct fair_estimate fair_estimate(int64_t avg_service_min, const int64_t *durations_s, size_t n);
 /* Estimated minutes until a person with `ahead` numbers before them is
  * called: ahead x minutes per person (0 when nobody is ahead). */
 int64_t fair_wait_min(int64_t ahead, const struct fair_estimate *e);
@@ -143,19 +142,17 @@ int fair_list(struct store_conn *c, struct arena *a, int64_t site_id, const char
 /* Store f's title, times and state, in one statement that decides: the
  * state must still be from_state (STORE_CONFLICT when someone changed it
  * meanwhile). */
-int fair_update(struct store_conn *c, const struct fair *f, const char *from_state,
-                int64_t now);
+int fair_update(struct store_conn *c, const struct fair *f, const char *from_state, int64_t now);
 
 /* Insert b into its fair (b->fair_id); sets b->id. */
-int fair_booth_insert(struct store_conn *c, struct arena *a, struct fair_booth *b,
-                      int64_t now);
+int fair_booth_insert(struct store_conn *c, struct arena *a, struct fair_booth *b, int64_t now);
 /* Booth booth_id of fair fair_id: STORE_NOT_FOUND when it is another
  * fair's booth (or none). */
 int fair_booth_get(struct store_conn *c, struct arena *a, int64_t fair_id, int64_t booth_id,
                    struct fair_booth *out);
 /* The fair's booths in board order. */
-int fair_booth_list(struct store_conn *c, struct arena *a, int64_t fair_id,
-                    struct fair_booth **out, size_t *n);
+int fair_booth_list(struct store_conn *c, struct arena *a, int64_t fair_id, struct fair_booth **out,
+                    size_t *n);
 int fair_booth_update(struct store_conn *c, const struct fair_booth *b, int64_t now);
 /* The fair a booth belongs to (for the change hook). */
 int fair_booth_fair(struct store_conn *c, struct arena *a, int64_t booth_id, int64_t *fair_id);
@@ -178,16 +175,15 @@ enum fair_ticket_action { FAIR_SKIP, FAIR_DONE, FAIR_CANCEL };
 /* Skip (waiting or called), finish (called) or cancel (waiting or called)
  * a ticket, in one statement that decides: STORE_CONFLICT when the ticket
  * is not in a state the action applies to. */
-int fair_ticket_finish(struct store_conn *c, int64_t id, enum fair_ticket_action action,
-                       int64_t by, int64_t now);
+int fair_ticket_finish(struct store_conn *c, int64_t id, enum fair_ticket_action action, int64_t by,
+                       int64_t now);
 /* A person's numbers, newest first. */
 int fair_ticket_list_user(struct store_conn *c, struct arena *a, int64_t user_id, int64_t limit,
                           struct fair_ticket **out, size_t *n);
 /* A booth's tickets in number order; state NULL for those in the queue
  * (waiting or called). */
 int fair_ticket_list_booth(struct store_conn *c, struct arena *a, int64_t booth_id,
-                           const char *state, int64_t limit, struct fair_ticket **out,
-                           size_t *n);
+                           const char *state, int64_t limit, struct fair_ticket **out, size_t *n);
 
 /* The board's figures for a fair's booths (booth_id 0) or one booth. */
 struct fair_board_row {
@@ -204,8 +200,8 @@ int fair_board_counts(struct store_conn *c, struct arena *a, int64_t fair_id, in
                       struct fair_board_row **out, size_t *n);
 /* The last FAIR_MEASURE_LAST service times (called to done, seconds) by
  * booth, newest first. */
-int fair_board_durations(struct store_conn *c, struct arena *a, int64_t fair_id,
-                         int64_t booth_id, struct fair_board_row **out, size_t *n);
+int fair_board_durations(struct store_conn *c, struct arena *a, int64_t fair_id, int64_t booth_id,
+                         struct fair_board_row **out, size_t *n);
 
 /* Link a booth to the booking module's offering (0: none), whatever its
  * fields otherwise hold (the demo, after the offering's insert).
@@ -216,8 +212,8 @@ int fair_booth_set_offering(struct store_conn *c, int64_t booth_id, int64_t offe
  * offering's slots are open, not started at now and have a seat free
  * (value). Booths without an offering, or whose offering is inactive or
  * has no such slot, have no row. */
-int fair_booth_free_slots(struct store_conn *c, struct arena *a, int64_t fair_id,
-                          int64_t booth_id, int64_t now, struct fair_board_row **out, size_t *n);
+int fair_booth_free_slots(struct store_conn *c, struct arena *a, int64_t fair_id, int64_t booth_id,
+                          int64_t now, struct fair_board_row **out, size_t *n);
 
 /* ---- module (fair_http.c) --------------------------------------------- */
 

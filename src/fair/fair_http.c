@@ -227,8 +227,9 @@ static json_t *ticket_json(const struct fair_ticket *t, const struct fair_estima
     json_object_set_new(o, "id", json_integer(t->id));
     json_object_set_new(o, "fair_id", json_integer(t->fair_id));
     json_object_set_new(o, "booth_id", json_integer(t->booth_id));
-    json_object_set_new(o, "booth", json_pack("{s:s, s:s}", "name_zh", t->booth_name_zh,
-                                              "name_en", t->booth_name_en));
+    json_object_set_new(
+        o, "booth",
+        json_pack("{s:s, s:s}", "name_zh", t->booth_name_zh, "name_en", t->booth_name_en));
     json_object_set_new(o, "number", json_integer(t->number));
     json_object_set_new(o, "state", json_string(t->state));
     json_object_set_new(o, "kiosk", json_boolean(t->taken_by != 0));
@@ -248,8 +249,8 @@ static json_t *ticket_json(const struct fair_ticket *t, const struct fair_estima
 }
 
 /* The booth's estimate from its recent service times. */
-static int booth_estimate(struct store_conn *c, struct arena *a, int64_t fair_id,
-                          int64_t booth_id, int64_t avg_min, struct fair_estimate *e)
+static int booth_estimate(struct store_conn *c, struct arena *a, int64_t fair_id, int64_t booth_id,
+                          int64_t avg_min, struct fair_estimate *e)
 {
     struct fair_board_row *rows;
     size_t n;
@@ -269,8 +270,8 @@ static int booth_estimate(struct store_conn *c, struct arena *a, int64_t fair_id
 
 /* One booth's line of the board from the fair's heads, counts and
  * service times (rows of other booths are skipped). */
-static json_t *board_line(const struct fair_booth *b, const struct fair_board_row *heads,
-                          size_t nh, const struct fair_board_row *counts, size_t nc,
+static json_t *board_line(const struct fair_booth *b, const struct fair_board_row *heads, size_t nh,
+                          const struct fair_board_row *counts, size_t nc,
                           const struct fair_board_row *durs, size_t nd)
 {
     json_t *serving = json_array(), *next = json_array();
@@ -421,8 +422,7 @@ static int time_field_or_reply(struct req *r, json_t *obj, const char *name, boo
         return got;
     if (clock_parse_iso(s, r->app->cfg.tz_offset_min, out))
         return reply_error(r, 422, "invalid_field", name,
-                           "%s must be an ISO-8601 time such as 2026-06-28T09:00:00+08:00",
-                           name),
+                           "%s must be an ISO-8601 time such as 2026-06-28T09:00:00+08:00", name),
                -1;
     return 1;
 }
@@ -436,9 +436,9 @@ static int window_ok_or_reply(struct req *r, const struct fair *f)
     return 0;
 }
 
-static const char *const booth_fields[] = {"name_zh", "name_en", "organization",
-                                           "avg_service_min", "offering", "offering_id",
-                                           "open", NULL};
+static const char *const booth_fields[] = {
+    "name_zh",  "name_en",     "organization", "avg_service_min",
+    "offering", "offering_id", "open",         NULL};
 
 /* Read a booth's fields from obj (prefix for error paths) into *b; for a
  * new booth name_zh and avg_service_min are required. The offering is
@@ -454,8 +454,7 @@ static int booth_fields_or_reply(struct req *r, json_t *obj, const char *prefix,
         json_in_only_or_reply(r, obj, prefix, booth_fields) ||
         json_in_string(r, obj, prefix, "name_zh", FAIR_NAME_MAX, creating, &b->name_zh) < 0 ||
         json_in_string(r, obj, prefix, "name_en", FAIR_NAME_MAX, false, &b->name_en) < 0 ||
-        json_in_string(r, obj, prefix, "organization", FAIR_ORG_MAX, false,
-                       &b->organization) < 0 ||
+        json_in_string(r, obj, prefix, "organization", FAIR_ORG_MAX, false, &b->organization) < 0 ||
         json_in_int(r, obj, prefix, "avg_service_min", 1, FAIR_MAX_SERVICE_MIN, creating,
                     &b->avg_service_min) < 0 ||
         json_in_bool(r, obj, prefix, "open", false, &open) < 0)
@@ -601,11 +600,10 @@ static int post_fair(struct req *r)
         window_ok_or_reply(r, &f))
         return r->status;
     if (strcmp(f.state, "scheduled") != 0 && strcmp(f.state, "open") != 0)
-        return reply_error(r, 422, "invalid_field", "state",
-                           "a new fair is scheduled or open");
+        return reply_error(r, 422, "invalid_field", "state", "a new fair is scheduled or open");
     if (!req_reaches_site(r, STAFF_AND_ADMINS, f.site_id))
-        return reply_error(r, 403, "out_of_scope", "site_id",
-                           "your roles do not reach site %lld", (long long)f.site_id);
+        return reply_error(r, 403, "out_of_scope", "site_id", "your roles do not reach site %lld",
+                           (long long)f.site_id);
     json_t *arr = json_object_get(r->json, "booths");
     size_t nb = arr ? json_array_size(arr) : 0;
     if (arr && (!json_is_array(arr) || nb > FAIR_MAX_BOOTHS))
@@ -645,11 +643,12 @@ static int post_fair(struct req *r)
     char loc[64];
     snprintf(loc, sizeof loc, "/api/fairs/%lld", (long long)f.id);
     reply_header(r, "Location", loc);
-    return reply_json(r, 201, fair_with_booths(c, &r->arena, &f, bs, nb, r->app->cfg.tz_offset_min));
+    return reply_json(r, 201,
+                      fair_with_booths(c, &r->arena, &f, bs, nb, r->app->cfg.tz_offset_min));
 }
 
-static const char *const fair_patch_fields[] = {"title_zh", "title_en", "starts_at", "ends_at",
-                                                "state",    NULL};
+static const char *const fair_patch_fields[] = {"title_zh", "title_en", "starts_at",
+                                                "ends_at",  "state",    NULL};
 
 static int patch_fair(struct req *r)
 {
@@ -809,9 +808,8 @@ static int not_taking_reply(struct req *r, const struct fair *f, const struct fa
 
 /* Take a number at booth b of fair f for a person (user_id) or, at a
  * kiosk, for someone without a phone (taken_by, name). */
-static int take_number(struct req *r, struct store_conn *c, struct fair *f,
-                       struct fair_booth *b, int64_t user_id, int64_t taken_by,
-                       const char *name)
+static int take_number(struct req *r, struct store_conn *c, struct fair *f, struct fair_booth *b,
+                       int64_t user_id, int64_t taken_by, const char *name)
 {
     if (strcmp(f->state, "open") != 0 || !b->is_open)
         return not_taking_reply(r, f, b);
@@ -1158,41 +1156,77 @@ static void fair_changed_hook(struct app *app, struct store_conn *c, const struc
 /* ---- demo data ------------------------------------------------------------------------- */
 
 static const struct fair_booth demo_booths[] = {
-    {.name_zh = "理发", .name_en = "Haircut", .organization = "区总工会志愿理发队",
+    {.name_zh = "理发",
+     .name_en = "Haircut",
+     .organization = "区总工会志愿理发队",
      .avg_service_min = 15},
-    {.name_zh = "健康体检", .name_en = "Health check", .organization = "区人民医院体检中心",
+    {.name_zh = "健康体检",
+     .name_en = "Health check",
+     .organization = "区人民医院体检中心",
      .avg_service_min = 10},
-    {.name_zh = "测血压", .name_en = "Blood pressure", .organization = "海州街道社区卫生服务中心",
+    {.name_zh = "测血压",
+     .name_en = "Blood pressure",
+     .organization = "海州街道社区卫生服务中心",
      .avg_service_min = 3},
-    {.name_zh = "法律咨询", .name_en = "Legal advice", .organization = "区法律援助中心",
+    {.name_zh = "法律咨询",
+     .name_en = "Legal advice",
+     .organization = "区法律援助中心",
      .avg_service_min = 15},
-    {.name_zh = "社保咨询", .name_en = "Social security", .organization = "区社会保险服务中心",
+    {.name_zh = "社保咨询",
+     .name_en = "Social security",
+     .organization = "区社会保险服务中心",
      .avg_service_min = 10},
-    {.name_zh = "手机维修", .name_en = "Phone repair", .organization = "青年志愿者维修队",
+    {.name_zh = "手机维修",
+     .name_en = "Phone repair",
+     .organization = "青年志愿者维修队",
      .avg_service_min = 20},
-    {.name_zh = "电动车安全检查", .name_en = "E-bike safety check",
-     .organization = "区消防救援大队", .avg_service_min = 8},
-    {.name_zh = "招聘", .name_en = "Job fair", .organization = "区人力资源市场",
+    {.name_zh = "电动车安全检查",
+     .name_en = "E-bike safety check",
+     .organization = "区消防救援大队",
+     .avg_service_min = 8},
+    {.name_zh = "招聘",
+     .name_en = "Job fair",
+     .organization = "区人力资源市场",
      .avg_service_min = 10},
-    {.name_zh = "工会入会", .name_en = "Union membership", .organization = "区总工会",
+    {.name_zh = "工会入会",
+     .name_en = "Union membership",
+     .organization = "区总工会",
      .avg_service_min = 5},
-    {.name_zh = "推拿按摩", .name_en = "Massage", .organization = "区中医院康复科",
+    {.name_zh = "推拿按摩",
+     .name_en = "Massage",
+     .organization = "区中医院康复科",
      .avg_service_min = 15},
-    {.name_zh = "视力检查", .name_en = "Eye check", .organization = "区人民医院眼科",
+    {.name_zh = "视力检查",
+     .name_en = "Eye check",
+     .organization = "区人民医院眼科",
      .avg_service_min = 5},
-    {.name_zh = "心理咨询", .name_en = "Psychological counselling",
-     .organization = "区心理健康服务站", .avg_service_min = 20},
-    {.name_zh = "保险咨询", .name_en = "Insurance advice", .organization = "职工互助保障会",
+    {.name_zh = "心理咨询",
+     .name_en = "Psychological counselling",
+     .organization = "区心理健康服务站",
+     .avg_service_min = 20},
+    {.name_zh = "保险咨询",
+     .name_en = "Insurance advice",
+     .organization = "职工互助保障会",
      .avg_service_min = 10},
-    {.name_zh = "电池检测", .name_en = "E-bike battery check", .organization = "换电服务站",
+    {.name_zh = "电池检测",
+     .name_en = "E-bike battery check",
+     .organization = "换电服务站",
      .avg_service_min = 6},
-    {.name_zh = "爱心餐", .name_en = "Free meals", .organization = "暖新食堂",
+    {.name_zh = "爱心餐",
+     .name_en = "Free meals",
+     .organization = "暖新食堂",
      .avg_service_min = 2},
-    {.name_zh = "技能培训报名", .name_en = "Skills training sign-up",
-     .organization = "区职业技能培训中心", .avg_service_min = 5},
-    {.name_zh = "交通安全宣传", .name_en = "Traffic safety", .organization = "交警海州大队",
+    {.name_zh = "技能培训报名",
+     .name_en = "Skills training sign-up",
+     .organization = "区职业技能培训中心",
      .avg_service_min = 5},
-    {.name_zh = "个税咨询", .name_en = "Tax advice", .organization = "区税务局",
+    {.name_zh = "交通安全宣传",
+     .name_en = "Traffic safety",
+     .organization = "交警海州大队",
+     .avg_service_min = 5},
+    {.name_zh = "个税咨询",
+     .name_en = "Tax advice",
+     .organization = "区税务局",
      .avg_service_min = 10},
 };
 #define NDEMO_BOOTHS (sizeof demo_booths / sizeof demo_booths[0])
@@ -1204,8 +1238,8 @@ static const struct {
     const char *name_en;
     int minutes;
 } demo_timed[] = {
-    {"Haircut", 20},   {"Health check", 15}, {"Legal advice", 20},
-    {"Massage", 20},   {"Eye check", 15},    {"Psychological counselling", 20},
+    {"Haircut", 20}, {"Health check", 15}, {"Legal advice", 20},
+    {"Massage", 20}, {"Eye check", 15},    {"Psychological counselling", 20},
 };
 #define NDEMO_TIMED (sizeof demo_timed / sizeof demo_timed[0])
 
@@ -1227,9 +1261,11 @@ static int demo_booth_slots(struct store_conn *c, struct arena *a, const struct 
     o.kind = "fair_booth";
     o.title_zh = arena_printf(a, "小哥集市·%s", b->name_zh);
     o.title_en = arena_printf(a, "Couriers fair · %s", b->name_en);
-    o.description_zh = arena_printf(a, "集市当天在“%s”摊位（%s）约一个%d分钟的时段，到点直接去，不用排队取号。",
-                                    b->name_zh, b->organization, minutes);
-    o.description_en = arena_printf(a, "Book %d minutes at the %s booth on the fair day and go "
+    o.description_zh =
+        arena_printf(a, "集市当天在“%s”摊位（%s）约一个%d分钟的时段，到点直接去，不用排队取号。",
+                     b->name_zh, b->organization, minutes);
+    o.description_en = arena_printf(a,
+                                    "Book %d minutes at the %s booth on the fair day and go "
                                     "straight there at your time, without taking a number.",
                                     minutes, b->name_en);
     o.site_id = f->site_id;
@@ -1268,8 +1304,8 @@ static int fair_demo(struct app *app, struct store_conn *c, int *count)
 {
     struct arena a;
     arena_init(&a);
-    struct site_query q = {.type_code = "industry_hub", .text = "%骑手综合服务中心%",
-                           .limit = 1, .no_total = true};
+    struct site_query q = {
+        .type_code = "industry_hub", .text = "%骑手综合服务中心%", .limit = 1, .no_total = true};
     struct site *ss;
     size_t n;
     int64_t total;
@@ -1290,9 +1326,9 @@ static int fair_demo(struct app *app, struct store_conn *c, int *count)
     fair_demo_window(now, tz, &f.starts_at, &f.ends_at);
     int y, m, d;
     clock_civil_from_days((f.starts_at + tz * 60) / 86400, &y, &m, &d);
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
     f.title_zh = arena_printf(&a, "“红色魅力·小哥”暖新服务集市（%d年%d月）", y, m);
     f.title_en = arena_printf(&a, "Red Charm · Couriers fair (%s %d)", months[m - 1], y);
     f.state = "open";
@@ -1328,12 +1364,12 @@ static const struct route fair_routes[] = {
     {HTTP_GET, "/api/fairs/{id}/board", get_board, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/fairs/{id}/board/events", get_board_events, ACCESS_PUBLIC, BODY_NONE,
      SCOPE_ANY},
-    {HTTP_POST, "/api/fairs/{id}/booths/{booth}/tickets", post_ticket, ACCESS_SIGNED_IN,
-     BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/fairs/{id}/booths/{booth}/tickets", post_ticket, ACCESS_SIGNED_IN, BODY_NONE,
+     SCOPE_ANY},
     {HTTP_GET, "/api/fairs/{id}/booths/{booth}/tickets", list_booth_tickets, STAFF_AND_ADMINS,
      BODY_NONE, &fair_scope_path},
-    {HTTP_POST, "/api/fairs/{id}/booths/{booth}/kiosk-tickets", post_kiosk_ticket,
-     STAFF_AND_ADMINS, BODY_JSON, &fair_scope_path},
+    {HTTP_POST, "/api/fairs/{id}/booths/{booth}/kiosk-tickets", post_kiosk_ticket, STAFF_AND_ADMINS,
+     BODY_JSON, &fair_scope_path},
     {HTTP_POST, "/api/fairs/{id}/booths/{booth}/call-next", post_call_next, STAFF_AND_ADMINS,
      BODY_NONE, &fair_scope_path},
     {HTTP_GET, "/api/fair-tickets/{id}", get_ticket, STAFF_AND_ADMINS, BODY_NONE,
@@ -1345,8 +1381,7 @@ static const struct route fair_routes[] = {
     {HTTP_POST, "/api/fair-tickets/{id}/cancel", post_cancel, STAFF_AND_ADMINS, BODY_NONE,
      &fair_ticket_scope_path},
     {HTTP_GET, "/api/me/fair-tickets", list_my_tickets, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/api/me/fair-tickets/{id}", get_my_ticket, ACCESS_SIGNED_IN, BODY_NONE,
-     SCOPE_ANY},
+    {HTTP_GET, "/api/me/fair-tickets/{id}", get_my_ticket, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/me/fair-tickets/{id}/cancel", post_my_cancel, ACCESS_SIGNED_IN, BODY_NONE,
      SCOPE_ANY},
 };

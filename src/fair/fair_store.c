@@ -14,9 +14,9 @@
 
 /* ---- fairs ------------------------------------------------------------ */
 
-#define FAIR_COLS                                                                         \
-    "f.id, f.site_id, f.title_zh, f.title_en, f.starts_at, f.ends_at, f.state, f.is_demo," \
-    " f.created_by, f.created_at, f.updated_at,"                                           \
+#define FAIR_COLS                                                                                  \
+    "f.id, f.site_id, f.title_zh, f.title_en, f.starts_at, f.ends_at, f.state, f.is_demo,"         \
+    " f.created_by, f.created_at, f.updated_at,"                                                   \
     " (SELECT COUNT(*) FROM fair_booths b WHERE b.fair_id = f.id)"
 
 static const char sql_fair_insert[] =
@@ -24,11 +24,10 @@ static const char sql_fair_insert[] =
     " created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
     " RETURNING id";
 static const char sql_fair_get[] = "SELECT " FAIR_COLS " FROM fairs f WHERE f.id = $1";
-static const char sql_fair_list[] =
-    "SELECT " FAIR_COLS " FROM fairs f"
-    " WHERE (CAST($1 AS BIGINT) = 0 OR f.site_id = $1)"
-    " AND (CAST($2 AS TEXT) IS NULL OR f.state = CAST($2 AS TEXT))"
-    " ORDER BY f.starts_at DESC, f.id DESC LIMIT $3 OFFSET $4";
+static const char sql_fair_list[] = "SELECT " FAIR_COLS " FROM fairs f"
+                                    " WHERE (CAST($1 AS BIGINT) = 0 OR f.site_id = $1)"
+                                    " AND (CAST($2 AS TEXT) IS NULL OR f.state = CAST($2 AS TEXT))"
+                                    " ORDER BY f.starts_at DESC, f.id DESC LIMIT $3 OFFSET $4";
 static const char sql_fair_count[] =
     "SELECT COUNT(*) FROM fairs f"
     " WHERE (CAST($1 AS BIGINT) = 0 OR f.site_id = $1)"
@@ -55,10 +54,10 @@ static void row_to_fair(const struct store_rows *rows, size_t i, struct fair *f)
 
 int fair_insert(struct store_conn *c, struct arena *a, struct fair *f)
 {
-    struct store_val p[] = {SV_INT(f->site_id),   SV_TEXT(f->title_zh), SV_TEXT(f->title_en),
-                            SV_INT(f->starts_at), SV_INT(f->ends_at),   SV_TEXT(f->state),
-                            SV_INT(f->is_demo),
-                            f->created_by ? SV_INT(f->created_by) : SV_NULL,
+    struct store_val p[] = {SV_INT(f->site_id),   SV_TEXT(f->title_zh),
+                            SV_TEXT(f->title_en), SV_INT(f->starts_at),
+                            SV_INT(f->ends_at),   SV_TEXT(f->state),
+                            SV_INT(f->is_demo),   f->created_by ? SV_INT(f->created_by) : SV_NULL,
                             SV_INT(f->created_at)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_fair_insert, p, 9, &rows);
@@ -85,8 +84,7 @@ int fair_get(struct store_conn *c, struct arena *a, int64_t id, struct fair *out
 int fair_list(struct store_conn *c, struct arena *a, int64_t site_id, const char *state,
               int64_t limit, int64_t offset, struct fair **out, size_t *n, int64_t *total)
 {
-    struct store_val p[] = {SV_INT(site_id), SV_TEXT_OR_NULL(state), SV_INT(limit),
-                            SV_INT(offset)};
+    struct store_val p[] = {SV_INT(site_id), SV_TEXT_OR_NULL(state), SV_INT(limit), SV_INT(offset)};
     struct store_rows rows, count;
     int rc = store_query(c, a, sql_fair_list, p, 4, &rows);
     if (!rc)
@@ -103,7 +101,7 @@ int fair_list(struct store_conn *c, struct arena *a, int64_t site_id, const char
 
 int fair_update(struct store_conn *c, const struct fair *f, const char *from_state, int64_t now)
 {
-    struct store_val p[] = {SV_INT(f->id),       SV_TEXT(f->title_zh), SV_TEXT(f->title_en),
+    struct store_val p[] = {SV_INT(f->id),        SV_TEXT(f->title_zh), SV_TEXT(f->title_en),
                             SV_INT(f->starts_at), SV_INT(f->ends_at),   SV_TEXT(f->state),
                             SV_INT(now),          SV_TEXT(from_state)};
     int64_t changed = 0;
@@ -115,8 +113,8 @@ int fair_update(struct store_conn *c, const struct fair *f, const char *from_sta
 
 /* ---- booths ------------------------------------------------------------ */
 
-#define BOOTH_COLS                                                                   \
-    "id, fair_id, sort_order, name_zh, name_en, organization, avg_service_min,"    \
+#define BOOTH_COLS                                                                                 \
+    "id, fair_id, sort_order, name_zh, name_en, organization, avg_service_min,"                    \
     " offering_id, is_open, last_number"
 
 static const char sql_booth_insert[] =
@@ -151,14 +149,11 @@ static void row_to_booth(const struct store_rows *rows, size_t i, struct fair_bo
 
 int fair_booth_insert(struct store_conn *c, struct arena *a, struct fair_booth *b, int64_t now)
 {
-    struct store_val p[] = {SV_INT(b->fair_id),
-                            SV_TEXT(b->name_zh),
-                            SV_TEXT(b->name_en),
-                            SV_TEXT(b->organization),
-                            SV_INT(b->avg_service_min),
-                            b->has_offering ? SV_INT(b->offering_id) : SV_NULL,
-                            SV_INT(b->is_open),
-                            SV_INT(now)};
+    struct store_val p[] = {
+        SV_INT(b->fair_id),         SV_TEXT(b->name_zh),
+        SV_TEXT(b->name_en),        SV_TEXT(b->organization),
+        SV_INT(b->avg_service_min), b->has_offering ? SV_INT(b->offering_id) : SV_NULL,
+        SV_INT(b->is_open),         SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_booth_insert, p, 8, &rows);
     if (rc)
@@ -183,8 +178,8 @@ int fair_booth_get(struct store_conn *c, struct arena *a, int64_t fair_id, int64
     return STORE_OK;
 }
 
-int fair_booth_list(struct store_conn *c, struct arena *a, int64_t fair_id,
-                    struct fair_booth **out, size_t *n)
+int fair_booth_list(struct store_conn *c, struct arena *a, int64_t fair_id, struct fair_booth **out,
+                    size_t *n)
 {
     struct store_val p[] = {SV_INT(fair_id)};
     struct store_rows rows;
@@ -252,8 +247,8 @@ int fair_booth_set_offering(struct store_conn *c, int64_t booth_id, int64_t offe
     return changed == 1 ? STORE_OK : STORE_NOT_FOUND;
 }
 
-int fair_booth_free_slots(struct store_conn *c, struct arena *a, int64_t fair_id,
-                          int64_t booth_id, int64_t now, struct fair_board_row **out, size_t *n)
+int fair_booth_free_slots(struct store_conn *c, struct arena *a, int64_t fair_id, int64_t booth_id,
+                          int64_t now, struct fair_board_row **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(fair_id), SV_INT(now), SV_INT(booth_id)};
     struct store_rows rows;
@@ -283,20 +278,19 @@ static const char sql_insert_ticket[] =
     "INSERT INTO fair_tickets (fair_id, booth_id, number, user_id, name, state, taken_by,"
     " taken_at) VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7) RETURNING id";
 
-#define TICKET_COLS                                                                          \
-    "t.id, t.fair_id, t.booth_id, f.site_id, t.number, t.user_id, t.name, t.state,"          \
-    " t.taken_by, t.taken_at, t.called_at, t.finished_at, t.handled_by,"                     \
-    " CASE WHEN t.state = 'waiting' THEN (SELECT COUNT(*) FROM fair_tickets w"               \
-    " WHERE w.booth_id = t.booth_id AND w.state = 'waiting' AND w.number < t.number)"        \
+#define TICKET_COLS                                                                                \
+    "t.id, t.fair_id, t.booth_id, f.site_id, t.number, t.user_id, t.name, t.state,"                \
+    " t.taken_by, t.taken_at, t.called_at, t.finished_at, t.handled_by,"                           \
+    " CASE WHEN t.state = 'waiting' THEN (SELECT COUNT(*) FROM fair_tickets w"                     \
+    " WHERE w.booth_id = t.booth_id AND w.state = 'waiting' AND w.number < t.number)"              \
     " ELSE 0 END, b.name_zh, b.name_en, b.avg_service_min"
-#define TICKET_FROM                                                                          \
-    " FROM fair_tickets t JOIN fair_booths b ON b.id = t.booth_id"                           \
+#define TICKET_FROM                                                                                \
+    " FROM fair_tickets t JOIN fair_booths b ON b.id = t.booth_id"                                 \
     " JOIN fairs f ON f.id = t.fair_id"
 
 static const char sql_ticket_get[] = "SELECT " TICKET_COLS TICKET_FROM " WHERE t.id = $1";
-static const char sql_ticket_list_user[] =
-    "SELECT " TICKET_COLS TICKET_FROM " WHERE t.user_id = $1"
-    " ORDER BY t.taken_at DESC, t.id DESC LIMIT $2";
+static const char sql_ticket_list_user[] = "SELECT " TICKET_COLS TICKET_FROM " WHERE t.user_id = $1"
+                                           " ORDER BY t.taken_at DESC, t.id DESC LIMIT $2";
 static const char sql_ticket_list_booth[] =
     "SELECT " TICKET_COLS TICKET_FROM " WHERE t.booth_id = $1"
     " AND ((CAST($2 AS TEXT) IS NULL AND t.state IN ('waiting', 'called'))"
@@ -305,8 +299,7 @@ static const char sql_ticket_list_booth[] =
 
 /* Two callers of the same booth take turns on its row: the second's
  * choice of "the lowest waiting number" is made after the first's commit. */
-static const char sql_touch_booth[] =
-    "UPDATE fair_booths SET last_called_at = $2 WHERE id = $1";
+static const char sql_touch_booth[] = "UPDATE fair_booths SET last_called_at = $2 WHERE id = $1";
 static const char sql_call_next[] =
     "UPDATE fair_tickets SET state = 'called', called_at = $2, handled_by = $3"
     " WHERE id = (SELECT id FROM fair_tickets WHERE booth_id = $1 AND state = 'waiting'"
@@ -363,12 +356,9 @@ int fair_ticket_take(struct store_conn *c, struct arena *a, struct fair_ticket *
     if (!rows.nrows)
         return FAIR_NOT_TAKING;
     t->number = store_int(&rows, 0, 0);
-    struct store_val q[] = {SV_INT(t->fair_id),
-                            SV_INT(t->booth_id),
-                            SV_INT(t->number),
-                            t->user_id ? SV_INT(t->user_id) : SV_NULL,
-                            SV_TEXT_OR_NULL(t->name),
-                            t->taken_by ? SV_INT(t->taken_by) : SV_NULL,
+    struct store_val q[] = {SV_INT(t->fair_id),       SV_INT(t->booth_id),
+                            SV_INT(t->number),        t->user_id ? SV_INT(t->user_id) : SV_NULL,
+                            SV_TEXT_OR_NULL(t->name), t->taken_by ? SV_INT(t->taken_by) : SV_NULL,
                             SV_INT(t->taken_at)};
     rc = store_query(c, a, sql_insert_ticket, q, 7, &rows);
     if (rc)
@@ -408,8 +398,8 @@ int fair_ticket_call_next(struct store_conn *c, struct arena *a, int64_t booth_i
     return STORE_OK;
 }
 
-int fair_ticket_finish(struct store_conn *c, int64_t id, enum fair_ticket_action action,
-                       int64_t by, int64_t now)
+int fair_ticket_finish(struct store_conn *c, int64_t id, enum fair_ticket_action action, int64_t by,
+                       int64_t now)
 {
     const char *sql = action == FAIR_SKIP ? sql_skip : action == FAIR_DONE ? sql_done : sql_cancel;
     struct store_val p[] = {SV_INT(id), SV_INT(now), by ? SV_INT(by) : SV_NULL};
@@ -430,8 +420,7 @@ int fair_ticket_list_user(struct store_conn *c, struct arena *a, int64_t user_id
 }
 
 int fair_ticket_list_booth(struct store_conn *c, struct arena *a, int64_t booth_id,
-                           const char *state, int64_t limit, struct fair_ticket **out,
-                           size_t *n)
+                           const char *state, int64_t limit, struct fair_ticket **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(booth_id), SV_TEXT_OR_NULL(state), SV_INT(limit)};
     struct store_rows rows;
@@ -487,8 +476,8 @@ int fair_board_counts(struct store_conn *c, struct arena *a, int64_t fair_id, in
     return board_rows(c, a, sql_board_counts, fair_id, booth_id, 0, out, n);
 }
 
-int fair_board_durations(struct store_conn *c, struct arena *a, int64_t fair_id,
-                         int64_t booth_id, struct fair_board_row **out, size_t *n)
+int fair_board_durations(struct store_conn *c, struct arena *a, int64_t fair_id, int64_t booth_id,
+                         struct fair_board_row **out, size_t *n)
 {
     return board_rows(c, a, sql_board_durations, fair_id, booth_id, FAIR_MEASURE_LAST, out, n);
 }

@@ -27,11 +27,12 @@ static json_t *fault_json(struct req *r, const struct fault *f)
     char reported[40], fixed[40];
     clock_format_iso(f->reported_at, tz, reported, sizeof reported);
     json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)f->id, "site_id",
-                          (json_int_t)f->site_id, "amenity", f->amenity, "note", f->note,
-                          "state", f->state, "reported_at", reported);
-    json_object_set_new(o, "fixed_at", f->fixed_at ? json_string(clock_format_iso(
-                                                         f->fixed_at, tz, fixed, sizeof fixed))
-                                                   : json_null());
+                          (json_int_t)f->site_id, "amenity", f->amenity, "note", f->note, "state",
+                          f->state, "reported_at", reported);
+    json_object_set_new(o, "fixed_at",
+                        f->fixed_at
+                            ? json_string(clock_format_iso(f->fixed_at, tz, fixed, sizeof fixed))
+                            : json_null());
     json_object_set_new(o, "fix_note", f->fix_note ? json_string(f->fix_note) : json_null());
     return o;
 }
@@ -79,8 +80,8 @@ static int write_tx(struct store_conn *c, void *v)
     int64_t now = clock_now();
     int rc = w->fixing ? fault_fix(c, w->f->id, w->by, now, w->fix_note)
                        : fault_insert(c, w->arena, w->f);
-    struct live_item item = {.code = w->f->amenity, .working = w->fixing ? 1 : 0,
-                             .reported_at = now};
+    struct live_item item = {
+        .code = w->f->amenity, .working = w->fixing ? 1 : 0, .reported_at = now};
     const char *bad = NULL;
     if (!rc)
         rc = live_put(c, w->arena, w->f->site_id, &item, 1, now, &bad);
@@ -111,8 +112,8 @@ static int post_fault(struct req *r)
     while (i < s.namenities && strcmp(s.amenities[i].code, f.amenity) != 0)
         i++;
     if (i == s.namenities)
-        return reply_error(r, 422, "amenity_not_at_site", "amenity",
-                           "this site has no amenity %s", f.amenity);
+        return reply_error(r, 422, "amenity_not_at_site", "amenity", "this site has no amenity %s",
+                           f.amenity);
     f.site_id = site_id;
     f.reported_by = p->user_id;
     f.reported_at = clock_now();
@@ -195,8 +196,7 @@ static const struct route fault_routes[] = {
     {HTTP_GET, "/api/sites/{id}/faults", list_faults, STAFF_AND_ADMINS, BODY_NONE,
      &site_scope_path},
     {HTTP_GET, "/api/faults/{id}", get_fault, STAFF_AND_ADMINS, BODY_NONE, &fault_scope_path},
-    {HTTP_POST, "/api/faults/{id}/fix", post_fix, STAFF_AND_ADMINS, BODY_JSON,
-     &fault_scope_path},
+    {HTTP_POST, "/api/faults/{id}/fix", post_fix, STAFF_AND_ADMINS, BODY_JSON, &fault_scope_path},
 };
 
 const struct module fault_module = {

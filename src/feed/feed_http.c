@@ -48,9 +48,9 @@ static int reply_calendar(struct req *r, struct strbuf *sb, const char *filename
 
 /* A slot as an event: "title · site" in the person's language (zh first,
  * then en), at the site's position. */
-static void slot_event(struct req *r, struct store_conn *c, const struct slot *s,
-                       const char *uid, const char *url, bool cancelled, int64_t stamp,
-                       int64_t sequence, struct strbuf *out)
+static void slot_event(struct req *r, struct store_conn *c, const struct slot *s, const char *uid,
+                       const char *url, bool cancelled, int64_t stamp, int64_t sequence,
+                       struct strbuf *out)
 {
     struct site site;
     bool has_site = site_get(c, &r->arena, s->site_id, &site) == STORE_OK;
@@ -62,10 +62,17 @@ static void slot_event(struct req *r, struct store_conn *c, const struct slot *s
         location = site.address_zh && *site.address_zh
                        ? arena_printf(&r->arena, "%s, %s", site.name_zh, site.address_zh)
                        : site.name_zh;
-    struct ical_event e = {.uid = uid, .start = s->starts_at, .end = s->ends_at,
-                           .stamp = stamp, .summary = summary, .location = location,
-                           .url = url, .has_geo = has_site, .lat = has_site ? site.lat : 0,
-                           .lon = has_site ? site.lon : 0, .cancelled = cancelled,
+    struct ical_event e = {.uid = uid,
+                           .start = s->starts_at,
+                           .end = s->ends_at,
+                           .stamp = stamp,
+                           .summary = summary,
+                           .location = location,
+                           .url = url,
+                           .has_geo = has_site,
+                           .lat = has_site ? site.lat : 0,
+                           .lon = has_site ? site.lon : 0,
+                           .cancelled = cancelled,
                            .sequence = sequence};
     ical_add_event(out, &e);
 }
@@ -105,9 +112,10 @@ static int post_my_feed(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "calendar feed");
     /* The URL is shown once; only its hash is kept. */
-    return reply_json(r, 201, json_pack("{s:s, s:s}", "url", feed_url(r, token), "webcal",
-                                        arena_printf(&r->arena, "webcal://%s",
-                                                     strstr(feed_url(r, token), "://") + 3)));
+    return reply_json(
+        r, 201,
+        json_pack("{s:s, s:s}", "url", feed_url(r, token), "webcal",
+                  arena_printf(&r->arena, "webcal://%s", strstr(feed_url(r, token), "://") + 3)));
 }
 
 static int delete_my_feed(struct req *r)
@@ -129,10 +137,11 @@ static int get_bookings_ics(struct req *r)
     if (!c)
         return r->status;
     int64_t user_id, now = clock_now();
-    int rc = strlen(token) > 100
-                 ? STORE_NOT_FOUND
-                 : feed_owner(c, &r->arena, account_token_hash(&r->arena, account_key(r->app), token),
-                              now, &user_id);
+    int rc =
+        strlen(token) > 100
+            ? STORE_NOT_FOUND
+            : feed_owner(c, &r->arena, account_token_hash(&r->arena, account_key(r->app), token),
+                         now, &user_id);
     if (rc == STORE_NOT_FOUND) /* unknown or revoked: the same answer */
         return reply_error(r, 404, "not_found", NULL, "no such calendar feed");
     if (rc)
@@ -159,9 +168,8 @@ static int get_bookings_ics(struct req *r)
         char uid[64];
         snprintf(uid, sizeof uid, "booking-%lld@warmharbor", (long long)b->id);
         slot_event(r, c, &b->slot, uid,
-                   arena_printf(&r->arena, "%s/#/bookings/%lld", base, (long long)b->id),
-                   cancelled, b->updated_at ? b->updated_at : b->created_at,
-                   cancelled ? 1 : 0, &sb);
+                   arena_printf(&r->arena, "%s/#/bookings/%lld", base, (long long)b->id), cancelled,
+                   b->updated_at ? b->updated_at : b->created_at, cancelled ? 1 : 0, &sb);
     }
     ical_end(&sb);
     return reply_calendar(r, &sb, "bookings.ics");
@@ -182,8 +190,11 @@ static int get_site_ics(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "site");
     int64_t now = clock_now();
-    struct slot_query q = {.site_id = site_id, .from = now - 86400, .to = now + FEED_AHEAD_S,
-                           .now = now, .limit = FEED_MAX_EVENTS};
+    struct slot_query q = {.site_id = site_id,
+                           .from = now - 86400,
+                           .to = now + FEED_AHEAD_S,
+                           .now = now,
+                           .limit = FEED_MAX_EVENTS};
     struct slot *ss;
     size_t n;
     int64_t total;
@@ -231,12 +242,10 @@ static int feed_erase_personal(struct app *app, struct store_conn *c, int64_t us
 static const struct route feed_routes[] = {
     {HTTP_GET, "/api/me/calendar-feed", get_my_feed, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/me/calendar-feed", post_my_feed, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
-    {HTTP_DELETE, "/api/me/calendar-feed", delete_my_feed, ACCESS_SIGNED_IN, BODY_NONE,
-     SCOPE_ANY},
+    {HTTP_DELETE, "/api/me/calendar-feed", delete_my_feed, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/feeds/{token}/bookings.ics", get_bookings_ics, ACCESS_PUBLIC, BODY_NONE,
      SCOPE_ANY},
-    {HTTP_GET, "/api/sites/{id}/calendar.ics", get_site_ics, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
+    {HTTP_GET, "/api/sites/{id}/calendar.ics", get_site_ics, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module feed_module = {

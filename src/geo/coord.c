@@ -83,8 +83,8 @@ bool geo_is_in_china(double lat, double lon)
 
 bool geo_is_valid(double lat, double lon)
 {
-    return isfinite(lat) && isfinite(lon) && lat >= -90.0 && lat <= 90.0 &&
-           lon >= -180.0 && lon <= 180.0;
+    return isfinite(lat) && isfinite(lon) && lat >= -90.0 && lat <= 90.0 && lon >= -180.0 &&
+           lon <= 180.0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -98,25 +98,19 @@ bool geo_is_valid(double lat, double lon)
  */
 static double geo_offset_lat_m(double x, double y)
 {
-    double r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y +
-               0.2 * sqrt(fabs(x));
-    r += (20.0 * sin(6.0 * x * geo_pi) + 20.0 * sin(2.0 * x * geo_pi)) * 2.0 /
-         3.0;
+    double r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqrt(fabs(x));
+    r += (20.0 * sin(6.0 * x * geo_pi) + 20.0 * sin(2.0 * x * geo_pi)) * 2.0 / 3.0;
     r += (20.0 * sin(y * geo_pi) + 40.0 * sin(y / 3.0 * geo_pi)) * 2.0 / 3.0;
-    r += (160.0 * sin(y / 12.0 * geo_pi) + 320.0 * sin(y / 30.0 * geo_pi)) *
-         2.0 / 3.0;
+    r += (160.0 * sin(y / 12.0 * geo_pi) + 320.0 * sin(y / 30.0 * geo_pi)) * 2.0 / 3.0;
     return r;
 }
 
 static double geo_offset_lon_m(double x, double y)
 {
-    double r =
-        300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt(fabs(x));
-    r += (20.0 * sin(6.0 * x * geo_pi) + 20.0 * sin(2.0 * x * geo_pi)) * 2.0 /
-         3.0;
+    double r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt(fabs(x));
+    r += (20.0 * sin(6.0 * x * geo_pi) + 20.0 * sin(2.0 * x * geo_pi)) * 2.0 / 3.0;
     r += (20.0 * sin(x * geo_pi) + 40.0 * sin(x / 3.0 * geo_pi)) * 2.0 / 3.0;
-    r += (150.0 * sin(x / 12.0 * geo_pi) + 300.0 * sin(x / 30.0 * geo_pi)) *
-         2.0 / 3.0;
+    r += (150.0 * sin(x / 12.0 * geo_pi) + 300.0 * sin(x / 30.0 * geo_pi)) * 2.0 / 3.0;
     return r;
 }
 
@@ -235,13 +229,11 @@ struct geo_point geo_bd09_to_gcj02(struct geo_point p)
 /* Dispatch and distance                                                    */
 /* ------------------------------------------------------------------------ */
 
-struct geo_point geo_convert(struct geo_point p, enum geo_datum from,
-                             enum geo_datum to)
+struct geo_point geo_convert(struct geo_point p, enum geo_datum from, enum geo_datum to)
 {
     struct geo_point gcj, bad = {NAN, NAN};
 
-    if (from == to &&
-        (from == GEO_WGS84 || from == GEO_GCJ02 || from == GEO_BD09))
+    if (from == to && (from == GEO_WGS84 || from == GEO_GCJ02 || from == GEO_BD09))
         return p;
     /* Every path goes through GCJ-02, the datum both others are defined on. */
     switch (from) {
@@ -301,8 +293,7 @@ int geo_bbox_parse(const char *text, double b[4])
     return 0;
 }
 
-void geo_bbox_convert(const double b[4], enum geo_datum from, enum geo_datum to,
-                      double out[4])
+void geo_bbox_convert(const double b[4], enum geo_datum from, enum geo_datum to, double out[4])
 {
     double in[4] = {b[0], b[1], b[2], b[3]};
     if (from == to) {

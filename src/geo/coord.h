@@ -63,8 +63,7 @@ struct geo_point geo_bd09_to_gcj02(struct geo_point p);
 /* Convert p from one datum to another (identity if from == to). A datum
  * value outside the enum gives a point whose lat and lon are NaN, which
  * geo_is_valid() rejects. */
-struct geo_point geo_convert(struct geo_point p, enum geo_datum from,
-                             enum geo_datum to);
+struct geo_point geo_convert(struct geo_point p, enum geo_datum from, enum geo_datum to);
 
 /* Great-circle distance in metres (haversine, mean earth radius
  * 6371008.8 m). */
@@ -92,8 +91,7 @@ int geo_bbox_parse(const char *text, double b[4]);
  * 0.0004 degree, 40 m, across a 0.2 x 0.3 degree city box in China), so
  * a point within that distance of an edge may fall on the other side of
  * it than its converted position would. Map viewports do not notice. */
-void geo_bbox_convert(const double b[4], enum geo_datum from, enum geo_datum to,
-                      double out[4]);
+void geo_bbox_convert(const double b[4], enum geo_datum from, enum geo_datum to, double out[4]);
 
 /* true if lat in [-90,90], lon in [-180,180] and both finite. */
 bool geo_is_valid(double lat, double lon);

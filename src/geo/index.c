@@ -108,8 +108,8 @@ struct geo_agg {
     uint32_t row_lo, row_hi;                /* Mercator rows (superset) */
     int64_t sum_lat, sum_lon;               /* of the live sites (exact) */
     uint32_t count;                         /* live sites below (exact) */
-    uint16_t types; /* bit (type & 15) of the sites below (superset) */
-    uint8_t tiers;  /* bit t if a live site below has tier t (exact) */
+    uint16_t types;                         /* bit (type & 15) of the sites below (superset) */
+    uint8_t tiers;                          /* bit t if a live site below has tier t (exact) */
 };
 
 struct geo_snap {
@@ -223,15 +223,13 @@ static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3]);
 static uint32_t geo_row32(int32_t lat);
 static uint32_t geo_col32(int32_t lon);
 static int geo_item_from_entry(const struct geo_entry *e, struct geo_item *it);
-static void geo_entry_from(const struct geo_pt *pt, struct geo_pos pos,
-                           struct geo_entry *out);
+static void geo_entry_from(const struct geo_pt *pt, struct geo_pos pos, struct geo_entry *out);
 static uint64_t geo_d2(const int32_t a[3], const int32_t b[3]);
 static size_t geo_leaf_start(const struct geo_snap *s, size_t j);
 static size_t geo_leaf_of(const struct geo_snap *s, size_t slot);
 static void geo_select(struct geo_key *a, size_t n, size_t k, int dim);
-static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i,
-                          unsigned d, size_t lo, size_t hi,
-                          const int32_t box[6]);
+static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i, unsigned d, size_t lo,
+                          size_t hi, const int32_t box[6]);
 static void *geo_build_thread(void *arg);
 static void geo_snap_summarise(struct geo_snap *s);
 static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
@@ -239,39 +237,32 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
 static void geo_snap_free(struct geo_snap *s);
 static size_t geo_snap_bytes(const struct geo_snap *s);
 static size_t geo_hash_home(const struct geo_hash *h, int64_t id);
-static int64_t geo_hash_id(const struct geo_snap *s,
-                           const struct geo_item *pending, uint32_t v);
+static int64_t geo_hash_id(const struct geo_snap *s, const struct geo_item *pending, uint32_t v);
 static bool geo_hash_lookup(const struct geo_hash *h, const struct geo_snap *s,
-                            const struct geo_item *pending, int64_t id,
-                            size_t *pos);
+                            const struct geo_item *pending, int64_t id, size_t *pos);
 static void geo_hash_delete(struct geo_hash *h, const struct geo_snap *s,
                             const struct geo_item *pending, size_t pos);
 static void geo_path_tiers(struct geo_snap *s, size_t slot);
 static void geo_snap_kill(struct geo_snap *s, size_t slot);
-static void geo_snap_restyle(struct geo_snap *s, size_t slot,
-                             const struct geo_pt *np);
-static void geo_swap_in(struct geo_index *ix, struct geo_snap *s,
-                        struct geo_hash h, size_t count);
+static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_pt *np);
+static void geo_swap_in(struct geo_index *ix, struct geo_snap *s, struct geo_hash h, size_t count);
 static void geo_rebuild(struct geo_index *ix);
 static void geo_make_room(struct geo_index *ix);
-static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want,
-                              int32_t *type, uint16_t *typebit);
+static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_t *type,
+                              uint16_t *typebit);
 static bool geo_cand_less(struct geo_cand a, struct geo_cand b);
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id);
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k);
 static size_t geo_knn_sorted(struct geo_knn *k);
 static int64_t geo_held_ceil(double deg);
 static int64_t geo_held_floor(double deg);
-static int geo_box_prepare(double minlon, double minlat, double maxlon,
-                           double maxlat, struct geo_box *b);
+static int geo_box_prepare(double minlon, double minlat, double maxlon, double maxlat,
+                           struct geo_box *b);
 static bool geo_box_has(const struct geo_box *b, struct geo_pos p);
-static enum geo_rel geo_box_rel(const struct geo_box *b,
-                                const struct geo_agg *a);
+static enum geo_rel geo_box_rel(const struct geo_box *b, const struct geo_agg *a);
 static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key);
-static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
-                          struct geo_pos pos);
-static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
-                          size_t i, bool inside);
+static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct geo_pos pos);
+static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i, bool inside);
 static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q);
 static int geo_cell_cmp(const void *a, const void *b);
 
@@ -307,8 +298,7 @@ static void *geo_alloc_big(size_t count, size_t size)
     if (size && count > SIZE_MAX / size)
         abort();
     bytes = count && size ? count * size : 1;
-    if (posix_memalign(&p, bytes >= GEO_BIG_ALLOC ? GEO_BIG_ALLOC : 64,
-                       bytes) != 0)
+    if (posix_memalign(&p, bytes >= GEO_BIG_ALLOC ? GEO_BIG_ALLOC : 64, bytes) != 0)
         abort();
 #ifdef MADV_HUGEPAGE
     if (bytes >= GEO_BIG_ALLOC)
@@ -381,8 +371,7 @@ static int geo_item_from_entry(const struct geo_entry *e, struct geo_item *it)
     return 0;
 }
 
-static void geo_entry_from(const struct geo_pt *pt, struct geo_pos pos,
-                           struct geo_entry *out)
+static void geo_entry_from(const struct geo_pt *pt, struct geo_pos pos, struct geo_entry *out)
 {
     memset(out, 0, sizeof *out);
     out->id = pt->id;
@@ -425,8 +414,7 @@ double geo_index_chord2_m(uint64_t chord2)
     return 2 * geo_ix_earth_m * asin(half);
 }
 
-void geo_index_cell(double lat, double lon, int zoom, uint32_t *col,
-                    uint32_t *row)
+void geo_index_cell(double lat, double lon, int zoom, uint32_t *col, uint32_t *row)
 {
     unsigned shift;
 
@@ -523,9 +511,8 @@ static void geo_select(struct geo_key *a, size_t n, size_t k, int dim)
  * it is split at the node's middle leaf, and the children inherit the box
  * cut at the splitting value. Exact boxes are computed bottom-up later.
  */
-static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i,
-                          unsigned d, size_t lo, size_t hi,
-                          const int32_t box[6])
+static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i, unsigned d, size_t lo,
+                          size_t hi, const int32_t box[6])
 {
     int32_t lbox[6], rbox[6];
     size_t first, mid;
@@ -665,8 +652,7 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
     struct geo_snap *s = geo_alloc(1, sizeof *s);
     struct geo_hash h;
     struct geo_key *key;
-    int32_t box[6] = {INT32_MAX, INT32_MAX, INT32_MAX,
-                      INT32_MIN, INT32_MIN, INT32_MIN};
+    int32_t box[6] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN, INT32_MIN};
 
     memset(s, 0, sizeof *s);
     s->n = n;
@@ -747,8 +733,8 @@ static void geo_snap_free(struct geo_snap *s)
 
 static size_t geo_snap_bytes(const struct geo_snap *s)
 {
-    return sizeof *s + s->n * (sizeof *s->pt + sizeof *s->pos) +
-           2 * s->leaves * sizeof *s->node + s->leaves * sizeof *s->agg;
+    return sizeof *s + s->n * (sizeof *s->pt + sizeof *s->pos) + 2 * s->leaves * sizeof *s->node +
+           s->leaves * sizeof *s->agg;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -771,8 +757,7 @@ static size_t geo_hash_home(const struct geo_hash *h, int64_t id)
     return (size_t)(((geo_mix((uint64_t)id) >> 32) * (uint64_t)h->cap) >> 32);
 }
 
-static int64_t geo_hash_id(const struct geo_snap *s,
-                           const struct geo_item *pending, uint32_t v)
+static int64_t geo_hash_id(const struct geo_snap *s, const struct geo_item *pending, uint32_t v)
 {
     if (v & GEO_PENDING_BIT)
         return pending[v & ~GEO_PENDING_BIT].pt.id;
@@ -782,8 +767,7 @@ static int64_t geo_hash_id(const struct geo_snap *s,
 /* true if id is in the table, *pos its position; else *pos is the empty
  * position where it would go. */
 static bool geo_hash_lookup(const struct geo_hash *h, const struct geo_snap *s,
-                            const struct geo_item *pending, int64_t id,
-                            size_t *pos)
+                            const struct geo_item *pending, int64_t id, size_t *pos)
 {
     size_t p = geo_hash_home(h, id);
 
@@ -877,8 +861,7 @@ static void geo_snap_kill(struct geo_snap *s, size_t slot)
 }
 
 /* New amenities, type and tier for a slot whose position is unchanged. */
-static void geo_snap_restyle(struct geo_snap *s, size_t slot,
-                             const struct geo_pt *np)
+static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_pt *np)
 {
     size_t i = s->leaves + geo_leaf_of(s, slot);
     uint16_t typebit = (uint16_t)(1u << (np->type & 15));
@@ -895,8 +878,7 @@ static void geo_snap_restyle(struct geo_snap *s, size_t slot,
 }
 
 /* Install a new tree and table (write lock inside), free the old ones. */
-static void geo_swap_in(struct geo_index *ix, struct geo_snap *s,
-                        struct geo_hash h, size_t count)
+static void geo_swap_in(struct geo_index *ix, struct geo_snap *s, struct geo_hash h, size_t count)
 {
     struct geo_snap *old;
     struct geo_hash oldh;
@@ -908,9 +890,8 @@ static void geo_swap_in(struct geo_index *ix, struct geo_snap *s,
     ix->hash = h;
     ix->pending_n = 0;
     atomic_store_explicit(&ix->count, count, memory_order_relaxed);
-    atomic_store_explicit(
-        &ix->memory, sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot,
-        memory_order_relaxed);
+    atomic_store_explicit(&ix->memory, sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot,
+                          memory_order_relaxed);
     pthread_rwlock_unlock(&ix->lock);
     geo_snap_free(old);
     free(oldh.slot);
@@ -969,19 +950,16 @@ struct geo_index *geo_index_new(void)
 #ifdef __GLIBC__
     /* glibc prefers readers by default: a steady stream of queries would
      * starve an admin's edit. */
-    pthread_rwlockattr_setkind_np(&attr,
-                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 #endif
-    if (pthread_rwlock_init(&ix->lock, &attr) != 0 ||
-        pthread_mutex_init(&ix->write, NULL) != 0)
+    if (pthread_rwlock_init(&ix->lock, &attr) != 0 || pthread_mutex_init(&ix->write, NULL) != 0)
         abort();
     pthread_rwlockattr_destroy(&attr);
     s = geo_snap_build(NULL, 0, &h);
     ix->snap = s;
     ix->hash = h;
     atomic_init(&ix->count, 0);
-    atomic_init(&ix->memory,
-                sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot);
+    atomic_init(&ix->memory, sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot);
     return ix;
 }
 
@@ -996,8 +974,7 @@ void geo_index_free(struct geo_index *ix)
     free(ix);
 }
 
-int geo_index_build(struct geo_index *ix, const struct geo_entry *entries,
-                    size_t n)
+int geo_index_build(struct geo_index *ix, const struct geo_entry *entries, size_t n)
 {
     struct geo_item *items;
     struct geo_snap *s;
@@ -1034,8 +1011,7 @@ int geo_index_upsert(struct geo_index *ix, const struct geo_entry *e)
     geo_make_room(ix);
     s = ix->snap;
     found = geo_hash_lookup(&ix->hash, s, ix->pending, it.pt.id, &pos);
-    if (!found && atomic_load_explicit(&ix->count, memory_order_relaxed) + 1 >=
-                      GEO_PENDING_BIT) {
+    if (!found && atomic_load_explicit(&ix->count, memory_order_relaxed) + 1 >= GEO_PENDING_BIT) {
         pthread_mutex_unlock(&ix->write);
         return -1;
     }
@@ -1085,8 +1061,7 @@ int geo_index_remove(struct geo_index *ix, int64_t id)
 
         if (j != last) {
             /* The last pending site takes the freed place. */
-            geo_hash_lookup(&ix->hash, s, ix->pending, ix->pending[last].pt.id,
-                            &pos);
+            geo_hash_lookup(&ix->hash, s, ix->pending, ix->pending[last].pt.id, &pos);
             ix->pending[j] = ix->pending[last];
             ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)j;
         }
@@ -1149,8 +1124,8 @@ int geo_index_get(struct geo_index *ix, int64_t id, struct geo_entry *out)
 /* ------------------------------------------------------------------------ */
 
 /* The amenity and type part of a filter: 0, or -1 if nothing can match. */
-static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want,
-                              int32_t *type, uint16_t *typebit)
+static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_t *type,
+                              uint16_t *typebit)
 {
     *want = 0;
     *type = -1;
@@ -1178,8 +1153,7 @@ static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
     struct geo_cand *h = k->heap;
     size_t i;
 
-    if (k->radius_m > 0 && d2 > k->sure2 &&
-        !(geo_index_chord2_m(d2) <= k->radius_m))
+    if (k->radius_m > 0 && d2 > k->sure2 && !(geo_index_chord2_m(d2) <= k->radius_m))
         return;
     if (k->from_set && !geo_cand_less(k->from, c))
         return;
@@ -1218,8 +1192,7 @@ static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
 }
 
 /* Lower bound of d2 from q to any point of the node's box. */
-static inline uint64_t geo_box_min2(const struct geo_node *nd,
-                                    const int32_t q[3])
+static inline uint64_t geo_box_min2(const struct geo_node *nd, const int32_t q[3])
 {
     uint64_t s = 0;
 
@@ -1236,8 +1209,7 @@ static inline uint64_t geo_box_min2(const struct geo_node *nd,
 }
 
 /* Upper bound of d2 from q to any point of the node's box. */
-static inline uint64_t geo_box_max2(const struct geo_node *nd,
-                                    const int32_t q[3])
+static inline uint64_t geo_box_max2(const struct geo_node *nd, const int32_t q[3])
 {
     uint64_t s = 0;
 
@@ -1252,8 +1224,7 @@ static inline uint64_t geo_box_max2(const struct geo_node *nd,
 }
 
 /* Could node i hold a hit? Returns its lower bound, or UINT64_MAX. */
-static inline uint64_t geo_knn_reach(const struct geo_snap *s,
-                                     const struct geo_knn *k, size_t i)
+static inline uint64_t geo_knn_reach(const struct geo_snap *s, const struct geo_knn *k, size_t i)
 {
     const struct geo_node *nd = &s->node[i];
     uint64_t lo;
@@ -1309,8 +1280,7 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
         const struct geo_pt *pt = &ix->pending[j].pt;
         uint64_t d2;
 
-        if ((pt->amen & k->want) != k->want ||
-            (k->type >= 0 && pt->type != k->type))
+        if ((pt->amen & k->want) != k->want || (k->type >= 0 && pt->type != k->type))
             continue;
         d2 = geo_d2(pt->v, k->q);
         if (d2 <= k->bound)
@@ -1425,8 +1395,7 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
         if (r < geo_index_chord2_m(UINT64_MAX)) {
             /* chord = 2 sin(r / 2R). Between sure2 and lim2 rounding could
              * tip the comparison, so offers there are decided exactly. */
-            double c = 2 * sin(r / (2 * geo_ix_earth_m)) *
-                       (double)GEO_INDEX_UNIT_SCALE;
+            double c = 2 * sin(r / (2 * geo_ix_earth_m)) * (double)GEO_INDEX_UNIT_SCALE;
             double c2 = c * c, lo2 = c2 * (1 - 1e-9) - 16;
 
             q.radius_m = r;
@@ -1495,11 +1464,10 @@ static int64_t geo_held_floor(double deg)
 }
 
 /* 0, or -1 for a box that matches nothing by definition. */
-static int geo_box_prepare(double minlon, double minlat, double maxlon,
-                           double maxlat, struct geo_box *b)
+static int geo_box_prepare(double minlon, double minlat, double maxlon, double maxlat,
+                           struct geo_box *b)
 {
-    if (!geo_is_valid(minlat, minlon) || !geo_is_valid(maxlat, maxlon) ||
-        minlat > maxlat)
+    if (!geo_is_valid(minlat, minlon) || !geo_is_valid(maxlat, maxlon) || minlat > maxlat)
         return -1;
     /* The thresholds lie within one unit of +-1.8e9: int32 holds them. */
     b->lat_lo = (int32_t)geo_held_ceil(minlat);
@@ -1519,8 +1487,7 @@ static bool geo_box_has(const struct geo_box *b, struct geo_pos p)
     return p.lon >= b->lon_lo && p.lon <= b->lon_hi;
 }
 
-static enum geo_rel geo_box_rel(const struct geo_box *b,
-                                const struct geo_agg *a)
+static enum geo_rel geo_box_rel(const struct geo_box *b, const struct geo_agg *a)
 {
     bool lat_in, lon_in;
 
@@ -1572,8 +1539,7 @@ static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key)
 }
 
 /* A site inside the box that passed the cheap filters. */
-static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
-                          struct geo_pos pos)
+static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct geo_pos pos)
 {
     int64_t id = pt->id;
 
@@ -1581,8 +1547,7 @@ static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
         return;
     q->total++;
     if (q->cells) {
-        uint64_t key = (uint64_t)(pos.row >> q->shift) << 32 |
-                       (geo_col32(pos.lon) >> q->shift);
+        uint64_t key = (uint64_t)(pos.row >> q->shift) << 32 | (geo_col32(pos.lon) >> q->shift);
         struct geo_cell *c = geo_cells_at(q->cells, key);
 
         c->count++;
@@ -1621,8 +1586,7 @@ static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt,
     }
 }
 
-static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
-                          size_t i, bool inside)
+static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i, bool inside)
 {
     size_t L = s->leaves;
 
@@ -1646,12 +1610,11 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
                 return;
             }
             if (q->cells && a->count >= 2 &&
-                (geo_col32(a->lon_lo) >> q->shift) ==
-                    (geo_col32(a->lon_hi) >> q->shift) &&
+                (geo_col32(a->lon_lo) >> q->shift) == (geo_col32(a->lon_hi) >> q->shift) &&
                 (a->row_lo >> q->shift) == (a->row_hi >> q->shift)) {
                 /* The whole subtree is one cell's share. */
-                uint64_t key = (uint64_t)(a->row_lo >> q->shift) << 32 |
-                               (geo_col32(a->lon_lo) >> q->shift);
+                uint64_t key =
+                    (uint64_t)(a->row_lo >> q->shift) << 32 | (geo_col32(a->lon_lo) >> q->shift);
                 struct geo_cell *c = geo_cells_at(q->cells, key);
 
                 c->count += a->count;
@@ -1666,12 +1629,10 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q,
         geo_box_visit(s, q, 2 * i + 1, inside);
         return;
     }
-    for (size_t p = geo_leaf_start(s, i - L), b = geo_leaf_start(s, i - L + 1);
-         p < b; p++) {
+    for (size_t p = geo_leaf_start(s, i - L), b = geo_leaf_start(s, i - L + 1); p < b; p++) {
         const struct geo_pt *pt = &s->pt[p];
 
-        if (pt->dead || (pt->amen & q->want) != q->want ||
-            (q->type >= 0 && pt->type != q->type))
+        if (pt->dead || (pt->amen & q->want) != q->want || (q->type >= 0 && pt->type != q->type))
             continue;
         if (!inside && !geo_box_has(&q->box, s->pos[p]))
             continue;
@@ -1686,8 +1647,7 @@ static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q)
     for (size_t j = 0; j < ix->pending_n; j++) {
         const struct geo_item *it = &ix->pending[j];
 
-        if ((it->pt.amen & q->want) != q->want ||
-            (q->type >= 0 && it->pt.type != q->type) ||
+        if ((it->pt.amen & q->want) != q->want || (q->type >= 0 && it->pt.type != q->type) ||
             !geo_box_has(&q->box, it->pos))
             continue;
         geo_boxq_take(q, &it->pt, it->pos);
@@ -1695,9 +1655,9 @@ static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q)
     geo_box_visit(ix->snap, q, 1, false);
 }
 
-size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat,
-                      double maxlon, double maxlat, const struct geo_filter *f,
-                      int64_t *ids, size_t cap, size_t *total)
+size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat, double maxlon,
+                      double maxlat, const struct geo_filter *f, int64_t *ids, size_t cap,
+                      size_t *total)
 {
     struct geo_boxq q;
 
@@ -1755,10 +1715,9 @@ static int geo_cell_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat,
-                          double maxlon, double maxlat, int zoom,
-                          const struct geo_filter *f, struct geo_cluster *out,
-                          size_t cap)
+size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat, double maxlon,
+                          double maxlat, int zoom, const struct geo_filter *f,
+                          struct geo_cluster *out, size_t cap)
 {
     struct geo_boxq q;
     struct geo_cells cells = {NULL, 0, 255};

@@ -116,8 +116,7 @@ struct geo_index *geo_index_new(void);
  * is bad (invalid lat/lon, id <= 0, tier > 3, duplicate id); on -1 the
  * index keeps its previous content. entries may be NULL when n == 0.
  * Readers keep answering from the old content until the swap. */
-int geo_index_build(struct geo_index *ix, const struct geo_entry *entries,
-                    size_t n);
+int geo_index_build(struct geo_index *ix, const struct geo_entry *entries, size_t n);
 
 /* Insert e, or replace the site with e's id (moved or changed). Returns 0,
  * or -1 if e is bad (same rules as geo_index_build). */
@@ -154,9 +153,9 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
 /* Ids of the matching sites in the box, smallest first: at most cap are
  * written to ids (the cap smallest), and *total (if not NULL) gets the
  * number of all matches. Returns the number written. */
-size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat,
-                      double maxlon, double maxlat, const struct geo_filter *f,
-                      int64_t *ids, size_t cap, size_t *total);
+size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat, double maxlon,
+                      double maxlat, const struct geo_filter *f, int64_t *ids, size_t cap,
+                      size_t *total);
 
 /* The clusters of the matching sites in the box at this zoom (see the top
  * of this file), ordered by cell: row (north first), then column. At most
@@ -164,10 +163,9 @@ size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat,
  * written; 0 for a zoom outside 0..GEO_INDEX_MAX_ZOOM. Without filters a
  * group of sites that lies in one cell is taken from precomputed subtree
  * sums, so a whole-country view does not visit every site. */
-size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat,
-                          double maxlon, double maxlat, int zoom,
-                          const struct geo_filter *f, struct geo_cluster *out,
-                          size_t cap);
+size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat, double maxlon,
+                          double maxlat, int zoom, const struct geo_filter *f,
+                          struct geo_cluster *out, size_t cap);
 
 /* ---- the exact definitions, for callers and brute-force checks ------- */
 
@@ -184,7 +182,6 @@ uint64_t geo_index_chord2(double lat1, double lon1, double lat2, double lon2);
 double geo_index_chord2_m(uint64_t chord2);
 
 /* The cluster cell of a valid position at zoom 0..GEO_INDEX_MAX_ZOOM. */
-void geo_index_cell(double lat, double lon, int zoom, uint32_t *col,
-                    uint32_t *row);
+void geo_index_cell(double lat, double lon, int zoom, uint32_t *col, uint32_t *row);
 
 #endif

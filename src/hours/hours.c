@@ -92,7 +92,7 @@ struct hours_rule {
     bool has_comment;
     uint8_t n_dates;
     uint8_t n_times;
-    uint16_t weekdays[7]; /* HOURS_NTH_* bits per weekday, 0 = Monday */
+    uint16_t weekdays[7];              /* HOURS_NTH_* bits per weekday, 0 = Monday */
     uint16_t comment_off, comment_len; /* into struct hours text */
     struct hours_date_range dates[HOURS_MAX_DATES];
     struct hours_time_range times[HOURS_MAX_TIMES];
@@ -148,14 +148,11 @@ static const int64_t hours_days_max = 2932896;
  * the day range check does the precise work. */
 static const int64_t hours_t_limit = (int64_t)1 << 40;
 
-static const char hours_weekday_names[7][3] = {"Mo", "Tu", "We", "Th",
-                                               "Fr", "Sa", "Su"};
-static const char hours_month_names[12][4] = {"Jan", "Feb", "Mar", "Apr",
-                                              "May", "Jun", "Jul", "Aug",
-                                              "Sep", "Oct", "Nov", "Dec"};
+static const char hours_weekday_names[7][3] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+static const char hours_month_names[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 /* Longest day of each month in any year (Feb 29 is a valid date). */
-static const uint8_t hours_month_max_days[13] = {0,  31, 29, 31, 30, 31, 30,
-                                                 31, 31, 30, 31, 30, 31};
+static const uint8_t hours_month_max_days[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 static bool hours_is_digit(char c);
 static bool hours_is_alpha(char c);
@@ -174,8 +171,7 @@ static int hours_modifier_at(const char *p, size_t *len);
 static const char *hours_word_hint(const char *p);
 
 static int parser_fail(struct hours_parser *ps, size_t pos, const char *msg);
-static int parser_fail_expected(struct hours_parser *ps, size_t pos,
-                                const char *msg);
+static int parser_fail_expected(struct hours_parser *ps, size_t pos, const char *msg);
 static void parser_skip_ws(struct hours_parser *ps);
 static size_t hours_skip_ws_at(const char *s, size_t pos);
 static int parser_read_clock(struct hours_parser *ps, int *hour, int *minute);
@@ -186,15 +182,12 @@ static int parser_time_list(struct hours_parser *ps, struct hours_rule *r);
 static int parser_nth(struct hours_parser *ps, uint16_t *bits);
 static int parser_no_offset(struct hours_parser *ps);
 static int parser_weekday_list(struct hours_parser *ps, struct hours_rule *r);
-static int parser_date_cont(struct hours_parser *ps,
-                            const struct hours_date_range *prev,
+static int parser_date_cont(struct hours_parser *ps, const struct hours_date_range *prev,
                             struct hours_date_range *dr);
-static int parser_date_range(struct hours_parser *ps,
-                             struct hours_date_range *dr);
+static int parser_date_range(struct hours_parser *ps, struct hours_date_range *dr);
 static int parser_date_list(struct hours_parser *ps, struct hours_rule *r);
 static int parser_comment(struct hours_parser *ps, struct hours_rule *r);
-static int parser_rule_end(struct hours_parser *ps, const struct hours_rule *r,
-                           int stage);
+static int parser_rule_end(struct hours_parser *ps, const struct hours_rule *r, int stage);
 static int parser_rule(struct hours_parser *ps, struct hours_rule *r);
 static void hours_rule_compile(struct hours_rule *r);
 
@@ -202,23 +195,16 @@ static int64_t hours_floor_div(int64_t a, int64_t b);
 static void hours_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
 static bool hours_is_leap(int64_t y);
 static int hours_days_in_month(int64_t y, int m);
-static const struct hours_day *
-hours_calendar_find(const struct hours_calendar *cal, int32_t ymd);
+static const struct hours_day *hours_calendar_find(const struct hours_calendar *cal, int32_t ymd);
 static void hours_dayinfo_fill(struct hours_dayinfo *di, int64_t z,
                                const struct hours_calendar *cal);
-static bool hours_date_matches(const struct hours_date_range *dr,
-                               const struct hours_dayinfo *di);
-static bool hours_rule_matches(const struct hours_rule *r,
-                               const struct hours_dayinfo *di);
-static uint64_t hours_day_rules(const struct hours *h,
-                                const struct hours_calendar *cal, int64_t z);
-static void hours_paint(const struct hours *h, uint64_t rules,
-                        struct hours_daypaint *out);
-static void hours_line(const struct hours_daypaint *prev,
-                       const struct hours_daypaint *cur,
+static bool hours_date_matches(const struct hours_date_range *dr, const struct hours_dayinfo *di);
+static bool hours_rule_matches(const struct hours_rule *r, const struct hours_dayinfo *di);
+static uint64_t hours_day_rules(const struct hours *h, const struct hours_calendar *cal, int64_t z);
+static void hours_paint(const struct hours *h, uint64_t rules, struct hours_daypaint *out);
+static void hours_line(const struct hours_daypaint *prev, const struct hours_daypaint *cur,
                        uint64_t line[HOURS_WORDS]);
-static bool hours_local_minute(int64_t t, int tz_offset_min, int64_t *day,
-                               int *minute);
+static bool hours_local_minute(int64_t t, int tz_offset_min, int64_t *day, int *minute);
 
 static void hours_bits_set(uint64_t *w, int from, int to);
 static bool hours_bits_get(const uint64_t *w, int i);
@@ -231,8 +217,7 @@ static void writer_num(struct hours_writer *w, int v, int width);
 static void writer_clock(struct hours_writer *w, int minutes);
 static void writer_dates(struct hours_writer *w, const struct hours_rule *r);
 static void writer_weekdays(struct hours_writer *w, const struct hours_rule *r);
-static void writer_rule(struct hours_writer *w, const struct hours *h,
-                        const struct hours_rule *r);
+static void writer_rule(struct hours_writer *w, const struct hours *h, const struct hours_rule *r);
 
 /* ------------------------------------------------------------------------ */
 /* Characters and words                                                     */
@@ -294,8 +279,7 @@ static int hours_weekday_at(const char *p)
     if (hours_word_len(p) != 2)
         return -1;
     for (int i = 0; i < 7; i++)
-        if (p[0] == hours_weekday_names[i][0] &&
-            p[1] == hours_weekday_names[i][1])
+        if (p[0] == hours_weekday_names[i][0] && p[1] == hours_weekday_names[i][1])
             return i;
     return -1;
 }
@@ -339,8 +323,7 @@ static bool hours_is_daynum_at(const char *p)
 
 static bool hours_is_247_at(const char *p)
 {
-    return strncmp(p, "24/7", 4) == 0 && !hours_is_alpha(p[4]) &&
-           !hours_is_digit(p[4]);
+    return strncmp(p, "24/7", 4) == 0 && !hours_is_alpha(p[4]) && !hours_is_digit(p[4]);
 }
 
 /* The modifier spelt at p, with its length in *len, or HOURS_MOD_NONE. */
@@ -367,17 +350,14 @@ static int hours_modifier_at(const char *p, size_t *len)
 static const char *hours_word_hint(const char *p)
 {
     static const char *const weekday_words[] = {
-        "mo",     "tu",       "we",     "th",      "fr",        "sa",
-        "su",     "mon",      "tue",    "wed",     "thu",       "fri",
-        "sat",    "sun",      "monday", "tuesday", "wednesday", "thursday",
-        "friday", "saturday", "sunday"};
+        "mo",     "tu",      "we",        "th",       "fr",     "sa",       "su",
+        "mon",    "tue",     "wed",       "thu",      "fri",    "sat",      "sun",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
     static const char *const month_words[] = {
-        "jan",     "feb",       "mar",     "apr",      "may",      "jun",
-        "jul",     "aug",       "sep",     "oct",      "nov",      "dec",
-        "january", "february",  "march",   "april",    "june",     "july",
-        "august",  "september", "october", "november", "december", "sept"};
-    static const char *const modifier_words[] = {"off", "closed", "open",
-                                                 "unknown"};
+        "jan",  "feb",  "mar",    "apr",       "may",     "jun",      "jul",      "aug",
+        "sep",  "oct",  "nov",    "dec",       "january", "february", "march",    "april",
+        "june", "july", "august", "september", "october", "november", "december", "sept"};
+    static const char *const modifier_words[] = {"off", "closed", "open", "unknown"};
     size_t n = hours_word_len(p);
     size_t mod_len;
 
@@ -387,8 +367,8 @@ static const char *hours_word_hint(const char *p)
                    "supported";
         return NULL;
     }
-    if (hours_weekday_at(p) >= 0 || hours_month_at(p) > 0 ||
-        hours_is_ph_at(p) || hours_modifier_at(p, &mod_len) != HOURS_MOD_NONE)
+    if (hours_weekday_at(p) >= 0 || hours_month_at(p) > 0 || hours_is_ph_at(p) ||
+        hours_modifier_at(p, &mod_len) != HOURS_MOD_NONE)
         return NULL;
     if (hours_word_is(p, "SH"))
         return "school holidays are not supported";
@@ -411,8 +391,7 @@ static const char *hours_word_hint(const char *p)
         if (hours_word_is_ci(p, n, month_words[i]))
             return "months are written Jan Feb Mar Apr May Jun Jul Aug Sep "
                    "Oct Nov Dec";
-    for (size_t i = 0; i < sizeof modifier_words / sizeof modifier_words[0];
-         i++)
+    for (size_t i = 0; i < sizeof modifier_words / sizeof modifier_words[0]; i++)
         if (hours_word_is_ci(p, n, modifier_words[i]))
             return "modifiers are written off, closed, open, unknown";
     return NULL;
@@ -438,8 +417,7 @@ static int parser_fail(struct hours_parser *ps, size_t pos, const char *msg)
 
 /* Fail at pos with msg, unless pos holds something with a better message
  * of its own (an unsupported feature, a misspelt word). */
-static int parser_fail_expected(struct hours_parser *ps, size_t pos,
-                                const char *msg)
+static int parser_fail_expected(struct hours_parser *ps, size_t pos, const char *msg)
 {
     const char *hint = hours_word_hint(ps->s + pos);
     return parser_fail(ps, pos, hint ? hint : msg);
@@ -468,8 +446,7 @@ static int parser_read_clock(struct hours_parser *ps, int *hour, int *minute)
 
     for (size_t i = 0; i < n; i++)
         h = h * 10 + (p[i] - '0');
-    if (!hours_is_digit(p[n + 1]) || !hours_is_digit(p[n + 2]) ||
-        hours_is_digit(p[n + 3]))
+    if (!hours_is_digit(p[n + 1]) || !hours_is_digit(p[n + 2]) || hours_is_digit(p[n + 3]))
         return parser_fail(ps, ps->pos, "expected time like 08:00");
     int m = (p[n + 1] - '0') * 10 + (p[n + 2] - '0');
     if (m > 59)
@@ -509,15 +486,13 @@ static int parser_time_range(struct hours_parser *ps, struct hours_rule *r)
     int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
 
     if (r->n_times >= HOURS_MAX_TIMES)
-        return parser_fail(ps, p0,
-                           "too many time ranges in one rule (at most 32)");
+        return parser_fail(ps, p0, "too many time ranges in one rule (at most 32)");
     if (parser_read_clock(ps, &h1, &m1))
         return -1;
     if (h1 > 23)
         return parser_fail(ps, p0,
-                           h1 == 24 && m1 == 0
-                               ? "a time range cannot start at 24:00"
-                               : "a start hour must be 00-23");
+                           h1 == 24 && m1 == 0 ? "a time range cannot start at 24:00"
+                                               : "a start hour must be 00-23");
     struct hours_time_range *tr = &r->times[r->n_times];
     tr->start = (uint16_t)(h1 * 60 + m1);
     if (ps->s[ps->pos] == '+') {
@@ -529,8 +504,7 @@ static int parser_time_range(struct hours_parser *ps, struct hours_rule *r)
     }
     parser_skip_ws(ps);
     if (ps->s[ps->pos] != '-')
-        return parser_fail(ps, ps->pos,
-                           "expected '-' and an end time, like 08:00-12:00");
+        return parser_fail(ps, ps->pos, "expected '-' and an end time, like 08:00-12:00");
     ps->pos++;
     parser_skip_ws(ps);
     size_t pe = ps->pos;
@@ -548,8 +522,7 @@ static int parser_time_range(struct hours_parser *ps, struct hours_rule *r)
     if (end < start)
         end += HOURS_DAY_MINUTES; /* 22:00-06:00 runs into the next day */
     if (end - start > HOURS_DAY_MINUTES)
-        return parser_fail(ps, pe,
-                           "a time range cannot be longer than 24 hours");
+        return parser_fail(ps, pe, "a time range cannot be longer than 24 hours");
     if (ps->s[ps->pos] == '+')
         return parser_fail(ps, ps->pos,
                            "an open end after a time range is not "
@@ -600,8 +573,8 @@ static int parser_nth(struct hours_parser *ps, uint16_t *bits)
             is_back = true;
             ps->pos++;
         }
-        if (!hours_is_digit(s[ps->pos]) || hours_is_digit(s[ps->pos + 1]) ||
-            s[ps->pos] < '1' || s[ps->pos] > '5')
+        if (!hours_is_digit(s[ps->pos]) || hours_is_digit(s[ps->pos + 1]) || s[ps->pos] < '1' ||
+            s[ps->pos] > '5')
             return parser_fail(ps, ps->pos, msg);
         int lo = s[ps->pos] - '0', hi = lo;
         ps->pos++;
@@ -609,13 +582,12 @@ static int parser_nth(struct hours_parser *ps, uint16_t *bits)
         if (!is_back && s[ps->pos] == '-') {
             ps->pos++;
             parser_skip_ws(ps);
-            if (!hours_is_digit(s[ps->pos]) || hours_is_digit(s[ps->pos + 1]) ||
-                s[ps->pos] < '1' || s[ps->pos] > '5')
+            if (!hours_is_digit(s[ps->pos]) || hours_is_digit(s[ps->pos + 1]) || s[ps->pos] < '1' ||
+                s[ps->pos] > '5')
                 return parser_fail(ps, ps->pos, msg);
             hi = s[ps->pos] - '0';
             if (hi < lo)
-                return parser_fail(ps, ps->pos,
-                                   "the range inside [ ] goes backwards");
+                return parser_fail(ps, ps->pos, "the range inside [ ] goes backwards");
             ps->pos++;
             parser_skip_ws(ps);
         }
@@ -639,8 +611,7 @@ static int parser_no_offset(struct hours_parser *ps)
     size_t look = hours_skip_ws_at(ps->s, ps->pos);
     char c = ps->s[look];
     if ((c == '+' || c == '-') && hours_is_digit(ps->s[look + 1]))
-        return parser_fail(ps, look,
-                           "day offsets like +1 day are not supported");
+        return parser_fail(ps, look, "day offsets like +1 day are not supported");
     return 0;
 }
 
@@ -671,8 +642,7 @@ static int parser_weekday_list(struct hours_parser *ps, struct hours_rule *r)
                     ps->pos = hours_skip_ws_at(s, look + 1);
                     int b = hours_weekday_at(s + ps->pos);
                     if (b < 0)
-                        return parser_fail_expected(
-                            ps, ps->pos, "expected a weekday after '-'");
+                        return parser_fail_expected(ps, ps->pos, "expected a weekday after '-'");
                     ps->pos += 2;
                     if (s[ps->pos] == '[')
                         return parser_fail(ps, ps->pos,
@@ -713,8 +683,7 @@ static int parser_weekday_list(struct hours_parser *ps, struct hours_rule *r)
 
 /* ",26" or ",24-26" after a day range: days in the month (and year) where
  * prev ended. Returns 0 or -1. */
-static int parser_date_cont(struct hours_parser *ps,
-                            const struct hours_date_range *prev,
+static int parser_date_cont(struct hours_parser *ps, const struct hours_date_range *prev,
                             struct hours_date_range *dr)
 {
     int d1, d2;
@@ -754,8 +723,7 @@ static int parser_date_cont(struct hours_parser *ps,
 static int parser_read_year(struct hours_parser *ps, int *year)
 {
     const char *p = ps->s + ps->pos;
-    int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
-            (p[3] - '0');
+    int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
     if (y < 1900)
         return parser_fail(ps, ps->pos, "a year must be 1900-9999");
     ps->pos += 4;
@@ -768,8 +736,7 @@ static int parser_read_year(struct hours_parser *ps, int *year)
  *   [2026] Dec 24-26 | [2026] Jan 01-[2027] Feb 15
  * Without a year the range repeats every year and may wrap past December.
  * Returns 0 or -1. */
-static int parser_date_range(struct hours_parser *ps,
-                             struct hours_date_range *dr)
+static int parser_date_range(struct hours_parser *ps, struct hours_date_range *dr)
 {
     const char *s = ps->s;
     int y1 = 0, y2 = 0, d1 = 0, d2 = 0;
@@ -783,8 +750,7 @@ static int parser_date_range(struct hours_parser *ps,
             ps->pos = hours_skip_ws_at(s, look + 1);
             size_t pe = ps->pos;
             if (!hours_is_year_at(s + pe))
-                return parser_fail_expected(ps, pe,
-                                            "expected a year after '-'");
+                return parser_fail_expected(ps, pe, "expected a year after '-'");
             if (parser_read_year(ps, &y2))
                 return -1;
             if (y2 < y1)
@@ -878,8 +844,7 @@ static int parser_date_range(struct hours_parser *ps,
             if (!y2)
                 y2 = y1;
             if (y2 * 10000 + to < y1 * 10000 + from)
-                return parser_fail(ps, pe,
-                                   "the date range ends before it starts");
+                return parser_fail(ps, pe, "the date range ends before it starts");
         } else if (m1 == m2 && d1 && d2 < d1) {
             return parser_fail(ps, pe, "the day range goes backwards");
         }
@@ -910,20 +875,16 @@ static int parser_date_list(struct hours_parser *ps, struct hours_rule *r)
 
     for (;;) {
         if (r->n_dates >= HOURS_MAX_DATES)
-            return parser_fail(ps, ps->pos,
-                               "too many dates in one rule (at most 16)");
+            return parser_fail(ps, ps->pos, "too many dates in one rule (at most 16)");
         struct hours_date_range *dr = &r->dates[r->n_dates];
-        if (is_cont ? parser_date_cont(ps, dr - 1, dr)
-                    : parser_date_range(ps, dr))
+        if (is_cont ? parser_date_cont(ps, dr - 1, dr) : parser_date_range(ps, dr))
             return -1;
         r->n_dates++;
         size_t look = hours_skip_ws_at(s, ps->pos);
         if (s[look] == ',') {
             look = hours_skip_ws_at(s, look + 1);
-            is_cont =
-                dr->kind == HOURS_DATE_DAYS && hours_is_daynum_at(s + look);
-            if (!is_cont && !hours_is_year_at(s + look) &&
-                hours_month_at(s + look) < 0)
+            is_cont = dr->kind == HOURS_DATE_DAYS && hours_is_daynum_at(s + look);
+            if (!is_cont && !hours_is_year_at(s + look) && hours_month_at(s + look) < 0)
                 return parser_fail_expected(ps, look,
                                             "expected a month or a date "
                                             "after ','");
@@ -962,8 +923,7 @@ static int parser_comment(struct hours_parser *ps, struct hours_rule *r)
 
 /* The rule could not go on at ps->pos, having read up to stage (0 nothing,
  * 1 dates, 2 weekdays, 3 times, 4 modifier, 5 comment). Say why. */
-static int parser_rule_end(struct hours_parser *ps, const struct hours_rule *r,
-                           int stage)
+static int parser_rule_end(struct hours_parser *ps, const struct hours_rule *r, int stage)
 {
     const char *p = ps->s + ps->pos;
     const char *hint = hours_word_hint(p);
@@ -985,8 +945,7 @@ static int parser_rule_end(struct hours_parser *ps, const struct hours_rule *r,
                            "weekdays and PH must come before times and "
                            "modifiers");
     if (hours_is_year_at(p) || hours_month_at(p) > 0)
-        return parser_fail(ps, ps->pos,
-                           "dates must come before weekdays and times");
+        return parser_fail(ps, ps->pos, "dates must come before weekdays and times");
     if (hours_is_time_at(p) || hours_is_247_at(p)) {
         if (stage == 3)
             return parser_fail(ps, ps->pos,
@@ -1061,11 +1020,9 @@ static int parser_rule(struct hours_parser *ps, struct hours_rule *r)
     }
     char c = s[ps->pos];
     if (c == ',' && stage == 3 && r->is_24_7)
-        return parser_fail(ps, ps->pos,
-                           "an additional rule cannot follow 24/7; use ';'");
+        return parser_fail(ps, ps->pos, "an additional rule cannot follow 24/7; use ';'");
     if (stage > 0 &&
-        (c == '\0' || c == ';' || (c == '|' && s[ps->pos + 1] == '|') ||
-         (c == ',' && stage >= 3)))
+        (c == '\0' || c == ';' || (c == '|' && s[ps->pos + 1] == '|') || (c == ',' && stage >= 3)))
         return 0;
     return parser_rule_end(ps, r, stage);
 }
@@ -1088,8 +1045,7 @@ static void hours_rule_compile(struct hours_rule *r)
     }
     /* "We 12:00-13:00 off" closes the lunch hour and leaves the rest of
      * Wednesday alone (as OSM tools read it); "We off" closes the day. */
-    r->is_wiping =
-        !(r->modifier == HOURS_MOD_CLOSED && (r->n_times > 0 || r->is_24_7));
+    r->is_wiping = !(r->modifier == HOURS_MOD_CLOSED && (r->n_times > 0 || r->is_24_7));
     memset(r->today, 0, sizeof r->today);
     memset(r->spill, 0, sizeof r->spill);
     if (r->n_times == 0) {
@@ -1098,8 +1054,7 @@ static void hours_rule_compile(struct hours_rule *r)
     }
     for (size_t i = 0; i < r->n_times; i++) {
         int start = r->times[i].start, end = r->times[i].end;
-        hours_bits_set(r->today, start,
-                       end < HOURS_DAY_MINUTES ? end : HOURS_DAY_MINUTES);
+        hours_bits_set(r->today, start, end < HOURS_DAY_MINUTES ? end : HOURS_DAY_MINUTES);
         if (end > HOURS_DAY_MINUTES)
             hours_bits_set(r->spill, 0, end - HOURS_DAY_MINUTES);
     }
@@ -1121,11 +1076,9 @@ int hours_parse(const char *src, struct hours **out, struct hours_error *err)
     while (len <= HOURS_MAX_LEN && src[len])
         len++;
     if (len > HOURS_MAX_LEN)
-        return parser_fail(&ps, HOURS_MAX_LEN,
-                           "expression longer than 1024 bytes");
+        return parser_fail(&ps, HOURS_MAX_LEN, "expression longer than 1024 bytes");
 
-    struct hours *h =
-        calloc(1, sizeof *h + HOURS_MAX_RULES * sizeof(struct hours_rule));
+    struct hours *h = calloc(1, sizeof *h + HOURS_MAX_RULES * sizeof(struct hours_rule));
     if (!h)
         abort();
     ps.h = h;
@@ -1174,8 +1127,7 @@ int hours_parse(const char *src, struct hours **out, struct hours_error *err)
         free(h);
         return 0;
     }
-    struct hours *small =
-        realloc(h, sizeof *h + h->n_rules * sizeof(struct hours_rule));
+    struct hours *small = realloc(h, sizeof *h + h->n_rules * sizeof(struct hours_rule));
     *out = small ? small : h;
     return 0;
 }
@@ -1225,12 +1177,10 @@ static void hours_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
     int64_t day_of_cycle = shifted - cycle * 146097; /* 0..146096 */
     /* Remove the leap days before this point to get whole years; the last
      * day of the cycle (a 366th day of year 399) needs its own correction. */
-    int64_t year_in_cycle = (day_of_cycle - day_of_cycle / 1460 +
-                             day_of_cycle / 36524 - day_of_cycle / 146096) /
-                            365;
+    int64_t year_in_cycle =
+        (day_of_cycle - day_of_cycle / 1460 + day_of_cycle / 36524 - day_of_cycle / 146096) / 365;
     int64_t day_of_year =
-        day_of_cycle -
-        (365 * year_in_cycle + year_in_cycle / 4 - year_in_cycle / 100);
+        day_of_cycle - (365 * year_in_cycle + year_in_cycle / 4 - year_in_cycle / 100);
     int month_from_march = (int)((5 * day_of_year + 2) / 153);
     *d = (int)(day_of_year - (153 * month_from_march + 2) / 5 + 1);
     *m = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
@@ -1239,8 +1189,7 @@ static void hours_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 
 /* The calendar entry for ymd, or NULL. Binary search; tolerates an empty
  * or NULL calendar. */
-static const struct hours_day *
-hours_calendar_find(const struct hours_calendar *cal, int32_t ymd)
+static const struct hours_day *hours_calendar_find(const struct hours_calendar *cal, int32_t ymd)
 {
     if (!cal || !cal->days || cal->n == 0)
         return NULL;
@@ -1278,16 +1227,14 @@ static void hours_dayinfo_fill(struct hours_dayinfo *di, int64_t z,
     if (cd && cd->kind == HOURS_DAY_HOLIDAY)
         di->is_holiday = true;
     if (cd && cd->kind == HOURS_DAY_WORKDAY)
-        di->weekday =
-            cd->as_weekday >= 1 && cd->as_weekday <= 7 ? cd->as_weekday - 1 : 0;
+        di->weekday = cd->as_weekday >= 1 && cd->as_weekday <= 7 ? cd->as_weekday - 1 : 0;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Evaluation                                                               */
 /* ------------------------------------------------------------------------ */
 
-static bool hours_date_matches(const struct hours_date_range *dr,
-                               const struct hours_dayinfo *di)
+static bool hours_date_matches(const struct hours_date_range *dr, const struct hours_dayinfo *di)
 {
     if (dr->kind == HOURS_DATE_YEARS)
         return di->year >= dr->y1 && di->year <= dr->y2;
@@ -1295,8 +1242,7 @@ static bool hours_date_matches(const struct hours_date_range *dr,
     int to = dr->m2 * 100 + (dr->d2 ? dr->d2 : 31);
     if (dr->y1) {
         int64_t x = di->ymd;
-        return x >= (int64_t)dr->y1 * 10000 + from &&
-               x <= (int64_t)dr->y2 * 10000 + to;
+        return x >= (int64_t)dr->y1 * 10000 + from && x <= (int64_t)dr->y2 * 10000 + to;
     }
     int x = di->month * 100 + di->mday;
     if (from <= to)
@@ -1305,8 +1251,7 @@ static bool hours_date_matches(const struct hours_date_range *dr,
 }
 
 /* true if r's dates and weekdays select the day. */
-static bool hours_rule_matches(const struct hours_rule *r,
-                               const struct hours_dayinfo *di)
+static bool hours_rule_matches(const struct hours_rule *r, const struct hours_dayinfo *di)
 {
     if (r->n_dates) {
         bool hit = false;
@@ -1328,8 +1273,7 @@ static bool hours_rule_matches(const struct hours_rule *r,
 /* The rules that decide local day z, as bit i for rule i: those that
  * select the day, from the last wiping normal rule that does (it wipes out
  * what came before) on. Days with the same set have the same paint. */
-static uint64_t hours_day_rules(const struct hours *h,
-                                const struct hours_calendar *cal, int64_t z)
+static uint64_t hours_day_rules(const struct hours *h, const struct hours_calendar *cal, int64_t z)
 {
     struct hours_dayinfo di;
     uint64_t applied = 0;
@@ -1352,8 +1296,7 @@ static uint64_t hours_day_rules(const struct hours *h,
  * unknown), so an open one adds those minutes and an off or unknown one
  * changes nothing that is open. Explicit off times are also recorded in
  * shut. */
-static void hours_paint(const struct hours *h, uint64_t rules,
-                        struct hours_daypaint *out)
+static void hours_paint(const struct hours *h, uint64_t rules, struct hours_daypaint *out)
 {
     uint64_t unknown_today[HOURS_WORDS] = {0};
     uint64_t unknown_spill[HOURS_WORDS] = {0};
@@ -1396,8 +1339,7 @@ static void hours_paint(const struct hours *h, uint64_t rules,
 
 /* The open minutes of the day painted in cur, whose previous day is prev:
  * its own minutes, and the previous day's spill unless explicitly shut. */
-static void hours_line(const struct hours_daypaint *prev,
-                       const struct hours_daypaint *cur,
+static void hours_line(const struct hours_daypaint *prev, const struct hours_daypaint *cur,
                        uint64_t line[HOURS_WORDS])
 {
     for (size_t k = 0; k < HOURS_WORDS; k++)
@@ -1406,8 +1348,7 @@ static void hours_line(const struct hours_daypaint *prev,
 
 /* Split t into a local day number and minute of the day. false when the
  * offset or the moment is outside what is supported. */
-static bool hours_local_minute(int64_t t, int tz_offset_min, int64_t *day,
-                               int *minute)
+static bool hours_local_minute(int64_t t, int tz_offset_min, int64_t *day, int *minute)
 {
     if (tz_offset_min < -HOURS_DAY_MINUTES || tz_offset_min > HOURS_DAY_MINUTES)
         return false;
@@ -1422,8 +1363,8 @@ static bool hours_local_minute(int64_t t, int tz_offset_min, int64_t *day,
     return true;
 }
 
-bool hours_is_open(const struct hours *h, const struct hours_calendar *cal,
-                   int64_t t, int tz_offset_min)
+bool hours_is_open(const struct hours *h, const struct hours_calendar *cal, int64_t t,
+                   int tz_offset_min)
 {
     struct hours_daypaint prev, cur;
     uint64_t line[HOURS_WORDS];
@@ -1443,8 +1384,7 @@ bool hours_is_open(const struct hours *h, const struct hours_calendar *cal,
  * only when its set changes, and a day whose set and whose predecessor's
  * set equal those of the day just scanned in full, without a change, is
  * skipped. */
-int64_t hours_next_change(const struct hours *h,
-                          const struct hours_calendar *cal, int64_t t,
+int64_t hours_next_change(const struct hours *h, const struct hours_calendar *cal, int64_t t,
                           int tz_offset_min, int64_t horizon_s)
 {
     struct hours_daypaint paints[2];
@@ -1453,8 +1393,7 @@ int64_t hours_next_change(const struct hours *h,
     int64_t z;
     int minute;
 
-    if (!h || horizon_s <= 0 ||
-        !hours_local_minute(t, tz_offset_min, &z, &minute))
+    if (!h || horizon_s <= 0 || !hours_local_minute(t, tz_offset_min, &z, &minute))
         return -1;
     if (horizon_s > HOURS_MAX_HORIZON_S)
         horizon_s = HOURS_MAX_HORIZON_S;
@@ -1513,8 +1452,7 @@ static void hours_bits_set(uint64_t *w, int from, int to)
         int bit = i % 64, n = 64 - bit;
         if (n > to - i)
             n = to - i;
-        uint64_t mask =
-            n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1) << bit;
+        uint64_t mask = n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1) << bit;
         w[i / 64] |= mask;
         i += n;
     }
@@ -1547,8 +1485,7 @@ static int hours_bits_find(const uint64_t *w, int from, bool state)
         if (k == from / 64)
             x &= ~(uint64_t)0 << (from % 64);
         if (k == HOURS_WORDS - 1)
-            x &= ((uint64_t)1 << (HOURS_DAY_MINUTES - 64 * (HOURS_WORDS - 1))) -
-                 1;
+            x &= ((uint64_t)1 << (HOURS_DAY_MINUTES - 64 * (HOURS_WORDS - 1))) - 1;
         if (x)
             return k * 64 + hours_ctz64(x);
     }
@@ -1725,8 +1662,7 @@ static void writer_weekdays(struct hours_writer *w, const struct hours_rule *r)
     }
 }
 
-static void writer_rule(struct hours_writer *w, const struct hours *h,
-                        const struct hours_rule *r)
+static void writer_rule(struct hours_writer *w, const struct hours *h, const struct hours_rule *r)
 {
     bool is_first = true;
 

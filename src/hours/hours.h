@@ -122,8 +122,8 @@ void hours_free(struct hours *h);
 /* Is it open at Unix time t, evaluated in local time with a fixed UTC
  * offset in minutes (China: +480)? "unknown" rules count as closed. cal may
  * be NULL. A NULL h is never open. */
-bool hours_is_open(const struct hours *h, const struct hours_calendar *cal,
-                   int64_t t, int tz_offset_min);
+bool hours_is_open(const struct hours *h, const struct hours_calendar *cal, int64_t t,
+                   int tz_offset_min);
 
 /* The first instant > t (Unix seconds, minute-aligned) at which
  * hours_is_open changes value, searching at most horizon_s seconds ahead
@@ -131,8 +131,7 @@ bool hours_is_open(const struct hours *h, const struct hours_calendar *cal,
  * HOURS_MAX_HORIZON_S are cut to it); returns -1 if it never changes in that
  * window (e.g. "24/7" or "off"). Steps a day at a time: a year costs a few
  * microseconds for a typical expression. */
-int64_t hours_next_change(const struct hours *h,
-                          const struct hours_calendar *cal, int64_t t,
+int64_t hours_next_change(const struct hours *h, const struct hours_calendar *cal, int64_t t,
                           int tz_offset_min, int64_t horizon_s);
 
 /* Canonical text of a compiled expression: rules joined by "; ", ", " or

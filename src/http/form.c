@@ -59,8 +59,7 @@ static bool text_ok(const char *s, size_t n, bool is_name)
     return true;
 }
 
-int form_decode(struct arena *a, const char *body, size_t len,
-                struct http_form *out, size_t *at)
+int form_decode(struct arena *a, const char *body, size_t len, struct http_form *out, size_t *at)
 {
     out->n = 0;
     out->fields = NULL;
@@ -77,8 +76,7 @@ int form_decode(struct arena *a, const char *body, size_t len,
             *at = FORM_MAX_FIELDS;
         return FORM_TOO_MANY;
     }
-    struct form_field *fields =
-        arena_calloc(a, pieces ? pieces : 1, sizeof(*fields));
+    struct form_field *fields = arena_calloc(a, pieces ? pieces : 1, sizeof(*fields));
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         const char *amp = memchr(body + i, '&', len - i);
@@ -97,8 +95,7 @@ int form_decode(struct arena *a, const char *body, size_t len,
                 rc = FORM_BAD_ESCAPE;
             else if (name_len > FORM_MAX_NAME)
                 rc = FORM_NAME_TOO_LONG;
-            else if (!text_ok(name, name_len, true) ||
-                     !text_ok(value, value_len, false))
+            else if (!text_ok(name, name_len, true) || !text_ok(value, value_len, false))
                 rc = FORM_BAD_TEXT;
             if (rc) {
                 if (at)

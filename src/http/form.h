@@ -46,8 +46,7 @@ enum form_result {
  * skipped; a piece without '=' is a name with an empty value. Returns an
  * enum form_result; on an error *out is empty and *at (may be NULL) is
  * the index of the offending field, counted from 0. */
-int form_decode(struct arena *a, const char *body, size_t len,
-                struct http_form *out, size_t *at);
+int form_decode(struct arena *a, const char *body, size_t len, struct http_form *out, size_t *at);
 /* What a form_decode result means, in English (a static string). */
 const char *form_result_text(int rc);
 

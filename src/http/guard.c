@@ -41,8 +41,8 @@ struct guard_conn {
     struct net_addr peer;
     int fd;
     bool trusted;
-    bool cut;                     /* shut down by the guard */
-    _Atomic int64_t deadline_us;  /* 0: none (a request is being served) */
+    bool cut;                    /* shut down by the guard */
+    _Atomic int64_t deadline_us; /* 0: none (a request is being served) */
 };
 
 struct conn_guard {
@@ -152,8 +152,7 @@ static void *watch(void *arg)
 
 /* ---- the guard ------------------------------------------------------- */
 
-struct conn_guard *conn_guard_new(const struct conn_guard_config *cfg, char *err,
-                                  size_t errlen)
+struct conn_guard *conn_guard_new(const struct conn_guard_config *cfg, char *err, size_t errlen)
 {
     struct conn_guard *g = calloc(1, sizeof(*g));
     if (!g)
@@ -165,8 +164,7 @@ struct conn_guard *conn_guard_new(const struct conn_guard_config *cfg, char *err
         return NULL;
     }
     g->per_address = cfg->per_address > 0 ? cfg->per_address : 0;
-    g->header_timeout_us = cfg->header_timeout_s > 0 ? (int64_t)cfg->header_timeout_s * 1000000
-                                                     : 0;
+    g->header_timeout_us = cfg->header_timeout_s > 0 ? (int64_t)cfg->header_timeout_s * 1000000 : 0;
     pthread_mutex_init(&g->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -279,8 +277,8 @@ bool conn_guard_peer_trusted(const struct guard_conn *c)
     return c && c->trusted;
 }
 
-void conn_guard_client(const struct guard_conn *c, const char *forwarded_for,
-                       const char *real_ip, struct net_addr *client)
+void conn_guard_client(const struct guard_conn *c, const char *forwarded_for, const char *real_ip,
+                       struct net_addr *client)
 {
     net_client_address(&c->g->trusted, &c->peer, forwarded_for, real_ip, client);
 }

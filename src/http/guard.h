@@ -50,8 +50,7 @@ struct conn_guard_config {
 
 /* NULL with a message in err when the trusted proxies do not parse or the
  * thread cannot start. */
-struct conn_guard *conn_guard_new(const struct conn_guard_config *cfg, char *err,
-                                  size_t errlen);
+struct conn_guard *conn_guard_new(const struct conn_guard_config *cfg, char *err, size_t errlen);
 /* Only once no connection is left (after the daemon stopped). NULL is fine. */
 void conn_guard_free(struct conn_guard *g);
 
@@ -73,7 +72,7 @@ bool conn_guard_peer_trusted(const struct guard_conn *c);
 /* The client of a request on the connection, given its X-Forwarded-For
  * (all of them joined by commas, or NULL) and X-Real-IP (or NULL): see
  * net_client_address. */
-void conn_guard_client(const struct guard_conn *c, const char *forwarded_for,
-                       const char *real_ip, struct net_addr *client);
+void conn_guard_client(const struct guard_conn *c, const char *forwarded_for, const char *real_ip,
+                       struct net_addr *client);
 
 #endif

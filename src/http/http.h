@@ -99,9 +99,9 @@ struct req;
 
 /* One role a person holds, and where. */
 struct grant {
-    unsigned role;     /* one enum role_bit */
-    const char *kind;  /* "global", "site", "region", "department" */
-    const char *ref;   /* site id, region code, department code */
+    unsigned role;    /* one enum role_bit */
+    const char *kind; /* "global", "site", "region", "department" */
+    const char *ref;  /* site id, region code, department code */
 };
 
 /* The caller, once authenticated. */
@@ -166,7 +166,7 @@ struct req {
     const struct route *route;
     const char *body; /* NUL-terminated; NULL when there is none */
     size_t body_len;
-    json_t *json; /* parsed body for BODY_JSON routes (owned by the arena) */
+    json_t *json;                 /* parsed body for BODY_JSON routes (owned by the arena) */
     const struct http_form *form; /* decoded body for BODY_FORM routes (arena) */
     int nparams;
     const char *param_names[REQ_MAX_PARAMS];
@@ -184,14 +184,14 @@ struct req {
     const struct http_auth *auth;     /* from the server's options */
     const struct http_replay *replay; /* from the server's options */
     void *replay_state;               /* the claimed key, for settle */
-    struct sse_hub *stream_hub;    /* set by reply_sse() */
-    uint64_t stream_audience;      /* set by reply_sse_to(); 0: public */
-    const struct principal *who;   /* the caller; see req_principal() */
+    struct sse_hub *stream_hub;       /* set by reply_sse() */
+    uint64_t stream_audience;         /* set by reply_sse_to(); 0: public */
+    const struct principal *who;      /* the caller; see req_principal() */
     bool who_checked;
-    bool who_invalid; /* credentials were sent but are not valid */
-    bool who_unknown; /* credentials could not be checked (store down) */
+    bool who_invalid;              /* credentials were sent but are not valid */
+    bool who_unknown;              /* credentials could not be checked (store down) */
     struct store_conn *store_conn; /* acquired by req_store() */
-    void *conn; /* the library's connection; for http/ only */
+    void *conn;                    /* the library's connection; for http/ only */
 };
 
 /* Path parameter by name from the route pattern, or NULL. */
@@ -208,16 +208,14 @@ const char *req_client_address(struct req *r);
 /* Answer with JSON. Takes ownership of body (decrefs it). Returns status. */
 int reply_json(struct req *r, int status, json_t *body);
 /* Answer with bytes of the given type; the bytes are copied. */
-int reply_bytes(struct req *r, int status, const char *content_type,
-                const void *data, size_t len);
+int reply_bytes(struct req *r, int status, const char *content_type, const void *data, size_t len);
 /* Answer with a malloc'ed buffer; ownership passes to the server. */
-int reply_take(struct req *r, int status, const char *content_type,
-               char *data, size_t len);
+int reply_take(struct req *r, int status, const char *content_type, char *data, size_t len);
 /* Answer with no body (204, or a HEAD-like answer). */
 int reply_empty(struct req *r, int status);
 /* The one error shape. field may be NULL. Returns status. */
-int reply_error(struct req *r, int status, const char *code, const char *field,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int reply_error(struct req *r, int status, const char *code, const char *field, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
 /* Add a response header (name and value are copied into the arena). */
 void reply_header(struct req *r, const char *name, const char *value);
 
@@ -240,7 +238,7 @@ int req_param_id_or_reply(struct req *r, const char *name, const char *what, int
 
 /* Read an integer query argument within [min, max]; absent gives dflt.
  * Returns 0, or -1 after replying 400 invalid_query naming the argument. */
-int req_query_int_or_reply(struct req *r, const char *name, int64_t min,
-                           int64_t max, int64_t dflt, int64_t *out);
+int req_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max, int64_t dflt,
+                           int64_t *out);
 
 #endif

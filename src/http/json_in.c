@@ -54,9 +54,8 @@ int json_in_object_or_reply(struct req *r, json_t *v, const char *field)
     return -1;
 }
 
-int json_in_string(struct req *r, json_t *obj, const char *prefix,
-                   const char *name, size_t maxlen, bool required,
-                   const char **out)
+int json_in_string(struct req *r, json_t *obj, const char *prefix, const char *name, size_t maxlen,
+                   bool required, const char **out)
 {
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v))
@@ -73,8 +72,7 @@ int json_in_string(struct req *r, json_t *obj, const char *prefix,
         return -1;
     }
     if (len > maxlen) {
-        reply_error(r, 422, "too_long", path, "%s may be at most %zu bytes",
-                    path, maxlen);
+        reply_error(r, 422, "too_long", path, "%s may be at most %zu bytes", path, maxlen);
         return -1;
     }
     if (required && len == 0) {
@@ -85,8 +83,8 @@ int json_in_string(struct req *r, json_t *obj, const char *prefix,
     return 1;
 }
 
-int json_in_nullable_string(struct req *r, json_t *obj, const char *prefix,
-                            const char *name, size_t maxlen, const char **out)
+int json_in_nullable_string(struct req *r, json_t *obj, const char *prefix, const char *name,
+                            size_t maxlen, const char **out)
 {
     json_t *v = json_object_get(obj, name);
     if (!v)
@@ -98,28 +96,24 @@ int json_in_nullable_string(struct req *r, json_t *obj, const char *prefix,
     return json_in_string(r, obj, prefix, name, maxlen, false, out);
 }
 
-int json_in_int(struct req *r, json_t *obj, const char *prefix,
-                const char *name, int64_t min, int64_t max, bool required,
-                int64_t *out)
+int json_in_int(struct req *r, json_t *obj, const char *prefix, const char *name, int64_t min,
+                int64_t max, bool required, int64_t *out)
 {
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v))
         return required ? missing(r, prefix, name) : 0;
     const char *path = field_path(r, prefix, name);
-    if (!json_is_integer(v) || json_integer_value(v) < min ||
-        json_integer_value(v) > max) {
-        reply_error(r, 422, "invalid_field", path,
-                    "%s must be a whole number from %lld to %lld", path,
-                    (long long)min, (long long)max);
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        reply_error(r, 422, "invalid_field", path, "%s must be a whole number from %lld to %lld",
+                    path, (long long)min, (long long)max);
         return -1;
     }
     *out = json_integer_value(v);
     return 1;
 }
 
-int json_in_number(struct req *r, json_t *obj, const char *prefix,
-                   const char *name, double min, double max, bool required,
-                   double *out)
+int json_in_number(struct req *r, json_t *obj, const char *prefix, const char *name, double min,
+                   double max, bool required, double *out)
 {
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v))
@@ -127,16 +121,16 @@ int json_in_number(struct req *r, json_t *obj, const char *prefix,
     const char *path = field_path(r, prefix, name);
     double d = json_is_number(v) ? json_number_value(v) : NAN;
     if (!isfinite(d) || d < min || d > max) {
-        reply_error(r, 422, "invalid_field", path,
-                    "%s must be a number from %g to %g", path, min, max);
+        reply_error(r, 422, "invalid_field", path, "%s must be a number from %g to %g", path, min,
+                    max);
         return -1;
     }
     *out = d;
     return 1;
 }
 
-int json_in_bool(struct req *r, json_t *obj, const char *prefix,
-                 const char *name, bool required, bool *out)
+int json_in_bool(struct req *r, json_t *obj, const char *prefix, const char *name, bool required,
+                 bool *out)
 {
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v))

@@ -26,22 +26,18 @@
 int json_in_depth(const char *text, size_t len);
 
 int json_in_object_or_reply(struct req *r, json_t *v, const char *field);
-int json_in_string(struct req *r, json_t *obj, const char *prefix,
-                   const char *name, size_t maxlen, bool required,
-                   const char **out);
+int json_in_string(struct req *r, json_t *obj, const char *prefix, const char *name, size_t maxlen,
+                   bool required, const char **out);
 /* Like json_in_string, but null is accepted and gives *out = NULL, *set
  * true: for clearing optional fields in an update. */
-int json_in_nullable_string(struct req *r, json_t *obj, const char *prefix,
-                            const char *name, size_t maxlen,
-                            const char **out);
-int json_in_int(struct req *r, json_t *obj, const char *prefix,
-                const char *name, int64_t min, int64_t max, bool required,
-                int64_t *out);
-int json_in_number(struct req *r, json_t *obj, const char *prefix,
-                   const char *name, double min, double max, bool required,
-                   double *out);
-int json_in_bool(struct req *r, json_t *obj, const char *prefix,
-                 const char *name, bool required, bool *out);
+int json_in_nullable_string(struct req *r, json_t *obj, const char *prefix, const char *name,
+                            size_t maxlen, const char **out);
+int json_in_int(struct req *r, json_t *obj, const char *prefix, const char *name, int64_t min,
+                int64_t max, bool required, int64_t *out);
+int json_in_number(struct req *r, json_t *obj, const char *prefix, const char *name, double min,
+                   double max, bool required, double *out);
+int json_in_bool(struct req *r, json_t *obj, const char *prefix, const char *name, bool required,
+                 bool *out);
 /* Refuse members not in allowed (NULL-terminated): 422 unknown_field. */
 int json_in_only_or_reply(struct req *r, json_t *obj, const char *prefix,
                           const char *const *allowed);

@@ -17,9 +17,8 @@ static const int metric_statuses[] = {200, 201, 204, 304, 400, 401, 403, 404,
 #define NSTATUS (sizeof metric_statuses / sizeof metric_statuses[0])
 #define NSLOT (NSTATUS + 1) /* last: other */
 
-static const double metric_buckets[] = {0.0001, 0.00025, 0.0005, 0.001,
-                                        0.0025, 0.005,   0.01,   0.025,
-                                        0.05,   0.1,     0.5,    1.0};
+static const double metric_buckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                        0.01,   0.025,   0.05,   0.1,   0.5,    1.0};
 #define NBUCKET (sizeof metric_buckets / sizeof metric_buckets[0])
 
 struct route_metrics {
@@ -56,12 +55,10 @@ void metrics_free(struct metrics *m)
     free(m);
 }
 
-void metrics_observe(struct metrics *m, int route_index, int status,
-                     int64_t micros)
+void metrics_observe(struct metrics *m, int route_index, int status, int64_t micros)
 {
-    size_t i = route_index < 0 || (size_t)route_index >= m->nroutes
-                   ? m->nroutes
-                   : (size_t)route_index;
+    size_t i =
+        route_index < 0 || (size_t)route_index >= m->nroutes ? m->nroutes : (size_t)route_index;
     struct route_metrics *r = &m->routes[i];
     size_t slot = NSTATUS;
     for (size_t s = 0; s < NSTATUS; s++)
@@ -80,8 +77,7 @@ void metrics_observe(struct metrics *m, int route_index, int status,
                               memory_order_relaxed);
 }
 
-static void route_labels(const struct metrics *m, size_t i, const char **route,
-                         const char **method)
+static void route_labels(const struct metrics *m, size_t i, const char **route, const char **method)
 {
     if (i == m->nroutes) {
         *route = "unmatched";
@@ -102,16 +98,14 @@ void metrics_render(const struct metrics *m, struct strbuf *out)
         const char *route, *method;
         route_labels(m, i, &route, &method);
         for (size_t s = 0; s < NSLOT; s++) {
-            uint64_t v = atomic_load_explicit(&m->routes[i].by_status[s],
-                                              memory_order_relaxed);
+            uint64_t v = atomic_load_explicit(&m->routes[i].by_status[s], memory_order_relaxed);
             if (!v)
                 continue;
             if (s < NSTATUS)
                 strbuf_addf(out,
                             "warmharbor_http_requests_total{route=\"%s\","
                             "method=\"%s\",status=\"%d\"} %llu\n",
-                            route, method, metric_statuses[s],
-                            (unsigned long long)v);
+                            route, method, metric_statuses[s], (unsigned long long)v);
             else
                 strbuf_addf(out,
                             "warmharbor_http_requests_total{route=\"%s\","
@@ -136,8 +130,7 @@ void metrics_render(const struct metrics *m, struct strbuf *out)
             strbuf_addf(out,
                         "warmharbor_http_request_duration_seconds_bucket{"
                         "route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
-                        route, method, metric_buckets[b],
-                        (unsigned long long)cum);
+                        route, method, metric_buckets[b], (unsigned long long)cum);
         }
         strbuf_addf(out,
                     "warmharbor_http_request_duration_seconds_bucket{route="
@@ -147,9 +140,7 @@ void metrics_render(const struct metrics *m, struct strbuf *out)
                     "warmharbor_http_request_duration_seconds_count{route="
                     "\"%s\",method=\"%s\"} %llu\n",
                     route, method, (unsigned long long)count, route, method,
-                    (double)atomic_load_explicit(&r->sum_us,
-                                                 memory_order_relaxed) /
-                        1e6,
-                    route, method, (unsigned long long)count);
+                    (double)atomic_load_explicit(&r->sum_us, memory_order_relaxed) / 1e6, route,
+                    method, (unsigned long long)count);
     }
 }

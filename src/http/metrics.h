@@ -16,8 +16,7 @@ struct metrics;
 struct metrics *metrics_new(const struct router *rt);
 void metrics_free(struct metrics *m);
 /* route_index is the router's dense index, or -1 for unmatched paths. */
-void metrics_observe(struct metrics *m, int route_index, int status,
-                     int64_t micros);
+void metrics_observe(struct metrics *m, int route_index, int status, int64_t micros);
 void metrics_render(const struct metrics *m, struct strbuf *out);
 
 #endif

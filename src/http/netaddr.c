@@ -229,8 +229,7 @@ bool net_set_contains(const struct net_set *set, const struct net_addr *a)
 }
 
 void net_client_address(const struct net_set *trusted, const struct net_addr *peer,
-                        const char *forwarded_for, const char *real_ip,
-                        struct net_addr *client)
+                        const char *forwarded_for, const char *real_ip, struct net_addr *client)
 {
     *client = *peer;
     if (!net_set_contains(trusted, peer))

@@ -22,8 +22,8 @@
 struct sockaddr;
 
 struct net_addr {
-    int family;             /* 4 or 6 */
-    unsigned char b[16];    /* IPv4 in b[0..3], the rest zero */
+    int family;          /* 4 or 6 */
+    unsigned char b[16]; /* IPv4 in b[0..3], the rest zero */
 };
 
 /* Room for any address as text, with its terminator. */
@@ -74,7 +74,6 @@ bool net_set_contains(const struct net_set *set, const struct net_addr *a);
  * address, an empty entry) gives peer: a trusted proxy never sends one.
  */
 void net_client_address(const struct net_set *trusted, const struct net_addr *peer,
-                        const char *forwarded_for, const char *real_ip,
-                        struct net_addr *client);
+                        const char *forwarded_for, const char *real_ip, struct net_addr *client);
 
 #endif

@@ -18,8 +18,7 @@ const char *req_param(const struct req *r, const char *name)
     return NULL;
 }
 
-int reply_take(struct req *r, int status, const char *content_type, char *data,
-               size_t len)
+int reply_take(struct req *r, int status, const char *content_type, char *data, size_t len)
 {
     free(r->resp_body);
     r->status = status;
@@ -29,8 +28,7 @@ int reply_take(struct req *r, int status, const char *content_type, char *data,
     return status;
 }
 
-int reply_bytes(struct req *r, int status, const char *content_type,
-                const void *data, size_t len)
+int reply_bytes(struct req *r, int status, const char *content_type, const void *data, size_t len)
 {
     char *copy = malloc(len ? len : 1);
     if (!copy)
@@ -51,12 +49,11 @@ int reply_json(struct req *r, int status, json_t *body)
     json_decref(body);
     if (!text)
         die_oom();
-    return reply_take(r, status, "application/json; charset=utf-8", text,
-                      strlen(text));
+    return reply_take(r, status, "application/json; charset=utf-8", text, strlen(text));
 }
 
-int reply_error(struct req *r, int status, const char *code, const char *field,
-                const char *fmt, ...)
+int reply_error(struct req *r, int status, const char *code, const char *field, const char *fmt,
+                ...)
 {
     char msg[512];
     va_list ap;
@@ -97,8 +94,8 @@ int req_param_id_or_reply(struct req *r, const char *name, const char *what, int
     return 0;
 }
 
-int req_query_int_or_reply(struct req *r, const char *name, int64_t min,
-                           int64_t max, int64_t dflt, int64_t *out)
+int req_query_int_or_reply(struct req *r, const char *name, int64_t min, int64_t max, int64_t dflt,
+                           int64_t *out)
 {
     const char *v = req_query(r, name);
     if (!v) {
@@ -108,9 +105,8 @@ int req_query_int_or_reply(struct req *r, const char *name, int64_t min,
     char *end;
     long long n = strtoll(v, &end, 10);
     if (!*v || *end || n < min || n > max) {
-        reply_error(r, 400, "invalid_query", name,
-                    "%s must be a whole number from %lld to %lld", name,
-                    (long long)min, (long long)max);
+        reply_error(r, 400, "invalid_query", name, "%s must be a whole number from %lld to %lld",
+                    name, (long long)min, (long long)max);
         return -1;
     }
     *out = n;

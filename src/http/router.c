@@ -104,8 +104,7 @@ int router_add(struct router *rt, const struct route *routes, size_t n)
             }
         }
         for (size_t j = 0; j < rt->n; j++)
-            if (rt->entries[j].route->method == routes[i].method &&
-                same_shape(&rt->entries[j], &e))
+            if (rt->entries[j].route->method == routes[i].method && same_shape(&rt->entries[j], &e))
                 return -1;
         if (rt->n == rt->cap) {
             rt->cap = rt->cap ? rt->cap * 2 : 32;
@@ -126,8 +125,8 @@ static bool same_shape(const struct route_entry *a, const struct route_entry *b)
     for (int s = 0; s < a->nseg; s++) {
         if (!a->seg[s] != !b->seg[s])
             return false;
-        if (a->seg[s] && (a->seglen[s] != b->seglen[s] ||
-                          memcmp(a->seg[s], b->seg[s], a->seglen[s]) != 0))
+        if (a->seg[s] &&
+            (a->seglen[s] != b->seglen[s] || memcmp(a->seg[s], b->seg[s], a->seglen[s]) != 0))
             return false;
     }
     return true;
@@ -156,16 +155,15 @@ static int entry_matches(const struct route_entry *e, const struct path_split *p
     if (e->nseg != ps->nseg)
         return 0;
     for (int s = 0; s < e->nseg; s++) {
-        if (e->seg[s] && (e->seglen[s] != ps->len[s] ||
-                          memcmp(e->seg[s], ps->seg[s], ps->len[s]) != 0))
+        if (e->seg[s] &&
+            (e->seglen[s] != ps->len[s] || memcmp(e->seg[s], ps->seg[s], ps->len[s]) != 0))
             return 0;
     }
     return 1;
 }
 
-enum router_result router_match(const struct router *rt, unsigned method,
-                                const char *path, struct arena *a,
-                                struct route_match *m, unsigned *allowed)
+enum router_result router_match(const struct router *rt, unsigned method, const char *path,
+                                struct arena *a, struct route_match *m, unsigned *allowed)
 {
     struct path_split ps;
     *allowed = 0;
@@ -214,9 +212,8 @@ static const struct {
     unsigned bit;
     const char *name;
 } method_names[] = {
-    {HTTP_GET, "GET"},     {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
-    {HTTP_PUT, "PUT"},     {HTTP_PATCH, "PATCH"},   {HTTP_DELETE, "DELETE"},
-    {HTTP_OPTIONS, "OPTIONS"},
+    {HTTP_GET, "GET"},     {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},       {HTTP_PUT, "PUT"},
+    {HTTP_PATCH, "PATCH"}, {HTTP_DELETE, "DELETE"}, {HTTP_OPTIONS, "OPTIONS"},
 };
 
 const char *router_method_name(unsigned method)
@@ -242,8 +239,7 @@ void router_allow_header(unsigned methods, char *buf, size_t cap)
     for (size_t i = 0; i < sizeof method_names / sizeof method_names[0]; i++) {
         if (!(methods & method_names[i].bit))
             continue;
-        int n = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "",
-                         method_names[i].name);
+        int n = snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", method_names[i].name);
         if (n < 0 || (size_t)n >= cap - len)
             break;
         len += (size_t)n;

@@ -44,9 +44,8 @@ const struct route *router_at(const struct router *rt, size_t i);
 /* Match a decoded path. On ROUTER_FOUND fills *m (parameter values copied
  * into a). On ROUTER_BAD_METHOD, *allowed holds the methods the path
  * accepts (HEAD included where GET is). */
-enum router_result router_match(const struct router *rt, unsigned method,
-                                const char *path, struct arena *a,
-                                struct route_match *m, unsigned *allowed);
+enum router_result router_match(const struct router *rt, unsigned method, const char *path,
+                                struct arena *a, struct route_match *m, unsigned *allowed);
 
 /* "GET, HEAD, POST" for a method set, into buf. */
 void router_allow_header(unsigned methods, char *buf, size_t cap);

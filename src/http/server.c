@@ -43,10 +43,10 @@
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_opts opts;
-    struct conn_guard *guard;       /* connections per address, header deadline */
+    struct conn_guard *guard; /* connections per address, header deadline */
     _Atomic long inflight;
-    _Atomic bool draining;          /* stopping: answers close their connection */
-    _Atomic int64_t last_start_us;  /* when the newest request began */
+    _Atomic bool draining;         /* stopping: answers close their connection */
+    _Atomic int64_t last_start_us; /* when the newest request began */
     int port;
 };
 
@@ -123,8 +123,8 @@ const char *req_client_address(struct req *r)
     struct net_addr client;
     const struct guard_conn *gc = guard_conn_of(r->conn);
     if (gc && conn_guard_peer_trusted(gc)) {
-        conn_guard_client(gc, header_list(r, "X-Forwarded-For"),
-                          req_header(r, "X-Real-IP"), &client);
+        conn_guard_client(gc, header_list(r, "X-Forwarded-For"), req_header(r, "X-Real-IP"),
+                          &client);
         net_addr_format(&client, buf, sizeof buf);
     } else if (gc) {
         net_addr_format(conn_guard_peer(gc), buf, sizeof buf);
@@ -152,8 +152,7 @@ static enum MHD_Result send_reply(struct conn_ctx *ctx)
         resp = sse_response_new(r, r->stream_hub);
     } else {
         resp = MHD_create_response_from_buffer_with_free_callback(
-            r->resp_len, r->resp_body ? r->resp_body : (char *)"",
-            r->resp_body ? free : NULL);
+            r->resp_len, r->resp_body ? r->resp_body : (char *)"", r->resp_body ? free : NULL);
         r->resp_body = NULL; /* the library owns it now */
         if (!resp)
             die_oom();
@@ -334,21 +333,18 @@ static int check_body_or_reply(struct req *r)
     if (!r->body || !r->body_len)
         return reply_error(r, 400, "empty_body", NULL, "a JSON body is required"), -1;
     if (json_in_depth(r->body, r->body_len) > JSON_IN_MAX_DEPTH)
-        return reply_error(r, 400, "too_deep", NULL,
-                           "JSON nesting deeper than %d", JSON_IN_MAX_DEPTH),
+        return reply_error(r, 400, "too_deep", NULL, "JSON nesting deeper than %d",
+                           JSON_IN_MAX_DEPTH),
                -1;
     json_error_t jerr;
     json_t *root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return reply_error(r, 400, "invalid_json", NULL,
-                           "line %d, column %d: %s", jerr.line, jerr.column,
-                           jerr.text),
+        return reply_error(r, 400, "invalid_json", NULL, "line %d, column %d: %s", jerr.line,
+                           jerr.column, jerr.text),
                -1;
     arena_defer(&r->arena, json_free, root);
     if (!json_is_object(root))
-        return reply_error(r, 400, "invalid_json", NULL,
-                           "the body must be a JSON object"),
-               -1;
+        return reply_error(r, 400, "invalid_json", NULL, "the body must be a JSON object"), -1;
     r->json = root;
     return 0;
 }
@@ -358,8 +354,8 @@ static void dispatch(struct conn_ctx *ctx)
     struct req *r = &ctx->req;
     struct route_match m;
     unsigned allowed = 0;
-    enum router_result res = router_match(ctx->server->opts.router, r->method, r->path,
-                                          &r->arena, &m, &allowed);
+    enum router_result res =
+        router_match(ctx->server->opts.router, r->method, r->path, &r->arena, &m, &allowed);
     if (res == ROUTER_NOT_FOUND) {
         reply_error(r, 404, "not_found", NULL, "no such resource");
         return;
@@ -380,8 +376,7 @@ static void dispatch(struct conn_ctx *ctx)
     }
     if (check_access_or_reply(r) || check_body_or_reply(r))
         return;
-    const char *key = r->method == HTTP_POST && r->replay
-                          ? req_header(r, "Idempotency-Key") : NULL;
+    const char *key = r->method == HTTP_POST && r->replay ? req_header(r, "Idempotency-Key") : NULL;
     if (key && r->replay->claim(r, key))
         return;
     int status = m.route->handler(r);
@@ -430,8 +425,8 @@ static int framing_error_or_reply(struct req *r, const char *version)
     struct framing_headers f = {0, 0, 0};
     MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &f);
     const char *te = req_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-    bool http10 = version && (strcmp(version, MHD_HTTP_VERSION_1_0) == 0 ||
-                              strcmp(version, "HTTP/0.9") == 0);
+    bool http10 =
+        version && (strcmp(version, MHD_HTTP_VERSION_1_0) == 0 || strcmp(version, "HTTP/0.9") == 0);
     if (f.host > 1)
         reply_error(r, 400, "bad_host", NULL, "send one Host header");
     else if (!f.host && !http10)
@@ -450,9 +445,8 @@ static int framing_error_or_reply(struct req *r, const char *version)
     return -1;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-                                  const char *url, const char *method,
-                                  const char *version, const char *upload_data,
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
     struct http_server *srv = cls;
@@ -478,15 +472,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         conn_guard_request_started(guard_conn_of(conn));
         if (framing_error_or_reply(r, version))
             return send_reply(ctx);
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
             char *end;
             unsigned long long n = strtoull(cl, &end, 10);
             if (*end || n > srv->opts.body_limit) {
                 ctx->too_large = 1;
-                reply_error(r, 413, "body_too_large", NULL,
-                            "the body may be at most %zu bytes",
+                reply_error(r, 413, "body_too_large", NULL, "the body may be at most %zu bytes",
                             srv->opts.body_limit);
                 return send_reply(ctx);
             }
@@ -499,8 +492,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                 ctx->too_large = 1;
                 strbuf_release(&ctx->body);
                 reply_error(&ctx->req, 413, "body_too_large", NULL,
-                            "the body may be at most %zu bytes",
-                            srv->opts.body_limit);
+                            "the body may be at most %zu bytes", srv->opts.body_limit);
             } else {
                 strbuf_add(&ctx->body, upload_data, *upload_data_size);
             }
@@ -526,13 +518,11 @@ static void write_access_log(struct conn_ctx *ctx, int64_t micros)
     char line[1024], when[40];
     clock_format_iso(clock_now(), 0, when, sizeof when);
     const char *method = r->method ? router_method_name(r->method) : "OTHER";
-    int n = snprintf(line, sizeof line,
-                     "{\"time\":\"%s\",\"method\":\"%s\",\"path\":\"", when, method);
-    size_t len = log_json_escape(line, (size_t)n, sizeof line - 96,
-                                 r->path ? r->path : "");
-    n = snprintf(line + len, sizeof line - len,
-                 "\",\"status\":%d,\"bytes\":%zu,\"us\":%lld}\n", r->status,
-                 r->resp_len, (long long)micros);
+    int n =
+        snprintf(line, sizeof line, "{\"time\":\"%s\",\"method\":\"%s\",\"path\":\"", when, method);
+    size_t len = log_json_escape(line, (size_t)n, sizeof line - 96, r->path ? r->path : "");
+    n = snprintf(line + len, sizeof line - len, "\",\"status\":%d,\"bytes\":%zu,\"us\":%lld}\n",
+                 r->status, r->resp_len, (long long)micros);
     if (n > 0)
         len += (size_t)n;
     ssize_t w = write(STDOUT_FILENO, line, len < sizeof line ? len : sizeof line);
@@ -585,8 +575,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         const union MHD_ConnectionInfo *peer =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         if (fd && fd->connect_fd != MHD_INVALID_SOCKET)
-            *socket_context = conn_guard_opened(srv->guard, fd->connect_fd,
-                                                peer ? peer->client_addr : NULL);
+            *socket_context =
+                conn_guard_opened(srv->guard, fd->connect_fd, peer ? peer->client_addr : NULL);
     } else {
         conn_guard_closed(*socket_context);
         *socket_context = NULL;
@@ -602,8 +592,7 @@ static void on_completed_guarded(void *cls, struct MHD_Connection *conn, void **
 
 /* ---- start and stop ------------------------------------------------ */
 
-struct http_server *http_server_start(const struct http_server_opts *opts, char *err,
-                                      size_t errlen)
+struct http_server *http_server_start(const struct http_server_opts *opts, char *err, size_t errlen)
 {
     struct http_server *srv = calloc(1, sizeof(*srv));
     if (!srv)
@@ -612,8 +601,7 @@ struct http_server *http_server_start(const struct http_server_opts *opts, char 
     const struct http_server_opts *o = &srv->opts;
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     const char *addr = o->listen_addr;
     if (strchr(addr, ':')) {
         struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
@@ -644,39 +632,33 @@ struct http_server *http_server_start(const struct http_server_opts *opts, char 
             return NULL;
         }
     }
-    unsigned threads = o->threads > 0 ? (unsigned)o->threads
-                                            : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads =
+        o->threads > 0 ? (unsigned)o->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
-    struct conn_guard_config gcfg = {o->trusted_proxies, o->conn_per_address,
-                                     o->header_timeout_s};
+    struct conn_guard_config gcfg = {o->trusted_proxies, o->conn_per_address, o->header_timeout_s};
     srv->guard = conn_guard_new(&gcfg, err, errlen);
     if (!srv->guard) {
         free(srv);
         return NULL;
     }
     srv->daemon = MHD_start_daemon(
-        flags, (uint16_t)o->port, NULL, NULL, on_request, srv,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->conn_timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->conn_limit,
+        flags, (uint16_t)o->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)o->conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->conn_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         /* 0: a request without Host reaches on_request, which answers
          * it with our headers (libmicrohttpd's own 400 has none) */
-        MHD_OPTION_STRICT_FOR_CLIENT, (int)0,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed_guarded, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)0, MHD_OPTION_NOTIFY_COMPLETED, on_completed_guarded,
+        srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, NULL, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d", addr, o->port);
         conn_guard_free(srv->guard);
         free(srv);
         return NULL;
     }
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : o->port;
     log_info("listening on %s:%d with %u threads", addr, srv->port, threads);
     return srv;

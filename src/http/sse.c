@@ -124,14 +124,12 @@ uint64_t sse_publish(struct sse_hub *hub, const char *event, const char *data)
     return sse_publish_to(hub, 0, event, data);
 }
 
-uint64_t sse_publish_to(struct sse_hub *hub, uint64_t audience, const char *event,
-                        const char *data)
+uint64_t sse_publish_to(struct sse_hub *hub, uint64_t audience, const char *event, const char *data)
 {
     struct strbuf sb = STRBUF_INIT;
     pthread_mutex_lock(&hub->lock);
     uint64_t seq = hub->next_seq++;
-    strbuf_addf(&sb, "id: %llu\nevent: %s\ndata: %s\n\n", (unsigned long long)seq,
-                event, data);
+    strbuf_addf(&sb, "id: %llu\nevent: %s\ndata: %s\n\n", (unsigned long long)seq, event, data);
     struct sse_event *slot = &hub->ring[seq % SSE_RING];
     free(slot->text);
     slot->seq = seq;

@@ -74,8 +74,8 @@ struct loan {
     int64_t reminded_at;
     int64_t closed_site_id, closed_by, closed_at; /* 0 while out */
     const char *note;
-    int64_t reservation_id; /* 0: not collected for a reservation */
-    const char *borrower_name; /* their display name; NULL once erased */
+    int64_t reservation_id;                  /* 0: not collected for a reservation */
+    const char *borrower_name;               /* their display name; NULL once erased */
     const char *site_name_zh, *site_name_en; /* where it was lent */
 };
 
@@ -121,8 +121,7 @@ const char *lending_window_fault(int64_t now, int64_t starts_at, int64_t ends_at
 /* ---- store (lending_store.c) ------------------------------------------ */
 
 int item_type_list(struct store_conn *c, struct arena *a, struct item_type **out, size_t *n);
-int item_type_get(struct store_conn *c, struct arena *a, const char *code,
-                  struct item_type *out);
+int item_type_get(struct store_conn *c, struct arena *a, const char *code, struct item_type *out);
 /* Insert or update the type with t->code; sets t->id. */
 int item_type_put(struct store_conn *c, struct arena *a, struct item_type *t, int64_t now);
 
@@ -178,8 +177,7 @@ int reservation_get(struct store_conn *c, struct arena *a, int64_t id,
 /* Active reservations at a site (site_id > 0) or all of a person's
  * (user_id > 0), soonest first. */
 int reservation_list(struct store_conn *c, struct arena *a, int64_t site_id, int64_t user_id,
-                     bool active_only, int64_t limit, struct loan_reservation **out,
-                     size_t *n);
+                     bool active_only, int64_t limit, struct loan_reservation **out, size_t *n);
 /* Cancel an active reservation of user_id's: the item goes back on the
  * shelf. STORE_CONFLICT when it is not active. The caller holds a
  * transaction. */

@@ -116,11 +116,12 @@ static json_t *loan_json(const struct loan *l, int64_t now, int tz, bool staff)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(l->id));
-    json_object_set_new(o, "item", json_pack("{s:s, s:s, s:s}", "code", l->item_code, "name_zh",
-                                             l->item_name_zh, "name_en", l->item_name_en));
+    json_object_set_new(o, "item",
+                        json_pack("{s:s, s:s, s:s}", "code", l->item_code, "name_zh",
+                                  l->item_name_zh, "name_en", l->item_name_en));
     json_object_set_new(o, "site_id", json_integer(l->site_id));
-    json_object_set_new(o, "site", json_pack("{s:s, s:s}", "name_zh", l->site_name_zh,
-                                             "name_en", l->site_name_en));
+    json_object_set_new(
+        o, "site", json_pack("{s:s, s:s}", "name_zh", l->site_name_zh, "name_en", l->site_name_en));
     json_object_set_new(o, "state", json_string(l->state));
     json_object_set_new(o, "overdue", json_boolean(lending_is_overdue(l, now)));
     json_object_set_new(o, "lent_at", time_json(l->lent_at, tz));
@@ -143,11 +144,12 @@ static json_t *res_json(const struct loan_reservation *v, int tz, bool staff)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(v->id));
-    json_object_set_new(o, "item", json_pack("{s:s, s:s, s:s}", "code", v->item_code, "name_zh",
-                                             v->item_name_zh, "name_en", v->item_name_en));
+    json_object_set_new(o, "item",
+                        json_pack("{s:s, s:s, s:s}", "code", v->item_code, "name_zh",
+                                  v->item_name_zh, "name_en", v->item_name_en));
     json_object_set_new(o, "site_id", json_integer(v->site_id));
-    json_object_set_new(o, "site", json_pack("{s:s, s:s}", "name_zh", v->site_name_zh,
-                                             "name_en", v->site_name_en));
+    json_object_set_new(
+        o, "site", json_pack("{s:s, s:s}", "name_zh", v->site_name_zh, "name_en", v->site_name_en));
     json_object_set_new(o, "state", json_string(v->state));
     json_object_set_new(o, "starts_at", time_json(v->starts_at, tz));
     json_object_set_new(o, "ends_at", time_json(v->ends_at, tz));
@@ -166,8 +168,7 @@ static json_t *loans_json(const struct loan *ls, size_t n, int64_t now, int tz, 
     return items;
 }
 
-static json_t *reservations_json(const struct loan_reservation *vs, size_t n, int tz,
-                                 bool staff)
+static json_t *reservations_json(const struct loan_reservation *vs, size_t n, int tz, bool staff)
 {
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
@@ -209,11 +210,10 @@ static int body_site_or_reply(struct req *r, struct store_conn *c, int64_t site_
 }
 
 /* The item type named by code in field (422 unknown_item). */
-static int item_or_reply(struct req *r, struct store_conn *c, const char *field,
-                         const char *code, struct item_type *t)
+static int item_or_reply(struct req *r, struct store_conn *c, const char *field, const char *code,
+                         struct item_type *t)
 {
-    int rc = lending_code_is_valid(code) ? item_type_get(c, &r->arena, code, t)
-                                         : STORE_NOT_FOUND;
+    int rc = lending_code_is_valid(code) ? item_type_get(c, &r->arena, code, t) : STORE_NOT_FOUND;
     if (rc == STORE_NOT_FOUND)
         return reply_error(r, 422, "unknown_item", field, "nothing called %s is lent", code), -1;
     if (rc)
@@ -229,8 +229,7 @@ static int time_field_or_reply(struct req *r, const char *name, bool required, i
         return got;
     if (clock_parse_iso(s, r->app->cfg.tz_offset_min, out))
         return reply_error(r, 422, "invalid_field", name,
-                           "%s must be an ISO-8601 time such as 2026-06-28T14:00:00+08:00",
-                           name),
+                           "%s must be an ISO-8601 time such as 2026-06-28T14:00:00+08:00", name),
                -1;
     return 1;
 }
@@ -250,8 +249,9 @@ static int get_item_types(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, type_json(&ts[i]));
-    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "limit_per_person",
-                                        (json_int_t)global_limit(r->app)));
+    return reply_json(r, 200,
+                      json_pack("{s:o, s:I}", "items", items, "limit_per_person",
+                                (json_int_t)global_limit(r->app)));
 }
 
 struct type_write {
@@ -265,7 +265,7 @@ static int type_put_tx(struct store_conn *c, void *v)
     return item_type_put(c, w->arena, w->t, clock_now());
 }
 
-static const char *const type_fields[] = {"name_zh", "name_en", "due_hours", "per_person_max",
+static const char *const type_fields[] = {"name_zh",    "name_en",    "due_hours", "per_person_max",
                                           "reservable", "sort_order", NULL};
 
 static int put_item_type(struct req *r)
@@ -390,8 +390,8 @@ static int lend_tx(struct store_conn *c, void *v)
 /* The borrower: a user id, or the QR code their phone shows (sealed by
  * the account module, as /api/qr/verify reads it). 0 or -1 after
  * replying; *field names the field they came in. */
-static int borrower_or_reply(struct req *r, struct store_conn *c, int64_t user_id,
-                             const char *qr, const char **field, int64_t *out)
+static int borrower_or_reply(struct req *r, struct store_conn *c, int64_t user_id, const char *qr,
+                             const char **field, int64_t *out)
 {
     *field = qr ? "qr" : "user";
     if (qr) {
@@ -458,9 +458,8 @@ static int post_loan(struct req *r)
                            "this person has %lld items out already; one must come back first",
                            (long long)w.global_limit);
     if (rc == LENDING_TYPE_LIMIT)
-        return reply_error(r, 409, "limit_reached", "item",
-                           "this person has %lld %s out already", (long long)w.type_limit,
-                           t.code);
+        return reply_error(r, 409, "limit_reached", "item", "this person has %lld %s out already",
+                           (long long)w.type_limit, t.code);
     if (!rc)
         rc = loan_get(c, &r->arena, l.id, &l);
     if (rc)
@@ -552,8 +551,9 @@ static int get_site_loans(struct req *r)
     int rc = loan_list_site(c, &r->arena, site_id, state, now, limit, &ls, &n);
     if (rc)
         return reply_store_error(r, rc, "loan");
-    return reply_json(r, 200, json_pack("{s:o}", "items",
-                                        loans_json(ls, n, now, r->app->cfg.tz_offset_min, true)));
+    return reply_json(
+        r, 200,
+        json_pack("{s:o}", "items", loans_json(ls, n, now, r->app->cfg.tz_offset_min, true)));
 }
 
 /* A person's loans out, for staff at any site (they may take any back).
@@ -578,10 +578,12 @@ static int get_user_loans(struct req *r)
     rc = loan_list_user(c, &r->arena, user_id, true, 100, &ls, &n);
     if (rc)
         return reply_store_error(r, rc, "loan");
-    audit_add(c, p->user_id, "view_loans", "user", arena_printf(&r->arena, "%lld", (long long)user_id),
-              req_client_address(r), arena_printf(&r->arena, "%zu out", n), now);
-    return reply_json(r, 200, json_pack("{s:I, s:o}", "user_id", (json_int_t)user_id, "items",
-                                        loans_json(ls, n, now, r->app->cfg.tz_offset_min, true)));
+    audit_add(c, p->user_id, "view_loans", "user",
+              arena_printf(&r->arena, "%lld", (long long)user_id), req_client_address(r),
+              arena_printf(&r->arena, "%zu out", n), now);
+    return reply_json(r, 200,
+                      json_pack("{s:I, s:o}", "user_id", (json_int_t)user_id, "items",
+                                loans_json(ls, n, now, r->app->cfg.tz_offset_min, true)));
 }
 
 static int get_my_loans(struct req *r)
@@ -682,9 +684,9 @@ static int get_site_reservations(struct req *r)
     int rc = reservation_list(c, &r->arena, site_id, 0, true, 200, &vs, &n);
     if (rc)
         return reply_store_error(r, rc, "reservation");
-    return reply_json(r, 200, json_pack("{s:o}", "items", reservations_json(
-                                                              vs, n, r->app->cfg.tz_offset_min,
-                                                              true)));
+    return reply_json(
+        r, 200,
+        json_pack("{s:o}", "items", reservations_json(vs, n, r->app->cfg.tz_offset_min, true)));
 }
 
 struct cancel_write {
@@ -795,8 +797,8 @@ static void lending_tick(struct app *app, struct store_conn *c, int64_t now)
             if (w.marked[i].user_id)
                 app_changed(app, c, &inbox_module, INBOX_NEW, w.marked[i].user_id);
         if (w.nmarked || w.expired)
-            log_info("lending: %zu loans overdue (reminded), %lld reservations expired",
-                     w.nmarked, (long long)w.expired);
+            log_info("lending: %zu loans overdue (reminded), %lld reservations expired", w.nmarked,
+                     (long long)w.expired);
     }
     arena_release(&a);
 }
@@ -842,8 +844,7 @@ static const struct {
 #define NDEMO_BORROWERS (sizeof demo_borrowers / sizeof demo_borrowers[0])
 
 /* The demo person with that phone, made when missing. */
-static int demo_person(struct store_conn *c, struct arena *a, size_t i, int64_t now,
-                       int64_t *id)
+static int demo_person(struct store_conn *c, struct arena *a, size_t i, int64_t now, int64_t *id)
 {
     struct user u = {0};
     const char *hash;
@@ -909,8 +910,7 @@ static int demo_site(struct store_conn *c, struct arena *a, const char *type, co
 /* A demo loan of code at site to person, lent ago_s seconds before now;
  * returned at return_site (0: still out) an hour after it was lent. */
 static int demo_loan(struct store_conn *c, struct arena *a, const char *code, int64_t site,
-                     int64_t person, int64_t ago_s, int64_t return_site, int64_t now,
-                     int64_t limit)
+                     int64_t person, int64_t ago_s, int64_t return_site, int64_t now, int64_t limit)
 {
     struct item_type t;
     int rc = item_type_get(c, a, code, &t);
@@ -987,12 +987,10 @@ static const struct route lending_routes[] = {
     {HTTP_GET, "/api/item-types", get_item_types, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_PUT, "/api/item-types/{code}", put_item_type, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
     {HTTP_GET, "/api/sites/{id}/items", get_site_items, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/sites/{id}/stock", post_stock, STAFF_AND_ADMINS, BODY_JSON,
-     &site_scope_path},
+    {HTTP_POST, "/api/sites/{id}/stock", post_stock, STAFF_AND_ADMINS, BODY_JSON, &site_scope_path},
     {HTTP_POST, "/api/loans", post_loan, STAFF_AND_ADMINS, BODY_JSON, SCOPE_ANY},
     {HTTP_POST, "/api/loans/{id}/return", post_return, STAFF_AND_ADMINS, BODY_JSON, SCOPE_ANY},
-    {HTTP_POST, "/api/loans/{id}/damaged", post_damaged, STAFF_AND_ADMINS, BODY_JSON,
-     SCOPE_ANY},
+    {HTTP_POST, "/api/loans/{id}/damaged", post_damaged, STAFF_AND_ADMINS, BODY_JSON, SCOPE_ANY},
     {HTTP_POST, "/api/loans/{id}/lost", post_lost, STAFF_AND_ADMINS, BODY_JSON, SCOPE_ANY},
     {HTTP_GET, "/api/sites/{id}/loans", get_site_loans, STAFF_AND_ADMINS, BODY_NONE,
      &site_scope_path},
@@ -1000,10 +998,10 @@ static const struct route lending_routes[] = {
     {HTTP_GET, "/api/me/loans", get_my_loans, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/sites/{id}/reservations", post_reservation, ACCESS_SIGNED_IN, BODY_JSON,
      SCOPE_ANY},
-    {HTTP_GET, "/api/sites/{id}/reservations", get_site_reservations, STAFF_AND_ADMINS,
-     BODY_NONE, &site_scope_path},
-    {HTTP_POST, "/api/me/reservations/{id}/cancel", post_my_reservation_cancel,
-     ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/sites/{id}/reservations", get_site_reservations, STAFF_AND_ADMINS, BODY_NONE,
+     &site_scope_path},
+    {HTTP_POST, "/api/me/reservations/{id}/cancel", post_my_reservation_cancel, ACCESS_SIGNED_IN,
+     BODY_NONE, SCOPE_ANY},
 };
 
 const struct module lending_module = {

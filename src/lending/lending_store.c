@@ -18,7 +18,8 @@
 
 #define TYPE_COLS "id, code, name_zh, name_en, due_hours, per_person_max, reservable, sort_order"
 
-static const char sql_type_list[] = "SELECT " TYPE_COLS " FROM item_types ORDER BY sort_order, code";
+static const char sql_type_list[] =
+    "SELECT " TYPE_COLS " FROM item_types ORDER BY sort_order, code";
 static const char sql_type_get[] = "SELECT " TYPE_COLS " FROM item_types WHERE code = $1";
 static const char sql_type_put[] =
     "INSERT INTO item_types (code, name_zh, name_en, due_hours, per_person_max, reservable,"
@@ -30,9 +31,9 @@ static const char sql_type_put[] =
 
 /* ---- stock -------------------------------------------------------------- */
 
-#define STOCK_COLS                                                                           \
-    "s.site_id, t.id, t.code, t.name_zh, t.name_en, t.due_hours, t.per_person_max,"          \
-    " t.reservable, t.sort_order, s.available, s.reserved, s.lent, s.damaged"                \
+#define STOCK_COLS                                                                                 \
+    "s.site_id, t.id, t.code, t.name_zh, t.name_en, t.due_hours, t.per_person_max,"                \
+    " t.reservable, t.sort_order, s.available, s.reserved, s.lent, s.damaged"                      \
     " FROM item_stock s JOIN item_types t ON t.id = s.item_type_id"
 
 static const char sql_stock_list[] =
@@ -62,9 +63,8 @@ static const char sql_stock_unhold[] =
     "UPDATE item_stock SET available = available + 1, reserved = reserved - 1, updated_at = $3"
     " WHERE site_id = $1 AND item_type_id = $2 AND reserved > 0";
 /* A loan ended: the lending site counts one less out. */
-static const char sql_stock_unlend[] =
-    "UPDATE item_stock SET lent = lent - 1, updated_at = $3"
-    " WHERE site_id = $1 AND item_type_id = $2 AND lent > 0";
+static const char sql_stock_unlend[] = "UPDATE item_stock SET lent = lent - 1, updated_at = $3"
+                                       " WHERE site_id = $1 AND item_type_id = $2 AND lent > 0";
 /* ... and the returning site one more on the shelf, or damaged. */
 static const char sql_stock_shelve[] =
     "UPDATE item_stock SET available = available + 1, updated_at = $3"
@@ -85,11 +85,11 @@ static const char sql_holder_erase[] = "DELETE FROM loan_holders WHERE user_id =
 
 /* ---- loans ---------------------------------------------------------------- */
 
-#define LOAN_COLS                                                                            \
-    "l.id, l.item_type_id, t.code, t.name_zh, t.name_en, l.site_id, l.user_id, l.lent_by,"   \
-    " l.lent_at, l.due_at, l.state, l.reminded_at, l.closed_site_id, l.closed_by,"           \
-    " l.closed_at, l.note, l.reservation_id, u.display_name, s.name_zh, s.name_en"           \
-    " FROM loans l JOIN item_types t ON t.id = l.item_type_id"                               \
+#define LOAN_COLS                                                                                  \
+    "l.id, l.item_type_id, t.code, t.name_zh, t.name_en, l.site_id, l.user_id, l.lent_by,"         \
+    " l.lent_at, l.due_at, l.state, l.reminded_at, l.closed_site_id, l.closed_by,"                 \
+    " l.closed_at, l.note, l.reservation_id, u.display_name, s.name_zh, s.name_en"                 \
+    " FROM loans l JOIN item_types t ON t.id = l.item_type_id"                                     \
     " JOIN sites s ON s.id = l.site_id LEFT JOIN users u ON u.id = l.user_id"
 
 /* The person's limits are decided by the insert itself: it writes nothing
@@ -130,10 +130,10 @@ static const char sql_loan_erase[] =
 
 /* ---- reservations ------------------------------------------------------ */
 
-#define RES_COLS                                                                             \
-    "r.id, r.item_type_id, t.code, t.name_zh, t.name_en, r.site_id, r.user_id, r.starts_at," \
-    " r.ends_at, r.state, r.created_at, r.ended_at, s.name_zh, s.name_en"                    \
-    " FROM loan_reservations r JOIN item_types t ON t.id = r.item_type_id"                   \
+#define RES_COLS                                                                                   \
+    "r.id, r.item_type_id, t.code, t.name_zh, t.name_en, r.site_id, r.user_id, r.starts_at,"       \
+    " r.ends_at, r.state, r.created_at, r.ended_at, s.name_zh, s.name_en"                          \
+    " FROM loan_reservations r JOIN item_types t ON t.id = r.item_type_id"                         \
     " JOIN sites s ON s.id = r.site_id"
 
 static const char sql_res_insert[] =
@@ -259,8 +259,7 @@ int item_type_list(struct store_conn *c, struct arena *a, struct item_type **out
     return STORE_OK;
 }
 
-int item_type_get(struct store_conn *c, struct arena *a, const char *code,
-                  struct item_type *out)
+int item_type_get(struct store_conn *c, struct arena *a, const char *code, struct item_type *out)
 {
     struct store_val p[] = {SV_TEXT(code)};
     struct store_rows rows;
@@ -385,7 +384,7 @@ int loan_lend(struct store_conn *c, struct arena *a, struct loan *l, int64_t glo
         if (rc)
             return rc;
         return rows.nrows && store_int(&rows, 0, 0) >= global_limit ? LENDING_LIMIT_REACHED
-                                                                      : LENDING_TYPE_LIMIT;
+                                                                    : LENDING_TYPE_LIMIT;
     }
     l->id = store_int(&rows, 0, 0);
     l->state = "out";
@@ -395,8 +394,9 @@ int loan_lend(struct store_conn *c, struct arena *a, struct loan *l, int64_t glo
 int loan_close(struct store_conn *c, struct arena *a, int64_t id, const char *state,
                int64_t site_id, int64_t by, int64_t now, const char *note)
 {
-    struct store_val p[] = {SV_INT(id), SV_TEXT(state),   SV_INT(site_id),
-                            by ? SV_INT(by) : SV_NULL, SV_INT(now), SV_TEXT_OR_NULL(note)};
+    struct store_val p[] = {SV_INT(id),      SV_TEXT(state),
+                            SV_INT(site_id), by ? SV_INT(by) : SV_NULL,
+                            SV_INT(now),     SV_TEXT_OR_NULL(note)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_loan_close, p, 6, &rows);
     if (rc)
@@ -460,8 +460,7 @@ static int loans_from(struct store_conn *c, struct arena *a, const char *sql,
 int loan_list_site(struct store_conn *c, struct arena *a, int64_t site_id, const char *filter,
                    int64_t now, int64_t limit, struct loan **out, size_t *n)
 {
-    struct store_val p[] = {SV_INT(site_id), SV_TEXT_OR_NULL(filter), SV_INT(now),
-                            SV_INT(limit)};
+    struct store_val p[] = {SV_INT(site_id), SV_TEXT_OR_NULL(filter), SV_INT(now), SV_INT(limit)};
     return loans_from(c, a, sql_loan_list_site, p, 4, out, n);
 }
 
@@ -514,8 +513,7 @@ int reservation_insert(struct store_conn *c, struct arena *a, struct loan_reserv
     return exec_one(c, sql_stock_hold, ps, 3, LENDING_OUT_OF_STOCK);
 }
 
-int reservation_get(struct store_conn *c, struct arena *a, int64_t id,
-                    struct loan_reservation *out)
+int reservation_get(struct store_conn *c, struct arena *a, int64_t id, struct loan_reservation *out)
 {
     struct store_val p[] = {SV_INT(id)};
     struct store_rows rows;
@@ -529,8 +527,7 @@ int reservation_get(struct store_conn *c, struct arena *a, int64_t id,
 }
 
 static int res_from(struct store_conn *c, struct arena *a, const char *sql,
-                    const struct store_val *p, size_t np, struct loan_reservation **out,
-                    size_t *n)
+                    const struct store_val *p, size_t np, struct loan_reservation **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql, p, np, &rows);
@@ -544,8 +541,7 @@ static int res_from(struct store_conn *c, struct arena *a, const char *sql,
 }
 
 int reservation_list(struct store_conn *c, struct arena *a, int64_t site_id, int64_t user_id,
-                     bool active_only, int64_t limit, struct loan_reservation **out,
-                     size_t *n)
+                     bool active_only, int64_t limit, struct loan_reservation **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(site_id), SV_INT(user_id), SV_INT(active_only ? 1 : 0),
                             SV_INT(limit)};

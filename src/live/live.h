@@ -39,8 +39,8 @@ int live_get_all(struct store_conn *c, struct arena *a, int64_t **ids, struct li
 /* Record reports for one site (replacing earlier values of the same
  * amenities). Codes must be known amenities: STORE_NOT_FOUND names the
  * first unknown one in *bad. The caller holds a transaction. */
-int live_put(struct store_conn *c, struct arena *a, int64_t site_id,
-             const struct live_item *items, size_t n, int64_t now, const char **bad);
+int live_put(struct store_conn *c, struct arena *a, int64_t site_id, const struct live_item *items,
+             size_t n, int64_t now, const char **bad);
 
 /* {"last_updated","ttl","amenities":[{"code","available","working",
  * "last_reported","stale"}]} for the moment now. */

@@ -45,9 +45,9 @@ static json_t *status_json(struct req *r, struct store_conn *c, const struct sit
     json_object_set_new(o, "status_reason",
                         s->status_reason ? json_string(s->status_reason) : json_null());
     json_object_set_new(o, "status_until",
-                        s->has_until ? json_string(clock_format_iso(s->status_until, tz,
-                                                                    buf, sizeof buf))
-                                     : json_null());
+                        s->has_until
+                            ? json_string(clock_format_iso(s->status_until, tz, buf, sizeof buf))
+                            : json_null());
     json_object_set_new(o, "open", json_boolean(open));
     json_object_set_new(o, "next_change",
                         next >= 0 ? json_string(clock_format_iso(next, tz, buf, sizeof buf))
@@ -109,8 +109,8 @@ static int read_items_or_reply(struct req *r, const struct site *s, struct live_
         li->has_available = got_a == 1;
         li->working = got_w == 1 ? working : -1;
         if (!got_a && !got_w)
-            return reply_error(r, 422, "missing_field", prefix,
-                               "%s needs available or working", prefix),
+            return reply_error(r, 422, "missing_field", prefix, "%s needs available or working",
+                               prefix),
                    -1;
         bool offered = false;
         for (size_t k = 0; k < s->namenities; k++)
@@ -203,8 +203,7 @@ static int post_status(struct req *r)
     if (read_items_or_reply(r, &s, &items, &n) || (changed = read_closure_or_reply(r, &s)) < 0)
         return r->status;
     if (!n && !changed && !json_object_get(r->json, "closure"))
-        return reply_error(r, 422, "missing_field", "amenities",
-                           "report amenities or a closure");
+        return reply_error(r, 422, "missing_field", "amenities", "report amenities or a closure");
     struct site_fault f;
     if (changed && site_check(&s, &f))
         return reply_error(r, 422, f.code, f.field, "%s", f.message);
@@ -233,7 +232,8 @@ static int get_events(struct req *r)
 
 static const struct route live_routes[] = {
     {HTTP_GET, "/api/sites/{id}/status", get_status, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/sites/{id}/status", post_status, ROLE_STAFF | ACCESS_ADMIN, BODY_JSON, &site_scope_path},
+    {HTTP_POST, "/api/sites/{id}/status", post_status, ROLE_STAFF | ACCESS_ADMIN, BODY_JSON,
+     &site_scope_path},
     {HTTP_GET, "/api/sites/events", get_events, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 

@@ -14,8 +14,7 @@ static const char sql_get_all[] =
     "SELECT l.site_id, a.code, l.available, l.working, l.reported_at FROM site_live l"
     " JOIN amenities a ON a.id = l.amenity_id ORDER BY l.site_id, a.id";
 static const char sql_amenity_id[] = "SELECT id FROM amenities WHERE code = $1";
-static const char sql_delete[] =
-    "DELETE FROM site_live WHERE site_id = $1 AND amenity_id = $2";
+static const char sql_delete[] = "DELETE FROM site_live WHERE site_id = $1 AND amenity_id = $2";
 static const char sql_insert[] =
     "INSERT INTO site_live (site_id, amenity_id, available, working, reported_at)"
     " VALUES ($1, $2, $3, $4, $5)";
@@ -76,8 +75,8 @@ int live_get_all(struct store_conn *c, struct arena *a, int64_t **ids, struct li
     return STORE_OK;
 }
 
-int live_put(struct store_conn *c, struct arena *a, int64_t site_id,
-             const struct live_item *items, size_t n, int64_t now, const char **bad)
+int live_put(struct store_conn *c, struct arena *a, int64_t site_id, const struct live_item *items,
+             size_t n, int64_t now, const char **bad)
 {
     for (size_t i = 0; i < n; i++) {
         struct store_val q[] = {SV_TEXT(items[i].code)};
@@ -111,8 +110,7 @@ json_t *live_json(const struct live *l, int64_t now, int ttl_s, int tz_offset_mi
     for (size_t i = 0; i < l->n; i++) {
         const struct live_item *it = &l->items[i];
         json_t *o = json_pack("{s:s, s:s, s:b}", "code", it->code, "last_reported",
-                              clock_format_iso(it->reported_at, tz_offset_min, buf,
-                                               sizeof buf),
+                              clock_format_iso(it->reported_at, tz_offset_min, buf, sizeof buf),
                               "stale", now - it->reported_at > ttl_s);
         json_object_set_new(o, "available",
                             it->has_available ? json_integer(it->available) : json_null());
@@ -122,9 +120,8 @@ json_t *live_json(const struct live *l, int64_t now, int ttl_s, int tz_offset_mi
     }
     json_t *out = json_pack("{s:i, s:o}", "ttl", ttl_s, "amenities", items);
     json_object_set_new(out, "last_updated",
-                        l->last_updated ? json_string(clock_format_iso(l->last_updated,
-                                                                       tz_offset_min, buf,
-                                                                       sizeof buf))
+                        l->last_updated ? json_string(clock_format_iso(
+                                              l->last_updated, tz_offset_min, buf, sizeof buf))
                                         : json_null());
     return out;
 }

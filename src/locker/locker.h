@@ -78,8 +78,8 @@ bool locker_code_is_valid(const char *code);
  * caller holds a transaction. */
 int locker_slots_set(struct store_conn *c, struct arena *a, int64_t site_id, const char *kind,
                      int64_t count);
-int locker_counts(struct store_conn *c, struct arena *a, int64_t site_id,
-                  struct locker_count **out, size_t *n);
+int locker_counts(struct store_conn *c, struct arena *a, int64_t site_id, struct locker_count **out,
+                  size_t *n);
 int locker_slots_list(struct store_conn *c, struct arena *a, int64_t site_id,
                       struct locker_slot **out, size_t *n);
 /* Claim the lowest free slot of k->kind at k->site_id for k->user_id
@@ -94,8 +94,8 @@ int locker_claims_user(struct store_conn *c, struct arena *a, int64_t user_id, b
                        int64_t limit, struct locker_claim **out, size_t *n);
 /* End a held claim (user_id > 0: only theirs) as state and free its slot.
  * STORE_CONFLICT when it is not held. The caller holds a transaction. */
-int locker_release(struct store_conn *c, int64_t id, int64_t user_id, const char *state,
-                   int64_t by, int64_t now);
+int locker_release(struct store_conn *c, int64_t id, int64_t user_id, const char *state, int64_t by,
+                   int64_t now);
 /* Staff open slot number of kind at a site with the holder's code: the
  * claim ends ("opened") and the slot is free; *claim_id gets it. The
  * caller holds a transaction. STORE_NOT_FOUND: no such slot;
@@ -107,8 +107,8 @@ int locker_open(struct store_conn *c, struct arena *a, int64_t site_id, const ch
 int locker_expire(struct store_conn *c, int64_t now, int64_t *n);
 /* Everything about a person's claims (oldest first), and their erasure
  * (slots they hold are freed). */
-int locker_export(struct store_conn *c, struct arena *a, int64_t user_id,
-                  struct locker_claim **out, size_t *n);
+int locker_export(struct store_conn *c, struct arena *a, int64_t user_id, struct locker_claim **out,
+                  size_t *n);
 int locker_erase(struct store_conn *c, int64_t user_id);
 
 /* ---- module (locker_http.c) ------------------------------------------------- */

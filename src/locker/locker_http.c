@@ -46,8 +46,8 @@ static json_t *claim_json(const struct locker_claim *k, int tz, bool holder)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(k->id));
     json_object_set_new(o, "site_id", json_integer(k->site_id));
-    json_object_set_new(o, "site", json_pack("{s:s, s:s}", "name_zh", k->site_name_zh,
-                                             "name_en", k->site_name_en));
+    json_object_set_new(
+        o, "site", json_pack("{s:s, s:s}", "name_zh", k->site_name_zh, "name_en", k->site_name_en));
     json_object_set_new(o, "kind", json_string(k->kind));
     json_object_set_new(o, "number", json_integer(k->number));
     if (holder)
@@ -104,9 +104,9 @@ static int get_lockers(struct req *r)
         return reply_store_error(r, rc, "locker");
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, json_pack("{s:s, s:I, s:I}", "kind", cs[i].kind, "total",
-                                               (json_int_t)cs[i].total, "free",
-                                               (json_int_t)cs[i].free));
+        json_array_append_new(items,
+                              json_pack("{s:s, s:I, s:I}", "kind", cs[i].kind, "total",
+                                        (json_int_t)cs[i].total, "free", (json_int_t)cs[i].free));
     return reply_json(r, 200, json_pack("{s:I, s:o}", "site_id", (json_int_t)s.id, "kinds", items));
 }
 
@@ -180,15 +180,14 @@ static int get_slots(struct req *r)
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_pack("{s:s, s:I, s:b}", "kind", ss[i].kind, "number",
                               (json_int_t)ss[i].number, "held", ss[i].claim_id != 0);
-        json_object_set_new(o, "claim_id", ss[i].claim_id ? json_integer(ss[i].claim_id)
-                                                          : json_null());
+        json_object_set_new(o, "claim_id",
+                            ss[i].claim_id ? json_integer(ss[i].claim_id) : json_null());
         json_object_set_new(o, "claimed_at", time_json(ss[i].claimed_at, tz));
         json_object_set_new(o, "ends_at", time_json(ss[i].ends_at, tz));
-        json_object_set_new(o, "user_id", ss[i].user_id ? json_integer(ss[i].user_id)
-                                                        : json_null());
-        json_object_set_new(o, "holder_name", ss[i].holder_name
-                                                  ? json_string(ss[i].holder_name)
-                                                  : json_null());
+        json_object_set_new(o, "user_id",
+                            ss[i].user_id ? json_integer(ss[i].user_id) : json_null());
+        json_object_set_new(o, "holder_name",
+                            ss[i].holder_name ? json_string(ss[i].holder_name) : json_null());
         json_array_append_new(items, o);
     }
     return reply_json(r, 200, json_pack("{s:I, s:o}", "site_id", (json_int_t)s.id, "items", items));
@@ -252,8 +251,8 @@ static int post_claim(struct req *r)
         return reply_error(r, 409, "no_free_slot", "kind", "every %s slot here is taken", kind);
     }
     if (rc == STORE_CONFLICT)
-        return reply_error(r, 409, "already_holding", "kind",
-                           "you hold a %s slot here already", kind);
+        return reply_error(r, 409, "already_holding", "kind", "you hold a %s slot here already",
+                           kind);
     if (!rc)
         rc = locker_claim_get(c, &r->arena, k.id, &k);
     if (rc)
@@ -321,12 +320,12 @@ static int get_my_lockers(struct req *r)
         return r->status;
     struct locker_claim *ks;
     size_t n;
-    int rc = locker_claims_user(c, &r->arena, p->user_id, !(all && strcmp(all, "1") == 0), 50,
-                                &ks, &n);
+    int rc =
+        locker_claims_user(c, &r->arena, p->user_id, !(all && strcmp(all, "1") == 0), 50, &ks, &n);
     if (rc)
         return reply_store_error(r, rc, "locker");
-    return reply_json(r, 200, json_pack("{s:o}", "items",
-                                        claims_json(ks, n, r->app->cfg.tz_offset_min)));
+    return reply_json(r, 200,
+                      json_pack("{s:o}", "items", claims_json(ks, n, r->app->cfg.tz_offset_min)));
 }
 
 struct release_write {

@@ -50,9 +50,9 @@ static const char sql_slot_find[] =
 
 /* ---- claims --------------------------------------------------------------- */
 
-#define CLAIM_COLS                                                                          \
-    "k.id, k.site_id, k.kind, k.slot_id, k.number, k.user_id, k.code, k.claimed_at,"        \
-    " k.ends_at, k.state, k.ended_at, k.ended_by, s.name_zh, s.name_en"                     \
+#define CLAIM_COLS                                                                                 \
+    "k.id, k.site_id, k.kind, k.slot_id, k.number, k.user_id, k.code, k.claimed_at,"               \
+    " k.ends_at, k.state, k.ended_at, k.ended_by, s.name_zh, s.name_en"                            \
     " FROM locker_claims k JOIN sites s ON s.id = k.site_id"
 
 static const char sql_claim_insert[] =
@@ -73,9 +73,8 @@ static const char sql_claim_end[] =
 static const char sql_claim_open[] =
     "UPDATE locker_claims SET state = 'opened', ended_at = $3, ended_by = $4"
     " WHERE id = $1 AND state = 'held' AND code = $2";
-static const char sql_claims_expire[] =
-    "UPDATE locker_claims SET state = 'expired', ended_at = $1"
-    " WHERE state = 'held' AND ends_at <= $1";
+static const char sql_claims_expire[] = "UPDATE locker_claims SET state = 'expired', ended_at = $1"
+                                        " WHERE state = 'held' AND ends_at <= $1";
 static const char sql_claims_erase[] = "DELETE FROM locker_claims WHERE user_id = $1";
 
 static void row_to_claim(const struct store_rows *r, size_t i, struct locker_claim *k)
@@ -123,8 +122,8 @@ int locker_slots_set(struct store_conn *c, struct arena *a, int64_t site_id, con
     return !rc && held ? STORE_CONFLICT : rc;
 }
 
-int locker_counts(struct store_conn *c, struct arena *a, int64_t site_id,
-                  struct locker_count **out, size_t *n)
+int locker_counts(struct store_conn *c, struct arena *a, int64_t site_id, struct locker_count **out,
+                  size_t *n)
 {
     struct store_val p[] = {SV_INT(site_id)};
     struct store_rows rows;
@@ -169,8 +168,8 @@ int locker_slots_list(struct store_conn *c, struct arena *a, int64_t site_id,
 
 int locker_claim(struct store_conn *c, struct arena *a, struct locker_claim *k)
 {
-    struct store_val pi[] = {SV_INT(k->site_id),    SV_TEXT(k->kind),     SV_INT(k->user_id),
-                             SV_TEXT(k->code),      SV_INT(k->claimed_at), SV_INT(k->ends_at)};
+    struct store_val pi[] = {SV_INT(k->site_id), SV_TEXT(k->kind),      SV_INT(k->user_id),
+                             SV_TEXT(k->code),   SV_INT(k->claimed_at), SV_INT(k->ends_at)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_claim_insert, pi, 6, &rows);
     if (rc)
@@ -212,8 +211,7 @@ int locker_claim_get(struct store_conn *c, struct arena *a, int64_t id, struct l
 }
 
 static int claims_from(struct store_conn *c, struct arena *a, const char *sql,
-                       const struct store_val *p, size_t np, struct locker_claim **out,
-                       size_t *n)
+                       const struct store_val *p, size_t np, struct locker_claim **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql, p, np, &rows);
@@ -233,8 +231,8 @@ int locker_claims_user(struct store_conn *c, struct arena *a, int64_t user_id, b
     return claims_from(c, a, sql_claims_user, p, 3, out, n);
 }
 
-int locker_release(struct store_conn *c, int64_t id, int64_t user_id, const char *state,
-                   int64_t by, int64_t now)
+int locker_release(struct store_conn *c, int64_t id, int64_t user_id, const char *state, int64_t by,
+                   int64_t now)
 {
     struct store_val p[] = {SV_INT(id), SV_INT(user_id), SV_TEXT(state), SV_INT(now),
                             by ? SV_INT(by) : SV_NULL};
@@ -287,8 +285,8 @@ int locker_expire(struct store_conn *c, int64_t now, int64_t *n)
     return rc;
 }
 
-int locker_export(struct store_conn *c, struct arena *a, int64_t user_id,
-                  struct locker_claim **out, size_t *n)
+int locker_export(struct store_conn *c, struct arena *a, int64_t user_id, struct locker_claim **out,
+                  size_t *n)
 {
     struct store_val p[] = {SV_INT(user_id)};
     return claims_from(c, a, sql_claims_export, p, 1, out, n);

@@ -64,11 +64,10 @@ static int landing(struct req *r)
     json_t *links = json_array();
     json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc", b), "self",
                                       "application/json", "this document"));
-    json_array_append_new(links,
-                          link(arena_printf(&r->arena, "%s/ogc/conformance", b),
-                               "conformance", "application/json", "conformance classes"));
-    json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc/collections", b),
-                                      "data", "application/json", "the collections"));
+    json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc/conformance", b),
+                                      "conformance", "application/json", "conformance classes"));
+    json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc/collections", b), "data",
+                                      "application/json", "the collections"));
     return reply_json(r, 200,
                       json_pack("{s:s, s:s, s:o}", "title", "warmharbor 暖新服务网络",
                                 "description",
@@ -90,16 +89,14 @@ static json_t *collection_json(struct req *r, const char *id, const char *title,
 {
     const char *b = base_url(r);
     json_t *links = json_array();
-    json_array_append_new(links,
-                          link(arena_printf(&r->arena, "%s/ogc/collections/%s", b, id), "self",
-                               "application/json", NULL));
-    json_array_append_new(links,
-                          link(arena_printf(&r->arena, "%s/ogc/collections/%s/items", b, id),
-                               "items", "application/geo+json", NULL));
+    json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc/collections/%s", b, id),
+                                      "self", "application/json", NULL));
+    json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc/collections/%s/items", b, id),
+                                      "items", "application/geo+json", NULL));
     return json_pack("{s:s, s:s, s:s, s:s, s:o, s:[s], s:{s:{s:[[f,f,f,f]], s:s}}}", "id", id,
-                     "title", title, "description", description, "itemType", "feature",
-                     "links", links, "crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
-                     "extent", "spatial", "bbox", -180.0, -90.0, 180.0, 90.0, "crs",
+                     "title", title, "description", description, "itemType", "feature", "links",
+                     links, "crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84", "extent",
+                     "spatial", "bbox", -180.0, -90.0, 180.0, 90.0, "crs",
                      "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
 }
 
@@ -133,8 +130,8 @@ static int list_collections(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "collection");
     json_t *cols = json_array();
-    json_array_append_new(cols, collection_json(r, "sites", "所有站点 / All sites",
-                                                "Every site of the network"));
+    json_array_append_new(
+        cols, collection_json(r, "sites", "所有站点 / All sites", "Every site of the network"));
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
             cols, collection_json(r, ts[i].code,
@@ -142,9 +139,8 @@ static int list_collections(struct req *r)
                                                ts[i].name_en ? ts[i].name_en : ""),
                                   arena_printf(&r->arena, "Sites of type %s", ts[i].code)));
     json_t *links = json_array();
-    json_array_append_new(
-        links, link(arena_printf(&r->arena, "%s/ogc/collections", base_url(r)), "self",
-                    "application/json", NULL));
+    json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc/collections", base_url(r)),
+                                      "self", "application/json", NULL));
     return reply_json(r, 200, json_pack("{s:o, s:o}", "links", links, "collections", cols));
 }
 
@@ -156,13 +152,14 @@ static int get_collection(struct req *r)
     if (!c || collection_or_reply(r, c, &type, &t))
         return r->status;
     if (!type)
-        return reply_json(r, 200, collection_json(r, "sites", "所有站点 / All sites",
-                                                  "Every site of the network"));
-    return reply_json(r, 200,
-                      collection_json(r, t.code,
-                                      arena_printf(&r->arena, "%s / %s", t.name_zh,
-                                                   t.name_en ? t.name_en : ""),
-                                      arena_printf(&r->arena, "Sites of type %s", t.code)));
+        return reply_json(
+            r, 200,
+            collection_json(r, "sites", "所有站点 / All sites", "Every site of the network"));
+    return reply_json(
+        r, 200,
+        collection_json(r, t.code,
+                        arena_printf(&r->arena, "%s / %s", t.name_zh, t.name_en ? t.name_en : ""),
+                        arena_printf(&r->arena, "Sites of type %s", t.code)));
 }
 
 static int get_items(struct req *r)
@@ -185,7 +182,8 @@ static int get_items(struct req *r)
     struct site_render rd = {GEO_WGS84, r->app->cfg.tz_offset_min, r->app->cfg.status_ttl_s,
                              clock_now()};
     struct strbuf sb = STRBUF_INIT;
-    int n = site_cache_bbox(app_state(r->app, &site_module), b, &f, (size_t)limit, (size_t)offset, &rd, &sb);
+    int n = site_cache_bbox(app_state(r->app, &site_module), b, &f, (size_t)limit, (size_t)offset,
+                            &rd, &sb);
     json_t *answer = n >= 0 ? json_loadb(sb.buf, sb.len, 0, NULL) : NULL;
     strbuf_release(&sb);
     if (!answer)
@@ -210,14 +208,12 @@ static int get_items(struct req *r)
                     "self", "application/geo+json", NULL));
     if ((size_t)offset + returned < matched)
         json_array_append_new(
-            links,
-            link(arena_printf(&r->arena, "%s/ogc/collections/%s/items?limit=%lld&offset=%lld%s",
-                              b0, cid, (long long)limit, (long long)(offset + (int64_t)returned),
-                              bbox_q),
-                 "next", "application/geo+json", "next page"));
-    json_array_append_new(
-        links, link(arena_printf(&r->arena, "%s/ogc/collections/%s", b0, cid), "collection",
-                    "application/json", NULL));
+            links, link(arena_printf(
+                            &r->arena, "%s/ogc/collections/%s/items?limit=%lld&offset=%lld%s", b0,
+                            cid, (long long)limit, (long long)(offset + (int64_t)returned), bbox_q),
+                        "next", "application/geo+json", "next page"));
+    json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc/collections/%s", b0, cid),
+                                      "collection", "application/json", NULL));
     json_object_set_new(fc, "links", links);
     return reply_typed(r, fc, "application/geo+json");
 }
@@ -245,10 +241,9 @@ static int get_item(struct req *r)
     json_decref(site);
     const char *b0 = base_url(r);
     json_t *links = json_array();
-    json_array_append_new(
-        links, link(arena_printf(&r->arena, "%s/ogc/collections/%s/items/%lld", b0,
-                                 req_param(r, "cid"), (long long)id),
-                    "self", "application/geo+json", NULL));
+    json_array_append_new(links, link(arena_printf(&r->arena, "%s/ogc/collections/%s/items/%lld",
+                                                   b0, req_param(r, "cid"), (long long)id),
+                                      "self", "application/geo+json", NULL));
     json_array_append_new(
         links, link(arena_printf(&r->arena, "%s/ogc/collections/%s", b0, req_param(r, "cid")),
                     "collection", "application/json", NULL));

@@ -16,8 +16,7 @@ bool points_reason_is_valid(const char *reason)
         if (*p == ':') {
             if (++colons > 1 || p == reason || !p[1])
                 return false;
-        } else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-                     *p == '_')) {
+        } else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
             return false;
         }
     }
@@ -27,8 +26,7 @@ bool points_reason_is_valid(const char *reason)
 const char *points_reason_group(struct arena *a, const char *reason)
 {
     const char *colon = strchr(reason, ':');
-    return colon ? arena_strndup(a, reason, (size_t)(colon - reason))
-                 : arena_strdup(a, reason);
+    return colon ? arena_strndup(a, reason, (size_t)(colon - reason)) : arena_strdup(a, reason);
 }
 
 int64_t points_apply_coefficient(int64_t base, int64_t pct)
@@ -63,6 +61,5 @@ int64_t points_expiry(int64_t t, int tz_offset_min)
 {
     int32_t day = points_day(t, tz_offset_min);
     int year = day / 10000;
-    return clock_days_from_civil(year + 2, 1, 1) * 86400 -
-           (int64_t)tz_offset_min * 60;
+    return clock_days_from_civil(year + 2, 1, 1) * 86400 - (int64_t)tz_offset_min * 60;
 }

@@ -92,15 +92,14 @@ int64_t points_capped(int64_t want, int64_t used, int64_t cap);
  * ledger row (nothing when 0 is granted). The same (ref_type, ref_id)
  * earns once: a second call grants 0. Returns the points granted (>= 0),
  * or -rc for a store result rc (STORE_BUSY: let the transaction retry). */
-int points_award(struct store_conn *c, int64_t user_id, const char *reason,
-                 const char *ref_type, int64_t ref_id, int64_t base_points,
-                 int64_t now);
+int points_award(struct store_conn *c, int64_t user_id, const char *reason, const char *ref_type,
+                 int64_t ref_id, int64_t base_points, int64_t now);
 /* The same with a place (NULL: none; repeats at one place are capped by
  * the rule's place_cap) and flags (enum points_flag: rejected or
  * duplicate reports earn nothing). */
-int points_award_at(struct store_conn *c, int64_t user_id, const char *reason,
-                    const char *ref_type, int64_t ref_id, const char *place,
-                    int64_t base_points, unsigned flags, int64_t now);
+int points_award_at(struct store_conn *c, int64_t user_id, const char *reason, const char *ref_type,
+                    int64_t ref_id, const char *place, int64_t base_points, unsigned flags,
+                    int64_t now);
 /* The local time zone the caps' days and expiry dates follow (set by the
  * module's init from the configuration; +480 until then). */
 void points_set_tz(int tz_offset_min);
@@ -109,38 +108,33 @@ void points_set_tz(int tz_offset_min);
 
 int points_rule_get(struct store_conn *c, struct arena *a, const char *reason,
                     struct points_rule *out);
-int points_rules_list(struct store_conn *c, struct arena *a,
-                      struct points_rule **out, size_t *n);
+int points_rules_list(struct store_conn *c, struct arena *a, struct points_rule **out, size_t *n);
 /* Replace every rule (inside the caller's transaction). */
-int points_rules_replace(struct store_conn *c, const struct points_rule *rules,
-                         size_t n, int64_t by, int64_t now);
+int points_rules_replace(struct store_conn *c, const struct points_rule *rules, size_t n,
+                         int64_t by, int64_t now);
 /* Add up to amount to a counter, never past cap, in one statement: *added
  * gets what was added (0 when the cap was reached). */
-int points_counter_add(struct store_conn *c, struct arena *a, int64_t user_id,
-                       const char *counter, int32_t day, int64_t amount,
-                       int64_t cap, int64_t *added);
+int points_counter_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *counter,
+                       int32_t day, int64_t amount, int64_t cap, int64_t *added);
 /* Has the reference been awarded already? */
-int points_ref_awarded(struct store_conn *c, struct arena *a,
-                       const char *ref_type, int64_t ref_id, bool *yes);
+int points_ref_awarded(struct store_conn *c, struct arena *a, const char *ref_type, int64_t ref_id,
+                       bool *yes);
 /* Append an award; *id 0 when the reference was awarded already. */
-int points_ledger_award(struct store_conn *c, struct arena *a,
-                        const struct points_entry *e, int64_t *id);
+int points_ledger_award(struct store_conn *c, struct arena *a, const struct points_entry *e,
+                        int64_t *id);
 /* Write the expiry rows of every award due at now, in one statement;
  * *n: how many. */
 int points_expire_due(struct store_conn *c, int64_t now, int64_t *n);
-int points_balance(struct store_conn *c, struct arena *a, int64_t user_id,
-                   int64_t *balance);
+int points_balance(struct store_conn *c, struct arena *a, int64_t user_id, int64_t *balance);
 /* Points of awards not yet expired that expire before until. */
-int points_expiring(struct store_conn *c, struct arena *a, int64_t user_id,
-                    int64_t until, int64_t *points);
-int points_history(struct store_conn *c, struct arena *a, int64_t user_id,
-                   int64_t limit, int64_t offset, struct points_entry **out,
-                   size_t *n, int64_t *total);
+int points_expiring(struct store_conn *c, struct arena *a, int64_t user_id, int64_t until,
+                    int64_t *points);
+int points_history(struct store_conn *c, struct arena *a, int64_t user_id, int64_t limit,
+                   int64_t offset, struct points_entry **out, size_t *n, int64_t *total);
 /* Balances of the members of a squad (squad_id > 0) or of any squad of a
  * street (street_id > 0), or of everybody, highest first. */
-int points_leaders(struct store_conn *c, struct arena *a, int64_t squad_id,
-                   int64_t street_id, int64_t limit, struct points_leader **out,
-                   size_t *n);
+int points_leaders(struct store_conn *c, struct arena *a, int64_t squad_id, int64_t street_id,
+                   int64_t limit, struct points_leader **out, size_t *n);
 int points_erase_user(struct store_conn *c, int64_t user_id);
 
 /* ---- module (points_http.c) ---------------------------------------------- */

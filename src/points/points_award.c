@@ -18,9 +18,8 @@ void points_set_tz(int tz_offset_min)
 }
 
 /* The rule of reason: its own, else its group's. STORE_NOT_FOUND: none. */
-static int rule_of(struct store_conn *c, struct arena *a, const char *reason,
-                   const char *group, struct points_rule *own,
-                   struct points_rule *grp)
+static int rule_of(struct store_conn *c, struct arena *a, const char *reason, const char *group,
+                   struct points_rule *own, struct points_rule *grp)
 {
     int rc = points_rule_get(c, a, group, grp);
     if (rc == STORE_NOT_FOUND && strcmp(reason, group) != 0)
@@ -39,9 +38,9 @@ static int rule_of(struct store_conn *c, struct arena *a, const char *reason,
     return rc;
 }
 
-int points_award_at(struct store_conn *c, int64_t user_id, const char *reason,
-                    const char *ref_type, int64_t ref_id, const char *place,
-                    int64_t base_points, unsigned flags, int64_t now)
+int points_award_at(struct store_conn *c, int64_t user_id, const char *reason, const char *ref_type,
+                    int64_t ref_id, const char *place, int64_t base_points, unsigned flags,
+                    int64_t now)
 {
     if (flags & (POINTS_REJECTED | POINTS_DUPLICATE))
         return 0;
@@ -70,15 +69,13 @@ int points_award_at(struct store_conn *c, int64_t user_id, const char *reason,
     }
     if (!rc && !done && place && *place && grp.place_cap > 0) {
         int64_t added = 0;
-        rc = points_counter_add(c, &a, user_id,
-                                arena_printf(&a, "place:%s:%s", group, place),
-                                day, 1, grp.place_cap, &added);
+        rc = points_counter_add(c, &a, user_id, arena_printf(&a, "place:%s:%s", group, place), day,
+                                1, grp.place_cap, &added);
         done = !added;
     }
     if (!rc && !done) {
-        rc = points_counter_add(
-            c, &a, user_id, arena_printf(&a, "day:%s", group), day, want,
-            grp.daily_cap > 0 ? grp.daily_cap : POINTS_NO_CAP, &granted);
+        rc = points_counter_add(c, &a, user_id, arena_printf(&a, "day:%s", group), day, want,
+                                grp.daily_cap > 0 ? grp.daily_cap : POINTS_NO_CAP, &granted);
         done = !granted;
     }
     if (!rc && !done) {
@@ -102,10 +99,8 @@ int points_award_at(struct store_conn *c, int64_t user_id, const char *reason,
     return (int)granted;
 }
 
-int points_award(struct store_conn *c, int64_t user_id, const char *reason,
-                 const char *ref_type, int64_t ref_id, int64_t base_points,
-                 int64_t now)
+int points_award(struct store_conn *c, int64_t user_id, const char *reason, const char *ref_type,
+                 int64_t ref_id, int64_t base_points, int64_t now)
 {
-    return points_award_at(c, user_id, reason, ref_type, ref_id, NULL,
-                           base_points, 0, now);
+    return points_award_at(c, user_id, reason, ref_type, ref_id, NULL, base_points, 0, now);
 }

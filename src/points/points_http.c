@@ -23,17 +23,15 @@
 static json_t *time_json(struct req *r, int64_t t)
 {
     char buf[40];
-    return t ? json_string(clock_format_iso(t, r->app->cfg.tz_offset_min, buf,
-                                            sizeof buf))
+    return t ? json_string(clock_format_iso(t, r->app->cfg.tz_offset_min, buf, sizeof buf))
              : json_null();
 }
 
 static json_t *rule_json(const struct points_rule *p)
 {
-    return json_pack("{s:s, s:I, s:I, s:I}", "reason", p->reason,
-                     "coefficient_pct", (json_int_t)p->coefficient_pct,
-                     "daily_cap", (json_int_t)p->daily_cap, "place_cap",
-                     (json_int_t)p->place_cap);
+    return json_pack("{s:s, s:I, s:I, s:I}", "reason", p->reason, "coefficient_pct",
+                     (json_int_t)p->coefficient_pct, "daily_cap", (json_int_t)p->daily_cap,
+                     "place_cap", (json_int_t)p->place_cap);
 }
 
 static int reply_rules(struct req *r, struct store_conn *c)
@@ -68,8 +66,8 @@ static int rules_tx(struct store_conn *c, void *v)
 }
 
 static const char *const rules_fields[] = {"rules", NULL};
-static const char *const rule_fields[] = {"reason", "coefficient_pct",
-                                          "daily_cap", "place_cap", NULL};
+static const char *const rule_fields[] = {"reason", "coefficient_pct", "daily_cap", "place_cap",
+                                          NULL};
 
 static int put_rules(struct req *r)
 {
@@ -77,14 +75,12 @@ static int put_rules(struct req *r)
         return r->status;
     json_t *arr = json_object_get(r->json, "rules");
     if (!arr)
-        return reply_error(r, 422, "missing_field", "rules",
-                           "rules is required");
+        return reply_error(r, 422, "missing_field", "rules", "rules is required");
     if (!json_is_array(arr) || json_array_size(arr) > POINTS_RULES_MAX)
-        return reply_error(r, 422, "invalid_field", "rules",
-                           "rules is a list of at most %d", POINTS_RULES_MAX);
+        return reply_error(r, 422, "invalid_field", "rules", "rules is a list of at most %d",
+                           POINTS_RULES_MAX);
     size_t n = json_array_size(arr);
-    struct points_rule *rules =
-        arena_calloc(&r->arena, n ? n : 1, sizeof(*rules));
+    struct points_rule *rules = arena_calloc(&r->arena, n ? n : 1, sizeof(*rules));
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_array_get(arr, i);
         const char *prefix = arena_printf(&r->arena, "rules[%zu]", i);
@@ -92,15 +88,11 @@ static int put_rules(struct req *r)
         p->coefficient_pct = 100;
         if (json_in_object_or_reply(r, o, prefix) ||
             json_in_only_or_reply(r, o, prefix, rule_fields) ||
-            json_in_string(r, o, prefix, "reason", POINTS_REASON_MAX, true,
-                           &p->reason) < 0 ||
-            json_in_int(r, o, prefix, "coefficient_pct", 0,
-                        POINTS_COEFFICIENT_MAX, false,
+            json_in_string(r, o, prefix, "reason", POINTS_REASON_MAX, true, &p->reason) < 0 ||
+            json_in_int(r, o, prefix, "coefficient_pct", 0, POINTS_COEFFICIENT_MAX, false,
                         &p->coefficient_pct) < 0 ||
-            json_in_int(r, o, prefix, "daily_cap", 0, 1000000, false,
-                        &p->daily_cap) < 0 ||
-            json_in_int(r, o, prefix, "place_cap", 0, 1000, false,
-                        &p->place_cap) < 0)
+            json_in_int(r, o, prefix, "daily_cap", 0, 1000000, false, &p->daily_cap) < 0 ||
+            json_in_int(r, o, prefix, "place_cap", 0, 1000, false, &p->place_cap) < 0)
             return r->status;
         if (!points_reason_is_valid(p->reason))
             return reply_error(r, 422, "invalid_field",
@@ -125,10 +117,9 @@ static int put_rules(struct req *r)
 
 static json_t *entry_json(struct req *r, const struct points_entry *e)
 {
-    json_t *j = json_pack(
-        "{s:I, s:s, s:s, s:s, s:I, s:I}", "id", (json_int_t)e->id, "kind",
-        e->kind, "reason", e->reason, "ref_type", e->ref_type, "ref_id",
-        (json_int_t)e->ref_id, "points", (json_int_t)e->points);
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "id", (json_int_t)e->id, "kind",
+                          e->kind, "reason", e->reason, "ref_type", e->ref_type, "ref_id",
+                          (json_int_t)e->ref_id, "points", (json_int_t)e->points);
     json_object_set_new(j, "at", time_json(r, e->created_at));
     json_object_set_new(j, "expires_at", time_json(r, e->expires_at));
     return j;
@@ -165,9 +156,8 @@ static int get_my_points(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, entry_json(r, &es[i]));
-    json_t *j = json_pack("{s:I, s:{s:I, s:o}, s:I, s:o}", "balance",
-                          (json_int_t)balance, "expiring", "points",
-                          (json_int_t)expiring, "at", time_json(r, this_end),
+    json_t *j = json_pack("{s:I, s:{s:I, s:o}, s:I, s:o}", "balance", (json_int_t)balance,
+                          "expiring", "points", (json_int_t)expiring, "at", time_json(r, this_end),
                           "total", (json_int_t)total, "items", items);
     return reply_json(r, 200, j);
 }
@@ -187,8 +177,7 @@ static int get_leaders(struct req *r)
         struct region g;
         int rc = region_get(c, &r->arena, street, &g);
         if (rc == STORE_NOT_FOUND || (!rc && strcmp(g.level, "street") != 0))
-            return reply_error(r, 400, "invalid_query", "street",
-                               "no street has code %s", street);
+            return reply_error(r, 400, "invalid_query", "street", "no street has code %s", street);
         if (rc)
             return reply_store_error(r, rc, "street");
         street_id = g.id;
@@ -200,10 +189,9 @@ static int get_leaders(struct req *r)
         return reply_store_error(r, rc, "points");
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            items, json_pack("{s:I, s:s, s:I}", "rank", (json_int_t)(i + 1),
-                             "display_name", ls[i].display_name, "points",
-                             (json_int_t)ls[i].points));
+        json_array_append_new(items, json_pack("{s:I, s:s, s:I}", "rank", (json_int_t)(i + 1),
+                                               "display_name", ls[i].display_name, "points",
+                                               (json_int_t)ls[i].points));
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -224,8 +212,8 @@ static void points_tick(struct app *app, struct store_conn *c, int64_t now)
         log_warn("points: writing expiries failed: store result %d", rc);
 }
 
-static int points_export(struct app *app, struct store_conn *c, struct arena *a,
-                         int64_t user_id, json_t **out)
+static int points_export(struct app *app, struct store_conn *c, struct arena *a, int64_t user_id,
+                         json_t **out)
 {
     struct points_entry *es;
     size_t n;
@@ -237,12 +225,11 @@ static int points_export(struct app *app, struct store_conn *c, struct arena *a,
         return STORE_OK;
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "kind",
-                             es[i].kind, "reason", es[i].reason, "ref_type",
-                             es[i].ref_type, "ref_id", (json_int_t)es[i].ref_id,
-                             "points", (json_int_t)es[i].points, "at",
-                             (json_int_t)es[i].created_at));
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "kind", es[i].kind,
+                                               "reason", es[i].reason, "ref_type", es[i].ref_type,
+                                               "ref_id", (json_int_t)es[i].ref_id, "points",
+                                               (json_int_t)es[i].points, "at",
+                                               (json_int_t)es[i].created_at));
     *out = json_pack("{s:o}", "ledger", items);
     return STORE_OK;
 }
@@ -253,14 +240,10 @@ static int points_erase(struct app *app, struct store_conn *c, int64_t user_id)
 }
 
 static const struct route points_routes[] = {
-    {HTTP_GET, "/api/points/rules", get_rules, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_PUT, "/api/points/rules", put_rules, ACCESS_SYSTEM, BODY_JSON,
-     SCOPE_ANY},
-    {HTTP_GET, "/api/me/points", get_my_points, ACCESS_SIGNED_IN, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_GET, "/api/points/leaders", get_leaders, ACCESS_SIGNED_IN, BODY_NONE,
-     SCOPE_ANY},
+    {HTTP_GET, "/api/points/rules", get_rules, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PUT, "/api/points/rules", put_rules, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/me/points", get_my_points, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/points/leaders", get_leaders, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module points_module = {

@@ -71,8 +71,7 @@ static const char sql_erase_ledger[] = "DELETE FROM points_ledger WHERE user_id 
 static const char sql_erase_counters[] = "DELETE FROM points_counters WHERE user_id = $1";
 /* clang-format on */
 
-static void row_to_rule(const struct store_rows *r, size_t i,
-                        struct points_rule *o)
+static void row_to_rule(const struct store_rows *r, size_t i, struct points_rule *o)
 {
     o->reason = store_text(r, i, 0);
     o->coefficient_pct = store_int(r, i, 1);
@@ -95,8 +94,7 @@ int points_rule_get(struct store_conn *c, struct arena *a, const char *reason,
     return STORE_OK;
 }
 
-int points_rules_list(struct store_conn *c, struct arena *a,
-                      struct points_rule **out, size_t *n)
+int points_rules_list(struct store_conn *c, struct arena *a, struct points_rule **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_rules_list, NULL, 0, &rows);
@@ -109,26 +107,24 @@ int points_rules_list(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int points_rules_replace(struct store_conn *c, const struct points_rule *rules,
-                         size_t n, int64_t by, int64_t now)
+int points_rules_replace(struct store_conn *c, const struct points_rule *rules, size_t n,
+                         int64_t by, int64_t now)
 {
     int rc = store_exec(c, sql_rules_clear, NULL, 0, NULL);
     for (size_t i = 0; !rc && i < n; i++) {
-        struct store_val p[] = {
-            SV_TEXT(rules[i].reason),   SV_INT(rules[i].coefficient_pct),
-            SV_INT(rules[i].daily_cap), SV_INT(rules[i].place_cap),
-            by ? SV_INT(by) : SV_NULL,  SV_INT(now)};
+        struct store_val p[] = {SV_TEXT(rules[i].reason),   SV_INT(rules[i].coefficient_pct),
+                                SV_INT(rules[i].daily_cap), SV_INT(rules[i].place_cap),
+                                by ? SV_INT(by) : SV_NULL,  SV_INT(now)};
         rc = store_exec(c, sql_rule_insert, p, 6, NULL);
     }
     return rc;
 }
 
-int points_counter_add(struct store_conn *c, struct arena *a, int64_t user_id,
-                       const char *counter, int32_t day, int64_t amount,
-                       int64_t cap, int64_t *added)
+int points_counter_add(struct store_conn *c, struct arena *a, int64_t user_id, const char *counter,
+                       int32_t day, int64_t amount, int64_t cap, int64_t *added)
 {
-    struct store_val p[] = {SV_INT(user_id), SV_TEXT(counter), SV_INT(day),
-                            SV_INT(amount), SV_INT(cap)};
+    struct store_val p[] = {SV_INT(user_id), SV_TEXT(counter), SV_INT(day), SV_INT(amount),
+                            SV_INT(cap)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_counter_add, p, 5, &rows);
     if (rc)
@@ -137,8 +133,8 @@ int points_counter_add(struct store_conn *c, struct arena *a, int64_t user_id,
     return STORE_OK;
 }
 
-int points_ref_awarded(struct store_conn *c, struct arena *a,
-                       const char *ref_type, int64_t ref_id, bool *yes)
+int points_ref_awarded(struct store_conn *c, struct arena *a, const char *ref_type, int64_t ref_id,
+                       bool *yes)
 {
     struct store_val p[] = {SV_TEXT(ref_type), SV_INT(ref_id)};
     struct store_rows rows;
@@ -149,12 +145,11 @@ int points_ref_awarded(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int points_ledger_award(struct store_conn *c, struct arena *a,
-                        const struct points_entry *e, int64_t *id)
+int points_ledger_award(struct store_conn *c, struct arena *a, const struct points_entry *e,
+                        int64_t *id)
 {
-    struct store_val p[] = {SV_INT(e->user_id),   SV_TEXT(e->reason),
-                            SV_TEXT(e->ref_type), SV_INT(e->ref_id),
-                            SV_INT(e->points),    SV_INT(e->created_at),
+    struct store_val p[] = {SV_INT(e->user_id),   SV_TEXT(e->reason), SV_TEXT(e->ref_type),
+                            SV_INT(e->ref_id),    SV_INT(e->points),  SV_INT(e->created_at),
                             SV_INT(e->expires_at)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_award, p, 7, &rows);
@@ -181,23 +176,21 @@ static int one_int(struct store_conn *c, struct arena *a, const char *sql,
     return STORE_OK;
 }
 
-int points_balance(struct store_conn *c, struct arena *a, int64_t user_id,
-                   int64_t *balance)
+int points_balance(struct store_conn *c, struct arena *a, int64_t user_id, int64_t *balance)
 {
     struct store_val p[] = {SV_INT(user_id)};
     return one_int(c, a, sql_balance, p, 1, balance);
 }
 
-int points_expiring(struct store_conn *c, struct arena *a, int64_t user_id,
-                    int64_t until, int64_t *points)
+int points_expiring(struct store_conn *c, struct arena *a, int64_t user_id, int64_t until,
+                    int64_t *points)
 {
     struct store_val p[] = {SV_INT(user_id), SV_INT(until)};
     return one_int(c, a, sql_expiring, p, 2, points);
 }
 
-int points_history(struct store_conn *c, struct arena *a, int64_t user_id,
-                   int64_t limit, int64_t offset, struct points_entry **out,
-                   size_t *n, int64_t *total)
+int points_history(struct store_conn *c, struct arena *a, int64_t user_id, int64_t limit,
+                   int64_t offset, struct points_entry **out, size_t *n, int64_t *total)
 {
     struct store_val p[] = {SV_INT(user_id), SV_INT(limit), SV_INT(offset)};
     struct store_rows rows;
@@ -223,9 +216,8 @@ int points_history(struct store_conn *c, struct arena *a, int64_t user_id,
     return STORE_OK;
 }
 
-int points_leaders(struct store_conn *c, struct arena *a, int64_t squad_id,
-                   int64_t street_id, int64_t limit, struct points_leader **out,
-                   size_t *n)
+int points_leaders(struct store_conn *c, struct arena *a, int64_t squad_id, int64_t street_id,
+                   int64_t limit, struct points_leader **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(squad_id), SV_INT(street_id), SV_INT(limit)};
     struct store_rows rows;

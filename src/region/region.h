@@ -31,30 +31,26 @@ struct region {
 int region_level_rank(const char *level);
 
 /* Store access (region_store.c). Return enum store_rc values. */
-int region_get(struct store_conn *c, struct arena *a, const char *code,
-               struct region *out);
-int region_list(struct store_conn *c, struct arena *a, const char *parent_code,
-                bool roots_only, const char *level, int64_t limit,
-                int64_t offset, struct region **out, size_t *n,
+int region_get(struct store_conn *c, struct arena *a, const char *code, struct region *out);
+int region_list(struct store_conn *c, struct arena *a, const char *parent_code, bool roots_only,
+                const char *level, int64_t limit, int64_t offset, struct region **out, size_t *n,
                 int64_t *total);
 /* Ancestors from the root down (excluding r), or descendants in path
  * order (excluding r). */
-int region_ancestors(struct store_conn *c, struct arena *a,
-                     const struct region *r, struct region **out, size_t *n);
-int region_descendants(struct store_conn *c, struct arena *a,
-                       const struct region *r, struct region **out, size_t *n);
+int region_ancestors(struct store_conn *c, struct arena *a, const struct region *r,
+                     struct region **out, size_t *n);
+int region_descendants(struct store_conn *c, struct arena *a, const struct region *r,
+                       struct region **out, size_t *n);
 /* Insert; parent may be NULL. Sets out->id and path. */
 int region_insert(struct store_conn *c, struct arena *a, struct region *in,
                   const struct region *parent, int64_t now);
-int region_update(struct store_conn *c, struct arena *a,
-                  const struct region *old, const struct region *changed,
-                  const struct region *new_parent, int64_t now);
+int region_update(struct store_conn *c, struct arena *a, const struct region *old,
+                  const struct region *changed, const struct region *new_parent, int64_t now);
 /* Delete a region without children or sites: STORE_CONFLICT otherwise. */
 int region_delete(struct store_conn *c, const struct region *r);
 /* Does the subtree of r hold a region of rank <= rank (for level checks)?
  * Returns the deepest-but-shallowest child rank, or -1 if no children. */
-int region_min_child_rank(struct store_conn *c, struct arena *a,
-                          const struct region *r);
+int region_min_child_rank(struct store_conn *c, struct arena *a, const struct region *r);
 
 /* ---- module (region_http.c) ------------------------------------------ */
 

@@ -19,10 +19,9 @@
 
 static json_t *region_json(const struct region *r)
 {
-    return json_pack("{s:I, s:s, s:s?, s:s, s:s, s:s, s:b}", "id", (json_int_t)r->id,
-                     "code", r->code, "parent", r->parent_code, "level", r->level,
-                     "name_zh", r->name_zh, "name_en", r->name_en ? r->name_en : "",
-                     "demo", r->is_demo);
+    return json_pack("{s:I, s:s, s:s?, s:s, s:s, s:s, s:b}", "id", (json_int_t)r->id, "code",
+                     r->code, "parent", r->parent_code, "level", r->level, "name_zh", r->name_zh,
+                     "name_en", r->name_en ? r->name_en : "", "demo", r->is_demo);
 }
 
 static json_t *region_array(const struct region *rs, size_t n)
@@ -85,13 +84,12 @@ static int list_regions(struct req *r)
     struct region *rs;
     size_t n;
     int64_t total;
-    int rc = region_list(c, &r->arena, req_query(r, "parent"),
-                         roots && strcmp(roots, "1") == 0, level, limit, offset,
-                         &rs, &n, &total);
+    int rc = region_list(c, &r->arena, req_query(r, "parent"), roots && strcmp(roots, "1") == 0,
+                         level, limit, offset, &rs, &n, &total);
     if (rc)
         return store_error(r, rc);
-    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", region_array(rs, n),
-                                        "total", (json_int_t)total));
+    return reply_json(
+        r, 200, json_pack("{s:o, s:I}", "items", region_array(rs, n), "total", (json_int_t)total));
 }
 
 static int get_region(struct req *r)
@@ -115,8 +113,8 @@ static int region_relatives(struct req *r, bool up)
                 : region_descendants(c, &r->arena, &reg, &rs, &n);
     if (rc)
         return store_error(r, rc);
-    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", region_array(rs, n),
-                                        "total", (json_int_t)n));
+    return reply_json(
+        r, 200, json_pack("{s:o, s:I}", "items", region_array(rs, n), "total", (json_int_t)n));
 }
 
 static int get_ancestors(struct req *r)
@@ -129,8 +127,7 @@ static int get_descendants(struct req *r)
     return region_relatives(r, false);
 }
 
-static const char *const region_fields[] = {"code", "parent", "level", "name_zh",
-                                            "name_en", NULL};
+static const char *const region_fields[] = {"code", "parent", "level", "name_zh", "name_en", NULL};
 
 /* Read the fields of a create (all required but parent and name_en) or a
  * patch (all optional) into *reg; parent_code gets "" for an explicit null.
@@ -179,19 +176,18 @@ static int create_region(struct req *r)
     if (has_parent) {
         int rc = region_get(c, &r->arena, parent_code, &parent);
         if (rc == STORE_NOT_FOUND)
-            return reply_error(r, 422, "unknown_region", "parent",
-                               "no region has code %s", parent_code);
+            return reply_error(r, 422, "unknown_region", "parent", "no region has code %s",
+                               parent_code);
         if (rc)
             return store_error(r, rc);
         if (region_level_rank(reg.level) <= region_level_rank(parent.level))
-            return reply_error(r, 422, "invalid_field", "level",
-                               "a %s cannot sit under a %s", reg.level, parent.level);
+            return reply_error(r, 422, "invalid_field", "level", "a %s cannot sit under a %s",
+                               reg.level, parent.level);
     }
     struct region_write w = {&r->arena, &reg, has_parent ? &parent : NULL, NULL};
     int rc = req_tx(r, c, insert_tx, &w);
     if (rc == STORE_CONFLICT)
-        return reply_error(r, 409, "code_taken", "code",
-                           "a region with code %s exists", reg.code);
+        return reply_error(r, 409, "code_taken", "code", "a region with code %s exists", reg.code);
     if (rc)
         return store_error(r, rc);
     reg.parent_code = has_parent ? parent.code : NULL;
@@ -228,8 +224,8 @@ static int update_region(struct req *r)
     if (parent_code && *parent_code) {
         int rc = region_get(c, &r->arena, parent_code, &parent);
         if (rc == STORE_NOT_FOUND)
-            return reply_error(r, 422, "unknown_region", "parent",
-                               "no region has code %s", parent_code);
+            return reply_error(r, 422, "unknown_region", "parent", "no region has code %s",
+                               parent_code);
         if (rc)
             return store_error(r, rc);
         if (strncmp(parent.path, old.path, strlen(old.path)) == 0)
@@ -243,17 +239,16 @@ static int update_region(struct req *r)
         new_parent = &parent;
     }
     if (new_parent && region_level_rank(next.level) <= region_level_rank(new_parent->level))
-        return reply_error(r, 422, "invalid_field", "level",
-                           "a %s cannot sit under a %s", next.level, new_parent->level);
+        return reply_error(r, 422, "invalid_field", "level", "a %s cannot sit under a %s",
+                           next.level, new_parent->level);
     int child = region_min_child_rank(c, &r->arena, &old);
     if (child >= 0 && child <= region_level_rank(next.level))
-        return reply_error(r, 422, "invalid_field", "level",
-                           "its children are not below a %s", next.level);
+        return reply_error(r, 422, "invalid_field", "level", "its children are not below a %s",
+                           next.level);
     struct region_write w = {&r->arena, &next, new_parent, &old};
     int rc = req_tx(r, c, update_tx, &w);
     if (rc == STORE_CONFLICT)
-        return reply_error(r, 409, "code_taken", "code",
-                           "a region with code %s exists", next.code);
+        return reply_error(r, 409, "code_taken", "code", "a region with code %s exists", next.code);
     if (rc)
         return store_error(r, rc);
     if (strcmp(old.code, next.code) != 0)
@@ -298,9 +293,11 @@ static const struct route region_routes[] = {
     {HTTP_POST, "/api/regions", create_region, ACCESS_ADMIN, BODY_JSON, SCOPE_ANY},
     {HTTP_GET, "/api/regions/{code}", get_region, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_PATCH, "/api/regions/{code}", update_region, ACCESS_ADMIN, BODY_JSON, &region_scope_path},
-    {HTTP_DELETE, "/api/regions/{code}", delete_region, ACCESS_ADMIN, BODY_NONE, &region_scope_path},
+    {HTTP_DELETE, "/api/regions/{code}", delete_region, ACCESS_ADMIN, BODY_NONE,
+     &region_scope_path},
     {HTTP_GET, "/api/regions/{code}/ancestors", get_ancestors, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/api/regions/{code}/descendants", get_descendants, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/regions/{code}/descendants", get_descendants, ACCESS_PUBLIC, BODY_NONE,
+     SCOPE_ANY},
 };
 
 static const char *const region_changes[] = {"renamed", NULL};

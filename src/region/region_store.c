@@ -7,26 +7,23 @@
 #include "region/region.h"
 #include "store/store.h"
 
-#define REGION_COLS                                                          \
-    "r.id, r.code, r.parent_id, p.code, r.level, r.path, r.name_zh, "      \
+#define REGION_COLS                                                                                \
+    "r.id, r.code, r.parent_id, p.code, r.level, r.path, r.name_zh, "                              \
     "r.name_en, r.is_demo"
 #define REGION_FROM " FROM regions r LEFT JOIN regions p ON p.id = r.parent_id"
 
 static const char sql_get[] = "SELECT " REGION_COLS REGION_FROM " WHERE r.code = $1";
 static const char sql_list[] =
-    "SELECT " REGION_COLS REGION_FROM
-    " WHERE (CAST($1 AS TEXT) IS NULL OR p.code = $1)"
+    "SELECT " REGION_COLS REGION_FROM " WHERE (CAST($1 AS TEXT) IS NULL OR p.code = $1)"
     " AND ($2 = 0 OR r.parent_id IS NULL)"
     " AND (CAST($3 AS TEXT) IS NULL OR r.level = $3)"
     " ORDER BY r.path LIMIT $4 OFFSET $5";
 static const char sql_count[] =
-    "SELECT COUNT(*)" REGION_FROM
-    " WHERE (CAST($1 AS TEXT) IS NULL OR p.code = $1)"
+    "SELECT COUNT(*)" REGION_FROM " WHERE (CAST($1 AS TEXT) IS NULL OR p.code = $1)"
     " AND ($2 = 0 OR r.parent_id IS NULL)"
     " AND (CAST($3 AS TEXT) IS NULL OR r.level = $3)";
 static const char sql_descendants[] =
-    "SELECT " REGION_COLS REGION_FROM
-    " WHERE r.path LIKE $1 AND r.id <> $2 ORDER BY r.path";
+    "SELECT " REGION_COLS REGION_FROM " WHERE r.path LIKE $1 AND r.id <> $2 ORDER BY r.path";
 static const char sql_by_id[] = "SELECT " REGION_COLS REGION_FROM " WHERE r.id = $1";
 static const char sql_insert[] =
     "INSERT INTO regions (code, parent_id, level, path, name_zh, name_en,"
@@ -42,13 +39,12 @@ static const char sql_children[] =
     "SELECT MIN(CASE level WHEN 'province' THEN 0 WHEN 'city' THEN 1"
     " WHEN 'district' THEN 2 WHEN 'street' THEN 3 WHEN 'community' THEN 4"
     " ELSE 5 END) FROM regions WHERE parent_id = $1";
-static const char sql_in_use[] =
-    "SELECT (SELECT COUNT(*) FROM regions WHERE parent_id = $1) +"
-    " (SELECT COUNT(*) FROM sites WHERE region_id = $1)";
+static const char sql_in_use[] = "SELECT (SELECT COUNT(*) FROM regions WHERE parent_id = $1) +"
+                                 " (SELECT COUNT(*) FROM sites WHERE region_id = $1)";
 static const char sql_delete[] = "DELETE FROM regions WHERE id = $1";
 
-static const char *const region_levels[] = {"province", "city", "district",
-                                            "street", "community", "grid"};
+static const char *const region_levels[] = {"province", "city",      "district",
+                                            "street",   "community", "grid"};
 
 int region_level_rank(const char *level)
 {
@@ -58,8 +54,7 @@ int region_level_rank(const char *level)
     return -1;
 }
 
-static void row_to_region(const struct store_rows *rows, size_t i,
-                          struct region *r)
+static void row_to_region(const struct store_rows *rows, size_t i, struct region *r)
 {
     r->id = store_int(rows, i, 0);
     r->code = store_text(rows, i, 1);
@@ -72,8 +67,8 @@ static void row_to_region(const struct store_rows *rows, size_t i,
     r->is_demo = store_int(rows, i, 8) != 0;
 }
 
-static void rows_to_regions(struct arena *a, const struct store_rows *rows,
-                            struct region **out, size_t *n)
+static void rows_to_regions(struct arena *a, const struct store_rows *rows, struct region **out,
+                            size_t *n)
 {
     *n = rows->nrows;
     *out = arena_calloc(a, rows->nrows ? rows->nrows : 1, sizeof(**out));
@@ -81,8 +76,7 @@ static void rows_to_regions(struct arena *a, const struct store_rows *rows,
         row_to_region(rows, i, &(*out)[i]);
 }
 
-int region_get(struct store_conn *c, struct arena *a, const char *code,
-               struct region *out)
+int region_get(struct store_conn *c, struct arena *a, const char *code, struct region *out)
 {
     struct store_val p[] = {SV_TEXT(code)};
     struct store_rows rows;
@@ -95,9 +89,9 @@ int region_get(struct store_conn *c, struct arena *a, const char *code,
     return STORE_OK;
 }
 
-int region_list(struct store_conn *c, struct arena *a, const char *parent_code,
-                bool roots_only, const char *level, int64_t limit,
-                int64_t offset, struct region **out, size_t *n, int64_t *total)
+int region_list(struct store_conn *c, struct arena *a, const char *parent_code, bool roots_only,
+                const char *level, int64_t limit, int64_t offset, struct region **out, size_t *n,
+                int64_t *total)
 {
     struct store_val p[] = {SV_TEXT_OR_NULL(parent_code), SV_INT(roots_only),
                             SV_TEXT_OR_NULL(level), SV_INT(limit), SV_INT(offset)};
@@ -113,8 +107,8 @@ int region_list(struct store_conn *c, struct arena *a, const char *parent_code,
     return STORE_OK;
 }
 
-int region_ancestors(struct store_conn *c, struct arena *a,
-                     const struct region *r, struct region **out, size_t *n)
+int region_ancestors(struct store_conn *c, struct arena *a, const struct region *r,
+                     struct region **out, size_t *n)
 {
     /* The path names every ancestor id, root first. */
     size_t cap = 0;
@@ -141,8 +135,8 @@ int region_ancestors(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int region_descendants(struct store_conn *c, struct arena *a,
-                       const struct region *r, struct region **out, size_t *n)
+int region_descendants(struct store_conn *c, struct arena *a, const struct region *r,
+                       struct region **out, size_t *n)
 {
     struct store_val p[] = {SV_TEXT(arena_printf(a, "%s%%", r->path)), SV_INT(r->id)};
     struct store_rows rows;
@@ -156,27 +150,22 @@ int region_descendants(struct store_conn *c, struct arena *a,
 int region_insert(struct store_conn *c, struct arena *a, struct region *in,
                   const struct region *parent, int64_t now)
 {
-    struct store_val p[] = {SV_TEXT(in->code),
-                            parent ? SV_INT(parent->id) : SV_NULL,
-                            SV_TEXT(in->level),
-                            SV_TEXT(in->name_zh),
-                            SV_TEXT(in->name_en ? in->name_en : ""),
-                            SV_INT(in->is_demo),
-                            SV_INT(now)};
+    struct store_val p[] = {
+        SV_TEXT(in->code),    parent ? SV_INT(parent->id) : SV_NULL,   SV_TEXT(in->level),
+        SV_TEXT(in->name_zh), SV_TEXT(in->name_en ? in->name_en : ""), SV_INT(in->is_demo),
+        SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_insert, p, 7, &rows);
     if (rc)
         return rc;
     in->id = store_int(&rows, 0, 0);
-    in->path = arena_printf(a, "%s%lld/", parent ? parent->path : "/",
-                            (long long)in->id);
+    in->path = arena_printf(a, "%s%lld/", parent ? parent->path : "/", (long long)in->id);
     struct store_val q[] = {SV_TEXT(in->path), SV_INT(in->id)};
     return store_exec(c, sql_set_path, q, 2, NULL);
 }
 
-int region_update(struct store_conn *c, struct arena *a,
-                  const struct region *old, const struct region *changed,
-                  const struct region *new_parent, int64_t now)
+int region_update(struct store_conn *c, struct arena *a, const struct region *old,
+                  const struct region *changed, const struct region *new_parent, int64_t now)
 {
     struct store_val p[] = {SV_TEXT(changed->code),
                             new_parent ? SV_INT(new_parent->id) : SV_NULL,
@@ -189,21 +178,18 @@ int region_update(struct store_conn *c, struct arena *a,
     if (rc || old->parent_id == (new_parent ? new_parent->id : 0))
         return rc;
     /* Moved: rewrite the path prefix of the whole subtree. */
-    const char *new_path = arena_printf(a, "%s%lld/",
-                                        new_parent ? new_parent->path : "/",
-                                        (long long)old->id);
+    const char *new_path =
+        arena_printf(a, "%s%lld/", new_parent ? new_parent->path : "/", (long long)old->id);
     struct store_val q[] = {SV_TEXT(new_path), SV_INT((int64_t)strlen(old->path) + 1),
                             SV_TEXT(arena_printf(a, "%s%%", old->path))};
     return store_exec(c, sql_move_subtree, q, 3, NULL);
 }
 
-int region_min_child_rank(struct store_conn *c, struct arena *a,
-                          const struct region *r)
+int region_min_child_rank(struct store_conn *c, struct arena *a, const struct region *r)
 {
     struct store_val p[] = {SV_INT(r->id)};
     struct store_rows rows;
-    if (store_query(c, a, sql_children, p, 1, &rows) || !rows.nrows ||
-        store_is_null(&rows, 0, 0))
+    if (store_query(c, a, sql_children, p, 1, &rows) || !rows.nrows || store_is_null(&rows, 0, 0))
         return -1;
     return (int)store_int(&rows, 0, 0);
 }

@@ -16,8 +16,7 @@
 /* ---- statuses ------------------------------------------------------------ */
 
 static const char *const status_names[REPORT_NSTATUS] = {
-    "open",   "acknowledged", "in_progress", "fixed",
-    "closed", "duplicate",    "not_ours",
+    "open", "acknowledged", "in_progress", "fixed", "closed", "duplicate", "not_ours",
 };
 
 const char *report_status_name(int status)
@@ -35,8 +34,7 @@ int report_status_parse(const char *name)
 
 bool report_status_is_open(int status)
 {
-    return status == REPORT_OPEN || status == REPORT_ACKNOWLEDGED ||
-           status == REPORT_IN_PROGRESS;
+    return status == REPORT_OPEN || status == REPORT_ACKNOWLEDGED || status == REPORT_IN_PROGRESS;
 }
 
 /* Rows: from; bits: the statuses a handler may move it to. Work goes
@@ -44,14 +42,12 @@ bool report_status_is_open(int status)
  * a closed, duplicate or not-ours report may be opened again. */
 #define B(s) (1u << (s))
 static const unsigned transitions[REPORT_NSTATUS] = {
-    [REPORT_OPEN] = B(REPORT_ACKNOWLEDGED) | B(REPORT_IN_PROGRESS) |
-                    B(REPORT_FIXED) | B(REPORT_CLOSED) | B(REPORT_DUPLICATE) |
-                    B(REPORT_NOT_OURS),
-    [REPORT_ACKNOWLEDGED] = B(REPORT_IN_PROGRESS) | B(REPORT_FIXED) |
-                            B(REPORT_CLOSED) | B(REPORT_DUPLICATE) |
-                            B(REPORT_NOT_OURS),
-    [REPORT_IN_PROGRESS] = B(REPORT_FIXED) | B(REPORT_CLOSED) |
-                           B(REPORT_DUPLICATE) | B(REPORT_NOT_OURS),
+    [REPORT_OPEN] = B(REPORT_ACKNOWLEDGED) | B(REPORT_IN_PROGRESS) | B(REPORT_FIXED) |
+                    B(REPORT_CLOSED) | B(REPORT_DUPLICATE) | B(REPORT_NOT_OURS),
+    [REPORT_ACKNOWLEDGED] = B(REPORT_IN_PROGRESS) | B(REPORT_FIXED) | B(REPORT_CLOSED) |
+                            B(REPORT_DUPLICATE) | B(REPORT_NOT_OURS),
+    [REPORT_IN_PROGRESS] =
+        B(REPORT_FIXED) | B(REPORT_CLOSED) | B(REPORT_DUPLICATE) | B(REPORT_NOT_OURS),
     [REPORT_FIXED] = B(REPORT_CLOSED) | B(REPORT_IN_PROGRESS),
     [REPORT_CLOSED] = B(REPORT_OPEN),
     [REPORT_DUPLICATE] = B(REPORT_OPEN),
@@ -114,20 +110,17 @@ bool report_is_working_day(const struct hours_calendar *cal, int32_t ymd)
     if (kind == HOURS_DAY_WORKDAY)
         return true;
     int64_t days = days_of(ymd);
-    int weekday =
-        (int)(((days % 7) + 7 + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
+    int weekday = (int)(((days % 7) + 7 + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
     return weekday <= 5;
 }
 
-int64_t report_due_at(const struct hours_calendar *cal, int64_t t, int days,
-                      int tz_offset_min)
+int64_t report_due_at(const struct hours_calendar *cal, int64_t t, int days, int tz_offset_min)
 {
     int64_t off = (int64_t)tz_offset_min * 60;
     int64_t local = t + off;
     int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     /* At most a year of holidays in a row is believed. */
-    for (int k = 0, guard = 0;
-         k < days && guard < 366 + 2 * REPORT_SLA_MAX_DAYS; guard++) {
+    for (int k = 0, guard = 0; k < days && guard < 366 + 2 * REPORT_SLA_MAX_DAYS; guard++) {
         day++;
         k += report_is_working_day(cal, civil_of(day));
     }
@@ -139,14 +132,12 @@ int64_t report_due_at(const struct hours_calendar *cal, int64_t t, int days,
 #define ATTR_MAX 30
 #define ATTR_VALUES_MAX 100
 
-static const char *const datatypes[] = {
-    "string",          "number",         "datetime", "text",
-    "singlevaluelist", "multivaluelist", NULL};
+static const char *const datatypes[] = {"string",          "number",         "datetime", "text",
+                                        "singlevaluelist", "multivaluelist", NULL};
 
 static bool is_list(const char *datatype)
 {
-    return strcmp(datatype, "singlevaluelist") == 0 ||
-           strcmp(datatype, "multivaluelist") == 0;
+    return strcmp(datatype, "singlevaluelist") == 0 || strcmp(datatype, "multivaluelist") == 0;
 }
 
 static bool clean_string(json_t *v, size_t max, bool nonempty)
@@ -154,8 +145,7 @@ static bool clean_string(json_t *v, size_t max, bool nonempty)
     if (!json_is_string(v))
         return false;
     size_t n = json_string_length(v);
-    return n <= max && (!nonempty || n > 0) &&
-           text_is_clean_utf8(json_string_value(v), n);
+    return n <= max && (!nonempty || n > 0) && text_is_clean_utf8(json_string_value(v), n);
 }
 
 static bool only_keys(json_t *o, const char *const *allowed)
@@ -204,8 +194,7 @@ static json_t *value_check(json_t *v, const char **why)
 }
 
 /* One question; NULL with *why (and *sub, the member at fault). */
-static json_t *attr_check(json_t *d, size_t index, const char **sub,
-                          const char **why)
+static json_t *attr_check(json_t *d, size_t index, const char **sub, const char **why)
 {
     static const char *const keys[] = {
         "code",   "datatype",    "required",       "variable",
@@ -218,22 +207,17 @@ static json_t *attr_check(json_t *d, size_t index, const char **sub,
                "for lists, values";
         return NULL;
     }
-    json_t *code = json_object_get(d, "code"),
-           *type = json_object_get(d, "datatype");
-    json_t *req = json_object_get(d, "required"),
-           *var = json_object_get(d, "variable");
-    json_t *order = json_object_get(d, "order"),
-           *desc = json_object_get(d, "description");
+    json_t *code = json_object_get(d, "code"), *type = json_object_get(d, "datatype");
+    json_t *req = json_object_get(d, "required"), *var = json_object_get(d, "variable");
+    json_t *order = json_object_get(d, "order"), *desc = json_object_get(d, "description");
     json_t *desc_en = json_object_get(d, "description_en");
     json_t *dtd = json_object_get(d, "datatype_description");
     json_t *values = json_object_get(d, "values");
     if (!json_is_string(code) || !text_is_code(json_string_value(code)))
-        return *sub = ".code",
-               *why = "code is 1-64 letters, digits, '_', '-' or '.'", NULL;
+        return *sub = ".code", *why = "code is 1-64 letters, digits, '_', '-' or '.'", NULL;
     size_t t = 0;
     while (datatypes[t] &&
-           !(json_is_string(type) &&
-             strcmp(datatypes[t], json_string_value(type)) == 0))
+           !(json_is_string(type) && strcmp(datatypes[t], json_string_value(type)) == 0))
         t++;
     if (!datatypes[t])
         return *sub = ".datatype",
@@ -247,17 +231,14 @@ static json_t *attr_check(json_t *d, size_t index, const char **sub,
         return *sub = ".variable", *why = "variable is true or false", NULL;
     if (order && !(json_is_integer(order) && json_integer_value(order) >= 1 &&
                    json_integer_value(order) <= 1000))
-        return *sub = ".order", *why = "order is a whole number from 1 to 1000",
-               NULL;
+        return *sub = ".order", *why = "order is a whole number from 1 to 1000", NULL;
     if (!clean_string(desc, 500, true))
-        return *sub = ".description",
-               *why = "description is 1-500 bytes of text", NULL;
+        return *sub = ".description", *why = "description is 1-500 bytes of text", NULL;
     if (desc_en && !json_is_null(desc_en) && !clean_string(desc_en, 500, false))
-        return *sub = ".description_en",
-               *why = "description_en is at most 500 bytes", NULL;
+        return *sub = ".description_en", *why = "description_en is at most 500 bytes", NULL;
     if (dtd && !json_is_null(dtd) && !clean_string(dtd, 200, false))
-        return *sub = ".datatype_description",
-               *why = "datatype_description is at most 200 bytes", NULL;
+        return *sub = ".datatype_description", *why = "datatype_description is at most 200 bytes",
+               NULL;
     bool list = is_list(datatypes[t]);
     if (list && (!json_is_array(values) || json_array_size(values) == 0 ||
                  json_array_size(values) > ATTR_VALUES_MAX))
@@ -268,8 +249,7 @@ static json_t *attr_check(json_t *d, size_t index, const char **sub,
     for (size_t i = 0; list && i < json_array_size(values); i++) {
         json_t *v = value_check(json_array_get(values, i), why);
         for (size_t k = 0; v && k < json_array_size(out_values); k++)
-            if (strcmp(json_string_value(json_object_get(
-                           json_array_get(out_values, k), "key")),
+            if (strcmp(json_string_value(json_object_get(json_array_get(out_values, k), "key")),
                        json_string_value(json_object_get(v, "key"))) == 0) {
                 json_decref(v);
                 v = NULL;
@@ -280,12 +260,10 @@ static json_t *attr_check(json_t *d, size_t index, const char **sub,
         json_array_append_new(out_values, v);
     }
     json_t *o = json_pack(
-        "{s:O, s:s, s:b, s:b, s:I, s:O, s:s, s:O}", "code", code, "datatype",
-        datatypes[t], "required", json_is_true(req), "variable",
-        var ? json_is_true(var) : 1, "order",
-        order ? json_integer_value(order) : (json_int_t)index + 1,
-        "description", desc, "description_en",
-        desc_en && json_is_string(desc_en) ? json_string_value(desc_en) : "",
+        "{s:O, s:s, s:b, s:b, s:I, s:O, s:s, s:O}", "code", code, "datatype", datatypes[t],
+        "required", json_is_true(req), "variable", var ? json_is_true(var) : 1, "order",
+        order ? json_integer_value(order) : (json_int_t)index + 1, "description", desc,
+        "description_en", desc_en && json_is_string(desc_en) ? json_string_value(desc_en) : "",
         "datatype_description", dtd && json_is_string(dtd) ? dtd : json_null());
     if (list)
         json_object_set_new(o, "values", out_values);
@@ -294,8 +272,8 @@ static json_t *attr_check(json_t *d, size_t index, const char **sub,
     return o;
 }
 
-int report_attributes_check(struct arena *a, json_t *defs, json_t **out,
-                            const char **field, const char **why)
+int report_attributes_check(struct arena *a, json_t *defs, json_t **out, const char **field,
+                            const char **why)
 {
     *out = NULL;
     *field = "attributes";
@@ -316,8 +294,7 @@ int report_attributes_check(struct arena *a, json_t *defs, json_t **out,
         }
         for (size_t k = 0; k < i && !rc; k++)
             if (strcmp(json_string_value(json_object_get(items[k], "code")),
-                       json_string_value(json_object_get(items[i], "code"))) ==
-                0) {
+                       json_string_value(json_object_get(items[i], "code"))) == 0) {
                 *field = arena_printf(a, "attributes[%zu].code", i);
                 *why = "two questions have the same code";
                 rc = -1;
@@ -351,9 +328,7 @@ static bool has_key(json_t *def, const char *key)
 {
     json_t *values = json_object_get(def, "values");
     for (size_t i = 0; i < json_array_size(values); i++)
-        if (strcmp(json_string_value(
-                       json_object_get(json_array_get(values, i), "key")),
-                   key) == 0)
+        if (strcmp(json_string_value(json_object_get(json_array_get(values, i), "key")), key) == 0)
             return true;
     return false;
 }
@@ -361,8 +336,7 @@ static bool has_key(json_t *def, const char *key)
 /* Is v no answer at all: null, "", []? */
 static bool is_blank(json_t *v)
 {
-    return !v || json_is_null(v) ||
-           (json_is_string(v) && json_string_length(v) == 0) ||
+    return !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0) ||
            (json_is_array(v) && json_array_size(v) == 0);
 }
 
@@ -400,8 +374,7 @@ static json_t *answer_check(json_t *def, json_t *v, int tz, const char **why)
     if (strcmp(type, "datetime") == 0) {
         int64_t t;
         if (!json_is_string(v) || clock_parse_iso(json_string_value(v), tz, &t))
-            return *why = "a date and time such as 2026-12-01T08:30:00+08:00",
-                   NULL;
+            return *why = "a date and time such as 2026-12-01T08:30:00+08:00", NULL;
         char buf[40];
         return json_string(clock_format_iso(t, tz, buf, sizeof buf));
     }
@@ -421,17 +394,15 @@ static json_t *answer_check(json_t *def, json_t *v, int tz, const char **why)
         }
         bool dup = false;
         for (size_t j = 0; j < json_array_size(out); j++)
-            dup |= strcmp(json_string_value(json_array_get(out, j)),
-                          json_string_value(k)) == 0;
+            dup |= strcmp(json_string_value(json_array_get(out, j)), json_string_value(k)) == 0;
         if (!dup)
             json_array_append(out, k);
     }
     return out;
 }
 
-int report_answers_check(struct arena *a, json_t *defs, json_t *answers,
-                         int tz_offset_min, json_t **out, const char **field,
-                         const char **why)
+int report_answers_check(struct arena *a, json_t *defs, json_t *answers, int tz_offset_min,
+                         json_t **out, const char **field, const char **why)
 {
     *out = NULL;
     *field = "attributes";
@@ -442,8 +413,7 @@ int report_answers_check(struct arena *a, json_t *defs, json_t *answers,
     json_t *got = json_object();
     const char *code;
     json_t *v;
-    json_object_foreach(answers && json_is_object(answers) ? answers : got,
-                        code, v)
+    json_object_foreach(answers && json_is_object(answers) ? answers : got, code, v)
     {
         json_t *def = find_question(defs, code);
         *field = arena_printf(a, "attributes.%s", code);
@@ -466,8 +436,7 @@ int report_answers_check(struct arena *a, json_t *defs, json_t *answers,
         json_t *d = json_array_get(defs, i);
         const char *c = json_string_value(json_object_get(d, "code"));
         if (json_is_true(json_object_get(d, "required")) &&
-            json_is_true(json_object_get(d, "variable")) &&
-            !json_object_get(got, c)) {
+            json_is_true(json_object_get(d, "variable")) && !json_object_get(got, c)) {
             *field = arena_printf(a, "attributes.%s", c);
             *why = "this question must be answered";
             return json_decref(got), -1;
@@ -484,8 +453,8 @@ int report_answers_check(struct arena *a, json_t *defs, json_t *answers,
 #define DEG (M_PI / 180.0)
 
 /* One ring: [[lon, lat], ...], closed. */
-static int ring_parse(struct arena *a, json_t *arr, enum geo_datum datum,
-                      struct report_ring *out, size_t *budget, const char **why)
+static int ring_parse(struct arena *a, json_t *arr, enum geo_datum datum, struct report_ring *out,
+                      size_t *budget, const char **why)
 {
     size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
     if (n < 4)
@@ -499,14 +468,12 @@ static int ring_parse(struct arena *a, json_t *arr, enum geo_datum datum,
         json_t *p = json_array_get(arr, i);
         size_t len = json_is_array(p) ? json_array_size(p) : 0;
         json_t *x = json_array_get(p, 0), *y = json_array_get(p, 1);
-        if ((len != 2 && len != 3) || !json_is_number(x) ||
-            !json_is_number(y) ||
+        if ((len != 2 && len != 3) || !json_is_number(x) || !json_is_number(y) ||
             (len == 3 && !json_is_number(json_array_get(p, 2))))
             return *why = "a position is [lon, lat] (a height may follow)", -1;
         double lon = json_number_value(x), lat = json_number_value(y);
         if (!geo_is_valid(lat, lon))
-            return *why = "a position is outside lon -180..180, lat -90..90",
-                   -1;
+            return *why = "a position is outside lon -180..180, lat -90..90", -1;
         if (i == 0) {
             first[0] = lon;
             first[1] = lat;
@@ -522,8 +489,8 @@ static int ring_parse(struct arena *a, json_t *arr, enum geo_datum datum,
 }
 
 static int polygon_parse(struct arena *a, json_t *rings, enum geo_datum datum,
-                         struct report_polygon *out, size_t *budget,
-                         size_t *ring_budget, const char **why)
+                         struct report_polygon *out, size_t *budget, size_t *ring_budget,
+                         const char **why)
 {
     size_t n = json_is_array(rings) ? json_array_size(rings) : 0;
     if (n < 1)
@@ -540,29 +507,25 @@ static int polygon_parse(struct arena *a, json_t *rings, enum geo_datum datum,
     return 0;
 }
 
-int report_geom_parse(struct arena *a, json_t *g, enum geo_datum datum,
-                      struct report_geom *out, const char **field,
-                      const char **why)
+int report_geom_parse(struct arena *a, json_t *g, enum geo_datum datum, struct report_geom *out,
+                      const char **field, const char **why)
 {
     memset(out, 0, sizeof(*out));
     *field = "type";
     if (!json_is_object(g))
-        return *why = "a GeoJSON Polygon or MultiPolygon (or a Feature of one)",
-               -1;
+        return *why = "a GeoJSON Polygon or MultiPolygon (or a Feature of one)", -1;
     const char *type = json_string_value(json_object_get(g, "type"));
     if (type && strcmp(type, "Feature") == 0) {
         g = json_object_get(g, "geometry");
         *field = "geometry.type";
-        type = json_is_object(g) ? json_string_value(json_object_get(g, "type"))
-                                 : NULL;
+        type = json_is_object(g) ? json_string_value(json_object_get(g, "type")) : NULL;
     }
     bool multi = type && strcmp(type, "MultiPolygon") == 0;
     if (!type || (!multi && strcmp(type, "Polygon") != 0))
         return *why = "type is Polygon or MultiPolygon", -1;
     json_t *coords = json_object_get(g, "coordinates");
     *field = *field[0] == 'g' ? "geometry.coordinates" : "coordinates";
-    size_t np =
-        multi ? (json_is_array(coords) ? json_array_size(coords) : 0) : 1;
+    size_t np = multi ? (json_is_array(coords) ? json_array_size(coords) : 0) : 1;
     if (!json_is_array(coords) || np < 1)
         return *why = "coordinates is an array of rings (of polygons for a "
                       "MultiPolygon)",
@@ -570,11 +533,10 @@ int report_geom_parse(struct arena *a, json_t *g, enum geo_datum datum,
     if (np > REPORT_GEOM_MAX_RINGS)
         return *why = "the boundary has too many rings (at most 1000)", -1;
     struct report_polygon *ps = arena_calloc(a, np, sizeof(*ps));
-    size_t budget = REPORT_GEOM_MAX_VERTICES,
-           ring_budget = REPORT_GEOM_MAX_RINGS;
+    size_t budget = REPORT_GEOM_MAX_VERTICES, ring_budget = REPORT_GEOM_MAX_RINGS;
     for (size_t i = 0; i < np; i++)
-        if (polygon_parse(a, multi ? json_array_get(coords, i) : coords, datum,
-                          &ps[i], &budget, &ring_budget, why))
+        if (polygon_parse(a, multi ? json_array_get(coords, i) : coords, datum, &ps[i], &budget,
+                          &ring_budget, why))
             return -1;
     out->npolys = np;
     out->polys = ps;
@@ -591,10 +553,8 @@ int report_geom_parse(struct arena *a, json_t *g, enum geo_datum datum,
                 out->bbox[3] = fmax(out->bbox[3], p->lat);
             }
     if (!(out->bbox[0] <= out->bbox[2] && out->bbox[1] <= out->bbox[3]) ||
-        !geo_is_valid(out->bbox[1], out->bbox[0]) ||
-        !geo_is_valid(out->bbox[3], out->bbox[2]))
-        return *field = "coordinates",
-               *why = "a position left the world in conversion", -1;
+        !geo_is_valid(out->bbox[1], out->bbox[0]) || !geo_is_valid(out->bbox[3], out->bbox[2]))
+        return *field = "coordinates", *why = "a position left the world in conversion", -1;
     return 0;
 }
 
@@ -602,8 +562,7 @@ static json_t *ring_json(const struct report_ring *r)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < r->n; i++)
-        json_array_append_new(
-            arr, json_pack("[f, f]", r->pts[i].lon, r->pts[i].lat));
+        json_array_append_new(arr, json_pack("[f, f]", r->pts[i].lon, r->pts[i].lat));
     return arr;
 }
 
@@ -629,8 +588,7 @@ json_t *report_geom_json(const struct report_geom *g)
 /* Even-odd crossings with half-open edges: an edge counts when the
  * point's latitude is in [low end, high end) of it and the point lies
  * west of where the edge crosses that latitude. */
-static bool ring_crossings_odd(const struct report_ring *r, double lat,
-                               double lon)
+static bool ring_crossings_odd(const struct report_ring *r, double lat, double lon)
 {
     bool odd = false;
     for (size_t i = 0, j = r->n - 1; i < r->n; j = i++) {
@@ -647,8 +605,7 @@ static bool ring_crossings_odd(const struct report_ring *r, double lat,
 
 bool report_geom_contains(const struct report_geom *g, double lat, double lon)
 {
-    if (!(lon >= g->bbox[0] && lon <= g->bbox[2] && lat >= g->bbox[1] &&
-          lat <= g->bbox[3]))
+    if (!(lon >= g->bbox[0] && lon <= g->bbox[2] && lat >= g->bbox[1] && lat <= g->bbox[3]))
         return false;
     for (size_t i = 0; i < g->npolys; i++) {
         bool in = false;
@@ -660,8 +617,7 @@ bool report_geom_contains(const struct report_geom *g, double lat, double lon)
     return false;
 }
 
-double report_geom_distance_m(const struct report_geom *g, double lat,
-                              double lon)
+double report_geom_distance_m(const struct report_geom *g, double lat, double lon)
 {
     if (report_geom_contains(g, lat, lon))
         return 0;
@@ -673,10 +629,8 @@ double report_geom_distance_m(const struct report_geom *g, double lat,
         for (size_t k = 0; k < g->polys[i].nrings; k++) {
             const struct report_ring *r = &g->polys[i].rings[k];
             for (size_t j = 1; j < r->n; j++) {
-                double ax = (r->pts[j - 1].lon - lon) * kx,
-                       ay = (r->pts[j - 1].lat - lat) * ky;
-                double bx = (r->pts[j].lon - lon) * kx,
-                       by = (r->pts[j].lat - lat) * ky;
+                double ax = (r->pts[j - 1].lon - lon) * kx, ay = (r->pts[j - 1].lat - lat) * ky;
+                double bx = (r->pts[j].lon - lon) * kx, by = (r->pts[j].lat - lat) * ky;
                 double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
                 double t = len2 > 0 ? -(ax * dx + ay * dy) / len2 : 0;
                 t = t < 0 ? 0 : t > 1 ? 1 : t;
@@ -687,8 +641,8 @@ double report_geom_distance_m(const struct report_geom *g, double lat,
     return best;
 }
 
-long report_pick_grid(const struct report_area *areas, size_t n, double lat,
-                      double lon, double max_m)
+long report_pick_grid(const struct report_area *areas, size_t n, double lat, double lon,
+                      double max_m)
 {
     long inside = -1, nearest = -1;
     double best = INFINITY;
@@ -703,8 +657,7 @@ long report_pick_grid(const struct report_area *areas, size_t n, double lat,
         }
         double d = report_geom_distance_m(&ar->geom, lat, lon);
         if ((max_m < 0 || d <= max_m) &&
-            (d < best || (d == best && nearest >= 0 &&
-                          ar->region_id < areas[nearest].region_id))) {
+            (d < best || (d == best && nearest >= 0 && ar->region_id < areas[nearest].region_id))) {
             best = d;
             nearest = (long)i;
         }

@@ -41,21 +41,19 @@ struct app;
 struct store_conn;
 struct req;
 
-#define REPORT_DESCRIPTION_MAX                                                 \
-    4000 /* bytes; Open311 allows 4000 characters                              \
+#define REPORT_DESCRIPTION_MAX                                                                     \
+    4000 /* bytes; Open311 allows 4000 characters                                                  \
           */
 #define REPORT_ADDRESS_MAX 500
 #define REPORT_COMMENT_MAX 2000
-#define REPORT_CONTACT_MAX 200 /* an Open311 reporter's name, email, phone */
-#define REPORT_MAX_PHOTOS 3    /* with a report, or with one update */
-#define REPORT_REOPEN_DAYS 14  /* the reporter may re-open a fixed report */
-#define REPORT_NEARBY_DEFAULT_M                                                \
-    150 /* "me too" candidates around a new report */
+#define REPORT_CONTACT_MAX 200      /* an Open311 reporter's name, email, phone */
+#define REPORT_MAX_PHOTOS 3         /* with a report, or with one update */
+#define REPORT_REOPEN_DAYS 14       /* the reporter may re-open a fixed report */
+#define REPORT_NEARBY_DEFAULT_M 150 /* "me too" candidates around a new report */
 #define REPORT_NEARBY_MAX_M 2000
-#define REPORT_EDGE_SLACK_M                                                    \
-    200 /* a point this close to a grid outside every boundary */
-#define REPORT_NEAR_GRID_M                                                     \
-    3000                       /* where the nearest grid is looked for first   \
+#define REPORT_EDGE_SLACK_M 200 /* a point this close to a grid outside every boundary */
+#define REPORT_NEAR_GRID_M                                                                         \
+    3000                       /* where the nearest grid is looked for first                       \
                                 */
 #define REPORT_SLA_MAX_DAYS 60 /* working days */
 #define REPORT_LIST_MAX 2000   /* features in one map answer */
@@ -103,8 +101,7 @@ bool report_is_working_day(const struct hours_calendar *cal, int32_t yyyymmdd);
  * working days falls due: the end (local midnight after) of the days-th
  * working day after the day it was made. days 0 means the end of the
  * day it was made. tz_offset_min: local time. */
-int64_t report_due_at(const struct hours_calendar *cal, int64_t t, int days,
-                      int tz_offset_min);
+int64_t report_due_at(const struct hours_calendar *cal, int64_t t, int days, int tz_offset_min);
 
 /* ---- category questions (report.c) ------------------------------------- */
 
@@ -116,8 +113,8 @@ int64_t report_due_at(const struct hours_calendar *cal, int64_t t, int days,
  * returns 0 and *out is a new, normalised array (order filled in, sorted
  * by it); else -1 with *field (a path such as "attributes[2].values", in
  * the arena) and *why (static). */
-int report_attributes_check(struct arena *a, json_t *defs, json_t **out,
-                            const char **field, const char **why);
+int report_attributes_check(struct arena *a, json_t *defs, json_t **out, const char **field,
+                            const char **why);
 
 /* Check answers against a category's questions (as report_attributes_check
  * made them): answers is an object code -> value, or NULL. Strings given
@@ -127,9 +124,8 @@ int report_attributes_check(struct arena *a, json_t *defs, json_t **out,
  * questions that are not asked (variable false) and unknown codes are
  * refused. On success returns 0 and *out is a new object of the answers;
  * else -1 with *field ("attributes.size") in the arena and *why static. */
-int report_answers_check(struct arena *a, json_t *defs, json_t *answers,
-                         int tz_offset_min, json_t **out, const char **field,
-                         const char **why);
+int report_answers_check(struct arena *a, json_t *defs, json_t *answers, int tz_offset_min,
+                         json_t **out, const char **field, const char **why);
 
 /* ---- boundaries (report.c) ----------------------------------------------- */
 
@@ -158,8 +154,7 @@ struct report_geom {
  * first, [lon, lat] (a third number, a height, is ignored) within range.
  * 0, or -1 with *field and *why (static strings). */
 int report_geom_parse(struct arena *a, json_t *geojson, enum geo_datum datum,
-                      struct report_geom *out, const char **field,
-                      const char **why);
+                      struct report_geom *out, const char **field, const char **why);
 /* The geometry as GeoJSON ({"type":..., "coordinates":...}), new. */
 json_t *report_geom_json(const struct report_geom *g);
 /* Is the point inside (even-odd per polygon, holes excluded)? Half-open
@@ -167,8 +162,7 @@ json_t *report_geom_json(const struct report_geom *g);
  * them, so a boundary belongs to one grid. */
 bool report_geom_contains(const struct report_geom *g, double lat, double lon);
 /* Metres from the point to the nearest edge (0 when inside). */
-double report_geom_distance_m(const struct report_geom *g, double lat,
-                              double lon);
+double report_geom_distance_m(const struct report_geom *g, double lat, double lon);
 
 /* A region with a boundary, as routing sees it. */
 struct report_area {
@@ -183,8 +177,8 @@ struct report_area {
  * it (the lowest region id if boundaries overlap), else the nearest grid
  * no farther than max_m (any distance when max_m < 0). Returns the index,
  * or -1 when there is none. Areas that are not grids are skipped. */
-long report_pick_grid(const struct report_area *areas, size_t n, double lat,
-                      double lon, double max_m);
+long report_pick_grid(const struct report_area *areas, size_t n, double lat, double lon,
+                      double max_m);
 
 /* ---- what is stored --------------------------------------------------- */
 
@@ -227,10 +221,9 @@ struct report {
     int64_t reporter_id; /* 0: none (Open311, demo, or erased) */
     const char *source;  /* "app" | "open311" */
     int64_t api_key_id;
-    const char *contact_name, *contact_email,
-        *contact_phone;    /* Open311; may be NULL */
-    const char *media_url; /* Open311; may be NULL */
-    const char *token;     /* Open311 tokens/{token} */
+    const char *contact_name, *contact_email, *contact_phone; /* Open311; may be NULL */
+    const char *media_url;                                    /* Open311; may be NULL */
+    const char *token;                                        /* Open311 tokens/{token} */
     int64_t duplicate_of;
     int64_t me_too;
     int64_t due_at;
@@ -247,11 +240,11 @@ struct report {
 /* One entry of a report's timeline. */
 struct report_update {
     int64_t id, report_id;
-    int64_t author_id;       /* 0: the system, or an erased person */
-    const char *author_role; /* "reporter", "grid_manager", "dispatcher",
-                                "admin", "system", "open311" */
-    const char *kind;        /* "created", "status", "comment", "confirmed",
-                                "rejected", "escalated", "reopened" */
+    int64_t author_id;                   /* 0: the system, or an erased person */
+    const char *author_role;             /* "reporter", "grid_manager", "dispatcher",
+                                            "admin", "system", "open311" */
+    const char *kind;                    /* "created", "status", "comment", "confirmed",
+                                            "rejected", "escalated", "reopened" */
     const char *status_from, *status_to; /* NULL unless the status moved */
     const char *body;
     bool internal; /* only the report's handlers see it */
@@ -278,37 +271,33 @@ struct report_api_key {
 
 /* ---- store (report_store.c) ------------------------------------------- */
 
-int report_department_put(struct store_conn *c, struct arena *a,
-                          struct report_department *d, int64_t now);
-int report_department_get(struct store_conn *c, struct arena *a,
-                          const char *code, struct report_department *out);
-int report_department_list(struct store_conn *c, struct arena *a,
-                           struct report_department **out, size_t *n);
+int report_department_put(struct store_conn *c, struct arena *a, struct report_department *d,
+                          int64_t now);
+int report_department_get(struct store_conn *c, struct arena *a, const char *code,
+                          struct report_department *out);
+int report_department_list(struct store_conn *c, struct arena *a, struct report_department **out,
+                           size_t *n);
 
 /* Insert or replace by code; sets c->id. */
-int report_category_put(struct store_conn *c, struct arena *a,
-                        struct report_category *cat, int64_t now);
+int report_category_put(struct store_conn *c, struct arena *a, struct report_category *cat,
+                        int64_t now);
 int report_category_get(struct store_conn *c, struct arena *a, const char *code,
                         struct report_category *out);
 /* Every category (active only when active_only), by code. */
-int report_category_list(struct store_conn *c, struct arena *a,
-                         bool active_only, struct report_category **out,
-                         size_t *n);
+int report_category_list(struct store_conn *c, struct arena *a, bool active_only,
+                         struct report_category **out, size_t *n);
 
 /* A region's boundary: GeoJSON text and its box. */
-int report_boundary_put(struct store_conn *c, int64_t region_id,
-                        const char *geojson, const double bbox[4], int64_t by,
-                        int64_t now);
-int report_boundary_get(struct store_conn *c, struct arena *a,
-                        int64_t region_id, const char **geojson,
-                        int64_t *updated_at);
+int report_boundary_put(struct store_conn *c, int64_t region_id, const char *geojson,
+                        const double bbox[4], int64_t by, int64_t now);
+int report_boundary_get(struct store_conn *c, struct arena *a, int64_t region_id,
+                        const char **geojson, int64_t *updated_at);
 int report_boundary_delete(struct store_conn *c, int64_t region_id);
 /* Boundaries whose box, grown by margin_deg, holds the point; grids only
  * when grids_only; or, with under_path, the grids in that subtree. The
  * geometries come parsed. */
-int report_areas_at(struct store_conn *c, struct arena *a, double lat,
-                    double lon, double margin_deg, bool grids_only,
-                    struct report_area **out, size_t *n);
+int report_areas_at(struct store_conn *c, struct arena *a, double lat, double lon,
+                    double margin_deg, bool grids_only, struct report_area **out, size_t *n);
 int report_areas_under(struct store_conn *c, struct arena *a, const char *path,
                        struct report_area **out, size_t *n);
 
@@ -316,10 +305,9 @@ int report_areas_under(struct store_conn *c, struct arena *a, const char *path,
  * verification, reporter or Open311 source, due_at, created_at); sets
  * r->id. */
 int report_insert(struct store_conn *c, struct arena *a, struct report *r);
-int report_get(struct store_conn *c, struct arena *a, int64_t id,
-               struct report *out);
-int report_get_by_token(struct store_conn *c, struct arena *a,
-                        const char *token, struct report *out);
+int report_get(struct store_conn *c, struct arena *a, int64_t id, struct report *out);
+int report_get_by_token(struct store_conn *c, struct arena *a, const char *token,
+                        struct report *out);
 
 /* What a list of reports is filtered by. Unset members do not filter. */
 struct report_filter {
@@ -337,68 +325,60 @@ struct report_filter {
     int64_t created_from, created_to; /* [from, to]; 0: unbounded */
     int64_t limit;
 };
-int report_list(struct store_conn *c, struct arena *a,
-                const struct report_filter *f, struct report **out, size_t *n);
+int report_list(struct store_conn *c, struct arena *a, const struct report_filter *f,
+                struct report **out, size_t *n);
 /* Reports by id, in the order of ids (missing ones left out). */
-int report_list_ids(struct store_conn *c, struct arena *a, const int64_t *ids,
-                    size_t nids, struct report **out, size_t *n);
+int report_list_ids(struct store_conn *c, struct arena *a, const int64_t *ids, size_t nids,
+                    struct report **out, size_t *n);
 
 /* Move a report from status `from` to `to` in one statement (fixed_at,
  * closed_at follow; duplicate_of for duplicates); STORE_CONFLICT when it
  * is no longer in `from`. */
-int report_set_status(struct store_conn *c, int64_t id, const char *from,
-                      const char *to, int64_t duplicate_of, int64_t now);
+int report_set_status(struct store_conn *c, int64_t id, const char *from, const char *to,
+                      int64_t duplicate_of, int64_t now);
 /* The reporter's re-open: from fixed or closed, fixed no earlier than
  * fixed_after; new due_at; STORE_CONFLICT otherwise. */
-int report_reopen(struct store_conn *c, int64_t id, int64_t fixed_after,
-                  int64_t due_at, int64_t now);
+int report_reopen(struct store_conn *c, int64_t id, int64_t fixed_after, int64_t due_at,
+                  int64_t now);
 /* Confirm or reject an unconfirmed report (rejecting closes it too);
  * STORE_CONFLICT when it is not unconfirmed (or, rejecting, not open). */
-int report_verify(struct store_conn *c, int64_t id, bool confirm, int64_t by,
-                  int64_t now);
+int report_verify(struct store_conn *c, int64_t id, bool confirm, int64_t by, int64_t now);
 /* "Me too" once per person: STORE_CONFLICT the second time. */
-int report_me_too_add(struct store_conn *c, int64_t id, int64_t user_id,
-                      int64_t now);
-bool report_me_too_has(struct store_conn *c, struct arena *a, int64_t id,
-                       int64_t user_id);
+int report_me_too_add(struct store_conn *c, int64_t id, int64_t user_id, int64_t now);
+bool report_me_too_has(struct store_conn *c, struct arena *a, int64_t id, int64_t user_id);
 
-int report_update_add(struct store_conn *c, struct arena *a,
-                      struct report_update *u);
+int report_update_add(struct store_conn *c, struct arena *a, struct report_update *u);
 /* The timeline, oldest first; internal entries only when with_internal. */
-int report_update_list(struct store_conn *c, struct arena *a, int64_t report_id,
-                       bool with_internal, struct report_update **out,
-                       size_t *n);
+int report_update_list(struct store_conn *c, struct arena *a, int64_t report_id, bool with_internal,
+                       struct report_update **out, size_t *n);
 
 /* Store a cleaned photo (data: base64); sets p->id. */
-int report_photo_add(struct store_conn *c, struct arena *a,
-                     struct report_photo *p);
+int report_photo_add(struct store_conn *c, struct arena *a, struct report_photo *p);
 /* A report's photos without their data, by update then position. */
 int report_photo_list(struct store_conn *c, struct arena *a, int64_t report_id,
                       struct report_photo **out, size_t *n);
 /* One photo with its data and whether it is internal. */
-int report_photo_get(struct store_conn *c, struct arena *a, int64_t id,
-                     struct report_photo *out);
+int report_photo_get(struct store_conn *c, struct arena *a, int64_t id, struct report_photo *out);
 
 /* Escalate, in one statement, every open report due at or before now and
  * not yet escalated, to its grid's parent region; the ids escalated come
  * back so that their timelines can say so. */
-int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now,
-                        int64_t **ids, size_t *n);
+int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now, int64_t **ids,
+                        size_t *n);
 
 int report_api_key_add(struct store_conn *c, struct arena *a, const char *name,
-                       const char *key_hash, int64_t by, int64_t now,
-                       int64_t *id);
-int report_api_key_list(struct store_conn *c, struct arena *a,
-                        struct report_api_key **out, size_t *n);
+                       const char *key_hash, int64_t by, int64_t now, int64_t *id);
+int report_api_key_list(struct store_conn *c, struct arena *a, struct report_api_key **out,
+                        size_t *n);
 int report_api_key_revoke(struct store_conn *c, int64_t id, int64_t now);
 /* The live key with this hash (its last use brought up to now), or
  * STORE_NOT_FOUND. */
-int report_api_key_use(struct store_conn *c, struct arena *a,
-                       const char *key_hash, int64_t now, int64_t *id);
+int report_api_key_use(struct store_conn *c, struct arena *a, const char *key_hash, int64_t now,
+                       int64_t *id);
 
 /* Personal data: what the person reported, said "me too" to, wrote. */
-int report_me_too_ids(struct store_conn *c, struct arena *a, int64_t user_id,
-                      int64_t **ids, size_t *n);
+int report_me_too_ids(struct store_conn *c, struct arena *a, int64_t user_id, int64_t **ids,
+                      size_t *n);
 int report_updates_by(struct store_conn *c, struct arena *a, int64_t user_id,
                       struct report_update **out, size_t *n);
 /* The erase: the person's name comes off their reports, comments and
@@ -436,9 +416,8 @@ const char *report_photo_sniff(const void *data, size_t len);
  * The result (malloc'ed copy in the arena's care: *out points into the
  * arena) is what is stored; the input is not kept. Returns an enum
  * report_photo_result. */
-int report_photo_clean(struct arena *a, const void *data, size_t len,
-                       const void **out, size_t *out_len, int *width,
-                       int *height);
+int report_photo_clean(struct arena *a, const void *data, size_t len, const void **out,
+                       size_t *out_len, int *width, int *height);
 
 /* ---- module (report_http.c) ------------------------------------------- */
 
@@ -467,9 +446,8 @@ struct report_new {
     int photo_w[REPORT_MAX_PHOTOS], photo_h[REPORT_MAX_PHOTOS];
     size_t nphotos; /* cleaned already */
     int64_t reporter_id;
-    bool
-        reporter_is_manager; /* a grid manager of the grid: confirmed at once */
-    const char *source;      /* "app" | "open311" */
+    bool reporter_is_manager; /* a grid manager of the grid: confirmed at once */
+    const char *source;       /* "app" | "open311" */
     int64_t api_key_id;
     const char *contact_name, *contact_email, *contact_phone, *media_url;
     const char *jurisdiction_path; /* Open311: the grid must be inside it */
@@ -478,25 +456,23 @@ struct report_new {
 /* Where a point goes: the grid and why not. */
 enum report_route_result {
     REPORT_ROUTED = 0,
-    REPORT_OUTSIDE, /* outside every boundary the service has */
-    REPORT_NO_GRID, /* inside a region none of whose grids has a boundary */
+    REPORT_OUTSIDE,      /* outside every boundary the service has */
+    REPORT_NO_GRID,      /* inside a region none of whose grids has a boundary */
     REPORT_ROUTE_FAILED, /* the store */
 };
 /* Find the grid for (lat, lon): *grid gets its id, code and path. */
-int report_route_point(struct store_conn *c, struct arena *a, double lat,
-                       double lon, struct report_area *grid, int *store_rc);
+int report_route_point(struct store_conn *c, struct arena *a, double lat, double lon,
+                       struct report_area *grid, int *store_rc);
 
 /* Route, then insert the report, its photos and its first timeline entry
  * in one transaction (req_tx). 0 with *out filled, or -1 after replying
  * (open311: in Open311's error shape). */
-int report_create_or_reply(struct req *r, struct store_conn *c,
-                           struct report_new *nr, bool open311,
+int report_create_or_reply(struct req *r, struct store_conn *c, struct report_new *nr, bool open311,
                            struct report *out);
 /* Decode a base64 photo (or a data: URL) and clean it: 0, or -1 after
  * replying 413/415/422 naming field. */
-int report_photo_decode_or_reply(struct req *r, const char *text,
-                                 const char *field, const void **out,
-                                 size_t *len, int *w, int *h);
+int report_photo_decode_or_reply(struct req *r, const char *text, const char *field,
+                                 const void **out, size_t *len, int *w, int *h);
 /* The absolute URL of a path on this server, from the request's Host. */
 const char *report_absolute_url(struct req *r, const char *path);
 

@@ -34,12 +34,10 @@ static const struct {
     const char *code;
     double lat, lon;
 } demo_streets[] = {
-    {"HZ-XH", 34.6000, 119.2050}, {"HZ-XD", 34.5980, 119.2300},
-    {"HZ-XN", 34.5750, 119.2000}, {"HZ-XP", 34.6070, 119.1750},
-    {"HZ-HZ", 34.5780, 119.1300}, {"HZ-XF", 34.5900, 119.1600},
-    {"HZ-QY", 34.5600, 119.1500}, {"HZ-HM", 34.5850, 119.1100},
-    {"HZ-NH", 34.6150, 119.1400}, {"HZ-PX", 34.6200, 119.1900},
-    {"HZ-LN", 34.5600, 119.1850}, {"HZ-HGS", 34.6400, 119.2700},
+    {"HZ-XH", 34.6000, 119.2050}, {"HZ-XD", 34.5980, 119.2300}, {"HZ-XN", 34.5750, 119.2000},
+    {"HZ-XP", 34.6070, 119.1750}, {"HZ-HZ", 34.5780, 119.1300}, {"HZ-XF", 34.5900, 119.1600},
+    {"HZ-QY", 34.5600, 119.1500}, {"HZ-HM", 34.5850, 119.1100}, {"HZ-NH", 34.6150, 119.1400},
+    {"HZ-PX", 34.6200, 119.1900}, {"HZ-LN", 34.5600, 119.1850}, {"HZ-HGS", 34.6400, 119.2700},
     {"HZ-YT", 34.6000, 119.3000}, {"HZ-NC", 34.5450, 119.1200},
 };
 #define NSTREETS (sizeof demo_streets / sizeof demo_streets[0])
@@ -71,9 +69,8 @@ static const struct {
      "traffic?\","
      "\"values\":[{\"key\":\"yes\",\"name\":\"是\",\"name_en\":\"yes\"},"
      "{\"key\":\"no\",\"name\":\"否\",\"name_en\":\"no\"}]}]"},
-    {"manhole_cover", "井盖缺失", "Missing manhole cover",
-     "井盖丢失、破损或移位", "A manhole cover missing, broken or out of place",
-     "chengguan", "roads", 1,
+    {"manhole_cover", "井盖缺失", "Missing manhole cover", "井盖丢失、破损或移位",
+     "A manhole cover missing, broken or out of place", "chengguan", "roads", 1,
      "[{\"code\":\"where\",\"datatype\":\"singlevaluelist\",\"required\":true,"
      "\"description\":\"在哪里？\",\"description_en\":\"Where is "
      "it?\",\"values\":["
@@ -86,10 +83,8 @@ static const struct {
      "marked?\",\"values\":["
      "{\"key\":\"yes\",\"name\":\"是\",\"name_en\":\"yes\"},"
      "{\"key\":\"no\",\"name\":\"否\",\"name_en\":\"no\"}]}]"},
-    {"street_light", "路灯损坏", "Broken street light",
-     "路灯不亮、闪烁或灯杆损坏",
-     "A street light out, flickering or its pole damaged", "chengguan",
-     "lighting", 3,
+    {"street_light", "路灯损坏", "Broken street light", "路灯不亮、闪烁或灯杆损坏",
+     "A street light out, flickering or its pole damaged", "chengguan", "lighting", 3,
      "[{\"code\":\"pole_number\",\"datatype\":\"string\",\"required\":false,"
      "\"description\":\"灯杆编号（如有）\",\"description_en\":\"The pole's "
      "number, if any\"},"
@@ -97,8 +92,8 @@ static const struct {
      "\"description\":\"不亮的盏数\",\"description_en\":\"How many lights are "
      "out\"}]"},
     {"cycle_lane_blocked", "非机动车道占用", "Blocked cycle lane",
-     "非机动车道被车辆、摊位或施工占用",
-     "A cycle lane taken by cars, stalls or works", "traffic", "traffic", 2,
+     "非机动车道被车辆、摊位或施工占用", "A cycle lane taken by cars, stalls or works", "traffic",
+     "traffic", 2,
      "[{\"code\":\"by\",\"datatype\":\"multivaluelist\",\"required\":true,"
      "\"description\":\"被什么占用？\",\"description_en\":\"Blocked by "
      "what?\",\"values\":["
@@ -109,8 +104,8 @@ static const struct {
      "{\"code\":\"since\",\"datatype\":\"datetime\",\"required\":false,"
      "\"description\":\"从什么时候开始？\",\"description_en\":\"Since "
      "when?\"}]"},
-    {"fallen_tree", "树木倒伏", "Fallen tree", "树木倒伏、断枝",
-     "A fallen tree or broken branch", "chengguan", "greenery", 1,
+    {"fallen_tree", "树木倒伏", "Fallen tree", "树木倒伏、断枝", "A fallen tree or broken branch",
+     "chengguan", "greenery", 1,
      "[{\"code\":\"blocking\",\"datatype\":\"singlevaluelist\",\"required\":"
      "true,"
      "\"description\":\"是否阻断道路？\",\"description_en\":\"Does it block "
@@ -130,23 +125,20 @@ static const struct {
 #define NCATEGORIES (sizeof demo_categories / sizeof demo_categories[0])
 
 /* A box as a GeoJSON polygon, and its bbox. */
-static const char *box_json(struct arena *a, double s, double w, double n,
-                            double e, double bbox[4])
+static const char *box_json(struct arena *a, double s, double w, double n, double e, double bbox[4])
 {
     bbox[0] = w;
     bbox[1] = s;
     bbox[2] = e;
     bbox[3] = n;
-    return arena_printf(
-        a,
-        "{\"type\":\"Polygon\",\"coordinates\":[[[%.6f,%.6f],[%.6f,%.6f],"
-        "[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]]]}",
-        w, s, e, s, e, n, w, n, w, s);
+    return arena_printf(a,
+                        "{\"type\":\"Polygon\",\"coordinates\":[[[%.6f,%.6f],[%.6f,%.6f],"
+                        "[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]]]}",
+                        w, s, e, s, e, n, w, n, w, s);
 }
 
 /* The demo grid's box: street i, community k (0..2), grid g (1..2). */
-static void grid_box(size_t i, int k, int g, double *s, double *w, double *n,
-                     double *e)
+static void grid_box(size_t i, int k, int g, double *s, double *w, double *n, double *e)
 {
     double lat0 = demo_streets[i].lat, lon0 = demo_streets[i].lon;
     *w = lon0 - HALF_LON + k * (2 * HALF_LON / 3);
@@ -159,19 +151,14 @@ static int seed_boundaries(struct store_conn *c, struct arena *a, int64_t now)
 {
     double S = 90, W = 180, N = -90, E = -180, bbox[4];
     for (size_t i = 0; i < NSTREETS; i++) {
-        S = demo_streets[i].lat - HALF_LAT < S ? demo_streets[i].lat - HALF_LAT
-                                               : S;
-        N = demo_streets[i].lat + HALF_LAT > N ? demo_streets[i].lat + HALF_LAT
-                                               : N;
-        W = demo_streets[i].lon - HALF_LON < W ? demo_streets[i].lon - HALF_LON
-                                               : W;
-        E = demo_streets[i].lon + HALF_LON > E ? demo_streets[i].lon + HALF_LON
-                                               : E;
+        S = demo_streets[i].lat - HALF_LAT < S ? demo_streets[i].lat - HALF_LAT : S;
+        N = demo_streets[i].lat + HALF_LAT > N ? demo_streets[i].lat + HALF_LAT : N;
+        W = demo_streets[i].lon - HALF_LON < W ? demo_streets[i].lon - HALF_LON : W;
+        E = demo_streets[i].lon + HALF_LON > E ? demo_streets[i].lon + HALF_LON : E;
         for (int k = 0; k < 3; k++)
             for (int g = 1; g <= 2; g++) {
                 struct region reg;
-                const char *code = arena_printf(a, "%s-%02d-G%d",
-                                                demo_streets[i].code, k + 1, g);
+                const char *code = arena_printf(a, "%s-%02d-G%d", demo_streets[i].code, k + 1, g);
                 int rc = region_get(c, a, code, &reg);
                 if (rc == STORE_NOT_FOUND)
                     continue; /* removed by an admin: leave it */
@@ -179,8 +166,7 @@ static int seed_boundaries(struct store_conn *c, struct arena *a, int64_t now)
                     return rc;
                 double s, w, n, e;
                 grid_box(i, k, g, &s, &w, &n, &e);
-                rc = report_boundary_put(
-                    c, reg.id, box_json(a, s, w, n, e, bbox), bbox, 0, now);
+                rc = report_boundary_put(c, reg.id, box_json(a, s, w, n, e, bbox), bbox, 0, now);
                 if (rc)
                     return rc;
             }
@@ -190,19 +176,16 @@ static int seed_boundaries(struct store_conn *c, struct arena *a, int64_t now)
     if (rc == STORE_NOT_FOUND)
         return STORE_OK;
     if (!rc)
-        rc = report_boundary_put(
-            c, district.id,
-            box_json(a, S - 0.01, W - 0.01, N + 0.01, E + 0.01, bbox), bbox, 0,
-            now);
+        rc = report_boundary_put(c, district.id,
+                                 box_json(a, S - 0.01, W - 0.01, N + 0.01, E + 0.01, bbox), bbox, 0,
+                                 now);
     return rc;
 }
 
 static int seed_categories(struct store_conn *c, struct arena *a, int64_t now)
 {
-    for (size_t i = 0; i < sizeof demo_departments / sizeof demo_departments[0];
-         i++) {
-        struct report_department d = {0, demo_departments[i].code,
-                                      demo_departments[i].zh,
+    for (size_t i = 0; i < sizeof demo_departments / sizeof demo_departments[0]; i++) {
+        struct report_department d = {0, demo_departments[i].code, demo_departments[i].zh,
                                       demo_departments[i].en, true};
         struct report_department had;
         int rc = report_department_get(c, a, d.code, &had);
@@ -223,12 +206,11 @@ static int seed_categories(struct store_conn *c, struct arena *a, int64_t now)
         rc = report_department_get(c, a, demo_categories[i].dept, &d);
         if (rc)
             return rc;
-        json_t *defs = json_loads(demo_categories[i].attributes, 0, NULL),
-               *checked;
+        json_t *defs = json_loads(demo_categories[i].attributes, 0, NULL), *checked;
         const char *field, *why;
         if (!defs || report_attributes_check(a, defs, &checked, &field, &why)) {
-            log_error("demo category %s: %s %s", demo_categories[i].code,
-                      defs ? field : "", defs ? why : "not JSON");
+            log_error("demo category %s: %s %s", demo_categories[i].code, defs ? field : "",
+                      defs ? why : "not JSON");
             json_decref(defs);
             return STORE_ERROR;
         }
@@ -265,34 +247,26 @@ static const struct {
      "{\"size\":\"medium\",\"blocks_traffic\":\"no\"}"},
     {"manhole_cover", "open", "confirmed", "井盖缺失，已用锥桶临时围挡",
      "{\"where\":\"cycle_lane\",\"marked\":\"yes\"}"},
-    {"street_light", "open", "unconfirmed",
-     "小区门口两盏路灯不亮，夜间送件看不清", "{\"lights_out\":2}"},
-    {"cycle_lane_blocked", "acknowledged", "confirmed",
-     "非机动车道长期停放机动车", "{\"by\":[\"cars\"]}"},
-    {"fallen_tree", "acknowledged", "confirmed", "大风后行道树倒伏",
-     "{\"blocking\":\"no\"}"},
-    {"road_damage", "in_progress", "confirmed", "人行道砖松动翘起",
-     "{\"size\":\"small\"}"},
+    {"street_light", "open", "unconfirmed", "小区门口两盏路灯不亮，夜间送件看不清",
+     "{\"lights_out\":2}"},
+    {"cycle_lane_blocked", "acknowledged", "confirmed", "非机动车道长期停放机动车",
+     "{\"by\":[\"cars\"]}"},
+    {"fallen_tree", "acknowledged", "confirmed", "大风后行道树倒伏", "{\"blocking\":\"no\"}"},
+    {"road_damage", "in_progress", "confirmed", "人行道砖松动翘起", "{\"size\":\"small\"}"},
     {"safety_hazard", "in_progress", "confirmed", "施工围挡倾斜",
      "{\"hazard\":\"围挡倾向人行道\"}"},
     {"street_light", "in_progress", "unconfirmed", "路灯闪烁", "{}"},
-    {"manhole_cover", "fixed", "confirmed", "雨水井盖破损",
-     "{\"where\":\"roadway\"}"},
-    {"cycle_lane_blocked", "fixed", "confirmed", "早市摊位占用非机动车道",
-     "{\"by\":[\"stalls\"]}"},
+    {"manhole_cover", "fixed", "confirmed", "雨水井盖破损", "{\"where\":\"roadway\"}"},
+    {"cycle_lane_blocked", "fixed", "confirmed", "早市摊位占用非机动车道", "{\"by\":[\"stalls\"]}"},
     {"road_damage", "closed", "confirmed", "路面坑洼", "{\"size\":\"small\"}"},
-    {"fallen_tree", "closed", "confirmed", "断枝挂在电线上",
-     "{\"blocking\":\"no\"}"},
-    {"road_damage", "duplicate", "confirmed", "同一处路面塌陷",
-     "{\"size\":\"medium\"}"},
-    {"safety_hazard", "not_ours", "confirmed", "商场内电梯异响",
-     "{\"hazard\":\"电梯异响\"}"},
+    {"fallen_tree", "closed", "confirmed", "断枝挂在电线上", "{\"blocking\":\"no\"}"},
+    {"road_damage", "duplicate", "confirmed", "同一处路面塌陷", "{\"size\":\"medium\"}"},
+    {"safety_hazard", "not_ours", "confirmed", "商场内电梯异响", "{\"hazard\":\"电梯异响\"}"},
     {"street_light", "closed", "rejected", "白天路灯不亮（误报）", "{}"},
 };
 #define NREPORTS (sizeof demo_reports / sizeof demo_reports[0])
 
-static int seed_reports(struct store_conn *c, struct arena *a, int64_t now,
-                        int tz, int *count)
+static int seed_reports(struct store_conn *c, struct arena *a, int64_t now, int tz, int *count)
 {
     struct hours_calendar cal;
     int rc = calendar_load(c, a, now - 15 * 86400, tz, &cal);
@@ -300,10 +274,8 @@ static int seed_reports(struct store_conn *c, struct arena *a, int64_t now,
         size_t street = (i * 5) % NSTREETS;
         int k = (int)(i % 3), g = (int)(i % 2) + 1;
         struct region grid;
-        rc = region_get(
-            c, a,
-            arena_printf(a, "%s-%02d-G%d", demo_streets[street].code, k + 1, g),
-            &grid);
+        rc = region_get(c, a, arena_printf(a, "%s-%02d-G%d", demo_streets[street].code, k + 1, g),
+                        &grid);
         if (rc == STORE_NOT_FOUND) {
             rc = STORE_OK;
             continue;
@@ -316,8 +288,7 @@ static int seed_reports(struct store_conn *c, struct arena *a, int64_t now,
         double s, w, n, e;
         grid_box(street, k, g, &s, &w, &n, &e);
         struct report rep = {0};
-        int64_t created =
-            now - (int64_t)(NREPORTS - i) * 86400 + (int64_t)(i * 3571 % 36000);
+        int64_t created = now - (int64_t)(NREPORTS - i) * 86400 + (int64_t)(i * 3571 % 36000);
         rep.category_id = cat.id;
         rep.department_id = cat.department_id;
         rep.region_id = grid.id;
@@ -329,21 +300,18 @@ static int seed_reports(struct store_conn *c, struct arena *a, int64_t now,
         rep.attributes = demo_reports[i].attributes;
         rep.status = demo_reports[i].status;
         rep.verification = demo_reports[i].verification;
-        rep.verified_at =
-            strcmp(rep.verification, "unconfirmed") ? created + 3600 : 0;
+        rep.verified_at = strcmp(rep.verification, "unconfirmed") ? created + 3600 : 0;
         rep.source = "app";
         rep.due_at = report_due_at(&cal, created, cat.sla_days, tz);
         rep.is_demo = true;
         rep.created_at = created;
         bool fixed = strcmp(rep.status, "fixed") == 0 ||
-                     (strcmp(rep.status, "closed") == 0 &&
-                      strcmp(rep.verification, "rejected"));
+                     (strcmp(rep.status, "closed") == 0 && strcmp(rep.verification, "rejected"));
         rep.fixed_at = fixed ? created + 2 * 86400 : 0;
-        rep.closed_at =
-            report_status_is_open(report_status_parse(rep.status)) ||
-                    strcmp(rep.status, "fixed") == 0
-                ? 0
-                : created + 3 * 86400;
+        rep.closed_at = report_status_is_open(report_status_parse(rep.status)) ||
+                                strcmp(rep.status, "fixed") == 0
+                            ? 0
+                            : created + 3 * 86400;
         rc = report_insert(c, a, &rep);
         if (rc)
             break;
@@ -358,13 +326,10 @@ static int seed_reports(struct store_conn *c, struct arena *a, int64_t now,
             struct report_update su = {
                 .report_id = rep.id,
                 .author_role = "grid_manager",
-                .kind = strcmp(rep.verification, "rejected") == 0 ? "rejected"
-                                                                  : "status",
+                .kind = strcmp(rep.verification, "rejected") == 0 ? "rejected" : "status",
                 .status_from = "open",
                 .status_to = rep.status,
-                .body = strcmp(rep.status, "not_ours") == 0
-                            ? "商场内设施请联系商场物业"
-                            : "",
+                .body = strcmp(rep.status, "not_ours") == 0 ? "商场内设施请联系商场物业" : "",
                 .created_at = created + 7200};
             rc = report_update_add(c, a, &su);
         }

@@ -73,10 +73,8 @@ static json_t *str_json(const char *s)
 
 static json_t *position_json(double lat, double lon, enum geo_datum datum)
 {
-    struct geo_point p =
-        geo_convert((struct geo_point){lat, lon}, GEO_WGS84, datum);
-    return json_pack("{s:f, s:f, s:s}", "lat", p.lat, "lon", p.lon, "datum",
-                     geo_datum_name(datum));
+    struct geo_point p = geo_convert((struct geo_point){lat, lon}, GEO_WGS84, datum);
+    return json_pack("{s:f, s:f, s:s}", "lat", p.lat, "lon", p.lon, "datum", geo_datum_name(datum));
 }
 
 static int tz_of(struct req *r)
@@ -91,10 +89,8 @@ static int tz_of(struct req *r)
 static bool dispatches(const struct principal *p, const struct report *rep)
 {
     for (size_t i = 0; p && i < p->ngrants; i++)
-        if (p->grants[i].role == ROLE_DISPATCHER &&
-            strcmp(p->grants[i].kind, "department") == 0 &&
-            rep->department_code &&
-            strcmp(p->grants[i].ref, rep->department_code) == 0)
+        if (p->grants[i].role == ROLE_DISPATCHER && strcmp(p->grants[i].kind, "department") == 0 &&
+            rep->department_code && strcmp(p->grants[i].ref, rep->department_code) == 0)
             return true;
     return false;
 }
@@ -105,8 +101,7 @@ static bool handles(struct req *r, const struct report *rep)
     const struct principal *p = req_principal(r);
     if (!p)
         return false;
-    return req_reaches_region(r, HANDLERS, rep->region_code) ||
-           dispatches(p, rep);
+    return req_reaches_region(r, HANDLERS, rep->region_code) || dispatches(p, rep);
 }
 
 /* What the timeline calls the caller who handles rep. */
@@ -117,8 +112,7 @@ static const char *handler_role(struct req *r, const struct report *rep)
         return "admin";
     if (req_reaches_region(r, ROLE_GRID_MANAGER, rep->region_code))
         return "grid_manager";
-    if (dispatches(p, rep) ||
-        req_reaches_region(r, ROLE_DISPATCHER, rep->region_code))
+    if (dispatches(p, rep) || req_reaches_region(r, ROLE_DISPATCHER, rep->region_code))
         return "dispatcher";
     return "admin";
 }
@@ -130,8 +124,7 @@ static bool is_reporter(struct req *r, const struct report *rep)
 }
 
 /* {id} as a report: 404 when there is none. */
-static int report_or_reply(struct req *r, struct store_conn *c,
-                           struct report *rep)
+static int report_or_reply(struct req *r, struct store_conn *c, struct report *rep)
 {
     int64_t id;
     if (req_param_id_or_reply(r, "id", "report", &id))
@@ -143,15 +136,14 @@ static int report_or_reply(struct req *r, struct store_conn *c,
 }
 
 /* The report, which the caller must handle: 403 out_of_scope otherwise. */
-static int handler_or_reply(struct req *r, struct store_conn *c,
-                            struct report *rep)
+static int handler_or_reply(struct req *r, struct store_conn *c, struct report *rep)
 {
     if (report_or_reply(r, c, rep))
         return -1;
     if (!handles(r, rep))
         return reply_error(r, 403, "out_of_scope", NULL,
-                           "you handle neither grid %s nor department %s",
-                           rep->region_code, rep->department_code),
+                           "you handle neither grid %s nor department %s", rep->region_code,
+                           rep->department_code),
                -1;
     return 0;
 }
@@ -159,8 +151,7 @@ static int handler_or_reply(struct req *r, struct store_conn *c,
 /* A rejected report is seen by its reporter and handlers only. */
 static bool may_see(struct req *r, const struct report *rep)
 {
-    return strcmp(rep->verification, "rejected") != 0 || is_reporter(r, rep) ||
-           handles(r, rep);
+    return strcmp(rep->verification, "rejected") != 0 || is_reporter(r, rep) || handles(r, rep);
 }
 
 /* {id} is a report: the grid it is in. */
@@ -191,8 +182,7 @@ static enum view view_of(struct req *r, const struct report *rep)
 
 static bool is_overdue(const struct report *rep, int64_t now)
 {
-    return report_status_is_open(report_status_parse(rep->status)) &&
-           rep->due_at <= now;
+    return report_status_is_open(report_status_parse(rep->status)) && rep->due_at <= now;
 }
 
 static const char *photo_path(struct arena *a, int64_t id)
@@ -206,42 +196,33 @@ static json_t *report_json(struct req *r, const struct report *rep, enum view v,
 {
     int tz = tz_of(r);
     int64_t now = clock_now();
-    json_t *attrs =
-        json_loads(rep->attributes ? rep->attributes : "{}", 0, NULL);
+    json_t *attrs = json_loads(rep->attributes ? rep->attributes : "{}", 0, NULL);
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer((json_int_t)rep->id));
     json_object_set_new(o, "category", json_string(rep->category_code));
     json_object_set_new(o, "category_name_zh", str_json(rep->category_name_zh));
     json_object_set_new(o, "category_name_en", str_json(rep->category_name_en));
     json_object_set_new(o, "department", json_string(rep->department_code));
-    json_object_set_new(o, "department_name_zh",
-                        str_json(rep->department_name_zh));
-    json_object_set_new(o, "department_name_en",
-                        str_json(rep->department_name_en));
+    json_object_set_new(o, "department_name_zh", str_json(rep->department_name_zh));
+    json_object_set_new(o, "department_name_en", str_json(rep->department_name_en));
     json_object_set_new(o, "grid",
-                        json_pack("{s:s, s:s?, s:s?}", "code", rep->region_code,
-                                  "name_zh", rep->region_name_zh, "name_en",
-                                  rep->region_name_en));
+                        json_pack("{s:s, s:s?, s:s?}", "code", rep->region_code, "name_zh",
+                                  rep->region_name_zh, "name_en", rep->region_name_en));
     json_object_set_new(o, "status", json_string(rep->status));
     json_object_set_new(o, "verification", json_string(rep->verification));
     json_object_set_new(o, "overdue", json_boolean(is_overdue(rep, now)));
     json_object_set_new(o, "due_at", iso_json(rep->due_at, tz));
-    json_object_set_new(
-        o, "escalated_to",
-        str_json(rep->escalated_at ? rep->escalated_region_code : NULL));
+    json_object_set_new(o, "escalated_to",
+                        str_json(rep->escalated_at ? rep->escalated_region_code : NULL));
     json_object_set_new(o, "escalated_at", iso_json(rep->escalated_at, tz));
-    json_object_set_new(o, "position",
-                        position_json(rep->lat, rep->lon, datum));
-    json_object_set_new(o, "address",
-                        json_string(rep->address ? rep->address : ""));
-    json_object_set_new(o, "description",
-                        json_string(rep->description ? rep->description : ""));
+    json_object_set_new(o, "position", position_json(rep->lat, rep->lon, datum));
+    json_object_set_new(o, "address", json_string(rep->address ? rep->address : ""));
+    json_object_set_new(o, "description", json_string(rep->description ? rep->description : ""));
     json_object_set_new(o, "attributes", attrs ? attrs : json_object());
     json_object_set_new(o, "me_too", json_integer((json_int_t)rep->me_too));
     json_object_set_new(o, "duplicate_of",
-                        rep->duplicate_of
-                            ? json_integer((json_int_t)rep->duplicate_of)
-                            : json_null());
+                        rep->duplicate_of ? json_integer((json_int_t)rep->duplicate_of)
+                                          : json_null());
     json_object_set_new(o, "source", json_string(rep->source));
     json_object_set_new(o, "created_at", iso_json(rep->created_at, tz));
     json_object_set_new(o, "updated_at", iso_json(rep->updated_at, tz));
@@ -249,41 +230,34 @@ static json_t *report_json(struct req *r, const struct report *rep, enum view v,
     json_object_set_new(o, "closed_at", iso_json(rep->closed_at, tz));
     if (v == VIEW_REPORTER || (v == VIEW_HANDLER && is_reporter(r, rep))) {
         json_object_set_new(o, "mine", json_true());
-        bool can = report_may_reopen(report_status_parse(rep->status),
-                                     rep->fixed_at, now) == REPORT_REOPEN_OK;
-        json_object_set_new(
-            o, "reopen_until",
-            can ? iso_json(rep->fixed_at + (int64_t)REPORT_REOPEN_DAYS * 86400,
-                           tz)
-                : json_null());
+        bool can = report_may_reopen(report_status_parse(rep->status), rep->fixed_at, now) ==
+                   REPORT_REOPEN_OK;
+        json_object_set_new(o, "reopen_until",
+                            can ? iso_json(rep->fixed_at + (int64_t)REPORT_REOPEN_DAYS * 86400, tz)
+                                : json_null());
     }
     if (v == VIEW_HANDLER) {
         json_object_set_new(o, "reporter",
-                            rep->reporter_id
-                                ? json_integer((json_int_t)rep->reporter_id)
-                                : json_null());
+                            rep->reporter_id ? json_integer((json_int_t)rep->reporter_id)
+                                             : json_null());
         json_object_set_new(o, "contact",
-                            json_pack("{s:o, s:o, s:o}", "name",
-                                      str_json(rep->contact_name), "email",
-                                      str_json(rep->contact_email), "phone",
+                            json_pack("{s:o, s:o, s:o}", "name", str_json(rep->contact_name),
+                                      "email", str_json(rep->contact_email), "phone",
                                       str_json(rep->contact_phone)));
         json_object_set_new(o, "media_url", str_json(rep->media_url));
-        json_object_set_new(o, "reopen_count",
-                            json_integer((json_int_t)rep->reopen_count));
+        json_object_set_new(o, "reopen_count", json_integer((json_int_t)rep->reopen_count));
     }
     return o;
 }
 
 /* Photos and the timeline (internal entries for handlers only). */
-static int report_detail_json(struct req *r, struct store_conn *c,
-                              const struct report *rep, enum view v,
-                              enum geo_datum datum, json_t **out)
+static int report_detail_json(struct req *r, struct store_conn *c, const struct report *rep,
+                              enum view v, enum geo_datum datum, json_t **out)
 {
     struct report_update *us;
     struct report_photo *ps;
     size_t nu, np;
-    int rc =
-        report_update_list(c, &r->arena, rep->id, v == VIEW_HANDLER, &us, &nu);
+    int rc = report_update_list(c, &r->arena, rep->id, v == VIEW_HANDLER, &us, &nu);
     if (!rc)
         rc = report_photo_list(c, &r->arena, rep->id, &ps, &np);
     if (rc)
@@ -292,27 +266,21 @@ static int report_detail_json(struct req *r, struct store_conn *c,
     json_t *own = json_array(), *timeline = json_array();
     for (size_t i = 0; i < np; i++)
         if (!ps[i].update_id)
-            json_array_append_new(own,
-                                  json_string(photo_path(&r->arena, ps[i].id)));
+            json_array_append_new(own, json_string(photo_path(&r->arena, ps[i].id)));
     for (size_t i = 0; i < nu; i++) {
         const struct report_update *u = &us[i];
         json_t *photos = json_array();
         for (size_t k = 0; k < np; k++)
             if (ps[k].update_id == u->id)
-                json_array_append_new(
-                    photos, json_string(photo_path(&r->arena, ps[k].id)));
-        json_t *e =
-            json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:b, s:o, s:o}", "id",
-                      (json_int_t)u->id, "kind", u->kind, "author_role",
-                      u->author_role, "status_from", str_json(u->status_from),
-                      "status_to", str_json(u->status_to), "body",
-                      u->body ? u->body : "", "internal", u->internal, "photos",
-                      photos, "at", iso_json(u->created_at, tz_of(r)));
+                json_array_append_new(photos, json_string(photo_path(&r->arena, ps[k].id)));
+        json_t *e = json_pack(
+            "{s:I, s:s, s:s, s:o, s:o, s:s, s:b, s:o, s:o}", "id", (json_int_t)u->id, "kind",
+            u->kind, "author_role", u->author_role, "status_from", str_json(u->status_from),
+            "status_to", str_json(u->status_to), "body", u->body ? u->body : "", "internal",
+            u->internal, "photos", photos, "at", iso_json(u->created_at, tz_of(r)));
         if (v == VIEW_HANDLER)
-            json_object_set_new(e, "author",
-                                u->author_id
-                                    ? json_integer((json_int_t)u->author_id)
-                                    : json_null());
+            json_object_set_new(
+                e, "author", u->author_id ? json_integer((json_int_t)u->author_id) : json_null());
         json_array_append_new(timeline, e);
     }
     json_object_set_new(o, "photos", own);
@@ -328,15 +296,12 @@ static int datum_query_or_reply(struct req *r, enum geo_datum *d)
     *d = GEO_WGS84;
     const char *s = req_query(r, "datum");
     if (s && geo_datum_parse(s, d))
-        return reply_error(r, 400, "invalid_query", "datum",
-                           "datum is wgs84, gcj02 or bd09"),
-               -1;
+        return reply_error(r, 400, "invalid_query", "datum", "datum is wgs84, gcj02 or bd09"), -1;
     return 0;
 }
 
 /* "open,fixed" into status bits; "all" for every one. 0 or -1. */
-static int statuses_or_reply(struct req *r, const char *text, unsigned dflt,
-                             unsigned *bits)
+static int statuses_or_reply(struct req *r, const char *text, unsigned dflt, unsigned *bits)
 {
     *bits = dflt;
     if (!text)
@@ -367,9 +332,7 @@ static int statuses_or_reply(struct req *r, const char *text, unsigned dflt,
     return 0;
 }
 
-#define OPEN_BITS                                                              \
-    ((1u << REPORT_OPEN) | (1u << REPORT_ACKNOWLEDGED) |                       \
-     (1u << REPORT_IN_PROGRESS))
+#define OPEN_BITS ((1u << REPORT_OPEN) | (1u << REPORT_ACKNOWLEDGED) | (1u << REPORT_IN_PROGRESS))
 
 static int flag_query(struct req *r, const char *name)
 {
@@ -378,8 +341,8 @@ static int flag_query(struct req *r, const char *name)
 }
 
 /* position {lat, lon, datum?} into WGS-84. 0 or -1 after replying. */
-static int position_or_reply(struct req *r, json_t *body, double *lat,
-                             double *lon, const char **datum_name)
+static int position_or_reply(struct req *r, json_t *body, double *lat, double *lon,
+                             const char **datum_name)
 {
     json_t *pos = json_object_get(body, "position");
     static const char *const fields[] = {"lat", "lon", "datum", NULL};
@@ -399,12 +362,9 @@ static int position_or_reply(struct req *r, json_t *body, double *lat,
         return reply_error(r, 422, "invalid_field", "position.datum",
                            "datum is wgs84, gcj02 or bd09"),
                -1;
-    struct geo_point p =
-        geo_convert((struct geo_point){*lat, *lon}, d, GEO_WGS84);
+    struct geo_point p = geo_convert((struct geo_point){*lat, *lon}, d, GEO_WGS84);
     if (!geo_is_valid(p.lat, p.lon))
-        return reply_error(r, 422, "invalid_field", "position",
-                           "not a position on earth"),
-               -1;
+        return reply_error(r, 422, "invalid_field", "position", "not a position on earth"), -1;
     *lat = p.lat;
     *lon = p.lon;
     return 0;
@@ -412,22 +372,19 @@ static int position_or_reply(struct req *r, json_t *body, double *lat,
 
 /* A string field that must be clean text (no control characters but
  * tab and line breaks). */
-static int text_or_reply(struct req *r, json_t *obj, const char *name,
-                         size_t max, bool required, const char **out)
+static int text_or_reply(struct req *r, json_t *obj, const char *name, size_t max, bool required,
+                         const char **out)
 {
     int got = json_in_string(r, obj, NULL, name, max, required, out);
     if (got < 0)
         return -1;
     if (got && !text_is_clean_utf8(*out, strlen(*out)))
-        return reply_error(r, 422, "invalid_field", name,
-                           "%s holds control characters", name),
-               -1;
+        return reply_error(r, 422, "invalid_field", name, "%s holds control characters", name), -1;
     return 0;
 }
 
-int report_photo_decode_or_reply(struct req *r, const char *text,
-                                 const char *field, const void **out,
-                                 size_t *len, int *w, int *h)
+int report_photo_decode_or_reply(struct req *r, const char *text, const char *field,
+                                 const void **out, size_t *len, int *w, int *h)
 {
     const char *b64 = text;
     if (strncmp(text, "data:", 5) == 0) {
@@ -441,8 +398,7 @@ int report_photo_decode_or_reply(struct req *r, const char *text,
     size_t n = strlen(b64);
     size_t cap = n / 4 * 3 + 3;
     if (cap > (size_t)REPORT_PHOTO_MAX_BYTES + 3)
-        return reply_error(r, 413, "photo_too_large", field,
-                           "a photo may be at most %d bytes",
+        return reply_error(r, 413, "photo_too_large", field, "a photo may be at most %d bytes",
                            REPORT_PHOTO_MAX_BYTES),
                -1;
     unsigned char *bin = arena_alloc(&r->arena, cap ? cap : 1);
@@ -451,9 +407,7 @@ int report_photo_decode_or_reply(struct req *r, const char *text,
                           sodium_base64_VARIANT_ORIGINAL) != 0 &&
         sodium_base642bin(bin, cap, b64, n, " \r\n\t", &binlen, NULL,
                           sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
-        return reply_error(r, 422, "invalid_field", field,
-                           "a photo is base64 text"),
-               -1;
+        return reply_error(r, 422, "invalid_field", field, "a photo is base64 text"), -1;
     int rc = report_photo_clean(&r->arena, bin, binlen, out, len, w, h);
     switch (rc) {
     case REPORT_PHOTO_OK:
@@ -463,46 +417,39 @@ int report_photo_decode_or_reply(struct req *r, const char *text,
                            "a photo is a JPEG, PNG or WebP image"),
                -1;
     case REPORT_PHOTO_UNREADABLE:
-        return reply_error(
-                   r, 415, "unreadable_photo", field,
-                   "this photo cannot be decoded (cut short or damaged)"),
+        return reply_error(r, 415, "unreadable_photo", field,
+                           "this photo cannot be decoded (cut short or damaged)"),
                -1;
     case REPORT_PHOTO_TOO_LARGE:
         return reply_error(r, 413, "photo_too_large", field,
                            "a photo may be at most %d bytes and %d pixels (%d "
                            "on a side)",
-                           REPORT_PHOTO_MAX_BYTES, REPORT_PHOTO_MAX_PIXELS,
-                           REPORT_PHOTO_MAX_SIDE),
+                           REPORT_PHOTO_MAX_BYTES, REPORT_PHOTO_MAX_PIXELS, REPORT_PHOTO_MAX_SIDE),
                -1;
     default:
-        return reply_error(r, 500, "internal", field,
-                           "the photo could not be processed"),
-               -1;
+        return reply_error(r, 500, "internal", field, "the photo could not be processed"), -1;
     }
 }
 
 /* photos: an array of at most REPORT_MAX_PHOTOS strings, each cleaned. */
-static int photos_or_reply(struct req *r, json_t *body, const void **data,
-                           size_t *len, int *w, int *h, size_t *n)
+static int photos_or_reply(struct req *r, json_t *body, const void **data, size_t *len, int *w,
+                           int *h, size_t *n)
 {
     *n = 0;
     json_t *arr = json_object_get(body, "photos");
     if (!arr || json_is_null(arr))
         return 0;
     if (!json_is_array(arr) || json_array_size(arr) > REPORT_MAX_PHOTOS)
-        return reply_error(r, 422, "invalid_field", "photos",
-                           "photos is an array of at most %d",
+        return reply_error(r, 422, "invalid_field", "photos", "photos is an array of at most %d",
                            REPORT_MAX_PHOTOS),
                -1;
     for (size_t i = 0; i < json_array_size(arr); i++) {
         json_t *v = json_array_get(arr, i);
         const char *field = arena_printf(&r->arena, "photos[%zu]", i);
         if (!json_is_string(v))
-            return reply_error(r, 422, "invalid_field", field,
-                               "a photo is base64 text"),
-                   -1;
-        if (report_photo_decode_or_reply(r, json_string_value(v), field,
-                                         &data[i], &len[i], &w[i], &h[i]))
+            return reply_error(r, 422, "invalid_field", field, "a photo is base64 text"), -1;
+        if (report_photo_decode_or_reply(r, json_string_value(v), field, &data[i], &len[i], &w[i],
+                                         &h[i]))
             return -1;
         (*n)++;
     }
@@ -519,10 +466,9 @@ static const char *base64_of(struct arena *a, const void *data, size_t len)
     return out;
 }
 
-static int add_photos(struct store_conn *c, struct arena *a, int64_t report_id,
-                      int64_t update_id, const char *const *b64,
-                      const size_t *len, const int *w, const int *h, size_t n,
-                      int64_t now)
+static int add_photos(struct store_conn *c, struct arena *a, int64_t report_id, int64_t update_id,
+                      const char *const *b64, const size_t *len, const int *w, const int *h,
+                      size_t n, int64_t now)
 {
     for (size_t i = 0; i < n; i++) {
         struct report_photo p = {.report_id = report_id,
@@ -543,8 +489,8 @@ static int add_photos(struct store_conn *c, struct arena *a, int64_t report_id,
 
 /* ---- routing ----------------------------------------------------------- */
 
-int report_route_point(struct store_conn *c, struct arena *a, double lat,
-                       double lon, struct report_area *grid, int *store_rc)
+int report_route_point(struct store_conn *c, struct arena *a, double lat, double lon,
+                       struct report_area *grid, int *store_rc)
 {
     *store_rc = STORE_OK;
     struct report_area *at;
@@ -565,8 +511,7 @@ int report_route_point(struct store_conn *c, struct arena *a, double lat,
     /* Grids nearby first (a few km), then every grid under the cover. */
     struct report_area *near;
     size_t nn;
-    double margin =
-        (cover ? REPORT_NEAR_GRID_M : REPORT_EDGE_SLACK_M) / 111000.0;
+    double margin = (cover ? REPORT_NEAR_GRID_M : REPORT_EDGE_SLACK_M) / 111000.0;
     rc = report_areas_at(c, a, lat, lon, margin, true, &near, &nn);
     if (rc)
         return *store_rc = rc, REPORT_ROUTE_FAILED;
@@ -578,8 +523,7 @@ int report_route_point(struct store_conn *c, struct arena *a, double lat,
                 near[k++] = near[i];
         nn = k;
     }
-    pick =
-        report_pick_grid(near, nn, lat, lon, cover ? -1 : REPORT_EDGE_SLACK_M);
+    pick = report_pick_grid(near, nn, lat, lon, cover ? -1 : REPORT_EDGE_SLACK_M);
     if (pick >= 0)
         return *grid = near[pick], REPORT_ROUTED;
     if (!cover)
@@ -611,8 +555,8 @@ static int create_fn(struct store_conn *c, void *v)
     struct create_tx *t = v;
     int rc = report_insert(c, t->arena, t->rep);
     if (!rc)
-        rc = add_photos(c, t->arena, t->rep->id, 0, t->photo_b64, t->photo_len,
-                        t->photo_w, t->photo_h, t->nphotos, t->rep->created_at);
+        rc = add_photos(c, t->arena, t->rep->id, 0, t->photo_b64, t->photo_len, t->photo_w,
+                        t->photo_h, t->nphotos, t->rep->created_at);
     struct report_update u = {.report_id = t->rep->id,
                               .author_id = t->rep->reporter_id,
                               .author_role = t->author_role,
@@ -631,52 +575,44 @@ static int create_fn(struct store_conn *c, void *v)
     return rc;
 }
 
-int report_create_or_reply(struct req *r, struct store_conn *c,
-                           struct report_new *nr, bool open311,
+int report_create_or_reply(struct req *r, struct store_conn *c, struct report_new *nr, bool open311,
                            struct report *out)
 {
     struct report_area grid;
     int src;
-    int routed =
-        report_route_point(c, &r->arena, nr->lat, nr->lon, &grid, &src);
+    int routed = report_route_point(c, &r->arena, nr->lat, nr->lon, &grid, &src);
     if (routed == REPORT_ROUTE_FAILED)
-        return open311 ? open311_error_reply(r, store_rc_http(src),
-                                             "the store does not answer; retry")
-                       : reply_store_error(r, src, "region"),
+        return open311
+                   ? open311_error_reply(r, store_rc_http(src), "the store does not answer; retry")
+                   : reply_store_error(r, src, "region"),
                -1;
     if (routed == REPORT_OUTSIDE)
-        return open311 ? open311_error_reply(
-                             r, 400,
-                             "lat/long: outside the area this service covers")
-                       : reply_error(r, 422, "outside_service_area", "position",
-                                     "this point is outside every region the "
-                                     "service covers"),
+        return open311
+                   ? open311_error_reply(r, 400, "lat/long: outside the area this service covers")
+                   : reply_error(r, 422, "outside_service_area", "position",
+                                 "this point is outside every region the "
+                                 "service covers"),
                -1;
     if (routed == REPORT_NO_GRID)
-        return open311 ? open311_error_reply(
-                             r, 400, "lat/long: no grid covers this point yet")
+        return open311 ? open311_error_reply(r, 400, "lat/long: no grid covers this point yet")
                        : reply_error(r, 422, "no_grid", "position",
                                      "no grid of the region around this point "
                                      "has a boundary"),
                -1;
-    if (nr->jurisdiction_path && strncmp(grid.path, nr->jurisdiction_path,
-                                         strlen(nr->jurisdiction_path)) != 0)
-        return open311_error_reply(r, 400,
-                                   "lat/long: outside the jurisdiction"),
-               -1;
+    if (nr->jurisdiction_path &&
+        strncmp(grid.path, nr->jurisdiction_path, strlen(nr->jurisdiction_path)) != 0)
+        return open311_error_reply(r, 400, "lat/long: outside the jurisdiction"), -1;
     int tz = tz_of(r);
     int64_t now = clock_now();
     struct hours_calendar cal;
     int rc = calendar_load(c, &r->arena, now, tz, &cal);
     if (rc)
-        return open311 ? open311_error_reply(r, store_rc_http(rc),
-                                             "the store does not answer; retry")
-                       : reply_store_error(r, rc, "holiday calendar"),
+        return open311
+                   ? open311_error_reply(r, store_rc_http(rc), "the store does not answer; retry")
+                   : reply_store_error(r, rc, "holiday calendar"),
                -1;
-    bool manager =
-        nr->reporter_id && req_reaches_region(r, ROLE_GRID_MANAGER, grid.code);
-    char *answers =
-        json_dumps(nr->answers ? nr->answers : json_object(), JSON_COMPACT);
+    bool manager = nr->reporter_id && req_reaches_region(r, ROLE_GRID_MANAGER, grid.code);
+    char *answers = json_dumps(nr->answers ? nr->answers : json_object(), JSON_COMPACT);
     struct report rep = {0};
     rep.category_id = nr->cat->id;
     rep.department_id = nr->cat->department_id;
@@ -707,8 +643,7 @@ int report_create_or_reply(struct req *r, struct store_conn *c,
                        : !manager                            ? "reporter"
                        : p && (p->roles & ROLE_SYSTEM_ADMIN) ? "admin"
                                                              : "grid_manager";
-    struct create_tx t = {&r->arena, &rep, {0},         {0},
-                          {0},       {0},  nr->nphotos, role};
+    struct create_tx t = {&r->arena, &rep, {0}, {0}, {0}, {0}, nr->nphotos, role};
     for (size_t i = 0; i < nr->nphotos; i++) {
         t.photo_b64[i] = base64_of(&r->arena, nr->photos[i], nr->photo_len[i]);
         t.photo_len[i] = nr->photo_len[i];
@@ -719,17 +654,15 @@ int report_create_or_reply(struct req *r, struct store_conn *c,
     if (!rc)
         rc = report_get(c, &r->arena, rep.id, out);
     if (rc)
-        return open311 ? open311_error_reply(r, store_rc_http(rc),
-                                             "the report could not be stored")
+        return open311 ? open311_error_reply(r, store_rc_http(rc), "the report could not be stored")
                        : reply_store_error(r, rc, "report"),
                -1;
     app_changed(r->app, c, &report_module, REPORT_CHANGED, rep.id);
     return 0;
 }
 
-static const char *const report_fields[] = {
-    "category",   "position", "description", "address",
-    "attributes", "photos",   NULL};
+static const char *const report_fields[] = {"category",   "position", "description", "address",
+                                            "attributes", "photos",   NULL};
 
 static int post_report(struct req *r)
 {
@@ -740,8 +673,7 @@ static int post_report(struct req *r)
     if (json_in_only_or_reply(r, b, NULL, report_fields) ||
         json_in_string(r, b, NULL, "category", 64, true, &code) < 0 ||
         position_or_reply(r, b, &nr.lat, &nr.lon, &datum) ||
-        text_or_reply(r, b, "description", REPORT_DESCRIPTION_MAX, false,
-                      &description) ||
+        text_or_reply(r, b, "description", REPORT_DESCRIPTION_MAX, false, &description) ||
         text_or_reply(r, b, "address", REPORT_ADDRESS_MAX, false, &address))
         return r->status;
     struct store_conn *c = req_store_or_reply(r);
@@ -750,15 +682,14 @@ static int post_report(struct req *r)
     struct report_category cat;
     int rc = report_category_get(c, &r->arena, code, &cat);
     if (rc == STORE_NOT_FOUND || (!rc && !cat.active))
-        return reply_error(r, 422, "unknown_category", "category",
-                           "no category has code %s", code);
+        return reply_error(r, 422, "unknown_category", "category", "no category has code %s", code);
     if (rc)
         return reply_store_error(r, rc, "category");
     json_t *defs = json_loads(cat.attributes, 0, NULL);
     const char *field, *why;
     json_t *answers = NULL;
-    rc = report_answers_check(&r->arena, defs, json_object_get(b, "attributes"),
-                              tz_of(r), &answers, &field, &why);
+    rc = report_answers_check(&r->arena, defs, json_object_get(b, "attributes"), tz_of(r), &answers,
+                              &field, &why);
     json_decref(defs);
     if (rc)
         return reply_error(r, 422, "invalid_field", field, "%s", why);
@@ -769,8 +700,7 @@ static int post_report(struct req *r)
     nr.answers = answers;
     nr.reporter_id = p->user_id;
     nr.source = "app";
-    if (photos_or_reply(r, b, nr.photos, nr.photo_len, nr.photo_w, nr.photo_h,
-                        &nr.nphotos)) {
+    if (photos_or_reply(r, b, nr.photos, nr.photo_len, nr.photo_w, nr.photo_h, &nr.nphotos)) {
         json_decref(answers);
         return r->status;
     }
@@ -822,9 +752,8 @@ static int list_reports(struct req *r)
     const char *bbox = req_query(r, "bbox");
     if (bbox) {
         if (geo_bbox_parse(bbox, f.bbox))
-            return reply_error(
-                r, 400, "invalid_query", "bbox",
-                "bbox is minlon,minlat,maxlon,maxlat, min before max");
+            return reply_error(r, 400, "invalid_query", "bbox",
+                               "bbox is minlon,minlat,maxlon,maxlat, min before max");
         geo_bbox_convert(f.bbox, datum, GEO_WGS84, f.bbox);
         f.has_bbox = true;
     }
@@ -846,25 +775,20 @@ static int list_reports(struct req *r)
     for (size_t i = 0; i < n; i++) {
         const struct report *rep = &rs[i];
         json_t *props = json_pack(
-            "{s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:s, s:I, s:o, s:o, s:o}",
-            "category", rep->category_code, "category_name_zh",
-            str_json(rep->category_name_zh), "category_name_en",
-            str_json(rep->category_name_en), "department", rep->department_code,
-            "status", rep->status, "overdue", is_overdue(rep, f.now),
-            "verification", rep->verification, "description",
-            rep->description ? rep->description : "", "me_too",
-            (json_int_t)rep->me_too, "created_at",
-            iso_json(rep->created_at, tz), "updated_at",
+            "{s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:s, s:I, s:o, s:o, s:o}", "category",
+            rep->category_code, "category_name_zh", str_json(rep->category_name_zh),
+            "category_name_en", str_json(rep->category_name_en), "department", rep->department_code,
+            "status", rep->status, "overdue", is_overdue(rep, f.now), "verification",
+            rep->verification, "description", rep->description ? rep->description : "", "me_too",
+            (json_int_t)rep->me_too, "created_at", iso_json(rep->created_at, tz), "updated_at",
             iso_json(rep->updated_at, tz), "due_at", iso_json(rep->due_at, tz));
-        json_array_append_new(
-            features,
-            json_pack("{s:s, s:I, s:{s:s, s:[f, f]}, s:o}", "type", "Feature",
-                      "id", (json_int_t)rep->id, "geometry", "type", "Point",
-                      "coordinates", rep->lon, rep->lat, "properties", props));
+        json_array_append_new(features,
+                              json_pack("{s:s, s:I, s:{s:s, s:[f, f]}, s:o}", "type", "Feature",
+                                        "id", (json_int_t)rep->id, "geometry", "type", "Point",
+                                        "coordinates", rep->lon, rep->lat, "properties", props));
     }
-    json_t *fc =
-        json_pack("{s:s, s:o, s:I}", "type", "FeatureCollection", "features",
-                  features, "numberReturned", (json_int_t)n);
+    json_t *fc = json_pack("{s:s, s:o, s:I}", "type", "FeatureCollection", "features", features,
+                           "numberReturned", (json_int_t)n);
     char *text = json_dumps(fc, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(fc);
     if (!text)
@@ -880,33 +804,29 @@ static int nearby_reports(struct req *r)
     enum geo_datum datum;
     const char *lat_s = req_query(r, "lat"), *lon_s = req_query(r, "lon");
     const char *category = req_query(r, "category");
-    if (req_query_int_or_reply(r, "radius_m", 1, REPORT_NEARBY_MAX_M,
-                               REPORT_NEARBY_DEFAULT_M, &radius) ||
+    if (req_query_int_or_reply(r, "radius_m", 1, REPORT_NEARBY_MAX_M, REPORT_NEARBY_DEFAULT_M,
+                               &radius) ||
         datum_query_or_reply(r, &datum))
         return r->status;
     char *end1 = NULL, *end2 = NULL;
-    double lat = lat_s ? strtod(lat_s, &end1) : NAN,
-           lon = lon_s ? strtod(lon_s, &end2) : NAN;
+    double lat = lat_s ? strtod(lat_s, &end1) : NAN, lon = lon_s ? strtod(lon_s, &end2) : NAN;
     if (!lat_s || *end1 || !isfinite(lat) || lat < -90 || lat > 90)
         return reply_error(r, 400, "invalid_query", "lat", "lat is a latitude");
     if (!lon_s || *end2 || !isfinite(lon) || lon < -180 || lon > 180)
-        return reply_error(r, 400, "invalid_query", "lon",
-                           "lon is a longitude");
+        return reply_error(r, 400, "invalid_query", "lon", "lon is a longitude");
     if (!category || !*category)
         return reply_error(r, 400, "invalid_query", "category",
                            "category names the kind of report");
-    struct geo_point at =
-        geo_convert((struct geo_point){lat, lon}, datum, GEO_WGS84);
+    struct geo_point at = geo_convert((struct geo_point){lat, lon}, datum, GEO_WGS84);
     double dlat = (double)radius / 111000.0 * 1.01;
     double dlon = dlat / fmax(cos(at.lat * M_PI / 180), 0.01);
-    struct report_filter f = {
-        .has_bbox = true,
-        .bbox = {at.lon - dlon, at.lat - dlat, at.lon + dlon, at.lat + dlat},
-        .statuses = OPEN_BITS,
-        .category = category,
-        .public_only = true,
-        .now = clock_now(),
-        .limit = 200};
+    struct report_filter f = {.has_bbox = true,
+                              .bbox = {at.lon - dlon, at.lat - dlat, at.lon + dlon, at.lat + dlat},
+                              .statuses = OPEN_BITS,
+                              .category = category,
+                              .public_only = true,
+                              .now = clock_now(),
+                              .limit = 200};
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
@@ -941,14 +861,12 @@ static int nearby_reports(struct req *r)
             return reply_store_error(r, rc, "report");
         }
         json_object_del(o, "timeline");
-        json_object_set_new(o, "distance_m",
-                            json_integer((json_int_t)lround(d[i])));
+        json_object_set_new(o, "distance_m", json_integer((json_int_t)lround(d[i])));
         if (p) {
-            json_object_set_new(o, "mine",
-                                json_boolean(rs[i].reporter_id == p->user_id));
-            json_object_set_new(o, "me_too_by_me",
-                                json_boolean(report_me_too_has(
-                                    c, &r->arena, rs[i].id, p->user_id)));
+            json_object_set_new(o, "mine", json_boolean(rs[i].reporter_id == p->user_id));
+            json_object_set_new(
+                o, "me_too_by_me",
+                json_boolean(report_me_too_has(c, &r->arena, rs[i].id, p->user_id)));
         }
         json_array_append_new(items, o);
     }
@@ -990,8 +908,7 @@ static int queue_reports(struct req *r)
             const struct grant *gr = &p->grants[i];
             if (!(gr->role & HANDLERS))
                 continue;
-            if (strcmp(gr->kind, "department") == 0 &&
-                gr->role == ROLE_DISPATCHER) {
+            if (strcmp(gr->kind, "department") == 0 && gr->role == ROLE_DISPATCHER) {
                 g.department = gr->ref;
             } else if (strcmp(gr->kind, "region") == 0) {
                 struct region reg;
@@ -1010,8 +927,7 @@ static int queue_reports(struct req *r)
         int rc = report_list(c, &r->arena, &g, &rs, &n);
         if (rc)
             return reply_store_error(r, rc, "report");
-        struct report *merged =
-            arena_calloc(&r->arena, nall + n + 1, sizeof(*merged));
+        struct report *merged = arena_calloc(&r->arena, nall + n + 1, sizeof(*merged));
         if (nall)
             memcpy(merged, all, nall * sizeof(*merged));
         for (size_t k = 0; k < n; k++) {
@@ -1027,8 +943,7 @@ static int queue_reports(struct req *r)
         qsort(all, nall, sizeof(*all), by_due);
     json_t *items = json_array();
     for (size_t i = 0; i < nall && i < (size_t)limit; i++)
-        json_array_append_new(items,
-                              report_json(r, &all[i], VIEW_HANDLER, GEO_WGS84));
+        json_array_append_new(items, report_json(r, &all[i], VIEW_HANDLER, GEO_WGS84));
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -1037,11 +952,9 @@ static int my_reports(struct req *r)
     const struct principal *p = req_principal(r);
     int64_t limit;
     enum geo_datum datum;
-    if (req_query_int_or_reply(r, "limit", 1, 500, 100, &limit) ||
-        datum_query_or_reply(r, &datum))
+    if (req_query_int_or_reply(r, "limit", 1, 500, 100, &limit) || datum_query_or_reply(r, &datum))
         return r->status;
-    struct report_filter f = {
-        .reporter_id = p->user_id, .now = clock_now(), .limit = limit};
+    struct report_filter f = {.reporter_id = p->user_id, .now = clock_now(), .limit = limit};
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
@@ -1052,8 +965,7 @@ static int my_reports(struct req *r)
         return reply_store_error(r, rc, "report");
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items,
-                              report_json(r, &rs[i], VIEW_REPORTER, datum));
+        json_array_append_new(items, report_json(r, &rs[i], VIEW_REPORTER, datum));
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -1080,14 +992,11 @@ static int get_photo(struct req *r)
     unsigned char *bin = malloc(cap);
     if (!bin)
         die_oom();
-    if (sodium_base642bin(bin, cap, ph.data, n, NULL, &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL)) {
+    if (sodium_base642bin(bin, cap, ph.data, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
         free(bin);
-        return reply_error(r, 500, "internal", NULL,
-                           "a stored photo is damaged");
+        return reply_error(r, 500, "internal", NULL, "a stored photo is damaged");
     }
-    reply_header(r, "Cache-Control",
-                 public ? "public, max-age=300" : "private, no-store");
+    reply_header(r, "Cache-Control", public ? "public, max-age=300" : "private, no-store");
     return reply_take(r, 200, ph.content_type, (char *)bin, len);
 }
 
@@ -1113,11 +1022,9 @@ static int post_me_too(struct req *r)
     if (!may_see(r, &rep))
         return reply_error(r, 404, "not_found", NULL, "no such report");
     if (rep.reporter_id == p->user_id)
-        return reply_error(r, 409, "own_report", NULL,
-                           "this is your own report");
+        return reply_error(r, 409, "own_report", NULL, "this is your own report");
     if (!report_status_is_open(report_status_parse(rep.status)))
-        return reply_error(r, 409, "not_open", NULL,
-                           "this report is %s already", rep.status);
+        return reply_error(r, 409, "not_open", NULL, "this report is %s already", rep.status);
     struct me_too_tx t = {rep.id, p->user_id, clock_now()};
     int rc = req_tx(r, c, me_too_fn, &t);
     if (rc == STORE_CONFLICT)
@@ -1128,26 +1035,22 @@ static int post_me_too(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "report");
     app_changed(r->app, c, &report_module, REPORT_CHANGED, rep.id);
-    return reply_json(r, 201,
-                      json_pack("{s:I, s:I}", "id", (json_int_t)rep.id,
-                                "me_too", (json_int_t)rep.me_too));
+    return reply_json(
+        r, 201,
+        json_pack("{s:I, s:I}", "id", (json_int_t)rep.id, "me_too", (json_int_t)rep.me_too));
 }
 
 /* A notice to the reporter (inside the caller's transaction). */
-static int notify_reporter(struct store_conn *c, struct arena *a,
-                           const struct report *rep, int64_t actor,
-                           const char *what_zh, const char *what_en)
+static int notify_reporter(struct store_conn *c, struct arena *a, const struct report *rep,
+                           int64_t actor, const char *what_zh, const char *what_en)
 {
     if (!rep->reporter_id || rep->reporter_id == actor)
         return STORE_OK;
     return inbox_post(
-        c, rep->reporter_id, "report_update", "你的上报有新进展",
-        "Your report was updated",
+        c, rep->reporter_id, "report_update", "你的上报有新进展", "Your report was updated",
+        arena_printf(a, "#%lld %s: %s", (long long)rep->id, rep->category_name_zh, what_zh),
         arena_printf(a, "#%lld %s: %s", (long long)rep->id,
-                     rep->category_name_zh, what_zh),
-        arena_printf(a, "#%lld %s: %s", (long long)rep->id,
-                     rep->category_name_en ? rep->category_name_en : "",
-                     what_en),
+                     rep->category_name_en ? rep->category_name_en : "", what_en),
         arena_printf(a, "/#/reports/%lld", (long long)rep->id), 0);
 }
 
@@ -1174,16 +1077,14 @@ static int change_fn(struct store_conn *c, void *v)
     int rc = STORE_OK;
     switch (t->op) {
     case OP_STATUS:
-        rc = report_set_status(c, t->rep->id, t->rep->status, t->to,
-                               t->duplicate_of, t->now);
+        rc = report_set_status(c, t->rep->id, t->rep->status, t->to, t->duplicate_of, t->now);
         break;
     case OP_REOPEN:
         rc = report_reopen(c, t->rep->id, t->fixed_after, t->due_at, t->now);
         break;
     case OP_CONFIRM:
     case OP_REJECT:
-        rc =
-            report_verify(c, t->rep->id, t->op == OP_CONFIRM, t->actor, t->now);
+        rc = report_verify(c, t->rep->id, t->op == OP_CONFIRM, t->actor, t->now);
         break;
     }
     for (size_t i = 0; !rc && i < t->nentries; i++) {
@@ -1193,19 +1094,16 @@ static int change_fn(struct store_conn *c, void *v)
     }
     /* photos go with the first entry */
     if (!rc && t->nphotos)
-        rc = add_photos(c, t->arena, t->rep->id, t->entries[0].id, t->photo_b64,
-                        t->photo_len, t->photo_w, t->photo_h, t->nphotos,
-                        t->now);
+        rc = add_photos(c, t->arena, t->rep->id, t->entries[0].id, t->photo_b64, t->photo_len,
+                        t->photo_w, t->photo_h, t->nphotos, t->now);
     if (!rc && t->notice_zh)
-        rc = notify_reporter(c, t->arena, t->rep, t->actor, t->notice_zh,
-                             t->notice_en);
+        rc = notify_reporter(c, t->arena, t->rep, t->actor, t->notice_zh, t->notice_en);
     return rc;
 }
 
 /* Run a change, then answer with the report as the caller sees it. */
-static int change_and_reply(struct req *r, struct store_conn *c,
-                            struct change_tx *t, const char *conflict_code,
-                            const char *conflict_msg)
+static int change_and_reply(struct req *r, struct store_conn *c, struct change_tx *t,
+                            const char *conflict_code, const char *conflict_msg)
 {
     int rc = req_tx(r, c, change_fn, t);
     if (rc == STORE_CONFLICT)
@@ -1229,8 +1127,7 @@ static int change_and_reply(struct req *r, struct store_conn *c,
 static int update_photos_or_reply(struct req *r, json_t *b, struct change_tx *t)
 {
     const void *data[REPORT_MAX_PHOTOS];
-    if (photos_or_reply(r, b, data, t->photo_len, t->photo_w, t->photo_h,
-                        &t->nphotos))
+    if (photos_or_reply(r, b, data, t->photo_len, t->photo_w, t->photo_h, &t->nphotos))
         return -1;
     for (size_t i = 0; i < t->nphotos; i++)
         t->photo_b64[i] = base64_of(&r->arena, data[i], t->photo_len[i]);
@@ -1244,29 +1141,24 @@ static int post_reopen(struct req *r)
     const struct principal *p = req_principal(r);
     const char *comment = "";
     if (json_in_only_or_reply(r, r->json, NULL, reopen_fields) ||
-        text_or_reply(r, r->json, "comment", REPORT_COMMENT_MAX, false,
-                      &comment))
+        text_or_reply(r, r->json, "comment", REPORT_COMMENT_MAX, false, &comment))
         return r->status;
     struct store_conn *c = req_store_or_reply(r);
     struct report rep;
     if (!c || report_or_reply(r, c, &rep))
         return r->status;
     if (!is_reporter(r, &rep))
-        return may_see(r, &rep)
-                   ? reply_error(r, 403, "not_your_report", NULL,
-                                 "only the reporter may re-open a report")
-                   : reply_error(r, 404, "not_found", NULL, "no such report");
+        return may_see(r, &rep) ? reply_error(r, 403, "not_your_report", NULL,
+                                              "only the reporter may re-open a report")
+                                : reply_error(r, 404, "not_found", NULL, "no such report");
     int64_t now = clock_now();
-    int why =
-        report_may_reopen(report_status_parse(rep.status), rep.fixed_at, now);
+    int why = report_may_reopen(report_status_parse(rep.status), rep.fixed_at, now);
     if (why == REPORT_REOPEN_NOT_FIXED)
-        return reply_error(r, 409, "not_fixed", NULL,
-                           "only a fixed report may be re-opened");
+        return reply_error(r, 409, "not_fixed", NULL, "only a fixed report may be re-opened");
     if (why == REPORT_REOPEN_TOO_LATE)
-        return reply_error(
-            r, 409, "reopen_window_closed", NULL,
-            "a report may be re-opened within %d days of being fixed",
-            REPORT_REOPEN_DAYS);
+        return reply_error(r, 409, "reopen_window_closed", NULL,
+                           "a report may be re-opened within %d days of being fixed",
+                           REPORT_REOPEN_DAYS);
     struct report_category cat;
     struct hours_calendar cal;
     int rc = report_category_get(c, &r->arena, rep.category_code, &cat);
@@ -1274,28 +1166,25 @@ static int post_reopen(struct req *r)
         rc = calendar_load(c, &r->arena, now, tz_of(r), &cal);
     if (rc)
         return reply_store_error(r, rc, "category");
-    struct change_tx t = {
-        .arena = &r->arena,
-        .rep = &rep,
-        .op = OP_REOPEN,
-        .fixed_after = now - (int64_t)REPORT_REOPEN_DAYS * 86400,
-        .due_at = report_due_at(&cal, now, cat.sla_days, tz_of(r)),
-        .actor = p->user_id,
-        .now = now,
-        .nentries = 1};
+    struct change_tx t = {.arena = &r->arena,
+                          .rep = &rep,
+                          .op = OP_REOPEN,
+                          .fixed_after = now - (int64_t)REPORT_REOPEN_DAYS * 86400,
+                          .due_at = report_due_at(&cal, now, cat.sla_days, tz_of(r)),
+                          .actor = p->user_id,
+                          .now = now,
+                          .nentries = 1};
     t.entries[0] = (struct report_update){.author_id = p->user_id,
                                           .author_role = "reporter",
                                           .kind = "reopened",
                                           .status_from = rep.status,
                                           .status_to = "open",
                                           .body = comment};
-    return change_and_reply(
-        r, c, &t, "reopen_window_closed",
-        "the report changed meanwhile or its re-open window closed");
+    return change_and_reply(r, c, &t, "reopen_window_closed",
+                            "the report changed meanwhile or its re-open window closed");
 }
 
-static const char *const comment_fields[] = {"body", "internal", "photos",
-                                             NULL};
+static const char *const comment_fields[] = {"body", "internal", "photos", NULL};
 
 static int post_comment(struct req *r)
 {
@@ -1312,11 +1201,10 @@ static int post_comment(struct req *r)
         return r->status;
     bool handler = handles(r, &rep);
     if (!handler && !is_reporter(r, &rep))
-        return may_see(r, &rep)
-                   ? reply_error(r, 403, "out_of_scope", NULL,
-                                 "only the reporter and the report's handlers "
-                                 "comment on it")
-                   : reply_error(r, 404, "not_found", NULL, "no such report");
+        return may_see(r, &rep) ? reply_error(r, 403, "out_of_scope", NULL,
+                                              "only the reporter and the report's handlers "
+                                              "comment on it")
+                                : reply_error(r, 404, "not_found", NULL, "no such report");
     if (internal && !handler)
         return reply_error(r, 422, "invalid_field", "internal",
                            "internal comments are for the report's handlers");
@@ -1328,31 +1216,28 @@ static int post_comment(struct req *r)
                           .actor = p->user_id,
                           .now = clock_now(),
                           .nentries = 1};
-    t.entries[0] = (struct report_update){
-        .author_id = p->user_id,
-        .author_role = handler ? handler_role(r, &rep) : "reporter",
-        .kind = "comment",
-        .body = body,
-        .internal = internal};
+    t.entries[0] =
+        (struct report_update){.author_id = p->user_id,
+                               .author_role = handler ? handler_role(r, &rep) : "reporter",
+                               .kind = "comment",
+                               .body = body,
+                               .internal = internal};
     if (update_photos_or_reply(r, r->json, &t))
         return r->status;
     if (handler && !internal) {
         t.notice_zh = "有新的回复";
         t.notice_en = "a new reply";
     }
-    return change_and_reply(r, c, &t, "conflict",
-                            "the report changed meanwhile");
+    return change_and_reply(r, c, &t, "conflict", "the report changed meanwhile");
 }
 
 static const char *const status_fields[] = {"status",       "comment", "note",
                                             "duplicate_of", "photos",  NULL};
 
 static const char *const status_words_zh[REPORT_NSTATUS] = {
-    "已重新打开", "已受理",   "处理中",        "已修复",
-    "已办结",     "重复上报", "不属本部门职责"};
+    "已重新打开", "已受理", "处理中", "已修复", "已办结", "重复上报", "不属本部门职责"};
 static const char *const status_words_en[REPORT_NSTATUS] = {
-    "open again", "acknowledged", "in progress", "fixed",
-    "closed",     "a duplicate",  "not ours"};
+    "open again", "acknowledged", "in progress", "fixed", "closed", "a duplicate", "not ours"};
 
 static int post_status(struct req *r)
 {
@@ -1361,18 +1246,15 @@ static int post_status(struct req *r)
     int64_t dup = 0;
     if (json_in_only_or_reply(r, r->json, NULL, status_fields) ||
         json_in_string(r, r->json, NULL, "status", 32, true, &to_name) < 0 ||
-        text_or_reply(r, r->json, "comment", REPORT_COMMENT_MAX, false,
-                      &comment) ||
+        text_or_reply(r, r->json, "comment", REPORT_COMMENT_MAX, false, &comment) ||
         text_or_reply(r, r->json, "note", REPORT_COMMENT_MAX, false, &note) ||
-        json_in_int(r, r->json, NULL, "duplicate_of", 1, INT64_MAX, false,
-                    &dup) < 0)
+        json_in_int(r, r->json, NULL, "duplicate_of", 1, INT64_MAX, false, &dup) < 0)
         return r->status;
     int to = report_status_parse(to_name);
     if (to < 0)
-        return reply_error(
-            r, 422, "invalid_field", "status",
-            "status is open, acknowledged, in_progress, fixed, closed, "
-            "duplicate or not_ours");
+        return reply_error(r, 422, "invalid_field", "status",
+                           "status is open, acknowledged, in_progress, fixed, closed, "
+                           "duplicate or not_ours");
     struct store_conn *c = req_store_or_reply(r);
     struct report rep;
     if (!c || handler_or_reply(r, c, &rep))
@@ -1383,15 +1265,13 @@ static int post_status(struct req *r)
     int from = report_status_parse(rep.status);
     if (!report_transition_ok(from, to))
         return reply_error(r, 409, "invalid_transition", "status",
-                           "a report that is %s cannot become %s", rep.status,
-                           to_name);
+                           "a report that is %s cannot become %s", rep.status, to_name);
     if (to == REPORT_DUPLICATE) {
         struct report other;
         if (!dup)
             return reply_error(r, 422, "missing_field", "duplicate_of",
                                "name the report this one repeats");
-        int rc = dup == rep.id ? STORE_NOT_FOUND
-                               : report_get(c, &r->arena, dup, &other);
+        int rc = dup == rep.id ? STORE_NOT_FOUND : report_get(c, &r->arena, dup, &other);
         if (rc == STORE_NOT_FOUND)
             return reply_error(r, 422, "unknown_report", "duplicate_of",
                                "no other report has id %lld", (long long)dup);
@@ -1402,8 +1282,7 @@ static int post_status(struct req *r)
                            "duplicate_of goes with status duplicate");
     }
     if (to == REPORT_NOT_OURS && !*comment)
-        return reply_error(r, 422, "missing_field", "comment",
-                           "say whose it is, for the reporter");
+        return reply_error(r, 422, "missing_field", "comment", "say whose it is, for the reporter");
     struct change_tx t = {.arena = &r->arena,
                           .rep = &rep,
                           .op = OP_STATUS,
@@ -1431,9 +1310,8 @@ static int post_status(struct req *r)
     }
     if (update_photos_or_reply(r, r->json, &t))
         return r->status;
-    return change_and_reply(
-        r, c, &t, "status_changed",
-        "the report's status changed meanwhile; read it again");
+    return change_and_reply(r, c, &t, "status_changed",
+                            "the report's status changed meanwhile; read it again");
 }
 
 static const char *const verify_fields[] = {"comment", NULL};
@@ -1443,12 +1321,10 @@ static int verify(struct req *r, bool confirm)
     const struct principal *p = req_principal(r);
     const char *comment = "";
     if (json_in_only_or_reply(r, r->json, NULL, verify_fields) ||
-        text_or_reply(r, r->json, "comment", REPORT_COMMENT_MAX, !confirm,
-                      &comment))
+        text_or_reply(r, r->json, "comment", REPORT_COMMENT_MAX, !confirm, &comment))
         return r->status;
     if (!confirm && !*comment)
-        return reply_error(r, 422, "missing_field", "comment",
-                           "say why it is rejected");
+        return reply_error(r, 422, "missing_field", "comment", "say why it is rejected");
     struct store_conn *c = req_store_or_reply(r);
     struct report rep;
     if (!c || report_or_reply(r, c, &rep))
@@ -1457,11 +1333,10 @@ static int verify(struct req *r, bool confirm)
         return reply_error(r, 409, "own_report", NULL,
                            "grid managers check other people's reports");
     if (strcmp(rep.verification, "unconfirmed") != 0)
-        return reply_error(r, 409, "already_checked", NULL,
-                           "this report is %s already", rep.verification);
+        return reply_error(r, 409, "already_checked", NULL, "this report is %s already",
+                           rep.verification);
     if (!confirm && !report_status_is_open(report_status_parse(rep.status)))
-        return reply_error(r, 409, "not_open", NULL,
-                           "this report is %s already", rep.status);
+        return reply_error(r, 409, "not_open", NULL, "this report is %s already", rep.status);
     struct change_tx t = {.arena = &r->arena,
                           .rep = &rep,
                           .op = confirm ? OP_CONFIRM : OP_REJECT,
@@ -1469,17 +1344,14 @@ static int verify(struct req *r, bool confirm)
                           .now = clock_now(),
                           .nentries = 1,
                           .notice_zh = confirm ? NULL : "经核实不予受理",
-                          .notice_en =
-                              confirm ? NULL : "not taken up after checking"};
-    t.entries[0] =
-        (struct report_update){.author_id = p->user_id,
-                               .author_role = handler_role(r, &rep),
-                               .kind = confirm ? "confirmed" : "rejected",
-                               .status_from = confirm ? NULL : rep.status,
-                               .status_to = confirm ? NULL : "closed",
-                               .body = comment};
-    return change_and_reply(r, c, &t, "already_checked",
-                            "this report was checked meanwhile");
+                          .notice_en = confirm ? NULL : "not taken up after checking"};
+    t.entries[0] = (struct report_update){.author_id = p->user_id,
+                                          .author_role = handler_role(r, &rep),
+                                          .kind = confirm ? "confirmed" : "rejected",
+                                          .status_from = confirm ? NULL : rep.status,
+                                          .status_to = confirm ? NULL : "closed",
+                                          .body = comment};
+    return change_and_reply(r, c, &t, "already_checked", "this report was checked meanwhile");
 }
 
 static int post_confirm(struct req *r)
@@ -1496,23 +1368,21 @@ static int post_reject(struct req *r)
 
 static json_t *department_json(const struct report_department *d)
 {
-    return json_pack("{s:s, s:s, s:s, s:b}", "code", d->code, "name_zh",
-                     d->name_zh, "name_en", d->name_en ? d->name_en : "",
-                     "demo", d->is_demo);
+    return json_pack("{s:s, s:s, s:s, s:b}", "code", d->code, "name_zh", d->name_zh, "name_en",
+                     d->name_en ? d->name_en : "", "demo", d->is_demo);
 }
 
 static json_t *category_json(const struct report_category *c)
 {
     json_t *attrs = json_loads(c->attributes ? c->attributes : "[]", 0, NULL);
-    return json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:i, s:s, s:s, s:o, s:b, "
-        "s:b}",
-        "code", c->code, "name_zh", c->name_zh, "name_en", c->name_en,
-        "description_zh", c->description_zh, "description_en",
-        c->description_en, "department", "code", c->department_code, "name_zh",
-        c->department_name_zh, "name_en", c->department_name_en, "sla_days",
-        c->sla_days, "group", c->group, "keywords", c->keywords, "attributes",
-        attrs ? attrs : json_array(), "active", c->active, "demo", c->is_demo);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:i, s:s, s:s, s:o, s:b, "
+                     "s:b}",
+                     "code", c->code, "name_zh", c->name_zh, "name_en", c->name_en,
+                     "description_zh", c->description_zh, "description_en", c->description_en,
+                     "department", "code", c->department_code, "name_zh", c->department_name_zh,
+                     "name_en", c->department_name_en, "sla_days", c->sla_days, "group", c->group,
+                     "keywords", c->keywords, "attributes", attrs ? attrs : json_array(), "active",
+                     c->active, "demo", c->is_demo);
 }
 
 static int list_departments(struct req *r)
@@ -1550,9 +1420,8 @@ static int put_department(struct req *r)
     d.code = req_param(r, "code");
     d.name_en = "";
     if (!text_is_code(d.code))
-        return reply_error(
-            r, 404, "not_found", NULL,
-            "a department code is 1-64 letters, digits, '_', '-' or '.'");
+        return reply_error(r, 404, "not_found", NULL,
+                           "a department code is 1-64 letters, digits, '_', '-' or '.'");
     if (json_in_only_or_reply(r, r->json, NULL, department_fields) ||
         text_or_reply(r, r->json, "name_zh", 200, true, &d.name_zh) ||
         text_or_reply(r, r->json, "name_en", 200, false, &d.name_en))
@@ -1586,9 +1455,8 @@ static int list_categories(struct req *r)
 }
 
 static const char *const category_fields[] = {
-    "name_zh",  "name_en", "description_zh", "description_en", "department",
-    "sla_days", "group",   "keywords",       "attributes",     "active",
-    NULL};
+    "name_zh", "name_en",  "description_zh", "description_en", "department", "sla_days",
+    "group",   "keywords", "attributes",     "active",         NULL};
 
 struct cat_tx {
     struct arena *arena;
@@ -1609,33 +1477,26 @@ static int put_category(struct req *r)
     bool active = true;
     int rc;
     cat.code = req_param(r, "code");
-    cat.name_en = cat.description_zh = cat.description_en = cat.group =
-        cat.keywords = "";
+    cat.name_en = cat.description_zh = cat.description_en = cat.group = cat.keywords = "";
     if (!text_is_code(cat.code))
-        return reply_error(
-            r, 404, "not_found", NULL,
-            "a category code is 1-64 letters, digits, '_', '-' or '.'");
+        return reply_error(r, 404, "not_found", NULL,
+                           "a category code is 1-64 letters, digits, '_', '-' or '.'");
     json_t *b = r->json;
     if (json_in_only_or_reply(r, b, NULL, category_fields) ||
         text_or_reply(r, b, "name_zh", 200, true, &cat.name_zh) ||
         text_or_reply(r, b, "name_en", 200, false, &cat.name_en) ||
-        text_or_reply(r, b, "description_zh", 1000, false,
-                      &cat.description_zh) ||
-        text_or_reply(r, b, "description_en", 1000, false,
-                      &cat.description_en) ||
+        text_or_reply(r, b, "description_zh", 1000, false, &cat.description_zh) ||
+        text_or_reply(r, b, "description_en", 1000, false, &cat.description_en) ||
         json_in_string(r, b, NULL, "department", 64, true, &dept) < 0 ||
-        json_in_int(r, b, NULL, "sla_days", 0, REPORT_SLA_MAX_DAYS, true,
-                    &sla) < 0 ||
+        json_in_int(r, b, NULL, "sla_days", 0, REPORT_SLA_MAX_DAYS, true, &sla) < 0 ||
         text_or_reply(r, b, "group", 100, false, &cat.group) ||
         text_or_reply(r, b, "keywords", 500, false, &cat.keywords) ||
         json_in_bool(r, b, NULL, "active", false, &active) < 0)
         return r->status;
-    json_t *defs = json_object_get(b, "attributes"),
-           *none = defs ? NULL : json_array();
+    json_t *defs = json_object_get(b, "attributes"), *none = defs ? NULL : json_array();
     json_t *checked = NULL;
     const char *field, *why;
-    rc = report_attributes_check(&r->arena, defs ? defs : none, &checked,
-                                 &field, &why);
+    rc = report_attributes_check(&r->arena, defs ? defs : none, &checked, &field, &why);
     json_decref(none);
     if (rc)
         return reply_error(r, 422, "invalid_field", field, "%s", why);
@@ -1651,8 +1512,8 @@ static int put_category(struct req *r)
     struct report_department d;
     rc = report_department_get(c, &r->arena, dept, &d);
     if (rc == STORE_NOT_FOUND)
-        return reply_error(r, 422, "unknown_department", "department",
-                           "no department has code %s", dept);
+        return reply_error(r, 422, "unknown_department", "department", "no department has code %s",
+                           dept);
     if (rc)
         return reply_store_error(r, rc, "department");
     cat.department_id = d.id;
@@ -1667,20 +1528,18 @@ static int put_category(struct req *r)
 
 /* ---- boundaries -------------------------------------------------------- */
 
-static json_t *boundary_feature(struct req *r, const struct region *reg,
-                                const char *geojson, int64_t updated_at)
+static json_t *boundary_feature(struct req *r, const struct region *reg, const char *geojson,
+                                int64_t updated_at)
 {
     json_t *g = json_loads(geojson, 0, NULL);
-    return json_pack("{s:s, s:s, s:o, s:{s:s, s:s, s:s, s:s, s:o}}", "type",
-                     "Feature", "id", reg->code, "geometry",
-                     g ? g : json_null(), "properties", "region", reg->code,
+    return json_pack("{s:s, s:s, s:o, s:{s:s, s:s, s:s, s:s, s:o}}", "type", "Feature", "id",
+                     reg->code, "geometry", g ? g : json_null(), "properties", "region", reg->code,
                      "level", reg->level, "name_zh", reg->name_zh, "name_en",
                      reg->name_en ? reg->name_en : "", "updated_at",
                      iso_json(updated_at, tz_of(r)));
 }
 
-static int region_or_reply(struct req *r, struct store_conn *c,
-                           struct region *reg)
+static int region_or_reply(struct req *r, struct store_conn *c, struct region *reg)
 {
     int rc = region_get(c, &r->arena, req_param(r, "code"), reg);
     if (rc)
@@ -1698,8 +1557,7 @@ static int get_boundary(struct req *r)
     int64_t at;
     int rc = report_boundary_get(c, &r->arena, reg.id, &g, &at);
     if (rc == STORE_NOT_FOUND)
-        return reply_error(r, 404, "no_boundary", NULL,
-                           "region %s has no boundary", reg.code);
+        return reply_error(r, 404, "no_boundary", NULL, "region %s has no boundary", reg.code);
     if (rc)
         return reply_store_error(r, rc, "boundary");
     json_t *f = boundary_feature(r, &reg, g, at);
@@ -1722,8 +1580,7 @@ static int boundary_fn(struct store_conn *c, void *v)
     struct boundary_tx *t = v;
     if (t->remove)
         return report_boundary_delete(c, t->region_id);
-    return report_boundary_put(c, t->region_id, t->geojson, t->bbox, t->by,
-                               t->now);
+    return report_boundary_put(c, t->region_id, t->geojson, t->bbox, t->by, t->now);
 }
 
 static int put_boundary(struct req *r)
@@ -1747,8 +1604,7 @@ static int put_boundary(struct req *r)
         die_oom();
     const char *geojson = arena_strdup(&r->arena, text);
     free(text);
-    struct boundary_tx t = {reg.id,  p->user_id, clock_now(),
-                            geojson, g.bbox,     false};
+    struct boundary_tx t = {reg.id, p->user_id, clock_now(), geojson, g.bbox, false};
     int rc = req_tx(r, c, boundary_fn, &t);
     if (rc)
         return reply_store_error(r, rc, "boundary");
@@ -1770,8 +1626,7 @@ static int delete_boundary(struct req *r)
     struct boundary_tx t = {reg.id, 0, 0, NULL, NULL, true};
     int rc = req_tx(r, c, boundary_fn, &t);
     if (rc == STORE_NOT_FOUND)
-        return reply_error(r, 404, "no_boundary", NULL,
-                           "region %s has no boundary", reg.code);
+        return reply_error(r, 404, "no_boundary", NULL, "region %s has no boundary", reg.code);
     if (rc)
         return reply_store_error(r, rc, "boundary");
     app_changed(r->app, c, &report_module, REPORT_BOUNDARY, reg.id);
@@ -1783,10 +1638,9 @@ static int delete_boundary(struct req *r)
 static json_t *key_json(struct req *r, const struct report_api_key *k)
 {
     int tz = tz_of(r);
-    return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)k->id,
-                     "name", k->name, "created_at", iso_json(k->created_at, tz),
-                     "revoked_at", iso_json(k->revoked_at, tz), "last_used_at",
-                     iso_json(k->last_used_at, tz));
+    return json_pack("{s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)k->id, "name", k->name,
+                     "created_at", iso_json(k->created_at, tz), "revoked_at",
+                     iso_json(k->revoked_at, tz), "last_used_at", iso_json(k->last_used_at, tz));
 }
 
 static const char *const key_fields[] = {"name", NULL};
@@ -1800,8 +1654,7 @@ struct key_tx {
 static int key_fn(struct store_conn *c, void *v)
 {
     struct key_tx *t = v;
-    return report_api_key_add(c, t->arena, t->name, t->hash, t->by, t->now,
-                              &t->id);
+    return report_api_key_add(c, t->arena, t->name, t->hash, t->by, t->now, &t->id);
 }
 
 static int post_key(struct req *r)
@@ -1814,14 +1667,10 @@ static int post_key(struct req *r)
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
-    const char *key =
-        arena_printf(&r->arena, "o311_%s", account_token_new(&r->arena));
-    struct key_tx t = {&r->arena,
-                       name,
-                       account_token_hash(&r->arena, account_key(r->app), key),
-                       p->user_id,
-                       clock_now(),
-                       0};
+    const char *key = arena_printf(&r->arena, "o311_%s", account_token_new(&r->arena));
+    struct key_tx t = {
+        &r->arena,  name,        account_token_hash(&r->arena, account_key(r->app), key),
+        p->user_id, clock_now(), 0};
     int rc = req_tx(r, c, key_fn, &t);
     if (rc)
         return reply_store_error(r, rc, "api key");
@@ -1886,13 +1735,12 @@ static int escalate_fn(struct store_conn *c, void *v)
     int64_t *ids;
     int rc = report_escalate_due(c, t->arena, t->now, &ids, &t->n);
     for (size_t i = 0; !rc && i < t->n; i++) {
-        struct report_update u = {
-            .report_id = ids[i],
-            .author_role = "system",
-            .kind = "escalated",
-            .body = "overdue: escalated to the grid's parent region",
-            .internal = true,
-            .created_at = t->now};
+        struct report_update u = {.report_id = ids[i],
+                                  .author_role = "system",
+                                  .kind = "escalated",
+                                  .body = "overdue: escalated to the grid's parent region",
+                                  .internal = true,
+                                  .created_at = t->now};
         rc = report_update_add(c, t->arena, &u);
     }
     return rc;
@@ -1905,9 +1753,7 @@ static void report_tick(struct app *app, struct store_conn *c, int64_t now)
     struct escalate_tx t = {&a, now, 0};
     int rc = store_tx(c, escalate_fn, &t);
     if (rc)
-        log_warn(
-            "reports: escalation failed (%d); it runs again on the next tick",
-            rc);
+        log_warn("reports: escalation failed (%d); it runs again on the next tick", rc);
     else if (t.n) {
         log_info("reports: %zu overdue reports escalated", t.n);
         app_changed(app, c, &report_module, REPORT_CHANGED, 0);
@@ -1917,9 +1763,8 @@ static void report_tick(struct app *app, struct store_conn *c, int64_t now)
 
 /* ---- personal data ----------------------------------------------------- */
 
-static int report_export_personal(struct app *app, struct store_conn *c,
-                                  struct arena *a, int64_t user_id,
-                                  json_t **out)
+static int report_export_personal(struct app *app, struct store_conn *c, struct arena *a,
+                                  int64_t user_id, json_t **out)
 {
     int tz = app->cfg.tz_offset_min;
     struct report_filter f = {.reporter_id = user_id, .limit = 100000};
@@ -1934,40 +1779,34 @@ static int report_export_personal(struct app *app, struct store_conn *c,
         rc = report_me_too_ids(c, a, user_id, &ids, &nids);
     if (rc)
         return rc;
-    json_t *reports = json_array(), *updates = json_array(),
-           *me_too = json_array();
+    json_t *reports = json_array(), *updates = json_array(), *me_too = json_array();
     for (size_t i = 0; i < n; i++) {
         const struct report *rep = &rs[i];
         json_array_append_new(
             reports,
-            json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:s, s:s, s:s, s:o, s:o}",
-                      "id", (json_int_t)rep->id, "category", rep->category_code,
-                      "status", rep->status, "grid", rep->region_code, "lat",
-                      rep->lat, "lon", rep->lon, "address",
+            json_pack("{s:I, s:s, s:s, s:s, s:f, s:f, s:s, s:s, s:s, s:o, s:o}", "id",
+                      (json_int_t)rep->id, "category", rep->category_code, "status", rep->status,
+                      "grid", rep->region_code, "lat", rep->lat, "lon", rep->lon, "address",
                       rep->address ? rep->address : "", "description",
                       rep->description ? rep->description : "", "attributes",
                       rep->attributes ? rep->attributes : "{}", "created_at",
-                      iso_json(rep->created_at, tz), "updated_at",
-                      iso_json(rep->updated_at, tz)));
+                      iso_json(rep->created_at, tz), "updated_at", iso_json(rep->updated_at, tz)));
     }
     for (size_t i = 0; i < nu; i++)
         json_array_append_new(
-            updates,
-            json_pack("{s:I, s:s, s:s, s:b, s:o}", "report",
-                      (json_int_t)us[i].report_id, "kind", us[i].kind, "body",
-                      us[i].body ? us[i].body : "", "internal", us[i].internal,
-                      "at", iso_json(us[i].created_at, tz)));
+            updates, json_pack("{s:I, s:s, s:s, s:b, s:o}", "report", (json_int_t)us[i].report_id,
+                               "kind", us[i].kind, "body", us[i].body ? us[i].body : "", "internal",
+                               us[i].internal, "at", iso_json(us[i].created_at, tz)));
     for (size_t i = 0; i < nids; i++)
         json_array_append_new(me_too, json_integer((json_int_t)ids[i]));
-    *out = json_pack("{s:o, s:o, s:o}", "reports", reports, "timeline_entries",
-                     updates, "me_too", me_too);
+    *out = json_pack("{s:o, s:o, s:o}", "reports", reports, "timeline_entries", updates, "me_too",
+                     me_too);
     return STORE_OK;
 }
 
 /* The reports stay (they are about the street, and others said "me
  * too"); the person's name comes off them. */
-static int report_erase_personal(struct app *app, struct store_conn *c,
-                                 int64_t user_id)
+static int report_erase_personal(struct app *app, struct store_conn *c, int64_t user_id)
 {
     return report_erase_user(c, user_id);
 }
@@ -1997,16 +1836,14 @@ static int import_fn(struct store_conn *c, void *v)
         int rc = code ? region_get(c, t->arena, code, &reg) : STORE_NOT_FOUND;
         if (rc) {
             fprintf(t->err, "feature %zu: %s%s\n", i + 1,
-                    code ? "no region has code "
-                         : "properties.code names no region",
+                    code ? "no region has code " : "properties.code names no region",
                     code ? code : "");
             return rc == STORE_NOT_FOUND ? STORE_CONFLICT : rc;
         }
         struct report_geom g;
         const char *field, *why;
         if (report_geom_parse(t->arena, f, t->datum, &g, &field, &why)) {
-            fprintf(t->err, "feature %zu (%s): %s: %s\n", i + 1, code, field,
-                    why);
+            fprintf(t->err, "feature %zu (%s): %s: %s\n", i + 1, code, field, why);
             return STORE_CONFLICT;
         }
         json_t *gj = report_geom_json(&g);
@@ -2045,14 +1882,12 @@ static int cmd_import_boundaries(struct app *app, int argc, char **argv)
     json_error_t jerr;
     json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc) {
-        fprintf(stderr, "warmharbor: %s: line %d: %s\n", file, jerr.line,
-                jerr.text);
+        fprintf(stderr, "warmharbor: %s: line %d: %s\n", file, jerr.line, jerr.text);
         return 1;
     }
     json_t *features = json_object_get(doc, "features");
     if (!json_is_array(features)) {
-        fprintf(stderr, "warmharbor: %s is not a GeoJSON FeatureCollection\n",
-                file);
+        fprintf(stderr, "warmharbor: %s is not a GeoJSON FeatureCollection\n", file);
         json_decref(doc);
         return 1;
     }
@@ -2103,76 +1938,50 @@ static int report_init(struct app *app, void **state)
 static const char *const report_changes[] = {"changed", "boundary", NULL};
 
 static const struct route report_routes[] = {
-    {HTTP_GET, "/api/report-departments", list_departments, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_PUT, "/api/report-departments/{code}", put_department, ACCESS_SYSTEM,
-     BODY_JSON, SCOPE_ANY},
-    {HTTP_GET, "/api/report-categories", list_categories, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_PUT, "/api/report-categories/{code}", put_category, ACCESS_SYSTEM,
-     BODY_JSON, SCOPE_ANY},
-    {HTTP_GET, "/api/regions/{code}/boundary", get_boundary, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_PUT, "/api/regions/{code}/boundary", put_boundary, ACCESS_ADMIN,
-     BODY_JSON, &region_scope_path},
-    {HTTP_DELETE, "/api/regions/{code}/boundary", delete_boundary, ACCESS_ADMIN,
-     BODY_NONE, &region_scope_path},
-    {HTTP_GET, "/api/reports", list_reports, ACCESS_PUBLIC, BODY_NONE,
+    {HTTP_GET, "/api/report-departments", list_departments, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PUT, "/api/report-departments/{code}", put_department, ACCESS_SYSTEM, BODY_JSON,
      SCOPE_ANY},
-    {HTTP_POST, "/api/reports", post_report, ACCESS_SIGNED_IN, BODY_JSON,
-     SCOPE_ANY},
-    {HTTP_GET, "/api/reports/nearby", nearby_reports, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_GET, "/api/reports/queue", queue_reports, HANDLERS, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_GET, "/api/reports/{id}", get_report, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_POST, "/api/reports/{id}/me-too", post_me_too, ACCESS_SIGNED_IN,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/reports/{id}/reopen", post_reopen, ACCESS_SIGNED_IN,
-     BODY_JSON, SCOPE_ANY},
-    {HTTP_POST, "/api/reports/{id}/comments", post_comment, ACCESS_SIGNED_IN,
-     BODY_JSON, SCOPE_ANY},
-    {HTTP_POST, "/api/reports/{id}/status", post_status, HANDLERS, BODY_JSON,
-     SCOPE_ANY},
-    {HTTP_POST, "/api/reports/{id}/confirm", post_confirm, GRID_MANAGERS,
-     BODY_JSON, &report_scope_path},
-    {HTTP_POST, "/api/reports/{id}/reject", post_reject, GRID_MANAGERS,
-     BODY_JSON, &report_scope_path},
-    {HTTP_GET, "/api/report-photos/{id}", get_photo, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_GET, "/api/me/reports", my_reports, ACCESS_SIGNED_IN, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_POST, "/api/open311/keys", post_key, ACCESS_SYSTEM, BODY_JSON,
-     SCOPE_ANY},
-    {HTTP_GET, "/api/open311/keys", list_keys, ACCESS_SYSTEM, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_DELETE, "/api/open311/keys/{id}", delete_key, ACCESS_SYSTEM,
-     BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/report-categories", list_categories, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PUT, "/api/report-categories/{code}", put_category, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/regions/{code}/boundary", get_boundary, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PUT, "/api/regions/{code}/boundary", put_boundary, ACCESS_ADMIN, BODY_JSON,
+     &region_scope_path},
+    {HTTP_DELETE, "/api/regions/{code}/boundary", delete_boundary, ACCESS_ADMIN, BODY_NONE,
+     &region_scope_path},
+    {HTTP_GET, "/api/reports", list_reports, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/reports", post_report, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/reports/nearby", nearby_reports, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/reports/queue", queue_reports, HANDLERS, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/reports/{id}", get_report, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/reports/{id}/me-too", post_me_too, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/reports/{id}/reopen", post_reopen, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
+    {HTTP_POST, "/api/reports/{id}/comments", post_comment, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
+    {HTTP_POST, "/api/reports/{id}/status", post_status, HANDLERS, BODY_JSON, SCOPE_ANY},
+    {HTTP_POST, "/api/reports/{id}/confirm", post_confirm, GRID_MANAGERS, BODY_JSON,
+     &report_scope_path},
+    {HTTP_POST, "/api/reports/{id}/reject", post_reject, GRID_MANAGERS, BODY_JSON,
+     &report_scope_path},
+    {HTTP_GET, "/api/report-photos/{id}", get_photo, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/me/reports", my_reports, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/open311/keys", post_key, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/open311/keys", list_keys, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
+    {HTTP_DELETE, "/api/open311/keys/{id}", delete_key, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
     /* Open311 GeoReport v2: a format suffix on a fixed name is a literal
      * segment; on an id or a code, report_open311.c splits it off. */
-    {HTTP_GET, "/open311/v2/discovery.json", open311_discovery, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/open311/v2/discovery.xml", open311_discovery, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/open311/v2/services.json", open311_services, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/open311/v2/services.xml", open311_services, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/open311/v2/services/{code}", open311_service, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/open311/v2/requests.json", open311_requests, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/open311/v2/requests.xml", open311_requests, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/open311/v2/requests.json", open311_post_request,
-     ACCESS_PUBLIC, BODY_FORM, SCOPE_ANY},
-    {HTTP_POST, "/open311/v2/requests.xml", open311_post_request, ACCESS_PUBLIC,
-     BODY_FORM, SCOPE_ANY},
-    {HTTP_GET, "/open311/v2/requests/{id}", open311_request, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/open311/v2/tokens/{token}", open311_token, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/discovery.json", open311_discovery, ACCESS_PUBLIC, BODY_NONE,
+     SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/discovery.xml", open311_discovery, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/services.json", open311_services, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/services.xml", open311_services, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/services/{code}", open311_service, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/requests.json", open311_requests, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/requests.xml", open311_requests, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/open311/v2/requests.json", open311_post_request, ACCESS_PUBLIC, BODY_FORM,
+     SCOPE_ANY},
+    {HTTP_POST, "/open311/v2/requests.xml", open311_post_request, ACCESS_PUBLIC, BODY_FORM,
+     SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/requests/{id}", open311_request, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/open311/v2/tokens/{token}", open311_token, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module report_module = {

@@ -80,9 +80,8 @@ static void xml_escape(struct strbuf *sb, const char *s)
 static const char *item_name(const char *list)
 {
     static const char *const names[][2] = {
-        {"services", "service"}, {"attributes", "attribute"},
-        {"values", "value"},     {"service_requests", "request"},
-        {"errors", "error"},     {"endpoints", "endpoint"},
+        {"services", "service"},         {"attributes", "attribute"}, {"values", "value"},
+        {"service_requests", "request"}, {"errors", "error"},         {"endpoints", "endpoint"},
         {"formats", "format"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -128,8 +127,7 @@ static int o311_reply(struct req *r, int status, const char *root, json_t *body)
         json_decref(body);
         if (!text)
             die_oom();
-        return reply_take(r, status, "application/json; charset=utf-8", text,
-                          strlen(text));
+        return reply_take(r, status, "application/json; charset=utf-8", text, strlen(text));
     }
     struct strbuf sb = STRBUF_INIT;
     strbuf_adds(&sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -143,9 +141,8 @@ static int o311_reply(struct req *r, int status, const char *root, json_t *body)
 
 int open311_error_reply(struct req *r, int status, const char *description)
 {
-    return o311_reply(
-        r, status, "errors",
-        json_pack("[{s:i, s:s}]", "code", status, "description", description));
+    return o311_reply(r, status, "errors",
+                      json_pack("[{s:i, s:s}]", "code", status, "description", description));
 }
 
 static int store_error(struct req *r, int rc)
@@ -153,8 +150,7 @@ static int store_error(struct req *r, int rc)
     if (rc == STORE_BUSY)
         reply_header(r, "Retry-After", "1");
     return open311_error_reply(r, store_rc_http(rc),
-                               rc == STORE_BUSY ? "busy; retry"
-                                                : "the store failed");
+                               rc == STORE_BUSY ? "busy; retry" : "the store failed");
 }
 
 /* The path parameter without its .json/.xml: 404 for another suffix. */
@@ -162,8 +158,7 @@ static int param_or_reply(struct req *r, const char *name, const char **out)
 {
     const char *v = req_param(r, name);
     const char *dot = v ? strrchr(v, '.') : NULL;
-    if (!dot || dot == v ||
-        (strcmp(dot, ".json") != 0 && strcmp(dot, ".xml") != 0))
+    if (!dot || dot == v || (strcmp(dot, ".json") != 0 && strcmp(dot, ".xml") != 0))
         return open311_error_reply(r, 404, "use .json or .xml"), -1;
     *out = arena_strndup(&r->arena, v, (size_t)(dot - v));
     return 0;
@@ -185,8 +180,8 @@ static const char *pick(bool en, const char *zh, const char *en_text)
 }
 
 /* jurisdiction_id, if given, names a region: its path into *path. */
-static int jurisdiction_or_reply(struct req *r, struct store_conn *c,
-                                 const char *given, const char **path)
+static int jurisdiction_or_reply(struct req *r, struct store_conn *c, const char *given,
+                                 const char **path)
 {
     *path = NULL;
     if (!given || !*given)
@@ -222,18 +217,15 @@ int open311_discovery(struct req *r)
             if (cs[i].updated_at > changed)
                 changed = cs[i].updated_at;
     int tz = r->app->cfg.tz_offset_min;
-    json_t *when = changed ? iso_or_null(changed, tz)
-                           : json_string("2026-12-01T00:00:00+08:00");
+    json_t *when = changed ? iso_or_null(changed, tz) : json_string("2026-12-01T00:00:00+08:00");
     json_t *body = json_pack(
-        "{s:O, s:s, s:s, s:[{s:s, s:s, s:O, s:s, s:[s, s]}]}", "changeset",
-        when, "contact",
-        "Ask the district's grid management office (网格化服务管理中心)",
-        "key_service",
+        "{s:O, s:s, s:s, s:[{s:s, s:s, s:O, s:s, s:[s, s]}]}", "changeset", when, "contact",
+        "Ask the district's grid management office (网格化服务管理中心)", "key_service",
         "API keys are issued by the system administrators (POST "
         "/api/open311/keys)",
-        "endpoints", "specification", "http://wiki.open311.org/GeoReport_v2",
-        "url", report_absolute_url(r, "/open311/v2"), "changeset", when, "type",
-        "production", "formats", "text/xml", "application/json");
+        "endpoints", "specification", "http://wiki.open311.org/GeoReport_v2", "url",
+        report_absolute_url(r, "/open311/v2"), "changeset", when, "type", "production", "formats",
+        "text/xml", "application/json");
     json_decref(when);
     return o311_reply(r, 200, "discovery", body);
 }
@@ -244,13 +236,11 @@ static json_t *service_json(const struct report_category *c, bool en)
     bool metadata = json_array_size(attrs) > 0;
     json_decref(attrs);
     return json_pack(
-        "{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code", c->code,
-        "service_name", pick(en, c->name_zh, c->name_en), "description",
-        pick(en, c->description_zh, c->description_en), "metadata", metadata,
-        "type", "realtime", "keywords", c->keywords ? c->keywords : "", "group",
-        c->group && *c->group
-            ? c->group
-            : pick(en, c->department_name_zh, c->department_name_en));
+        "{s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "service_code", c->code, "service_name",
+        pick(en, c->name_zh, c->name_en), "description",
+        pick(en, c->description_zh, c->description_en), "metadata", metadata, "type", "realtime",
+        "keywords", c->keywords ? c->keywords : "", "group",
+        c->group && *c->group ? c->group : pick(en, c->department_name_zh, c->department_name_en));
 }
 
 int open311_services(struct req *r)
@@ -281,35 +271,30 @@ static json_t *definition_json(const struct report_category *c, bool en)
     json_t *attrs = json_array();
     for (size_t i = 0; i < json_array_size(defs); i++) {
         json_t *d = json_array_get(defs, i);
-        json_t *a = json_pack(
-            "{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "variable",
-            json_object_get(d, "variable"), "code", json_object_get(d, "code"),
-            "datatype", json_object_get(d, "datatype"), "required",
-            json_object_get(d, "required"), "datatype_description",
-            json_object_get(d, "datatype_description"), "order",
-            json_object_get(d, "order"), "description",
-            pick(en, json_string_value(json_object_get(d, "description")),
-                 json_string_value(json_object_get(d, "description_en"))));
+        json_t *a = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "variable",
+                              json_object_get(d, "variable"), "code", json_object_get(d, "code"),
+                              "datatype", json_object_get(d, "datatype"), "required",
+                              json_object_get(d, "required"), "datatype_description",
+                              json_object_get(d, "datatype_description"), "order",
+                              json_object_get(d, "order"), "description",
+                              pick(en, json_string_value(json_object_get(d, "description")),
+                                   json_string_value(json_object_get(d, "description_en"))));
         json_t *values = json_object_get(d, "values");
         if (values) {
             json_t *vs = json_array();
             for (size_t k = 0; k < json_array_size(values); k++) {
                 json_t *v = json_array_get(values, k);
                 json_array_append_new(
-                    vs,
-                    json_pack(
-                        "{s:O, s:s}", "key", json_object_get(v, "key"), "name",
-                        pick(
-                            en, json_string_value(json_object_get(v, "name")),
-                            json_string_value(json_object_get(v, "name_en")))));
+                    vs, json_pack("{s:O, s:s}", "key", json_object_get(v, "key"), "name",
+                                  pick(en, json_string_value(json_object_get(v, "name")),
+                                       json_string_value(json_object_get(v, "name_en")))));
             }
             json_object_set_new(a, "values", vs);
         }
         json_array_append_new(attrs, a);
     }
     json_decref(defs);
-    return json_pack("{s:s, s:o}", "service_code", c->code, "attributes",
-                     attrs);
+    return json_pack("{s:s, s:o}", "service_code", c->code, "attributes", attrs);
 }
 
 int open311_service(struct req *r)
@@ -329,8 +314,7 @@ int open311_service(struct req *r)
         return open311_error_reply(r, 404, "service_code not found");
     if (rc)
         return store_error(r, rc);
-    return o311_reply(r, 200, "service_definition",
-                      definition_json(&cat, wants_en(r)));
+    return o311_reply(r, 200, "service_definition", definition_json(&cat, wants_en(r)));
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -354,8 +338,7 @@ static const char *status_note(const char *status)
 
 static const char *service_notice(struct arena *a, int sla_days, bool en)
 {
-    return en ? arena_printf(a, "to be handled within %d working days",
-                             sla_days)
+    return en ? arena_printf(a, "to be handled within %d working days", sla_days)
               : arena_printf(a, "承诺%d个工作日内处理", sla_days);
 }
 
@@ -364,43 +347,32 @@ static json_t *request_json(struct req *r, const struct report *rep, bool en)
     int tz = r->app->cfg.tz_offset_min;
     bool open = report_status_is_open(report_status_parse(rep->status));
     const char *media =
-        rep->photo_id
-            ? report_absolute_url(r, arena_printf(&r->arena,
-                                                  "/api/report-photos/%lld",
-                                                  (long long)rep->photo_id))
-            : rep->media_url;
+        rep->photo_id ? report_absolute_url(r, arena_printf(&r->arena, "/api/report-photos/%lld",
+                                                            (long long)rep->photo_id))
+                      : rep->media_url;
     int64_t updated = rep->updated_at;
     json_t *o = json_object();
-    json_object_set_new(
-        o, "service_request_id",
-        json_string(arena_printf(&r->arena, "%lld", (long long)rep->id)));
+    json_object_set_new(o, "service_request_id",
+                        json_string(arena_printf(&r->arena, "%lld", (long long)rep->id)));
     json_object_set_new(o, "status", json_string(open ? "open" : "closed"));
-    json_object_set_new(o, "status_notes",
-                        json_string(status_note(rep->status)));
-    json_object_set_new(
-        o, "service_name",
-        json_string(pick(en, rep->category_name_zh, rep->category_name_en)));
+    json_object_set_new(o, "status_notes", json_string(status_note(rep->status)));
+    json_object_set_new(o, "service_name",
+                        json_string(pick(en, rep->category_name_zh, rep->category_name_en)));
     json_object_set_new(o, "service_code", json_string(rep->category_code));
-    json_object_set_new(o, "description",
-                        json_string(rep->description ? rep->description : ""));
+    json_object_set_new(o, "description", json_string(rep->description ? rep->description : ""));
     json_object_set_new(o, "agency_responsible",
-                        json_string(pick(en, rep->department_name_zh,
-                                         rep->department_name_en)));
+                        json_string(pick(en, rep->department_name_zh, rep->department_name_en)));
     json_object_set_new(o, "service_notice", json_null());
-    json_object_set_new(o, "requested_datetime",
-                        iso_or_null(rep->created_at, tz));
+    json_object_set_new(o, "requested_datetime", iso_or_null(rep->created_at, tz));
     json_object_set_new(o, "updated_datetime", iso_or_null(updated, tz));
     json_object_set_new(o, "expected_datetime", iso_or_null(rep->due_at, tz));
     json_object_set_new(o, "address",
-                        rep->address && *rep->address
-                            ? json_string(rep->address)
-                            : json_null());
+                        rep->address && *rep->address ? json_string(rep->address) : json_null());
     json_object_set_new(o, "address_id", json_null());
     json_object_set_new(o, "zipcode", json_null());
     json_object_set_new(o, "lat", json_real(round(rep->lat * 1e7) / 1e7));
     json_object_set_new(o, "long", json_real(round(rep->lon * 1e7) / 1e7));
-    json_object_set_new(o, "media_url",
-                        media ? json_string(media) : json_null());
+    json_object_set_new(o, "media_url", media ? json_string(media) : json_null());
     return o;
 }
 
@@ -410,8 +382,7 @@ static bool is_public(const struct report *rep)
 }
 
 /* "1,2,3" into ids; -1 when it is not a list of ids. */
-static int ids_parse(struct arena *a, const char *text, int64_t **ids,
-                     size_t *n)
+static int ids_parse(struct arena *a, const char *text, int64_t **ids, size_t *n)
 {
     size_t cap = 1;
     for (const char *p = text; *p; p++)
@@ -471,15 +442,13 @@ int open311_requests(struct req *r)
         int64_t *ids;
         size_t nids;
         if (ids_parse(&r->arena, idtext, &ids, &nids))
-            return open311_error_reply(
-                r, 400,
-                "service_request_id is a comma list of ids (at most 200)");
+            return open311_error_reply(r, 400,
+                                       "service_request_id is a comma list of ids (at most 200)");
         rc = report_list_ids(c, &r->arena, ids, nids, &rs, &n);
     } else {
         struct report_filter f = {0};
         int64_t from, to;
-        if (date_or_reply(r, "start_date", &from) ||
-            date_or_reply(r, "end_date", &to))
+        if (date_or_reply(r, "start_date", &from) || date_or_reply(r, "end_date", &to))
             return r->status;
         int64_t now = clock_now();
         if (!to)
@@ -487,24 +456,20 @@ int open311_requests(struct req *r)
         if (!from)
             from = to - O311_SPAN_S;
         if (to < from || to - from > O311_SPAN_S)
-            return open311_error_reply(
-                r, 400, "start_date and end_date may span at most 90 days");
+            return open311_error_reply(r, 400, "start_date and end_date may span at most 90 days");
         const char *status = req_query(r, "status");
         if (status) {
             for (const char *p = status; *p;) {
                 const char *comma = strchr(p, ',');
                 size_t len = comma ? (size_t)(comma - p) : strlen(p);
                 if (len == 4 && strncmp(p, "open", 4) == 0)
-                    f.statuses |= (1u << REPORT_OPEN) |
-                                  (1u << REPORT_ACKNOWLEDGED) |
+                    f.statuses |= (1u << REPORT_OPEN) | (1u << REPORT_ACKNOWLEDGED) |
                                   (1u << REPORT_IN_PROGRESS);
                 else if (len == 6 && strncmp(p, "closed", 6) == 0)
                     f.statuses |= (1u << REPORT_FIXED) | (1u << REPORT_CLOSED) |
-                                  (1u << REPORT_DUPLICATE) |
-                                  (1u << REPORT_NOT_OURS);
+                                  (1u << REPORT_DUPLICATE) | (1u << REPORT_NOT_OURS);
                 else
-                    return open311_error_reply(r, 400,
-                                               "status is open or closed");
+                    return open311_error_reply(r, 400, "status is open or closed");
                 p = comma ? comma + 1 : p + len;
             }
         }
@@ -522,8 +487,7 @@ int open311_requests(struct req *r)
         return store_error(r, rc);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        if (is_public(&rs[i]) &&
-            (!jpath || strncmp(rs[i].region_path, jpath, strlen(jpath)) == 0))
+        if (is_public(&rs[i]) && (!jpath || strncmp(rs[i].region_path, jpath, strlen(jpath)) == 0))
             json_array_append_new(items, request_json(r, &rs[i], en));
     return o311_reply(r, 200, "service_requests", items);
 }
@@ -564,36 +528,30 @@ int open311_token(struct req *r)
     if (!c)
         return store_error(r, STORE_BUSY);
     struct report rep;
-    int rc = strlen(token) > 100
-                 ? STORE_NOT_FOUND
-                 : report_get_by_token(c, &r->arena, token, &rep);
+    int rc = strlen(token) > 100 ? STORE_NOT_FOUND : report_get_by_token(c, &r->arena, token, &rep);
     if (rc == STORE_NOT_FOUND || (!rc && !is_public(&rep)))
         return open311_error_reply(r, 404, "token not found");
     if (rc)
         return store_error(r, rc);
-    return o311_reply(
-        r, 200, "service_requests",
-        json_pack("[{s:s, s:s}]", "service_request_id",
-                  arena_printf(&r->arena, "%lld", (long long)rep.id), "token",
-                  token));
+    return o311_reply(r, 200, "service_requests",
+                      json_pack("[{s:s, s:s}]", "service_request_id",
+                                arena_printf(&r->arena, "%lld", (long long)rep.id), "token",
+                                token));
 }
 
 /* ---- POST requests ----------------------------------------------------- */
 
 /* A form field as clean text of at most max bytes; NULL when absent or
  * empty. -1 after replying. */
-static int form_text_or_reply(struct req *r, const char *name, size_t max,
-                              const char **out)
+static int form_text_or_reply(struct req *r, const char *name, size_t max, const char **out)
 {
     const char *v = form_get(r->form, name);
     *out = NULL;
     if (!v || !*v)
         return 0;
     if (strlen(v) > max)
-        return open311_error_reply(r, 400,
-                                   arena_printf(&r->arena,
-                                                "%s is longer than %zu bytes",
-                                                name, max)),
+        return open311_error_reply(
+                   r, 400, arena_printf(&r->arena, "%s is longer than %zu bytes", name, max)),
                -1;
     *out = v;
     return 0;
@@ -607,19 +565,16 @@ static json_t *form_answers(struct req *r, const char **bad)
     json_t *o = json_object();
     *bad = NULL;
     for (size_t i = 0; i < r->form->n; i++) {
-        const char *name = r->form->fields[i].name,
-                   *value = r->form->fields[i].value;
+        const char *name = r->form->fields[i].name, *value = r->form->fields[i].value;
         if (strncmp(name, "attribute[", 10) != 0)
             continue;
         const char *close = strchr(name + 10, ']');
-        if (!close || close == name + 10 ||
-            (close[1] && strcmp(close + 1, "[]") != 0)) {
+        if (!close || close == name + 10 || (close[1] && strcmp(close + 1, "[]") != 0)) {
             *bad = name;
             json_decref(o);
             return NULL;
         }
-        const char *code =
-            arena_strndup(&r->arena, name + 10, (size_t)(close - name - 10));
+        const char *code = arena_strndup(&r->arena, name + 10, (size_t)(close - name - 10));
         bool list = close[1] != '\0';
         json_t *had = json_object_get(o, code);
         if (had && json_is_array(had)) {
@@ -627,8 +582,7 @@ static json_t *form_answers(struct req *r, const char **bad)
         } else if (had) {
             json_object_set_new(o, code, json_pack("[O, s]", had, value));
         } else {
-            json_object_set_new(
-                o, code, list ? json_pack("[s]", value) : json_string(value));
+            json_object_set_new(o, code, list ? json_pack("[s]", value) : json_string(value));
         }
     }
     return o;
@@ -645,10 +599,9 @@ int open311_post_request(struct req *r)
         return store_error(r, STORE_BUSY);
     int64_t key_id = 0;
     int rc = key && *key && strlen(key) < 200
-                 ? report_api_key_use(
-                       c, &r->arena,
-                       account_token_hash(&r->arena, account_key(r->app), key),
-                       clock_now(), &key_id)
+                 ? report_api_key_use(c, &r->arena,
+                                      account_token_hash(&r->arena, account_key(r->app), key),
+                                      clock_now(), &key_id)
                  : STORE_NOT_FOUND;
     if (rc == STORE_NOT_FOUND)
         return open311_error_reply(r, 403, "api_key is missing or not valid");
@@ -656,8 +609,7 @@ int open311_post_request(struct req *r)
         return store_error(r, rc);
     const char *jpath;
     const char *jid = form_get(f, "jurisdiction_id");
-    if (jurisdiction_or_reply(r, c, jid ? jid : req_query(r, "jurisdiction_id"),
-                              &jpath))
+    if (jurisdiction_or_reply(r, c, jid ? jid : req_query(r, "jurisdiction_id"), &jpath))
         return r->status;
     const char *code = form_get(f, "service_code");
     if (!code || !*code)
@@ -670,17 +622,15 @@ int open311_post_request(struct req *r)
         return store_error(r, rc);
     const char *lat_s = form_get(f, "lat"), *lon_s = form_get(f, "long");
     if (!lat_s || !lon_s || !*lat_s || !*lon_s)
-        return open311_error_reply(
-            r, 400,
-            "lat and long are required: reports here are placed by "
-            "position (WGS-84)");
+        return open311_error_reply(r, 400,
+                                   "lat and long are required: reports here are placed by "
+                                   "position (WGS-84)");
     char *e1, *e2;
     double lat = strtod(lat_s, &e1), lon = strtod(lon_s, &e2);
     if (*e1 || *e2 || !geo_is_valid(lat, lon))
         return open311_error_reply(r, 400, "lat and long are WGS-84 degrees");
     const char *description, *address, *first, *last, *email, *phone;
-    if (form_text_or_reply(r, "description", REPORT_DESCRIPTION_MAX,
-                           &description) ||
+    if (form_text_or_reply(r, "description", REPORT_DESCRIPTION_MAX, &description) ||
         form_text_or_reply(r, "address_string", REPORT_ADDRESS_MAX, &address) ||
         form_text_or_reply(r, "first_name", REPORT_CONTACT_MAX, &first) ||
         form_text_or_reply(r, "last_name", REPORT_CONTACT_MAX, &last) ||
@@ -696,23 +646,20 @@ int open311_post_request(struct req *r)
     json_t *given = form_answers(r, &bad);
     if (!given)
         return open311_error_reply(
-            r, 400,
-            arena_printf(&r->arena, "%s: attributes are attribute[code]", bad));
+            r, 400, arena_printf(&r->arena, "%s: attributes are attribute[code]", bad));
     json_t *defs = json_loads(cat.attributes, 0, NULL);
     json_t *answers;
     const char *field, *why;
-    rc = report_answers_check(&r->arena, defs, given, r->app->cfg.tz_offset_min,
-                              &answers, &field, &why);
+    rc = report_answers_check(&r->arena, defs, given, r->app->cfg.tz_offset_min, &answers, &field,
+                              &why);
     json_decref(defs);
     json_decref(given);
     if (rc) {
         /* "attributes.size" -> "attribute[size]", the name it was sent by */
-        const char *name =
-            strncmp(field, "attributes.", 11) == 0
-                ? arena_printf(&r->arena, "attribute[%s]", field + 11)
-                : field;
-        return open311_error_reply(
-            r, 400, arena_printf(&r->arena, "%s: %s", name, why));
+        const char *name = strncmp(field, "attributes.", 11) == 0
+                               ? arena_printf(&r->arena, "attribute[%s]", field + 11)
+                               : field;
+        return open311_error_reply(r, 400, arena_printf(&r->arena, "%s: %s", name, why));
     }
     struct report_new nr = {0};
     nr.cat = &cat;
@@ -724,10 +671,9 @@ int open311_post_request(struct req *r)
     nr.answers = answers;
     nr.source = "open311";
     nr.api_key_id = key_id;
-    nr.contact_name =
-        first || last ? arena_printf(&r->arena, "%s%s%s", first ? first : "",
-                                     first && last ? " " : "", last ? last : "")
-                      : NULL;
+    nr.contact_name = first || last ? arena_printf(&r->arena, "%s%s%s", first ? first : "",
+                                                   first && last ? " " : "", last ? last : "")
+                                    : NULL;
     nr.contact_email = email;
     nr.contact_phone = phone;
     nr.media_url = media && *media ? media : NULL;
@@ -738,12 +684,11 @@ int open311_post_request(struct req *r)
     if (rc)
         return r->status;
     bool en = wants_en(r);
-    return o311_reply(
-        r, 200, "service_requests",
-        json_pack("[{s:s, s:s, s:s, s:n}]", "service_request_id",
-                  arena_printf(&r->arena, "%lld", (long long)rep.id), "token",
-                  rep.token, "service_notice",
-                  service_notice(&r->arena, cat.sla_days, en), "account_id"));
+    return o311_reply(r, 200, "service_requests",
+                      json_pack("[{s:s, s:s, s:s, s:n}]", "service_request_id",
+                                arena_printf(&r->arena, "%lld", (long long)rep.id), "token",
+                                rep.token, "service_notice",
+                                service_notice(&r->arena, cat.sla_days, en), "account_id"));
 }
 
 const char *report_absolute_url(struct req *r, const char *path)
@@ -751,8 +696,8 @@ const char *report_absolute_url(struct req *r, const char *path)
     const char *host = req_header(r, "Host");
     bool ok = host && *host && strlen(host) < 256;
     for (const char *p = host; ok && *p; p++)
-        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-             (*p >= '0' && *p <= '9') || strchr(".-:[]", *p);
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             strchr(".-:[]", *p);
     const char *proto = req_header(r, "X-Forwarded-Proto");
     return arena_printf(&r->arena, "%s://%s%s",
                         proto && strcmp(proto, "https") == 0 ? "https" : "http",

@@ -33,8 +33,8 @@ static int vips_started = -1;
 
 /* libvips warns through GLib ("Premature end of JPEG file"): into our
  * log at debug level, not raw lines on stderr. */
-static void on_vips_log(const gchar *domain, GLogLevelFlags level,
-                        const gchar *message, gpointer data)
+static void on_vips_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                        gpointer data)
 {
     (void)level, (void)data;
     log_debug("photo: %s: %s", domain ? domain : "glib", message);
@@ -42,9 +42,8 @@ static void on_vips_log(const gchar *domain, GLogLevelFlags level,
 
 static void vips_start_once(void)
 {
-    g_log_set_handler(
-        "VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
-        on_vips_log, NULL);
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO,
+                      on_vips_log, NULL);
     if (VIPS_INIT("warmharbor") != 0) {
         vips_started = 0;
         return;
@@ -100,8 +99,8 @@ static void log_vips(const char *what)
 /* Header only: the loader and the size. */
 static int check_header(const void *data, size_t len)
 {
-    VipsImage *head = vips_image_new_from_buffer(data, len, "", "access",
-                                                 VIPS_ACCESS_SEQUENTIAL, NULL);
+    VipsImage *head =
+        vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
     if (!head) {
         vips_error_clear();
         return REPORT_PHOTO_UNREADABLE;
@@ -145,9 +144,8 @@ static int to_srgb_flat(VipsImage **img)
     return 0;
 }
 
-int report_photo_clean(struct arena *a, const void *data, size_t len,
-                       const void **out, size_t *out_len, int *width,
-                       int *height)
+int report_photo_clean(struct arena *a, const void *data, size_t len, const void **out,
+                       size_t *out_len, int *width, int *height)
 {
     if (len > REPORT_PHOTO_MAX_BYTES)
         return REPORT_PHOTO_TOO_LARGE;
@@ -163,9 +161,8 @@ int report_photo_clean(struct arena *a, const void *data, size_t len,
         return rc;
     /* vips_thumbnail_buffer takes a non-const buffer but only reads it. */
     VipsImage *img = NULL;
-    if (vips_thumbnail_buffer((void *)(uintptr_t)data, len, &img,
-                              REPORT_PHOTO_SIDE, "height", REPORT_PHOTO_SIDE,
-                              "size", VIPS_SIZE_DOWN, "option_string",
+    if (vips_thumbnail_buffer((void *)(uintptr_t)data, len, &img, REPORT_PHOTO_SIDE, "height",
+                              REPORT_PHOTO_SIDE, "size", VIPS_SIZE_DOWN, "option_string",
                               "fail_on=error", NULL)) {
         vips_error_clear();
         return REPORT_PHOTO_UNREADABLE;
@@ -178,9 +175,8 @@ int report_photo_clean(struct arena *a, const void *data, size_t len,
         return REPORT_PHOTO_UNREADABLE;
     }
     /* Saving runs the pipeline: a decoding error shows up here. */
-    if (vips_jpegsave_buffer(img, &buf, &blen, "Q", REPORT_PHOTO_QUALITY,
-                             "strip", TRUE, "optimize_coding", TRUE,
-                             "interlace", FALSE, NULL)) {
+    if (vips_jpegsave_buffer(img, &buf, &blen, "Q", REPORT_PHOTO_QUALITY, "strip", TRUE,
+                             "optimize_coding", TRUE, "interlace", FALSE, NULL)) {
         g_object_unref(img);
         vips_error_clear();
         return REPORT_PHOTO_UNREADABLE;

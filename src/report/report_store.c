@@ -27,8 +27,7 @@ static const char sql_dept_list[] =
     "SELECT id, code, name_zh, name_en, is_demo FROM report_departments ORDER"
     " BY code";
 
-static void row_to_dept(const struct store_rows *rows, size_t i,
-                        struct report_department *d)
+static void row_to_dept(const struct store_rows *rows, size_t i, struct report_department *d)
 {
     d->id = store_int(rows, i, 0);
     d->code = store_text(rows, i, 1);
@@ -37,12 +36,11 @@ static void row_to_dept(const struct store_rows *rows, size_t i,
     d->is_demo = store_int(rows, i, 4) != 0;
 }
 
-int report_department_put(struct store_conn *c, struct arena *a,
-                          struct report_department *d, int64_t now)
+int report_department_put(struct store_conn *c, struct arena *a, struct report_department *d,
+                          int64_t now)
 {
     struct store_val p[] = {SV_TEXT(d->code), SV_TEXT(d->name_zh),
-                            SV_TEXT(d->name_en ? d->name_en : ""),
-                            SV_INT(d->is_demo), SV_INT(now)};
+                            SV_TEXT(d->name_en ? d->name_en : ""), SV_INT(d->is_demo), SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_dept_put, p, 5, &rows);
     if (!rc && rows.nrows)
@@ -50,8 +48,8 @@ int report_department_put(struct store_conn *c, struct arena *a,
     return rc;
 }
 
-int report_department_get(struct store_conn *c, struct arena *a,
-                          const char *code, struct report_department *out)
+int report_department_get(struct store_conn *c, struct arena *a, const char *code,
+                          struct report_department *out)
 {
     struct store_val p[] = {SV_TEXT(code)};
     struct store_rows rows;
@@ -64,8 +62,8 @@ int report_department_get(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int report_department_list(struct store_conn *c, struct arena *a,
-                           struct report_department **out, size_t *n)
+int report_department_list(struct store_conn *c, struct arena *a, struct report_department **out,
+                           size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_dept_list, NULL, 0, &rows);
@@ -81,12 +79,12 @@ int report_department_list(struct store_conn *c, struct arena *a,
 /* ---- categories -----------------------------------------------------------
  */
 
-#define CATEGORY_COLS                                                          \
-    "c.id, c.code, c.name_zh, c.name_en, c.description_zh, c.description_en,"  \
-    " c.department_id, d.code, d.name_zh, d.name_en, c.sla_days, c.grp,"       \
+#define CATEGORY_COLS                                                                              \
+    "c.id, c.code, c.name_zh, c.name_en, c.description_zh, c.description_en,"                      \
+    " c.department_id, d.code, d.name_zh, d.name_en, c.sla_days, c.grp,"                           \
     " c.keywords, c.attributes, c.active, c.is_demo, c.updated_at"
-#define CATEGORY_FROM                                                          \
-    " FROM report_categories c JOIN report_departments d ON d.id ="            \
+#define CATEGORY_FROM                                                                              \
+    " FROM report_categories c JOIN report_departments d ON d.id ="                                \
     " c.department_id"
 
 static const char sql_cat_put[] =
@@ -100,14 +98,11 @@ static const char sql_cat_put[] =
     " sla_days = excluded.sla_days, grp = excluded.grp, keywords ="
     " excluded.keywords, attributes = excluded.attributes, active ="
     " excluded.active, updated_at = excluded.updated_at RETURNING id";
-static const char sql_cat_get[] =
-    "SELECT " CATEGORY_COLS CATEGORY_FROM " WHERE c.code = $1";
+static const char sql_cat_get[] = "SELECT " CATEGORY_COLS CATEGORY_FROM " WHERE c.code = $1";
 static const char sql_cat_list[] =
-    "SELECT " CATEGORY_COLS CATEGORY_FROM
-    " WHERE ($1 = 0 OR c.active = 1) ORDER BY c.code";
+    "SELECT " CATEGORY_COLS CATEGORY_FROM " WHERE ($1 = 0 OR c.active = 1) ORDER BY c.code";
 
-static void row_to_category(const struct store_rows *rows, size_t i,
-                            struct report_category *c)
+static void row_to_category(const struct store_rows *rows, size_t i, struct report_category *c)
 {
     c->id = store_int(rows, i, 0);
     c->code = store_text(rows, i, 1);
@@ -128,23 +123,22 @@ static void row_to_category(const struct store_rows *rows, size_t i,
     c->updated_at = store_int(rows, i, 16);
 }
 
-int report_category_put(struct store_conn *c, struct arena *a,
-                        struct report_category *cat, int64_t now)
+int report_category_put(struct store_conn *c, struct arena *a, struct report_category *cat,
+                        int64_t now)
 {
-    struct store_val p[] = {
-        SV_TEXT(cat->code),
-        SV_TEXT(cat->name_zh),
-        SV_TEXT(cat->name_en ? cat->name_en : ""),
-        SV_TEXT(cat->description_zh ? cat->description_zh : ""),
-        SV_TEXT(cat->description_en ? cat->description_en : ""),
-        SV_INT(cat->department_id),
-        SV_INT(cat->sla_days),
-        SV_TEXT(cat->group ? cat->group : ""),
-        SV_TEXT(cat->keywords ? cat->keywords : ""),
-        SV_TEXT(cat->attributes ? cat->attributes : "[]"),
-        SV_INT(cat->active),
-        SV_INT(cat->is_demo),
-        SV_INT(now)};
+    struct store_val p[] = {SV_TEXT(cat->code),
+                            SV_TEXT(cat->name_zh),
+                            SV_TEXT(cat->name_en ? cat->name_en : ""),
+                            SV_TEXT(cat->description_zh ? cat->description_zh : ""),
+                            SV_TEXT(cat->description_en ? cat->description_en : ""),
+                            SV_INT(cat->department_id),
+                            SV_INT(cat->sla_days),
+                            SV_TEXT(cat->group ? cat->group : ""),
+                            SV_TEXT(cat->keywords ? cat->keywords : ""),
+                            SV_TEXT(cat->attributes ? cat->attributes : "[]"),
+                            SV_INT(cat->active),
+                            SV_INT(cat->is_demo),
+                            SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_cat_put, p, 13, &rows);
     if (!rc && rows.nrows)
@@ -166,9 +160,8 @@ int report_category_get(struct store_conn *c, struct arena *a, const char *code,
     return STORE_OK;
 }
 
-int report_category_list(struct store_conn *c, struct arena *a,
-                         bool active_only, struct report_category **out,
-                         size_t *n)
+int report_category_list(struct store_conn *c, struct arena *a, bool active_only,
+                         struct report_category **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(active_only)};
     struct store_rows rows;
@@ -195,11 +188,9 @@ static const char sql_boundary_put[] =
     " excluded.updated_at";
 static const char sql_boundary_get[] =
     "SELECT geometry, updated_at FROM report_boundaries WHERE region_id = $1";
-static const char sql_boundary_delete[] =
-    "DELETE FROM report_boundaries WHERE region_id = $1";
+static const char sql_boundary_delete[] = "DELETE FROM report_boundaries WHERE region_id = $1";
 #define AREA_COLS "b.region_id, g.code, g.level, g.path, b.geometry"
-#define AREA_FROM                                                              \
-    " FROM report_boundaries b JOIN regions g ON g.id = b.region_id"
+#define AREA_FROM " FROM report_boundaries b JOIN regions g ON g.id = b.region_id"
 static const char sql_areas_at[] =
     "SELECT " AREA_COLS AREA_FROM
     " WHERE b.min_lat <= $1 AND b.max_lat >= $2 AND b.min_lon <= $3 AND"
@@ -209,20 +200,17 @@ static const char sql_areas_under[] =
     " WHERE g.level = 'grid' AND g.path LIKE CAST($1 AS TEXT) || '%' ORDER BY"
     " b.region_id";
 
-int report_boundary_put(struct store_conn *c, int64_t region_id,
-                        const char *geojson, const double bbox[4], int64_t by,
-                        int64_t now)
+int report_boundary_put(struct store_conn *c, int64_t region_id, const char *geojson,
+                        const double bbox[4], int64_t by, int64_t now)
 {
-    struct store_val p[] = {SV_INT(region_id),         SV_TEXT(geojson),
-                            SV_REAL(bbox[0]),          SV_REAL(bbox[1]),
-                            SV_REAL(bbox[2]),          SV_REAL(bbox[3]),
+    struct store_val p[] = {SV_INT(region_id),         SV_TEXT(geojson), SV_REAL(bbox[0]),
+                            SV_REAL(bbox[1]),          SV_REAL(bbox[2]), SV_REAL(bbox[3]),
                             by ? SV_INT(by) : SV_NULL, SV_INT(now)};
     return store_exec(c, sql_boundary_put, p, 8, NULL);
 }
 
-int report_boundary_get(struct store_conn *c, struct arena *a,
-                        int64_t region_id, const char **geojson,
-                        int64_t *updated_at)
+int report_boundary_get(struct store_conn *c, struct arena *a, int64_t region_id,
+                        const char **geojson, int64_t *updated_at)
 {
     struct store_val p[] = {SV_INT(region_id)};
     struct store_rows rows;
@@ -246,8 +234,8 @@ int report_boundary_delete(struct store_conn *c, int64_t region_id)
 
 /* Rows of areas, their geometries parsed; a stored geometry that no
  * longer parses (it was checked when written) is skipped and logged. */
-static int rows_to_areas(struct arena *a, const struct store_rows *rows,
-                         struct report_area **out, size_t *n)
+static int rows_to_areas(struct arena *a, const struct store_rows *rows, struct report_area **out,
+                         size_t *n)
 {
     *out = arena_calloc(a, rows->nrows ? rows->nrows : 1, sizeof(**out));
     *n = 0;
@@ -260,8 +248,7 @@ static int rows_to_areas(struct arena *a, const struct store_rows *rows,
         const char *text = store_text(rows, i, 4);
         json_t *g = json_loads(text ? text : "", 0, NULL);
         const char *field, *why;
-        int bad =
-            !g || report_geom_parse(a, g, GEO_WGS84, &ar->geom, &field, &why);
+        int bad = !g || report_geom_parse(a, g, GEO_WGS84, &ar->geom, &field, &why);
         json_decref(g);
         if (!bad)
             (*n)++;
@@ -269,14 +256,12 @@ static int rows_to_areas(struct arena *a, const struct store_rows *rows,
     return STORE_OK;
 }
 
-int report_areas_at(struct store_conn *c, struct arena *a, double lat,
-                    double lon, double margin_deg, bool grids_only,
-                    struct report_area **out, size_t *n)
+int report_areas_at(struct store_conn *c, struct arena *a, double lat, double lon,
+                    double margin_deg, bool grids_only, struct report_area **out, size_t *n)
 {
     double mlon = margin_deg * 1.3; /* a degree of longitude is shorter here */
-    struct store_val p[] = {SV_REAL(lat + margin_deg),
-                            SV_REAL(lat - margin_deg), SV_REAL(lon + mlon),
-                            SV_REAL(lon - mlon), SV_INT(grids_only)};
+    struct store_val p[] = {SV_REAL(lat + margin_deg), SV_REAL(lat - margin_deg),
+                            SV_REAL(lon + mlon), SV_REAL(lon - mlon), SV_INT(grids_only)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_areas_at, p, 5, &rows);
     if (rc)
@@ -297,20 +282,20 @@ int report_areas_under(struct store_conn *c, struct arena *a, const char *path,
 
 /* ---- reports ----------------------------------------------------------- */
 
-#define REPORT_COLS                                                            \
-    "r.id, r.category_id, c.code, c.name_zh, c.name_en, r.department_id,"      \
-    " d.code, d.name_zh, d.name_en, r.region_id, g.code, g.name_zh,"           \
-    " g.name_en, g.path, r.lat, r.lon, r.datum, r.address, r.description,"     \
-    " r.attributes, r.status, r.verification, r.verified_by, r.verified_at,"   \
-    " r.reporter_id, r.source, r.api_key_id, r.contact_name, r.contact_email," \
-    " r.contact_phone, r.media_url, r.token, r.duplicate_of, r.me_too,"        \
-    " r.due_at, r.escalated_at, r.escalated_region_id, e.code, r.fixed_at,"    \
-    " r.closed_at, r.reopen_count, r.is_demo, r.created_at, r.updated_at,"     \
-    " (SELECT MIN(p.id) FROM report_photos p WHERE p.report_id = r.id AND"     \
+#define REPORT_COLS                                                                                \
+    "r.id, r.category_id, c.code, c.name_zh, c.name_en, r.department_id,"                          \
+    " d.code, d.name_zh, d.name_en, r.region_id, g.code, g.name_zh,"                               \
+    " g.name_en, g.path, r.lat, r.lon, r.datum, r.address, r.description,"                         \
+    " r.attributes, r.status, r.verification, r.verified_by, r.verified_at,"                       \
+    " r.reporter_id, r.source, r.api_key_id, r.contact_name, r.contact_email,"                     \
+    " r.contact_phone, r.media_url, r.token, r.duplicate_of, r.me_too,"                            \
+    " r.due_at, r.escalated_at, r.escalated_region_id, e.code, r.fixed_at,"                        \
+    " r.closed_at, r.reopen_count, r.is_demo, r.created_at, r.updated_at,"                         \
+    " (SELECT MIN(p.id) FROM report_photos p WHERE p.report_id = r.id AND"                         \
     " p.update_id IS NULL)"
-#define REPORT_FROM                                                            \
-    " FROM reports r JOIN report_categories c ON c.id = r.category_id JOIN"    \
-    " report_departments d ON d.id = r.department_id JOIN regions g ON g.id =" \
+#define REPORT_FROM                                                                                \
+    " FROM reports r JOIN report_categories c ON c.id = r.category_id JOIN"                        \
+    " report_departments d ON d.id = r.department_id JOIN regions g ON g.id ="                     \
     " r.region_id LEFT JOIN regions e ON e.id = r.escalated_region_id"
 #define OPEN_STATUSES "('open', 'acknowledged', 'in_progress')"
 
@@ -322,10 +307,8 @@ static const char sql_report_insert[] =
     " is_demo, created_at, updated_at, fixed_at, closed_at) VALUES ($1, $2,"
     " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
     " $18, $19, $20, $21, $22, $23, $24, $24, $25, $26) RETURNING id";
-static const char sql_report_get[] =
-    "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = $1";
-static const char sql_report_by_token[] =
-    "SELECT " REPORT_COLS REPORT_FROM " WHERE r.token = $1";
+static const char sql_report_get[] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = $1";
+static const char sql_report_by_token[] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.token = $1";
 static const char sql_report_list[] =
     "SELECT " REPORT_COLS REPORT_FROM
     " WHERE ($1 = 0 OR (r.lon >= $2 AND r.lat >= $3 AND r.lon <= $4 AND r.lat"
@@ -377,8 +360,7 @@ static const char sql_escalate[] =
     " reports.region_id) WHERE escalated_at IS NULL AND due_at <= $1 AND"
     " status IN " OPEN_STATUSES " RETURNING id";
 
-static void row_to_report(const struct store_rows *rows, size_t i,
-                          struct report *r)
+static void row_to_report(const struct store_rows *rows, size_t i, struct report *r)
 {
     size_t k = 0;
     r->id = store_int(rows, i, k++);
@@ -464,8 +446,7 @@ int report_insert(struct store_conn *c, struct arena *a, struct report *r)
         int_or_null(r->closed_at),
     };
     struct store_rows rows;
-    int rc =
-        store_query(c, a, sql_report_insert, p, sizeof p / sizeof p[0], &rows);
+    int rc = store_query(c, a, sql_report_insert, p, sizeof p / sizeof p[0], &rows);
     if (rc)
         return rc;
     r->id = store_int(&rows, 0, 0);
@@ -473,8 +454,8 @@ int report_insert(struct store_conn *c, struct arena *a, struct report *r)
     return STORE_OK;
 }
 
-static int report_one(struct store_conn *c, struct arena *a, const char *sql,
-                      struct store_val v, struct report *out)
+static int report_one(struct store_conn *c, struct arena *a, const char *sql, struct store_val v,
+                      struct report *out)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql, &v, 1, &rows);
@@ -486,20 +467,19 @@ static int report_one(struct store_conn *c, struct arena *a, const char *sql,
     return STORE_OK;
 }
 
-int report_get(struct store_conn *c, struct arena *a, int64_t id,
-               struct report *out)
+int report_get(struct store_conn *c, struct arena *a, int64_t id, struct report *out)
 {
     return report_one(c, a, sql_report_get, SV_INT(id), out);
 }
 
-int report_get_by_token(struct store_conn *c, struct arena *a,
-                        const char *token, struct report *out)
+int report_get_by_token(struct store_conn *c, struct arena *a, const char *token,
+                        struct report *out)
 {
     return report_one(c, a, sql_report_by_token, SV_TEXT(token), out);
 }
 
-int report_list(struct store_conn *c, struct arena *a,
-                const struct report_filter *f, struct report **out, size_t *n)
+int report_list(struct store_conn *c, struct arena *a, const struct report_filter *f,
+                struct report **out, size_t *n)
 {
     struct store_val p[] = {
         SV_INT(f->has_bbox),
@@ -521,8 +501,7 @@ int report_list(struct store_conn *c, struct arena *a,
         SV_INT(f->limit > 0 ? f->limit : REPORT_LIST_MAX),
     };
     struct store_rows rows;
-    int rc =
-        store_query(c, a, sql_report_list, p, sizeof p / sizeof p[0], &rows);
+    int rc = store_query(c, a, sql_report_list, p, sizeof p / sizeof p[0], &rows);
     if (rc)
         return rc;
     *n = rows.nrows;
@@ -532,8 +511,8 @@ int report_list(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int report_list_ids(struct store_conn *c, struct arena *a, const int64_t *ids,
-                    size_t nids, struct report **out, size_t *n)
+int report_list_ids(struct store_conn *c, struct arena *a, const int64_t *ids, size_t nids,
+                    struct report **out, size_t *n)
 {
     *out = arena_calloc(a, nids ? nids : 1, sizeof(**out));
     *n = 0;
@@ -549,8 +528,7 @@ int report_list_ids(struct store_conn *c, struct arena *a, const int64_t *ids,
 }
 
 /* One UPDATE whose affected-row count decides: 1 row, or CONFLICT. */
-static int exec_one(struct store_conn *c, const char *sql,
-                    const struct store_val *p, size_t np)
+static int exec_one(struct store_conn *c, const char *sql, const struct store_val *p, size_t np)
 {
     int64_t changed = 0;
     int rc = store_exec(c, sql, p, np, &changed);
@@ -559,31 +537,28 @@ static int exec_one(struct store_conn *c, const char *sql,
     return changed == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
-int report_set_status(struct store_conn *c, int64_t id, const char *from,
-                      const char *to, int64_t duplicate_of, int64_t now)
+int report_set_status(struct store_conn *c, int64_t id, const char *from, const char *to,
+                      int64_t duplicate_of, int64_t now)
 {
-    struct store_val p[] = {SV_INT(id), SV_TEXT(from), SV_TEXT(to),
-                            int_or_null(duplicate_of), SV_INT(now)};
+    struct store_val p[] = {SV_INT(id), SV_TEXT(from), SV_TEXT(to), int_or_null(duplicate_of),
+                            SV_INT(now)};
     return exec_one(c, sql_report_status, p, 5);
 }
 
-int report_reopen(struct store_conn *c, int64_t id, int64_t fixed_after,
-                  int64_t due_at, int64_t now)
+int report_reopen(struct store_conn *c, int64_t id, int64_t fixed_after, int64_t due_at,
+                  int64_t now)
 {
-    struct store_val p[] = {SV_INT(id), SV_INT(fixed_after), SV_INT(due_at),
-                            SV_INT(now)};
+    struct store_val p[] = {SV_INT(id), SV_INT(fixed_after), SV_INT(due_at), SV_INT(now)};
     return exec_one(c, sql_report_reopen, p, 4);
 }
 
-int report_verify(struct store_conn *c, int64_t id, bool confirm, int64_t by,
-                  int64_t now)
+int report_verify(struct store_conn *c, int64_t id, bool confirm, int64_t by, int64_t now)
 {
     struct store_val p[] = {SV_INT(id), SV_INT(by), SV_INT(now)};
     return exec_one(c, confirm ? sql_report_confirm : sql_report_reject, p, 3);
 }
 
-int report_me_too_add(struct store_conn *c, int64_t id, int64_t user_id,
-                      int64_t now)
+int report_me_too_add(struct store_conn *c, int64_t id, int64_t user_id, int64_t now)
 {
     struct store_val p[] = {SV_INT(id), SV_INT(user_id), SV_INT(now)};
     int rc = store_exec(c, sql_me_too_insert, p, 3, NULL);
@@ -593,17 +568,15 @@ int report_me_too_add(struct store_conn *c, int64_t id, int64_t user_id,
     return exec_one(c, sql_me_too_count, q, 2);
 }
 
-bool report_me_too_has(struct store_conn *c, struct arena *a, int64_t id,
-                       int64_t user_id)
+bool report_me_too_has(struct store_conn *c, struct arena *a, int64_t id, int64_t user_id)
 {
     struct store_val p[] = {SV_INT(id), SV_INT(user_id)};
     struct store_rows rows;
-    return store_query(c, a, sql_me_too_has, p, 2, &rows) == STORE_OK &&
-           rows.nrows > 0;
+    return store_query(c, a, sql_me_too_has, p, 2, &rows) == STORE_OK && rows.nrows > 0;
 }
 
-int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now,
-                        int64_t **ids, size_t *n)
+int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now, int64_t **ids,
+                        size_t *n)
 {
     struct store_val p[] = {SV_INT(now)};
     struct store_rows rows;
@@ -619,8 +592,8 @@ int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now,
 
 /* ---- timelines --------------------------------------------------------- */
 
-#define UPDATE_COLS                                                            \
-    "id, report_id, author_id, author_role, kind, status_from, status_to,"     \
+#define UPDATE_COLS                                                                                \
+    "id, report_id, author_id, author_role, kind, status_from, status_to,"                         \
     " body, internal, created_at"
 
 static const char sql_update_add[] =
@@ -628,15 +601,12 @@ static const char sql_update_add[] =
     " status_from, status_to, body, internal, created_at) VALUES ($1, $2, $3,"
     " $4, $5, $6, $7, $8, $9) RETURNING id";
 static const char sql_update_list[] =
-    "SELECT " UPDATE_COLS
-    " FROM report_updates WHERE report_id = $1 AND ($2 = 1 OR internal = 0)"
+    "SELECT " UPDATE_COLS " FROM report_updates WHERE report_id = $1 AND ($2 = 1 OR internal = 0)"
     " ORDER BY id";
 static const char sql_updates_by[] =
-    "SELECT " UPDATE_COLS
-    " FROM report_updates WHERE author_id = $1 ORDER BY id";
+    "SELECT " UPDATE_COLS " FROM report_updates WHERE author_id = $1 ORDER BY id";
 
-static void row_to_update(const struct store_rows *rows, size_t i,
-                          struct report_update *u)
+static void row_to_update(const struct store_rows *rows, size_t i, struct report_update *u)
 {
     u->id = store_int(rows, i, 0);
     u->report_id = store_int(rows, i, 1);
@@ -651,8 +621,8 @@ static void row_to_update(const struct store_rows *rows, size_t i,
 }
 
 static int updates_query(struct store_conn *c, struct arena *a, const char *sql,
-                         const struct store_val *p, size_t np,
-                         struct report_update **out, size_t *n)
+                         const struct store_val *p, size_t np, struct report_update **out,
+                         size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql, p, np, &rows);
@@ -665,8 +635,7 @@ static int updates_query(struct store_conn *c, struct arena *a, const char *sql,
     return STORE_OK;
 }
 
-int report_update_add(struct store_conn *c, struct arena *a,
-                      struct report_update *u)
+int report_update_add(struct store_conn *c, struct arena *a, struct report_update *u)
 {
     struct store_val p[] = {SV_INT(u->report_id),
                             int_or_null(u->author_id),
@@ -684,9 +653,8 @@ int report_update_add(struct store_conn *c, struct arena *a,
     return rc;
 }
 
-int report_update_list(struct store_conn *c, struct arena *a, int64_t report_id,
-                       bool with_internal, struct report_update **out,
-                       size_t *n)
+int report_update_list(struct store_conn *c, struct arena *a, int64_t report_id, bool with_internal,
+                       struct report_update **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(report_id), SV_INT(with_internal)};
     return updates_query(c, a, sql_update_list, p, 2, out, n);
@@ -701,11 +669,10 @@ int report_updates_by(struct store_conn *c, struct arena *a, int64_t user_id,
 
 /* ---- photos ------------------------------------------------------------ */
 
-#define PHOTO_COLS                                                             \
-    "p.id, p.report_id, p.update_id, p.seq, p.content_type, p.width,"          \
+#define PHOTO_COLS                                                                                 \
+    "p.id, p.report_id, p.update_id, p.seq, p.content_type, p.width,"                              \
     " p.height, p.bytes, COALESCE(u.internal, 0), p.created_at"
-#define PHOTO_FROM                                                             \
-    " FROM report_photos p LEFT JOIN report_updates u ON u.id = p.update_id"
+#define PHOTO_FROM " FROM report_photos p LEFT JOIN report_updates u ON u.id = p.update_id"
 
 static const char sql_photo_add[] =
     "INSERT INTO report_photos (report_id, update_id, seq, content_type,"
@@ -713,11 +680,9 @@ static const char sql_photo_add[] =
     " $7, $8, $9) RETURNING id";
 static const char sql_photo_list[] =
     "SELECT " PHOTO_COLS PHOTO_FROM " WHERE p.report_id = $1 ORDER BY p.id";
-static const char sql_photo_get[] =
-    "SELECT " PHOTO_COLS ", p.data" PHOTO_FROM " WHERE p.id = $1";
+static const char sql_photo_get[] = "SELECT " PHOTO_COLS ", p.data" PHOTO_FROM " WHERE p.id = $1";
 
-static void row_to_photo(const struct store_rows *rows, size_t i,
-                         struct report_photo *p)
+static void row_to_photo(const struct store_rows *rows, size_t i, struct report_photo *p)
 {
     p->id = store_int(rows, i, 0);
     p->report_id = store_int(rows, i, 1);
@@ -731,14 +696,12 @@ static void row_to_photo(const struct store_rows *rows, size_t i,
     p->created_at = store_int(rows, i, 9);
 }
 
-int report_photo_add(struct store_conn *c, struct arena *a,
-                     struct report_photo *p)
+int report_photo_add(struct store_conn *c, struct arena *a, struct report_photo *p)
 {
-    struct store_val v[] = {SV_INT(p->report_id), int_or_null(p->update_id),
-                            SV_INT(p->position),  SV_TEXT(p->content_type),
-                            SV_INT(p->width),     SV_INT(p->height),
-                            SV_INT(p->bytes),     SV_TEXT(p->data),
-                            SV_INT(p->created_at)};
+    struct store_val v[] = {
+        SV_INT(p->report_id),     int_or_null(p->update_id), SV_INT(p->position),
+        SV_TEXT(p->content_type), SV_INT(p->width),          SV_INT(p->height),
+        SV_INT(p->bytes),         SV_TEXT(p->data),          SV_INT(p->created_at)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_photo_add, v, 9, &rows);
     if (!rc)
@@ -761,8 +724,7 @@ int report_photo_list(struct store_conn *c, struct arena *a, int64_t report_id,
     return STORE_OK;
 }
 
-int report_photo_get(struct store_conn *c, struct arena *a, int64_t id,
-                     struct report_photo *out)
+int report_photo_get(struct store_conn *c, struct arena *a, int64_t id, struct report_photo *out)
 {
     struct store_val p[] = {SV_INT(id)};
     struct store_rows rows;
@@ -792,11 +754,9 @@ static const char sql_key_use[] =
     " revoked_at IS NULL RETURNING id";
 
 int report_api_key_add(struct store_conn *c, struct arena *a, const char *name,
-                       const char *key_hash, int64_t by, int64_t now,
-                       int64_t *id)
+                       const char *key_hash, int64_t by, int64_t now, int64_t *id)
 {
-    struct store_val p[] = {SV_TEXT(name), SV_TEXT(key_hash), int_or_null(by),
-                            SV_INT(now)};
+    struct store_val p[] = {SV_TEXT(name), SV_TEXT(key_hash), int_or_null(by), SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_key_add, p, 4, &rows);
     if (!rc)
@@ -804,8 +764,8 @@ int report_api_key_add(struct store_conn *c, struct arena *a, const char *name,
     return rc;
 }
 
-int report_api_key_list(struct store_conn *c, struct arena *a,
-                        struct report_api_key **out, size_t *n)
+int report_api_key_list(struct store_conn *c, struct arena *a, struct report_api_key **out,
+                        size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_key_list, NULL, 0, &rows);
@@ -832,8 +792,8 @@ int report_api_key_revoke(struct store_conn *c, int64_t id, int64_t now)
     return rc == STORE_CONFLICT ? STORE_NOT_FOUND : rc;
 }
 
-int report_api_key_use(struct store_conn *c, struct arena *a,
-                       const char *key_hash, int64_t now, int64_t *id)
+int report_api_key_use(struct store_conn *c, struct arena *a, const char *key_hash, int64_t now,
+                       int64_t *id)
 {
     struct store_val p[] = {SV_TEXT(key_hash), SV_INT(now)};
     struct store_rows rows;
@@ -861,8 +821,8 @@ static const char *const sql_erase[] = {
 };
 static const char sql_delete_demo[] = "DELETE FROM reports WHERE is_demo = 1";
 
-int report_me_too_ids(struct store_conn *c, struct arena *a, int64_t user_id,
-                      int64_t **ids, size_t *n)
+int report_me_too_ids(struct store_conn *c, struct arena *a, int64_t user_id, int64_t **ids,
+                      size_t *n)
 {
     struct store_val p[] = {SV_INT(user_id)};
     struct store_rows rows;

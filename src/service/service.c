@@ -52,8 +52,7 @@ static void uuid_bytes(const char *text, unsigned char out[16])
     for (size_t i = 0; text[i] && k < 16; i++) {
         if (text[i] == '-')
             continue;
-        out[k++] =
-            (unsigned char)(hex_value(text[i]) << 4 | hex_value(text[i + 1]));
+        out[k++] = (unsigned char)(hex_value(text[i]) << 4 | hex_value(text[i + 1]));
         i++;
     }
 }
@@ -63,8 +62,7 @@ void service_uuid(const char *name, char out[SERVICE_UUID_LEN + 1])
     service_uuid_in(SERVICE_UUID_NAMESPACE, name, out);
 }
 
-void service_uuid_in(const char *namespace_uuid, const char *name,
-                     char out[SERVICE_UUID_LEN + 1])
+void service_uuid_in(const char *namespace_uuid, const char *name, char out[SERVICE_UUID_LEN + 1])
 {
     unsigned char ns[16], h[crypto_hash_sha256_BYTES];
     uuid_bytes(namespace_uuid, ns);
@@ -99,8 +97,7 @@ const char *service_uuidf(struct arena *a, const char *fmt, ...)
 
 /* ---- small checks -------------------------------------------------------- */
 
-static const char *const statuses[] = {"active", "inactive",
-                                       "temporarily_closed", "defunct"};
+static const char *const statuses[] = {"active", "inactive", "temporarily_closed", "defunct"};
 
 bool service_status_is_valid(const char *status)
 {
@@ -112,14 +109,12 @@ bool service_status_is_valid(const char *status)
 
 const char *service_status_hsds(const char *status)
 {
-    return strcmp(status, "temporarily_closed") == 0 ? "temporarily closed"
-                                                     : status;
+    return strcmp(status, "temporarily_closed") == 0 ? "temporarily closed" : status;
 }
 
 static bool is_alnum(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 /* Dot-separated atoms of letters, digits and !#$%&'*+/=?^_`{|}~- */
@@ -169,16 +164,14 @@ bool service_email_is_valid(const char *s)
     const char *at = strchr(s, '@');
     if (n > 254 || !at)
         return false;
-    return email_local_is_valid(s, (size_t)(at - s)) &&
-           email_domain_is_valid(at + 1);
+    return email_local_is_valid(s, (size_t)(at - s)) && email_domain_is_valid(at + 1);
 }
 
 /* An RFC 3986 character outside the percent escapes: unreserved and
  * sub-delims, plus extra ("" for the host, ":@/?" after it). */
 static bool uri_char(char c, const char *extra)
 {
-    return is_alnum(c) || strchr("-._~!$&'()*+,;=", c) ||
-           (*extra && strchr(extra, c));
+    return is_alnum(c) || strchr("-._~!$&'()*+,;=", c) || (*extra && strchr(extra, c));
 }
 
 bool service_url_is_valid(const char *s)
@@ -195,8 +188,7 @@ bool service_url_is_valid(const char *s)
     const char *p = s + skip;
     size_t host = 0;
     while (*p && *p != '/' && *p != '?' && *p != '#' && *p != ':') {
-        if (*p == '%' ? !(isxdigit((unsigned char)p[1]) &&
-                          isxdigit((unsigned char)p[2]))
+        if (*p == '%' ? !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]))
                       : !uri_char(*p, ""))
             return false;
         p += *p == '%' ? 3 : 1;
@@ -215,8 +207,7 @@ bool service_url_is_valid(const char *s)
             continue;
         }
         if (*p == '%') {
-            if (!isxdigit((unsigned char)p[1]) ||
-                !isxdigit((unsigned char)p[2]))
+            if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]))
                 return false;
             p += 2;
         } else if (!uri_char(*p, ":@/?")) {
@@ -238,19 +229,16 @@ bool service_language_is_valid(const char *code)
 }
 
 static const char *const language_names[][3] = {
-    {"zh", "中文", "Chinese"},        {"en", "英语", "English"},
-    {"yue", "粤语", "Cantonese"},     {"ug", "维吾尔语", "Uyghur"},
-    {"bo", "藏语", "Tibetan"},        {"mn", "蒙古语", "Mongolian"},
-    {"ko", "朝鲜语", "Korean"},       {"ja", "日语", "Japanese"},
-    {"ru", "俄语", "Russian"},        {"fr", "法语", "French"},
-    {"es", "西班牙语", "Spanish"},    {"ar", "阿拉伯语", "Arabic"},
+    {"zh", "中文", "Chinese"},        {"en", "英语", "English"},     {"yue", "粤语", "Cantonese"},
+    {"ug", "维吾尔语", "Uyghur"},     {"bo", "藏语", "Tibetan"},     {"mn", "蒙古语", "Mongolian"},
+    {"ko", "朝鲜语", "Korean"},       {"ja", "日语", "Japanese"},    {"ru", "俄语", "Russian"},
+    {"fr", "法语", "French"},         {"es", "西班牙语", "Spanish"}, {"ar", "阿拉伯语", "Arabic"},
     {"zgh", "手语", "Sign language"},
 };
 
 const char *service_language_name(const char *code, bool zh)
 {
-    for (size_t i = 0; i < sizeof language_names / sizeof language_names[0];
-         i++)
+    for (size_t i = 0; i < sizeof language_names / sizeof language_names[0]; i++)
         if (strcmp(language_names[i][0], code) == 0)
             return language_names[i][zh ? 1 : 2];
     return NULL;
@@ -258,11 +246,10 @@ const char *service_language_name(const char *code, bool zh)
 
 /* ---- checking inputs ----------------------------------------------------- */
 
-static int fault(struct service_fault *f, const char *code, const char *field,
-                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fault(struct service_fault *f, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static int fault(struct service_fault *f, const char *code, const char *field,
-                 const char *fmt, ...)
+static int fault(struct service_fault *f, const char *code, const char *field, const char *fmt, ...)
 {
     f->code = code;
     f->field = field;
@@ -275,33 +262,27 @@ static int fault(struct service_fault *f, const char *code, const char *field,
 }
 
 /* A text field: at most max bytes of clean UTF-8; required: not empty. */
-static int check_text(const char *v, const char *field, size_t max,
-                      bool required, struct service_fault *f)
+static int check_text(const char *v, const char *field, size_t max, bool required,
+                      struct service_fault *f)
 {
     if (!v || !*v)
-        return required
-                   ? fault(f, "missing_field", field, "%s is required", field)
-                   : 0;
+        return required ? fault(f, "missing_field", field, "%s is required", field) : 0;
     size_t n = strlen(v);
     if (n > max)
-        return fault(f, "too_long", field, "%s may be at most %zu bytes", field,
-                     max);
+        return fault(f, "too_long", field, "%s may be at most %zu bytes", field, max);
     if (!text_is_clean_utf8(v, n))
-        return fault(f, "invalid_field", field,
-                     "%s must be UTF-8 text without control characters", field);
+        return fault(f, "invalid_field", field, "%s must be UTF-8 text without control characters",
+                     field);
     return 0;
 }
 
 static int check_contacts(const char *phone, const char *email, const char *url,
-                          const char *url_field, const char *contact_name,
-                          struct service_fault *f)
+                          const char *url_field, const char *contact_name, struct service_fault *f)
 {
     if (phone && *phone && !text_is_phone(phone))
-        return fault(f, "invalid_field", "phone",
-                     "phone may hold digits, spaces and + - ( ) only");
+        return fault(f, "invalid_field", "phone", "phone may hold digits, spaces and + - ( ) only");
     if (email && *email && !service_email_is_valid(email))
-        return fault(f, "invalid_field", "email",
-                     "email must be an address like name@example.com");
+        return fault(f, "invalid_field", "email", "email must be an address like name@example.com");
     if (url && *url && !service_url_is_valid(url))
         return fault(f, "invalid_field", url_field,
                      "%s must be an http(s) URL of RFC 3986 characters, at "
@@ -331,16 +312,15 @@ void organization_defaults(struct organization *o)
 static int check_languages(const char *list, struct service_fault *f)
 {
     if (!list || !*list)
-        return fault(f, "missing_field", "languages",
-                     "name at least one language");
+        return fault(f, "missing_field", "languages", "name at least one language");
     char codes[SERVICE_MAX_LANGUAGES][4];
     size_t n = 0;
     const char *p = list;
     for (;;) {
         size_t len = strcspn(p, ",");
         if (n == SERVICE_MAX_LANGUAGES)
-            return fault(f, "invalid_field", "languages",
-                         "at most %d languages", SERVICE_MAX_LANGUAGES);
+            return fault(f, "invalid_field", "languages", "at most %d languages",
+                         SERVICE_MAX_LANGUAGES);
         char code[8] = "";
         if (len < sizeof code)
             memcpy(code, p, len), code[len] = '\0';
@@ -350,8 +330,7 @@ static int check_languages(const char *list, struct service_fault *f)
                          "letters, like zh or en");
         for (size_t i = 0; i < n; i++)
             if (strcmp(codes[i], code) == 0)
-                return fault(f, "invalid_field", "languages",
-                             "%s is listed twice", code);
+                return fault(f, "invalid_field", "languages", "%s is listed twice", code);
         memcpy(codes[n++], code, 4);
         if (!p[len])
             break;
@@ -361,31 +340,29 @@ static int check_languages(const char *list, struct service_fault *f)
 }
 
 /* The field names of the documents, for faults. */
-#define DOC_FIELDS(k)                                                          \
-    {                                                                          \
-        "required_documents[" #k "].zh", "required_documents[" #k "].en"       \
+#define DOC_FIELDS(k)                                                                              \
+    {                                                                                              \
+        "required_documents[" #k "].zh", "required_documents[" #k "].en"                           \
     }
 static const char *const doc_fields[SERVICE_MAX_DOCUMENTS][2] = {
-    DOC_FIELDS(0),  DOC_FIELDS(1),  DOC_FIELDS(2),  DOC_FIELDS(3),
-    DOC_FIELDS(4),  DOC_FIELDS(5),  DOC_FIELDS(6),  DOC_FIELDS(7),
-    DOC_FIELDS(8),  DOC_FIELDS(9),  DOC_FIELDS(10), DOC_FIELDS(11),
-    DOC_FIELDS(12), DOC_FIELDS(13), DOC_FIELDS(14), DOC_FIELDS(15),
-    DOC_FIELDS(16), DOC_FIELDS(17), DOC_FIELDS(18), DOC_FIELDS(19),
+    DOC_FIELDS(0),  DOC_FIELDS(1),  DOC_FIELDS(2),  DOC_FIELDS(3),  DOC_FIELDS(4),
+    DOC_FIELDS(5),  DOC_FIELDS(6),  DOC_FIELDS(7),  DOC_FIELDS(8),  DOC_FIELDS(9),
+    DOC_FIELDS(10), DOC_FIELDS(11), DOC_FIELDS(12), DOC_FIELDS(13), DOC_FIELDS(14),
+    DOC_FIELDS(15), DOC_FIELDS(16), DOC_FIELDS(17), DOC_FIELDS(18), DOC_FIELDS(19),
 };
 
 int service_check(const struct service *s, struct service_fault *f)
 {
     if (!s->org.code || !*s->org.code)
-        return fault(f, "missing_field", "organization",
-                     "organization is required");
+        return fault(f, "missing_field", "organization", "organization is required");
     if (!text_is_code(s->org.code))
-        return fault(f, "unknown_organization", "organization",
-                     "no organization has code %s", s->org.code);
+        return fault(f, "unknown_organization", "organization", "no organization has code %s",
+                     s->org.code);
     if (!s->category.code || !*s->category.code)
         return fault(f, "missing_field", "category", "category is required");
     if (!text_is_code(s->category.code))
-        return fault(f, "unknown_category", "category",
-                     "no category has code %s", s->category.code);
+        return fault(f, "unknown_category", "category", "no category has code %s",
+                     s->category.code);
     if (check_text(s->name_zh, "name_zh", 200, true, f) ||
         check_text(s->name_en, "name_en", 200, false, f) ||
         check_text(s->description_zh, "description_zh", 4000, false, f) ||
@@ -398,12 +375,11 @@ int service_check(const struct service *s, struct service_fault *f)
         check_languages(s->languages, f))
         return -1;
     if (!service_status_is_valid(s->status))
-        return fault(
-            f, "invalid_field", "status",
-            "status is active, inactive, temporarily_closed or defunct");
+        return fault(f, "invalid_field", "status",
+                     "status is active, inactive, temporarily_closed or defunct");
     if (s->ndocuments > SERVICE_MAX_DOCUMENTS)
-        return fault(f, "invalid_field", "required_documents",
-                     "at most %d documents", SERVICE_MAX_DOCUMENTS);
+        return fault(f, "invalid_field", "required_documents", "at most %d documents",
+                     SERVICE_MAX_DOCUMENTS);
     for (size_t i = 0; i < s->ndocuments; i++) {
         if (check_text(s->documents[i].zh, doc_fields[i][0], 200, true, f) ||
             check_text(s->documents[i].en, doc_fields[i][1], 200, false, f))
@@ -423,12 +399,9 @@ int organization_check(const struct organization *o, struct service_fault *f)
                      "letter or digit");
     return check_text(o->name_zh, "name_zh", 200, true, f) ||
                    check_text(o->name_en, "name_en", 200, false, f) ||
-                   check_text(o->description_zh, "description_zh", 4000, false,
-                              f) ||
-                   check_text(o->description_en, "description_en", 4000, false,
-                              f) ||
-                   check_contacts(o->phone, o->email, o->website, "website",
-                                  o->contact_name, f)
+                   check_text(o->description_zh, "description_zh", 4000, false, f) ||
+                   check_text(o->description_en, "description_en", 4000, false, f) ||
+                   check_contacts(o->phone, o->email, o->website, "website", o->contact_name, f)
                ? -1
                : 0;
 }
@@ -436,24 +409,21 @@ int organization_check(const struct organization *o, struct service_fault *f)
 int service_hours_check(const char *hours, struct service_fault *f)
 {
     if (!hours || !*hours)
-        return fault(f, "missing_field", "opening_hours",
-                     "opening_hours is required");
+        return fault(f, "missing_field", "opening_hours", "opening_hours is required");
     struct hours *h;
     struct hours_error herr;
     if (hours_parse(hours, &h, &herr))
-        return fault(f, "invalid_opening_hours", "opening_hours",
-                     "at character %zu: %s", herr.pos + 1, herr.message);
+        return fault(f, "invalid_opening_hours", "opening_hours", "at character %zu: %s",
+                     herr.pos + 1, herr.message);
     hours_free(h);
     return 0;
 }
 
 /* ---- open now ------------------------------------------------------------ */
 
-void service_location_open_at(const struct service *s,
-                              const struct service_location *l,
-                              const struct hours_calendar *cal, int64_t t,
-                              int tz_offset_min, bool *open,
-                              int64_t *next_change)
+void service_location_open_at(const struct service *s, const struct service_location *l,
+                              const struct hours_calendar *cal, int64_t t, int tz_offset_min,
+                              bool *open, int64_t *next_change)
 {
     *open = false;
     *next_change = -1;
@@ -479,8 +449,8 @@ int service_parse_near(const char *s, double *lat, double *lon)
         return -1;
     const char *q = end + 1;
     double b = strtod(q, &end);
-    if (end == q || *end || !isfinite(a) || !isfinite(b) || a < -90 || a > 90 ||
-        b < -180 || b > 180)
+    if (end == q || *end || !isfinite(a) || !isfinite(b) || a < -90 || a > 90 || b < -180 ||
+        b > 180)
         return -1;
     *lat = a;
     *lon = b;
@@ -500,8 +470,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 /* The minutes of the week (from Monday 00:00) at which the state changes
  * in the week from start; -1 when there are too many. */
-static int week_transitions(const struct hours *h, int64_t start, int tz,
-                            int *out)
+static int week_transitions(const struct hours *h, int64_t start, int tz, int *out)
 {
     static const struct hours_calendar none = {NULL, 0};
     const int64_t week = (int64_t)WEEK_MIN * 60;
@@ -535,8 +504,7 @@ struct piece {
     int day, opens, closes;
 };
 
-static void add_piece(struct piece *pieces, int *n, int day, int opens,
-                      int closes)
+static void add_piece(struct piece *pieces, int *n, int day, int opens, int closes)
 {
     if (*n < 7 * MAX_TRANSITIONS)
         pieces[(*n)++] = (struct piece){day % 7, opens, closes};
@@ -549,8 +517,7 @@ static void cut_run(int o, int c, struct piece *pieces, int *n)
 {
     if (c - o < 1440) {
         int day = o / 1440, opens = o % 1440, closes = c - day * 1440;
-        add_piece(pieces, n, day, opens,
-                  closes > 1440 ? closes - 1440 : closes);
+        add_piece(pieces, n, day, opens, closes > 1440 ? closes - 1440 : closes);
         return;
     }
     for (int t = o; t < c;) {
@@ -560,13 +527,10 @@ static void cut_run(int o, int c, struct piece *pieces, int *n)
     }
 }
 
-int service_weekly_schedule(const char *opening_hours, int64_t t,
-                            int tz_offset_min,
-                            struct service_schedule_row *rows, size_t cap,
-                            bool *mentions_holidays)
+int service_weekly_schedule(const char *opening_hours, int64_t t, int tz_offset_min,
+                            struct service_schedule_row *rows, size_t cap, bool *mentions_holidays)
 {
-    static const char *const days[] = {"MO", "TU", "WE", "TH",
-                                       "FR", "SA", "SU"};
+    static const char *const days[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
     static const struct hours_calendar none = {NULL, 0};
     *mentions_holidays = false;
     struct hours *h;
@@ -584,8 +548,7 @@ int service_weekly_schedule(const char *opening_hours, int64_t t,
     for (int k = 1; result == 0 && k < 53; k++) {
         int64_t start = w0 + (int64_t)k * WEEK_MIN * 60;
         int nk = week_transitions(h, start, tz_offset_min, other);
-        if (nk != n0 ||
-            hours_is_open(h, &none, start, tz_offset_min) != open0 ||
+        if (nk != n0 || hours_is_open(h, &none, start, tz_offset_min) != open0 ||
             memcmp(first, other, (size_t)n0 * sizeof first[0]) != 0)
             result = -1;
     }
@@ -594,8 +557,7 @@ int service_weekly_schedule(const char *opening_hours, int64_t t,
         return -1;
     /* The open runs of the week, then the run open at the week's end
      * joined to the one open at Monday 00:00: the week repeats. */
-    static _Thread_local int run_start[MAX_TRANSITIONS + 1],
-        run_end[MAX_TRANSITIONS + 1];
+    static _Thread_local int run_start[MAX_TRANSITIONS + 1], run_end[MAX_TRANSITIONS + 1];
     int nruns = 0, pos = 0;
     bool open = open0;
     for (int i = 0; i <= n0; i++) {
@@ -645,12 +607,10 @@ int service_weekly_schedule(const char *opening_hours, int64_t t,
 
 /* ---- paging -------------------------------------------------------------- */
 
-void service_page_fill(struct service_page *p, int64_t total_items,
-                       int64_t size)
+void service_page_fill(struct service_page *p, int64_t total_items, int64_t size)
 {
     p->total_items = total_items;
-    p->total_pages =
-        p->per_page > 0 ? (total_items + p->per_page - 1) / p->per_page : 0;
+    p->total_pages = p->per_page > 0 ? (total_items + p->per_page - 1) / p->per_page : 0;
     p->size = size;
     p->first_page = p->page == 1;
     p->last_page = p->page >= p->total_pages;

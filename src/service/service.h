@@ -68,7 +68,7 @@ struct service_document {
 struct service {
     int64_t id;
     const char *uuid;
-    struct organization org; /* id, code, uuid, names and descriptions */
+    struct organization org;          /* id, code, uuid, names and descriptions */
     struct service_category category; /* id, code, path, names, descriptions */
     const char *name_zh, *name_en;
     const char *description_zh, *description_en;
@@ -122,8 +122,7 @@ struct service_fault {
 void service_uuid(const char *name, char out[SERVICE_UUID_LEN + 1]);
 /* The same in another namespace (a UUID in text form), as RFC 9562's
  * example in appendix B.2 does it. */
-void service_uuid_in(const char *ns, const char *name,
-                     char out[SERVICE_UUID_LEN + 1]);
+void service_uuid_in(const char *ns, const char *name, char out[SERVICE_UUID_LEN + 1]);
 /* The same, formatted from printf arguments, in the arena. */
 const char *service_uuidf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -159,11 +158,9 @@ int service_hours_check(const char *hours, struct service_fault *f);
  * site itself), and its hours open with the holiday calendar.
  * *next_change is the next moment that changes (-1: none within 400
  * days). */
-void service_location_open_at(const struct service *s,
-                              const struct service_location *l,
-                              const struct hours_calendar *cal, int64_t t,
-                              int tz_offset_min, bool *open,
-                              int64_t *next_change);
+void service_location_open_at(const struct service *s, const struct service_location *l,
+                              const struct hours_calendar *cal, int64_t t, int tz_offset_min,
+                              bool *open, int64_t *next_change);
 
 /* Parse "LAT,LON" (decimal degrees). 0, or -1 when it is not two numbers
  * in range. */
@@ -187,10 +184,8 @@ struct service_schedule_row {
  * the same every week (dates, nth weekdays) or does not parse: then only
  * the text describes it. *mentions_holidays tells whether it has PH
  * rules. */
-int service_weekly_schedule(const char *opening_hours, int64_t t,
-                            int tz_offset_min,
-                            struct service_schedule_row *rows, size_t cap,
-                            bool *mentions_holidays);
+int service_weekly_schedule(const char *opening_hours, int64_t t, int tz_offset_min,
+                            struct service_schedule_row *rows, size_t cap, bool *mentions_holidays);
 
 /* ---- HSDS paging --------------------------------------------------------- */
 
@@ -201,8 +196,7 @@ struct service_page {
 };
 /* Fill the page fields for total matching items and size items on this
  * page. */
-void service_page_fill(struct service_page *p, int64_t total_items,
-                       int64_t size);
+void service_page_fill(struct service_page *p, int64_t total_items, int64_t size);
 
 /* ---- store (service_store.c) --------------------------------------------- */
 
@@ -220,47 +214,40 @@ struct service_query {
     int64_t limit, offset;
 };
 
-int category_list(struct store_conn *c, struct arena *a,
-                  struct service_category **out, size_t *n);
+int category_list(struct store_conn *c, struct arena *a, struct service_category **out, size_t *n);
 int category_get(struct store_conn *c, struct arena *a, const char *code,
                  struct service_category *out);
 
 int organization_get(struct store_conn *c, struct arena *a, const char *code,
                      struct organization *out);
-int organization_get_by_uuid(struct store_conn *c, struct arena *a,
-                             const char *uuid, struct organization *out);
+int organization_get_by_uuid(struct store_conn *c, struct arena *a, const char *uuid,
+                             struct organization *out);
 /* Ordered by code; *total counts every organization. text: LIKE pattern
  * or NULL. */
-int organization_list(struct store_conn *c, struct arena *a, const char *text,
-                      int64_t limit, int64_t offset, struct organization **out,
-                      size_t *n, int64_t *total);
+int organization_list(struct store_conn *c, struct arena *a, const char *text, int64_t limit,
+                      int64_t offset, struct organization **out, size_t *n, int64_t *total);
 /* Insert (o->uuid is derived here); STORE_CONFLICT when the code is taken. */
-int organization_insert(struct store_conn *c, struct arena *a,
-                        struct organization *o, int64_t now);
-int organization_update(struct store_conn *c, const struct organization *o,
-                        int64_t now);
+int organization_insert(struct store_conn *c, struct arena *a, struct organization *o, int64_t now);
+int organization_update(struct store_conn *c, const struct organization *o, int64_t now);
 
 /* A service with its organization, category and documents. */
-int service_get(struct store_conn *c, struct arena *a, int64_t id,
-                struct service *out);
+int service_get(struct store_conn *c, struct arena *a, int64_t id, struct service *out);
 int service_get_by_uuid(struct store_conn *c, struct arena *a, const char *uuid,
                         struct service *out);
 /* The organization code of a service (for the scope resolver). */
-int service_org_code(struct store_conn *c, struct arena *a, int64_t id,
-                     const char **code);
+int service_org_code(struct store_conn *c, struct arena *a, int64_t id, const char **code);
 /* Services matching q ordered by id (documents not loaded); *total counts
  * every match. */
-int service_search(struct store_conn *c, struct arena *a,
-                   const struct service_query *q, struct service **out,
-                   size_t *n, int64_t *total);
+int service_search(struct store_conn *c, struct arena *a, const struct service_query *q,
+                   struct service **out, size_t *n, int64_t *total);
 /* Insert or update a checked service with its documents, resolving the
  * organization and category codes (SERVICE_INVALID with *f when one is
  * unknown). The caller holds a transaction. Insert sets s->id and
  * s->uuid. */
-int service_insert(struct store_conn *c, struct arena *a, struct service *s,
-                   int64_t now, struct service_fault *f);
-int service_update(struct store_conn *c, struct arena *a, struct service *s,
-                   int64_t now, struct service_fault *f);
+int service_insert(struct store_conn *c, struct arena *a, struct service *s, int64_t now,
+                   struct service_fault *f);
+int service_update(struct store_conn *c, struct arena *a, struct service *s, int64_t now,
+                   struct service_fault *f);
 int service_delete(struct store_conn *c, int64_t id);
 /* Remove the demo services (for reseeding). */
 int service_delete_demo(struct store_conn *c);
@@ -268,23 +255,21 @@ int service_delete_demo(struct store_conn *c);
 /* The locations of a service, by site id. */
 int location_list(struct store_conn *c, struct arena *a, int64_t service_id,
                   struct service_location **out, size_t *n);
-int location_get(struct store_conn *c, struct arena *a, int64_t service_id,
-                 int64_t site_id, struct service_location *out);
-int location_get_by_uuid(struct store_conn *c, struct arena *a,
-                         const char *uuid, struct service_location *out);
+int location_get(struct store_conn *c, struct arena *a, int64_t service_id, int64_t site_id,
+                 struct service_location *out);
+int location_get_by_uuid(struct store_conn *c, struct arena *a, const char *uuid,
+                         struct service_location *out);
 /* The locations of the services matching q, ordered by (service, site):
  * locs[i] is a location of services[i] (documents not loaded); *total
  * counts them (NULL: not counted). q->limit 0 means all of them.
  * in_service: only sites in service (operational, partly operational or
  * temporarily closed), for nearest-first answers. */
-int location_search(struct store_conn *c, struct arena *a,
-                    const struct service_query *q, bool in_service,
-                    struct service **services, struct service_location **locs,
+int location_search(struct store_conn *c, struct arena *a, const struct service_query *q,
+                    bool in_service, struct service **services, struct service_location **locs,
                     size_t *n, int64_t *total);
 /* Insert or replace the service at a site; *created tells which. The
  * caller holds a transaction. */
-int location_put(struct store_conn *c, struct service_location *l, int64_t now,
-                 bool *created);
+int location_put(struct store_conn *c, struct service_location *l, int64_t now, bool *created);
 /* STORE_NOT_FOUND when the service is not offered there. */
 int location_delete(struct store_conn *c, int64_t service_id, int64_t site_id);
 /* The site's fields a location shows. */

@@ -47,8 +47,8 @@
 #include "service/service.h"
 #include "store/store.h"
 
-#define HSDS_OPENAPI_URL                                                       \
-    "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/" \
+#define HSDS_OPENAPI_URL                                                                           \
+    "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"                     \
     "openapi.json"
 
 /* One request's context. */
@@ -81,10 +81,8 @@ static const struct schedule_memo *weekly(struct hsds *h, const char *hours)
             return &h->memo[i];
     struct schedule_memo *m = &h->memo[h->nmemo < 16 ? h->nmemo++ : 15];
     m->hours = hours;
-    m->rows =
-        arena_calloc(&h->r->arena, SERVICE_SCHEDULE_MAX, sizeof(*m->rows));
-    m->n = service_weekly_schedule(hours, h->now, h->tz, m->rows,
-                                   SERVICE_SCHEDULE_MAX, &m->ph);
+    m->rows = arena_calloc(&h->r->arena, SERVICE_SCHEDULE_MAX, sizeof(*m->rows));
+    m->n = service_weekly_schedule(hours, h->now, h->tz, m->rows, SERVICE_SCHEDULE_MAX, &m->ph);
     return m;
 }
 
@@ -95,8 +93,7 @@ static const char *pick(const struct hsds *h, const char *zh, const char *en)
 }
 
 /* The other language's text, when it says something the first does not. */
-static void set_alternate(json_t *o, const struct hsds *h, const char *zh,
-                          const char *en)
+static void set_alternate(json_t *o, const struct hsds *h, const char *zh, const char *en)
 {
     const char *main = pick(h, zh, en), *alt = h->zh ? en : zh;
     if (alt && *alt && strcmp(alt, main) != 0)
@@ -112,8 +109,7 @@ static void set_text(json_t *o, const char *key, const char *v)
 static const char *iso(struct hsds *h, int64_t t)
 {
     char buf[40];
-    return arena_strdup(&h->r->arena,
-                        clock_format_iso(t, h->tz, buf, sizeof buf));
+    return arena_strdup(&h->r->arena, clock_format_iso(t, h->tz, buf, sizeof buf));
 }
 
 #define UUID(h, ...) service_uuidf(&(h)->r->arena, __VA_ARGS__)
@@ -129,9 +125,7 @@ static int bool_query_or_reply(struct req *r, const char *name, bool *out)
     if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
         *out = true;
     else if (strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
-        return reply_error(r, 400, "invalid_query", name, "%s is true or false",
-                           name),
-               -1;
+        return reply_error(r, 400, "invalid_query", name, "%s is true or false", name), -1;
     return 0;
 }
 
@@ -144,8 +138,7 @@ static int hsds_or_reply(struct req *r, struct hsds *h)
     h->now = clock_now();
     const char *lang = req_query(r, "lang"), *format = req_query(r, "format");
     if (lang && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
-        return reply_error(r, 400, "invalid_query", "lang", "lang is zh or en"),
-               -1;
+        return reply_error(r, 400, "invalid_query", "lang", "lang is zh or en"), -1;
     h->zh = !lang || strcmp(lang, "zh") == 0;
     if (format && strcmp(format, "json") != 0)
         return reply_error(r, 400, "invalid_query", "format",
@@ -159,14 +152,12 @@ static int page_or_reply(struct req *r, struct service_page *p)
 {
     memset(p, 0, sizeof(*p));
     return req_query_int_or_reply(r, "page", 1, 1000000, 1, &p->page) ||
-                   req_query_int_or_reply(r, "per_page", 1, 500, 50,
-                                          &p->per_page)
+                   req_query_int_or_reply(r, "per_page", 1, 500, 50, &p->per_page)
                ? -1
                : 0;
 }
 
-static json_t *page_json(struct service_page *p, int64_t total,
-                         json_t *contents)
+static json_t *page_json(struct service_page *p, int64_t total, json_t *contents)
 {
     service_page_fill(p, total, (int64_t)json_array_size(contents));
     json_t *o = json_object();
@@ -188,15 +179,13 @@ static int categories_or_reply(struct hsds *h)
     int rc = category_list(h->c, &h->r->arena, &h->cats, &h->ncats);
     if (rc)
         return reply_store_error(h->r, rc, "taxonomy"), -1;
-    h->cat_uuids =
-        arena_calloc(&h->r->arena, h->ncats + 1, sizeof(*h->cat_uuids));
+    h->cat_uuids = arena_calloc(&h->r->arena, h->ncats + 1, sizeof(*h->cat_uuids));
     for (size_t i = 0; i < h->ncats; i++)
         h->cat_uuids[i] = UUID(h, "taxonomy_term:%s", h->cats[i].code);
     return 0;
 }
 
-static const struct service_category *category_by_uuid(const struct hsds *h,
-                                                       const char *uuid)
+static const struct service_category *category_by_uuid(const struct hsds *h, const char *uuid)
 {
     for (size_t i = 0; i < h->ncats; i++)
         if (strcmp(h->cat_uuids[i], uuid) == 0)
@@ -213,20 +202,16 @@ static int filters_or_reply(struct hsds *h, struct service_query *q, bool *none)
     *none = false;
     const char *search = req_query(r, "search");
     if (search && strlen(search) > 200)
-        return reply_error(r, 400, "invalid_query", "search",
-                           "search may be at most 200 bytes"),
+        return reply_error(r, 400, "invalid_query", "search", "search may be at most 200 bytes"),
                -1;
     q->text = search && *search ? text_like_contains(&r->arena, search) : NULL;
-    const char *term = req_query(r, "taxonomy_term_id"),
-               *tax = req_query(r, "taxonomy_id");
-    const char *org = req_query(r, "organization_id"),
-               *after = req_query(r, "modified_after");
+    const char *term = req_query(r, "taxonomy_term_id"), *tax = req_query(r, "taxonomy_id");
+    const char *org = req_query(r, "organization_id"), *after = req_query(r, "modified_after");
     if (term) {
         const struct service_category *cat;
         if (categories_or_reply(h))
             return -1;
-        if (service_uuid_parse(term, canon) &&
-            (cat = category_by_uuid(h, canon)))
+        if (service_uuid_parse(term, canon) && (cat = category_by_uuid(h, canon)))
             q->category_path = arena_printf(&r->arena, "%s%%", cat->path);
         else
             *none = true;
@@ -250,13 +235,11 @@ static int filters_or_reply(struct hsds *h, struct service_query *q, bool *none)
         int32_t day;
         if (clock_parse_date(after, &day) == 0)
             q->modified_after =
-                clock_days_from_civil(day / 10000, day / 100 % 100, day % 100) *
-                    86400 -
+                clock_days_from_civil(day / 10000, day / 100 % 100, day % 100) * 86400 -
                 (int64_t)h->tz * 60;
         else if (clock_parse_iso(after, h->tz, &q->modified_after))
-            return reply_error(
-                       r, 400, "invalid_query", "modified_after",
-                       "modified_after is an ISO-8601 date or date-time"),
+            return reply_error(r, 400, "invalid_query", "modified_after",
+                               "modified_after is an ISO-8601 date or date-time"),
                    -1;
     }
     return 0;
@@ -267,41 +250,31 @@ static int filters_or_reply(struct hsds *h, struct service_query *q, bool *none)
 static json_t *taxonomy_json(struct hsds *h)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "id",
-                        json_string(UUID(h, "%s", SERVICE_TAXONOMY_NAME)));
-    json_object_set_new(
-        o, "name",
-        json_string(h->zh ? "暖新服务分类" : "Warm New service categories"));
-    json_object_set_new(
-        o, "description",
-        json_string(h->zh ? "海州区“红色引擎·暖新”服务网络的一站式服务分类"
-                          : "The categories of the one-stop services of "
-                            "Haizhou's Red Charm · Warm New network"));
+    json_object_set_new(o, "id", json_string(UUID(h, "%s", SERVICE_TAXONOMY_NAME)));
+    json_object_set_new(o, "name",
+                        json_string(h->zh ? "暖新服务分类" : "Warm New service categories"));
+    json_object_set_new(o, "description",
+                        json_string(h->zh ? "海州区“红色引擎·暖新”服务网络的一站式服务分类"
+                                          : "The categories of the one-stop services of "
+                                            "Haizhou's Red Charm · Warm New network"));
     json_object_set_new(o, "version", json_string("1"));
     return o;
 }
 
-static json_t *term_json(struct hsds *h, const struct service_category *c,
-                         bool detail)
+static json_t *term_json(struct hsds *h, const struct service_category *c, bool detail)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "id",
-                        json_string(UUID(h, "taxonomy_term:%s", c->code)));
+    json_object_set_new(o, "id", json_string(UUID(h, "taxonomy_term:%s", c->code)));
     json_object_set_new(o, "code", json_string(c->code));
-    json_object_set_new(o, "name",
-                        json_string(pick(h, c->name_zh, c->name_en)));
-    json_object_set_new(
-        o, "description",
-        json_string(pick(h, c->description_zh, c->description_en)));
+    json_object_set_new(o, "name", json_string(pick(h, c->name_zh, c->name_en)));
+    json_object_set_new(o, "description",
+                        json_string(pick(h, c->description_zh, c->description_en)));
     if (c->parent_code)
-        json_object_set_new(
-            o, "parent_id",
-            json_string(UUID(h, "taxonomy_term:%s", c->parent_code)));
-    json_object_set_new(
-        o, "taxonomy",
-        json_string(h->zh ? "暖新服务分类" : "Warm New service categories"));
-    json_object_set_new(o, "taxonomy_id",
-                        json_string(UUID(h, "%s", SERVICE_TAXONOMY_NAME)));
+        json_object_set_new(o, "parent_id",
+                            json_string(UUID(h, "taxonomy_term:%s", c->parent_code)));
+    json_object_set_new(o, "taxonomy",
+                        json_string(h->zh ? "暖新服务分类" : "Warm New service categories"));
+    json_object_set_new(o, "taxonomy_id", json_string(UUID(h, "%s", SERVICE_TAXONOMY_NAME)));
     json_object_set_new(o, "language", json_string(h->zh ? "zh" : "en"));
     if (detail)
         json_object_set_new(o, "taxonomy_detail", taxonomy_json(h));
@@ -313,12 +286,10 @@ static json_t *org_basic_json(struct hsds *h, const struct organization *g)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(g->uuid));
-    json_object_set_new(o, "name",
-                        json_string(pick(h, g->name_zh, g->name_en)));
+    json_object_set_new(o, "name", json_string(pick(h, g->name_zh, g->name_en)));
     set_alternate(o, h, g->name_zh, g->name_en);
-    json_object_set_new(
-        o, "description",
-        json_string(pick(h, g->description_zh, g->description_en)));
+    json_object_set_new(o, "description",
+                        json_string(pick(h, g->description_zh, g->description_en)));
     set_text(o, "email", g->email);
     set_text(o, "website", g->website);
     return o;
@@ -330,16 +301,13 @@ static json_t *service_basic_json(struct hsds *h, const struct service *s)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(s->uuid));
     json_object_set_new(o, "organization_id", json_string(s->org.uuid));
-    json_object_set_new(o, "name",
-                        json_string(pick(h, s->name_zh, s->name_en)));
+    json_object_set_new(o, "name", json_string(pick(h, s->name_zh, s->name_en)));
     set_alternate(o, h, s->name_zh, s->name_en);
-    json_object_set_new(
-        o, "description",
-        json_string(pick(h, s->description_zh, s->description_en)));
+    json_object_set_new(o, "description",
+                        json_string(pick(h, s->description_zh, s->description_en)));
     set_text(o, "url", s->url);
     set_text(o, "email", s->email);
-    json_object_set_new(o, "status",
-                        json_string(service_status_hsds(s->status)));
+    json_object_set_new(o, "status", json_string(service_status_hsds(s->status)));
     const char *fees = pick(h, s->fees_zh, s->fees_en);
     if (*fees || s->free)
         json_object_set_new(o, "fees_description",
@@ -348,8 +316,7 @@ static json_t *service_basic_json(struct hsds *h, const struct service *s)
                                                 : "Free of charge"));
     const char *elig = pick(h, s->eligibility_zh, s->eligibility_en);
     if (s->requires_verified)
-        elig = arena_printf(&h->r->arena, "%s%s%s", elig,
-                            *elig ? (h->zh ? "；" : "; ") : "",
+        elig = arena_printf(&h->r->arena, "%s%s%s", elig, *elig ? (h->zh ? "；" : "; ") : "",
                             h->zh ? "需为已认证的新就业形态劳动者"
                                   : "for verified new-employment workers");
     set_text(o, "eligibility_description", elig);
@@ -360,67 +327,55 @@ static json_t *service_basic_json(struct hsds *h, const struct service *s)
     return o;
 }
 
-static json_t *location_basic_json(struct hsds *h,
-                                   const struct service_site *site)
+static json_t *location_basic_json(struct hsds *h, const struct service_site *site)
 {
     json_t *o = json_object();
-    json_object_set_new(
-        o, "id", json_string(UUID(h, "location:%lld", (long long)site->id)));
+    json_object_set_new(o, "id", json_string(UUID(h, "location:%lld", (long long)site->id)));
     json_object_set_new(o, "location_type", json_string("physical"));
-    json_object_set_new(o, "name",
-                        json_string(pick(h, site->name_zh, site->name_en)));
+    json_object_set_new(o, "name", json_string(pick(h, site->name_zh, site->name_en)));
     set_alternate(o, h, site->name_zh, site->name_en);
     set_text(o, "description", pick(h, site->address_zh, site->address_en));
     json_object_set_new(o, "latitude", json_real(site->lat));
     json_object_set_new(o, "longitude", json_real(site->lon));
-    json_object_set_new(
-        o, "external_identifier",
-        json_string(arena_printf(&h->r->arena, "%lld", (long long)site->id)));
-    json_object_set_new(o, "external_identifier_type",
-                        json_string("warmharbor_site_id"));
+    json_object_set_new(o, "external_identifier",
+                        json_string(arena_printf(&h->r->arena, "%lld", (long long)site->id)));
+    json_object_set_new(o, "external_identifier_type", json_string("warmharbor_site_id"));
     return o;
 }
 
 static const char *hhmm(struct hsds *h, int minutes)
 {
     int off = h->tz < 0 ? -h->tz : h->tz;
-    return arena_printf(&h->r->arena, "%02d:%02d%c%02d:%02d", minutes / 60,
-                        minutes % 60, h->tz < 0 ? '-' : '+', off / 60,
-                        off % 60);
+    return arena_printf(&h->r->arena, "%02d:%02d%c%02d:%02d", minutes / 60, minutes % 60,
+                        h->tz < 0 ? '-' : '+', off / 60, off % 60);
 }
 
 /* The schedules of a service at a location. */
-static json_t *schedules_json(struct hsds *h, const struct service_location *l,
-                              const char *sal_id)
+static json_t *schedules_json(struct hsds *h, const struct service_location *l, const char *sal_id)
 {
     const struct schedule_memo *w = weekly(h, l->opening_hours);
     const struct service_schedule_row *rows = w->rows;
     bool ph = w->ph;
     int n = w->n;
-    const char *notes =
-        ph ? (h->zh ? "法定节假日与调休按国家公布的日历执行（见营业时间中的 PH "
-                      "规则）"
-                    : "Public holidays and make-up working days follow China's "
-                      "official "
-                      "calendar (the PH rules of the opening hours)")
-           : NULL;
+    const char *notes = ph ? (h->zh ? "法定节假日与调休按国家公布的日历执行（见营业时间中的 PH "
+                                      "规则）"
+                                    : "Public holidays and make-up working days follow China's "
+                                      "official "
+                                      "calendar (the PH rules of the opening hours)")
+                           : NULL;
     json_t *a = json_array();
     for (int i = 0; i < (n > 0 ? n : 1); i++) {
         json_t *o = json_object();
-        json_object_set_new(
-            o, "id",
-            json_string(UUID(h, "service_at_location:%lld:%lld:schedule:%d",
-                             (long long)l->service_id, (long long)l->site.id,
-                             i)));
+        json_object_set_new(o, "id",
+                            json_string(UUID(h, "service_at_location:%lld:%lld:schedule:%d",
+                                             (long long)l->service_id, (long long)l->site.id, i)));
         json_object_set_new(o, "service_at_location_id", json_string(sal_id));
         if (n > 0) {
             json_object_set_new(o, "freq", json_string("WEEKLY"));
             json_object_set_new(o, "wkst", json_string("MO"));
             json_object_set_new(o, "byday", json_string(rows[i].byday));
-            json_object_set_new(o, "opens_at",
-                                json_string(hhmm(h, rows[i].opens_min)));
-            json_object_set_new(o, "closes_at",
-                                json_string(hhmm(h, rows[i].closes_min)));
+            json_object_set_new(o, "opens_at", json_string(hhmm(h, rows[i].opens_min)));
+            json_object_set_new(o, "closes_at", json_string(hhmm(h, rows[i].closes_min)));
             json_object_set_new(o, "timezone", json_real(h->tz / 60.0));
         }
         json_object_set_new(o, "description", json_string(l->opening_hours));
@@ -432,16 +387,14 @@ static json_t *schedules_json(struct hsds *h, const struct service_location *l,
 
 /* A service at a location; full: with schedules and the location's
  * phones; service: the service nested too (NULL: not). */
-static json_t *sal_json(struct hsds *h, const struct service *s,
-                        const struct service_location *l, bool full,
-                        bool with_service)
+static json_t *sal_json(struct hsds *h, const struct service *s, const struct service_location *l,
+                        bool full, bool with_service)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(l->uuid));
     json_object_set_new(o, "service_id", json_string(s->uuid));
-    json_object_set_new(
-        o, "location_id",
-        json_string(UUID(h, "location:%lld", (long long)l->site.id)));
+    json_object_set_new(o, "location_id",
+                        json_string(UUID(h, "location:%lld", (long long)l->site.id)));
     set_text(o, "description", pick(h, l->note_zh, l->note_en));
     json_t *loc = location_basic_json(h, &l->site);
     if (full) {
@@ -449,8 +402,7 @@ static json_t *sal_json(struct hsds *h, const struct service *s,
         if (l->site.phone && *l->site.phone) {
             json_t *phone = json_object();
             json_object_set_new(phone, "id",
-                                json_string(UUID(h, "location:%lld:phone",
-                                                 (long long)l->site.id)));
+                                json_string(UUID(h, "location:%lld:phone", (long long)l->site.id)));
             json_object_set(phone, "location_id", json_object_get(loc, "id"));
             json_object_set_new(phone, "number", json_string(l->site.phone));
             json_t *phones = json_array();
@@ -467,16 +419,14 @@ static json_t *sal_json(struct hsds *h, const struct service *s,
 /* A fully nested service: documents must be loaded; locs are its
  * locations (with_sal: nest them). */
 static json_t *service_full_json(struct hsds *h, const struct service *s,
-                                 const struct service_location *locs,
-                                 size_t nlocs, bool with_sal)
+                                 const struct service_location *locs, size_t nlocs, bool with_sal)
 {
     json_t *o = service_basic_json(h, s);
     if (*s->phone) {
         json_t *phones = json_array();
-        json_array_append_new(
-            phones, json_pack("{s:s, s:s, s:s}", "id",
-                              UUID(h, "service:%lld:phone", (long long)s->id),
-                              "service_id", s->uuid, "number", s->phone));
+        json_array_append_new(phones, json_pack("{s:s, s:s, s:s}", "id",
+                                                UUID(h, "service:%lld:phone", (long long)s->id),
+                                                "service_id", s->uuid, "number", s->phone));
         json_object_set_new(o, "phones", phones);
     }
     json_t *langs = json_array();
@@ -484,10 +434,9 @@ static json_t *service_full_json(struct hsds *h, const struct service *s,
     while (p && *p) {
         size_t n = strcspn(p, ",");
         const char *code = arena_strndup(&h->r->arena, p, n);
-        json_t *l = json_pack(
-            "{s:s, s:s, s:s}", "id",
-            UUID(h, "service:%lld:language:%s", (long long)s->id, code),
-            "service_id", s->uuid, "code", code);
+        json_t *l = json_pack("{s:s, s:s, s:s}", "id",
+                              UUID(h, "service:%lld:language:%s", (long long)s->id, code),
+                              "service_id", s->uuid, "code", code);
         const char *name = service_language_name(code, h->zh);
         if (name)
             json_object_set_new(l, "name", json_string(name));
@@ -498,27 +447,22 @@ static json_t *service_full_json(struct hsds *h, const struct service *s,
     json_t *docs = json_array();
     for (size_t i = 0; i < s->ndocuments; i++)
         json_array_append_new(
-            docs,
-            json_pack("{s:s, s:s, s:s}", "id",
-                      UUID(h, "service:%lld:document:%zu", (long long)s->id, i),
-                      "service_id", s->uuid, "document",
-                      pick(h, s->documents[i].zh, s->documents[i].en)));
+            docs, json_pack("{s:s, s:s, s:s}", "id",
+                            UUID(h, "service:%lld:document:%zu", (long long)s->id, i), "service_id",
+                            s->uuid, "document", pick(h, s->documents[i].zh, s->documents[i].en)));
     json_object_set_new(o, "required_documents", docs);
     if (s->free) {
         json_t *costs = json_array();
         json_array_append_new(
-            costs,
-            json_pack("{s:s, s:s, s:s, s:s, s:f}", "id",
-                      UUID(h, "service:%lld:cost", (long long)s->id),
-                      "service_id", s->uuid, "option", h->zh ? "免费" : "Free",
-                      "currency", "CNY", "amount", 0.0));
+            costs, json_pack("{s:s, s:s, s:s, s:s, s:f}", "id",
+                             UUID(h, "service:%lld:cost", (long long)s->id), "service_id", s->uuid,
+                             "option", h->zh ? "免费" : "Free", "currency", "CNY", "amount", 0.0));
         json_object_set_new(o, "cost_options", costs);
     }
     if (*s->contact_name || *s->email) {
         json_t *c = json_object();
-        json_object_set_new(
-            c, "id",
-            json_string(UUID(h, "service:%lld:contact", (long long)s->id)));
+        json_object_set_new(c, "id",
+                            json_string(UUID(h, "service:%lld:contact", (long long)s->id)));
         json_object_set_new(c, "service_id", json_string(s->uuid));
         set_text(c, "name", s->contact_name);
         set_text(c, "email", s->email);
@@ -533,8 +477,7 @@ static json_t *service_full_json(struct hsds *h, const struct service *s,
             cat.parent_code = h->cats[i].parent_code;
     json_t *attr = json_object();
     json_object_set_new(attr, "id",
-                        json_string(UUID(h, "service:%lld:attribute:category",
-                                         (long long)s->id)));
+                        json_string(UUID(h, "service:%lld:attribute:category", (long long)s->id)));
     json_object_set_new(attr, "link_id", json_string(s->uuid));
     json_object_set_new(attr, "link_type", json_string("category"));
     json_object_set_new(attr, "link_entity", json_string("service"));
@@ -555,8 +498,7 @@ static json_t *service_full_json(struct hsds *h, const struct service *s,
 
 /* Load what a fully nested service needs and render it. NULL after
  * replying. */
-static json_t *service_full_or_reply(struct hsds *h, struct service *s,
-                                     bool with_sal)
+static json_t *service_full_or_reply(struct hsds *h, struct service *s, bool with_sal)
 {
     struct service_location *locs = NULL;
     size_t n = 0;
@@ -574,25 +516,22 @@ static json_t *service_full_or_reply(struct hsds *h, struct service *s,
     return service_full_json(h, s, locs, n, with_sal);
 }
 
-static json_t *org_full_or_reply(struct hsds *h, const struct organization *g,
-                                 bool full_service)
+static json_t *org_full_or_reply(struct hsds *h, const struct organization *g, bool full_service)
 {
     json_t *o = org_basic_json(h, g);
     if (*g->phone) {
         json_t *phones = json_array();
-        json_array_append_new(
-            phones, json_pack("{s:s, s:s, s:s}", "id",
-                              UUID(h, "organization:%s:phone", g->code),
-                              "organization_id", g->uuid, "number", g->phone));
+        json_array_append_new(phones, json_pack("{s:s, s:s, s:s}", "id",
+                                                UUID(h, "organization:%s:phone", g->code),
+                                                "organization_id", g->uuid, "number", g->phone));
         json_object_set_new(o, "phones", phones);
     }
     if (*g->contact_name) {
         json_t *contacts = json_array();
-        json_array_append_new(
-            contacts,
-            json_pack("{s:s, s:s, s:s}", "id",
-                      UUID(h, "organization:%s:contact", g->code),
-                      "organization_id", g->uuid, "name", g->contact_name));
+        json_array_append_new(contacts,
+                              json_pack("{s:s, s:s, s:s}", "id",
+                                        UUID(h, "organization:%s:contact", g->code),
+                                        "organization_id", g->uuid, "name", g->contact_name));
         json_object_set_new(o, "contacts", contacts);
     }
     struct service_query q = {.organization_id = g->id};
@@ -627,13 +566,11 @@ static json_t *org_full_or_reply(struct hsds *h, const struct organization *g,
 int hsds_root(struct req *r)
 {
     return reply_json(r, 200,
-                      json_pack("{s:s, s:s}", "version", "3.0", "openapi_url",
-                                HSDS_OPENAPI_URL));
+                      json_pack("{s:s, s:s}", "version", "3.0", "openapi_url", HSDS_OPENAPI_URL));
 }
 
 /* The {id} of the path as a UUID; 0, or -1 after replying 404. */
-static int uuid_or_reply(struct req *r, const char *what,
-                         char canon[SERVICE_UUID_LEN + 1])
+static int uuid_or_reply(struct req *r, const char *what, char canon[SERVICE_UUID_LEN + 1])
 {
     if (!service_uuid_parse(req_param(r, "id"), canon))
         return reply_error(r, 404, "not_found", NULL, "no such %s", what), -1;
@@ -646,22 +583,21 @@ int hsds_services(struct req *r)
     struct service_page pg;
     struct service_query q = {0};
     bool full, none;
-    if (page_or_reply(r, &pg) || bool_query_or_reply(r, "full", &full) ||
-        hsds_or_reply(r, &h) || filters_or_reply(&h, &q, &none))
+    if (page_or_reply(r, &pg) || bool_query_or_reply(r, "full", &full) || hsds_or_reply(r, &h) ||
+        filters_or_reply(&h, &q, &none))
         return r->status;
     q.limit = pg.per_page;
     q.offset = (pg.page - 1) * pg.per_page;
     struct service *svcs = NULL;
     size_t n = 0;
     int64_t total = 0;
-    int rc =
-        none ? STORE_OK : service_search(h.c, &r->arena, &q, &svcs, &n, &total);
+    int rc = none ? STORE_OK : service_search(h.c, &r->arena, &q, &svcs, &n, &total);
     if (rc)
         return reply_store_error(r, rc, "service");
     json_t *contents = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *o = full ? service_full_or_reply(&h, &svcs[i], true)
-                         : service_basic_json(&h, &svcs[i]);
+        json_t *o =
+            full ? service_full_or_reply(&h, &svcs[i], true) : service_basic_json(&h, &svcs[i]);
         if (!o) {
             json_decref(contents);
             return r->status;
@@ -691,27 +627,23 @@ int hsds_organizations(struct req *r)
     struct service_page pg;
     bool full, full_service;
     if (page_or_reply(r, &pg) || bool_query_or_reply(r, "full", &full) ||
-        bool_query_or_reply(r, "full_service", &full_service) ||
-        hsds_or_reply(r, &h))
+        bool_query_or_reply(r, "full_service", &full_service) || hsds_or_reply(r, &h))
         return r->status;
     const char *search = req_query(r, "search");
     if (search && strlen(search) > 200)
-        return reply_error(r, 400, "invalid_query", "search",
-                           "search may be at most 200 bytes");
+        return reply_error(r, 400, "invalid_query", "search", "search may be at most 200 bytes");
     struct organization *orgs;
     size_t n;
     int64_t total;
-    int rc = organization_list(
-        h.c, &r->arena,
-        search && *search ? text_like_contains(&r->arena, search) : NULL,
-        pg.per_page, (pg.page - 1) * pg.per_page, &orgs, &n, &total);
+    int rc = organization_list(h.c, &r->arena,
+                               search && *search ? text_like_contains(&r->arena, search) : NULL,
+                               pg.per_page, (pg.page - 1) * pg.per_page, &orgs, &n, &total);
     if (rc)
         return reply_store_error(r, rc, "organization");
     json_t *contents = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *o = full || full_service
-                        ? org_full_or_reply(&h, &orgs[i], full_service)
-                        : org_basic_json(&h, &orgs[i]);
+        json_t *o = full || full_service ? org_full_or_reply(&h, &orgs[i], full_service)
+                                         : org_basic_json(&h, &orgs[i]);
         if (!o) {
             json_decref(contents);
             return r->status;
@@ -727,8 +659,7 @@ int hsds_organization(struct req *r)
     char id[SERVICE_UUID_LEN + 1];
     bool full_service;
     if (uuid_or_reply(r, "organization", id) ||
-        bool_query_or_reply(r, "full_service", &full_service) ||
-        hsds_or_reply(r, &h))
+        bool_query_or_reply(r, "full_service", &full_service) || hsds_or_reply(r, &h))
         return r->status;
     struct organization g;
     int rc = organization_get_by_uuid(h.c, &r->arena, id, &g);
@@ -744,8 +675,8 @@ int hsds_service_at_locations(struct req *r)
     struct service_page pg;
     struct service_query q = {0};
     bool full, none;
-    if (page_or_reply(r, &pg) || bool_query_or_reply(r, "full", &full) ||
-        hsds_or_reply(r, &h) || filters_or_reply(&h, &q, &none))
+    if (page_or_reply(r, &pg) || bool_query_or_reply(r, "full", &full) || hsds_or_reply(r, &h) ||
+        filters_or_reply(&h, &q, &none))
         return r->status;
     q.limit = pg.per_page;
     q.offset = (pg.page - 1) * pg.per_page;
@@ -753,15 +684,12 @@ int hsds_service_at_locations(struct req *r)
     struct service_location *locs = NULL;
     size_t n = 0;
     int64_t total = 0;
-    int rc = none ? STORE_OK
-                  : location_search(h.c, &r->arena, &q, false, &svcs, &locs, &n,
-                                    &total);
+    int rc = none ? STORE_OK : location_search(h.c, &r->arena, &q, false, &svcs, &locs, &n, &total);
     if (rc)
         return reply_store_error(r, rc, "service_at_location");
     json_t *contents = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(contents,
-                              sal_json(&h, &svcs[i], &locs[i], full, true));
+        json_array_append_new(contents, sal_json(&h, &svcs[i], &locs[i], full, true));
     return reply_json(r, 200, page_json(&pg, total, contents));
 }
 
@@ -782,11 +710,9 @@ int hsds_service_at_location(struct req *r)
 }
 
 /* Does the search text (if any) appear in one of the texts? */
-static bool search_matches(const char *search, const char *a, const char *b,
-                           const char *c)
+static bool search_matches(const char *search, const char *a, const char *b, const char *c)
 {
-    return !search || !*search || strstr(a, search) || strstr(b, search) ||
-           strstr(c, search);
+    return !search || !*search || strstr(a, search) || strstr(b, search) || strstr(c, search);
 }
 
 int hsds_taxonomies(struct req *r)
@@ -798,9 +724,8 @@ int hsds_taxonomies(struct req *r)
     const char *search = req_query(r, "search");
     json_t *t = taxonomy_json(&h);
     json_t *contents = json_array();
-    bool match =
-        search_matches(search, "暖新服务分类", "Warm New service categories",
-                       json_string_value(json_object_get(t, "description")));
+    bool match = search_matches(search, "暖新服务分类", "Warm New service categories",
+                                json_string_value(json_object_get(t, "description")));
     if (match && pg.page == 1)
         json_array_append(contents, t);
     json_decref(t);
@@ -823,17 +748,14 @@ int hsds_taxonomy_terms(struct req *r)
     struct hsds h;
     struct service_page pg;
     bool top_only;
-    if (page_or_reply(r, &pg) ||
-        bool_query_or_reply(r, "top_only", &top_only) || hsds_or_reply(r, &h) ||
-        categories_or_reply(&h))
+    if (page_or_reply(r, &pg) || bool_query_or_reply(r, "top_only", &top_only) ||
+        hsds_or_reply(r, &h) || categories_or_reply(&h))
         return r->status;
-    const char *search = req_query(r, "search"),
-               *tax = req_query(r, "taxonomy_id");
+    const char *search = req_query(r, "search"), *tax = req_query(r, "taxonomy_id");
     const char *parent = req_query(r, "parent_id");
     char canon[SERVICE_UUID_LEN + 1], parent_canon[SERVICE_UUID_LEN + 1] = "";
-    bool none =
-        tax && !(service_uuid_parse(tax, canon) &&
-                 strcmp(canon, UUID(&h, "%s", SERVICE_TAXONOMY_NAME)) == 0);
+    bool none = tax && !(service_uuid_parse(tax, canon) &&
+                         strcmp(canon, UUID(&h, "%s", SERVICE_TAXONOMY_NAME)) == 0);
     if (parent && !service_uuid_parse(parent, parent_canon))
         none = true;
     json_t *contents = json_array();
@@ -843,8 +765,7 @@ int hsds_taxonomy_terms(struct req *r)
         if (top_only && c->parent_code)
             continue;
         if (parent && !(c->parent_code &&
-                        strcmp(UUID(&h, "taxonomy_term:%s", c->parent_code),
-                               parent_canon) == 0))
+                        strcmp(UUID(&h, "taxonomy_term:%s", c->parent_code), parent_canon) == 0))
             continue;
         if (!search_matches(search, c->code, pick(&h, c->name_zh, c->name_en),
                             pick(&h, c->description_zh, c->description_en)))
@@ -860,8 +781,7 @@ int hsds_taxonomy_term(struct req *r)
 {
     struct hsds h;
     char id[SERVICE_UUID_LEN + 1];
-    if (uuid_or_reply(r, "taxonomy term", id) || hsds_or_reply(r, &h) ||
-        categories_or_reply(&h))
+    if (uuid_or_reply(r, "taxonomy term", id) || hsds_or_reply(r, &h) || categories_or_reply(&h))
         return r->status;
     const struct service_category *c = category_by_uuid(&h, id);
     if (!c)

@@ -42,8 +42,7 @@
 static json_t *iso_or_null(int64_t t, bool set, int tz)
 {
     char buf[40];
-    return set ? json_string(clock_format_iso(t, tz, buf, sizeof buf))
-               : json_null();
+    return set ? json_string(clock_format_iso(t, tz, buf, sizeof buf)) : json_null();
 }
 
 static json_t *languages_json(const char *list)
@@ -59,49 +58,41 @@ static json_t *languages_json(const char *list)
 }
 
 /* A service as the lists show it; details add the required documents. */
-static json_t *service_json(struct req *r, const struct service *s,
-                            bool details)
+static json_t *service_json(struct req *r, const struct service *s, bool details)
 {
     int tz = r->app->cfg.tz_offset_min;
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(s->id));
-    json_object_set_new(o, "hsds_id",
-                        s->uuid ? json_string(s->uuid) : json_null());
+    json_object_set_new(o, "hsds_id", s->uuid ? json_string(s->uuid) : json_null());
     json_object_set_new(o, "organization",
-                        json_pack("{s:s, s:s, s:s}", "code", s->org.code,
-                                  "name_zh", s->org.name_zh, "name_en",
-                                  s->org.name_en));
+                        json_pack("{s:s, s:s, s:s}", "code", s->org.code, "name_zh", s->org.name_zh,
+                                  "name_en", s->org.name_en));
     json_object_set_new(o, "category",
-                        json_pack("{s:s, s:s, s:s}", "code", s->category.code,
-                                  "name_zh", s->category.name_zh, "name_en",
-                                  s->category.name_en));
-    static const char *const texts[] = {
-        "name_zh",        "name_en",        "description_zh", "description_en",
-        "eligibility_zh", "eligibility_en", "fees_zh",        "fees_en"};
-    const char *values[] = {s->name_zh,        s->name_en,
-                            s->description_zh, s->description_en,
-                            s->eligibility_zh, s->eligibility_en,
+                        json_pack("{s:s, s:s, s:s}", "code", s->category.code, "name_zh",
+                                  s->category.name_zh, "name_en", s->category.name_en));
+    static const char *const texts[] = {"name_zh",        "name_en",        "description_zh",
+                                        "description_en", "eligibility_zh", "eligibility_en",
+                                        "fees_zh",        "fees_en"};
+    const char *values[] = {s->name_zh,        s->name_en,        s->description_zh,
+                            s->description_en, s->eligibility_zh, s->eligibility_en,
                             s->fees_zh,        s->fees_en};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        json_object_set_new(o, texts[i],
-                            json_string(values[i] ? values[i] : ""));
+        json_object_set_new(o, texts[i], json_string(values[i] ? values[i] : ""));
     json_object_set_new(o, "free", json_boolean(s->free));
     json_object_set_new(o, "languages", languages_json(s->languages));
     json_object_set_new(o, "phone", json_string(s->phone));
     json_object_set_new(o, "email", json_string(s->email));
     json_object_set_new(o, "url", json_string(s->url));
     json_object_set_new(o, "contact_name", json_string(s->contact_name));
-    json_object_set_new(o, "requires_verified",
-                        json_boolean(s->requires_verified));
+    json_object_set_new(o, "requires_verified", json_boolean(s->requires_verified));
     json_object_set_new(o, "status", json_string(s->status));
     json_object_set_new(o, "created_at", iso_or_null(s->created_at, true, tz));
     json_object_set_new(o, "updated_at", iso_or_null(s->updated_at, true, tz));
     if (details) {
         json_t *docs = json_array();
         for (size_t i = 0; i < s->ndocuments; i++)
-            json_array_append_new(
-                docs, json_pack("{s:s, s:s}", "zh", s->documents[i].zh, "en",
-                                s->documents[i].en ? s->documents[i].en : ""));
+            json_array_append_new(docs, json_pack("{s:s, s:s}", "zh", s->documents[i].zh, "en",
+                                                  s->documents[i].en ? s->documents[i].en : ""));
         json_object_set_new(o, "required_documents", docs);
     }
     return o;
@@ -110,12 +101,11 @@ static json_t *service_json(struct req *r, const struct service *s,
 static json_t *organization_json(struct req *r, const struct organization *o)
 {
     int tz = r->app->cfg.tz_offset_min;
-    json_t *j = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", o->code,
-        "hsds_id", o->uuid, "name_zh", o->name_zh, "name_en", o->name_en,
-        "description_zh", o->description_zh, "description_en",
-        o->description_en, "phone", o->phone, "email", o->email, "website",
-        o->website, "contact_name", o->contact_name);
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", o->code, "hsds_id",
+                  o->uuid, "name_zh", o->name_zh, "name_en", o->name_en, "description_zh",
+                  o->description_zh, "description_en", o->description_en, "phone", o->phone,
+                  "email", o->email, "website", o->website, "contact_name", o->contact_name);
     json_object_set_new(j, "created_at", iso_or_null(o->created_at, true, tz));
     json_object_set_new(j, "updated_at", iso_or_null(o->updated_at, true, tz));
     return j;
@@ -142,9 +132,7 @@ static int view_or_reply(struct req *r, struct store_conn *c, struct view *v)
                -1;
     const char *d = req_query(r, "datum");
     if (d && geo_datum_parse(d, &v->datum))
-        return reply_error(r, 400, "invalid_query", "datum",
-                           "datum is wgs84, gcj02 or bd09"),
-               -1;
+        return reply_error(r, 400, "invalid_query", "datum", "datum is wgs84, gcj02 or bd09"), -1;
     if (!c)
         return 0;
     int rc = calendar_load(c, &r->arena, v->at, v->tz, &v->cal);
@@ -155,27 +143,22 @@ static int view_or_reply(struct req *r, struct store_conn *c, struct view *v)
 
 static json_t *position_json(const struct service_site *s, enum geo_datum datum)
 {
-    struct geo_point p =
-        geo_convert((struct geo_point){s->lat, s->lon}, GEO_WGS84, datum);
+    struct geo_point p = geo_convert((struct geo_point){s->lat, s->lon}, GEO_WGS84, datum);
     return json_pack("{s:f, s:f, s:s}", "lat", round(p.lat * 1e7) / 1e7, "lon",
                      round(p.lon * 1e7) / 1e7, "datum", geo_datum_name(datum));
 }
 
-static json_t *site_brief_json(const struct service_site *s,
-                               const struct view *v)
+static json_t *site_brief_json(const struct service_site *s, const struct view *v)
 {
-    json_t *o =
-        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-                  (json_int_t)s->id, "name_zh", s->name_zh, "name_en",
-                  s->name_en, "type", s->type_code, "address_zh", s->address_zh,
-                  "address_en", s->address_en, "status", s->status);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)s->id, "name_zh",
+                          s->name_zh, "name_en", s->name_en, "type", s->type_code, "address_zh",
+                          s->address_zh, "address_en", s->address_en, "status", s->status);
     json_object_set_new(o, "position", position_json(s, v->datum));
     return o;
 }
 
 /* The hours, notes and open state of a service at a location, into o. */
-static void location_fields(json_t *o, const struct service *s,
-                            const struct service_location *l,
+static void location_fields(json_t *o, const struct service *s, const struct service_location *l,
                             const struct view *v)
 {
     bool open;
@@ -189,8 +172,7 @@ static void location_fields(json_t *o, const struct service *s,
     json_object_set_new(o, "next_change", iso_or_null(next, next >= 0, v->tz));
 }
 
-static json_t *location_json(const struct service *s,
-                             const struct service_location *l,
+static json_t *location_json(const struct service *s, const struct service_location *l,
                              const struct view *v)
 {
     json_t *o = json_object();
@@ -202,18 +184,16 @@ static json_t *location_json(const struct service *s,
 /* ---- reading requests ---------------------------------------------------- */
 
 /* ?category=: the subtree's LIKE pattern; 0, or -1 after replying 400. */
-static int category_query_or_reply(struct req *r, struct store_conn *c,
-                                   const char *code, const char **path)
+static int category_query_or_reply(struct req *r, struct store_conn *c, const char *code,
+                                   const char **path)
 {
     *path = NULL;
     if (!code)
         return 0;
     struct service_category cat;
-    int rc = text_is_code(code) ? category_get(c, &r->arena, code, &cat)
-                                : STORE_NOT_FOUND;
+    int rc = text_is_code(code) ? category_get(c, &r->arena, code, &cat) : STORE_NOT_FOUND;
     if (rc == STORE_NOT_FOUND)
-        return reply_error(r, 400, "invalid_query", "category",
-                           "no category has code %.64s", code),
+        return reply_error(r, 400, "invalid_query", "category", "no category has code %.64s", code),
                -1;
     if (rc)
         return reply_store_error(r, rc, "category"), -1;
@@ -225,16 +205,14 @@ static int status_query_or_reply(struct req *r, const char **status)
 {
     *status = req_query(r, "status");
     if (*status && !service_status_is_valid(*status))
-        return reply_error(
-                   r, 400, "invalid_query", "status",
-                   "status is active, inactive, temporarily_closed or defunct"),
+        return reply_error(r, 400, "invalid_query", "status",
+                           "status is active, inactive, temporarily_closed or defunct"),
                -1;
     return 0;
 }
 
 /* A string field that may be null (null clears it to ""). */
-static int text_field(struct req *r, json_t *body, const char *name,
-                      const char **out)
+static int text_field(struct req *r, json_t *body, const char *name, const char **out)
 {
     const char *v = *out;
     int rc = json_in_nullable_string(r, body, NULL, name, TEXT_MAX, &v);
@@ -257,25 +235,21 @@ static int documents_or_reply(struct req *r, json_t *body, struct service *s)
                            "required_documents must be a list of {zh, en}"),
                -1;
     if (json_array_size(docs) > SERVICE_MAX_DOCUMENTS)
-        return reply_error(r, 422, "invalid_field", "required_documents",
-                           "at most %d documents", SERVICE_MAX_DOCUMENTS),
+        return reply_error(r, 422, "invalid_field", "required_documents", "at most %d documents",
+                           SERVICE_MAX_DOCUMENTS),
                -1;
     static const char *const doc_fields[] = {"zh", "en", NULL};
     s->ndocuments = json_array_size(docs);
-    s->documents =
-        arena_calloc(&r->arena, s->ndocuments + 1, sizeof(*s->documents));
+    s->documents = arena_calloc(&r->arena, s->ndocuments + 1, sizeof(*s->documents));
     for (size_t i = 0; i < s->ndocuments; i++) {
         json_t *d = json_array_get(docs, i);
-        const char *prefix =
-            arena_printf(&r->arena, "required_documents[%zu]", i);
+        const char *prefix = arena_printf(&r->arena, "required_documents[%zu]", i);
         s->documents[i].zh = "";
         s->documents[i].en = "";
         if (json_in_object_or_reply(r, d, prefix) ||
             json_in_only_or_reply(r, d, prefix, doc_fields) ||
-            json_in_string(r, d, prefix, "zh", TEXT_MAX, true,
-                           &s->documents[i].zh) < 0 ||
-            json_in_string(r, d, prefix, "en", TEXT_MAX, false,
-                           &s->documents[i].en) < 0)
+            json_in_string(r, d, prefix, "zh", TEXT_MAX, true, &s->documents[i].zh) < 0 ||
+            json_in_string(r, d, prefix, "en", TEXT_MAX, false, &s->documents[i].en) < 0)
             return -1;
     }
     return 0;
@@ -361,14 +335,11 @@ static int service_body_or_reply(struct req *r, json_t *body, struct service *s)
                             &s->url,
                             &s->contact_name};
     if (json_in_only_or_reply(r, body, NULL, service_fields) ||
-        json_in_string(r, body, NULL, "organization", 64, false, &s->org.code) <
-            0 ||
-        json_in_string(r, body, NULL, "category", 64, false,
-                       &s->category.code) < 0 ||
+        json_in_string(r, body, NULL, "organization", 64, false, &s->org.code) < 0 ||
+        json_in_string(r, body, NULL, "category", 64, false, &s->category.code) < 0 ||
         json_in_string(r, body, NULL, "status", 32, false, &s->status) < 0 ||
         json_in_bool(r, body, NULL, "free", false, &s->free) < 0 ||
-        json_in_bool(r, body, NULL, "requires_verified", false,
-                     &s->requires_verified) < 0 ||
+        json_in_bool(r, body, NULL, "requires_verified", false, &s->requires_verified) < 0 ||
         documents_or_reply(r, body, s) || languages_or_reply(r, body, s))
         return -1;
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
@@ -380,19 +351,17 @@ static int service_body_or_reply(struct req *r, json_t *body, struct service *s)
     return 0;
 }
 
-static const char *const org_fields[] = {
-    "code",  "name_zh", "name_en", "description_zh", "description_en",
-    "phone", "email",   "website", "contact_name",   NULL};
+static const char *const org_fields[] = {"code",           "name_zh", "name_en", "description_zh",
+                                         "description_en", "phone",   "email",   "website",
+                                         "contact_name",   NULL};
 
-static int organization_body_or_reply(struct req *r, json_t *body,
-                                      struct organization *o, bool create)
+static int organization_body_or_reply(struct req *r, json_t *body, struct organization *o,
+                                      bool create)
 {
-    static const char *const texts[] = {
-        "name_zh", "name_en", "description_zh", "description_en",
-        "phone",   "email",   "website",        "contact_name"};
-    const char **slots[] = {
-        &o->name_zh, &o->name_en, &o->description_zh, &o->description_en,
-        &o->phone,   &o->email,   &o->website,        &o->contact_name};
+    static const char *const texts[] = {"name_zh", "name_en", "description_zh", "description_en",
+                                        "phone",   "email",   "website",        "contact_name"};
+    const char **slots[] = {&o->name_zh, &o->name_en, &o->description_zh, &o->description_en,
+                            &o->phone,   &o->email,   &o->website,        &o->contact_name};
     const char *code = NULL;
     if (json_in_only_or_reply(r, body, NULL, org_fields) ||
         json_in_string(r, body, NULL, "code", 64, create, &code) < 0)
@@ -400,9 +369,8 @@ static int organization_body_or_reply(struct req *r, json_t *body,
     if (create)
         o->code = code;
     else if (code && strcmp(code, o->code) != 0)
-        return reply_error(
-                   r, 422, "invalid_field", "code",
-                   "an organization's code cannot change (grants name it)"),
+        return reply_error(r, 422, "invalid_field", "code",
+                           "an organization's code cannot change (grants name it)"),
                -1;
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if (text_field(r, body, texts[i], slots[i]) < 0)
@@ -441,9 +409,8 @@ static int resolve_organization(struct req *r, struct scope_target *t)
     if (!c)
         return -1;
     struct organization o;
-    int rc = code && text_is_code(code)
-                 ? organization_get(c, &r->arena, code, &o)
-                 : STORE_NOT_FOUND;
+    int rc =
+        code && text_is_code(code) ? organization_get(c, &r->arena, code, &o) : STORE_NOT_FOUND;
     if (rc)
         return reply_store_error(r, rc, "organization"), -1;
     t->org_code = o.code;
@@ -451,8 +418,7 @@ static int resolve_organization(struct req *r, struct scope_target *t)
 }
 
 const struct route_scope service_scope_path = {"service", resolve_service};
-const struct route_scope organization_scope_path = {"organization",
-                                                    resolve_organization};
+const struct route_scope organization_scope_path = {"organization", resolve_organization};
 
 /* ---- services: reads ----------------------------------------------------- */
 
@@ -472,8 +438,8 @@ static int near_cmp(const void *a, const void *b)
 
 /* Nearest first: every location of the matching services, the nearest one
  * of each service, sorted by distance. */
-static int list_near(struct req *r, struct store_conn *c,
-                     struct service_query *q, struct geo_point here)
+static int list_near(struct req *r, struct store_conn *c, struct service_query *q,
+                     struct geo_point here)
 {
     int64_t limit = q->limit, offset = q->offset;
     q->limit = 0;
@@ -487,8 +453,7 @@ static int list_near(struct req *r, struct store_conn *c,
     struct near_hit *hits = arena_calloc(&r->arena, n ? n : 1, sizeof(*hits));
     size_t nh = 0;
     for (size_t i = 0; i < n; i++) {
-        double d = geo_distance_m(
-            here, (struct geo_point){locs[i].site.lat, locs[i].site.lon});
+        double d = geo_distance_m(here, (struct geo_point){locs[i].site.lat, locs[i].site.lon});
         /* Rows come ordered by service: keep the nearest location of each. */
         if (nh && hits[nh - 1].s->id == svcs[i].id) {
             if (d < hits[nh - 1].d)
@@ -499,29 +464,23 @@ static int list_near(struct req *r, struct store_conn *c,
     }
     qsort(hits, nh, sizeof(*hits), near_cmp);
     json_t *items = json_array();
-    for (size_t i = (size_t)offset; i < nh && i < (size_t)(offset + limit);
-         i++) {
+    for (size_t i = (size_t)offset; i < nh && i < (size_t)(offset + limit); i++) {
         json_t *o = service_json(r, hits[i].s, false);
-        json_object_set_new(o, "distance_m",
-                            json_integer((json_int_t)llround(hits[i].d)));
+        json_object_set_new(o, "distance_m", json_integer((json_int_t)llround(hits[i].d)));
         json_object_set_new(o, "nearest_site",
-                            json_pack("{s:I, s:s, s:s}", "id",
-                                      (json_int_t)hits[i].site->id, "name_zh",
-                                      hits[i].site->name_zh, "name_en",
+                            json_pack("{s:I, s:s, s:s}", "id", (json_int_t)hits[i].site->id,
+                                      "name_zh", hits[i].site->name_zh, "name_en",
                                       hits[i].site->name_en));
         json_array_append_new(items, o);
     }
-    return reply_json(
-        r, 200,
-        json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)nh));
+    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)nh));
 }
 
 static int list_services(struct req *r)
 {
     struct service_query q = {0};
     int64_t site = 0;
-    const char *near = req_query(r, "near"),
-               *org = req_query(r, "organization");
+    const char *near = req_query(r, "near"), *org = req_query(r, "organization");
     const char *text = req_query(r, "q");
     struct view v;
     if (req_query_int_or_reply(r, "limit", 1, 100, 20, &q.limit) ||
@@ -531,20 +490,16 @@ static int list_services(struct req *r)
         return r->status;
     double lat = 0, lon = 0;
     if (near && service_parse_near(near, &lat, &lon))
-        return reply_error(
-            r, 400, "invalid_query", "near",
-            "near is LAT,LON in decimal degrees, like 34.575,119.2");
+        return reply_error(r, 400, "invalid_query", "near",
+                           "near is LAT,LON in decimal degrees, like 34.575,119.2");
     if (text && strlen(text) > 200)
-        return reply_error(r, 400, "invalid_query", "q",
-                           "q may be at most 200 bytes");
+        return reply_error(r, 400, "invalid_query", "q", "q may be at most 200 bytes");
     struct store_conn *c = req_store_or_reply(r);
-    if (!c || category_query_or_reply(r, c, req_query(r, "category"),
-                                      &q.category_path))
+    if (!c || category_query_or_reply(r, c, req_query(r, "category"), &q.category_path))
         return r->status;
     if (org) {
         struct organization o;
-        int rc = text_is_code(org) ? organization_get(c, &r->arena, org, &o)
-                                   : STORE_NOT_FOUND;
+        int rc = text_is_code(org) ? organization_get(c, &r->arena, org, &o) : STORE_NOT_FOUND;
         if (rc == STORE_NOT_FOUND)
             return reply_error(r, 400, "invalid_query", "organization",
                                "no organization has code %.64s", org);
@@ -555,8 +510,7 @@ static int list_services(struct req *r)
     q.site_id = site;
     q.text = text && *text ? text_like_contains(&r->arena, text) : NULL;
     if (near) {
-        struct geo_point w =
-            geo_convert((struct geo_point){lat, lon}, v.datum, GEO_WGS84);
+        struct geo_point w = geo_convert((struct geo_point){lat, lon}, v.datum, GEO_WGS84);
         return list_near(r, c, &q, w);
     }
     struct service *svcs;
@@ -568,14 +522,11 @@ static int list_services(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, service_json(r, &svcs[i], false));
-    return reply_json(
-        r, 200,
-        json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
+    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
 }
 
 /* One service with its locations, each open at the view's moment or not. */
-static json_t *service_detail_json(struct req *r, struct store_conn *c,
-                                   const struct service *s,
+static json_t *service_detail_json(struct req *r, struct store_conn *c, const struct service *s,
                                    const struct view *v, int *rc)
 {
     struct service_location *locs;
@@ -619,8 +570,7 @@ static int site_services(struct req *r)
     struct store_conn *c = req_store_or_reply(r);
     struct service_query q = {0};
     if (!c || view_or_reply(r, c, &v) ||
-        category_query_or_reply(r, c, req_query(r, "category"),
-                                &q.category_path) ||
+        category_query_or_reply(r, c, req_query(r, "category"), &q.category_path) ||
         status_query_or_reply(r, &q.status))
         return r->status;
     struct service_site site;
@@ -643,12 +593,10 @@ static int site_services(struct req *r)
         json_array_append_new(items, o);
     }
     return reply_json(r, 200,
-                      json_pack("{s:o, s:o}", "site",
-                                site_brief_json(&site, &v), "items", items));
+                      json_pack("{s:o, s:o}", "site", site_brief_json(&site, &v), "items", items));
 }
 
-static json_t *categories_tree(struct req *r,
-                               const struct service_category *cats, size_t n,
+static json_t *categories_tree(struct req *r, const struct service_category *cats, size_t n,
                                const char *parent)
 {
     json_t *a = json_array();
@@ -657,13 +605,11 @@ static json_t *categories_tree(struct req *r,
         if (parent ? !c->parent_code || strcmp(c->parent_code, parent) != 0
                    : c->parent_code != NULL)
             continue;
-        json_t *o = json_pack(
-            "{s:s, s:s, s:s, s:s, s:s, s:s}", "code", c->code, "hsds_id",
-            service_uuidf(&r->arena, "taxonomy_term:%s", c->code), "name_zh",
-            c->name_zh, "name_en", c->name_en, "description_zh",
-            c->description_zh, "description_en", c->description_en);
-        json_object_set_new(o, "children",
-                            categories_tree(r, cats, n, c->code));
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "code", c->code, "hsds_id",
+                              service_uuidf(&r->arena, "taxonomy_term:%s", c->code), "name_zh",
+                              c->name_zh, "name_en", c->name_en, "description_zh",
+                              c->description_zh, "description_en", c->description_en);
+        json_object_set_new(o, "children", categories_tree(r, cats, n, c->code));
         json_array_append_new(a, o);
     }
     return a;
@@ -679,8 +625,7 @@ static int list_categories(struct req *r)
     int rc = category_list(c, &r->arena, &cats, &n);
     if (rc)
         return reply_store_error(r, rc, "category");
-    return reply_json(
-        r, 200, json_pack("{s:o}", "items", categories_tree(r, cats, n, NULL)));
+    return reply_json(r, 200, json_pack("{s:o}", "items", categories_tree(r, cats, n, NULL)));
 }
 
 /* ---- services: writes ---------------------------------------------------- */
@@ -701,15 +646,13 @@ static int service_write_tx(struct store_conn *c, void *v)
 }
 
 /* Run the write and answer with the stored service. */
-static int service_write_or_reply(struct req *r, struct store_conn *c,
-                                  struct service *s, const struct view *v,
-                                  bool create)
+static int service_write_or_reply(struct req *r, struct store_conn *c, struct service *s,
+                                  const struct view *v, bool create)
 {
     struct service_write w = {&r->arena, s, {0}, create};
     int rc = req_tx(r, c, service_write_tx, &w);
     if (rc == SERVICE_INVALID)
-        return reply_error(r, 422, w.fault.code, w.fault.field, "%s",
-                           w.fault.message);
+        return reply_error(r, 422, w.fault.code, w.fault.field, "%s", w.fault.message);
     if (rc)
         return reply_store_error(r, rc, "service");
     app_changed(r->app, c, &service_module, SERVICE_CHANGED, s->id);
@@ -733,10 +676,8 @@ static int post_service(struct req *r)
     if (service_body_or_reply(r, r->json, &s))
         return r->status;
     /* The organization is in the body: the caller must reach it. */
-    if (!req_reaches(r, ROLE_PROVIDER,
-                     &(struct scope_target){0, NULL, s.org.code}))
-        return reply_error(r, 403, "out_of_scope", NULL,
-                           "your roles do not reach organization %s",
+    if (!req_reaches(r, ROLE_PROVIDER, &(struct scope_target){0, NULL, s.org.code}))
+        return reply_error(r, 403, "out_of_scope", NULL, "your roles do not reach organization %s",
                            s.org.code);
     struct store_conn *c = req_store_or_reply(r);
     struct view v;
@@ -764,11 +705,9 @@ static int patch_service(struct req *r)
     /* Moving a service to another organization: the caller must reach
      * that one too (the resolver checked the one it had). */
     if (strcmp(was, s.org.code) != 0 &&
-        !req_reaches(r, ROLE_PROVIDER,
-                     &(struct scope_target){0, NULL, s.org.code}))
+        !req_reaches(r, ROLE_PROVIDER, &(struct scope_target){0, NULL, s.org.code}))
         return reply_error(r, 403, "out_of_scope", "organization",
-                           "your roles do not reach organization %s",
-                           s.org.code);
+                           "your roles do not reach organization %s", s.org.code);
     return service_write_or_reply(r, c, &s, &v, false);
 }
 
@@ -809,8 +748,7 @@ static int location_write_tx(struct store_conn *c, void *v)
     return location_put(c, w->l, clock_now(), &w->created);
 }
 
-static const char *const location_fields_in[] = {"opening_hours", "note_zh",
-                                                 "note_en", NULL};
+static const char *const location_fields_in[] = {"opening_hours", "note_zh", "note_en", NULL};
 
 static int put_location(struct req *r)
 {
@@ -818,11 +756,10 @@ static int put_location(struct req *r)
     struct service_location l;
     memset(&l, 0, sizeof l);
     l.note_zh = l.note_en = "";
-    if (service_id_or_reply(r, &id) ||
-        req_param_id_or_reply(r, "site", "site", &site_id) ||
+    if (service_id_or_reply(r, &id) || req_param_id_or_reply(r, "site", "site", &site_id) ||
         json_in_only_or_reply(r, r->json, NULL, location_fields_in) ||
-        json_in_string(r, r->json, NULL, "opening_hours", HOURS_MAX_LEN, true,
-                       &l.opening_hours) < 0 ||
+        json_in_string(r, r->json, NULL, "opening_hours", HOURS_MAX_LEN, true, &l.opening_hours) <
+            0 ||
         text_field(r, r->json, "note_zh", &l.note_zh) < 0 ||
         text_field(r, r->json, "note_en", &l.note_en) < 0)
         return r->status;
@@ -830,8 +767,7 @@ static int put_location(struct req *r)
     if (service_hours_check(l.opening_hours, &f))
         return reply_error(r, 422, f.code, f.field, "%s", f.message);
     if (strlen(l.note_zh) > 500 || strlen(l.note_en) > 500)
-        return reply_error(r, 422, "too_long",
-                           strlen(l.note_zh) > 500 ? "note_zh" : "note_en",
+        return reply_error(r, 422, "too_long", strlen(l.note_zh) > 500 ? "note_zh" : "note_en",
                            "a note may be at most 500 bytes");
     struct store_conn *c = req_store_or_reply(r);
     struct view v;
@@ -845,8 +781,8 @@ static int put_location(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "site");
     l.service_id = id;
-    l.uuid = service_uuidf(&r->arena, "service_at_location:%lld:%lld",
-                           (long long)id, (long long)site_id);
+    l.uuid = service_uuidf(&r->arena, "service_at_location:%lld:%lld", (long long)id,
+                           (long long)site_id);
     struct location_write w = {&l, false};
     rc = req_tx(r, c, location_write_tx, &w);
     if (rc)
@@ -872,8 +808,7 @@ static int delete_location(struct req *r)
         return r->status;
     int rc = req_tx(r, c, delete_location_tx, &d);
     if (rc == STORE_NOT_FOUND)
-        return reply_error(r, 404, "not_found", NULL,
-                           "the service is not offered at site %lld",
+        return reply_error(r, 404, "not_found", NULL, "the service is not offered at site %lld",
                            (long long)d.site_id);
     if (rc)
         return reply_store_error(r, rc, "location");
@@ -891,26 +826,22 @@ static int list_organizations(struct req *r)
         req_query_int_or_reply(r, "offset", 0, 1000000, 0, &offset))
         return r->status;
     if (text && strlen(text) > 200)
-        return reply_error(r, 400, "invalid_query", "q",
-                           "q may be at most 200 bytes");
+        return reply_error(r, 400, "invalid_query", "q", "q may be at most 200 bytes");
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
     struct organization *orgs;
     size_t n;
     int64_t total;
-    int rc = organization_list(
-        c, &r->arena,
-        text && *text ? text_like_contains(&r->arena, text) : NULL, limit,
-        offset, &orgs, &n, &total);
+    int rc =
+        organization_list(c, &r->arena, text && *text ? text_like_contains(&r->arena, text) : NULL,
+                          limit, offset, &orgs, &n, &total);
     if (rc)
         return reply_store_error(r, rc, "organization");
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, organization_json(r, &orgs[i]));
-    return reply_json(
-        r, 200,
-        json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
+    return reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
 }
 
 /* An organization with its services. */
@@ -932,13 +863,10 @@ static int reply_organization(struct req *r, struct store_conn *c, int status,
     return reply_json(r, status, j);
 }
 
-static int organization_or_reply(struct req *r, struct store_conn *c,
-                                 struct organization *o)
+static int organization_or_reply(struct req *r, struct store_conn *c, struct organization *o)
 {
     const char *code = req_param(r, "code");
-    int rc = code && text_is_code(code)
-                 ? organization_get(c, &r->arena, code, o)
-                 : STORE_NOT_FOUND;
+    int rc = code && text_is_code(code) ? organization_get(c, &r->arena, code, o) : STORE_NOT_FOUND;
     if (rc)
         return reply_store_error(r, rc, "organization"), -1;
     return 0;
@@ -996,8 +924,7 @@ static int patch_organization(struct req *r)
 {
     struct store_conn *c = req_store_or_reply(r);
     struct organization o;
-    if (!c || organization_or_reply(r, c, &o) ||
-        organization_body_or_reply(r, r->json, &o, false))
+    if (!c || organization_or_reply(r, c, &o) || organization_body_or_reply(r, r->json, &o, false))
         return r->status;
     struct org_write w = {&r->arena, &o, false};
     int rc = req_tx(r, c, org_write_tx, &w);
@@ -1010,56 +937,39 @@ static int patch_organization(struct req *r)
 /* ---- the module ---------------------------------------------------------- */
 
 static const struct route service_routes[] = {
-    {HTTP_GET, "/api/services", list_services, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
+    {HTTP_GET, "/api/services", list_services, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/services", post_service, PROVIDERS, BODY_JSON, SCOPE_ANY},
-    {HTTP_GET, "/api/services/{id}", get_service, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_PATCH, "/api/services/{id}", patch_service, PROVIDERS, BODY_JSON,
+    {HTTP_GET, "/api/services/{id}", get_service, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PATCH, "/api/services/{id}", patch_service, PROVIDERS, BODY_JSON, &service_scope_path},
+    {HTTP_DELETE, "/api/services/{id}", delete_service, PROVIDERS, BODY_NONE, &service_scope_path},
+    {HTTP_PUT, "/api/services/{id}/locations/{site}", put_location, PROVIDERS, BODY_JSON,
      &service_scope_path},
-    {HTTP_DELETE, "/api/services/{id}", delete_service, PROVIDERS, BODY_NONE,
+    {HTTP_DELETE, "/api/services/{id}/locations/{site}", delete_location, PROVIDERS, BODY_NONE,
      &service_scope_path},
-    {HTTP_PUT, "/api/services/{id}/locations/{site}", put_location, PROVIDERS,
-     BODY_JSON, &service_scope_path},
-    {HTTP_DELETE, "/api/services/{id}/locations/{site}", delete_location,
-     PROVIDERS, BODY_NONE, &service_scope_path},
-    {HTTP_GET, "/api/sites/{id}/services", site_services, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/api/service-categories", list_categories, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/api/organizations", list_organizations, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/organizations", post_organization, ACCESS_SYSTEM,
-     BODY_JSON, SCOPE_ANY},
-    {HTTP_GET, "/api/organizations/{code}", get_organization, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_PATCH, "/api/organizations/{code}", patch_organization, PROVIDERS,
-     BODY_JSON, &organization_scope_path},
+    {HTTP_GET, "/api/sites/{id}/services", site_services, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/service-categories", list_categories, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/organizations", list_organizations, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/organizations", post_organization, ACCESS_SYSTEM, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/organizations/{code}", get_organization, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_PATCH, "/api/organizations/{code}", patch_organization, PROVIDERS, BODY_JSON,
+     &organization_scope_path},
     {HTTP_GET, "/hsds", hsds_root, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/hsds/services", hsds_services, ACCESS_PUBLIC, BODY_NONE,
+    {HTTP_GET, "/hsds/services", hsds_services, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/hsds/services/{id}", hsds_service, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/hsds/organizations", hsds_organizations, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/hsds/organizations/{id}", hsds_organization, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/hsds/service_at_locations", hsds_service_at_locations, ACCESS_PUBLIC, BODY_NONE,
      SCOPE_ANY},
-    {HTTP_GET, "/hsds/services/{id}", hsds_service, ACCESS_PUBLIC, BODY_NONE,
+    {HTTP_GET, "/hsds/service_at_locations/{id}", hsds_service_at_location, ACCESS_PUBLIC,
+     BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/hsds/taxonomies", hsds_taxonomies, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/hsds/taxonomies/{id}", hsds_taxonomy, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/hsds/taxonomy_terms", hsds_taxonomy_terms, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/hsds/taxonomy_terms/{id}", hsds_taxonomy_term, ACCESS_PUBLIC, BODY_NONE,
      SCOPE_ANY},
-    {HTTP_GET, "/hsds/organizations", hsds_organizations, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/hsds/organizations/{id}", hsds_organization, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/hsds/service_at_locations", hsds_service_at_locations,
-     ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/hsds/service_at_locations/{id}", hsds_service_at_location,
-     ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/hsds/taxonomies", hsds_taxonomies, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_GET, "/hsds/taxonomies/{id}", hsds_taxonomy, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_GET, "/hsds/taxonomy_terms", hsds_taxonomy_terms, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/hsds/taxonomy_terms/{id}", hsds_taxonomy_term, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
 };
 
-static const char *const service_change_kinds[] = {"service", "organization",
-                                                   NULL};
+static const char *const service_change_kinds[] = {"service", "organization", NULL};
 
 const struct module service_module = {
     .name = "service",

@@ -24,28 +24,23 @@ static const char sql_category[] =
     "c.description_zh,"
     " c.description_en, c.position FROM service_categories c"
     " LEFT JOIN service_categories p ON p.id = c.parent_id WHERE c.code = $1";
-static const char sql_category_id[] =
-    "SELECT id FROM service_categories WHERE code = $1";
+static const char sql_category_id[] = "SELECT id FROM service_categories WHERE code = $1";
 
-#define ORG_COLS                                                               \
-    "id, code, uuid, name_zh, name_en, description_zh, description_en, "       \
-    "phone, email,"                                                            \
+#define ORG_COLS                                                                                   \
+    "id, code, uuid, name_zh, name_en, description_zh, description_en, "                           \
+    "phone, email,"                                                                                \
     " website, contact_name, is_demo, created_at, updated_at"
-static const char sql_org_get[] =
-    "SELECT " ORG_COLS " FROM organizations WHERE code = $1";
-static const char sql_org_by_uuid[] =
-    "SELECT " ORG_COLS " FROM organizations WHERE uuid = $1";
-#define ORG_FILTER                                                             \
-    " WHERE (CAST($1 AS TEXT) IS NULL OR name_zh LIKE $1 ESCAPE '\\'"          \
-    " OR lower(name_en) LIKE lower($1) ESCAPE '\\' OR description_zh LIKE $1 " \
-    "ESCAPE '\\'"                                                              \
-    " OR lower(description_en) LIKE lower($1) ESCAPE '\\' OR code LIKE $1 "    \
+static const char sql_org_get[] = "SELECT " ORG_COLS " FROM organizations WHERE code = $1";
+static const char sql_org_by_uuid[] = "SELECT " ORG_COLS " FROM organizations WHERE uuid = $1";
+#define ORG_FILTER                                                                                 \
+    " WHERE (CAST($1 AS TEXT) IS NULL OR name_zh LIKE $1 ESCAPE '\\'"                              \
+    " OR lower(name_en) LIKE lower($1) ESCAPE '\\' OR description_zh LIKE $1 "                     \
+    "ESCAPE '\\'"                                                                                  \
+    " OR lower(description_en) LIKE lower($1) ESCAPE '\\' OR code LIKE $1 "                        \
     "ESCAPE '\\')"
 static const char sql_org_list[] =
-    "SELECT " ORG_COLS " FROM organizations" ORG_FILTER
-    " ORDER BY code LIMIT $2 OFFSET $3";
-static const char sql_org_count[] =
-    "SELECT COUNT(*) FROM organizations" ORG_FILTER;
+    "SELECT " ORG_COLS " FROM organizations" ORG_FILTER " ORDER BY code LIMIT $2 OFFSET $3";
+static const char sql_org_count[] = "SELECT COUNT(*) FROM organizations" ORG_FILTER;
 static const char sql_org_id[] = "SELECT id FROM organizations WHERE code = $1";
 static const char sql_org_insert[] =
     "INSERT INTO organizations (code, uuid, name_zh, name_en, description_zh, "
@@ -59,41 +54,39 @@ static const char sql_org_update[] =
     "= $9,"
     " updated_at = $10 WHERE id = $1";
 
-#define SVC_COLS                                                               \
-    "s.id, s.uuid, o.id, o.code, o.uuid, o.name_zh, o.name_en, "               \
-    "o.description_zh,"                                                        \
-    " o.description_en, c.id, c.code, c.path, c.name_zh, c.name_en, "          \
-    "c.description_zh,"                                                        \
-    " c.description_en, s.name_zh, s.name_en, s.description_zh, "              \
-    "s.description_en,"                                                        \
-    " s.eligibility_zh, s.eligibility_en, s.fees_zh, s.fees_en, s.free, "      \
-    "s.languages,"                                                             \
-    " s.phone, s.email, s.url, s.contact_name, s.requires_verified, "          \
-    "s.status, s.is_demo,"                                                     \
+#define SVC_COLS                                                                                   \
+    "s.id, s.uuid, o.id, o.code, o.uuid, o.name_zh, o.name_en, "                                   \
+    "o.description_zh,"                                                                            \
+    " o.description_en, c.id, c.code, c.path, c.name_zh, c.name_en, "                              \
+    "c.description_zh,"                                                                            \
+    " c.description_en, s.name_zh, s.name_en, s.description_zh, "                                  \
+    "s.description_en,"                                                                            \
+    " s.eligibility_zh, s.eligibility_en, s.fees_zh, s.fees_en, s.free, "                          \
+    "s.languages,"                                                                                 \
+    " s.phone, s.email, s.url, s.contact_name, s.requires_verified, "                              \
+    "s.status, s.is_demo,"                                                                         \
     " s.created_at, s.updated_at"
 #define SVC_NCOLS 35
-#define SVC_FROM                                                               \
-    " FROM services s JOIN organizations o ON o.id = s.organization_id"        \
+#define SVC_FROM                                                                                   \
+    " FROM services s JOIN organizations o ON o.id = s.organization_id"                            \
     " JOIN service_categories c ON c.id = s.category_id"
-#define SVC_FILTER                                                             \
-    " WHERE (CAST($1 AS TEXT) IS NULL OR c.path LIKE $1)"                      \
-    " AND (CAST($2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM service_locations " \
-    "x"                                                                        \
-    " WHERE x.service_id = s.id AND x.site_id = $2))"                          \
-    " AND (CAST($3 AS BIGINT) = 0 OR s.organization_id = $3)"                  \
-    " AND (CAST($4 AS TEXT) IS NULL OR s.name_zh LIKE $4 ESCAPE '\\'"          \
-    " OR lower(s.name_en) LIKE lower($4) ESCAPE '\\' OR s.description_zh "     \
-    "LIKE $4 ESCAPE '\\'"                                                      \
-    " OR lower(s.description_en) LIKE lower($4) ESCAPE '\\')"                  \
-    " AND (CAST($5 AS TEXT) IS NULL OR s.status = $5)"                         \
+#define SVC_FILTER                                                                                 \
+    " WHERE (CAST($1 AS TEXT) IS NULL OR c.path LIKE $1)"                                          \
+    " AND (CAST($2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM service_locations "                     \
+    "x"                                                                                            \
+    " WHERE x.service_id = s.id AND x.site_id = $2))"                                              \
+    " AND (CAST($3 AS BIGINT) = 0 OR s.organization_id = $3)"                                      \
+    " AND (CAST($4 AS TEXT) IS NULL OR s.name_zh LIKE $4 ESCAPE '\\'"                              \
+    " OR lower(s.name_en) LIKE lower($4) ESCAPE '\\' OR s.description_zh "                         \
+    "LIKE $4 ESCAPE '\\'"                                                                          \
+    " OR lower(s.description_en) LIKE lower($4) ESCAPE '\\')"                                      \
+    " AND (CAST($5 AS TEXT) IS NULL OR s.status = $5)"                                             \
     " AND s.updated_at >= $6"
 static const char sql_svc_search[] =
     "SELECT " SVC_COLS SVC_FROM SVC_FILTER " ORDER BY s.id LIMIT $7 OFFSET $8";
 static const char sql_svc_count[] = "SELECT COUNT(*)" SVC_FROM SVC_FILTER;
-static const char sql_svc_get[] =
-    "SELECT " SVC_COLS SVC_FROM " WHERE s.id = $1";
-static const char sql_svc_by_uuid[] =
-    "SELECT " SVC_COLS SVC_FROM " WHERE s.uuid = $1";
+static const char sql_svc_get[] = "SELECT " SVC_COLS SVC_FROM " WHERE s.id = $1";
+static const char sql_svc_by_uuid[] = "SELECT " SVC_COLS SVC_FROM " WHERE s.uuid = $1";
 static const char sql_svc_org_code[] =
     "SELECT o.code FROM services s JOIN organizations o ON o.id = "
     "s.organization_id"
@@ -112,8 +105,7 @@ static const char sql_svc_insert[] =
     " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
     "$13, $14, $15,"
     " $16, $17, $18, $19, $20, $20) RETURNING id";
-static const char sql_svc_set_uuid[] =
-    "UPDATE services SET uuid = $2 WHERE id = $1";
+static const char sql_svc_set_uuid[] = "UPDATE services SET uuid = $2 WHERE id = $1";
 static const char sql_svc_update[] =
     "UPDATE services SET organization_id = $1, category_id = $2, name_zh = $3, "
     "name_en = $4,"
@@ -124,43 +116,39 @@ static const char sql_svc_update[] =
     " url = $15, contact_name = $16, requires_verified = $17, status = $18, "
     "is_demo = $19,"
     " updated_at = $20 WHERE id = $21";
-static const char sql_svc_clear_documents[] =
-    "DELETE FROM service_documents WHERE service_id = $1";
+static const char sql_svc_clear_documents[] = "DELETE FROM service_documents WHERE service_id = $1";
 static const char sql_svc_add_document[] =
     "INSERT INTO service_documents (service_id, position, document_zh, "
     "document_en)"
     " VALUES ($1, $2, $3, $4)";
 static const char sql_svc_delete[] = "DELETE FROM services WHERE id = $1";
-static const char sql_svc_delete_demo[] =
-    "DELETE FROM services WHERE is_demo = 1";
+static const char sql_svc_delete_demo[] = "DELETE FROM services WHERE is_demo = 1";
 
-#define SITE_COLS                                                              \
-    "si.id, si.name_zh, si.name_en, t.code, si.address_zh, si.address_en, "    \
-    "si.lat, si.lon,"                                                          \
+#define SITE_COLS                                                                                  \
+    "si.id, si.name_zh, si.name_en, t.code, si.address_zh, si.address_en, "                        \
+    "si.lat, si.lon,"                                                                              \
     " si.phone, si.status, si.status_until"
-#define LOC_COLS                                                               \
-    "l.service_id, l.uuid, l.opening_hours, l.note_zh, l.note_en, "            \
-    "l.created_at,"                                                            \
+#define LOC_COLS                                                                                   \
+    "l.service_id, l.uuid, l.opening_hours, l.note_zh, l.note_en, "                                \
+    "l.created_at,"                                                                                \
     " l.updated_at, " SITE_COLS
 #define LOC_NCOLS 18
-#define LOC_FROM                                                               \
-    " FROM service_locations l JOIN sites si ON si.id = l.site_id"             \
+#define LOC_FROM                                                                                   \
+    " FROM service_locations l JOIN sites si ON si.id = l.site_id"                                 \
     " JOIN site_types t ON t.id = si.type_id"
 static const char sql_loc_list[] =
     "SELECT " LOC_COLS LOC_FROM " WHERE l.service_id = $1 ORDER BY l.site_id";
 static const char sql_loc_get[] =
     "SELECT " LOC_COLS LOC_FROM " WHERE l.service_id = $1 AND l.site_id = $2";
-static const char sql_loc_by_uuid[] =
-    "SELECT " LOC_COLS LOC_FROM " WHERE l.uuid = $1";
-#define LOC_SEARCH_FROM                                                        \
-    LOC_FROM " JOIN services s ON s.id = l.service_id"                         \
-             " JOIN organizations o ON o.id = s.organization_id"               \
-             " JOIN service_categories c ON c.id = s.category_id" SVC_FILTER   \
-             " AND (CAST($7 AS BIGINT) = 0 OR si.status IN"                    \
+static const char sql_loc_by_uuid[] = "SELECT " LOC_COLS LOC_FROM " WHERE l.uuid = $1";
+#define LOC_SEARCH_FROM                                                                            \
+    LOC_FROM " JOIN services s ON s.id = l.service_id"                                             \
+             " JOIN organizations o ON o.id = s.organization_id"                                   \
+             " JOIN service_categories c ON c.id = s.category_id" SVC_FILTER                       \
+             " AND (CAST($7 AS BIGINT) = 0 OR si.status IN"                                        \
              " ('operational', 'partly_operational', 'temporarily_closed'))"
-static const char sql_loc_search[] =
-    "SELECT " SVC_COLS ", " LOC_COLS LOC_SEARCH_FROM
-    " ORDER BY l.service_id, l.site_id LIMIT $8 OFFSET $9";
+static const char sql_loc_search[] = "SELECT " SVC_COLS ", " LOC_COLS LOC_SEARCH_FROM
+                                     " ORDER BY l.service_id, l.site_id LIMIT $8 OFFSET $9";
 static const char sql_loc_count[] = "SELECT COUNT(*)" LOC_SEARCH_FROM;
 static const char sql_loc_insert[] =
     "INSERT INTO service_locations (service_id, site_id, uuid, opening_hours, "
@@ -174,13 +162,11 @@ static const char sql_loc_update[] =
 static const char sql_loc_delete[] =
     "DELETE FROM service_locations WHERE service_id = $1 AND site_id = $2";
 static const char sql_site_get[] =
-    "SELECT " SITE_COLS
-    " FROM sites si JOIN site_types t ON t.id = si.type_id WHERE si.id = $1";
+    "SELECT " SITE_COLS " FROM sites si JOIN site_types t ON t.id = si.type_id WHERE si.id = $1";
 
 /* ---- rows ---------------------------------------------------------------- */
 
-static void row_to_category(const struct store_rows *r, size_t i,
-                            struct service_category *c)
+static void row_to_category(const struct store_rows *r, size_t i, struct service_category *c)
 {
     c->id = store_int(r, i, 0);
     c->code = store_text(r, i, 1);
@@ -193,8 +179,7 @@ static void row_to_category(const struct store_rows *r, size_t i,
     c->position = (int)store_int(r, i, 8);
 }
 
-static void row_to_org(const struct store_rows *r, size_t i,
-                       struct organization *o)
+static void row_to_org(const struct store_rows *r, size_t i, struct organization *o)
 {
     o->id = store_int(r, i, 0);
     o->code = store_text(r, i, 1);
@@ -213,8 +198,7 @@ static void row_to_org(const struct store_rows *r, size_t i,
 }
 
 /* SVC_COLS from column k on. */
-static void row_to_service(const struct store_rows *r, size_t i, size_t k,
-                           struct service *s)
+static void row_to_service(const struct store_rows *r, size_t i, size_t k, struct service *s)
 {
     memset(s, 0, sizeof(*s));
     s->id = store_int(r, i, k + 0);
@@ -255,8 +239,7 @@ static void row_to_service(const struct store_rows *r, size_t i, size_t k,
 }
 
 /* SITE_COLS from column k on. */
-static void row_to_site(const struct store_rows *r, size_t i, size_t k,
-                        struct service_site *s)
+static void row_to_site(const struct store_rows *r, size_t i, size_t k, struct service_site *s)
 {
     s->id = store_int(r, i, k + 0);
     s->name_zh = store_text(r, i, k + 1);
@@ -288,8 +271,7 @@ static void row_to_location(const struct store_rows *r, size_t i, size_t k,
 
 /* Run sql and expect one row: STORE_NOT_FOUND without one. */
 static int query_one(struct store_conn *c, struct arena *a, const char *sql,
-                     const struct store_val *p, size_t np,
-                     struct store_rows *rows)
+                     const struct store_val *p, size_t np, struct store_rows *rows)
 {
     int rc = store_query(c, a, sql, p, np, rows);
     if (!rc && !rows->nrows)
@@ -309,8 +291,7 @@ static int count_rows(struct store_conn *c, struct arena *a, const char *sql,
 
 /* ---- taxonomy ------------------------------------------------------------ */
 
-int category_list(struct store_conn *c, struct arena *a,
-                  struct service_category **out, size_t *n)
+int category_list(struct store_conn *c, struct arena *a, struct service_category **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_categories, NULL, 0, &rows);
@@ -347,8 +328,8 @@ int organization_get(struct store_conn *c, struct arena *a, const char *code,
     return rc;
 }
 
-int organization_get_by_uuid(struct store_conn *c, struct arena *a,
-                             const char *uuid, struct organization *out)
+int organization_get_by_uuid(struct store_conn *c, struct arena *a, const char *uuid,
+                             struct organization *out)
 {
     struct store_val p[] = {SV_TEXT(uuid)};
     struct store_rows rows;
@@ -358,12 +339,10 @@ int organization_get_by_uuid(struct store_conn *c, struct arena *a,
     return rc;
 }
 
-int organization_list(struct store_conn *c, struct arena *a, const char *text,
-                      int64_t limit, int64_t offset, struct organization **out,
-                      size_t *n, int64_t *total)
+int organization_list(struct store_conn *c, struct arena *a, const char *text, int64_t limit,
+                      int64_t offset, struct organization **out, size_t *n, int64_t *total)
 {
-    struct store_val p[] = {SV_TEXT_OR_NULL(text), SV_INT(limit),
-                            SV_INT(offset)};
+    struct store_val p[] = {SV_TEXT_OR_NULL(text), SV_INT(limit), SV_INT(offset)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_org_list, p, 3, &rows);
     if (!rc)
@@ -377,17 +356,14 @@ int organization_list(struct store_conn *c, struct arena *a, const char *text,
     return STORE_OK;
 }
 
-int organization_insert(struct store_conn *c, struct arena *a,
-                        struct organization *o, int64_t now)
+int organization_insert(struct store_conn *c, struct arena *a, struct organization *o, int64_t now)
 {
     o->uuid = service_uuidf(a, "organization:%s", o->code);
     struct store_val p[] = {
-        SV_TEXT(o->code),           SV_TEXT(o->uuid),
-        SV_TEXT(o->name_zh),        SV_TEXT(o->name_en),
-        SV_TEXT(o->description_zh), SV_TEXT(o->description_en),
-        SV_TEXT(o->phone),          SV_TEXT(o->email),
-        SV_TEXT(o->website),        SV_TEXT(o->contact_name),
-        SV_INT(o->is_demo),         SV_INT(now)};
+        SV_TEXT(o->code),         SV_TEXT(o->uuid),           SV_TEXT(o->name_zh),
+        SV_TEXT(o->name_en),      SV_TEXT(o->description_zh), SV_TEXT(o->description_en),
+        SV_TEXT(o->phone),        SV_TEXT(o->email),          SV_TEXT(o->website),
+        SV_TEXT(o->contact_name), SV_INT(o->is_demo),         SV_INT(now)};
     struct store_rows rows;
     int rc = query_one(c, a, sql_org_insert, p, 12, &rows);
     if (rc)
@@ -397,8 +373,7 @@ int organization_insert(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int organization_update(struct store_conn *c, const struct organization *o,
-                        int64_t now)
+int organization_update(struct store_conn *c, const struct organization *o, int64_t now)
 {
     struct store_val p[] = {SV_INT(o->id),
                             SV_TEXT(o->name_zh),
@@ -419,8 +394,7 @@ int organization_update(struct store_conn *c, const struct organization *o,
 
 /* ---- services ------------------------------------------------------------ */
 
-static int load_documents(struct store_conn *c, struct arena *a,
-                          struct service *s)
+static int load_documents(struct store_conn *c, struct arena *a, struct service *s)
 {
     struct store_val p[] = {SV_INT(s->id)};
     struct store_rows rows;
@@ -428,8 +402,7 @@ static int load_documents(struct store_conn *c, struct arena *a,
     if (rc)
         return rc;
     s->ndocuments = rows.nrows;
-    s->documents =
-        arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*s->documents));
+    s->documents = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(*s->documents));
     for (size_t i = 0; i < rows.nrows; i++) {
         s->documents[i].zh = store_text(&rows, i, 0);
         s->documents[i].en = store_text(&rows, i, 1);
@@ -437,8 +410,8 @@ static int load_documents(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-static int get_one(struct store_conn *c, struct arena *a, const char *sql,
-                   struct store_val key, struct service *out)
+static int get_one(struct store_conn *c, struct arena *a, const char *sql, struct store_val key,
+                   struct service *out)
 {
     struct store_rows rows;
     int rc = query_one(c, a, sql, &key, 1, &rows);
@@ -448,8 +421,7 @@ static int get_one(struct store_conn *c, struct arena *a, const char *sql,
     return load_documents(c, a, out);
 }
 
-int service_get(struct store_conn *c, struct arena *a, int64_t id,
-                struct service *out)
+int service_get(struct store_conn *c, struct arena *a, int64_t id, struct service *out)
 {
     return get_one(c, a, sql_svc_get, SV_INT(id), out);
 }
@@ -460,8 +432,7 @@ int service_get_by_uuid(struct store_conn *c, struct arena *a, const char *uuid,
     return get_one(c, a, sql_svc_by_uuid, SV_TEXT(uuid), out);
 }
 
-int service_org_code(struct store_conn *c, struct arena *a, int64_t id,
-                     const char **code)
+int service_org_code(struct store_conn *c, struct arena *a, int64_t id, const char **code)
 {
     struct store_val p[] = {SV_INT(id)};
     struct store_rows rows;
@@ -474,8 +445,8 @@ int service_org_code(struct store_conn *c, struct arena *a, int64_t id,
 /* The filter's parameters $1..$6, then extra, limit and offset: every
  * statement numbers its parameters without gaps (PostgreSQL must see each
  * one used), and a count uses a prefix of them. */
-static size_t query_params(const struct service_query *q,
-                           const struct store_val *extra, struct store_val p[9])
+static size_t query_params(const struct service_query *q, const struct store_val *extra,
+                           struct store_val p[9])
 {
     p[0] = SV_TEXT_OR_NULL(q->category_path);
     p[1] = SV_INT(q->site_id);
@@ -491,9 +462,8 @@ static size_t query_params(const struct service_query *q,
     return n;
 }
 
-int service_search(struct store_conn *c, struct arena *a,
-                   const struct service_query *q, struct service **out,
-                   size_t *n, int64_t *total)
+int service_search(struct store_conn *c, struct arena *a, const struct service_query *q,
+                   struct service **out, size_t *n, int64_t *total)
 {
     struct store_val p[9];
     size_t np = query_params(q, NULL, p);
@@ -511,8 +481,8 @@ int service_search(struct store_conn *c, struct arena *a,
 }
 
 /* Resolve the organization and category codes of s into their ids. */
-static int resolve_codes(struct store_conn *c, struct arena *a,
-                         struct service *s, struct service_fault *f)
+static int resolve_codes(struct store_conn *c, struct arena *a, struct service *s,
+                         struct service_fault *f)
 {
     struct store_val p[] = {SV_TEXT(s->org.code)};
     struct store_rows rows;
@@ -522,8 +492,7 @@ static int resolve_codes(struct store_conn *c, struct arena *a,
     if (!rows.nrows) {
         f->code = "unknown_organization";
         f->field = "organization";
-        snprintf(f->message, sizeof f->message,
-                 "no organization has code %.64s", s->org.code);
+        snprintf(f->message, sizeof f->message, "no organization has code %.64s", s->org.code);
         return SERVICE_INVALID;
     }
     s->org.id = store_int(&rows, 0, 0);
@@ -534,8 +503,7 @@ static int resolve_codes(struct store_conn *c, struct arena *a,
     if (!rows.nrows) {
         f->code = "unknown_category";
         f->field = "category";
-        snprintf(f->message, sizeof f->message, "no category has code %.64s",
-                 s->category.code);
+        snprintf(f->message, sizeof f->message, "no category has code %.64s", s->category.code);
         return SERVICE_INVALID;
     }
     s->category.id = store_int(&rows, 0, 0);
@@ -543,8 +511,7 @@ static int resolve_codes(struct store_conn *c, struct arena *a,
 }
 
 /* The service's columns $1..$20 of the insert and update. */
-static void service_params(const struct service *s, int64_t now,
-                           struct store_val p[20])
+static void service_params(const struct service *s, int64_t now, struct store_val p[20])
 {
     p[0] = SV_INT(s->org.id);
     p[1] = SV_INT(s->category.id);
@@ -581,8 +548,8 @@ static int put_documents(struct store_conn *c, const struct service *s)
     return rc;
 }
 
-int service_insert(struct store_conn *c, struct arena *a, struct service *s,
-                   int64_t now, struct service_fault *f)
+int service_insert(struct store_conn *c, struct arena *a, struct service *s, int64_t now,
+                   struct service_fault *f)
 {
     int rc = resolve_codes(c, a, s, f);
     if (rc)
@@ -601,8 +568,8 @@ int service_insert(struct store_conn *c, struct arena *a, struct service *s,
     return rc ? rc : put_documents(c, s);
 }
 
-int service_update(struct store_conn *c, struct arena *a, struct service *s,
-                   int64_t now, struct service_fault *f)
+int service_update(struct store_conn *c, struct arena *a, struct service *s, int64_t now,
+                   struct service_fault *f)
 {
     int rc = resolve_codes(c, a, s, f);
     if (rc)
@@ -638,8 +605,8 @@ int service_delete_demo(struct store_conn *c)
 /* ---- services at sites --------------------------------------------------- */
 
 static int locations_of(struct store_conn *c, struct arena *a, const char *sql,
-                        const struct store_val *p, size_t np,
-                        struct service_location **out, size_t *n)
+                        const struct store_val *p, size_t np, struct service_location **out,
+                        size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql, p, np, &rows);
@@ -659,8 +626,8 @@ int location_list(struct store_conn *c, struct arena *a, int64_t service_id,
     return locations_of(c, a, sql_loc_list, p, 1, out, n);
 }
 
-int location_get(struct store_conn *c, struct arena *a, int64_t service_id,
-                 int64_t site_id, struct service_location *out)
+int location_get(struct store_conn *c, struct arena *a, int64_t service_id, int64_t site_id,
+                 struct service_location *out)
 {
     struct store_val p[] = {SV_INT(service_id), SV_INT(site_id)};
     struct service_location *l;
@@ -673,8 +640,8 @@ int location_get(struct store_conn *c, struct arena *a, int64_t service_id,
     return rc;
 }
 
-int location_get_by_uuid(struct store_conn *c, struct arena *a,
-                         const char *uuid, struct service_location *out)
+int location_get_by_uuid(struct store_conn *c, struct arena *a, const char *uuid,
+                         struct service_location *out)
 {
     struct store_val p[] = {SV_TEXT(uuid)};
     struct service_location *l;
@@ -687,9 +654,8 @@ int location_get_by_uuid(struct store_conn *c, struct arena *a,
     return rc;
 }
 
-int location_search(struct store_conn *c, struct arena *a,
-                    const struct service_query *q, bool in_service,
-                    struct service **services, struct service_location **locs,
+int location_search(struct store_conn *c, struct arena *a, const struct service_query *q,
+                    bool in_service, struct service **services, struct service_location **locs,
                     size_t *n, int64_t *total)
 {
     struct store_val p[9], in = SV_INT(in_service);
@@ -701,8 +667,7 @@ int location_search(struct store_conn *c, struct arena *a,
     if (rc)
         return rc;
     *n = rows.nrows;
-    *services =
-        arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**services));
+    *services = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**services));
     *locs = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**locs));
     for (size_t i = 0; i < rows.nrows; i++) {
         row_to_service(&rows, i, 0, &(*services)[i]);
@@ -711,16 +676,11 @@ int location_search(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int location_put(struct store_conn *c, struct service_location *l, int64_t now,
-                 bool *created)
+int location_put(struct store_conn *c, struct service_location *l, int64_t now, bool *created)
 {
-    struct store_val p[] = {SV_INT(l->service_id),
-                            SV_INT(l->site.id),
-                            SV_TEXT(l->uuid),
-                            SV_TEXT(l->opening_hours),
-                            SV_TEXT(l->note_zh),
-                            SV_TEXT(l->note_en),
-                            SV_INT(now)};
+    struct store_val p[] = {
+        SV_INT(l->service_id), SV_INT(l->site.id),  SV_TEXT(l->uuid), SV_TEXT(l->opening_hours),
+        SV_TEXT(l->note_zh),   SV_TEXT(l->note_en), SV_INT(now)};
     int64_t changed = 0;
     int rc = store_exec(c, sql_loc_insert, p, 7, &changed);
     if (rc)
@@ -730,9 +690,8 @@ int location_put(struct store_conn *c, struct service_location *l, int64_t now,
         l->created_at = l->updated_at = now;
         return STORE_OK;
     }
-    struct store_val u[] = {SV_INT(l->service_id),     SV_INT(l->site.id),
-                            SV_TEXT(l->opening_hours), SV_TEXT(l->note_zh),
-                            SV_TEXT(l->note_en),       SV_INT(now)};
+    struct store_val u[] = {SV_INT(l->service_id), SV_INT(l->site.id),  SV_TEXT(l->opening_hours),
+                            SV_TEXT(l->note_zh),   SV_TEXT(l->note_en), SV_INT(now)};
     rc = store_exec(c, sql_loc_update, u, 6, &changed);
     if (!rc && changed != 1)
         rc = STORE_NOT_FOUND;

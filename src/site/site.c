@@ -11,8 +11,7 @@
 #include "site/site.h"
 
 static const char *const site_statuses[] = {
-    "operational", "partly_operational", "temporarily_closed",
-    "closed",      "planned",            "removed",
+    "operational", "partly_operational", "temporarily_closed", "closed", "planned", "removed",
 };
 
 bool site_status_is_valid(const char *status)
@@ -35,8 +34,8 @@ void site_defaults(struct site *s)
 
 void site_merge(struct site *dst, const struct site *src, unsigned set)
 {
-#define TAKE(bit, field)                                                     \
-    if (set & (bit))                                                         \
+#define TAKE(bit, field)                                                                           \
+    if (set & (bit))                                                                               \
     dst->field = src->field
     TAKE(SF_NAME_ZH, name_zh);
     TAKE(SF_NAME_EN, name_en);
@@ -82,11 +81,10 @@ void site_merge(struct site *dst, const struct site *src, unsigned set)
     }
 }
 
-static int fault(struct site_fault *f, const char *code, const char *field,
-                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fault(struct site_fault *f, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static int fault(struct site_fault *f, const char *code, const char *field,
-                 const char *fmt, ...)
+static int fault(struct site_fault *f, const char *code, const char *field, const char *fmt, ...)
 {
     f->code = code;
     f->field = field;
@@ -108,8 +106,8 @@ static int check_text(const char *v, const char *field, size_t max, bool require
     if (n > max)
         return fault(f, "too_long", field, "%s may be at most %zu bytes", field, max);
     if (!text_is_clean_utf8(v, n))
-        return fault(f, "invalid_field", field,
-                     "%s must be UTF-8 text without control characters", field);
+        return fault(f, "invalid_field", field, "%s must be UTF-8 text without control characters",
+                     field);
     return 0;
 }
 
@@ -128,37 +126,31 @@ int site_check(const struct site *s, struct site_fault *f)
     if (!text_is_code(s->type_code))
         return fault(f, "unknown_type", "type", "no site type has code %s", s->type_code);
     if (s->region_code && !text_is_code(s->region_code))
-        return fault(f, "unknown_region", "region", "no region has code %s",
-                     s->region_code);
+        return fault(f, "unknown_region", "region", "no region has code %s", s->region_code);
     if (!geo_is_valid(s->lat, s->lon))
         return fault(f, "invalid_field", "position",
-                     "%s must have lat in [-90, 90] and lon in [-180, 180]",
-                     "position");
+                     "%s must have lat in [-90, 90] and lon in [-180, 180]", "position");
     if (s->phone && *s->phone && !text_is_phone(s->phone))
-        return fault(f, "invalid_field", "phone",
-                     "%s may hold digits, spaces and + - ( ) only", "phone");
+        return fault(f, "invalid_field", "phone", "%s may hold digits, spaces and + - ( ) only",
+                     "phone");
     if (s->has_capacity && (s->capacity < 0 || s->capacity > 100000))
-        return fault(f, "invalid_field", "capacity", "%s must be 0 to 100000",
-                     "capacity");
+        return fault(f, "invalid_field", "capacity", "%s must be 0 to 100000", "capacity");
     if (!site_status_is_valid(s->status))
         return fault(f, "invalid_field", "status",
                      "%s is one of operational, partly_operational, "
                      "temporarily_closed, closed, planned, removed",
                      "status");
-    if (strcmp(s->status, "temporarily_closed") == 0 &&
-        (!s->status_reason || !*s->status_reason))
-        return fault(f, "missing_field", "status_reason",
-                     "a temporary closure needs a %s", "status_reason");
+    if (strcmp(s->status, "temporarily_closed") == 0 && (!s->status_reason || !*s->status_reason))
+        return fault(f, "missing_field", "status_reason", "a temporary closure needs a %s",
+                     "status_reason");
     if (!s->opening_hours || !*s->opening_hours)
-        return fault(f, "missing_field", "opening_hours", "%s is required",
-                     "opening_hours");
+        return fault(f, "missing_field", "opening_hours", "%s is required", "opening_hours");
     struct hours *h;
     struct hours_error herr;
     if (hours_parse(s->opening_hours, &h, &herr)) {
         f->code = "invalid_opening_hours";
         f->field = "opening_hours";
-        snprintf(f->message, sizeof f->message, "at character %zu: %s",
-                 herr.pos + 1, herr.message);
+        snprintf(f->message, sizeof f->message, "at character %zu: %s", herr.pos + 1, herr.message);
         return -1;
     }
     hours_free(h);
@@ -167,15 +159,13 @@ int site_check(const struct site *s, struct site_fault *f)
     for (size_t i = 0; i < s->namenities; i++) {
         const struct site_amenity *m = &s->amenities[i];
         if (!text_is_code(m->code))
-            return fault(f, "unknown_amenity", "amenities",
-                         "no amenity has code %s", m->code);
+            return fault(f, "unknown_amenity", "amenities", "no amenity has code %s", m->code);
         if (m->count < 0 || m->count > 10000)
-            return fault(f, "invalid_field", "amenities",
-                         "the count of %s must be 0 to 10000", m->code);
+            return fault(f, "invalid_field", "amenities", "the count of %s must be 0 to 10000",
+                         m->code);
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->amenities[j].code, m->code) == 0)
-                return fault(f, "invalid_field", "amenities",
-                             "%s is listed twice", m->code);
+                return fault(f, "invalid_field", "amenities", "%s is listed twice", m->code);
     }
     if (s->nphotos > SITE_MAX_PHOTOS)
         return fault(f, "invalid_field", "photos", "%s: at most 10", "photos");
@@ -189,8 +179,8 @@ int site_check(const struct site *s, struct site_fault *f)
 #define SITE_HORIZON_S ((int64_t)400 * 86400)
 
 /* Open by the hours alone at t, and the next change of that. */
-static void hours_state(const struct hours *h, const struct hours_calendar *cal,
-                        int64_t t, int tz, bool *open, int64_t *next)
+static void hours_state(const struct hours *h, const struct hours_calendar *cal, int64_t t, int tz,
+                        bool *open, int64_t *next)
 {
     *open = hours_is_open(h, cal, t, tz);
     *next = hours_next_change(h, cal, t, tz, SITE_HORIZON_S);
@@ -201,8 +191,8 @@ void site_open_at(const struct site *s, const struct hours_calendar *cal, int64_
 {
     *open = false;
     *next_change = -1;
-    bool in_service = strcmp(s->status, "operational") == 0 ||
-                      strcmp(s->status, "partly_operational") == 0;
+    bool in_service =
+        strcmp(s->status, "operational") == 0 || strcmp(s->status, "partly_operational") == 0;
     bool paused = strcmp(s->status, "temporarily_closed") == 0;
     if (!in_service && !paused)
         return;
@@ -217,8 +207,8 @@ void site_open_at(const struct site *s, const struct hours_calendar *cal, int64_
         if (hours_is_open(h, cal, s->status_until, tz_offset_min))
             *next_change = s->status_until;
         else
-            *next_change = hours_next_change(h, cal, s->status_until, tz_offset_min,
-                                             SITE_HORIZON_S);
+            *next_change =
+                hours_next_change(h, cal, s->status_until, tz_offset_min, SITE_HORIZON_S);
     }
     hours_free(h);
 }

@@ -106,8 +106,8 @@ void site_merge(struct site *dst, const struct site *src, unsigned set);
 /* Check a complete site (after defaults or merge). 0, or -1 with *f. */
 int site_check(const struct site *s, struct site_fault *f);
 /* Open at t, and the next moment that changes (-1: none within 400 days). */
-void site_open_at(const struct site *s, const struct hours_calendar *cal,
-                  int64_t t, int tz_offset_min, bool *open, int64_t *next_change);
+void site_open_at(const struct site *s, const struct hours_calendar *cal, int64_t t,
+                  int tz_offset_min, bool *open, int64_t *next_change);
 
 /* ---- JSON (site_json.c) -------------------------------------------- */
 
@@ -130,8 +130,7 @@ struct site_view {
 void site_json_static_text(struct strbuf *sb, const struct site *s, int tz);
 json_t *site_json_static(const struct site *s, int tz);
 /* Add position, open, next_change and nav for the view. */
-void site_json_dynamic(json_t *o, struct arena *a, const struct site *s,
-                       const struct site_view *v);
+void site_json_dynamic(json_t *o, struct arena *a, const struct site *s, const struct site_view *v);
 /* Both. */
 json_t *site_json(struct arena *a, const struct site *s, const struct site_view *v);
 /* A site's JSON (with position in WGS-84) as a GeoJSON Feature (RFC
@@ -165,8 +164,8 @@ int site_search(struct store_conn *c, struct arena *a, const struct site_query *
  * region or an amenity code is unknown. The caller holds a transaction. */
 int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t now,
                 struct site_fault *f);
-int site_update(struct store_conn *c, struct arena *a, const struct site *s,
-                int64_t now, struct site_fault *f);
+int site_update(struct store_conn *c, struct arena *a, const struct site *s, int64_t now,
+                struct site_fault *f);
 int site_delete(struct store_conn *c, int64_t id);
 /* Delete every demo site (for reseeding). */
 int site_delete_demo(struct store_conn *c);
@@ -192,13 +191,12 @@ struct site_import_result {
 #define SITE_IMPORT_MAX_ERRORS 200
 
 /* Check every row, then insert all or nothing. */
-void site_import_csv(struct store_conn *c, struct arena *a, const char *data,
-                     size_t len, struct site_import_result *res);
+void site_import_csv(struct store_conn *c, struct arena *a, const char *data, size_t len,
+                     struct site_import_result *res);
 /* Every site (removed ones too) as CSV in the import's columns. */
 int site_export_csv(struct store_conn *c, FILE *out);
 
-int site_import_cli(struct app *app, const char *data, size_t len, FILE *out,
-                    FILE *err);
+int site_import_cli(struct app *app, const char *data, size_t len, FILE *out, FILE *err);
 int site_export_cli(struct app *app, FILE *out);
 
 /* ---- module (site_http.c) -------------------------------------------- */

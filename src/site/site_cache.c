@@ -97,10 +97,10 @@ static struct cache_entry *entry_new(const struct site_cache *sc, const struct s
     arena_init_sized(&e->arena, 1024);
     struct arena *a = &e->arena;
     e->s = *s;
-    const char **texts[] = {&e->s.name_zh, &e->s.name_en, &e->s.type_code,
-                            &e->s.region_code, &e->s.address_zh, &e->s.address_en,
-                            &e->s.input_datum, &e->s.phone, &e->s.manager,
-                            &e->s.description, &e->s.status, &e->s.status_reason,
+    const char **texts[] = {&e->s.name_zh,      &e->s.name_en,    &e->s.type_code,
+                            &e->s.region_code,  &e->s.address_zh, &e->s.address_en,
+                            &e->s.input_datum,  &e->s.phone,      &e->s.manager,
+                            &e->s.description,  &e->s.status,     &e->s.status_reason,
                             &e->s.opening_hours};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         *texts[i] = dup_or_null(a, *texts[i]);
@@ -347,7 +347,8 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
             /* Both lists ascend by id. */
             while (li < nlive && live_ids[li] < sites[i].id)
                 li++;
-            const struct live *l = li < nlive && live_ids[li] == sites[i].id ? &lives[li] : &no_live;
+            const struct live *l =
+                li < nlive && live_ids[li] == sites[i].id ? &lives[li] : &no_live;
             put_locked(sc, entry_new(sc, &sites[i], l), false);
             q.after_id = sites[i].id;
         }
@@ -447,7 +448,7 @@ struct filter_ctx {
     const struct site_filter *f;
     const char *extra[4]; /* amenity codes without a bit */
     size_t nextra;
-    uint64_t any_mask; /* "any of" codes with a bit */
+    uint64_t any_mask;                          /* "any of" codes with a bit */
     const char *any_extra[SITE_FILTER_MAX_ANY]; /* "any of" codes without one */
     size_t nany_extra;
 };
@@ -491,8 +492,8 @@ static bool amenity_known(const struct site_cache *sc, const char *code)
 }
 
 /* Translate a site_filter into the index's filter. 0 or an error code. */
-static int make_filter(struct site_cache *sc, const struct site_filter *f,
-                       struct filter_ctx *fc, struct geo_filter *gf)
+static int make_filter(struct site_cache *sc, const struct site_filter *f, struct filter_ctx *fc,
+                       struct geo_filter *gf)
 {
     memset(gf, 0, sizeof(*gf));
     memset(fc, 0, sizeof(*fc));
@@ -543,17 +544,16 @@ static void render_live(const struct live *l, const struct site_render *rd, stru
     strbuf_addf(out, "{\"ttl\":%d,\"amenities\":[", rd->ttl_s);
     for (size_t i = 0; i < l->n; i++) {
         const struct live_item *it = &l->items[i];
-        strbuf_addf(out, "%s{\"code\":\"%s\",\"last_reported\":\"%s\",\"stale\":%s,",
-                    i ? "," : "", it->code,
-                    clock_format_iso(it->reported_at, rd->tz, buf, sizeof buf),
+        strbuf_addf(out, "%s{\"code\":\"%s\",\"last_reported\":\"%s\",\"stale\":%s,", i ? "," : "",
+                    it->code, clock_format_iso(it->reported_at, rd->tz, buf, sizeof buf),
                     rd->now - it->reported_at > rd->ttl_s ? "true" : "false");
         if (it->has_available)
             strbuf_addf(out, "\"available\":%lld,", (long long)it->available);
         else
             strbuf_adds(out, "\"available\":null,");
-        strbuf_adds(out, it->working < 0   ? "\"working\":null}"
-                         : it->working ? "\"working\":true}"
-                                       : "\"working\":false}");
+        strbuf_adds(out, it->working < 0 ? "\"working\":null}"
+                         : it->working   ? "\"working\":true}"
+                                         : "\"working\":false}");
     }
     strbuf_adds(out, "],\"last_updated\":");
     if (l->last_updated)
@@ -563,12 +563,10 @@ static void render_live(const struct live *l, const struct site_render *rd, stru
 }
 
 /* One site: the static part, then what depends on the request. */
-static void render_entry(struct site_cache *sc, struct cache_entry *e,
-                         const struct site_render *rd, int64_t at, double distance_m,
-                         struct strbuf *out)
+static void render_entry(struct site_cache *sc, struct cache_entry *e, const struct site_render *rd,
+                         int64_t at, double distance_m, struct strbuf *out)
 {
-    struct geo_point p =
-        geo_convert((struct geo_point){e->s.lat, e->s.lon}, GEO_WGS84, rd->datum);
+    struct geo_point p = geo_convert((struct geo_point){e->s.lat, e->s.lon}, GEO_WGS84, rd->datum);
     int64_t next;
     bool open = entry_open_at(sc, e, at, &next);
     char buf[40];
@@ -595,8 +593,7 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e,
 }
 
 int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
-                    const struct site_filter *f, const struct site_render *rd,
-                    struct strbuf *out)
+                    const struct site_filter *f, const struct site_render *rd, struct strbuf *out)
 {
     struct geo_hit hits[SITE_NEAR_MAX_K];
     if (k > SITE_NEAR_MAX_K)
@@ -622,8 +619,7 @@ int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
 }
 
 int site_cache_bbox(struct site_cache *sc, const double bbox[4], const struct site_filter *f,
-                    size_t limit, size_t offset, const struct site_render *rd,
-                    struct strbuf *out)
+                    size_t limit, size_t offset, const struct site_render *rd, struct strbuf *out)
 {
     struct filter_ctx fc;
     struct geo_filter gf;
@@ -638,8 +634,7 @@ int site_cache_bbox(struct site_cache *sc, const double bbox[4], const struct si
     if (!ids)
         die_oom();
     size_t total = 0;
-    size_t n = geo_index_bbox(sc->index, bbox[0], bbox[1], bbox[2], bbox[3], &gf, ids, cap,
-                              &total);
+    size_t n = geo_index_bbox(sc->index, bbox[0], bbox[1], bbox[2], bbox[3], &gf, ids, cap, &total);
     strbuf_adds(out, "{\"items\":[");
     for (size_t i = offset; i < n; i++) {
         if (i > offset)
@@ -669,14 +664,14 @@ int site_cache_clusters(struct site_cache *sc, const double bbox[4], int zoom,
     struct geo_cluster *cl = malloc(MAX_CLUSTERS * sizeof(*cl));
     if (!cl)
         die_oom();
-    size_t n = geo_index_clusters(sc->index, bbox[0], bbox[1], bbox[2], bbox[3], zoom, &gf,
-                                  cl, MAX_CLUSTERS);
+    size_t n = geo_index_clusters(sc->index, bbox[0], bbox[1], bbox[2], bbox[3], zoom, &gf, cl,
+                                  MAX_CLUSTERS);
     pthread_rwlock_unlock(&sc->lock);
     size_t total = 0;
     strbuf_adds(out, "{\"clusters\":[");
     for (size_t i = 0; i < n; i++) {
-        struct geo_point p = geo_convert((struct geo_point){cl[i].lat, cl[i].lon}, GEO_WGS84,
-                                         rd->datum);
+        struct geo_point p =
+            geo_convert((struct geo_point){cl[i].lat, cl[i].lon}, GEO_WGS84, rd->datum);
         strbuf_addf(out, "%s{\"lat\":%.7f,\"lon\":%.7f,\"count\":%u,\"tiers\":[", i ? "," : "",
                     p.lat, p.lon, cl[i].count);
         bool first = true;

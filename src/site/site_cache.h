@@ -66,13 +66,11 @@ size_t site_cache_count(struct site_cache *sc);
  * each site with distance_m, open, next_change, live and nav. Returns the
  * number of items, or a SITE_CACHE_UNKNOWN_* code. */
 int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
-                    const struct site_filter *f, const struct site_render *rd,
-                    struct strbuf *out);
+                    const struct site_filter *f, const struct site_render *rd, struct strbuf *out);
 /* Append {"items":[...],"total":N} for the sites in a box (ordered by id,
  * limit/offset paging). */
 int site_cache_bbox(struct site_cache *sc, const double bbox[4], const struct site_filter *f,
-                    size_t limit, size_t offset, const struct site_render *rd,
-                    struct strbuf *out);
+                    size_t limit, size_t offset, const struct site_render *rd, struct strbuf *out);
 /* Append {"clusters":[...],"total":N}. */
 int site_cache_clusters(struct site_cache *sc, const double bbox[4], int zoom,
                         const struct site_filter *f, const struct site_render *rd,

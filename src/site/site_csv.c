@@ -36,17 +36,37 @@
 #include "store/store.h"
 
 enum col {
-    COL_ID, COL_NAME_ZH, COL_NAME_EN, COL_TYPE, COL_REGION, COL_ADDRESS_ZH,
-    COL_ADDRESS_EN, COL_LAT, COL_LON, COL_DATUM, COL_PHONE, COL_MANAGER,
-    COL_DESCRIPTION, COL_CAPACITY, COL_STATUS, COL_STATUS_REASON,
-    COL_STATUS_UNTIL, COL_PUBLIC, COL_HOURS, COL_AMENITIES, COL_PHOTOS, NCOLS
+    COL_ID,
+    COL_NAME_ZH,
+    COL_NAME_EN,
+    COL_TYPE,
+    COL_REGION,
+    COL_ADDRESS_ZH,
+    COL_ADDRESS_EN,
+    COL_LAT,
+    COL_LON,
+    COL_DATUM,
+    COL_PHONE,
+    COL_MANAGER,
+    COL_DESCRIPTION,
+    COL_CAPACITY,
+    COL_STATUS,
+    COL_STATUS_REASON,
+    COL_STATUS_UNTIL,
+    COL_PUBLIC,
+    COL_HOURS,
+    COL_AMENITIES,
+    COL_PHOTOS,
+    NCOLS
 };
 
 static const char *const col_names[NCOLS] = {
-    "id", "name_zh", "name_en", "type", "region", "address_zh", "address_en",
-    "lat", "lon", "datum", "phone", "manager", "description", "capacity",
-    "status", "status_reason", "status_until", "public", "opening_hours",
-    "amenities", "photos",
+    "id",           "name_zh",    "name_en",       "type",
+    "region",       "address_zh", "address_en",    "lat",
+    "lon",          "datum",      "phone",         "manager",
+    "description",  "capacity",   "status",        "status_reason",
+    "status_until", "public",     "opening_hours", "amenities",
+    "photos",
 };
 
 /* ---- import -------------------------------------------------------- */
@@ -106,8 +126,7 @@ static int read_header(struct importer *im, const struct csv_record *rec, int *m
     static const enum col required[] = {COL_NAME_ZH, COL_TYPE, COL_LAT, COL_LON};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         if (map[required[i]] < 0) {
-            add_error(im, col_names[required[i]], "missing_column",
-                      "this column is required");
+            add_error(im, col_names[required[i]], "missing_column", "this column is required");
             bad = 1;
         }
     }
@@ -209,8 +228,8 @@ static void parse_photos(struct arena *a, const char *text, struct site *s)
 
 /* One data row into *s (defaults first); errors added per column.
  * Returns 0 if every column parsed. */
-static int parse_row(struct importer *im, const struct csv_record *rec, const int *map,
-                     int tz, struct site *s, int64_t *id)
+static int parse_row(struct importer *im, const struct csv_record *rec, const int *map, int tz,
+                     struct site *s, int64_t *id)
 {
     struct arena *a = im->arena;
     size_t before = im->res->nerrors;
@@ -253,8 +272,7 @@ static int parse_row(struct importer *im, const struct csv_record *rec, const in
     if (*(v = cell(rec, map, COL_STATUS_UNTIL))) {
         s->has_until = true;
         if (clock_parse_iso(v, tz, &s->status_until))
-            add_error(im, "status_until", "invalid_field",
-                      "status_until must be an ISO-8601 time");
+            add_error(im, "status_until", "invalid_field", "status_until must be an ISO-8601 time");
     }
     if (parse_bool(cell(rec, map, COL_PUBLIC), &s->is_public))
         add_error(im, "public", "invalid_field", "public is 1 or 0");
@@ -270,10 +288,9 @@ static int parse_row(struct importer *im, const struct csv_record *rec, const in
 /* Copy a row's strings out of the reader's buffers into the arena. */
 static void own_strings(struct arena *a, struct site *s)
 {
-    const char **fields[] = {&s->name_zh, &s->name_en, &s->type_code, &s->region_code,
-                             &s->address_zh, &s->address_en, &s->phone, &s->manager,
-                             &s->description, &s->status, &s->status_reason,
-                             &s->opening_hours};
+    const char **fields[] = {&s->name_zh,     &s->name_en,    &s->type_code,     &s->region_code,
+                             &s->address_zh,  &s->address_en, &s->phone,         &s->manager,
+                             &s->description, &s->status,     &s->status_reason, &s->opening_hours};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (*fields[i])
             *fields[i] = arena_strdup(a, *fields[i]);
@@ -350,8 +367,7 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
     if (got < 0) {
         im.row = cerr.record;
         add_error(&im, NULL, csv_error_code_name(cerr.code),
-                  arena_printf(a, "line %zu, field %zu: %s", cerr.line, cerr.column,
-                               cerr.message));
+                  arena_printf(a, "line %zu, field %zu: %s", cerr.line, cerr.column, cerr.message));
     }
     csv_free(rd);
     if (res->nerrors || res->store_rc) {
@@ -370,8 +386,7 @@ static void put_field(struct strbuf *sb, const char *v, bool first)
         strbuf_addch(sb, ',');
     if (!v)
         return;
-    bool quote = strpbrk(v, ",\"\r\n") != NULL || (v[0] == ' ') ||
-                 (*v && v[strlen(v) - 1] == ' ');
+    bool quote = strpbrk(v, ",\"\r\n") != NULL || (v[0] == ' ') || (*v && v[strlen(v) - 1] == ' ');
     if (!quote) {
         strbuf_adds(sb, v);
         return;
@@ -422,9 +437,10 @@ static void put_site(struct strbuf *sb, struct arena *a, const struct site *s)
     put_field(sb, s->has_capacity ? buf : "", false);
     put_text(sb, s->status);
     put_text(sb, s->status_reason);
-    put_field(sb, s->has_until ? clock_format_iso(s->status_until, CLOCK_CHINA_OFFSET_MIN,
-                                                  buf, sizeof buf)
-                               : "",
+    put_field(sb,
+              s->has_until
+                  ? clock_format_iso(s->status_until, CLOCK_CHINA_OFFSET_MIN, buf, sizeof buf)
+                  : "",
               false);
     put_field(sb, s->is_public ? "1" : "0", false);
     put_text(sb, s->opening_hours);

@@ -45,8 +45,7 @@ static int at_datum_or_reply(struct req *r, int64_t *at, enum geo_datum *datum)
                -1;
     const char *d = req_query(r, "datum");
     if (d && geo_datum_parse(d, datum))
-        return reply_error(r, 400, "invalid_query", "datum", "datum is wgs84, gcj02 or bd09"),
-               -1;
+        return reply_error(r, 400, "invalid_query", "datum", "datum is wgs84, gcj02 or bd09"), -1;
     return 0;
 }
 
@@ -71,15 +70,13 @@ static int geojson_or_reply(struct req *r)
 {
     const char *f = req_query(r, "format");
     const char *accept = req_header(r, "Accept");
-    bool geo = f ? strcmp(f, "geojson") == 0
-                 : accept && strstr(accept, "application/geo+json") != NULL;
+    bool geo =
+        f ? strcmp(f, "geojson") == 0 : accept && strstr(accept, "application/geo+json") != NULL;
     if (f && !geo && strcmp(f, "json") != 0)
-        return reply_error(r, 400, "invalid_query", "format", "format is json or geojson"),
-               -1;
+        return reply_error(r, 400, "invalid_query", "format", "format is json or geojson"), -1;
     const char *datum = req_query(r, "datum");
     if (geo && datum && strcmp(datum, "wgs84") != 0)
-        return reply_error(r, 400, "invalid_query", "datum",
-                           "GeoJSON positions are always WGS-84"),
+        return reply_error(r, 400, "invalid_query", "datum", "GeoJSON positions are always WGS-84"),
                -1;
     return geo ? 1 : 0;
 }
@@ -122,25 +119,24 @@ static int reply_site_detail(struct req *r, struct store_conn *c, int status,
     if (st)
         return reply_store_error(r, st, "site");
     json_t *o = site_json(&r->arena, s, v);
-    json_object_set_new(o, "live", live_json(&live, clock_now(), r->app->cfg.status_ttl_s,
-                                             v->tz));
+    json_object_set_new(o, "live", live_json(&live, clock_now(), r->app->cfg.status_ttl_s, v->tz));
     return reply_sites(r, status, o);
 }
 
 /* ---- reading a site from JSON -------------------------------------- */
 
 static const char *const site_fields[] = {
-    "name_zh",  "name_en",     "type",          "region",       "address_zh",
-    "address_en", "position",  "phone",         "manager",      "description",
-    "capacity", "status",      "status_reason", "status_until", "public",
-    "opening_hours", "amenities", "photos",     NULL};
+    "name_zh",       "name_en",      "type",     "region",
+    "address_zh",    "address_en",   "position", "phone",
+    "manager",       "description",  "capacity", "status",
+    "status_reason", "status_until", "public",   "opening_hours",
+    "amenities",     "photos",       NULL};
 
 /* Text fields are bounded generously here; site_check applies the real
  * limits, the same for JSON and CSV. */
 #define SITE_TEXT_MAX 8192
 
-static int read_text(struct req *r, const char *name, unsigned bit, const char **out,
-                     unsigned *set)
+static int read_text(struct req *r, const char *name, unsigned bit, const char **out, unsigned *set)
 {
     int got = json_in_string(r, r->json, NULL, name, SITE_TEXT_MAX, false, out);
     if (got < 0)
@@ -223,8 +219,8 @@ static int read_photos(struct req *r, struct site *s, unsigned *set)
     if (!v)
         return 0;
     if (!json_is_array(v) || json_array_size(v) > SITE_MAX_PHOTOS)
-        return reply_error(r, 422, "invalid_field", "photos",
-                           "photos is a list of at most %d URLs", SITE_MAX_PHOTOS),
+        return reply_error(r, 422, "invalid_field", "photos", "photos is a list of at most %d URLs",
+                           SITE_MAX_PHOTOS),
                -1;
     s->photos = arena_calloc(&r->arena, json_array_size(v) + 1, sizeof(*s->photos));
     size_t i;
@@ -232,9 +228,7 @@ static int read_photos(struct req *r, struct site *s, unsigned *set)
     json_array_foreach(v, i, u)
     {
         if (!json_is_string(u))
-            return reply_error(r, 422, "invalid_field", "photos",
-                               "photos is a list of URLs"),
-                   -1;
+            return reply_error(r, 422, "invalid_field", "photos", "photos is a list of URLs"), -1;
         s->photos[s->nphotos++] = json_string_value(u);
     }
     *set |= SF_PHOTOS;
@@ -337,8 +331,7 @@ static int list_sites(struct req *r)
     q.region_code = req_query(r, "region");
     q.status = req_query(r, "status");
     if (q.status && strcmp(q.status, "any") != 0 && !site_status_is_valid(q.status))
-        return reply_error(r, 400, "invalid_query", "status",
-                           "status is a site status or any");
+        return reply_error(r, 400, "invalid_query", "status", "status is a site status or any");
     /* "Any of" is a map query's filter (near, bbox, clusters), answered
      * from the cache; said here it would be silently ignored. */
     if (req_query(r, "amenity_any"))
@@ -350,8 +343,7 @@ static int list_sites(struct req *r)
         for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             if (q.namenities == SITE_QUERY_MAX_AMENITIES)
                 return reply_error(r, 400, "invalid_query", "amenity",
-                                   "at most %d amenities at once",
-                                   SITE_QUERY_MAX_AMENITIES);
+                                   "at most %d amenities at once", SITE_QUERY_MAX_AMENITIES);
             q.amenities[q.namenities++] = tok;
         }
     }
@@ -378,8 +370,7 @@ static int list_sites(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(items, site_json(&r->arena, &sites[i], &v));
-    return reply_sites(r, 200, json_pack("{s:o, s:I}", "items", items, "total",
-                                         (json_int_t)total));
+    return reply_sites(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total));
 }
 
 static int get_site(struct req *r)
@@ -522,16 +513,14 @@ static int import_sites(struct req *r)
         json_t *details = json_array();
         for (size_t i = 0; i < res.nerrors; i++) {
             const struct site_import_error *e = &res.errors[i];
-            json_t *d = json_pack("{s:I, s:s, s:s}", "row", (json_int_t)e->row, "code",
-                                  e->code, "message", e->message);
-            json_object_set_new(d, "column", e->column ? json_string(e->column)
-                                                       : json_null());
+            json_t *d = json_pack("{s:I, s:s, s:s}", "row", (json_int_t)e->row, "code", e->code,
+                                  "message", e->message);
+            json_object_set_new(d, "column", e->column ? json_string(e->column) : json_null());
             json_array_append_new(details, d);
         }
-        json_t *err = json_pack("{s:s, s:s, s:o, s:b}", "code", "invalid_rows",
-                                "message",
-                                "some rows are not valid; nothing was imported",
-                                "details", details, "truncated", res.truncated);
+        json_t *err = json_pack("{s:s, s:s, s:o, s:b}", "code", "invalid_rows", "message",
+                                "some rows are not valid; nothing was imported", "details", details,
+                                "truncated", res.truncated);
         return reply_json(r, 422, json_pack("{s:o}", "error", err));
     }
     app_changed(r->app, c, &site_module, SITE_BULK, 0);
@@ -557,7 +546,6 @@ static int export_sites(struct req *r)
     reply_header(r, "Content-Disposition", "attachment; filename=\"sites.csv\"");
     return reply_take(r, 200, "text/csv; charset=utf-8", buf, len);
 }
-
 
 /* ---- map queries (served from the in-memory cache) ------------------ */
 
@@ -628,8 +616,8 @@ static int number_query_or_reply(struct req *r, const char *name, double min, do
     char *end;
     double d = v ? strtod(v, &end) : 0;
     if (!v || !*v || *end || !(d >= min && d <= max))
-        return reply_error(r, 400, "invalid_query", name, "%s must be a number from %g to %g",
-                           name, min, max),
+        return reply_error(r, 400, "invalid_query", name, "%s must be a number from %g to %g", name,
+                           min, max),
                -1;
     *out = d;
     return 0;

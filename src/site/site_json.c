@@ -139,8 +139,7 @@ json_t *site_nav_json(struct arena *a, const struct site *s)
     return parse_own(&sb);
 }
 
-void site_json_dynamic(json_t *o, struct arena *a, const struct site *s,
-                       const struct site_view *v)
+void site_json_dynamic(json_t *o, struct arena *a, const struct site *s, const struct site_view *v)
 {
     struct geo_point p = geo_convert((struct geo_point){s->lat, s->lon}, GEO_WGS84, v->datum);
     json_object_set_new(o, "position",
@@ -183,8 +182,8 @@ json_t *site_feature(json_t *site)
     json_object_set_new(props, "amenity_codes", json_string(sb.buf ? sb.buf : ""));
     strbuf_release(&sb);
     return json_pack("{s:s, s:O, s:{s:s, s:[f, f]}, s:o}", "type", "Feature", "id",
-                     json_object_get(site, "id"), "geometry", "type", "Point", "coordinates",
-                     lon, lat, "properties", props);
+                     json_object_get(site, "id"), "geometry", "type", "Point", "coordinates", lon,
+                     lat, "properties", props);
 }
 
 json_t *site_feature_collection(json_t *items)
@@ -192,7 +191,6 @@ json_t *site_feature_collection(json_t *items)
     json_t *features = json_array();
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it)
-        json_array_append_new(features, site_feature(it));
+    json_array_foreach(items, i, it) json_array_append_new(features, site_feature(it));
     return json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
 }

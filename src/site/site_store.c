@@ -10,29 +10,28 @@
 #include "site/site.h"
 #include "store/store.h"
 
-#define SITE_COLS                                                                 \
-    "s.id, s.name_zh, s.name_en, t.code, t.tier, r.code, s.address_zh,"           \
-    " s.address_en, s.lat, s.lon, s.input_datum, s.phone, s.manager,"             \
-    " s.description, s.capacity, s.status, s.status_reason, s.status_until,"      \
+#define SITE_COLS                                                                                  \
+    "s.id, s.name_zh, s.name_en, t.code, t.tier, r.code, s.address_zh,"                            \
+    " s.address_en, s.lat, s.lon, s.input_datum, s.phone, s.manager,"                              \
+    " s.description, s.capacity, s.status, s.status_reason, s.status_until,"                       \
     " s.is_public, s.opening_hours, s.is_demo, s.created_at, s.updated_at"
-#define SITE_FROM                                                                 \
-    " FROM sites s JOIN site_types t ON t.id = s.type_id"                         \
+#define SITE_FROM                                                                                  \
+    " FROM sites s JOIN site_types t ON t.id = s.type_id"                                          \
     " LEFT JOIN regions r ON r.id = s.region_id"
-#define SITE_HAS_AMENITY(n)                                                       \
-    " AND (CAST($" #n " AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM site_amenities sa"            \
-    " JOIN amenities a ON a.id = sa.amenity_id WHERE sa.site_id = s.id"           \
+#define SITE_HAS_AMENITY(n)                                                                        \
+    " AND (CAST($" #n " AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM site_amenities sa"               \
+    " JOIN amenities a ON a.id = sa.amenity_id WHERE sa.site_id = s.id"                            \
     " AND a.code = $" #n " AND sa.count > 0))"
-#define SITE_FILTER                                                               \
-    " WHERE (CAST($1 AS TEXT) IS NULL OR t.code = $1)"                            \
-    " AND (CAST($2 AS TEXT) IS NULL OR r.path LIKE $2)"                           \
-    " AND ((CAST($3 AS TEXT) IS NULL AND s.status <> 'removed') OR $3 = 'any'"    \
-    " OR s.status = $3)" SITE_HAS_AMENITY(4) SITE_HAS_AMENITY(5)                  \
-        SITE_HAS_AMENITY(6) SITE_HAS_AMENITY(7)                                   \
-    " AND (CAST($8 AS TEXT) IS NULL OR s.name_zh LIKE $8 ESCAPE '\\'"                           \
-    " OR lower(s.name_en) LIKE lower($8) ESCAPE '\\'"                             \
-    " OR s.address_zh LIKE $8 ESCAPE '\\'"                                        \
-    " OR lower(s.address_en) LIKE lower($8) ESCAPE '\\')"                       \
-    " AND s.id > $9"
+#define SITE_FILTER                                                                                \
+    " WHERE (CAST($1 AS TEXT) IS NULL OR t.code = $1)"                                             \
+    " AND (CAST($2 AS TEXT) IS NULL OR r.path LIKE $2)"                                            \
+    " AND ((CAST($3 AS TEXT) IS NULL AND s.status <> 'removed') OR $3 = 'any'"                     \
+    " OR s.status = $3)" SITE_HAS_AMENITY(4) SITE_HAS_AMENITY(5) SITE_HAS_AMENITY(6)               \
+        SITE_HAS_AMENITY(7) " AND (CAST($8 AS TEXT) IS NULL OR s.name_zh LIKE $8 ESCAPE '\\'"      \
+                            " OR lower(s.name_en) LIKE lower($8) ESCAPE '\\'"                      \
+                            " OR s.address_zh LIKE $8 ESCAPE '\\'"                                 \
+                            " OR lower(s.address_en) LIKE lower($8) ESCAPE '\\')"                  \
+                            " AND s.id > $9"
 #define SITE_PAGE " ORDER BY s.id LIMIT $10 OFFSET $11"
 
 static const char sql_search[] = "SELECT " SITE_COLS SITE_FROM SITE_FILTER SITE_PAGE;
@@ -207,9 +206,9 @@ int site_search(struct store_conn *c, struct arena *a, const struct site_query *
 }
 
 /* The id for a code, or SITE_INVALID with a fault naming field. */
-static int resolve(struct store_conn *c, struct arena *a, const char *sql,
-                   const char *code, int64_t *id, struct site_fault *f,
-                   const char *fault_code, const char *field, const char *what)
+static int resolve(struct store_conn *c, struct arena *a, const char *sql, const char *code,
+                   int64_t *id, struct site_fault *f, const char *fault_code, const char *field,
+                   const char *what)
 {
     struct store_val p[] = {SV_TEXT(code)};
     struct store_rows rows;
@@ -228,15 +227,15 @@ static int resolve(struct store_conn *c, struct arena *a, const char *sql,
 }
 
 /* Bind the 20 shared columns of insert and update. */
-static int bind_site(struct store_conn *c, struct arena *a, const struct site *s,
-                     int64_t now, struct store_val *p, struct site_fault *f)
+static int bind_site(struct store_conn *c, struct arena *a, const struct site *s, int64_t now,
+                     struct store_val *p, struct site_fault *f)
 {
     int64_t type_id, region_id = 0;
-    int rc = resolve(c, a, sql_type_id, s->type_code, &type_id, f, "unknown_type",
-                     "type", "site type");
+    int rc =
+        resolve(c, a, sql_type_id, s->type_code, &type_id, f, "unknown_type", "type", "site type");
     if (!rc && s->region_code)
-        rc = resolve(c, a, sql_region_id, s->region_code, &region_id, f,
-                     "unknown_region", "region", "region");
+        rc = resolve(c, a, sql_region_id, s->region_code, &region_id, f, "unknown_region", "region",
+                     "region");
     if (rc)
         return rc;
     p[0] = SV_TEXT(s->name_zh);
@@ -270,12 +269,11 @@ static int write_children(struct store_conn *c, struct arena *a, const struct si
     for (size_t i = 0; !rc && i < s->namenities; i++) {
         int64_t amenity_id;
         const char *field = arena_printf(a, "amenities.%s", s->amenities[i].code);
-        rc = resolve(c, a, sql_amenity_id, s->amenities[i].code, &amenity_id, f,
-                     "unknown_amenity", field, "amenity");
+        rc = resolve(c, a, sql_amenity_id, s->amenities[i].code, &amenity_id, f, "unknown_amenity",
+                     field, "amenity");
         if (rc)
             break;
-        struct store_val p[] = {SV_INT(s->id), SV_INT(amenity_id),
-                                SV_INT(s->amenities[i].count)};
+        struct store_val p[] = {SV_INT(s->id), SV_INT(amenity_id), SV_INT(s->amenities[i].count)};
         rc = store_exec(c, sql_add_amenity, p, 3, NULL);
     }
     if (!rc)
@@ -303,8 +301,8 @@ int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t n
     return write_children(c, a, s, f);
 }
 
-int site_update(struct store_conn *c, struct arena *a, const struct site *s,
-                int64_t now, struct site_fault *f)
+int site_update(struct store_conn *c, struct arena *a, const struct site *s, int64_t now,
+                struct site_fault *f)
 {
     struct store_val p[21];
     int rc = bind_site(c, a, s, now, p, f);

@@ -19,9 +19,8 @@ struct store_backend {
     /* A new connection, or NULL (logged). */
     void *(*conn_open)(void *engine);
     void (*conn_close)(void *conn);
-    int (*query)(void *conn, struct arena *a, const char *sql,
-                 const struct store_val *params, size_t nparams,
-                 struct store_rows *out, int64_t *changes);
+    int (*query)(void *conn, struct arena *a, const char *sql, const struct store_val *params,
+                 size_t nparams, struct store_rows *out, int64_t *changes);
     /* Several statements without parameters (migrations). */
     int (*exec_script)(void *conn, const char *sql);
     const char *begin_sql;

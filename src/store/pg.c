@@ -121,8 +121,7 @@ static long env_long(const char *name, long dflt, long lo, long hi)
     char *end;
     long n = strtol(v, &end, 10);
     if (*end || n < lo || n > hi) {
-        log_warn("ignoring %s: not a whole number from %ld to %ld", name, lo,
-                 hi);
+        log_warn("ignoring %s: not a whole number from %ld to %ld", name, lo, hi);
         return dflt;
     }
     return n;
@@ -194,8 +193,7 @@ static int sqlstate_rc(const char *state)
 static int translate(struct pg_conn *c, const PGresult *res, const char *sql)
 {
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
-        st == PGRES_EMPTY_QUERY)
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)
         return STORE_OK;
     char msg[512];
     if (PQstatus(c->pg) != CONNECTION_OK) {
@@ -208,15 +206,13 @@ static int translate(struct pg_conn *c, const PGresult *res, const char *sql)
     if (rc == STORE_CONFLICT)
         return rc;
     if (!state)
-        one_line(msg, sizeof msg,
-                 res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
+        one_line(msg, sizeof msg, res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg));
     else if (strncmp(state, "22", 2) == 0)
         snprintf(msg, sizeof msg,
                  "data exception (message withheld: it may "
                  "quote a value)");
     else
-        one_line(msg, sizeof msg,
-                 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        one_line(msg, sizeof msg, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     char text[PG_LOG_SQL_CHARS + 1];
     one_line(text, sizeof text, sql);
     if (rc == STORE_BUSY)
@@ -263,8 +259,7 @@ static PGconn *pg_connect(const struct pg_engine *e)
         "keepalives_count", "dbname",
         "client_encoding",  NULL,
     };
-    const char *const vals[] = {"5", "warmharbor", "30",   "10",
-                                "3", e->url,       "UTF8", NULL};
+    const char *const vals[] = {"5", "warmharbor", "30", "10", "3", e->url, "UTF8", NULL};
     PGconn *pg = PQconnectdbParams(keys, vals, 1);
     if (!pg)
         die_oom();
@@ -405,8 +400,7 @@ static void stmt_forget(struct pg_conn *c, struct pg_stmt *st)
  * unnamed statement in *tmp. The server tells how many parameters it
  * takes. NULL on failure with *rc set (logged).
  */
-static struct pg_stmt *stmt_get(struct pg_conn *c, const char *sql,
-                                struct pg_stmt *tmp, int *rc)
+static struct pg_stmt *stmt_get(struct pg_conn *c, const char *sql, struct pg_stmt *tmp, int *rc)
 {
     size_t h = ((size_t)(uintptr_t)sql >> 3) % PG_CACHE_SLOTS;
     struct pg_stmt *slot = NULL;
@@ -499,8 +493,7 @@ static enum pg_kind kind_of(Oid type)
 }
 
 /* Every row of res into out, copied into a. */
-static void copy_rows(struct arena *a, const PGresult *res,
-                      struct store_rows *out)
+static void copy_rows(struct arena *a, const PGresult *res, struct store_rows *out)
 {
     size_t nrows = (size_t)PQntuples(res);
     size_t ncols = (size_t)PQnfields(res);
@@ -511,8 +504,7 @@ static void copy_rows(struct arena *a, const PGresult *res,
     enum pg_kind *kinds = arena_calloc(a, ncols, sizeof(*kinds));
     for (size_t j = 0; j < ncols; j++)
         kinds[j] = kind_of(PQftype(res, (int)j));
-    struct store_val *cells =
-        arena_calloc(a, nrows, ncols * sizeof(struct store_val));
+    struct store_val *cells = arena_calloc(a, nrows, ncols * sizeof(struct store_val));
     for (size_t i = 0; i < nrows; i++) {
         for (size_t j = 0; j < ncols; j++) {
             struct store_val *v = &cells[i * ncols + j];
@@ -536,17 +528,15 @@ static void copy_rows(struct arena *a, const PGresult *res,
                 break;
             default:
                 v->type = STORE_TEXT;
-                v->s = arena_strndup(a, s,
-                                     (size_t)PQgetlength(res, (int)i, (int)j));
+                v->s = arena_strndup(a, s, (size_t)PQgetlength(res, (int)i, (int)j));
             }
         }
     }
     out->cells = cells;
 }
 
-static int conn_query(void *conn, struct arena *a, const char *sql,
-                      const struct store_val *params, size_t nparams,
-                      struct store_rows *out, int64_t *changes)
+static int conn_query(void *conn, struct arena *a, const char *sql, const struct store_val *params,
+                      size_t nparams, struct store_rows *out, int64_t *changes)
 {
     struct pg_conn *c = conn;
     memset(out, 0, sizeof(*out));
@@ -560,8 +550,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql,
         return rc;
     }
     if ((size_t)st->nparams > nparams) {
-        log_error("pg: statement wants $%d, got %zu params", st->nparams,
-                  nparams);
+        log_error("pg: statement wants $%d, got %zu params", st->nparams, nparams);
         return STORE_ERROR;
     }
     const char **values = NULL;
@@ -570,8 +559,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql,
         for (int k = 0; k < st->nparams; k++)
             values[k] = param_text(a, &params[k]);
     }
-    PGresult *res =
-        PQexecPrepared(c->pg, st->name, st->nparams, values, NULL, NULL, 0);
+    PGresult *res = PQexecPrepared(c->pg, st->name, st->nparams, values, NULL, NULL, 0);
     rc = translate(c, res, sql);
     if (rc == STORE_OK) {
         if (PQresultStatus(res) == PGRES_TUPLES_OK)
@@ -657,28 +645,23 @@ static int conn_migrate_lock(void *conn, bool take)
     if (rc != STORE_OK)
         return rc;
     if (!take) {
-        rc = simple_exec(c,
-                         "SELECT pg_advisory_unlock(" PG_MIGRATE_LOCK_KEY ")");
+        rc = simple_exec(c, "SELECT pg_advisory_unlock(" PG_MIGRATE_LOCK_KEY ")");
         char sql[64];
-        snprintf(sql, sizeof sql, "SET statement_timeout = %d",
-                 c->engine->statement_timeout_ms);
+        snprintf(sql, sizeof sql, "SET statement_timeout = %d", c->engine->statement_timeout_ms);
         int rc2 = simple_exec(c, sql);
         return rc != STORE_OK ? rc : rc2;
     }
     rc = simple_exec(c, "SET statement_timeout = 0");
     if (rc != STORE_OK)
         return rc;
-    static const char sql_try[] =
-        "SELECT pg_try_advisory_lock(" PG_MIGRATE_LOCK_KEY ")";
+    static const char sql_try[] = "SELECT pg_try_advisory_lock(" PG_MIGRATE_LOCK_KEY ")";
     PGresult *res = PQexec(c->pg, sql_try);
     rc = translate(c, res, sql_try);
-    bool got = rc == STORE_OK && PQntuples(res) == 1 &&
-               strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    bool got = rc == STORE_OK && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
     PQclear(res);
     note_state(c, rc);
     if (rc == STORE_OK && !got) {
-        log_info("pg: another process is migrating %s; waiting",
-                 c->engine->where);
+        log_info("pg: another process is migrating %s; waiting", c->engine->where);
         rc = simple_exec(c, "SELECT pg_advisory_lock(" PG_MIGRATE_LOCK_KEY ")");
     }
     c->holds_lock = rc == STORE_OK;
@@ -718,8 +701,7 @@ static char *describe_target(PQconninfoOption *opts)
     }
     char buf[512];
     snprintf(buf, sizeof buf, "%s%s%s:%s/%s", user ? user : "", user ? "@" : "",
-             host ? host : "localhost", port ? port : "5432",
-             db ? db : (user ? user : ""));
+             host ? host : "localhost", port ? port : "5432", db ? db : (user ? user : ""));
     char *s = strdup(buf);
     if (!s)
         die_oom();
@@ -752,22 +734,20 @@ static void *engine_open(const char *url, char *err, size_t errlen)
         die_oom();
     e->where = describe_target(opts);
     PQconninfoFree(opts);
-    e->statement_timeout_ms =
-        (int)env_long("WARMHARBOR_PG_STATEMENT_TIMEOUT_MS",
-                      PG_DEFAULT_TIMEOUT_MS, 0, 24L * 3600 * 1000);
-    e->pool_limit = (size_t)env_long("WARMHARBOR_PG_POOL",
-                                     (long)default_pool_limit(), 1, 10000);
+    e->statement_timeout_ms = (int)env_long("WARMHARBOR_PG_STATEMENT_TIMEOUT_MS",
+                                            PG_DEFAULT_TIMEOUT_MS, 0, 24L * 3600 * 1000);
+    e->pool_limit = (size_t)env_long("WARMHARBOR_PG_POOL", (long)default_pool_limit(), 1, 10000);
     PGconn *pg = pg_connect(e);
     if (PQstatus(pg) != CONNECTION_OK) {
-        snprintf(err, errlen, "cannot connect to PostgreSQL at %s: %s",
-                 e->where, one_line(msg, sizeof msg, PQerrorMessage(pg)));
+        snprintf(err, errlen, "cannot connect to PostgreSQL at %s: %s", e->where,
+                 one_line(msg, sizeof msg, PQerrorMessage(pg)));
         PQfinish(pg);
         engine_close(e);
         return NULL;
     }
     PQfinish(pg);
-    log_info("pg: %s, pool of up to %zu connections, statement timeout %d ms",
-             e->where, e->pool_limit, e->statement_timeout_ms);
+    log_info("pg: %s, pool of up to %zu connections, statement timeout %d ms", e->where,
+             e->pool_limit, e->statement_timeout_ms);
     return e;
 }
 

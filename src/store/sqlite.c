@@ -90,10 +90,8 @@ static void *conn_open(void *engine)
     struct sqlite_conn *c = calloc(1, sizeof(*c));
     if (!c)
         die_oom();
-    int rc = sqlite3_open_v2(e->path, &c->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                 SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        e->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         log_error("sqlite: cannot open %s: %s", e->path,
                   c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -133,8 +131,8 @@ static void conn_close(void *conn)
 
 /* Find or prepare the statement for sql; *owned is set when it is not
  * cached and must be finalized by the caller. */
-static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql,
-                                   struct cached_stmt *tmp, int *rc_out)
+static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql, struct cached_stmt *tmp,
+                                   int *rc_out)
 {
     size_t h = ((size_t)(uintptr_t)sql >> 3) % SQLITE_CACHE_SLOTS;
     for (int probe = 0; probe < 8; probe++) {
@@ -155,9 +153,8 @@ static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql,
         memset(tmp, 0, sizeof(*tmp));
     }
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v3(c->db, sql, -1,
-                                slot == tmp ? 0 : SQLITE_PREPARE_PERSISTENT,
-                                &stmt, NULL);
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, slot == tmp ? 0 : SQLITE_PREPARE_PERSISTENT, &stmt,
+                                NULL);
     *rc_out = rc;
     if (rc != SQLITE_OK)
         return NULL;
@@ -176,8 +173,7 @@ static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql,
     return slot;
 }
 
-static int bind_all(struct cached_stmt *cs, const struct store_val *params,
-                    size_t nparams)
+static int bind_all(struct cached_stmt *cs, const struct store_val *params, size_t nparams)
 {
     sqlite3_stmt *st = cs->stmt;
     for (size_t k = 1; k <= nparams && k <= SQLITE_MAX_PARAMS; k++) {
@@ -211,9 +207,8 @@ struct row_chunk {
     struct row_chunk *next;
 };
 
-static int conn_query(void *conn, struct arena *a, const char *sql,
-                      const struct store_val *params, size_t nparams,
-                      struct store_rows *out, int64_t *changes)
+static int conn_query(void *conn, struct arena *a, const char *sql, const struct store_val *params,
+                      size_t nparams, struct store_rows *out, int64_t *changes)
 {
     struct sqlite_conn *c = conn;
     struct cached_stmt tmp;
@@ -223,8 +218,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql,
     if (!cs)
         return translate(c->db, rc);
     if ((size_t)cs->nmap > nparams) {
-        log_error("sqlite: statement wants $%d, got %zu params", cs->nmap,
-                  nparams);
+        log_error("sqlite: statement wants $%d, got %zu params", cs->nmap, nparams);
         rc = SQLITE_MISUSE;
         goto done;
     }
@@ -238,8 +232,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql,
     while ((rc = sqlite3_step(cs->stmt)) == SQLITE_ROW) {
         if (out->nrows == cap) {
             size_t ncap = cap ? cap * 2 : 16;
-            struct store_val *nc = arena_calloc(a, ncap * (ncols ? ncols : 1),
-                                                sizeof(*nc));
+            struct store_val *nc = arena_calloc(a, ncap * (ncols ? ncols : 1), sizeof(*nc));
             if (cells)
                 memcpy(nc, cells, cap * ncols * sizeof(*nc));
             cells = nc;
@@ -264,8 +257,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql,
                 const unsigned char *txt = sqlite3_column_text(cs->stmt, (int)i);
                 int len = sqlite3_column_bytes(cs->stmt, (int)i);
                 row[i].type = STORE_TEXT;
-                row[i].s = arena_strndup(a, txt ? (const char *)txt : "",
-                                         (size_t)len);
+                row[i].s = arena_strndup(a, txt ? (const char *)txt : "", (size_t)len);
             }
             }
         }

@@ -54,8 +54,7 @@ struct store_rows {
     struct store_val *cells; /* row-major, nrows * ncols */
 };
 
-static inline const struct store_val *store_cell(const struct store_rows *r,
-                                                 size_t row, size_t col)
+static inline const struct store_val *store_cell(const struct store_rows *r, size_t row, size_t col)
 {
     return &r->cells[row * r->ncols + col];
 }
@@ -86,12 +85,10 @@ void store_release(struct store_conn *c);
 
 /* Run sql with params; rows (if any) copied into a. out may be NULL. */
 int store_query(struct store_conn *c, struct arena *a, const char *sql,
-                const struct store_val *params, size_t nparams,
-                struct store_rows *out);
+                const struct store_val *params, size_t nparams, struct store_rows *out);
 /* Run sql that returns no rows; *changes gets the affected-row count. */
-int store_exec(struct store_conn *c, const char *sql,
-               const struct store_val *params, size_t nparams,
-               int64_t *changes);
+int store_exec(struct store_conn *c, const char *sql, const struct store_val *params,
+               size_t nparams, int64_t *changes);
 /* Transactions. store_begin starts a write transaction. */
 int store_begin(struct store_conn *c);
 int store_commit(struct store_conn *c);

@@ -30,13 +30,10 @@ enum supply_state supply_batch_state(int32_t expires_on, int32_t today)
 
 const char *supply_state_name(enum supply_state s)
 {
-    return s == SUPPLY_EXPIRED    ? "expired"
-           : s == SUPPLY_EXPIRING ? "expiring"
-                                  : "ok";
+    return s == SUPPLY_EXPIRED ? "expired" : s == SUPPLY_EXPIRING ? "expiring" : "ok";
 }
 
-void supply_level_add(struct supply_level *l, const struct supply_batch *b,
-                      int32_t today)
+void supply_level_add(struct supply_level *l, const struct supply_batch *b, int32_t today)
 {
     if (b->quantity <= 0)
         return;
@@ -71,24 +68,21 @@ bool supply_use_reason_is_valid(const char *reason)
 
 /* Which of two batches goes first: the earlier expiry, a batch that never
  * expires last, then the lower id. */
-static bool goes_before(const struct supply_batch *a,
-                        const struct supply_batch *b)
+static bool goes_before(const struct supply_batch *a, const struct supply_batch *b)
 {
     int32_t ea = a->expires_on ? a->expires_on : INT32_MAX;
     int32_t eb = b->expires_on ? b->expires_on : INT32_MAX;
     return ea != eb ? ea < eb : a->id < b->id;
 }
 
-int supply_plan(const struct supply_batch *batches, size_t n, int64_t quantity,
-                const char *reason, int32_t today, int64_t *take,
-                int64_t *available)
+int supply_plan(const struct supply_batch *batches, size_t n, int64_t quantity, const char *reason,
+                int32_t today, int64_t *take, int64_t *available)
 {
     bool discard = strcmp(reason, "expired") == 0;
     *available = 0;
     for (size_t i = 0; i < n; i++) {
         take[i] = 0;
-        bool expired =
-            supply_batch_state(batches[i].expires_on, today) == SUPPLY_EXPIRED;
+        bool expired = supply_batch_state(batches[i].expires_on, today) == SUPPLY_EXPIRED;
         if (expired == discard && batches[i].quantity > 0)
             *available += batches[i].quantity;
     }
@@ -99,8 +93,7 @@ int supply_plan(const struct supply_batch *batches, size_t n, int64_t quantity,
         /* The first eligible batch with stock left, in the order above. */
         size_t best = n;
         for (size_t i = 0; i < n; i++) {
-            bool expired = supply_batch_state(batches[i].expires_on, today) ==
-                           SUPPLY_EXPIRED;
+            bool expired = supply_batch_state(batches[i].expires_on, today) == SUPPLY_EXPIRED;
             if (expired != discard || batches[i].quantity - take[i] <= 0)
                 continue;
             if (best == n || goes_before(&batches[i], &batches[best]))

@@ -102,8 +102,7 @@ struct supply_level {
     bool low;            /* usable < minimum */
 };
 /* Add a batch to a level (level->item set by the caller). */
-void supply_level_add(struct supply_level *l, const struct supply_batch *b,
-                      int32_t today);
+void supply_level_add(struct supply_level *l, const struct supply_batch *b, int32_t today);
 /* Set the minimum and decide low. */
 void supply_level_finish(struct supply_level *l, int64_t minimum);
 /* Does the level call for anything (low, expiring or expired stock)? */
@@ -114,9 +113,8 @@ bool supply_level_needs(const struct supply_level *l);
  * first); any other reason only from usable ones, those expiring first
  * first and those that never expire last. Returns 0, or -1 when they hold
  * less than quantity (*available: how much they hold). */
-int supply_plan(const struct supply_batch *batches, size_t n, int64_t quantity,
-                const char *reason, int32_t today, int64_t *take,
-                int64_t *available);
+int supply_plan(const struct supply_batch *batches, size_t n, int64_t quantity, const char *reason,
+                int32_t today, int64_t *take, int64_t *available);
 
 /* Is reason one a use may give (use, expired, damaged)? */
 bool supply_use_reason_is_valid(const char *reason);
@@ -127,52 +125,42 @@ int32_t supply_date_of(int64_t t, int tz);
 /* ---- store (supply_store.c) ------------------------------------------------
  */
 
-int supply_items_list(struct store_conn *c, struct arena *a,
-                      struct supply_item **out, size_t *n);
+int supply_items_list(struct store_conn *c, struct arena *a, struct supply_item **out, size_t *n);
 int supply_item_get(struct store_conn *c, struct arena *a, const char *code,
                     struct supply_item *out);
 /* A site's batches, empty ones too (an item run out is still listed), in
  * catalogue order, then by expiry (0 last). */
-int supply_batches_of_site(struct store_conn *c, struct arena *a,
-                           int64_t site_id, struct supply_batch **out,
-                           size_t *n);
-int supply_minimums_of_site(struct store_conn *c, struct arena *a,
-                            int64_t site_id, struct supply_minimum **out,
-                            size_t *n);
+int supply_batches_of_site(struct store_conn *c, struct arena *a, int64_t site_id,
+                           struct supply_batch **out, size_t *n);
+int supply_minimums_of_site(struct store_conn *c, struct arena *a, int64_t site_id,
+                            struct supply_minimum **out, size_t *n);
 /* The sites whose region is in the subtree of region_path (not removed,
  * closed or planned), and their batches with stock and minimums, each
  * ordered by site id. */
-int supply_sites_in_region(struct store_conn *c, struct arena *a,
-                           const char *region_path, struct supply_site **out,
-                           size_t *n);
-int supply_batches_in_region(struct store_conn *c, struct arena *a,
-                             const char *region_path, struct supply_batch **out,
-                             size_t *n);
-int supply_minimums_in_region(struct store_conn *c, struct arena *a,
-                              const char *region_path,
+int supply_sites_in_region(struct store_conn *c, struct arena *a, const char *region_path,
+                           struct supply_site **out, size_t *n);
+int supply_batches_in_region(struct store_conn *c, struct arena *a, const char *region_path,
+                             struct supply_batch **out, size_t *n);
+int supply_minimums_in_region(struct store_conn *c, struct arena *a, const char *region_path,
                               struct supply_minimum **out, size_t *n);
 
 /* Add quantity to the site's batch of the item expiring on expires_on, and
  * log it. The caller holds a transaction. */
 int supply_restock(struct store_conn *c, struct arena *a, int64_t site_id,
-                   const struct supply_item *item, int32_t expires_on,
-                   int64_t quantity, int64_t actor, const char *note,
-                   int64_t now);
+                   const struct supply_item *item, int32_t expires_on, int64_t quantity,
+                   int64_t actor, const char *note, int64_t now);
 /* Take quantity of the item from the site's batches by supply_plan, one
  * guarded UPDATE per batch, logging each. SUPPLY_SHORT with *available
  * when there is not enough; STORE_BUSY when another use took some first
  * (the transaction is tried again). The caller holds a transaction. */
 int supply_use(struct store_conn *c, struct arena *a, int64_t site_id,
-               const struct supply_item *item, int64_t quantity,
-               const char *reason, int32_t today, int64_t actor,
-               const char *note, int64_t now, int64_t *available);
-int supply_minimum_set(struct store_conn *c, int64_t site_id,
-                       const struct supply_item *item, int64_t minimum,
-                       int64_t actor, int64_t now);
+               const struct supply_item *item, int64_t quantity, const char *reason, int32_t today,
+               int64_t actor, const char *note, int64_t now, int64_t *available);
+int supply_minimum_set(struct store_conn *c, int64_t site_id, const struct supply_item *item,
+                       int64_t minimum, int64_t actor, int64_t now);
 /* The site's log, newest first, ids below before (0: from the newest). */
-int supply_log_list(struct store_conn *c, struct arena *a, int64_t site_id,
-                    int64_t before, int64_t limit, struct supply_entry **out,
-                    size_t *n);
+int supply_log_list(struct store_conn *c, struct arena *a, int64_t site_id, int64_t before,
+                    int64_t limit, struct supply_entry **out, size_t *n);
 /* Entries a person made (export), and forgetting who made them (erase). */
 int supply_log_of_actor(struct store_conn *c, struct arena *a, int64_t actor,
                         struct supply_entry **out, size_t *n);
@@ -181,8 +169,8 @@ int supply_log_forget_actor(struct store_conn *c, int64_t actor);
 /* The demo's supplies: minimums and batches at every demo station, hub and
  * Warm Hut, some under the minimum, some expiring soon (on soon), some
  * expired (on past), the rest later; in two statements. */
-int supply_demo_fill(struct store_conn *c, int32_t soon, int32_t later,
-                     int32_t past, int64_t now, int64_t *batches);
+int supply_demo_fill(struct store_conn *c, int32_t soon, int32_t later, int32_t past, int64_t now,
+                     int64_t *batches);
 
 /* ---- module (supply_http.c)
  * -------------------------------------------------- */

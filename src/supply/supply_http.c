@@ -37,17 +37,15 @@ static json_t *date_or_null(int32_t ymd)
     if (!ymd)
         return json_null();
     char buf[16];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100,
-             ymd % 100);
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
     return json_string(buf);
 }
 
 static json_t *item_json(const struct supply_item *it)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "code", it->code,
-                     "name_zh", it->name_zh, "name_en", it->name_en, "unit_zh",
-                     it->unit_zh, "unit_en", it->unit_en, "kit", it->kit,
-                     "expires", it->expires);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "code", it->code, "name_zh",
+                     it->name_zh, "name_en", it->name_en, "unit_zh", it->unit_zh, "unit_en",
+                     it->unit_en, "kit", it->kit, "expires", it->expires);
 }
 
 /* ---- a site's levels
@@ -66,9 +64,8 @@ struct holding {
  * minimum of, in catalogue order. bs and ms are the site's only (each
  * grouped by item). Returns how many, into out (nitems long). */
 static size_t holdings_of(const struct supply_item *items, size_t nitems,
-                          const struct supply_batch *bs, size_t nb,
-                          const struct supply_minimum *ms, size_t nm,
-                          int32_t today, struct holding *out)
+                          const struct supply_batch *bs, size_t nb, const struct supply_minimum *ms,
+                          size_t nm, int32_t today, struct holding *out)
 {
     size_t n = 0;
     for (size_t i = 0; i < nitems; i++) {
@@ -126,13 +123,11 @@ static json_t *holding_json(const struct holding *h, int32_t today)
         if (b->quantity <= 0)
             continue;
         enum supply_state s = supply_batch_state(b->expires_on, today);
-        json_t *bj =
-            json_pack("{s:I, s:s}", "quantity", (json_int_t)b->quantity,
-                      "state", supply_state_name(s));
+        json_t *bj = json_pack("{s:I, s:s}", "quantity", (json_int_t)b->quantity, "state",
+                               supply_state_name(s));
         json_object_set_new(bj, "expires_on", date_or_null(b->expires_on));
         json_object_set_new(bj, "days_left",
-                            b->expires_on ? json_integer(supply_days_between(
-                                                today, b->expires_on))
+                            b->expires_on ? json_integer(supply_days_between(today, b->expires_on))
                                           : json_null());
         json_array_append_new(batches, bj);
     }
@@ -201,10 +196,9 @@ static int get_site_supplies(struct req *r)
         expired += v.hs[i].level.expired > 0;
     }
     json_t *o =
-        json_pack("{s:I, s:o, s:o, s:{s:I, s:I, s:I}}", "site_id",
-                  (json_int_t)site_id, "today", date_or_null(v.today), "items",
-                  items, "alerts", "low", (json_int_t)low, "expiring",
-                  (json_int_t)expiring, "expired", (json_int_t)expired);
+        json_pack("{s:I, s:o, s:o, s:{s:I, s:I, s:I}}", "site_id", (json_int_t)site_id, "today",
+                  date_or_null(v.today), "items", items, "alerts", "low", (json_int_t)low,
+                  "expiring", (json_int_t)expiring, "expired", (json_int_t)expired);
     json_object_set_new(o, "expiring_days", json_integer(SUPPLY_EXPIRING_DAYS));
     return reply_json(r, 200, o);
 }
@@ -217,10 +211,8 @@ static int item_or_reply(struct req *r, struct store_conn *c, const char *code,
 {
     int rc = supply_item_get(c, &r->arena, code, it);
     if (rc == STORE_NOT_FOUND)
-        return in_path ? reply_error(r, 404, "not_found", NULL,
-                                     "no such supply item")
-                       : reply_error(r, 422, "unknown_item", "item",
-                                     "no supply item is %s", code),
+        return in_path ? reply_error(r, 404, "not_found", NULL, "no such supply item")
+                       : reply_error(r, 422, "unknown_item", "item", "no supply item is %s", code),
                -1;
     if (rc)
         return reply_store_error(r, rc, "supply item"), -1;
@@ -238,15 +230,15 @@ struct supply_write {
 static int restock_tx(struct store_conn *c, void *ctx)
 {
     struct supply_write *w = ctx;
-    return supply_restock(c, w->arena, w->site_id, w->item, w->expires_on,
-                          w->quantity, w->actor, w->note, w->now);
+    return supply_restock(c, w->arena, w->site_id, w->item, w->expires_on, w->quantity, w->actor,
+                          w->note, w->now);
 }
 
 static int use_tx(struct store_conn *c, void *ctx)
 {
     struct supply_write *w = ctx;
-    return supply_use(c, w->arena, w->site_id, w->item, w->quantity, w->reason,
-                      w->today, w->actor, w->note, w->now, &w->available);
+    return supply_use(c, w->arena, w->site_id, w->item, w->quantity, w->reason, w->today, w->actor,
+                      w->note, w->now, &w->available);
 }
 
 /* After a write: the item's holding at the site. */
@@ -260,24 +252,19 @@ static int reply_holding(struct req *r, struct store_conn *c, int64_t site_id,
     return reply_json(r, 200, one_holding_json(r, &v, item));
 }
 
-static const char *const restock_fields[] = {"item", "quantity", "expires_on",
-                                             "note", NULL};
+static const char *const restock_fields[] = {"item", "quantity", "expires_on", "note", NULL};
 
 static int post_restock(struct req *r)
 {
     const struct principal *p = req_principal(r);
-    struct supply_write w = {
-        .arena = &r->arena, .actor = p->user_id, .note = ""};
+    struct supply_write w = {.arena = &r->arena, .actor = p->user_id, .note = ""};
     const char *code, *expires = NULL;
     if (req_param_id_or_reply(r, "id", "site", &w.site_id) ||
         json_in_only_or_reply(r, r->json, NULL, restock_fields) ||
         json_in_string(r, r->json, NULL, "item", 64, true, &code) < 0 ||
-        json_in_int(r, r->json, NULL, "quantity", 1, SUPPLY_MAX_QUANTITY, true,
-                    &w.quantity) < 0 ||
-        json_in_nullable_string(r, r->json, NULL, "expires_on", 10, &expires) <
-            0 ||
-        json_in_string(r, r->json, NULL, "note", SUPPLY_NOTE_MAX, false,
-                       &w.note) < 0)
+        json_in_int(r, r->json, NULL, "quantity", 1, SUPPLY_MAX_QUANTITY, true, &w.quantity) < 0 ||
+        json_in_nullable_string(r, r->json, NULL, "expires_on", 10, &expires) < 0 ||
+        json_in_string(r, r->json, NULL, "note", SUPPLY_NOTE_MAX, false, &w.note) < 0)
         return r->status;
     struct store_conn *c = req_store_or_reply(r);
     struct supply_item it;
@@ -290,8 +277,7 @@ static int post_restock(struct req *r)
         return reply_error(r, 422, "missing_field", "expires_on",
                            "%s expires: give the batch's expiry date", it.code);
     if (!it.expires && expires)
-        return reply_error(r, 422, "invalid_field", "expires_on",
-                           "%s does not expire", it.code);
+        return reply_error(r, 422, "invalid_field", "expires_on", "%s does not expire", it.code);
     if (expires && clock_parse_date(expires, &w.expires_on))
         return reply_error(r, 422, "invalid_field", "expires_on",
                            "expires_on is a date: YYYY-MM-DD");
@@ -304,27 +290,22 @@ static int post_restock(struct req *r)
     return reply_holding(r, c, w.site_id, &it);
 }
 
-static const char *const use_fields[] = {"item", "quantity", "reason", "note",
-                                         NULL};
+static const char *const use_fields[] = {"item", "quantity", "reason", "note", NULL};
 
 static int post_use(struct req *r)
 {
     const struct principal *p = req_principal(r);
-    struct supply_write w = {
-        .arena = &r->arena, .actor = p->user_id, .note = "", .reason = "use"};
+    struct supply_write w = {.arena = &r->arena, .actor = p->user_id, .note = "", .reason = "use"};
     const char *code;
     if (req_param_id_or_reply(r, "id", "site", &w.site_id) ||
         json_in_only_or_reply(r, r->json, NULL, use_fields) ||
         json_in_string(r, r->json, NULL, "item", 64, true, &code) < 0 ||
-        json_in_int(r, r->json, NULL, "quantity", 1, SUPPLY_MAX_QUANTITY, true,
-                    &w.quantity) < 0 ||
+        json_in_int(r, r->json, NULL, "quantity", 1, SUPPLY_MAX_QUANTITY, true, &w.quantity) < 0 ||
         json_in_string(r, r->json, NULL, "reason", 16, false, &w.reason) < 0 ||
-        json_in_string(r, r->json, NULL, "note", SUPPLY_NOTE_MAX, false,
-                       &w.note) < 0)
+        json_in_string(r, r->json, NULL, "note", SUPPLY_NOTE_MAX, false, &w.note) < 0)
         return r->status;
     if (!supply_use_reason_is_valid(w.reason))
-        return reply_error(r, 422, "invalid_field", "reason",
-                           "reason is use, expired or damaged");
+        return reply_error(r, 422, "invalid_field", "reason", "reason is use, expired or damaged");
     struct store_conn *c = req_store_or_reply(r);
     struct supply_item it;
     if (!c || item_or_reply(r, c, code, &it, false))
@@ -334,10 +315,9 @@ static int post_use(struct req *r)
     w.today = supply_date_of(w.now, tz_of(r));
     int rc = req_tx(r, c, use_tx, &w);
     if (rc == SUPPLY_SHORT)
-        return reply_error(
-            r, 409, "insufficient_stock", "quantity",
-            "the site holds %lld %s of %s", (long long)w.available,
-            strcmp(w.reason, "expired") == 0 ? "expired" : "usable", it.code);
+        return reply_error(r, 409, "insufficient_stock", "quantity", "the site holds %lld %s of %s",
+                           (long long)w.available,
+                           strcmp(w.reason, "expired") == 0 ? "expired" : "usable", it.code);
     if (rc)
         return reply_store_error(r, rc, "supplies");
     return reply_holding(r, c, w.site_id, &it);
@@ -353,8 +333,7 @@ struct minimum_write {
 static int minimum_tx(struct store_conn *c, void *ctx)
 {
     struct minimum_write *m = ctx;
-    return supply_minimum_set(c, m->site_id, m->item, m->minimum, m->actor,
-                              m->now);
+    return supply_minimum_set(c, m->site_id, m->item, m->minimum, m->actor, m->now);
 }
 
 static int put_minimum(struct req *r)
@@ -363,8 +342,7 @@ static int put_minimum(struct req *r)
     struct minimum_write m = {.actor = p->user_id, .now = clock_now()};
     if (req_param_id_or_reply(r, "id", "site", &m.site_id) ||
         json_in_only_or_reply(r, r->json, NULL, minimum_fields) ||
-        json_in_int(r, r->json, NULL, "minimum", 0, SUPPLY_MAX_MINIMUM, true,
-                    &m.minimum) < 0)
+        json_in_int(r, r->json, NULL, "minimum", 0, SUPPLY_MAX_MINIMUM, true, &m.minimum) < 0)
         return r->status;
     struct store_conn *c = req_store_or_reply(r);
     struct supply_item it;
@@ -383,16 +361,14 @@ static int put_minimum(struct req *r)
 static json_t *entry_json(struct req *r, const struct supply_entry *e)
 {
     char at[40];
-    json_t *o = json_pack(
-        "{s:I, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)e->id, "item",
-        e->item, "delta", (json_int_t)e->delta, "reason", e->reason, "at",
-        clock_format_iso(e->at, tz_of(r), at, sizeof at), "note", e->note);
+    json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)e->id, "item",
+                          e->item, "delta", (json_int_t)e->delta, "reason", e->reason, "at",
+                          clock_format_iso(e->at, tz_of(r), at, sizeof at), "note", e->note);
     json_object_set_new(o, "expires_on", date_or_null(e->expires_on));
-    json_object_set_new(
-        o, "by",
-        e->actor_id ? json_pack("{s:I, s:s}", "id", (json_int_t)e->actor_id,
-                                "name", e->actor_name ? e->actor_name : "")
-                    : json_null());
+    json_object_set_new(o, "by",
+                        e->actor_id ? json_pack("{s:I, s:s}", "id", (json_int_t)e->actor_id, "name",
+                                                e->actor_name ? e->actor_name : "")
+                                    : json_null());
     return o;
 }
 
@@ -416,8 +392,7 @@ static int get_log(struct req *r)
         json_array_append_new(items, entry_json(r, &es[i]));
     json_t *o = json_pack("{s:o}", "items", items);
     json_object_set_new(o, "next_before",
-                        n == (size_t)limit ? json_integer(es[n - 1].id)
-                                           : json_null());
+                        n == (size_t)limit ? json_integer(es[n - 1].id) : json_null());
     return reply_json(r, 200, o);
 }
 
@@ -453,10 +428,8 @@ static int get_needs(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "supplies");
     int32_t today = supply_date_of(clock_now(), tz_of(r));
-    struct holding *hs =
-        arena_calloc(&r->arena, nitems ? nitems : 1, sizeof(*hs));
-    struct item_total *tot =
-        arena_calloc(&r->arena, nitems ? nitems : 1, sizeof(*tot));
+    struct holding *hs = arena_calloc(&r->arena, nitems ? nitems : 1, sizeof(*hs));
+    struct item_total *tot = arena_calloc(&r->arena, nitems ? nitems : 1, sizeof(*tot));
     json_t *sites = json_array();
     size_t ib = 0, im = 0;
     for (size_t s = 0; s < nsites; s++) {
@@ -470,8 +443,7 @@ static int get_needs(struct req *r)
             eb++;
         while (em < nm && ms[em].site_id == ss[s].id)
             em++;
-        size_t nh = holdings_of(items, nitems, bs + ib, eb - ib, ms + im,
-                                em - im, today, hs);
+        size_t nh = holdings_of(items, nitems, bs + ib, eb - ib, ms + im, em - im, today, hs);
         ib = eb;
         im = em;
         json_t *needs = json_array();
@@ -480,13 +452,12 @@ static int get_needs(struct req *r)
             if (!supply_level_needs(l))
                 continue;
             int64_t short_by = l->low ? l->minimum - l->usable : 0;
-            json_t *o = json_pack(
-                "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "item",
-                hs[i].item->code, "name_zh", hs[i].item->name_zh, "name_en",
-                hs[i].item->name_en, "unit_zh", hs[i].item->unit_zh, "quantity",
-                (json_int_t)l->usable, "minimum", (json_int_t)l->minimum,
-                "short", (json_int_t)short_by, "expiring",
-                (json_int_t)l->expiring, "expired", (json_int_t)l->expired);
+            json_t *o =
+                json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "item", hs[i].item->code,
+                          "name_zh", hs[i].item->name_zh, "name_en", hs[i].item->name_en, "unit_zh",
+                          hs[i].item->unit_zh, "quantity", (json_int_t)l->usable, "minimum",
+                          (json_int_t)l->minimum, "short", (json_int_t)short_by, "expiring",
+                          (json_int_t)l->expiring, "expired", (json_int_t)l->expired);
             json_object_set_new(o, "next_expiry", date_or_null(l->next_expiry));
             json_object_set_new(o, "alerts", alerts_json(l));
             json_array_append_new(needs, o);
@@ -500,11 +471,10 @@ static int get_needs(struct req *r)
             json_decref(needs);
             continue;
         }
-        json_array_append_new(
-            sites,
-            json_pack("{s:{s:I, s:s, s:s, s:s}, s:o}", "site", "id",
-                      (json_int_t)ss[s].id, "name_zh", ss[s].name_zh, "name_en",
-                      ss[s].name_en, "region", ss[s].region, "needs", needs));
+        json_array_append_new(sites,
+                              json_pack("{s:{s:I, s:s, s:s, s:s}, s:o}", "site", "id",
+                                        (json_int_t)ss[s].id, "name_zh", ss[s].name_zh, "name_en",
+                                        ss[s].name_en, "region", ss[s].region, "needs", needs));
     }
     json_t *totals = json_array();
     for (size_t i = 0; i < nitems; i++) {
@@ -512,18 +482,15 @@ static int get_needs(struct req *r)
             continue;
         json_array_append_new(
             totals,
-            json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "item",
-                      items[i].code, "name_zh", items[i].name_zh, "name_en",
-                      items[i].name_en, "sites", (json_int_t)tot[i].sites,
-                      "short", (json_int_t)tot[i].short_by, "expiring",
-                      (json_int_t)tot[i].expiring, "expired",
-                      (json_int_t)tot[i].expired));
+            json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "item", items[i].code, "name_zh",
+                      items[i].name_zh, "name_en", items[i].name_en, "sites",
+                      (json_int_t)tot[i].sites, "short", (json_int_t)tot[i].short_by, "expiring",
+                      (json_int_t)tot[i].expiring, "expired", (json_int_t)tot[i].expired));
     }
-    json_t *o = json_pack(
-        "{s:{s:s, s:s, s:s, s:s}, s:o, s:I, s:o, s:o}", "region", "code",
-        reg.code, "level", reg.level, "name_zh", reg.name_zh, "name_en",
-        reg.name_en ? reg.name_en : "", "today", date_or_null(today),
-        "sites_checked", (json_int_t)nsites, "sites", sites, "totals", totals);
+    json_t *o = json_pack("{s:{s:s, s:s, s:s, s:s}, s:o, s:I, s:o, s:o}", "region", "code",
+                          reg.code, "level", reg.level, "name_zh", reg.name_zh, "name_en",
+                          reg.name_en ? reg.name_en : "", "today", date_or_null(today),
+                          "sites_checked", (json_int_t)nsites, "sites", sites, "totals", totals);
     return reply_json(r, 200, o);
 }
 
@@ -549,9 +516,8 @@ static int get_items(struct req *r)
 /* ---- personal data, demo
  * ------------------------------------------------------------ */
 
-static int supply_export_personal(struct app *app, struct store_conn *c,
-                                  struct arena *a, int64_t user_id,
-                                  json_t **out)
+static int supply_export_personal(struct app *app, struct store_conn *c, struct arena *a,
+                                  int64_t user_id, json_t **out)
 {
     struct supply_entry *es;
     size_t n;
@@ -561,12 +527,11 @@ static int supply_export_personal(struct app *app, struct store_conn *c,
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         char at[40];
-        json_t *o = json_pack(
-            "{s:I, s:I, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)es[i].id,
-            "site_id", (json_int_t)es[i].site_id, "item", es[i].item, "delta",
-            (json_int_t)es[i].delta, "reason", es[i].reason, "at",
-            clock_format_iso(es[i].at, app->cfg.tz_offset_min, at, sizeof at),
-            "note", es[i].note);
+        json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s}", "id", (json_int_t)es[i].id,
+                              "site_id", (json_int_t)es[i].site_id, "item", es[i].item, "delta",
+                              (json_int_t)es[i].delta, "reason", es[i].reason, "at",
+                              clock_format_iso(es[i].at, app->cfg.tz_offset_min, at, sizeof at),
+                              "note", es[i].note);
         json_array_append_new(items, o);
     }
     *out = json_pack("{s:o}", "log_entries", items);
@@ -574,8 +539,7 @@ static int supply_export_personal(struct app *app, struct store_conn *c,
 }
 
 /* The log keeps what was done; who did it goes with the person. */
-static int supply_erase_personal(struct app *app, struct store_conn *c,
-                                 int64_t user_id)
+static int supply_erase_personal(struct app *app, struct store_conn *c, int64_t user_id)
 {
     return supply_log_forget_actor(c, user_id);
 }
@@ -584,9 +548,7 @@ static int32_t date_plus(int32_t today, int days)
 {
     int y, m, d;
     clock_civil_from_days(
-        clock_days_from_civil(today / 10000, today / 100 % 100, today % 100) +
-            days,
-        &y, &m, &d);
+        clock_days_from_civil(today / 10000, today / 100 % 100, today % 100) + days, &y, &m, &d);
     return y * 10000 + m * 100 + d;
 }
 
@@ -594,8 +556,8 @@ static int supply_demo(struct app *app, struct store_conn *c, int *count)
 {
     int32_t today = supply_date_of(clock_now(), app->cfg.tz_offset_min);
     int64_t n = 0;
-    int rc = supply_demo_fill(c, date_plus(today, 12), date_plus(today, 240),
-                              date_plus(today, -9), clock_now(), &n);
+    int rc = supply_demo_fill(c, date_plus(today, 12), date_plus(today, 240), date_plus(today, -9),
+                              clock_now(), &n);
     *count = (int)n;
     return rc;
 }
@@ -604,20 +566,19 @@ static int supply_demo(struct app *app, struct store_conn *c, int *count)
  * ----------------------------------------------------------------------- */
 
 static const struct route supply_routes[] = {
-    {HTTP_GET, "/api/supply-items", get_items, ACCESS_PUBLIC, BODY_NONE,
-     SCOPE_ANY},
-    {HTTP_GET, "/api/sites/{id}/supplies", get_site_supplies, STAFF_AND_ADMINS,
-     BODY_NONE, &site_scope_path},
-    {HTTP_POST, "/api/sites/{id}/supplies/restock", post_restock,
-     STAFF_AND_ADMINS, BODY_JSON, &site_scope_path},
-    {HTTP_POST, "/api/sites/{id}/supplies/use", post_use, STAFF_AND_ADMINS,
-     BODY_JSON, &site_scope_path},
-    {HTTP_GET, "/api/sites/{id}/supplies/log", get_log, STAFF_AND_ADMINS,
-     BODY_NONE, &site_scope_path},
-    {HTTP_PUT, "/api/sites/{id}/supplies/{item}", put_minimum, STAFF_AND_ADMINS,
-     BODY_JSON, &site_scope_path},
-    {HTTP_GET, "/api/regions/{code}/supplies/needs", get_needs, ACCESS_ADMIN,
-     BODY_NONE, &region_scope_path},
+    {HTTP_GET, "/api/supply-items", get_items, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/sites/{id}/supplies", get_site_supplies, STAFF_AND_ADMINS, BODY_NONE,
+     &site_scope_path},
+    {HTTP_POST, "/api/sites/{id}/supplies/restock", post_restock, STAFF_AND_ADMINS, BODY_JSON,
+     &site_scope_path},
+    {HTTP_POST, "/api/sites/{id}/supplies/use", post_use, STAFF_AND_ADMINS, BODY_JSON,
+     &site_scope_path},
+    {HTTP_GET, "/api/sites/{id}/supplies/log", get_log, STAFF_AND_ADMINS, BODY_NONE,
+     &site_scope_path},
+    {HTTP_PUT, "/api/sites/{id}/supplies/{item}", put_minimum, STAFF_AND_ADMINS, BODY_JSON,
+     &site_scope_path},
+    {HTTP_GET, "/api/regions/{code}/supplies/needs", get_needs, ACCESS_ADMIN, BODY_NONE,
+     &region_scope_path},
 };
 
 const struct module supply_module = {

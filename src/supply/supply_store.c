@@ -11,26 +11,22 @@
 #define BATCH_COLS "b.id, b.site_id, i.code, b.expires_on, b.quantity"
 /* Sites that hold stock worth asking about. */
 #define IN_SERVICE "s.status NOT IN ('removed', 'closed', 'planned')"
-#define ENTRY_COLS                                                             \
-    "l.id, l.site_id, i.code, l.expires_on, l.delta, l.reason, l.actor_id,"    \
+#define ENTRY_COLS                                                                                 \
+    "l.id, l.site_id, i.code, l.expires_on, l.delta, l.reason, l.actor_id,"                        \
     " COALESCE(u.display_name, ''), l.at, l.note"
-#define ENTRY_FROM                                                             \
-    " FROM supply_log l JOIN supply_items i ON i.id = l.item_id"               \
+#define ENTRY_FROM                                                                                 \
+    " FROM supply_log l JOIN supply_items i ON i.id = l.item_id"                                   \
     " LEFT JOIN users u ON u.id = l.actor_id"
 
-static const char sql_items[] =
-    "SELECT " ITEM_COLS " FROM supply_items ORDER BY position, id";
-static const char sql_item[] =
-    "SELECT " ITEM_COLS " FROM supply_items WHERE code = $1";
+static const char sql_items[] = "SELECT " ITEM_COLS " FROM supply_items ORDER BY position, id";
+static const char sql_item[] = "SELECT " ITEM_COLS " FROM supply_items WHERE code = $1";
 static const char sql_batches_site[] =
-    "SELECT " BATCH_COLS
-    " FROM supply_batches b JOIN supply_items i ON i.id = b.item_id"
+    "SELECT " BATCH_COLS " FROM supply_batches b JOIN supply_items i ON i.id = b.item_id"
     " WHERE b.site_id = $1"
     " ORDER BY i.position, i.id, CASE WHEN b.expires_on = 0 THEN 1 ELSE 0 END, "
     "b.expires_on";
 static const char sql_batches_item[] =
-    "SELECT " BATCH_COLS
-    " FROM supply_batches b JOIN supply_items i ON i.id = b.item_id"
+    "SELECT " BATCH_COLS " FROM supply_batches b JOIN supply_items i ON i.id = b.item_id"
     " WHERE b.site_id = $1 AND b.item_id = $2 AND b.quantity > 0 ORDER BY b.id "
     "LIMIT $3";
 static const char sql_minimums_site[] =
@@ -42,8 +38,7 @@ static const char sql_sites_region[] =
     "r.id = s.region_id"
     " WHERE r.path LIKE $1 AND " IN_SERVICE " ORDER BY s.id";
 static const char sql_batches_region[] =
-    "SELECT " BATCH_COLS
-    " FROM supply_batches b JOIN supply_items i ON i.id = b.item_id"
+    "SELECT " BATCH_COLS " FROM supply_batches b JOIN supply_items i ON i.id = b.item_id"
     " JOIN sites s ON s.id = b.site_id JOIN regions r ON r.id = s.region_id"
     " WHERE r.path LIKE $1 AND " IN_SERVICE " AND b.quantity > 0"
     " ORDER BY b.site_id, i.position, i.id";
@@ -61,9 +56,8 @@ static const char sql_restock[] =
     "excluded.updated_at";
 /* A use takes from one batch: the guard decides, and the CHECK stands
  * behind it. */
-static const char sql_take[] =
-    "UPDATE supply_batches SET quantity = quantity - $2, updated_at = $3"
-    " WHERE id = $1 AND quantity >= $2";
+static const char sql_take[] = "UPDATE supply_batches SET quantity = quantity - $2, updated_at = $3"
+                               " WHERE id = $1 AND quantity >= $2";
 static const char sql_log[] = "INSERT INTO supply_log (site_id, item_id, "
                               "expires_on, delta, reason, actor_id, at, note)"
                               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -74,13 +68,11 @@ static const char sql_minimum[] =
     " minimum = excluded.minimum, updated_by = excluded.updated_by,"
     " updated_at = excluded.updated_at";
 static const char sql_log_list[] =
-    "SELECT " ENTRY_COLS ENTRY_FROM
-    " WHERE l.site_id = $1 AND ($2 = 0 OR l.id < $2)"
+    "SELECT " ENTRY_COLS ENTRY_FROM " WHERE l.site_id = $1 AND ($2 = 0 OR l.id < $2)"
     " ORDER BY l.id DESC LIMIT $3";
 static const char sql_log_actor[] =
     "SELECT " ENTRY_COLS ENTRY_FROM " WHERE l.actor_id = $1 ORDER BY l.id";
-static const char sql_forget_actor[] =
-    "UPDATE supply_log SET actor_id = NULL WHERE actor_id = $1";
+static const char sql_forget_actor[] = "UPDATE supply_log SET actor_id = NULL WHERE actor_id = $1";
 
 /* ---- the demo
  * ----------------------------------------------------------------- */
@@ -95,8 +87,7 @@ static const char sql_demo_minimums[] =
     " ELSE 3 END, $1"
     " FROM sites s JOIN site_types t ON t.id = s.type_id CROSS JOIN "
     "supply_items i"
-    " WHERE s.is_demo = 1 AND " IN_SERVICE
-    " AND (t.code IN ('industry_hub', 'community_station')"
+    " WHERE s.is_demo = 1 AND " IN_SERVICE " AND (t.code IN ('industry_hub', 'community_station')"
     " OR (t.code = 'warm_hut' AND (i.kit = 1 OR i.code = 'drinking_water')))"
     " ON CONFLICT (site_id, item_id) DO NOTHING";
 /* One batch per minimum: about one in nine under it, one in eleven
@@ -117,8 +108,7 @@ static const char sql_demo_batches[] =
 /* ---- mapping
  * ----------------------------------------------------------------- */
 
-static void row_to_item(const struct store_rows *rows, size_t i,
-                        struct supply_item *it)
+static void row_to_item(const struct store_rows *rows, size_t i, struct supply_item *it)
 {
     it->id = store_int(rows, i, 0);
     it->code = store_text(rows, i, 1);
@@ -180,8 +170,7 @@ static void rows_to_entries(struct arena *a, const struct store_rows *rows,
 /* ---- reads
  * -------------------------------------------------------------------- */
 
-int supply_items_list(struct store_conn *c, struct arena *a,
-                      struct supply_item **out, size_t *n)
+int supply_items_list(struct store_conn *c, struct arena *a, struct supply_item **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_items, NULL, 0, &rows);
@@ -208,9 +197,8 @@ int supply_item_get(struct store_conn *c, struct arena *a, const char *code,
     return STORE_OK;
 }
 
-int supply_batches_of_site(struct store_conn *c, struct arena *a,
-                           int64_t site_id, struct supply_batch **out,
-                           size_t *n)
+int supply_batches_of_site(struct store_conn *c, struct arena *a, int64_t site_id,
+                           struct supply_batch **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(site_id)};
     struct store_rows rows;
@@ -220,9 +208,8 @@ int supply_batches_of_site(struct store_conn *c, struct arena *a,
     return rc;
 }
 
-int supply_minimums_of_site(struct store_conn *c, struct arena *a,
-                            int64_t site_id, struct supply_minimum **out,
-                            size_t *n)
+int supply_minimums_of_site(struct store_conn *c, struct arena *a, int64_t site_id,
+                            struct supply_minimum **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(site_id)};
     struct store_rows rows;
@@ -232,9 +219,8 @@ int supply_minimums_of_site(struct store_conn *c, struct arena *a,
     return rc;
 }
 
-int supply_sites_in_region(struct store_conn *c, struct arena *a,
-                           const char *region_path, struct supply_site **out,
-                           size_t *n)
+int supply_sites_in_region(struct store_conn *c, struct arena *a, const char *region_path,
+                           struct supply_site **out, size_t *n)
 {
     struct store_val p[] = {SV_TEXT(arena_printf(a, "%s%%", region_path))};
     struct store_rows rows;
@@ -252,9 +238,8 @@ int supply_sites_in_region(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-int supply_batches_in_region(struct store_conn *c, struct arena *a,
-                             const char *region_path, struct supply_batch **out,
-                             size_t *n)
+int supply_batches_in_region(struct store_conn *c, struct arena *a, const char *region_path,
+                             struct supply_batch **out, size_t *n)
 {
     struct store_val p[] = {SV_TEXT(arena_printf(a, "%s%%", region_path))};
     struct store_rows rows;
@@ -264,8 +249,7 @@ int supply_batches_in_region(struct store_conn *c, struct arena *a,
     return rc;
 }
 
-int supply_minimums_in_region(struct store_conn *c, struct arena *a,
-                              const char *region_path,
+int supply_minimums_in_region(struct store_conn *c, struct arena *a, const char *region_path,
                               struct supply_minimum **out, size_t *n)
 {
     struct store_val p[] = {SV_TEXT(arena_printf(a, "%s%%", region_path))};
@@ -279,9 +263,8 @@ int supply_minimums_in_region(struct store_conn *c, struct arena *a,
 /* ---- writes
  * -------------------------------------------------------------------- */
 
-static int log_add(struct store_conn *c, int64_t site_id, int64_t item_id,
-                   int32_t expires_on, int64_t delta, const char *reason,
-                   int64_t actor, const char *note, int64_t now)
+static int log_add(struct store_conn *c, int64_t site_id, int64_t item_id, int32_t expires_on,
+                   int64_t delta, const char *reason, int64_t actor, const char *note, int64_t now)
 {
     struct store_val p[] = {SV_INT(site_id),    SV_INT(item_id),
                             SV_INT(expires_on), SV_INT(delta),
@@ -291,26 +274,22 @@ static int log_add(struct store_conn *c, int64_t site_id, int64_t item_id,
 }
 
 int supply_restock(struct store_conn *c, struct arena *a, int64_t site_id,
-                   const struct supply_item *item, int32_t expires_on,
-                   int64_t quantity, int64_t actor, const char *note,
-                   int64_t now)
+                   const struct supply_item *item, int32_t expires_on, int64_t quantity,
+                   int64_t actor, const char *note, int64_t now)
 {
-    struct store_val p[] = {SV_INT(site_id), SV_INT(item->id),
-                            SV_INT(expires_on), SV_INT(quantity), SV_INT(now)};
+    struct store_val p[] = {SV_INT(site_id), SV_INT(item->id), SV_INT(expires_on), SV_INT(quantity),
+                            SV_INT(now)};
     int rc = store_exec(c, sql_restock, p, 5, NULL);
     if (!rc)
-        rc = log_add(c, site_id, item->id, expires_on, quantity, "restock",
-                     actor, note, now);
+        rc = log_add(c, site_id, item->id, expires_on, quantity, "restock", actor, note, now);
     return rc;
 }
 
 int supply_use(struct store_conn *c, struct arena *a, int64_t site_id,
-               const struct supply_item *item, int64_t quantity,
-               const char *reason, int32_t today, int64_t actor,
-               const char *note, int64_t now, int64_t *available)
+               const struct supply_item *item, int64_t quantity, const char *reason, int32_t today,
+               int64_t actor, const char *note, int64_t now, int64_t *available)
 {
-    struct store_val p[] = {SV_INT(site_id), SV_INT(item->id),
-                            SV_INT(SUPPLY_MAX_BATCHES)};
+    struct store_val p[] = {SV_INT(site_id), SV_INT(item->id), SV_INT(SUPPLY_MAX_BATCHES)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_batches_item, p, 3, &rows);
     if (rc)
@@ -332,17 +311,15 @@ int supply_use(struct store_conn *c, struct arena *a, int64_t site_id,
         if (changed != 1)
             return STORE_BUSY; /* someone took from it since we read: plan again
                                 */
-        rc = log_add(c, site_id, item->id, bs[i].expires_on, -take[i], reason,
-                     actor, note, now);
+        rc = log_add(c, site_id, item->id, bs[i].expires_on, -take[i], reason, actor, note, now);
         if (rc)
             return rc;
     }
     return STORE_OK;
 }
 
-int supply_minimum_set(struct store_conn *c, int64_t site_id,
-                       const struct supply_item *item, int64_t minimum,
-                       int64_t actor, int64_t now)
+int supply_minimum_set(struct store_conn *c, int64_t site_id, const struct supply_item *item,
+                       int64_t minimum, int64_t actor, int64_t now)
 {
     struct store_val p[] = {SV_INT(site_id), SV_INT(item->id), SV_INT(minimum),
                             actor ? SV_INT(actor) : SV_NULL, SV_INT(now)};
@@ -352,9 +329,8 @@ int supply_minimum_set(struct store_conn *c, int64_t site_id,
 /* ---- the log
  * ------------------------------------------------------------------- */
 
-int supply_log_list(struct store_conn *c, struct arena *a, int64_t site_id,
-                    int64_t before, int64_t limit, struct supply_entry **out,
-                    size_t *n)
+int supply_log_list(struct store_conn *c, struct arena *a, int64_t site_id, int64_t before,
+                    int64_t limit, struct supply_entry **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(site_id), SV_INT(before), SV_INT(limit)};
     struct store_rows rows;
@@ -381,15 +357,14 @@ int supply_log_forget_actor(struct store_conn *c, int64_t actor)
     return store_exec(c, sql_forget_actor, p, 1, NULL);
 }
 
-int supply_demo_fill(struct store_conn *c, int32_t soon, int32_t later,
-                     int32_t past, int64_t now, int64_t *batches)
+int supply_demo_fill(struct store_conn *c, int32_t soon, int32_t later, int32_t past, int64_t now,
+                     int64_t *batches)
 {
     struct store_val p[] = {SV_INT(now)};
     int rc = store_exec(c, sql_demo_minimums, p, 1, NULL);
     if (rc)
         return rc;
-    struct store_val q[] = {SV_INT(now), SV_INT(soon), SV_INT(later),
-                            SV_INT(past)};
+    struct store_val q[] = {SV_INT(now), SV_INT(soon), SV_INT(later), SV_INT(past)};
     *batches = 0;
     return store_exec(c, sql_demo_batches, q, 4, batches);
 }

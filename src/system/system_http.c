@@ -13,10 +13,9 @@ static int healthz(struct req *r)
 {
     struct store_conn *c = req_store(r);
     if (!c || store_ping(c) != STORE_OK)
-        return reply_error(r, 503, "store_unavailable", NULL,
-                           "the store does not answer");
-    return reply_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "store",
-                                        store_dialect(r->app->store)));
+        return reply_error(r, 503, "store_unavailable", NULL, "the store does not answer");
+    return reply_json(
+        r, 200, json_pack("{s:s, s:s}", "status", "ok", "store", store_dialect(r->app->store)));
 }
 
 static int metrics(struct req *r)
@@ -25,8 +24,7 @@ static int metrics(struct req *r)
     metrics_render(r->app->metrics, &sb);
     size_t len;
     char *text = strbuf_detach(&sb, &len);
-    return reply_take(r, 200, "text/plain; version=0.0.4; charset=utf-8", text,
-                      len);
+    return reply_take(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
 }
 
 /* ---- for tests of what happens later (WARMHARBOR_TEST_CLOCK=1) ------ */
@@ -54,9 +52,10 @@ static int post_clock(struct req *r)
     clock_advance((int64_t)s);
     app_tick(r->app);
     char when[40];
-    return reply_json(r, 200, json_pack("{s:s}", "now",
-                                        clock_format_iso(clock_now(), r->app->cfg.tz_offset_min,
-                                                         when, sizeof when)));
+    return reply_json(
+        r, 200,
+        json_pack("{s:s}", "now",
+                  clock_format_iso(clock_now(), r->app->cfg.tz_offset_min, when, sizeof when)));
 }
 
 static const struct route system_routes[] = {

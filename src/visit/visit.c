@@ -21,36 +21,32 @@
 
 /* The poster key: derived from the server key for this purpose only, so a
  * poster's mac is no other code's (CSRF tokens, sealed fields, hashes). */
-static void poster_key(unsigned char out[crypto_generichash_KEYBYTES],
-                       const unsigned char *key)
+static void poster_key(unsigned char out[crypto_generichash_KEYBYTES], const unsigned char *key)
 {
     static const char purpose[] = "warmharbor:visit:poster-code:v1";
-    crypto_generichash(out, crypto_generichash_KEYBYTES,
-                       (const unsigned char *)purpose, sizeof purpose - 1, key,
-                       ACCOUNT_SECRET_BYTES);
+    crypto_generichash(out, crypto_generichash_KEYBYTES, (const unsigned char *)purpose,
+                       sizeof purpose - 1, key, ACCOUNT_SECRET_BYTES);
 }
 
-static void poster_mac(unsigned char mac[POSTER_MAC_BYTES],
-                       const unsigned char *key, const char *body, size_t len)
+static void poster_mac(unsigned char mac[POSTER_MAC_BYTES], const unsigned char *key,
+                       const char *body, size_t len)
 {
     unsigned char k[crypto_generichash_KEYBYTES];
     poster_key(k, key);
-    crypto_generichash(mac, POSTER_MAC_BYTES, (const unsigned char *)body, len,
-                       k, sizeof k);
+    crypto_generichash(mac, POSTER_MAC_BYTES, (const unsigned char *)body, len, k, sizeof k);
     sodium_memzero(k, sizeof k);
 }
 
-const char *visit_poster_code(struct arena *a, const unsigned char *key,
-                              int64_t site_id, int64_t version)
+const char *visit_poster_code(struct arena *a, const unsigned char *key, int64_t site_id,
+                              int64_t version)
 {
     char body[64];
-    int len = snprintf(body, sizeof body, POSTER_PREFIX "%lld.%lld",
-                       (long long)site_id, (long long)version);
+    int len = snprintf(body, sizeof body, POSTER_PREFIX "%lld.%lld", (long long)site_id,
+                       (long long)version);
     unsigned char mac[POSTER_MAC_BYTES];
     poster_mac(mac, key, body, (size_t)len);
     char b64[POSTER_MAC_CHARS + 1];
-    sodium_bin2base64(b64, sizeof b64, mac, sizeof mac,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(b64, sizeof b64, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     return arena_printf(a, "%s.%s", body, b64);
 }
 
@@ -75,12 +71,11 @@ static int read_id(const char **p, int64_t *out)
     return 0;
 }
 
-int visit_poster_parse(const unsigned char *key, const char *code,
-                       int64_t *site_id, int64_t *version)
+int visit_poster_parse(const unsigned char *key, const char *code, int64_t *site_id,
+                       int64_t *version)
 {
     size_t plen = sizeof POSTER_PREFIX - 1;
-    if (!code || strlen(code) > VISIT_CODE_MAX ||
-        strncmp(code, POSTER_PREFIX, plen) != 0)
+    if (!code || strlen(code) > VISIT_CODE_MAX || strncmp(code, POSTER_PREFIX, plen) != 0)
         return -1;
     const char *p = code + plen;
     int64_t site, ver;
@@ -92,8 +87,7 @@ int visit_poster_parse(const unsigned char *key, const char *code,
     unsigned char sent[POSTER_MAC_BYTES + 2];
     size_t n = 0;
     const char *end = NULL;
-    if (sodium_base642bin(sent, sizeof sent, p, POSTER_MAC_CHARS, NULL, &n,
-                          &end,
+    if (sodium_base642bin(sent, sizeof sent, p, POSTER_MAC_CHARS, NULL, &n, &end,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         n != POSTER_MAC_BYTES || end != p + POSTER_MAC_CHARS)
         return -1;
@@ -134,8 +128,7 @@ int64_t visit_day_start(int64_t t, int tz)
 /* Local midnight (Unix seconds) of a yyyymmdd date. */
 static int64_t date_start(int32_t ymd, int tz)
 {
-    return clock_days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) *
-               86400 -
+    return clock_days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400 -
            (int64_t)tz * 60;
 }
 
@@ -143,14 +136,12 @@ static int32_t date_of(int64_t t, int tz)
 {
     int y, m, d;
     int64_t local = t + (int64_t)tz * 60;
-    clock_civil_from_days((local - floor_mod(local, 86400)) / 86400, &y, &m,
-                          &d);
+    clock_civil_from_days((local - floor_mod(local, 86400)) / 86400, &y, &m, &d);
     return y * 10000 + m * 100 + d;
 }
 
-int visit_window_parse(const char *from, const char *to, const char *by,
-                       int64_t now, int tz, struct visit_window *w,
-                       const char **field, const char **why)
+int visit_window_parse(const char *from, const char *to, const char *by, int64_t now, int tz,
+                       struct visit_window *w, const char **field, const char **why)
 {
     memset(w, 0, sizeof(*w));
     if (!by || strcmp(by, "day") == 0) {
@@ -171,8 +162,7 @@ int visit_window_parse(const char *from, const char *to, const char *by,
         return -1;
     }
     int64_t end = date_start(t, tz) + 86400;
-    int64_t start = from ? date_start(f, tz)
-                         : end - (w->step == 3600 ? 1 : 7) * (int64_t)86400;
+    int64_t start = from ? date_start(f, tz) : end - (w->step == 3600 ? 1 : 7) * (int64_t)86400;
     if (start >= end) {
         *field = from ? "from" : "to", *why = "from must not be after to";
         return -1;
@@ -227,7 +217,6 @@ size_t visit_path_ids(const char *path, int64_t *ids, size_t max)
 
 const char *visit_via_name(enum visit_via v)
 {
-    static const char *const names[VISIT_NVIA] = {"poster", "staff", "worker",
-                                                  "public"};
+    static const char *const names[VISIT_NVIA] = {"poster", "staff", "worker", "public"};
     return (unsigned)v < VISIT_NVIA ? names[v] : "unknown";
 }

@@ -84,14 +84,14 @@ struct visit_counts {
 
 /* The poster code of a site's poster version, in the arena. key is the
  * server key (ACCOUNT_SECRET_BYTES). */
-const char *visit_poster_code(struct arena *a, const unsigned char *key,
-                              int64_t site_id, int64_t version);
+const char *visit_poster_code(struct arena *a, const unsigned char *key, int64_t site_id,
+                              int64_t version);
 /* Read a poster code: 0 with the site and version it names when its mac
  * is right, -1 for anything else (malformed, altered, another key's). It
  * says nothing of revocation: the caller compares the version with the
  * site's current one. */
-int visit_poster_parse(const unsigned char *key, const char *code,
-                       int64_t *site_id, int64_t *version);
+int visit_poster_parse(const unsigned char *key, const char *code, int64_t *site_id,
+                       int64_t *version);
 
 /* The start of the local hour / day holding t (Unix seconds), in a fixed
  * UTC offset of tz minutes. */
@@ -110,9 +110,8 @@ struct visit_window {
  * today; by hour, today; to defaults to today, from to the same day by
  * hour and six days before to by day). 0, or -1 with the argument at
  * fault in *field and a message in *why. */
-int visit_window_parse(const char *from, const char *to, const char *by,
-                       int64_t now, int tz, struct visit_window *w,
-                       const char **field, const char **why);
+int visit_window_parse(const char *from, const char *to, const char *by, int64_t now, int tz,
+                       struct visit_window *w, const char **field, const char **why);
 /* The bucket an hour counter (its hour's start) falls in, or -1. */
 long visit_window_bucket(const struct visit_window *w, int64_t hour);
 
@@ -125,51 +124,45 @@ const char *visit_via_name(enum visit_via v);
 
 /* ---- store (visit_store.c) -------------------------------------------- */
 
-int visit_site_get(struct store_conn *c, struct arena *a, int64_t site_id,
-                   struct visit_site *out);
+int visit_site_get(struct store_conn *c, struct arena *a, int64_t site_id, struct visit_site *out);
 /* Raise the site's poster version (revoking the older posters); *version
  * gets the new one. */
-int visit_poster_reissue(struct store_conn *c, struct arena *a, int64_t site_id,
-                         int64_t by, int64_t now, int64_t *version);
+int visit_poster_reissue(struct store_conn *c, struct arena *a, int64_t site_id, int64_t by,
+                         int64_t now, int64_t *version);
 
 /* Claim a counted visit of the person at the site at now: 1 in *counted
  * when their last counted visit there is older than VISIT_REPEAT_S (or
  * there is none), decided by one statement; 0 when this is a repeat. */
-int visit_claim(struct store_conn *c, int64_t user_id, int64_t site_id,
-                int64_t now, bool *counted);
+int visit_claim(struct store_conn *c, int64_t user_id, int64_t site_id, int64_t now, bool *counted);
 /* The person's last counted visit at the site (after a repeat): its id (0
  * when they deleted it) and time. */
-int visit_last_get(struct store_conn *c, struct arena *a, int64_t user_id,
-                   int64_t site_id, int64_t *visit_id, int64_t *at);
+int visit_last_get(struct store_conn *c, struct arena *a, int64_t user_id, int64_t site_id,
+                   int64_t *visit_id, int64_t *at);
 /* Record a check-in (v->user_id, site_id, at, via) and make it the
  * person's last counted visit there; sets v->id. */
 int visit_insert(struct store_conn *c, struct arena *a, struct visit *v);
 /* Add n visits of one kind at the hour to the counters of the site and of
  * the regions (ids) above it, in one statement. */
-int visit_count_add(struct store_conn *c, int64_t site_id, int64_t hour,
-                    enum visit_via via, int64_t n, const int64_t *region_ids,
-                    size_t nregions);
+int visit_count_add(struct store_conn *c, int64_t site_id, int64_t hour, enum visit_via via,
+                    int64_t n, const int64_t *region_ids, size_t nregions);
 
 /* The person's check-ins, newest first, with id below before (0: from the
  * newest). */
-int visit_list_mine(struct store_conn *c, struct arena *a, int64_t user_id,
-                    int64_t before, int64_t limit, struct visit **out,
-                    size_t *n);
+int visit_list_mine(struct store_conn *c, struct arena *a, int64_t user_id, int64_t before,
+                    int64_t limit, struct visit **out, size_t *n);
 /* Delete one of the person's check-ins: STORE_NOT_FOUND when it is not
  * theirs (or gone). The counters keep it, anonymously. */
 int visit_delete_mine(struct store_conn *c, int64_t user_id, int64_t id);
 /* Delete check-ins older than before, and repeat guards older than
  * guard_before; *n: check-ins deleted. */
-int visit_purge(struct store_conn *c, int64_t before, int64_t guard_before,
-                int64_t *n);
+int visit_purge(struct store_conn *c, int64_t before, int64_t guard_before, int64_t *n);
 /* Every trace of the person's visits (for DELETE /api/me). */
 int visit_erase_user(struct store_conn *c, int64_t user_id);
 
 /* The counters of a site (region false) or a region, summed by bucket of
  * the window: out[nbuckets] (zeroed first) and *total. */
-int visit_stats(struct store_conn *c, struct arena *a, bool region,
-                int64_t ref_id, const struct visit_window *w,
-                struct visit_counts *out, struct visit_counts *total);
+int visit_stats(struct store_conn *c, struct arena *a, bool region, int64_t ref_id,
+                const struct visit_window *w, struct visit_counts *out, struct visit_counts *total);
 /* Rebuild every region's counters from the sites' counters along today's
  * tree, dropping counters of sites that are gone. The caller holds a
  * transaction. */
@@ -179,8 +172,7 @@ int visit_recount(struct store_conn *c);
  * first (a local midnight), made up from the site's id and the hour with
  * a day's shape (quiet nights, meal-time peaks), in one statement; *rows:
  * the site-hours written. Regions follow with visit_recount. */
-int visit_demo_fill(struct store_conn *c, int64_t first, int64_t hours,
-                    int64_t *rows);
+int visit_demo_fill(struct store_conn *c, int64_t first, int64_t hours, int64_t *rows);
 
 /* ---- module (visit_http.c) -------------------------------------------- */
 

@@ -55,12 +55,10 @@ static const char sql_list_mine[] =
     " FROM visits v JOIN sites s ON s.id = v.site_id"
     " WHERE v.user_id = $1 AND ($2 = 0 OR v.id < $2) ORDER BY v.id DESC LIMIT "
     "$3";
-static const char sql_delete_mine[] =
-    "DELETE FROM visits WHERE id = $1 AND user_id = $2";
+static const char sql_delete_mine[] = "DELETE FROM visits WHERE id = $1 AND user_id = $2";
 static const char sql_purge[] = "DELETE FROM visits WHERE at < $1";
 static const char sql_purge_last[] = "DELETE FROM visit_last WHERE at < $1";
-static const char sql_erase_last[] =
-    "DELETE FROM visit_last WHERE user_id = $1";
+static const char sql_erase_last[] = "DELETE FROM visit_last WHERE user_id = $1";
 static const char sql_erase[] = "DELETE FROM visits WHERE user_id = $1";
 static const char sql_stats[] =
     "SELECT (hour - $3) / $5, SUM(poster), SUM(staff), SUM(walkin_worker), "
@@ -71,8 +69,7 @@ static const char sql_stats[] =
 static const char sql_drop_gone[] =
     "DELETE FROM visit_counts WHERE scope = 'site' AND ref_id NOT IN (SELECT "
     "id FROM sites)";
-static const char sql_drop_regions[] =
-    "DELETE FROM visit_counts WHERE scope = 'region'";
+static const char sql_drop_regions[] = "DELETE FROM visit_counts WHERE scope = 'region'";
 /* Sites' counts summed per their region and hour first, then added to
  * each region whose path is a prefix of that region's. */
 static const char sql_rebuild_regions[] =
@@ -93,13 +90,13 @@ static const char sql_rebuild_regions[] =
 /* The demo's week: a pseudo-random count per site, hour and column (from
  * the site's id and the hour's number), times the hour's share of a day
  * (quiet nights, peaks at meal times) and the site's tier. */
-#define DEMO_SHAPE                                                             \
-    "(CASE h.n % 24 WHEN 7 THEN 1 WHEN 8 THEN 2 WHEN 9 THEN 2 WHEN 10 THEN 2 " \
-    "WHEN 11 THEN 4"                                                           \
-    " WHEN 12 THEN 5 WHEN 13 THEN 3 WHEN 14 THEN 2 WHEN 15 THEN 2 WHEN 16 "    \
-    "THEN 2"                                                                   \
-    " WHEN 17 THEN 3 WHEN 18 THEN 4 WHEN 19 THEN 3 WHEN 20 THEN 2 WHEN 21 "    \
-    "THEN 1"                                                                   \
+#define DEMO_SHAPE                                                                                 \
+    "(CASE h.n % 24 WHEN 7 THEN 1 WHEN 8 THEN 2 WHEN 9 THEN 2 WHEN 10 THEN 2 "                     \
+    "WHEN 11 THEN 4"                                                                               \
+    " WHEN 12 THEN 5 WHEN 13 THEN 3 WHEN 14 THEN 2 WHEN 15 THEN 2 WHEN 16 "                        \
+    "THEN 2"                                                                                       \
+    " WHEN 17 THEN 3 WHEN 18 THEN 4 WHEN 19 THEN 3 WHEN 20 THEN 2 WHEN 21 "                        \
+    "THEN 1"                                                                                       \
     " WHEN 22 THEN 1 ELSE 0 END)"
 #define DEMO_TIER "(CASE t.tier WHEN 1 THEN 4 WHEN 2 THEN 2 ELSE 1 END)"
 #define DEMO_NOISE(a, b) "((s.id * " #a " + h.n * " #b ") % 100)"
@@ -110,31 +107,27 @@ static const char sql_demo_fill[] =
     "walkin_worker, walkin_public)"
     " SELECT 'site', s.id, CAST($1 AS BIGINT) + h.n * 3600,"
     " " DEMO_SHAPE " * " DEMO_TIER " * " DEMO_NOISE(
-        7919,
-        104729) " / 100,"
-                " " DEMO_SHAPE " * " DEMO_TIER " * " DEMO_NOISE(
-                    6007,
-                    3571) " / 300,"
-                          " " DEMO_SHAPE " * " DEMO_NOISE(
-                              3011,
-                              7727) " / 150,"
-                                    " " DEMO_SHAPE
-                                    " * (1 + 2 * s.is_public) * " DEMO_NOISE(
-                                        1009,
-                                        2003) " / 200"
-                                              " FROM sites s JOIN site_types t "
-                                              "ON t.id = s.type_id CROSS JOIN h"
-                                              " WHERE s.is_demo = 1 AND "
-                                              "s.status NOT IN ('planned', "
-                                              "'removed', 'closed')"
-                                              " ON CONFLICT (scope, ref_id, "
-                                              "hour) DO NOTHING";
+        7919, 104729) " / 100,"
+                      " " DEMO_SHAPE " * " DEMO_TIER " * " DEMO_NOISE(
+                          6007, 3571) " / 300,"
+                                      " " DEMO_SHAPE " * " DEMO_NOISE(
+                                          3011, 7727) " / 150,"
+                                                      " " DEMO_SHAPE
+                                                      " * (1 + 2 * s.is_public) * " DEMO_NOISE(
+                                                          1009,
+                                                          2003) " / 200"
+                                                                " FROM sites s JOIN site_types t "
+                                                                "ON t.id = s.type_id CROSS JOIN h"
+                                                                " WHERE s.is_demo = 1 AND "
+                                                                "s.status NOT IN ('planned', "
+                                                                "'removed', 'closed')"
+                                                                " ON CONFLICT (scope, ref_id, "
+                                                                "hour) DO NOTHING";
 
 /* ---- sites and posters ------------------------------------------------------
  */
 
-int visit_site_get(struct store_conn *c, struct arena *a, int64_t site_id,
-                   struct visit_site *out)
+int visit_site_get(struct store_conn *c, struct arena *a, int64_t site_id, struct visit_site *out)
 {
     struct store_val p[] = {SV_INT(site_id)};
     struct store_rows rows;
@@ -153,11 +146,10 @@ int visit_site_get(struct store_conn *c, struct arena *a, int64_t site_id,
     return STORE_OK;
 }
 
-int visit_poster_reissue(struct store_conn *c, struct arena *a, int64_t site_id,
-                         int64_t by, int64_t now, int64_t *version)
+int visit_poster_reissue(struct store_conn *c, struct arena *a, int64_t site_id, int64_t by,
+                         int64_t now, int64_t *version)
 {
-    struct store_val p[] = {SV_INT(site_id), by ? SV_INT(by) : SV_NULL,
-                            SV_INT(now)};
+    struct store_val p[] = {SV_INT(site_id), by ? SV_INT(by) : SV_NULL, SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_reissue, p, 3, &rows);
     if (rc)
@@ -171,19 +163,17 @@ int visit_poster_reissue(struct store_conn *c, struct arena *a, int64_t site_id,
 /* ---- the person's check-ins
  * ---------------------------------------------------- */
 
-int visit_claim(struct store_conn *c, int64_t user_id, int64_t site_id,
-                int64_t now, bool *counted)
+int visit_claim(struct store_conn *c, int64_t user_id, int64_t site_id, int64_t now, bool *counted)
 {
-    struct store_val p[] = {SV_INT(user_id), SV_INT(site_id), SV_INT(now),
-                            SV_INT(VISIT_REPEAT_S)};
+    struct store_val p[] = {SV_INT(user_id), SV_INT(site_id), SV_INT(now), SV_INT(VISIT_REPEAT_S)};
     int64_t changed = 0;
     int rc = store_exec(c, sql_claim, p, 4, &changed);
     *counted = rc == STORE_OK && changed == 1;
     return rc;
 }
 
-int visit_last_get(struct store_conn *c, struct arena *a, int64_t user_id,
-                   int64_t site_id, int64_t *visit_id, int64_t *at)
+int visit_last_get(struct store_conn *c, struct arena *a, int64_t user_id, int64_t site_id,
+                   int64_t *visit_id, int64_t *at)
 {
     struct store_val p[] = {SV_INT(user_id), SV_INT(site_id)};
     struct store_rows rows;
@@ -199,8 +189,7 @@ int visit_last_get(struct store_conn *c, struct arena *a, int64_t user_id,
 
 int visit_insert(struct store_conn *c, struct arena *a, struct visit *v)
 {
-    struct store_val p[] = {SV_INT(v->user_id), SV_INT(v->site_id),
-                            SV_INT(v->at), SV_TEXT(v->via)};
+    struct store_val p[] = {SV_INT(v->user_id), SV_INT(v->site_id), SV_INT(v->at), SV_TEXT(v->via)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_insert, p, 4, &rows);
     if (rc)
@@ -208,13 +197,11 @@ int visit_insert(struct store_conn *c, struct arena *a, struct visit *v)
     if (!rows.nrows)
         return STORE_ERROR;
     v->id = store_int(&rows, 0, 0);
-    struct store_val q[] = {SV_INT(v->user_id), SV_INT(v->site_id),
-                            SV_INT(v->id)};
+    struct store_val q[] = {SV_INT(v->user_id), SV_INT(v->site_id), SV_INT(v->id)};
     return store_exec(c, sql_last_set, q, 3, NULL);
 }
 
-static void row_to_visit(const struct store_rows *rows, size_t i,
-                         struct visit *v)
+static void row_to_visit(const struct store_rows *rows, size_t i, struct visit *v)
 {
     v->id = store_int(rows, i, 0);
     v->user_id = store_int(rows, i, 1);
@@ -225,9 +212,8 @@ static void row_to_visit(const struct store_rows *rows, size_t i,
     v->via = store_text(rows, i, 6);
 }
 
-int visit_list_mine(struct store_conn *c, struct arena *a, int64_t user_id,
-                    int64_t before, int64_t limit, struct visit **out,
-                    size_t *n)
+int visit_list_mine(struct store_conn *c, struct arena *a, int64_t user_id, int64_t before,
+                    int64_t limit, struct visit **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(user_id), SV_INT(before), SV_INT(limit)};
     struct store_rows rows;
@@ -251,8 +237,7 @@ int visit_delete_mine(struct store_conn *c, int64_t user_id, int64_t id)
     return changed ? STORE_OK : STORE_NOT_FOUND;
 }
 
-int visit_purge(struct store_conn *c, int64_t before, int64_t guard_before,
-                int64_t *n)
+int visit_purge(struct store_conn *c, int64_t before, int64_t guard_before, int64_t *n)
 {
     struct store_val p[] = {SV_INT(before)};
     struct store_val q[] = {SV_INT(guard_before)};
@@ -275,9 +260,8 @@ int visit_erase_user(struct store_conn *c, int64_t user_id)
 /* ---- counters
  * ------------------------------------------------------------------- */
 
-int visit_count_add(struct store_conn *c, int64_t site_id, int64_t hour,
-                    enum visit_via via, int64_t n, const int64_t *region_ids,
-                    size_t nregions)
+int visit_count_add(struct store_conn *c, int64_t site_id, int64_t hour, enum visit_via via,
+                    int64_t n, const int64_t *region_ids, size_t nregions)
 {
     struct store_val p[14];
     p[0] = SV_INT(site_id);
@@ -289,14 +273,13 @@ int visit_count_add(struct store_conn *c, int64_t site_id, int64_t hour,
     return store_exec(c, sql_count_add, p, 14, NULL);
 }
 
-int visit_stats(struct store_conn *c, struct arena *a, bool region,
-                int64_t ref_id, const struct visit_window *w,
-                struct visit_counts *out, struct visit_counts *total)
+int visit_stats(struct store_conn *c, struct arena *a, bool region, int64_t ref_id,
+                const struct visit_window *w, struct visit_counts *out, struct visit_counts *total)
 {
     memset(out, 0, w->nbuckets * sizeof(*out));
     memset(total, 0, sizeof(*total));
-    struct store_val p[] = {SV_TEXT(region ? "region" : "site"), SV_INT(ref_id),
-                            SV_INT(w->start), SV_INT(w->end), SV_INT(w->step)};
+    struct store_val p[] = {SV_TEXT(region ? "region" : "site"), SV_INT(ref_id), SV_INT(w->start),
+                            SV_INT(w->end), SV_INT(w->step)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_stats, p, 5, &rows);
     if (rc)
@@ -324,8 +307,7 @@ int visit_recount(struct store_conn *c)
     return rc;
 }
 
-int visit_demo_fill(struct store_conn *c, int64_t first, int64_t hours,
-                    int64_t *rows)
+int visit_demo_fill(struct store_conn *c, int64_t first, int64_t hours, int64_t *rows)
 {
     struct store_val p[] = {SV_INT(first), SV_INT(hours)};
     *rows = 0;

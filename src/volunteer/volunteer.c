@@ -9,8 +9,8 @@
 #include "core/strbuf.h"
 #include "volunteer/volunteer.h"
 
-int64_t volunteer_minutes(int64_t checked_in, int64_t checked_out,
-                          int64_t starts_at, int64_t ends_at)
+int64_t volunteer_minutes(int64_t checked_in, int64_t checked_out, int64_t starts_at,
+                          int64_t ends_at)
 {
     if (checked_out <= checked_in)
         return 0;
@@ -61,8 +61,7 @@ int64_t volunteer_pause_until(const int64_t *no_shows, size_t n, int64_t now)
 
 void volunteer_code(const unsigned char random[12], char out[13])
 {
-    static const char alphabet[] =
-        "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; /* 31, no 0 O 1 I L */
+    static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; /* 31, no 0 O 1 I L */
     for (int i = 0; i < 12; i++)
         out[i] = alphabet[random[i] % (sizeof alphabet - 1)];
     out[12] = '\0';

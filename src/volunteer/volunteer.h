@@ -38,8 +38,7 @@ struct store_conn;
 
 #define VOLUNTEER_NAME_MAX 100
 #define VOLUNTEER_SHIFTS_MAX 50
-#define VOLUNTEER_POINTS_PER_HOUR                                              \
-    10 /* base points of an hour, before the rule */
+#define VOLUNTEER_POINTS_PER_HOUR 10  /* base points of an hour, before the rule */
 #define VOLUNTEER_QUARTER_S (15 * 60) /* hours are counted in quarter hours */
 #define VOLUNTEER_NO_SHOW_WINDOW_S (90 * 86400)
 #define VOLUNTEER_NO_SHOW_LIMIT 2      /* no-shows within the window ... */
@@ -95,8 +94,8 @@ struct squad_total {
 /* Minutes of a shift worked from checked_in to checked_out: at most the
  * shift's length, rounded down to whole quarter hours; 0 when out is not
  * after in. */
-int64_t volunteer_minutes(int64_t checked_in, int64_t checked_out,
-                          int64_t starts_at, int64_t ends_at);
+int64_t volunteer_minutes(int64_t checked_in, int64_t checked_out, int64_t starts_at,
+                          int64_t ends_at);
 /* Base points of minutes: VOLUNTEER_POINTS_PER_HOUR an hour, by quarter. */
 int64_t volunteer_points_base(int64_t minutes);
 /* Until when sign-ups are paused, given the ends of the person's no-show
@@ -113,78 +112,64 @@ void volunteer_html_text(struct strbuf *sb, const char *s);
 
 /* ---- store (volunteer_store.c) ------------------------------------------ */
 
-int squad_insert(struct store_conn *c, struct arena *a, struct squad *s,
-                 int64_t now);
-int squad_get(struct store_conn *c, struct arena *a, int64_t id,
-              struct squad *out);
+int squad_insert(struct store_conn *c, struct arena *a, struct squad *s, int64_t now);
+int squad_get(struct store_conn *c, struct arena *a, int64_t id, struct squad *out);
 /* Squads of a street (0: every street). */
-int squad_list(struct store_conn *c, struct arena *a, int64_t region_id,
-               struct squad **out, size_t *n);
+int squad_list(struct store_conn *c, struct arena *a, int64_t region_id, struct squad **out,
+               size_t *n);
 int squad_delete_demo(struct store_conn *c);
 /* STORE_CONFLICT: a member already. */
-int member_add(struct store_conn *c, int64_t squad_id, int64_t user_id,
-               int64_t now);
+int member_add(struct store_conn *c, int64_t squad_id, int64_t user_id, int64_t now);
 /* STORE_NOT_FOUND: not a member. */
 int member_remove(struct store_conn *c, int64_t squad_id, int64_t user_id);
-int member_is(struct store_conn *c, struct arena *a, int64_t squad_id,
-              int64_t user_id, bool *yes);
-int member_list(struct store_conn *c, struct arena *a, int64_t squad_id,
-                struct squad_member **out, size_t *n);
+int member_is(struct store_conn *c, struct arena *a, int64_t squad_id, int64_t user_id, bool *yes);
+int member_list(struct store_conn *c, struct arena *a, int64_t squad_id, struct squad_member **out,
+                size_t *n);
 /* The person's squads. */
-int squads_of_user(struct store_conn *c, struct arena *a, int64_t user_id,
-                   struct squad **out, size_t *n);
+int squads_of_user(struct store_conn *c, struct arena *a, int64_t user_id, struct squad **out,
+                   size_t *n);
 
-int activity_insert(struct store_conn *c, struct arena *a, struct activity *v,
-                    int64_t by);
-int activity_get(struct store_conn *c, struct arena *a, int64_t id,
-                 struct activity *out);
-int activity_by_offering(struct store_conn *c, struct arena *a,
-                         int64_t offering_id, struct activity *out);
-int activity_list(struct store_conn *c, struct arena *a, int64_t squad_id,
-                  struct activity **out, size_t *n);
-int shift_list(struct store_conn *c, struct arena *a, int64_t offering_id,
-               struct shift **out, size_t *n);
+int activity_insert(struct store_conn *c, struct arena *a, struct activity *v, int64_t by);
+int activity_get(struct store_conn *c, struct arena *a, int64_t id, struct activity *out);
+int activity_by_offering(struct store_conn *c, struct arena *a, int64_t offering_id,
+                         struct activity *out);
+int activity_list(struct store_conn *c, struct arena *a, int64_t squad_id, struct activity **out,
+                  size_t *n);
+int shift_list(struct store_conn *c, struct arena *a, int64_t offering_id, struct shift **out,
+               size_t *n);
 
 /* Ends of the person's no-show shifts of volunteer activities after since. */
-int volunteer_no_shows(struct store_conn *c, struct arena *a, int64_t user_id,
-                       int64_t since, int64_t **ends, size_t *n);
+int volunteer_no_shows(struct store_conn *c, struct arena *a, int64_t user_id, int64_t since,
+                       int64_t **ends, size_t *n);
 /* The person's booking of a slot that is confirmed or checked in:
  * STORE_NOT_FOUND when none. */
-int volunteer_booking_of(struct store_conn *c, struct arena *a, int64_t slot_id,
-                         int64_t user_id, int64_t *booking_id,
-                         const char **state);
+int volunteer_booking_of(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t user_id,
+                         int64_t *booking_id, const char **state);
 
 /* Insert the hours row at check-in; STORE_CONFLICT: checked in already. */
 int hours_insert(struct store_conn *c, struct arena *a, struct hours *h);
-int hours_get(struct store_conn *c, struct arena *a, int64_t id,
-              struct hours *out);
-int hours_by_booking(struct store_conn *c, struct arena *a, int64_t booking_id,
-                     struct hours *out);
+int hours_get(struct store_conn *c, struct arena *a, int64_t id, struct hours *out);
+int hours_by_booking(struct store_conn *c, struct arena *a, int64_t booking_id, struct hours *out);
 /* One statement each, only from the state before: STORE_CONFLICT if not. */
-int hours_check_out(struct store_conn *c, int64_t id, int64_t at, int64_t by,
-                    int64_t minutes);
-int hours_confirm(struct store_conn *c, int64_t id, int64_t by, int64_t now,
-                  int64_t points);
-int hours_of_slot(struct store_conn *c, struct arena *a, int64_t slot_id,
-                  struct hours **out, size_t *n);
-int hours_of_user(struct store_conn *c, struct arena *a, int64_t user_id,
-                  struct hours **out, size_t *n);
+int hours_check_out(struct store_conn *c, int64_t id, int64_t at, int64_t by, int64_t minutes);
+int hours_confirm(struct store_conn *c, int64_t id, int64_t by, int64_t now, int64_t points);
+int hours_of_slot(struct store_conn *c, struct arena *a, int64_t slot_id, struct hours **out,
+                  size_t *n);
+int hours_of_user(struct store_conn *c, struct arena *a, int64_t user_id, struct hours **out,
+                  size_t *n);
 /* Confirmed minutes of the person by squad. */
-int hours_totals(struct store_conn *c, struct arena *a, int64_t user_id,
-                 struct squad_total **out, size_t *n);
+int hours_totals(struct store_conn *c, struct arena *a, int64_t user_id, struct squad_total **out,
+                 size_t *n);
 
 int certificate_insert(struct store_conn *c, const char *code, int64_t user_id,
-                       int64_t total_minutes, const char *squads_json,
-                       int64_t now);
+                       int64_t total_minutes, const char *squads_json, int64_t now);
 /* The certificate and its person's display name. */
-int certificate_get(struct store_conn *c, struct arena *a, const char *code,
-                    int64_t *user_id, const char **display_name,
-                    int64_t *total_minutes, const char **squads_json,
+int certificate_get(struct store_conn *c, struct arena *a, const char *code, int64_t *user_id,
+                    const char **display_name, int64_t *total_minutes, const char **squads_json,
                     int64_t *issued_at);
 /* The person's latest certificate's code and total (NULL: none). */
-int certificate_latest(struct store_conn *c, struct arena *a, int64_t user_id,
-                       const char **code, int64_t *total_minutes,
-                       int64_t *issued_at);
+int certificate_latest(struct store_conn *c, struct arena *a, int64_t user_id, const char **code,
+                       int64_t *total_minutes, int64_t *issued_at);
 
 /* Erase a person's volunteering (PIPL): hours, memberships, certificates;
  * squads they led keep going without a leader. */

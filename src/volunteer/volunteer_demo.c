@@ -20,8 +20,8 @@
 #include "store/store.h"
 #include "volunteer/volunteer.h"
 
-static int demo_person(struct store_conn *c, struct arena *a, const char *phone,
-                       const char *name, int64_t now, int64_t *id)
+static int demo_person(struct store_conn *c, struct arena *a, const char *phone, const char *name,
+                       int64_t now, int64_t *id)
 {
     struct user u;
     const char *hash;
@@ -70,8 +70,7 @@ int volunteer_demo(struct app *app, struct store_conn *c, int *count)
         for (int k = 0; !rc && k < 4; k++) {
             char phone[16];
             snprintf(phone, sizeof phone, "199000001%zu%d", i, k);
-            rc = demo_person(c, &a, arena_strdup(&a, phone), squads[i].names[k],
-                             now, &people[k]);
+            rc = demo_person(c, &a, arena_strdup(&a, phone), squads[i].names[k], now, &people[k]);
         }
         struct squad s = {0};
         s.region_id = g.id;
@@ -112,8 +111,7 @@ int volunteer_demo(struct app *app, struct store_conn *c, int *count)
             struct slot sl = {0};
             sl.offering_id = o.id;
             sl.site_id = o.site_id;
-            sl.starts_at =
-                booking_day_start(booking_day_add(today, d), tz) + 9 * 3600;
+            sl.starts_at = booking_day_start(booking_day_add(today, d), tz) + 9 * 3600;
             sl.ends_at = sl.starts_at + 3 * 3600;
             sl.capacity = 6;
             rc = slot_insert(c, &a, &sl, now);
@@ -126,9 +124,8 @@ int volunteer_demo(struct app *app, struct store_conn *c, int *count)
             rc = activity_insert(c, &a, &v, people[0]);
         /* Points for past volunteering (once per person: the reference). */
         for (int k = 1; !rc && k < 4; k++) {
-            int g2 =
-                points_award(c, people[k], "volunteer_hour", "demo", people[k],
-                             volunteer_points_base(60 * (k + 1)), now);
+            int g2 = points_award(c, people[k], "volunteer_hour", "demo", people[k],
+                                  volunteer_points_base(60 * (k + 1)), now);
             rc = g2 < 0 ? -g2 : STORE_OK;
         }
         made += !rc;

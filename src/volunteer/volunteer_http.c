@@ -54,43 +54,38 @@ static int tz_of(const struct req *r)
 static json_t *time_json(struct req *r, int64_t t)
 {
     char buf[40];
-    return t ? json_string(clock_format_iso(t, tz_of(r), buf, sizeof buf))
-             : json_null();
+    return t ? json_string(clock_format_iso(t, tz_of(r), buf, sizeof buf)) : json_null();
 }
 
 static json_t *squad_json(struct req *r, const struct squad *s)
 {
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
-                          (json_int_t)s->id, "street", s->region_code,
-                          "street_name_zh", s->region_name_zh, "street_name_en",
-                          s->region_name_en, "name_zh", s->name_zh, "name_en",
-                          s->name_en, "members", (json_int_t)s->members);
-    json_object_set_new(
-        j, "leader", s->leader_id ? json_string(s->leader_name) : json_null());
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)s->id, "street",
+                          s->region_code, "street_name_zh", s->region_name_zh, "street_name_en",
+                          s->region_name_en, "name_zh", s->name_zh, "name_en", s->name_en,
+                          "members", (json_int_t)s->members);
+    json_object_set_new(j, "leader", s->leader_id ? json_string(s->leader_name) : json_null());
     return j;
 }
 
 static json_t *shift_json(struct req *r, const struct shift *s)
 {
     json_t *j =
-        json_pack("{s:I, s:I, s:I, s:I, s:I, s:s}", "id", (json_int_t)s->id,
-                  "site", (json_int_t)s->site_id, "capacity",
-                  (json_int_t)s->capacity, "taken", (json_int_t)s->taken,
-                  "waiting", (json_int_t)s->waiting, "state", s->state);
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:s}", "id", (json_int_t)s->id, "site",
+                  (json_int_t)s->site_id, "capacity", (json_int_t)s->capacity, "taken",
+                  (json_int_t)s->taken, "waiting", (json_int_t)s->waiting, "state", s->state);
     json_object_set_new(j, "start", time_json(r, s->starts_at));
     json_object_set_new(j, "end", time_json(r, s->ends_at));
     return j;
 }
 
-static json_t *activity_json(struct req *r, const struct activity *v,
-                             const struct shift *ss, size_t n)
+static json_t *activity_json(struct req *r, const struct activity *v, const struct shift *ss,
+                             size_t n)
 {
     json_t *j =
-        json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b}", "id",
-                  (json_int_t)v->id, "squad", (json_int_t)v->squad_id, "site",
-                  (json_int_t)v->site_id, "title_zh", v->title_zh, "title_en",
-                  v->title_en, "description_zh", v->description_zh,
-                  "description_en", v->description_en, "waitlist", v->waitlist);
+        json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:b}", "id", (json_int_t)v->id, "squad",
+                  (json_int_t)v->squad_id, "site", (json_int_t)v->site_id, "title_zh", v->title_zh,
+                  "title_en", v->title_en, "description_zh", v->description_zh, "description_en",
+                  v->description_en, "waitlist", v->waitlist);
     if (ss) {
         json_t *items = json_array();
         for (size_t i = 0; i < n; i++)
@@ -102,15 +97,12 @@ static json_t *activity_json(struct req *r, const struct activity *v,
 
 static json_t *hours_json(struct req *r, const struct hours *h)
 {
-    json_t *j =
-        json_pack("{s:I, s:I, s:I, s:s, s:I}", "id", (json_int_t)h->id, "shift",
-                  (json_int_t)h->slot_id, "squad", (json_int_t)h->squad_id,
-                  "display_name", h->display_name ? h->display_name : "",
-                  "points", (json_int_t)h->points);
+    json_t *j = json_pack("{s:I, s:I, s:I, s:s, s:I}", "id", (json_int_t)h->id, "shift",
+                          (json_int_t)h->slot_id, "squad", (json_int_t)h->squad_id, "display_name",
+                          h->display_name ? h->display_name : "", "points", (json_int_t)h->points);
     json_object_set_new(j, "checked_in_at", time_json(r, h->checked_in_at));
     json_object_set_new(j, "checked_out_at", time_json(r, h->checked_out_at));
-    json_object_set_new(
-        j, "minutes", h->minutes >= 0 ? json_integer(h->minutes) : json_null());
+    json_object_set_new(j, "minutes", h->minutes >= 0 ? json_integer(h->minutes) : json_null());
     json_object_set_new(j, "confirmed_at", time_json(r, h->confirmed_at));
     json_object_set_new(j, "state",
                         json_string(h->confirmed_at     ? "confirmed"
@@ -119,8 +111,7 @@ static json_t *hours_json(struct req *r, const struct hours *h)
     return j;
 }
 
-static void announce(struct req *r, struct store_conn *c,
-                     enum volunteer_change kind, int64_t id)
+static void announce(struct req *r, struct store_conn *c, enum volunteer_change kind, int64_t id)
 {
     app_changed(r->app, c, &volunteer_module, kind, id);
 }
@@ -140,8 +131,8 @@ static int squad_or_reply(struct req *r, struct store_conn *c, struct squad *s)
 
 /* {id} is a shift (a slot of a volunteer activity's offering): the slot,
  * its activity and its squad. A slot of any other offering is 404. */
-static int shift_or_reply(struct req *r, struct store_conn *c, struct slot *sl,
-                          struct activity *v, struct squad *s)
+static int shift_or_reply(struct req *r, struct store_conn *c, struct slot *sl, struct activity *v,
+                          struct squad *s)
 {
     int64_t id;
     if (req_param_id_or_reply(r, "id", "shift", &id))
@@ -187,8 +178,7 @@ static int list_squads(struct req *r)
         struct region g;
         int rc = region_get(c, &r->arena, street, &g);
         if (rc == STORE_NOT_FOUND)
-            return reply_error(r, 400, "invalid_query", "street",
-                               "no street has code %s", street);
+            return reply_error(r, 400, "invalid_query", "street", "no street has code %s", street);
         if (rc)
             return reply_store_error(r, rc, "street");
         region_id = g.id;
@@ -219,8 +209,7 @@ static int squad_tx(struct store_conn *c, void *v)
     return rc;
 }
 
-static const char *const squad_fields[] = {"street", "name_zh", "name_en",
-                                           "leader", NULL};
+static const char *const squad_fields[] = {"street", "name_zh", "name_en", "leader", NULL};
 
 static int post_squad(struct req *r)
 {
@@ -229,12 +218,9 @@ static int post_squad(struct req *r)
     s.name_en = "";
     if (json_in_only_or_reply(r, r->json, NULL, squad_fields) ||
         json_in_string(r, r->json, NULL, "street", 64, true, &street) < 0 ||
-        json_in_string(r, r->json, NULL, "name_zh", VOLUNTEER_NAME_MAX, true,
-                       &s.name_zh) < 0 ||
-        json_in_string(r, r->json, NULL, "name_en", VOLUNTEER_NAME_MAX, false,
-                       &s.name_en) < 0 ||
-        json_in_int(r, r->json, NULL, "leader", 1, INT64_MAX, false,
-                    &s.leader_id) < 0)
+        json_in_string(r, r->json, NULL, "name_zh", VOLUNTEER_NAME_MAX, true, &s.name_zh) < 0 ||
+        json_in_string(r, r->json, NULL, "name_en", VOLUNTEER_NAME_MAX, false, &s.name_en) < 0 ||
+        json_in_int(r, r->json, NULL, "leader", 1, INT64_MAX, false, &s.leader_id) < 0)
         return r->status;
     if (!req_reaches_region(r, ACCESS_ADMIN, street))
         return reply_error(r, 403, "out_of_scope", "street",
@@ -245,16 +231,14 @@ static int post_squad(struct req *r)
     struct region g;
     int rc = region_get(c, &r->arena, street, &g);
     if (rc == STORE_NOT_FOUND || (!rc && strcmp(g.level, "street") != 0))
-        return reply_error(r, 422, "not_a_street", "street",
-                           "%s is not a street", street);
+        return reply_error(r, 422, "not_a_street", "street", "%s is not a street", street);
     if (rc)
         return reply_store_error(r, rc, "street");
     if (s.leader_id) {
         struct user u;
         rc = user_get(c, &r->arena, s.leader_id, &u);
         if (rc == STORE_NOT_FOUND || (!rc && !u.phone))
-            return reply_error(r, 422, "unknown_user", "leader",
-                               "no such person");
+            return reply_error(r, 422, "unknown_user", "leader", "no such person");
         if (rc)
             return reply_store_error(r, rc, "person");
     }
@@ -266,9 +250,8 @@ static int post_squad(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "squad");
     announce(r, c, VOLUNTEER_SQUAD, s.id);
-    reply_header(
-        r, "Location",
-        arena_printf(&r->arena, "/api/volunteer/squads/%lld", (long long)s.id));
+    reply_header(r, "Location",
+                 arena_printf(&r->arena, "/api/volunteer/squads/%lld", (long long)s.id));
     return reply_json(r, 201, squad_json(r, &s));
 }
 
@@ -303,8 +286,7 @@ struct member_write {
 static int member_tx(struct store_conn *c, void *v)
 {
     struct member_write *w = v;
-    return w->join ? member_add(c, w->squad, w->user, w->now)
-                   : member_remove(c, w->squad, w->user);
+    return w->join ? member_add(c, w->squad, w->user, w->now) : member_remove(c, w->squad, w->user);
 }
 
 static int join_or_leave(struct req *r, bool join)
@@ -321,11 +303,9 @@ static int join_or_leave(struct req *r, bool join)
     struct member_write w = {s.id, me, clock_now(), join};
     int rc = req_tx(r, c, member_tx, &w);
     if (rc == STORE_CONFLICT)
-        return reply_error(r, 409, "already_member", NULL,
-                           "you are in this squad already");
+        return reply_error(r, 409, "already_member", NULL, "you are in this squad already");
     if (rc == STORE_NOT_FOUND)
-        return reply_error(r, 409, "not_a_member", NULL,
-                           "you are not in this squad");
+        return reply_error(r, 409, "not_a_member", NULL, "you are not in this squad");
     if (!rc)
         rc = squad_get(c, &r->arena, s.id, &s);
     if (rc)
@@ -359,10 +339,8 @@ static int list_members(struct req *r)
         return reply_store_error(r, rc, "squad");
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *m =
-            json_pack("{s:I, s:s, s:b}", "user", (json_int_t)ms[i].user_id,
-                      "display_name", ms[i].display_name, "leader",
-                      ms[i].user_id == s.leader_id);
+        json_t *m = json_pack("{s:I, s:s, s:b}", "user", (json_int_t)ms[i].user_id, "display_name",
+                              ms[i].display_name, "leader", ms[i].user_id == s.leader_id);
         json_object_set_new(m, "joined_at", time_json(r, ms[i].joined_at));
         json_array_append_new(items, m);
     }
@@ -397,19 +375,17 @@ static int activity_tx(struct store_conn *c, void *v)
 }
 
 static const char *const activity_fields[] = {
-    "title_zh", "title_en", "description_zh", "description_en",
-    "site",     "waitlist", "shifts",         NULL};
+    "title_zh", "title_en", "description_zh", "description_en", "site", "waitlist", "shifts", NULL};
 static const char *const shift_fields[] = {"start", "end", "capacity", NULL};
 
-static int time_field_or_reply(struct req *r, json_t *o, const char *prefix,
-                               const char *name, int64_t *out)
+static int time_field_or_reply(struct req *r, json_t *o, const char *prefix, const char *name,
+                               int64_t *out)
 {
     const char *s;
     if (json_in_string(r, o, prefix, name, 64, true, &s) < 0)
         return -1;
     if (clock_parse_iso(s, tz_of(r), out))
-        return reply_error(r, 422, "invalid_field",
-                           arena_printf(&r->arena, "%s.%s", prefix, name),
+        return reply_error(r, 422, "invalid_field", arena_printf(&r->arena, "%s.%s", prefix, name),
                            "a time is like 2027-03-28T09:00:00+08:00"),
                -1;
     return 0;
@@ -425,26 +401,21 @@ static int post_activity(struct req *r)
     o.title_en = o.description_zh = o.description_en = "";
     bool waitlist = true;
     if (json_in_only_or_reply(r, r->json, NULL, activity_fields) ||
-        json_in_string(r, r->json, NULL, "title_zh", BOOKING_TITLE_MAX, true,
-                       &o.title_zh) < 0 ||
-        json_in_string(r, r->json, NULL, "title_en", BOOKING_TITLE_MAX, false,
-                       &o.title_en) < 0 ||
-        json_in_string(r, r->json, NULL, "description_zh", BOOKING_TEXT_MAX,
-                       false, &o.description_zh) < 0 ||
-        json_in_string(r, r->json, NULL, "description_en", BOOKING_TEXT_MAX,
-                       false, &o.description_en) < 0 ||
-        json_in_int(r, r->json, NULL, "site", 1, INT64_MAX, true, &o.site_id) <
-            0 ||
+        json_in_string(r, r->json, NULL, "title_zh", BOOKING_TITLE_MAX, true, &o.title_zh) < 0 ||
+        json_in_string(r, r->json, NULL, "title_en", BOOKING_TITLE_MAX, false, &o.title_en) < 0 ||
+        json_in_string(r, r->json, NULL, "description_zh", BOOKING_TEXT_MAX, false,
+                       &o.description_zh) < 0 ||
+        json_in_string(r, r->json, NULL, "description_en", BOOKING_TEXT_MAX, false,
+                       &o.description_en) < 0 ||
+        json_in_int(r, r->json, NULL, "site", 1, INT64_MAX, true, &o.site_id) < 0 ||
         json_in_bool(r, r->json, NULL, "waitlist", false, &waitlist) < 0)
         return r->status;
     json_t *arr = json_object_get(r->json, "shifts");
     if (!arr)
-        return reply_error(r, 422, "missing_field", "shifts",
-                           "shifts is required");
-    if (!json_is_array(arr) || !json_array_size(arr) ||
-        json_array_size(arr) > VOLUNTEER_SHIFTS_MAX)
-        return reply_error(r, 422, "invalid_field", "shifts",
-                           "shifts is a list of 1 to %d", VOLUNTEER_SHIFTS_MAX);
+        return reply_error(r, 422, "missing_field", "shifts", "shifts is required");
+    if (!json_is_array(arr) || !json_array_size(arr) || json_array_size(arr) > VOLUNTEER_SHIFTS_MAX)
+        return reply_error(r, 422, "invalid_field", "shifts", "shifts is a list of 1 to %d",
+                           VOLUNTEER_SHIFTS_MAX);
     int64_t now = clock_now();
     size_t n = json_array_size(arr);
     struct slot *slots = arena_calloc(&r->arena, n, sizeof(*slots));
@@ -456,16 +427,13 @@ static int post_activity(struct req *r)
             json_in_only_or_reply(r, e, prefix, shift_fields) ||
             time_field_or_reply(r, e, prefix, "start", &sl->starts_at) ||
             time_field_or_reply(r, e, prefix, "end", &sl->ends_at) ||
-            json_in_int(r, e, prefix, "capacity", 1, BOOKING_CAPACITY_MAX, true,
-                        &sl->capacity) < 0)
+            json_in_int(r, e, prefix, "capacity", 1, BOOKING_CAPACITY_MAX, true, &sl->capacity) < 0)
             return r->status;
         if (sl->ends_at <= sl->starts_at || sl->ends_at - sl->starts_at > 86400)
-            return reply_error(r, 422, "invalid_field",
-                               arena_printf(&r->arena, "%s.end", prefix),
+            return reply_error(r, 422, "invalid_field", arena_printf(&r->arena, "%s.end", prefix),
                                "a shift ends after it starts, within a day");
         if (sl->starts_at <= now)
-            return reply_error(r, 422, "shift_past",
-                               arena_printf(&r->arena, "%s.start", prefix),
+            return reply_error(r, 422, "shift_past", arena_printf(&r->arena, "%s.start", prefix),
                                "a shift starts in the future");
         sl->site_id = o.site_id;
         sl->state = "open";
@@ -480,8 +448,7 @@ static int post_activity(struct req *r)
     o.kind = "other";
     o.active = false;
     o.waitlist = waitlist;
-    o.per_person_limit =
-        n < BOOKING_PER_PERSON_MAX ? (int64_t)n : BOOKING_PER_PERSON_MAX;
+    o.per_person_limit = n < BOOKING_PER_PERSON_MAX ? (int64_t)n : BOOKING_PER_PERSON_MAX;
     o.offer_ttl_s = BOOKING_OFFER_TTL_DEFAULT;
     o.created_by = req_principal(r)->user_id;
     o.created_at = o.updated_at = now;
@@ -491,8 +458,7 @@ static int post_activity(struct req *r)
     struct activity_write w = {&r->arena, &o, slots, n, &v, o.created_by, now};
     rc = req_tx(r, c, activity_tx, &w);
     if (rc == STORE_CONFLICT)
-        return reply_error(r, 409, "shift_taken", "shifts",
-                           "two shifts start at the same time");
+        return reply_error(r, 409, "shift_taken", "shifts", "two shifts start at the same time");
     struct shift *ss;
     size_t ns;
     if (!rc)
@@ -503,8 +469,7 @@ static int post_activity(struct req *r)
         return reply_store_error(r, rc, "activity");
     announce(r, c, VOLUNTEER_ACTIVITY, v.id);
     reply_header(r, "Location",
-                 arena_printf(&r->arena, "/api/volunteer/activities/%lld",
-                              (long long)v.id));
+                 arena_printf(&r->arena, "/api/volunteer/activities/%lld", (long long)v.id));
     return reply_json(r, 201, activity_json(r, &v, ss, ns));
 }
 
@@ -561,25 +526,21 @@ static int post_signup(struct req *r)
                            "join the squad to sign up for its shifts");
     int64_t *ends;
     size_t n;
-    rc = volunteer_no_shows(
-        c, &r->arena, me, now - VOLUNTEER_NO_SHOW_WINDOW_S - VOLUNTEER_PAUSE_S,
-        &ends, &n);
+    rc = volunteer_no_shows(c, &r->arena, me, now - VOLUNTEER_NO_SHOW_WINDOW_S - VOLUNTEER_PAUSE_S,
+                            &ends, &n);
     if (rc)
         return reply_store_error(r, rc, "booking");
     int64_t until = volunteer_pause_until(ends, n, now);
     if (until) {
-        json_t *err = json_pack(
-            "{s:s, s:s}", "code", "signups_paused", "message",
-            "two missed shifts within 90 days pause sign-ups for 30 days");
+        json_t *err = json_pack("{s:s, s:s}", "code", "signups_paused", "message",
+                                "two missed shifts within 90 days pause sign-ups for 30 days");
         json_object_set_new(err, "until", time_json(r, until));
         return reply_json(r, 403, json_pack("{s:o}", "error", err));
     }
     if (strcmp(sl.state, "open") != 0)
-        return reply_error(r, 409, "shift_cancelled", NULL,
-                           "this shift was cancelled");
+        return reply_error(r, 409, "shift_cancelled", NULL, "this shift was cancelled");
     if (sl.starts_at <= now)
-        return reply_error(r, 422, "shift_past", NULL,
-                           "this shift has started or is over");
+        return reply_error(r, 422, "shift_past", NULL, "this shift has started or is over");
     struct booking b = {0};
     b.slot_id = sl.id;
     b.offering_id = sl.offering_id;
@@ -590,25 +551,20 @@ static int post_signup(struct req *r)
     case STORE_OK:
         break;
     case BOOKING_FULL:
-        return reply_error(r, 409, "full", NULL,
-                           "every place of this shift is taken");
+        return reply_error(r, 409, "full", NULL, "every place of this shift is taken");
     case BOOKING_ALREADY:
         return reply_error(r, 409, "already_signed_up", NULL,
                            "you are signed up for this activity already");
     case BOOKING_SLOT_CLOSED:
-        return reply_error(r, 422, "shift_past", NULL,
-                           "this shift has started or was cancelled");
+        return reply_error(r, 422, "shift_past", NULL, "this shift has started or was cancelled");
     default:
         return reply_store_error(r, rc, "booking");
     }
     announce(r, c, VOLUNTEER_ACTIVITY, v.id);
-    json_t *j = json_pack("{s:I, s:I, s:s}", "booking", (json_int_t)b.id,
-                          "shift", (json_int_t)sl.id, "state", b.state);
-    json_object_set_new(j, "place",
-                        b.place ? json_integer(b.place) : json_null());
-    reply_header(
-        r, "Location",
-        arena_printf(&r->arena, "/api/bookings/%lld", (long long)b.id));
+    json_t *j = json_pack("{s:I, s:I, s:s}", "booking", (json_int_t)b.id, "shift",
+                          (json_int_t)sl.id, "state", b.state);
+    json_object_set_new(j, "place", b.place ? json_integer(b.place) : json_null());
+    reply_header(r, "Location", arena_printf(&r->arena, "/api/bookings/%lld", (long long)b.id));
     return reply_json(r, 201, j);
 }
 
@@ -630,10 +586,9 @@ static int get_roster(struct req *r)
         return reply_store_error(r, rc, "shift");
     json_t *items = json_array();
     for (size_t i = 0; i < nb; i++) {
-        json_t *e = json_pack(
-            "{s:I, s:I, s:s, s:s}", "booking", (json_int_t)bs[i].id, "user",
-            (json_int_t)bs[i].user_id, "display_name",
-            bs[i].person_name ? bs[i].person_name : "", "state", bs[i].state);
+        json_t *e = json_pack("{s:I, s:I, s:s, s:s}", "booking", (json_int_t)bs[i].id, "user",
+                              (json_int_t)bs[i].user_id, "display_name",
+                              bs[i].person_name ? bs[i].person_name : "", "state", bs[i].state);
         json_t *hj = json_null();
         for (size_t k = 0; k < nh; k++)
             if (hs[k].booking_id == bs[i].id)
@@ -664,9 +619,7 @@ static int qr_person_or_reply(struct req *r, int64_t now, int64_t *user_id)
     const char *plain = account_unseal(&r->arena, server_key(r), "qr", token);
     long long uid = 0, exp = 0;
     if (!plain || sscanf(plain, "%lld:%lld", &uid, &exp) != 2 || uid <= 0)
-        return reply_error(r, 422, "invalid_qr", "qr",
-                           "this is not a warmharbor code"),
-               -1;
+        return reply_error(r, 422, "invalid_qr", "qr", "this is not a warmharbor code"), -1;
     if (exp <= now)
         return reply_error(r, 410, "qr_expired", "qr",
                            "the code has expired; ask the volunteer to show a "
@@ -693,8 +646,7 @@ static int scan_tx(struct store_conn *c, void *v)
     int64_t booking_id;
     const char *state;
     w->why = 0;
-    int rc = volunteer_booking_of(c, w->arena, w->sl->id, w->user, &booking_id,
-                                  &state);
+    int rc = volunteer_booking_of(c, w->arena, w->sl->id, w->user, &booking_id, &state);
     if (rc == STORE_NOT_FOUND)
         return w->why = 1, STORE_CONFLICT;
     if (rc)
@@ -720,8 +672,8 @@ static int scan_tx(struct store_conn *c, void *v)
         return w->why = 3, STORE_CONFLICT;
     if (rc)
         return rc;
-    int64_t minutes = volunteer_minutes(w->h.checked_in_at, w->now,
-                                        w->sl->starts_at, w->sl->ends_at);
+    int64_t minutes =
+        volunteer_minutes(w->h.checked_in_at, w->now, w->sl->starts_at, w->sl->ends_at);
     rc = hours_check_out(c, w->h.id, w->now, w->by, minutes);
     if (rc == STORE_CONFLICT)
         w->why = 4;
@@ -743,25 +695,19 @@ static int scan(struct req *r, bool out)
         enum booking_checkin_rule rule =
             booking_checkin_rule(now, sl.starts_at, sl.ends_at, tz_of(r));
         if (rule == BOOKING_CHECKIN_TOO_EARLY)
-            return reply_error(r, 422, "too_early", NULL,
-                               "check-in opens on the shift's day");
+            return reply_error(r, 422, "too_early", NULL, "check-in opens on the shift's day");
         if (rule == BOOKING_CHECKIN_ENDED)
-            return reply_error(r, 422, "shift_ended", NULL,
-                               "this shift is over");
+            return reply_error(r, 422, "shift_ended", NULL, "this shift is over");
     }
-    struct scan_write w = {&r->arena, &sl, &s,  user, req_principal(r)->user_id,
-                           now,       out, {0}, 0};
+    struct scan_write w = {&r->arena, &sl, &s, user, req_principal(r)->user_id, now, out, {0}, 0};
     int rc = req_tx(r, c, scan_tx, &w);
-    static const char *const codes[] = {NULL, "not_signed_up",
-                                        "already_checked_in", "not_checked_in",
-                                        "already_checked_out"};
+    static const char *const codes[] = {NULL, "not_signed_up", "already_checked_in",
+                                        "not_checked_in", "already_checked_out"};
     static const char *const texts[] = {
-        NULL, "this person has no place on this shift",
-        "this person is checked in already", "this person was not checked in",
-        "this person is checked out already"};
+        NULL, "this person has no place on this shift", "this person is checked in already",
+        "this person was not checked in", "this person is checked out already"};
     if (rc == STORE_CONFLICT && w.why)
-        return reply_error(r, w.why == 1 ? 404 : 409, codes[w.why], "qr", "%s",
-                           texts[w.why]);
+        return reply_error(r, w.why == 1 ? 404 : 409, codes[w.why], "qr", "%s", texts[w.why]);
     if (!rc)
         rc = hours_get(c, &r->arena, w.h.id, &w.h);
     if (rc)
@@ -788,9 +734,8 @@ struct confirm_write {
 static int confirm_tx(struct store_conn *c, void *v)
 {
     struct confirm_write *w = v;
-    int g =
-        points_award(c, w->h->user_id, "volunteer_hour", "volunteer_hours",
-                     w->h->id, volunteer_points_base(w->h->minutes), w->now);
+    int g = points_award(c, w->h->user_id, "volunteer_hour", "volunteer_hours", w->h->id,
+                         volunteer_points_base(w->h->minutes), w->now);
     if (g < 0)
         return -g;
     w->granted = g;
@@ -816,20 +761,16 @@ static int post_confirm(struct req *r)
         return r->status;
     const struct principal *p = req_principal(r);
     if (h.user_id == p->user_id && !(p->roles & ROLE_SYSTEM_ADMIN))
-        return reply_error(
-            r, 403, "own_hours", NULL,
-            "your own hours are confirmed by an admin of the street");
+        return reply_error(r, 403, "own_hours", NULL,
+                           "your own hours are confirmed by an admin of the street");
     if (!h.checked_out_at)
-        return reply_error(r, 409, "not_checked_out", NULL,
-                           "check the volunteer out first");
+        return reply_error(r, 409, "not_checked_out", NULL, "check the volunteer out first");
     if (h.confirmed_at)
-        return reply_error(r, 409, "already_confirmed", NULL,
-                           "these hours are confirmed");
+        return reply_error(r, 409, "already_confirmed", NULL, "these hours are confirmed");
     struct confirm_write w = {&h, p->user_id, clock_now(), 0};
     rc = req_tx(r, c, confirm_tx, &w);
     if (rc == STORE_CONFLICT)
-        return reply_error(r, 409, "already_confirmed", NULL,
-                           "these hours are confirmed");
+        return reply_error(r, 409, "already_confirmed", NULL, "these hours are confirmed");
     if (!rc)
         rc = hours_get(c, &r->arena, id, &h);
     if (rc)
@@ -860,8 +801,7 @@ static int get_me(struct req *r)
         rc = hours_totals(c, &r->arena, me, &ts, &nt);
     if (rc)
         return reply_store_error(r, rc, "volunteer");
-    json_t *squads = json_array(), *hours = json_array(),
-           *totals = json_array();
+    json_t *squads = json_array(), *hours = json_array(), *totals = json_array();
     int64_t total = 0;
     for (size_t i = 0; i < ns; i++) {
         json_t *j = squad_json(r, &ss[i]);
@@ -873,21 +813,18 @@ static int get_me(struct req *r)
     for (size_t i = 0; i < nt; i++) {
         total += ts[i].minutes;
         json_array_append_new(totals,
-                              json_pack("{s:I, s:s, s:s, s:I}", "squad",
-                                        (json_int_t)ts[i].squad_id, "name_zh",
-                                        ts[i].name_zh, "name_en", ts[i].name_en,
+                              json_pack("{s:I, s:s, s:s, s:I}", "squad", (json_int_t)ts[i].squad_id,
+                                        "name_zh", ts[i].name_zh, "name_en", ts[i].name_en,
                                         "minutes", (json_int_t)ts[i].minutes));
     }
     return reply_json(r, 200,
-                      json_pack("{s:o, s:o, s:o, s:I}", "squads", squads,
-                                "hours", hours, "totals", totals,
-                                "total_minutes", (json_int_t)total));
+                      json_pack("{s:o, s:o, s:o, s:I}", "squads", squads, "hours", hours, "totals",
+                                totals, "total_minutes", (json_int_t)total));
 }
 
 static void add_hours_text(struct strbuf *sb, int64_t minutes)
 {
-    strbuf_addf(sb, "%lld:%02lld", (long long)(minutes / 60),
-                (long long)(minutes % 60));
+    strbuf_addf(sb, "%lld:%02lld", (long long)(minutes / 60), (long long)(minutes % 60));
 }
 
 struct cert_write {
@@ -920,22 +857,19 @@ static int get_certificate(struct req *r)
     for (size_t i = 0; i < nt; i++) {
         total += ts[i].minutes;
         json_array_append_new(squads,
-                              json_pack("{s:s, s:s, s:I}", "name_zh",
-                                        ts[i].name_zh, "name_en", ts[i].name_en,
-                                        "minutes", (json_int_t)ts[i].minutes));
+                              json_pack("{s:s, s:s, s:I}", "name_zh", ts[i].name_zh, "name_en",
+                                        ts[i].name_en, "minutes", (json_int_t)ts[i].minutes));
     }
     char *squads_text = json_dumps(squads, JSON_COMPACT);
     json_decref(squads);
     if (!squads_text)
-        return reply_error(r, 500, "internal", NULL,
-                           "the certificate could not be made");
+        return reply_error(r, 500, "internal", NULL, "the certificate could not be made");
     const char *stext = arena_strdup(&r->arena, squads_text);
     free(squads_text);
     /* The same totals keep their code: a reprint is the same certificate. */
     const char *code;
     int64_t last_total, issued;
-    rc = certificate_latest(c, &r->arena, p->user_id, &code, &last_total,
-                            &issued);
+    rc = certificate_latest(c, &r->arena, p->user_id, &code, &last_total, &issued);
     if (rc)
         return reply_store_error(r, rc, "certificate");
     if (!code || last_total != total) {
@@ -953,25 +887,20 @@ static int get_certificate(struct req *r)
     char when[40];
     clock_format_iso(issued, tz_of(r), when, sizeof when);
     struct strbuf sb = {0};
-    strbuf_adds(
-        &sb,
-        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        "<title>志愿服务时长证明 Volunteer hours certificate</title>"
-        "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}"
-        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
-        "padding:.3em .6em;text-align:left}@media "
-        "print{a{display:none}}</style>"
-        "</head><body>\n<h1>志愿服务时长证明<br><small>Volunteer hours "
-        "certificate"
-        "</small></h1>\n<p>兹证明 / This certifies that <strong>");
-    volunteer_html_text(&sb, u.display_name && *u.display_name ? u.display_name
-                                                               : "—");
-    strbuf_adds(
-        &sb,
-        "</strong> 参加快递小哥志愿服务队，经队长确认的服务时长如下 / served "
-        "in "
-        "courier volunteer squads for the hours their leaders confirmed:</p>\n"
-        "<table><tr><th>服务队 Squad</th><th>时长 Hours</th></tr>\n");
+    strbuf_adds(&sb, "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                     "<title>志愿服务时长证明 Volunteer hours certificate</title>"
+                     "<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}"
+                     "table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;"
+                     "padding:.3em .6em;text-align:left}@media "
+                     "print{a{display:none}}</style>"
+                     "</head><body>\n<h1>志愿服务时长证明<br><small>Volunteer hours "
+                     "certificate"
+                     "</small></h1>\n<p>兹证明 / This certifies that <strong>");
+    volunteer_html_text(&sb, u.display_name && *u.display_name ? u.display_name : "—");
+    strbuf_adds(&sb, "</strong> 参加快递小哥志愿服务队，经队长确认的服务时长如下 / served "
+                     "in "
+                     "courier volunteer squads for the hours their leaders confirmed:</p>\n"
+                     "<table><tr><th>服务队 Squad</th><th>时长 Hours</th></tr>\n");
     for (size_t i = 0; i < nt; i++) {
         strbuf_adds(&sb, "<tr><td>");
         volunteer_html_text(&sb, ts[i].name_zh);
@@ -1002,24 +931,20 @@ static int get_certificate_by_code(struct req *r)
 {
     const char *code = req_param(r, "code");
     if (!code || strlen(code) != 12)
-        return reply_error(r, 404, "not_found", NULL,
-                           "no certificate has this code");
+        return reply_error(r, 404, "not_found", NULL, "no certificate has this code");
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
     int64_t user, total, issued;
     const char *name, *squads;
-    int rc = certificate_get(c, &r->arena, code, &user, &name, &total, &squads,
-                             &issued);
+    int rc = certificate_get(c, &r->arena, code, &user, &name, &total, &squads, &issued);
     if (rc == STORE_NOT_FOUND)
-        return reply_error(r, 404, "not_found", NULL,
-                           "no certificate has this code");
+        return reply_error(r, 404, "not_found", NULL, "no certificate has this code");
     if (rc)
         return reply_store_error(r, rc, "certificate");
     json_t *sq = json_loads(squads, 0, NULL);
-    json_t *j = json_pack("{s:s, s:s, s:I, s:o}", "code", code, "display_name",
-                          name, "total_minutes", (json_int_t)total, "squads",
-                          sq ? sq : json_array());
+    json_t *j = json_pack("{s:s, s:s, s:I, s:o}", "code", code, "display_name", name,
+                          "total_minutes", (json_int_t)total, "squads", sq ? sq : json_array());
     json_object_set_new(j, "issued_at", time_json(r, issued));
     return reply_json(r, 200, j);
 }
@@ -1027,8 +952,8 @@ static int get_certificate_by_code(struct req *r)
 /* ---- module hooks
  * -------------------------------------------------------------- */
 
-static int volunteer_export(struct app *app, struct store_conn *c,
-                            struct arena *a, int64_t user_id, json_t **out)
+static int volunteer_export(struct app *app, struct store_conn *c, struct arena *a, int64_t user_id,
+                            json_t **out)
 {
     struct squad *ss;
     struct hours *hs;
@@ -1042,25 +967,21 @@ static int volunteer_export(struct app *app, struct store_conn *c,
         return STORE_OK;
     json_t *squads = json_array(), *hours = json_array();
     for (size_t i = 0; i < ns; i++)
-        json_array_append_new(squads, json_pack("{s:I, s:s, s:b}", "id",
-                                                (json_int_t)ss[i].id, "name_zh",
-                                                ss[i].name_zh, "leader",
-                                                ss[i].leader_id == user_id));
+        json_array_append_new(squads,
+                              json_pack("{s:I, s:s, s:b}", "id", (json_int_t)ss[i].id, "name_zh",
+                                        ss[i].name_zh, "leader", ss[i].leader_id == user_id));
     for (size_t i = 0; i < nh; i++)
         json_array_append_new(
-            hours, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "shift",
-                             (json_int_t)hs[i].slot_id, "squad",
-                             (json_int_t)hs[i].squad_id, "checked_in_at",
-                             (json_int_t)hs[i].checked_in_at, "checked_out_at",
-                             (json_int_t)hs[i].checked_out_at, "minutes",
-                             (json_int_t)hs[i].minutes, "confirmed_at",
-                             (json_int_t)hs[i].confirmed_at));
+            hours,
+            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "shift", (json_int_t)hs[i].slot_id, "squad",
+                      (json_int_t)hs[i].squad_id, "checked_in_at", (json_int_t)hs[i].checked_in_at,
+                      "checked_out_at", (json_int_t)hs[i].checked_out_at, "minutes",
+                      (json_int_t)hs[i].minutes, "confirmed_at", (json_int_t)hs[i].confirmed_at));
     *out = json_pack("{s:o, s:o}", "squads", squads, "hours", hours);
     return STORE_OK;
 }
 
-static int volunteer_erase(struct app *app, struct store_conn *c,
-                           int64_t user_id)
+static int volunteer_erase(struct app *app, struct store_conn *c, int64_t user_id)
 {
     return volunteer_erase_user(c, user_id);
 }
@@ -1068,37 +989,26 @@ static int volunteer_erase(struct app *app, struct store_conn *c,
 #define SIGNED_IN ACCESS_SIGNED_IN
 
 static const struct route volunteer_routes[] = {
-    {HTTP_GET, "/api/volunteer/squads", list_squads, ACCESS_PUBLIC, BODY_NONE,
+    {HTTP_GET, "/api/volunteer/squads", list_squads, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/volunteer/squads", post_squad, ACCESS_ADMIN, BODY_JSON, SCOPE_ANY},
+    {HTTP_GET, "/api/volunteer/squads/{id}", get_squad, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/volunteer/squads/{id}/join", post_join, SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/volunteer/squads/{id}/leave", post_leave, SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/volunteer/squads/{id}/members", list_members, SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/volunteer/squads/{id}/activities", post_activity, SIGNED_IN, BODY_JSON,
      SCOPE_ANY},
-    {HTTP_POST, "/api/volunteer/squads", post_squad, ACCESS_ADMIN, BODY_JSON,
+    {HTTP_GET, "/api/volunteer/activities/{id}", get_activity, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/volunteer/shifts/{id}/signup", post_signup, SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/volunteer/shifts/{id}/roster", get_roster, SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/volunteer/shifts/{id}/check-in", post_check_in, SIGNED_IN, BODY_JSON,
      SCOPE_ANY},
-    {HTTP_GET, "/api/volunteer/squads/{id}", get_squad, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/volunteer/squads/{id}/join", post_join, SIGNED_IN,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/volunteer/squads/{id}/leave", post_leave, SIGNED_IN,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/api/volunteer/squads/{id}/members", list_members, SIGNED_IN,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/volunteer/squads/{id}/activities", post_activity,
-     SIGNED_IN, BODY_JSON, SCOPE_ANY},
-    {HTTP_GET, "/api/volunteer/activities/{id}", get_activity, ACCESS_PUBLIC,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/volunteer/shifts/{id}/signup", post_signup, SIGNED_IN,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/api/volunteer/shifts/{id}/roster", get_roster, SIGNED_IN,
-     BODY_NONE, SCOPE_ANY},
-    {HTTP_POST, "/api/volunteer/shifts/{id}/check-in", post_check_in, SIGNED_IN,
-     BODY_JSON, SCOPE_ANY},
-    {HTTP_POST, "/api/volunteer/shifts/{id}/check-out", post_check_out,
-     SIGNED_IN, BODY_JSON, SCOPE_ANY},
-    {HTTP_POST, "/api/volunteer/hours/{id}/confirm", post_confirm, SIGNED_IN,
-     BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/volunteer/shifts/{id}/check-out", post_check_out, SIGNED_IN, BODY_JSON,
+     SCOPE_ANY},
+    {HTTP_POST, "/api/volunteer/hours/{id}/confirm", post_confirm, SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/me/volunteer", get_me, SIGNED_IN, BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/api/me/volunteer/certificate", get_certificate, SIGNED_IN,
+    {HTTP_GET, "/api/me/volunteer/certificate", get_certificate, SIGNED_IN, BODY_NONE, SCOPE_ANY},
+    {HTTP_GET, "/api/volunteer/certificates/{code}", get_certificate_by_code, ACCESS_PUBLIC,
      BODY_NONE, SCOPE_ANY},
-    {HTTP_GET, "/api/volunteer/certificates/{code}", get_certificate_by_code,
-     ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY},
 };
 
 const struct module volunteer_module = {

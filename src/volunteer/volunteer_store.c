@@ -127,13 +127,11 @@ static void row_to_squad(const struct store_rows *r, size_t i, struct squad *s)
     s->created_at = store_int(r, i, 11);
 }
 
-int squad_insert(struct store_conn *c, struct arena *a, struct squad *s,
-                 int64_t now)
+int squad_insert(struct store_conn *c, struct arena *a, struct squad *s, int64_t now)
 {
-    struct store_val p[] = {
-        SV_INT(s->region_id), SV_TEXT(s->name_zh),
-        SV_TEXT(s->name_en),  s->leader_id ? SV_INT(s->leader_id) : SV_NULL,
-        SV_INT(s->is_demo),   SV_INT(now)};
+    struct store_val p[] = {SV_INT(s->region_id), SV_TEXT(s->name_zh),
+                            SV_TEXT(s->name_en),  s->leader_id ? SV_INT(s->leader_id) : SV_NULL,
+                            SV_INT(s->is_demo),   SV_INT(now)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_squad_insert, p, 6, &rows);
     if (rc)
@@ -143,8 +141,8 @@ int squad_insert(struct store_conn *c, struct arena *a, struct squad *s,
     return STORE_OK;
 }
 
-static int squads_query(struct store_conn *c, struct arena *a, const char *sql,
-                        int64_t arg, struct squad **out, size_t *n)
+static int squads_query(struct store_conn *c, struct arena *a, const char *sql, int64_t arg,
+                        struct squad **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(arg)};
     struct store_rows rows;
@@ -158,8 +156,7 @@ static int squads_query(struct store_conn *c, struct arena *a, const char *sql,
     return STORE_OK;
 }
 
-int squad_get(struct store_conn *c, struct arena *a, int64_t id,
-              struct squad *out)
+int squad_get(struct store_conn *c, struct arena *a, int64_t id, struct squad *out)
 {
     struct squad *s;
     size_t n;
@@ -172,14 +169,14 @@ int squad_get(struct store_conn *c, struct arena *a, int64_t id,
     return STORE_OK;
 }
 
-int squad_list(struct store_conn *c, struct arena *a, int64_t region_id,
-               struct squad **out, size_t *n)
+int squad_list(struct store_conn *c, struct arena *a, int64_t region_id, struct squad **out,
+               size_t *n)
 {
     return squads_query(c, a, sql_squad_list, region_id, out, n);
 }
 
-int squads_of_user(struct store_conn *c, struct arena *a, int64_t user_id,
-                   struct squad **out, size_t *n)
+int squads_of_user(struct store_conn *c, struct arena *a, int64_t user_id, struct squad **out,
+                   size_t *n)
 {
     return squads_query(c, a, sql_squads_of_user, user_id, out, n);
 }
@@ -189,8 +186,7 @@ int squad_delete_demo(struct store_conn *c)
     return store_exec(c, sql_squad_delete_demo, NULL, 0, NULL);
 }
 
-int member_add(struct store_conn *c, int64_t squad_id, int64_t user_id,
-               int64_t now)
+int member_add(struct store_conn *c, int64_t squad_id, int64_t user_id, int64_t now)
 {
     struct store_val p[] = {SV_INT(squad_id), SV_INT(user_id), SV_INT(now)};
     int64_t changed = 0;
@@ -210,8 +206,7 @@ int member_remove(struct store_conn *c, int64_t squad_id, int64_t user_id)
     return changed ? STORE_OK : STORE_NOT_FOUND;
 }
 
-int member_is(struct store_conn *c, struct arena *a, int64_t squad_id,
-              int64_t user_id, bool *yes)
+int member_is(struct store_conn *c, struct arena *a, int64_t squad_id, int64_t user_id, bool *yes)
 {
     struct store_val p[] = {SV_INT(squad_id), SV_INT(user_id)};
     struct store_rows rows;
@@ -222,8 +217,8 @@ int member_is(struct store_conn *c, struct arena *a, int64_t squad_id,
     return STORE_OK;
 }
 
-int member_list(struct store_conn *c, struct arena *a, int64_t squad_id,
-                struct squad_member **out, size_t *n)
+int member_list(struct store_conn *c, struct arena *a, int64_t squad_id, struct squad_member **out,
+                size_t *n)
 {
     struct store_val p[] = {SV_INT(squad_id)};
     struct store_rows rows;
@@ -240,8 +235,7 @@ int member_list(struct store_conn *c, struct arena *a, int64_t squad_id,
     return STORE_OK;
 }
 
-static void row_to_activity(const struct store_rows *r, size_t i,
-                            struct activity *v)
+static void row_to_activity(const struct store_rows *r, size_t i, struct activity *v)
 {
     v->id = store_int(r, i, 0);
     v->squad_id = store_int(r, i, 1);
@@ -255,11 +249,10 @@ static void row_to_activity(const struct store_rows *r, size_t i,
     v->created_at = store_int(r, i, 9);
 }
 
-int activity_insert(struct store_conn *c, struct arena *a, struct activity *v,
-                    int64_t by)
+int activity_insert(struct store_conn *c, struct arena *a, struct activity *v, int64_t by)
 {
-    struct store_val p[] = {SV_INT(v->squad_id), SV_INT(v->offering_id),
-                            by ? SV_INT(by) : SV_NULL, SV_INT(v->created_at)};
+    struct store_val p[] = {SV_INT(v->squad_id), SV_INT(v->offering_id), by ? SV_INT(by) : SV_NULL,
+                            SV_INT(v->created_at)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_activity_insert, p, 4, &rows);
     if (rc)
@@ -268,9 +261,8 @@ int activity_insert(struct store_conn *c, struct arena *a, struct activity *v,
     return STORE_OK;
 }
 
-static int activities_query(struct store_conn *c, struct arena *a,
-                            const char *sql, int64_t arg, struct activity **out,
-                            size_t *n)
+static int activities_query(struct store_conn *c, struct arena *a, const char *sql, int64_t arg,
+                            struct activity **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(arg)};
     struct store_rows rows;
@@ -284,8 +276,8 @@ static int activities_query(struct store_conn *c, struct arena *a,
     return STORE_OK;
 }
 
-static int one_activity(struct store_conn *c, struct arena *a, const char *sql,
-                        int64_t arg, struct activity *out)
+static int one_activity(struct store_conn *c, struct arena *a, const char *sql, int64_t arg,
+                        struct activity *out)
 {
     struct activity *v;
     size_t n;
@@ -298,26 +290,25 @@ static int one_activity(struct store_conn *c, struct arena *a, const char *sql,
     return STORE_OK;
 }
 
-int activity_get(struct store_conn *c, struct arena *a, int64_t id,
-                 struct activity *out)
+int activity_get(struct store_conn *c, struct arena *a, int64_t id, struct activity *out)
 {
     return one_activity(c, a, sql_activity_get, id, out);
 }
 
-int activity_by_offering(struct store_conn *c, struct arena *a,
-                         int64_t offering_id, struct activity *out)
+int activity_by_offering(struct store_conn *c, struct arena *a, int64_t offering_id,
+                         struct activity *out)
 {
     return one_activity(c, a, sql_activity_by_offering, offering_id, out);
 }
 
-int activity_list(struct store_conn *c, struct arena *a, int64_t squad_id,
-                  struct activity **out, size_t *n)
+int activity_list(struct store_conn *c, struct arena *a, int64_t squad_id, struct activity **out,
+                  size_t *n)
 {
     return activities_query(c, a, sql_activity_list, squad_id, out, n);
 }
 
-int shift_list(struct store_conn *c, struct arena *a, int64_t offering_id,
-               struct shift **out, size_t *n)
+int shift_list(struct store_conn *c, struct arena *a, int64_t offering_id, struct shift **out,
+               size_t *n)
 {
     struct store_val p[] = {SV_INT(offering_id)};
     struct store_rows rows;
@@ -340,8 +331,8 @@ int shift_list(struct store_conn *c, struct arena *a, int64_t offering_id,
     return STORE_OK;
 }
 
-int volunteer_no_shows(struct store_conn *c, struct arena *a, int64_t user_id,
-                       int64_t since, int64_t **ends, size_t *n)
+int volunteer_no_shows(struct store_conn *c, struct arena *a, int64_t user_id, int64_t since,
+                       int64_t **ends, size_t *n)
 {
     struct store_val p[] = {SV_INT(user_id), SV_INT(since)};
     struct store_rows rows;
@@ -355,9 +346,8 @@ int volunteer_no_shows(struct store_conn *c, struct arena *a, int64_t user_id,
     return STORE_OK;
 }
 
-int volunteer_booking_of(struct store_conn *c, struct arena *a, int64_t slot_id,
-                         int64_t user_id, int64_t *booking_id,
-                         const char **state)
+int volunteer_booking_of(struct store_conn *c, struct arena *a, int64_t slot_id, int64_t user_id,
+                         int64_t *booking_id, const char **state)
 {
     struct store_val p[] = {SV_INT(slot_id), SV_INT(user_id)};
     struct store_rows rows;
@@ -408,8 +398,8 @@ int hours_insert(struct store_conn *c, struct arena *a, struct hours *h)
     return STORE_OK;
 }
 
-static int hours_query(struct store_conn *c, struct arena *a, const char *sql,
-                       int64_t arg, struct hours **out, size_t *n)
+static int hours_query(struct store_conn *c, struct arena *a, const char *sql, int64_t arg,
+                       struct hours **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(arg)};
     struct store_rows rows;
@@ -423,8 +413,8 @@ static int hours_query(struct store_conn *c, struct arena *a, const char *sql,
     return STORE_OK;
 }
 
-static int one_hours(struct store_conn *c, struct arena *a, const char *sql,
-                     int64_t arg, struct hours *out)
+static int one_hours(struct store_conn *c, struct arena *a, const char *sql, int64_t arg,
+                     struct hours *out)
 {
     struct hours *h;
     size_t n;
@@ -437,23 +427,19 @@ static int one_hours(struct store_conn *c, struct arena *a, const char *sql,
     return STORE_OK;
 }
 
-int hours_get(struct store_conn *c, struct arena *a, int64_t id,
-              struct hours *out)
+int hours_get(struct store_conn *c, struct arena *a, int64_t id, struct hours *out)
 {
     return one_hours(c, a, sql_hours_get, id, out);
 }
 
-int hours_by_booking(struct store_conn *c, struct arena *a, int64_t booking_id,
-                     struct hours *out)
+int hours_by_booking(struct store_conn *c, struct arena *a, int64_t booking_id, struct hours *out)
 {
     return one_hours(c, a, sql_hours_by_booking, booking_id, out);
 }
 
-int hours_check_out(struct store_conn *c, int64_t id, int64_t at, int64_t by,
-                    int64_t minutes)
+int hours_check_out(struct store_conn *c, int64_t id, int64_t at, int64_t by, int64_t minutes)
 {
-    struct store_val p[] = {SV_INT(id), SV_INT(at), SV_INT(by),
-                            SV_INT(minutes)};
+    struct store_val p[] = {SV_INT(id), SV_INT(at), SV_INT(by), SV_INT(minutes)};
     int64_t changed = 0;
     int rc = store_exec(c, sql_hours_check_out, p, 4, &changed);
     if (rc)
@@ -461,11 +447,9 @@ int hours_check_out(struct store_conn *c, int64_t id, int64_t at, int64_t by,
     return changed ? STORE_OK : STORE_CONFLICT;
 }
 
-int hours_confirm(struct store_conn *c, int64_t id, int64_t by, int64_t now,
-                  int64_t points)
+int hours_confirm(struct store_conn *c, int64_t id, int64_t by, int64_t now, int64_t points)
 {
-    struct store_val p[] = {SV_INT(id), SV_INT(by), SV_INT(now),
-                            SV_INT(points)};
+    struct store_val p[] = {SV_INT(id), SV_INT(by), SV_INT(now), SV_INT(points)};
     int64_t changed = 0;
     int rc = store_exec(c, sql_hours_confirm, p, 4, &changed);
     if (rc)
@@ -473,20 +457,20 @@ int hours_confirm(struct store_conn *c, int64_t id, int64_t by, int64_t now,
     return changed ? STORE_OK : STORE_CONFLICT;
 }
 
-int hours_of_slot(struct store_conn *c, struct arena *a, int64_t slot_id,
-                  struct hours **out, size_t *n)
+int hours_of_slot(struct store_conn *c, struct arena *a, int64_t slot_id, struct hours **out,
+                  size_t *n)
 {
     return hours_query(c, a, sql_hours_of_slot, slot_id, out, n);
 }
 
-int hours_of_user(struct store_conn *c, struct arena *a, int64_t user_id,
-                  struct hours **out, size_t *n)
+int hours_of_user(struct store_conn *c, struct arena *a, int64_t user_id, struct hours **out,
+                  size_t *n)
 {
     return hours_query(c, a, sql_hours_of_user, user_id, out, n);
 }
 
-int hours_totals(struct store_conn *c, struct arena *a, int64_t user_id,
-                 struct squad_total **out, size_t *n)
+int hours_totals(struct store_conn *c, struct arena *a, int64_t user_id, struct squad_total **out,
+                 size_t *n)
 {
     struct store_val p[] = {SV_INT(user_id)};
     struct store_rows rows;
@@ -505,18 +489,15 @@ int hours_totals(struct store_conn *c, struct arena *a, int64_t user_id,
 }
 
 int certificate_insert(struct store_conn *c, const char *code, int64_t user_id,
-                       int64_t total_minutes, const char *squads_json,
-                       int64_t now)
+                       int64_t total_minutes, const char *squads_json, int64_t now)
 {
-    struct store_val p[] = {SV_TEXT(code), SV_INT(user_id),
-                            SV_INT(total_minutes), SV_TEXT(squads_json),
-                            SV_INT(now)};
+    struct store_val p[] = {SV_TEXT(code), SV_INT(user_id), SV_INT(total_minutes),
+                            SV_TEXT(squads_json), SV_INT(now)};
     return store_exec(c, sql_cert_insert, p, 5, NULL);
 }
 
-int certificate_get(struct store_conn *c, struct arena *a, const char *code,
-                    int64_t *user_id, const char **display_name,
-                    int64_t *total_minutes, const char **squads_json,
+int certificate_get(struct store_conn *c, struct arena *a, const char *code, int64_t *user_id,
+                    const char **display_name, int64_t *total_minutes, const char **squads_json,
                     int64_t *issued_at)
 {
     struct store_val p[] = {SV_TEXT(code)};
@@ -534,9 +515,8 @@ int certificate_get(struct store_conn *c, struct arena *a, const char *code,
     return STORE_OK;
 }
 
-int certificate_latest(struct store_conn *c, struct arena *a, int64_t user_id,
-                       const char **code, int64_t *total_minutes,
-                       int64_t *issued_at)
+int certificate_latest(struct store_conn *c, struct arena *a, int64_t user_id, const char **code,
+                       int64_t *total_minutes, int64_t *issued_at)
 {
     struct store_val p[] = {SV_INT(user_id)};
     struct store_rows rows;
@@ -552,8 +532,8 @@ int certificate_latest(struct store_conn *c, struct arena *a, int64_t user_id,
 int volunteer_erase_user(struct store_conn *c, int64_t user_id)
 {
     struct store_val p[] = {SV_INT(user_id)};
-    const char *const sqls[] = {sql_erase_hours, sql_erase_members,
-                                sql_erase_certs, sql_erase_leader};
+    const char *const sqls[] = {sql_erase_hours, sql_erase_members, sql_erase_certs,
+                                sql_erase_leader};
     int rc = STORE_OK;
     for (size_t i = 0; !rc && i < sizeof sqls / sizeof sqls[0]; i++)
         rc = store_exec(c, sqls[i], p, 1, NULL);

@@ -20,11 +20,10 @@
 
 /* The page may load tiles from any https host (the tile source is
  * configuration); everything else comes from this origin. */
-static const char web_csp[] =
-    "default-src 'self'; img-src 'self' data: https: http:; "
-    "style-src 'self'; script-src 'self'; connect-src 'self'; "
-    "worker-src 'self'; manifest-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+static const char web_csp[] = "default-src 'self'; img-src 'self' data: https: http:; "
+                              "style-src 'self'; script-src 'self'; connect-src 'self'; "
+                              "worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+                              "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 static const struct web_asset *find_asset(const char *path)
 {
@@ -39,11 +38,15 @@ static const char *type_for(const char *path)
     static const struct {
         const char *ext, *type;
     } types[] = {
-        {".html", "text/html; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},     {".json", "application/json; charset=utf-8"},
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json; charset=utf-8"},
         {".webmanifest", "application/manifest+json"},
-        {".svg", "image/svg+xml"},               {".png", "image/png"},
-        {".ico", "image/x-icon"},                {".map", "application/json; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".map", "application/json; charset=utf-8"},
     };
     const char *dot = strrchr(path, '.');
     for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
@@ -125,8 +128,8 @@ static int get_file(struct req *r)
 
 static int get_dir_file(struct req *r)
 {
-    return serve_path(r, arena_printf(&r->arena, "/%s/%s", req_param(r, "dir"),
-                                      req_param(r, "file")));
+    return serve_path(r,
+                      arena_printf(&r->arena, "/%s/%s", req_param(r, "dir"), req_param(r, "file")));
 }
 
 static int get_config(struct req *r)
@@ -134,18 +137,18 @@ static int get_config(struct req *r)
     const struct config *c = &r->app->cfg;
     json_t *tiles = json_null();
     if (c->tiles_url && *c->tiles_url && strcmp(c->tiles_url, "none") != 0)
-        tiles = json_pack("{s:s, s:s, s:s}", "url", c->tiles_url, "datum",
-                          c->tiles_datum, "attribution", c->tiles_attribution);
+        tiles = json_pack("{s:s, s:s, s:s}", "url", c->tiles_url, "datum", c->tiles_datum,
+                          "attribution", c->tiles_attribution);
     /* The roles the server knows, in the one table's order, with the kinds
      * of place each may be granted on: the web app builds its role pickers
      * from this rather than keeping a list of its own. */
     json_t *roles = json_array();
     for (size_t i = 0; i < http_role_count; i++)
-        json_array_append_new(roles, json_pack("{s:s, s:s}", "name", http_roles[i].name,
-                                               "scopes", http_roles[i].scopes));
-    return reply_json(r, 200, json_pack("{s:o, s:s, s:i, s:o}", "tiles", tiles,
-                                        "timezone", "Asia/Shanghai", "status_ttl_s",
-                                        c->status_ttl_s, "roles", roles));
+        json_array_append_new(roles, json_pack("{s:s, s:s}", "name", http_roles[i].name, "scopes",
+                                               http_roles[i].scopes));
+    return reply_json(r, 200,
+                      json_pack("{s:o, s:s, s:i, s:o}", "tiles", tiles, "timezone", "Asia/Shanghai",
+                                "status_ttl_s", c->status_ttl_s, "roles", roles));
 }
 
 static const struct route web_routes[] = {

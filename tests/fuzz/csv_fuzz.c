@@ -94,9 +94,8 @@ static bool fuzz_is_utf8(const unsigned char *s, size_t n)
                 return false;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
-        if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-            (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
+        if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             return false;
         i += need + 1;
     }
@@ -107,19 +106,16 @@ static bool fuzz_is_utf8(const unsigned char *s, size_t n)
  * Read everything, checking invariants; returns 0 at a clean end, -1 after
  * an error. If fp is not NULL, the records are appended to it.
  */
-static int fuzz_read_all(const char *data, size_t size,
-                         const struct csv_limits *lim, struct fuzz_parse *fp)
+static int fuzz_read_all(const char *data, size_t size, const struct csv_limits *lim,
+                         struct fuzz_parse *fp)
 {
     struct csv_reader *r = csv_new(data, size, lim);
     struct csv_record rec;
     struct csv_error err, again;
-    size_t max_field = lim && lim->max_field_bytes
-                           ? lim->max_field_bytes
-                           : CSV_DEFAULT_MAX_FIELD_BYTES;
-    size_t max_fields =
-        lim && lim->max_fields ? lim->max_fields : CSV_DEFAULT_MAX_FIELDS;
-    size_t max_records =
-        lim && lim->max_records ? lim->max_records : CSV_DEFAULT_MAX_RECORDS;
+    size_t max_field =
+        lim && lim->max_field_bytes ? lim->max_field_bytes : CSV_DEFAULT_MAX_FIELD_BYTES;
+    size_t max_fields = lim && lim->max_fields ? lim->max_fields : CSV_DEFAULT_MAX_FIELDS;
+    size_t max_records = lim && lim->max_records ? lim->max_records : CSV_DEFAULT_MAX_RECORDS;
     size_t n = 0, last_line = 0;
     int rc;
 
@@ -127,10 +123,8 @@ static int fuzz_read_all(const char *data, size_t size,
         n++;
         fuzz_check(rec.number == n, "record numbers consecutive");
         fuzz_check(n <= max_records, "record count within limit");
-        fuzz_check(rec.count >= 1 && rec.count <= max_fields,
-                   "field count within limit");
-        fuzz_check(rec.line > last_line && rec.line <= size + 1,
-                   "start lines rise");
+        fuzz_check(rec.count >= 1 && rec.count <= max_fields, "field count within limit");
+        fuzz_check(rec.line > last_line && rec.line <= size + 1, "start lines rise");
         last_line = rec.line;
         for (size_t i = 0; i < rec.count; i++) {
             const char *f = rec.fields[i];
@@ -139,22 +133,20 @@ static int fuzz_read_all(const char *data, size_t size,
             fuzz_check(len <= max_field, "field length within limit");
             fuzz_check(f[len] == '\0', "field NUL-terminated");
             fuzz_check(memchr(f, 0, len) == NULL, "no NUL inside field");
-            fuzz_check(fuzz_is_utf8((const unsigned char *)f, len),
-                       "field is UTF-8");
+            fuzz_check(fuzz_is_utf8((const unsigned char *)f, len), "field is UTF-8");
             if (fp && len > 0) {
                 fp->bytes = fuzz_grow(fp->bytes, &fp->cap, fp->nbytes + len, 1);
                 memcpy(fp->bytes + fp->nbytes, f, len);
                 fp->nbytes += len;
             }
             if (fp) {
-                fp->lens = fuzz_grow(fp->lens, &fp->lens_cap, fp->nlens + 1,
-                                     sizeof *fp->lens);
+                fp->lens = fuzz_grow(fp->lens, &fp->lens_cap, fp->nlens + 1, sizeof *fp->lens);
                 fp->lens[fp->nlens++] = len;
             }
         }
         if (fp) {
-            fp->counts = fuzz_grow(fp->counts, &fp->counts_cap, fp->ncounts + 1,
-                                   sizeof *fp->counts);
+            fp->counts =
+                fuzz_grow(fp->counts, &fp->counts_cap, fp->ncounts + 1, sizeof *fp->counts);
             fp->counts[fp->ncounts++] = rec.count;
         }
     }
@@ -163,8 +155,7 @@ static int fuzz_read_all(const char *data, size_t size,
     } else {
         fuzz_check(rc == -1, "result is 1, 0 or -1");
         fuzz_check(err.code != CSV_OK, "error has a code");
-        fuzz_check(strcmp(csv_error_code_name(err.code), "unknown") != 0,
-                   "error code is known");
+        fuzz_check(strcmp(csv_error_code_name(err.code), "unknown") != 0, "error code is known");
         fuzz_check(err.line >= 1 && err.line <= size + 1, "error line");
         fuzz_check(err.line >= last_line, "error after last record");
         fuzz_check(err.column <= max_fields + 1, "error column");
@@ -172,8 +163,7 @@ static int fuzz_read_all(const char *data, size_t size,
                    "column 0 only for too many records");
         fuzz_check(err.record == n + 1, "error record number");
         fuzz_check(err.offset < size, "error offset inside input");
-        fuzz_check(memchr(err.message, 0, sizeof err.message) != NULL &&
-                       err.message[0] != '\0',
+        fuzz_check(memchr(err.message, 0, sizeof err.message) != NULL && err.message[0] != '\0',
                    "error message set");
         fuzz_check(csv_read(r, &rec, &again) == -1 && again.code == err.code &&
                        again.line == err.line && again.offset == err.offset,
@@ -221,21 +211,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t len;
         char *again = fuzz_serialize(&first, &len);
 
-        fuzz_check(fuzz_read_all(again, len, NULL, &second) == 0,
-                   "round trip parses");
-        fuzz_check(second.ncounts == first.ncounts &&
-                       second.nlens == first.nlens &&
+        fuzz_check(fuzz_read_all(again, len, NULL, &second) == 0, "round trip parses");
+        fuzz_check(second.ncounts == first.ncounts && second.nlens == first.nlens &&
                        second.nbytes == first.nbytes,
                    "round trip same shape");
         /* counts and lens are NULL when there were no records. */
-        fuzz_check(first.ncounts == 0 ||
-                       (memcmp(second.counts, first.counts,
-                               first.ncounts * sizeof *first.counts) == 0 &&
-                        memcmp(second.lens, first.lens,
-                               first.nlens * sizeof *first.lens) == 0),
-                   "round trip same field counts and lengths");
-        fuzz_check(first.nbytes == 0 ||
-                       memcmp(second.bytes, first.bytes, first.nbytes) == 0,
+        fuzz_check(
+            first.ncounts == 0 ||
+                (memcmp(second.counts, first.counts, first.ncounts * sizeof *first.counts) == 0 &&
+                 memcmp(second.lens, first.lens, first.nlens * sizeof *first.lens) == 0),
+            "round trip same field counts and lengths");
+        fuzz_check(first.nbytes == 0 || memcmp(second.bytes, first.bytes, first.nbytes) == 0,
                    "round trip same field bytes");
         free(again);
     }

@@ -39,9 +39,8 @@ static void encode(struct strbuf *sb, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-            (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
-            *p == '~') {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
             strbuf_addch(sb, (char)*p);
         } else if (*p == ' ') {
             strbuf_addch(sb, '+');
@@ -61,13 +60,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t at = (size_t)-1;
     int rc = form_decode(&a, (const char *)data, size, &f, &at);
     if (rc) {
-        fz_check(rc == FORM_BAD_ESCAPE || rc == FORM_BAD_TEXT ||
-                     rc == FORM_TOO_MANY || rc == FORM_NAME_TOO_LONG,
+        fz_check(rc == FORM_BAD_ESCAPE || rc == FORM_BAD_TEXT || rc == FORM_TOO_MANY ||
+                     rc == FORM_NAME_TOO_LONG,
                  "an undocumented result");
         fz_check(f.n == 0, "a refusal left fields");
         fz_check(at <= FORM_MAX_FIELDS, "a refusal names no field");
-        fz_check(strcmp(form_result_text(rc), "not a form") != 0,
-                 "a result without words");
+        fz_check(strcmp(form_result_text(rc), "not a form") != 0, "a result without words");
         arena_release(&a);
         return 0;
     }
@@ -77,15 +75,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *name = f.fields[i].name, *value = f.fields[i].value;
         size_t nl = strlen(name);
         fz_check(nl <= FORM_MAX_NAME, "an overlong name accepted");
-        fz_check(text_is_clean_utf8(name, nl) && !strpbrk(name, "\t\r\n"),
-                 "a dirty name");
+        fz_check(text_is_clean_utf8(name, nl) && !strpbrk(name, "\t\r\n"), "a dirty name");
         fz_check(text_is_clean_utf8(value, strlen(value)), "a dirty value");
         fz_check(form_count(&f, name) >= 1, "form_count misses a field");
         size_t first = 0;
         while (strcmp(f.fields[first].name, name) != 0)
             first++;
-        fz_check(form_get(&f, name) == f.fields[first].value,
-                 "form_get is not the first");
+        fz_check(form_get(&f, name) == f.fields[first].value, "form_get is not the first");
         if (i)
             strbuf_addch(&sb, '&');
         encode(&sb, name);

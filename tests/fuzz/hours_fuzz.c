@@ -33,8 +33,7 @@ static const struct hours_day fuzz_days[] = {
     {20261002, HOURS_DAY_HOLIDAY, 0}, {20261010, HOURS_DAY_WORKDAY, 6},
     {20261011, HOURS_DAY_WORKDAY, 9}, {20261231, HOURS_DAY_HOLIDAY, 0},
 };
-static const struct hours_calendar fuzz_cal = {
-    fuzz_days, sizeof fuzz_days / sizeof fuzz_days[0]};
+static const struct hours_calendar fuzz_cal = {fuzz_days, sizeof fuzz_days / sizeof fuzz_days[0]};
 
 /* 2026-01-01 00:00 at UTC+8. */
 static const int64_t fuzz_base = 1767196800;
@@ -47,8 +46,8 @@ static void fuzz_fail(const char *what, const char *src)
 
 /* Check one moment: next_change promises, and agreement with h2. */
 static void fuzz_check_at(const struct hours *h, const struct hours *h2,
-                          const struct hours_calendar *cal, int64_t t, int tz,
-                          int64_t horizon, const char *src)
+                          const struct hours_calendar *cal, int64_t t, int tz, int64_t horizon,
+                          const char *src)
 {
     bool open = hours_is_open(h, cal, t, tz);
     int64_t next = hours_next_change(h, cal, t, tz, horizon);
@@ -113,12 +112,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_fail("canonical text does not fit HOURS_FORMAT_MAX", src);
     if (strlen(canon) <= HOURS_MAX_LEN) {
         if (hours_parse(canon, &h2, &err) != 0) {
-            fprintf(stderr, "canonical: \"%s\" (%zu: %s)\n", canon, err.pos,
-                    err.message);
+            fprintf(stderr, "canonical: \"%s\" (%zu: %s)\n", canon, err.pos, err.message);
             fuzz_fail("canonical text does not parse", src);
         }
-        if (hours_format(h2, canon2, sizeof canon2) != 0 ||
-            strcmp(canon, canon2) != 0)
+        if (hours_format(h2, canon2, sizeof canon2) != 0 || strcmp(canon, canon2) != 0)
             fuzz_fail("canonical text is not a fixed point", src);
     }
 
@@ -128,8 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hash = (hash ^ data[i]) * 1099511628211ull;
     static const int offsets[] = {480, 0, -300, 345};
     for (int k = 0; k < 3; k++) {
-        int64_t t = fuzz_base + (int64_t)(hash % (366u * 1440u)) * 60 +
-                    (int64_t)((hash >> 20) % 60);
+        int64_t t =
+            fuzz_base + (int64_t)(hash % (366u * 1440u)) * 60 + (int64_t)((hash >> 20) % 60);
         int tz = offsets[(hash >> 32) % 4];
         int64_t horizon = (int64_t)((hash >> 40) % (60u * 86400u)) + 1;
         const struct hours_calendar *cal = (k == 1) ? NULL : &fuzz_cal;
@@ -139,8 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the edges of time must not misbehave */
     (void)hours_is_open(h, &fuzz_cal, INT64_MAX, 480);
     (void)hours_next_change(h, &fuzz_cal, INT64_MIN, 480, INT64_MAX);
-    (void)hours_next_change(h, &fuzz_cal, 253402300799 - 3600, -1440,
-                            INT64_MAX);
+    (void)hours_next_change(h, &fuzz_cal, 253402300799 - 3600, -1440, INT64_MAX);
 
     hours_free(h2);
     hours_free(h);

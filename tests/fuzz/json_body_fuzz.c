@@ -55,8 +55,7 @@ static void fz_check_error_reply(const struct req *r)
     fz_check(r->resp_body != NULL, "refusal without a body");
     fz_check(strlen(r->resp_body) == r->resp_len, "body length");
     json_error_t jerr;
-    json_t *root =
-        json_loadb(r->resp_body, r->resp_len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = json_loadb(r->resp_body, r->resp_len, JSON_REJECT_DUPLICATES, &jerr);
     fz_check(root != NULL, "error reply is not JSON");
     json_t *err = json_object_get(root, "error");
     fz_check(json_is_object(err) && json_object_size(root) == 1,
@@ -65,8 +64,7 @@ static void fz_check_error_reply(const struct req *r)
     fz_check(code && *code, "error without a code");
     for (const char *p = code; *p; p++)
         fz_check((*p >= 'a' && *p <= 'z') || *p == '_', "code not snake_case");
-    fz_check(json_is_string(json_object_get(err, "message")),
-             "error without a message");
+    fz_check(json_is_string(json_object_get(err, "message")), "error without a message");
     json_t *field = json_object_get(err, "field");
     fz_check(!field || json_is_string(field), "field is not a string");
     json_decref(root);
@@ -86,29 +84,22 @@ static void fz_check_fault(struct req *r, const struct site_fault *f)
 static void fz_check_render(struct req *r, struct site *s)
 {
     static const char *const members[] = {
-        "id",          "name_zh",       "name_en",
-        "type",        "tier",          "region",
-        "address_zh",  "address_en",    "phone",
-        "manager",     "description",   "capacity",
-        "status",      "status_reason", "status_until",
-        "public",      "opening_hours", "amenities",
-        "photos",      "demo",          "created_at",
-        "updated_at",  "position",      "open",
+        "id",          "name_zh",       "name_en",      "type",       "tier",          "region",
+        "address_zh",  "address_en",    "phone",        "manager",    "description",   "capacity",
+        "status",      "status_reason", "status_until", "public",     "opening_hours", "amenities",
+        "photos",      "demo",          "created_at",   "updated_at", "position",      "open",
         "next_change", "nav",
     };
     s->id = 1;
     s->created_at = s->updated_at = 1767196800;
-    struct site_view v = {NULL, 1767196800, fz_app.cfg.tz_offset_min,
-                          GEO_GCJ02};
+    struct site_view v = {NULL, 1767196800, fz_app.cfg.tz_offset_min, GEO_GCJ02};
     json_t *o = site_json(&r->arena, s, &v);
     fz_check(json_is_object(o), "site_json gave no object");
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
-        fz_check(json_object_get(o, members[i]) != NULL,
-                 "a rendered site lacks a member");
+        fz_check(json_object_get(o, members[i]) != NULL, "a rendered site lacks a member");
     fz_check(json_array_size(json_object_get(o, "amenities")) == s->namenities,
              "rendered amenities");
-    fz_check(json_array_size(json_object_get(o, "photos")) == s->nphotos,
-             "rendered photos");
+    fz_check(json_array_size(json_object_get(o, "photos")) == s->nphotos, "rendered photos");
     char *text = json_dumps(o, JSON_COMPACT);
     fz_check(text != NULL, "rendered site does not dump");
     free(text);
@@ -166,8 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_check(rc == -1, "read_site_or_reply returned neither 0 nor -1");
         fz_check_error_reply(&r);
     } else {
-        fz_check(r.status == 0 && r.resp_body == NULL,
-                 "accepted body but replied");
+        fz_check(r.status == 0 && r.resp_body == NULL, "accepted body but replied");
         fz_check((set & ~(unsigned)SF_ALL) == 0, "unknown field bits");
 
         /* As a create. */

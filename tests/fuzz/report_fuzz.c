@@ -54,10 +54,8 @@ static void check_geom(struct arena *a, json_t *root)
     for (int datum = GEO_WGS84; datum <= GEO_BD09; datum++) {
         struct report_geom g;
         const char *field = NULL, *why = NULL;
-        if (report_geom_parse(a, root, (enum geo_datum)datum, &g, &field,
-                              &why)) {
-            fz_check(field && *field && why && *why,
-                     "a refused boundary says why");
+        if (report_geom_parse(a, root, (enum geo_datum)datum, &g, &field, &why)) {
+            fz_check(field && *field && why && *why, "a refused boundary says why");
             continue;
         }
         fz_check(g.npolys >= 1, "an accepted boundary has a polygon");
@@ -72,10 +70,9 @@ static void check_geom(struct arena *a, json_t *root)
                          "an open ring");
                 for (size_t j = 0; j < r->n; j++) {
                     const struct geo_point *p = &r->pts[j];
-                    fz_check(geo_is_valid(p->lat, p->lon),
-                             "a position off the earth");
-                    fz_check(p->lon >= g.bbox[0] && p->lon <= g.bbox[2] &&
-                                 p->lat >= g.bbox[1] && p->lat <= g.bbox[3],
+                    fz_check(geo_is_valid(p->lat, p->lon), "a position off the earth");
+                    fz_check(p->lon >= g.bbox[0] && p->lon <= g.bbox[2] && p->lat >= g.bbox[1] &&
+                                 p->lat <= g.bbox[3],
                              "a position outside the box");
                 }
                 count += r->n;
@@ -112,8 +109,7 @@ static void check_questions(struct arena *a, json_t *root)
     fz_check(json_is_array(out), "questions are an array");
     json_int_t last = 0;
     for (size_t i = 0; i < json_array_size(out); i++) {
-        json_int_t order = json_integer_value(
-            json_object_get(json_array_get(out, i), "order"));
+        json_int_t order = json_integer_value(json_object_get(json_array_get(out, i), "order"));
         fz_check(order >= last, "questions out of order");
         last = order;
     }
@@ -134,16 +130,14 @@ static void check_answers(struct arena *a, json_t *defs, json_t *root)
         return;
     }
     fz_check(json_is_object(out), "answers are an object");
-    fz_check(json_object_get(out, "size") != NULL,
-             "the required answer is missing");
+    fz_check(json_object_get(out, "size") != NULL, "the required answer is missing");
     const char *k;
     json_t *v;
     json_object_foreach(out, k, v)
     {
-        fz_check(strcmp(k, "i") != 0,
-                 "an answer to an information-only question");
-        fz_check(!strcmp(k, "size") || !strcmp(k, "n") || !strcmp(k, "by") ||
-                     !strcmp(k, "t") || !strcmp(k, "x"),
+        fz_check(strcmp(k, "i") != 0, "an answer to an information-only question");
+        fz_check(!strcmp(k, "size") || !strcmp(k, "n") || !strcmp(k, "by") || !strcmp(k, "t") ||
+                     !strcmp(k, "x"),
                  "an answer to no question");
     }
     json_decref(out);
@@ -152,16 +146,14 @@ static void check_answers(struct arena *a, json_t *defs, json_t *root)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     json_error_t jerr;
-    json_t *root =
-        json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
         return 0;
     struct arena a;
     arena_init(&a);
     json_t *defs_in = json_loads(questions, 0, NULL), *defs = NULL;
     const char *field, *why;
-    fz_check(report_attributes_check(&a, defs_in, &defs, &field, &why) == 0,
-             "the fixed questions");
+    fz_check(report_attributes_check(&a, defs_in, &defs, &field, &why) == 0, "the fixed questions");
     check_geom(&a, root);
     check_questions(&a, root);
     check_answers(&a, defs, root);

@@ -35,9 +35,9 @@ static int fz_handler(struct req *r)
     return 0;
 }
 
-#define R(m, p)                                                                \
-    {                                                                          \
-        (m), (p), fz_handler, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY              \
+#define R(m, p)                                                                                    \
+    {                                                                                              \
+        (m), (p), fz_handler, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY                                  \
     }
 
 static const struct route fz_routes[] = {
@@ -77,8 +77,7 @@ static const struct route fz_routes[] = {
 #define FZ_NROUTES (sizeof fz_routes / sizeof fz_routes[0])
 
 static const unsigned fz_methods[8] = {
-    HTTP_GET,   HTTP_HEAD,   HTTP_POST,    HTTP_PUT,
-    HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS, 1u << 7,
+    HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS, 1u << 7,
 };
 
 static struct router *fz_router;
@@ -86,8 +85,7 @@ static struct router *fz_router;
 static void fz_check(bool ok, const char *what, const char *path)
 {
     if (!ok) {
-        fprintf(stderr, "router_fuzz: invariant broken: %s (path \"%s\")\n",
-                what, path);
+        fprintf(stderr, "router_fuzz: invariant broken: %s (path \"%s\")\n", what, path);
         abort();
     }
 }
@@ -135,8 +133,8 @@ static bool ref_is_param(const struct ref_seg *s)
 
 /* Does the route match the path's segments? *literals counts literal
  * segments of the pattern. */
-static bool ref_route_matches(const struct route *r, const struct ref_seg *ps,
-                              int np, int *literals)
+static bool ref_route_matches(const struct route *r, const struct ref_seg *ps, int np,
+                              int *literals)
 {
     struct ref_seg rs[ROUTER_MAX_SEGMENTS];
     int nr;
@@ -176,8 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct route_match m;
     memset(&m, 0, sizeof m);
     unsigned allowed = 0xffffffffu;
-    enum router_result res =
-        router_match(fz_router, method, path, &a, &m, &allowed);
+    enum router_result res = router_match(fz_router, method, path, &a, &m, &allowed);
 
     /* The reference answer. */
     struct ref_seg ps[ROUTER_MAX_SEGMENTS];
@@ -215,8 +212,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                  : ref_allowed ? ROUTER_BAD_METHOD
                                                : ROUTER_NOT_FOUND;
     fz_check(res == ref_res, "result differs from the reference", path);
-    fz_check(allowed == ref_allowed, "allowed set differs from the reference",
-             path);
+    fz_check(allowed == ref_allowed, "allowed set differs from the reference", path);
 
     switch (res) {
     case ROUTER_FOUND: {
@@ -224,10 +220,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_check(m.index == (int)ref_index, "index is not the route's", path);
         fz_check(router_at(fz_router, (size_t)m.index) == m.route,
                  "router_at(index) is not the route", path);
-        fz_check(m.route->method == want_method, "route of another method",
-                 path);
-        fz_check((allowed & method) || method == HTTP_HEAD,
-                 "found but method not allowed", path);
+        fz_check(m.route->method == want_method, "route of another method", path);
+        fz_check((allowed & method) || method == HTTP_HEAD, "found but method not allowed", path);
         fz_check((allowed & want_method) != 0, "found but not allowed", path);
         /* Parameters: the pattern's names, the path's segments. */
         struct ref_seg rs[ROUTER_MAX_SEGMENTS];
@@ -245,15 +239,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fz_check(strstr(path, v) != NULL, "value is not in the path", path);
             fz_check(strlen(v) == ps[i].n && memcmp(v, ps[i].p, ps[i].n) == 0,
                      "value is not the path's segment", path);
-            fz_check(v < path || v > path + strlen(path),
-                     "value points into the path, not a copy", path);
-            fz_check(strlen(n) == rs[i].n - 2 &&
-                         memcmp(n, rs[i].p + 1, rs[i].n - 2) == 0,
+            fz_check(v < path || v > path + strlen(path), "value points into the path, not a copy",
+                     path);
+            fz_check(strlen(n) == rs[i].n - 2 && memcmp(n, rs[i].p + 1, rs[i].n - 2) == 0,
                      "parameter name is not the pattern's", path);
             k++;
         }
-        fz_check(k == m.nparams && m.nparams <= REQ_MAX_PARAMS,
-                 "parameter count", path);
+        fz_check(k == m.nparams && m.nparams <= REQ_MAX_PARAMS, "parameter count", path);
         break;
     }
     case ROUTER_BAD_METHOD:
@@ -272,17 +264,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     router_allow_header(allowed, allow, sizeof allow);
     unsigned back = 0;
     char *save = NULL;
-    for (char *tok = strtok_r(allow, ", ", &save); tok;
-         tok = strtok_r(NULL, ", ", &save)) {
+    for (char *tok = strtok_r(allow, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
         unsigned bit = router_method_parse(tok);
         fz_check(bit != 0, "Allow lists an unknown method", path);
         fz_check(!(back & bit), "Allow lists a method twice", path);
-        fz_check(strcmp(router_method_name(bit), tok) == 0,
-                 "method name round trip", path);
+        fz_check(strcmp(router_method_name(bit), tok) == 0, "method name round trip", path);
         back |= bit;
     }
-    fz_check(back == (allowed & 0x7fu), "Allow text differs from the set",
-             path);
+    fz_check(back == (allowed & 0x7fu), "Allow text differs from the set", path);
 
     arena_release(&a);
     free(path);

@@ -147,15 +147,12 @@ static char *fz_fingerprint(int64_t *nsites)
     struct arena a;
     arena_init(&a);
     struct store_rows rows;
-    if (store_query(fz_conn, &a, fz_sql_fingerprint, NULL, 0, &rows) !=
-            STORE_OK ||
-        rows.nrows != 1)
+    if (store_query(fz_conn, &a, fz_sql_fingerprint, NULL, 0, &rows) != STORE_OK || rows.nrows != 1)
         fz_fail("fingerprint query failed");
     *nsites = store_int(&rows, 0, 0);
     const char *s = store_text(&rows, 0, 1), *am = store_text(&rows, 0, 2),
                *ph = store_text(&rows, 0, 3);
-    size_t n =
-        strlen(s ? s : "") + strlen(am ? am : "") + strlen(ph ? ph : "") + 4;
+    size_t n = strlen(s ? s : "") + strlen(am ? am : "") + strlen(ph ? ph : "") + 4;
     char *out = malloc(n);
     snprintf(out, n, "%s#%s#%s", s ? s : "", am ? am : "", ph ? ph : "");
     arena_release(&a);
@@ -192,8 +189,8 @@ static void fz_dump_errors(const struct site_import_result *res)
 {
     for (size_t i = 0; i < res->nerrors; i++)
         fprintf(stderr, "  row %zu column %s: %s (%s)\n", res->errors[i].row,
-                res->errors[i].column ? res->errors[i].column : "-",
-                res->errors[i].message, res->errors[i].code);
+                res->errors[i].column ? res->errors[i].column : "-", res->errors[i].message,
+                res->errors[i].code);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -231,8 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             char *second = fz_export(&len2);
             if (len1 != len2 || memcmp(first, second, len1) != 0) {
-                fprintf(stderr, "first export:\n%s\nsecond export:\n%s\n",
-                        first, second);
+                fprintf(stderr, "first export:\n%s\nsecond export:\n%s\n", first, second);
                 fz_fail("export -> import -> export differs");
             }
             free(first);

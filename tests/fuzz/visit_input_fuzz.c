@@ -25,8 +25,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const unsigned char fuzz_key[ACCOUNT_SECRET_BYTES] =
-    "warmharbor-fuzz-key-32-bytes-xx";
+static const unsigned char fuzz_key[ACCOUNT_SECRET_BYTES] = "warmharbor-fuzz-key-32-bytes-xx";
 
 /* 2026-03-04 09:20 at UTC+8. */
 static const int64_t fuzz_now = 1772587200;
@@ -50,16 +49,13 @@ static void check_window(const char *from, const char *to, const char *by)
     struct visit_window w;
     const char *field = NULL, *why = NULL;
     if (visit_window_parse(from, to, by, fuzz_now, 480, &w, &field, &why)) {
-        if (!field || !why ||
-            (strcmp(field, "from") && strcmp(field, "to") &&
-             strcmp(field, "by")))
+        if (!field || !why || (strcmp(field, "from") && strcmp(field, "to") && strcmp(field, "by")))
             abort();
         return;
     }
     if (w.step != 3600 && w.step != 86400)
         abort();
-    if (w.end <= w.start || (w.end - w.start) % 86400 ||
-        (w.start + 480 * 60) % 86400)
+    if (w.end <= w.start || (w.end - w.start) % 86400 || (w.start + 480 * 60) % 86400)
         abort();
     int64_t days = (w.end - w.start) / 86400;
     if (days > (w.step == 3600 ? VISIT_HOUR_MAX_DAYS : VISIT_DAY_MAX_DAYS))
@@ -68,8 +64,7 @@ static void check_window(const char *from, const char *to, const char *by)
         abort();
     if (visit_window_bucket(&w, w.start) != 0 ||
         visit_window_bucket(&w, w.end - 3600) != (long)w.nbuckets - 1 ||
-        visit_window_bucket(&w, w.end) != -1 ||
-        visit_window_bucket(&w, w.start - 3600) != -1)
+        visit_window_bucket(&w, w.end) != -1 || visit_window_bucket(&w, w.start - 3600) != -1)
         abort();
 }
 
@@ -90,8 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         to = NULL;
     if (to && by > buf + size)
         by = NULL;
-    check_window(*from ? from : NULL, to && *to ? to : NULL,
-                 by && *by ? by : NULL);
+    check_window(*from ? from : NULL, to && *to ? to : NULL, by && *by ? by : NULL);
     free(buf);
     return 0;
 }

@@ -18,8 +18,7 @@
 /* Unix time of a local moment (UTC+8). */
 static int64_t at(int y, int m, int d, int hh, int mm)
 {
-    return clock_days_from_civil(y, m, d) * 86400 + (hh * 60 + mm) * 60 -
-           TZ * 60;
+    return clock_days_from_civil(y, m, d) * 86400 + (hh * 60 + mm) * 60 - TZ * 60;
 }
 
 /* ---- states ------------------------------------------------------------- */
@@ -30,8 +29,7 @@ static void test_states(void)
     CHECK(booking_kind_is_valid("fair_booth"));
     CHECK(!booking_kind_is_valid("Appointment"));
     CHECK(!booking_kind_is_valid(NULL));
-    static const char *const active[] = {"held", "confirmed", "waitlisted",
-                                         "offered"};
+    static const char *const active[] = {"held", "confirmed", "waitlisted", "offered"};
     static const char *const final[] = {"cancelled", "checked_in", "no_show"};
     for (int i = 0; i < 4; i++) {
         CHECK(booking_state_is_valid(active[i]));
@@ -52,9 +50,8 @@ static void test_states(void)
 /* Every pair of states: exactly the documented transitions exist. */
 static void test_transitions(void)
 {
-    static const char *const all[] = {NULL,         "held",    "confirmed",
-                                      "waitlisted", "offered", "cancelled",
-                                      "checked_in", "no_show"};
+    static const char *const all[] = {NULL,      "held",      "confirmed",  "waitlisted",
+                                      "offered", "cancelled", "checked_in", "no_show"};
     static const char *const allowed[][2] = {
         {NULL, "held"},
         {NULL, "confirmed"},
@@ -75,13 +72,12 @@ static void test_transitions(void)
             bool want = false;
             for (size_t k = 0; k < sizeof allowed / sizeof allowed[0]; k++)
                 if (((!all[f] && !allowed[k][0]) ||
-                     (all[f] && allowed[k][0] &&
-                      strcmp(all[f], allowed[k][0]) == 0)) &&
+                     (all[f] && allowed[k][0] && strcmp(all[f], allowed[k][0]) == 0)) &&
                     strcmp(all[t], allowed[k][1]) == 0)
                     want = true;
             if (booking_can_move(all[f], all[t]) != want) {
-                fprintf(stderr, "move %s -> %s: want %d\n",
-                        all[f] ? all[f] : "(new)", all[t], want);
+                fprintf(stderr, "move %s -> %s: want %d\n", all[f] ? all[f] : "(new)", all[t],
+                        want);
                 CHECK(0);
             }
             n += want;
@@ -95,29 +91,19 @@ static void test_cancel_rule(void)
     int64_t start = at(2026, 12, 9, 19, 0);
     /* Two hours' cut-off: until 17:00. */
     CHECK_INT(booking_cancel_deadline(start, 7200), at(2026, 12, 9, 17, 0));
-    CHECK_INT(
-        booking_cancel_rule("confirmed", at(2026, 12, 9, 16, 59), start, 7200),
-        BOOKING_CANCEL_OK);
-    CHECK_INT(
-        booking_cancel_rule("confirmed", at(2026, 12, 9, 17, 0), start, 7200),
-        BOOKING_CANCEL_CUTOFF_PASSED);
-    CHECK_INT(booking_cancel_rule("confirmed", start - 1, start, 0),
+    CHECK_INT(booking_cancel_rule("confirmed", at(2026, 12, 9, 16, 59), start, 7200),
               BOOKING_CANCEL_OK);
-    CHECK_INT(booking_cancel_rule("confirmed", start, start, 0),
+    CHECK_INT(booking_cancel_rule("confirmed", at(2026, 12, 9, 17, 0), start, 7200),
               BOOKING_CANCEL_CUTOFF_PASSED);
+    CHECK_INT(booking_cancel_rule("confirmed", start - 1, start, 0), BOOKING_CANCEL_OK);
+    CHECK_INT(booking_cancel_rule("confirmed", start, start, 0), BOOKING_CANCEL_CUTOFF_PASSED);
     /* A hold, an offer or a place in the queue has no cut-off. */
-    CHECK_INT(booking_cancel_rule("waitlisted", start - 60, start, 7200),
-              BOOKING_CANCEL_OK);
-    CHECK_INT(booking_cancel_rule("offered", start - 60, start, 7200),
-              BOOKING_CANCEL_OK);
-    CHECK_INT(booking_cancel_rule("held", start - 60, start, 7200),
-              BOOKING_CANCEL_OK);
-    CHECK_INT(booking_cancel_rule("cancelled", 0, start, 0),
-              BOOKING_CANCEL_FINAL);
-    CHECK_INT(booking_cancel_rule("checked_in", 0, start, 0),
-              BOOKING_CANCEL_FINAL);
-    CHECK_INT(booking_cancel_rule("no_show", 0, start, 0),
-              BOOKING_CANCEL_FINAL);
+    CHECK_INT(booking_cancel_rule("waitlisted", start - 60, start, 7200), BOOKING_CANCEL_OK);
+    CHECK_INT(booking_cancel_rule("offered", start - 60, start, 7200), BOOKING_CANCEL_OK);
+    CHECK_INT(booking_cancel_rule("held", start - 60, start, 7200), BOOKING_CANCEL_OK);
+    CHECK_INT(booking_cancel_rule("cancelled", 0, start, 0), BOOKING_CANCEL_FINAL);
+    CHECK_INT(booking_cancel_rule("checked_in", 0, start, 0), BOOKING_CANCEL_FINAL);
+    CHECK_INT(booking_cancel_rule("no_show", 0, start, 0), BOOKING_CANCEL_FINAL);
 }
 
 static void test_checkin_rule(void)
@@ -125,23 +111,18 @@ static void test_checkin_rule(void)
     int64_t start = at(2026, 12, 9, 19, 0), end = at(2026, 12, 9, 20, 30);
     CHECK_INT(booking_checkin_rule(at(2026, 12, 8, 23, 59), start, end, TZ),
               BOOKING_CHECKIN_TOO_EARLY);
-    CHECK_INT(booking_checkin_rule(at(2026, 12, 9, 0, 0), start, end, TZ),
-              BOOKING_CHECKIN_OK);
-    CHECK_INT(booking_checkin_rule(end - 1, start, end, TZ),
-              BOOKING_CHECKIN_OK);
+    CHECK_INT(booking_checkin_rule(at(2026, 12, 9, 0, 0), start, end, TZ), BOOKING_CHECKIN_OK);
+    CHECK_INT(booking_checkin_rule(end - 1, start, end, TZ), BOOKING_CHECKIN_OK);
     CHECK_INT(booking_checkin_rule(end, start, end, TZ), BOOKING_CHECKIN_ENDED);
     /* A collection window over several days: any day of it. */
     int64_t from = at(2027, 1, 25, 9, 0), to = at(2027, 2, 4, 18, 0);
-    CHECK_INT(booking_checkin_rule(at(2027, 2, 1, 12, 0), from, to, TZ),
-              BOOKING_CHECKIN_OK);
+    CHECK_INT(booking_checkin_rule(at(2027, 2, 1, 12, 0), from, to, TZ), BOOKING_CHECKIN_OK);
     /* 00:30 local is the previous day in UTC: the local day counts. */
     int64_t early = at(2026, 12, 10, 0, 30);
-    CHECK_INT(
-        booking_checkin_rule(at(2026, 12, 10, 0, 10), early, early + 900, TZ),
-        BOOKING_CHECKIN_OK);
-    CHECK_INT(
-        booking_checkin_rule(at(2026, 12, 9, 23, 50), early, early + 900, TZ),
-        BOOKING_CHECKIN_TOO_EARLY);
+    CHECK_INT(booking_checkin_rule(at(2026, 12, 10, 0, 10), early, early + 900, TZ),
+              BOOKING_CHECKIN_OK);
+    CHECK_INT(booking_checkin_rule(at(2026, 12, 9, 23, 50), early, early + 900, TZ),
+              BOOKING_CHECKIN_TOO_EARLY);
 }
 
 static void test_offer_until(void)
@@ -175,18 +156,9 @@ static void test_window_parse(void)
     CHECK_INT(w.end_min, 720);
     CHECK_INT(booking_window_parse("14:00-24:00", &w), 0);
     CHECK_INT(w.end_min, 1440);
-    static const char *const bad[] = {"9:00-12:00",
-                                      "12:00-09:00",
-                                      "09:00-09:00",
-                                      "24:00-24:00",
-                                      "09:60-10:00",
-                                      "09:00-12:00 ",
-                                      "",
-                                      "09:00",
-                                      "09:00_12:00",
-                                      "25:00-26:00",
-                                      "0a:00-12:00",
-                                      "23:00-01:00"};
+    static const char *const bad[] = {
+        "9:00-12:00", "12:00-09:00", "09:00-09:00", "24:00-24:00", "09:60-10:00", "09:00-12:00 ",
+        "",           "09:00",       "09:00_12:00", "25:00-26:00", "0a:00-12:00", "23:00-01:00"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (booking_window_parse(bad[i], &w) != -1) {
             fprintf(stderr, "window %s accepted\n", bad[i]);
@@ -248,22 +220,18 @@ static const struct hours_day sf2026[] = {
     {20260222, HOURS_DAY_HOLIDAY, 0}, {20260223, HOURS_DAY_HOLIDAY, 0},
     {20260228, HOURS_DAY_WORKDAY, 5}, {20260404, HOURS_DAY_HOLIDAY, 0},
 };
-static const struct hours_calendar cal2026 = {sf2026,
-                                              sizeof sf2026 / sizeof sf2026[0]};
+static const struct hours_calendar cal2026 = {sf2026, sizeof sf2026 / sizeof sf2026[0]};
 
 static void test_pattern_weekday(void)
 {
     CHECK_INT(booking_pattern_weekday(20260213, &cal2026), 5); /* a Friday */
-    CHECK_INT(booking_pattern_weekday(20260214, &cal2026),
-              5); /* Saturday, worked as Friday */
+    CHECK_INT(booking_pattern_weekday(20260214, &cal2026), 5); /* Saturday, worked as Friday */
     CHECK_INT(booking_pattern_weekday(20260215, &cal2026), 0); /* holiday */
-    CHECK_INT(booking_pattern_weekday(20260223, &cal2026),
-              0); /* holiday, a Monday */
+    CHECK_INT(booking_pattern_weekday(20260223, &cal2026), 0); /* holiday, a Monday */
     CHECK_INT(booking_pattern_weekday(20260224, &cal2026), 2); /* Tuesday */
     CHECK_INT(booking_pattern_weekday(20260228, &cal2026), 5);
     CHECK_INT(booking_pattern_weekday(20260301, &cal2026), 7);
-    CHECK_INT(booking_pattern_weekday(20260104, &cal2026),
-              1); /* Sunday worked as Monday */
+    CHECK_INT(booking_pattern_weekday(20260104, &cal2026), 1); /* Sunday worked as Monday */
     CHECK_INT(booking_pattern_weekday(20260214, NULL), 6);
     /* as_weekday 0 (or out of range) means Monday, as in the hours engine. */
     static const struct hours_day odd[] = {{20261205, HOURS_DAY_WORKDAY, 0},
@@ -316,8 +284,7 @@ static void test_generate_spring_festival(void)
     CHECK_INT(out[25].ends_at, at(2026, 2, 9, 17, 30));
     for (int32_t d = 20260215; d <= 20260223; d = booking_day_add(d, 1))
         CHECK_INT(count_on(out, n, d), 0);
-    CHECK_INT(count_on(out, n, 20260214),
-              26); /* Friday's windows on a Saturday */
+    CHECK_INT(count_on(out, n, 20260214), 26); /* Friday's windows on a Saturday */
     CHECK_INT(count_on(out, n, 20260228), 26);
     CHECK_INT(count_on(out, n, 20260301), 0);  /* Sunday */
     CHECK_INT(count_on(out, n, 20260224), 26); /* the first day back */
@@ -359,8 +326,7 @@ static void test_generate_edges(void)
     CHECK_INT(booking_generate(&p, NULL, TZ, 0, out, 8), 3);
     CHECK_INT(out[2].ends_at, at(2026, 12, 8, 9, 45));
     /* Slots starting before not_before are left out. */
-    CHECK_INT(booking_generate(&p, NULL, TZ, at(2026, 12, 8, 9, 10), out, 8),
-              2);
+    CHECK_INT(booking_generate(&p, NULL, TZ, at(2026, 12, 8, 9, 10), out, 8), 2);
     CHECK_INT(out[0].starts_at, at(2026, 12, 8, 9, 15));
     /* The count goes on past cap; only cap are written. */
     out[1].starts_at = 42;

@@ -27,8 +27,7 @@ static int64_t iso(const char *s)
 
 /* The hours of a site on a local day (yyyy-mm-dd). */
 static void day_of(const char *hours, const char *status, const char *date,
-                   const struct hours_calendar *cal, int64_t *first,
-                   int64_t *last)
+                   const struct hours_calendar *cal, int64_t *first, int64_t *last)
 {
     struct site s;
     site_defaults(&s);
@@ -43,25 +42,21 @@ static void test_plain_days(void)
 {
     int64_t first, last;
     /* 2026-03-02 is a Monday. */
-    day_of("Mo-Su 08:00-20:00", "operational", "2026-03-02", NULL, &first,
-           &last);
+    day_of("Mo-Su 08:00-20:00", "operational", "2026-03-02", NULL, &first, &last);
     CHECK_INT(first, iso("2026-03-02T08:00:00+08:00"));
     CHECK_INT(last, iso("2026-03-02T20:00:00+08:00"));
-    day_of("Mo-Fr 09:00-12:00,14:00-18:00", "operational", "2026-03-02", NULL,
-           &first, &last);
+    day_of("Mo-Fr 09:00-12:00,14:00-18:00", "operational", "2026-03-02", NULL, &first, &last);
     CHECK_INT(first, iso("2026-03-02T09:00:00+08:00"));
     CHECK_INT(last, iso("2026-03-02T18:00:00+08:00"));
     /* Sunday: closed all day. */
-    day_of("Mo-Fr 09:00-12:00,14:00-18:00", "operational", "2026-03-08", NULL,
-           &first, &last);
+    day_of("Mo-Fr 09:00-12:00,14:00-18:00", "operational", "2026-03-08", NULL, &first, &last);
     CHECK_INT(first, -1);
     CHECK_INT(last, -1);
     day_of("24/7", "operational", "2026-03-02", NULL, &first, &last);
     CHECK_INT(first, iso("2026-03-02T00:00:00+08:00"));
     CHECK_INT(last, iso("2026-03-03T00:00:00+08:00"));
     /* Across midnight: open at the day's start and at its end. */
-    day_of("Mo-Su 18:00-02:00", "operational", "2026-03-02", NULL, &first,
-           &last);
+    day_of("Mo-Su 18:00-02:00", "operational", "2026-03-02", NULL, &first, &last);
     CHECK_INT(first, iso("2026-03-02T00:00:00+08:00"));
     CHECK_INT(last, iso("2026-03-03T00:00:00+08:00"));
 }
@@ -73,17 +68,14 @@ static void test_status_and_holidays(void)
     CHECK_INT(first, -1);
     day_of("24/7", "planned", "2026-03-02", NULL, &first, &last);
     CHECK_INT(first, -1);
-    day_of("Mo-Su 08:00-20:00", "partly_operational", "2026-03-02", NULL,
-           &first, &last);
+    day_of("Mo-Su 08:00-20:00", "partly_operational", "2026-03-02", NULL, &first, &last);
     CHECK_INT(first, iso("2026-03-02T08:00:00+08:00"));
     /* Labour Day is a public holiday, and the station is off on them. */
     struct hours_day days[] = {{20260501, HOURS_DAY_HOLIDAY, 0}};
     struct hours_calendar cal = {days, 1};
-    day_of("Mo-Su 08:00-20:00; PH off", "operational", "2026-05-01", &cal,
-           &first, &last);
+    day_of("Mo-Su 08:00-20:00; PH off", "operational", "2026-05-01", &cal, &first, &last);
     CHECK_INT(first, -1);
-    day_of("Mo-Su 08:00-20:00; PH off", "operational", "2026-05-02", &cal,
-           &first, &last);
+    day_of("Mo-Su 08:00-20:00; PH off", "operational", "2026-05-02", &cal, &first, &last);
     CHECK_INT(first, iso("2026-05-02T08:00:00+08:00"));
     /* Temporarily closed until noon: it opens then. */
     struct site s;
@@ -92,16 +84,14 @@ static void test_status_and_holidays(void)
     s.status = "temporarily_closed";
     s.has_until = true;
     s.status_until = iso("2026-03-02T12:00:00+08:00");
-    checklist_day_hours(&s, NULL, iso("2026-03-02T00:00:00+08:00"), 480, &first,
-                        &last);
+    checklist_day_hours(&s, NULL, iso("2026-03-02T00:00:00+08:00"), 480, &first, &last);
     CHECK_INT(first, iso("2026-03-02T12:00:00+08:00"));
     CHECK_INT(last, iso("2026-03-02T20:00:00+08:00"));
 }
 
 static void test_due(void)
 {
-    int64_t open = iso("2026-03-02T08:00:00+08:00"),
-            close = iso("2026-03-02T20:00:00+08:00");
+    int64_t open = iso("2026-03-02T08:00:00+08:00"), close = iso("2026-03-02T20:00:00+08:00");
     bool o, c;
     checklist_due(open, close, iso("2026-03-02T07:59:00+08:00"), &o, &c);
     CHECK(!o && !c);
@@ -136,8 +126,7 @@ static void test_codes(void)
     CHECK(!checklist_code_is_valid("1a"));
     CHECK(!checklist_code_is_valid("First"));
     CHECK(!checklist_code_is_valid("a-b"));
-    CHECK(!checklist_code_is_valid(
-        "abcdefghijabcdefghijabcdefghijabc")); /* 33 bytes */
+    CHECK(!checklist_code_is_valid("abcdefghijabcdefghijabcdefghijabc")); /* 33 bytes */
     CHECK(checklist_code_is_valid("abcdefghijabcdefghijabcdefghijab"));
 }
 

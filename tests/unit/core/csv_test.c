@@ -25,9 +25,8 @@ static char rendered[8192];
  * Read all of data with the given limits and render the records into
  * `rendered`. Returns csv_read's final result (0 or -1), *err on -1.
  */
-static int render_all(const char *data, size_t len,
-                      const struct csv_limits *lim, struct csv_error *err,
-                      size_t *nrecords)
+static int render_all(const char *data, size_t len, const struct csv_limits *lim,
+                      struct csv_error *err, size_t *nrecords)
 {
     struct csv_reader *r = csv_new(data, len, lim);
     struct csv_record rec;
@@ -37,12 +36,11 @@ static int render_all(const char *data, size_t len,
     rendered[0] = '\0';
     while ((rc = csv_read(r, &rec, err)) == 1) {
         if (n > 0)
-            used +=
-                (size_t)snprintf(rendered + used, sizeof rendered - used, "|");
+            used += (size_t)snprintf(rendered + used, sizeof rendered - used, "|");
         for (size_t i = 0; i < rec.count; i++) {
             CHECK(strlen(rec.fields[i]) == rec.lengths[i]);
-            used += (size_t)snprintf(rendered + used, sizeof rendered - used,
-                                     "[%s]", rec.fields[i]);
+            used +=
+                (size_t)snprintf(rendered + used, sizeof rendered - used, "[%s]", rec.fields[i]);
         }
         CHECK(rec.number == n + 1);
         n++;
@@ -115,9 +113,8 @@ static void test_good_inputs(void)
         int rc = render_all(c->input, c->len, NULL, &err, NULL);
 
         if (rc != 0 || strcmp(rendered, c->want) != 0)
-            fprintf(stderr, "good case \"%s\": rc %d, got \"%s\"%s%s\n",
-                    c->name, rc, rendered, rc < 0 ? ", error " : "",
-                    rc < 0 ? err.message : "");
+            fprintf(stderr, "good case \"%s\": rc %d, got \"%s\"%s%s\n", c->name, rc, rendered,
+                    rc < 0 ? ", error " : "", rc < 0 ? err.message : "");
         CHECK_INT(rc, 0);
         CHECK_STR(rendered, c->want);
     }
@@ -211,15 +208,14 @@ static void test_bad_inputs(void)
 
         memset(&err, 0, sizeof err);
         rc = render_all(c->input, c->len, &c->lim, &err, &n);
-        if (rc != -1 || n != c->good_before || err.code != c->code ||
-            err.line != c->line || err.column != c->column ||
-            err.record != c->record || err.offset != c->offset ||
+        if (rc != -1 || n != c->good_before || err.code != c->code || err.line != c->line ||
+            err.column != c->column || err.record != c->record || err.offset != c->offset ||
             !strstr(err.message, c->message_part))
             fprintf(stderr,
                     "bad case \"%s\": rc %d after %zu records, %s line %zu "
                     "column %zu record %zu offset %zu \"%s\"\n",
-                    c->name, rc, n, csv_error_code_name(err.code), err.line,
-                    err.column, err.record, err.offset, err.message);
+                    c->name, rc, n, csv_error_code_name(err.code), err.line, err.column, err.record,
+                    err.offset, err.message);
         CHECK_INT(rc, -1);
         CHECK_INT(n, c->good_before);
         CHECK_INT(err.code, c->code);
@@ -411,15 +407,13 @@ static void test_misc_api(void)
     csv_free(r);
     csv_free(NULL);
     CHECK_STR(csv_error_code_name(CSV_OK), "ok");
-    CHECK_STR(csv_error_code_name(CSV_ERR_UNTERMINATED_QUOTE),
-              "unterminated_quote");
+    CHECK_STR(csv_error_code_name(CSV_ERR_UNTERMINATED_QUOTE), "unterminated_quote");
     CHECK_STR(csv_error_code_name(CSV_ERR_BAD_QUOTE), "bad_quote");
     CHECK_STR(csv_error_code_name(CSV_ERR_INVALID_UTF8), "invalid_utf8");
     CHECK_STR(csv_error_code_name(CSV_ERR_NUL_BYTE), "nul_byte");
     CHECK_STR(csv_error_code_name(CSV_ERR_FIELD_TOO_LONG), "field_too_long");
     CHECK_STR(csv_error_code_name(CSV_ERR_TOO_MANY_FIELDS), "too_many_fields");
-    CHECK_STR(csv_error_code_name(CSV_ERR_TOO_MANY_RECORDS),
-              "too_many_records");
+    CHECK_STR(csv_error_code_name(CSV_ERR_TOO_MANY_RECORDS), "too_many_records");
     CHECK_STR(csv_error_code_name((enum csv_error_code)99), "unknown");
 }
 

@@ -20,16 +20,11 @@
 static void test_code(void)
 {
     static const char *const good[] = {
-        "a",
-        "Z",
-        "0",
-        "warm_hut",
-        "HZ-01",
-        "a.b.c",
-        "A1_b.c-d",
-        "9_",
-        "x-",
-        "0123456789012345678901234567890123456789012345678901234567890123",
+        "a",        "Z",
+        "0",        "warm_hut",
+        "HZ-01",    "a.b.c",
+        "A1_b.c-d", "9_",
+        "x-",       "0123456789012345678901234567890123456789012345678901234567890123",
     };
     static const char *const bad[] = {
         "",
@@ -217,8 +212,7 @@ static void test_clean_utf8_cases(void)
         const struct utf8_case *c = &utf8_cases[i];
         bool got = text_is_clean_utf8(c->bytes, c->len);
         if (got != c->ok)
-            fprintf(stderr, "  %s: got %s\n", c->what,
-                    got ? "accepted" : "refused");
+            fprintf(stderr, "  %s: got %s\n", c->what, got ? "accepted" : "refused");
         CHECK(got == c->ok);
     }
     /* The length is honoured: a bad byte just past it is not read. */
@@ -292,19 +286,17 @@ static void test_clean_utf8_every_code_point(void)
         buf[0] = 'a';
         buf[n + 1] = 'b';
         bool control = cp < 0x20 || cp == 0x7f;
-        bool want = !(cp >= 0xd800 && cp <= 0xdfff) &&
-                    (!control || cp == '\t' || cp == '\n' || cp == '\r');
+        bool want =
+            !(cp >= 0xd800 && cp <= 0xdfff) && (!control || cp == '\t' || cp == '\n' || cp == '\r');
         bool got = text_is_clean_utf8((const char *)buf + 1, n);
         bool got2 = text_is_clean_utf8((const char *)buf, n + 2);
         if (got != want || got2 != want) {
-            fprintf(stderr, "  U+%04X: got %d/%d, want %d\n", cp, got, got2,
-                    want);
+            fprintf(stderr, "  U+%04X: got %d/%d, want %d\n", cp, got, got2, want);
             bad++;
         }
         for (size_t k = 1; k < n; k++) {
             if (text_is_clean_utf8((const char *)buf + 1, k)) {
-                fprintf(stderr, "  U+%04X: prefix of %zu bytes accepted\n", cp,
-                        k);
+                fprintf(stderr, "  U+%04X: prefix of %zu bytes accepted\n", cp, k);
                 bad++;
             }
         }
@@ -324,8 +316,7 @@ static void test_like_contains(void)
     CHECK_STR(text_like_contains(&a, "a_b"), "%a\\_b%");
     CHECK_STR(text_like_contains(&a, "c:\\x"), "%c:\\\\x%");
     CHECK_STR(text_like_contains(&a, "%_\\"), "%\\%\\_\\\\%");
-    CHECK_STR(text_like_contains(&a, "\xe6\x9a\x96\xe5\xb1\x8b"),
-              "%\xe6\x9a\x96\xe5\xb1\x8b%");
+    CHECK_STR(text_like_contains(&a, "\xe6\x9a\x96\xe5\xb1\x8b"), "%\xe6\x9a\x96\xe5\xb1\x8b%");
     CHECK_STR(text_like_contains(&a, "it's \"x\""), "%it's \"x\"%");
     /* Worst case: every byte escaped. */
     char many[301];
@@ -334,8 +325,7 @@ static void test_like_contains(void)
     char *out = text_like_contains(&a, many);
     CHECK_INT(strlen(out), 602);
     CHECK(out[0] == '%' && out[601] == '%');
-    CHECK(out[1] == '\\' && out[2] == '%' && out[599] == '\\' &&
-          out[600] == '%');
+    CHECK(out[1] == '\\' && out[2] == '%' && out[599] == '\\' && out[600] == '%');
     arena_release(&a);
 }
 
@@ -346,8 +336,7 @@ static void test_url_encode(void)
     CHECK_STR(text_url_encode(&a, ""), "");
     CHECK_STR(text_url_encode(&a, "AZaz09-_.~"), "AZaz09-_.~");
     CHECK_STR(text_url_encode(&a, "a b"), "a%20b");
-    CHECK_STR(text_url_encode(&a, "\xe6\x9a\x96\xe5\xb1\x8b"),
-              "%E6%9A%96%E5%B1%8B");
+    CHECK_STR(text_url_encode(&a, "\xe6\x9a\x96\xe5\xb1\x8b"), "%E6%9A%96%E5%B1%8B");
     CHECK_STR(text_url_encode(&a, "&=?/#+%,;:@!$'()*"),
               "%26%3D%3F%2F%23%2B%25%2C%3B%3A%40%21%24%27%28%29%2A");
     CHECK_STR(text_url_encode(&a, "\x01\x7f\xff"), "%01%7F%FF");

@@ -127,9 +127,9 @@ static void test_last_sunday(void)
 {
     CHECK_INT(fair_last_sunday(2026, 11), 29); /* Sunday 29 November 2026 */
     CHECK_INT(fair_last_sunday(2026, 12), 27);
-    CHECK_INT(fair_last_sunday(2027, 1), 31);  /* the month's last day */
+    CHECK_INT(fair_last_sunday(2027, 1), 31); /* the month's last day */
     CHECK_INT(fair_last_sunday(2027, 2), 28);
-    CHECK_INT(fair_last_sunday(2028, 2), 27);  /* leap year: 29th is a Tuesday */
+    CHECK_INT(fair_last_sunday(2028, 2), 27); /* leap year: 29th is a Tuesday */
     CHECK_INT(fair_last_sunday(2026, 5), 31);
     CHECK_INT(fair_last_sunday(2026, 6), 28);
     /* Every answer is a Sunday within the month's last week. */

@@ -107,10 +107,8 @@ static void test_oracle_gcoord(void)
         double eg = point_err(g, o->gcj_lat, o->gcj_lon);
         double eb = point_err(b, o->bd_lat, o->bd_lon);
 
-        if (geo_is_in_china(w.lat, w.lon) != (o->in_box != 0) || eg > 1e-6 ||
-            eb > 1e-6)
-            fprintf(stderr, "oracle mismatch: %s gcj err %g bd err %g\n",
-                    o->name, eg, eb);
+        if (geo_is_in_china(w.lat, w.lon) != (o->in_box != 0) || eg > 1e-6 || eb > 1e-6)
+            fprintf(stderr, "oracle mismatch: %s gcj err %g bd err %g\n", o->name, eg, eb);
         CHECK(geo_is_in_china(w.lat, w.lon) == (o->in_box != 0));
         CHECK(eg <= 1e-6);
         CHECK(eb <= 1e-6);
@@ -150,9 +148,7 @@ static void test_round_trips(void)
 
         if (o->in_box && geo_is_in_china(g.lat, g.lon))
             worst_gcj = max2(worst_gcj, point_err(w, o->wgs_lat, o->wgs_lon));
-        worst_bd =
-            max2(worst_bd, point_err(geo_gcj02_to_bd09(geo_bd09_to_gcj02(b)),
-                                     b.lat, b.lon));
+        worst_bd = max2(worst_bd, point_err(geo_gcj02_to_bd09(geo_bd09_to_gcj02(b)), b.lat, b.lon));
         n++;
     }
     CHECK(worst_gcj <= 1e-7);
@@ -165,13 +161,8 @@ static void test_round_trips(void)
 static void test_outside_china_unchanged(void)
 {
     static const struct geo_point pts[] = {
-        {35.6762, 139.6503},
-        {51.5074, -0.1278},
-        {40.7128, -74.006},
-        {-33.8688, 151.2093},
-        {0, 0},
-        {-90, -180},
-        {90, 180},
+        {35.6762, 139.6503}, {51.5074, -0.1278}, {40.7128, -74.006}, {-33.8688, 151.2093}, {0, 0},
+        {-90, -180},         {90, 180},
     };
     for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
         struct geo_point g = geo_wgs84_to_gcj02(pts[i]);
@@ -222,8 +213,7 @@ static void test_convert_matrix(void)
     p[GEO_BD09] = geo_gcj02_to_bd09(p[GEO_GCJ02]);
     for (int f = 0; f <= 2; f++) {
         for (int t = 0; t <= 2; t++) {
-            struct geo_point r =
-                geo_convert(p[f], (enum geo_datum)f, (enum geo_datum)t);
+            struct geo_point r = geo_convert(p[f], (enum geo_datum)f, (enum geo_datum)t);
             CHECK_NEAR(r.lat, p[t].lat, 1e-9);
             CHECK_NEAR(r.lon, p[t].lon, 1e-9);
         }
@@ -272,9 +262,8 @@ static void test_distance(void)
     CHECK_NEAR(geo_distance_m(a, anti), 20015114.442, 1e-3);
     CHECK_NEAR(geo_distance_m(s1, s2), 20015114.442, 1e-3);
 
-    cosc =
-        sin(lyg.lat * rad) * sin(bj.lat * rad) +
-        cos(lyg.lat * rad) * cos(bj.lat * rad) * cos((bj.lon - lyg.lon) * rad);
+    cosc = sin(lyg.lat * rad) * sin(bj.lat * rad) +
+           cos(lyg.lat * rad) * cos(bj.lat * rad) * cos((bj.lon - lyg.lon) * rad);
     want = r * acos(cosc);
     CHECK_NEAR(geo_distance_m(lyg, bj), want, 1e-3);
     CHECK(want > 640000 && want < 650000); /* ~645 km by road atlas */
@@ -309,14 +298,13 @@ static void test_bbox_convert(void)
             /* the smallest box around the four converted corners */
             double lo_lon = 999, lo_lat = 999, hi_lon = -999, hi_lat = -999;
             for (int c = 0; c < 4; c++) {
-                struct geo_point p = geo_convert(
-                    (struct geo_point){city[c & 1 ? 3 : 1], city[c & 2 ? 2 : 0]},
-                    (enum geo_datum)f, (enum geo_datum)t);
+                struct geo_point p =
+                    geo_convert((struct geo_point){city[c & 1 ? 3 : 1], city[c & 2 ? 2 : 0]},
+                                (enum geo_datum)f, (enum geo_datum)t);
                 lo_lon = fmin(lo_lon, p.lon), lo_lat = fmin(lo_lat, p.lat);
                 hi_lon = fmax(hi_lon, p.lon), hi_lat = fmax(hi_lat, p.lat);
             }
-            CHECK(out[0] == lo_lon && out[1] == lo_lat && out[2] == hi_lon &&
-                  out[3] == hi_lat);
+            CHECK(out[0] == lo_lon && out[1] == lo_lat && out[2] == hi_lon && out[3] == hi_lat);
         }
     }
     /* The city box really moves: GCJ-02 by a few hundred metres. */

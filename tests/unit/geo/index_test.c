@@ -140,10 +140,9 @@ static void random_place(int kind, double *lat, double *lon)
 {
     /* City centres, some at the poles and on the antimeridian. */
     static const double centres[][3] = {
-        {31.23, 121.47, 0.3}, {39.90, 116.40, 0.3}, {22.54, 114.06, 0.2},
-        {30.57, 104.07, 0.3}, {34.60, 119.22, 0.1}, {89.95, 0, 0.05},
-        {-89.99, 45, 0.02},   {65.0, 179.99, 0.05}, {-17.7, -179.9, 0.1},
-        {0.0, 0.0, 0.5},      {51.5, -0.12, 0.2},   {-33.9, 151.2, 0.2},
+        {31.23, 121.47, 0.3}, {39.90, 116.40, 0.3}, {22.54, 114.06, 0.2}, {30.57, 104.07, 0.3},
+        {34.60, 119.22, 0.1}, {89.95, 0, 0.05},     {-89.99, 45, 0.02},   {65.0, 179.99, 0.05},
+        {-17.7, -179.9, 0.1}, {0.0, 0.0, 0.5},      {51.5, -0.12, 0.2},   {-33.9, 151.2, 0.2},
         {40.7, -74.0, 0.2},   {64.8, -147.7, 0.5},  {-54.8, -68.3, 0.1},
     };
     static double pool[40][2];
@@ -282,8 +281,8 @@ static bool acc_fn(void *ctx, int64_t id)
     return acc_verdict(a->mode, id);
 }
 
-static void random_filter(const struct model *m, double qlat, double qlon,
-                          struct geo_filter *f, struct acc *a)
+static void random_filter(const struct model *m, double qlat, double qlon, struct geo_filter *f,
+                          struct acc *a)
 {
     int r = (int)rndn(20);
 
@@ -309,8 +308,7 @@ static void random_filter(const struct model *m, double qlat, double qlon,
         /* Exactly the distance of some site: the bound is inclusive. */
         size_t i = rndn(m->n);
 
-        f->radius_m = geo_index_chord2_m(
-            geo_index_chord2(qlat, qlon, m->e[i].lat, m->e[i].lon));
+        f->radius_m = geo_index_chord2_m(geo_index_chord2(qlat, qlon, m->e[i].lat, m->e[i].lon));
         if (f->radius_m == 0)
             f->radius_m = 1e-3;
     }
@@ -367,9 +365,9 @@ static int64_t *seen_buf;
 
 /* Nearest by scanning: returns the hit count; *walked = how many
  * candidates accept must see. */
-static size_t brute_nearest(const struct model *m, double lat, double lon,
-                            size_t k, const struct geo_filter *f, int mode,
-                            struct geo_hit *out, size_t *walked)
+static size_t brute_nearest(const struct model *m, double lat, double lon, size_t k,
+                            const struct geo_filter *f, int mode, struct geo_hit *out,
+                            size_t *walked)
 {
     int32_t q[3];
     size_t nc = 0, got = 0, i;
@@ -420,8 +418,8 @@ static int id_cmp(const void *a, const void *b)
 }
 
 /* Matching ids, sorted; returns the count (ids has room for m->n). */
-static size_t brute_box(const struct model *m, const double b[4],
-                        const struct geo_filter *f, int mode, int64_t *ids)
+static size_t brute_box(const struct model *m, const double b[4], const struct geo_filter *f,
+                        int mode, int64_t *ids)
 {
     size_t n = 0;
 
@@ -435,8 +433,7 @@ static size_t brute_box(const struct model *m, const double b[4],
 }
 
 /* Sites that pass the cheap filters and lie in the box (accept calls). */
-static size_t brute_box_cheap(const struct model *m, const double b[4],
-                              const struct geo_filter *f)
+static size_t brute_box_cheap(const struct model *m, const double b[4], const struct geo_filter *f)
 {
     size_t n = 0;
 
@@ -464,8 +461,7 @@ static int ref_cell_cmp(const void *a, const void *b)
 
 /* Clusters by scanning: sort the members by cell, then merge runs. */
 static size_t brute_clusters(const struct model *m, const double b[4], int zoom,
-                             const struct geo_filter *f, int mode,
-                             struct ref_cell *cells)
+                             const struct geo_filter *f, int mode, struct ref_cell *cells)
 {
     size_t n = 0, c = 0;
 
@@ -485,8 +481,7 @@ static size_t brute_clusters(const struct model *m, const double b[4], int zoom,
     }
     qsort(cells, n, sizeof *cells, ref_cell_cmp);
     for (size_t i = 0; i < n; i++) {
-        if (c && cells[c - 1].row == cells[i].row &&
-            cells[c - 1].col == cells[i].col) {
+        if (c && cells[c - 1].row == cells[i].row && cells[c - 1].col == cells[i].col) {
             cells[c - 1].count++;
             cells[c - 1].tiers |= cells[i].tiers;
             cells[c - 1].sum_lat += cells[i].sum_lat;
@@ -526,9 +521,8 @@ static void random_query_point(const struct model *m, double *lat, double *lon)
         *lat = 180 * rnd01() - 90;
         *lon = (rndn(2) ? 1 : -1) * (180 - rnd01() * rnd01() * 0.5);
     } else if (r < 8) {
-        static const double fixed[][2] = {{90, 0},    {90, 77},  {-90, -12},
-                                          {0, 180},   {0, -180}, {-90, 180},
-                                          {-45, -30}, {10, 180}};
+        static const double fixed[][2] = {{90, 0},   {90, 77},   {-90, -12}, {0, 180},
+                                          {0, -180}, {-90, 180}, {-45, -30}, {10, 180}};
         size_t i = rndn(8);
 
         *lat = fixed[i][0];
@@ -573,16 +567,14 @@ static void check_one_nearest(struct geo_index *ix, const struct model *m)
         fprintf(stderr,
                 "nearest (%.7f, %.7f) k=%zu amen=%llx type=%d r=%.3f "
                 "acc=%d: got %zu want %zu\n",
-                lat, lon, k, (unsigned long long)f.amenities_all, f.type,
-                f.radius_m, a.mode, ng, nw);
+                lat, lon, k, (unsigned long long)f.amenities_all, f.type, f.radius_m, a.mode, ng,
+                nw);
         for (size_t i = 0; i < ng || i < nw; i++) {
             if (i >= 8)
                 break;
             fprintf(stderr, "  %zu: got %lld %.4f want %lld %.4f\n", i,
-                    i < ng ? (long long)got[i].id : -1LL,
-                    i < ng ? got[i].distance_m : -1.0,
-                    i < nw ? (long long)want[i].id : -1LL,
-                    i < nw ? want[i].distance_m : -1.0);
+                    i < ng ? (long long)got[i].id : -1LL, i < ng ? got[i].distance_m : -1.0,
+                    i < nw ? (long long)want[i].id : -1LL, i < nw ? want[i].distance_m : -1.0);
         }
     }
     CHECK(same);
@@ -599,8 +591,7 @@ static void check_one_nearest(struct geo_index *ix, const struct model *m)
                 if (m->live[i] && cheap_ok(&m->e[i], &f)) {
                     uint64_t d2 = chord2_of(q, m->v[i]);
 
-                    if (f.radius_m > 0 &&
-                        !(geo_index_chord2_m(d2) <= f.radius_m))
+                    if (f.radius_m > 0 && !(geo_index_chord2_m(d2) <= f.radius_m))
                         continue;
                     cands[nc].d2 = d2;
                     cands[nc++].id = m->e[i].id;
@@ -613,8 +604,7 @@ static void check_one_nearest(struct geo_index *ix, const struct model *m)
             }
         }
         if (!order)
-            fprintf(stderr, "accept calls %zu, model walks %zu, bad %d\n", a.n,
-                    walked, a.bad);
+            fprintf(stderr, "accept calls %zu, model walks %zu, bad %d\n", a.n, walked, a.bad);
         CHECK(order);
         accept_calls_checked += a.n;
     }
@@ -674,8 +664,7 @@ static void check_one_box(struct geo_index *ix, const struct model *m)
     random_filter(m, b[1], b[0], &f, &a);
     f.radius_m = rndn(2) ? 0 : 1000; /* ignored by boxes */
     cap = rndn(4) == 0 ? rndn(5) : rndn(5000);
-    ng = geo_index_bbox(ix, b[0], b[1], b[2], b[3], &f, cap ? got : NULL, cap,
-                        &total);
+    ng = geo_index_bbox(ix, b[0], b[1], b[2], b[3], &f, cap ? got : NULL, cap, &total);
     nw = brute_box(m, b, &f, a.mode, want);
     cheap = brute_box_cheap(m, b, &f);
     checked_boxes++;
@@ -686,8 +675,8 @@ static void check_one_box(struct geo_index *ix, const struct model *m)
         fprintf(stderr,
                 "bbox %.7f %.7f %.7f %.7f amen=%llx type=%d acc=%d cap=%zu: "
                 "total %zu want %zu, wrote %zu\n",
-                b[0], b[1], b[2], b[3], (unsigned long long)f.amenities_all,
-                f.type, a.mode, cap, total, nw, ng);
+                b[0], b[1], b[2], b[3], (unsigned long long)f.amenities_all, f.type, a.mode, cap,
+                total, nw, ng);
     CHECK(same);
     if (f.accept) {
         CHECK_INT(a.n, cheap);
@@ -734,8 +723,8 @@ static void check_one_clusters(struct geo_index *ix, const struct model *m)
         fprintf(stderr,
                 "clusters %.7f %.7f %.7f %.7f z=%d amen=%llx type=%d acc=%d: "
                 "%zu clusters, want %zu\n",
-                b[0], b[1], b[2], b[3], zoom,
-                (unsigned long long)f.amenities_all, f.type, a.mode, ng, nw);
+                b[0], b[1], b[2], b[3], zoom, (unsigned long long)f.amenities_all, f.type, a.mode,
+                ng, nw);
     CHECK(same);
     if (same && ng == nw) {
         /* The cluster counts add up to the box total. */
@@ -864,8 +853,8 @@ static void test_differential_edits(void)
                     CHECK_INT(rc, m.live[i] ? 0 : -1);
                     if (rc == 0 && m.live[i])
                         CHECK(e.lat == m.e[i].lat && e.lon == m.e[i].lon &&
-                              e.amenities == m.e[i].amenities &&
-                              e.type == m.e[i].type && e.tier == m.e[i].tier);
+                              e.amenities == m.e[i].amenities && e.type == m.e[i].type &&
+                              e.tier == m.e[i].tier);
                 }
             }
         }
@@ -897,14 +886,9 @@ static void test_known_answers(void)
 {
     struct geo_index *ix = geo_index_new();
     struct geo_entry e[] = {
-        {1, 10.0, 179.999, 1, 0, 0},
-        {2, 10.0, -179.999, 1, 0, 1},
-        {3, 10.0, 170.0, 1, 0, 2},
-        {4, 89.999, 0.0, 2, 1, 3},
-        {5, 89.999, 180.0, 2, 1, 3},
-        {6, -90.0, 0.0, 4, 2, 0},
-        {7, 31.2304, 121.4737, 0, 3, 1},
-        {8, 31.2304, 121.4737, 0, 3, 2}, /* same place as 7 */
+        {1, 10.0, 179.999, 1, 0, 0},     {2, 10.0, -179.999, 1, 0, 1},    {3, 10.0, 170.0, 1, 0, 2},
+        {4, 89.999, 0.0, 2, 1, 3},       {5, 89.999, 180.0, 2, 1, 3},     {6, -90.0, 0.0, 4, 2, 0},
+        {7, 31.2304, 121.4737, 0, 3, 1}, {8, 31.2304, 121.4737, 0, 3, 2}, /* same place as 7 */
     };
     struct geo_hit h[8];
     struct geo_filter f = {0, -1, 0, NULL, NULL};
@@ -955,8 +939,7 @@ static void test_known_answers(void)
         size_t total;
         struct geo_cluster c[8];
 
-        CHECK_INT(
-            geo_index_bbox(ix, 179.0, 0, -179.0, 20, NULL, ids, 8, &total), 2);
+        CHECK_INT(geo_index_bbox(ix, 179.0, 0, -179.0, 20, NULL, ids, 8, &total), 2);
         CHECK_INT(total, 2);
         CHECK_INT(ids[0], 1);
         CHECK_INT(ids[1], 2);
@@ -990,11 +973,9 @@ static void test_distance_definition(void)
         } else {
             random_place(0, &lat2, &lon2);
         }
-        lat1 = grid(lat1), lon1 = grid(lon1), lat2 = grid(lat2),
-        lon2 = grid(lon2);
+        lat1 = grid(lat1), lon1 = grid(lon1), lat2 = grid(lat2), lon2 = grid(lon2);
         d1 = geo_index_chord2_m(geo_index_chord2(lat1, lon1, lat2, lon2));
-        d2 = geo_distance_m((struct geo_point){lat1, lon1},
-                            (struct geo_point){lat2, lon2});
+        d2 = geo_distance_m((struct geo_point){lat1, lon1}, (struct geo_point){lat2, lon2});
         if (d2 < 1e7 && fabs(d1 - d2) > worst_near)
             worst_near = fabs(d1 - d2);
         if (d2 >= 1e7 && fabs(d1 - d2) > worst_far)
@@ -1008,8 +989,8 @@ static void test_distance_definition(void)
     CHECK(geo_index_chord2(12.5, 100, 12.5, 100) == 0);
     CHECK(geo_index_chord2(90, 0, 90, 135) == 0);
     CHECK(geo_index_chord2(0, 180, 0, -180) == 0);
-    CHECK_NEAR(geo_index_chord2_m(geo_index_chord2(0, 0, 0, 180)),
-               3.14159265358979 * 6371008.8, 1e-6);
+    CHECK_NEAR(geo_index_chord2_m(geo_index_chord2(0, 0, 0, 180)), 3.14159265358979 * 6371008.8,
+               1e-6);
 }
 
 static void test_positions_rounded(void)
@@ -1039,13 +1020,11 @@ static void test_empty_and_invalid(void)
     struct geo_filter f = {0, -1, 0, NULL, NULL};
     struct geo_entry good = {1, 10, 20, 0, 0, 0};
     struct geo_entry bad[] = {
-        {0, 10, 20, 0, 0, 0},   {-3, 10, 20, 0, 0, 0},
-        {2, 90.5, 20, 0, 0, 0}, {2, 10, 180.01, 0, 0, 0},
-        {2, NAN, 20, 0, 0, 0},  {2, 10, INFINITY, 0, 0, 0},
+        {0, 10, 20, 0, 0, 0},     {-3, 10, 20, 0, 0, 0}, {2, 90.5, 20, 0, 0, 0},
+        {2, 10, 180.01, 0, 0, 0}, {2, NAN, 20, 0, 0, 0}, {2, 10, INFINITY, 0, 0, 0},
         {2, 10, 20, 0, 0, 4},
     };
-    struct geo_entry dup[] = {
-        {5, 1, 1, 0, 0, 0}, {6, 2, 2, 0, 0, 0}, {5, 3, 3, 0, 0, 0}};
+    struct geo_entry dup[] = {{5, 1, 1, 0, 0, 0}, {6, 2, 2, 0, 0, 0}, {5, 3, 3, 0, 0, 0}};
 
     /* Empty. */
     CHECK_INT(geo_index_count(ix), 0);
@@ -1172,8 +1151,7 @@ static void *conc_reader(void *arg)
             if (h[i].distance_m < h[i - 1].distance_m)
                 atomic_store(&c->broken, 1);
         }
-        n = geo_index_bbox(c->ix, lon - 1, lat - 1, lon + 1, lat + 1, &f, ids,
-                           64, &total);
+        n = geo_index_bbox(c->ix, lon - 1, lat - 1, lon + 1, lat + 1, &f, ids, 64, &total);
         for (size_t i = 1; i < n; i++) {
             if (ids[i] <= ids[i - 1])
                 atomic_store(&c->broken, 1);
@@ -1220,8 +1198,7 @@ static void test_concurrent_readers(void)
             model_set(&m, idx, lat, lon);
             CHECK_INT(geo_index_upsert(c.ix, &m.e[idx]), 0);
         } else {
-            CHECK_INT(geo_index_remove(c.ix, m.e[idx].id),
-                      m.live[idx] ? 0 : -1);
+            CHECK_INT(geo_index_remove(c.ix, m.e[idx].id), m.live[idx] ? 0 : -1);
             m.live[idx] = false;
         }
         if (op == ops / 2) {
@@ -1234,8 +1211,7 @@ static void test_concurrent_readers(void)
     atomic_store(&c.done, 1);
     for (int i = 0; i < 2; i++)
         pthread_join(th[i], NULL);
-    printf("geo_index: %zu reader queries during %zu edits\n",
-           atomic_load(&c.queries), ops);
+    printf("geo_index: %zu reader queries during %zu edits\n", atomic_load(&c.queries), ops);
     CHECK_INT(atomic_load(&c.broken), 0);
     CHECK_INT(geo_index_count(c.ix), model_live(&m));
     for (int i = 0; i < 200; i++)
@@ -1265,8 +1241,7 @@ int main(void)
     RUN(test_concurrent_readers);
     printf("geo_index: differential checks: %zu nearest (%zu accept calls "
            "matched), %zu boxes, %zu cluster sets\n",
-           checked_nearest, accept_calls_checked, checked_boxes,
-           checked_clusters);
+           checked_nearest, accept_calls_checked, checked_boxes, checked_clusters);
     free(cands);
     free(seen_buf);
     return test_report("geo_index");

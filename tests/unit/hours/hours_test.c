@@ -38,8 +38,7 @@ static int is_leap(int y)
 
 static int month_days(int y, int m)
 {
-    static const int days[12] = {31, 28, 31, 30, 31, 30,
-                                 31, 31, 30, 31, 30, 31};
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
@@ -95,8 +94,8 @@ static void unix_to_local(int64_t t, int tz, char *out, size_t cap)
         m++;
     }
     /* Bounded values, so gcc's truncation analysis at -O2 agrees. */
-    snprintf(out, cap, "%04d-%02d-%02d %02d:%02d", y % 10000, m % 100,
-             ((int)z + 1) % 100, (minute / 60) % 100, minute % 60);
+    snprintf(out, cap, "%04d-%02d-%02d %02d:%02d", y % 10000, m % 100, ((int)z + 1) % 100,
+             (minute / 60) % 100, minute % 60);
 }
 
 static struct hours *parse_ok(const char *src)
@@ -104,8 +103,7 @@ static struct hours *parse_ok(const char *src)
     struct hours *h = NULL;
     struct hours_error err;
     if (hours_parse(src, &h, &err) != 0) {
-        fprintf(stderr, "unexpected parse error in \"%s\" at %zu: %s\n", src,
-                err.pos, err.message);
+        fprintf(stderr, "unexpected parse error in \"%s\" at %zu: %s\n", src, err.pos, err.message);
         return NULL;
     }
     return h;
@@ -342,14 +340,12 @@ static void test_eval_table(void)
         int64_t t = local_to_unix(c->at, tz);
         bool open = hours_is_open(h, cal, t, tz);
         int64_t next = hours_next_change(h, cal, t, tz, horizon);
-        int64_t want =
-            strcmp(c->next, "-") == 0 ? -1 : local_to_unix(c->next, tz);
+        int64_t want = strcmp(c->next, "-") == 0 ? -1 : local_to_unix(c->next, tz);
         if (open != (c->open != 0) || next != want) {
             char got[32];
             unix_to_local(next, tz, got, sizeof got);
-            fprintf(stderr,
-                    "row %zu \"%s\" at %s: open %d want %d, next %s want %s\n",
-                    i, c->expr, c->at, open, c->open, got, c->next);
+            fprintf(stderr, "row %zu \"%s\" at %s: open %d want %d, next %s want %s\n", i, c->expr,
+                    c->at, open, c->open, got, c->next);
         }
         CHECK_INT(open, c->open != 0);
         CHECK_INT(next, want);
@@ -463,10 +459,9 @@ static void test_error_table(void)
         struct hours *h = (struct hours *)&h; /* must be reset to NULL */
         struct hours_error err;
         int rc = hours_parse(c->expr, &h, &err);
-        if (rc != -1 || err.pos != c->pos ||
-            (c->message && strcmp(err.message, c->message) != 0))
-            fprintf(stderr, "error row %zu \"%s\": rc %d pos %zu \"%s\"\n", i,
-                    c->expr, rc, err.pos, err.message);
+        if (rc != -1 || err.pos != c->pos || (c->message && strcmp(err.message, c->message) != 0))
+            fprintf(stderr, "error row %zu \"%s\": rc %d pos %zu \"%s\"\n", i, c->expr, rc, err.pos,
+                    err.message);
         CHECK_INT(rc, -1);
         CHECK(h == NULL);
         CHECK_INT(err.pos, c->pos);
@@ -515,8 +510,8 @@ static void test_limits(void)
     strcpy(buf, "Mo ");
     for (int i = 0; i < 32; i++) {
         char one[16];
-        snprintf(one, sizeof one, "%s%02d:%02d-%02d:%02d", i ? "," : "", i / 2,
-                 (i % 2) * 30, i / 2, (i % 2) * 30 + 10);
+        snprintf(one, sizeof one, "%s%02d:%02d-%02d:%02d", i ? "," : "", i / 2, (i % 2) * 30, i / 2,
+                 (i % 2) * 30 + 10);
         strcat(buf, one);
     }
     CHECK_INT(hours_parse(buf, &h, &err), 0);
@@ -575,8 +570,7 @@ static void test_null_and_validate(void)
     /* year 9999 is the end of time here */
     int64_t last = local_to_unix("9999-12-31 10:00", 480);
     CHECK(hours_is_open(h, NULL, last, 480)); /* a Friday */
-    CHECK_INT(hours_next_change(h, NULL, last, 480, 86400),
-              local_to_unix("9999-12-31 17:00", 480));
+    CHECK_INT(hours_next_change(h, NULL, last, 480, 86400), local_to_unix("9999-12-31 17:00", 480));
     CHECK_INT(hours_next_change(h, NULL, last + 8 * 3600, 480, 86400), -1);
     int64_t first = local_to_unix("0001-01-01 10:00", 480);
     CHECK(hours_is_open(h, NULL, first, 480)); /* a Monday */
@@ -635,8 +629,7 @@ static void test_calendar_math(void)
                         bad++;
                 if (hours_is_open(feb29, NULL, t, 0) != (m == 2 && d == 29))
                     bad++;
-                if (hours_is_open(last_su, NULL, t, 0) !=
-                    (want == 6 && d + 7 > dim))
+                if (hours_is_open(last_su, NULL, t, 0) != (want == 6 && d + 7 > dim))
                     bad++;
             }
         }
@@ -752,8 +745,7 @@ static void gen_time_range(char *buf, size_t cap)
         append(buf, cap, "+");
         return;
     }
-    int dur =
-        rng_below(4) == 0 ? 1 + rng_below(1440) : 15 * (1 + rng_below(48));
+    int dur = rng_below(4) == 0 ? 1 + rng_below(1440) : 15 * (1 + rng_below(48));
     int end = start + dur;
     if (end <= 1440)
         gen_clock(b, sizeof b, end);
@@ -767,19 +759,15 @@ static void gen_time_range(char *buf, size_t cap)
 }
 
 static const char *const gen_dates[] = {
-    "Jan-Mar",       "Nov-Feb",
-    "Dec 24-26",     "Jan 01-Feb 15",
-    "Dec 24-Jan 02", "Oct",
-    "Feb 28-Mar 01", "2026 Mar-Dec,2027 Jan-Feb",
-    "2027",          "Apr-Oct",
-    "Dec 25,26",     "2026 Oct 01-07",
+    "Jan-Mar",       "Nov-Feb",     "Dec 24-26",     "Jan 01-Feb 15",
+    "Dec 24-Jan 02", "Oct",         "Feb 28-Mar 01", "2026 Mar-Dec,2027 Jan-Feb",
+    "2027",          "Apr-Oct",     "Dec 25,26",     "2026 Oct 01-07",
     "Sep 25-Oct 10", "Jun-Aug,Dec",
 };
 
 static const char *const gen_weekdays[] = {
-    "Mo-Fr",    "Sa,Su",   "Sa",       "Su",    "Fr-Mo",
-    "Mo,We,Fr", "PH",      "Sa,Su,PH", "Tu-Th", "Sa[1]",
-    "Su[-1]",   "Mo[2,4]", "Fr",       "We-Mo", "Mo-Su",
+    "Mo-Fr", "Sa,Su", "Sa",     "Su",      "Fr-Mo", "Mo,We,Fr", "PH",    "Sa,Su,PH",
+    "Tu-Th", "Sa[1]", "Su[-1]", "Mo[2,4]", "Fr",    "We-Mo",    "Mo-Su",
 };
 
 static const char *const gen_modifiers[] = {"off", "closed", "open", "unknown"};
@@ -790,15 +778,12 @@ static bool gen_rule(char *buf, size_t cap)
 {
     bool any = false, can_add = false;
     if (rng_below(4) == 0) {
-        append(buf, cap,
-               gen_dates[rng_below(sizeof gen_dates / sizeof gen_dates[0])]);
+        append(buf, cap, gen_dates[rng_below(sizeof gen_dates / sizeof gen_dates[0])]);
         append(buf, cap, " ");
         any = true;
     }
     if (rng_below(5) < 3) {
-        append(buf, cap,
-               gen_weekdays[rng_below(sizeof gen_weekdays /
-                                      sizeof gen_weekdays[0])]);
+        append(buf, cap, gen_weekdays[rng_below(sizeof gen_weekdays / sizeof gen_weekdays[0])]);
         append(buf, cap, " ");
         any = true;
     }
@@ -836,10 +821,7 @@ static void gen_expr(char *buf, size_t cap)
         bool can_add = gen_rule(buf, cap);
         if (i + 1 < n) {
             int s = rng_below(6);
-            append(buf, cap,
-                   s == 0                ? "|| "
-                   : (s == 1 && can_add) ? ", "
-                                         : "; ");
+            append(buf, cap, s == 0 ? "|| " : (s == 1 && can_add) ? ", " : "; ");
         }
     }
 }
@@ -848,8 +830,7 @@ static void gen_expr(char *buf, size_t cap)
 static int64_t gen_moment(void)
 {
     int64_t base = local_to_unix("2026-01-01 00:00", 480);
-    return base + (int64_t)rng_below(730 * 1440) * 60 +
-           (rng_below(4) == 0 ? rng_below(60) : 0);
+    return base + (int64_t)rng_below(730 * 1440) * 60 + (rng_below(4) == 0 ? rng_below(60) : 0);
 }
 
 /* hours_next_change agrees with a minute-by-minute scan over 36 hours. */
@@ -876,8 +857,8 @@ static void test_property_brute_force(void)
         int64_t got = hours_next_change(h, cal, t, 480, horizon);
         if (got != want) {
             mismatches++;
-            fprintf(stderr, "brute force: \"%s\" t=%lld got %lld want %lld\n",
-                    expr, (long long)t, (long long)got, (long long)want);
+            fprintf(stderr, "brute force: \"%s\" t=%lld got %lld want %lld\n", expr, (long long)t,
+                    (long long)got, (long long)want);
         }
         if (want != -1)
             changes++;
@@ -942,8 +923,7 @@ static void test_property_long(void)
         if (hours_next_change(h2, cal, t, 480, horizon) != next)
             format_bad++;
         if (format_bad)
-            fprintf(stderr, "format: \"%s\" -> \"%s\" -> \"%s\"\n", expr, canon,
-                    canon2);
+            fprintf(stderr, "format: \"%s\" -> \"%s\" -> \"%s\"\n", expr, canon, canon2);
         hours_free(h2);
         hours_free(h);
         if (format_bad)
@@ -957,9 +937,8 @@ static void test_property_long(void)
 static void test_speed(void)
 {
     struct hours *sparse = parse_ok("Dec 25 10:00-11:00");
-    struct hours *busy = parse_ok(
-        "Mo-Fr 08:00-12:00,13:00-18:00; Sa 10:00-14:00; Su off; PH off; "
-        "Nov-Feb Mo-Fr 09:00-17:00; Dec 24-26 off");
+    struct hours *busy = parse_ok("Mo-Fr 08:00-12:00,13:00-18:00; Sa 10:00-14:00; Su off; PH off; "
+                                  "Nov-Feb Mo-Fr 09:00-17:00; Dec 24-26 off");
     struct hours *never = parse_ok("24/7; Feb 29 off");
     CHECK(sparse && busy && never);
     if (!sparse || !busy || !never) {
@@ -977,8 +956,7 @@ static void test_speed(void)
     int64_t want_sparse = local_to_unix("2026-12-25 10:00", 480);
     clock_t c0 = clock();
     for (int i = 0; i < reps; i++) {
-        wrong += hours_next_change(sparse, &cn2026, t, 480, 400 * 86400) !=
-                 want_sparse;
+        wrong += hours_next_change(sparse, &cn2026, t, 480, 400 * 86400) != want_sparse;
         wrong += hours_next_change(never, &cn2026, t, 480, 400 * 86400) != -1;
     }
     double us = (double)(clock() - c0) * 1e6 / CLOCKS_PER_SEC / (2.0 * reps);

@@ -16,12 +16,10 @@ static int decode(const char *body, struct http_form *f, size_t *at)
 static void test_open311_post(void)
 {
     struct http_form f;
-    CHECK_INT(
-        decode(
-            "api_key=k%2B1&service_code=road_damage&lat=34.575&long=119.2"
-            "&description=%E8%B7%AF%E9%9D%A2+broken&attribute%5Bsize%5D=large",
-            &f, NULL),
-        FORM_OK);
+    CHECK_INT(decode("api_key=k%2B1&service_code=road_damage&lat=34.575&long=119.2"
+                     "&description=%E8%B7%AF%E9%9D%A2+broken&attribute%5Bsize%5D=large",
+                     &f, NULL),
+              FORM_OK);
     CHECK_INT(f.n, 6);
     CHECK_STR(form_get(&f, "api_key"), "k+1");
     CHECK_STR(form_get(&f, "description"), "\xe8\xb7\xaf\xe9\x9d\xa2 broken");

@@ -32,8 +32,7 @@ static void req_end(struct req *r)
 
 /* Parse the reply and check it is the one error shape with this status,
  * code and field (NULL: no field member). */
-static void check_error(struct req *r, int status, const char *code,
-                        const char *field)
+static void check_error(struct req *r, int status, const char *code, const char *field)
 {
     CHECK_INT(r->status, status);
     CHECK(r->resp_body != NULL);
@@ -118,8 +117,7 @@ static void test_depth(void)
 /* The guard agrees with jansson's own nesting on generated texts. */
 static void test_depth_matches_parser(void)
 {
-    static const char *const pieces[] = {"[", "{\"k\":", "[\"]\\\"[\",",
-                                         "{\"\\\\\":"};
+    static const char *const pieces[] = {"[", "{\"k\":", "[\"]\\\"[\",", "{\"\\\\\":"};
     static const char *const closers[] = {"]", "}", "]", "}"};
     for (unsigned seed = 1; seed < 400; seed++) {
         char text[2048];
@@ -130,16 +128,14 @@ static void test_depth_matches_parser(void)
         while (n < want) {
             x = x * 1103515245u + 12345u;
             int k = (int)((x >> 16) % 4);
-            len += (size_t)snprintf(text + len, sizeof text - len, "%s",
-                                    pieces[k]);
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s", pieces[k]);
             stack[n++] = k;
             if (n > max)
                 max = n;
         }
         len += (size_t)snprintf(text + len, sizeof text - len, "1");
         while (n > 0)
-            len += (size_t)snprintf(text + len, sizeof text - len, "%s",
-                                    closers[stack[--n]]);
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s", closers[stack[--n]]);
         json_error_t jerr;
         json_t *v = json_loadb(text, len, 0, &jerr);
         CHECK(v != NULL);
@@ -293,8 +289,7 @@ static void test_number(void)
     CHECK_INT(json_in_number(&r, pos, "position", "lat", -90, 90, true, &d), 1);
     CHECK_NEAR(d, 30.25, 0);
     /* An integer is a number. */
-    CHECK_INT(json_in_number(&r, pos, "position", "lon", -180, 180, true, &d),
-              1);
+    CHECK_INT(json_in_number(&r, pos, "position", "lon", -180, 180, true, &d), 1);
     CHECK_NEAR(d, 120, 0);
     d = -1;
     CHECK_INT(json_in_number(&r, pos, "position", "z", 0, 1, false, &d), 0);
@@ -303,8 +298,7 @@ static void test_number(void)
     req_end(&r);
 
     req_start(&r);
-    CHECK_INT(json_in_number(&r, pos, "position", "lat", -10, 10, true, &d),
-              -1);
+    CHECK_INT(json_in_number(&r, pos, "position", "lat", -10, 10, true, &d), -1);
     check_error(&r, 422, "invalid_field", "position.lat");
     req_end(&r);
 
@@ -314,8 +308,7 @@ static void test_number(void)
     req_end(&r);
 
     req_start(&r);
-    CHECK_INT(json_in_number(&r, pos, "position", "lat2", -90, 90, true, &d),
-              -1);
+    CHECK_INT(json_in_number(&r, pos, "position", "lat2", -90, 90, true, &d), -1);
     check_error(&r, 422, "missing_field", "position.lat2");
     req_end(&r);
     json_decref(o);
@@ -365,22 +358,18 @@ static void test_object_and_only(void)
     static const char *const none[] = {NULL};
 
     req_start(&r);
-    CHECK_INT(
-        json_in_object_or_reply(&r, json_object_get(o, "position"), "position"),
-        0);
+    CHECK_INT(json_in_object_or_reply(&r, json_object_get(o, "position"), "position"), 0);
     CHECK_INT(json_in_only_or_reply(&r, o, NULL, top), 0);
     CHECK(r.resp_body == NULL);
     req_end(&r);
 
     req_start(&r);
-    CHECK_INT(json_in_object_or_reply(&r, json_object_get(o, "list"), "list"),
-              -1);
+    CHECK_INT(json_in_object_or_reply(&r, json_object_get(o, "list"), "list"), -1);
     check_error(&r, 422, "invalid_field", "list");
     req_end(&r);
 
     req_start(&r);
-    CHECK_INT(json_in_only_or_reply(&r, json_object_get(o, "position"),
-                                    "position", pos_fields),
+    CHECK_INT(json_in_only_or_reply(&r, json_object_get(o, "position"), "position", pos_fields),
               -1);
     check_error(&r, 422, "unknown_field", "position.alt");
     req_end(&r);

@@ -34,11 +34,27 @@ static void test_parse(void)
     CHECK_STR(parsed("::ffff:192.0.2.1"), "192.0.2.1");
     CHECK_STR(parsed("[::ffff:192.0.2.1]:1"), "192.0.2.1");
     CHECK_STR(parsed("::1"), "::1");
-    static const char *const bad[] = {
-        "", " ", "unknown", "localhost", "192.0.2", "192.0.2.1.5", "256.0.0.1", "192.0.2.01",
-        "192.0.2.1:", "192.0.2.1:99999", "192.0.2.1:8a", "192.0.2.1 192.0.2.2", "[192.0.2.1]",
-        "[2001:db8::1", "2001:db8::1]", "[2001:db8::1]x", "[2001:db8::1]:", "fe80::1%eth0",
-        "_gazonk", "1.2.3.4, 5.6.7.8", NULL};
+    static const char *const bad[] = {"",
+                                      " ",
+                                      "unknown",
+                                      "localhost",
+                                      "192.0.2",
+                                      "192.0.2.1.5",
+                                      "256.0.0.1",
+                                      "192.0.2.01",
+                                      "192.0.2.1:",
+                                      "192.0.2.1:99999",
+                                      "192.0.2.1:8a",
+                                      "192.0.2.1 192.0.2.2",
+                                      "[192.0.2.1]",
+                                      "[2001:db8::1",
+                                      "2001:db8::1]",
+                                      "[2001:db8::1]x",
+                                      "[2001:db8::1]:",
+                                      "fe80::1%eth0",
+                                      "_gazonk",
+                                      "1.2.3.4, 5.6.7.8",
+                                      NULL};
     for (int i = 0; bad[i]; i++) {
         struct net_addr a;
         if (net_addr_parse(bad[i], strlen(bad[i]), &a) == 0) {
@@ -115,9 +131,9 @@ static void test_set(void)
     CHECK(!in_set(&set, "2001:db8::1"));
     net_set_free(&set);
 
-    static const char *const bad[] = {"10.0.0.0/33", "2001:db8::/129", "10.0.0.0/",
-                                      "10.0.0.0/-1", "10.0.0.0/8/8", "nginx.internal",
-                                      "10.0.0.1:80", "[::1]", "10.0.0.0/0x8", NULL};
+    static const char *const bad[] = {
+        "10.0.0.0/33",    "2001:db8::/129", "10.0.0.0/", "10.0.0.0/-1",  "10.0.0.0/8/8",
+        "nginx.internal", "10.0.0.1:80",    "[::1]",     "10.0.0.0/0x8", NULL};
     for (int i = 0; bad[i]; i++) {
         char text[80];
         snprintf(text, sizeof text, "127.0.0.1, %s", bad[i]);

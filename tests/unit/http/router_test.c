@@ -42,9 +42,9 @@ static int h_other(struct req *r)
     return 4;
 }
 
-#define ROUTE(m, p, h)                                                         \
-    {                                                                          \
-        (m), (p), (h), ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY                     \
+#define ROUTE(m, p, h)                                                                             \
+    {                                                                                              \
+        (m), (p), (h), ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY                                         \
     }
 
 static const struct route site_routes[] = {
@@ -61,9 +61,8 @@ static const struct route site_routes[] = {
 #define NSITE_ROUTES (sizeof site_routes / sizeof site_routes[0])
 
 /* Match and return the result; *m and *allowed as router_match sets them. */
-static enum router_result match(const struct router *rt, unsigned method,
-                                const char *path, struct arena *a,
-                                struct route_match *m, unsigned *allowed)
+static enum router_result match(const struct router *rt, unsigned method, const char *path,
+                                struct arena *a, struct route_match *m, unsigned *allowed)
 {
     memset(m, 0, sizeof(*m));
     *allowed = 0xdead;
@@ -95,14 +94,12 @@ static void test_literal_match(void)
     struct route_match m;
     unsigned allowed;
 
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &site_routes[0]);
     CHECK_INT(m.index, 0);
     CHECK_INT(m.nparams, 0);
 
-    CHECK_INT(match(rt, HTTP_POST, "/api/sites", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_POST, "/api/sites", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &site_routes[1]);
     CHECK_INT(m.index, 1);
 
@@ -110,16 +107,12 @@ static void test_literal_match(void)
     CHECK(m.route == &site_routes[8]);
 
     /* Literal comparison is exact: case, prefixes and longer names differ. */
-    CHECK_INT(match(rt, HTTP_GET, "/api/Sites", &a, &m, &allowed),
-              ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/Sites", &a, &m, &allowed), ROUTER_NOT_FOUND);
     CHECK_INT(allowed, 0);
-    CHECK_INT(match(rt, HTTP_GET, "/api/site", &a, &m, &allowed),
-              ROUTER_NOT_FOUND);
-    CHECK_INT(match(rt, HTTP_GET, "/api/sitesx", &a, &m, &allowed),
-              ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/site", &a, &m, &allowed), ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sitesx", &a, &m, &allowed), ROUTER_NOT_FOUND);
     CHECK_INT(match(rt, HTTP_GET, "/api", &a, &m, &allowed), ROUTER_NOT_FOUND);
-    CHECK_INT(match(rt, HTTP_GET, "/nothing/here", &a, &m, &allowed),
-              ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/nothing/here", &a, &m, &allowed), ROUTER_NOT_FOUND);
 
     arena_release(&a);
     router_free(rt);
@@ -133,8 +126,7 @@ static void test_param_match(void)
     struct route_match m;
     unsigned allowed;
 
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites/42", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites/42", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &site_routes[2]);
     CHECK_INT(m.index, 2);
     CHECK_INT(m.nparams, 1);
@@ -150,8 +142,7 @@ static void test_param_match(void)
     CHECK(m.values[0] < path || m.values[0] > path + strlen(path));
 
     /* A parameter never spans a slash. */
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites/4/2", &a, &m, &allowed),
-              ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites/4/2", &a, &m, &allowed), ROUTER_NOT_FOUND);
 
     arena_release(&a);
     router_free(rt);
@@ -165,8 +156,7 @@ static void test_several_params(void)
     struct route_match m;
     unsigned allowed;
 
-    CHECK_INT(match(rt, HTTP_GET, "/api/regions/HZ-01/children/street", &a, &m,
-                    &allowed),
+    CHECK_INT(match(rt, HTTP_GET, "/api/regions/HZ-01/children/street", &a, &m, &allowed),
               ROUTER_FOUND);
     CHECK(m.route == &site_routes[7]);
     CHECK_INT(m.nparams, 2);
@@ -178,9 +168,8 @@ static void test_several_params(void)
     CHECK(param(&m, "id") == NULL);
 
     /* The literal between the two must match exactly. */
-    CHECK_INT(
-        match(rt, HTTP_GET, "/api/regions/HZ/child/street", &a, &m, &allowed),
-        ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/regions/HZ/child/street", &a, &m, &allowed),
+              ROUTER_NOT_FOUND);
 
     /* Eight parameters, the most a request carries. */
     static const struct route eight[] = {
@@ -188,8 +177,7 @@ static void test_several_params(void)
     };
     struct router *rt8 = router_new();
     CHECK_INT(router_add(rt8, eight, 1), 0);
-    CHECK_INT(match(rt8, HTTP_GET, "/e/1/2/3/4/5/6/7/8", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt8, HTTP_GET, "/e/1/2/3/4/5/6/7/8", &a, &m, &allowed), ROUTER_FOUND);
     CHECK_INT(m.nparams, 8);
     CHECK_STR(param(&m, "a"), "1");
     CHECK_STR(param(&m, "h"), "8");
@@ -207,11 +195,9 @@ static void test_trailing_slash(void)
     struct route_match m;
     unsigned allowed;
 
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites/", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites/", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &site_routes[0]);
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites/7/", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites/7/", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &site_routes[2]);
     CHECK_STR(param(&m, "id"), "7");
 
@@ -221,10 +207,8 @@ static void test_trailing_slash(void)
     };
     struct router *rt2 = router_new();
     CHECK_INT(router_add(rt2, slashed, 1), 0);
-    CHECK_INT(match(rt2, HTTP_GET, "/api/things", &a, &m, &allowed),
-              ROUTER_FOUND);
-    CHECK_INT(match(rt2, HTTP_GET, "/api/things/", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt2, HTTP_GET, "/api/things", &a, &m, &allowed), ROUTER_FOUND);
+    CHECK_INT(match(rt2, HTTP_GET, "/api/things/", &a, &m, &allowed), ROUTER_FOUND);
     router_free(rt2);
 
     arena_release(&a);
@@ -240,13 +224,11 @@ static void test_empty_segments(void)
     unsigned allowed;
 
     static const char *const paths[] = {
-        "//",           "//api/sites",   "/api//sites",
-        "/api/sites//", "/api/sites//7", "/api/sites/7//",
+        "//",  "//api/sites", "/api//sites", "/api/sites//", "/api/sites//7", "/api/sites/7//",
         "///",
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-        enum router_result res =
-            match(rt, HTTP_GET, paths[i], &a, &m, &allowed);
+        enum router_result res = match(rt, HTTP_GET, paths[i], &a, &m, &allowed);
         if (res != ROUTER_NOT_FOUND)
             fprintf(stderr, "  path \"%s\"\n", paths[i]);
         CHECK_INT(res, ROUTER_NOT_FOUND);
@@ -271,15 +253,13 @@ static void test_too_many_segments(void)
     struct route_match m;
     unsigned allowed;
 
-    CHECK_INT(match(rt, HTTP_GET, "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16", &a,
-                    &m, &allowed),
+    CHECK_INT(match(rt, HTTP_GET, "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16", &a, &m, &allowed),
               ROUTER_FOUND);
     CHECK(m.route == &deep[0]);
     CHECK_STR(param(&m, "last"), "16");
 
     /* 17 segments: refused outright, not truncated to 16. */
-    CHECK_INT(match(rt, HTTP_GET, "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17",
-                    &a, &m, &allowed),
+    CHECK_INT(match(rt, HTTP_GET, "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17", &a, &m, &allowed),
               ROUTER_NOT_FOUND);
     CHECK_INT(allowed, 0);
 
@@ -295,8 +275,7 @@ static void test_too_many_segments(void)
 }
 
 static void check_literal_wins(const struct route *routes, size_t n,
-                               const struct route *want_export,
-                               const struct route *want_param)
+                               const struct route *want_export, const struct route *want_param)
 {
     struct router *rt = router_new();
     CHECK_INT(router_add(rt, routes, n), 0);
@@ -305,16 +284,13 @@ static void check_literal_wins(const struct route *routes, size_t n,
     struct route_match m;
     unsigned allowed;
 
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites/export", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites/export", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == want_export);
     CHECK_INT(m.nparams, 0);
-    CHECK_INT(match(rt, HTTP_HEAD, "/api/sites/export", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_HEAD, "/api/sites/export", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == want_export);
 
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites/12", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites/12", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == want_param);
     CHECK_STR(param(&m, "id"), "12");
     /* The dense index points back at the route that matched. */
@@ -323,11 +299,9 @@ static void check_literal_wins(const struct route *routes, size_t n,
     /* The literal path belongs to the literal route whatever the method:
      * another method is 405 with the literal route's methods, it does not
      * fall through to /api/sites/{id} with id "export". */
-    CHECK_INT(match(rt, HTTP_DELETE, "/api/sites/export", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt, HTTP_DELETE, "/api/sites/export", &a, &m, &allowed), ROUTER_BAD_METHOD);
     CHECK_INT(allowed, HTTP_GET | HTTP_HEAD);
-    CHECK_INT(match(rt, HTTP_DELETE, "/api/sites/exports", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_DELETE, "/api/sites/exports", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route && m.route->method == HTTP_DELETE);
     CHECK_STR(param(&m, "id"), "exports");
 
@@ -374,8 +348,7 @@ static void test_literal_beats_param(void)
     CHECK_INT(m.nparams, 3);
     CHECK_INT(allowed, HTTP_GET | HTTP_HEAD | HTTP_POST);
     /* A less literal route of another method does not take the path. */
-    CHECK_INT(match(rt, HTTP_POST, "/x/y/z", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt, HTTP_POST, "/x/y/z", &a, &m, &allowed), ROUTER_BAD_METHOD);
     CHECK_INT(allowed, HTTP_GET | HTTP_HEAD);
     CHECK_INT(match(rt, HTTP_POST, "/p/q/z", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &mixed[3]);
@@ -392,23 +365,19 @@ static void test_method_not_allowed(void)
     unsigned allowed;
 
     /* /api/sites: GET and POST; HEAD comes with GET. */
-    CHECK_INT(match(rt, HTTP_PUT, "/api/sites", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt, HTTP_PUT, "/api/sites", &a, &m, &allowed), ROUTER_BAD_METHOD);
     CHECK_INT(allowed, HTTP_GET | HTTP_HEAD | HTTP_POST);
 
     /* HEAD is answered by the GET route. */
-    CHECK_INT(match(rt, HTTP_HEAD, "/api/sites", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_HEAD, "/api/sites", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &site_routes[0]);
-    CHECK_INT(match(rt, HTTP_HEAD, "/api/sites/9", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_HEAD, "/api/sites/9", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &site_routes[2]);
     CHECK_STR(param(&m, "id"), "9");
 
     /* /api/sites/import is the import route's path: GET on it is 405 with
      * POST allowed, not a GET of the site with id "import". */
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites/import", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites/import", &a, &m, &allowed), ROUTER_BAD_METHOD);
     CHECK_INT(allowed, HTTP_POST);
 
     /* Only POST: HEAD is not implied, and HEAD is refused. */
@@ -417,32 +386,25 @@ static void test_method_not_allowed(void)
     };
     struct router *rt2 = router_new();
     CHECK_INT(router_add(rt2, post_only, 1), 0);
-    CHECK_INT(match(rt2, HTTP_HEAD, "/api/upload", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt2, HTTP_HEAD, "/api/upload", &a, &m, &allowed), ROUTER_BAD_METHOD);
     CHECK_INT(allowed, HTTP_POST);
-    CHECK_INT(match(rt2, HTTP_GET, "/api/upload", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt2, HTTP_GET, "/api/upload", &a, &m, &allowed), ROUTER_BAD_METHOD);
     CHECK_INT(allowed, HTTP_POST);
     router_free(rt2);
 
     /* /api/sites/export: only the literal route's methods. */
-    CHECK_INT(match(rt, HTTP_PUT, "/api/sites/export", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt, HTTP_PUT, "/api/sites/export", &a, &m, &allowed), ROUTER_BAD_METHOD);
     CHECK_INT(allowed, HTTP_GET | HTTP_HEAD);
     /* Any other id: every {id} route. */
-    CHECK_INT(match(rt, HTTP_POST, "/api/sites/5", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt, HTTP_POST, "/api/sites/5", &a, &m, &allowed), ROUTER_BAD_METHOD);
     CHECK_INT(allowed, HTTP_GET | HTTP_HEAD | HTTP_PATCH | HTTP_DELETE);
 
     /* An unknown method bit on a known path is 405 too. */
-    CHECK_INT(match(rt, HTTP_OPTIONS, "/api/sites", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
-    CHECK_INT(match(rt, 1u << 20, "/api/sites", &a, &m, &allowed),
-              ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt, HTTP_OPTIONS, "/api/sites", &a, &m, &allowed), ROUTER_BAD_METHOD);
+    CHECK_INT(match(rt, 1u << 20, "/api/sites", &a, &m, &allowed), ROUTER_BAD_METHOD);
 
     /* An unknown path is 404 with nothing allowed. */
-    CHECK_INT(match(rt, HTTP_PUT, "/api/nothing", &a, &m, &allowed),
-              ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_PUT, "/api/nothing", &a, &m, &allowed), ROUTER_NOT_FOUND);
     CHECK_INT(allowed, 0);
 
     arena_release(&a);
@@ -481,8 +443,7 @@ static void test_duplicate_refused(void)
     arena_init(&a);
     struct route_match m;
     unsigned allowed;
-    CHECK_INT(match(rt, HTTP_GET, "/api/sites/3", &a, &m, &allowed),
-              ROUTER_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/sites/3", &a, &m, &allowed), ROUTER_FOUND);
     CHECK(m.route == &site_routes[2]);
     arena_release(&a);
 
@@ -525,15 +486,14 @@ static void test_allow_header(void)
     router_allow_header(HTTP_GET | HTTP_HEAD | HTTP_POST, buf, sizeof buf);
     CHECK_STR(buf, "GET, HEAD, POST");
     /* Fixed order whatever the bits. */
-    router_allow_header(HTTP_DELETE | HTTP_GET | HTTP_PATCH | HTTP_HEAD, buf,
-                        sizeof buf);
+    router_allow_header(HTTP_DELETE | HTTP_GET | HTTP_PATCH | HTTP_HEAD, buf, sizeof buf);
     CHECK_STR(buf, "GET, HEAD, PATCH, DELETE");
     router_allow_header(HTTP_POST, buf, sizeof buf);
     CHECK_STR(buf, "POST");
     router_allow_header(0, buf, sizeof buf);
     CHECK_STR(buf, "");
-    router_allow_header(HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_PUT |
-                            HTTP_PATCH | HTTP_DELETE | HTTP_OPTIONS,
+    router_allow_header(HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE |
+                            HTTP_OPTIONS,
                         buf, sizeof buf);
     CHECK_STR(buf, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
     /* Unknown bits are ignored. */
@@ -543,8 +503,7 @@ static void test_allow_header(void)
     /* A small buffer is never overrun and stays terminated. */
     char small[12];
     memset(small, 'Z', sizeof small);
-    router_allow_header(HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_DELETE, small,
-                        8);
+    router_allow_header(HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_DELETE, small, 8);
     CHECK(memchr(small, '\0', 8) != NULL);
     CHECK_INT(small[8], 'Z');
     CHECK(strncmp(small, "GET", 3) == 0);
@@ -552,16 +511,13 @@ static void test_allow_header(void)
 
 static void test_method_names(void)
 {
-    static const unsigned methods[] = {HTTP_GET,    HTTP_HEAD,  HTTP_POST,
-                                       HTTP_PUT,    HTTP_PATCH, HTTP_DELETE,
-                                       HTTP_OPTIONS};
-    static const char *const names[] = {"GET",   "HEAD",   "POST",   "PUT",
-                                        "PATCH", "DELETE", "OPTIONS"};
+    static const unsigned methods[] = {HTTP_GET,   HTTP_HEAD,   HTTP_POST,   HTTP_PUT,
+                                       HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS};
+    static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         CHECK_STR(router_method_name(methods[i]), names[i]);
         CHECK_INT(router_method_parse(names[i]), methods[i]);
-        CHECK_INT(router_method_parse(router_method_name(methods[i])),
-                  methods[i]);
+        CHECK_INT(router_method_parse(router_method_name(methods[i])), methods[i]);
     }
     CHECK_STR(router_method_name(0), "OTHER");
     CHECK_STR(router_method_name(HTTP_GET | HTTP_POST), "OTHER");
@@ -582,12 +538,10 @@ static void test_no_leading_slash(void)
     unsigned allowed;
 
     static const char *const paths[] = {
-        "api/sites",   "",  "api/sites/1",
-        " /api/sites", "*", "http://h/api/sites",
+        "api/sites", "", "api/sites/1", " /api/sites", "*", "http://h/api/sites",
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-        enum router_result res =
-            match(rt, HTTP_GET, paths[i], &a, &m, &allowed);
+        enum router_result res = match(rt, HTTP_GET, paths[i], &a, &m, &allowed);
         if (res != ROUTER_NOT_FOUND)
             fprintf(stderr, "  path \"%s\"\n", paths[i]);
         CHECK_INT(res, ROUTER_NOT_FOUND);

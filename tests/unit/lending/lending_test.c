@@ -124,8 +124,7 @@ static void test_qr(void)
     CHECK_INT(lending_qr_user("x:2000", 1000, &uid), LENDING_QR_INVALID);
     CHECK_INT(lending_qr_user("42:2000:1", 1000, &uid), LENDING_QR_INVALID);
     CHECK_INT(lending_qr_user("42:2000x", 1000, &uid), LENDING_QR_INVALID);
-    CHECK_INT(lending_qr_user("123456789012345678901234:2000", 1000, &uid),
-              LENDING_QR_INVALID);
+    CHECK_INT(lending_qr_user("123456789012345678901234:2000", 1000, &uid), LENDING_QR_INVALID);
     CHECK_INT(uid, 0);
 }
 

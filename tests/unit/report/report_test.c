@@ -18,8 +18,7 @@ static struct arena a;
 static int64_t at(int y, int m, int d, int hh, int mm)
 {
     /* local time +08:00 */
-    return clock_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 -
-           8 * 3600;
+    return clock_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 - 8 * 3600;
 }
 
 /* ---- statuses ---------------------------------------------------------- */
@@ -49,8 +48,7 @@ static void test_transitions(void)
     CHECK(!report_transition_ok(REPORT_OPEN, REPORT_OPEN));
     CHECK(!report_transition_ok(REPORT_IN_PROGRESS, REPORT_ACKNOWLEDGED));
     CHECK(!report_transition_ok(REPORT_CLOSED, REPORT_FIXED));
-    CHECK(!report_transition_ok(REPORT_FIXED,
-                                REPORT_OPEN)); /* the reporter re-opens */
+    CHECK(!report_transition_ok(REPORT_FIXED, REPORT_OPEN)); /* the reporter re-opens */
     CHECK(!report_transition_ok(REPORT_DUPLICATE, REPORT_CLOSED));
     CHECK(!report_transition_ok(-1, REPORT_OPEN));
     CHECK(!report_transition_ok(REPORT_OPEN, REPORT_NSTATUS));
@@ -62,20 +60,14 @@ static void test_transitions(void)
 static void test_reopen_window(void)
 {
     int64_t fixed = at(2026, 12, 1, 10, 0);
-    CHECK_INT(report_may_reopen(REPORT_FIXED, fixed, fixed + 60),
-              REPORT_REOPEN_OK);
-    CHECK_INT(report_may_reopen(REPORT_FIXED, fixed, fixed + 14 * 86400),
-              REPORT_REOPEN_OK);
+    CHECK_INT(report_may_reopen(REPORT_FIXED, fixed, fixed + 60), REPORT_REOPEN_OK);
+    CHECK_INT(report_may_reopen(REPORT_FIXED, fixed, fixed + 14 * 86400), REPORT_REOPEN_OK);
     CHECK_INT(report_may_reopen(REPORT_FIXED, fixed, fixed + 14 * 86400 + 1),
               REPORT_REOPEN_TOO_LATE);
-    CHECK_INT(report_may_reopen(REPORT_CLOSED, fixed, fixed + 86400),
-              REPORT_REOPEN_OK);
-    CHECK_INT(report_may_reopen(REPORT_CLOSED, 0, fixed),
-              REPORT_REOPEN_NOT_FIXED);
-    CHECK_INT(report_may_reopen(REPORT_OPEN, fixed, fixed),
-              REPORT_REOPEN_NOT_FIXED);
-    CHECK_INT(report_may_reopen(REPORT_DUPLICATE, fixed, fixed),
-              REPORT_REOPEN_NOT_FIXED);
+    CHECK_INT(report_may_reopen(REPORT_CLOSED, fixed, fixed + 86400), REPORT_REOPEN_OK);
+    CHECK_INT(report_may_reopen(REPORT_CLOSED, 0, fixed), REPORT_REOPEN_NOT_FIXED);
+    CHECK_INT(report_may_reopen(REPORT_OPEN, fixed, fixed), REPORT_REOPEN_NOT_FIXED);
+    CHECK_INT(report_may_reopen(REPORT_DUPLICATE, fixed, fixed), REPORT_REOPEN_NOT_FIXED);
 }
 
 /* ---- working days ------------------------------------------------------ */
@@ -89,8 +81,7 @@ static const struct hours_day days_2026[] = {
     {20261006, HOURS_DAY_HOLIDAY, 0}, {20261007, HOURS_DAY_HOLIDAY, 0},
     {20261010, HOURS_DAY_WORKDAY, 3},
 };
-static const struct hours_calendar cal_2026 = {
-    days_2026, sizeof days_2026 / sizeof days_2026[0]};
+static const struct hours_calendar cal_2026 = {days_2026, sizeof days_2026 / sizeof days_2026[0]};
 
 static void test_working_days(void)
 {
@@ -99,10 +90,8 @@ static void test_working_days(void)
     CHECK(!report_is_working_day(NULL, 20261212)); /* Saturday */
     CHECK(!report_is_working_day(NULL, 20261213)); /* Sunday */
     CHECK(!report_is_working_day(&cal_2026, 20261001));
-    CHECK(!report_is_working_day(&cal_2026,
-                                 20261005)); /* a Monday, but a holiday */
-    CHECK(
-        report_is_working_day(&cal_2026, 20260927)); /* a Sunday, but worked */
+    CHECK(!report_is_working_day(&cal_2026, 20261005)); /* a Monday, but a holiday */
+    CHECK(report_is_working_day(&cal_2026, 20260927));  /* a Sunday, but worked */
     CHECK(report_is_working_day(&cal_2026, 20261010));
     CHECK(!report_is_working_day(&cal_2026, 20261011));
 }
@@ -111,31 +100,23 @@ static void test_due_at(void)
 {
     int tz = 480;
     /* Monday 10:00, 1 working day: the end of Tuesday. */
-    CHECK_INT(report_due_at(NULL, at(2026, 12, 7, 10, 0), 1, tz),
-              at(2026, 12, 9, 0, 0));
+    CHECK_INT(report_due_at(NULL, at(2026, 12, 7, 10, 0), 1, tz), at(2026, 12, 9, 0, 0));
     /* Friday evening, 1 day: Monday's end (the weekend does not count). */
-    CHECK_INT(report_due_at(NULL, at(2026, 12, 11, 23, 59), 1, tz),
-              at(2026, 12, 15, 0, 0));
+    CHECK_INT(report_due_at(NULL, at(2026, 12, 11, 23, 59), 1, tz), at(2026, 12, 15, 0, 0));
     /* Saturday, 5 days: Mon..Fri of the next week. */
-    CHECK_INT(report_due_at(NULL, at(2026, 12, 12, 9, 0), 5, tz),
-              at(2026, 12, 19, 0, 0));
+    CHECK_INT(report_due_at(NULL, at(2026, 12, 12, 9, 0), 5, tz), at(2026, 12, 19, 0, 0));
     /* 0 days: the end of the day it was made. */
-    CHECK_INT(report_due_at(NULL, at(2026, 12, 7, 0, 0), 0, tz),
-              at(2026, 12, 8, 0, 0));
+    CHECK_INT(report_due_at(NULL, at(2026, 12, 7, 0, 0), 0, tz), at(2026, 12, 8, 0, 0));
     /* just after local midnight counts as the new day */
-    CHECK_INT(report_due_at(NULL, at(2026, 12, 8, 0, 0), 1, tz),
-              at(2026, 12, 10, 0, 0));
+    CHECK_INT(report_due_at(NULL, at(2026, 12, 8, 0, 0), 1, tz), at(2026, 12, 10, 0, 0));
     /* National Day: made Wed Sep 30, 3 days: Thu-Wed Oct 1-7 are off,
      * Thu 8, Fri 9 and the make-up Saturday 10. */
-    CHECK_INT(report_due_at(&cal_2026, at(2026, 9, 30, 15, 0), 3, tz),
-              at(2026, 10, 11, 0, 0));
+    CHECK_INT(report_due_at(&cal_2026, at(2026, 9, 30, 15, 0), 3, tz), at(2026, 10, 11, 0, 0));
     /* the make-up Sunday Sep 27 counts: made Sat 26, 1 day */
-    CHECK_INT(report_due_at(&cal_2026, at(2026, 9, 26, 8, 0), 1, tz),
-              at(2026, 9, 28, 0, 0));
+    CHECK_INT(report_due_at(&cal_2026, at(2026, 9, 26, 8, 0), 1, tz), at(2026, 9, 28, 0, 0));
     /* UTC offset 0 */
-    CHECK_INT(
-        report_due_at(NULL, clock_days_from_civil(2026, 12, 7) * 86400, 1, 0),
-        clock_days_from_civil(2026, 12, 9) * 86400);
+    CHECK_INT(report_due_at(NULL, clock_days_from_civil(2026, 12, 7) * 86400, 1, 0),
+              clock_days_from_civil(2026, 12, 9) * 86400);
 }
 
 /* ---- questions and answers --------------------------------------------- */
@@ -174,12 +155,8 @@ static void test_attributes_check(void)
     CHECK_INT(report_attributes_check(&a, defs, &out, &field, &why), 0);
     CHECK_INT(json_array_size(out), 5);
     /* sorted by order: n (1), size (2), then by (3), when (4), info (5) */
-    CHECK_STR(
-        json_string_value(json_object_get(json_array_get(out, 0), "code")),
-        "n");
-    CHECK_STR(
-        json_string_value(json_object_get(json_array_get(out, 1), "code")),
-        "size");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(out, 0), "code")), "n");
+    CHECK_STR(json_string_value(json_object_get(json_array_get(out, 1), "code")), "size");
     CHECK(json_is_true(json_object_get(json_array_get(out, 0), "variable")));
     CHECK(json_is_false(json_object_get(json_array_get(out, 4), "variable")));
     CHECK(json_object_get(json_array_get(out, 0), "values") == NULL);
@@ -259,23 +236,17 @@ static void test_answers_check(void)
                      &out, &field),
               0);
     CHECK_STR(json_string_value(json_object_get(out, "size")), "s");
-    CHECK_INT(json_integer_value(json_object_get(out, "n")),
-              3); /* a form's text */
-    CHECK_INT(json_array_size(json_object_get(out, "by")),
-              1); /* one key: a list */
-    CHECK_STR(json_string_value(json_object_get(out, "when")),
-              "2026-12-01T16:30:00+08:00");
+    CHECK_INT(json_integer_value(json_object_get(out, "n")), 3); /* a form's text */
+    CHECK_INT(json_array_size(json_object_get(out, "by")), 1);   /* one key: a list */
+    CHECK_STR(json_string_value(json_object_get(out, "when")), "2026-12-01T16:30:00+08:00");
     json_decref(out);
-    CHECK_INT(
-        answer(
-            "{\"size\":\"l\",\"n\":2.5,\"by\":[\"cars\",\"stalls\",\"cars\"],"
-            "\"when\":\"\"}",
-            &out, &field),
-        0);
+    CHECK_INT(answer("{\"size\":\"l\",\"n\":2.5,\"by\":[\"cars\",\"stalls\",\"cars\"],"
+                     "\"when\":\"\"}",
+                     &out, &field),
+              0);
     CHECK(json_real_value(json_object_get(out, "n")) == 2.5);
-    CHECK_INT(json_array_size(json_object_get(out, "by")),
-              2);                                /* each key once */
-    CHECK(json_object_get(out, "when") == NULL); /* "" is no answer */
+    CHECK_INT(json_array_size(json_object_get(out, "by")), 2); /* each key once */
+    CHECK(json_object_get(out, "when") == NULL);               /* "" is no answer */
     json_decref(out);
 
     static const struct {
@@ -351,20 +322,15 @@ static void test_geom_parse(void)
     } bad[] = {
         {"[]", "type"},
         {"{\"type\":\"Point\",\"coordinates\":[0,0]}", "type"},
-        {"{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\"}}",
-         "geometry.type"},
+        {"{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\"}}", "geometry.type"},
         {"{\"type\":\"Polygon\",\"coordinates\":[]}", "coordinates"},
-        {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[0,0]]]}",
-         "coordinates"},
-        {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1]]]}",
-         "coordinates"},
-        {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,91],[0,0]]]}",
-         "coordinates"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[0,0]]]}", "coordinates"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1]]]}", "coordinates"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,91],[0,0]]]}", "coordinates"},
         {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,\"0\"],[1,1],[0,0]]]"
          "}",
          "coordinates"},
-        {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1],[1,1],[0,0]]]}",
-         "coordinates"},
+        {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1],[1,1],[0,0]]]}", "coordinates"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_INT(geom(bad[i].json, &g, &field), -1);
@@ -378,11 +344,9 @@ static void test_geom_limits(void)
     size_t n = REPORT_GEOM_MAX_VERTICES + 1;
     json_t *ring = json_array();
     for (size_t i = 0; i + 1 < n; i++)
-        json_array_append_new(
-            ring, json_pack("[f, f]", (double)i / n, (double)(i % 2) / 10));
+        json_array_append_new(ring, json_pack("[f, f]", (double)i / n, (double)(i % 2) / 10));
     json_array_append(ring, json_array_get(ring, 0));
-    json_t *g =
-        json_pack("{s:s, s:[o]}", "type", "Polygon", "coordinates", ring);
+    json_t *g = json_pack("{s:s, s:[o]}", "type", "Polygon", "coordinates", ring);
     struct report_geom out;
     const char *field, *why;
     CHECK_INT(report_geom_parse(&a, g, GEO_WGS84, &out, &field, &why), -1);
@@ -442,8 +406,7 @@ static void test_boundary_belongs_to_one_grid(void)
     for (int i = 0; i < COLS; i++)
         for (int j = 0; j < ROWS; j++) {
             char buf[256];
-            double w = 119.0 + 0.005 * i, e = w + 0.005, s = 34.5 + 0.006 * j,
-                   n = s + 0.006;
+            double w = 119.0 + 0.005 * i, e = w + 0.005, s = 34.5 + 0.006 * j, n = s + 0.006;
             snprintf(buf, sizeof buf,
                      "{\"type\":\"Polygon\",\"coordinates\":[[[%.3f,%.3f],[%."
                      "3f,%.3f],[%.3f,%.3f],"
@@ -526,8 +489,7 @@ static void test_photo_sniff(void)
     CHECK_STR(report_photo_sniff("\x89PNG\r\n\x1a\n....", 12), "image/png");
     CHECK_STR(report_photo_sniff("RIFF\x10\0\0\0WEBPVP8 ", 16), "image/webp");
     CHECK(report_photo_sniff("GIF89a......", 12) == NULL);
-    CHECK(report_photo_sniff("<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-                             40) == NULL);
+    CHECK(report_photo_sniff("<svg xmlns=\"http://www.w3.org/2000/svg\"/>", 40) == NULL);
     CHECK(report_photo_sniff("%PDF-1.4", 8) == NULL);
     CHECK(report_photo_sniff("RIFF\x10\0\0\0WAVE", 12) == NULL);
     CHECK(report_photo_sniff("\xff\xd8", 2) == NULL);
@@ -539,17 +501,14 @@ static void test_photo_refusals(void)
     const void *out;
     size_t len;
     int w, h;
-    CHECK_INT(
-        report_photo_clean(&a, "GIF89a\1\0\1\0\0\0\0;", 14, &out, &len, &w, &h),
-        REPORT_PHOTO_NOT_IMAGE);
+    CHECK_INT(report_photo_clean(&a, "GIF89a\1\0\1\0\0\0\0;", 14, &out, &len, &w, &h),
+              REPORT_PHOTO_NOT_IMAGE);
     /* a JPEG's first bytes, then nothing that decodes */
-    CHECK_INT(report_photo_clean(&a, "\xff\xd8\xff\xe0garbage-garbage", 19,
-                                 &out, &len, &w, &h),
+    CHECK_INT(report_photo_clean(&a, "\xff\xd8\xff\xe0garbage-garbage", 19, &out, &len, &w, &h),
               REPORT_PHOTO_UNREADABLE);
     char *big = calloc(1, REPORT_PHOTO_MAX_BYTES + 1);
     memcpy(big, "\xff\xd8\xff", 3);
-    CHECK_INT(report_photo_clean(&a, big, REPORT_PHOTO_MAX_BYTES + 1, &out,
-                                 &len, &w, &h),
+    CHECK_INT(report_photo_clean(&a, big, REPORT_PHOTO_MAX_BYTES + 1, &out, &len, &w, &h),
               REPORT_PHOTO_TOO_LARGE);
     free(big);
 }
@@ -564,9 +523,7 @@ static void test_photo_webp(void)
     void *buf = NULL;
     size_t len = 0;
     CHECK_INT(vips_black(&black, 2000, 1000, "bands", 4, NULL), 0);
-    CHECK_INT(vips_copy(black, &rgba, "interpretation",
-                        VIPS_INTERPRETATION_sRGB, NULL),
-              0);
+    CHECK_INT(vips_copy(black, &rgba, "interpretation", VIPS_INTERPRETATION_sRGB, NULL), 0);
     CHECK_INT(vips_webpsave_buffer(rgba, &buf, &len, "Q", 50, NULL), 0);
     g_object_unref(black);
     g_object_unref(rgba);
@@ -574,8 +531,7 @@ static void test_photo_webp(void)
     const void *out;
     size_t out_len;
     int w = 0, h = 0;
-    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h),
-              REPORT_PHOTO_OK);
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
     g_free(buf);
     CHECK_INT(w, 1600);
     CHECK_INT(h, 800);

@@ -41,8 +41,7 @@ static void uuid_rfc9562_example(void)
 {
     char out[SERVICE_UUID_LEN + 1];
     /* RFC 9562, B.2: SHA-256 of NameSpace_DNS and "www.example.com". */
-    service_uuid_in("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com",
-                    out);
+    service_uuid_in("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com", out);
     CHECK_STR(out, "5c146b14-3c52-8afd-938a-375d0df1fbf6");
 }
 
@@ -61,10 +60,8 @@ static void uuid_catalogue_names(void)
     CHECK(strchr("89ab", out[19]) != NULL);
     struct arena a;
     arena_init(&a);
-    CHECK_STR(service_uuidf(&a, "service:%d", 1),
-              "0eb9331a-1270-84bd-a3c6-67a930cd30aa");
-    CHECK(strcmp(service_uuidf(&a, "service:%d", 2),
-                 service_uuidf(&a, "service:%d", 1)) != 0);
+    CHECK_STR(service_uuidf(&a, "service:%d", 1), "0eb9331a-1270-84bd-a3c6-67a930cd30aa");
+    CHECK(strcmp(service_uuidf(&a, "service:%d", 2), service_uuidf(&a, "service:%d", 1)) != 0);
     arena_release(&a);
 }
 
@@ -125,8 +122,7 @@ static void emails_and_urls(void)
 
 /* ---- service_check ------------------------------------------------------- */
 
-static struct service_document two_docs[] = {{"身份证", "ID card"},
-                                             {"居住证", ""}};
+static struct service_document two_docs[] = {{"身份证", "ID card"}, {"居住证", ""}};
 
 static void valid_service(struct service *s)
 {
@@ -143,15 +139,15 @@ static void valid_service(struct service *s)
     s->ndocuments = 2;
 }
 
-#define EXPECT_FAULT(mutate, want_code, want_field)                            \
-    do {                                                                       \
-        struct service s;                                                      \
-        struct service_fault f = {0};                                          \
-        valid_service(&s);                                                     \
-        mutate;                                                                \
-        CHECK_INT(service_check(&s, &f), -1);                                  \
-        CHECK_STR(f.code, want_code);                                          \
-        CHECK_STR(f.field, want_field);                                        \
+#define EXPECT_FAULT(mutate, want_code, want_field)                                                \
+    do {                                                                                           \
+        struct service s;                                                                          \
+        struct service_fault f = {0};                                                              \
+        valid_service(&s);                                                                         \
+        mutate;                                                                                    \
+        CHECK_INT(service_check(&s, &f), -1);                                                      \
+        CHECK_STR(f.code, want_code);                                                              \
+        CHECK_STR(f.field, want_field);                                                            \
     } while (0)
 
 static void check_valid_and_defaults(void)
@@ -175,8 +171,7 @@ static struct service_document many_docs[SERVICE_MAX_DOCUMENTS + 1];
 static void check_faults(void)
 {
     EXPECT_FAULT(s.org.code = "", "missing_field", "organization");
-    EXPECT_FAULT(s.org.code = "bad code", "unknown_organization",
-                 "organization");
+    EXPECT_FAULT(s.org.code = "bad code", "unknown_organization", "organization");
     EXPECT_FAULT(s.category.code = NULL, "missing_field", "category");
     EXPECT_FAULT(s.category.code = "a/b", "unknown_category", "category");
     EXPECT_FAULT(s.name_zh = "", "missing_field", "name_zh");
@@ -184,10 +179,8 @@ static void check_faults(void)
     EXPECT_FAULT(s.name_en = "a\x01"
                              "b",
                  "invalid_field", "name_en");
-    EXPECT_FAULT(s.description_en = text_of(4001), "too_long",
-                 "description_en");
-    EXPECT_FAULT(s.eligibility_zh = text_of(2001), "too_long",
-                 "eligibility_zh");
+    EXPECT_FAULT(s.description_en = text_of(4001), "too_long", "description_en");
+    EXPECT_FAULT(s.eligibility_zh = text_of(2001), "too_long", "eligibility_zh");
     EXPECT_FAULT(s.fees_en = text_of(501), "too_long", "fees_en");
     EXPECT_FAULT(s.phone = "call me", "invalid_field", "phone");
     EXPECT_FAULT(s.email = "nobody", "invalid_field", "email");
@@ -197,22 +190,18 @@ static void check_faults(void)
     EXPECT_FAULT(s.languages = "zh,ZH", "invalid_field", "languages");
     EXPECT_FAULT(s.languages = "zh,en,zh", "invalid_field", "languages");
     EXPECT_FAULT(s.languages = "zh,", "invalid_field", "languages");
-    EXPECT_FAULT(s.languages = "aa,ab,ac,ad,ae,af,ag,ah,ai,aj,ak",
-                 "invalid_field", "languages");
+    EXPECT_FAULT(s.languages = "aa,ab,ac,ad,ae,af,ag,ah,ai,aj,ak", "invalid_field", "languages");
     EXPECT_FAULT(s.status = "closed", "invalid_field", "status");
     for (size_t i = 0; i <= SERVICE_MAX_DOCUMENTS; i++)
         many_docs[i] = (struct service_document){"证", ""};
-    EXPECT_FAULT(
-        (s.documents = many_docs, s.ndocuments = SERVICE_MAX_DOCUMENTS + 1),
-        "invalid_field", "required_documents");
-    static struct service_document bad[] = {{"身份证", ""},
-                                            {"", "only English"}};
+    EXPECT_FAULT((s.documents = many_docs, s.ndocuments = SERVICE_MAX_DOCUMENTS + 1),
+                 "invalid_field", "required_documents");
+    static struct service_document bad[] = {{"身份证", ""}, {"", "only English"}};
     EXPECT_FAULT((s.documents = bad, s.ndocuments = 2), "missing_field",
                  "required_documents[1].zh");
     static struct service_document long_en[] = {{"证", NULL}};
     long_en[0].en = text_of(201);
-    EXPECT_FAULT((s.documents = long_en, s.ndocuments = 1), "too_long",
-                 "required_documents[0].en");
+    EXPECT_FAULT((s.documents = long_en, s.ndocuments = 1), "too_long", "required_documents[0].en");
     struct service s;
     struct service_fault f;
     valid_service(&s);
@@ -273,8 +262,7 @@ static void check_hours(void)
 
 /* ---- open now ------------------------------------------------------------ */
 
-static void location_at(struct service_location *l, const char *hours,
-                        const char *site_status)
+static void location_at(struct service_location *l, const char *hours, const char *site_status)
 {
     memset(l, 0, sizeof(*l));
     l->opening_hours = hours;
@@ -292,54 +280,47 @@ static void open_now(void)
     valid_service(&s);
     location_at(&l, "Mo-Fr 09:00-17:00; PH off", "operational");
     /* Monday 2026-01-12 10:00 */
-    service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"),
-                             480, &open, &next);
+    service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"), 480, &open, &next);
     CHECK(open);
     CHECK_INT(next, iso("2026-01-12T17:00:00+08:00"));
-    service_location_open_at(&s, &l, &none, iso("2026-01-12T08:00:00+08:00"),
-                             480, &open, &next);
+    service_location_open_at(&s, &l, &none, iso("2026-01-12T08:00:00+08:00"), 480, &open, &next);
     CHECK(!open);
     CHECK_INT(next, iso("2026-01-12T09:00:00+08:00"));
     /* Monday 2026-01-05 is a holiday in this calendar: PH off. */
-    service_location_open_at(&s, &l, &cal, iso("2026-01-05T10:00:00+08:00"),
-                             480, &open, &next);
+    service_location_open_at(&s, &l, &cal, iso("2026-01-05T10:00:00+08:00"), 480, &open, &next);
     CHECK(!open);
     CHECK_INT(next, iso("2026-01-06T09:00:00+08:00"));
     /* The site partly operational: the service still runs. */
     l.site.status = "partly_operational";
-    service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"),
-                             480, &open, &next);
+    service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"), 480, &open, &next);
     CHECK(open);
     /* The site closed for a while: closed until then, and the hours decide
      * after. */
     l.site.status = "temporarily_closed";
     l.site.has_until = true;
     l.site.status_until = iso("2026-01-13T12:00:00+08:00");
-    service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"),
-                             480, &open, &next);
+    service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"), 480, &open, &next);
     CHECK(!open);
     CHECK_INT(next, iso("2026-01-13T12:00:00+08:00"));
     l.site.has_until = false;
-    service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"),
-                             480, &open, &next);
+    service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"), 480, &open, &next);
     CHECK(!open);
     CHECK_INT(next, -1);
     for (size_t i = 0; i < 3; i++) {
         static const char *const gone[] = {"closed", "planned", "removed"};
         l.site.status = gone[i];
-        service_location_open_at(
-            &s, &l, &none, iso("2026-01-12T10:00:00+08:00"), 480, &open, &next);
+        service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"), 480, &open,
+                                 &next);
         CHECK(!open);
         CHECK_INT(next, -1);
     }
     /* The service itself not active: never open, whatever the hours. */
     l.site.status = "operational";
-    static const char *const idle[] = {"inactive", "temporarily_closed",
-                                       "defunct"};
+    static const char *const idle[] = {"inactive", "temporarily_closed", "defunct"};
     for (size_t i = 0; i < 3; i++) {
         s.status = idle[i];
-        service_location_open_at(
-            &s, &l, &none, iso("2026-01-12T10:00:00+08:00"), 480, &open, &next);
+        service_location_open_at(&s, &l, &none, iso("2026-01-12T10:00:00+08:00"), 480, &open,
+                                 &next);
         CHECK(!open);
         CHECK_INT(next, -1);
     }
@@ -365,21 +346,18 @@ static void parse_near(void)
 
 /* ---- weekly schedules ---------------------------------------------------- */
 
-static const int64_t some_day =
-    1767225600; /* 2026-01-01T08:00:00+08:00, a Thursday */
+static const int64_t some_day = 1767225600; /* 2026-01-01T08:00:00+08:00, a Thursday */
 
-static int weekly(const char *hours, struct service_schedule_row *rows,
-                  bool *ph)
+static int weekly(const char *hours, struct service_schedule_row *rows, bool *ph)
 {
-    return service_weekly_schedule(hours, some_day, 480, rows,
-                                   SERVICE_SCHEDULE_MAX, ph);
+    return service_weekly_schedule(hours, some_day, 480, rows, SERVICE_SCHEDULE_MAX, ph);
 }
 
-#define ROW(i, days, o, c)                                                     \
-    do {                                                                       \
-        CHECK_STR(rows[i].byday, days);                                        \
-        CHECK_INT(rows[i].opens_min, o);                                       \
-        CHECK_INT(rows[i].closes_min, c);                                      \
+#define ROW(i, days, o, c)                                                                         \
+    do {                                                                                           \
+        CHECK_STR(rows[i].byday, days);                                                            \
+        CHECK_INT(rows[i].opens_min, o);                                                           \
+        CHECK_INT(rows[i].closes_min, c);                                                          \
     } while (0)
 
 static void schedule_weekdays(void)
@@ -424,8 +402,7 @@ static void schedule_midnight_and_whole_days(void)
     CHECK_INT(weekly("Mo,Tu 00:00-24:00; We 00:00-06:00", rows, &ph), 2);
     ROW(0, "MO,TU", 0, 1440);
     ROW(1, "WE", 0, 360);
-    CHECK_INT(
-        weekly("Fr 20:00-24:00; Sa 00:00-24:00; Su 00:00-03:00", rows, &ph), 3);
+    CHECK_INT(weekly("Fr 20:00-24:00; Sa 00:00-24:00; Su 00:00-03:00", rows, &ph), 3);
     ROW(0, "FR", 1200, 1440);
     ROW(1, "SA", 0, 1440);
     ROW(2, "SU", 0, 180);
@@ -442,10 +419,9 @@ static void schedule_not_weekly(void)
     CHECK_INT(weekly("2026 Jan 05 10:00-12:00", rows, &ph), -1);
     CHECK_INT(weekly("Mo-Fr 9-5", rows, &ph), -1);
     /* Too many rows for the caller's room. */
-    CHECK_INT(
-        service_weekly_schedule("Mo 08:00-09:00,10:00-11:00; Tu 12:00-13:00",
-                                some_day, 480, rows, 2, &ph),
-        -1);
+    CHECK_INT(service_weekly_schedule("Mo 08:00-09:00,10:00-11:00; Tu 12:00-13:00", some_day, 480,
+                                      rows, 2, &ph),
+              -1);
 }
 
 static void paging(void)

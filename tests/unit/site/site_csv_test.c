@@ -25,8 +25,7 @@
 #define S(lit) lit, sizeof(lit) - 1
 
 #define BOM "\xef\xbb\xbf"
-#define NAME_WENSAN                                                            \
-    "\xe6\x96\x87\xe4\xb8\x89\xe8\xb7\xaf\xe6\x9a\x96\xe5\xb1\x8b"
+#define NAME_WENSAN "\xe6\x96\x87\xe4\xb8\x89\xe8\xb7\xaf\xe6\x9a\x96\xe5\xb1\x8b"
 #define NAME_WEST "\xe8\xa5\xbf\xe6\xba\xaa\xe9\xa9\xbf\xe7\xab\x99"
 
 static char db_path[64];
@@ -87,8 +86,7 @@ static int64_t count_sites(void)
     arena_init(&a);
     struct store_rows rows;
     int64_t n = -1;
-    if (store_query(conn, &a, "SELECT COUNT(*) FROM sites", NULL, 0, &rows) ==
-        STORE_OK)
+    if (store_query(conn, &a, "SELECT COUNT(*) FROM sites", NULL, 0, &rows) == STORE_OK)
         n = store_int(&rows, 0, 0);
     arena_release(&a);
     return n;
@@ -107,16 +105,14 @@ static int64_t site_id_by_name(const char *name)
     struct store_rows rows;
     struct store_val p[] = {SV_TEXT(name)};
     int64_t id = 0;
-    if (store_query(conn, &a, "SELECT id FROM sites WHERE name_zh = $1", p, 1,
-                    &rows) == STORE_OK &&
+    if (store_query(conn, &a, "SELECT id FROM sites WHERE name_zh = $1", p, 1, &rows) == STORE_OK &&
         rows.nrows == 1)
         id = store_int(&rows, 0, 0);
     arena_release(&a);
     return id;
 }
 
-static void import(struct arena *a, const char *csv, size_t len,
-                   struct site_import_result *res)
+static void import(struct arena *a, const char *csv, size_t len, struct site_import_result *res)
 {
     site_import_csv(conn, a, csv, len, res);
 }
@@ -125,34 +121,31 @@ static void dump_errors(const struct site_import_result *res)
 {
     for (size_t i = 0; i < res->nerrors; i++)
         fprintf(stderr, "  row %zu column %s: %s (%s)\n", res->errors[i].row,
-                res->errors[i].column ? res->errors[i].column : "-",
-                res->errors[i].message, res->errors[i].code);
+                res->errors[i].column ? res->errors[i].column : "-", res->errors[i].message,
+                res->errors[i].code);
 }
 
 /* Is there an error with this row, column (NULL: none) and code? */
-static bool has_error(const struct site_import_result *res, size_t row,
-                      const char *column, const char *code)
+static bool has_error(const struct site_import_result *res, size_t row, const char *column,
+                      const char *code)
 {
     for (size_t i = 0; i < res->nerrors; i++) {
         const struct site_import_error *e = &res->errors[i];
-        bool col_ok = column ? e->column && strcmp(e->column, column) == 0
-                             : e->column == NULL;
-        if (e->row == row && col_ok && strcmp(e->code, code) == 0 &&
-            e->message && *e->message)
+        bool col_ok = column ? e->column && strcmp(e->column, column) == 0 : e->column == NULL;
+        if (e->row == row && col_ok && strcmp(e->code, code) == 0 && e->message && *e->message)
             return true;
     }
     return false;
 }
 
-#define CHECK_ERROR(res, row, column, code)                                    \
-    do {                                                                       \
-        if (!has_error((res), (row), (column), (code))) {                      \
-            fprintf(stderr, "%s:%d: no error at row %d column %s code %s\n",   \
-                    __FILE__, __LINE__, (int)(row),                            \
-                    (column) ? (const char *)(column) : "-", (code));          \
-            dump_errors(res);                                                  \
-            test_checks_failed_in_case++;                                      \
-        }                                                                      \
+#define CHECK_ERROR(res, row, column, code)                                                        \
+    do {                                                                                           \
+        if (!has_error((res), (row), (column), (code))) {                                          \
+            fprintf(stderr, "%s:%d: no error at row %d column %s code %s\n", __FILE__, __LINE__,   \
+                    (int)(row), (column) ? (const char *)(column) : "-", (code));                  \
+            dump_errors(res);                                                                      \
+            test_checks_failed_in_case++;                                                          \
+        }                                                                                          \
     } while (0)
 
 /* Export every site into a malloc'ed string. */
@@ -173,13 +166,13 @@ static char *export_all(size_t *len)
 static void test_import_valid(void)
 {
     delete_all_sites();
-    static const char csv[] = BOM
-        "name_zh,type,lat,lon,region,amenities,description,name_en,"
-        "public\r\n" NAME_WENSAN ",warm_hut,30.2741,120.1551,HZ,microwave,"
-        "\"\xe7\x83\xad\xe6\xb0\xb4, \xe5\xbe\xae\xe6\xb3\xa2\xe7\x82\x89\","
-        "\"Wensan, \"\"North\"\" Hut\",1\r\n" NAME_WEST
-        ",warm_hut,30.27,120.06,,microwave=3,\"line one\r\nline two\","
-        ",no\r\n";
+    static const char csv[] =
+        BOM "name_zh,type,lat,lon,region,amenities,description,name_en,"
+            "public\r\n" NAME_WENSAN ",warm_hut,30.2741,120.1551,HZ,microwave,"
+            "\"\xe7\x83\xad\xe6\xb0\xb4, \xe5\xbe\xae\xe6\xb3\xa2\xe7\x82\x89\","
+            "\"Wensan, \"\"North\"\" Hut\",1\r\n" NAME_WEST
+            ",warm_hut,30.27,120.06,,microwave=3,\"line one\r\nline two\","
+            ",no\r\n";
     struct arena a;
     arena_init(&a);
     struct site_import_result res;
@@ -197,8 +190,7 @@ static void test_import_valid(void)
     CHECK_INT(site_get(conn, &a, id, &s), STORE_OK);
     CHECK_STR(s.type_code, "warm_hut");
     CHECK_STR(s.region_code, "HZ");
-    CHECK_STR(s.description,
-              "\xe7\x83\xad\xe6\xb0\xb4, \xe5\xbe\xae\xe6\xb3\xa2\xe7\x82\x89");
+    CHECK_STR(s.description, "\xe7\x83\xad\xe6\xb0\xb4, \xe5\xbe\xae\xe6\xb3\xa2\xe7\x82\x89");
     CHECK_STR(s.name_en, "Wensan, \"North\" Hut");
     CHECK_NEAR(s.lat, 30.2741, 1e-12);
     CHECK_NEAR(s.lon, 120.1551, 1e-12);
@@ -277,15 +269,14 @@ static void test_import_errors_all_or_nothing(void)
     /* Several faults in one row are each reported; faults found by the
      * domain check and by the store count too, and rows already written
      * in the transaction are rolled back. */
-    static const char csv2[] =
-        "name_zh,type,lat,lon,phone,public,status_until,datum\n"
-        "ok-2,warm_hut,30,120,,,,\n"
-        "bad-3,warm_hut,100,200,,maybe,,\n"
-        ",warm_hut,30,120,,,,\n"
-        "bad-5,warm_hut,30,120,call me,,,\n"
-        "bad-6,warm_hut,30,120,,,tomorrow,\n"
-        "bad-7,warm_hut,30,120,,,,osgb36\n"
-        "ok-8,warm_hut,30,120,,1,,gcj02\n";
+    static const char csv2[] = "name_zh,type,lat,lon,phone,public,status_until,datum\n"
+                               "ok-2,warm_hut,30,120,,,,\n"
+                               "bad-3,warm_hut,100,200,,maybe,,\n"
+                               ",warm_hut,30,120,,,,\n"
+                               "bad-5,warm_hut,30,120,call me,,,\n"
+                               "bad-6,warm_hut,30,120,,,tomorrow,\n"
+                               "bad-7,warm_hut,30,120,,,,osgb36\n"
+                               "ok-8,warm_hut,30,120,,1,,gcj02\n";
     arena_init(&a);
     import(&a, S(csv2), &res);
     CHECK_ERROR(&res, 3, "lat", "invalid_field");
@@ -402,8 +393,7 @@ static void test_import_unknown_codes(void)
     CHECK_INT(count_sites(), 0);
     /* The good row's amenity link was rolled back with it. */
     struct store_rows rows;
-    CHECK_INT(store_query(conn, &a, "SELECT COUNT(*) FROM site_amenities", NULL,
-                          0, &rows),
+    CHECK_INT(store_query(conn, &a, "SELECT COUNT(*) FROM site_amenities", NULL, 0, &rows),
               STORE_OK);
     CHECK_INT(store_int(&rows, 0, 0), 0);
     arena_release(&a);
@@ -481,8 +471,7 @@ static void test_import_error_cap(void)
     char *csv = malloc(cap);
     len += (size_t)snprintf(csv + len, cap - len, "name_zh,type,lat,lon\n");
     for (int i = 0; i < 250; i++)
-        len +=
-            (size_t)snprintf(csv + len, cap - len, "n%d,warm_hut,x,120\n", i);
+        len += (size_t)snprintf(csv + len, cap - len, "n%d,warm_hut,x,120\n", i);
     struct arena a;
     arena_init(&a);
     struct site_import_result res;
@@ -490,8 +479,7 @@ static void test_import_error_cap(void)
     CHECK_INT(res.nerrors, SITE_IMPORT_MAX_ERRORS);
     CHECK(res.truncated);
     CHECK_INT(res.errors[0].row, 2);
-    CHECK_INT(res.errors[SITE_IMPORT_MAX_ERRORS - 1].row,
-              SITE_IMPORT_MAX_ERRORS + 1);
+    CHECK_INT(res.errors[SITE_IMPORT_MAX_ERRORS - 1].row, SITE_IMPORT_MAX_ERRORS + 1);
     CHECK_INT(res.imported, 0);
     CHECK_INT(count_sites(), 0);
     arena_release(&a);
@@ -541,8 +529,7 @@ static void test_export_import_round_trip(void)
     CHECK_INT(len2, len1);
     CHECK(second && strcmp(first, second) == 0);
     if (second && strcmp(first, second) != 0)
-        fprintf(stderr, "  first export:\n%s\n  second export:\n%s\n", first,
-                second);
+        fprintf(stderr, "  first export:\n%s\n  second export:\n%s\n", first, second);
 
     /* And once more: a fixed point. */
     import(&a, second, len2, &res);
@@ -640,8 +627,7 @@ static void test_error_messages_are_utf8(void)
     for (size_t i = 0; i < res.nerrors; i++) {
         json_t *msg = json_string(res.errors[i].message);
         if (!msg)
-            fprintf(stderr, "  row %zu: message is not valid UTF-8\n",
-                    res.errors[i].row);
+            fprintf(stderr, "  row %zu: message is not valid UTF-8\n", res.errors[i].row);
         CHECK(msg != NULL);
         json_decref(msg);
     }
@@ -669,9 +655,8 @@ static void test_error_columns_are_csv_columns(void)
     CHECK_INT(count_sites(), 0);
     if (res.nerrors == 1) {
         const char *col = res.errors[0].column;
-        bool is_column =
-            col && (strcmp(col, "lat") == 0 || strcmp(col, "lon") == 0 ||
-                    strcmp(col, "datum") == 0);
+        bool is_column = col && (strcmp(col, "lat") == 0 || strcmp(col, "lon") == 0 ||
+                                 strcmp(col, "datum") == 0);
         if (!is_column)
             dump_errors(&res);
         CHECK(is_column);

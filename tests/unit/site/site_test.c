@@ -26,10 +26,8 @@ static int64_t iso(const char *s)
     return t;
 }
 
-static struct site_amenity two_amenities[] = {{"microwave", 1},
-                                              {"phone_charging", 4}};
-static const char *two_photos[] = {"https://example.com/a.jpg",
-                                   "http://example.com/b.png"};
+static struct site_amenity two_amenities[] = {{"microwave", 1}, {"phone_charging", 4}};
+static const char *two_photos[] = {"https://example.com/a.jpg", "http://example.com/b.png"};
 
 /* A valid site with every field set. */
 static void valid_site(struct site *s)
@@ -56,8 +54,7 @@ static void valid_site(struct site *s)
 }
 
 /* Run site_check and compare its fault with code and field. */
-static int check_fault(const struct site *s, const char *code,
-                       const char *field, int line)
+static int check_fault(const struct site *s, const char *code, const char *field, int line)
 {
     struct site_fault f;
     memset(&f, 0, sizeof f);
@@ -65,18 +62,16 @@ static int check_fault(const struct site *s, const char *code,
     int bad = 0;
     if (rc != -1 || !f.code || !f.field || strcmp(f.code, code) != 0 ||
         strcmp(f.field, field) != 0 || !f.message[0]) {
-        fprintf(stderr,
-                "%s:%d: site_check: rc %d, code %s, field %s; want %s %s\n",
-                __FILE__, line, rc, f.code ? f.code : "(null)",
-                f.field ? f.field : "(null)", code, field);
+        fprintf(stderr, "%s:%d: site_check: rc %d, code %s, field %s; want %s %s\n", __FILE__, line,
+                rc, f.code ? f.code : "(null)", f.field ? f.field : "(null)", code, field);
         bad = 1;
     }
     return bad;
 }
-#define CHECK_FAULT(s, code, field)                                            \
-    do {                                                                       \
-        if (check_fault((s), (code), (field), __LINE__))                       \
-            test_checks_failed_in_case++;                                      \
+#define CHECK_FAULT(s, code, field)                                                                \
+    do {                                                                                           \
+        if (check_fault((s), (code), (field), __LINE__))                                           \
+            test_checks_failed_in_case++;                                                          \
     } while (0)
 
 static int check_ok(const struct site *s, int line)
@@ -85,14 +80,14 @@ static int check_ok(const struct site *s, int line)
     memset(&f, 0, sizeof f);
     if (site_check(s, &f) == 0)
         return 0;
-    fprintf(stderr, "%s:%d: site_check refused: %s %s (%s)\n", __FILE__, line,
-            f.code, f.field, f.message);
+    fprintf(stderr, "%s:%d: site_check refused: %s %s (%s)\n", __FILE__, line, f.code, f.field,
+            f.message);
     return 1;
 }
-#define CHECK_OK(s)                                                            \
-    do {                                                                       \
-        if (check_ok((s), __LINE__))                                           \
-            test_checks_failed_in_case++;                                      \
+#define CHECK_OK(s)                                                                                \
+    do {                                                                                           \
+        if (check_ok((s), __LINE__))                                                               \
+            test_checks_failed_in_case++;                                                          \
     } while (0)
 
 /* A string of n copies of unit (a UTF-8 character or byte). */
@@ -130,12 +125,8 @@ static void test_defaults(void)
 
 static void test_status_names(void)
 {
-    static const char *const good[] = {"operational",
-                                       "partly_operational",
-                                       "temporarily_closed",
-                                       "closed",
-                                       "planned",
-                                       "removed"};
+    static const char *const good[] = {
+        "operational", "partly_operational", "temporarily_closed", "closed", "planned", "removed"};
     for (size_t i = 0; i < 6; i++)
         CHECK(site_status_is_valid(good[i]));
     CHECK(!site_status_is_valid(""));
@@ -179,8 +170,8 @@ static void test_check_happy(void)
     s.namenities = 0;
     CHECK_OK(&s);
 
-    static const char *const statuses[] = {"operational", "partly_operational",
-                                           "closed", "planned", "removed"};
+    static const char *const statuses[] = {"operational", "partly_operational", "closed", "planned",
+                                           "removed"};
     valid_site(&s);
     for (size_t i = 0; i < 5; i++) {
         s.status = statuses[i];
@@ -535,44 +526,37 @@ struct open_case {
 /* 2026-01-05 is a Monday; all times are UTC+8. */
 static const struct open_case open_cases[] = {
     {"operational", "24/7", NULL, "2026-01-05T10:00", true, NULL},
-    {"operational", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T10:00", true,
-     "2026-01-05T18:00"},
-    {"operational", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T07:00", false,
-     "2026-01-05T08:00"},
-    {"operational", "Mo-Fr 08:00-18:00", NULL, "2026-01-10T10:00", false,
-     "2026-01-12T08:00"},
-    {"partly_operational", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T10:00", true,
-     "2026-01-05T18:00"},
+    {"operational", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T10:00", true, "2026-01-05T18:00"},
+    {"operational", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T07:00", false, "2026-01-05T08:00"},
+    {"operational", "Mo-Fr 08:00-18:00", NULL, "2026-01-10T10:00", false, "2026-01-12T08:00"},
+    {"partly_operational", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T10:00", true, "2026-01-05T18:00"},
     {"operational", "off", NULL, "2026-01-05T10:00", false, NULL},
     /* A closure without an end: closed, nothing known to change. */
     {"temporarily_closed", "24/7", NULL, "2026-01-05T10:00", false, NULL},
-    {"temporarily_closed", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T10:00", false,
-     NULL},
+    {"temporarily_closed", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T10:00", false, NULL},
     /* Before the end: closed; opens at the end if the hours say open then. */
-    {"temporarily_closed", "24/7", "2026-01-07T12:00", "2026-01-05T10:00",
-     false, "2026-01-07T12:00"},
-    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-07T12:00",
-     "2026-01-05T10:00", false, "2026-01-07T12:00"},
+    {"temporarily_closed", "24/7", "2026-01-07T12:00", "2026-01-05T10:00", false,
+     "2026-01-07T12:00"},
+    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-07T12:00", "2026-01-05T10:00", false,
+     "2026-01-07T12:00"},
     /* ... or at the first opening after the end. */
-    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-07T20:00",
-     "2026-01-05T10:00", false, "2026-01-08T08:00"},
-    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-09T19:00",
-     "2026-01-05T10:00", false, "2026-01-12T08:00"},
+    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-07T20:00", "2026-01-05T10:00", false,
+     "2026-01-08T08:00"},
+    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-09T19:00", "2026-01-05T10:00", false,
+     "2026-01-12T08:00"},
     /* At or after the end: the hours decide. */
-    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-05T09:00",
-     "2026-01-05T10:00", true, "2026-01-05T18:00"},
-    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-05T10:00",
-     "2026-01-05T10:00", true, "2026-01-05T18:00"},
-    {"temporarily_closed", "24/7", "2026-01-01T00:00", "2026-01-05T10:00", true,
-     NULL},
-    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-01T00:00",
-     "2026-01-10T10:00", false, "2026-01-12T08:00"},
+    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-05T09:00", "2026-01-05T10:00", true,
+     "2026-01-05T18:00"},
+    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-05T10:00", "2026-01-05T10:00", true,
+     "2026-01-05T18:00"},
+    {"temporarily_closed", "24/7", "2026-01-01T00:00", "2026-01-05T10:00", true, NULL},
+    {"temporarily_closed", "Mo-Fr 08:00-18:00", "2026-01-01T00:00", "2026-01-10T10:00", false,
+     "2026-01-12T08:00"},
     /* Never open, whatever the hours. */
     {"closed", "24/7", NULL, "2026-01-05T10:00", false, NULL},
     {"closed", "24/7", "2026-01-01T00:00", "2026-01-05T10:00", false, NULL},
     {"planned", "24/7", NULL, "2026-01-05T10:00", false, NULL},
-    {"planned", "Mo-Fr 08:00-18:00", "2026-01-01T00:00", "2026-01-05T10:00",
-     false, NULL},
+    {"planned", "Mo-Fr 08:00-18:00", "2026-01-01T00:00", "2026-01-05T10:00", false, NULL},
     {"removed", "24/7", NULL, "2026-01-05T10:00", false, NULL},
     {"removed", "Mo-Fr 08:00-18:00", NULL, "2026-01-05T10:00", false, NULL},
     /* Hours that do not parse (stored before a rule change): closed. */
@@ -592,8 +576,7 @@ static void test_open_at(void)
         s.status_until = c->until ? iso(c->until) : 0;
         bool open = !c->open;
         int64_t next = -2;
-        site_open_at(&s, NULL, iso(c->at), CLOCK_CHINA_OFFSET_MIN, &open,
-                     &next);
+        site_open_at(&s, NULL, iso(c->at), CLOCK_CHINA_OFFSET_MIN, &open, &next);
         int64_t want_next = c->next ? iso(c->next) : -1;
         if (open != c->open || next != want_next) {
             char got[40] = "-1";
@@ -602,8 +585,8 @@ static void test_open_at(void)
             fprintf(stderr,
                     "  case %zu (%s, \"%s\", until %s, at %s): open %d next %s;"
                     " want %d %s\n",
-                    i, c->status, c->hours, c->until ? c->until : "-", c->at,
-                    open, got, c->open, c->next ? c->next : "-1");
+                    i, c->status, c->hours, c->until ? c->until : "-", c->at, open, got, c->open,
+                    c->next ? c->next : "-1");
         }
         CHECK(open == c->open);
         CHECK_INT(next, want_next);
@@ -620,12 +603,10 @@ static void test_open_at_holiday(void)
     s.opening_hours = "Mo-Fr 08:00-18:00; PH off";
     bool open;
     int64_t next;
-    site_open_at(&s, &cal, iso("2026-01-05T10:00"), CLOCK_CHINA_OFFSET_MIN,
-                 &open, &next);
+    site_open_at(&s, &cal, iso("2026-01-05T10:00"), CLOCK_CHINA_OFFSET_MIN, &open, &next);
     CHECK(!open);
     CHECK_INT(next, iso("2026-01-06T08:00"));
-    site_open_at(&s, NULL, iso("2026-01-05T10:00"), CLOCK_CHINA_OFFSET_MIN,
-                 &open, &next);
+    site_open_at(&s, NULL, iso("2026-01-05T10:00"), CLOCK_CHINA_OFFSET_MIN, &open, &next);
     CHECK(open);
 }
 

@@ -87,13 +87,10 @@ static void run_race(void)
              " cap INTEGER NOT NULL)",
              table);
     CHECK_INT(store_exec(c, sql, NULL, 0, NULL), STORE_OK);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO %s (id, taken, cap) VALUES (1, 0, %d)", table,
-             CAPACITY);
+    snprintf(sql, sizeof sql, "INSERT INTO %s (id, taken, cap) VALUES (1, 0, %d)", table, CAPACITY);
     CHECK_INT(store_exec(c, sql, NULL, 0, NULL), STORE_OK);
     snprintf(sql_take, sizeof sql_take,
-             "UPDATE %s SET taken = taken + 1 WHERE id = $1 AND taken < cap",
-             table);
+             "UPDATE %s SET taken = taken + 1 WHERE id = $1 AND taken < cap", table);
     store_release(c);
 
     pthread_barrier_t barrier;

@@ -105,8 +105,7 @@ static void drop_dbs(void)
     for (size_t i = 0; i < ndbs; i++) {
         if (c) {
             char sql[128];
-            snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)",
-                     db_names[i]);
+            snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db_names[i]);
             store_exec(c, sql, NULL, 0, NULL);
         }
         free(db_names[i]);
@@ -140,9 +139,7 @@ static void terminate(int64_t pid)
     struct arena a;
     arena_init(&a);
     struct store_rows rows;
-    CHECK_INT(
-        store_query(c, &a, "SELECT pg_terminate_backend($1::int)", p, 1, &rows),
-        STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT pg_terminate_backend($1::int)", p, 1, &rows), STORE_OK);
     arena_release(&a);
     store_release(c);
     /* pg_terminate_backend only signals: wait until the session is gone. */
@@ -232,8 +229,7 @@ static void test_open(void)
 {
     char err[300] = "";
     /* Nothing listens on port 1: a clear message, no password in it. */
-    CHECK(store_open("postgres://wh:sekret@127.0.0.1:1/nodb", err,
-                     sizeof err) == NULL);
+    CHECK(store_open("postgres://wh:sekret@127.0.0.1:1/nodb", err, sizeof err) == NULL);
     CHECK(strstr(err, "cannot connect") != NULL);
     CHECK(strstr(err, "127.0.0.1:1/nodb") != NULL);
     CHECK(strstr(err, "sekret") == NULL);
@@ -241,8 +237,7 @@ static void test_open(void)
     CHECK(store_open("postgresql://127.0.0.1:1/nodb", err, sizeof err) == NULL);
     CHECK(*err);
     err[0] = '\0';
-    CHECK(store_open("postgres://127.0.0.1:1/x?nosuchoption=1", err,
-                     sizeof err) == NULL);
+    CHECK(store_open("postgres://127.0.0.1:1/x?nosuchoption=1", err, sizeof err) == NULL);
     CHECK(strstr(err, "bad PostgreSQL URL") != NULL);
 }
 
@@ -274,26 +269,22 @@ static void test_open_and_migrate(void)
     }
     int64_t nmig = count_rows(c, "SELECT COUNT(*) FROM schema_migrations");
     CHECK(nmig >= 1);
-    CHECK_INT(count_rows(c, "SELECT MAX(version) FROM schema_migrations"),
-              version);
+    CHECK_INT(count_rows(c, "SELECT MAX(version) FROM schema_migrations"), version);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM schema_migrations"
                             " WHERE name = '' OR applied_at <= 0"),
               0);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM pg_tables WHERE schemaname"
                             " = current_schema() AND tablename = 'sites'"),
               1);
-    static const char sql_objects[] =
-        "SELECT COUNT(*) FROM pg_class WHERE relnamespace ="
-        " current_schema()::regnamespace";
-    int64_t applied_sum =
-        count_rows(c, "SELECT SUM(applied_at) FROM schema_migrations");
+    static const char sql_objects[] = "SELECT COUNT(*) FROM pg_class WHERE relnamespace ="
+                                      " current_schema()::regnamespace";
+    int64_t applied_sum = count_rows(c, "SELECT SUM(applied_at) FROM schema_migrations");
     int64_t objects = count_rows(c, sql_objects);
 
     CHECK_INT(store_migrate(db), STORE_OK);
     CHECK_INT(store_schema_version(db), version);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM schema_migrations"), nmig);
-    CHECK_INT(count_rows(c, "SELECT SUM(applied_at) FROM schema_migrations"),
-              applied_sum);
+    CHECK_INT(count_rows(c, "SELECT SUM(applied_at) FROM schema_migrations"), applied_sum);
     CHECK_INT(count_rows(c, sql_objects), objects);
     /* Session settings of every connection. */
     struct arena a;
@@ -363,10 +354,8 @@ static void test_params_by_name(void)
     CHECK(store_cell(&rows, 0, 0)->type == STORE_INT);
 
     /* More values than the statement takes: the rest are not sent. */
-    CHECK_INT(store_query(c, &a, "SELECT $3::int", ten, 10, &rows),
-              STORE_ERROR);
-    CHECK_INT(store_query(c, &a, "SELECT $1::int + 2", ten, 10, &rows),
-              STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT $3::int", ten, 10, &rows), STORE_ERROR);
+    CHECK_INT(store_query(c, &a, "SELECT $1::int + 2", ten, 10, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 0), 3);
     /* Engine difference: an unused $1 before $3 has no type on PostgreSQL
      * (SQLite accepts it). */
@@ -387,9 +376,8 @@ static void test_params_by_name(void)
     CHECK_STR(store_text(&rows, 0, 0), "none");
 
     /* The portable idiom for an optional filter: type the NULL test. */
-    static const char sql_opt[] =
-        "SELECT COUNT(*) FROM (VALUES ('a'), ('b')) v(x)"
-        " WHERE (CAST($1 AS TEXT) IS NULL OR x = $1)";
+    static const char sql_opt[] = "SELECT COUNT(*) FROM (VALUES ('a'), ('b')) v(x)"
+                                  " WHERE (CAST($1 AS TEXT) IS NULL OR x = $1)";
     CHECK_INT(store_query(c, &a, sql_opt, one, 1, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 0), 2);
     one[0] = SV_TEXT("b");
@@ -414,19 +402,16 @@ static void test_value_round_trip(void)
         "back\\slash and %_ like chars",
         "line\nbreak\ttab",
     };
-    static const int64_t ints[] = {0,         1,         -1,
-                                   INT64_MAX, INT64_MIN, 4294967296LL};
-    static const double reals[] = {0.0,    -0.5,      3.141592653589793,
-                                   1e308,  -1e-300,   DBL_MIN,
-                                   5e-324, 1e15 + 0.5};
+    static const int64_t ints[] = {0, 1, -1, INT64_MAX, INT64_MIN, 4294967296LL};
+    static const double reals[] = {0.0,     -0.5,   3.141592653589793, 1e308, -1e-300,
+                                   DBL_MIN, 5e-324, 1e15 + 0.5};
     static const char sql_ins[] =
         "INSERT INTO t_vals (i, r, s, n) VALUES ($1, $2, $3, $4) RETURNING id";
     static const char sql_sel[] = "SELECT i, r, s, n FROM t_vals WHERE id = $1";
 
     for (size_t k = 0; k < 8; k++) {
         const char *txt = texts[k % 5];
-        struct store_val p[] = {SV_INT(ints[k % 6]), SV_REAL(reals[k]),
-                                SV_TEXT(txt), SV_NULL};
+        struct store_val p[] = {SV_INT(ints[k % 6]), SV_REAL(reals[k]), SV_TEXT(txt), SV_NULL};
         struct store_rows rows;
         CHECK_INT(store_query(c, &a, sql_ins, p, 4, &rows), STORE_OK);
         CHECK_INT(rows.nrows, 1);
@@ -455,9 +440,7 @@ static void test_value_round_trip(void)
     struct store_val p[] = {SV_INT(INT64_MIN), SV_INT(INT64_MAX), SV_REAL(-2.5),
                             SV_TEXT("\xe4\xb8\xad"), SV_NULL};
     struct store_rows rows;
-    CHECK_INT(store_query(c, &a,
-                          "SELECT $1::bigint, $2::bigint, $3::float8, $4, $5",
-                          p, 5, &rows),
+    CHECK_INT(store_query(c, &a, "SELECT $1::bigint, $2::bigint, $3::float8, $4, $5", p, 5, &rows),
               STORE_OK);
     CHECK(store_int(&rows, 0, 0) == INT64_MIN);
     CHECK(store_int(&rows, 0, 1) == INT64_MAX);
@@ -466,10 +449,8 @@ static void test_value_round_trip(void)
     CHECK(store_is_null(&rows, 0, 4));
 
     /* Non-finite reals, booleans, small ints, numeric. */
-    struct store_val nf[] = {SV_REAL(INFINITY), SV_REAL(-INFINITY),
-                             SV_REAL(NAN)};
-    CHECK_INT(store_query(c, &a, "SELECT $1::float8, $2::float8, $3::float8",
-                          nf, 3, &rows),
+    struct store_val nf[] = {SV_REAL(INFINITY), SV_REAL(-INFINITY), SV_REAL(NAN)};
+    CHECK_INT(store_query(c, &a, "SELECT $1::float8, $2::float8, $3::float8", nf, 3, &rows),
               STORE_OK);
     CHECK(isinf(store_real(&rows, 0, 0)) && store_real(&rows, 0, 0) > 0);
     CHECK(isinf(store_real(&rows, 0, 1)) && store_real(&rows, 0, 1) < 0);
@@ -491,8 +472,7 @@ static void test_value_round_trip(void)
     CHECK(strstr(store_text(&rows, 0, 7), "+00") != NULL); /* UTC */
 
     /* Accessors convert between types ('42' is text, 2.75 numeric). */
-    CHECK_INT(store_query(c, &a, "SELECT '42', 7, 2.75", NULL, 0, &rows),
-              STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT '42', 7, 2.75", NULL, 0, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 0), 42);
     CHECK(store_real(&rows, 0, 1) == 7.0);
     CHECK_INT(store_int(&rows, 0, 2), 2);
@@ -505,8 +485,7 @@ static void test_value_round_trip(void)
         long_text[i] = (char)('a' + i % 26);
     long_text[big] = '\0';
     struct store_val lt[] = {SV_TEXT(long_text)};
-    CHECK_INT(store_query(c, &a, "SELECT $1, length($1)", lt, 1, &rows),
-              STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT $1, length($1)", lt, 1, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 1), (int64_t)big);
     CHECK_STR(store_text(&rows, 0, 0), long_text);
     free(long_text);
@@ -522,9 +501,7 @@ static void test_value_round_trip(void)
     CHECK_INT(store_int(&rows, 500, 1), 501 * 501);
     CHECK_INT(store_int(&rows, 17, 0), 18);
 
-    CHECK_INT(store_query(c, &a, "SELECT i, r FROM t_vals WHERE id < 0", NULL,
-                          0, &rows),
-              STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT i, r FROM t_vals WHERE id < 0", NULL, 0, &rows), STORE_OK);
     CHECK_INT(rows.nrows, 0);
     CHECK_INT(rows.ncols, 2);
     CHECK_INT(store_query(c, &a, "SELECT 1", NULL, 0, NULL), STORE_OK);
@@ -563,17 +540,14 @@ static void test_conflicts(void)
     CHECK_INT(store_exec(c, sql_site, site, 2, NULL), STORE_CONFLICT);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM sites"), 0);
 
-    CHECK_INT(
-        store_exec(c,
-                   "INSERT INTO site_types (id, code, name_zh, created_at,"
-                   " updated_at) VALUES (5, 'warm_hut', 'x', 0, 0)",
-                   NULL, 0, NULL),
-        STORE_OK);
+    CHECK_INT(store_exec(c,
+                         "INSERT INTO site_types (id, code, name_zh, created_at,"
+                         " updated_at) VALUES (5, 'warm_hut', 'x', 0, 0)",
+                         NULL, 0, NULL),
+              STORE_OK);
     site[1] = SV_INT(5);
     CHECK_INT(store_exec(c, sql_site, site, 2, NULL), STORE_OK);
-    CHECK_INT(
-        store_exec(c, "DELETE FROM site_types WHERE id = 5", NULL, 0, NULL),
-        STORE_CONFLICT);
+    CHECK_INT(store_exec(c, "DELETE FROM site_types WHERE id = 5", NULL, 0, NULL), STORE_CONFLICT);
     CHECK_INT(store_exec(c, "DELETE FROM sites", NULL, 0, NULL), STORE_OK);
     CHECK_INT(store_exec(c, "DELETE FROM site_types", NULL, 0, NULL), STORE_OK);
 
@@ -638,9 +612,7 @@ static void test_transactions(void)
     struct store_conn *other = store_acquire(db);
     CHECK(other != NULL && other != c);
     if (other) {
-        CHECK_INT(
-            count_rows(other, "SELECT COUNT(*) FROM t_kv WHERE k = 'hidden'"),
-            0);
+        CHECK_INT(count_rows(other, "SELECT COUNT(*) FROM t_kv WHERE k = 'hidden'"), 0);
         store_release(other);
     }
     CHECK_INT(store_rollback(c), STORE_OK);
@@ -670,17 +642,12 @@ static void test_changes(void)
     }
     int64_t n = -1;
     struct store_val lim[] = {SV_INT(2)};
-    CHECK_INT(
-        store_exec(c, "UPDATE t_kv SET v = v + 10 WHERE v >= $1", lim, 1, &n),
-        STORE_OK);
+    CHECK_INT(store_exec(c, "UPDATE t_kv SET v = v + 10 WHERE v >= $1", lim, 1, &n), STORE_OK);
     CHECK_INT(n, 2);
     n = -1;
-    CHECK_INT(
-        store_exec(c, "UPDATE t_kv SET v = 0 WHERE k = 'nothing'", NULL, 0, &n),
-        STORE_OK);
+    CHECK_INT(store_exec(c, "UPDATE t_kv SET v = 0 WHERE k = 'nothing'", NULL, 0, &n), STORE_OK);
     CHECK_INT(n, 0);
-    static const char sql_take[] =
-        "UPDATE t_kv SET v = v - 1 WHERE k = $1 AND v > 0";
+    static const char sql_take[] = "UPDATE t_kv SET v = v - 1 WHERE k = $1 AND v > 0";
     struct store_val k1[] = {SV_TEXT("k1")};
     CHECK_INT(store_exec(c, sql_take, k1, 1, &n), STORE_OK);
     CHECK_INT(n, 1);
@@ -691,8 +658,7 @@ static void test_changes(void)
     CHECK_INT(n, 4);
     /* A SELECT through store_exec runs; its rows are dropped and the
      * count is the number of rows it returned. */
-    CHECK_INT(store_exec(c, "SELECT 1 UNION ALL SELECT 2", NULL, 0, &n),
-              STORE_OK);
+    CHECK_INT(store_exec(c, "SELECT 1 UNION ALL SELECT 2", NULL, 0, &n), STORE_OK);
     CHECK_INT(n, 2);
     store_release(c);
 }
@@ -736,8 +702,8 @@ static void *worker_main(void *arg)
     }
     struct store_val like[] = {SV_TEXT(w->index ? "thread1-%" : "thread0-%")};
     struct store_rows rows;
-    if (store_query(w->conn, &a, "SELECT COUNT(*) FROM t_kv WHERE k LIKE $1",
-                    like, 1, &rows) == STORE_OK)
+    if (store_query(w->conn, &a, "SELECT COUNT(*) FROM t_kv WHERE k LIKE $1", like, 1, &rows) ==
+        STORE_OK)
         w->seen = store_int(&rows, 0, 0);
     arena_release(&a);
     pthread_barrier_wait(w->barrier);
@@ -762,8 +728,7 @@ static void test_two_threads(void)
     CHECK_INT(w[0].seen, 200);
     CHECK_INT(w[1].seen, 200);
     struct store_conn *c = store_acquire(db);
-    CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_kv WHERE k LIKE 'thread%'"),
-              400);
+    CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_kv WHERE k LIKE 'thread%'"), 400);
     store_release(c);
 }
 
@@ -774,30 +739,24 @@ static void test_syntax_error(void)
     arena_init(&a);
     struct store_rows rows;
     CHECK_INT(store_query(c, &a, "SELEC 1", NULL, 0, &rows), STORE_ERROR);
-    CHECK_INT(store_query(c, &a, "SELECT * FROM no_such_table", NULL, 0, &rows),
-              STORE_ERROR);
-    CHECK_INT(
-        store_exec(c, "INSERT INTO t_kv (nope) VALUES (1)", NULL, 0, NULL),
-        STORE_ERROR);
+    CHECK_INT(store_query(c, &a, "SELECT * FROM no_such_table", NULL, 0, &rows), STORE_ERROR);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (nope) VALUES (1)", NULL, 0, NULL), STORE_ERROR);
     CHECK_INT(store_query(c, &a, "SELECT 41 + 1", NULL, 0, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 0), 42);
     /* Engine difference: inside a transaction an error aborts it. */
     CHECK_INT(store_begin(c), STORE_OK);
     CHECK_INT(store_query(c, &a, "SELEC 2", NULL, 0, &rows), STORE_ERROR);
-    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('after', 1)", NULL,
-                         0, NULL),
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('after', 1)", NULL, 0, NULL),
               STORE_ERROR);
     CHECK_INT(store_commit(c), STORE_ERROR);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_kv WHERE k = 'after'"), 0);
     CHECK_INT(store_ping(c), STORE_OK);
     /* A script with several statements, and one failing half way. */
-    CHECK_INT(c->store->be->exec_script(c->engine_conn,
-                                        "CREATE TABLE t_s (x INT);"
-                                        " INSERT INTO t_s VALUES (1), (2);"),
+    CHECK_INT(c->store->be->exec_script(c->engine_conn, "CREATE TABLE t_s (x INT);"
+                                                        " INSERT INTO t_s VALUES (1), (2);"),
               STORE_OK);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_s"), 2);
-    CHECK_INT(c->store->be->exec_script(c->engine_conn,
-                                        "INSERT INTO t_s VALUES (3); SELEC;"),
+    CHECK_INT(c->store->be->exec_script(c->engine_conn, "INSERT INTO t_s VALUES (3); SELEC;"),
               STORE_ERROR);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_s"), 2);
     arena_release(&a);
@@ -826,8 +785,7 @@ static void test_cache_same_address(void)
         CHECK_INT(store_int(&rows, 0, 0), i + 1);
     }
     /* The server holds no more prepared statements than the cache. */
-    int64_t prepared =
-        count_rows(c, "SELECT COUNT(*) FROM pg_prepared_statements");
+    int64_t prepared = count_rows(c, "SELECT COUNT(*) FROM pg_prepared_statements");
     CHECK(prepared > 0 && prepared <= PG_CACHE_SLOTS);
     arena_release(&a);
     store_release(c);
@@ -863,9 +821,8 @@ static void test_statement_timeout(void)
 static void test_unique_violation(void)
 {
     struct store_conn *c = store_acquire(db);
-    static const char sql_ins[] =
-        "INSERT INTO regions (code, level, path, name_zh, created_at,"
-        " updated_at) VALUES ($1, 'city', '/', $2, 0, 0) RETURNING id";
+    static const char sql_ins[] = "INSERT INTO regions (code, level, path, name_zh, created_at,"
+                                  " updated_at) VALUES ($1, 'city', '/', $2, 0, 0) RETURNING id";
     struct store_val p[] = {SV_TEXT("dup"), SV_TEXT("x")};
     struct arena a;
     arena_init(&a);
@@ -927,13 +884,11 @@ static void test_concurrent_migrate(void)
             for (size_t i = 0; i < store_migration_count; i++) {
                 bool seen = false;
                 for (size_t j = 0; j < i; j++)
-                    seen |= store_migrations[j].version ==
-                                store_migrations[i].version &&
+                    seen |= store_migrations[j].version == store_migrations[i].version &&
                             migration_serves(&store_migrations[j], "pg");
                 served += !seen && migration_serves(&store_migrations[i], "pg");
             }
-            CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM schema_migrations"),
-                      (int64_t)served);
+            CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM schema_migrations"), (int64_t)served);
             CHECK_INT(count_rows(c, "SELECT COUNT(DISTINCT version) FROM"
                                     " schema_migrations"),
                       (int64_t)served);
@@ -1069,15 +1024,11 @@ static void test_reconnect_after_terminate(void)
      * hears (BUSY) instead of going on in autocommit on a new session. */
     CHECK_INT(store_exec(c, "DELETE FROM t_kv", NULL, 0, NULL), STORE_OK);
     CHECK_INT(store_begin(c), STORE_OK);
-    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('lost', 1)", NULL,
-                         0, NULL),
-              STORE_OK);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('lost', 1)", NULL, 0, NULL), STORE_OK);
     terminate(backend_pid(c));
-    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('lost2', 1)", NULL,
-                         0, NULL),
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('lost2', 1)", NULL, 0, NULL),
               STORE_BUSY);
-    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('lost3', 1)", NULL,
-                         0, NULL),
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('lost3', 1)", NULL, 0, NULL),
               STORE_BUSY);
     CHECK_INT(store_commit(c), STORE_BUSY);
     CHECK_INT(retry_ok(c, "SELECT 1", 3.0), STORE_OK);
@@ -1111,8 +1062,8 @@ static void test_server_restart(void)
     CHECK_INT(store_ping(c2), STORE_OK);
     store_release(c2);
 
-    snprintf(cmd, sizeof cmd, "%s%stools/pg_cluster.sh stop '%s'",
-             src && *src ? src : "", src && *src ? "/" : "", dir);
+    snprintf(cmd, sizeof cmd, "%s%stools/pg_cluster.sh stop '%s'", src && *src ? src : "",
+             src && *src ? "/" : "", dir);
     CHECK_INT(system(cmd), 0);
     CHECK_INT(store_ping(c), STORE_BUSY);
     CHECK_INT(store_ping(c), STORE_BUSY);
@@ -1130,8 +1081,8 @@ static void test_server_restart(void)
         store_release(busy[i]);
     CHECK(got <= 1); /* only the pooled c2 */
 
-    snprintf(cmd, sizeof cmd, "%s%stools/pg_cluster.sh restart '%s'",
-             src && *src ? src : "", src && *src ? "/" : "", dir);
+    snprintf(cmd, sizeof cmd, "%s%stools/pg_cluster.sh restart '%s'", src && *src ? src : "",
+             src && *src ? "/" : "", dir);
     CHECK_INT(system(cmd), 0);
     CHECK_INT(retry_ok(c, "SELECT 1", 5.0), STORE_OK);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM schema_migrations") > 0, 1);
@@ -1198,8 +1149,8 @@ static void test_schema_like_sqlite(void)
 {
     char golden[1024];
     const char *dir = getenv("WARMHARBOR_SRC_DIR");
-    snprintf(golden, sizeof golden, "%s%s%s", dir && *dir ? dir : "",
-             dir && *dir ? "/" : "", GOLDEN_REL);
+    snprintf(golden, sizeof golden, "%s%s%s", dir && *dir ? dir : "", dir && *dir ? "/" : "",
+             GOLDEN_REL);
     char *text = read_file(golden);
     CHECK(text != NULL);
     if (!text) {
@@ -1225,13 +1176,12 @@ static void test_schema_like_sqlite(void)
         strbuf_addf(&got, "table %s\n", table);
         struct store_val p[] = {SV_TEXT(table)};
         struct store_rows cols, idx;
-        CHECK_INT(
-            store_query(c, &a,
-                        "SELECT column_name FROM information_schema.columns"
-                        " WHERE table_schema = current_schema()"
-                        " AND table_name = $1 ORDER BY ordinal_position",
-                        p, 1, &cols),
-            STORE_OK);
+        CHECK_INT(store_query(c, &a,
+                              "SELECT column_name FROM information_schema.columns"
+                              " WHERE table_schema = current_schema()"
+                              " AND table_name = $1 ORDER BY ordinal_position",
+                              p, 1, &cols),
+                  STORE_OK);
         for (size_t i = 0; i < cols.nrows; i++)
             strbuf_addf(&got, "  column %s\n", store_text(&cols, i, 0));
         /* Indexes that no constraint made (those are SQLite's autoindexes). */
@@ -1254,8 +1204,8 @@ static void test_schema_like_sqlite(void)
     bool same = want.buf && got.buf && strcmp(want.buf, got.buf) == 0;
     CHECK(same);
     if (!same)
-        fprintf(stderr, "  expected (from %s):\n%s  got:\n%s", golden,
-                want.buf ? want.buf : "", got.buf ? got.buf : "");
+        fprintf(stderr, "  expected (from %s):\n%s  got:\n%s", golden, want.buf ? want.buf : "",
+                got.buf ? got.buf : "");
     strbuf_release(&want);
     strbuf_release(&got);
 }

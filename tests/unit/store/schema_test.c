@@ -38,16 +38,14 @@ static void db_remove_files(void)
     }
 }
 
-static const char sql_tables[] =
-    "SELECT name FROM sqlite_master WHERE type = 'table'"
-    " AND name NOT LIKE 'sqlite_%' ORDER BY name";
+static const char sql_tables[] = "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                 " AND name NOT LIKE 'sqlite_%' ORDER BY name";
 static const char sql_columns[] = "SELECT name, type, \"notnull\", pk FROM "
                                   "pragma_table_info($1) ORDER BY cid";
 static const char sql_indexes[] =
     "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = $1"
     " ORDER BY name";
-static const char sql_index_columns[] =
-    "SELECT name FROM pragma_index_info($1) ORDER BY seqno";
+static const char sql_index_columns[] = "SELECT name FROM pragma_index_info($1) ORDER BY seqno";
 
 /* Describe the schema into sb. Returns 0 or -1. */
 static int describe(struct store_conn *c, struct strbuf *sb)
@@ -63,9 +61,8 @@ static int describe(struct store_conn *c, struct strbuf *sb)
         struct store_rows cols, idx;
         rc = store_query(c, &a, sql_columns, p, 1, &cols);
         for (size_t i = 0; !rc && i < cols.nrows; i++)
-            strbuf_addf(sb, "  column %s|%s|%lld|%lld\n",
-                        store_text(&cols, i, 0), store_text(&cols, i, 1),
-                        (long long)store_int(&cols, i, 2),
+            strbuf_addf(sb, "  column %s|%s|%lld|%lld\n", store_text(&cols, i, 0),
+                        store_text(&cols, i, 1), (long long)store_int(&cols, i, 2),
                         (long long)store_int(&cols, i, 3));
         if (!rc)
             rc = store_query(c, &a, sql_indexes, p, 1, &idx);
@@ -152,8 +149,7 @@ static void print_diff(const struct lines *want, const struct lines *got)
         }
     }
 #undef L
-    fprintf(stderr, "--- %s (expected)\n+++ migrated schema (actual)\n",
-            GOLDEN_REL);
+    fprintf(stderr, "--- %s (expected)\n+++ migrated schema (actual)\n", GOLDEN_REL);
     bool gap = false;
     for (size_t k = 0; k < nops; k++) {
         bool near = false;
@@ -202,8 +198,8 @@ static void test_schema_matches_golden(void)
 
     char golden[1024];
     const char *dir = getenv("WARMHARBOR_SRC_DIR");
-    snprintf(golden, sizeof golden, "%s%s%s", dir && *dir ? dir : "",
-             dir && *dir ? "/" : "", GOLDEN_REL);
+    snprintf(golden, sizeof golden, "%s%s%s", dir && *dir ? dir : "", dir && *dir ? "/" : "",
+             GOLDEN_REL);
 
     const char *update = getenv("WARMHARBOR_UPDATE_GOLDEN");
     if (update && strcmp(update, "1") == 0) {

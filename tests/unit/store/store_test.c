@@ -71,8 +71,7 @@ static void test_open_and_migrate(void)
     CHECK(store_open("sqlite:", err, sizeof err) == NULL);
     CHECK(*err);
     err[0] = '\0';
-    CHECK(store_open("/nonexistent-dir/for/sure/x.db", err, sizeof err) ==
-          NULL);
+    CHECK(store_open("/nonexistent-dir/for/sure/x.db", err, sizeof err) == NULL);
     CHECK(*err);
 
     char url[96];
@@ -97,24 +96,21 @@ static void test_open_and_migrate(void)
         return;
     int64_t nmig = count_rows(c, "SELECT COUNT(*) FROM schema_migrations");
     CHECK(nmig >= 1);
-    CHECK_INT(count_rows(c, "SELECT MAX(version) FROM schema_migrations"),
-              version);
+    CHECK_INT(count_rows(c, "SELECT MAX(version) FROM schema_migrations"), version);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM schema_migrations"
                             " WHERE name = '' OR applied_at <= 0"),
               0);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM sqlite_master"
                             " WHERE type = 'table' AND name = 'sites'"),
               1);
-    int64_t applied_sum =
-        count_rows(c, "SELECT SUM(applied_at) FROM schema_migrations");
+    int64_t applied_sum = count_rows(c, "SELECT SUM(applied_at) FROM schema_migrations");
     int64_t objects = count_rows(c, "SELECT COUNT(*) FROM sqlite_master");
 
     /* A second run is a no-op: no new rows, no new objects. */
     CHECK_INT(store_migrate(db), STORE_OK);
     CHECK_INT(store_schema_version(db), version);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM schema_migrations"), nmig);
-    CHECK_INT(count_rows(c, "SELECT SUM(applied_at) FROM schema_migrations"),
-              applied_sum);
+    CHECK_INT(count_rows(c, "SELECT SUM(applied_at) FROM schema_migrations"), applied_sum);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM sqlite_master"), objects);
     /* Foreign keys are on for every connection. */
     CHECK_INT(count_rows(c, "PRAGMA foreign_keys"), 1);
@@ -157,9 +153,7 @@ static void test_params_by_name(void)
     struct store_val ten[10];
     for (int i = 0; i < 10; i++)
         ten[i] = SV_INT(i + 1);
-    CHECK_INT(
-        store_query(c, &a, "SELECT $10, $1, $5 * $2, $10 - $9", ten, 10, &rows),
-        STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT $10, $1, $5 * $2, $10 - $9", ten, 10, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 0), 10);
     CHECK_INT(store_int(&rows, 0, 1), 1);
     CHECK_INT(store_int(&rows, 0, 2), 10);
@@ -202,19 +196,16 @@ static void test_value_round_trip(void)
         "back\\slash and %_ like chars",
         "line\nbreak\ttab",
     };
-    static const int64_t ints[] = {0,         1,         -1,
-                                   INT64_MAX, INT64_MIN, 4294967296LL};
-    static const double reals[] = {0.0,    -0.5,      3.141592653589793,
-                                   1e308,  -1e-300,   DBL_MIN,
-                                   5e-324, 1e15 + 0.5};
+    static const int64_t ints[] = {0, 1, -1, INT64_MAX, INT64_MIN, 4294967296LL};
+    static const double reals[] = {0.0,     -0.5,   3.141592653589793, 1e308, -1e-300,
+                                   DBL_MIN, 5e-324, 1e15 + 0.5};
     static const char sql_ins[] =
         "INSERT INTO t_vals (i, r, s, n) VALUES ($1, $2, $3, $4) RETURNING id";
     static const char sql_sel[] = "SELECT i, r, s, n FROM t_vals WHERE id = $1";
 
     for (size_t k = 0; k < 8; k++) {
         const char *txt = texts[k % 5];
-        struct store_val p[] = {SV_INT(ints[k % 6]), SV_REAL(reals[k]),
-                                SV_TEXT(txt), SV_NULL};
+        struct store_val p[] = {SV_INT(ints[k % 6]), SV_REAL(reals[k]), SV_TEXT(txt), SV_NULL};
         struct store_rows rows;
         CHECK_INT(store_query(c, &a, sql_ins, p, 4, &rows), STORE_OK);
         CHECK_INT(rows.nrows, 1);
@@ -242,8 +233,7 @@ static void test_value_round_trip(void)
     struct store_val p[] = {SV_INT(INT64_MIN), SV_INT(INT64_MAX), SV_REAL(-2.5),
                             SV_TEXT("\xe4\xb8\xad"), SV_NULL};
     struct store_rows rows;
-    CHECK_INT(store_query(c, &a, "SELECT $1, $2, $3, $4, $5", p, 5, &rows),
-              STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT $1, $2, $3, $4, $5", p, 5, &rows), STORE_OK);
     CHECK(store_int(&rows, 0, 0) == INT64_MIN);
     CHECK(store_int(&rows, 0, 1) == INT64_MAX);
     CHECK(store_real(&rows, 0, 2) == -2.5);
@@ -251,8 +241,7 @@ static void test_value_round_trip(void)
     CHECK(store_is_null(&rows, 0, 4));
 
     /* Accessors convert between types. */
-    CHECK_INT(store_query(c, &a, "SELECT '42', 7, 2.75", NULL, 0, &rows),
-              STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT '42', 7, 2.75", NULL, 0, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 0), 42);
     CHECK(store_real(&rows, 0, 1) == 7.0);
     CHECK_INT(store_int(&rows, 0, 2), 2);
@@ -265,8 +254,7 @@ static void test_value_round_trip(void)
         long_text[i] = (char)('a' + i % 26);
     long_text[big] = '\0';
     struct store_val lt[] = {SV_TEXT(long_text)};
-    CHECK_INT(store_query(c, &a, "SELECT $1, length($1)", lt, 1, &rows),
-              STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT $1, length($1)", lt, 1, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 1), (int64_t)big);
     CHECK_STR(store_text(&rows, 0, 0), long_text);
     free(long_text);
@@ -283,9 +271,7 @@ static void test_value_round_trip(void)
     CHECK_INT(store_int(&rows, 17, 0), 18);
 
     /* No rows: nrows 0, columns still counted. */
-    CHECK_INT(store_query(c, &a, "SELECT i, r FROM t_vals WHERE id < 0", NULL,
-                          0, &rows),
-              STORE_OK);
+    CHECK_INT(store_query(c, &a, "SELECT i, r FROM t_vals WHERE id < 0", NULL, 0, &rows), STORE_OK);
     CHECK_INT(rows.nrows, 0);
     CHECK_INT(rows.ncols, 2);
     /* out may be NULL. */
@@ -325,17 +311,14 @@ static void test_conflicts(void)
 
     /* and the same with a real type succeeds; deleting the type then is
      * refused while the site refers to it */
-    CHECK_INT(
-        store_exec(c,
-                   "INSERT INTO site_types (id, code, name_zh, created_at,"
-                   " updated_at) VALUES (5, 'warm_hut', 'x', 0, 0)",
-                   NULL, 0, NULL),
-        STORE_OK);
+    CHECK_INT(store_exec(c,
+                         "INSERT INTO site_types (id, code, name_zh, created_at,"
+                         " updated_at) VALUES (5, 'warm_hut', 'x', 0, 0)",
+                         NULL, 0, NULL),
+              STORE_OK);
     site[1] = SV_INT(5);
     CHECK_INT(store_exec(c, sql_site, site, 2, NULL), STORE_OK);
-    CHECK_INT(
-        store_exec(c, "DELETE FROM site_types WHERE id = 5", NULL, 0, NULL),
-        STORE_CONFLICT);
+    CHECK_INT(store_exec(c, "DELETE FROM site_types WHERE id = 5", NULL, 0, NULL), STORE_CONFLICT);
     CHECK_INT(store_exec(c, "DELETE FROM sites", NULL, 0, NULL), STORE_OK);
     CHECK_INT(store_exec(c, "DELETE FROM site_types", NULL, 0, NULL), STORE_OK);
 
@@ -387,9 +370,7 @@ static void test_transactions(void)
     struct store_conn *other = store_acquire(db);
     CHECK(other != NULL && other != c);
     if (other) {
-        CHECK_INT(
-            count_rows(other, "SELECT COUNT(*) FROM t_kv WHERE k = 'hidden'"),
-            0);
+        CHECK_INT(count_rows(other, "SELECT COUNT(*) FROM t_kv WHERE k = 'hidden'"), 0);
         store_release(other);
     }
     CHECK_INT(store_rollback(c), STORE_OK);
@@ -409,18 +390,13 @@ static void test_changes(void)
     }
     int64_t n = -1;
     struct store_val lim[] = {SV_INT(2)};
-    CHECK_INT(
-        store_exec(c, "UPDATE t_kv SET v = v + 10 WHERE v >= $1", lim, 1, &n),
-        STORE_OK);
+    CHECK_INT(store_exec(c, "UPDATE t_kv SET v = v + 10 WHERE v >= $1", lim, 1, &n), STORE_OK);
     CHECK_INT(n, 2);
     n = -1;
-    CHECK_INT(
-        store_exec(c, "UPDATE t_kv SET v = 0 WHERE k = 'nothing'", NULL, 0, &n),
-        STORE_OK);
+    CHECK_INT(store_exec(c, "UPDATE t_kv SET v = 0 WHERE k = 'nothing'", NULL, 0, &n), STORE_OK);
     CHECK_INT(n, 0);
     /* The capacity idiom: the second decrement finds no row. */
-    static const char sql_take[] =
-        "UPDATE t_kv SET v = v - 1 WHERE k = $1 AND v > 0";
+    static const char sql_take[] = "UPDATE t_kv SET v = v - 1 WHERE k = $1 AND v > 0";
     struct store_val k1[] = {SV_TEXT("k1")};
     CHECK_INT(store_exec(c, sql_take, k1, 1, &n), STORE_OK);
     CHECK_INT(n, 1);
@@ -431,8 +407,7 @@ static void test_changes(void)
     CHECK_INT(n, 4);
     /* A SELECT through store_exec runs; its rows are dropped. (*changes is
      * then SQLite's count from the last write, so it is not checked.) */
-    CHECK_INT(store_exec(c, "SELECT 1 UNION ALL SELECT 2", NULL, 0, NULL),
-              STORE_OK);
+    CHECK_INT(store_exec(c, "SELECT 1 UNION ALL SELECT 2", NULL, 0, NULL), STORE_OK);
     store_release(c);
 }
 
@@ -476,8 +451,8 @@ static void *worker_main(void *arg)
     }
     struct store_val like[] = {SV_TEXT(w->index ? "thread1-%" : "thread0-%")};
     struct store_rows rows;
-    if (store_query(w->conn, &a, "SELECT COUNT(*) FROM t_kv WHERE k LIKE $1",
-                    like, 1, &rows) == STORE_OK)
+    if (store_query(w->conn, &a, "SELECT COUNT(*) FROM t_kv WHERE k LIKE $1", like, 1, &rows) ==
+        STORE_OK)
         w->seen = store_int(&rows, 0, 0);
     arena_release(&a);
     pthread_barrier_wait(w->barrier);
@@ -503,8 +478,7 @@ static void test_two_threads(void)
     CHECK_INT(w[1].seen, 200);
 
     struct store_conn *c = store_acquire(db);
-    CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_kv WHERE k LIKE 'thread%'"),
-              400);
+    CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_kv WHERE k LIKE 'thread%'"), 400);
     store_release(c);
 }
 
@@ -515,18 +489,14 @@ static void test_syntax_error(void)
     arena_init(&a);
     struct store_rows rows;
     CHECK_INT(store_query(c, &a, "SELEC 1", NULL, 0, &rows), STORE_ERROR);
-    CHECK_INT(store_query(c, &a, "SELECT * FROM no_such_table", NULL, 0, &rows),
-              STORE_ERROR);
-    CHECK_INT(
-        store_exec(c, "INSERT INTO t_kv (nope) VALUES (1)", NULL, 0, NULL),
-        STORE_ERROR);
+    CHECK_INT(store_query(c, &a, "SELECT * FROM no_such_table", NULL, 0, &rows), STORE_ERROR);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (nope) VALUES (1)", NULL, 0, NULL), STORE_ERROR);
     CHECK_INT(store_query(c, &a, "SELECT 41 + 1", NULL, 0, &rows), STORE_OK);
     CHECK_INT(store_int(&rows, 0, 0), 42);
     /* Inside a transaction, too: the transaction survives the error. */
     CHECK_INT(store_begin(c), STORE_OK);
     CHECK_INT(store_query(c, &a, "SELEC 2", NULL, 0, &rows), STORE_ERROR);
-    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('after', 1)", NULL,
-                         0, NULL),
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('after', 1)", NULL, 0, NULL),
               STORE_OK);
     CHECK_INT(store_commit(c), STORE_OK);
     CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_kv WHERE k = 'after'"), 1);
@@ -598,8 +568,7 @@ static void test_migration_files(void)
     CHECK(migration_is_generic(&m));
 
     char *sql = migration_render("CREATE TABLE t (id @ID@, x @ID@x)", "sqlite");
-    CHECK_STR(
-        sql, "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER PRIMARY KEYx)");
+    CHECK_STR(sql, "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER PRIMARY KEYx)");
     free(sql);
     sql = migration_render("a @ID@", "pg");
     CHECK_STR(sql, "a BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
@@ -614,8 +583,7 @@ static void test_migration_files(void)
         CHECK(store_migrations[i].version > 0);
         for (size_t j = 0; j < i; j++)
             if (store_migrations[j].version == store_migrations[i].version)
-                CHECK(strcmp(store_migrations[j].name,
-                             store_migrations[i].name) != 0);
+                CHECK(strcmp(store_migrations[j].name, store_migrations[i].name) != 0);
     }
 }
 

@@ -30,12 +30,10 @@ static void test_batch_state(void)
 {
     int32_t today = 20260301;
     CHECK_INT(supply_batch_state(0, today), SUPPLY_OK);
-    CHECK_INT(supply_batch_state(20260301, today),
-              SUPPLY_EXPIRING); /* usable today */
+    CHECK_INT(supply_batch_state(20260301, today), SUPPLY_EXPIRING); /* usable today */
     CHECK_INT(supply_batch_state(20260228, today), SUPPLY_EXPIRED);
-    CHECK_INT(supply_batch_state(20260331, today),
-              SUPPLY_EXPIRING);                                /* 30 days */
-    CHECK_INT(supply_batch_state(20260401, today), SUPPLY_OK); /* 31 days */
+    CHECK_INT(supply_batch_state(20260331, today), SUPPLY_EXPIRING); /* 30 days */
+    CHECK_INT(supply_batch_state(20260401, today), SUPPLY_OK);       /* 31 days */
     CHECK_STR(supply_state_name(SUPPLY_EXPIRED), "expired");
     CHECK_STR(supply_state_name(SUPPLY_EXPIRING), "expiring");
     CHECK_STR(supply_state_name(SUPPLY_OK), "ok");

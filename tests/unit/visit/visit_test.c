@@ -73,12 +73,8 @@ static void test_poster_any_change_is_refused(void)
     }
     CHECK_INT(accepted, 0);
     /* Cut short or lengthened. */
-    CHECK_INT(visit_poster_parse(key_a, arena_strndup(&a, code, len - 1), &site,
-                                 &ver),
-              -1);
-    CHECK_INT(
-        visit_poster_parse(key_a, arena_printf(&a, "%sA", code), &site, &ver),
-        -1);
+    CHECK_INT(visit_poster_parse(key_a, arena_strndup(&a, code, len - 1), &site, &ver), -1);
+    CHECK_INT(visit_poster_parse(key_a, arena_printf(&a, "%sA", code), &site, &ver), -1);
     arena_release(&a);
 }
 
@@ -111,8 +107,7 @@ static void test_poster_forms_refused(void)
      * character set. */
     char *t = arena_strdup(&a, code);
     char *last = t + strlen(t) - 1;
-    static const char b64[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const char *at = strchr(b64, *last);
     CHECK(at != NULL);
     if (at) {
@@ -154,29 +149,23 @@ static void test_window_defaults(void)
     int64_t now = iso("2026-03-04T09:20:00+08:00");
     struct visit_window w;
     const char *field = NULL, *why = NULL;
-    CHECK_INT(visit_window_parse(NULL, NULL, NULL, now, 480, &w, &field, &why),
-              0);
+    CHECK_INT(visit_window_parse(NULL, NULL, NULL, now, 480, &w, &field, &why), 0);
     CHECK_INT(w.step, 86400);
     CHECK_INT(w.nbuckets, 7);
     CHECK_INT(w.from, 20260226);
     CHECK_INT(w.to, 20260304);
     CHECK_INT(w.start, iso("2026-02-26T00:00:00+08:00"));
     CHECK_INT(w.end, iso("2026-03-05T00:00:00+08:00"));
-    CHECK_INT(
-        visit_window_parse(NULL, NULL, "hour", now, 480, &w, &field, &why), 0);
+    CHECK_INT(visit_window_parse(NULL, NULL, "hour", now, 480, &w, &field, &why), 0);
     CHECK_INT(w.step, 3600);
     CHECK_INT(w.nbuckets, 24);
     CHECK_INT(w.from, 20260304);
     CHECK_INT(w.to, 20260304);
     /* Only from: up to today. */
-    CHECK_INT(visit_window_parse("2026-03-01", NULL, "day", now, 480, &w,
-                                 &field, &why),
-              0);
+    CHECK_INT(visit_window_parse("2026-03-01", NULL, "day", now, 480, &w, &field, &why), 0);
     CHECK_INT(w.nbuckets, 4);
     /* Only to: the seven days ending then. */
-    CHECK_INT(visit_window_parse(NULL, "2026-01-03", NULL, now, 480, &w, &field,
-                                 &why),
-              0);
+    CHECK_INT(visit_window_parse(NULL, "2026-01-03", NULL, now, 480, &w, &field, &why), 0);
     CHECK_INT(w.from, 20251228);
     CHECK_INT(w.to, 20260103);
 }
@@ -186,27 +175,20 @@ static void test_window_limits(void)
     int64_t now = iso("2026-03-04T09:20:00+08:00");
     struct visit_window w;
     const char *field = NULL, *why = NULL;
-    CHECK_INT(visit_window_parse("2026-01-01", "2026-01-31", "hour", now, 480,
-                                 &w, &field, &why),
+    CHECK_INT(visit_window_parse("2026-01-01", "2026-01-31", "hour", now, 480, &w, &field, &why),
               0);
     CHECK_INT(w.nbuckets, 31 * 24);
-    CHECK_INT(visit_window_parse("2026-01-01", "2026-02-01", "hour", now, 480,
-                                 &w, &field, &why),
+    CHECK_INT(visit_window_parse("2026-01-01", "2026-02-01", "hour", now, 480, &w, &field, &why),
               -1);
     CHECK_STR(field, "from");
     /* 2024 is a leap year: 366 days fit, 367 do not. */
-    CHECK_INT(visit_window_parse("2024-01-01", "2024-12-31", "day", now, 480,
-                                 &w, &field, &why),
-              0);
+    CHECK_INT(visit_window_parse("2024-01-01", "2024-12-31", "day", now, 480, &w, &field, &why), 0);
     CHECK_INT(w.nbuckets, 366);
-    CHECK_INT(visit_window_parse("2023-12-31", "2024-12-31", "day", now, 480,
-                                 &w, &field, &why),
+    CHECK_INT(visit_window_parse("2023-12-31", "2024-12-31", "day", now, 480, &w, &field, &why),
               -1);
     CHECK_STR(field, "from");
     /* One day. */
-    CHECK_INT(visit_window_parse("2024-02-29", "2024-02-29", "day", now, 480,
-                                 &w, &field, &why),
-              0);
+    CHECK_INT(visit_window_parse("2024-02-29", "2024-02-29", "day", now, 480, &w, &field, &why), 0);
     CHECK_INT(w.nbuckets, 1);
     CHECK_INT(w.end - w.start, 86400);
     /* Mistakes name their argument. */
@@ -223,8 +205,7 @@ static void test_window_limits(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         field = NULL;
-        CHECK_INT(visit_window_parse(bad[i].from, bad[i].to, bad[i].by, now,
-                                     480, &w, &field, &why),
+        CHECK_INT(visit_window_parse(bad[i].from, bad[i].to, bad[i].by, now, 480, &w, &field, &why),
                   -1);
         CHECK_STR(field, bad[i].field);
     }
@@ -235,9 +216,7 @@ static void test_window_buckets(void)
     int64_t now = iso("2026-01-02T09:00:00+08:00");
     struct visit_window w;
     const char *field, *why;
-    CHECK_INT(visit_window_parse("2025-12-31", "2026-01-01", "day", now, 480,
-                                 &w, &field, &why),
-              0);
+    CHECK_INT(visit_window_parse("2025-12-31", "2026-01-01", "day", now, 480, &w, &field, &why), 0);
     CHECK_INT(w.nbuckets, 2);
     CHECK_INT(visit_window_bucket(&w, iso("2025-12-30T23:00:00+08:00")), -1);
     CHECK_INT(visit_window_bucket(&w, iso("2025-12-31T00:00:00+08:00")), 0);
@@ -245,16 +224,13 @@ static void test_window_buckets(void)
     CHECK_INT(visit_window_bucket(&w, iso("2026-01-01T00:00:00+08:00")), 1);
     CHECK_INT(visit_window_bucket(&w, iso("2026-01-01T23:00:00+08:00")), 1);
     CHECK_INT(visit_window_bucket(&w, iso("2026-01-02T00:00:00+08:00")), -1);
-    CHECK_INT(visit_window_parse("2026-01-01", "2026-01-01", "hour", now, 480,
-                                 &w, &field, &why),
+    CHECK_INT(visit_window_parse("2026-01-01", "2026-01-01", "hour", now, 480, &w, &field, &why),
               0);
     CHECK_INT(visit_window_bucket(&w, iso("2026-01-01T00:00:00+08:00")), 0);
     CHECK_INT(visit_window_bucket(&w, iso("2026-01-01T13:00:00+08:00")), 13);
     CHECK_INT(visit_window_bucket(&w, iso("2026-01-01T23:00:00+08:00")), 23);
     /* The hour a visit at 13:59:59 is counted in falls in bucket 13. */
-    CHECK_INT(visit_window_bucket(
-                  &w, visit_hour_start(iso("2026-01-01T13:59:59+08:00"), 480)),
-              13);
+    CHECK_INT(visit_window_bucket(&w, visit_hour_start(iso("2026-01-01T13:59:59+08:00"), 480)), 13);
 }
 
 /* ---- the rest

@@ -14,13 +14,10 @@ static void test_minutes(void)
 {
     int64_t s = 1000000, e = s + 2 * 3600;
     CHECK_INT(volunteer_minutes(s, s + 3600, s, e), 60);
-    CHECK_INT(volunteer_minutes(s, s + 3600 + 14 * 60 + 59, s, e),
-              60); /* down to a quarter */
+    CHECK_INT(volunteer_minutes(s, s + 3600 + 14 * 60 + 59, s, e), 60); /* down to a quarter */
     CHECK_INT(volunteer_minutes(s, s + 3600 + 15 * 60, s, e), 75);
-    CHECK_INT(volunteer_minutes(s, s + 5 * 3600, s, e),
-              120); /* capped by the shift */
-    CHECK_INT(volunteer_minutes(s - 3600, s + 3 * 3600, s, e),
-              120); /* early arrival too */
+    CHECK_INT(volunteer_minutes(s, s + 5 * 3600, s, e), 120);        /* capped by the shift */
+    CHECK_INT(volunteer_minutes(s - 3600, s + 3 * 3600, s, e), 120); /* early arrival too */
     CHECK_INT(volunteer_minutes(s, s + 14 * 60, s, e), 0);
     CHECK_INT(volunteer_minutes(s, s, s, e), 0);
     CHECK_INT(volunteer_minutes(s + 60, s, s, e), 0); /* out before in */
@@ -30,8 +27,7 @@ static void test_points_base(void)
 {
     CHECK_INT(volunteer_points_base(60), 10);
     CHECK_INT(volunteer_points_base(120), 20);
-    CHECK_INT(volunteer_points_base(45),
-              7); /* 3 quarters of 2.5, rounded down */
+    CHECK_INT(volunteer_points_base(45), 7); /* 3 quarters of 2.5, rounded down */
     CHECK_INT(volunteer_points_base(15), 2);
     CHECK_INT(volunteer_points_base(14), 0);
     CHECK_INT(volunteer_points_base(0), 0);
@@ -46,8 +42,7 @@ static void test_pause(void)
     int64_t two[] = {now - 10 * day, now - day};
     CHECK_INT(volunteer_pause_until(two, 2, now), now - day + 30 * day);
     /* The pause ends 30 days after the second no-show. */
-    CHECK_INT(volunteer_pause_until(two, 2, now + 29 * day - 1),
-              now + 29 * day);
+    CHECK_INT(volunteer_pause_until(two, 2, now + 29 * day - 1), now + 29 * day);
     CHECK_INT(volunteer_pause_until(two, 2, now + 29 * day), 0);
     /* Two no-shows 90 days apart or more: no pause. */
     int64_t apart[] = {now - day, now - 91 * day};

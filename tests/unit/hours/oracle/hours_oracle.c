@@ -55,30 +55,26 @@ static void oracle_time_range(char *buf, size_t cap, int *tags)
 {
     char one[32];
     int start = oracle_minute();
-    int dur =
-        oracle_below(3) ? 15 * (1 + oracle_below(60)) : 1 + oracle_below(1439);
+    int dur = oracle_below(3) ? 15 * (1 + oracle_below(60)) : 1 + oracle_below(1439);
     int end = start + dur;
     if (end > 1440)
         *tags |= TAG_SPILL;
     if (end > 1440 && oracle_below(2))
         end -= 1440; /* written wrapped: 22:00-02:00 */
-    snprintf(one, sizeof one, "%02d:%02d-%02d:%02d", start / 60, start % 60,
-             end / 60, end % 60);
+    snprintf(one, sizeof one, "%02d:%02d-%02d:%02d", start / 60, start % 60, end / 60, end % 60);
     oracle_append(buf, cap, one);
 }
 
 static const char *const oracle_dates[] = {
-    "Jan-Mar",       "Nov-Feb",     "Dec 24-26",     "Jan 01-Feb 15",
-    "Dec 24-Jan 02", "Oct",         "Feb 28-Mar 01", "2026 Mar-Dec",
-    "2027",          "Apr-Oct",     "Dec 25,26",     "2026 Oct 01-07",
-    "Sep 25-Oct 10", "Jun-Aug,Dec", "Jan 10-20",
+    "Jan-Mar",   "Nov-Feb",        "Dec 24-26",     "Jan 01-Feb 15", "Dec 24-Jan 02",
+    "Oct",       "Feb 28-Mar 01",  "2026 Mar-Dec",  "2027",          "Apr-Oct",
+    "Dec 25,26", "2026 Oct 01-07", "Sep 25-Oct 10", "Jun-Aug,Dec",   "Jan 10-20",
 };
 static const char *const oracle_weekdays[] = {
     "Mo-Fr", "Sa,Su",  "Sa",      "Su", "Fr-Mo", "Mo,We,Fr", "Tu-Th",
     "Sa[1]", "Su[-1]", "Mo[2,4]", "Fr", "We-Mo", "Mo-Su",    "Th",
 };
-static const char *const oracle_modifiers[] = {"off", "closed", "open",
-                                               "unknown"};
+static const char *const oracle_modifiers[] = {"off", "closed", "open", "unknown"};
 
 /* Returns true when the rule ends with times, 24/7, a modifier or a
  * comment, so that an additional rule may follow it; *has_days tells
@@ -88,15 +84,14 @@ static int oracle_rule(char *buf, size_t cap, int *tags, int *has_days)
     int any = 0, can_add = 0, has_times = 0;
     if (oracle_below(4) == 0) {
         oracle_append(buf, cap,
-                      oracle_dates[oracle_below(sizeof oracle_dates /
-                                                sizeof oracle_dates[0])]);
+                      oracle_dates[oracle_below(sizeof oracle_dates / sizeof oracle_dates[0])]);
         oracle_append(buf, cap, " ");
         any = 1;
     }
     if (oracle_below(5) < 3) {
-        oracle_append(buf, cap,
-                      oracle_weekdays[oracle_below(sizeof oracle_weekdays /
-                                                   sizeof oracle_weekdays[0])]);
+        oracle_append(
+            buf, cap,
+            oracle_weekdays[oracle_below(sizeof oracle_weekdays / sizeof oracle_weekdays[0])]);
         oracle_append(buf, cap, " ");
         any = 1;
     }
@@ -151,10 +146,7 @@ int main(int argc, char **argv)
             if (k + 1 < n) {
                 int s = oracle_below(6);
                 sep = s == 0 ? 0 : (s == 1 && can_add) ? 1 : 2;
-                oracle_append(expr, sizeof expr,
-                              sep == 0   ? "|| "
-                              : sep == 1 ? ", "
-                                         : "; ");
+                oracle_append(expr, sizeof expr, sep == 0 ? "|| " : sep == 1 ? ", " : "; ");
             }
         }
         size_t len = strlen(expr);
@@ -163,8 +155,7 @@ int main(int argc, char **argv)
         struct hours *h;
         struct hours_error err;
         if (hours_parse(expr, &h, &err) != 0) {
-            fprintf(stderr, "generator made \"%s\": %zu %s\n", expr, err.pos,
-                    err.message);
+            fprintf(stderr, "generator made \"%s\": %zu %s\n", expr, err.pos, err.message);
             return 1;
         }
         printf("{\"expr\":\"");
