@@ -8,6 +8,7 @@ command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 command -v cc >/dev/null 2>&1 || need="$need gcc"
 command -v make >/dev/null 2>&1 || need="$need make"
 command -v clang >/dev/null 2>&1 || need="$need clang"
+command -v clang-format >/dev/null 2>&1 || need="$need clang-format"
 [ -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ] || \
   ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || \
   need="$need libclang-rt-14-dev"
@@ -22,6 +23,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 command -v node >/dev/null 2>&1 || need="$need nodejs npm"
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v curl >/dev/null 2>&1 || need="$need curl"
+command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 command -v nginx >/dev/null 2>&1 || need="$need nginx-light"
 if [ -n "$need" ]; then
   SUDO=""
