@@ -27,7 +27,10 @@ import { startServer, ADMIN_TOKEN, assertError, expectStatus } from './lib/serve
 const Ajv2020 = Ajv2020Module.default || Ajv2020Module;
 const addFormats = addFormatsModule.default || addFormatsModule;
 
-const STANDARDS = process.env.WARMHARBOR_STANDARDS || '/work/shared/standards';
+// The published schemas: shared/ beside the checkout (as CI lays it), or
+// the workplace's copy.
+const STANDARDS = process.env.WARMHARBOR_STANDARDS ||
+  [path.resolve(import.meta.dirname, '../../../shared/standards'), '/work/shared/standards'].find((d) => existsSync(d));
 const HSDS = path.join(STANDARDS, 'hsds-3.0');
 // The schemas' own address, which openapi.json's $refs use.
 const BASE = 'https://raw.githubusercontent.com/openreferral/specification/3.0/schema/';

@@ -8,7 +8,7 @@
 // said that the spec does not name, the reporter's identity above all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -16,7 +16,11 @@ import { startServer, ADMIN_TOKEN, expectStatus } from './lib/server.mjs';
 
 const Ajv = AjvModule.default || AjvModule;
 const addFormats = addFormatsModule.default || addFormatsModule;
-const SCHEMAS = '/work/shared/standards/open311-georeport-v2';
+// The published schemas: shared/ beside the checkout (as CI lays it), or
+// the workplace's copy.
+const SCHEMAS = process.env.WARMHARBOR_STANDARDS
+  ? path.join(process.env.WARMHARBOR_STANDARDS, 'open311-georeport-v2')
+  : [path.resolve(import.meta.dirname, '../../../shared/standards/open311-georeport-v2'), '/work/shared/standards/open311-georeport-v2'].find((d) => existsSync(d));
 
 /** Every object schema closed, as upstream validates its examples. */
 function closeObjects(s) {
