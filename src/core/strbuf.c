@@ -153,3 +153,29 @@ void strbuf_release(struct strbuf *sb)
     sb->buf = NULL;
     sb->len = sb->cap = 0;
 }
+
+void strbuf_add_markup_text(struct strbuf *sb, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            strbuf_adds(sb, "&amp;");
+            break;
+        case '<':
+            strbuf_adds(sb, "&lt;");
+            break;
+        case '>':
+            strbuf_adds(sb, "&gt;");
+            break;
+        case '"':
+            strbuf_adds(sb, "&quot;");
+            break;
+        case '\'':
+            strbuf_adds(sb, "&apos;");
+            break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n' || *s == '\r')
+                strbuf_addch(sb, *s);
+        }
+    }
+}

@@ -29,6 +29,10 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
 /* Append s as a JSON string, quotes included ("null" for NULL): quotes,
  * backslashes and control bytes escaped; UTF-8 passes through. */
 void strbuf_add_json_string(struct strbuf *sb, const char *s);
+/* Append s as the text of an XML or HTML element or attribute: & < > " '
+ * as entities, control bytes that XML forbids dropped (tab, LF and CR
+ * kept); UTF-8 passes through. NULL appends nothing. */
+void strbuf_add_markup_text(struct strbuf *sb, const char *s);
 /* Append a number with a fixed count of decimals (0..9), without printf:
  * for coordinates and distances on hot paths. */
 void strbuf_add_fixed(struct strbuf *sb, double v, int decimals);

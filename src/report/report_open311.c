@@ -51,31 +51,6 @@ static bool wants_xml(const struct req *r)
     return n >= 4 && strcmp(r->path + n - 4, ".xml") == 0;
 }
 
-static void xml_escape(struct strbuf *sb, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            strbuf_adds(sb, "&lt;");
-            break;
-        case '>':
-            strbuf_adds(sb, "&gt;");
-            break;
-        case '&':
-            strbuf_adds(sb, "&amp;");
-            break;
-        case '"':
-            strbuf_adds(sb, "&quot;");
-            break;
-        case '\'':
-            strbuf_adds(sb, "&apos;");
-            break;
-        default:
-            strbuf_addch(sb, *s);
-        }
-    }
-}
-
 /* The element of each item of a list, by the list's name. */
 static const char *item_name(const char *list)
 {
@@ -108,7 +83,7 @@ static void xml_value(struct strbuf *sb, const char *name, json_t *v)
         for (size_t i = 0; i < json_array_size(v); i++)
             xml_value(sb, item, json_array_get(v, i));
     } else if (json_is_string(v)) {
-        xml_escape(sb, json_string_value(v));
+        strbuf_add_markup_text(sb, json_string_value(v));
     } else if (json_is_boolean(v)) {
         strbuf_adds(sb, json_is_true(v) ? "true" : "false");
     } else {

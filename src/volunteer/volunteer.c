@@ -66,28 +66,3 @@ void volunteer_code(const unsigned char random[12], char out[13])
         out[i] = alphabet[random[i] % (sizeof alphabet - 1)];
     out[12] = '\0';
 }
-
-void volunteer_html_text(struct strbuf *sb, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            strbuf_adds(sb, "&amp;");
-            break;
-        case '<':
-            strbuf_adds(sb, "&lt;");
-            break;
-        case '>':
-            strbuf_adds(sb, "&gt;");
-            break;
-        case '"':
-            strbuf_adds(sb, "&quot;");
-            break;
-        case '\'':
-            strbuf_adds(sb, "&#39;");
-            break;
-        default:
-            strbuf_addch(sb, *s);
-        }
-    }
-}

@@ -108,7 +108,6 @@ int64_t volunteer_pause_until(const int64_t *no_shows, size_t n, int64_t now);
 void volunteer_code(const unsigned char random[12], char out[13]);
 /* Append s to buf as HTML text (& < > " ' escaped); buf is a struct strbuf. */
 struct strbuf;
-void volunteer_html_text(struct strbuf *sb, const char *s);
 
 /* ---- store (volunteer_store.c) ------------------------------------------ */
 

@@ -896,17 +896,17 @@ static int get_certificate(struct req *r)
                      "</head><body>\n<h1>志愿服务时长证明<br><small>Volunteer hours "
                      "certificate"
                      "</small></h1>\n<p>兹证明 / This certifies that <strong>");
-    volunteer_html_text(&sb, u.display_name && *u.display_name ? u.display_name : "—");
+    strbuf_add_markup_text(&sb, u.display_name && *u.display_name ? u.display_name : "—");
     strbuf_adds(&sb, "</strong> 参加快递小哥志愿服务队，经队长确认的服务时长如下 / served "
                      "in "
                      "courier volunteer squads for the hours their leaders confirmed:</p>\n"
                      "<table><tr><th>服务队 Squad</th><th>时长 Hours</th></tr>\n");
     for (size_t i = 0; i < nt; i++) {
         strbuf_adds(&sb, "<tr><td>");
-        volunteer_html_text(&sb, ts[i].name_zh);
+        strbuf_add_markup_text(&sb, ts[i].name_zh);
         if (ts[i].name_en && *ts[i].name_en) {
             strbuf_adds(&sb, " / ");
-            volunteer_html_text(&sb, ts[i].name_en);
+            strbuf_add_markup_text(&sb, ts[i].name_en);
         }
         strbuf_adds(&sb, "</td><td>");
         add_hours_text(&sb, ts[i].minutes);
@@ -915,11 +915,11 @@ static int get_certificate(struct req *r)
     strbuf_adds(&sb, "<tr><th>合计 Total</th><th>");
     add_hours_text(&sb, total);
     strbuf_adds(&sb, "</th></tr></table>\n<p>验证码 Verification code: <code>");
-    volunteer_html_text(&sb, code);
+    strbuf_add_markup_text(&sb, code);
     strbuf_adds(&sb, "</code><br>出具时间 Issued: ");
-    volunteer_html_text(&sb, when);
+    strbuf_add_markup_text(&sb, when);
     strbuf_adds(&sb, "<br>核验 Verify: GET /api/volunteer/certificates/");
-    volunteer_html_text(&sb, code);
+    strbuf_add_markup_text(&sb, code);
     strbuf_adds(&sb, "</p>\n</body></html>\n");
     size_t len;
     char *body = strbuf_detach(&sb, &len);

@@ -72,9 +72,9 @@ static void test_code(void)
 static void test_html(void)
 {
     struct strbuf sb = {0};
-    volunteer_html_text(&sb, "<b>\"王\" & 'x'</b>");
+    strbuf_add_markup_text(&sb, "<b>\"王\" & 'x'</b>");
     strbuf_addch(&sb, '\0');
-    CHECK_STR(sb.buf, "&lt;b&gt;&quot;王&quot; &amp; &#39;x&#39;&lt;/b&gt;");
+    CHECK_STR(sb.buf, "&lt;b&gt;&quot;王&quot; &amp; &apos;x&apos;&lt;/b&gt;");
     strbuf_release(&sb);
 }
 
