@@ -1,4 +1,4 @@
--- 0012_services.sqlite.sql: the one-stop service catalogue, shaped like Open
+-- 0012_services.sql: the one-stop service catalogue, shaped like Open
 -- Referral HSDS 3.0. Organizations (the providers: social security
 -- bureau, legal aid centre, HR market, trade union, clinics, volunteers)
 -- offer services; a service has one category from the taxonomy below and
@@ -113,11 +113,11 @@ CREATE TABLE organizations (
 );
 
 -- uuid is derived from the id, so it is set by an UPDATE in the insert's
--- transaction (NULL only inside it). AUTOINCREMENT: SQLite would otherwise
--- give the newest deleted service's id, and so its UUID, to the next one
--- (PostgreSQL's identity columns never reuse an id).
+-- transaction (NULL only inside it). Ids are never given out twice (the id
+-- is an identity column on PostgreSQL and AUTOINCREMENT on SQLite), so
+-- neither is a UUID.
 CREATE TABLE services (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id @ID@,
     uuid TEXT UNIQUE,
     organization_id BIGINT NOT NULL REFERENCES organizations (id),
     category_id BIGINT NOT NULL REFERENCES service_categories (id),
@@ -168,18 +168,3 @@ CREATE TABLE service_locations (
     PRIMARY KEY (service_id, site_id)
 );
 CREATE INDEX service_locations_site ON service_locations (site_id);
-
--- ---- organization grants (see the top) ----
-
--- SQLite cannot alter a CHECK; its documented way to loosen one without
--- rebuilding the table is to edit the table's text in sqlite_schema. Only
--- the list changes, so whatever columns later migrations add to
--- role_grants are kept. RESET reloads the schema on this connection; the
--- tables created above change the schema cookie, so every other
--- connection reloads it too.
-PRAGMA writable_schema = ON;
-UPDATE sqlite_schema
-    SET sql = replace(sql, '''region'', ''department'')',
-                      '''region'', ''department'', ''organization'')')
-    WHERE type = 'table' AND name = 'role_grants';
-PRAGMA writable_schema = RESET;

@@ -159,10 +159,3 @@ CREATE TABLE report_photos (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX report_photos_report ON report_photos (report_id, id);
-
--- ---- the grid_manager role (see the top) ----
-
-ALTER TABLE role_grants DROP CONSTRAINT role_grants_role_check;
-ALTER TABLE role_grants ADD CONSTRAINT role_grants_role_check
-    CHECK (role IN ('staff', 'provider', 'merchant', 'dispatcher', 'region_admin',
-                    'system_admin', 'grid_manager'));
