@@ -85,12 +85,6 @@ export function clientFrom(srv, localAddress, token) {
   };
 }
 
-/** Can the tests reach the store directly (sqlite3 or psql on PATH)? */
-export function sqlAvailable() {
-  const tool = STORE === 'pg' ? 'psql' : 'sqlite3';
-  return spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
-}
-
 /** Run SQL against the server's store; returns its output (rows, one a
  * line, columns separated by |). */
 export function sql(srv, statement) {
