@@ -144,9 +144,12 @@ $(ICAL_CHECK): tests/tools/ical_check.c
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< \
 	  $(shell pkg-config --libs $(TEST_PKGS))
 
+# Two test files at a time (one per core): every file starts its own
+# servers on port 0 with their own databases, so they do not meet.
+HTTP_TEST_JOBS ?= 2
 http-test: $(BIN) $(ICAL_CHECK)
 	WARMHARBOR_BIN=$(abspath $(BIN)) WARMHARBOR_ICAL_CHECK=$(abspath $(ICAL_CHECK)) \
-	  node --test --test-concurrency=1 tests/http/
+	  node --test --test-concurrency=$(HTTP_TEST_JOBS) tests/http/
 
 # Browser tests: playwright-core driving Debian's chromium against the real
 # binary (which embeds the bundled web app).
