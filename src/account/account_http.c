@@ -1237,9 +1237,9 @@ static int cmd_token(struct app *app, int argc, char **argv)
 
 static const struct module_command account_commands[] = {
     {"user", cmd_user, "warmharbor user add [--db PATH] [--admin] [--password PW] PHONE...",
-     "Add a person, or each PHONE given (or give an existing one a password). --admin makes them a\n"
-     "system admin: the first admin is made this way. An admin without\n"
-     "--password gets a generated one, printed once.\n",
+     "Add a person for each PHONE given (or give an existing one a password).\n"
+     "--admin makes them a system admin: the first admin is made this way. An\n"
+     "admin without --password gets a generated one, printed once.\n",
      true},
     {"token", cmd_token, "warmharbor token create [--db PATH] [--days N] PHONE...",
      "Make a bearer token for an API client acting as PHONE (default 30 days),\n"
