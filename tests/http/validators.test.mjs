@@ -4,10 +4,25 @@
 // no-store. A change to what an answer holds changes its tag.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startServer, ADMIN_TOKEN } from './lib/server.mjs';
 
 let srv, admin, anon;
 const NEAR = '/api/sites/near?lat=34.6&lon=119.2&k=3';
+
+/** GET p with these headers, the body as sent: {status, headers, body}. */
+function raw(p, acceptEncoding, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port: srv.port, path: p, headers: { 'accept-encoding': acceptEncoding, ...headers } }, (res) => {
+        const parts = [];
+        res.on('data', (d) => parts.push(d));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+      })
+      .on('error', reject);
+  });
+}
 
 before(async () => {
   srv = await startServer({ demo: true });
@@ -76,4 +91,33 @@ test('errors and writes carry no tag', async () => {
   assert.equal(bad.headers.get('etag'), null);
   const w = await admin.post('/api/regions', { code: 'x' });
   assert.equal(w.headers.get('etag'), null);
+});
+
+test("the web app's files: named by their bytes, kept a year, sent compressed to whoever takes it", async () => {
+  const page = await anon.get('/', { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('cache-control'), 'no-cache');
+  assert.equal(page.headers.get('content-encoding'), null);
+  const js = page.text.match(/src="(\/app-[A-Z0-9]{8}\.js)"/)?.[1];
+  const css = page.text.match(/href="(\/app-[A-Z0-9]{8}\.css)"/)?.[1];
+  assert.ok(js && css, 'index.html names the hashed script and stylesheet');
+  const plain = await anon.get(js, { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.status, 200);
+  assert.equal(plain.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.equal(plain.headers.get('vary'), 'Accept-Encoding');
+  // The bytes as sent (fetch would decode them): each copy decodes to
+  // the plain file and has its own tag.
+  for (const [ae, coding, decode] of [['br', 'br', brotliDecompressSync], ['gzip;q=0.5, br;q=0', 'gzip', gunzipSync]]) {
+    const res = await raw(js, ae);
+    assert.equal(res.headers['content-encoding'], coding, ae);
+    assert.notEqual(res.headers.etag, plain.headers.get('etag'));
+    assert.ok(res.body.length < plain.text.length / 2, `${coding} is smaller`);
+    assert.equal(decode(res.body).toString('utf8'), plain.text, `${coding} decodes to the file`);
+    const again = await raw(js, ae, { 'if-none-match': res.headers.etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+  }
+  const star = await raw(js, '*;q=0');
+  assert.equal(star.headers['content-encoding'], undefined);
+  assert.equal(star.body.toString('utf8'), plain.text);
 });
