@@ -203,6 +203,8 @@ void service_page_fill(struct service_page *p, int64_t total_items, int64_t size
 /* Results beyond enum store_rc: the input names an unknown organization or
  * category (fault filled in). */
 #define SERVICE_INVALID 100
+/* service_delete: an offering (booking module) still names the service. */
+#define SERVICE_IN_USE 101
 
 struct service_query {
     const char *category_path; /* subtree: "/daily_life/%"; NULL: any */
@@ -248,6 +250,7 @@ int service_insert(struct store_conn *c, struct arena *a, struct service *s, int
                    struct service_fault *f);
 int service_update(struct store_conn *c, struct arena *a, struct service *s, int64_t now,
                    struct service_fault *f);
+/* STORE_NOT_FOUND, or SERVICE_IN_USE while an offering names it. */
 int service_delete(struct store_conn *c, int64_t id);
 /* Remove the demo services (for reseeding). */
 int service_delete_demo(struct store_conn *c);

@@ -121,7 +121,17 @@ static const char sql_svc_add_document[] =
     "INSERT INTO service_documents (service_id, position, document_zh, "
     "document_en)"
     " VALUES ($1, $2, $3, $4)";
-static const char sql_svc_delete[] = "DELETE FROM services WHERE id = $1";
+/* Refused (no row) while an offering names the service: the foreign key
+ * of 0025 would refuse it too, but this way the caller can tell why. */
+static const char sql_svc_delete[] =
+    "DELETE FROM services WHERE id = $1"
+    " AND NOT EXISTS (SELECT 1 FROM offerings o WHERE o.service_id = $1)";
+static const char sql_svc_exists[] = "SELECT 1 FROM services WHERE id = $1";
+/* The demo replaces its services: offerings that named one lose the link
+ * first (the booking demo, which runs next, replaces its own offerings). */
+static const char sql_svc_unlink_demo[] =
+    "UPDATE offerings SET service_id = NULL"
+    " WHERE service_id IN (SELECT id FROM services WHERE is_demo = 1)";
 static const char sql_svc_delete_demo[] = "DELETE FROM services WHERE is_demo = 1";
 
 #define SITE_COLS                                                                                  \
@@ -592,14 +602,22 @@ int service_delete(struct store_conn *c, int64_t id)
     struct store_val p[] = {SV_INT(id)};
     int64_t changed = 0;
     int rc = store_exec(c, sql_svc_delete, p, 1, &changed);
-    if (!rc && changed != 1)
-        rc = STORE_NOT_FOUND;
+    if (rc || changed == 1)
+        return rc;
+    struct arena a;
+    arena_init(&a);
+    struct store_rows rows;
+    rc = store_query(c, &a, sql_svc_exists, p, 1, &rows);
+    if (!rc)
+        rc = rows.nrows ? SERVICE_IN_USE : STORE_NOT_FOUND;
+    arena_release(&a);
     return rc;
 }
 
 int service_delete_demo(struct store_conn *c)
 {
-    return store_exec(c, sql_svc_delete_demo, NULL, 0, NULL);
+    int rc = store_exec(c, sql_svc_unlink_demo, NULL, 0, NULL);
+    return rc ? rc : store_exec(c, sql_svc_delete_demo, NULL, 0, NULL);
 }
 
 /* ---- services at sites --------------------------------------------------- */
