@@ -279,6 +279,16 @@ int location_delete(struct store_conn *c, int64_t service_id, int64_t site_id);
 int service_site_get(struct store_conn *c, struct arena *a, int64_t site_id,
                      struct service_site *out);
 
+/* A service on offer at a site, for the map's category filter (the site
+ * cache keeps these in memory). */
+struct service_site_link {
+    int64_t service_id, site_id, category_id;
+};
+/* The sites where active services are offered: one service's
+ * (service_id > 0) or every service's (0), ordered by (service, site). */
+int service_site_links(struct store_conn *c, struct arena *a, int64_t service_id,
+                       struct service_site_link **out, size_t *n);
+
 /* ---- module (service_http.c, service_hsds.c, service_demo.c) ------------- */
 
 struct module;

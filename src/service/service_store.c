@@ -171,6 +171,11 @@ static const char sql_loc_update[] =
     " updated_at = $6 WHERE service_id = $1 AND site_id = $2";
 static const char sql_loc_delete[] =
     "DELETE FROM service_locations WHERE service_id = $1 AND site_id = $2";
+/* Only active services put a site on the map's category filter. */
+static const char sql_site_links[] =
+    "SELECT l.service_id, l.site_id, s.category_id FROM service_locations l"
+    " JOIN services s ON s.id = l.service_id WHERE s.status = 'active'"
+    " AND (CAST($1 AS BIGINT) = 0 OR l.service_id = $1) ORDER BY l.service_id, l.site_id";
 static const char sql_site_get[] =
     "SELECT " SITE_COLS " FROM sites si JOIN site_types t ON t.id = si.type_id WHERE si.id = $1";
 
@@ -736,4 +741,22 @@ int service_site_get(struct store_conn *c, struct arena *a, int64_t site_id,
     if (!rc)
         row_to_site(&rows, 0, 0, out);
     return rc;
+}
+
+int service_site_links(struct store_conn *c, struct arena *a, int64_t service_id,
+                       struct service_site_link **out, size_t *n)
+{
+    struct store_val p[] = {SV_INT(service_id)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_site_links, p, 1, &rows);
+    if (rc)
+        return rc;
+    *out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+    for (size_t i = 0; i < rows.nrows; i++) {
+        (*out)[i].service_id = store_int(&rows, i, 0);
+        (*out)[i].site_id = store_int(&rows, i, 1);
+        (*out)[i].category_id = store_int(&rows, i, 2);
+    }
+    *n = rows.nrows;
+    return STORE_OK;
 }
