@@ -54,13 +54,7 @@ cc -std=c11 -O2 -o $work/paced_load bench/paced_load.c
 port=18440
 base=http://127.0.0.1:$port
 db=$work/paced.db
-wait_up() { for _ in $(seq 1 600); do curl -sf "$base/healthz" >/dev/null && return 0; sleep 0.2; done; return 1; }
-api() { # method path json -> body
-  curl -sf -X "$1" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-       -d "$3" "$base$2"
-}
-first_id() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
-iso() { date -u -d @$1 +%Y-%m-%dT%H:%M:%SZ; }
+. bench/lib.sh
 # paced RATE SECS FILE -> the generator's "key: value" lines
 paced() { $work/paced_load -p $port -r $1 -d $2 -c $CONNS -f $3; }
 val() { echo "$1" | sed -n "s/^$2: //p"; }

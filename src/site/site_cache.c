@@ -336,7 +336,8 @@ int site_cache_reload_services(struct site_cache *sc, struct store_conn *c)
         if (!cats[i].anc)
             die_oom();
         for (size_t j = 0; j < ncs; j++)
-            if (cs[j].path && cs[i].path && strncmp(cs[i].path, cs[j].path, strlen(cs[j].path)) == 0)
+            if (cs[j].path && cs[i].path &&
+                strncmp(cs[i].path, cs[j].path, strlen(cs[j].path)) == 0)
                 cats[i].anc[cats[i].nanc++] = j;
     }
     struct service_site_link *copy = copy_links(links, nlinks);
@@ -852,8 +853,9 @@ int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
         pthread_rwlock_unlock(&sc->lock);
         return rc;
     }
-    size_t n = fc.cat && fc.cat->n * 8 <= sc->n ? near_in_set(sc, fc.cat, lat, lon, k, &gf, hits)
-                                                : geo_index_nearest(sc->index, lat, lon, k, &gf, hits);
+    size_t n = fc.cat && fc.cat->n * 8 <= sc->n
+                   ? near_in_set(sc, fc.cat, lat, lon, k, &gf, hits)
+                   : geo_index_nearest(sc->index, lat, lon, k, &gf, hits);
     strbuf_adds(out, "{\"items\":[");
     for (size_t i = 0; i < n; i++) {
         if (i)

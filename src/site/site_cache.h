@@ -42,7 +42,7 @@ struct site_filter {
      * sites where an active service of it or of a category below it is
      * offered. NULL: any. */
     const char *service_category;
-    bool open_only;   /* open at `at` */
+    bool open_only; /* open at `at` */
     int64_t at;
     double radius_m; /* 0: unlimited */
 };
