@@ -51,7 +51,7 @@ UNIT_SRC := $(shell find tests/unit -name '*_test.c' | sort)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo test test-pg multinode-test unit http-test browser-test fuzz fuzz-smoke clean \
-        check-includes format format-check bench
+        check-includes format format-check bench bench-paced
 all: warmharbor
 
 # The default build is also copied to ./warmharbor for the README's commands.
@@ -165,6 +165,10 @@ web-test:
 # query over HTTP next to nginx. Figures go to bench/RESULTS.md.
 bench:
 	bash bench/run.sh
+
+# Only the paced runs (bookings at 2,000/s, fair numbers at 1,000/s).
+bench-paced:
+	bash bench/run.sh --only paced
 
 # ---- fuzzing (libFuzzer, clang) ---------------------------------------
 
