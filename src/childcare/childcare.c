@@ -79,8 +79,8 @@ static void code_for_step(const unsigned char *server_key, int64_t guardian, int
     crypto_generichash(key, sizeof key, (const unsigned char *)purpose, sizeof purpose - 1,
                        server_key, 32);
     char msg[64];
-    int len = snprintf(msg, sizeof msg, "%lld:%lld:%d:%lld", (long long)guardian, (long long)child, who,
-                       (long long)step);
+    int len = snprintf(msg, sizeof msg, "%lld:%lld:%d:%lld", (long long)guardian, (long long)child,
+                       who, (long long)step);
     unsigned char h[16];
     crypto_generichash(h, sizeof h, (const unsigned char *)msg, (unsigned long long)len, key,
                        sizeof key);
@@ -91,8 +91,8 @@ static void code_for_step(const unsigned char *server_key, int64_t guardian, int
     snprintf(out, CHILDCARE_CODE_DIGITS + 1, "%06u", (unsigned)(v % 1000000u));
 }
 
-void childcare_pickup_code(const unsigned char *server_key, int64_t guardian, int64_t child, int who,
-                           int64_t t, char *out)
+void childcare_pickup_code(const unsigned char *server_key, int64_t guardian, int64_t child,
+                           int who, int64_t t, char *out)
 {
     code_for_step(server_key, guardian, who ? child : 0, who, t / CHILDCARE_CODE_STEP_S, out);
 }

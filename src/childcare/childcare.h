@@ -123,8 +123,8 @@ bool childcare_version_is_valid(const char *s);
  * CHILDCARE_CODE_DIGITS digits, a keyed BLAKE2b of (guardian, who, step)
  * under a key derived from the server key, so it cannot be made up and is
  * never stored. out holds CHILDCARE_CODE_DIGITS + 1 bytes. */
-void childcare_pickup_code(const unsigned char *server_key, int64_t guardian, int64_t child, int who,
-                           int64_t t, char *out);
+void childcare_pickup_code(const unsigned char *server_key, int64_t guardian, int64_t child,
+                           int who, int64_t t, char *out);
 /* Whose code is code at now (the current step or the one before): 0 for
  * the guardian, 1..npeople for a pickup person, -1 for no one (wrong or
  * expired). Compares in constant time. */
@@ -155,8 +155,8 @@ int programme_list_staffed(struct store_conn *c, struct arena *a, int64_t user_i
 
 int child_insert(struct store_conn *c, struct arena *a, struct child *ch);
 int child_get(struct store_conn *c, struct arena *a, int64_t id, struct child *out);
-int child_list_guardian(struct store_conn *c, struct arena *a, int64_t guardian,
-                        struct child **out, size_t *n);
+int child_list_guardian(struct store_conn *c, struct arena *a, int64_t guardian, struct child **out,
+                        size_t *n);
 int64_t child_count_guardian(struct store_conn *c, struct arena *a, int64_t guardian);
 /* The sites of the programmes (active enrolments) of the child that the
  * person is staff of, into *sites (arena). */
@@ -166,8 +166,8 @@ int child_staffed_sites(struct store_conn *c, struct arena *a, int64_t child_id,
 bool child_enrolled_in(struct store_conn *c, struct arena *a, int64_t programme_id,
                        int64_t child_id);
 
-int consent_record(struct store_conn *c, int64_t user_id, int64_t programme_id,
-                   const char *version, int64_t now);
+int consent_record(struct store_conn *c, int64_t user_id, int64_t programme_id, const char *version,
+                   int64_t now);
 
 /* Enrol a family (inside the caller's transaction): take e->size places in
  * one statement, or else a ticket in the programme's queue; insert the
@@ -199,14 +199,14 @@ int enrolment_list_expired(struct store_conn *c, struct arena *a, int64_t now, i
 int attendance_check_in(struct store_conn *c, int64_t programme_id, int64_t child_id, int32_t day,
                         int64_t by, int64_t now);
 /* Check out: STORE_CONFLICT when not in, or out already. */
-int attendance_check_out(struct store_conn *c, int64_t programme_id, int64_t child_id,
-                         int32_t day, int64_t by, const char *who, int64_t now);
+int attendance_check_out(struct store_conn *c, int64_t programme_id, int64_t child_id, int32_t day,
+                         int64_t by, const char *who, int64_t now);
 /* A programme's attendance of a day. */
 int attendance_list_day(struct store_conn *c, struct arena *a, int64_t programme_id, int32_t day,
                         struct attendance **out, size_t *n);
 /* A guardian's children's attendance, newest first, at most limit. */
-int attendance_list_guardian(struct store_conn *c, struct arena *a, int64_t guardian,
-                             int64_t limit, struct attendance **out, size_t *n);
+int attendance_list_guardian(struct store_conn *c, struct arena *a, int64_t guardian, int64_t limit,
+                             struct attendance **out, size_t *n);
 
 /* The retention job: programmes ended before ended_before whose data is
  * not yet erased, at most limit. */
@@ -220,8 +220,8 @@ int programme_erase(struct store_conn *c, int64_t programme_id, int64_t now, int
 
 /* PIPL: a guardian's children, enrolments and consents. */
 int childcare_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
-                          struct child **children, size_t *nchildren,
-                          struct enrolment **enrolments, size_t *nenrolments);
+                          struct child **children, size_t *nchildren, struct enrolment **enrolments,
+                          size_t *nenrolments);
 /* Cancel the guardian's active enrolments (places pass on; offered ids to
  * *offered) and delete their children, enrolments and consents. */
 int childcare_erase_user(struct store_conn *c, struct arena *a, int64_t user_id, int64_t now,
@@ -238,8 +238,8 @@ struct module;
 struct route_scope;
 extern const struct module childcare_module;
 enum childcare_change {
-    CHILDCARE_PROGRAMME, /* "programme": made, or its places changed */
-    CHILDCARE_ENROLMENT, /* "enrolment" */
+    CHILDCARE_PROGRAMME,  /* "programme": made, or its places changed */
+    CHILDCARE_ENROLMENT,  /* "enrolment" */
     CHILDCARE_ATTENDANCE, /* "attendance": a child in or out */
 };
 /* {id} is a programme: its site. */

@@ -21,12 +21,8 @@
 static const struct {
     const char *zh, *en;
 } heritage[] = {
-    {"剪纸", "Paper-cutting"},
-    {"淮扬戏曲", "Huaiyang opera"},
-    {"风筝扎制", "Kite making"},
-    {"泥塑", "Clay figures"},
-    {"书法", "Calligraphy"},
-    {"扎染", "Tie-dye"},
+    {"剪纸", "Paper-cutting"},  {"淮扬戏曲", "Huaiyang opera"}, {"风筝扎制", "Kite making"},
+    {"泥塑", "Clay figures"},   {"书法", "Calligraphy"},        {"扎染", "Tie-dye"},
     {"皮影", "Shadow puppets"},
 };
 #define NHERITAGE (sizeof heritage / sizeof heritage[0])

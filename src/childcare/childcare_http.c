@@ -12,13 +12,12 @@
  *   POST /api/me/children {name, birth_date, school?, grade?, allergies?, health_notes?,
  *        emergency_contacts?, pickup_people?}          a verified worker: their child
  *   GET  /api/me/children                              my children
- *   GET  /api/childcare/children/{id}                  the guardian, or staff of the child's programme
- *   POST /api/childcare/enrolments {programme, children, consent}   guardian: all or nothing
- *   POST /api/childcare/enrolments/{id}/accept         guardian: take the places offered
- *   POST /api/childcare/enrolments/{id}/cancel         guardian
- *   GET  /api/me/childcare                             my enrolments and my children's attendance
- *   GET  /api/me/childcare/pickup-codes                my rotating pickup codes
- *   GET  /api/me/childcare/staffed                     programmes I am staff of
+ *   GET  /api/childcare/children/{id}                  the guardian, or staff of the child's
+ * programme POST /api/childcare/enrolments {programme, children, consent}   guardian: all or
+ * nothing POST /api/childcare/enrolments/{id}/accept         guardian: take the places offered POST
+ * /api/childcare/enrolments/{id}/cancel         guardian GET  /api/me/childcare my enrolments and
+ * my children's attendance GET  /api/me/childcare/pickup-codes                my rotating pickup
+ * codes GET  /api/me/childcare/staffed                     programmes I am staff of
  *
  * Health notes and pickup people are sealed with the server key (purpose
  * "child"). Children's data is answered only to the guardian and to the
@@ -180,8 +179,8 @@ static json_t *attendance_json(const struct attendance *t, int tz)
     json_object_set_new(o, "day", day_json(t->day));
     json_object_set_new(o, "in_at", time_json(t->in_at, tz));
     json_object_set_new(o, "out_at", time_json(t->out_at, tz));
-    json_object_set_new(o, "picked_up_by", t->picked_up_by ? json_string(t->picked_up_by)
-                                                           : json_null());
+    json_object_set_new(o, "picked_up_by",
+                        t->picked_up_by ? json_string(t->picked_up_by) : json_null());
     return o;
 }
 
@@ -190,16 +189,16 @@ static json_t *enrolment_json(const struct enrolment *e, const struct programme 
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(e->id));
     json_object_set_new(o, "state", json_string(e->state));
-    json_object_set_new(o, "programme", p ? programme_json(p, tz, false)
-                                          : json_integer(e->programme_id));
+    json_object_set_new(o, "programme",
+                        p ? programme_json(p, tz, false) : json_integer(e->programme_id));
     json_t *kids = json_array();
     for (int64_t i = 0; i < e->size; i++)
         json_array_append_new(kids, json_integer(e->children[i]));
     json_object_set_new(o, "children", kids);
     json_object_set_new(o, "place", e->place ? json_integer(e->place) : json_null());
-    json_object_set_new(o, "offer_until", strcmp(e->state, "offered") == 0
-                                              ? time_json(e->offer_until, tz)
-                                              : json_null());
+    json_object_set_new(o, "offer_until",
+                        strcmp(e->state, "offered") == 0 ? time_json(e->offer_until, tz)
+                                                         : json_null());
     json_object_set_new(o, "consent_version", text_json(e->consent_version));
     json_object_set_new(o, "created_at", time_json(e->created_at, tz));
     return o;
@@ -282,8 +281,7 @@ static int day_field_or_reply(struct req *r, json_t *j, const char *name, int32_
     if (got < 0)
         return -1;
     if (clock_parse_date(s, out))
-        return reply_error(r, 422, "invalid_field", name, "%s is a date such as 2027-07-12",
-                           name),
+        return reply_error(r, 422, "invalid_field", name, "%s is a date such as 2027-07-12", name),
                -1;
     return 0;
 }
@@ -292,11 +290,9 @@ static int day_field_or_reply(struct req *r, json_t *j, const char *name, int32_
  * title_en?}, in order and apart; its text into *out. */
 static int timetable_or_reply(struct req *r, json_t *v, const char **out)
 {
-    if (!json_is_array(v) || json_array_size(v) < 1 ||
-        json_array_size(v) > CHILDCARE_TIMETABLE_MAX)
+    if (!json_is_array(v) || json_array_size(v) < 1 || json_array_size(v) > CHILDCARE_TIMETABLE_MAX)
         return reply_error(r, 422, "invalid_field", "timetable",
-                           "timetable is a list of 1 to %d activities",
-                           CHILDCARE_TIMETABLE_MAX),
+                           "timetable is a list of 1 to %d activities", CHILDCARE_TIMETABLE_MAX),
                -1;
     static const char *const fields[] = {"start", "end", "kind", "title_zh", "title_en", NULL};
     json_t *clean = json_array();
@@ -321,16 +317,17 @@ static int timetable_or_reply(struct req *r, json_t *v, const char **out)
             bad = "kind";
         if (bad) {
             json_decref(clean);
-            return reply_error(r, 422, "invalid_field", arena_printf(&r->arena, "%s%s", prefix, bad),
+            return reply_error(r, 422, "invalid_field",
+                               arena_printf(&r->arena, "%s%s", prefix, bad),
                                "an activity is HH:MM to a later HH:MM, after the one before, of "
                                "a kind: supervision, homework, heritage, lunch, rest, sport, "
                                "other"),
                    -1;
         }
         prev_end = b;
-        json_array_append_new(clean, json_pack("{s:s, s:s, s:s, s:s, s:s}", "start", start, "end",
-                                               end, "kind", kind, "title_zh", tzh, "title_en",
-                                               ten));
+        json_array_append_new(clean,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "start", start, "end", end,
+                                        "kind", kind, "title_zh", tzh, "title_en", ten));
     }
     char *text = json_dumps(clean, JSON_COMPACT);
     json_decref(clean);
@@ -360,17 +357,17 @@ static int programme_tx(struct store_conn *c, void *v)
 }
 
 static const char *const programme_fields[] = {
-    "site",       "title_zh",  "title_en",   "description_zh", "description_en",
-    "age_min",    "age_max",   "first_day",  "last_day",       "timetable",
-    "lunch",      "capacity",  "offer_ttl_s", "consent_version", "consent_zh",
-    "consent_en", "staff",     NULL};
+    "site",        "title_zh",        "title_en",   "description_zh", "description_en", "age_min",
+    "age_max",     "first_day",       "last_day",   "timetable",      "lunch",          "capacity",
+    "offer_ttl_s", "consent_version", "consent_zh", "consent_en",     "staff",          NULL};
 
 static int post_programme(struct req *r)
 {
     json_t *j = r->json;
     struct programme p = {0};
     int64_t site;
-    if (json_in_object_or_reply(r, j, NULL) || json_in_only_or_reply(r, j, NULL, programme_fields) ||
+    if (json_in_object_or_reply(r, j, NULL) ||
+        json_in_only_or_reply(r, j, NULL, programme_fields) ||
         json_in_int(r, j, NULL, "site", 1, INT64_MAX, true, &site) < 0)
         return r->status;
     if (!req_reaches_site(r, ADMINS, site))
@@ -381,10 +378,10 @@ static int post_programme(struct req *r)
     p.offer_ttl_s = CHILDCARE_OFFER_TTL_DEFAULT;
     if (json_in_string(r, j, NULL, "title_zh", CHILDCARE_SHORT_MAX, true, &p.title_zh) < 0 ||
         json_in_string(r, j, NULL, "title_en", CHILDCARE_SHORT_MAX, false, &p.title_en) < 0 ||
-        json_in_string(r, j, NULL, "description_zh", CHILDCARE_TEXT_MAX, false,
-                       &p.description_zh) < 0 ||
-        json_in_string(r, j, NULL, "description_en", CHILDCARE_TEXT_MAX, false,
-                       &p.description_en) < 0 ||
+        json_in_string(r, j, NULL, "description_zh", CHILDCARE_TEXT_MAX, false, &p.description_zh) <
+            0 ||
+        json_in_string(r, j, NULL, "description_en", CHILDCARE_TEXT_MAX, false, &p.description_en) <
+            0 ||
         json_in_int(r, j, NULL, "age_min", 0, 17, true, &p.age_min) < 0 ||
         json_in_int(r, j, NULL, "age_max", 0, 17, true, &p.age_max) < 0 ||
         day_field_or_reply(r, j, "first_day", &p.first_day) ||
@@ -401,7 +398,8 @@ static int post_programme(struct req *r)
     if (p.last_day < p.first_day)
         return reply_error(r, 422, "invalid_field", "last_day", "last_day is not before first_day");
     if (booking_day_add(p.first_day, 92) < p.last_day)
-        return reply_error(r, 422, "invalid_field", "last_day", "a programme lasts 93 days at most");
+        return reply_error(r, 422, "invalid_field", "last_day",
+                           "a programme lasts 93 days at most");
     if (!childcare_version_is_valid(p.consent_version))
         return reply_error(r, 422, "invalid_field", "consent_version",
                            "a version is 1 to 32 letters, digits, '.', '_' or '-'");
@@ -489,8 +487,8 @@ static int people_or_reply(struct req *r, const char *field, const char **out)
                                "a person has a name and a mainland mobile number"),
                    -1;
         }
-        json_array_append_new(clean, json_pack("{s:s, s:s, s:s}", "name", name, "phone", norm,
-                                               "relation", relation));
+        json_array_append_new(
+            clean, json_pack("{s:s, s:s, s:s}", "name", name, "phone", norm, "relation", relation));
     }
     char *text = json_dumps(clean, JSON_COMPACT);
     json_decref(clean);
@@ -679,8 +677,8 @@ struct enrol_write {
 static int enrol_tx(struct store_conn *c, void *v)
 {
     struct enrol_write *w = v;
-    int rc = consent_record(c, w->e->guardian_id, w->e->programme_id, w->e->consent_version,
-                            w->now);
+    int rc =
+        consent_record(c, w->e->guardian_id, w->e->programme_id, w->e->consent_version, w->now);
     return rc ? rc : enrolment_create(c, w->arena, w->e, w->now);
 }
 
@@ -838,7 +836,7 @@ static int post_cancel(struct req *r)
         return r->status;
     if (strcmp(e.state, "cancelled") == 0)
         return reply_error(r, 409, "already_cancelled", NULL, "this enrolment is cancelled");
-    struct cancel_write w = {&r->arena, &e, NULL, clock_now(), r->app->cfg.tz_offset_min,
+    struct cancel_write w = {&r->arena, &e, NULL,    clock_now(), r->app->cfg.tz_offset_min,
                              NULL,      0,  {{0}, 0}};
     int rc = req_tx(r, c, cancel_tx, &w);
     if (rc == STORE_CONFLICT)
@@ -909,8 +907,8 @@ static int get_my_codes(struct req *r)
                                   "relation", json_object_get(person, "relation"), "code", pc));
         }
         json_decref(pp);
-        json_array_append_new(kids, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)cs[i].id,
-                                              "name", cs[i].name, "pickup_people", people));
+        json_array_append_new(kids, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)cs[i].id, "name",
+                                              cs[i].name, "pickup_people", people));
     }
     return reply_json(r, 200,
                       json_pack("{s:s, s:I, s:I, s:o}", "code", code, "expires_in",
@@ -933,8 +931,7 @@ static int get_staffed(struct req *r)
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
         if (req_reaches_site(r, ROLE_STAFF, ps[i].site_id))
-            json_array_append_new(items,
-                                  programme_json(&ps[i], r->app->cfg.tz_offset_min, false));
+            json_array_append_new(items, programme_json(&ps[i], r->app->cfg.tz_offset_min, false));
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -1051,14 +1048,14 @@ static int post_attendance(struct req *r)
         return reply_error(r, 422, "unknown_child", "child", "no child %lld is enrolled here",
                            (long long)child_id);
     const struct principal *me = req_principal(r);
-    struct attend_write w = {p.id, child_id, me->user_id, now, day, out, NULL, ch.guardian_id,
-                             NULL, NULL, NULL, NULL};
+    struct attend_write w = {p.id, child_id,       me->user_id, now,  day,  out,
+                             NULL, ch.guardian_id, NULL,        NULL, NULL, NULL};
     char hhmm[40];
     clock_format_iso(now, tz, hhmm, sizeof hhmm);
     if (out) {
         int64_t retry = 0;
-        rc = limit_take(c, &r->arena, arena_printf(&r->arena, "childcare_out:%lld",
-                                                   (long long)child_id),
+        rc = limit_take(c, &r->arena,
+                        arena_printf(&r->arena, "childcare_out:%lld", (long long)child_id),
                         CHILDCARE_CHECKOUT_TRIES, 600, now, &retry);
         if (rc == STORE_CONFLICT) {
             reply_header(r, "Retry-After", arena_printf(&r->arena, "%lld", (long long)retry));
@@ -1072,16 +1069,15 @@ static int post_attendance(struct req *r)
         int match = childcare_pickup_match(server_key(r->app), ch.guardian_id, ch.id,
                                            (int)json_array_size(pp), code, now);
         if (match > 0)
-            w.who = arena_strdup(&r->arena,
-                                 json_string_value(json_object_get(
-                                     json_array_get(pp, (size_t)match - 1), "name")));
+            w.who = arena_strdup(&r->arena, json_string_value(json_object_get(
+                                                json_array_get(pp, (size_t)match - 1), "name")));
         json_decref(pp);
         if (match < 0) {
-            struct refusal f = {me->user_id, arena_printf(&r->arena, "%lld", (long long)child_id),
-                                req_client_address(r),
-                                arena_printf(&r->arena, "programme %lld: wrong or expired code",
-                                             (long long)p.id),
-                                now};
+            struct refusal f = {
+                me->user_id, arena_printf(&r->arena, "%lld", (long long)child_id),
+                req_client_address(r),
+                arena_printf(&r->arena, "programme %lld: wrong or expired code", (long long)p.id),
+                now};
             rc = req_tx(r, c, refusal_tx, &f);
             if (rc)
                 return reply_store_error(r, rc, "audit");
@@ -1094,9 +1090,9 @@ static int post_attendance(struct req *r)
         w.title_en = "Your child was collected";
         w.body_zh = arena_printf(&r->arena, "%s 于 %.5s 由%s接走（%s）。", ch.name, hhmm + 11,
                                  match == 0 ? "您本人" : w.who, p.title_zh);
-        w.body_en = arena_printf(&r->arena, "%s left at %.5s, collected by %s (%s).", ch.name,
-                                 hhmm + 11, match == 0 ? "you" : w.who,
-                                 *p.title_en ? p.title_en : p.title_zh);
+        w.body_en =
+            arena_printf(&r->arena, "%s left at %.5s, collected by %s (%s).", ch.name, hhmm + 11,
+                         match == 0 ? "you" : w.who, *p.title_en ? p.title_en : p.title_zh);
     } else {
         w.title_zh = "孩子已签到";
         w.title_en = "Your child has arrived";
@@ -1155,8 +1151,8 @@ static int get_retention(struct req *r)
         json_array_append_new(items, o);
     }
     return reply_json(r, 200,
-                      json_pack("{s:s, s:I, s:o}", "job", "childcare_erase_children",
-                                "retain_days", (json_int_t)(keep / 86400), "items", items));
+                      json_pack("{s:s, s:I, s:o}", "job", "childcare_erase_children", "retain_days",
+                                (json_int_t)(keep / 86400), "items", items));
 }
 
 /* ---- timed work ------------------------------------------------------------------------------ */
@@ -1189,8 +1185,8 @@ static void childcare_tick(struct app *app, struct store_conn *c, int64_t now)
             notified_announce(app, c, &w.nt);
             app_changed(app, c, &childcare_module, CHILDCARE_PROGRAMME, es[i].programme_id);
         } else if (trc != STORE_CONFLICT) {
-            log_warn("childcare: expiring offer %lld failed (store result %d)",
-                     (long long)es[i].id, trc);
+            log_warn("childcare: expiring offer %lld failed (store result %d)", (long long)es[i].id,
+                     trc);
         }
     }
     int64_t *ids;
@@ -1213,7 +1209,8 @@ static void childcare_tick(struct app *app, struct store_conn *c, int64_t now)
     arena_release(&a);
 }
 
-/* ---- personal data ----------------------------------------------------------------------------- */
+/* ---- personal data -----------------------------------------------------------------------------
+ */
 
 static int childcare_export_personal(struct app *app, struct store_conn *c, struct arena *a,
                                      int64_t user_id, json_t **out)
@@ -1259,8 +1256,8 @@ static const struct route childcare_routes[] = {
      SCOPE_ANY},
     {HTTP_GET, "/api/childcare/programmes/{id}/roster", get_roster, ROLE_STAFF, BODY_NONE,
      &programme_scope_path},
-    {HTTP_POST, "/api/childcare/programmes/{id}/attendance", post_attendance, ROLE_STAFF,
-     BODY_JSON, &programme_scope_path},
+    {HTTP_POST, "/api/childcare/programmes/{id}/attendance", post_attendance, ROLE_STAFF, BODY_JSON,
+     &programme_scope_path},
     {HTTP_GET, "/api/childcare/retention", get_retention, ADMINS, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/childcare/children/{id}", get_child, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_POST, "/api/childcare/enrolments", post_enrolment, ACCESS_SIGNED_IN, BODY_JSON,

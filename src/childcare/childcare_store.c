@@ -177,8 +177,7 @@ static const char sql_user_active[] =
 static const char sql_user_erase_enrolments[] =
     "DELETE FROM childcare_enrolments WHERE guardian_id = $1";
 static const char sql_user_erase_children[] = "DELETE FROM children WHERE guardian_id = $1";
-static const char sql_user_erase_consents[] =
-    "DELETE FROM childcare_consents WHERE user_id = $1";
+static const char sql_user_erase_consents[] = "DELETE FROM childcare_consents WHERE user_id = $1";
 
 /* ---- rows ------------------------------------------------------------------------ */
 
@@ -317,9 +316,9 @@ int programme_list(struct store_conn *c, struct arena *a, int64_t site_id, int64
                    int64_t offset, struct programme **out, size_t *n, int64_t *total)
 {
     struct store_rows rows, count;
-    int rc = store_query(c, a, sql_prog_list,
-                         (struct store_val[]){SV_INT(site_id), SV_INT(limit), SV_INT(offset)}, 3,
-                         &rows);
+    int rc =
+        store_query(c, a, sql_prog_list,
+                    (struct store_val[]){SV_INT(site_id), SV_INT(limit), SV_INT(offset)}, 3, &rows);
     if (!rc)
         rc = store_query(c, a, sql_prog_count, (struct store_val[]){SV_INT(site_id)}, 1, &count);
     if (rc)
@@ -343,8 +342,8 @@ int programme_delete_demo(struct store_conn *c)
 
 int programme_staff_add(struct store_conn *c, int64_t programme_id, int64_t user_id)
 {
-    return store_exec(c, sql_staff_add,
-                      (struct store_val[]){SV_INT(programme_id), SV_INT(user_id)}, 2, NULL);
+    return store_exec(c, sql_staff_add, (struct store_val[]){SV_INT(programme_id), SV_INT(user_id)},
+                      2, NULL);
 }
 
 bool programme_is_staff(struct store_conn *c, struct arena *a, int64_t programme_id,
@@ -390,8 +389,8 @@ int child_get(struct store_conn *c, struct arena *a, int64_t id, struct child *o
     return STORE_OK;
 }
 
-int child_list_guardian(struct store_conn *c, struct arena *a, int64_t guardian,
-                        struct child **out, size_t *n)
+int child_list_guardian(struct store_conn *c, struct arena *a, int64_t guardian, struct child **out,
+                        size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_child_list, (struct store_val[]){SV_INT(guardian)}, 1, &rows);
@@ -437,8 +436,8 @@ bool child_enrolled_in(struct store_conn *c, struct arena *a, int64_t programme_
            rows.nrows > 0;
 }
 
-int consent_record(struct store_conn *c, int64_t user_id, int64_t programme_id,
-                   const char *version, int64_t now)
+int consent_record(struct store_conn *c, int64_t user_id, int64_t programme_id, const char *version,
+                   int64_t now)
 {
     return store_exec(
         c, sql_consent_insert,
@@ -451,9 +450,9 @@ int consent_record(struct store_conn *c, int64_t user_id, int64_t programme_id,
 int enrolment_create(struct store_conn *c, struct arena *a, struct enrolment *e, int64_t now)
 {
     int64_t changed = 0;
-    int rc = store_exec(c, sql_places_take,
-                        (struct store_val[]){SV_INT(e->programme_id), SV_INT(e->size)}, 2,
-                        &changed);
+    int rc =
+        store_exec(c, sql_places_take,
+                   (struct store_val[]){SV_INT(e->programme_id), SV_INT(e->size)}, 2, &changed);
     if (rc)
         return rc;
     e->queue_no = 0;
@@ -481,10 +480,10 @@ int enrolment_create(struct store_conn *c, struct arena *a, struct enrolment *e,
         return rc;
     e->id = store_int(&rows, 0, 0);
     for (int64_t i = 0; i < e->size; i++) {
-        rc = store_exec(c, sql_member_insert,
-                        (struct store_val[]){SV_INT(e->id), SV_INT(e->programme_id),
-                                             SV_INT(e->children[i])},
-                        3, NULL);
+        rc = store_exec(
+            c, sql_member_insert,
+            (struct store_val[]){SV_INT(e->id), SV_INT(e->programme_id), SV_INT(e->children[i])}, 3,
+            NULL);
         if (rc == STORE_CONFLICT)
             return CHILDCARE_ALREADY;
         if (rc)
@@ -553,8 +552,8 @@ int enrolment_list_programme(struct store_conn *c, struct arena *a, int64_t prog
 int enrolment_accept(struct store_conn *c, int64_t id, int64_t now)
 {
     int64_t changed = 0;
-    int rc = store_exec(c, sql_enr_accept, (struct store_val[]){SV_INT(id), SV_INT(now)}, 2,
-                        &changed);
+    int rc =
+        store_exec(c, sql_enr_accept, (struct store_val[]){SV_INT(id), SV_INT(now)}, 2, &changed);
     return rc ? rc : changed == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
@@ -571,8 +570,8 @@ int enrolment_pass(struct store_conn *c, struct arena *a, int64_t programme_id, 
                    int64_t **offered, size_t *noffered)
 {
     struct store_rows p;
-    int rc = store_query(c, a, sql_prog_offer_ttl, (struct store_val[]){SV_INT(programme_id)}, 1,
-                         &p);
+    int rc =
+        store_query(c, a, sql_prog_offer_ttl, (struct store_val[]){SV_INT(programme_id)}, 1, &p);
     if (rc || !p.nrows)
         return rc;
     int64_t until = now + store_int(&p, 0, 0);
@@ -607,9 +606,9 @@ int enrolment_cancel(struct store_conn *c, struct arena *a, const struct enrolme
 {
     const char *state = from ? from : e->state;
     int64_t changed = 0;
-    int rc = store_exec(c, sql_enr_cancel,
-                        (struct store_val[]){SV_INT(e->id), SV_TEXT(state), SV_INT(now)}, 3,
-                        &changed);
+    int rc =
+        store_exec(c, sql_enr_cancel,
+                   (struct store_val[]){SV_INT(e->id), SV_TEXT(state), SV_INT(now)}, 3, &changed);
     if (rc)
         return rc;
     if (changed != 1)
@@ -633,8 +632,8 @@ int enrolment_list_expired(struct store_conn *c, struct arena *a, int64_t now, i
                            struct enrolment **out, size_t *n)
 {
     struct store_rows rows;
-    int rc = store_query(c, a, sql_enr_expired, (struct store_val[]){SV_INT(now), SV_INT(limit)},
-                         2, &rows);
+    int rc = store_query(c, a, sql_enr_expired, (struct store_val[]){SV_INT(now), SV_INT(limit)}, 2,
+                         &rows);
     return rc ? rc : enrolments_of(c, a, &rows, out, n);
 }
 
@@ -651,8 +650,8 @@ int attendance_check_in(struct store_conn *c, int64_t programme_id, int64_t chil
     return rc ? rc : changed == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
-int attendance_check_out(struct store_conn *c, int64_t programme_id, int64_t child_id,
-                         int32_t day, int64_t by, const char *who, int64_t now)
+int attendance_check_out(struct store_conn *c, int64_t programme_id, int64_t child_id, int32_t day,
+                         int64_t by, const char *who, int64_t now)
 {
     int64_t changed = 0;
     int rc = store_exec(c, sql_att_out,
@@ -676,13 +675,13 @@ int attendance_list_day(struct store_conn *c, struct arena *a, int64_t programme
                         struct attendance **out, size_t *n)
 {
     struct store_rows rows;
-    int rc = store_query(c, a, sql_att_day,
-                         (struct store_val[]){SV_INT(programme_id), SV_INT(day)}, 2, &rows);
+    int rc = store_query(c, a, sql_att_day, (struct store_val[]){SV_INT(programme_id), SV_INT(day)},
+                         2, &rows);
     return rc ? rc : attendance_of(&rows, a, out, n);
 }
 
-int attendance_list_guardian(struct store_conn *c, struct arena *a, int64_t guardian,
-                             int64_t limit, struct attendance **out, size_t *n)
+int attendance_list_guardian(struct store_conn *c, struct arena *a, int64_t guardian, int64_t limit,
+                             struct attendance **out, size_t *n)
 {
     struct store_rows rows;
     int rc = store_query(c, a, sql_att_guardian,
@@ -729,8 +728,8 @@ int programme_erase(struct store_conn *c, int64_t programme_id, int64_t now, int
 /* ---- personal data --------------------------------------------------------------- */
 
 int childcare_export_rows(struct store_conn *c, struct arena *a, int64_t user_id,
-                          struct child **children, size_t *nchildren,
-                          struct enrolment **enrolments, size_t *nenrolments)
+                          struct child **children, size_t *nchildren, struct enrolment **enrolments,
+                          size_t *nenrolments)
 {
     int rc = child_list_guardian(c, a, user_id, children, nchildren);
     return rc ? rc : enrolment_list_guardian(c, a, user_id, enrolments, nenrolments);

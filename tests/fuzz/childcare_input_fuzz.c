@@ -41,8 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     if (childcare_version_is_valid(s)) {
-        if (len < 1 || len > 32 || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789._-") != len)
+        if (len < 1 || len > 32 ||
+            strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                      "0123456789._-") != len)
             abort();
     }
     int who = childcare_pickup_match(fuzz_key, 42, 7, 3, s, fuzz_now);
