@@ -204,6 +204,18 @@ static json_t *enrolment_json(const struct enrolment *e, const struct programme 
     return o;
 }
 
+/* v as compact JSON text in the arena; v is released. */
+static const char *json_text_take(struct arena *a, json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    if (!text)
+        die_oom();
+    const char *out = arena_strdup(a, text);
+    free(text);
+    return out;
+}
+
 /* ---- scope and access ---------------------------------------------------------------- */
 
 static int programme_or_reply(struct req *r, struct store_conn *c, struct programme *p)
@@ -329,12 +341,7 @@ static int timetable_or_reply(struct req *r, json_t *v, const char **out)
                               json_pack("{s:s, s:s, s:s, s:s, s:s}", "start", start, "end", end,
                                         "kind", kind, "title_zh", tzh, "title_en", ten));
     }
-    char *text = json_dumps(clean, JSON_COMPACT);
-    json_decref(clean);
-    if (!text)
-        die_oom();
-    *out = arena_strdup(&r->arena, text);
-    free(text);
+    *out = json_text_take(&r->arena, clean);
     return 0;
 }
 
@@ -490,12 +497,7 @@ static int people_or_reply(struct req *r, const char *field, const char **out)
         json_array_append_new(
             clean, json_pack("{s:s, s:s, s:s}", "name", name, "phone", norm, "relation", relation));
     }
-    char *text = json_dumps(clean, JSON_COMPACT);
-    json_decref(clean);
-    if (!text)
-        die_oom();
-    *out = arena_strdup(&r->arena, text);
-    free(text);
+    *out = json_text_take(&r->arena, clean);
     return 0;
 }
 
