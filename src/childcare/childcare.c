@@ -1,7 +1,8 @@
 /*
  * childcare.c - the rules of summer childcare that need neither HTTP nor
- * SQL: ages, timetable entries, consent versions and the rotating pickup
- * code.
+ * SQL: ages, timetable entries, consent versions, the rotating pickup
+ * code, and the lists read from outside (a programme's timetable, a
+ * child's emergency contacts and pickup people).
  *
  * The pickup code is TOTP-like: for each time step of
  * CHILDCARE_CODE_STEP_S seconds, a keyed BLAKE2b (libsodium's
@@ -12,10 +13,13 @@
  * digits. Nothing is stored; a code is accepted for its own step and the
  * one after, so it lives two to four minutes.
  */
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "account/account.h"
 #include "childcare/childcare.h"
 
 int childcare_age_on(int32_t birth, int32_t day)
@@ -118,4 +122,143 @@ int childcare_pickup_match(const unsigned char *server_key, int64_t guardian, in
 int64_t childcare_code_left(int64_t now)
 {
     return CHILDCARE_CODE_STEP_S - now % CHILDCARE_CODE_STEP_S;
+}
+
+/* ---- lists read from outside ------------------------------------------------- */
+
+/* v as compact JSON text in the arena; v is released. */
+static const char *text_take(struct arena *a, json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    if (!text)
+        abort(); /* out of memory */
+    const char *out = arena_strdup(a, text);
+    free(text);
+    return out;
+}
+
+/* A string member of o: its text when it is one within max bytes (and
+ * not empty when required), else NULL; absent and optional gives "". */
+static const char *member(json_t *o, const char *name, size_t max, bool required)
+{
+    json_t *v = json_object_get(o, name);
+    if (!v)
+        return required ? NULL : "";
+    if (!json_is_string(v) || json_string_length(v) > max ||
+        (required && json_string_length(v) == 0))
+        return NULL;
+    return json_string_value(v);
+}
+
+/* Does o have members other than those named? The first such into *bad. */
+static bool has_other(json_t *o, const char *const *names, const char **bad)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        bool known = false;
+        for (size_t i = 0; names[i] && !known; i++)
+            known = strcmp(key, names[i]) == 0;
+        if (!known) {
+            *bad = key;
+            return true;
+        }
+    }
+    return false;
+}
+
+int childcare_timetable_check(struct arena *a, json_t *v, const char **out, const char **field)
+{
+    static const char *const names[] = {"start", "end", "kind", "title_zh", "title_en", NULL};
+    if (!json_is_array(v) || json_array_size(v) < 1 ||
+        json_array_size(v) > CHILDCARE_TIMETABLE_MAX) {
+        *field = "timetable";
+        return -1;
+    }
+    json_t *clean = json_array();
+    int prev_end = 0;
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        json_t *e = json_array_get(v, i);
+        const char *bad = NULL;
+        if (!json_is_object(e)) {
+            json_decref(clean);
+            *field = arena_printf(a, "timetable[%zu]", i);
+            return -1;
+        }
+        const char *start = member(e, "start", 5, true), *end = member(e, "end", 5, true);
+        const char *kind = member(e, "kind", 32, true);
+        const char *tzh = member(e, "title_zh", CHILDCARE_SHORT_MAX, true);
+        const char *ten = member(e, "title_en", CHILDCARE_SHORT_MAX, false);
+        int from = childcare_clock_minutes(start), to = childcare_clock_minutes(end);
+        if (has_other(e, names, &bad))
+            ;
+        else if (from < 0 || from < prev_end)
+            bad = "start";
+        else if (to < 0 || to <= from)
+            bad = "end";
+        else if (!childcare_activity_is_valid(kind))
+            bad = "kind";
+        else if (!tzh)
+            bad = "title_zh";
+        else if (!ten)
+            bad = "title_en";
+        if (bad) {
+            json_decref(clean);
+            *field = arena_printf(a, "timetable[%zu].%s", i, bad);
+            return -1;
+        }
+        prev_end = to;
+        json_array_append_new(clean,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "start", start, "end", end,
+                                        "kind", kind, "title_zh", tzh, "title_en", ten));
+    }
+    *out = text_take(a, clean);
+    return 0;
+}
+
+int childcare_people_check(struct arena *a, json_t *v, const char *name, const char **out,
+                           const char **field)
+{
+    static const char *const names[] = {"name", "phone", "relation", NULL};
+    if (!v) {
+        *out = "[]";
+        return 0;
+    }
+    if (!json_is_array(v) || json_array_size(v) > CHILDCARE_PEOPLE_MAX) {
+        *field = name;
+        return -1;
+    }
+    json_t *clean = json_array();
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        json_t *e = json_array_get(v, i);
+        const char *bad = NULL;
+        char norm[12];
+        if (!json_is_object(e)) {
+            json_decref(clean);
+            *field = arena_printf(a, "%s[%zu]", name, i);
+            return -1;
+        }
+        const char *who = member(e, "name", CHILDCARE_NAME_MAX, true);
+        const char *phone = member(e, "phone", 32, true);
+        const char *relation = member(e, "relation", 50, false);
+        if (has_other(e, names, &bad))
+            ;
+        else if (!who)
+            bad = "name";
+        else if (!phone || account_phone_normalize(phone, norm))
+            bad = "phone";
+        else if (!relation)
+            bad = "relation";
+        if (bad) {
+            json_decref(clean);
+            *field = arena_printf(a, "%s[%zu].%s", name, i, bad);
+            return -1;
+        }
+        json_array_append_new(
+            clean, json_pack("{s:s, s:s, s:s}", "name", who, "phone", norm, "relation", relation));
+    }
+    *out = text_take(a, clean);
+    return 0;
 }

@@ -29,6 +29,7 @@
 #ifndef WH_CHILDCARE_CHILDCARE_H
 #define WH_CHILDCARE_CHILDCARE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -132,6 +133,19 @@ int childcare_pickup_match(const unsigned char *server_key, int64_t guardian, in
                            int npeople, const char *code, int64_t now);
 /* Seconds until the code of now is no longer shown (the step's end). */
 int64_t childcare_code_left(int64_t now);
+
+/* A timetable from outside: 1..CHILDCARE_TIMETABLE_MAX objects {start,
+ * end, kind, title_zh, title_en?}, HH:MM times each ending after it starts
+ * and starting no earlier than the one before ended, a known kind, a title.
+ * 0 with the checked list's compact JSON text in *out (arena), or -1 with
+ * the field at fault in *field ("timetable[2].end"). */
+int childcare_timetable_check(struct arena *a, json_t *v, const char **out, const char **field);
+/* A list of people from outside (name: the field, "pickup_people"): at
+ * most CHILDCARE_PEOPLE_MAX objects {name, phone, relation?} with a name
+ * and a mainland mobile number (normalised); v NULL: none ("[]"). 0 with
+ * the JSON text in *out, or -1 with the field at fault in *field. */
+int childcare_people_check(struct arena *a, json_t *v, const char *name, const char **out,
+                           const char **field);
 
 /* ---- store (childcare_store.c) -------------------------------------------- */
 

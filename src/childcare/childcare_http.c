@@ -204,18 +204,6 @@ static json_t *enrolment_json(const struct enrolment *e, const struct programme 
     return o;
 }
 
-/* v as compact JSON text in the arena; v is released. */
-static const char *json_text_take(struct arena *a, json_t *v)
-{
-    char *text = json_dumps(v, JSON_COMPACT);
-    json_decref(v);
-    if (!text)
-        die_oom();
-    const char *out = arena_strdup(a, text);
-    free(text);
-    return out;
-}
-
 /* ---- scope and access ---------------------------------------------------------------- */
 
 static int programme_or_reply(struct req *r, struct store_conn *c, struct programme *p)
@@ -298,50 +286,17 @@ static int day_field_or_reply(struct req *r, json_t *j, const char *name, int32_
     return 0;
 }
 
-/* The timetable: 1..CHILDCARE_TIMETABLE_MAX of {start, end, kind, title_zh,
- * title_en?}, in order and apart; its text into *out. */
+/* The timetable of the body (childcare_timetable_check), or 422. */
 static int timetable_or_reply(struct req *r, json_t *v, const char **out)
 {
-    if (!json_is_array(v) || json_array_size(v) < 1 || json_array_size(v) > CHILDCARE_TIMETABLE_MAX)
-        return reply_error(r, 422, "invalid_field", "timetable",
-                           "timetable is a list of 1 to %d activities", CHILDCARE_TIMETABLE_MAX),
+    const char *field = NULL;
+    if (childcare_timetable_check(&r->arena, v, out, &field))
+        return reply_error(r, 422, "invalid_field", field,
+                           "the timetable is 1 to %d activities {start, end, kind, title_zh, "
+                           "title_en?}: HH:MM to a later HH:MM, after the one before, of a kind: "
+                           "supervision, homework, heritage, lunch, rest, sport, other",
+                           CHILDCARE_TIMETABLE_MAX),
                -1;
-    static const char *const fields[] = {"start", "end", "kind", "title_zh", "title_en", NULL};
-    json_t *clean = json_array();
-    int prev_end = 0;
-    for (size_t i = 0; i < json_array_size(v); i++) {
-        json_t *e = json_array_get(v, i);
-        const char *prefix = arena_printf(&r->arena, "timetable[%zu].", i);
-        const char *start, *end, *kind, *tzh, *ten = "";
-        if (json_in_object_or_reply(r, e, arena_printf(&r->arena, "timetable[%zu]", i)) ||
-            json_in_only_or_reply(r, e, prefix, fields) ||
-            json_in_string(r, e, prefix, "start", 5, true, &start) < 0 ||
-            json_in_string(r, e, prefix, "end", 5, true, &end) < 0 ||
-            json_in_string(r, e, prefix, "kind", 32, true, &kind) < 0 ||
-            json_in_string(r, e, prefix, "title_zh", CHILDCARE_SHORT_MAX, true, &tzh) < 0 ||
-            json_in_string(r, e, prefix, "title_en", CHILDCARE_SHORT_MAX, false, &ten) < 0) {
-            json_decref(clean);
-            return -1;
-        }
-        int a = childcare_clock_minutes(start), b = childcare_clock_minutes(end);
-        const char *bad = a < 0 ? "start" : b < 0 || b <= a ? "end" : a < prev_end ? "start" : NULL;
-        if (!bad && !childcare_activity_is_valid(kind))
-            bad = "kind";
-        if (bad) {
-            json_decref(clean);
-            return reply_error(r, 422, "invalid_field",
-                               arena_printf(&r->arena, "%s%s", prefix, bad),
-                               "an activity is HH:MM to a later HH:MM, after the one before, of "
-                               "a kind: supervision, homework, heritage, lunch, rest, sport, "
-                               "other"),
-                   -1;
-        }
-        prev_end = b;
-        json_array_append_new(clean,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s}", "start", start, "end", end,
-                                        "kind", kind, "title_zh", tzh, "title_en", ten));
-    }
-    *out = json_text_take(&r->arena, clean);
     return 0;
 }
 
@@ -459,45 +414,16 @@ static int post_programme(struct req *r)
 
 /* ---- children ------------------------------------------------------------------------ */
 
-/* A list of people {name, phone, relation?} in field, at most
- * CHILDCARE_PEOPLE_MAX; the checked list's text into *out. */
-static int people_or_reply(struct req *r, const char *field, const char **out)
+/* A list of people in the body's field (childcare_people_check), or 422. */
+static int people_or_reply(struct req *r, const char *name, const char **out)
 {
-    json_t *v = json_object_get(r->json, field);
-    if (!v) {
-        *out = "[]";
-        return 0;
-    }
-    if (!json_is_array(v) || json_array_size(v) > CHILDCARE_PEOPLE_MAX)
-        return reply_error(r, 422, "invalid_field", field, "%s is a list of at most %d people",
-                           field, CHILDCARE_PEOPLE_MAX),
+    const char *field = NULL;
+    if (childcare_people_check(&r->arena, json_object_get(r->json, name), name, out, &field))
+        return reply_error(r, 422, "invalid_field", field,
+                           "%s is at most %d people {name, phone, relation?}, each with a name "
+                           "and a mainland mobile number",
+                           name, CHILDCARE_PEOPLE_MAX),
                -1;
-    static const char *const fields[] = {"name", "phone", "relation", NULL};
-    json_t *clean = json_array();
-    for (size_t i = 0; i < json_array_size(v); i++) {
-        json_t *e = json_array_get(v, i);
-        const char *prefix = arena_printf(&r->arena, "%s[%zu].", field, i);
-        const char *name, *phone, *relation = "";
-        char norm[12];
-        if (json_in_object_or_reply(r, e, arena_printf(&r->arena, "%s[%zu]", field, i)) ||
-            json_in_only_or_reply(r, e, prefix, fields) ||
-            json_in_string(r, e, prefix, "name", CHILDCARE_NAME_MAX, true, &name) < 0 ||
-            json_in_string(r, e, prefix, "phone", 32, true, &phone) < 0 ||
-            json_in_string(r, e, prefix, "relation", 50, false, &relation) < 0) {
-            json_decref(clean);
-            return -1;
-        }
-        if (!*name || account_phone_normalize(phone, norm)) {
-            json_decref(clean);
-            return reply_error(r, 422, "invalid_field",
-                               arena_printf(&r->arena, "%s%s", prefix, *name ? "phone" : "name"),
-                               "a person has a name and a mainland mobile number"),
-                   -1;
-        }
-        json_array_append_new(
-            clean, json_pack("{s:s, s:s, s:s}", "name", name, "phone", norm, "relation", relation));
-    }
-    *out = json_text_take(&r->arena, clean);
     return 0;
 }
 
@@ -1223,13 +1149,19 @@ static int childcare_export_personal(struct app *app, struct store_conn *c, stru
     int rc = childcare_export_rows(c, a, user_id, &cs, &n, &es, &ne);
     if (rc || (!n && !ne))
         return rc;
+    struct attendance *ts;
+    size_t nt;
+    if ((rc = attendance_list_guardian(c, a, user_id, 10000, &ts, &nt)))
+        return rc;
     int tz = app->cfg.tz_offset_min;
-    json_t *kids = json_array(), *enrols = json_array();
+    json_t *kids = json_array(), *enrols = json_array(), *att = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(kids, child_json(app, a, &cs[i]));
     for (size_t i = 0; i < ne; i++)
         json_array_append_new(enrols, enrolment_json(&es[i], NULL, tz));
-    *out = json_pack("{s:o, s:o}", "children", kids, "enrolments", enrols);
+    for (size_t i = 0; i < nt; i++)
+        json_array_append_new(att, attendance_json(&ts[i], tz));
+    *out = json_pack("{s:o, s:o, s:o}", "children", kids, "enrolments", enrols, "attendance", att);
     return STORE_OK;
 }
 

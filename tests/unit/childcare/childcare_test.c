@@ -6,7 +6,8 @@
  * states that hold places; timetable kinds and HH:MM times; consent
  * versions; and the rotating pickup code: six digits, stable within its
  * step, accepted for its step and the next and never after, different for
- * the guardian, each pickup person and each child, and tied to the key.
+ * the guardian, each pickup person and each child, and tied to the key;
+ * timetables and lists of people from outside, the field at fault named.
  */
 #include <stdio.h>
 #include <string.h>
@@ -93,10 +94,76 @@ static void test_pickup_code(void)
     CHECK_INT(childcare_code_left(t + step - 1), 1);
 }
 
+/* The answers of list_field live until the next call (or the end). */
+static struct arena a;
+static bool used;
+
+static void list_done(void)
+{
+    if (used)
+        arena_release(&a);
+    used = false;
+}
+
+static const char *list_field(const char *text, bool timetable)
+{
+    list_done();
+    arena_init(&a);
+    used = true;
+    json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
+    const char *out = NULL, *field = NULL;
+    int rc = timetable ? childcare_timetable_check(&a, v, &out, &field)
+                       : childcare_people_check(&a, v, "pickup_people", &out, &field);
+    json_decref(v);
+    return rc ? field : out;
+}
+
+static void test_lists(void)
+{
+    CHECK_STR(list_field("[{\"start\":\"08:00\",\"end\":\"09:00\",\"kind\":\"homework\","
+                         "\"title_zh\":\"作业\"}]",
+                         true),
+              "[{\"start\":\"08:00\",\"end\":\"09:00\",\"kind\":\"homework\",\"title_zh\":"
+              "\"作业\",\"title_en\":\"\"}]");
+    CHECK_STR(list_field("[]", true), "timetable");
+    CHECK_STR(list_field("{}", true), "timetable");
+    CHECK_STR(list_field("[1]", true), "timetable[0]");
+    CHECK_STR(list_field("[{\"start\":\"08:00\",\"end\":\"07:00\",\"kind\":\"homework\","
+                         "\"title_zh\":\"x\"}]",
+                         true),
+              "timetable[0].end");
+    CHECK_STR(list_field("[{\"start\":\"08:00\",\"end\":\"09:00\",\"kind\":\"homework\","
+                         "\"title_zh\":\"x\"},{\"start\":\"08:30\",\"end\":\"10:00\","
+                         "\"kind\":\"heritage\",\"title_zh\":\"y\"}]",
+                         true),
+              "timetable[1].start");
+    CHECK_STR(list_field("[{\"start\":\"08:00\",\"end\":\"09:00\",\"kind\":\"nap\","
+                         "\"title_zh\":\"x\"}]",
+                         true),
+              "timetable[0].kind");
+    CHECK_STR(list_field("[{\"start\":\"08:00\",\"end\":\"09:00\",\"kind\":\"homework\","
+                         "\"title_zh\":\"\"}]",
+                         true),
+              "timetable[0].title_zh");
+    CHECK_STR(list_field("[{\"start\":\"08:00\",\"end\":\"09:00\",\"kind\":\"homework\","
+                         "\"title_zh\":\"x\",\"room\":1}]",
+                         true),
+              "timetable[0].room");
+    CHECK_STR(list_field("[{\"name\":\"王奶奶\",\"phone\":\"+86 139-0000-1234\"}]", false),
+              "[{\"name\":\"王奶奶\",\"phone\":\"13900001234\",\"relation\":\"\"}]");
+    CHECK_STR(list_field("[{\"name\":\"王奶奶\",\"phone\":\"12\"}]", false),
+              "pickup_people[0].phone");
+    CHECK_STR(list_field("[{\"phone\":\"13900001234\"}]", false), "pickup_people[0].name");
+    CHECK_STR(list_field("[{},{},{},{},{},{}]", false), "pickup_people");
+    CHECK_STR(list_field("\"x\"", false), "pickup_people");
+}
+
 int main(void)
 {
     RUN(test_ages);
     RUN(test_states_and_fields);
     RUN(test_pickup_code);
+    RUN(test_lists);
+    list_done();
     return test_report("childcare");
 }
