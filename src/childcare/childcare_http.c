@@ -596,6 +596,16 @@ static int notify_offers(struct store_conn *c, struct arena *a, int tz, const in
 
 /* ---- enrolments -------------------------------------------------------------------------- */
 
+/* Answer with the enrolment as it is stored now. */
+static int reply_enrolment(struct req *r, struct store_conn *c, int64_t id, int status)
+{
+    struct enrolment e;
+    int rc = enrolment_get(c, &r->arena, id, &e);
+    if (rc)
+        return reply_store_error(r, rc, "enrolment");
+    return reply_json(r, status, enrolment_json(&e, NULL, r->app->cfg.tz_offset_min));
+}
+
 struct enrol_write {
     struct arena *arena;
     struct enrolment *e;
@@ -687,11 +697,7 @@ static int post_enrolment(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "enrolment");
     app_changed(r->app, c, &childcare_module, CHILDCARE_PROGRAMME, p.id);
-    struct enrolment made;
-    rc = enrolment_get(c, &r->arena, e.id, &made);
-    if (rc)
-        return reply_store_error(r, rc, "enrolment");
-    return reply_json(r, 201, enrolment_json(&made, NULL, r->app->cfg.tz_offset_min));
+    return reply_enrolment(r, c, e.id, 201);
 }
 
 /* The guardian's enrolment of the path; someone else's is 404. */
@@ -729,10 +735,7 @@ static int post_accept(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "enrolment");
     app_changed(r->app, c, &childcare_module, CHILDCARE_ENROLMENT, e.id);
-    rc = enrolment_get(c, &r->arena, e.id, &e);
-    if (rc)
-        return reply_store_error(r, rc, "enrolment");
-    return reply_json(r, 200, enrolment_json(&e, NULL, r->app->cfg.tz_offset_min));
+    return reply_enrolment(r, c, e.id, 200);
 }
 
 struct cancel_write {
@@ -773,10 +776,7 @@ static int post_cancel(struct req *r)
         return reply_store_error(r, rc, "enrolment");
     notified_announce(r->app, c, &w.nt);
     app_changed(r->app, c, &childcare_module, CHILDCARE_PROGRAMME, e.programme_id);
-    rc = enrolment_get(c, &r->arena, e.id, &e);
-    if (rc)
-        return reply_store_error(r, rc, "enrolment");
-    return reply_json(r, 200, enrolment_json(&e, NULL, r->app->cfg.tz_offset_min));
+    return reply_enrolment(r, c, e.id, 200);
 }
 
 static int get_my_childcare(struct req *r)
