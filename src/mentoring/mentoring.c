@@ -79,7 +79,8 @@ static bool eat(const char **s, const char *p)
 
 /* A decimal number with optional ',' thousands separators, as an integer
  * in units of 10^-decimals (further digits rounded half up). 0 and *s
- * moved past it, or -1. At most 15 digits before the point. */
+ * moved past it, or -1. At most 18 - decimals digits before the point, so
+ * the result always fits. */
 static int parse_fixed(const char **sp, int decimals, int64_t *out)
 {
     const char *s = *sp;
@@ -87,7 +88,7 @@ static int parse_fixed(const char **sp, int decimals, int64_t *out)
     int digits = 0;
     while (isdigit((unsigned char)*s) || (*s == ',' && digits > 0 && isdigit((unsigned char)s[1]))) {
         if (*s != ',') {
-            if (++digits > 15)
+            if (++digits > 18 - decimals)
                 return -1;
             whole = whole * 10 + (*s - '0');
         }

@@ -1021,7 +1021,7 @@ static int post_book(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "one-to-one");
     if (mine != owner)
-        return reply_error(r, 403, "out_of_scope", NULL,
+        return reply_error(r, 403, "not_your_mentor", NULL,
                            "one-to-ones are for the mentor's own hosts");
     if (strcmp(s.state, "open") != 0 || s.starts_at <= clock_now())
         return reply_error(r, 422, "slot_past", NULL, "this time has passed or was cancelled");

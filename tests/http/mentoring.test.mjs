@@ -272,7 +272,7 @@ test('one-to-ones: a mentor offers a time, one of their hosts takes it; two at o
     assert.deepEqual(seen.map((s) => s.id), [slot.id]);
     assert.equal(seen[0].host, undefined, 'hosts do not see who booked');
     // Another mentor's slot, the generic booking route: refused.
-    assertError(await h1.c.post(`/api/mentoring/one-to-ones/${other.id}/book`), 403, 'out_of_scope');
+    assertError(await h1.c.post(`/api/mentoring/one-to-ones/${other.id}/book`), 403, 'not_your_mentor');
     assertError(await h1.c.post('/api/bookings', { slot: slot.id }), 403, 'out_of_scope', 'slot');
 
     // Two hosts at once for the one seat.
