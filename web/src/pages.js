@@ -16,6 +16,7 @@ import station from './station/page.js';
 import checkin from './checkin/page.js';
 import offerings from './offerings/page.js';
 import volunteer from './volunteer/page.js';
+import mentoring from './mentoring/page.js';
 
 export const PAGES = [
   map,
@@ -32,4 +33,5 @@ export const PAGES = [
   checkin,
   offerings,
   volunteer,
+  mentoring,
 ];
