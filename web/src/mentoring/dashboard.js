@@ -40,7 +40,7 @@ function figuresPanel(d, mine) {
     h('p', { class: 'muted' }, t('mtBaselineRule')),
     h(
       'div',
-      { class: 'mt-table-box' },
+      { class: 'mt-table-box', tabindex: '0', role: 'region', 'aria-labelledby': 'mt-figures-title' },
       h(
         'table',
         { class: 'mt-table', id: 'mt-figures' },
@@ -93,7 +93,7 @@ function sessionsPanel(d, reviewHref) {
     d.sessions.length
       ? h(
           'div',
-          { class: 'mt-table-box' },
+          { class: 'mt-table-box', tabindex: '0', role: 'region', 'aria-labelledby': 'mt-sessions-title' },
           h(
             'table',
             { class: 'mt-table', id: 'mt-sessions' },

@@ -131,7 +131,7 @@ function errorTable() {
   if (!st.rows || !st.rows.length) return null;
   return h(
     'div',
-    { class: 'mt-table-box' },
+    { class: 'mt-table-box', tabindex: '0', role: 'region', 'aria-labelledby': 'mt-errors-title' },
     h('h4', { id: 'mt-errors-title', tabindex: '-1', class: 'mt-low' }, t('mtErrorsTitle')),
     h(
       'table',

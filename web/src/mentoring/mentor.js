@@ -17,9 +17,9 @@ const st = { hosts: null, dash: null, dashFor: null, slots: null, alert: '', not
 const review = { summary: '', advice: '' };
 const offer = { site: '', starts_at: '', minutes: '60' };
 
-/** Signed in, or sent to sign in; then true. */
-async function signedIn(path, first) {
-  if (first) await session.refresh().catch(() => null);
+/** Signed in, or sent to sign in; then true. Later drawings do not wait
+ * (a redraw must be done when it returns: focus moves after it). */
+function signedIn(path) {
   if (!session.me()) {
     needSignIn(path);
     return false;
@@ -39,7 +39,8 @@ function backLink(href) {
 export const hostsView = {
   title: () => t('mtHostsTitle'),
   async render(root, params, { first }) {
-    if (!(await signedIn('/mentoring/hosts', first))) return;
+    if (first) await session.refresh().catch(() => null);
+    if (!signedIn('/mentoring/hosts')) return;
     if (first) {
       st.alert = '';
       try {
@@ -92,7 +93,8 @@ export const hostDashView = {
   title: () => (st.dash ? st.dash.host.name : t('mtHostsTitle')),
   async render(root, params, { first }) {
     const path = `/mentoring/hosts/${params.id}`;
-    if (!(await signedIn(path, first))) return;
+    if (first) await session.refresh().catch(() => null);
+    if (!signedIn(path)) return;
     if (first) await loadDash(params.id);
     const d = st.dash;
     root.replaceChildren(
@@ -113,7 +115,8 @@ export const reviewView = {
   title: () => t('mtReviewTitle'),
   async render(root, params, { first }) {
     const path = `/mentoring/hosts/${params.id}/sessions/${params.sid}/review`;
-    if (!(await signedIn(path, first))) return;
+    if (first) await session.refresh().catch(() => null);
+    if (!signedIn(path)) return;
     if (first) {
       st.errors = {};
       st.note = '';
@@ -181,7 +184,8 @@ async function loadSlots() {
 export const offersView = {
   title: () => t('mtOffersTitle'),
   async render(root, params, { first }) {
-    if (!(await signedIn('/mentoring/one-to-ones', first))) return;
+    if (first) await session.refresh().catch(() => null);
+    if (!signedIn('/mentoring/one-to-ones')) return;
     if (first) {
       st.alert = '';
       st.note = '';
