@@ -19,7 +19,8 @@ static const char *const field_names[MF_COUNT] = {
 
 const char *const mentoring_categories[] = {"apparel", "food",    "beauty",  "agriculture",
                                             "home",    "digital", "culture", "other"};
-const size_t mentoring_category_count = sizeof mentoring_categories / sizeof mentoring_categories[0];
+const size_t mentoring_category_count =
+    sizeof mentoring_categories / sizeof mentoring_categories[0];
 
 int mentoring_field_by_name(const char *name)
 {
@@ -86,7 +87,8 @@ static int parse_fixed(const char **sp, int decimals, int64_t *out)
     const char *s = *sp;
     int64_t whole = 0;
     int digits = 0;
-    while (isdigit((unsigned char)*s) || (*s == ',' && digits > 0 && isdigit((unsigned char)s[1]))) {
+    while (isdigit((unsigned char)*s) ||
+           (*s == ',' && digits > 0 && isdigit((unsigned char)s[1]))) {
         if (*s != ',') {
             if (++digits > 18 - decimals)
                 return -1;
@@ -317,8 +319,8 @@ int mentoring_session_check(const struct mentoring_session *s, enum mentoring_fi
 
 /* ---- a whole export ---------------------------------------------------- */
 
-static void add_error(struct arena *a, struct mentoring_import *out, size_t row,
-                      const char *column, const char *code, const char *message)
+static void add_error(struct arena *a, struct mentoring_import *out, size_t row, const char *column,
+                      const char *code, const char *message)
 {
     if (out->nerrors == MENTORING_ERRORS_MAX) {
         out->truncated = true;
@@ -373,9 +375,8 @@ void mentoring_import_parse(struct arena *a, const char *data, size_t len,
     memset(out, 0, sizeof *out);
     out->errors = arena_calloc(a, MENTORING_ERRORS_MAX, sizeof *out->errors);
     out->sessions = arena_calloc(a, MENTORING_IMPORT_MAX_ROWS, sizeof *out->sessions);
-    struct csv_limits lim = {.max_field_bytes = 256,
-                             .max_fields = 64,
-                             .max_records = MENTORING_IMPORT_MAX_ROWS + 1};
+    struct csv_limits lim = {
+        .max_field_bytes = 256, .max_fields = 64, .max_records = MENTORING_IMPORT_MAX_ROWS + 1};
     struct csv_reader *rd = csv_new(data, len, &lim);
     struct csv_record rec;
     struct csv_error cerr;
@@ -421,15 +422,16 @@ void mentoring_import_parse(struct arena *a, const char *data, size_t len,
             if ((int)m->fields[k] == f)
                 names = names ? arena_printf(a, "%s or %s", names, m->sources[k]) : m->sources[k];
         add_error(a, out, 1, names, "missing_column",
-                  arena_printf(a, "no column gives %s (%s expects %s)", field_names[f],
-                               m->platform, names ? names : "a mapping for it"));
+                  arena_printf(a, "no column gives %s (%s expects %s)", field_names[f], m->platform,
+                               names ? names : "a mapping for it"));
     }
     if (out->nerrors)
         goto done;
     while ((got = csv_read(rd, &rec, &cerr)) == 1) {
         if (out->n == MENTORING_IMPORT_MAX_ROWS) {
-            add_error(a, out, rec.number, NULL, "too_many_rows",
-                      arena_printf(a, "at most %d sessions in one file", MENTORING_IMPORT_MAX_ROWS));
+            add_error(
+                a, out, rec.number, NULL, "too_many_rows",
+                arena_printf(a, "at most %d sessions in one file", MENTORING_IMPORT_MAX_ROWS));
             goto done;
         }
         struct mentoring_session s = {0};
@@ -480,8 +482,7 @@ void mentoring_import_parse(struct arena *a, const char *data, size_t len,
 csv_failed:
     add_error(a, out, cerr.record,
               header && cerr.column && cerr.column <= ncols ? header[cerr.column - 1] : NULL,
-              "invalid_csv",
-              arena_printf(a, "line %zu: %s", cerr.line, cerr.message));
+              "invalid_csv", arena_printf(a, "line %zu: %s", cerr.line, cerr.message));
 done:
     csv_free(rd);
 }
@@ -504,7 +505,7 @@ double mentoring_median(double *v, size_t n)
 
 static double figure(const struct mentoring_session *s, int which)
 {
-    return which == MW_VIEWERS ? (double)s->viewers
+    return which == MW_VIEWERS  ? (double)s->viewers
            : which == MW_ORDERS ? (double)s->orders
                                 : (double)s->gmv_fen;
 }

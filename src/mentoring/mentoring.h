@@ -39,7 +39,7 @@ struct store_conn;
 #define MENTORING_TEXT_MAX 2000  /* a review's summary */
 #define MENTORING_ADVICE_MAX 10  /* advice items in a review */
 #define MENTORING_ADVICE_ITEM_MAX 300
-#define MENTORING_DAYS_MAX 366     /* a dashboard's range */
+#define MENTORING_DAYS_MAX 366 /* a dashboard's range */
 #define MENTORING_COUNT_MAX 1000000000LL
 #define MENTORING_GMV_MAX_FEN 100000000000LL /* a billion yuan */
 #define MENTORING_DURATION_MAX_S (48 * 3600)
@@ -192,8 +192,8 @@ int mentoring_unassign(struct store_conn *c, int64_t host_id);
 
 /* Insert sessions (inside the caller's transaction): STORE_CONFLICT on
  * the first that has the start of one already stored; *at gets its index. */
-int mentoring_session_insert_all(struct store_conn *c, struct arena *a,
-                                 struct mentoring_session *s, size_t n, int64_t now, size_t *at);
+int mentoring_session_insert_all(struct store_conn *c, struct arena *a, struct mentoring_session *s,
+                                 size_t n, int64_t now, size_t *at);
 int mentoring_session_get(struct store_conn *c, struct arena *a, int64_t id,
                           struct mentoring_session *out);
 /* A host's sessions starting in [from, to), earliest first. */

@@ -391,7 +391,8 @@ static int post_session(struct req *r)
     s.source = "manual";
     enum mentoring_field bad;
     if (mentoring_session_check(&s, &bad))
-        return reply_error(r, 422, "invalid_field", bad == MF_DURATION ? "duration_min" : mentoring_field_name(bad),
+        return reply_error(r, 422, "invalid_field",
+                           bad == MF_DURATION ? "duration_min" : mentoring_field_name(bad),
                            bad == MF_PEAK ? "the peak cannot be above the viewers"
                                           : "the value is out of range");
     struct store_conn *c = req_store_or_reply(r);
@@ -411,8 +412,8 @@ static int post_session(struct req *r)
 
 static json_t *import_error_json(const struct mentoring_import_error *e)
 {
-    json_t *d = json_pack("{s:I, s:s, s:s}", "row", (json_int_t)e->row, "code", e->code,
-                          "message", e->message);
+    json_t *d = json_pack("{s:I, s:s, s:s}", "row", (json_int_t)e->row, "code", e->code, "message",
+                          e->message);
     json_object_set_new(d, "column", e->column ? json_string(e->column) : json_null());
     return d;
 }
@@ -425,12 +426,11 @@ static int reply_import_errors(struct req *r, const struct mentoring_import_erro
     json_t *details = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(details, import_error_json(&es[i]));
-    json_t *err = json_pack("{s:s, s:s, s:o, s:b}", "code", "invalid_rows", "message",
-                            arena_printf(&r->arena,
-                                         "row %zu, %s: %s; nothing was imported", es[0].row,
-                                         es[0].column ? es[0].column : "the file",
-                                         es[0].message),
-                            "details", details, "truncated", truncated);
+    json_t *err =
+        json_pack("{s:s, s:s, s:o, s:b}", "code", "invalid_rows", "message",
+                  arena_printf(&r->arena, "row %zu, %s: %s; nothing was imported", es[0].row,
+                               es[0].column ? es[0].column : "the file", es[0].message),
+                  "details", details, "truncated", truncated);
     if (es[0].column)
         json_object_set_new(err, "field", json_string(es[0].column));
     return reply_json(r, 422, json_pack("{s:o}", "error", err));
@@ -452,8 +452,7 @@ static int import_sessions(struct req *r)
     int rc = mentoring_mapping_get(c, &r->arena, platform, &m);
     if (rc == STORE_NOT_FOUND)
         return reply_error(r, 422, "unknown_platform", "platform",
-                           "no column mapping for %s (see GET /api/mentoring/platforms)",
-                           platform);
+                           "no column mapping for %s (see GET /api/mentoring/platforms)", platform);
     if (rc)
         return reply_store_error(r, rc, "platform");
     struct mentoring_import im;
@@ -487,17 +486,24 @@ static int import_sessions(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "session");
     announce(r, c, MENTORING_SESSIONS, p->user_id);
-    return reply_json(r, 201, json_pack("{s:I, s:s}", "imported", (json_int_t)im.n, "platform",
-                                        m.platform));
+    return reply_json(
+        r, 201, json_pack("{s:I, s:s}", "imported", (json_int_t)im.n, "platform", m.platform));
 }
 
 /* ---- dashboards -------------------------------------------------------------- */
 
-enum { FIG_VIEWERS, FIG_PEAK, FIG_FOLLOWERS, FIG_ORDERS, FIG_GMV, FIG_CONVERSION, FIG_DURATION,
-       FIG_COUNT };
-static const char *const fig_names[FIG_COUNT] = {"viewers", "peak",       "new_followers",
-                                                 "orders",  "gmv",        "conversion",
-                                                 "duration_min"};
+enum {
+    FIG_VIEWERS,
+    FIG_PEAK,
+    FIG_FOLLOWERS,
+    FIG_ORDERS,
+    FIG_GMV,
+    FIG_CONVERSION,
+    FIG_DURATION,
+    FIG_COUNT
+};
+static const char *const fig_names[FIG_COUNT] = {"viewers", "peak",       "new_followers", "orders",
+                                                 "gmv",     "conversion", "duration_min"};
 
 /* A figure as the dashboard shows it (yuan, percent, minutes). */
 static double fig(const struct mentoring_session *s, int f)
@@ -542,8 +548,8 @@ static int reply_dashboard(struct req *r, struct store_conn *c, const struct men
     /* The baseline looks back further than the range shows. */
     struct mentoring_session *all, *cat = NULL;
     size_t nall, ncat = 0;
-    int rc = mentoring_session_list(c, &r->arena, h->user_id, from - 120 * 86400, now + 86400,
-                                    &all, &nall);
+    int rc = mentoring_session_list(c, &r->arena, h->user_id, from - 120 * 86400, now + 86400, &all,
+                                    &nall);
     if (!rc && h->category)
         rc = mentoring_session_list_category(c, &r->arena, h->category, from, now + 86400, &cat,
                                              &ncat);
@@ -566,9 +572,9 @@ static int reply_dashboard(struct req *r, struct store_conn *c, const struct men
         json_t *o = session_json(&all[i], tz);
         json_object_set_new(o, "low", low_json(low[i]));
         json_object_set_new(o, "baseline",
-                            bg[i] || bv[i] ? json_pack("{s:f, s:f}", "gmv", bg[i] / 100.0,
-                                                       "viewers", bv[i])
-                                           : json_null());
+                            bg[i] || bv[i]
+                                ? json_pack("{s:f, s:f}", "gmv", bg[i] / 100.0, "viewers", bv[i])
+                                : json_null());
         json_t *rev = json_array();
         for (size_t k = 0; k < nv; k++)
             if (vs[k].session_id == all[i].id)
@@ -594,9 +600,10 @@ static int reply_dashboard(struct req *r, struct store_conn *c, const struct men
     json_t *figures = json_object();
     for (int f = 0; f < FIG_COUNT; f++) {
         json_t *o = json_object();
-        json_object_set_new(o, "host", json_real(median_of(&r->arena, all + first, nall - first, f)));
-        json_object_set_new(o, "category",
-                            nhosts ? json_real(mentoring_median(per_host[f], nhosts)) : json_null());
+        json_object_set_new(o, "host",
+                            json_real(median_of(&r->arena, all + first, nall - first, f)));
+        json_object_set_new(
+            o, "category", nhosts ? json_real(mentoring_median(per_host[f], nhosts)) : json_null());
         json_object_set_new(figures, fig_names[f], o);
     }
     /* The category's median per week (weeks from Monday, local time). */
@@ -795,8 +802,8 @@ static int review_tx(struct store_conn *c, void *ctx)
     int rc = mentoring_review_insert(c, w->arena, w->v, clock_now());
     if (!rc)
         rc = inbox_post(c, w->v->host_id, "mentoring_review", "导师点评了你的一场直播",
-                        "Your mentor reviewed one of your sessions", w->v->summary,
-                        w->v->summary, w->link, 0);
+                        "Your mentor reviewed one of your sessions", w->v->summary, w->v->summary,
+                        w->link, 0);
     return rc;
 }
 
@@ -878,19 +885,20 @@ static json_t *slot_json(const struct mentoring_slot *s, int tz, int64_t viewer,
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(s->slot_id));
     json_object_set_new(o, "site_id", json_integer(s->site_id));
-    json_object_set_new(o, "site", json_pack("{s:s?, s:s?}", "name_zh", s->site_name_zh, "name_en",
-                                             s->site_name_en));
+    json_object_set_new(
+        o, "site",
+        json_pack("{s:s?, s:s?}", "name_zh", s->site_name_zh, "name_en", s->site_name_en));
     json_object_set_new(o, "starts_at", time_json(s->starts_at, tz));
     json_object_set_new(o, "ends_at", time_json(s->ends_at, tz));
     json_object_set_new(o, "state", json_string(s->state));
-    json_object_set_new(o, "free", json_boolean(s->taken < s->capacity &&
-                                                strcmp(s->state, "open") == 0));
+    json_object_set_new(o, "free",
+                        json_boolean(s->taken < s->capacity && strcmp(s->state, "open") == 0));
     json_object_set_new(o, "mine", json_boolean(s->host_id && s->host_id == viewer));
     if (mentor)
         json_object_set_new(o, "host",
-                            s->host_id ? json_pack("{s:I, s:s?, s:I}", "id",
-                                                   (json_int_t)s->host_id, "name", s->host_name,
-                                                   "booking", (json_int_t)s->booking_id)
+                            s->host_id ? json_pack("{s:I, s:s?, s:I}", "id", (json_int_t)s->host_id,
+                                                   "name", s->host_name, "booking",
+                                                   (json_int_t)s->booking_id)
                                        : json_null());
     return o;
 }
@@ -929,8 +937,8 @@ static int slot_tx(struct store_conn *c, void *v)
 {
     struct slot_write *w = v;
     int64_t now = clock_now();
-    int rc = mentoring_offering_ensure(c, w->arena, w->mentor, w->mentor_name, now,
-                                       &w->s.offering_id);
+    int rc =
+        mentoring_offering_ensure(c, w->arena, w->mentor, w->mentor_name, now, &w->s.offering_id);
     if (!rc)
         rc = slot_insert(c, w->arena, &w->s, now);
     return rc;
@@ -976,8 +984,8 @@ static int post_one_to_one(struct req *r)
     if (rc)
         return reply_store_error(r, rc, "one-to-one");
     app_changed(r->app, c, &booking_module, BOOKING_SLOT, w.s.id);
-    struct mentoring_slot ms = {w.s.id, w.s.site_id, w.s.starts_at, w.s.ends_at, 1, 0, "open",
-                                0, 0, NULL, site.name_zh, site.name_en};
+    struct mentoring_slot ms = {w.s.id, w.s.site_id, w.s.starts_at, w.s.ends_at, 1, 0, "open", 0,
+                                0,      NULL,        site.name_zh,  site.name_en};
     return reply_json(r, 201, slot_json(&ms, tz_of(r), p->user_id, true));
 }
 
@@ -1092,8 +1100,7 @@ static const struct route mentoring_routes[] = {
      SCOPE_ANY},
     {HTTP_GET, "/api/me/mentoring", get_me, ACCESS_SIGNED_IN, BODY_NONE, SCOPE_ANY},
     {HTTP_PUT, "/api/me/mentoring", put_me, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
-    {HTTP_POST, "/api/me/mentoring/sessions", post_session, ACCESS_SIGNED_IN, BODY_JSON,
-     SCOPE_ANY},
+    {HTTP_POST, "/api/me/mentoring/sessions", post_session, ACCESS_SIGNED_IN, BODY_JSON, SCOPE_ANY},
     {HTTP_POST, "/api/me/mentoring/sessions/import", import_sessions, ACCESS_SIGNED_IN, BODY_CSV,
      SCOPE_ANY},
     {HTTP_GET, "/api/me/mentoring/dashboard", get_my_dashboard, ACCESS_SIGNED_IN, BODY_NONE,
@@ -1104,8 +1111,7 @@ static const struct route mentoring_routes[] = {
     {HTTP_POST, "/api/mentoring/assignments", post_assignment, ADMINS, BODY_JSON, SCOPE_ANY},
     {HTTP_DELETE, "/api/mentoring/assignments/{id}", delete_assignment, ADMINS, BODY_NONE,
      SCOPE_ANY},
-    {HTTP_POST, "/api/mentoring/sessions/{id}/reviews", post_review, MENTORS, BODY_JSON,
-     SCOPE_ANY},
+    {HTTP_POST, "/api/mentoring/sessions/{id}/reviews", post_review, MENTORS, BODY_JSON, SCOPE_ANY},
     {HTTP_GET, "/api/mentoring/one-to-ones", get_one_to_ones, ACCESS_SIGNED_IN, BODY_NONE,
      SCOPE_ANY},
     {HTTP_POST, "/api/mentoring/one-to-ones", post_one_to_one, ROLE_MENTOR, BODY_JSON, SCOPE_ANY},

@@ -38,7 +38,8 @@ static const char sql_host_set[] =
     "INSERT INTO mentoring_hosts (user_id, category, updated_at) VALUES ($1, $2, $3)"
     " ON CONFLICT (user_id) DO UPDATE SET category = excluded.category,"
     " updated_at = excluded.updated_at";
-static const char sql_mentor_of[] = "SELECT mentor_id FROM mentoring_assignments WHERE host_id = $1";
+static const char sql_mentor_of[] =
+    "SELECT mentor_id FROM mentoring_assignments WHERE host_id = $1";
 static const char sql_assign[] =
     "INSERT INTO mentoring_assignments (host_id, mentor_id, assigned_by, assigned_at)"
     " VALUES ($1, $2, $3, $4) ON CONFLICT (host_id) DO UPDATE SET mentor_id = excluded.mentor_id,"
@@ -281,15 +282,20 @@ int mentoring_unassign(struct store_conn *c, int64_t host_id)
 
 /* ---- sessions ---------------------------------------------------------------- */
 
-int mentoring_session_insert_all(struct store_conn *c, struct arena *a,
-                                 struct mentoring_session *s, size_t n, int64_t now, size_t *at)
+int mentoring_session_insert_all(struct store_conn *c, struct arena *a, struct mentoring_session *s,
+                                 size_t n, int64_t now, size_t *at)
 {
     for (size_t i = 0; i < n; i++) {
-        struct store_val p[] = {SV_INT(s[i].host_id),     SV_INT(s[i].starts_at),
-                                SV_INT(s[i].duration_s),  SV_INT(s[i].viewers),
-                                SV_INT(s[i].peak),        SV_INT(s[i].new_followers),
-                                SV_INT(s[i].orders),      SV_INT(s[i].gmv_fen),
-                                SV_INT(s[i].conversion_bp), SV_TEXT(s[i].source),
+        struct store_val p[] = {SV_INT(s[i].host_id),
+                                SV_INT(s[i].starts_at),
+                                SV_INT(s[i].duration_s),
+                                SV_INT(s[i].viewers),
+                                SV_INT(s[i].peak),
+                                SV_INT(s[i].new_followers),
+                                SV_INT(s[i].orders),
+                                SV_INT(s[i].gmv_fen),
+                                SV_INT(s[i].conversion_bp),
+                                SV_TEXT(s[i].source),
                                 SV_INT(now)};
         struct store_rows rows;
         int rc = store_query(c, a, sql_session_insert, p, 11, &rows);

@@ -28,11 +28,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *douyin_sources[] = {"开播时间",     "直播时长",   "累计观看人数",
-                                             "最高在线人数", "新增粉丝数", "成交订单数",
-                                             "成交金额",     "成交转化率"};
+static const char *douyin_sources[] = {"开播时间",   "直播时长",   "累计观看人数", "最高在线人数",
+                                       "新增粉丝数", "成交订单数", "成交金额",     "成交转化率"};
 static const char *generic_sources[] = {"date",          "duration", "viewers", "peak",
-                                              "new_followers", "orders",   "gmv",     "conversion"};
+                                        "new_followers", "orders",   "gmv",     "conversion"};
 static enum mentoring_field fields[] = {MF_START,     MF_DURATION, MF_VIEWERS, MF_PEAK,
                                         MF_FOLLOWERS, MF_ORDERS,   MF_GMV,     MF_CONVERSION};
 

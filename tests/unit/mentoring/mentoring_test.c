@@ -112,9 +112,8 @@ static void test_numbers(void)
     CHECK_INT(mentoring_conversion_bp(50, 10), 10000);
 }
 
-static const char *sources[] = {"开播时间",     "直播时长",   "累计观看人数",
-                                      "最高在线人数", "新增粉丝数", "成交订单数",
-                                      "成交金额",     "成交转化率"};
+static const char *sources[] = {"开播时间",   "直播时长",   "累计观看人数", "最高在线人数",
+                                "新增粉丝数", "成交订单数", "成交金额",     "成交转化率"};
 static enum mentoring_field fields[] = {MF_START,     MF_DURATION, MF_VIEWERS, MF_PEAK,
                                         MF_FOLLOWERS, MF_ORDERS,   MF_GMV,     MF_CONVERSION};
 
@@ -179,8 +178,8 @@ static void test_import(void)
     CHECK_STR(im.errors[0].code, "empty_file");
     parse(HEAD, 8, &im, &a);
     CHECK_STR(im.errors[0].code, "empty_file");
-    parse(HEAD "2026/5/1 20:00,60,100,10,1,2,50,\r\n2026-05-01 20:00,60,100,10,1,2,50,\r\n", 8,
-          &im, &a);
+    parse(HEAD "2026/5/1 20:00,60,100,10,1,2,50,\r\n2026-05-01 20:00,60,100,10,1,2,50,\r\n", 8, &im,
+          &a);
     CHECK_INT(im.nerrors, 1);
     CHECK_STR(im.errors[0].code, "duplicate_session");
     CHECK_INT(im.errors[0].row, 3);
@@ -212,8 +211,8 @@ static void test_baseline(void)
         s[i].orders = 30;
         s[i].gmv_fen = 100000;
     }
-    s[1].viewers = 100; /* second session: too early for a baseline */
-    s[12].viewers = 700; /* exactly 0.7x: not under */
+    s[1].viewers = 100;    /* second session: too early for a baseline */
+    s[12].viewers = 700;   /* exactly 0.7x: not under */
     s[13].gmv_fen = 60000; /* under in GMV only */
     unsigned low[14];
     double bg[14], bv[14];
