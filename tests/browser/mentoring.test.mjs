@@ -7,51 +7,37 @@
 // clean, 48 px targets, no sideways scroll at phone width.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openBrowser, ADMIN_TOKEN, seriousViolations, pageWidth, smallTargets } from './lib/harness.mjs';
+import { startServer, openBrowser, seriousViolations, pageWidth, smallTargets } from './lib/harness.mjs';
+import { registerWorker, staffMember, signInBrowser, asAdmin } from './lib/accounts.mjs';
 
 let srv;
 const people = {};
 
-const json = (method, body, token) => ({
-  method,
-  headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-  body: body === undefined ? undefined : JSON.stringify(body),
-});
-
-async function person(phone, name, password, occupation) {
-  const since = srv.stderr.length;
-  assert.equal((await srv.api('/api/auth/otp', json('POST', { phone, purpose: 'register' }))).status, 202);
-  const code = await srv.otp(phone, { since });
-  const r = await srv.api('/api/auth/register', json('POST', {
-    phone, code, display_name: name, occupation, consent: { kind: 'privacy_policy', version: '2026-11' }, bearer: true,
-  }));
-  assert.equal(r.status, 201, r.text);
-  const token = r.json.token;
-  assert.equal((await srv.api('/api/me', json('PATCH', { password }, token))).status, 200);
-  return { id: r.json.user.id, phone, password, token };
+/** A GET or a write with a person's cookie session. */
+function as(p, method, path, body) {
+  const headers = { Cookie: `wh_session=${p.cookie}` };
+  if (body !== undefined) Object.assign(headers, { 'Content-Type': 'application/json', 'X-CSRF-Token': p.csrf });
+  return srv.api(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 before(async () => {
   srv = await startServer({ env: { WARMHARBOR_DEV: '1' } });
-  people.host = await person('13900000061', '茶园小林', 'host-password-61', 'livestream_host');
-  people.mentor = await person('13900000062', '周导师', 'mentor-password-62', 'other');
-  let r = await srv.api(`/api/users/${people.mentor.id}/roles`, json('POST', { role: 'mentor', scope_kind: 'region', scope_ref: 'HZ-XN' }, ADMIN_TOKEN));
-  assert.equal(r.status, 201, r.text);
-  r = await srv.api('/api/mentoring/assignments', json('POST', { host: people.host.id, mentor: people.mentor.id }, ADMIN_TOKEN));
+  people.host = await registerWorker(srv, '13900000061', '茶园小林');
+  const r = await as(people.host, 'PATCH', '/api/me', { occupation: 'livestream_host' });
   assert.equal(r.status, 200, r.text);
+  people.mentor = await staffMember(srv, '13900000062', 'mentor-password-62', { role: 'mentor', scope_kind: 'region', scope_ref: 'HZ-XN' });
+  const a = await asAdmin(srv, 'POST', '/api/mentoring/assignments', { host: people.host.id, mentor: people.mentor.id });
+  assert.equal(a.status, 200, a.text);
 });
 after(async () => {
   await srv?.stop();
 });
 
+/** A browser at path, signed in as p. */
 async function signedIn(p, path) {
   const b = await openBrowser();
+  await signInBrowser(b, srv, p.cookie);
   await b.page.goto(`${srv.base}/#${path}`);
-  await b.page.waitForSelector('#login-form');
-  await b.page.click('button.seg-btn:has-text("密码登录")');
-  await b.page.fill('#login-phone', p.phone);
-  await b.page.fill('#login-password', p.password);
-  await b.page.click('#login-submit');
   return b;
 }
 
@@ -77,7 +63,7 @@ test('a host uploads her export: a bad row imports nothing and is named; the goo
   try {
     await page.waitForSelector('#mt-upload-form');
     assert.equal(await page.title(), '直播数据 - 暖新地图');
-    assert.match(await page.textContent('#mt-profile-title'), /我的导师：周导师/);
+    assert.match(await page.textContent('#mt-profile-title'), /我的导师：工作人员/);
     await page.selectOption('#mt-category', 'agriculture');
     await page.click('#mt-save-category');
     await page.waitForSelector('.form-ok:has-text("品类已保存")');
@@ -157,23 +143,20 @@ test('the mentor finds her, opens her dashboard and reviews the weak session; sh
     await b.close();
   }
   // Another host's dashboard stays closed to him.
-  const other = await person('13900000063', '别人的主播', 'other-password-63', 'livestream_host');
-  // (His code-started token ended when he was made a mentor: sign in with the password.)
-  const login = await srv.api('/api/auth/login', json('POST', { phone: people.mentor.phone, password: people.mentor.password, bearer: true }));
-  assert.equal(login.status, 200, login.text);
-  const r = await srv.api(`/api/mentoring/hosts/${other.id}/dashboard`, { headers: { Authorization: `Bearer ${login.json.token}` } });
+  const other = await registerWorker(srv, '13900000063', '别人的主播');
+  assert.equal((await as(other, 'PATCH', '/api/me', { occupation: 'livestream_host' })).status, 200);
+  const r = await as(people.mentor, 'GET', `/api/mentoring/hosts/${other.id}/dashboard`);
   assert.equal(r.status, 403);
   assert.equal(r.json.error.code, 'out_of_scope');
-
   const h = await signedIn(people.host, '/mentoring');
   try {
     await h.page.waitForSelector('#mt-reviews');
     assert.match(await h.page.textContent('#mt-reviews'), /开播前30分钟发预告短视频/);
-    assert.match(await h.page.textContent('#mt-reviews'), /周导师/);
+    assert.match(await h.page.textContent('#mt-reviews'), /工作人员/);
     assert.deepEqual(await seriousViolations(h.page), []);
   } finally {
     await h.close();
   }
-  const inbox = (await srv.api('/api/me/inbox', { headers: { Authorization: `Bearer ${people.host.token}` } })).json.items;
+  const inbox = (await as(people.host, 'GET', '/api/me/inbox')).json.items;
   assert.ok(inbox.some((n) => n.kind === 'mentoring_review' && n.link === '/#/mentoring'));
 });
