@@ -17,23 +17,6 @@
 #include "region/region.h"
 #include "store/store.h"
 
-static int demo_person(struct store_conn *c, struct arena *a, const char *phone, const char *name,
-                       const char *occupation, int64_t now, int64_t *id)
-{
-    struct user u;
-    const char *hash;
-    int rc = user_by_phone(c, a, phone, &u, &hash);
-    if (rc == STORE_NOT_FOUND) {
-        memset(&u, 0, sizeof u);
-        u.phone = phone;
-        u.display_name = name;
-        u.occupation = occupation;
-        rc = user_insert(c, a, &u, NULL, now);
-    }
-    *id = u.id;
-    return rc;
-}
-
 /* The mentor grant on the street, once. */
 static int demo_grant(struct store_conn *c, struct arena *a, int64_t user_id, const char *street,
                       int64_t now)
@@ -67,7 +50,7 @@ int mentoring_demo(struct app *app, struct store_conn *c, int *count)
     int64_t now = clock_now(), mentor;
     int tz = app->cfg.tz_offset_min;
     int made = 0;
-    int rc = demo_person(c, &a, "19900000300", "林导师", "other", now, &mentor);
+    int rc = user_demo_person(c, &a, "19900000300", "林导师", "other", now, &mentor);
     if (!rc)
         rc = demo_grant(c, &a, mentor, "HZ-XN", now);
     if (rc == STORE_NOT_FOUND) /* no such street in this registry: no grant */
@@ -75,7 +58,7 @@ int mentoring_demo(struct app *app, struct store_conn *c, int *count)
     uint32_t seed = 7;
     for (size_t h = 0; !rc && h < sizeof hosts / sizeof hosts[0]; h++) {
         int64_t id;
-        rc = demo_person(c, &a, hosts[h].phone, hosts[h].name, "livestream_host", now, &id);
+        rc = user_demo_person(c, &a, hosts[h].phone, hosts[h].name, "livestream_host", now, &id);
         if (!rc)
             rc = mentoring_erase_user(c, id);
         if (!rc)
