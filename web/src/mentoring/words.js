@@ -6,6 +6,7 @@
 export default {
   zh: {
     meMineMentoring: '直播数据和导师',
+    role_mentor: '直播导师',
     mtTitle: '直播数据',
     mtLead: '上传平台导出的场次数据，或手动填写一场直播，看看自己和同类主播的差距，导师会给你具体建议。',
     mtNotHost: '这里是给直播主播用的。请先在“我的”资料里把职业设为“直播主播”。',
@@ -120,6 +121,7 @@ export default {
   },
   en: {
     meMineMentoring: 'Livestream numbers and mentor',
+    role_mentor: 'Livestream mentor',
     mtTitle: 'Livestream numbers',
     mtLead: 'Upload the session export of your platform or type a session in, see how you compare with hosts selling the same, and get concrete advice from your mentor.',
     mtNotHost: 'This is for livestream hosts. Set your occupation to “livestream host” in your profile first.',
