@@ -526,9 +526,9 @@ static double fig(const struct mentoring_session *s, int f)
     }
 }
 
-static double median_of(struct arena *a, const struct mentoring_session *s, size_t n, int f)
+/* The median of figure f over s[0..n); v holds at least n numbers. */
+static double median_of(double *v, const struct mentoring_session *s, size_t n, int f)
 {
-    double *v = arena_calloc(a, n ? n : 1, sizeof *v);
     for (size_t i = 0; i < n; i++)
         v[i] = fig(&s[i], f);
     return mentoring_median(v, n);
@@ -563,6 +563,7 @@ static int reply_dashboard(struct req *r, struct store_conn *c, const struct men
     double *bg = arena_calloc(&r->arena, nall ? nall : 1, sizeof *bg);
     double *bv = arena_calloc(&r->arena, nall ? nall : 1, sizeof *bv);
     mentoring_flag_sessions(all, nall, low, bg, bv);
+    double *scratch = arena_calloc(&r->arena, (nall > ncat ? nall : ncat) + 1, sizeof *scratch);
     size_t first = 0;
     while (first < nall && all[first].starts_at < from)
         first++;
@@ -593,15 +594,14 @@ static int reply_dashboard(struct req *r, struct store_conn *c, const struct men
         while (j < ncat && cat[j].host_id == cat[i].host_id)
             j++;
         for (int f = 0; f < FIG_COUNT; f++)
-            per_host[f][nhosts] = median_of(&r->arena, &cat[i], j - i, f);
+            per_host[f][nhosts] = median_of(scratch, &cat[i], j - i, f);
         nhosts++;
         i = j;
     }
     json_t *figures = json_object();
     for (int f = 0; f < FIG_COUNT; f++) {
         json_t *o = json_object();
-        json_object_set_new(o, "host",
-                            json_real(median_of(&r->arena, all + first, nall - first, f)));
+        json_object_set_new(o, "host", json_real(median_of(scratch, all + first, nall - first, f)));
         json_object_set_new(
             o, "category", nhosts ? json_real(mentoring_median(per_host[f], nhosts)) : json_null());
         json_object_set_new(figures, fig_names[f], o);
@@ -612,9 +612,9 @@ static int reply_dashboard(struct req *r, struct store_conn *c, const struct men
         int64_t day0 = (from + tz * 60) / 86400;
         int64_t monday0 = day0 - ((day0 + 3) % 7); /* 1970-01-01 was a Thursday */
         size_t nweeks = (size_t)((now + tz * 60) / 86400 - monday0) / 7 + 1;
+        struct mentoring_session *in = arena_calloc(&r->arena, ncat, sizeof *in);
         for (size_t w = 0; w < nweeks; w++) {
             int64_t ws = (monday0 + (int64_t)w * 7) * 86400 - tz * 60, we = ws + 7 * 86400;
-            struct mentoring_session *in = arena_calloc(&r->arena, ncat, sizeof *in);
             size_t k = 0;
             for (size_t i = 0; i < ncat; i++)
                 if (cat[i].starts_at >= ws && cat[i].starts_at < we)
@@ -625,7 +625,7 @@ static int reply_dashboard(struct req *r, struct store_conn *c, const struct men
             json_object_set_new(o, "week", time_json(ws, tz));
             json_object_set_new(o, "sessions", json_integer((json_int_t)k));
             for (int f = 0; f < FIG_COUNT; f++)
-                json_object_set_new(o, fig_names[f], json_real(median_of(&r->arena, in, k, f)));
+                json_object_set_new(o, fig_names[f], json_real(median_of(scratch, in, k, f)));
             json_array_append_new(weeks, o);
         }
     }

@@ -136,6 +136,7 @@ test('the mentor finds her, opens her dashboard and reviews the weak session; sh
     await page.click('#mt-send-review');
     await page.waitForSelector('#mt-reviews');
     assert.match(await page.textContent('#mt-reviews'), /前10分钟上福利款留人/);
+    assert.match(await page.textContent('.form-ok'), /点评已发给主播/);
     // Back closes what opened: the review page is behind the dashboard.
     assert.match(page.url(), new RegExp(`#/mentoring/hosts/${people.host.id}$`));
     assert.deepEqual(realErrors(b.errors), []);
@@ -159,4 +160,48 @@ test('the mentor finds her, opens her dashboard and reviews the weak session; sh
   }
   const inbox = (await as(people.host, 'GET', '/api/me/inbox')).json.items;
   assert.ok(inbox.some((n) => n.kind === 'mentoring_review' && n.link === '/#/mentoring'));
+});
+
+test('the mentor opens a one-to-one time at a site; his host books it from her page', async () => {
+  const site = (await srv.api('/api/sites?limit=1')).json.items[0];
+  const b = await signedIn(people.mentor, '/mentoring/one-to-ones');
+  const { page } = b;
+  const day = new Date(Date.now() + 8 * 3600e3 + 3 * 86400e3).toISOString().slice(0, 10);
+  try {
+    await page.waitForSelector('#mt-offer-form');
+    assert.match(await page.textContent('#mt-offers-none'), /还没有开放的时间/);
+    await page.fill('#mt-o-site', '99999999');
+    await page.fill('#mt-o-start', `${day}T15:00`);
+    await page.click('#mt-offer');
+    await page.waitForSelector('#mt-o-site-err');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'mt-o-site');
+    await page.fill('#mt-o-site', String(site.id));
+    await page.click('#mt-offer');
+    await page.waitForSelector('#mt-offers li');
+    assert.match(await page.textContent('#mt-offers'), /空闲/);
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(await smallTargets(page), [], '48px targets');
+    const [w, vw] = await pageWidth(page);
+    assert.ok(w <= vw, `no sideways scroll: ${w} > ${vw}`);
+    assert.deepEqual(realErrors(b.errors), []);
+  } finally {
+    await b.close();
+  }
+  const h = await signedIn(people.host, '/mentoring');
+  try {
+    await h.page.waitForSelector('#mt-slots button');
+    await h.page.click('#mt-slots button');
+    await h.page.waitForSelector('.form-ok:has-text("已预约")');
+    assert.match(await h.page.textContent('#mt-slots'), /我约了这个时间/);
+    assert.deepEqual(await seriousViolations(h.page), []);
+  } finally {
+    await h.close();
+  }
+  const m = await signedIn(people.mentor, '/mentoring/one-to-ones');
+  try {
+    await m.page.waitForSelector('#mt-offers li');
+    assert.match(await m.page.textContent('#mt-offers'), /茶园小林 已预约/);
+  } finally {
+    await m.close();
+  }
 });

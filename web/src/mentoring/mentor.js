@@ -32,6 +32,29 @@ function failed(e) {
   st.alert = errorMessage(e);
 }
 
+/**
+ * Send a form: fn() makes the call (false: it went to another page). An
+ * error about a field fieldOf() knows goes next to it, others on the form;
+ * then focus goes to the problem.
+ */
+async function submit(root, fieldOf, fn) {
+  st.errors = {};
+  st.alert = '';
+  st.note = '';
+  st.busy = true;
+  redraw();
+  try {
+    if ((await fn()) === false) return;
+  } catch (e) {
+    const key = e instanceof ApiError && e.field ? fieldOf(e.field) : null;
+    if (key) st.errors[key] = errorMessage(e);
+    else failed(e);
+  }
+  st.busy = false;
+  redraw();
+  focusProblem(root);
+}
+
 function backLink(href) {
   return h('a', { class: 'btn btn-secondary', href, id: 'mt-back' }, t('mtBack'));
 }
@@ -104,11 +127,15 @@ export const hostDashView = {
         backLink('#/mentoring/hosts'),
         pageTitle(d ? d.host.name : t('mtHostsTitle')),
         formAlert(st.alert),
+        formAlert(st.note, 'ok'),
         d ? dashboard(d, { reviewHref: (s) => `#/mentoring/hosts/${params.id}/sessions/${s.id}/review` }) : null,
       ),
     );
   },
-  leave: () => dropDashboard(),
+  leave() {
+    st.note = '';
+    return dropDashboard();
+  },
 };
 
 export const reviewView = {
@@ -123,13 +150,9 @@ export const reviewView = {
       if (st.dashFor !== params.id || !st.dash) await loadDash(params.id);
     }
     const s = st.dash && st.dash.sessions.find((x) => String(x.id) === String(params.sid));
-    const send = async () => {
-      st.errors = {};
-      st.alert = '';
-      st.busy = true;
-      redraw();
-      const advice = review.advice.split('\n').map((x) => x.trim()).filter(Boolean);
-      try {
+    const send = () =>
+      submit(root, (f) => (/^advice/.test(f) ? 'advice' : f === 'summary' ? 'summary' : null), async () => {
+        const advice = review.advice.split('\n').map((x) => x.trim()).filter(Boolean);
         await session.call('POST', `/api/mentoring/sessions/${params.sid}/reviews`, {
           json: { summary: review.summary.trim(), advice },
           headers: { 'Idempotency-Key': idempotencyKey() },
@@ -140,15 +163,8 @@ export const reviewView = {
         await loadDash(params.id);
         st.note = t('mtReviewSent');
         go(`/mentoring/hosts/${params.id}`);
-        return;
-      } catch (e) {
-        if (e instanceof ApiError && e.field && /^(summary|advice)/.test(e.field)) st.errors[e.field.startsWith('advice') ? 'advice' : 'summary'] = errorMessage(e);
-        else failed(e);
-      }
-      st.busy = false;
-      redraw();
-      focusProblem(root);
-    };
+        return false;
+      });
     root.replaceChildren(
       h(
         'div',
@@ -192,32 +208,19 @@ export const offersView = {
       st.errors = {};
       await loadSlots();
     }
-    const submit = async () => {
-      st.errors = {};
-      st.alert = '';
-      st.note = '';
-      st.busy = true;
-      redraw();
-      try {
+    const send = () =>
+      submit(root, (f) => (f in offer ? f : null), async () => {
         const when = offer.starts_at.length === 16 ? `${offer.starts_at}:00` : offer.starts_at;
-        // The server's zone is the city's: send the wall time with its offset.
-        const off = -new Date(`${when}`).getTimezoneOffset();
-        const sign = off >= 0 ? '+' : '-';
+        // The wall time with this device's offset (the city's, on a phone there).
+        const off = -new Date(when).getTimezoneOffset();
         const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
         await session.call('POST', '/api/mentoring/one-to-ones', {
-          json: { site: Number(offer.site), starts_at: `${when}${sign}${pad(off / 60)}:${pad(off % 60)}`, minutes: Number(offer.minutes) },
+          json: { site: Number(offer.site), starts_at: `${when}${off >= 0 ? '+' : '-'}${pad(off / 60)}:${pad(off % 60)}`, minutes: Number(offer.minutes) },
           headers: { 'Idempotency-Key': idempotencyKey() },
         });
         st.note = t('mtOffered');
         await loadSlots();
-      } catch (e) {
-        if (e instanceof ApiError && e.field && e.field in offer) st.errors[e.field] = errorMessage(e);
-        else failed(e);
-      }
-      st.busy = false;
-      redraw();
-      focusProblem(root);
-    };
+      });
     root.replaceChildren(
       h(
         'div',
@@ -229,7 +232,7 @@ export const offersView = {
         formAlert(st.note, 'ok'),
         h(
           'form',
-          { class: 'form panel', id: 'mt-offer-form', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); submit(); } },
+          { class: 'form panel', id: 'mt-offer-form', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); send(); } },
           field({ id: 'mt-o-site', label: t('mtSite'), hint: t('mtSiteHint'), error: st.errors.site, name: 'site', input: bound('input', offer, 'site', { type: 'number', inputmode: 'numeric', min: '1' }) }),
           field({ id: 'mt-o-start', label: t('mtStartLocal'), error: st.errors.starts_at, name: 'starts_at', input: bound('input', offer, 'starts_at', { type: 'datetime-local' }) }),
           field({ id: 'mt-o-minutes', label: t('mtMinutes'), error: st.errors.minutes, name: 'minutes', input: bound('input', offer, 'minutes', { type: 'number', inputmode: 'numeric', min: '15', max: '240' }) }),
