@@ -23,7 +23,7 @@ function dayText(daysAgo, hour = 20) {
   return `${t.getUTCFullYear()}/${t.getUTCMonth() + 1}/${t.getUTCDate()} ${p(hour)}:00`;
 }
 
-async function person(srv, admin, { occupation, name } = {}) {
+async function person(srv, { occupation, name } = {}) {
   const token = srv.user(phone());
   const c = srv.client(token);
   if (occupation || name) {
@@ -37,7 +37,7 @@ async function person(srv, admin, { occupation, name } = {}) {
 }
 
 async function mentor(srv, admin, region) {
-  const m = await person(srv, admin, { name: `导师${phoneSeq}` });
+  const m = await person(srv, { name: `导师${phoneSeq}` });
   const res = await admin.post(`/api/users/${m.id}/roles`, { role: 'mentor', scope_kind: 'region', scope_ref: region });
   assert.equal(res.status, 201, res.text);
   return m;
@@ -49,8 +49,8 @@ async function setup() {
   const regions = expectStatus(await admin.get('/api/regions'), 200).json;
   const list = regions.items || regions;
   const region = list[0].code;
-  const h1 = await person(srv, admin, { occupation: 'livestream_host', name: '主播甲' });
-  const h2 = await person(srv, admin, { occupation: 'livestream_host', name: '主播乙' });
+  const h1 = await person(srv, { occupation: 'livestream_host', name: '主播甲' });
+  const h2 = await person(srv, { occupation: 'livestream_host', name: '主播乙' });
   const m1 = await mentor(srv, admin, region);
   const m2 = await mentor(srv, admin, region);
   expectStatus(await admin.post('/api/mentoring/assignments', { host: h1.id, mentor: m1.id }), 200);
@@ -124,7 +124,7 @@ test('a host imports a Douyin export; a bad row changes nothing and names row an
     assert.equal(s2.duration_min, 120);
 
     // Not a host: refused.
-    const worker = await person(srv, null, { occupation: 'courier' });
+    const worker = await person(srv, { occupation: 'courier' });
     res = await worker.c.postCsv('/api/me/mentoring/sessions/import?platform=douyin', douyinCsv(good));
     assertError(res, 403, 'not_a_host');
     assertError(await srv.client().postCsv('/api/me/mentoring/sessions/import', douyinCsv(good)), 401, 'unauthorized');
@@ -183,7 +183,7 @@ test('typing a session in: every field checked, duplicates refused', async () =>
 });
 
 test('mentors see their hosts and only theirs; reviews reach the host inbox', async () => {
-  const { srv, admin, region, h1, h2, m1, m2, anon } = await setup();
+  const { srv, admin, h1, h2, m1, m2, anon } = await setup();
   try {
     for (const h of [h1, h2]) {
       expectStatus(await h.c.put('/api/me/mentoring', { category: 'beauty' }), 200);
@@ -246,7 +246,6 @@ test('mentors see their hosts and only theirs; reviews reach the host inbox', as
     expectStatus(await admin.del(`/api/mentoring/assignments/${h2.id}`), 204);
     assertError(await m1.c.get(`/api/mentoring/hosts/${h2.id}/dashboard`), 403, 'out_of_scope');
     assertError(await admin.del(`/api/mentoring/assignments/${h2.id}`), 404, 'not_found');
-    void region;
   } finally {
     await srv.stop();
   }
@@ -255,7 +254,7 @@ test('mentors see their hosts and only theirs; reviews reach the host inbox', as
 test('one-to-ones: a mentor offers a time, one of their hosts takes it; two at once never both', async () => {
   const { srv, admin, h1, h2, m1, m2 } = await setup();
   try {
-    const h3 = await person(srv, admin, { occupation: 'livestream_host', name: '主播丙' });
+    const h3 = await person(srv, { occupation: 'livestream_host', name: '主播丙' });
     expectStatus(await admin.post('/api/mentoring/assignments', { host: h2.id, mentor: m1.id }), 200);
     expectStatus(await admin.post('/api/mentoring/assignments', { host: h3.id, mentor: m1.id }), 200);
     const site = expectStatus(await admin.get('/api/sites?limit=1'), 200).json.items[0].id;
@@ -293,6 +292,26 @@ test('one-to-ones: a mentor offers a time, one of their hosts takes it; two at o
     assert.ok(bookings.some((x) => x.slot.id === slot.id || x.slot_id === slot.id), 'a booking in the capacity engine');
     assertError(await h1.c.post(`/api/mentoring/one-to-ones/${slot.id}/book`), 409, 'slot_taken');
     assertError(await h1.c.post('/api/mentoring/one-to-ones/99999999/book'), 404, 'not_found');
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('personal data: a host\'s sessions and reviews are in her export and go with her erasure', async () => {
+  const { srv, h1, m1 } = await setup();
+  try {
+    const start = new Date(Date.now() - 86400e3).toISOString();
+    const s = expectStatus(await h1.c.post('/api/me/mentoring/sessions',
+      { starts_at: start, duration_min: 60, viewers: 100, peak: 10, new_followers: 1, orders: 2, gmv: 50 }), 201).json;
+    expectStatus(await m1.c.post(`/api/mentoring/sessions/${s.id}/reviews`, { summary: '不错', advice: ['继续'] }), 201);
+    const exp = expectStatus(await h1.c.get('/api/me/export'), 200).json;
+    assert.equal(exp.mentoring.sessions.length, 1);
+    assert.equal(exp.mentoring.reviews[0].summary, '不错');
+    expectStatus(await h1.c.del('/api/me?confirm=1'), 204);
+    // The mentor no longer has her, nor her numbers.
+    const hosts = expectStatus(await m1.c.get('/api/mentoring/hosts'), 200).json.items;
+    assert.deepEqual(hosts, []);
+    assertError(await m1.c.post(`/api/mentoring/sessions/${s.id}/reviews`, { summary: 'x', advice: ['y'] }), 404, 'not_found');
   } finally {
     await srv.stop();
   }
