@@ -104,6 +104,10 @@ int user_by_phone(struct store_conn *c, struct arena *a, const char *phone, stru
                   const char **password_hash);
 int user_insert(struct store_conn *c, struct arena *a, struct user *u, const char *password_hash,
                 int64_t now);
+/* A demo person (`warmharbor demo`): the one with that phone, made with
+ * the name and occupation when missing (no password). *id gets theirs. */
+int user_demo_person(struct store_conn *c, struct arena *a, const char *phone, const char *name,
+                     const char *occupation, int64_t now, int64_t *id);
 int user_set_password(struct store_conn *c, int64_t id, const char *password_hash, int64_t now);
 int user_update_profile(struct store_conn *c, const struct user *u, int64_t now);
 /* The ID-card number, stored sealed (account_seal "field"); NULL clears. */

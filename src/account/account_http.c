@@ -1002,8 +1002,8 @@ static int post_role(struct req *r)
     unsigned bit = role_bit(role);
     if (!bit)
         return reply_error(r, 422, "invalid_field", "role",
-                           "role is staff, provider, merchant, dispatcher, region_admin or "
-                           "system_admin");
+                           "role is staff, provider, merchant, dispatcher, region_admin, "
+                           "grid_manager, mentor or system_admin");
     bool global = strcmp(kind, "global") == 0;
     if ((bit == ROLE_SYSTEM_ADMIN) != global ||
         (!global && strcmp(kind, "site") && strcmp(kind, "region") && strcmp(kind, "department") &&

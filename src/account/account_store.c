@@ -170,6 +170,23 @@ int user_insert(struct store_conn *c, struct arena *a, struct user *u, const cha
     return rc;
 }
 
+int user_demo_person(struct store_conn *c, struct arena *a, const char *phone, const char *name,
+                     const char *occupation, int64_t now, int64_t *id)
+{
+    struct user u = {0};
+    const char *hash;
+    int rc = user_by_phone(c, a, phone, &u, &hash);
+    if (rc == STORE_NOT_FOUND) {
+        memset(&u, 0, sizeof u);
+        u.phone = phone;
+        u.display_name = name;
+        u.occupation = occupation;
+        rc = user_insert(c, a, &u, NULL, now);
+    }
+    *id = u.id;
+    return rc;
+}
+
 int user_set_password(struct store_conn *c, int64_t id, const char *password_hash, int64_t now)
 {
     struct store_val p[] = {SV_TEXT_OR_NULL(password_hash), SV_INT(now), SV_INT(id)};

@@ -67,7 +67,9 @@ struct store_conn;
 
 struct offering {
     int64_t id;
-    const char *kind; /* appointment | workshop | package | fair_booth | other */
+    /* appointment | workshop | package | fair_booth | other; mentoring:
+     * a mentor's one-to-ones, made and booked only by the mentoring module */
+    const char *kind;
     const char *title_zh, *title_en;
     const char *description_zh, *description_en;
     int64_t site_id;      /* 0: each slot names its site */

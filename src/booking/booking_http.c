@@ -993,6 +993,10 @@ static int post_booking(struct req *r)
         return reply_error(r, 409, "slot_cancelled", "slot", "this slot was cancelled");
     if (s.starts_at <= now)
         return reply_error(r, 422, "slot_past", "slot", "this slot has started or is over");
+    /* A mentor's one-to-ones are for the mentor's own hosts (mentoring). */
+    if (strcmp(o.kind, "mentoring") == 0)
+        return reply_error(r, 403, "out_of_scope", "slot",
+                           "book a one-to-one through /api/mentoring/one-to-ones/{id}/book");
     if (o.verification_required) {
         struct user u;
         rc = user_get(c, &r->arena, p->user_id, &u);

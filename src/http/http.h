@@ -48,6 +48,7 @@ enum role_bit {
     ROLE_REGION_ADMIN = 1u << 5, /* scoped to a region subtree */
     ROLE_SYSTEM_ADMIN = 1u << 6, /* everything */
     ROLE_GRID_MANAGER = 1u << 7, /* a grid's manager (网格员), scoped to regions */
+    ROLE_MENTOR = 1u << 8,       /* a livestream hosts' mentor, scoped to regions */
 };
 
 /* The one table of roles (roles.c): bit, name, and the kinds of place a

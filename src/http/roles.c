@@ -19,6 +19,9 @@ const struct role_info http_roles[] = {
     /* part-time grid managers (couriers, riders): a grant on a grid, or on
      * a community for all of its grids; they handle the reports there */
     {ROLE_GRID_MANAGER, "grid_manager", "region"},
+    /* mentors of livestream hosts: they see the hosts an admin assigned
+     * them (mentoring module) */
+    {ROLE_MENTOR, "mentor", "region"},
 };
 
 const size_t http_role_count = sizeof http_roles / sizeof http_roles[0];

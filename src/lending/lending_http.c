@@ -843,22 +843,6 @@ static const struct {
 };
 #define NDEMO_BORROWERS (sizeof demo_borrowers / sizeof demo_borrowers[0])
 
-/* The demo person with that phone, made when missing. */
-static int demo_person(struct store_conn *c, struct arena *a, size_t i, int64_t now, int64_t *id)
-{
-    struct user u = {0};
-    const char *hash;
-    int rc = user_by_phone(c, a, demo_borrowers[i].phone, &u, &hash);
-    if (rc == STORE_NOT_FOUND) {
-        u.phone = demo_borrowers[i].phone;
-        u.display_name = demo_borrowers[i].name;
-        u.occupation = demo_borrowers[i].occupation;
-        rc = user_insert(c, a, &u, NULL, now);
-    }
-    *id = u.id;
-    return rc;
-}
-
 static bool has_amenity(const struct site *s, const char *code, int64_t *count)
 {
     for (size_t i = 0; i < s->namenities; i++)
@@ -959,7 +943,8 @@ static int lending_demo(struct app *app, struct store_conn *c, int *count)
     }
     int64_t people[NDEMO_BORROWERS];
     for (size_t i = 0; !rc && i < NDEMO_BORROWERS; i++)
-        rc = demo_person(c, &a, i, now, &people[i]);
+        rc = user_demo_person(c, &a, demo_borrowers[i].phone, demo_borrowers[i].name,
+                              demo_borrowers[i].occupation, now, &people[i]);
     int64_t centre = 0, station = 0, base = 0;
     if (!rc)
         rc = demo_site(c, &a, "industry_hub", "%骑手综合服务中心%", "rain_gear", &centre);

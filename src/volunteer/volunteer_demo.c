@@ -20,23 +20,6 @@
 #include "store/store.h"
 #include "volunteer/volunteer.h"
 
-static int demo_person(struct store_conn *c, struct arena *a, const char *phone, const char *name,
-                       int64_t now, int64_t *id)
-{
-    struct user u;
-    const char *hash;
-    int rc = user_by_phone(c, a, phone, &u, &hash);
-    if (rc == STORE_NOT_FOUND) {
-        memset(&u, 0, sizeof u);
-        u.phone = phone;
-        u.display_name = name;
-        u.occupation = "courier";
-        rc = user_insert(c, a, &u, NULL, now);
-    }
-    *id = u.id;
-    return rc;
-}
-
 int volunteer_demo(struct app *app, struct store_conn *c, int *count)
 {
     static const struct {
@@ -70,7 +53,8 @@ int volunteer_demo(struct app *app, struct store_conn *c, int *count)
         for (int k = 0; !rc && k < 4; k++) {
             char phone[16];
             snprintf(phone, sizeof phone, "199000001%zu%d", i, k);
-            rc = demo_person(c, &a, arena_strdup(&a, phone), squads[i].names[k], now, &people[k]);
+            rc = user_demo_person(c, &a, arena_strdup(&a, phone), squads[i].names[k], "courier",
+                                  now, &people[k]);
         }
         struct squad s = {0};
         s.region_id = g.id;

@@ -16,16 +16,18 @@ const routes = runCommand(['routes']).stdout.trim().split('\n').map((l) => JSON.
 // for another.
 const CALLERS = ['anonymous', 'worker', 'staff_in', 'staff_out', 'region_in', 'region_out',
   'provider_in', 'provider_out', 'grid_in', 'grid_out', 'dispatcher_in', 'dispatcher_out',
-  'system_admin'];
+  'mentor_in', 'mentor_out', 'system_admin'];
 const ROLES = {
   anonymous: [], worker: ['user'], staff_in: ['user', 'staff'], staff_out: ['user', 'staff'],
   region_in: ['user', 'region_admin'], region_out: ['user', 'region_admin'],
   provider_in: ['user', 'provider'], provider_out: ['user', 'provider'],
   grid_in: ['user', 'grid_manager'], grid_out: ['user', 'grid_manager'],
   dispatcher_in: ['user', 'dispatcher'], dispatcher_out: ['user', 'dispatcher'],
+  mentor_in: ['user', 'mentor'], mentor_out: ['user', 'mentor'],
   system_admin: ['user', 'system_admin'],
 };
-const IN_SCOPE = new Set(['staff_in', 'region_in', 'provider_in', 'grid_in', 'dispatcher_in', 'system_admin']);
+const IN_SCOPE = new Set(['staff_in', 'region_in', 'provider_in', 'grid_in', 'dispatcher_in', 'mentor_in',
+  'system_admin']);
 // Who handles the sample report (its grid's managers, its department's
 // dispatchers, admins reaching its grid), for routes whose handler makes
 // that check itself (a department is no place the server's resolvers know).
@@ -62,6 +64,9 @@ function sample(r, ctx) {
     '/open311/v2/tokens/{token}': 'no-such-token.xml',
     '/api/childcare/programmes/{id}': ctx.programmeIn, '/api/childcare/children/{id}': ctx.childIn,
     '/api/childcare/enrolments/{id}': 999999,
+    '/api/mentoring/platforms/{code}': 'mx_platform', '/api/mentoring/hosts/{id}': ctx.hostIn,
+    '/api/mentoring/assignments/{id}': ctx.hostIn, '/api/mentoring/sessions/{id}': ctx.sessionIn,
+    '/api/mentoring/one-to-ones/{id}': ctx.oneIn,
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
@@ -134,6 +139,13 @@ function sample(r, ctx) {
     'POST /api/childcare/programmes/{id}/attendance': { json: { child: ctx.childIn, action: 'in' } },
     'POST /api/childcare/enrolments': { json: { programme: ctx.programmeIn, children: [999999], consent: 'mx1' } },
     'POST /api/me/children': { json: { name: '矩阵', birth_date: '2018-01-01' } },
+    // Mentoring: a host's data is their mentor's (mentor_in) and no one else's.
+    'GET /api/mentoring/hosts/{id}/dashboard': { allowOnly: ['mentor_in'] },
+    'POST /api/mentoring/sessions/{id}/reviews': { json: { summary: '矩阵', advice: ['矩阵'] }, allowOnly: ['mentor_in'] },
+    'POST /api/mentoring/assignments': { json: { host: ctx.hostIn, mentor: ctx.mentorIn }, bodyScope: true },
+    'DELETE /api/mentoring/assignments/{id}': { bodyScope: true },
+    'PUT /api/mentoring/platforms/{code}': { json: { columns: { d: 'start', t: 'duration', v: 'viewers', p: 'peak', f: 'new_followers', o: 'orders', g: 'gmv' } } },
+    'POST /api/mentoring/one-to-ones': { json: { site: ctx.siteIn, starts_at: new Date(soon).toISOString() } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -191,7 +203,7 @@ async function send(client, r, s) {
 }
 
 test('every route has a sample request', () => {
-  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1, squadIn: 1, activityIn: 1, shiftIn: 1, hoursIn: 1, loanIn: 1, reportIn: 1, programmeIn: 1, childIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
+  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1, squadIn: 1, activityIn: 1, shiftIn: 1, hoursIn: 1, loanIn: 1, reportIn: 1, programmeIn: 1, childIn: 1, hostIn: 1, mentorIn: 1, sessionIn: 1, oneIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
   assert.deepEqual(missing, [], 'add a sample request for these routes');
   assert.ok(routes.length > 50);
 });
@@ -296,9 +308,29 @@ for (const caller of CALLERS) {
       const childIn = kid.json.id;
       const enr = await srv.client(workerToken).post('/api/childcare/enrolments', { programme: programmeIn, children: [childIn], consent: 'mx1' });
       assert.equal(enr.status, 201, enr.text);
+      // A livestream host with a session, assigned to mentor_in (a mentor
+      // on Xinnan Street); mentor_out mentors there too, not this host. A
+      // one-to-one time of mentor_in's.
+      const hostToken = srv.user('13911110007');
+      const hostIn = await me(hostToken);
+      assert.equal((await srv.client(hostToken).patch('/api/me', { occupation: 'livestream_host' })).status, 200);
+      const sess = await srv.client(hostToken).post('/api/me/mentoring/sessions', {
+        starts_at: at(-24), duration_min: 60, viewers: 100, peak: 10, new_followers: 1, orders: 2, gmv: 50 });
+      assert.equal(sess.status, 201, sess.text);
+      const sessionIn = sess.json.id;
+      const mentorToken = srv.user('13911110006');
+      const mentorIn = await me(mentorToken);
+      assert.equal((await admin.post(`/api/users/${mentorIn}/roles`, { role: 'mentor', scope_kind: 'region', scope_ref: 'HZ-XN' })).status, 201);
+      assert.equal((await admin.post('/api/mentoring/assignments', { host: hostIn, mentor: mentorIn })).status, 200);
+      const one = await srv.client(mentorToken).post('/api/mentoring/one-to-ones', { site: siteIn, starts_at: at(72) });
+      assert.equal(one.status, 201, one.text);
+      const oneIn = one.json.id;
       let token = null;
       let phone = null;
-      if (caller === 'system_admin') {
+      if (caller === 'mentor_in') {
+        token = mentorToken;
+        phone = '13911110006';
+      } else if (caller === 'system_admin') {
         token = srv.adminToken;
         phone = '13800000000';
       }
@@ -317,11 +349,12 @@ for (const caller of CALLERS) {
           grid_out: { role: 'grid_manager', scope_kind: 'region', scope_ref: 'HZ-HZ-01-G1' },
           dispatcher_in: { role: 'dispatcher', scope_kind: 'department', scope_ref: 'housing' },
           dispatcher_out: { role: 'dispatcher', scope_kind: 'department', scope_ref: 'traffic' },
+          mentor_out: { role: 'mentor', scope_kind: 'region', scope_ref: 'HZ-XN' },
         }[caller];
         if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
       }
       const client = srv.client(token);
-      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn, squadIn, activityIn, shiftIn, hoursIn, loanIn, reportIn, programmeIn, childIn };
+      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn, squadIn, activityIn, shiftIn, hoursIn, loanIn, reportIn, programmeIn, childIn, hostIn, mentorIn, sessionIn, oneIn };
       // Destructive calls last, so earlier ones still find their targets;
       // signing out last of all.
       const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);

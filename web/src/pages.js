@@ -17,6 +17,7 @@ import checkin from './checkin/page.js';
 import offerings from './offerings/page.js';
 import volunteer from './volunteer/page.js';
 import childcare from './childcare/page.js';
+import mentoring from './mentoring/page.js';
 
 export const PAGES = [
   map,
@@ -34,4 +35,5 @@ export const PAGES = [
   offerings,
   volunteer,
   childcare,
+  mentoring,
 ];

@@ -566,6 +566,7 @@ export const meView = {
                 ['#/childcare', 'ccTitle'],
                 ['#/volunteer/me', 'meMineVolunteer'],
                 ['#/points', 'meMinePoints'],
+                ['#/mentoring', 'meMineMentoring'],
                 ['#/inbox', 'meMineInbox'],
               ].map(([href, key]) => h('li', null, h('a', { class: 'btn btn-secondary btn-block', href }, t(key)))),
             ),
