@@ -13,6 +13,7 @@ import { field, bound, options, formAlert, button, errorMessage, placeError, foc
 import { redraw, pageTitle } from '../page.js';
 import { checkFirst, allowed, tabs } from '../console.js';
 import { scanner, cleanCode } from '../scanner/scanner.js';
+import { sitesReached, siteToPick, rememberSite } from '../reach.js';
 
 const $id = (id) => document.getElementById(id);
 const REMEMBER = 'wh.lendSite.'; // + the person's id
@@ -32,50 +33,13 @@ const desk = {
   back: { who: '', user: null, loans: null, errors: {}, alert: '', note: '', busy: false, rowBusy: null },
 };
 
-function remembered(userId) {
-  try {
-    return localStorage.getItem(REMEMBER + userId) || '';
-  } catch {
-    return '';
-  }
-}
-
-function remember(userId, site) {
-  try {
-    localStorage.setItem(REMEMBER + userId, site);
-  } catch {
-    /* storage blocked: picked again next time */
-  }
-}
-
 /** The sites the person's staff and admin grants reach. */
 async function loadSites() {
   const m = session.me();
-  const byId = new Map();
-  const add = (s) => {
-    if (s && s.id && !byId.has(s.id)) byId.set(s.id, { id: s.id, name_zh: s.name_zh, name_en: s.name_en });
-  };
-  const many = async (params) => (await getJson('/api/sites', { ...params, limit: 1000 })).items || [];
-  desk.loadError = '';
-  try {
-    await Promise.all(
-      (m.roles || [])
-        .filter((g) => session.CONSOLE_ROLES.includes(g.role))
-        .map(async (g) => {
-          if (g.scope_kind === 'site') add(await getJson(`/api/sites/${encodeURIComponent(g.scope_ref)}`).catch(() => null));
-          else if (g.scope_kind === 'region') (await many({ region: g.scope_ref })).forEach(add);
-          else if (g.scope_kind === 'global') (await many({})).forEach(add);
-        }),
-    );
-  } catch (e) {
-    desk.loadError = errorMessage(e);
-  }
-  desk.sites = [...byId.values()].sort((a, b) => a.name_zh.localeCompare(b.name_zh, 'zh') || a.id - b.id);
-  const has = (id) => desk.sites.some((s) => String(s.id) === id);
-  if (desk.forUser !== m.id || !has(desk.site)) {
-    const last = remembered(m.id);
-    desk.site = has(last) ? last : desk.sites.length === 1 ? String(desk.sites[0].id) : '';
-  }
+  const { list, error } = await sitesReached((m.roles || []).filter((g) => session.CONSOLE_ROLES.includes(g.role)));
+  desk.loadError = error ? errorMessage(error) : '';
+  desk.sites = list.sort((a, b) => a.name_zh.localeCompare(b.name_zh, 'zh') || a.id - b.id);
+  desk.site = siteToPick(desk.sites, { key: REMEMBER, userId: m.id, forUser: desk.forUser, current: desk.site });
   desk.forUser = m.id;
 }
 
@@ -230,7 +194,7 @@ function sitePicker() {
   select.value = desk.site;
   select.addEventListener('change', async () => {
     desk.site = select.value;
-    remember(desk.forUser, desk.site);
+    rememberSite(REMEMBER, desk.forUser, desk.site);
     desk.lend.note = desk.back.note = '';
     desk.back.loans = null;
     redraw();
