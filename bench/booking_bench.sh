@@ -37,12 +37,7 @@ make -s RELEASE=1 warmharbor >/dev/null
 port=18430
 base=http://127.0.0.1:$port
 db=$work/book.db
-wait_up() { for _ in $(seq 1 600); do curl -sf "$base/healthz" >/dev/null && return 0; sleep 0.2; done; return 1; }
-api() { # method path json -> body
-  curl -sf -X "$1" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-       -d "$3" "$base$2"
-}
-first_id() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
+source bench/lib.sh
 # A JSON list of n slots of capacity cap, an hour apart from tomorrow,
 # the first being the from-th.
 slot_list() { # n cap from
@@ -67,11 +62,7 @@ check_db() { # label expected_bookings
 ./warmharbor demo --db $db >/dev/null
 ./warmharbor user add --db $db --admin --password bench-password-1 13800000000 >/dev/null 2>&1
 ADMIN=$(./warmharbor token create --db $db 13800000000 2>/dev/null)
-for i in $(seq 0 $((PEOPLE - 1))); do
-  phone=1350$(printf '%07d' $i)
-  ./warmharbor user add --db $db $phone >/dev/null 2>&1
-  ./warmharbor token create --db $db $phone 2>/dev/null
-done > $work/tokens.txt
+people_tokens $PEOPLE > $work/tokens.txt
 head -$RACE_PEOPLE $work/tokens.txt > $work/race_tokens.txt
 
 # Every connection comes from loopback: no per-address limit (http/guard.c).
