@@ -13,16 +13,10 @@ for line in io.lines(os.getenv("WH_TOKENS")) do tokens[#tokens + 1] = line end
 for line in io.lines(os.getenv("WH_SLOTS")) do slots[#slots + 1] = line end
 local rounds = tonumber(os.getenv("WH_ROUNDS") or "1")
 
-dofile((os.getenv("WH_BENCH_DIR") or "bench") .. "/answers.lua") -- setup, response, done
-
-local n, nthreads = 0, 1
-function init(args)
-  nthreads = tonumber(os.getenv("WH_THREADS") or "2")
-end
+dofile((os.getenv("WH_BENCH_DIR") or "bench") .. "/wrk_shared.lua") -- setup, init, next_k, response, done
 
 function request()
-  local k = n * nthreads + tid
-  n = n + 1
+  local k = next_k()
   local person = k % #tokens
   local round = math.floor(k / #tokens)
   local slot = slots[(person + 7 * round) % #slots + 1]

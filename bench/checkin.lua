@@ -23,16 +23,10 @@ end
 local staff_mode = os.getenv("WH_MODE") == "staff"
 local staff = os.getenv("WH_STAFF") or ""
 
-dofile((os.getenv("WH_BENCH_DIR") or "bench") .. "/answers.lua") -- setup, response, done
-
-local n, nthreads = 0, 1
-function init(args)
-  nthreads = tonumber(os.getenv("WH_THREADS") or "2")
-end
+dofile((os.getenv("WH_BENCH_DIR") or "bench") .. "/wrk_shared.lua") -- setup, init, next_k, response, done
 
 function request()
-  local k = n * nthreads + tid
-  n = n + 1
+  local k = next_k()
   local person = k % #tokens
   local s = (person + math.floor(k / #tokens)) % #sites + 1
   if staff_mode then

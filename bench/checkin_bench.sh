@@ -30,19 +30,12 @@ CONNS=${CONNS:-64}
 SECS=${SECS:-10}
 THREADS=${THREADS:-2}
 GOAL=2000
-work=$(mktemp -d /tmp/whbench-checkin.XXXXXX)
-chmod 755 $work
-export WARMHARBOR_SECRET_FILE=$work/bench.key
-trap 'kill $(cat $work/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf $work' EXIT
-
-command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-command -v sqlite3 >/dev/null || apt-get install -y -qq sqlite3 >/dev/null
-make -s RELEASE=1 warmharbor >/dev/null
+source bench/lib.sh
+bench_start checkin
 
 port=${PORT:-18431}
 base=http://127.0.0.1:$port
 db=$work/checkin.db
-source bench/lib.sh
 
 stored() { # via -> "visits rows, counter sum"
   sqlite3 -separator ' ' $db "SELECT (SELECT COUNT(*) FROM visits WHERE via = '$1'),
@@ -73,17 +66,11 @@ echo "# machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc
 printf '%-52s %10s %10s %9s %9s\n' "scenario" "per s" "reference" "p50" "p99"
 
 run() { # label via tokens_file sites_file [staff token]
-  local before after out rps p50 p99 answers secs ok per
+  local before after out per
   before=$(stored $2)
   out=$(WH_MODE=$2 WH_TOKENS=$3 WH_SITES=$4 WH_STAFF=${5:-} WH_THREADS=$THREADS \
         wrk -t$THREADS -c$CONNS -d${SECS}s --latency -s bench/checkin.lua "$base")
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  answers=$(echo "$out" | sed -n 's/^answers: //p')
-  secs=$(echo "$out" | awk '/^seconds:/ {print $2}')
-  ok=$(echo "$answers" | tr ',' '\n' | awk -F': ' '$1 ~ /^ *201$/ {print $2}')
-  ok=${ok:-0}
+  wrk_figures "$out"
   per=$(echo "scale=1; $ok / $secs" | bc)
   printf '%-52s %10s %10s %9s %9s\n' "$1" "$per" "$GOAL" "$p50" "$p99"
   printf '%-52s %10s\n' "  the same run: requests (all answers)" "$rps"

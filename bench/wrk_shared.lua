@@ -1,13 +1,26 @@
--- answers.lua: what the wrk scripts of bench/ share (loaded with dofile by
--- booking.lua and checkin.lua): each thread's number (tid, from 0), the
--- answers counted per thread by status and error code ("409 limit_reached"),
--- and done() printing their sums and the run's length:
+-- wrk_shared.lua: what the wrk scripts of bench/ share (loaded with dofile
+-- by booking.lua and checkin.lua): each thread's number (tid, from 0),
+-- next_k() numbering the requests over all threads (request n of thread t
+-- of T is n*T + t; T is WH_THREADS, wrk's -t), the answers counted per
+-- thread by status and error code ("409 limit_reached"), and done()
+-- printing their sums and the run's length:
 --   answers: 201: 18000, 409 limit_reached: 12
 --   seconds: 10.002
 threads = {}
 function setup(thread)
   thread:set("tid", #threads)
   threads[#threads + 1] = thread
+end
+
+local n, nthreads = 0, 1
+function init(args)
+  nthreads = tonumber(os.getenv("WH_THREADS") or "2")
+end
+
+function next_k()
+  local k = n * nthreads + tid
+  n = n + 1
+  return k
 end
 
 local counts = {}
