@@ -38,7 +38,7 @@ slot_list() { # n cap from
   t0=$(( $(date +%s) + 86400 ))
   for i in $(seq $3 $(($3 + $1 - 1))); do
     t=$((t0 + i * 3600))
-    out="$out${out:+,}{\"start\":\"$(date -u -d @$t +%Y-%m-%dT%H:%M:%SZ)\",\"end\":\"$(date -u -d @$((t + 1800)) +%Y-%m-%dT%H:%M:%SZ)\",\"capacity\":$2}"
+    out="$out${out:+,}{\"start\":\"$(iso $t)\",\"end\":\"$(iso $((t + 1800)))\",\"capacity\":$2}"
   done
   echo "{\"slots\":[$out]}"
 }
@@ -89,7 +89,7 @@ confirmed_before=$ok
 offering=$(api POST /api/offerings "{\"kind\":\"workshop\",\"title_zh\":\"抢座\",\"site\":$site}" | first_id)
 t0=$(( $(date +%s) + 40 * 86400 ))
 slot=$(api POST /api/offerings/$offering/slots \
-  "{\"start\":\"$(date -u -d @$t0 +%Y-%m-%dT%H:%M:%SZ)\",\"end\":\"$(date -u -d @$((t0 + 3600)) +%Y-%m-%dT%H:%M:%SZ)\",\"capacity\":$RACE_SEATS}" \
+  "{\"start\":\"$(iso $t0)\",\"end\":\"$(iso $((t0 + 3600)))\",\"capacity\":$RACE_SEATS}" \
   | first_id)
 echo $slot > $work/race_slot.txt
 out=$(WH_TOKENS=$work/race_tokens.txt WH_SLOTS=$work/race_slot.txt WH_ROUNDS=1 WH_THREADS=$THREADS \

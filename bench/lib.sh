@@ -1,11 +1,10 @@
-# lib.sh - what the HTTP benches driven by wrk share (sourced by
-# booking_bench.sh and checkin_bench.sh from the checkout's top, which set
-# $base, $db and $ADMIN): a work folder removed at the end (with the
-# server whose pid is in it), the tools and the build, waiting for the
-# server, the admin's API calls, the first id of an answer, many people
-# with a bearer token each, and the figures of a wrk run.
+# lib.sh - helpers the HTTP benchmarks share (sourced from the checkout's
+# top; they set $base and, once they have one, $ADMIN, an administrator's
+# bearer token, and $db for people_tokens).
 
-bench_start() { # name: sets $work
+# A work folder ($work) removed at the end, with the server whose pid is
+# in it; wrk and sqlite3 installed when missing; the binary built.
+bench_start() { # name
   work=$(mktemp -d /tmp/whbench-$1.XXXXXX)
   chmod 755 $work
   export WARMHARBOR_SECRET_FILE=$work/bench.key
@@ -14,13 +13,18 @@ bench_start() { # name: sets $work
   command -v sqlite3 >/dev/null || apt-get install -y -qq sqlite3 >/dev/null
   make -s RELEASE=1 warmharbor >/dev/null
 }
+# Wait for the server at $base to answer /healthz (two minutes at most).
 wait_up() { for _ in $(seq 1 600); do curl -sf "$base/healthz" >/dev/null && return 0; sleep 0.2; done; return 1; }
-api() { # method path json -> body
+# api METHOD PATH JSON: the answer's body, as the administrator.
+api() {
   curl -sf -X "$1" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
        -d "$3" "$base$2"
 }
+# The first "id" of the JSON on standard input.
 first_id() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
-# n people (phones 1350xxxxxxx), one bearer token per line on stdout.
+# Unix seconds as ISO 8601 in UTC.
+iso() { date -u -d @$1 +%Y-%m-%dT%H:%M:%SZ; }
+# n people (phones 1350xxxxxxx) in $db, one bearer token per line on stdout.
 people_tokens() { # n
   local i phone
   for i in $(seq 0 $(($1 - 1))); do
