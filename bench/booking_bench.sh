@@ -25,19 +25,12 @@ SECS=${SECS:-10}
 THREADS=${THREADS:-2}
 RACE_PEOPLE=500
 RACE_SEATS=10
-work=$(mktemp -d /tmp/whbench-book.XXXXXX)
-chmod 755 $work
-export WARMHARBOR_SECRET_FILE=$work/bench.key
-trap 'kill $(cat $work/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf $work' EXIT
-
-command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-command -v sqlite3 >/dev/null || apt-get install -y -qq sqlite3 >/dev/null
-make -s RELEASE=1 warmharbor >/dev/null
+source bench/lib.sh
+bench_start book
 
 port=18430
 base=http://127.0.0.1:$port
 db=$work/book.db
-. bench/lib.sh
 # A JSON list of n slots of capacity cap, an hour apart from tomorrow,
 # the first being the from-th.
 slot_list() { # n cap from
@@ -62,11 +55,7 @@ check_db() { # label expected_bookings
 ./warmharbor demo --db $db >/dev/null
 ./warmharbor user add --db $db --admin --password bench-password-1 13800000000 >/dev/null 2>&1
 ADMIN=$(./warmharbor token create --db $db 13800000000 2>/dev/null)
-for i in $(seq 0 $((PEOPLE - 1))); do
-  phone=1350$(printf '%07d' $i)
-  ./warmharbor user add --db $db $phone >/dev/null 2>&1
-  ./warmharbor token create --db $db $phone 2>/dev/null
-done > $work/tokens.txt
+people_tokens $PEOPLE > $work/tokens.txt
 head -$RACE_PEOPLE $work/tokens.txt > $work/race_tokens.txt
 
 # Every connection comes from loopback: no per-address limit (http/guard.c).
@@ -85,13 +74,7 @@ for chunk in $(seq 1 $(( (SLOTS + 99) / 100 ))); do
 done
 out=$(WH_TOKENS=$work/tokens.txt WH_SLOTS=$work/slots.txt WH_ROUNDS=$ROUNDS WH_THREADS=$THREADS \
       wrk -t$THREADS -c$CONNS -d${SECS}s --latency -s bench/booking.lua "$base")
-rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-answers=$(echo "$out" | sed -n 's/^answers: //p')
-secs=$(echo "$out" | awk '/^seconds:/ {print $2}')
-ok=$(echo "$answers" | tr ',' '\n' | awk -F': ' '$1 ~ /^ *201$/ {print $2}')
-ok=${ok:-0}
+wrk_figures "$out"
 echo "# booking benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "# machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), wrk -t$THREADS -c$CONNS -d${SECS}s on loopback, SQLite"
 printf '%-58s %12s %9s %9s\n' "scenario" "per s" "p50" "p99"
@@ -111,10 +94,8 @@ slot=$(api POST /api/offerings/$offering/slots \
 echo $slot > $work/race_slot.txt
 out=$(WH_TOKENS=$work/race_tokens.txt WH_SLOTS=$work/race_slot.txt WH_ROUNDS=1 WH_THREADS=$THREADS \
       wrk -t$THREADS -c$RACE_PEOPLE -d2s --latency -s bench/booking.lua "$base")
-answers=$(echo "$out" | sed -n 's/^answers: //p')
-won=$(echo "$answers" | tr ',' '\n' | awk -F': ' '$1 ~ /^ *201$/ {print $2}')
-won=${won:-0}
-p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+wrk_figures "$out"
+won=$ok
 printf '%-58s %12s %9s %9s\n' "$RACE_PEOPLE connections for $RACE_SEATS seats: bookings made" "$won" "" "$p99"
 echo "  answers: $answers"
 [ "$won" = $RACE_SEATS ] || { echo "  RACE CHECK FAILED: $won bookings for $RACE_SEATS seats"; exit 1; }

@@ -3,7 +3,8 @@
 # (bench/index_bench.c), then HTTP (bench/http_bench.sh): the near query at
 # national scale on SQLite, then SQLite next to PostgreSQL (one node, two
 # nodes behind nginx, a write-heavy mix) at district scale, then bookings
-# per second on SQLite (bench/booking_bench.sh), then latency at a fixed
+# per second on SQLite (bench/booking_bench.sh), then check-ins per second
+# on SQLite (bench/checkin_bench.sh), then latency at a fixed
 # rate without coordinated omission: bookings at 2,000/s and fair numbers
 # at 1,000/s (bench/paced_bench.sh). Figures and the machine go to
 # bench/RESULTS.md as they come. Not part of make test; the machine should
@@ -62,6 +63,9 @@ PG=1 SIZES="${PG_SIZES:-20000}" bash bench/http_bench.sh 2>$tmp/err2 | grep -v '
 { echo '```'; echo; echo "## Bookings on SQLite (goal: 2,000 bookings/s, no overbooking)"; echo; echo '```'; } >> $out
 bash bench/booking_bench.sh 2>$tmp/err3 | grep -v '^{' >> $out \
   || { echo "failed:"; tail -5 $tmp/err3; } >> $out
+{ echo '```'; echo; echo "## Check-ins on SQLite (goal: 2,000 check-ins/s)"; echo; echo '```'; } >> $out
+bash bench/checkin_bench.sh 2>$tmp/err5 | grep -v '^{' >> $out \
+  || { echo "failed:"; tail -5 $tmp/err5; } >> $out
 { echo '```'; echo; } >> $out
 paced
 cat $out

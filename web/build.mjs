@@ -37,9 +37,9 @@ const result = await build({
   entryPoints: [
     { in: path.join(SRC, 'main.js'), out: 'app' },
     { in: path.join(SRC, 'styles', 'app.css'), out: 'app' },
-    // The QR decoder (jsQR, ~130 KB) for the staff scan page, which
+    // The QR decoder (jsQR, ~130 KB) for the staff's camera (scanner/), which
     // imports it when the camera first opens: not in app.js, not precached.
-    { in: path.join(SRC, 'checkin', 'reader.js'), out: 'qr-reader' },
+    { in: path.join(SRC, 'scanner', 'reader.js'), out: 'qr-reader' },
   ],
   external: ['/qr-reader.js'],
   outdir: DIST,

@@ -343,6 +343,13 @@ struct store_conn *req_store_or_reply(struct req *r)
     return c;
 }
 
+struct store_conn *req_id_store_or_reply(struct req *r, const char *what, int64_t *id)
+{
+    if (req_param_id_or_reply(r, "id", what, id))
+        return NULL;
+    return req_store_or_reply(r);
+}
+
 int reply_store_error(struct req *r, int rc, const char *what)
 {
     switch (rc) {

@@ -184,6 +184,9 @@ int req_tx(struct req *r, struct store_conn *c, int (*fn)(struct store_conn *c, 
 struct store_conn *req_store(struct req *r);
 /* The same, replying 503 store_unavailable when there is none. */
 struct store_conn *req_store_or_reply(struct req *r);
+/* The path's {id} (what names it in the 404 for a malformed one, see
+ * req_param_id_or_reply), then the store: NULL after replying. */
+struct store_conn *req_id_store_or_reply(struct req *r, const char *what, int64_t *id);
 /* Reply for a failed store call: 404 not_found (naming what), 409
  * conflict, 503 busy with Retry-After, or 500. Returns the status. */
 int reply_store_error(struct req *r, int rc, const char *what);

@@ -178,18 +178,6 @@ static json_t *reservations_json(const struct loan_reservation *vs, size_t n, in
 
 /* ---- reading requests ---------------------------------------------------- */
 
-/* The site of the path, which must exist (404). */
-static int path_site_or_reply(struct req *r, struct store_conn *c, struct site *s)
-{
-    int64_t id;
-    if (req_param_id_or_reply(r, "id", "site", &id))
-        return -1;
-    int rc = site_get(c, &r->arena, id, s);
-    if (rc)
-        return reply_store_error(r, rc, "site"), -1;
-    return 0;
-}
-
 /* The site named in the body, where staff act: the caller must reach it
  * (403 out_of_scope), and it must exist (422 unknown_site). */
 static int body_site_or_reply(struct req *r, struct store_conn *c, int64_t site_id)
@@ -314,9 +302,9 @@ static int put_item_type(struct req *r)
 
 static int get_site_items(struct req *r)
 {
-    struct store_conn *c = req_store_or_reply(r);
     struct site s;
-    if (!c || path_site_or_reply(r, c, &s))
+    struct store_conn *c = req_site_or_reply(r, &s);
+    if (!c)
         return r->status;
     struct item_stock *ss;
     size_t n;
@@ -354,10 +342,10 @@ static int post_stock(struct req *r)
     if (!w.add && !w.repaired)
         return reply_error(r, 422, "missing_field", "add",
                            "say how many to add (or take off, below zero) or how many repaired");
-    struct store_conn *c = req_store_or_reply(r);
     struct site s;
     struct item_type t;
-    if (!c || path_site_or_reply(r, c, &s) || item_or_reply(r, c, "item", code, &t))
+    struct store_conn *c = req_site_or_reply(r, &s);
+    if (!c || item_or_reply(r, c, "item", code, &t))
         return r->status;
     w.site_id = s.id;
     w.type_id = t.id;
@@ -563,9 +551,7 @@ static int get_user_loans(struct req *r)
 {
     const struct principal *p = req_principal(r);
     int64_t user_id;
-    if (req_param_id_or_reply(r, "id", "person", &user_id))
-        return r->status;
-    struct store_conn *c = req_store_or_reply(r);
+    struct store_conn *c = req_id_store_or_reply(r, "person", &user_id);
     if (!c)
         return r->status;
     struct user u;
@@ -646,10 +632,10 @@ static int post_reservation(struct req *r)
         return reply_error(r, 422, "invalid_window", bad,
                            "a reservation starts within %d days and lasts at most %d hours",
                            LENDING_RESERVE_AHEAD_S / 86400, LENDING_RESERVE_WINDOW_S / 3600);
-    struct store_conn *c = req_store_or_reply(r);
     struct site s;
     struct item_type t;
-    if (!c || path_site_or_reply(r, c, &s) || item_or_reply(r, c, "item", code, &t))
+    struct store_conn *c = req_site_or_reply(r, &s);
+    if (!c || item_or_reply(r, c, "item", code, &t))
         return r->status;
     if (!t.reservable)
         return reply_error(r, 422, "not_reservable", "item",
@@ -674,9 +660,7 @@ static int post_reservation(struct req *r)
 static int get_site_reservations(struct req *r)
 {
     int64_t site_id;
-    if (req_param_id_or_reply(r, "id", "site", &site_id))
-        return r->status;
-    struct store_conn *c = req_store_or_reply(r);
+    struct store_conn *c = req_id_store_or_reply(r, "site", &site_id);
     if (!c)
         return r->status;
     struct loan_reservation *vs;
@@ -703,9 +687,7 @@ static int post_my_reservation_cancel(struct req *r)
 {
     const struct principal *p = req_principal(r);
     int64_t id;
-    if (req_param_id_or_reply(r, "id", "reservation", &id))
-        return r->status;
-    struct store_conn *c = req_store_or_reply(r);
+    struct store_conn *c = req_id_store_or_reply(r, "reservation", &id);
     if (!c)
         return r->status;
     struct loan_reservation v;

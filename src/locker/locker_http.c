@@ -69,17 +69,6 @@ static json_t *claims_json(const struct locker_claim *ks, size_t n, int tz)
 
 /* ---- reading requests --------------------------------------------------- */
 
-static int site_or_reply(struct req *r, struct store_conn *c, struct site *s)
-{
-    int64_t id;
-    if (req_param_id_or_reply(r, "id", "site", &id))
-        return -1;
-    int rc = site_get(c, &r->arena, id, s);
-    if (rc)
-        return reply_store_error(r, rc, "site"), -1;
-    return 0;
-}
-
 static int kind_or_reply(struct req *r, const char **kind)
 {
     if (json_in_string(r, r->json, NULL, "kind", 16, true, kind) < 0)
@@ -93,9 +82,9 @@ static int kind_or_reply(struct req *r, const char **kind)
 
 static int get_lockers(struct req *r)
 {
-    struct store_conn *c = req_store_or_reply(r);
     struct site s;
-    if (!c || site_or_reply(r, c, &s))
+    struct store_conn *c = req_site_or_reply(r, &s);
+    if (!c)
         return r->status;
     struct locker_count *cs;
     size_t n;
@@ -148,9 +137,9 @@ static int put_lockers(struct req *r)
     if (!any)
         return reply_error(r, 422, "missing_field", "fridge",
                            "say how many fridge or locker slots the site has");
-    struct store_conn *c = req_store_or_reply(r);
     struct site s;
-    if (!c || site_or_reply(r, c, &s))
+    struct store_conn *c = req_site_or_reply(r, &s);
+    if (!c)
         return r->status;
     w.arena = &r->arena;
     w.site_id = s.id;
@@ -166,9 +155,9 @@ static int put_lockers(struct req *r)
 
 static int get_slots(struct req *r)
 {
-    struct store_conn *c = req_store_or_reply(r);
     struct site s;
-    if (!c || site_or_reply(r, c, &s))
+    struct store_conn *c = req_site_or_reply(r, &s);
+    if (!c)
         return r->status;
     struct locker_slot *ss;
     size_t n;
@@ -214,9 +203,9 @@ static int post_claim(struct req *r)
     const char *kind;
     if (json_in_only_or_reply(r, r->json, NULL, claim_fields) || kind_or_reply(r, &kind))
         return r->status;
-    struct store_conn *c = req_store_or_reply(r);
     struct site s;
-    if (!c || site_or_reply(r, c, &s))
+    struct store_conn *c = req_site_or_reply(r, &s);
+    if (!c)
         return r->status;
     int tz = r->app->cfg.tz_offset_min;
     int64_t now = clock_now();
@@ -285,9 +274,9 @@ static int post_open(struct req *r)
         return r->status;
     if (!locker_code_is_valid(w.code))
         return reply_error(r, 422, "invalid_field", "code", "the code is six digits");
-    struct store_conn *c = req_store_or_reply(r);
     struct site s;
-    if (!c || site_or_reply(r, c, &s))
+    struct store_conn *c = req_site_or_reply(r, &s);
+    if (!c)
         return r->status;
     w.arena = &r->arena;
     w.site_id = s.id;
@@ -342,9 +331,7 @@ static int post_my_release(struct req *r)
 {
     const struct principal *p = req_principal(r);
     int64_t id;
-    if (req_param_id_or_reply(r, "id", "claim", &id))
-        return r->status;
-    struct store_conn *c = req_store_or_reply(r);
+    struct store_conn *c = req_id_store_or_reply(r, "claim", &id);
     if (!c)
         return r->status;
     struct locker_claim k;

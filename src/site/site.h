@@ -209,5 +209,9 @@ enum site_change { SITE_CREATED, SITE_UPDATED, SITE_DELETED, SITE_BULK };
 /* The scope resolver for routes whose {id} is a site's id (404 when there
  * is no such site). */
 extern const struct route_scope site_scope_path;
+/* For a route whose {id} is a site's: the store and the site in *s, or
+ * NULL after replying (404 no such site, 503 no store). */
+struct req;
+struct store_conn *req_site_or_reply(struct req *r, struct site *s);
 
 #endif

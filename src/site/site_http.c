@@ -750,6 +750,18 @@ static int resolve_site_in_path(struct req *r, struct scope_target *t)
 
 const struct route_scope site_scope_path = {"site", resolve_site_in_path};
 
+struct store_conn *req_site_or_reply(struct req *r, struct site *s)
+{
+    int64_t id;
+    struct store_conn *c = req_id_store_or_reply(r, "site", &id);
+    if (!c)
+        return NULL;
+    int rc = site_get(c, &r->arena, id, s);
+    if (rc)
+        return reply_store_error(r, rc, "site"), NULL;
+    return c;
+}
+
 /* ---- keeping the cache and the event streams in step ---------------- */
 
 static int site_init(struct app *app, void **state)

@@ -81,7 +81,7 @@ test('staff check a worker in by the typed ticket code and see who was checked i
   // No camera here: the page says so and puts the cursor in the code field.
   await page.click('#ci-camera');
   await page.waitForSelector('#ci-camera-note');
-  assert.match(await page.textContent('#ci-camera-note'), /输入签到码/);
+  assert.match(await page.textContent('#ci-camera-note'), /在下面输入码/);
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'ci-code');
   assert.equal(await page.$('#ci-camera-layer'), null);
 

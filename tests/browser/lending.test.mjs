@@ -3,11 +3,20 @@
 // borrowing number; the worker sees it with its due date on their page;
 // staff of a community station (site B) find the worker by the code of
 // their QR code and take the raincoat back there; A's stock shrank, B's
-// grew. Both pages in Chinese and English, axe clean, no sideways scroll
-// at phone width (the header keeps its links: the pages add none).
+// grew. Then the same with the camera: a fake one (Chromium's
+// --use-fake-device-for-media-stream playing a Y4M video of the worker's
+// own QR code, from /api/me/qr) lets staff at A lend by scanning and
+// staff at B take back by scanning. Without a camera the desk says so and
+// puts the cursor in the typed field. Both pages in Chinese and English,
+// axe clean, no sideways scroll at phone width (the header keeps its
+// links: the pages add none).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openBrowser, ADMIN_TOKEN, seriousViolations, pageWidth, smallTargets } from './lib/harness.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, openBrowser, ADMIN_TOKEN, CHROME_ARGS, seriousViolations, pageWidth, smallTargets, screenshot } from './lib/harness.mjs';
+import { writeQrVideo, fakeCameraArgs } from './lib/camera.mjs';
 
 let srv;
 const people = {};
@@ -26,8 +35,10 @@ before(async () => {
   await grant(people.staffA.id, A.id);
   await grant(people.staffB.id, B.id);
 });
+const dir = mkdtempSync(path.join(tmpdir(), 'wh-lend-camera-'));
 after(async () => {
   await srv?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const json = (method, body, token) => ({
@@ -61,8 +72,8 @@ async function raincoats(siteId) {
 }
 
 /** Open path signed in as p: the page sends to sign-in and comes back. */
-async function signedIn(p, path) {
-  const b = await openBrowser();
+async function signedIn(p, path, options) {
+  const b = await openBrowser(options);
   await b.page.goto(`${srv.base}/#${path}`);
   await b.page.waitForSelector('#login-form');
   await b.page.click('button.seg-btn:has-text("密码登录")');
@@ -90,6 +101,12 @@ test('staff at A lend a raincoat by the borrowing number; the desk shows it went
     await page.click('#lend-submit');
     await page.waitForSelector('#lend-who-err');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'lend-who');
+    // No camera in this browser: the desk says so and the cursor goes to the typed field.
+    await page.click('#lend-camera');
+    await page.waitForSelector('#lend-camera-note');
+    assert.match(await page.textContent('#lend-camera-note'), /用不了摄像头/);
+    await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'lend-who');
+    assert.equal(await page.$('#lend-camera-layer'), null);
     // An unknown number: the server's word, next to the field.
     await page.fill('#lend-who', '999999');
     await page.click('#lend-submit');
@@ -181,4 +198,114 @@ test('staff at B find the worker by the code of their QR code and take the rainc
   const mine = (await srv.api('/api/me/loans', { headers: { Authorization: `Bearer ${people.worker.token}` } })).json.items;
   assert.equal(mine[0].state, 'returned');
   assert.equal(mine[0].closed_site_id, B.id);
+});
+
+/** The worker's own QR code (what their "my QR" page shows), as a fake camera's video. */
+async function workerOnCamera(name) {
+  const qr = (await srv.api('/api/me/qr', { headers: { Authorization: `Bearer ${people.worker.token}` } })).json.token;
+  assert.ok(qr && qr.length > 20, 'a QR token');
+  const video = path.join(dir, name);
+  writeQrVideo(video, qr);
+  return video;
+}
+
+test('with a camera, staff at A lend a raincoat by scanning the worker\'s QR code, and staff at B take it back by scanning it', async () => {
+  const a0 = await raincoats(A.id);
+  const b0 = await raincoats(B.id);
+  const mineBefore = (await srv.api('/api/me/loans', { headers: { Authorization: `Bearer ${people.worker.token}` } })).json.items.length;
+
+  // At A: pick the raincoat, open the camera, the worker holds up their code.
+  const videoA = await workerOnCamera('a.y4m');
+  const a = await signedIn(people.staffA, '/admin/lending', { args: [...CHROME_ARGS, ...fakeCameraArgs(videoA)], permissions: ['camera'] });
+  let lent;
+  try {
+    const { page } = a;
+    await page.waitForSelector('#lend-form');
+    assert.equal(await page.inputValue('#desk-site'), String(A.id));
+    await screenshot(page, 'lending-desk', { full: true });
+    await page.selectOption('#lend-item', 'raincoat');
+    await page.click('#lend-camera');
+    await page.waitForSelector('#lend-camera-layer');
+    // The desk behind the camera is out of reach while it shows.
+    assert.equal(await page.getAttribute('#view-page .page', 'inert'), '');
+    await page.waitForSelector('#lend-note', { timeout: 20000 });
+    await page.waitForSelector('#lend-camera-layer', { state: 'detached' });
+    assert.match(await page.textContent('#lend-note'), /已把雨衣借给 张骑手/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'lend-note');
+    assert.equal(await page.inputValue('#lend-who'), '', 'ready for the next one');
+    // The camera is off again.
+    assert.equal(await page.evaluate(() => document.getElementById('lend-video')?.srcObject ?? null), null);
+    await page.waitForFunction((n) => Number(document.querySelector('#stock-table tr[data-code="raincoat"] td[data-col="available"]').textContent) === n, a0.available - 1);
+    assert.deepEqual(await seriousViolations(page), []);
+    await screenshot(page, 'lending-scanned');
+    assert.deepEqual(realErrors(a.errors), []);
+  } finally {
+    await a.close();
+  }
+  const mine = (await srv.api('/api/me/loans', { headers: { Authorization: `Bearer ${people.worker.token}` } })).json.items;
+  assert.equal(mine.length, mineBefore + 1);
+  lent = mine.find((l) => l.state === 'out');
+  assert.ok(lent, 'the scanned loan is out');
+  assert.equal(lent.item.code, 'raincoat');
+  assert.equal(lent.site_id, A.id);
+  assert.deepEqual(await raincoats(A.id), { ...a0, available: a0.available - 1, lent: a0.lent + 1 });
+
+  // At B: scanning finds what the worker has out; Back closes a camera opened by mistake first.
+  const videoB = await workerOnCamera('b.y4m');
+  const b = await signedIn(people.staffB, '/admin/lending', { args: [...CHROME_ARGS, ...fakeCameraArgs(videoB)], permissions: ['camera'] });
+  try {
+    const { page } = b;
+    await page.waitForSelector('#back-form');
+    assert.equal(await page.inputValue('#desk-site'), String(B.id));
+    await page.click('#back-camera');
+    await page.waitForSelector(`#return-${lent.id}`, { timeout: 20000 });
+    await page.waitForSelector('#back-camera-layer', { state: 'detached' });
+    assert.equal(await page.evaluate(() => document.getElementById('back-video')?.srcObject ?? null), null);
+    assert.match(await page.textContent(`#back-${lent.id}`), /雨衣/);
+    await page.click(`#return-${lent.id}`);
+    await page.waitForSelector('#back-note');
+    assert.match(await page.textContent('#back-note'), /雨衣已归还到本站/);
+    assert.deepEqual(realErrors(b.errors), []);
+  } finally {
+    await b.close();
+  }
+  // The raincoat left A's stock for B's.
+  assert.deepEqual(await raincoats(A.id), { available: a0.available - 1, lent: a0.lent, total: a0.total - 1 });
+  assert.deepEqual(await raincoats(B.id), { available: b0.available + 1, lent: b0.lent, total: b0.total + 1 });
+  const after = (await srv.api('/api/me/loans', { headers: { Authorization: `Bearer ${people.worker.token}` } })).json.items.find((l) => l.id === lent.id);
+  assert.equal(after.state, 'returned');
+  assert.equal(after.closed_site_id, B.id);
+});
+
+test('the camera goes off when the desk is left, and Back closes it without leaving the desk', async () => {
+  const video = path.join(dir, 'blank.y4m');
+  writeQrVideo(video, '', { blank: true });
+  const b = await signedIn(people.staffA, '/admin/lending', { args: [...CHROME_ARGS, ...fakeCameraArgs(video)], permissions: ['camera'] });
+  try {
+    const { page } = b;
+    await page.waitForSelector('#lend-form');
+    await page.click('#lend-camera');
+    await page.waitForSelector('#lend-camera-title:has-text("把二维码放进框里")');
+    await screenshot(page, 'lending-camera');
+    assert.equal(await page.evaluate(() => document.getElementById('lend-video')?.srcObject?.active), true);
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(await smallTargets(page), [], '48px targets');
+    await page.goBack();
+    await page.waitForSelector('#lend-camera-layer', { state: 'detached' });
+    assert.match(page.url(), /#\/admin\/lending$/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'lend-camera');
+    // Open again, keep a handle on the stream, then leave the page by a link.
+    await page.click('#back-camera');
+    await page.waitForFunction(() => document.getElementById('back-video')?.srcObject?.active === true);
+    await page.evaluate(() => {
+      window.__stream = document.getElementById('back-video').srcObject;
+    });
+    await page.evaluate(() => {
+      location.hash = '#/lending';
+    });
+    await page.waitForFunction(() => window.__stream.getTracks().every((tr) => tr.readyState === 'ended'));
+    assert.deepEqual(realErrors(b.errors), []);
+  } finally {
+    await b.close();
+  }
 });

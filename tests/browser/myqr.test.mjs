@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot, ADMIN_TOKEN } from './lib/harness.mjs';
 import { workerInPage, api } from './lib/people.mjs';
+import { readShownQr } from './lib/camera.mjs';
 
 let srv;
 const open = [];
@@ -20,26 +21,6 @@ after(async () => {
   for (const b of open) await b.close();
   await srv?.stop();
 });
-
-/** Decode the QR code drawn in sel with the app's own reader (/qr-reader.js, jsQR). */
-function readShownQr(page, sel) {
-  return page.evaluate(async (sel) => {
-    const svg = document.querySelector(`${sel} svg`).cloneNode(true);
-    svg.setAttribute('width', '400');
-    svg.setAttribute('height', '400');
-    const img = new Image();
-    img.src = `data:image/svg+xml;base64,${btoa(new XMLSerializer().serializeToString(svg))}`;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = 400;
-    canvas.height = 400;
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(img, 0, 0, 400, 400);
-    const { default: jsQR } = await import('/qr-reader.js');
-    const found = jsQR(ctx.getImageData(0, 0, 400, 400).data, 400, 400);
-    return found ? found.data : null;
-  }, sel);
-}
 
 const verify = (token) => api(srv, 'POST', '/api/qr/verify', { token: ADMIN_TOKEN, json: { token } });
 

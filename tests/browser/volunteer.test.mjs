@@ -1,15 +1,21 @@
 // Volunteer squads in the browser: a courier finds their street's squads,
 // joins one (the "leave?" question is closed by Back), signs up for a
-// shift; the squad's leader, in another browser, checks them in and out
-// by the code the volunteer's page shows (typed: headless Chromium has
-// no camera) and confirms the hours; the volunteer then sees the hours
+// shift; the squad's leader, in another browser, checks them in by the
+// code the volunteer's page shows, typed (the camera does not open: its
+// fake video is not there yet), and out by the camera (a fake one,
+// Chromium's --use-fake-device-for-media-stream, now playing a video of
+// that code) and confirms the hours; the volunteer then sees the hours
 // and the points. The server runs on the test clock, moved forward
 // between check-in and check-out. Every page at 390x844: axe, 48px
 // targets, no sideways scroll; zh-CN first, English on the switch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot, ADMIN_TOKEN } from './lib/harness.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot, ADMIN_TOKEN, CHROME_ARGS } from './lib/harness.mjs';
 import { workerByApi, workerInPage, signInPage, api } from './lib/people.mjs';
+import { writeQrVideo, fakeCameraArgs } from './lib/camera.mjs';
 
 let srv;
 const open = [];
@@ -17,13 +23,15 @@ const open = [];
 before(async () => {
   srv = await startServer({ env: { WARMHARBOR_DEV: '1', WARMHARBOR_TEST_CLOCK: '1' } });
 });
+const dir = mkdtempSync(path.join(tmpdir(), 'wh-vo-camera-'));
 after(async () => {
   for (const b of open) await b.close();
   await srv?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
-async function browser() {
-  const b = await openBrowser({ viewport: { width: 390, height: 844 } });
+async function browser(options = {}) {
+  const b = await openBrowser({ viewport: { width: 390, height: 844 }, ...options });
   open.push(b);
   return b;
 }
@@ -116,7 +124,8 @@ test('a volunteer joins a squad and signs up; the leader checks them in and out 
 
   // The shift has started: the leader checks the volunteer in by the typed code.
   await advance(900);
-  const l = await browser();
+  const video = path.join(dir, 'camera.y4m'); // written before check-out
+  const l = await browser({ args: [...CHROME_ARGS, ...fakeCameraArgs(video)], permissions: ['camera'] });
   const lp = l.page;
   await lp.goto(`${srv.base}/#/book`);
   await signInPage(lp, leader.phone, password);
@@ -126,6 +135,8 @@ test('a volunteer joins a squad and signs up; the leader checks them in and out 
   await phoneOk(lp, 'roster');
   await lp.click('#vo-camera');
   await lp.waitForSelector('#vo-camera-note');
+  await lp.waitForFunction(() => document.activeElement && document.activeElement.id === 'vo-code');
+  assert.equal(await lp.$('#vo-camera-layer'), null);
   await lp.fill('#vo-code', 'not-a-code');
   await lp.click('#vo-submit');
   await lp.waitForSelector('#vo-result[data-code="invalid_qr"]');
@@ -141,9 +152,11 @@ test('a volunteer joins a squad and signs up; the leader checks them in and out 
   await advance(3600);
   await lp.click('#vo-mode-out');
   assert.equal(await lp.textContent('#vo-submit'), '签退');
-  await lp.fill('#vo-code', await codeOnPage(vp));
-  await lp.click('#vo-submit');
-  await lp.waitForSelector('#vo-result[data-ok="true"][data-action="out"]');
+  writeQrVideo(video, await codeOnPage(vp));
+  await lp.click('#vo-camera');
+  await lp.waitForSelector('#vo-result[data-ok="true"][data-action="out"]', { timeout: 20000 });
+  await lp.waitForSelector('#vo-camera-layer', { state: 'detached' });
+  assert.equal(await lp.evaluate(() => document.getElementById('vo-video')?.srcObject ?? null), null, 'the camera is off');
   assert.match(await lp.textContent('#vo-result'), /马骑手 已签退：1 小时/);
   const confirm = await lp.waitForSelector('[data-hours-state="checked_out"] button[id$="-confirm"]');
   await phoneOk(lp, 'checked-out');

@@ -12,6 +12,7 @@ import people from './people/page.js';
 import sites from './sites/page.js';
 import inbox from './inbox/page.js';
 import lending from './lending/page.js';
+import scanner from './scanner/page.js';
 import station from './station/page.js';
 import checkin from './checkin/page.js';
 import offerings from './offerings/page.js';
@@ -36,4 +37,5 @@ export const PAGES = [
   volunteer,
   childcare,
   mentoring,
+  scanner,
 ];

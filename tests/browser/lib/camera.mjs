@@ -3,6 +3,7 @@
 // --use-fake-device-for-media-stream and --use-fake-ui-for-media-stream,
 // getUserMedia answers with it and asks nobody). Chromium reads the file
 // when the camera opens, so it may be written after the browser started.
+// And the other way round: readShownQr decodes a QR code a page draws.
 import { writeFileSync } from 'node:fs';
 import QRCode from 'qrcode';
 
@@ -26,4 +27,24 @@ export function writeQrVideo(file, text, { size = 480, frames = 5, blank = false
 /** Chromium's switches for a fake camera that plays file. */
 export function fakeCameraArgs(file) {
   return ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`];
+}
+
+/** Decode the QR code drawn in sel with the app's own reader (/qr-reader.js, jsQR). */
+export function readShownQr(page, sel) {
+  return page.evaluate(async (sel) => {
+    const svg = document.querySelector(`${sel} svg`).cloneNode(true);
+    svg.setAttribute('width', '400');
+    svg.setAttribute('height', '400');
+    const img = new Image();
+    img.src = `data:image/svg+xml;base64,${btoa(new XMLSerializer().serializeToString(svg))}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = 400;
+    canvas.height = 400;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0, 400, 400);
+    const { default: jsQR } = await import('/qr-reader.js');
+    const found = jsQR(ctx.getImageData(0, 0, 400, 400).data, 400, 400);
+    return found ? found.data : null;
+  }, sel);
 }

@@ -1,8 +1,10 @@
 // desk.js - the staff's lending desk (#/admin/lending): pick the station
 // you work at (the sites your grants reach), lend an item to a worker by
-// their borrowing number or the code read from their QR code, take
-// things back at this station whatever station lent them, and see this
-// station's stock, what went out today and what is overdue.
+// their borrowing number or their QR code (scanned with the camera, the
+// shared scanner in ../scanner/, or its code typed), take things back at
+// this station whatever station lent them (the worker found the same
+// ways), and see this station's stock, what went out today and what is
+// overdue.
 import { h, langText } from '../dom.js';
 import { t, pick, formatWhen } from '../i18n.js';
 import { getJson, ApiError } from '../api.js';
@@ -10,6 +12,8 @@ import * as session from '../session.js';
 import { field, bound, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw, pageTitle } from '../page.js';
 import { checkFirst, allowed, tabs } from '../console.js';
+import { scanner, cleanCode } from '../scanner/scanner.js';
+import { sitesReached, siteToPick, rememberSite } from '../reach.js';
 
 const $id = (id) => document.getElementById(id);
 const REMEMBER = 'wh.lendSite.'; // + the person's id
@@ -29,50 +33,13 @@ const desk = {
   back: { who: '', user: null, loans: null, errors: {}, alert: '', note: '', busy: false, rowBusy: null },
 };
 
-function remembered(userId) {
-  try {
-    return localStorage.getItem(REMEMBER + userId) || '';
-  } catch {
-    return '';
-  }
-}
-
-function remember(userId, site) {
-  try {
-    localStorage.setItem(REMEMBER + userId, site);
-  } catch {
-    /* storage blocked: picked again next time */
-  }
-}
-
 /** The sites the person's staff and admin grants reach. */
 async function loadSites() {
   const m = session.me();
-  const byId = new Map();
-  const add = (s) => {
-    if (s && s.id && !byId.has(s.id)) byId.set(s.id, { id: s.id, name_zh: s.name_zh, name_en: s.name_en });
-  };
-  const many = async (params) => (await getJson('/api/sites', { ...params, limit: 1000 })).items || [];
-  desk.loadError = '';
-  try {
-    await Promise.all(
-      (m.roles || [])
-        .filter((g) => session.CONSOLE_ROLES.includes(g.role))
-        .map(async (g) => {
-          if (g.scope_kind === 'site') add(await getJson(`/api/sites/${encodeURIComponent(g.scope_ref)}`).catch(() => null));
-          else if (g.scope_kind === 'region') (await many({ region: g.scope_ref })).forEach(add);
-          else if (g.scope_kind === 'global') (await many({})).forEach(add);
-        }),
-    );
-  } catch (e) {
-    desk.loadError = errorMessage(e);
-  }
-  desk.sites = [...byId.values()].sort((a, b) => a.name_zh.localeCompare(b.name_zh, 'zh') || a.id - b.id);
-  const has = (id) => desk.sites.some((s) => String(s.id) === id);
-  if (desk.forUser !== m.id || !has(desk.site)) {
-    const last = remembered(m.id);
-    desk.site = has(last) ? last : desk.sites.length === 1 ? String(desk.sites[0].id) : '';
-  }
+  const { list, error } = await sitesReached((m.roles || []).filter((g) => session.CONSOLE_ROLES.includes(g.role)));
+  desk.loadError = error ? errorMessage(error) : '';
+  desk.sites = list.sort((a, b) => a.name_zh.localeCompare(b.name_zh, 'zh') || a.id - b.id);
+  desk.site = siteToPick(desk.sites, { key: REMEMBER, userId: m.id, forUser: desk.forUser, current: desk.site });
   desk.forUser = m.id;
 }
 
@@ -96,9 +63,28 @@ async function loadSite() {
   }
 }
 
+// A scanned code goes into the field and is sent at once: to lend the
+// item picked, or to find what the person has out.
+const lendCamera = scanner({
+  prefix: 'lend',
+  fallback: 'lend-who',
+  onCode: (code) => {
+    desk.lend.who = code;
+    lendItem();
+  },
+});
+const backCamera = scanner({
+  prefix: 'back',
+  fallback: 'back-who',
+  onCode: (code) => {
+    desk.back.who = code;
+    findBorrower();
+  },
+});
+
 /** A borrowing number (digits) is a user id; anything else a QR code. */
 function whoBody(text) {
-  const s = text.trim();
+  const s = cleanCode(text);
   return /^\d{1,15}$/.test(s) ? { user: Number(s) } : { qr: s };
 }
 
@@ -113,7 +99,7 @@ async function lendItem(ev) {
   f.errors = {};
   f.alert = '';
   f.note = '';
-  if (!f.who.trim()) {
+  if (!cleanCode(f.who)) {
     f.errors.who = t('err_who_missing');
     redraw();
     focusProblem($id('lend-form'));
@@ -148,7 +134,7 @@ async function findBorrower(ev) {
   f.alert = '';
   f.note = '';
   f.loans = null;
-  if (!f.who.trim()) {
+  if (!cleanCode(f.who)) {
     f.errors.who = t('err_who_missing');
     redraw();
     focusProblem($id('back-form'));
@@ -208,7 +194,7 @@ function sitePicker() {
   select.value = desk.site;
   select.addEventListener('change', async () => {
     desk.site = select.value;
-    remember(desk.forUser, desk.site);
+    rememberSite(REMEMBER, desk.forUser, desk.site);
     desk.lend.note = desk.back.note = '';
     desk.back.loans = null;
     redraw();
@@ -238,8 +224,10 @@ function lendPanel() {
       { class: 'form', id: 'lend-form', novalidate: true, onsubmit: lendItem },
       formAlert(f.alert),
       f.note ? h('p', { class: 'form-alert form-ok', role: 'status', id: 'lend-note', tabindex: '-1' }, f.note) : null,
-      field({ id: 'lend-who', name: 'user', label: t('lendWho'), hint: t('lendWhoHint'), input: who, error: f.errors.who }),
       field({ id: 'lend-item', name: 'item', label: t('lendItem'), input: item, error: f.errors.item }),
+      lendCamera.button({ disabled: f.busy, label: 'scScanWorker' }),
+      lendCamera.note(),
+      field({ id: 'lend-who', name: 'user', label: t('lendWho'), hint: t('lendWhoHint'), input: who, error: f.errors.who }),
       h('div', { class: 'form-actions' }, button(t('lendSubmit'), { type: 'submit', cls: 'btn btn-primary', busy: f.busy, id: 'lend-submit' })),
     ),
   );
@@ -257,6 +245,8 @@ function backPanel() {
       { class: 'form', id: 'back-form', role: 'search', novalidate: true, onsubmit: findBorrower },
       formAlert(f.alert),
       f.note ? h('p', { class: 'form-alert form-ok', role: 'status', id: 'back-note', tabindex: '-1' }, f.note) : null,
+      backCamera.button({ disabled: f.busy, label: 'scScanWorker' }),
+      backCamera.note(),
       field({
         id: 'back-who',
         name: 'user',
@@ -365,16 +355,20 @@ export const deskView = {
       await loadSite();
       if (!allowed(root, '/admin/lending')) return;
     }
-    root.replaceChildren(
-      h(
+    const layer = lendCamera.layer() || backCamera.layer();
+    const page = h(
         'div',
-        { class: 'page page-wide' },
+        { class: 'page page-wide', inert: layer ? '' : null, 'aria-hidden': layer ? 'true' : null },
         pageTitle(t('lendDeskTitle')),
         tabs('/admin/lending'),
         h('section', { class: 'panel', 'aria-label': t('deskSite') }, sitePicker()),
         desk.site ? [lendPanel(), backPanel(), stockPanel(), loanList('today-out', 'todayOut', 'todayNone', desk.out), loanList('overdue-list', 'overdueTitle', 'overdueNone', desk.overdue)] : null,
         desk.loadError && desk.sites && desk.sites.length ? formAlert(desk.loadError) : null,
-      ),
-    );
+      );
+    root.replaceChildren(...[page, layer].filter(Boolean));
+  },
+  leave() {
+    lendCamera.stop();
+    backCamera.stop();
   },
 };

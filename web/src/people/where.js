@@ -1,19 +1,16 @@
 // where.js - the place where staff check the people they verify. The
 // server records it with each verification and takes only a site the
-// caller's grants reach (staff, region and system admins): a site grant is
-// that site, a region grant every site in the region (GET
-// /api/sites?region=, which includes the regions below it), a global grant
-// every site. System admins may leave it out. The last place picked is
-// remembered on this device, per person.
+// caller's grants reach (staff, region and system admins; ../reach.js).
+// System admins may leave it out. The last place picked is remembered on
+// this device, per person.
 import { h } from '../dom.js';
 import { t, pick } from '../i18n.js';
-import { getJson } from '../api.js';
 import * as session from '../session.js';
+import { sitesReached, siteToPick, rememberSite } from '../reach.js';
 import { field, options, formAlert, errorMessage } from '../forms.js';
 import { redraw } from '../page.js';
 import { cat, regionName } from '../catalogue.js';
 
-const PAGE = 1000; // the most GET /api/sites gives at once
 const REMEMBER = 'wh.verifySite.'; // + the person's id
 
 export const where = {
@@ -24,33 +21,6 @@ export const where = {
   loadError: '',
 };
 
-function remembered(userId) {
-  try {
-    return localStorage.getItem(REMEMBER + userId) || '';
-  } catch {
-    return '';
-  }
-}
-
-function remember(userId, site) {
-  try {
-    if (site) localStorage.setItem(REMEMBER + userId, site);
-    else localStorage.removeItem(REMEMBER + userId);
-  } catch {
-    /* storage blocked: picked again next time */
-  }
-}
-
-async function sitesIn(region) {
-  const out = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const r = await getJson('/api/sites', { region, limit: PAGE, offset });
-    const items = r.items || [];
-    out.push(...items);
-    if (!items.length || out.length >= (r.total ?? 0)) return out;
-  }
-}
-
 /** The sites the signed-in person's grants reach, asked afresh (a console visit's first drawing). */
 export async function loadWhere() {
   const m = session.me();
@@ -58,30 +28,13 @@ export async function loadWhere() {
   where.loadError = '';
   if (!m) return;
   const grants = (m.roles || []).filter((g) => session.CONSOLE_ROLES.includes(g.role));
-  const byId = new Map();
-  const add = (s) => {
-    if (s && s.id && !byId.has(s.id)) byId.set(s.id, { id: s.id, name_zh: s.name_zh, name_en: s.name_en, region: s.region || '' });
-  };
-  try {
-    await Promise.all(
-      grants.map(async (g) => {
-        if (g.scope_kind === 'site') add(await getJson(`/api/sites/${encodeURIComponent(g.scope_ref)}`).catch(() => null));
-        else if (g.scope_kind === 'region') (await sitesIn(g.scope_ref)).forEach(add);
-        else if (g.scope_kind === 'global') (await sitesIn()).forEach(add);
-      }),
-    );
-  } catch (e) {
-    where.loadError = errorMessage(e);
-  }
+  const { list, error } = await sitesReached(grants);
+  if (error) where.loadError = errorMessage(error);
   // Region by region in the catalogue's order, then by name.
   const order = new Map((cat.regions || []).map((r, i) => [r.code, i]));
   const rank = (s) => order.get(s.region) ?? Infinity;
-  where.list = [...byId.values()].sort((a, b) => rank(a) - rank(b) || a.region.localeCompare(b.region) || a.name_zh.localeCompare(b.name_zh, 'zh') || a.id - b.id);
-  const has = (id) => where.list.some((s) => String(s.id) === id);
-  if (where.forUser !== m.id || !has(where.site)) {
-    const last = remembered(m.id);
-    where.site = has(last) ? last : !session.isSystemAdmin() && where.list.length === 1 ? String(where.list[0].id) : '';
-  }
+  where.list = list.sort((a, b) => rank(a) - rank(b) || a.region.localeCompare(b.region) || a.name_zh.localeCompare(b.name_zh, 'zh') || a.id - b.id);
+  where.site = siteToPick(where.list, { key: REMEMBER, userId: m.id, forUser: where.forUser, current: where.site, only: !session.isSystemAdmin() });
   where.forUser = m.id;
 }
 
@@ -116,7 +69,7 @@ export function whereField() {
   select.addEventListener('change', () => {
     where.site = select.value;
     where.error = '';
-    remember(where.forUser, where.site);
+    rememberSite(REMEMBER, where.forUser, where.site);
     redraw();
   });
   return [

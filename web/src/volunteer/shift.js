@@ -1,125 +1,32 @@
 // shift.js - a shift's roster for its squad's leader (#/volunteer/shifts/{id}):
 // who signed up, their check-in and check-out and minutes; check a
-// volunteer in or out by their code, read by the camera (the scan page's
-// decoder, /qr-reader.js, fetched when the camera first opens) or typed;
-// confirm checked-out hours, which gives the points. The camera is a layer
-// over the page: Back closes it.
+// volunteer in or out by their code, read by the camera (the shared
+// scanner, ../scanner/scanner.js: a layer over the page, Back closes it)
+// or typed; confirm checked-out hours, which gives the points.
 import { h } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { getJson, ApiError } from '../api.js';
 import * as session from '../session.js';
-import { field, bound, formAlert, button } from '../forms.js';
+import { field, formAlert, button } from '../forms.js';
 import { redraw, pageTitle, needSignIn } from '../page.js';
-import { openLayer, closeLayer, dropLayer } from '../back.js';
+import { scanner, codeInput, cleanCode } from '../scanner/scanner.js';
 import { loadingPage, failedPage, crumbs, stateTag } from '../bookings/common.js';
 import { spanWords, hm } from '../bookings/time.js';
 import { voProblem, minutesWords, hoursState, problemBlock } from './common.js';
 
-const SCAN_EVERY_MS = 150;
-const MAX_SIDE = 720;
+const st = { id: null, slot: null, roster: [], error: null, mode: 'in', code: '', busy: false, result: null, confirming: null, problems: new Map() };
 
-const st = { id: null, slot: null, roster: [], error: null, mode: 'in', code: '', busy: false, result: null, confirming: null, problems: new Map(), camera: 'off', cameraNote: '' };
+const camera = scanner({ prefix: 'vo', fallback: 'vo-code', onCode: (code) => scan(code, 'camera') });
 
 async function loadRoster() {
   const r = await session.call('GET', `/api/volunteer/shifts/${st.id}/roster`);
   st.roster = r.items || [];
 }
 
-// ---- the camera (the same decoder as the staff scan page) ------------------------------------
-
-let video = null;
-let canvas = null;
-let stream = null;
-let timer = 0;
-let decode = null;
-
-function videoEl() {
-  if (!video) {
-    video = h('video', { class: 'ci-video', id: 'vo-video', muted: true, playsinline: true, autoplay: true, 'aria-hidden': 'true' });
-    video.muted = true;
-  }
-  return video;
-}
-
-function stopStream() {
-  clearTimeout(timer);
-  timer = 0;
-  if (stream) for (const tr of stream.getTracks()) tr.stop();
-  stream = null;
-  if (video) video.srcObject = null;
-}
-
-function cameraClosed() {
-  stopStream();
-  st.camera = 'off';
-  redraw();
-  document.getElementById('vo-camera')?.focus();
-}
-
-async function openCamera() {
-  st.cameraNote = '';
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-    st.cameraNote = t('voNoCamera');
-    redraw();
-    document.getElementById('vo-code')?.focus();
-    return;
-  }
-  st.camera = 'starting';
-  openLayer(cameraClosed);
-  redraw();
-  try {
-    const load = decode ? Promise.resolve() : import('/qr-reader.js').then((m) => (decode = m.default));
-    const [s] = await Promise.all([navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false }), load]);
-    if (st.camera === 'off') {
-      for (const tr of s.getTracks()) tr.stop();
-      return;
-    }
-    stream = s;
-    const v = videoEl();
-    v.srcObject = s;
-    await v.play().catch(() => {});
-    st.camera = 'on';
-    redraw();
-    document.getElementById('vo-camera-close')?.focus();
-    timer = setTimeout(scanFrame, SCAN_EVERY_MS);
-  } catch (e) {
-    stopStream();
-    const denied = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError');
-    st.cameraNote = t(denied ? 'voCameraDenied' : 'voNoCamera');
-    st.camera = 'off';
-    closeLayer();
-    document.getElementById('vo-code')?.focus();
-  }
-}
-
-function scanFrame() {
-  if (st.camera !== 'on' || !stream || !video) return;
-  const w0 = video.videoWidth;
-  const h0 = video.videoHeight;
-  if (video.readyState >= 2 && w0 && h0) {
-    const k = Math.min(1, MAX_SIDE / Math.max(w0, h0));
-    const w = Math.round(w0 * k);
-    const hh = Math.round(h0 * k);
-    if (!canvas) canvas = document.createElement('canvas');
-    canvas.width = w;
-    canvas.height = hh;
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(video, 0, 0, w, hh);
-    const found = decode(ctx.getImageData(0, 0, w, hh).data, w, hh, { inversionAttempts: 'attemptBoth' });
-    if (found && found.data) {
-      navigator.vibrate?.(80);
-      closeLayer();
-      scan(found.data, 'camera');
-      return;
-    }
-  }
-  timer = setTimeout(scanFrame, SCAN_EVERY_MS);
-}
-
 // ---- check in / out, confirm ----------------------------------------------------------------
 
 async function scan(raw, how) {
-  const qr = String(raw || '').replace(/\s+/g, '');
+  const qr = cleanCode(raw);
   if (st.busy) return;
   const out = st.mode === 'out';
   if (!qr) {
@@ -218,17 +125,6 @@ function rosterItem(x) {
   );
 }
 
-function cameraLayer() {
-  if (st.camera === 'off') return null;
-  return h(
-    'div',
-    { class: 'ci-layer', id: 'vo-camera-layer', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'vo-camera-title', onkeydown: (e) => e.key === 'Escape' && closeLayer() },
-    h('h3', { id: 'vo-camera-title', class: 'ci-camera-title' }, t(st.camera === 'on' ? 'voAim' : 'voStarting')),
-    h('div', { class: 'ci-frame' }, videoEl(), h('span', { class: 'ci-aim', 'aria-hidden': 'true' })),
-    h('button', { type: 'button', class: 'btn btn-primary btn-block ci-close', id: 'vo-camera-close', onclick: () => closeLayer() }, t('voCloseCamera')),
-  );
-}
-
 function modeButton(mode, word) {
   return h(
     'button',
@@ -247,7 +143,7 @@ function modeButton(mode, word) {
 }
 
 function draw(root) {
-  const layer = cameraLayer();
+  const layer = camera.layer();
   const slot = st.slot;
   const title = slot ? pick(slot, 'title') : null;
   root.replaceChildren(
@@ -265,8 +161,8 @@ function draw(root) {
           h('h3', { id: 'vo-scan-h' }, t('voScanTitle')),
           h('p', { class: 'muted' }, t('voScanLead')),
           h('div', { class: 'seg', role: 'group', 'aria-label': t('voMode') }, modeButton('in', 'voModeIn'), modeButton('out', 'voModeOut')),
-          h('button', { type: 'button', class: 'btn btn-primary btn-block ci-camera-btn', id: 'vo-camera', disabled: st.busy, onclick: openCamera }, t('voOpenCamera')),
-          st.cameraNote ? h('p', { class: 'note note-warn', id: 'vo-camera-note', role: 'status' }, st.cameraNote) : null,
+          camera.button({ disabled: st.busy }),
+          camera.note(),
           h(
             'form',
             {
@@ -278,7 +174,7 @@ function draw(root) {
                 scan(st.code, 'typed');
               },
             },
-            field({ id: 'vo-code', name: 'qr', label: t('voCode'), hint: t('voCodeHint'), input: bound('textarea', st, 'code', { rows: '2', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', class: 'input ci-code' }) }),
+            field({ id: 'vo-code', name: 'qr', label: t('voCode'), hint: t('voCodeHint'), input: codeInput(st, 'code') }),
             button(t(st.mode === 'out' ? 'voCheckOutBtn' : 'voCheckInBtn'), { type: 'submit', cls: 'btn btn-primary btn-block', busy: st.busy, id: 'vo-submit' }),
           ),
         ),
@@ -298,7 +194,7 @@ export const shiftView = {
   title: () => t('voShiftTitle'),
   async render(root, params, { first }) {
     if (first) {
-      Object.assign(st, { id: params.id, slot: null, roster: [], result: null, code: '', mode: 'in', busy: false, confirming: null, camera: 'off', cameraNote: '' });
+      Object.assign(st, { id: params.id, slot: null, roster: [], result: null, code: '', mode: 'in', busy: false, confirming: null });
       st.problems.clear();
       root.replaceChildren(loadingPage(t('voShiftTitle')));
       try {
@@ -320,8 +216,6 @@ export const shiftView = {
     draw(root);
   },
   leave() {
-    stopStream();
-    dropLayer();
-    st.camera = 'off';
+    camera.stop();
   },
 };

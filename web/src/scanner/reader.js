@@ -1,4 +1,4 @@
 // reader.js - the QR decoder as a script of its own (/qr-reader.js, see
-// web/build.mjs): the staff scan page loads it when the camera first
+// web/build.mjs): scanner.js loads it when a camera first
 // opens, so the app everyone loads does not carry it.
 export { default } from 'jsqr';
