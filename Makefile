@@ -11,7 +11,7 @@
 #   make format-check    clang-format agrees with the tree
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium vips
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium vips liboath
 comma := ,
 WERROR ?= 0
 SANITIZE ?=

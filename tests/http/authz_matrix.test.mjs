@@ -59,7 +59,7 @@ function sample(r, ctx) {
     '/api/reports/{id}': ctx.reportIn, '/api/report-photos/{id}': 999999, '/api/open311/keys/{id}': 999999,
     '/api/report-categories/{code}': 'mx_category', '/api/report-departments/{code}': 'mx_department',
     '/open311/v2/services/{code}': 'road_damage.json', '/open311/v2/requests/{id}': `${ctx.reportIn}.json`,
-    '/open311/v2/tokens/{token}': 'no-such-token.xml',
+    '/open311/v2/tokens/{token}': 'no-such-token.xml', '/api/platforms/{code}': 'sf',
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
@@ -128,6 +128,7 @@ function sample(r, ctx) {
     'POST /api/open311/keys': { json: { name: 'matrix' } },
     'POST /open311/v2/requests.json': { form: { api_key: 'not-a-key', service_code: 'road_damage' } },
     'POST /open311/v2/requests.xml': { form: { api_key: 'not-a-key', service_code: 'road_damage' } },
+    'POST /api/platforms': { json: { code: uniq('mx-plat-'), name_zh: '矩阵平台' } }, 'PATCH /api/platforms/{code}': { json: { name_en: 'SF Express' } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };

@@ -20,8 +20,8 @@ import {
   normalPhone,
 } from '../forms.js';
 import { redraw, pageTitle, afterSignInPath, setAfterSignIn } from '../page.js';
-import { OCCUPATIONS, PLATFORMS, occupationName, platformName } from './people.js';
-import { privacyNotice, PRIVACY_VERSION } from './privacy.js';
+import { OCCUPATIONS, occupationName, loadPlatforms, platformChoices, platformsValue } from './people.js';
+import { privacyNotice, loadPrivacyVersion, privacyVersion } from './privacy.js';
 import { notes } from './notes.js';
 
 const RESEND_S = 60; // before another code may be asked for
@@ -331,8 +331,8 @@ async function submitRegister(ev) {
         code: f.code.trim(),
         display_name: f.name.trim(),
         occupation: f.occupation,
-        platforms: PLATFORMS.filter((p) => f.platforms.has(p)).join(','),
-        consent: { kind: 'privacy_policy', version: PRIVACY_VERSION },
+        platforms: platformsValue(f.platforms),
+        consent: { kind: 'privacy_policy', version: privacyVersion() || (await loadPrivacyVersion()) },
       },
     });
     session.signedIn(answer);
@@ -364,7 +364,7 @@ export const registerView = {
   async render(root, params, { first }) {
     // Only the first drawing waits: later ones (after an answer) must be
     // synchronous, so that focus can be put on what they drew.
-    if (first) await session.refresh().catch(() => null);
+    if (first) await Promise.all([session.refresh().catch(() => null), loadPlatforms().catch(() => null), loadPrivacyVersion()]);
     if (session.me()) {
       go('/me', { replace: true });
       return;
@@ -412,7 +412,7 @@ export const registerView = {
             id: 'register-platforms',
             legend: t('platformsLabel'),
             hint: t('platformsHint'),
-            options: PLATFORMS.map((p) => [p, platformName(p)]),
+            options: platformChoices([]),
             st: f,
             key: 'platforms',
             error: f.errors.platforms,

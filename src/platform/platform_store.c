@@ -1,0 +1,128 @@
+/*
+ * platform_store.c - SQL for the platforms a worker can name.
+ */
+#include <string.h>
+
+#include "platform/platform.h"
+#include "store/store.h"
+
+static const char sql_platform_list[] =
+    "SELECT id, code, name_zh, name_en, position, retired_at FROM platforms"
+    " ORDER BY position, id";
+static const char sql_platform_get[] =
+    "SELECT id, code, name_zh, name_en, position, retired_at FROM platforms WHERE code = $1";
+static const char sql_platform_insert[] =
+    "INSERT INTO platforms (code, name_zh, name_en, position, updated_by, updated_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+static const char sql_platform_update[] =
+    "UPDATE platforms SET name_zh = $2, name_en = $3, position = $4, retired_at = $5,"
+    " updated_by = $6, updated_at = $7 WHERE code = $1";
+
+static void row_to_platform(const struct store_rows *rows, size_t i, struct platform *p)
+{
+    p->id = store_int(rows, i, 0);
+    p->code = store_text(rows, i, 1);
+    p->name_zh = store_text(rows, i, 2);
+    p->name_en = store_text(rows, i, 3);
+    p->position = store_int(rows, i, 4);
+    p->retired_at = store_is_null(rows, i, 5) ? 0 : store_int(rows, i, 5);
+}
+
+int platform_list(struct store_conn *c, struct arena *a, struct platform **out, size_t *n)
+{
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_platform_list, NULL, 0, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+    for (size_t i = 0; i < rows.nrows; i++)
+        row_to_platform(&rows, i, &(*out)[i]);
+    return STORE_OK;
+}
+
+int platform_get(struct store_conn *c, struct arena *a, const char *code, struct platform *out)
+{
+    struct store_val p[] = {SV_TEXT(code)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_platform_get, p, 1, &rows);
+    if (rc)
+        return rc;
+    if (!rows.nrows)
+        return STORE_NOT_FOUND;
+    row_to_platform(&rows, 0, out);
+    return STORE_OK;
+}
+
+int platform_insert(struct store_conn *c, struct arena *a, struct platform *p, int64_t by,
+                    int64_t now)
+{
+    struct store_val v[] = {SV_TEXT(p->code),    SV_TEXT(p->name_zh), SV_TEXT(p->name_en),
+                            SV_INT(p->position), SV_INT(by),          SV_INT(now)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_platform_insert, v, 6, &rows);
+    if (rc)
+        return rc;
+    p->id = rows.nrows ? store_int(&rows, 0, 0) : 0;
+    return STORE_OK;
+}
+
+int platform_update(struct store_conn *c, const struct platform *p, int64_t by, int64_t now)
+{
+    struct store_val v[] = {SV_TEXT(p->code),
+                            SV_TEXT(p->name_zh),
+                            SV_TEXT(p->name_en),
+                            SV_INT(p->position),
+                            p->retired_at ? SV_INT(p->retired_at) : SV_NULL,
+                            SV_INT(by),
+                            SV_INT(now)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_platform_update, v, 7, &changed);
+    if (!rc && !changed)
+        return STORE_NOT_FOUND;
+    return rc;
+}
+
+/* Is code an item of the comma list? */
+static bool list_has(const char *list, const char *code, size_t len)
+{
+    for (const char *s = list; s && *s;) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == len && memcmp(s, code, len) == 0)
+            return true;
+        s = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+int platform_list_check(struct store_conn *c, struct arena *a, const char *list, const char *had,
+                        bool *ok, const char **bad)
+{
+    *ok = true;
+    *bad = NULL;
+    if (!list || !*list)
+        return STORE_OK;
+    struct platform *ps;
+    size_t n;
+    int rc = platform_list(c, a, &ps, &n);
+    if (rc)
+        return rc;
+    for (const char *s = list; s;) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        const char *code = arena_strndup(a, s, len);
+        bool known = false;
+        for (size_t i = 0; i < n && !known; i++)
+            known =
+                strcmp(ps[i].code, code) == 0 && (!ps[i].retired_at || list_has(had, code, len));
+        /* An item may appear once: the rest of the list must not hold it. */
+        if (!len || !known || (e && list_has(e + 1, code, len))) {
+            *ok = false;
+            *bad = code;
+            return STORE_OK;
+        }
+        s = e ? e + 1 : NULL;
+    }
+    return STORE_OK;
+}
