@@ -35,6 +35,11 @@ int platform_insert(struct store_conn *c, struct arena *a, struct platform *p, i
 /* Names, position and retired_at of the platform with p->code. */
 int platform_update(struct store_conn *c, const struct platform *p, int64_t by, int64_t now);
 
+/* Split a person's comma list of platform codes (platform.c): 0 with the
+ * codes in order (arena; none for an empty list), or -1 when an item is
+ * empty or named twice. */
+int platform_list_split(struct arena *a, const char *list, const char ***codes, size_t *n);
+
 /* Is the comma list `list` made of known codes, each one either offered
  * or already in `had` (the person's list before)? No code twice, no
  * empty item. On false, *bad is the first code at fault (arena). An

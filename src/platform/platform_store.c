@@ -83,46 +83,43 @@ int platform_update(struct store_conn *c, const struct platform *p, int64_t by, 
     return rc;
 }
 
-/* Is code an item of the comma list? */
-static bool list_has(const char *list, const char *code, size_t len)
-{
-    for (const char *s = list; s && *s;) {
-        const char *e = strchr(s, ',');
-        size_t n = e ? (size_t)(e - s) : strlen(s);
-        if (n == len && memcmp(s, code, len) == 0)
-            return true;
-        s = e ? e + 1 : NULL;
-    }
-    return false;
-}
-
 int platform_list_check(struct store_conn *c, struct arena *a, const char *list, const char *had,
                         bool *ok, const char **bad)
 {
     *ok = true;
     *bad = NULL;
-    if (!list || !*list)
+    const char **codes, **before;
+    size_t n, nbefore;
+    if (platform_list_split(a, list, &codes, &n)) {
+        *ok = false;
+        *bad = list;
         return STORE_OK;
+    }
+    if (!n)
+        return STORE_OK;
+    if (platform_list_split(a, had, &before, &nbefore)) {
+        before = NULL; /* a list stored before it was checked: keeps nothing */
+        nbefore = 0;
+    }
     struct platform *ps;
-    size_t n;
-    int rc = platform_list(c, a, &ps, &n);
+    size_t np;
+    int rc = platform_list(c, a, &ps, &np);
     if (rc)
         return rc;
-    for (const char *s = list; s;) {
-        const char *e = strchr(s, ',');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        const char *code = arena_strndup(a, s, len);
+    for (size_t k = 0; k < n; k++) {
         bool known = false;
-        for (size_t i = 0; i < n && !known; i++)
-            known =
-                strcmp(ps[i].code, code) == 0 && (!ps[i].retired_at || list_has(had, code, len));
-        /* An item may appear once: the rest of the list must not hold it. */
-        if (!len || !known || (e && list_has(e + 1, code, len))) {
+        for (size_t i = 0; i < np && !known; i++) {
+            if (strcmp(ps[i].code, codes[k]) != 0)
+                continue;
+            known = !ps[i].retired_at;
+            for (size_t j = 0; j < nbefore && !known; j++)
+                known = strcmp(before[j], codes[k]) == 0;
+        }
+        if (!known) {
             *ok = false;
-            *bad = code;
+            *bad = codes[k];
             return STORE_OK;
         }
-        s = e ? e + 1 : NULL;
     }
     return STORE_OK;
 }

@@ -15,6 +15,7 @@ import { OCCUPATIONS, occupationName, platformName, roleScopeText, scopeNames, l
 import { loadPrivacyVersion, privacyVersion } from './privacy.js';
 import { showSignedOut } from './signin.js';
 import { notes } from './notes.js';
+import { totpBlock, loadTotp, leaveTotp } from './totp.js';
 
 const profile = { name: '', occupation: '', platforms: new Set(), errors: {}, alert: '', note: '', busy: false, dirty: false, forId: null };
 // The password form. Changing a password someone already has needs the
@@ -622,7 +623,7 @@ export const meView = {
         needSignIn('/me');
         return;
       }
-      await Promise.all([loadSessions(), scopeNames(session.me().roles), loadPlatforms().catch(() => null), loadPrivacyVersion()]);
+      await Promise.all([loadSessions(), scopeNames(session.me().roles), loadPlatforms().catch(() => null), loadPrivacyVersion(), loadTotp(session.me())]);
     }
     const m = session.me();
     if (!m) {
@@ -711,6 +712,7 @@ export const meView = {
           ),
         ),
         passwordBlock(m, worker),
+        worker ? null : totpBlock(),
         worker ? null : rolesBlock(m),
         sessionsBlock(),
         dataBlock(),
@@ -729,5 +731,6 @@ export const meView = {
     Object.assign(pw, { password: '', confirm: '', current: '', code: '', errors: {}, alert: '', note: '' });
     sess.note = '';
     data.confirming = false;
+    leaveTotp();
   },
 };
