@@ -273,6 +273,9 @@ bool region_below_region(struct store_conn *c, struct arena *a, const char *regi
      ROLE_SYSTEM_ADMIN | ROLE_GRID_MANAGER)
 #define ACCOUNT_TOTP_CHALLENGE_S 300 /* the second step must follow within 5 minutes */
 
+/* The caller's own user row, with a store connection; NULL after
+ * replying (store unavailable, or the person is gone). */
+struct store_conn *account_me_or_reply(struct req *r, struct user *u);
 /* A key for the failure counters: a keyed hash of kind:value. */
 const char *account_limit_key(struct req *r, const char *kind, const char *value);
 /* Start a session and answer with it: a cookie for the web app, and the

@@ -617,16 +617,25 @@ static int reauth_or_reply(struct req *r, struct store_conn *c, const struct use
     return 0;
 }
 
+struct store_conn *account_me_or_reply(struct req *r, struct user *u)
+{
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return NULL;
+    int rc = user_get(c, &r->arena, req_principal(r)->user_id, u);
+    if (rc)
+        return reply_store_error(r, rc, "person"), NULL;
+    return c;
+}
+
 static int patch_me(struct req *r)
 {
     const struct principal *p = req_principal(r);
-    struct store_conn *c = req_store_or_reply(r);
     struct user u;
+    struct store_conn *c = account_me_or_reply(r, &u);
     if (!c)
         return r->status;
-    int rc = user_get(c, &r->arena, p->user_id, &u);
-    if (rc)
-        return reply_store_error(r, rc, "person");
+    int rc;
     const char *password = NULL, *id_number = NULL, *current = NULL, *code = NULL;
     const char *had_platforms = u.platforms;
     if (json_in_only_or_reply(r, r->json, NULL, me_fields) ||
@@ -779,6 +788,15 @@ static int get_my_export(struct req *r)
     const char *sealed = user_id_number_sealed(c, &r->arena, u.id);
     const char *idn = sealed ? account_unseal(&r->arena, state_of(r)->key, "field", sealed) : NULL;
     json_object_set_new(person, "id_number", idn ? json_string(idn) : json_null());
+    /* The second factor: that it is held and since when, not its secret
+     * (an export that leaked would otherwise carry it). */
+    struct totp_row t;
+    json_object_set_new(person, "second_factor",
+                        totp_get(c, &r->arena, u.id, &t) == STORE_OK && t.enabled_at
+                            ? json_pack("{s:s, s:o, s:I}", "kind", "totp", "enabled_at",
+                                        ISO(t.enabled_at), "recovery_codes_left",
+                                        (json_int_t)recovery_left(c, &r->arena, u.id))
+                            : json_null());
 #undef ISO
     json_t *doc = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "format",
                             "warmharbor-personal-data/1", "person", person, "consents", jc,

@@ -406,15 +406,9 @@ int account_get_my_totp(struct req *r)
 
 int account_post_my_totp(struct req *r)
 {
-    const struct principal *p = req_principal(r);
-    struct store_conn *c = req_store_or_reply(r);
     struct user u;
-    if (!c)
-        return r->status;
-    int rc = user_get(c, &r->arena, p->user_id, &u);
-    if (rc)
-        return reply_store_error(r, rc, "person");
-    return reply_new_secret(r, c, &u);
+    struct store_conn *c = account_me_or_reply(r, &u);
+    return c ? reply_new_secret(r, c, &u) : r->status;
 }
 
 static const char *const confirm_fields[] = {"code", NULL};

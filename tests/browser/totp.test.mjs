@@ -83,6 +83,10 @@ test('a system admin without TOTP enrols at sign-in, keeps the recovery codes, a
   await page.click('#login-totp-recovery-done');
   await page.waitForSelector('#my-totp[data-enabled="true"]');
   assert.match(await page.textContent('#me-totp-left'), /还剩 10 个恢复码/);
+  // A system admin's "me": their consoles, never a call to get verified.
+  assert.equal(await page.$('#verification'), null);
+  assert.ok(await page.$('#my-places a[href="#/admin"]'));
+  assert.doesNotMatch(await page.textContent('.page'), /到附近的驿站/);
   await noSerious(page, 'me with two-step verification');
   assert.deepEqual(errors.filter((e) => !/status of (401|403|409|422)/.test(e)), []);
 });

@@ -87,6 +87,11 @@ describe('TOTP second factor', () => {
     assert.equal(new Set(done.recovery_codes).size, 10);
     for (const c of done.recovery_codes) assert.match(c, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
     assert.deepEqual((await p.client.get('/api/me/totp')).json, { enabled: true, pending: false, recovery_codes_left: 10, required: false });
+    // The export says it is held, never the secret.
+    const exported = (await p.client.get('/api/me/export')).text;
+    assert.equal(JSON.parse(exported).person.second_factor.kind, 'totp');
+    assert.equal(JSON.parse(exported).person.second_factor.recovery_codes_left, 10);
+    assert.ok(!exported.includes(again.secret), 'no secret in the export');
     assertError(await p.client.post('/api/me/totp'), 409, 'totp_enabled');
 
     // The password alone gives no session: a challenge.
