@@ -94,6 +94,14 @@ test('a system admin without TOTP enrols at sign-in, keeps the recovery codes, a
 test('the admin signs in with a code after the password; a used code is refused', async () => {
   const { page } = await browser();
   await passwordStep(page, ADMIN, ADMIN_PASSWORD);
+  // The step has its URL; the phone's Back closes it, back to the password.
+  assert.match(page.url(), /#\/login\/totp$/);
+  await page.goBack();
+  await page.waitForSelector('#login-form');
+  assert.match(page.url(), /#\/login$/);
+  await page.fill('#login-password', ADMIN_PASSWORD);
+  await page.click('#login-submit');
+  await page.waitForSelector('#login-second');
   assert.equal(await page.getAttribute('#login-second', 'data-kind'), 'totp');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'login-totp');
   // The code of the step used to enrol is spent.
@@ -153,6 +161,7 @@ test('in English, staff turn it on from "me"; Back to the password leaves the st
   // Back to the password: the step is left.
   await page.click('#login-totp-back');
   await page.waitForSelector('#login-form');
+  assert.match(page.url(), /#\/login$/);
   await page.fill('#login-password', 'staff-password-1');
   await page.click('#login-submit');
   await page.waitForSelector('#login-second[data-kind="totp"]');

@@ -183,10 +183,10 @@ async function submitLogin(ev) {
     const answer = await request('POST', '/api/auth/login', { json: body });
     Object.assign(login, { code: '', password: '', errors: {}, alert: '', note: '', busy: false });
     if (answer.second_factor) {
-      // The password was right; a second step before any session.
+      // The password was right; a second step, at a URL of its own (Back
+      // returns to the password), before any session.
       second = { kind: answer.second_factor, challenge: answer.challenge, enrol: null, code: '', recovery: '', useRecovery: false, codes: null, answer: null, errors: {}, alert: '', busy: false };
-      redraw();
-      document.getElementById(second.kind === 'totp' ? 'login-totp' : 'login-totp-title')?.focus();
+      go('/login/totp');
       return;
     }
     finishSignIn(answer);
@@ -240,8 +240,7 @@ async function secondStep(fn) {
       second = null;
       login.alert = errorMessage(e);
       login.mode = 'password';
-      redraw();
-      focusProblem(document.getElementById('view-page'));
+      go('/login', { replace: true });
       return;
     }
     if (e instanceof ApiError && (e.field === 'code' || e.field === 'recovery_code')) s.errors.code = totpError(e);
@@ -350,31 +349,39 @@ function secondView() {
           cls: 'btn btn-secondary btn-block',
           id: 'login-totp-back',
           onclick: () => {
-            second = null;
+            // As the browser's Back: to the password, which is where this came from.
             login.mode = 'password';
-            redraw();
-            document.getElementById('login-password')?.focus();
+            history.back();
           },
         }),
   );
 }
 
-export const loginView = {
-  title: () => t('signIn'),
+/** #/login/totp: the second step; without a challenge, back to the password. */
+export const loginTotpView = {
+  title: () => t('totpTitle'),
   leave() {
-    // A half-done second step (and a secret on screen) ends with the page.
+    // A half-done step (and a secret on screen) ends with the page.
     second = null;
   },
+  render(root, params, { first }) {
+    if (!second) {
+      go('/login', { replace: true });
+      return;
+    }
+    root.replaceChildren(secondView());
+    if (first) document.getElementById(second.kind === 'totp' ? 'login-totp' : 'login-totp-title')?.focus();
+  },
+};
+
+export const loginView = {
+  title: () => t('signIn'),
   async render(root, params, { first }) {
     // Only the first drawing waits: later ones (after an answer) must be
     // synchronous, so that focus can be put on what they drew.
     if (first) await session.refresh().catch(() => null);
     if (session.me()) {
       go(afterSignInPath() === '/login' ? '/me' : afterSignInPath(), { replace: true });
-      return;
-    }
-    if (second) {
-      root.replaceChildren(secondView());
       return;
     }
     const f = login;
