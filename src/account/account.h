@@ -24,6 +24,10 @@ struct store_conn;
 #define ACCOUNT_TOKEN_BYTES 32
 #define ACCOUNT_SECRET_BYTES 32
 #define ACCOUNT_QR_TTL_S 120
+/* The privacy notice in force: registering consents to this version (the
+ * web app reads it from GET /api/config; the notice's text is the web
+ * app's). Bump it with the notice's text. */
+#define ACCOUNT_PRIVACY_VERSION "2026-11"
 #define ACCOUNT_SEEN_EVERY_S 300 /* a session's last_seen_at moves at most this often */
 
 struct module;
@@ -94,6 +98,34 @@ const char *account_unseal(struct arena *a, const unsigned char *key, const char
                            const char *sealed);
 /* Six random digits. */
 const char *account_otp_new(struct arena *a);
+
+/* ---- second factor: TOTP, RFC 6238 (account_totp.c) ------------------ */
+
+#define ACCOUNT_TOTP_PERIOD_S 30
+#define ACCOUNT_TOTP_DIGITS 6
+#define ACCOUNT_TOTP_SKEW 1 /* steps accepted either side of now (clock drift) */
+#define ACCOUNT_RECOVERY_CODES 10
+
+/* Start liboath (once, at start-up): 0 or -1. */
+int account_totp_init(void);
+/* A new secret: 20 random bytes (160 bits, RFC 4226's advice) in base32
+ * without padding, as authenticator apps take it. */
+const char *account_totp_secret_new(struct arena *a);
+/* The code for time t (Unix seconds) under the base32 secret, HMAC-SHA1,
+ * 6 digits, 30 s steps (what authenticator apps use by default), into
+ * out (7 bytes). 0 or -1 (a secret that is not base32). */
+int account_totp_code(const char *secret_b32, int64_t t, char out[ACCOUNT_TOTP_DIGITS + 1]);
+/* The time step of the code that matches within ACCOUNT_TOTP_SKEW steps
+ * of now, or -1. Every candidate is compared, in constant time. */
+int64_t account_totp_match(const char *secret_b32, int64_t now, const char *code);
+/* otpauth://totp/ISSUER:LABEL?secret=...&issuer=...&algorithm=SHA1&digits=6&period=30 */
+const char *account_totp_uri(struct arena *a, const char *secret_b32, const char *label);
+/* A recovery code: "xxxx-xxxx-xxxx" of lowercase letters and digits
+ * without look-alikes (60 bits). */
+const char *account_recovery_code_new(struct arena *a);
+/* A recovery code as typed, normalised for hashing (case, spaces and
+ * dashes dropped); NULL if it cannot be one. */
+const char *account_recovery_code_normal(struct arena *a, const char *typed);
 /* Constant-time string comparison. */
 bool account_equal(const char *a, const char *b);
 
@@ -178,6 +210,32 @@ int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct au
 int audit_add(struct store_conn *c, int64_t actor, const char *action, const char *target_type,
               const char *target_id, const char *address, const char *detail, int64_t now);
 
+/* A person's second factor: the sealed secret (account_seal "totp"), when
+ * it was confirmed (0: enrolment started, not confirmed), and the newest
+ * time step a code was accepted for. */
+struct totp_row {
+    const char *secret_enc;
+    int64_t enabled_at, last_step;
+};
+int totp_get(struct store_conn *c, struct arena *a, int64_t user_id, struct totp_row *out);
+/* Start (or restart) enrolment with a new secret; STORE_CONFLICT when a
+ * confirmed one exists. */
+int totp_begin(struct store_conn *c, int64_t user_id, const char *secret_enc, int64_t now);
+/* Confirm enrolment with the step of a first right code; STORE_CONFLICT
+ * when already confirmed (or nothing pending). */
+int totp_enable(struct store_conn *c, int64_t user_id, int64_t step, int64_t now);
+/* Spend a time step: STORE_OK only if it is later than every step used
+ * before (one statement: a code is good once, even sent twice at once),
+ * else STORE_CONFLICT. */
+int totp_take_step(struct store_conn *c, int64_t user_id, int64_t step);
+/* Drop the second factor and the recovery codes. */
+int totp_remove(struct store_conn *c, int64_t user_id);
+/* Replace the recovery codes with these n hashes (caller's transaction). */
+int recovery_replace(struct store_conn *c, int64_t user_id, const char *const *hashes, size_t n);
+/* Spend an unused recovery code: STORE_OK, or STORE_NOT_FOUND. */
+int recovery_use(struct store_conn *c, int64_t user_id, const char *hash, int64_t now);
+int64_t recovery_left(struct store_conn *c, struct arena *a, int64_t user_id);
+
 struct store_rows;
 
 /* Everything held about a person, for GET /api/me/export. */
@@ -210,6 +268,39 @@ bool region_reaches_region(struct store_conn *c, struct arena *a, const char *re
  * region itself)? */
 bool region_below_region(struct store_conn *c, struct arena *a, const char *region_code,
                          const char *target_code);
+
+/* ---- shared by the account's HTTP files ------------------------------ */
+
+/* Who may have a second factor: anyone holding a role. */
+#define ACCOUNT_TOTP_ROLES                                                                         \
+    (ROLE_STAFF | ROLE_PROVIDER | ROLE_MERCHANT | ROLE_DISPATCHER | ROLE_REGION_ADMIN |            \
+     ROLE_SYSTEM_ADMIN | ROLE_GRID_MANAGER)
+#define ACCOUNT_TOTP_CHALLENGE_S 300 /* the second step must follow within 5 minutes */
+
+/* The caller's own user row, with a store connection; NULL after
+ * replying (store unavailable, or the person is gone). */
+struct store_conn *account_me_or_reply(struct req *r, struct user *u);
+/* A key for the failure counters: a keyed hash of kind:value. */
+const char *account_limit_key(struct req *r, const char *kind, const char *value);
+/* Start a session and answer with it: a cookie for the web app, and the
+ * bearer token in the body when asked for ("bearer": true). sign_in: how
+ * the person proved who they are ("password" or "code"); factor: the
+ * second factor used, or NULL; extra: members added to the answer (taken). */
+int account_reply_session(struct req *r, struct store_conn *c, const struct user *u,
+                          const char *sign_in, const char *factor, json_t *extra, int status);
+/* After the first factor: a session, or, when the person has a second
+ * factor (or is a system admin who must enrol one), 200 with
+ * {second_factor: "totp" | "totp_enrol", challenge, expires_in}. */
+int account_sign_in_or_challenge(struct req *r, struct store_conn *c, const struct user *u,
+                                 const char *sign_in);
+int account_post_auth_totp(struct req *r);
+int account_post_auth_totp_enrol(struct req *r);
+int account_get_my_totp(struct req *r);
+int account_post_my_totp(struct req *r);
+int account_post_my_totp_confirm(struct req *r);
+int account_post_my_totp_disable(struct req *r);
+int account_post_my_recovery_codes(struct req *r);
+int account_delete_user_totp(struct req *r);
 
 /* ---- command line (account_cli.c) ------------------------------------ */
 

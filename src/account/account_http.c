@@ -35,6 +35,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "http/json_in.h"
+#include "platform/platform.h"
 #include "store/store.h"
 
 #define SESSION_COOKIE "wh_session"
@@ -62,7 +63,7 @@ const unsigned char *account_key(struct app *app)
 
 /* Counters live in the store (every node sees the same lockouts), keyed
  * by a keyed hash so no phone number is kept there. */
-static const char *limit_key(struct req *r, const char *kind, const char *value)
+const char *account_limit_key(struct req *r, const char *kind, const char *value)
 {
     return account_token_hash(&r->arena, state_of(r)->key,
                               arena_printf(&r->arena, "%s:%s", kind, value));
@@ -75,8 +76,9 @@ static int limited_or_reply(struct req *r, const char *phone)
     if (!c)
         return -1;
     int64_t now = clock_now();
-    int64_t l1 = limit_locked_until(c, &r->arena, limit_key(r, "phone", phone));
-    int64_t l2 = limit_locked_until(c, &r->arena, limit_key(r, "address", req_client_address(r)));
+    int64_t l1 = limit_locked_until(c, &r->arena, account_limit_key(r, "phone", phone));
+    int64_t l2 =
+        limit_locked_until(c, &r->arena, account_limit_key(r, "address", req_client_address(r)));
     int64_t until = l1 > l2 ? l1 : l2;
     if (until <= now)
         return 0;
@@ -95,8 +97,8 @@ static void count_failure(struct req *r, const char *phone)
     if (!c)
         return;
     int64_t now = clock_now();
-    limit_count_failure(c, limit_key(r, "phone", phone), LIMIT_PHONE, LIMIT_WINDOW_S, now);
-    limit_count_failure(c, limit_key(r, "address", req_client_address(r)), LIMIT_ADDRESS,
+    limit_count_failure(c, account_limit_key(r, "phone", phone), LIMIT_PHONE, LIMIT_WINDOW_S, now);
+    limit_count_failure(c, account_limit_key(r, "address", req_client_address(r)), LIMIT_ADDRESS,
                         LIMIT_WINDOW_S, now);
 }
 
@@ -112,8 +114,9 @@ static int otp_overall(void)
 static int otp_budget_or_reply(struct req *r, struct store_conn *c, const char *phone)
 {
     static const char *const what[] = {"this address", "this phone", "everyone"};
-    const char *keys[] = {limit_key(r, "otp-address", req_client_address(r)),
-                          limit_key(r, "otp-phone", phone), limit_key(r, "otp-all", "")};
+    const char *keys[] = {account_limit_key(r, "otp-address", req_client_address(r)),
+                          account_limit_key(r, "otp-phone", phone),
+                          account_limit_key(r, "otp-all", "")};
     const int max[] = {OTP_PER_ADDRESS, OTP_PER_PHONE, otp_overall()};
     int64_t now = clock_now();
     for (int i = 0; i < 3; i++) {
@@ -136,7 +139,7 @@ static void clear_failures(struct req *r, const char *phone)
 {
     struct store_conn *c = req_store(r);
     if (c)
-        limit_clear(c, limit_key(r, "phone", phone));
+        limit_clear(c, account_limit_key(r, "phone", phone));
 }
 
 /* ---- the authenticator (app->auth) ----------------------------------- */
@@ -250,6 +253,25 @@ static json_t *platforms_json(const char *list)
     return arr;
 }
 
+/* 0 if the comma list of platforms is known codes (new ones offered,
+ * retired ones only if the person had them); -1 after replying. */
+static int platforms_or_reply(struct req *r, struct store_conn *c, const char *list,
+                              const char *had)
+{
+    bool ok;
+    const char *bad;
+    int rc = platform_list_check(c, &r->arena, list, had, &ok, &bad);
+    if (rc)
+        return reply_store_error(r, rc, "platform"), -1;
+    if (!ok)
+        return reply_error(r, 422, "invalid_field", "platforms",
+                           "platforms is a comma list of codes from GET /api/platforms; "
+                           "\"%s\" is not one that can be chosen (or is named twice)",
+                           bad),
+               -1;
+    return 0;
+}
+
 /* A person as others see them: phone masked unless show_phone. */
 static json_t *user_json(struct req *r, const struct user *u, bool show_phone)
 {
@@ -269,11 +291,8 @@ static json_t *user_json(struct req *r, const struct user *u, bool show_phone)
     return o;
 }
 
-/* Start a session and answer with it: a cookie for the web app, and the
- * bearer token in the body when asked for. sign_in: how the person proved
- * who they are ("password" or "code"). */
-static int reply_session(struct req *r, struct store_conn *c, const struct user *u,
-                         const char *sign_in, int status)
+int account_reply_session(struct req *r, struct store_conn *c, const struct user *u,
+                          const char *sign_in, const char *factor, json_t *extra, int status)
 {
     bool bearer = false;
     if (json_in_bool(r, r->json, NULL, "bearer", false, &bearer) < 0)
@@ -291,16 +310,24 @@ static int reply_session(struct req *r, struct store_conn *c, const struct user 
         return reply_store_error(r, rc, "session");
     audit_add(c, u->id, "sign_in", "session", arena_printf(&r->arena, "%lld", (long long)sid),
               req_client_address(r),
-              arena_printf(&r->arena, "%s, %s", bearer ? "bearer" : "cookie", sign_in), now);
+              arena_printf(&r->arena, "%s, %s%s%s", bearer ? "bearer" : "cookie", sign_in,
+                           factor ? " + " : "", factor ? factor : ""),
+              now);
     struct grant *g;
     int64_t *gid;
     size_t ng;
     rc = grant_list(c, &r->arena, u->id, &g, &gid, &ng);
-    if (rc)
+    if (rc) {
+        json_decref(extra);
         return reply_store_error(r, rc, "session");
+    }
     json_t *o =
         json_pack("{s:o, s:o, s:s}", "user", user_json(r, u, true), "roles", roles_json(g, gid, ng),
                   "csrf_token", account_csrf_token(&r->arena, state_of(r)->key, sid));
+    if (extra) {
+        json_object_update(o, extra);
+        json_decref(extra);
+    }
     char when[40];
     json_object_set_new(
         o, "expires_at",
@@ -393,6 +420,10 @@ static int post_register(struct req *r)
         json_in_string(r, consent, "consent", "kind", 40, true, &kind) < 0 ||
         json_in_string(r, consent, "consent", "version", 40, true, &version) < 0)
         return r->status;
+    if (strcmp(kind, "privacy_policy") == 0 && strcmp(version, ACCOUNT_PRIVACY_VERSION) != 0)
+        return reply_error(r, 422, "consent_outdated", "consent.version",
+                           "the privacy notice in force is version %s; read it and agree again",
+                           ACCOUNT_PRIVACY_VERSION);
     if (!account_occupation_is_valid(u.occupation))
         return reply_error(r, 422, "invalid_field", "occupation",
                            "occupation is courier, food_delivery, ride_hailing, truck_driver, "
@@ -400,7 +431,8 @@ static int post_register(struct req *r)
     if (limited_or_reply(r, phone))
         return r->status;
     struct store_conn *c = req_store_or_reply(r);
-    if (!c || code_or_reply(r, c, phone, "register", code))
+    if (!c || platforms_or_reply(r, c, u.platforms, "") ||
+        code_or_reply(r, c, phone, "register", code))
         return r->status;
     u.phone = phone;
     int64_t now = clock_now();
@@ -419,7 +451,7 @@ static int post_register(struct req *r)
         return reply_store_error(r, rc, "person");
     clear_failures(r, phone);
     u.verification = "unverified";
-    return reply_session(r, c, &u, "code", 201);
+    return account_reply_session(r, c, &u, "code", NULL, NULL, 201);
 }
 
 static const char *const login_fields[] = {"phone", "code", "password", "bearer", NULL};
@@ -467,7 +499,9 @@ static int post_login(struct req *r)
                                "staff and admins sign in with their password");
     }
     clear_failures(r, phone);
-    return reply_session(r, c, &u, password ? "password" : "code", 200);
+    /* A second factor, when the person has one (or must have one), before
+     * any session. */
+    return account_sign_in_or_challenge(r, c, &u, password ? "password" : "code");
 }
 
 static int post_logout(struct req *r)
@@ -583,17 +617,27 @@ static int reauth_or_reply(struct req *r, struct store_conn *c, const struct use
     return 0;
 }
 
+struct store_conn *account_me_or_reply(struct req *r, struct user *u)
+{
+    struct store_conn *c = req_store_or_reply(r);
+    if (!c)
+        return NULL;
+    int rc = user_get(c, &r->arena, req_principal(r)->user_id, u);
+    if (rc)
+        return reply_store_error(r, rc, "person"), NULL;
+    return c;
+}
+
 static int patch_me(struct req *r)
 {
     const struct principal *p = req_principal(r);
-    struct store_conn *c = req_store_or_reply(r);
     struct user u;
+    struct store_conn *c = account_me_or_reply(r, &u);
     if (!c)
         return r->status;
-    int rc = user_get(c, &r->arena, p->user_id, &u);
-    if (rc)
-        return reply_store_error(r, rc, "person");
+    int rc;
     const char *password = NULL, *id_number = NULL, *current = NULL, *code = NULL;
+    const char *had_platforms = u.platforms;
     if (json_in_only_or_reply(r, r->json, NULL, me_fields) ||
         json_in_string(r, r->json, NULL, "id_number", 18, false, &id_number) < 0 ||
         json_in_string(r, r->json, NULL, "display_name", 60, false, &u.display_name) < 0 ||
@@ -605,6 +649,8 @@ static int patch_me(struct req *r)
         return r->status;
     if (!account_occupation_is_valid(u.occupation))
         return reply_error(r, 422, "invalid_field", "occupation", "not a known occupation");
+    if (platforms_or_reply(r, c, u.platforms, had_platforms))
+        return r->status;
     if (password && strlen(password) < 10)
         return reply_error(r, 422, "invalid_field", "password",
                            "a password needs at least 10 characters");
@@ -742,6 +788,15 @@ static int get_my_export(struct req *r)
     const char *sealed = user_id_number_sealed(c, &r->arena, u.id);
     const char *idn = sealed ? account_unseal(&r->arena, state_of(r)->key, "field", sealed) : NULL;
     json_object_set_new(person, "id_number", idn ? json_string(idn) : json_null());
+    /* The second factor: that it is held and since when, not its secret
+     * (an export that leaked would otherwise carry it). */
+    struct totp_row t;
+    json_object_set_new(person, "second_factor",
+                        totp_get(c, &r->arena, u.id, &t) == STORE_OK && t.enabled_at
+                            ? json_pack("{s:s, s:o, s:I}", "kind", "totp", "enabled_at",
+                                        ISO(t.enabled_at), "recovery_codes_left",
+                                        (json_int_t)recovery_left(c, &r->arena, u.id))
+                            : json_null());
 #undef ISO
     json_t *doc = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "format",
                             "warmharbor-personal-data/1", "person", person, "consents", jc,
@@ -1142,6 +1197,11 @@ static int account_init(struct app *app, void **state)
         free(st);
         return -1;
     }
+    if (account_totp_init()) {
+        log_error("liboath could not start");
+        free(st);
+        return -1;
+    }
     *state = st;
     app->auth = &account_auth;
     return 0;
@@ -1180,6 +1240,19 @@ static const struct route account_routes[] = {
     {HTTP_POST, "/api/users/{id}/roles", post_role, ACCESS_ADMIN, BODY_JSON, SCOPE_ANY},
     {HTTP_DELETE, "/api/users/{id}/roles/{gid}", delete_role, ACCESS_ADMIN, BODY_NONE, SCOPE_ANY},
     {HTTP_GET, "/api/audit", get_audit, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/auth/totp", account_post_auth_totp, ACCESS_PUBLIC, BODY_JSON, SCOPE_ANY},
+    {HTTP_POST, "/api/auth/totp/enrol", account_post_auth_totp_enrol, ACCESS_PUBLIC, BODY_JSON,
+     SCOPE_ANY},
+    {HTTP_GET, "/api/me/totp", account_get_my_totp, ACCOUNT_TOTP_ROLES, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/me/totp", account_post_my_totp, ACCOUNT_TOTP_ROLES, BODY_NONE, SCOPE_ANY},
+    {HTTP_POST, "/api/me/totp/confirm", account_post_my_totp_confirm, ACCOUNT_TOTP_ROLES, BODY_JSON,
+     SCOPE_ANY},
+    {HTTP_POST, "/api/me/totp/disable", account_post_my_totp_disable, ACCOUNT_TOTP_ROLES, BODY_JSON,
+     SCOPE_ANY},
+    {HTTP_POST, "/api/me/totp/recovery-codes", account_post_my_recovery_codes, ACCOUNT_TOTP_ROLES,
+     BODY_JSON, SCOPE_ANY},
+    {HTTP_DELETE, "/api/users/{id}/totp", account_delete_user_totp, ACCESS_SYSTEM, BODY_NONE,
+     SCOPE_ANY},
 };
 
 /* Run one of the account commands once per PHONE given (tests and

@@ -507,6 +507,8 @@ int account_erase(struct store_conn *c, int64_t user_id, const char *phone, int6
         rc = store_exec(c, sql_erase_grants, p, 2, NULL);
     if (!rc)
         rc = store_exec(c, sql_erase_audit_addresses, id, 1, NULL);
+    if (!rc)
+        rc = totp_remove(c, user_id);
     return rc;
 }
 
@@ -643,4 +645,112 @@ bool region_below_region(struct store_conn *c, struct arena *a, const char *regi
     struct store_val p[] = {SV_TEXT(target_code), SV_TEXT(region_code)};
     struct store_rows rows;
     return store_query(c, a, sql_region_below, p, 2, &rows) == STORE_OK && rows.nrows > 0;
+}
+
+/* ---- second factor (TOTP) and recovery codes ------------------------- */
+
+static const char sql_totp_get[] =
+    "SELECT secret_enc, enabled_at, last_step FROM user_totp WHERE user_id = $1";
+/* A new secret replaces one not yet confirmed, never an enabled one. */
+static const char sql_totp_begin[] =
+    "INSERT INTO user_totp (user_id, secret_enc, created_at) VALUES ($1, $2, $3)"
+    " ON CONFLICT (user_id) DO UPDATE SET secret_enc = excluded.secret_enc,"
+    " created_at = excluded.created_at, last_step = 0 WHERE user_totp.enabled_at IS NULL";
+static const char sql_totp_enable[] =
+    "UPDATE user_totp SET enabled_at = $2, last_step = $3"
+    " WHERE user_id = $1 AND enabled_at IS NULL AND last_step < $3";
+static const char sql_totp_take_step[] =
+    "UPDATE user_totp SET last_step = $2"
+    " WHERE user_id = $1 AND enabled_at IS NOT NULL AND last_step < $2";
+static const char sql_totp_delete[] = "DELETE FROM user_totp WHERE user_id = $1";
+static const char sql_recovery_delete[] = "DELETE FROM user_recovery_codes WHERE user_id = $1";
+static const char sql_recovery_insert[] =
+    "INSERT INTO user_recovery_codes (user_id, code_hash) VALUES ($1, $2)";
+static const char sql_recovery_use[] = "UPDATE user_recovery_codes SET used_at = $3"
+                                       " WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL";
+static const char sql_recovery_left[] =
+    "SELECT COUNT(*) FROM user_recovery_codes WHERE user_id = $1 AND used_at IS NULL";
+
+int totp_get(struct store_conn *c, struct arena *a, int64_t user_id, struct totp_row *out)
+{
+    struct store_val p[] = {SV_INT(user_id)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_totp_get, p, 1, &rows);
+    if (rc)
+        return rc;
+    if (!rows.nrows)
+        return STORE_NOT_FOUND;
+    out->secret_enc = store_text(&rows, 0, 0);
+    out->enabled_at = store_is_null(&rows, 0, 1) ? 0 : store_int(&rows, 0, 1);
+    out->last_step = store_int(&rows, 0, 2);
+    return STORE_OK;
+}
+
+int totp_begin(struct store_conn *c, int64_t user_id, const char *secret_enc, int64_t now)
+{
+    struct store_val p[] = {SV_INT(user_id), SV_TEXT(secret_enc), SV_INT(now)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_totp_begin, p, 3, &changed);
+    if (!rc && !changed)
+        return STORE_CONFLICT;
+    return rc;
+}
+
+int totp_enable(struct store_conn *c, int64_t user_id, int64_t step, int64_t now)
+{
+    struct store_val p[] = {SV_INT(user_id), SV_INT(now), SV_INT(step)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_totp_enable, p, 3, &changed);
+    if (!rc && !changed)
+        return STORE_CONFLICT;
+    return rc;
+}
+
+int totp_take_step(struct store_conn *c, int64_t user_id, int64_t step)
+{
+    struct store_val p[] = {SV_INT(user_id), SV_INT(step)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_totp_take_step, p, 2, &changed);
+    if (!rc && !changed)
+        return STORE_CONFLICT;
+    return rc;
+}
+
+int totp_remove(struct store_conn *c, int64_t user_id)
+{
+    struct store_val p[] = {SV_INT(user_id)};
+    int rc = store_exec(c, sql_totp_delete, p, 1, NULL);
+    if (!rc)
+        rc = store_exec(c, sql_recovery_delete, p, 1, NULL);
+    return rc;
+}
+
+int recovery_replace(struct store_conn *c, int64_t user_id, const char *const *hashes, size_t n)
+{
+    struct store_val p[] = {SV_INT(user_id)};
+    int rc = store_exec(c, sql_recovery_delete, p, 1, NULL);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct store_val v[] = {SV_INT(user_id), SV_TEXT(hashes[i])};
+        rc = store_exec(c, sql_recovery_insert, v, 2, NULL);
+    }
+    return rc;
+}
+
+int recovery_use(struct store_conn *c, int64_t user_id, const char *hash, int64_t now)
+{
+    struct store_val p[] = {SV_INT(user_id), SV_TEXT(hash), SV_INT(now)};
+    int64_t changed = 0;
+    int rc = store_exec(c, sql_recovery_use, p, 3, &changed);
+    if (!rc && !changed)
+        return STORE_NOT_FOUND;
+    return rc;
+}
+
+int64_t recovery_left(struct store_conn *c, struct arena *a, int64_t user_id)
+{
+    struct store_val p[] = {SV_INT(user_id)};
+    struct store_rows rows;
+    if (store_query(c, a, sql_recovery_left, p, 1, &rows) || !rows.nrows)
+        return 0;
+    return store_int(&rows, 0, 0);
 }

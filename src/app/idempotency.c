@@ -117,14 +117,16 @@ static void settle(struct req *r)
     if (!c)
         return; /* a claimed key stays claimed; it expires with the day */
     bool retryable = r->status >= 500 || r->status == 429 || r->status == 408;
-    bool text = r->resp_body && r->resp_len < IDEM_BODY_MAX &&
+    /* An answer holding a secret (a second factor's key, recovery codes)
+     * is not written to the store: the key is marked answered without it. */
+    bool text = !r->answer_secret && r->resp_body && r->resp_len < IDEM_BODY_MAX &&
                 memchr(r->resp_body, '\0', r->resp_len) == NULL;
     int rc;
     if (retryable) {
         rc = idem_free(c, cl->owner, cl->key);
     } else {
-        const char *body =
-            text ? arena_strndup(&r->arena, r->resp_body, r->resp_len) : (r->resp_len ? NULL : "");
+        const char *body = text ? arena_strndup(&r->arena, r->resp_body, r->resp_len)
+                                : (r->resp_len || r->answer_secret ? NULL : "");
         rc = idem_keep_answer(c, cl->owner, cl->key, r->status, r->content_type, body);
     }
     if (rc)

@@ -28,6 +28,7 @@ extern const struct module report_module;
 extern const struct module childcare_module;
 extern const struct module mentoring_module;
 extern const struct module ogc_module;
+extern const struct module platform_module;
 extern const struct module web_module;
 
 const struct module *const app_modules[] = {
@@ -35,7 +36,8 @@ const struct module *const app_modules[] = {
     &site_module,    &live_module,      &fault_module,     &inbox_module,     &service_module,
     &booking_module, &feed_module,      &fair_module,      &volunteer_module, &points_module,
     &lending_module, &locker_module,    &visit_module,     &supply_module,    &checklist_module,
-    &report_module,  &childcare_module, &mentoring_module, &ogc_module,       &web_module,
+    &report_module,  &childcare_module, &mentoring_module, &ogc_module,       &platform_module,
+    &web_module,
 };
 
 const size_t app_module_count = sizeof app_modules / sizeof app_modules[0];

@@ -185,6 +185,8 @@ struct req {
     const struct http_auth *auth;     /* from the server's options */
     const struct http_replay *replay; /* from the server's options */
     void *replay_state;               /* the claimed key, for settle */
+    bool answer_secret;               /* the answer holds a secret: not kept for replay (a
+                                         replayed key is told the answer is lost) */
     struct sse_hub *stream_hub;       /* set by reply_sse() */
     uint64_t stream_audience;         /* set by reply_sse_to(); 0: public */
     const struct principal *who;      /* the caller; see req_principal() */

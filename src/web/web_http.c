@@ -2,7 +2,8 @@
  * web_http.c - serves the web app and its configuration:
  *   GET /                 index.html
  *   GET /{file}, /{dir}/{file}   the other bundled files
- *   GET /api/config       what the map page needs to know (tile source)
+ *   GET /api/config       what the web app needs to know (tile source, roles, the
+ *                         privacy notice's version in force)
  *
  * Files come from the copy embedded at build time. For front-end work,
  * WARMHARBOR_WEB_DIR names a directory to serve from disk instead.
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "account/account.h"
 #include "app/app.h"
 #include "core/strbuf.h"
 #include "http/accept.h"
@@ -191,8 +193,9 @@ static int get_config(struct req *r)
         json_array_append_new(roles, json_pack("{s:s, s:s}", "name", http_roles[i].name, "scopes",
                                                http_roles[i].scopes));
     return reply_json(r, 200,
-                      json_pack("{s:o, s:s, s:i, s:o}", "tiles", tiles, "timezone", "Asia/Shanghai",
-                                "status_ttl_s", c->status_ttl_s, "roles", roles));
+                      json_pack("{s:o, s:s, s:i, s:o, s:s}", "tiles", tiles, "timezone",
+                                "Asia/Shanghai", "status_ttl_s", c->status_ttl_s, "roles", roles,
+                                "privacy_version", ACCOUNT_PRIVACY_VERSION));
 }
 
 static const struct route web_routes[] = {

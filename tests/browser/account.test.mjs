@@ -85,7 +85,7 @@ async function signInAdmin(page) {
   await page.fill('#login-phone', ADMIN);
   await page.fill('#login-password', ADMIN_PASSWORD);
   await page.click('#login-submit');
-  await page.waitForSelector('#verification');
+  await page.waitForSelector('#me-name');
 }
 
 test('a worker registers with a code, sees their profile, signs out and signs in again with a code', async () => {
@@ -136,15 +136,31 @@ test('a worker registers with a code, sees their profile, signs out and signs in
   assert.match(meta, /美团、饿了么/);
   assert.equal(await page.getAttribute('#verification', 'data-state'), 'unverified');
   assert.match(await page.textContent('#verification'), /未认证/);
-  assert.match(await page.textContent('#my-roles'), /没有管理角色/);
+  // What verification gets a worker, before they go to a station.
+  assert.match(await page.textContent('#verification'), /认证后：可以预约需要认证的服务/);
+  // A worker sees their own things, and none of the staff's: no roles
+  // list ("no admin role"), the password folded away, signing out last.
+  assert.equal(await page.$('#my-roles'), null);
+  assert.equal(await page.$('#my-places'), null);
+  assert.equal(await page.getAttribute('#password-fold', 'open'), null);
+  assert.deepEqual(await page.$$eval('#me-mine a', (l) => l.map((a) => a.getAttribute('href'))),
+    ['#/bookings', '#/lending', '#/me/visits', '#/volunteer/me', '#/points', '#/inbox']);
+  assert.ok(await page.evaluate(() => {
+    const out = document.getElementById('sign-out');
+    return Boolean(document.getElementById('profile-form').compareDocumentPosition(out) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }), 'sign-out comes after the profile');
+  // The consent version is the server's.
+  const version = (await page.evaluate(() => fetch('/api/config').then((r) => r.json()))).privacy_version;
+  assert.match(await page.textContent('#me-privacy'), new RegExp(version));
   assert.equal((await page.textContent('#nav-me')).trim(), '我的');
   await page.waitForSelector('#sessions li[data-current="true"]');
   assert.equal(await page.$$eval('#sessions li.session', (l) => l.length), 1);
   // How the session was started.
   assert.equal(await page.getAttribute('#sessions li.session', 'data-sign-in'), 'code');
   assert.match(await page.textContent('#sessions li.session'), /用短信验证码登录/);
-  // No password yet: setting one asks for nothing else.
+  // No password yet: setting one (folded) asks for nothing else.
   assert.equal(await page.$('#me-password-current'), null);
+  assert.equal(await page.isVisible('#me-password'), false);
   // The server can export and erase: the "my data" section is there,
   // without asking the server with OPTIONS (answered 405, a console error).
   await page.waitForSelector('#my-data #export-data');
@@ -255,6 +271,7 @@ test('the admin signs in with the password, finds the worker by phone and verifi
 test("the worker sets a password; granted staff, their code session ends and they sign in with the password", async () => {
   // First the worker sets a password: staff sign in with one only.
   await worker.page.goto(`${srv.base}/#/me`);
+  await worker.page.click('#password-fold-summary');
   await worker.page.waitForSelector('#password-form');
   assert.match(await worker.page.textContent('#password-title'), /设置密码/);
   await worker.page.fill('#me-password', WORKER_PASSWORD);
@@ -313,6 +330,13 @@ test("the worker sets a password; granted staff, their code session ends and the
   assert.match(roles, /驿站工作人员/);
   assert.match(roles, new RegExp(site.name_zh));
   assert.equal(await worker.page.getAttribute('#my-roles li.role-item', 'data-scope'), `site:${siteId}`);
+  // Their site comes first on the page, one tap to its station view; no
+  // verification block (staff are no workers to verify).
+  const firstPanel = await worker.page.$eval('.page .panel:not(.panel-id)', (el) => el.id);
+  assert.equal(firstPanel, 'my-places');
+  assert.equal(await worker.page.getAttribute('#my-places li[data-scope] a', 'href'), `#/station/${siteId}`);
+  assert.match(await worker.page.textContent('#my-places'), new RegExp(site.name_zh));
+  assert.equal(await worker.page.$('#verification'), null);
   assert.equal(await worker.page.getAttribute('#sessions li[data-current="true"]', 'data-sign-in'), 'password');
   assert.match(await worker.page.textContent('#sessions li[data-current="true"]'), /用密码登录/);
 
@@ -529,12 +553,14 @@ test('360px: 48px targets and no horizontal scroll on every account page', async
 test('in English: the header, the me page and the sign-in page', async () => {
   const { page } = worker;
   await page.goto(`${srv.base}/#/me`);
-  await page.waitForSelector('#verification');
+  await page.waitForSelector('#my-places');
   await page.click('#lang');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal((await page.textContent('#nav-me')).trim(), 'Me');
   assert.equal((await page.textContent('#page-title')).trim(), 'Me');
-  assert.match(await page.textContent('#verification'), /Verified/);
+  // Staff now: their site first, and no call to get verified.
+  assert.equal(await page.$('#verification'), null);
+  assert.match(await page.textContent('#my-places'), /My sites/);
   assert.match(await page.textContent('#my-roles'), /Station staff/);
   assert.match(await page.textContent('#sessions li[data-current="true"]'), /Signed in with a password/);
   assert.equal((await page.textContent('label[for="me-password-current"]')).trim(), 'Current password');
@@ -621,7 +647,7 @@ test('without an SMS provider the sign-in page offers the password only', async 
     assert.match(await page.textContent('#login-password-err'), /手机号或密码不对/);
     await page.fill('#login-password', ADMIN_PASSWORD);
     await page.click('#login-submit');
-    await page.waitForSelector('#verification');
+    await page.waitForSelector('#me-name');
   } finally {
     await b.close();
     await plain.stop();

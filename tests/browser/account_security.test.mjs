@@ -77,7 +77,7 @@ async function grantByAdmin(id, role, kind, ref) {
   return r.json;
 }
 
-async function signInWithPassword(page, phone, password, ready = '#verification') {
+async function signInWithPassword(page, phone, password, ready = '#me-name') {
   await page.goto(`${srv.base}/#/login`);
   await page.click('button.seg-btn:has-text("密码登录")');
   await page.fill('#login-phone', phone);

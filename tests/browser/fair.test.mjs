@@ -218,7 +218,7 @@ test('the staff desk: a number at the desk on a slip (Back closes it), call next
   await page.fill('#login-phone', ADMIN);
   await page.fill('#login-password', ADMIN_PASSWORD);
   await page.click('#login-submit');
-  await page.waitForSelector('#verification');
+  await page.waitForSelector('#me-name');
   await page.goto(`${srv.base}/#/fair/${fairId}`);
   await page.waitForSelector('#fair-desk-link');
   await page.click('#fair-desk-link');

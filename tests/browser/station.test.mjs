@@ -33,7 +33,7 @@ before(async () => {
   await page.fill('#login-phone', ADMIN);
   await page.fill('#login-password', ADMIN_PASSWORD);
   await page.click('#login-submit');
-  await page.waitForSelector('#verification');
+  await page.waitForSelector('#me-name');
 });
 
 after(async () => {

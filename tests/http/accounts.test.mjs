@@ -73,8 +73,14 @@ describe('registering and signing in', () => {
     assertError(await anon.post('/api/auth/register', { phone: '13900000002', code, display_name: 'x' }),
       422, 'missing_field', 'consent');
     assertError(await anon.post('/api/auth/register', {
-      phone: '13900000002', code: '000000', display_name: 'x', consent: { kind: 'privacy_policy', version: '1' },
+      phone: '13900000002', code: '000000', display_name: 'x', consent: { kind: 'privacy_policy', version: '2026-11' },
     }), 401, 'invalid_code', 'code');
+    // Consent is to the notice in force, whose version the server gives.
+    const version = (await anon.get('/api/config')).json.privacy_version;
+    assert.equal(version, '2026-11');
+    assertError(await anon.post('/api/auth/register', {
+      phone: '13900000002', code: '000000', display_name: 'x', consent: { kind: 'privacy_policy', version: '2025-01' },
+    }), 422, 'consent_outdated', 'consent.version');
     assertError(await anon.post('/api/auth/otp', { phone: '12345', purpose: 'login' }), 422, 'invalid_field', 'phone');
     assertError(await anon.post('/api/auth/otp', { phone: '13900000002', purpose: 'spam' }), 422, 'invalid_field', 'purpose');
     const again = await register('13900000001');

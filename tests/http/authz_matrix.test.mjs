@@ -61,7 +61,7 @@ function sample(r, ctx) {
     '/api/reports/{id}': ctx.reportIn, '/api/report-photos/{id}': 999999, '/api/open311/keys/{id}': 999999,
     '/api/report-categories/{code}': 'mx_category', '/api/report-departments/{code}': 'mx_department',
     '/open311/v2/services/{code}': 'road_damage.json', '/open311/v2/requests/{id}': `${ctx.reportIn}.json`,
-    '/open311/v2/tokens/{token}': 'no-such-token.xml',
+    '/open311/v2/tokens/{token}': 'no-such-token.xml', '/api/platforms/{code}': 'sf',
     '/api/childcare/programmes/{id}': ctx.programmeIn, '/api/childcare/children/{id}': ctx.childIn,
     '/api/childcare/enrolments/{id}': 999999,
     '/api/mentoring/platforms/{code}': 'mx_platform', '/api/mentoring/hosts/{id}': ctx.hostIn,
@@ -146,6 +146,7 @@ function sample(r, ctx) {
     'DELETE /api/mentoring/assignments/{id}': { bodyScope: true },
     'PUT /api/mentoring/platforms/{code}': { json: { columns: { d: 'start', t: 'duration', v: 'viewers', p: 'peak', f: 'new_followers', o: 'orders', g: 'gmv' } } },
     'POST /api/mentoring/one-to-ones': { json: { site: ctx.siteIn, starts_at: new Date(soon).toISOString() } },
+    'POST /api/platforms': { json: { code: uniq('mx-plat-'), name_zh: '矩阵平台' } }, 'PATCH /api/platforms/{code}': { json: { name_en: 'SF Express' } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };

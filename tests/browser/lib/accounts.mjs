@@ -4,7 +4,6 @@
 // password and a role for staff, calls as the system admin, and a browser
 // that starts signed in.
 import { ADMIN_TOKEN } from './harness.mjs';
-import { PRIVACY_VERSION } from '../../../web/src/account/privacy.js';
 
 async function call(srv, method, path, { json, headers = {} } = {}) {
   const res = await fetch(srv.base + path, {
@@ -39,8 +38,10 @@ export async function codeFor(srv, phone, purpose) {
 /** Register a worker: {id, cookie, csrf}. */
 export async function registerWorker(srv, phone, name = '测试骑手') {
   const code = await codeFor(srv, phone, 'register');
+  // Consent is to the privacy notice the server has in force.
+  const version = (await call(srv, 'GET', '/api/config')).json.privacy_version;
   const r = await call(srv, 'POST', '/api/auth/register', {
-    json: { phone, code, display_name: name, occupation: 'food_delivery', platforms: 'meituan', consent: { kind: 'privacy_policy', version: PRIVACY_VERSION } },
+    json: { phone, code, display_name: name, occupation: 'food_delivery', platforms: 'meituan', consent: { kind: 'privacy_policy', version } },
   });
   if (r.status !== 201) throw new Error(`register ${phone}: ${r.status} ${r.text}`);
   return { id: r.json.user.id, cookie: sessionOf(r), csrf: r.json.csrf_token };

@@ -49,6 +49,9 @@ function serverEnv(extra = {}) {
   for (const k of Object.keys(env)) if (k.startsWith('WARMHARBOR_')) delete env[k];
   env.WARMHARBOR_TILES_URL = 'none'; // no internet here: the map must not need tiles
   env.WARMHARBOR_ACCESS_LOG = '0';
+  // Pages sign the test admin in with a password only; a system admin's
+  // required second factor is tested with WARMHARBOR_ADMIN_TOTP: 'required'.
+  env.WARMHARBOR_ADMIN_TOTP = 'offered';
   if (process.env.WARMHARBOR_WEB_DIR) env.WARMHARBOR_WEB_DIR = process.env.WARMHARBOR_WEB_DIR;
   return { ...env, ...extra };
 }

@@ -141,6 +141,10 @@ function baseEnv() {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('WARMHARBOR_')) delete env[k];
   env.WARMHARBOR_SECRET_FILE = currentKeyFile || keyFileFor(null);
+  // The suites sign the test admin in with a password only; the second
+  // factor system admins need is tested where servers start with
+  // WARMHARBOR_ADMIN_TOTP: 'required' (totp.test.mjs, the browser's).
+  env.WARMHARBOR_ADMIN_TOTP = 'offered';
   env.WARMHARBOR_LOG_LEVEL = env.WARMHARBOR_LOG_LEVEL_TEST || 'info';
   // Sanitizer builds: report everything on stderr, where we look for it.
   env.ASAN_OPTIONS = env.ASAN_OPTIONS || 'abort_on_error=0:halt_on_error=1:detect_leaks=1';

@@ -1,5 +1,9 @@
-// me.js - "me": the person's profile, password, verification, roles,
-// signed-in devices, and their data (export, erase).
+// me.js - "me": what matters to the person's roles. A worker (no role)
+// sees whether they are verified and what that gets them, their QR code
+// and their bookings, loans, lockers, points; staff see their sites first;
+// admins their consoles. Then the profile, the password (for those who
+// have or need one), roles, signed-in devices, their data (export,
+// erase), and signing out last.
 import { h } from '../dom.js';
 import { t, lang, formatAge } from '../i18n.js';
 import { icon } from '../icons.js';
@@ -7,15 +11,17 @@ import { request, ApiError } from '../api.js';
 import * as session from '../session.js';
 import { field, bound, checkGroup, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw, pageTitle, needSignIn } from '../page.js';
-import { OCCUPATIONS, PLATFORMS, occupationName, platformName, roleScopeText, scopeNames } from './people.js';
+import { OCCUPATIONS, occupationName, platformName, roleScopeText, scopeNames, loadPlatforms, platformChoices, platformsValue } from './people.js';
+import { loadPrivacyVersion, privacyVersion } from './privacy.js';
 import { showSignedOut } from './signin.js';
 import { notes } from './notes.js';
+import { totpBlock, loadTotp, leaveTotp } from './totp.js';
 
 const profile = { name: '', occupation: '', platforms: new Set(), errors: {}, alert: '', note: '', busy: false, dirty: false, forId: null };
 // The password form. Changing a password someone already has needs the
 // current one, or a fresh code sent to their phone (way: 'current' or
 // 'code'); either way the server then ends their other sessions.
-const pw = { password: '', confirm: '', current: '', code: '', way: 'current', smsDown: false, codeBusy: false, codeNote: '', codeUntil: 0, errors: {}, alert: '', note: '', busy: false };
+const pw = { open: false, password: '', confirm: '', current: '', code: '', way: 'current', smsDown: false, codeBusy: false, codeNote: '', codeUntil: 0, errors: {}, alert: '', note: '', busy: false };
 const RESEND_S = 60; // before another code may be asked for
 let codeTicker = 0;
 const sess = { items: null, error: '', note: '', busy: null };
@@ -49,7 +55,7 @@ async function saveProfile(ev) {
       json: {
         display_name: f.name.trim(),
         occupation: f.occupation,
-        platforms: PLATFORMS.filter((p) => f.platforms.has(p)).join(','),
+        platforms: platformsValue(f.platforms),
       },
     });
     f.dirty = false;
@@ -359,6 +365,58 @@ function verificationBlock(m) {
         { class: 'verify-detail' },
         v === 'verified' && m.verified_at ? t('verifiedAt', { when: formatDateTime(m.verified_at) }) : t(`verificationHelp_${v}`),
       ),
+      // What being verified gets a worker, said before they go.
+      h('p', { class: 'verify-detail verify-gets' }, t(v === 'verified' ? 'verifyGetsHave' : 'verifyGets')),
+    ),
+  );
+}
+
+/** Staff and admins: their sites and regions first, one tap to each. */
+function placesBlock(m) {
+  const places = (m.roles || []).filter((r) => r.scope_kind === 'site' || r.scope_kind === 'region');
+  const links = [];
+  const seen = new Set();
+  for (const r of places) {
+    const href = r.scope_kind === 'site' ? `#/station/${encodeURIComponent(r.scope_ref)}` : `#/station/region/${encodeURIComponent(r.scope_ref)}`;
+    if (seen.has(href)) continue;
+    seen.add(href);
+    links.push(h('li', { 'data-scope': `${r.scope_kind}:${r.scope_ref}` }, h('a', { class: 'btn btn-primary btn-block', href }, roleScopeText(r))));
+  }
+  const admin = session.isAdmin(m);
+  const consoles = [['#/admin', 'meConsolePeople']];
+  if (admin) consoles.push(['#/admin/sites', 'meConsoleSites']);
+  if (session.isSystemAdmin(m)) consoles.push(['#/station/region', 'meConsoleRegions']);
+  return h(
+    'section',
+    { class: 'panel', id: 'my-places', 'aria-labelledby': 'my-places-title' },
+    h('h3', { id: 'my-places-title' }, t(places.length ? 'myPlaces' : 'myConsoles')),
+    places.length ? h('ul', { class: 'me-mine-list' }, links) : null,
+    h(
+      'nav',
+      { class: 'me-mine', 'aria-label': t('myConsoles') },
+      h('ul', { class: 'me-mine-list' }, consoles.map(([href, key]) => h('li', null, h('a', { class: 'btn btn-secondary btn-block', href }, t(key))))),
+    ),
+  );
+}
+
+/** A worker's own things, one tap each. */
+function workerLinks() {
+  return h(
+    'nav',
+    { class: 'me-mine', id: 'me-mine', 'aria-label': t('meMineNav') },
+    h(
+      'ul',
+      { class: 'me-mine-list' },
+      [
+        ['#/bookings', 'meMineBookings'],
+        ['#/lending', 'meMineLending'],
+        ['#/me/visits', 'meMineVisits'],
+        ['#/childcare', 'ccTitle'],
+        ['#/volunteer/me', 'meMineVolunteer'],
+        ['#/points', 'meMinePoints'],
+        ['#/mentoring', 'meMineMentoring'],
+        ['#/inbox', 'meMineInbox'],
+      ].map(([href, key]) => h('li', null, h('a', { class: 'btn btn-secondary btn-block', href }, t(key)))),
     ),
   );
 }
@@ -437,6 +495,7 @@ function sessionsBlock() {
             ),
           ),
         ),
+    button(t('signOut'), { cls: 'btn btn-secondary btn-block', id: 'sign-out', busy: sess.busy === 'this', onclick: () => signOut(false) }),
     button(t('signOutAll'), {
       cls: 'btn btn-danger btn-block',
       id: 'sign-out-all',
@@ -502,6 +561,55 @@ function dataBlock() {
   );
 }
 
+/** The password: staff and admins sign in with one. A worker needs none
+ * (they sign in with a code), so for them it waits, folded, for the day
+ * they are made staff. */
+function passwordBlock(m, worker) {
+  const inner = [
+    h('h3', { id: 'password-title' }, t(m.has_password ? 'changePassword' : 'setPassword')),
+    h('p', { class: 'muted' }, t('passwordLead')),
+    h('p', { class: 'muted' }, t('othersSignedOutLead')),
+    h(
+      'form',
+      { class: 'form', id: 'password-form', novalidate: true, onsubmit: savePassword },
+      h('input', { type: 'text', name: 'username', autocomplete: 'username', value: m.phone || '', readonly: true, hidden: true, tabindex: '-1', 'aria-hidden': 'true' }),
+      formAlert(pw.alert),
+      formAlert(pw.note, 'ok'),
+      m.has_password ? reauthFields() : null,
+      field({
+        id: 'me-password',
+        name: 'password',
+        label: t('newPassword'),
+        hint: t('passwordHint'),
+        error: pw.errors.password,
+        input: bound('input', pw, 'password', { type: 'password', autocomplete: 'new-password', minlength: '10' }),
+      }),
+      field({
+        id: 'me-password2',
+        name: 'confirm',
+        label: t('confirmPassword'),
+        error: pw.errors.confirm,
+        input: bound('input', pw, 'confirm', { type: 'password', autocomplete: 'new-password' }),
+      }),
+      button(t(m.has_password ? 'changePassword' : 'setPassword'), { type: 'submit', cls: 'btn btn-secondary btn-block', busy: pw.busy, id: 'password-save' }),
+    ),
+  ];
+  if (!worker || m.has_password) return h('section', { class: 'panel', id: 'password', 'aria-labelledby': 'password-title' }, inner);
+  return h(
+    'details',
+    {
+      class: 'panel panel-fold',
+      id: 'password-fold',
+      open: pw.open || Boolean(pw.note || pw.alert || Object.keys(pw.errors).length),
+      ontoggle: (ev) => {
+        pw.open = ev.target.open;
+      },
+    },
+    h('summary', { class: 'fold-summary', id: 'password-fold-summary' }, t('passwordFold')),
+    h('section', { id: 'password', 'aria-labelledby': 'password-title' }, inner),
+  );
+}
+
 export const meView = {
   title: () => t('me'),
   async render(root, params, { first }) {
@@ -517,7 +625,7 @@ export const meView = {
         needSignIn('/me');
         return;
       }
-      await Promise.all([loadSessions(), scopeNames(session.me().roles)]);
+      await Promise.all([loadSessions(), scopeNames(session.me().roles), loadPlatforms().catch(() => null), loadPrivacyVersion(), loadTotp(session.me())]);
     }
     const m = session.me();
     if (!m) {
@@ -525,6 +633,7 @@ export const meView = {
       return;
     }
     loadProfile(m);
+    const worker = !(m.roles || []).length;
     const note = notes.me;
     const f = profile;
     root.replaceChildren(
@@ -544,35 +653,21 @@ export const meView = {
               'div',
               { class: 'id-text' },
               h('h3', { id: 'me-name', class: 'id-name' }, m.display_name),
-              h('p', { class: 'id-meta' }, h('span', { class: 'id-phone' }, m.phone || ''), ' · ', occupationName(m.occupation)),
-              m.platforms && m.platforms.length
+              h('p', { class: 'id-meta' }, h('span', { class: 'id-phone' }, m.phone || ''), worker ? ` · ${occupationName(m.occupation)}` : null),
+              worker && m.platforms && m.platforms.length
                 ? h('p', { class: 'id-meta' }, m.platforms.map(platformName).join(t('listSep')))
                 : null,
             ),
           ),
-          verificationBlock(m),
-          h('a', { class: 'btn btn-primary btn-block', id: 'me-qr-link', href: '#/me/qr' }, t('meShowQr')),
-          h('p', { class: 'muted' }, t('meShowQrLead')),
-          // Everything of mine other pages keep, one tap each.
-          h(
-            'nav',
-            { class: 'me-mine', 'aria-label': t('meMineNav') },
-            h(
-              'ul',
-              { class: 'me-mine-list' },
-              [
-                ['#/bookings', 'meMineBookings'],
-                ['#/lending', 'meMineLending'],
-                ['#/childcare', 'ccTitle'],
-                ['#/volunteer/me', 'meMineVolunteer'],
-                ['#/points', 'meMinePoints'],
-                ['#/mentoring', 'meMineMentoring'],
-                ['#/inbox', 'meMineInbox'],
-              ].map(([href, key]) => h('li', null, h('a', { class: 'btn btn-secondary btn-block', href }, t(key)))),
-            ),
-          ),
-          button(t('signOut'), { cls: 'btn btn-secondary btn-block', id: 'sign-out', busy: sess.busy === 'this', onclick: () => signOut(false) }),
+          // A worker: verification and their own things. Role holders are
+          // no workers to verify (the server refuses it), so they are not
+          // sent to a station to get verified.
+          worker ? verificationBlock(m) : null,
+          worker ? h('a', { class: 'btn btn-primary btn-block', id: 'me-qr-link', href: '#/me/qr' }, t('meShowQr')) : null,
+          worker ? h('p', { class: 'muted' }, t('meShowQrLead')) : null,
+          worker ? workerLinks() : null,
         ),
+        worker ? null : placesBlock(m),
         h(
           'section',
           { class: 'panel', 'aria-labelledby': 'profile-title' },
@@ -600,17 +695,17 @@ export const meView = {
               error: f.errors.display_name,
               input: bound('input', f, 'name', { type: 'text', autocomplete: 'name', maxlength: '60' }),
             }),
-            field({
+            !worker ? null : field({
               id: 'me-occupation',
               name: 'occupation',
               label: t('occupationLabel'),
               error: f.errors.occupation,
               input: bound('select', f, 'occupation', {}, options(OCCUPATIONS.map((o) => [o, occupationName(o)]), f.occupation)),
             }),
-            checkGroup({
+            !worker ? null : checkGroup({
               id: 'me-platforms',
               legend: t('platformsLabel'),
-              options: PLATFORMS.map((p) => [p, platformName(p)]),
+              options: platformChoices(m.platforms),
               st: f,
               key: 'platforms',
               error: f.errors.platforms,
@@ -618,41 +713,16 @@ export const meView = {
             button(t('saveProfile'), { type: 'submit', cls: 'btn btn-primary btn-block', busy: f.busy, id: 'profile-save' }),
           ),
         ),
-        h(
-          'section',
-          { class: 'panel', 'aria-labelledby': 'password-title' },
-          h('h3', { id: 'password-title' }, t(m.has_password ? 'changePassword' : 'setPassword')),
-          h('p', { class: 'muted' }, t('passwordLead')),
-          h('p', { class: 'muted' }, t('othersSignedOutLead')),
-          h(
-            'form',
-            { class: 'form', id: 'password-form', novalidate: true, onsubmit: savePassword },
-            h('input', { type: 'text', name: 'username', autocomplete: 'username', value: m.phone || '', readonly: true, hidden: true, tabindex: '-1', 'aria-hidden': 'true' }),
-            formAlert(pw.alert),
-            formAlert(pw.note, 'ok'),
-            m.has_password ? reauthFields() : null,
-            field({
-              id: 'me-password',
-              name: 'password',
-              label: t('newPassword'),
-              hint: t('passwordHint'),
-              error: pw.errors.password,
-              input: bound('input', pw, 'password', { type: 'password', autocomplete: 'new-password', minlength: '10' }),
-            }),
-            field({
-              id: 'me-password2',
-              name: 'confirm',
-              label: t('confirmPassword'),
-              error: pw.errors.confirm,
-              input: bound('input', pw, 'confirm', { type: 'password', autocomplete: 'new-password' }),
-            }),
-            button(t(m.has_password ? 'changePassword' : 'setPassword'), { type: 'submit', cls: 'btn btn-secondary btn-block', busy: pw.busy, id: 'password-save' }),
-          ),
-        ),
-        rolesBlock(m),
+        passwordBlock(m, worker),
+        worker ? null : totpBlock(),
+        worker ? null : rolesBlock(m),
         sessionsBlock(),
         dataBlock(),
-        h('p', { class: 'page-foot' }, h('a', { href: '#/privacy' }, t('readPrivacy'))),
+        h(
+          'p',
+          { class: 'page-foot', id: 'me-privacy' },
+          h('a', { href: '#/privacy' }, privacyVersion() ? t('readPrivacyVersion', { v: privacyVersion() }) : t('readPrivacy')),
+        ),
       ),
     );
   },
@@ -663,5 +733,6 @@ export const meView = {
     Object.assign(pw, { password: '', confirm: '', current: '', code: '', errors: {}, alert: '', note: '' });
     sess.note = '';
     data.confirming = false;
+    leaveTotp();
   },
 };

@@ -2,7 +2,7 @@
 // notice; the header link is "我的" when signed in, "登录" when not; a
 // session that ends under the person sends them to sign in (ended.js).
 import words from './words.js';
-import { loginView, registerView } from './signin.js';
+import { loginView, loginTotpView, registerView } from './signin.js';
 import { meView } from './me.js';
 import { privacyView } from './privacy.js';
 import { watchSessionEnd } from './ended.js';
@@ -12,6 +12,7 @@ export default {
   words,
   routes: {
     '/login': loginView,
+    '/login/totp': loginTotpView,
     '/register': registerView,
     '/me': meView,
     '/privacy': privacyView,

@@ -1,7 +1,9 @@
 // people.js - what a person's data means in words: occupations, platforms,
 // and where a role applies (site and region names, looked up once). Which
 // roles exist, and where each may apply, the server says in /api/config
-// (config.js).
+// (config.js); which platforms a worker can name, in /api/platforms (an
+// admin keeps that list: a retired one is offered no more, but still
+// shows, and stays chosen, on the accounts that name it).
 import { t, pick } from '../i18n.js';
 import { getJson } from '../api.js';
 
@@ -14,7 +16,41 @@ export const OCCUPATIONS = [
   'domestic_worker',
   'other',
 ];
-export const PLATFORMS = ['meituan', 'eleme', 'didi', 'huolala', 'douyin', 'kuaishou', 'other'];
+
+// The platforms as the server lists them ([{code, name_zh, name_en,
+// retired}], in picking order); null until loaded.
+let platforms = null;
+let platformsPending = null;
+
+/** Ask for the platform list (once; again after a failure). */
+export function loadPlatforms() {
+  if (!platformsPending) {
+    platformsPending = getJson('/api/platforms')
+      .then((r) => {
+        platforms = r.items || [];
+        return platforms;
+      })
+      .catch((e) => {
+        platformsPending = null;
+        throw e;
+      });
+  }
+  return platformsPending;
+}
+
+/** [code, name] pairs to pick from: the offered platforms, and the
+ * retired ones this person already names (so saving keeps them). */
+export function platformChoices(mine) {
+  const have = new Set(mine || []);
+  return (platforms || []).filter((p) => !p.retired || have.has(p.code)).map((p) => [p.code, platformName(p.code)]);
+}
+
+/** The chosen codes as the API takes them: in the list's order. */
+export function platformsValue(chosen) {
+  const order = (platforms || []).map((p) => p.code);
+  const known = order.filter((c) => chosen.has(c));
+  return known.concat([...chosen].filter((c) => !order.includes(c))).join(',');
+}
 
 export function occupationName(code) {
   const k = `occ_${code}`;
@@ -23,9 +59,8 @@ export function occupationName(code) {
 }
 
 export function platformName(code) {
-  const k = `plat_${code}`;
-  const w = t(k);
-  return w === k ? code : w;
+  const p = (platforms || []).find((x) => x.code === code);
+  return p ? pick(p, 'name').text : code;
 }
 
 // Names of the sites and regions roles point at: code/id -> {name_zh, name_en}.

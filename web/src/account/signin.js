@@ -20,9 +20,10 @@ import {
   normalPhone,
 } from '../forms.js';
 import { redraw, pageTitle, afterSignInPath, setAfterSignIn } from '../page.js';
-import { OCCUPATIONS, PLATFORMS, occupationName, platformName } from './people.js';
-import { privacyNotice, PRIVACY_VERSION } from './privacy.js';
+import { OCCUPATIONS, occupationName, loadPlatforms, platformChoices, platformsValue } from './people.js';
+import { privacyNotice, loadPrivacyVersion, privacyVersion } from './privacy.js';
 import { notes } from './notes.js';
+import { enrolPanel, recoveryPanel, totpCodeField, totpError } from './totp.js';
 
 const RESEND_S = 60; // before another code may be asked for
 
@@ -180,12 +181,15 @@ async function submitLogin(ev) {
   redraw();
   try {
     const answer = await request('POST', '/api/auth/login', { json: body });
-    session.signedIn(answer);
     Object.assign(login, { code: '', password: '', errors: {}, alert: '', note: '', busy: false });
-    notes.login = '';
-    const next = afterSignInPath();
-    setAfterSignIn('/me');
-    go(next);
+    if (answer.second_factor) {
+      // The password was right; a second step, at a URL of its own (Back
+      // returns to the password), before any session.
+      second = { kind: answer.second_factor, challenge: answer.challenge, enrol: null, code: '', recovery: '', useRecovery: false, codes: null, answer: null, errors: {}, alert: '', busy: false };
+      go('/login/totp');
+      return;
+    }
+    finishSignIn(answer);
     return;
   } catch (e) {
     f.busy = false;
@@ -207,6 +211,168 @@ async function submitLogin(ev) {
   redraw();
   focusProblem(document.getElementById('view-page'));
 }
+
+function finishSignIn(answer) {
+  session.signedIn(answer);
+  second = null;
+  notes.login = '';
+  const next = afterSignInPath();
+  setAfterSignIn('/me');
+  go(next);
+}
+
+// ---- the second step: a code from the authenticator app --------------------------------------
+
+// null, or {kind: 'totp' | 'totp_enrol', challenge, enrol: {secret, uri},
+// code, recovery, useRecovery, codes (after enrolling), answer, ...}.
+let second = null;
+
+async function secondStep(fn) {
+  const s = second;
+  s.errors = {};
+  s.alert = '';
+  s.busy = true;
+  redraw();
+  try {
+    await fn(s);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'challenge_expired') {
+      second = null;
+      login.alert = errorMessage(e);
+      login.mode = 'password';
+      go('/login', { replace: true });
+      return;
+    }
+    if (e instanceof ApiError && (e.field === 'code' || e.field === 'recovery_code')) s.errors.code = totpError(e);
+    else s.alert = totpError(e);
+  }
+  s.busy = false;
+  if (second !== s) return;
+  redraw();
+  if (s.codes) document.getElementById('login-totp-recovery-title')?.focus();
+  else if (s.errors.code || s.alert) focusProblem(document.getElementById('view-page'));
+  else document.getElementById('login-totp')?.focus();
+}
+
+const startEnrol = () =>
+  secondStep(async (s) => {
+    s.enrol = await request('POST', '/api/auth/totp/enrol', { json: { challenge: s.challenge } });
+  });
+
+function submitSecond(ev) {
+  ev.preventDefault();
+  const s = second;
+  const typed = (s.useRecovery ? s.recovery : s.code).trim();
+  if (!s.useRecovery && !/^\d{6}$/.test(typed)) {
+    s.errors = { code: t('err_totp_format') };
+    redraw();
+    focusProblem(document.getElementById('view-page'));
+    return;
+  }
+  if (s.useRecovery && !typed) {
+    s.errors = { code: t('err_recovery_missing') };
+    redraw();
+    focusProblem(document.getElementById('view-page'));
+    return;
+  }
+  return secondStep(async (x) => {
+    const json = { challenge: x.challenge, ...(x.useRecovery ? { recovery_code: typed } : { code: typed }) };
+    const answer = await request('POST', '/api/auth/totp', { json });
+    // Enrolled just now: the recovery codes are shown once before going on.
+    if (answer.recovery_codes) {
+      x.codes = answer.recovery_codes;
+      x.answer = answer;
+      return;
+    }
+    finishSignIn(answer);
+  });
+}
+
+function secondView() {
+  const s = second;
+  const enrolling = s.kind === 'totp_enrol';
+  let body;
+  if (s.codes) {
+    body = recoveryPanel(s.codes, 'login-totp', () => finishSignIn(s.answer));
+  } else if (enrolling && !s.enrol) {
+    body = h(
+      'div',
+      null,
+      formAlert(s.alert),
+      button(t('totpEnrolStart'), { cls: 'btn btn-primary btn-block', id: 'login-totp-enrol', busy: s.busy, onclick: startEnrol }),
+    );
+  } else {
+    const recovery = s.useRecovery;
+    body = h(
+      'form',
+      { class: 'form', id: 'login-totp-form', novalidate: true, onsubmit: submitSecond },
+      enrolling ? enrolPanel(s.enrol, 'login-totp') : null,
+      formAlert(s.alert),
+      recovery
+        ? field({
+            id: 'login-totp',
+            name: 'recovery_code',
+            label: t('totpRecoveryLabel'),
+            error: s.errors.code,
+            input: bound('input', s, 'recovery', { type: 'text', autocomplete: 'off', maxlength: '20', class: 'input' }),
+          })
+        : totpCodeField(s, 'login-totp', s.errors.code),
+      button(t('totpVerify'), { type: 'submit', cls: 'btn btn-primary btn-block', busy: s.busy, id: 'login-totp-submit' }),
+      enrolling
+        ? null
+        : button(t(recovery ? 'totpUseCode' : 'totpUseRecovery'), {
+            cls: 'btn btn-secondary btn-block',
+            id: 'login-totp-switch',
+            onclick: () => {
+              s.useRecovery = !s.useRecovery;
+              s.errors = {};
+              redraw();
+              document.getElementById('login-totp')?.focus();
+            },
+          }),
+    );
+  }
+  return h(
+    'div',
+    { class: 'page page-narrow' },
+    pageTitle(t('signInTitle')),
+    h(
+      'section',
+      { class: 'panel', id: 'login-second', 'aria-labelledby': 'login-totp-title', 'data-kind': s.kind },
+      h('h3', { id: 'login-totp-title', tabindex: '-1' }, t('totpTitle')),
+      h('p', null, t(enrolling ? 'totpEnrolLead' : 'totpStepLead')),
+      body,
+    ),
+    s.codes
+      ? null
+      : button(t('totpBack'), {
+          cls: 'btn btn-secondary btn-block',
+          id: 'login-totp-back',
+          onclick: () => {
+            // As the browser's Back: to the password, which is where this came from.
+            login.mode = 'password';
+            history.back();
+          },
+        }),
+  );
+}
+
+/** #/login/totp: the second step; without a challenge, back to the password. */
+export const loginTotpView = {
+  title: () => t('totpTitle'),
+  leave() {
+    // A half-done step (and a secret on screen) ends with the page.
+    second = null;
+  },
+  render(root, params, { first }) {
+    if (!second) {
+      go('/login', { replace: true });
+      return;
+    }
+    root.replaceChildren(secondView());
+    if (first) document.getElementById(second.kind === 'totp' ? 'login-totp' : 'login-totp-title')?.focus();
+  },
+};
 
 export const loginView = {
   title: () => t('signIn'),
@@ -331,8 +497,8 @@ async function submitRegister(ev) {
         code: f.code.trim(),
         display_name: f.name.trim(),
         occupation: f.occupation,
-        platforms: PLATFORMS.filter((p) => f.platforms.has(p)).join(','),
-        consent: { kind: 'privacy_policy', version: PRIVACY_VERSION },
+        platforms: platformsValue(f.platforms),
+        consent: { kind: 'privacy_policy', version: privacyVersion() || (await loadPrivacyVersion()) },
       },
     });
     session.signedIn(answer);
@@ -364,7 +530,7 @@ export const registerView = {
   async render(root, params, { first }) {
     // Only the first drawing waits: later ones (after an answer) must be
     // synchronous, so that focus can be put on what they drew.
-    if (first) await session.refresh().catch(() => null);
+    if (first) await Promise.all([session.refresh().catch(() => null), loadPlatforms().catch(() => null), loadPrivacyVersion()]);
     if (session.me()) {
       go('/me', { replace: true });
       return;
@@ -412,7 +578,7 @@ export const registerView = {
             id: 'register-platforms',
             legend: t('platformsLabel'),
             hint: t('platformsHint'),
-            options: PLATFORMS.map((p) => [p, platformName(p)]),
+            options: platformChoices([]),
             st: f,
             key: 'platforms',
             error: f.errors.platforms,
