@@ -57,6 +57,7 @@ struct req;
                                 */
 #define REPORT_SLA_MAX_DAYS 60 /* working days */
 #define REPORT_LIST_MAX 2000   /* features in one map answer */
+#define REPORT_POINTS_BASE 10  /* a confirmed report, before the rules' coefficient */
 
 /* ---- statuses (report.c) ---------------------------------------------- */
 
@@ -244,7 +245,8 @@ struct report_update {
     const char *author_role;             /* "reporter", "grid_manager", "dispatcher",
                                             "admin", "system", "open311" */
     const char *kind;                    /* "created", "status", "comment", "confirmed",
-                                            "rejected", "escalated", "reopened" */
+                                            "rejected", "escalated", "reopened",
+                                            "overdue" (public, with "escalated") */
     const char *status_from, *status_to; /* NULL unless the status moved */
     const char *body;
     bool internal; /* only the report's handlers see it */
@@ -340,8 +342,8 @@ int report_set_status(struct store_conn *c, int64_t id, const char *from, const 
  * fixed_after; new due_at; STORE_CONFLICT otherwise. */
 int report_reopen(struct store_conn *c, int64_t id, int64_t fixed_after, int64_t due_at,
                   int64_t now);
-/* Confirm or reject an unconfirmed report (rejecting closes it too);
- * STORE_CONFLICT when it is not unconfirmed (or, rejecting, not open). */
+/* Confirm an unconfirmed report, or reject one not rejected yet that is
+ * still open (rejecting closes it too); STORE_CONFLICT otherwise. */
 int report_verify(struct store_conn *c, int64_t id, bool confirm, int64_t by, int64_t now);
 /* "Me too" once per person: STORE_CONFLICT the second time. */
 int report_me_too_add(struct store_conn *c, int64_t id, int64_t user_id, int64_t now);
@@ -365,6 +367,12 @@ int report_photo_get(struct store_conn *c, struct arena *a, int64_t id, struct r
  * back so that their timelines can say so. */
 int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now, int64_t **ids,
                         size_t *n);
+
+/* Who is told of an escalated report: the managers of its grid (grants
+ * reaching it) and the region admins and dispatchers of the region it
+ * escalated to (grants naming it); people, once each, by id. */
+int report_escalation_audience(struct store_conn *c, struct arena *a, int64_t report_id,
+                               int64_t **users, size_t *n);
 
 int report_api_key_add(struct store_conn *c, struct arena *a, const char *name,
                        const char *key_hash, int64_t by, int64_t now, int64_t *id);

@@ -48,6 +48,7 @@
 #include "core/text.h"
 #include "http/json_in.h"
 #include "inbox/inbox.h"
+#include "points/points.h"
 #include "region/region.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -538,6 +539,44 @@ int report_route_point(struct store_conn *c, struct arena *a, double lat, double
     return REPORT_ROUTED;
 }
 
+/* ---- points for confirmed reports ----------------------------------------
+ *
+ * A confirmed report earns its reporter REPORT_POINTS_BASE points under
+ * the admin's rules for "report:<category>" (or "report"): its
+ * coefficient, the daily cap and the cap on repeats at one place (a cell
+ * of about 100 m). Nothing for a report already marked a duplicate; a
+ * report marked a duplicate or rejected later gives its points back (a
+ * "reverse" row of the ledger). Both happen in the transaction of the
+ * change that causes them. */
+
+/* Where a report is, for the cap on repeats at one place: its point
+ * rounded to 0.001 degrees (about 100 m). */
+static const char *points_place(struct arena *a, const struct report *rep)
+{
+    return arena_printf(a, "%.3f,%.3f", rep->lat, rep->lon);
+}
+
+static int award_report(struct store_conn *c, struct arena *a, const struct report *rep,
+                        const char *category_code, int64_t now)
+{
+    if (!rep->reporter_id)
+        return STORE_OK;
+    unsigned flags = strcmp(rep->status, "duplicate") == 0 ? POINTS_DUPLICATE : 0;
+    if (strcmp(rep->verification, "rejected") == 0)
+        flags |= POINTS_REJECTED;
+    int g = points_award_at(c, rep->reporter_id, arena_printf(a, "report:%s", category_code),
+                            "report", rep->id, points_place(a, rep), REPORT_POINTS_BASE, flags,
+                            now);
+    return g < 0 ? -g : STORE_OK;
+}
+
+static int reverse_report(struct store_conn *c, const struct report *rep, const char *why,
+                          int64_t now)
+{
+    int g = points_reverse(c, "report", rep->id, why, now);
+    return g < 0 ? -g : STORE_OK;
+}
+
 /* ---- making a report --------------------------------------------------- */
 
 struct create_tx {
@@ -548,6 +587,7 @@ struct create_tx {
     int photo_w[REPORT_MAX_PHOTOS], photo_h[REPORT_MAX_PHOTOS];
     size_t nphotos;
     const char *author_role;
+    const char *category_code;
 };
 
 static int create_fn(struct store_conn *c, void *v)
@@ -571,6 +611,8 @@ static int create_fn(struct store_conn *c, void *v)
         cu.kind = "confirmed";
         cu.status_to = NULL;
         rc = report_update_add(c, t->arena, &cu);
+        if (!rc)
+            rc = award_report(c, t->arena, t->rep, t->category_code, t->rep->created_at);
     }
     return rc;
 }
@@ -643,7 +685,7 @@ int report_create_or_reply(struct req *r, struct store_conn *c, struct report_ne
                        : !manager                            ? "reporter"
                        : p && (p->roles & ROLE_SYSTEM_ADMIN) ? "admin"
                                                              : "grid_manager";
-    struct create_tx t = {&r->arena, &rep, {0}, {0}, {0}, {0}, nr->nphotos, role};
+    struct create_tx t = {&r->arena, &rep, {0}, {0}, {0}, {0}, nr->nphotos, role, nr->cat->code};
     for (size_t i = 0; i < nr->nphotos; i++) {
         t.photo_b64[i] = base64_of(&r->arena, nr->photos[i], nr->photo_len[i]);
         t.photo_len[i] = nr->photo_len[i];
@@ -1078,13 +1120,27 @@ static int change_fn(struct store_conn *c, void *v)
     switch (t->op) {
     case OP_STATUS:
         rc = report_set_status(c, t->rep->id, t->rep->status, t->to, t->duplicate_of, t->now);
+        if (!rc && strcmp(t->to, "duplicate") == 0)
+            rc = reverse_report(c, t->rep, "report_duplicate", t->now);
         break;
     case OP_REOPEN:
         rc = report_reopen(c, t->rep->id, t->fixed_after, t->due_at, t->now);
         break;
-    case OP_CONFIRM:
+    case OP_CONFIRM: {
+        /* read again after the UPDATE (which waited for any change of
+         * the row): a report marked a duplicate meanwhile earns nothing */
+        struct report now_rep;
+        rc = report_verify(c, t->rep->id, true, t->actor, t->now);
+        if (!rc)
+            rc = report_get(c, t->arena, t->rep->id, &now_rep);
+        if (!rc)
+            rc = award_report(c, t->arena, &now_rep, now_rep.category_code, t->now);
+        break;
+    }
     case OP_REJECT:
-        rc = report_verify(c, t->rep->id, t->op == OP_CONFIRM, t->actor, t->now);
+        rc = report_verify(c, t->rep->id, false, t->actor, t->now);
+        if (!rc)
+            rc = reverse_report(c, t->rep, "report_rejected", t->now);
         break;
     }
     for (size_t i = 0; !rc && i < t->nentries; i++) {
@@ -1332,7 +1388,10 @@ static int verify(struct req *r, bool confirm)
     if (rep.reporter_id == p->user_id)
         return reply_error(r, 409, "own_report", NULL,
                            "grid managers check other people's reports");
-    if (strcmp(rep.verification, "unconfirmed") != 0)
+    /* A confirmed report still open may be rejected on a second look (its
+     * points go back); a rejected one stays rejected. */
+    if (confirm ? strcmp(rep.verification, "unconfirmed") != 0
+                : strcmp(rep.verification, "rejected") == 0)
         return reply_error(r, 409, "already_checked", NULL, "this report is %s already",
                            rep.verification);
     if (!confirm && !report_status_is_open(report_status_parse(rep.status)))
@@ -1727,12 +1786,50 @@ struct escalate_tx {
     struct arena *arena;
     int64_t now;
     size_t n;
+    int64_t *told; /* who was sent a notice, for INBOX_NEW after the commit */
+    size_t ntold, cap;
 };
+
+/* The escalation notices of one report, inside the escalation's
+ * transaction. */
+static int tell_escalation(struct store_conn *c, struct escalate_tx *t, int64_t id)
+{
+    struct report rep;
+    int64_t *users;
+    size_t n;
+    int rc = report_get(c, t->arena, id, &rep);
+    if (!rc)
+        rc = report_escalation_audience(c, t->arena, id, &users, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *to = rep.escalated_region_code ? rep.escalated_region_code : "";
+        rc = inbox_post(c, users[i], "report_escalated", "上报超期，已升级", "A report is overdue",
+                        arena_printf(t->arena, "#%lld %s（%s）已超过办理时限，升级至 %s",
+                                     (long long)rep.id, rep.category_name_zh, rep.region_code, to),
+                        arena_printf(t->arena, "#%lld %s (%s) is past its service level; escalated to %s",
+                                     (long long)rep.id,
+                                     rep.category_name_en ? rep.category_name_en : "",
+                                     rep.region_code, to),
+                        arena_printf(t->arena, "/#/reports/%lld", (long long)rep.id), 0);
+        if (!rc) {
+            if (t->ntold == t->cap) {
+                size_t cap = t->cap ? t->cap * 2 : 16;
+                int64_t *grown = arena_calloc(t->arena, cap, sizeof(*grown));
+                if (t->ntold)
+                    memcpy(grown, t->told, t->ntold * sizeof(*grown));
+                t->told = grown;
+                t->cap = cap;
+            }
+            t->told[t->ntold++] = users[i];
+        }
+    }
+    return rc;
+}
 
 static int escalate_fn(struct store_conn *c, void *v)
 {
     struct escalate_tx *t = v;
     int64_t *ids;
+    t->ntold = 0; /* a retried transaction starts again */
     int rc = report_escalate_due(c, t->arena, t->now, &ids, &t->n);
     for (size_t i = 0; !rc && i < t->n; i++) {
         struct report_update u = {.report_id = ids[i],
@@ -1742,6 +1839,16 @@ static int escalate_fn(struct store_conn *c, void *v)
                                   .internal = true,
                                   .created_at = t->now};
         rc = report_update_add(c, t->arena, &u);
+        /* what the reporter and the public see */
+        struct report_update pub = {.report_id = ids[i],
+                                    .author_role = "system",
+                                    .kind = "overdue",
+                                    .body = "overdue: past its service level",
+                                    .created_at = t->now};
+        if (!rc)
+            rc = report_update_add(c, t->arena, &pub);
+        if (!rc)
+            rc = tell_escalation(c, t, ids[i]);
     }
     return rc;
 }
@@ -1750,13 +1857,15 @@ static void report_tick(struct app *app, struct store_conn *c, int64_t now)
 {
     struct arena a;
     arena_init(&a);
-    struct escalate_tx t = {&a, now, 0};
+    struct escalate_tx t = {.arena = &a, .now = now};
     int rc = store_tx(c, escalate_fn, &t);
     if (rc)
         log_warn("reports: escalation failed (%d); it runs again on the next tick", rc);
     else if (t.n) {
         log_info("reports: %zu overdue reports escalated", t.n);
         app_changed(app, c, &report_module, REPORT_CHANGED, 0);
+        for (size_t i = 0; i < t.ntold; i++)
+            app_changed(app, c, &inbox_module, INBOX_NEW, t.told[i]);
     }
     arena_release(&a);
 }

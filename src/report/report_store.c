@@ -345,7 +345,7 @@ static const char sql_report_confirm[] =
 static const char sql_report_reject[] =
     "UPDATE reports SET verification = 'rejected', verified_by = $2,"
     " verified_at = $3, status = 'closed', closed_at = $3, updated_at = $3"
-    " WHERE id = $1 AND verification = 'unconfirmed' AND status "
+    " WHERE id = $1 AND verification <> 'rejected' AND status "
     "IN " OPEN_STATUSES;
 static const char sql_me_too_insert[] =
     "INSERT INTO report_me_too (report_id, user_id, created_at) VALUES ($1,"
@@ -359,6 +359,18 @@ static const char sql_escalate[] =
     " escalated_region_id = (SELECT g.parent_id FROM regions g WHERE g.id ="
     " reports.region_id) WHERE escalated_at IS NULL AND due_at <= $1 AND"
     " status IN " OPEN_STATUSES " RETURNING id";
+
+/* Who hears of an escalated report: the managers of its grid (a grant
+ * reaching it) and the region admins and dispatchers of the region it
+ * went to (a grant naming that region). */
+static const char sql_escalation_audience[] =
+    "SELECT DISTINCT g.user_id FROM reports r JOIN regions grid ON grid.id ="
+    " r.region_id JOIN role_grants g ON g.revoked_at IS NULL AND"
+    " g.scope_kind = 'region' JOIN regions gr ON gr.id = g.region_id JOIN"
+    " users u ON u.id = g.user_id AND u.erased_at IS NULL WHERE r.id = $1"
+    " AND ((g.role = 'grid_manager' AND grid.path LIKE gr.path || '%') OR"
+    " (g.role IN ('region_admin', 'dispatcher') AND g.region_id ="
+    " r.escalated_region_id)) ORDER BY g.user_id";
 
 static void row_to_report(const struct store_rows *rows, size_t i, struct report *r)
 {
@@ -587,6 +599,21 @@ int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now, int6
     *ids = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**ids));
     for (size_t i = 0; i < rows.nrows; i++)
         (*ids)[i] = store_int(&rows, i, 0);
+    return STORE_OK;
+}
+
+int report_escalation_audience(struct store_conn *c, struct arena *a, int64_t report_id,
+                               int64_t **users, size_t *n)
+{
+    struct store_val p[] = {SV_INT(report_id)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_escalation_audience, p, 1, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *users = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**users));
+    for (size_t i = 0; i < rows.nrows; i++)
+        (*users)[i] = store_int(&rows, i, 0);
     return STORE_OK;
 }
 

@@ -675,3 +675,139 @@ test('personal data: my reports in my export; erasing me leaves the reports with
     await w.srv.stop();
   }
 });
+
+// ---- points for confirmed reports; escalation notices -------------------------------
+
+test('points: a confirmed report earns under the rules (coefficient, place cap, daily cap); a duplicate or rejection takes them back in the ledger', async () => {
+  const w = await world();
+  try {
+    expectStatus(await w.admin.put('/api/points/rules', { rules: [
+      { reason: 'report', coefficient_pct: 100, daily_cap: 50, place_cap: 2 },
+      { reason: 'report:road_damage', coefficient_pct: 150 },
+      { reason: 'volunteer_hour' },
+    ] }), 200);
+    const mine = async (c) => expectStatus(await c.get('/api/me/points?limit=100'), 200).json;
+    const confirmed = async (body) => {
+      const rep = expectStatus(await w.report(w.reporter, body), 201).json;
+      expectStatus(await w.manager.post(`/api/reports/${rep.id}/confirm`, {}), 200);
+      return rep;
+    };
+    // unconfirmed: nothing yet
+    const first = expectStatus(await w.report(w.reporter), 201).json;
+    assert.equal((await mine(w.reporter)).balance, 0);
+    expectStatus(await w.manager.post(`/api/reports/${first.id}/confirm`, {}), 200);
+    let me = await mine(w.reporter);
+    assert.equal(me.balance, 15, 'road damage: 10 x 150%');
+    assert.deepEqual(me.items.map((e) => [e.kind, e.reason, e.ref_type, e.ref_id, e.points]),
+      [['award', 'report:road_damage', 'report', first.id, 15]]);
+    // the same place again: the second award counts, the third is over the place cap
+    const second = await confirmed();
+    const third = await confirmed();
+    assert.equal((await mine(w.reporter)).balance, 30);
+    assert.ok(!(await mine(w.reporter)).items.some((e) => e.ref_id === third.id), 'no row for nothing');
+    // elsewhere in the grid: counts again, up to the daily cap of 50
+    const fourth = await confirmed({ position: { lat: 34.5705, lon: 119.1960 } });
+    assert.equal((await mine(w.reporter)).balance, 45);
+    await confirmed({ position: { lat: 34.5700, lon: 119.1930 }, category: 'manhole_cover', attributes: { where: 'cycle_lane' } });
+    assert.equal((await mine(w.reporter)).balance, 50, 'capped at 50 a day');
+
+    // marked a duplicate later: a reversing row with its reason, the award stays
+    expectStatus(await w.manager.post(`/api/reports/${second.id}/status`, { status: 'duplicate', duplicate_of: first.id }), 200);
+    me = await mine(w.reporter);
+    assert.equal(me.balance, 35);
+    const award = me.items.find((e) => e.kind === 'award' && e.ref_id === second.id);
+    assert.ok(award, 'the award is never deleted');
+    const back = me.items.find((e) => e.kind === 'reverse');
+    assert.deepEqual([back.reason, back.ref_type, back.ref_id, back.points], ['report_duplicate', 'points', award.id, -15]);
+    // opened again and marked a duplicate once more: taken back once only
+    expectStatus(await w.manager.post(`/api/reports/${second.id}/status`, { status: 'open' }), 200);
+    expectStatus(await w.manager.post(`/api/reports/${second.id}/status`, { status: 'duplicate', duplicate_of: first.id }), 200);
+    assert.equal((await mine(w.reporter)).balance, 35);
+
+    // a confirmed report rejected on a second look gives its points back
+    const rej = expectStatus(await w.manager.post(`/api/reports/${fourth.id}/reject`, { comment: '现场无破损' }), 200).json;
+    assert.equal(rej.verification, 'rejected');
+    me = await mine(w.reporter);
+    assert.equal(me.balance, 20);
+    assert.ok(me.items.some((e) => e.kind === 'reverse' && e.reason === 'report_rejected' && e.points === -15));
+    assertError(await w.manager.post(`/api/reports/${fourth.id}/reject`, { comment: '再次' }), 409, 'already_checked');
+    // the history adds up to the balance
+    assert.equal(me.items.reduce((s, e) => s + e.points, 0), me.balance);
+
+    // a duplicate before anyone confirmed it earns nothing when confirmed
+    const other = w.other;
+    const dup = expectStatus(await w.report(other), 201).json;
+    expectStatus(await w.manager.post(`/api/reports/${dup.id}/status`, { status: 'duplicate', duplicate_of: first.id }), 200);
+    expectStatus(await w.manager.post(`/api/reports/${dup.id}/confirm`, {}), 200);
+    assert.equal((await mine(other)).balance, 0);
+
+    // a grid manager's own report starts confirmed and earns at once
+    const own = expectStatus(await w.report(w.manager), 201).json;
+    assert.equal(own.verification, 'confirmed');
+    me = await mine(w.manager);
+    assert.deepEqual(me.items.map((e) => [e.kind, e.ref_id, e.points]), [['award', own.id, 15]]);
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('points: a rejection and a duplicate marking at once take the points back once; a replayed confirm awards once', async () => {
+  const w = await world();
+  try {
+    const rep = expectStatus(await w.report(w.reporter), 201).json;
+    const path = `/api/reports/${rep.id}`;
+    const key = { headers: { 'idempotency-key': randomUUID() } };
+    expectStatus(await w.manager.post(`${path}/confirm`, {}, key), 200);
+    const replay = expectStatus(await w.manager.post(`${path}/confirm`, {}, key), 200);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    const bal = async () => expectStatus(await w.reporter.get('/api/me/points'), 200).json;
+    assert.equal((await bal()).balance, 10);
+    const base = expectStatus(await w.report(w.other), 201).json;
+    const two = await Promise.all([
+      w.manager.post(`${path}/reject`, { comment: '误报' }),
+      w.manager.post(`${path}/status`, { status: 'duplicate', duplicate_of: base.id }),
+    ]);
+    assert.deepEqual(two.map((r) => r.status).sort(), [200, 409], two.map((r) => r.text).join('\n'));
+    const after = await bal();
+    assert.equal(after.balance, 0);
+    assert.equal(after.items.filter((e) => e.kind === 'reverse').length, 1);
+    // not the reporter's to undo, nor another grid's manager's
+    assertError(await w.reporter.post(`${path}/reject`, { comment: 'x' }), 403, 'forbidden');
+    assertError(await w.managerOut.post(`${path}/reject`, { comment: 'x' }), 403, 'out_of_scope');
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('escalation: the parent region\'s admins and dispatchers and the grid\'s managers get a notice, once; the reporter sees "overdue"', async () => {
+  const w = await world();
+  try {
+    const communityAdmin = await w.person({ role: 'region_admin', scope_kind: 'region', scope_ref: 'HZ-XN-01' });
+    const communityDispatcher = await w.person({ role: 'dispatcher', scope_kind: 'region', scope_ref: 'HZ-XN-01' });
+    const elsewhereAdmin = await w.person({ role: 'region_admin', scope_kind: 'region', scope_ref: 'HZ-HZ-01' });
+    const rep = expectStatus(await w.report(w.reporter, { category: 'manhole_cover', attributes: { where: 'cycle_lane' } }), 201).json;
+    // (the demo's own reports escalate too: only this one's notices count)
+    const notices = async (c) => expectStatus(await c.get('/api/me/inbox?limit=100'), 200).json.items
+      .filter((n) => n.kind === 'report_escalated' && n.link === `/#/reports/${rep.id}`);
+    const path = `/api/reports/${rep.id}`;
+    for (const c of [w.manager, communityAdmin, communityDispatcher]) assert.equal((await notices(c)).length, 0);
+    await w.advance(Math.ceil((Date.parse(rep.due_at) - Date.now()) / 1000) + 3600);
+    for (const c of [w.manager, communityAdmin, communityDispatcher]) {
+      const got = await notices(c);
+      assert.equal(got.length, 1, 'one notice each');
+      assert.match(got[0].body_en, /HZ-XN-01/);
+    }
+    for (const c of [w.managerOut, elsewhereAdmin, w.reporter, w.housing]) assert.equal((await notices(c)).length, 0);
+    // the reporter (and the public) see "overdue"; the escalation stays internal
+    const seen = expectStatus(await w.reporter.get(path), 200).json;
+    assert.equal(seen.overdue, true);
+    assert.ok(seen.timeline.some((e) => e.kind === 'overdue' && !e.internal && e.author_role === 'system'));
+    assert.ok(!seen.timeline.some((e) => e.kind === 'escalated'));
+    // the next tick escalates nothing again: no second notice
+    await w.advance(86400);
+    assert.equal((await notices(communityAdmin)).length, 1);
+    assert.equal(expectStatus(await w.manager.get(path), 200).json.timeline.filter((e) => e.kind === 'overdue').length, 1);
+  } finally {
+    await w.srv.stop();
+  }
+});
