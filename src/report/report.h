@@ -181,6 +181,32 @@ struct report_area {
 long report_pick_grid(const struct report_area *areas, size_t n, double lat, double lon,
                       double max_m);
 
+/* ---- which grid holds a point, fast (report_index.c) ------------------- */
+
+/* A uniform grid of cells over the boxes of the grids among some areas;
+ * each cell lists the grids whose box touches it. Built once over every
+ * boundary, kept in memory by the module and rebuilt when a boundary or
+ * the region tree changes. All of it lives in the arena given to build,
+ * which must also outlive the areas it points at. */
+struct report_index {
+    const struct report_area *areas;
+    size_t n, ngrids;
+    double x0, y0, x1, y1; /* the grids' extent */
+    double cw, ch;         /* a cell's size in degrees */
+    int nx, ny;
+    size_t *start; /* nx * ny + 1 offsets into items, cell by cell (row-major) */
+    size_t *items; /* indexes into areas */
+    size_t *wide;  /* grids whose box spans too many cells: checked always */
+    size_t nwide;
+};
+void report_index_build(struct report_index *ix, struct arena *a, const struct report_area *areas,
+                        size_t n);
+/* The grid whose boundary contains the point (the lowest region id if
+ * boundaries overlap), as an index into the areas, or -1: the same as
+ * report_pick_grid(areas, n, lat, lon, 0) when that finds a containing
+ * grid. */
+long report_index_find(const struct report_index *ix, double lat, double lon);
+
 /* ---- what is stored --------------------------------------------------- */
 
 struct report_department {
@@ -302,6 +328,9 @@ int report_areas_at(struct store_conn *c, struct arena *a, double lat, double lo
                     double margin_deg, bool grids_only, struct report_area **out, size_t *n);
 int report_areas_under(struct store_conn *c, struct arena *a, const char *path,
                        struct report_area **out, size_t *n);
+/* Every boundary of a grid (for the in-memory index). */
+int report_areas_all_grids(struct store_conn *c, struct arena *a, struct report_area **out,
+                           size_t *n);
 
 /* Insert r (its category, department, region, point, texts, status,
  * verification, reporter or Open311 source, due_at, created_at); sets
@@ -468,8 +497,10 @@ enum report_route_result {
     REPORT_NO_GRID,      /* inside a region none of whose grids has a boundary */
     REPORT_ROUTE_FAILED, /* the store */
 };
-/* Find the grid for (lat, lon): *grid gets its id, code and path. */
-int report_route_point(struct store_conn *c, struct arena *a, double lat, double lon,
+/* Find the grid for (lat, lon): *grid gets its id, code and path (in a;
+ * its geometry is not filled in). The module's in-memory index answers
+ * when a grid's boundary holds the point; the store, when none does. */
+int report_route_point(struct app *app, struct store_conn *c, struct arena *a, double lat, double lon,
                        struct report_area *grid, int *store_rc);
 
 /* Route, then insert the report, its photos and its first timeline entry

@@ -34,7 +34,9 @@
  * and reject, for grid managers only, use report_scope_path.
  */
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,10 +492,113 @@ static int add_photos(struct store_conn *c, struct arena *a, int64_t report_id, 
 
 /* ---- routing ----------------------------------------------------------- */
 
-int report_route_point(struct store_conn *c, struct arena *a, double lat, double lon,
-                       struct report_area *grid, int *store_rc)
+/* The module's state: the grids' boundaries in memory with their index,
+ * one snapshot at a time. Lookups hold the read lock while they search
+ * and copy what they found out; a boundary change (on any node) or a
+ * change of the region tree drops the snapshot, and the next lookup
+ * builds a new one (one builder at a time; a snapshot built while a
+ * change came in is thrown away rather than kept). */
+struct grid_snap {
+    struct arena arena; /* the areas and the index */
+    struct report_index ix;
+};
+struct report_state {
+    pthread_rwlock_t lock;
+    pthread_mutex_t build;
+    struct grid_snap *snap; /* NULL: to be built */
+    _Atomic uint64_t gen;   /* bumped by every change that drops it */
+};
+
+static void snap_free(struct grid_snap *s)
+{
+    if (s) {
+        arena_release(&s->arena);
+        free(s);
+    }
+}
+
+static void grids_drop(struct report_state *st)
+{
+    atomic_fetch_add(&st->gen, 1);
+    pthread_rwlock_wrlock(&st->lock);
+    struct grid_snap *old = st->snap;
+    st->snap = NULL;
+    pthread_rwlock_unlock(&st->lock);
+    snap_free(old);
+}
+
+/* Build the snapshot if there is none. A store failure leaves none (the
+ * caller falls back to the store). */
+static void grids_ensure(struct report_state *st, struct store_conn *c)
+{
+    pthread_rwlock_rdlock(&st->lock);
+    bool have = st->snap != NULL;
+    pthread_rwlock_unlock(&st->lock);
+    if (have)
+        return;
+    pthread_mutex_lock(&st->build);
+    pthread_rwlock_rdlock(&st->lock);
+    have = st->snap != NULL;
+    pthread_rwlock_unlock(&st->lock);
+    if (!have) {
+        uint64_t gen = atomic_load(&st->gen);
+        struct grid_snap *s = calloc(1, sizeof(*s));
+        if (!s)
+            die_oom();
+        arena_init_sized(&s->arena, 1 << 20);
+        struct report_area *areas;
+        size_t n;
+        int rc = report_areas_all_grids(c, &s->arena, &areas, &n);
+        if (!rc) {
+            report_index_build(&s->ix, &s->arena, areas, n);
+            pthread_rwlock_wrlock(&st->lock);
+            if (atomic_load(&st->gen) == gen && !st->snap) {
+                st->snap = s;
+                s = NULL;
+            }
+            pthread_rwlock_unlock(&st->lock);
+        } else {
+            log_warn("reports: loading the grids' boundaries failed (%d); the store routes", rc);
+        }
+        snap_free(s);
+    }
+    pthread_mutex_unlock(&st->build);
+}
+
+/* The grid holding the point, from memory: 1 with *grid (strings copied
+ * into a), 0 when no grid's boundary holds it, -1 when there is no
+ * snapshot. */
+static int grids_find(struct report_state *st, struct store_conn *c, struct arena *a, double lat,
+                      double lon, struct report_area *grid)
+{
+    if (!st)
+        return -1;
+    grids_ensure(st, c);
+    int found = -1;
+    pthread_rwlock_rdlock(&st->lock);
+    if (st->snap) {
+        long i = report_index_find(&st->snap->ix, lat, lon);
+        found = i >= 0;
+        if (found) {
+            const struct report_area *ar = &st->snap->ix.areas[i];
+            memset(grid, 0, sizeof(*grid));
+            grid->region_id = ar->region_id;
+            grid->code = arena_strdup(a, ar->code);
+            grid->level = arena_strdup(a, ar->level);
+            grid->path = arena_strdup(a, ar->path);
+            memcpy(grid->geom.bbox, ar->geom.bbox, sizeof grid->geom.bbox);
+        }
+    }
+    pthread_rwlock_unlock(&st->lock);
+    return found;
+}
+
+int report_route_point(struct app *app, struct store_conn *c, struct arena *a, double lat,
+                       double lon, struct report_area *grid, int *store_rc)
 {
     *store_rc = STORE_OK;
+    if (grids_find(app_state(app, &report_module), c, a, lat, lon, grid) == 1)
+        return REPORT_ROUTED;
     struct report_area *at;
     size_t n;
     /* Boundaries whose box holds the point, of every level. */
@@ -622,7 +727,7 @@ int report_create_or_reply(struct req *r, struct store_conn *c, struct report_ne
 {
     struct report_area grid;
     int src;
-    int routed = report_route_point(c, &r->arena, nr->lat, nr->lon, &grid, &src);
+    int routed = report_route_point(r->app, c, &r->arena, nr->lat, nr->lon, &grid, &src);
     if (routed == REPORT_ROUTE_FAILED)
         return open311
                    ? open311_error_reply(r, store_rc_http(src), "the store does not answer; retry")
@@ -2040,8 +2145,34 @@ static int report_init(struct app *app, void **state)
         log_error("reports: %s", err);
         return -1;
     }
-    *state = NULL;
+    struct report_state *st = calloc(1, sizeof(*st));
+    if (!st)
+        die_oom();
+    pthread_rwlock_init(&st->lock, NULL);
+    pthread_mutex_init(&st->build, NULL);
+    *state = st;
     return 0;
+}
+
+static void report_release(struct app *app, void *state)
+{
+    struct report_state *st = state;
+    if (!st)
+        return;
+    snap_free(st->snap);
+    pthread_rwlock_destroy(&st->lock);
+    pthread_mutex_destroy(&st->build);
+    free(st);
+}
+
+/* A boundary set or removed, or the region tree changed (a grid's code,
+ * level or path): the grids in memory are rebuilt on the next lookup. */
+static void report_changed_hook(struct app *app, struct store_conn *c, const struct change *ch)
+{
+    struct report_state *st = app_state(app, &report_module);
+    if (st && (!ch || (ch->module == &report_module && ch->kind == REPORT_BOUNDARY) ||
+               ch->module == &region_module))
+        grids_drop(st);
 }
 
 static const char *const report_changes[] = {"changed", "boundary", NULL};
@@ -2099,6 +2230,8 @@ const struct module report_module = {
     .nroutes = sizeof report_routes / sizeof report_routes[0],
     .change_kinds = report_changes,
     .init = report_init,
+    .release = report_release,
+    .changed = report_changed_hook,
     .commands = report_commands,
     .ncommands = sizeof report_commands / sizeof report_commands[0],
     .tick = report_tick,

@@ -200,6 +200,9 @@ static const char sql_areas_under[] =
     " WHERE g.level = 'grid' AND g.path LIKE CAST($1 AS TEXT) || '%' ORDER BY"
     " b.region_id";
 
+static const char sql_areas_grids[] =
+    "SELECT " AREA_COLS AREA_FROM " WHERE g.level = 'grid' ORDER BY b.region_id";
+
 int report_boundary_put(struct store_conn *c, int64_t region_id, const char *geojson,
                         const double bbox[4], int64_t by, int64_t now)
 {
@@ -275,6 +278,16 @@ int report_areas_under(struct store_conn *c, struct arena *a, const char *path,
     struct store_val p[] = {SV_TEXT(path)};
     struct store_rows rows;
     int rc = store_query(c, a, sql_areas_under, p, 1, &rows);
+    if (rc)
+        return rc;
+    return rows_to_areas(a, &rows, out, n);
+}
+
+int report_areas_all_grids(struct store_conn *c, struct arena *a, struct report_area **out,
+                           size_t *n)
+{
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_areas_grids, NULL, 0, &rows);
     if (rc)
         return rc;
     return rows_to_areas(a, &rows, out, n);

@@ -811,3 +811,45 @@ test('escalation: the parent region\'s admins and dispatchers and the grid\'s ma
     await w.srv.stop();
   }
 });
+
+test('routing follows boundary and region changes at once (the grids in memory are rebuilt)', async () => {
+  const w = await world();
+  try {
+    const at = async (position) => w.report(w.reporter, { position });
+    // a new grid inside HZ-XN-01-G1's box, over IN_G1: overlapping, the lower id wins,
+    // so while it has no boundary, nothing changes
+    expectStatus(await w.admin.post('/api/regions', { code: 'HZ-XN-01-G9', parent: 'HZ-XN-01', level: 'grid', name_zh: '新网格' }), 201);
+    assert.equal(expectStatus(await at(IN_G1), 201).json.grid.code, 'HZ-XN-01-G1');
+    // a boundary of its own far from every other grid: reports there go to it at once
+    const far = { lat: 34.5905, lon: 119.2605 };
+    const square = { type: 'Polygon', coordinates: [[[119.26, 34.59], [119.261, 34.59], [119.261, 34.591], [119.26, 34.591], [119.26, 34.59]]] };
+    const before = await at(far);
+    expectStatus(await w.admin.put('/api/regions/HZ-XN-01-G9/boundary', square), 200);
+    assert.equal(expectStatus(await at(far), 201).json.grid.code, 'HZ-XN-01-G9');
+    // moved far away: the old place goes where it went before
+    const moved = { type: 'Polygon', coordinates: [[[119.33, 34.59], [119.331, 34.59], [119.331, 34.591], [119.33, 34.591], [119.33, 34.59]]] };
+    expectStatus(await w.admin.put('/api/regions/HZ-XN-01-G9/boundary', moved), 200);
+    const again = await at(far);
+    assert.equal(again.status, before.status);
+    if (again.status === 201) assert.equal(again.json.grid.code, before.json.grid.code);
+    assert.equal(expectStatus(await at({ lat: 34.5905, lon: 119.3305 }), 201).json.grid.code, 'HZ-XN-01-G9');
+    // renamed: the new code at once
+    expectStatus(await w.admin.patch('/api/regions/HZ-XN-01-G9', { code: 'HZ-XN-01-G8' }), 200);
+    assert.equal(expectStatus(await at({ lat: 34.5905, lon: 119.3305 }), 201).json.grid.code, 'HZ-XN-01-G8');
+    // a grid with no reports, deleted with its boundary: never routed to again
+    expectStatus(await w.admin.post('/api/regions', { code: 'HZ-XN-01-G7', parent: 'HZ-XN-01', level: 'grid', name_zh: '临时网格' }), 201);
+    const spot = { type: 'Polygon', coordinates: [[[119.36, 34.59], [119.361, 34.59], [119.361, 34.591], [119.36, 34.591], [119.36, 34.59]]] };
+    expectStatus(await w.admin.put('/api/regions/HZ-XN-01-G7/boundary', spot), 200);
+    assert.equal(expectStatus(await at({ lat: 34.5905, lon: 119.3605 }), 201).json.grid.code, 'HZ-XN-01-G7');
+    // (it has a report now: another one, without, is deleted)
+    expectStatus(await w.admin.post('/api/regions', { code: 'HZ-XN-01-G6', parent: 'HZ-XN-01', level: 'grid', name_zh: '临时网格' }), 201);
+    const spot6 = { type: 'Polygon', coordinates: [[[119.39, 34.59], [119.391, 34.59], [119.391, 34.591], [119.39, 34.591], [119.39, 34.59]]] };
+    expectStatus(await w.admin.put('/api/regions/HZ-XN-01-G6/boundary', spot6), 200);
+    expectStatus(await w.admin.del('/api/regions/HZ-XN-01-G6'), 204);
+    const gone = await at({ lat: 34.5905, lon: 119.3905 });
+    assert.notEqual(gone.status, 500, gone.text);
+    assert.ok(gone.status === 422 || gone.json.grid.code !== 'HZ-XN-01-G6', gone.text);
+  } finally {
+    await w.srv.stop();
+  }
+});
