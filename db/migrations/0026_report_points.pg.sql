@@ -15,6 +15,5 @@ CREATE UNIQUE INDEX points_ledger_ended ON points_ledger (ref_id)
     WHERE ref_type = 'points' AND kind IN ('expire', 'reverse');
 
 -- Open311 GET requests: a date range, newest first, optionally one
--- service (category) or a status group.
+-- service (category); a date range alone walks reports_created.
 CREATE INDEX reports_category_created ON reports (category_id, created_at);
-CREATE INDEX reports_status_created ON reports (status, created_at);

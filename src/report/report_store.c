@@ -322,21 +322,41 @@ static const char sql_report_insert[] =
     " $18, $19, $20, $21, $22, $23, $24, $24, $25, $26) RETURNING id";
 static const char sql_report_get[] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = $1";
 static const char sql_report_by_token[] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.token = $1";
+/* The list's filters but the category and the dates, $1..$6, $8..$14,
+ * on the reports' own columns (the grid's path and the department by id
+ * through a subquery) so that the planners start from reports. */
+#define LIST_WHERE                                                                                 \
+    " ($1 = 0 OR (r.lon >= $2 AND r.lat >= $3 AND r.lon <= $4 AND r.lat"                           \
+    " <= $5)) AND ($6 = 0 OR ($6 & CASE r.status WHEN 'open' THEN 1 WHEN"                          \
+    " 'acknowledged' THEN 2 WHEN 'in_progress' THEN 4 WHEN 'fixed' THEN 8"                         \
+    " WHEN 'closed' THEN 16 WHEN 'duplicate' THEN 32 ELSE 64 END) <> 0) AND"                       \
+    " ($8 = 0 OR r.verification <> 'rejected') AND ($9 = 0 OR (r.status IN " OPEN_STATUSES         \
+    " AND r.due_at <= CAST($10 AS BIGINT))) AND ($11 = 0 OR r.escalated_at IS"                     \
+    " NOT NULL) AND (CAST($12 AS BIGINT) = 0 OR r.reporter_id = CAST($12 AS"                       \
+    " BIGINT)) AND (CAST($13 AS TEXT) IS NULL OR r.region_id IN (SELECT gp.id"                     \
+    " FROM regions gp WHERE gp.path LIKE CAST($13 AS TEXT) || '%')) AND"                           \
+    " (CAST($14 AS TEXT) IS NULL OR r.department_id IN (SELECT dp.id FROM"                         \
+    " report_departments dp WHERE dp.code = CAST($14 AS TEXT)))"
+#define LIST_ORDER " ORDER BY r.created_at DESC, r.id DESC LIMIT $17"
 static const char sql_report_list[] =
-    "SELECT " REPORT_COLS REPORT_FROM
-    " WHERE ($1 = 0 OR (r.lon >= $2 AND r.lat >= $3 AND r.lon <= $4 AND r.lat"
-    " <= $5)) AND ($6 = 0 OR ($6 & CASE r.status WHEN 'open' THEN 1 WHEN"
-    " 'acknowledged' THEN 2 WHEN 'in_progress' THEN 4 WHEN 'fixed' THEN 8"
-    " WHEN 'closed' THEN 16 WHEN 'duplicate' THEN 32 ELSE 64 END) <> 0) AND"
-    " (CAST($7 AS TEXT) IS NULL OR c.code = CAST($7 AS TEXT)) AND ($8 = 0 OR"
-    " r.verification <> 'rejected') AND ($9 = 0 OR (r.status IN " OPEN_STATUSES
-    " AND r.due_at <= CAST($10 AS BIGINT))) AND ($11 = 0 OR r.escalated_at IS"
-    " NOT NULL) AND (CAST($12 AS BIGINT) = 0 OR r.reporter_id = CAST($12 AS"
-    " BIGINT)) AND (CAST($13 AS TEXT) IS NULL OR g.path LIKE CAST($13 AS"
-    " TEXT) || '%') AND (CAST($14 AS TEXT) IS NULL OR d.code = CAST($14 AS"
-    " TEXT)) AND (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS"
-    " BIGINT)) AND (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS"
-    " BIGINT)) ORDER BY r.created_at DESC, r.id DESC LIMIT $17";
+    "SELECT " REPORT_COLS REPORT_FROM " WHERE" LIST_WHERE
+    " AND (CAST($7 AS TEXT) IS NULL OR r.category_id IN (SELECT cp.id FROM"
+    " report_categories cp WHERE cp.code = CAST($7 AS TEXT))) AND"
+    " (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS BIGINT)) AND"
+    " (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS BIGINT))" LIST_ORDER;
+/* With both dates (Open311 always has them), written so that SQLite's
+ * planner, which does not look at parameters' values, sees a range on
+ * created_at (reports_created, newest first, until the limit is full)
+ * and, with a category, an equality on category_id before it
+ * (reports_category_created, 0026). */
+static const char sql_report_list_dated[] =
+    "SELECT " REPORT_COLS REPORT_FROM " WHERE r.created_at >= CAST($15 AS BIGINT) AND"
+    " r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE
+    " AND CAST($7 AS TEXT) IS NULL" LIST_ORDER;
+static const char sql_report_list_dated_category[] =
+    "SELECT " REPORT_COLS REPORT_FROM " WHERE r.category_id = (SELECT x.id FROM"
+    " report_categories x WHERE x.code = CAST($7 AS TEXT)) AND r.created_at >="
+    " CAST($15 AS BIGINT) AND r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE LIST_ORDER;
 static const char sql_report_status[] =
     "UPDATE reports SET status = CAST($3 AS TEXT), updated_at = CAST($5 AS"
     " BIGINT), fixed_at = CASE WHEN CAST($3 AS TEXT) = 'fixed' THEN CAST($5"
@@ -525,8 +545,11 @@ int report_list(struct store_conn *c, struct arena *a, const struct report_filte
         SV_INT(f->created_to),
         SV_INT(f->limit > 0 ? f->limit : REPORT_LIST_MAX),
     };
+    const char *sql = !f->created_from || !f->created_to ? sql_report_list
+                      : f->category                      ? sql_report_list_dated_category
+                                                         : sql_report_list_dated;
     struct store_rows rows;
-    int rc = store_query(c, a, sql_report_list, p, sizeof p / sizeof p[0], &rows);
+    int rc = store_query(c, a, sql, p, sizeof p / sizeof p[0], &rows);
     if (rc)
         return rc;
     *n = rows.nrows;
