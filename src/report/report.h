@@ -500,8 +500,8 @@ enum report_route_result {
 /* Find the grid for (lat, lon): *grid gets its id, code and path (in a;
  * its geometry is not filled in). The module's in-memory index answers
  * when a grid's boundary holds the point; the store, when none does. */
-int report_route_point(struct app *app, struct store_conn *c, struct arena *a, double lat, double lon,
-                       struct report_area *grid, int *store_rc);
+int report_route_point(struct app *app, struct store_conn *c, struct arena *a, double lat,
+                       double lon, struct report_area *grid, int *store_rc);
 
 /* Route, then insert the report, its photos and its first timeline entry
  * in one transaction (req_tx). 0 with *out filled, or -1 after replying

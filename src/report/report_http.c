@@ -669,9 +669,9 @@ static int award_report(struct store_conn *c, struct arena *a, const struct repo
     unsigned flags = strcmp(rep->status, "duplicate") == 0 ? POINTS_DUPLICATE : 0;
     if (strcmp(rep->verification, "rejected") == 0)
         flags |= POINTS_REJECTED;
-    int g = points_award_at(c, rep->reporter_id, arena_printf(a, "report:%s", category_code),
-                            "report", rep->id, points_place(a, rep), REPORT_POINTS_BASE, flags,
-                            now);
+    int g =
+        points_award_at(c, rep->reporter_id, arena_printf(a, "report:%s", category_code), "report",
+                        rep->id, points_place(a, rep), REPORT_POINTS_BASE, flags, now);
     return g < 0 ? -g : STORE_OK;
 }
 
@@ -1907,14 +1907,14 @@ static int tell_escalation(struct store_conn *c, struct escalate_tx *t, int64_t 
         rc = report_escalation_audience(c, t->arena, id, &users, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         const char *to = rep.escalated_region_code ? rep.escalated_region_code : "";
-        rc = inbox_post(c, users[i], "report_escalated", "上报超期，已升级", "A report is overdue",
-                        arena_printf(t->arena, "#%lld %s（%s）已超过办理时限，升级至 %s",
-                                     (long long)rep.id, rep.category_name_zh, rep.region_code, to),
-                        arena_printf(t->arena, "#%lld %s (%s) is past its service level; escalated to %s",
-                                     (long long)rep.id,
-                                     rep.category_name_en ? rep.category_name_en : "",
-                                     rep.region_code, to),
-                        arena_printf(t->arena, "/#/reports/%lld", (long long)rep.id), 0);
+        rc = inbox_post(
+            c, users[i], "report_escalated", "上报超期，已升级", "A report is overdue",
+            arena_printf(t->arena, "#%lld %s（%s）已超过办理时限，升级至 %s", (long long)rep.id,
+                         rep.category_name_zh, rep.region_code, to),
+            arena_printf(t->arena, "#%lld %s (%s) is past its service level; escalated to %s",
+                         (long long)rep.id, rep.category_name_en ? rep.category_name_en : "",
+                         rep.region_code, to),
+            arena_printf(t->arena, "/#/reports/%lld", (long long)rep.id), 0);
         if (!rc) {
             if (t->ntold == t->cap) {
                 size_t cap = t->cap ? t->cap * 2 : 16;

@@ -11,7 +11,7 @@
 
 #include "report/report.h"
 
-#define CELLS_PER_GRID 2  /* cells per indexed grid, about */
+#define CELLS_PER_GRID 2 /* cells per indexed grid, about */
 #define CELLS_SIDE_MAX 2048
 #define WIDE_CELLS 256 /* a box over more cells than this goes on the wide list */
 
@@ -74,8 +74,8 @@ void report_index_build(struct report_index *ix, struct arena *a, const struct r
         if (pass == 1) {
             for (size_t c = 0; c < ncells; c++)
                 ix->start[c + 1] += ix->start[c];
-            ix->items = arena_calloc(a, ix->start[ncells] ? ix->start[ncells] : 1,
-                                     sizeof(*ix->items));
+            ix->items =
+                arena_calloc(a, ix->start[ncells] ? ix->start[ncells] : 1, sizeof(*ix->items));
             fill = arena_calloc(a, ncells, sizeof(*fill));
             ix->nwide = 0;
         }

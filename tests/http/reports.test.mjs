@@ -853,3 +853,71 @@ test('routing follows boundary and region changes at once (the grids in memory a
     await w.srv.stop();
   }
 });
+
+test('Open311 POST as multipart/form-data with a media photo: cleaned as the app\'s are; bad parts refused', async () => {
+  const w = await world();
+  try {
+    const key = expectStatus(await w.admin.post('/api/open311/keys', { name: 'FixMyStreet (multipart)' }), 201).json;
+    const fields = {
+      api_key: key.key, service_code: 'road_damage', lat: String(IN_G1.lat), long: String(IN_G1.lon),
+      description: '路面坑洼\r\n第二行', 'attribute[size]': 'small', email: 'a@example.org',
+    };
+    const form = (extra = {}, files = []) => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ ...fields, ...extra })) fd.append(k, v);
+      for (const [name, buf, fname, type] of files) fd.append(name, new Blob([buf], { type }), fname);
+      return fd;
+    };
+    const post = (body, headers = {}) => fetch(`${w.srv.base}/open311/v2/requests.json`, { method: 'POST', body, headers });
+    const photo = jpegWithExif(2400, 1200, 6);
+    const res = await post(form({}, [['media', photo, 'pothole.jpg', 'image/jpeg']]));
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    const id = JSON.parse(text)[0].service_request_id;
+    const rep = expectStatus(await w.admin.get(`/api/reports/${id}`), 200).json;
+    assert.equal(rep.source, 'open311');
+    assert.equal(rep.description, '路面坑洼\r\n第二行');
+    assert.equal(rep.contact.email, 'a@example.org');
+    assert.equal(rep.photos.length, 1);
+    const clean = Buffer.from(await (await fetch(w.srv.base + rep.photos[0])).arrayBuffer());
+    assertNoMetadata(clean);
+    assert.deepEqual(jpegSize(clean), { width: 800, height: 1600 });
+    // Open311 points at the cleaned photo
+    const pub = JSON.parse(await (await fetch(`${w.srv.base}/open311/v2/requests/${id}.json`)).text())[0];
+    assert.match(pub.media_url, new RegExp(`${rep.photos[0]}$`));
+    // without a file it is an ordinary form
+    assert.equal((await post(form())).status, 200);
+
+    const o311 = async (r, status, re) => {
+      const body = await r.text();
+      assert.equal(r.status, status, body);
+      const err = JSON.parse(body);
+      assert.ok(Array.isArray(err) && err[0].code === status && re.test(err[0].description), body);
+    };
+    await o311(await post(form({}, [['media', Buffer.from('GIF89a not ours'), 'x.gif', 'image/gif']])), 415, /^media:/);
+    await o311(await post(form({}, [['media', Buffer.concat([photo.subarray(0, 400)]), 'cut.jpg', 'image/jpeg']])), 415, /^media:/);
+    await o311(await post(form({}, [['media', photo, 'a.jpg', 'image/jpeg'], ['media', photo, 'b.jpg', 'image/jpeg']])), 400, /^media:/);
+    await o311(await post(form({}, [['photo', photo, 'a.jpg', 'image/jpeg']])), 400, /^media:/);
+    // the key is checked before any photo is decoded
+    await o311(await post(form({ api_key: 'nope' }, [['media', photo, 'a.jpg', 'image/jpeg']])), 403, /api_key/);
+
+    // broken bodies: the server's one error shape, 400 invalid_form naming the part
+    const raw = (body, type) => post(body, { 'content-type': type });
+    const bad = async (r, re) => {
+      const j = await r.json();
+      assert.equal(r.status, 400, JSON.stringify(j));
+      assert.equal(j.error.code, 'invalid_form');
+      assert.match(j.error.message, re);
+    };
+    await bad(await raw('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--x--\r\n', 'multipart/form-data'), /boundary/);
+    await bad(await raw('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n', 'multipart/form-data; boundary=x'), /^part 1:/);
+    await bad(await raw('--x\r\nContent-Disposition: attachment; name="a"\r\n\r\nv\r\n--x--\r\n', 'multipart/form-data; boundary=x'), /form-data/);
+    await bad(await raw('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nok\r\n--x\r\nContent-Disposition: form-data; name="b"\r\n\r\n\u0001\r\n--x--\r\n', 'multipart/form-data; boundary=x'), /^part 2:/);
+    await bad(await raw('--x\r\nContent-Disposition: form-data; name="a"\r\nContent-Transfer-Encoding: base64\r\n\r\nQQ==\r\n--x--\r\n', 'multipart/form-data; boundary=x'), /encoded/);
+    const r415 = await raw('a=1', 'text/plain');
+    assert.equal(r415.status, 415);
+    assert.equal((await r415.json()).error.code, 'unsupported_media_type');
+  } finally {
+    await w.srv.stop();
+  }
+});

@@ -105,8 +105,7 @@ static long brute(const struct report_area *areas, size_t n, double lat, double 
 {
     long best = -1;
     for (size_t i = 0; i < n; i++)
-        if (strcmp(areas[i].level, "grid") == 0 &&
-            report_geom_contains(&areas[i].geom, lat, lon) &&
+        if (strcmp(areas[i].level, "grid") == 0 && report_geom_contains(&areas[i].geom, lat, lon) &&
             (best < 0 || areas[i].region_id < areas[best].region_id))
             best = (long)i;
     return best;
