@@ -86,22 +86,6 @@ static void edge(struct geo_point *pts, size_t *k, int i0, int j0, int i1, int j
         pts[(*k)++] = flip ? bend(q, p, BENDS + 1 - t, salt) : bend(p, q, t, salt);
 }
 
-static void bbox_of(struct report_geom *g)
-{
-    g->bbox[0] = g->bbox[1] = INFINITY;
-    g->bbox[2] = g->bbox[3] = -INFINITY;
-    for (size_t i = 0; i < g->npolys; i++)
-        for (size_t k = 0; k < g->polys[i].nrings; k++)
-            for (size_t j = 0; j < g->polys[i].rings[k].n; j++) {
-                const struct geo_point *p = &g->polys[i].rings[k].pts[j];
-                g->bbox[0] = fmin(g->bbox[0], p->lon);
-                g->bbox[1] = fmin(g->bbox[1], p->lat);
-                g->bbox[2] = fmax(g->bbox[2], p->lon);
-                g->bbox[3] = fmax(g->bbox[3], p->lat);
-                g->nvertices++;
-            }
-}
-
 static struct report_ring square_ring(struct arena *a, double lon, double lat, double half)
 {
     struct geo_point *pts = arena_calloc(a, 5, sizeof(*pts));
@@ -160,7 +144,7 @@ static struct report_area *make_city(struct arena *a, size_t ngrids, size_t *n)
         }
         ar->geom.npolys = multi ? 2 : 1;
         ar->geom.polys = ps;
-        bbox_of(&ar->geom);
+        report_geom_bounds(&ar->geom);
     }
     /* streets over the grids: not grids, only in the way */
     for (size_t s = 0; s < nstreets * nstreets; s++) {
@@ -177,7 +161,7 @@ static struct report_area *make_city(struct arena *a, size_t ngrids, size_t *n)
         ps[0] = (struct report_polygon){1, ring};
         ar->geom.npolys = 1;
         ar->geom.polys = ps;
-        bbox_of(&ar->geom);
+        report_geom_bounds(&ar->geom);
     }
     return areas;
 }

@@ -7,7 +7,6 @@
 #include <strings.h>
 #include <string.h>
 
-#include "core/text.h"
 #include "http/multipart.h"
 
 bool multipart_is_form_data(const char *ctype)
@@ -110,18 +109,6 @@ const char *multipart_result_text(int rc)
         return "a name is too long";
     }
     return "not a multipart body";
-}
-
-/* Names: clean UTF-8 without tab, CR or LF; values: clean UTF-8. */
-static bool text_ok(const char *s, size_t n, bool is_name)
-{
-    if (!text_is_clean_utf8(s, n))
-        return false;
-    if (is_name)
-        for (size_t i = 0; i < n; i++)
-            if (s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
-                return false;
-    return true;
 }
 
 static char *dup_n(struct arena *a, const char *s, size_t n)
@@ -271,7 +258,7 @@ int multipart_decode(struct arena *a, const char *body, size_t len, const char *
             rc = MULTIPART_NAME_TOO_LONG;
             goto fail;
         }
-        if (!text_ok(name, nl, true)) {
+        if (!form_text_ok(name, nl, true)) {
             rc = MULTIPART_BAD_TEXT;
             goto fail;
         }
@@ -280,8 +267,8 @@ int multipart_decode(struct arena *a, const char *body, size_t len, const char *
             if (!*filename && !vl)
                 continue;
             if (strlen(filename) > MULTIPART_MAX_FILENAME ||
-                !text_ok(filename, strlen(filename), true) ||
-                !text_ok(ctype, strlen(ctype), true)) {
+                !form_text_ok(filename, strlen(filename), true) ||
+                !form_text_ok(ctype, strlen(ctype), true)) {
                 rc = MULTIPART_BAD_TEXT;
                 goto fail;
             }
@@ -291,7 +278,7 @@ int multipart_decode(struct arena *a, const char *body, size_t len, const char *
             }
             ff[nfiles++] = (struct http_file){name, filename, ctype, dup_n(a, data, vl), vl};
         } else {
-            if (!text_ok(data, vl, false)) {
+            if (!form_text_ok(data, vl, false)) {
                 rc = MULTIPART_BAD_TEXT;
                 goto fail;
             }

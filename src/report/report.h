@@ -156,6 +156,8 @@ struct report_geom {
  * 0, or -1 with *field and *why (static strings). */
 int report_geom_parse(struct arena *a, json_t *geojson, enum geo_datum datum,
                       struct report_geom *out, const char **field, const char **why);
+/* Set g->bbox from its positions (report_geom_parse does). */
+void report_geom_bounds(struct report_geom *g);
 /* The geometry as GeoJSON ({"type":..., "coordinates":...}), new. */
 json_t *report_geom_json(const struct report_geom *g);
 /* Is the point inside (even-odd per polygon, holes excluded)? Half-open

@@ -58,21 +58,6 @@ static void star_polygon(struct report_polygon *p, double cx, double cy, double 
     p->rings = rings;
 }
 
-static void finish_bbox(struct report_geom *g)
-{
-    g->bbox[0] = g->bbox[1] = INFINITY;
-    g->bbox[2] = g->bbox[3] = -INFINITY;
-    for (size_t i = 0; i < g->npolys; i++)
-        for (size_t k = 0; k < g->polys[i].nrings; k++)
-            for (size_t j = 0; j < g->polys[i].rings[k].n; j++) {
-                const struct geo_point *q = &g->polys[i].rings[k].pts[j];
-                g->bbox[0] = fmin(g->bbox[0], q->lon);
-                g->bbox[1] = fmin(g->bbox[1], q->lat);
-                g->bbox[2] = fmax(g->bbox[2], q->lon);
-                g->bbox[3] = fmax(g->bbox[3], q->lat);
-            }
-}
-
 /* n random areas over [0, span]^2 degrees; one in five a MultiPolygon of
  * two or three stars, one in ten not a grid; with wide, the first is a
  * grid covering most of the span. Region ids are shuffled. */
@@ -96,7 +81,7 @@ static struct report_area *random_areas(size_t n, double span, bool wide)
         }
         ar->geom.npolys = np;
         ar->geom.polys = ps;
-        finish_bbox(&ar->geom);
+        report_geom_bounds(&ar->geom);
     }
     return areas;
 }
