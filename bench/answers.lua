@@ -1,10 +1,16 @@
 -- answers.lua: what bench/booking.lua and bench/report_post.lua share
 -- (loaded with dofile from the checkout's root, where the bench scripts
--- run wrk). Numbers wrk's threads (tid, from 0), counts each answer by
+-- run wrk). Reads the thread count, numbers wrk's threads (tid, from 0), counts each answer by
 -- status (and the error code of one that is not 201) per thread, and
 -- prints the sum after the run:
 --   answers: 201: 950, 409 slot_full: 50
 --   seconds: 10.002
+-- nthreads: wrk's thread count (WH_THREADS, as given to wrk -t).
+nthreads = 1
+function init(args)
+  nthreads = tonumber(os.getenv("WH_THREADS") or "2")
+end
+
 local threads = {}
 function setup(thread)
   thread:set("tid", #threads)

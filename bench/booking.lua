@@ -15,10 +15,7 @@ local rounds = tonumber(os.getenv("WH_ROUNDS") or "1")
 
 dofile("bench/answers.lua")
 
-local n, nthreads = 0, 1
-function init(args)
-  nthreads = tonumber(os.getenv("WH_THREADS") or "2")
-end
+local n = 0
 
 function request()
   local k = n * nthreads + tid

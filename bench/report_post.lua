@@ -13,10 +13,7 @@ f:close()
 
 dofile("bench/answers.lua")
 
-local n, nthreads = 0, 1
-function init(args)
-  nthreads = tonumber(os.getenv("WH_THREADS") or "2")
-end
+local n = 0
 
 function request()
   local person = (n * nthreads + tid) % #tokens
