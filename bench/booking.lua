@@ -7,7 +7,7 @@
 -- Request n of thread t (of T) is made by person (n*T + t) mod P, in
 -- round r = floor((n*T + t) / P), for slot (person + 7r) mod S: a person
 -- never asks for the same slot twice within the rounds when S >= 7 *
--- rounds. Statuses are counted per thread and summed in done().
+-- rounds. Statuses are counted by bench/wrk_shared.lua.
 local tokens, slots = {}, {}
 for line in io.lines(os.getenv("WH_TOKENS")) do tokens[#tokens + 1] = line end
 for line in io.lines(os.getenv("WH_SLOTS")) do slots[#slots + 1] = line end

@@ -45,10 +45,7 @@ static char *unescape(struct arena *a, const char *s, size_t n, size_t *outlen)
     return out;
 }
 
-/* A decoded name or value: UTF-8 without control characters (NUL
- * included). Tab, CR and LF may stand in values (a description's lines)
- * but not in names. */
-static bool text_ok(const char *s, size_t n, bool is_name)
+bool form_text_ok(const char *s, size_t n, bool is_name)
 {
     if (!text_is_clean_utf8(s, n))
         return false;
@@ -95,7 +92,7 @@ int form_decode(struct arena *a, const char *body, size_t len, struct http_form 
                 rc = FORM_BAD_ESCAPE;
             else if (name_len > FORM_MAX_NAME)
                 rc = FORM_NAME_TOO_LONG;
-            else if (!text_ok(name, name_len, true) || !text_ok(value, value_len, false))
+            else if (!form_text_ok(name, name_len, true) || !form_text_ok(value, value_len, false))
                 rc = FORM_BAD_TEXT;
             if (rc) {
                 if (at)

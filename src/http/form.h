@@ -15,6 +15,7 @@
 #ifndef WH_HTTP_FORM_H
 #define WH_HTTP_FORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/arena.h"
@@ -49,6 +50,11 @@ enum form_result {
 int form_decode(struct arena *a, const char *body, size_t len, struct http_form *out, size_t *at);
 /* What a form_decode result means, in English (a static string). */
 const char *form_result_text(int rc);
+
+/* A decoded name or value: UTF-8 without control characters (NUL
+ * included). Tab, CR and LF may stand in values (a description's lines)
+ * but not in names. (The multipart decoder's rule too.) */
+bool form_text_ok(const char *s, size_t n, bool is_name);
 
 /* The first value of the field called name, or NULL when there is none. */
 const char *form_get(const struct http_form *f, const char *name);

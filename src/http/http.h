@@ -26,6 +26,7 @@ struct req;
 struct store_conn;
 struct sse_hub;
 struct http_form;
+struct http_files;
 
 enum http_method {
     HTTP_GET = 1 << 0,
@@ -120,7 +121,7 @@ enum route_body {
     BODY_NONE = 0,
     BODY_JSON = 1,
     BODY_CSV = 2,
-    BODY_FORM = 3, /* application/x-www-form-urlencoded: r->form (http/form.h) */
+    BODY_FORM = 3, /* urlencoded or multipart/form-data: r->form (http/form.h), r->files */
 };
 
 struct route {
@@ -167,8 +168,9 @@ struct req {
     const struct route *route;
     const char *body; /* NUL-terminated; NULL when there is none */
     size_t body_len;
-    json_t *json;                 /* parsed body for BODY_JSON routes (owned by the arena) */
-    const struct http_form *form; /* decoded body for BODY_FORM routes (arena) */
+    json_t *json;                   /* parsed body for BODY_JSON routes (owned by the arena) */
+    const struct http_form *form;   /* decoded body for BODY_FORM routes (arena) */
+    const struct http_files *files; /* a multipart BODY_FORM body's files, else NULL */
     int nparams;
     const char *param_names[REQ_MAX_PARAMS];
     const char *param_values[REQ_MAX_PARAMS];

@@ -33,6 +33,7 @@
 #include "core/strbuf.h"
 #include "http/form.h"
 #include "http/etag.h"
+#include "http/multipart.h"
 #include "http/guard.h"
 #include "http/json_in.h"
 #include "http/metrics.h"
@@ -319,20 +320,37 @@ static void json_free(void *p)
     json_decref(p);
 }
 
-/* A BODY_FORM route's body: urlencoded (415 for anything else, multipart
- * included), decoded into r->form (400 invalid_form). An empty body is an
- * empty form; the handler says which fields it needs. */
+/* A BODY_FORM route's body: urlencoded, or multipart/form-data (its text
+ * parts into r->form, its files into r->files; http/multipart.h); 415 for
+ * anything else, 400 invalid_form for a body that does not decode. An
+ * empty body is an empty form; the handler says which fields it needs. */
 static int form_body_or_reply(struct req *r, const char *ctype)
 {
     static const char form_type[] = "application/x-www-form-urlencoded";
+    struct http_form *f = arena_alloc(&r->arena, sizeof(*f));
+    size_t at = 0;
+    if (multipart_is_form_data(ctype)) {
+        struct http_files *files = arena_alloc(&r->arena, sizeof(*files));
+        const char *boundary;
+        int rc = multipart_boundary(&r->arena, ctype, &boundary);
+        if (!rc)
+            rc = multipart_decode(&r->arena, r->body ? r->body : "", r->body_len, boundary, f,
+                                  files, &at);
+        if (rc)
+            return reply_error(r, 400, "invalid_form", NULL, "part %zu: %s", at + 1,
+                               multipart_result_text(rc)),
+                   -1;
+        r->form = f;
+        r->files = files;
+        return 0;
+    }
     if (ctype && (strncasecmp(ctype, form_type, sizeof form_type - 1) != 0 ||
                   (ctype[sizeof form_type - 1] && ctype[sizeof form_type - 1] != ';' &&
                    ctype[sizeof form_type - 1] != ' ')))
         return reply_error(r, 415, "unsupported_media_type", NULL,
-                           "send the fields as application/x-www-form-urlencoded"),
+                           "send the fields as application/x-www-form-urlencoded or "
+                           "multipart/form-data"),
                -1;
-    struct http_form *f = arena_alloc(&r->arena, sizeof(*f));
-    size_t at = 0;
     int rc = form_decode(&r->arena, r->body ? r->body : "", r->body_len, f, &at);
     if (rc)
         return reply_error(r, 400, "invalid_form", NULL, "field %zu: %s", at + 1,

@@ -23,7 +23,10 @@
  *
  * Points expire at the end of the year after the one they were earned in
  * (local time); the module's tick writes an "expire" row for each award
- * that is due, once.
+ * that is due, once. An award found later not to be deserved (a report
+ * marked a duplicate, or rejected) is taken back by a "reverse" row of the
+ * opposite sign with the reason why (points_reverse); an award ends once,
+ * by expiry or reversal, whichever comes first (a unique index).
  */
 #ifndef WH_POINTS_POINTS_H
 #define WH_POINTS_POINTS_H
@@ -57,7 +60,7 @@ struct points_rule {
 
 struct points_entry {
     int64_t id, user_id;
-    const char *kind; /* award | expire */
+    const char *kind; /* award | expire | reverse */
     const char *reason, *ref_type;
     int64_t ref_id, points, created_at, expires_at;
 };
@@ -100,6 +103,14 @@ int points_award(struct store_conn *c, int64_t user_id, const char *reason, cons
 int points_award_at(struct store_conn *c, int64_t user_id, const char *reason, const char *ref_type,
                     int64_t ref_id, const char *place, int64_t base_points, unsigned flags,
                     int64_t now);
+/* Take back, inside the caller's transaction, the award of (ref_type,
+ * ref_id) that has not ended yet (expired or reversed): one ledger row of
+ * the opposite sign, kind "reverse", reason why (a valid reason such as
+ * "report_duplicate"), in one statement. Returns the points taken back
+ * (>= 0: 0 when there was no award, or it had ended), or -rc for a store
+ * result rc. The cap counters keep what the award used. */
+int points_reverse(struct store_conn *c, const char *ref_type, int64_t ref_id, const char *why,
+                   int64_t now);
 /* The local time zone the caps' days and expiry dates follow (set by the
  * module's init from the configuration; +480 until then). */
 void points_set_tz(int tz_offset_min);
@@ -122,6 +133,10 @@ int points_ref_awarded(struct store_conn *c, struct arena *a, const char *ref_ty
 /* Append an award; *id 0 when the reference was awarded already. */
 int points_ledger_award(struct store_conn *c, struct arena *a, const struct points_entry *e,
                         int64_t *id);
+/* Append the reversal of the live award of (ref_type, ref_id); *points:
+ * what it took back (0: nothing to reverse). */
+int points_ledger_reverse(struct store_conn *c, struct arena *a, const char *ref_type,
+                          int64_t ref_id, const char *why, int64_t now, int64_t *points);
 /* Write the expiry rows of every award due at now, in one statement;
  * *n: how many. */
 int points_expire_due(struct store_conn *c, int64_t now, int64_t *n);

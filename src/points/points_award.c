@@ -104,3 +104,16 @@ int points_award(struct store_conn *c, int64_t user_id, const char *reason, cons
 {
     return points_award_at(c, user_id, reason, ref_type, ref_id, NULL, base_points, 0, now);
 }
+
+int points_reverse(struct store_conn *c, const char *ref_type, int64_t ref_id, const char *why,
+                   int64_t now)
+{
+    if (!ref_type || !points_reason_is_valid(why))
+        return -STORE_ERROR;
+    struct arena a;
+    arena_init(&a);
+    int64_t back = 0;
+    int rc = points_ledger_reverse(c, &a, ref_type, ref_id, why, now, &back);
+    arena_release(&a);
+    return rc ? -rc : (int)back;
+}

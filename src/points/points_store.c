@@ -41,15 +41,22 @@ static const char sql_expire_due[] =
     "INSERT INTO points_ledger (user_id, kind, reason, ref_type, ref_id, points, created_at)"
     " SELECT l.user_id, 'expire', l.reason, 'points', l.id, -l.points, l.expires_at"
     " FROM points_ledger l WHERE l.kind = 'award' AND l.expires_at <= $1"
-    " AND NOT EXISTS (SELECT 1 FROM points_ledger e WHERE e.kind = 'expire'"
+    " AND NOT EXISTS (SELECT 1 FROM points_ledger e WHERE e.kind IN ('expire', 'reverse')"
     "  AND e.ref_type = 'points' AND e.ref_id = l.id)"
     " ON CONFLICT DO NOTHING";
+/* The award of a reference, ended by a row of the opposite sign unless it
+ * has ended already (points_ledger_ended: one end per award). */
+static const char sql_reverse[] =
+    "INSERT INTO points_ledger (user_id, kind, reason, ref_type, ref_id, points, created_at)"
+    " SELECT l.user_id, 'reverse', $3, 'points', l.id, -l.points, $4"
+    " FROM points_ledger l WHERE l.kind = 'award' AND l.ref_type = $1 AND l.ref_id = $2"
+    " ON CONFLICT DO NOTHING RETURNING points";
 static const char sql_balance[] =
     "SELECT COALESCE(SUM(points), 0) FROM points_ledger WHERE user_id = $1";
 static const char sql_expiring[] =
     "SELECT COALESCE(SUM(l.points), 0) FROM points_ledger l WHERE l.user_id = $1"
     " AND l.kind = 'award' AND l.expires_at <= $2"
-    " AND NOT EXISTS (SELECT 1 FROM points_ledger e WHERE e.kind = 'expire'"
+    " AND NOT EXISTS (SELECT 1 FROM points_ledger e WHERE e.kind IN ('expire', 'reverse')"
     "  AND e.ref_type = 'points' AND e.ref_id = l.id)";
 static const char sql_history[] =
     "SELECT id, user_id, kind, reason, ref_type, ref_id, points, created_at, expires_at"
@@ -156,6 +163,18 @@ int points_ledger_award(struct store_conn *c, struct arena *a, const struct poin
     if (rc)
         return rc;
     *id = rows.nrows ? store_int(&rows, 0, 0) : 0;
+    return STORE_OK;
+}
+
+int points_ledger_reverse(struct store_conn *c, struct arena *a, const char *ref_type,
+                          int64_t ref_id, const char *why, int64_t now, int64_t *points)
+{
+    struct store_val p[] = {SV_TEXT(ref_type), SV_INT(ref_id), SV_TEXT(why), SV_INT(now)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_reverse, p, 4, &rows);
+    if (rc)
+        return rc;
+    *points = rows.nrows ? -store_int(&rows, 0, 0) : 0;
     return STORE_OK;
 }
 

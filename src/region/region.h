@@ -57,8 +57,10 @@ int region_min_child_rank(struct store_conn *c, struct arena *a, const struct re
 struct module;
 struct route_scope;
 extern const struct module region_module;
-/* Its change kinds: a region's code changed (sites show it). */
-enum region_change { REGION_RENAMED };
+/* Its change kinds: a region's code changed (sites show it); its parent
+ * or level changed; it was deleted (grid reports keep the grids'
+ * boundaries in memory). */
+enum region_change { REGION_RENAMED, REGION_MOVED, REGION_DELETED };
 /* The scope resolver for routes whose {code} is a region's code. */
 extern const struct route_scope region_scope_path;
 

@@ -253,6 +253,8 @@ static int update_region(struct req *r)
         return store_error(r, rc);
     if (strcmp(old.code, next.code) != 0)
         app_changed(r->app, c, &region_module, REGION_RENAMED, old.id); /* sites show the code */
+    else if (new_parent || strcmp(old.level, next.level) != 0)
+        app_changed(r->app, c, &region_module, REGION_MOVED, old.id); /* grids' paths and levels */
     rc = region_get(c, &r->arena, next.code, &next);
     if (rc)
         return store_error(r, rc);
@@ -271,6 +273,7 @@ static int delete_region(struct req *r)
                            "region %s still has child regions or sites", reg.code);
     if (rc)
         return store_error(r, rc);
+    app_changed(r->app, c, &region_module, REGION_DELETED, reg.id); /* its boundary went too */
     return reply_empty(r, 204);
 }
 
@@ -300,7 +303,7 @@ static const struct route region_routes[] = {
      SCOPE_ANY},
 };
 
-static const char *const region_changes[] = {"renamed", NULL};
+static const char *const region_changes[] = {"renamed", "moved", "deleted", NULL};
 
 const struct module region_module = {
     .change_kinds = region_changes,

@@ -507,6 +507,21 @@ static int polygon_parse(struct arena *a, json_t *rings, enum geo_datum datum,
     return 0;
 }
 
+void report_geom_bounds(struct report_geom *g)
+{
+    g->bbox[0] = g->bbox[1] = INFINITY;
+    g->bbox[2] = g->bbox[3] = -INFINITY;
+    for (size_t i = 0; i < g->npolys; i++)
+        for (size_t k = 0; k < g->polys[i].nrings; k++)
+            for (size_t j = 0; j < g->polys[i].rings[k].n; j++) {
+                const struct geo_point *p = &g->polys[i].rings[k].pts[j];
+                g->bbox[0] = fmin(g->bbox[0], p->lon);
+                g->bbox[1] = fmin(g->bbox[1], p->lat);
+                g->bbox[2] = fmax(g->bbox[2], p->lon);
+                g->bbox[3] = fmax(g->bbox[3], p->lat);
+            }
+}
+
 int report_geom_parse(struct arena *a, json_t *g, enum geo_datum datum, struct report_geom *out,
                       const char **field, const char **why)
 {
@@ -541,17 +556,7 @@ int report_geom_parse(struct arena *a, json_t *g, enum geo_datum datum, struct r
     out->npolys = np;
     out->polys = ps;
     out->nvertices = REPORT_GEOM_MAX_VERTICES - budget;
-    out->bbox[0] = out->bbox[1] = INFINITY;
-    out->bbox[2] = out->bbox[3] = -INFINITY;
-    for (size_t i = 0; i < np; i++)
-        for (size_t k = 0; k < ps[i].nrings; k++)
-            for (size_t j = 0; j < ps[i].rings[k].n; j++) {
-                const struct geo_point *p = &ps[i].rings[k].pts[j];
-                out->bbox[0] = fmin(out->bbox[0], p->lon);
-                out->bbox[1] = fmin(out->bbox[1], p->lat);
-                out->bbox[2] = fmax(out->bbox[2], p->lon);
-                out->bbox[3] = fmax(out->bbox[3], p->lat);
-            }
+    report_geom_bounds(out);
     if (!(out->bbox[0] <= out->bbox[2] && out->bbox[1] <= out->bbox[3]) ||
         !geo_is_valid(out->bbox[1], out->bbox[0]) || !geo_is_valid(out->bbox[3], out->bbox[2]))
         return *field = "coordinates", *why = "a position left the world in conversion", -1;

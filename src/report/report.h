@@ -57,6 +57,7 @@ struct req;
                                 */
 #define REPORT_SLA_MAX_DAYS 60 /* working days */
 #define REPORT_LIST_MAX 2000   /* features in one map answer */
+#define REPORT_POINTS_BASE 10  /* a confirmed report, before the rules' coefficient */
 
 /* ---- statuses (report.c) ---------------------------------------------- */
 
@@ -155,6 +156,8 @@ struct report_geom {
  * 0, or -1 with *field and *why (static strings). */
 int report_geom_parse(struct arena *a, json_t *geojson, enum geo_datum datum,
                       struct report_geom *out, const char **field, const char **why);
+/* Set g->bbox from its positions (report_geom_parse does). */
+void report_geom_bounds(struct report_geom *g);
 /* The geometry as GeoJSON ({"type":..., "coordinates":...}), new. */
 json_t *report_geom_json(const struct report_geom *g);
 /* Is the point inside (even-odd per polygon, holes excluded)? Half-open
@@ -179,6 +182,32 @@ struct report_area {
  * or -1 when there is none. Areas that are not grids are skipped. */
 long report_pick_grid(const struct report_area *areas, size_t n, double lat, double lon,
                       double max_m);
+
+/* ---- which grid holds a point, fast (report_index.c) ------------------- */
+
+/* A uniform grid of cells over the boxes of the grids among some areas;
+ * each cell lists the grids whose box touches it. Built once over every
+ * boundary, kept in memory by the module and rebuilt when a boundary or
+ * the region tree changes. All of it lives in the arena given to build,
+ * which must also outlive the areas it points at. */
+struct report_index {
+    const struct report_area *areas;
+    size_t n, ngrids;
+    double x0, y0, x1, y1; /* the grids' extent */
+    double cw, ch;         /* a cell's size in degrees */
+    int nx, ny;
+    size_t *start; /* nx * ny + 1 offsets into items, cell by cell (row-major) */
+    size_t *items; /* indexes into areas */
+    size_t *wide;  /* grids whose box spans too many cells: checked always */
+    size_t nwide;
+};
+void report_index_build(struct report_index *ix, struct arena *a, const struct report_area *areas,
+                        size_t n);
+/* The grid whose boundary contains the point (the lowest region id if
+ * boundaries overlap), as an index into the areas, or -1: the same as
+ * report_pick_grid(areas, n, lat, lon, 0) when that finds a containing
+ * grid. */
+long report_index_find(const struct report_index *ix, double lat, double lon);
 
 /* ---- what is stored --------------------------------------------------- */
 
@@ -244,7 +273,8 @@ struct report_update {
     const char *author_role;             /* "reporter", "grid_manager", "dispatcher",
                                             "admin", "system", "open311" */
     const char *kind;                    /* "created", "status", "comment", "confirmed",
-                                            "rejected", "escalated", "reopened" */
+                                            "rejected", "escalated", "reopened",
+                                            "overdue" (public, with "escalated") */
     const char *status_from, *status_to; /* NULL unless the status moved */
     const char *body;
     bool internal; /* only the report's handlers see it */
@@ -300,6 +330,9 @@ int report_areas_at(struct store_conn *c, struct arena *a, double lat, double lo
                     double margin_deg, bool grids_only, struct report_area **out, size_t *n);
 int report_areas_under(struct store_conn *c, struct arena *a, const char *path,
                        struct report_area **out, size_t *n);
+/* Every boundary of a grid (for the in-memory index). */
+int report_areas_all_grids(struct store_conn *c, struct arena *a, struct report_area **out,
+                           size_t *n);
 
 /* Insert r (its category, department, region, point, texts, status,
  * verification, reporter or Open311 source, due_at, created_at); sets
@@ -340,8 +373,8 @@ int report_set_status(struct store_conn *c, int64_t id, const char *from, const 
  * fixed_after; new due_at; STORE_CONFLICT otherwise. */
 int report_reopen(struct store_conn *c, int64_t id, int64_t fixed_after, int64_t due_at,
                   int64_t now);
-/* Confirm or reject an unconfirmed report (rejecting closes it too);
- * STORE_CONFLICT when it is not unconfirmed (or, rejecting, not open). */
+/* Confirm an unconfirmed report, or reject one not rejected yet that is
+ * still open (rejecting closes it too); STORE_CONFLICT otherwise. */
 int report_verify(struct store_conn *c, int64_t id, bool confirm, int64_t by, int64_t now);
 /* "Me too" once per person: STORE_CONFLICT the second time. */
 int report_me_too_add(struct store_conn *c, int64_t id, int64_t user_id, int64_t now);
@@ -365,6 +398,12 @@ int report_photo_get(struct store_conn *c, struct arena *a, int64_t id, struct r
  * back so that their timelines can say so. */
 int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now, int64_t **ids,
                         size_t *n);
+
+/* Who is told of an escalated report: the managers of its grid (grants
+ * reaching it) and the region admins and dispatchers of the region it
+ * escalated to (grants naming it); people, once each, by id. */
+int report_escalation_audience(struct store_conn *c, struct arena *a, int64_t report_id,
+                               int64_t **users, size_t *n);
 
 int report_api_key_add(struct store_conn *c, struct arena *a, const char *name,
                        const char *key_hash, int64_t by, int64_t now, int64_t *id);
@@ -460,9 +499,11 @@ enum report_route_result {
     REPORT_NO_GRID,      /* inside a region none of whose grids has a boundary */
     REPORT_ROUTE_FAILED, /* the store */
 };
-/* Find the grid for (lat, lon): *grid gets its id, code and path. */
-int report_route_point(struct store_conn *c, struct arena *a, double lat, double lon,
-                       struct report_area *grid, int *store_rc);
+/* Find the grid for (lat, lon): *grid gets its id, code and path (in a;
+ * its geometry is not filled in). The module's in-memory index answers
+ * when a grid's boundary holds the point; the store, when none does. */
+int report_route_point(struct app *app, struct store_conn *c, struct arena *a, double lat,
+                       double lon, struct report_area *grid, int *store_rc);
 
 /* Route, then insert the report, its photos and its first timeline entry
  * in one transaction (req_tx). 0 with *out filled, or -1 after replying

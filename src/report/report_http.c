@@ -34,7 +34,9 @@
  * and reject, for grid managers only, use report_scope_path.
  */
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,7 @@
 #include "core/text.h"
 #include "http/json_in.h"
 #include "inbox/inbox.h"
+#include "points/points.h"
 #include "region/region.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -489,10 +492,113 @@ static int add_photos(struct store_conn *c, struct arena *a, int64_t report_id, 
 
 /* ---- routing ----------------------------------------------------------- */
 
-int report_route_point(struct store_conn *c, struct arena *a, double lat, double lon,
-                       struct report_area *grid, int *store_rc)
+/* The module's state: the grids' boundaries in memory with their index,
+ * one snapshot at a time. Lookups hold the read lock while they search
+ * and copy what they found out; a boundary change (on any node) or a
+ * change of the region tree drops the snapshot, and the next lookup
+ * builds a new one (one builder at a time; a snapshot built while a
+ * change came in is thrown away rather than kept). */
+struct grid_snap {
+    struct arena arena; /* the areas and the index */
+    struct report_index ix;
+};
+struct report_state {
+    pthread_rwlock_t lock;
+    pthread_mutex_t build;
+    struct grid_snap *snap; /* NULL: to be built */
+    _Atomic uint64_t gen;   /* bumped by every change that drops it */
+};
+
+static void snap_free(struct grid_snap *s)
+{
+    if (s) {
+        arena_release(&s->arena);
+        free(s);
+    }
+}
+
+static void grids_drop(struct report_state *st)
+{
+    atomic_fetch_add(&st->gen, 1);
+    pthread_rwlock_wrlock(&st->lock);
+    struct grid_snap *old = st->snap;
+    st->snap = NULL;
+    pthread_rwlock_unlock(&st->lock);
+    snap_free(old);
+}
+
+/* Build the snapshot if there is none. A store failure leaves none (the
+ * caller falls back to the store). */
+static void grids_ensure(struct report_state *st, struct store_conn *c)
+{
+    pthread_rwlock_rdlock(&st->lock);
+    bool have = st->snap != NULL;
+    pthread_rwlock_unlock(&st->lock);
+    if (have)
+        return;
+    pthread_mutex_lock(&st->build);
+    pthread_rwlock_rdlock(&st->lock);
+    have = st->snap != NULL;
+    pthread_rwlock_unlock(&st->lock);
+    if (!have) {
+        uint64_t gen = atomic_load(&st->gen);
+        struct grid_snap *s = calloc(1, sizeof(*s));
+        if (!s)
+            die_oom();
+        arena_init_sized(&s->arena, 1 << 20);
+        struct report_area *areas;
+        size_t n;
+        int rc = report_areas_all_grids(c, &s->arena, &areas, &n);
+        if (!rc) {
+            report_index_build(&s->ix, &s->arena, areas, n);
+            pthread_rwlock_wrlock(&st->lock);
+            if (atomic_load(&st->gen) == gen && !st->snap) {
+                st->snap = s;
+                s = NULL;
+            }
+            pthread_rwlock_unlock(&st->lock);
+        } else {
+            log_warn("reports: loading the grids' boundaries failed (%d); the store routes", rc);
+        }
+        snap_free(s);
+    }
+    pthread_mutex_unlock(&st->build);
+}
+
+/* The grid holding the point, from memory: 1 with *grid (strings copied
+ * into a), 0 when no grid's boundary holds it, -1 when there is no
+ * snapshot. */
+static int grids_find(struct report_state *st, struct store_conn *c, struct arena *a, double lat,
+                      double lon, struct report_area *grid)
+{
+    if (!st)
+        return -1;
+    grids_ensure(st, c);
+    int found = -1;
+    pthread_rwlock_rdlock(&st->lock);
+    if (st->snap) {
+        long i = report_index_find(&st->snap->ix, lat, lon);
+        found = i >= 0;
+        if (found) {
+            const struct report_area *ar = &st->snap->ix.areas[i];
+            memset(grid, 0, sizeof(*grid));
+            grid->region_id = ar->region_id;
+            grid->code = arena_strdup(a, ar->code);
+            grid->level = arena_strdup(a, ar->level);
+            grid->path = arena_strdup(a, ar->path);
+            memcpy(grid->geom.bbox, ar->geom.bbox, sizeof grid->geom.bbox);
+        }
+    }
+    pthread_rwlock_unlock(&st->lock);
+    return found;
+}
+
+int report_route_point(struct app *app, struct store_conn *c, struct arena *a, double lat,
+                       double lon, struct report_area *grid, int *store_rc)
 {
     *store_rc = STORE_OK;
+    if (grids_find(app_state(app, &report_module), c, a, lat, lon, grid) == 1)
+        return REPORT_ROUTED;
     struct report_area *at;
     size_t n;
     /* Boundaries whose box holds the point, of every level. */
@@ -538,6 +644,44 @@ int report_route_point(struct store_conn *c, struct arena *a, double lat, double
     return REPORT_ROUTED;
 }
 
+/* ---- points for confirmed reports ----------------------------------------
+ *
+ * A confirmed report earns its reporter REPORT_POINTS_BASE points under
+ * the admin's rules for "report:<category>" (or "report"): its
+ * coefficient, the daily cap and the cap on repeats at one place (a cell
+ * of about 100 m). Nothing for a report already marked a duplicate; a
+ * report marked a duplicate or rejected later gives its points back (a
+ * "reverse" row of the ledger). Both happen in the transaction of the
+ * change that causes them. */
+
+/* Where a report is, for the cap on repeats at one place: its point
+ * rounded to 0.001 degrees (about 100 m). */
+static const char *points_place(struct arena *a, const struct report *rep)
+{
+    return arena_printf(a, "%.3f,%.3f", rep->lat, rep->lon);
+}
+
+static int award_report(struct store_conn *c, struct arena *a, const struct report *rep,
+                        const char *category_code, int64_t now)
+{
+    if (!rep->reporter_id)
+        return STORE_OK;
+    unsigned flags = strcmp(rep->status, "duplicate") == 0 ? POINTS_DUPLICATE : 0;
+    if (strcmp(rep->verification, "rejected") == 0)
+        flags |= POINTS_REJECTED;
+    int g =
+        points_award_at(c, rep->reporter_id, arena_printf(a, "report:%s", category_code), "report",
+                        rep->id, points_place(a, rep), REPORT_POINTS_BASE, flags, now);
+    return g < 0 ? -g : STORE_OK;
+}
+
+static int reverse_report(struct store_conn *c, const struct report *rep, const char *why,
+                          int64_t now)
+{
+    int g = points_reverse(c, "report", rep->id, why, now);
+    return g < 0 ? -g : STORE_OK;
+}
+
 /* ---- making a report --------------------------------------------------- */
 
 struct create_tx {
@@ -548,6 +692,7 @@ struct create_tx {
     int photo_w[REPORT_MAX_PHOTOS], photo_h[REPORT_MAX_PHOTOS];
     size_t nphotos;
     const char *author_role;
+    const char *category_code;
 };
 
 static int create_fn(struct store_conn *c, void *v)
@@ -571,6 +716,8 @@ static int create_fn(struct store_conn *c, void *v)
         cu.kind = "confirmed";
         cu.status_to = NULL;
         rc = report_update_add(c, t->arena, &cu);
+        if (!rc)
+            rc = award_report(c, t->arena, t->rep, t->category_code, t->rep->created_at);
     }
     return rc;
 }
@@ -580,7 +727,7 @@ int report_create_or_reply(struct req *r, struct store_conn *c, struct report_ne
 {
     struct report_area grid;
     int src;
-    int routed = report_route_point(c, &r->arena, nr->lat, nr->lon, &grid, &src);
+    int routed = report_route_point(r->app, c, &r->arena, nr->lat, nr->lon, &grid, &src);
     if (routed == REPORT_ROUTE_FAILED)
         return open311
                    ? open311_error_reply(r, store_rc_http(src), "the store does not answer; retry")
@@ -643,7 +790,7 @@ int report_create_or_reply(struct req *r, struct store_conn *c, struct report_ne
                        : !manager                            ? "reporter"
                        : p && (p->roles & ROLE_SYSTEM_ADMIN) ? "admin"
                                                              : "grid_manager";
-    struct create_tx t = {&r->arena, &rep, {0}, {0}, {0}, {0}, nr->nphotos, role};
+    struct create_tx t = {&r->arena, &rep, {0}, {0}, {0}, {0}, nr->nphotos, role, nr->cat->code};
     for (size_t i = 0; i < nr->nphotos; i++) {
         t.photo_b64[i] = base64_of(&r->arena, nr->photos[i], nr->photo_len[i]);
         t.photo_len[i] = nr->photo_len[i];
@@ -1078,13 +1225,27 @@ static int change_fn(struct store_conn *c, void *v)
     switch (t->op) {
     case OP_STATUS:
         rc = report_set_status(c, t->rep->id, t->rep->status, t->to, t->duplicate_of, t->now);
+        if (!rc && strcmp(t->to, "duplicate") == 0)
+            rc = reverse_report(c, t->rep, "report_duplicate", t->now);
         break;
     case OP_REOPEN:
         rc = report_reopen(c, t->rep->id, t->fixed_after, t->due_at, t->now);
         break;
-    case OP_CONFIRM:
+    case OP_CONFIRM: {
+        /* read again after the UPDATE (which waited for any change of
+         * the row): a report marked a duplicate meanwhile earns nothing */
+        struct report now_rep;
+        rc = report_verify(c, t->rep->id, true, t->actor, t->now);
+        if (!rc)
+            rc = report_get(c, t->arena, t->rep->id, &now_rep);
+        if (!rc)
+            rc = award_report(c, t->arena, &now_rep, now_rep.category_code, t->now);
+        break;
+    }
     case OP_REJECT:
-        rc = report_verify(c, t->rep->id, t->op == OP_CONFIRM, t->actor, t->now);
+        rc = report_verify(c, t->rep->id, false, t->actor, t->now);
+        if (!rc)
+            rc = reverse_report(c, t->rep, "report_rejected", t->now);
         break;
     }
     for (size_t i = 0; !rc && i < t->nentries; i++) {
@@ -1332,7 +1493,10 @@ static int verify(struct req *r, bool confirm)
     if (rep.reporter_id == p->user_id)
         return reply_error(r, 409, "own_report", NULL,
                            "grid managers check other people's reports");
-    if (strcmp(rep.verification, "unconfirmed") != 0)
+    /* A confirmed report still open may be rejected on a second look (its
+     * points go back); a rejected one stays rejected. */
+    if (confirm ? strcmp(rep.verification, "unconfirmed") != 0
+                : strcmp(rep.verification, "rejected") == 0)
         return reply_error(r, 409, "already_checked", NULL, "this report is %s already",
                            rep.verification);
     if (!confirm && !report_status_is_open(report_status_parse(rep.status)))
@@ -1727,12 +1891,50 @@ struct escalate_tx {
     struct arena *arena;
     int64_t now;
     size_t n;
+    int64_t *told; /* who was sent a notice, for INBOX_NEW after the commit */
+    size_t ntold, cap;
 };
+
+/* The escalation notices of one report, inside the escalation's
+ * transaction. */
+static int tell_escalation(struct store_conn *c, struct escalate_tx *t, int64_t id)
+{
+    struct report rep;
+    int64_t *users;
+    size_t n;
+    int rc = report_get(c, t->arena, id, &rep);
+    if (!rc)
+        rc = report_escalation_audience(c, t->arena, id, &users, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *to = rep.escalated_region_code ? rep.escalated_region_code : "";
+        rc = inbox_post(
+            c, users[i], "report_escalated", "上报超期，已升级", "A report is overdue",
+            arena_printf(t->arena, "#%lld %s（%s）已超过办理时限，升级至 %s", (long long)rep.id,
+                         rep.category_name_zh, rep.region_code, to),
+            arena_printf(t->arena, "#%lld %s (%s) is past its service level; escalated to %s",
+                         (long long)rep.id, rep.category_name_en ? rep.category_name_en : "",
+                         rep.region_code, to),
+            arena_printf(t->arena, "/#/reports/%lld", (long long)rep.id), 0);
+        if (!rc) {
+            if (t->ntold == t->cap) {
+                size_t cap = t->cap ? t->cap * 2 : 16;
+                int64_t *grown = arena_calloc(t->arena, cap, sizeof(*grown));
+                if (t->ntold)
+                    memcpy(grown, t->told, t->ntold * sizeof(*grown));
+                t->told = grown;
+                t->cap = cap;
+            }
+            t->told[t->ntold++] = users[i];
+        }
+    }
+    return rc;
+}
 
 static int escalate_fn(struct store_conn *c, void *v)
 {
     struct escalate_tx *t = v;
     int64_t *ids;
+    t->ntold = 0; /* a retried transaction starts again */
     int rc = report_escalate_due(c, t->arena, t->now, &ids, &t->n);
     for (size_t i = 0; !rc && i < t->n; i++) {
         struct report_update u = {.report_id = ids[i],
@@ -1742,6 +1944,16 @@ static int escalate_fn(struct store_conn *c, void *v)
                                   .internal = true,
                                   .created_at = t->now};
         rc = report_update_add(c, t->arena, &u);
+        /* what the reporter and the public see */
+        struct report_update pub = {.report_id = ids[i],
+                                    .author_role = "system",
+                                    .kind = "overdue",
+                                    .body = "overdue: past its service level",
+                                    .created_at = t->now};
+        if (!rc)
+            rc = report_update_add(c, t->arena, &pub);
+        if (!rc)
+            rc = tell_escalation(c, t, ids[i]);
     }
     return rc;
 }
@@ -1750,13 +1962,15 @@ static void report_tick(struct app *app, struct store_conn *c, int64_t now)
 {
     struct arena a;
     arena_init(&a);
-    struct escalate_tx t = {&a, now, 0};
+    struct escalate_tx t = {.arena = &a, .now = now};
     int rc = store_tx(c, escalate_fn, &t);
     if (rc)
         log_warn("reports: escalation failed (%d); it runs again on the next tick", rc);
     else if (t.n) {
         log_info("reports: %zu overdue reports escalated", t.n);
         app_changed(app, c, &report_module, REPORT_CHANGED, 0);
+        for (size_t i = 0; i < t.ntold; i++)
+            app_changed(app, c, &inbox_module, INBOX_NEW, t.told[i]);
     }
     arena_release(&a);
 }
@@ -1931,8 +2145,34 @@ static int report_init(struct app *app, void **state)
         log_error("reports: %s", err);
         return -1;
     }
-    *state = NULL;
+    struct report_state *st = calloc(1, sizeof(*st));
+    if (!st)
+        die_oom();
+    pthread_rwlock_init(&st->lock, NULL);
+    pthread_mutex_init(&st->build, NULL);
+    *state = st;
     return 0;
+}
+
+static void report_release(struct app *app, void *state)
+{
+    struct report_state *st = state;
+    if (!st)
+        return;
+    snap_free(st->snap);
+    pthread_rwlock_destroy(&st->lock);
+    pthread_mutex_destroy(&st->build);
+    free(st);
+}
+
+/* A boundary set or removed, or the region tree changed (a grid's code,
+ * level or path): the grids in memory are rebuilt on the next lookup. */
+static void report_changed_hook(struct app *app, struct store_conn *c, const struct change *ch)
+{
+    struct report_state *st = app_state(app, &report_module);
+    if (st && (!ch || (ch->module == &report_module && ch->kind == REPORT_BOUNDARY) ||
+               ch->module == &region_module))
+        grids_drop(st);
 }
 
 static const char *const report_changes[] = {"changed", "boundary", NULL};
@@ -1990,6 +2230,8 @@ const struct module report_module = {
     .nroutes = sizeof report_routes / sizeof report_routes[0],
     .change_kinds = report_changes,
     .init = report_init,
+    .release = report_release,
+    .changed = report_changed_hook,
     .commands = report_commands,
     .ncommands = sizeof report_commands / sizeof report_commands[0],
     .tick = report_tick,

@@ -35,6 +35,7 @@
 #include "core/strbuf.h"
 #include "core/text.h"
 #include "http/form.h"
+#include "http/multipart.h"
 #include "region/region.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -563,6 +564,35 @@ static json_t *form_answers(struct req *r, const char **bad)
     return o;
 }
 
+/* A multipart body's "media" file (FixMyStreet sends the photo so), as
+ * the reports API cleans photos: into nr->photos[0]. Any other file part
+ * is refused. 0, or -1 after replying in Open311's shape. */
+static int media_file_or_reply(struct req *r, struct report_new *nr)
+{
+    const struct http_files *files = r->files;
+    for (size_t i = 0; files && i < files->n; i++)
+        if (strcmp(files->files[i].name, "media") != 0 || i > 0)
+            return open311_error_reply(r, 400, "media: one photo file, as the part named media");
+    const struct http_file *m = multipart_file(files, "media");
+    if (!m)
+        return 0;
+    int rc = report_photo_clean(&r->arena, m->data, m->len, &nr->photos[0], &nr->photo_len[0],
+                                &nr->photo_w[0], &nr->photo_h[0]);
+    switch (rc) {
+    case REPORT_PHOTO_OK:
+        nr->nphotos = 1;
+        return 0;
+    case REPORT_PHOTO_NOT_IMAGE:
+        return open311_error_reply(r, 415, "media: a photo is a JPEG, PNG or WebP image");
+    case REPORT_PHOTO_UNREADABLE:
+        return open311_error_reply(r, 415, "media: this photo cannot be decoded");
+    case REPORT_PHOTO_TOO_LARGE:
+        return open311_error_reply(r, 413, "media: the photo is too large");
+    default:
+        return open311_error_reply(r, 500, "media: the photo could not be processed");
+    }
+}
+
 int open311_post_request(struct req *r)
 {
     const struct http_form *f = r->form;
@@ -617,6 +647,10 @@ int open311_post_request(struct req *r)
     const char *media = form_get(f, "media_url");
     if (media && *media && (strlen(media) > 1000 || !text_is_http_url(media)))
         return open311_error_reply(r, 400, "media_url is an http(s) URL");
+    /* a photo as a multipart "media" file: cleaned as the app's are */
+    struct report_new nr = {0};
+    if (media_file_or_reply(r, &nr))
+        return r->status;
     const char *bad;
     json_t *given = form_answers(r, &bad);
     if (!given)
@@ -636,7 +670,6 @@ int open311_post_request(struct req *r)
                                : field;
         return open311_error_reply(r, 400, arena_printf(&r->arena, "%s: %s", name, why));
     }
-    struct report_new nr = {0};
     nr.cat = &cat;
     nr.lat = lat;
     nr.lon = lon;

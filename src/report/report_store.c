@@ -200,6 +200,9 @@ static const char sql_areas_under[] =
     " WHERE g.level = 'grid' AND g.path LIKE CAST($1 AS TEXT) || '%' ORDER BY"
     " b.region_id";
 
+static const char sql_areas_grids[] =
+    "SELECT " AREA_COLS AREA_FROM " WHERE g.level = 'grid' ORDER BY b.region_id";
+
 int report_boundary_put(struct store_conn *c, int64_t region_id, const char *geojson,
                         const double bbox[4], int64_t by, int64_t now)
 {
@@ -280,6 +283,16 @@ int report_areas_under(struct store_conn *c, struct arena *a, const char *path,
     return rows_to_areas(a, &rows, out, n);
 }
 
+int report_areas_all_grids(struct store_conn *c, struct arena *a, struct report_area **out,
+                           size_t *n)
+{
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_areas_grids, NULL, 0, &rows);
+    if (rc)
+        return rc;
+    return rows_to_areas(a, &rows, out, n);
+}
+
 /* ---- reports ----------------------------------------------------------- */
 
 #define REPORT_COLS                                                                                \
@@ -309,21 +322,41 @@ static const char sql_report_insert[] =
     " $18, $19, $20, $21, $22, $23, $24, $24, $25, $26) RETURNING id";
 static const char sql_report_get[] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.id = $1";
 static const char sql_report_by_token[] = "SELECT " REPORT_COLS REPORT_FROM " WHERE r.token = $1";
+/* The list's filters but the category and the dates, $1..$6, $8..$14,
+ * on the reports' own columns (the grid's path and the department by id
+ * through a subquery) so that the planners start from reports. */
+#define LIST_WHERE                                                                                 \
+    " ($1 = 0 OR (r.lon >= $2 AND r.lat >= $3 AND r.lon <= $4 AND r.lat"                           \
+    " <= $5)) AND ($6 = 0 OR ($6 & CASE r.status WHEN 'open' THEN 1 WHEN"                          \
+    " 'acknowledged' THEN 2 WHEN 'in_progress' THEN 4 WHEN 'fixed' THEN 8"                         \
+    " WHEN 'closed' THEN 16 WHEN 'duplicate' THEN 32 ELSE 64 END) <> 0) AND"                       \
+    " ($8 = 0 OR r.verification <> 'rejected') AND ($9 = 0 OR (r.status IN " OPEN_STATUSES         \
+    " AND r.due_at <= CAST($10 AS BIGINT))) AND ($11 = 0 OR r.escalated_at IS"                     \
+    " NOT NULL) AND (CAST($12 AS BIGINT) = 0 OR r.reporter_id = CAST($12 AS"                       \
+    " BIGINT)) AND (CAST($13 AS TEXT) IS NULL OR r.region_id IN (SELECT gp.id"                     \
+    " FROM regions gp WHERE gp.path LIKE CAST($13 AS TEXT) || '%')) AND"                           \
+    " (CAST($14 AS TEXT) IS NULL OR r.department_id IN (SELECT dp.id FROM"                         \
+    " report_departments dp WHERE dp.code = CAST($14 AS TEXT)))"
+#define LIST_ORDER " ORDER BY r.created_at DESC, r.id DESC LIMIT $17"
 static const char sql_report_list[] =
-    "SELECT " REPORT_COLS REPORT_FROM
-    " WHERE ($1 = 0 OR (r.lon >= $2 AND r.lat >= $3 AND r.lon <= $4 AND r.lat"
-    " <= $5)) AND ($6 = 0 OR ($6 & CASE r.status WHEN 'open' THEN 1 WHEN"
-    " 'acknowledged' THEN 2 WHEN 'in_progress' THEN 4 WHEN 'fixed' THEN 8"
-    " WHEN 'closed' THEN 16 WHEN 'duplicate' THEN 32 ELSE 64 END) <> 0) AND"
-    " (CAST($7 AS TEXT) IS NULL OR c.code = CAST($7 AS TEXT)) AND ($8 = 0 OR"
-    " r.verification <> 'rejected') AND ($9 = 0 OR (r.status IN " OPEN_STATUSES
-    " AND r.due_at <= CAST($10 AS BIGINT))) AND ($11 = 0 OR r.escalated_at IS"
-    " NOT NULL) AND (CAST($12 AS BIGINT) = 0 OR r.reporter_id = CAST($12 AS"
-    " BIGINT)) AND (CAST($13 AS TEXT) IS NULL OR g.path LIKE CAST($13 AS"
-    " TEXT) || '%') AND (CAST($14 AS TEXT) IS NULL OR d.code = CAST($14 AS"
-    " TEXT)) AND (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS"
-    " BIGINT)) AND (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS"
-    " BIGINT)) ORDER BY r.created_at DESC, r.id DESC LIMIT $17";
+    "SELECT " REPORT_COLS REPORT_FROM " WHERE" LIST_WHERE
+    " AND (CAST($7 AS TEXT) IS NULL OR r.category_id IN (SELECT cp.id FROM"
+    " report_categories cp WHERE cp.code = CAST($7 AS TEXT))) AND"
+    " (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS BIGINT)) AND"
+    " (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS BIGINT))" LIST_ORDER;
+/* With both dates (Open311 always has them), written so that SQLite's
+ * planner, which does not look at parameters' values, sees a range on
+ * created_at (reports_created, newest first, until the limit is full)
+ * and, with a category, an equality on category_id before it
+ * (reports_category_created, 0026). */
+static const char sql_report_list_dated[] =
+    "SELECT " REPORT_COLS REPORT_FROM " WHERE r.created_at >= CAST($15 AS BIGINT) AND"
+    " r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE
+    " AND CAST($7 AS TEXT) IS NULL" LIST_ORDER;
+static const char sql_report_list_dated_category[] =
+    "SELECT " REPORT_COLS REPORT_FROM " WHERE r.category_id = (SELECT x.id FROM"
+    " report_categories x WHERE x.code = CAST($7 AS TEXT)) AND r.created_at >="
+    " CAST($15 AS BIGINT) AND r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE LIST_ORDER;
 static const char sql_report_status[] =
     "UPDATE reports SET status = CAST($3 AS TEXT), updated_at = CAST($5 AS"
     " BIGINT), fixed_at = CASE WHEN CAST($3 AS TEXT) = 'fixed' THEN CAST($5"
@@ -345,7 +378,7 @@ static const char sql_report_confirm[] =
 static const char sql_report_reject[] =
     "UPDATE reports SET verification = 'rejected', verified_by = $2,"
     " verified_at = $3, status = 'closed', closed_at = $3, updated_at = $3"
-    " WHERE id = $1 AND verification = 'unconfirmed' AND status "
+    " WHERE id = $1 AND verification <> 'rejected' AND status "
     "IN " OPEN_STATUSES;
 static const char sql_me_too_insert[] =
     "INSERT INTO report_me_too (report_id, user_id, created_at) VALUES ($1,"
@@ -359,6 +392,18 @@ static const char sql_escalate[] =
     " escalated_region_id = (SELECT g.parent_id FROM regions g WHERE g.id ="
     " reports.region_id) WHERE escalated_at IS NULL AND due_at <= $1 AND"
     " status IN " OPEN_STATUSES " RETURNING id";
+
+/* Who hears of an escalated report: the managers of its grid (a grant
+ * reaching it) and the region admins and dispatchers of the region it
+ * went to (a grant naming that region). */
+static const char sql_escalation_audience[] =
+    "SELECT DISTINCT g.user_id FROM reports r JOIN regions grid ON grid.id ="
+    " r.region_id JOIN role_grants g ON g.revoked_at IS NULL AND"
+    " g.scope_kind = 'region' JOIN regions gr ON gr.id = g.region_id JOIN"
+    " users u ON u.id = g.user_id AND u.erased_at IS NULL WHERE r.id = $1"
+    " AND ((g.role = 'grid_manager' AND grid.path LIKE gr.path || '%') OR"
+    " (g.role IN ('region_admin', 'dispatcher') AND g.region_id ="
+    " r.escalated_region_id)) ORDER BY g.user_id";
 
 static void row_to_report(const struct store_rows *rows, size_t i, struct report *r)
 {
@@ -500,8 +545,11 @@ int report_list(struct store_conn *c, struct arena *a, const struct report_filte
         SV_INT(f->created_to),
         SV_INT(f->limit > 0 ? f->limit : REPORT_LIST_MAX),
     };
+    const char *sql = !f->created_from || !f->created_to ? sql_report_list
+                      : f->category                      ? sql_report_list_dated_category
+                                                         : sql_report_list_dated;
     struct store_rows rows;
-    int rc = store_query(c, a, sql_report_list, p, sizeof p / sizeof p[0], &rows);
+    int rc = store_query(c, a, sql, p, sizeof p / sizeof p[0], &rows);
     if (rc)
         return rc;
     *n = rows.nrows;
@@ -587,6 +635,21 @@ int report_escalate_due(struct store_conn *c, struct arena *a, int64_t now, int6
     *ids = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**ids));
     for (size_t i = 0; i < rows.nrows; i++)
         (*ids)[i] = store_int(&rows, i, 0);
+    return STORE_OK;
+}
+
+int report_escalation_audience(struct store_conn *c, struct arena *a, int64_t report_id,
+                               int64_t **users, size_t *n)
+{
+    struct store_val p[] = {SV_INT(report_id)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_escalation_audience, p, 1, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *users = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**users));
+    for (size_t i = 0; i < rows.nrows; i++)
+        (*users)[i] = store_int(&rows, i, 0);
     return STORE_OK;
 }
 

@@ -675,3 +675,249 @@ test('personal data: my reports in my export; erasing me leaves the reports with
     await w.srv.stop();
   }
 });
+
+// ---- points for confirmed reports; escalation notices -------------------------------
+
+test('points: a confirmed report earns under the rules (coefficient, place cap, daily cap); a duplicate or rejection takes them back in the ledger', async () => {
+  const w = await world();
+  try {
+    expectStatus(await w.admin.put('/api/points/rules', { rules: [
+      { reason: 'report', coefficient_pct: 100, daily_cap: 50, place_cap: 2 },
+      { reason: 'report:road_damage', coefficient_pct: 150 },
+      { reason: 'volunteer_hour' },
+    ] }), 200);
+    const mine = async (c) => expectStatus(await c.get('/api/me/points?limit=100'), 200).json;
+    const confirmed = async (body) => {
+      const rep = expectStatus(await w.report(w.reporter, body), 201).json;
+      expectStatus(await w.manager.post(`/api/reports/${rep.id}/confirm`, {}), 200);
+      return rep;
+    };
+    // unconfirmed: nothing yet
+    const first = expectStatus(await w.report(w.reporter), 201).json;
+    assert.equal((await mine(w.reporter)).balance, 0);
+    expectStatus(await w.manager.post(`/api/reports/${first.id}/confirm`, {}), 200);
+    let me = await mine(w.reporter);
+    assert.equal(me.balance, 15, 'road damage: 10 x 150%');
+    assert.deepEqual(me.items.map((e) => [e.kind, e.reason, e.ref_type, e.ref_id, e.points]),
+      [['award', 'report:road_damage', 'report', first.id, 15]]);
+    // the same place again: the second award counts, the third is over the place cap
+    const second = await confirmed();
+    const third = await confirmed();
+    assert.equal((await mine(w.reporter)).balance, 30);
+    assert.ok(!(await mine(w.reporter)).items.some((e) => e.ref_id === third.id), 'no row for nothing');
+    // elsewhere in the grid: counts again, up to the daily cap of 50
+    const fourth = await confirmed({ position: { lat: 34.5705, lon: 119.1960 } });
+    assert.equal((await mine(w.reporter)).balance, 45);
+    await confirmed({ position: { lat: 34.5700, lon: 119.1930 }, category: 'manhole_cover', attributes: { where: 'cycle_lane' } });
+    assert.equal((await mine(w.reporter)).balance, 50, 'capped at 50 a day');
+
+    // marked a duplicate later: a reversing row with its reason, the award stays
+    expectStatus(await w.manager.post(`/api/reports/${second.id}/status`, { status: 'duplicate', duplicate_of: first.id }), 200);
+    me = await mine(w.reporter);
+    assert.equal(me.balance, 35);
+    const award = me.items.find((e) => e.kind === 'award' && e.ref_id === second.id);
+    assert.ok(award, 'the award is never deleted');
+    const back = me.items.find((e) => e.kind === 'reverse');
+    assert.deepEqual([back.reason, back.ref_type, back.ref_id, back.points], ['report_duplicate', 'points', award.id, -15]);
+    // opened again and marked a duplicate once more: taken back once only
+    expectStatus(await w.manager.post(`/api/reports/${second.id}/status`, { status: 'open' }), 200);
+    expectStatus(await w.manager.post(`/api/reports/${second.id}/status`, { status: 'duplicate', duplicate_of: first.id }), 200);
+    assert.equal((await mine(w.reporter)).balance, 35);
+
+    // a confirmed report rejected on a second look gives its points back
+    const rej = expectStatus(await w.manager.post(`/api/reports/${fourth.id}/reject`, { comment: '现场无破损' }), 200).json;
+    assert.equal(rej.verification, 'rejected');
+    me = await mine(w.reporter);
+    assert.equal(me.balance, 20);
+    assert.ok(me.items.some((e) => e.kind === 'reverse' && e.reason === 'report_rejected' && e.points === -15));
+    assertError(await w.manager.post(`/api/reports/${fourth.id}/reject`, { comment: '再次' }), 409, 'already_checked');
+    // the history adds up to the balance
+    assert.equal(me.items.reduce((s, e) => s + e.points, 0), me.balance);
+
+    // a duplicate before anyone confirmed it earns nothing when confirmed
+    const other = w.other;
+    const dup = expectStatus(await w.report(other), 201).json;
+    expectStatus(await w.manager.post(`/api/reports/${dup.id}/status`, { status: 'duplicate', duplicate_of: first.id }), 200);
+    expectStatus(await w.manager.post(`/api/reports/${dup.id}/confirm`, {}), 200);
+    assert.equal((await mine(other)).balance, 0);
+
+    // a grid manager's own report starts confirmed and earns at once
+    const own = expectStatus(await w.report(w.manager), 201).json;
+    assert.equal(own.verification, 'confirmed');
+    me = await mine(w.manager);
+    assert.deepEqual(me.items.map((e) => [e.kind, e.ref_id, e.points]), [['award', own.id, 15]]);
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('points: a rejection and a duplicate marking at once take the points back once; a replayed confirm awards once', async () => {
+  const w = await world();
+  try {
+    const rep = expectStatus(await w.report(w.reporter), 201).json;
+    const path = `/api/reports/${rep.id}`;
+    const key = { headers: { 'idempotency-key': randomUUID() } };
+    expectStatus(await w.manager.post(`${path}/confirm`, {}, key), 200);
+    const replay = expectStatus(await w.manager.post(`${path}/confirm`, {}, key), 200);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    const bal = async () => expectStatus(await w.reporter.get('/api/me/points'), 200).json;
+    assert.equal((await bal()).balance, 10);
+    const base = expectStatus(await w.report(w.other), 201).json;
+    const two = await Promise.all([
+      w.manager.post(`${path}/reject`, { comment: '误报' }),
+      w.manager.post(`${path}/status`, { status: 'duplicate', duplicate_of: base.id }),
+    ]);
+    assert.deepEqual(two.map((r) => r.status).sort(), [200, 409], two.map((r) => r.text).join('\n'));
+    const after = await bal();
+    assert.equal(after.balance, 0);
+    assert.equal(after.items.filter((e) => e.kind === 'reverse').length, 1);
+    // not the reporter's to undo, nor another grid's manager's
+    assertError(await w.reporter.post(`${path}/reject`, { comment: 'x' }), 403, 'forbidden');
+    assertError(await w.managerOut.post(`${path}/reject`, { comment: 'x' }), 403, 'out_of_scope');
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('escalation: the parent region\'s admins and dispatchers and the grid\'s managers get a notice, once; the reporter sees "overdue"', async () => {
+  const w = await world();
+  try {
+    const communityAdmin = await w.person({ role: 'region_admin', scope_kind: 'region', scope_ref: 'HZ-XN-01' });
+    const communityDispatcher = await w.person({ role: 'dispatcher', scope_kind: 'region', scope_ref: 'HZ-XN-01' });
+    const elsewhereAdmin = await w.person({ role: 'region_admin', scope_kind: 'region', scope_ref: 'HZ-HZ-01' });
+    const rep = expectStatus(await w.report(w.reporter, { category: 'manhole_cover', attributes: { where: 'cycle_lane' } }), 201).json;
+    // (the demo's own reports escalate too: only this one's notices count)
+    const notices = async (c) => expectStatus(await c.get('/api/me/inbox?limit=100'), 200).json.items
+      .filter((n) => n.kind === 'report_escalated' && n.link === `/#/reports/${rep.id}`);
+    const path = `/api/reports/${rep.id}`;
+    for (const c of [w.manager, communityAdmin, communityDispatcher]) assert.equal((await notices(c)).length, 0);
+    await w.advance(Math.ceil((Date.parse(rep.due_at) - Date.now()) / 1000) + 3600);
+    for (const c of [w.manager, communityAdmin, communityDispatcher]) {
+      const got = await notices(c);
+      assert.equal(got.length, 1, 'one notice each');
+      assert.match(got[0].body_en, /HZ-XN-01/);
+    }
+    for (const c of [w.managerOut, elsewhereAdmin, w.reporter, w.housing]) assert.equal((await notices(c)).length, 0);
+    // the reporter (and the public) see "overdue"; the escalation stays internal
+    const seen = expectStatus(await w.reporter.get(path), 200).json;
+    assert.equal(seen.overdue, true);
+    assert.ok(seen.timeline.some((e) => e.kind === 'overdue' && !e.internal && e.author_role === 'system'));
+    assert.ok(!seen.timeline.some((e) => e.kind === 'escalated'));
+    // the next tick escalates nothing again: no second notice
+    await w.advance(86400);
+    assert.equal((await notices(communityAdmin)).length, 1);
+    assert.equal(expectStatus(await w.manager.get(path), 200).json.timeline.filter((e) => e.kind === 'overdue').length, 1);
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('routing follows boundary and region changes at once (the grids in memory are rebuilt)', async () => {
+  const w = await world();
+  try {
+    const at = async (position) => w.report(w.reporter, { position });
+    // a new grid inside HZ-XN-01-G1's box, over IN_G1: overlapping, the lower id wins,
+    // so while it has no boundary, nothing changes
+    expectStatus(await w.admin.post('/api/regions', { code: 'HZ-XN-01-G9', parent: 'HZ-XN-01', level: 'grid', name_zh: '新网格' }), 201);
+    assert.equal(expectStatus(await at(IN_G1), 201).json.grid.code, 'HZ-XN-01-G1');
+    // a boundary of its own far from every other grid: reports there go to it at once
+    const far = { lat: 34.5905, lon: 119.2605 };
+    const square = { type: 'Polygon', coordinates: [[[119.26, 34.59], [119.261, 34.59], [119.261, 34.591], [119.26, 34.591], [119.26, 34.59]]] };
+    const before = await at(far);
+    expectStatus(await w.admin.put('/api/regions/HZ-XN-01-G9/boundary', square), 200);
+    assert.equal(expectStatus(await at(far), 201).json.grid.code, 'HZ-XN-01-G9');
+    // moved far away: the old place goes where it went before
+    const moved = { type: 'Polygon', coordinates: [[[119.33, 34.59], [119.331, 34.59], [119.331, 34.591], [119.33, 34.591], [119.33, 34.59]]] };
+    expectStatus(await w.admin.put('/api/regions/HZ-XN-01-G9/boundary', moved), 200);
+    const again = await at(far);
+    assert.equal(again.status, before.status);
+    if (again.status === 201) assert.equal(again.json.grid.code, before.json.grid.code);
+    assert.equal(expectStatus(await at({ lat: 34.5905, lon: 119.3305 }), 201).json.grid.code, 'HZ-XN-01-G9');
+    // renamed: the new code at once
+    expectStatus(await w.admin.patch('/api/regions/HZ-XN-01-G9', { code: 'HZ-XN-01-G8' }), 200);
+    assert.equal(expectStatus(await at({ lat: 34.5905, lon: 119.3305 }), 201).json.grid.code, 'HZ-XN-01-G8');
+    // a grid with no reports, deleted with its boundary: never routed to again
+    expectStatus(await w.admin.post('/api/regions', { code: 'HZ-XN-01-G7', parent: 'HZ-XN-01', level: 'grid', name_zh: '临时网格' }), 201);
+    const spot = { type: 'Polygon', coordinates: [[[119.36, 34.59], [119.361, 34.59], [119.361, 34.591], [119.36, 34.591], [119.36, 34.59]]] };
+    expectStatus(await w.admin.put('/api/regions/HZ-XN-01-G7/boundary', spot), 200);
+    assert.equal(expectStatus(await at({ lat: 34.5905, lon: 119.3605 }), 201).json.grid.code, 'HZ-XN-01-G7');
+    // (it has a report now: another one, without, is deleted)
+    expectStatus(await w.admin.post('/api/regions', { code: 'HZ-XN-01-G6', parent: 'HZ-XN-01', level: 'grid', name_zh: '临时网格' }), 201);
+    const spot6 = { type: 'Polygon', coordinates: [[[119.39, 34.59], [119.391, 34.59], [119.391, 34.591], [119.39, 34.591], [119.39, 34.59]]] };
+    expectStatus(await w.admin.put('/api/regions/HZ-XN-01-G6/boundary', spot6), 200);
+    expectStatus(await w.admin.del('/api/regions/HZ-XN-01-G6'), 204);
+    const gone = await at({ lat: 34.5905, lon: 119.3905 });
+    assert.notEqual(gone.status, 500, gone.text);
+    assert.ok(gone.status === 422 || gone.json.grid.code !== 'HZ-XN-01-G6', gone.text);
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('Open311 POST as multipart/form-data with a media photo: cleaned as the app\'s are; bad parts refused', async () => {
+  const w = await world();
+  try {
+    const key = expectStatus(await w.admin.post('/api/open311/keys', { name: 'FixMyStreet (multipart)' }), 201).json;
+    const fields = {
+      api_key: key.key, service_code: 'road_damage', lat: String(IN_G1.lat), long: String(IN_G1.lon),
+      description: '路面坑洼\r\n第二行', 'attribute[size]': 'small', email: 'a@example.org',
+    };
+    const form = (extra = {}, files = []) => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ ...fields, ...extra })) fd.append(k, v);
+      for (const [name, buf, fname, type] of files) fd.append(name, new Blob([buf], { type }), fname);
+      return fd;
+    };
+    const post = (body, headers = {}) => fetch(`${w.srv.base}/open311/v2/requests.json`, { method: 'POST', body, headers });
+    const photo = jpegWithExif(2400, 1200, 6);
+    const res = await post(form({}, [['media', photo, 'pothole.jpg', 'image/jpeg']]));
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    const id = JSON.parse(text)[0].service_request_id;
+    const rep = expectStatus(await w.admin.get(`/api/reports/${id}`), 200).json;
+    assert.equal(rep.source, 'open311');
+    assert.equal(rep.description, '路面坑洼\r\n第二行');
+    assert.equal(rep.contact.email, 'a@example.org');
+    assert.equal(rep.photos.length, 1);
+    const clean = Buffer.from(await (await fetch(w.srv.base + rep.photos[0])).arrayBuffer());
+    assertNoMetadata(clean);
+    assert.deepEqual(jpegSize(clean), { width: 800, height: 1600 });
+    // Open311 points at the cleaned photo
+    const pub = JSON.parse(await (await fetch(`${w.srv.base}/open311/v2/requests/${id}.json`)).text())[0];
+    assert.match(pub.media_url, new RegExp(`${rep.photos[0]}$`));
+    // without a file it is an ordinary form
+    assert.equal((await post(form())).status, 200);
+
+    const o311 = async (r, status, re) => {
+      const body = await r.text();
+      assert.equal(r.status, status, body);
+      const err = JSON.parse(body);
+      assert.ok(Array.isArray(err) && err[0].code === status && re.test(err[0].description), body);
+    };
+    await o311(await post(form({}, [['media', Buffer.from('GIF89a not ours'), 'x.gif', 'image/gif']])), 415, /^media:/);
+    await o311(await post(form({}, [['media', Buffer.concat([photo.subarray(0, 400)]), 'cut.jpg', 'image/jpeg']])), 415, /^media:/);
+    await o311(await post(form({}, [['media', photo, 'a.jpg', 'image/jpeg'], ['media', photo, 'b.jpg', 'image/jpeg']])), 400, /^media:/);
+    await o311(await post(form({}, [['photo', photo, 'a.jpg', 'image/jpeg']])), 400, /^media:/);
+    // the key is checked before any photo is decoded
+    await o311(await post(form({ api_key: 'nope' }, [['media', photo, 'a.jpg', 'image/jpeg']])), 403, /api_key/);
+
+    // broken bodies: the server's one error shape, 400 invalid_form naming the part
+    const raw = (body, type) => post(body, { 'content-type': type });
+    const bad = async (r, re) => {
+      const j = await r.json();
+      assert.equal(r.status, 400, JSON.stringify(j));
+      assert.equal(j.error.code, 'invalid_form');
+      assert.match(j.error.message, re);
+    };
+    await bad(await raw('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--x--\r\n', 'multipart/form-data'), /boundary/);
+    await bad(await raw('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n', 'multipart/form-data; boundary=x'), /^part 1:/);
+    await bad(await raw('--x\r\nContent-Disposition: attachment; name="a"\r\n\r\nv\r\n--x--\r\n', 'multipart/form-data; boundary=x'), /form-data/);
+    await bad(await raw('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nok\r\n--x\r\nContent-Disposition: form-data; name="b"\r\n\r\n\u0001\r\n--x--\r\n', 'multipart/form-data; boundary=x'), /^part 2:/);
+    await bad(await raw('--x\r\nContent-Disposition: form-data; name="a"\r\nContent-Transfer-Encoding: base64\r\n\r\nQQ==\r\n--x--\r\n', 'multipart/form-data; boundary=x'), /encoded/);
+    const r415 = await raw('a=1', 'text/plain');
+    assert.equal(r415.status, 415);
+    assert.equal((await r415.json()).error.code, 'unsupported_media_type');
+  } finally {
+    await w.srv.stop();
+  }
+});
