@@ -321,6 +321,9 @@ test("the worker sets a password; granted staff, their code session ends and the
   // roles nor places.
   assert.equal(await worker.page.isVisible('#nav-admin'), true);
   await worker.page.click('#nav-admin');
+  // Staff land on their places first; finding people is the next tab.
+  await worker.page.waitForSelector('#ms-list');
+  await worker.page.click('#tab-people');
   await worker.page.waitForSelector('#verify-site');
   assert.equal(await worker.page.inputValue('#verify-site'), siteId);
   assert.equal(await worker.page.$$eval('#verify-site option[value]:not([value=""])', (o) => o.length), 1);

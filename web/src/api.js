@@ -63,21 +63,23 @@ export async function getJson(path, params, { channel = 'misc', signal } = {}) {
 }
 
 /**
- * A call with the session cookie: any method, an optional JSON body, and
+ * A call with the session cookie: any method, an optional JSON body (or
+ * text: a body of contentType, e.g. CSV), and
  * the CSRF token the server asks of cookie writes; headers: more of them
  * (an Idempotency-Key). Resolves to the parsed
  * answer (null for 204); rejects with ApiError (status 0 without network).
  */
-export async function request(method, path, { json, csrf, params, signal, headers: extra } = {}) {
+export async function request(method, path, { json, text, contentType, csrf, params, signal, headers: extra } = {}) {
   const headers = { Accept: 'application/json', ...extra };
   if (json !== undefined) headers['Content-Type'] = 'application/json';
+  else if (text !== undefined) headers['Content-Type'] = contentType || 'text/plain; charset=utf-8';
   if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
   let res;
   try {
     res = await fetch(buildUrl(path, params), {
       method,
       headers,
-      body: json === undefined ? undefined : JSON.stringify(json),
+      body: json !== undefined ? JSON.stringify(json) : text,
       credentials: 'same-origin',
       cache: 'no-store',
       signal,

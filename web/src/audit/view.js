@@ -1,0 +1,126 @@
+// view.js - the audit log: the latest entries (up to 1000, newest first,
+// which is what GET /api/audit gives), filtered here by action, kind of
+// thing, who, a day range and words in the target or detail. The filters
+// are the page's URL (#/audit?action=grant_role&from=2026-12-01), so a
+// filtered view can be shared and Back undoes a filter.
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { getJson } from '../api.js';
+import { go, queryOf } from '../router.js';
+import { field, bound, options, formAlert, button, errorMessage } from '../forms.js';
+import { pageTitle } from '../page.js';
+import { checkFirst, allowed, tabs } from '../console.js';
+
+const LIMIT = 1000;
+const KEYS = ['action', 'target', 'actor', 'q', 'from', 'to'];
+const st = { items: null, alert: '', f: {} };
+
+/** Entries that pass the filters f. */
+export function filterAudit(items, f) {
+  const q = (f.q || '').trim().toLowerCase();
+  return items.filter(
+    (e) =>
+      (!f.action || e.action === f.action) &&
+      (!f.target || e.target_type === f.target) &&
+      (!f.actor || String(e.actor_id ?? '') === String(f.actor).trim()) &&
+      (!f.from || e.at.slice(0, 10) >= f.from) &&
+      (!f.to || e.at.slice(0, 10) <= f.to) &&
+      (!q || `${e.target_id} ${e.detail} ${e.address}`.toLowerCase().includes(q)),
+  );
+}
+
+function apply(ev) {
+  ev.preventDefault();
+  const p = new URLSearchParams();
+  for (const k of KEYS) if (st.f[k] && String(st.f[k]).trim()) p.set(k, String(st.f[k]).trim());
+  const qs = p.toString();
+  go(`/audit${qs ? `?${qs}` : ''}`);
+}
+
+export const auditView = {
+  title: () => t('auditTab'),
+  async render(root, params, { first }) {
+    if (first && !(await checkFirst(root))) return;
+    if (!allowed(root, '/audit', { roles: ['system_admin'], denied: 'auditOnly' })) return;
+    if (first) {
+      const q = queryOf(location.hash);
+      st.f = Object.fromEntries(KEYS.map((k) => [k, q.get(k) || '']));
+      st.alert = '';
+      root.replaceChildren(h('div', { class: 'page' }, pageTitle(t('auditTab')), h('p', { class: 'muted' }, t('loading'))));
+      try {
+        st.items = (await getJson('/api/audit', { limit: LIMIT })).items || [];
+      } catch (e) {
+        st.items = [];
+        st.alert = errorMessage(e);
+      }
+    }
+    const items = st.items || [];
+    const shown = filterAudit(items, st.f);
+    const distinct = (k) => [...new Set(items.map((e) => e[k]).concat(st.f[k === 'action' ? 'action' : 'target'] || []))].filter(Boolean).sort();
+    const any = t('auditAny');
+    const filtered = KEYS.some((k) => st.f[k]);
+    root.replaceChildren(
+      h(
+        'div',
+        { class: 'page page-wide' },
+        pageTitle(t('console')),
+        tabs('/audit'),
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 'audit-title' },
+          h('h3', { id: 'audit-title' }, t('auditTitle')),
+          h('p', { class: 'muted' }, t('auditIntro', { n: LIMIT })),
+          h(
+            'form',
+            { class: 'form', id: 'audit-filters', role: 'search', novalidate: true, onsubmit: apply },
+            h(
+              'div',
+              { class: 'filter-row' },
+              field({ id: 'audit-action', name: 'action', label: t('auditAction'), input: bound('select', st.f, 'action', {}, h('option', { value: '' }, any), options(distinct('action').map((a) => [a, a]), st.f.action)) }),
+              field({ id: 'audit-target', name: 'target', label: t('auditTarget'), input: bound('select', st.f, 'target', {}, h('option', { value: '' }, any), options(distinct('target_type').map((a) => [a, a]), st.f.target)) }),
+              field({ id: 'audit-actor', name: 'actor', label: t('auditActor'), input: bound('input', st.f, 'actor', { type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: '20' }) }),
+              field({ id: 'audit-q', name: 'q', label: t('auditQ'), input: bound('input', st.f, 'q', { type: 'search', autocomplete: 'off', maxlength: '100' }) }),
+              field({ id: 'audit-from', name: 'from', label: t('auditFrom'), input: bound('input', st.f, 'from', { type: 'date' }) }),
+              field({ id: 'audit-to', name: 'to', label: t('auditTo'), input: bound('input', st.f, 'to', { type: 'date' }) }),
+            ),
+            h(
+              'div',
+              { class: 'btn-row' },
+              button(t('auditApply'), { type: 'submit', cls: 'btn btn-primary', id: 'audit-apply' }),
+              filtered ? h('a', { class: 'btn btn-secondary', href: '#/audit', id: 'audit-clear' }, t('auditClear')) : null,
+            ),
+          ),
+          formAlert(st.alert),
+          h('p', { class: 'list-status', role: 'status', id: 'audit-status' }, t('auditShown', { n: shown.length, total: items.length })),
+          shown.length
+            ? h(
+                'div',
+                { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'audit-title' },
+                h(
+                  'table',
+                  { class: 'data-table', id: 'audit-table' },
+                  h('caption', { class: 'visually-hidden' }, t('auditTitle')),
+                  h('thead', null, h('tr', null, ['auditAt', 'auditActor', 'auditAction', 'auditTarget', 'auditDetail'].map((k) => h('th', { scope: 'col' }, t(k))))),
+                  h(
+                    'tbody',
+                    null,
+                    shown.map((e) =>
+                      h(
+                        'tr',
+                        { 'data-id': e.id, 'data-action': e.action },
+                        h('td', null, e.at.replace('T', ' ').slice(0, 16)),
+                        h('td', null, e.actor_id === null ? t('auditSystem') : `#${e.actor_id}`),
+                        h('td', null, e.action),
+                        h('td', null, `${e.target_type} ${e.target_id}`),
+                        h('td', null, [e.detail, e.address].filter(Boolean).join(' · ')),
+                      ),
+                    ),
+                  ),
+                ),
+              )
+            : null,
+        ),
+      ),
+    );
+  },
+};
