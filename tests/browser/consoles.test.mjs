@@ -227,13 +227,15 @@ test('regions: a region admin renames, adds below, moves within their subtree an
   await page.click(`#rgm-pick-${streetB.code}`);
   await page.waitForSelector('#rg-msg .form-ok');
   assert.equal((await srv.api('/api/regions/T-NEW-1')).json.parent, streetB.code);
-  // Moving under a region not theirs is stopped before asking the API.
+  // A region not theirs, or the region itself, is shown but not offered.
   await page.click('#rg-move');
   await page.fill('#rgm-q', outside.code);
-  await page.click(`#rgm-pick-${outside.code}`);
-  await page.waitForSelector('#rg-msg .form-alert');
-  assert.match(await page.textContent('#rg-msg'), /不在你的管理范围/);
-  assert.equal((await srv.api('/api/regions/T-NEW-1')).json.parent, streetB.code);
+  await page.waitForSelector(`#rgm-name-${outside.code}`);
+  assert.equal(await page.$(`#rgm-pick-${outside.code}`), null);
+  await page.fill('#rgm-q', 'T-NEW-1');
+  await page.waitForSelector('#rgm-name-T-NEW-1');
+  assert.equal(await page.$('#rgm-pick-T-NEW-1'), null);
+  await page.click('#rg-move');
 
   // A boundary: bad JSON said in words; a polygon imported and drawn.
   await page.fill('#rg-geojson', '{"type": "Polygon"');

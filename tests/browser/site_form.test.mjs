@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot } from './lib/harness.mjs';
-import { signInPage } from './lib/people.mjs';
+import { signInPage, withRole } from './lib/people.mjs';
 import { convertPoint } from '../../web/src/geo.js';
 
 let srv;
@@ -180,4 +180,48 @@ test('in English on a desktop: the editor, the preview and the errors', async ()
   assert.match(await page.textContent('#hours-Mo-err'), /is not a time range/);
   await pageOk(page, 'desktop-en');
   await page.click('#lang');
+});
+
+test('a region admin is offered their own regions and places only', async () => {
+  const regions = (await srv.api('/api/regions?limit=5000')).json.items;
+  const streets = regions.filter((r) => r.level === 'street');
+  const [mine, theirs] = streets;
+  const ra = await withRole(srv, 'region_admin', 'region', mine.code, '冯区管');
+  const rb = await openBrowser({ viewport: { width: 390, height: 844 } });
+  try {
+    const { page } = rb;
+    await page.goto(`${srv.base}/#/`);
+    await signInPage(page, ra.phone, ra.password);
+    await page.goto(`${srv.base}/#/admin/sites/new`);
+    await page.waitForSelector('#hours-editor');
+    await page.fill('#site-name_zh', '区管新驿站');
+    await page.selectOption('#site-type', 'community_station');
+    await page.fill('#site-lat', '30.2741');
+    await page.fill('#site-lon', '120.1551');
+    await page.click('#site-save');
+    await page.waitForSelector('#site-region-err');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'site-region');
+    await page.click('#site-region');
+    assert.equal(await page.$('#rp-pick-none'), null, 'no "no region" for a region admin');
+    await page.fill('#rp-q', theirs.code);
+    await page.waitForSelector(`#rp-name-${theirs.code}`);
+    assert.equal(await page.$(`#rp-pick-${theirs.code}`), null);
+    await page.fill('#rp-q', mine.code);
+    await page.click(`#rp-pick-${mine.code}`);
+    await page.click('#site-save');
+    await page.waitForSelector('#sites-panel .form-ok');
+    assert.equal((await srv.api(`/api/sites?q=${encodeURIComponent('区管新驿站')}`)).json.items[0].region, mine.code);
+    // Someone else's place: no edit or delete in the list, no form by its URL.
+    const other = (await srv.api(`/api/sites?region=${theirs.code}&limit=1`)).json.items[0];
+    await page.fill('#sites-q', other.name_zh);
+    await page.click('#sites-search');
+    await page.waitForSelector(`#site-${other.id}-notyours`);
+    assert.equal(await page.$(`#site-${other.id}-delete`), null);
+    await page.goto(`${srv.base}/#/admin/sites/${other.id}`);
+    await page.waitForSelector('.form-alert');
+    assert.match(await page.textContent('.form-alert'), /不在你管理的区域/);
+    assert.equal(await page.$('#site-form'), null);
+  } finally {
+    await rb.close();
+  }
 });

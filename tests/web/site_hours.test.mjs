@@ -48,3 +48,25 @@ test('times as people type them', () => {
   assert.deepEqual(parseTimes('morning'), { error: 'format', at: 'morning' });
   assert.deepEqual(parseTimes('09:00-09:00'), { error: 'format', at: '09:00-09:00' });
 });
+
+test('random rules: never a throw; what the editor reads, it writes back stably', () => {
+  const days = ['Mo', 'Tu-Th', 'Fr-Mo', 'Sa,Su', 'Mo-Su', 'PH', 'Mo,We,Fr', 'Xx', 'Jan'];
+  const times = ['08:00-18:00', '09:00-12:00,14:00-18:00', 'off', '22:00-06:00', '00:00-24:00', '8:00-9:00', '10:00-09:00', 'sunrise-sunset'];
+  let seed = 7;
+  const rnd = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  let read = 0;
+  for (let i = 0; i < 5000; i++) {
+    const rules = Array.from({ length: 1 + rnd(4) }, () => (rnd(12) === 0 ? '24/7' : `${days[rnd(days.length)]} ${times[rnd(times.length)]}`));
+    const text = rules.join('; ');
+    const m = toModel(text);
+    if (!m) continue;
+    read++;
+    const once = toOsm(m);
+    if (!once) continue;
+    assert.equal(toOsm(toModel(once)), once, `${text} -> ${once}`);
+  }
+  assert.ok(read > 500, `only ${read} read`);
+});

@@ -32,20 +32,42 @@ function matches(r, q) {
   return r.name_zh.includes(q) || (r.name_en || '').toLowerCase().includes(s) || r.code.toLowerCase().includes(s);
 }
 
+/** The codes from code up to the top. */
+export function lineage(code, regions = cat.regions || []) {
+  const by = new Map(regions.map((r) => [r.code, r]));
+  const out = [];
+  for (let r = by.get(code), n = 0; r && n < 20; r = by.get(r.parent), n++) out.push(r.code);
+  return out;
+}
+
+/**
+ * May the person with these grants administer region code (change it, put
+ * sites and regions in it)? System admins anywhere; region admins at or
+ * below their grants. code '' (no region): system admins only.
+ */
+export function mayAdminRegion(me, code) {
+  const roles = (me && me.roles) || [];
+  if (roles.some((g) => g.role === 'system_admin')) return true;
+  const up = new Set(code ? lineage(code) : []);
+  return roles.some((g) => g.role === 'region_admin' && (g.scope_kind === 'global' || (g.scope_kind === 'region' && up.has(g.scope_ref))));
+}
+
 /**
  * A tree to pick a region from. st: {q, open: Set of codes}; selected: the
  * code picked (or ''); onPick(code); idp: a prefix for element ids;
  * extra(r): more controls for a row (the console's); none: the words of
  * "no region" as a first choice, or null.
  */
-export function regionTree({ st, selected, onPick, idp, extra, none, label }) {
+export function regionTree({ st, selected, onPick, idp, extra, none, label, canPick = () => true }) {
   const kids = childrenMap();
   // Open the way down to the selected region.
   const by = new Map((cat.regions || []).map((r) => [r.code, r]));
   for (let r = by.get(by.get(selected)?.parent); r; r = by.get(r.parent)) st.open.add(r.code);
   const list = h('div', { class: 'rtree-body', id: `${idp}-body` });
   const choose = (r) =>
-    h(
+    r && !canPick(r.code)
+      ? h('span', { class: 'rtree-pick rtree-nopick', id: `${idp}-name-${r.code}` }, h('span', { lang: pick(r, 'name').lang }, pick(r, 'name').text), h('span', { class: 'rtree-code' }, r.code))
+      : h(
       'button',
       {
         type: 'button',

@@ -13,7 +13,7 @@ import { field, bound, options, formAlert, button, errorMessage, placeError, foc
 import { redraw, pageTitle } from '../page.js';
 import { checkFirst, allowed, tabs } from '../console.js';
 import { cat, loadCatalogues } from '../catalogue.js';
-import { regionTree, regionPath } from '../regiontree.js';
+import { regionTree, regionPath, lineage, mayAdminRegion } from '../regiontree.js';
 import { loadConfig } from '../config.js';
 import { convertPoint } from '../geo.js';
 
@@ -23,19 +23,9 @@ const LEVELS = ['province', 'city', 'district', 'street', 'community', 'grid'];
 const tree = { q: '', open: new Set() };
 const one = { code: null, r: null, v: null, errors: {}, alert: '', note: '', busy: '', move: { q: '', open: new Set(), shown: false, to: null }, boundary: null, bText: '', bErrors: {}, child: null, confirmB: false };
 
-/** The codes from code up to the top. */
-function lineage(code) {
-  const by = new Map((cat.regions || []).map((r) => [r.code, r]));
-  const out = [];
-  for (let r = by.get(code), n = 0; r && n < 20; r = by.get(r.parent), n++) out.push(r.code);
-  return out;
-}
-
 /** May the signed-in person change region code (and put things under it)? */
 export function mayAdmin(code) {
-  if (session.isSystemAdmin()) return true;
-  const up = new Set(lineage(code));
-  return (session.me()?.roles || []).some((g) => g.role === 'region_admin' && (g.scope_kind === 'global' || (g.scope_kind === 'region' && up.has(g.scope_ref))));
+  return mayAdminRegion(session.me(), code);
 }
 
 async function reloadRegions() {
@@ -404,21 +394,12 @@ export const regionView = {
                       selected: r.parent || '',
                       idp: 'rgm',
                       label: t('rgMove'),
-                      extra: null,
+                      canPick: (code) => mayAdmin(code) && code !== r.code && !lineage(code).includes(r.code),
                       onPick: (code) => {
-                        if (code === r.parent) return;
-                        if (code === r.code || lineage(code).includes(r.code)) {
-                          one.alert = t('rgErrUnderItself');
+                        if (code === r.parent) {
                           one.move.shown = false;
                           redraw();
-                          $id('rg-msg')?.focus();
-                          return;
-                        }
-                        if (!mayAdmin(code)) {
-                          one.alert = t('rgErrNotYours');
-                          one.move.shown = false;
-                          redraw();
-                          $id('rg-msg')?.focus();
+                          $id('rg-move')?.focus();
                           return;
                         }
                         moveTo(code);

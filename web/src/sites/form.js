@@ -12,7 +12,7 @@ import * as session from '../session.js';
 import { field, errorLine, bound, checkbox, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw, pageTitle } from '../page.js';
 import { cat, loadCatalogues } from '../catalogue.js';
-import { regionTree, regionPath } from '../regiontree.js';
+import { regionTree, regionPath, mayAdminRegion } from '../regiontree.js';
 import { hoursState, hoursEditor, hoursProblems } from './hoursedit.js';
 import { pinBox, startPin, syncPin, dropPin } from './pin.js';
 import { checkFirst, allowed } from '../console.js';
@@ -144,6 +144,7 @@ function checkSite(v) {
   const e = {};
   if (!v.name_zh.trim()) e.name_zh = t('err_site_name');
   if (!v.type) e.type = t('err_site_type');
+  if (!v.region && !session.isSystemAdmin()) e.region = t('err_region_needed');
   const lat = Number(v.lat);
   const lon = Number(v.lon);
   if (v.lat === '' || !Number.isFinite(lat) || lat < -90 || lat > 90) e.lat = t('err_lat');
@@ -368,7 +369,9 @@ function regionField(v) {
             st: f.rp,
             selected: v.region,
             idp: 'rp',
-            none: t('noRegion'),
+            // Region admins place sites in their own regions only (the API refuses others).
+            none: session.isSystemAdmin() ? t('noRegion') : null,
+            canPick: (code) => mayAdminRegion(session.me(), code),
             label: t('siteRegion'),
             onPick: (code) => {
               v.region = code;
@@ -521,6 +524,12 @@ export const siteFormView = {
           }
         } else {
           const s = await getJson(`/api/sites/${encodeURIComponent(params.id)}`, { datum: 'wgs84' });
+          if (!mayAdminRegion(session.me(), s.region)) {
+            root.replaceChildren(
+              h('div', { class: 'page' }, h('p', { class: 'crumbs' }, h('a', { href: '#/admin/sites' }, t('backToSites'))), pageTitle(t('editSiteShort')), formAlert(t('siteNotYours'))),
+            );
+            return;
+          }
           form.id = s.id;
           form.orig = fromSite(s);
           form.v = fromSite(s);
