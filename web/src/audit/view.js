@@ -1,6 +1,6 @@
-// view.js - the audit log: the latest entries (up to 1000, newest first,
-// which is what GET /api/audit gives), filtered here by action, kind of
-// thing, who, a day range and words in the target or detail. The filters
+// view.js - the audit log: newest first, filtered by the server (GET
+// /api/audit ?action=&target_type=&actor=&from=&to=&q=) a page at a time
+// ("more" asks for the entries before the last one shown). The filters
 // are the page's URL (#/audit?action=grant_role&from=2026-12-01), so a
 // filtered view can be shared and Back undoes a filter.
 import { h } from '../dom.js';
@@ -8,25 +8,43 @@ import { t } from '../i18n.js';
 import { getJson } from '../api.js';
 import { go, queryOf } from '../router.js';
 import { field, bound, options, formAlert, button, errorMessage } from '../forms.js';
-import { pageTitle } from '../page.js';
+import { redraw, pageTitle } from '../page.js';
 import { checkFirst, allowed, tabs } from '../console.js';
 
-const LIMIT = 1000;
+const PAGE = 200;
 const KEYS = ['action', 'target', 'actor', 'q', 'from', 'to'];
-const st = { items: null, alert: '', f: {} };
+const st = { items: null, next: null, alert: '', f: {}, busy: false, known: null };
 
-/** Entries that pass the filters f. */
-export function filterAudit(items, f) {
-  const q = (f.q || '').trim().toLowerCase();
-  return items.filter(
-    (e) =>
-      (!f.action || e.action === f.action) &&
-      (!f.target || e.target_type === f.target) &&
-      (!f.actor || String(e.actor_id ?? '') === String(f.actor).trim()) &&
-      (!f.from || e.at.slice(0, 10) >= f.from) &&
-      (!f.to || e.at.slice(0, 10) <= f.to) &&
-      (!q || `${e.target_id} ${e.detail} ${e.address}`.toLowerCase().includes(q)),
-  );
+/** The API's query for filters f (the URL's target is the API's target_type). */
+export function auditParams(f) {
+  const p = { limit: PAGE };
+  for (const k of KEYS) if (f[k] && String(f[k]).trim()) p[k === 'target' ? 'target_type' : k] = String(f[k]).trim();
+  return p;
+}
+
+async function loadPage(more) {
+  st.busy = more ? 'more' : true;
+  st.alert = '';
+  try {
+    const r = await getJson('/api/audit', { ...auditParams(st.f), before: more ? st.next : undefined });
+    st.items = more ? [...st.items, ...(r.items || [])] : r.items || [];
+    st.next = r.next_before || null;
+  } catch (e) {
+    if (!more) st.items = [];
+    st.alert = errorMessage(e);
+  }
+  st.busy = false;
+}
+
+/** The actions and kinds of thing to choose from: those of the latest entries. */
+async function loadKnown() {
+  if (st.known) return;
+  try {
+    const items = (await getJson('/api/audit', { limit: 1000 })).items || [];
+    st.known = { action: [...new Set(items.map((e) => e.action))].sort(), target: [...new Set(items.map((e) => e.target_type))].sort() };
+  } catch {
+    st.known = null; // the choices hold the filter's own value only
+  }
 }
 
 function apply(ev) {
@@ -47,16 +65,10 @@ export const auditView = {
       st.f = Object.fromEntries(KEYS.map((k) => [k, q.get(k) || '']));
       st.alert = '';
       root.replaceChildren(h('div', { class: 'page' }, pageTitle(t('auditTab')), h('p', { class: 'muted' }, t('loading'))));
-      try {
-        st.items = (await getJson('/api/audit', { limit: LIMIT })).items || [];
-      } catch (e) {
-        st.items = [];
-        st.alert = errorMessage(e);
-      }
+      await Promise.all([loadPage(false), loadKnown()]);
     }
-    const items = st.items || [];
-    const shown = filterAudit(items, st.f);
-    const distinct = (k) => [...new Set(items.map((e) => e[k]).concat(st.f[k === 'action' ? 'action' : 'target'] || []))].filter(Boolean).sort();
+    const shown = st.items || [];
+    const distinct = (k) => [...new Set([...((st.known && st.known[k]) || []), st.f[k]].filter(Boolean))].sort();
     const any = t('auditAny');
     const filtered = KEYS.some((k) => st.f[k]);
     root.replaceChildren(
@@ -69,7 +81,7 @@ export const auditView = {
           'section',
           { class: 'panel', 'aria-labelledby': 'audit-title' },
           h('h3', { id: 'audit-title' }, t('auditTitle')),
-          h('p', { class: 'muted' }, t('auditIntro', { n: LIMIT })),
+          h('p', { class: 'muted' }, t('auditIntro')),
           h(
             'form',
             { class: 'form', id: 'audit-filters', role: 'search', novalidate: true, onsubmit: apply },
@@ -77,7 +89,7 @@ export const auditView = {
               'div',
               { class: 'filter-row' },
               field({ id: 'audit-action', name: 'action', label: t('auditAction'), input: bound('select', st.f, 'action', {}, h('option', { value: '' }, any), options(distinct('action').map((a) => [a, a]), st.f.action)) }),
-              field({ id: 'audit-target', name: 'target', label: t('auditTarget'), input: bound('select', st.f, 'target', {}, h('option', { value: '' }, any), options(distinct('target_type').map((a) => [a, a]), st.f.target)) }),
+              field({ id: 'audit-target', name: 'target', label: t('auditTarget'), input: bound('select', st.f, 'target', {}, h('option', { value: '' }, any), options(distinct('target').map((a) => [a, a]), st.f.target)) }),
               field({ id: 'audit-actor', name: 'actor', label: t('auditActor'), input: bound('input', st.f, 'actor', { type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: '20' }) }),
               field({ id: 'audit-q', name: 'q', label: t('auditQ'), input: bound('input', st.f, 'q', { type: 'search', autocomplete: 'off', maxlength: '100' }) }),
               field({ id: 'audit-from', name: 'from', label: t('auditFrom'), input: bound('input', st.f, 'from', { type: 'date' }) }),
@@ -91,7 +103,7 @@ export const auditView = {
             ),
           ),
           formAlert(st.alert),
-          h('p', { class: 'list-status', role: 'status', id: 'audit-status' }, t('auditShown', { n: shown.length, total: items.length })),
+          h('p', { class: 'list-status', role: 'status', id: 'audit-status' }, shown.length ? t(st.next ? 'auditShownMore' : 'auditShown', { n: shown.length }) : t('auditNone')),
           shown.length
             ? h(
                 'div',
@@ -118,6 +130,19 @@ export const auditView = {
                   ),
                 ),
               )
+            : null,
+          st.next
+            ? button(t('more'), {
+                cls: 'btn btn-secondary btn-block btn-more',
+                id: 'audit-more',
+                busy: st.busy === 'more',
+                onclick: async () => {
+                  const n = st.items.length;
+                  await loadPage(true);
+                  redraw();
+                  document.querySelector(`#audit-table tbody tr:nth-child(${n + 1}) td`)?.scrollIntoView({ block: 'nearest' });
+                },
+              })
             : null,
         ),
       ),
