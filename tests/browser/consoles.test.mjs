@@ -260,10 +260,20 @@ test('regions: a region admin renames, adds below, moves within their subtree an
   await page.waitForSelector('#rg-b-none');
   assert.equal((await srv.api('/api/regions/T-NEW-1/boundary')).status, 404);
 
+  // Nothing below it: it can be deleted, after a question; the page goes up to its parent.
+  await page.click('#rg-del');
+  await page.waitForSelector('#rg-del-yes');
+  await page.click('#rg-del-yes');
+  await page.waitForFunction((code) => location.hash === `#/regions/${code}`, streetB.code);
+  await page.waitForSelector('#rg-msg .form-ok');
+  assert.match(await page.textContent('#rg-msg'), /已删除“测试新网格”/);
+  assert.equal((await srv.api('/api/regions/T-NEW-1')).status, 404);
+  assert.equal(await page.$('#rg-del'), null, 'a region with regions below is not offered for deletion');
+
   // Outside their subtree: no forms at all.
   await page.goto(`${srv.base}/#/regions/${outside.code}`);
   await page.waitForSelector('#rg-readonly');
-  for (const sel of ['#rg-names', '#rg-move', '#rg-child', '#rg-b-form']) assert.equal(await page.$(sel), null, sel);
+  for (const sel of ['#rg-names', '#rg-move', '#rg-child', '#rg-b-form', '#rg-del']) assert.equal(await page.$(sel), null, sel);
 });
 
 test('site types and amenities: the system admin adds, changes and deletes; a type in use is refused in words', async () => {

@@ -9,7 +9,7 @@ import { h } from './dom.js';
 import { t, pick } from './i18n.js';
 import { getJson } from './api.js';
 import * as session from './session.js';
-import { field, bound, options, formAlert, button, errorMessage, placeError, focusProblem } from './forms.js';
+import { field, bound, options, formAlert, button, rowActions, errorMessage, placeError, focusProblem } from './forms.js';
 import { redraw, pageTitle } from './page.js';
 import { checkFirst, allowed, tabs } from './console.js';
 import { cat } from './catalogue.js';
@@ -95,49 +95,22 @@ export function codeListView(spec) {
       { class: 'console-card', 'data-code': item.code },
       h('h4', { id: `${id}-h`, lang: name.lang }, name.text),
       h('p', { class: 'muted' }, [item.code, spec.meta(item)].filter(Boolean).join(' · ')),
-      st.confirm === item.code
-        ? h(
-            'div',
-            { class: 'confirm', role: 'group', 'aria-labelledby': `${id}-q` },
-            h('p', { id: `${id}-q`, tabindex: '-1' }, h('strong', null, t('clDeleteQ', { name: name.text }))),
-            h(
-              'div',
-              { class: 'btn-row' },
-              button(t('deleteConfirm'), { cls: 'btn btn-danger', id: `${id}-yes`, busy: st.busy === `del-${item.code}`, onclick: () => remove(item) }),
-              button(t('cancel'), {
-                cls: 'btn btn-secondary',
-                onclick: () => {
-                  st.confirm = null;
-                  redraw();
-                  $id(`${id}-del`)?.focus();
-                },
-              }),
-            ),
-          )
-        : h(
-            'div',
-            { class: 'btn-row' },
-            button(t('edit'), {
-              cls: 'btn btn-secondary',
-              id: `${id}-edit`,
-              onclick: () => {
-                st.editing = item.code;
-                st.v = { code: item.code, name_zh: item.name_zh, name_en: item.name_en || '', ...spec.fromItem(item) };
-                st.errors = {};
-                redraw();
-                $id(`${idp}-name_zh`)?.focus();
-              },
-            }),
-            button(t('delete'), {
-              cls: 'btn btn-danger-outline',
-              id: `${id}-del`,
-              onclick: () => {
-                st.confirm = item.code;
-                redraw();
-                $id(`${id}-q`)?.focus();
-              },
-            }),
-          ),
+      rowActions({
+        id,
+        st,
+        key: item.code,
+        question: t('clDeleteQ', { name: name.text }),
+        busy: st.busy === `del-${item.code}`,
+        onYes: () => remove(item),
+        draw: redraw,
+        onEdit: () => {
+          st.editing = item.code;
+          st.v = { code: item.code, name_zh: item.name_zh, name_en: item.name_en || '', ...spec.fromItem(item) };
+          st.errors = {};
+          redraw();
+          $id(`${idp}-name_zh`)?.focus();
+        },
+      }),
     );
   }
 

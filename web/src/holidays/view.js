@@ -7,9 +7,10 @@ import { t, pick } from '../i18n.js';
 import { getJson } from '../api.js';
 import * as session from '../session.js';
 import { go } from '../router.js';
-import { field, bound, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
+import { field, bound, options, formAlert, button, rowActions, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw, pageTitle } from '../page.js';
 import { checkFirst, allowed, tabs } from '../console.js';
+import { DAYS } from '../sites/hours.js';
 
 const $id = (id) => document.getElementById(id);
 const thisYear = () => new Date(Date.now() + 8 * 3600e3).getUTCFullYear();
@@ -86,57 +87,29 @@ async function remove(day) {
 
 function dayRow(d, admin) {
   const name = pick(d, 'name');
-  const what = d.kind === 'workday' ? t('holWorkdayAs', { day: t(`day_${['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'][(d.as_weekday || 1) - 1]}`) }) : t('holHoliday');
+  const what = d.kind === 'workday' ? t('holWorkdayAs', { day: t(`day_${DAYS[(d.as_weekday || 1) - 1]}`) }) : t('holHoliday');
   const id = `hol-${d.date}`;
   return h(
     'li',
     { class: 'console-card', 'data-date': d.date, 'data-kind': d.kind },
     h('h4', { id: `${id}-h` }, `${d.date} `, h('span', { lang: name.lang }, name.text)),
-    h('p', { class: 'muted' }, `${t(`day_${['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'][weekdayOf(d.date) - 1]}`)} · ${what}`),
+    h('p', { class: 'muted' }, `${t(`day_${DAYS[weekdayOf(d.date) - 1]}`)} · ${what}`),
     admin
-      ? st.confirm === d.date
-        ? h(
-            'div',
-            { class: 'confirm', role: 'group', 'aria-labelledby': `${id}-q` },
-            h('p', { id: `${id}-q`, tabindex: '-1' }, h('strong', null, t('holDeleteQ', { date: d.date }))),
-            h(
-              'div',
-              { class: 'btn-row' },
-              button(t('deleteConfirm'), { cls: 'btn btn-danger', id: `${id}-yes`, busy: st.busy === `del-${d.date}`, onclick: () => remove(d) }),
-              button(t('cancel'), {
-                cls: 'btn btn-secondary',
-                onclick: () => {
-                  st.confirm = null;
-                  redraw();
-                  $id(`${id}-del`)?.focus();
-                },
-              }),
-            ),
-          )
-        : h(
-            'div',
-            { class: 'btn-row' },
-            button(t('edit'), {
-              cls: 'btn btn-secondary',
-              id: `${id}-edit`,
-              onclick: () => {
-                st.v = { date: d.date, kind: d.kind, as_weekday: String(d.as_weekday || 1), name_zh: d.name_zh, name_en: d.name_en || '' };
-                st.errors = {};
-                redraw();
-                $id('hol-date')?.focus();
-              },
-            }),
-            button(t('delete'), {
-              cls: 'btn btn-danger-outline',
-              id: `${id}-del`,
-              onclick: () => {
-                st.confirm = d.date;
-                st.note = '';
-                redraw();
-                $id(`${id}-q`)?.focus();
-              },
-            }),
-          )
+      ? rowActions({
+          id,
+          st,
+          key: d.date,
+          question: t('holDeleteQ', { date: d.date }),
+          busy: st.busy === `del-${d.date}`,
+          onYes: () => remove(d),
+          draw: redraw,
+          onEdit: () => {
+            st.v = { date: d.date, kind: d.kind, as_weekday: String(d.as_weekday || 1), name_zh: d.name_zh, name_en: d.name_en || '' };
+            st.errors = {};
+            redraw();
+            $id('hol-date')?.focus();
+          },
+        })
       : null,
   );
 }
@@ -157,7 +130,7 @@ function dayForm() {
           label: t('holAsWeekday'),
           hint: t('holAsWeekdayHint'),
           error: st.errors.as_weekday,
-          input: bound('select', v, 'as_weekday', {}, options(['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].map((d, i) => [String(i + 1), t(`day_${d}`)]), v.as_weekday)),
+          input: bound('select', v, 'as_weekday', {}, options(DAYS.map((d, i) => [String(i + 1), t(`day_${d}`)]), v.as_weekday)),
         })
       : null,
     field({ id: 'hol-name_zh', name: 'name_zh', label: t('nameZh'), error: st.errors.name_zh, input: bound('input', v, 'name_zh', { type: 'text', maxlength: '100', lang: 'zh-CN' }) }),

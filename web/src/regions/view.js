@@ -9,7 +9,7 @@ import { t, pick } from '../i18n.js';
 import { getJson, ApiError } from '../api.js';
 import * as session from '../session.js';
 import { go } from '../router.js';
-import { field, bound, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
+import { field, bound, options, formAlert, button, confirmBox, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw, pageTitle } from '../page.js';
 import { checkFirst, allowed, tabs } from '../console.js';
 import { cat, loadCatalogues } from '../catalogue.js';
@@ -20,8 +20,9 @@ import { convertPoint } from '../geo.js';
 const $id = (id) => document.getElementById(id);
 const LEVELS = ['province', 'city', 'district', 'street', 'community', 'grid'];
 
-const tree = { q: '', open: new Set() };
-const one = { code: null, r: null, v: null, errors: {}, alert: '', note: '', busy: '', move: { q: '', open: new Set(), shown: false, to: null }, boundary: null, bText: '', bErrors: {}, child: null, confirmB: false };
+const tree = { q: '', open: new Set(), note: '' };
+let noteAfterGo = ''; // said on the page a deletion goes to
+const one = { code: null, r: null, v: null, errors: {}, alert: '', note: '', busy: '', move: { q: '', open: new Set(), shown: false, to: null }, boundary: null, bText: '', bErrors: {}, child: null, confirmB: false, confirmR: false };
 
 /** May the signed-in person change region code (and put things under it)? */
 export function mayAdmin(code) {
@@ -39,6 +40,8 @@ export const regionsView = {
     if (first && !(await checkFirst(root))) return;
     if (!allowed(root, '/regions', { roles: session.ADMIN_ROLES, denied: 'rgAdminsOnly' })) return;
     if (first) {
+      tree.note = noteAfterGo;
+      noteAfterGo = '';
       root.replaceChildren(h('div', { class: 'page' }, pageTitle(t('rgTab')), h('p', { class: 'muted' }, t('loading'))));
       await loadCatalogues().catch(() => null);
       // A region admin's own regions open first.
@@ -55,6 +58,7 @@ export const regionsView = {
           { class: 'panel', 'aria-labelledby': 'rg-title' },
           h('h3', { id: 'rg-title' }, t('rgTitle')),
           h('p', { class: 'muted' }, t('rgIntro', { n: (cat.regions || []).length })),
+          formAlert(tree.note, 'ok'),
           regionTree({ st: tree, selected: '', idp: 'rg', label: t('rgTitle'), onPick: (code) => go(`/regions/${encodeURIComponent(code)}`) }),
         ),
       ),
@@ -205,6 +209,59 @@ function addChild(ev) {
   );
 }
 
+async function removeRegion() {
+  const name = pick(one.r, 'name').text;
+  const parent = one.r.parent;
+  one.busy = 'rdel';
+  one.alert = '';
+  redraw();
+  try {
+    await session.call('DELETE', `/api/regions/${encodeURIComponent(one.code)}`);
+    await reloadRegions();
+    noteAfterGo = t('rgDeleted', { name });
+    one.busy = '';
+    go(parent ? `/regions/${encodeURIComponent(parent)}` : '/regions');
+    return;
+  } catch (e) {
+    one.alert = errorMessage(e);
+  }
+  one.busy = '';
+  one.confirmR = false;
+  redraw();
+  $id('rg-msg')?.focus();
+}
+
+/** Delete: offered for a region with nothing below it (the API refuses one with sites as region_in_use). */
+function deletePanel() {
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'rg-del-h' },
+    h('h3', { id: 'rg-del-h' }, t('rgDelete')),
+    h('p', { class: 'muted' }, t('rgDeleteHint')),
+    one.confirmR
+      ? confirmBox({
+          id: 'rg-del',
+          question: t('rgDeleteQ', { name: pick(one.r, 'name').text }),
+          busy: one.busy === 'rdel',
+          onYes: removeRegion,
+          onCancel: () => {
+            one.confirmR = false;
+            redraw();
+            $id('rg-del')?.focus();
+          },
+        })
+      : button(t('rgDelete'), {
+          cls: 'btn btn-danger-outline',
+          id: 'rg-del',
+          onclick: () => {
+            one.confirmR = true;
+            redraw();
+            $id('rg-del-q')?.focus();
+          },
+        }),
+  );
+}
+
 function countPoints(g) {
   const c = g && g.coordinates;
   if (!c) return 0;
@@ -288,29 +345,23 @@ function boundaryPanel(may) {
                   onclick: () => {
                     one.confirmB = true;
                     redraw();
-                    $id('rg-b-q')?.focus();
+                    $id('rg-b-del-q')?.focus();
                   },
                 })
               : null,
           ),
           one.confirmB
-            ? h(
-                'div',
-                { class: 'confirm', role: 'group', 'aria-labelledby': 'rg-b-q' },
-                h('p', { id: 'rg-b-q', tabindex: '-1' }, h('strong', null, t('rgBoundaryDeleteQ'))),
-                h(
-                  'div',
-                  { class: 'btn-row' },
-                  button(t('deleteConfirm'), { cls: 'btn btn-danger', id: 'rg-b-del-yes', busy: one.busy === 'bdel', onclick: removeBoundary }),
-                  button(t('cancel'), {
-                    cls: 'btn btn-secondary',
-                    onclick: () => {
-                      one.confirmB = false;
-                      redraw();
-                    },
-                  }),
-                ),
-              )
+            ? confirmBox({
+                id: 'rg-b-del',
+                question: t('rgBoundaryDeleteQ'),
+                busy: one.busy === 'bdel',
+                onYes: removeBoundary,
+                onCancel: () => {
+                  one.confirmB = false;
+                  redraw();
+                  $id('rg-b-del')?.focus();
+                },
+              })
             : null,
         )
       : null,
@@ -324,8 +375,10 @@ export const regionView = {
     if (first && !(await checkFirst(root))) return;
     if (!allowed(root, path, { roles: session.ADMIN_ROLES, denied: 'rgAdminsOnly' })) return;
     if (first) {
-      Object.assign(one, { code: params.code, r: null, alert: '', note: '', errors: {}, bErrors: {}, busy: '', bText: '', confirmB: false, move: { q: '', open: new Set(), shown: false } });
+      Object.assign(one, { code: params.code, r: null, alert: '', note: '', errors: {}, bErrors: {}, busy: '', bText: '', confirmB: false, confirmR: false, move: { q: '', open: new Set(), shown: false } });
       root.replaceChildren(h('div', { class: 'page' }, pageTitle(t('rgTab')), h('p', { class: 'muted' }, t('loading'))));
+      one.note = noteAfterGo;
+      noteAfterGo = '';
       try {
         await loadOne(params.code);
       } catch (e) {
@@ -427,6 +480,7 @@ export const regionView = {
             )
           : null,
         boundaryPanel(may),
+        may && !kids.length ? deletePanel() : null,
       ),
     );
     drawBoundaryMap();

@@ -7,6 +7,8 @@
 // for anything else, which the experts' text field then keeps as typed.
 // No DOM here: node tests it (tests/web/).
 
+import { plainTimes } from '../offerings/pattern.js';
+
 export const DAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'];
 
 const pad = (n) => String(n).padStart(2, '0');
@@ -26,11 +28,7 @@ export function emptyModel() {
  * {error: 'format' | 'overlap', at: the part that is wrong}.
  */
 export function parseTimes(text) {
-  const norm = String(text || '')
-    .replace(/[：]/g, ':')
-    .replace(/[–—~～至到]/g, '-')
-    .replace(/\s*-\s*/g, '-')
-    .trim();
+  const norm = plainTimes(text);
   if (!norm) return { windows: [] };
   const windows = [];
   const spans = [];
