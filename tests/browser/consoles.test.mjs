@@ -283,6 +283,12 @@ test('site types and amenities: the system admin adds, changes and deletes; a ty
   await page.fill('#ty-code', 'bad code!');
   await page.click('#ty-save');
   await page.waitForSelector('#ty-code-err');
+  // A code that is taken: said next to the code, in Chinese.
+  await page.fill('#ty-code', 'community_station');
+  await page.fill('#ty-name_zh', '重复');
+  await page.click('#ty-save');
+  await page.waitForSelector('#ty-code-err');
+  assert.match(await page.textContent('#ty-code-err'), /已经有了/);
   await page.fill('#ty-code', 'test_kiosk');
   await page.fill('#ty-name_zh', '测试亭');
   await page.selectOption('#ty-tier', '2');

@@ -28,6 +28,7 @@ export default {
     msClosedBecause: '现在暂停服务：{reason}',
     msClosedSaved: '已设为暂停服务，地图上会显示原因。',
     msReopened: '已恢复开放。',
+    err_amenity_not_offered: '这个地点没有登记这项设施，请刷新页面。',
   },
   en: {
     mySitesTab: 'My places',
@@ -56,5 +57,6 @@ export default {
     msClosedBecause: 'Closed for now: {reason}',
     msClosedSaved: 'Set to closed for now; the map shows the reason.',
     msReopened: 'Open again.',
+    err_amenity_not_offered: 'This place does not list that amenity; reload the page.',
   },
 };
