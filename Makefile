@@ -11,7 +11,7 @@
 #   make format-check    clang-format agrees with the tree
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium vips
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium vips libxxhash
 comma := ,
 WERROR ?= 0
 SANITIZE ?=
@@ -51,7 +51,7 @@ UNIT_SRC := $(shell find tests/unit -name '*_test.c' | sort)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo test test-pg multinode-test unit http-test browser-test fuzz fuzz-smoke clean \
-        check-includes format format-check bench
+        check-includes format format-check bench bench-paced
 all: warmharbor
 
 # The default build is also copied to ./warmharbor for the README's commands.
@@ -144,9 +144,12 @@ $(ICAL_CHECK): tests/tools/ical_check.c
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< \
 	  $(shell pkg-config --libs $(TEST_PKGS))
 
+# Two test files at a time (one per core): every file starts its own
+# servers on port 0 with their own databases, so they do not meet.
+HTTP_TEST_JOBS ?= 2
 http-test: $(BIN) $(ICAL_CHECK)
 	WARMHARBOR_BIN=$(abspath $(BIN)) WARMHARBOR_ICAL_CHECK=$(abspath $(ICAL_CHECK)) \
-	  node --test --test-concurrency=1 tests/http/
+	  node --test --test-concurrency=$(HTTP_TEST_JOBS) tests/http/
 
 # Browser tests: playwright-core driving Debian's chromium against the real
 # binary (which embeds the bundled web app).
@@ -162,6 +165,10 @@ web-test:
 # query over HTTP next to nginx. Figures go to bench/RESULTS.md.
 bench:
 	bash bench/run.sh
+
+# Only the paced runs (bookings at 2,000/s, fair numbers at 1,000/s).
+bench-paced:
+	bash bench/run.sh --only paced
 
 # ---- fuzzing (libFuzzer, clang) ---------------------------------------
 

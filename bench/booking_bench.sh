@@ -37,12 +37,7 @@ make -s RELEASE=1 warmharbor >/dev/null
 port=18430
 base=http://127.0.0.1:$port
 db=$work/book.db
-wait_up() { for _ in $(seq 1 600); do curl -sf "$base/healthz" >/dev/null && return 0; sleep 0.2; done; return 1; }
-api() { # method path json -> body
-  curl -sf -X "$1" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-       -d "$3" "$base$2"
-}
-first_id() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
+. bench/lib.sh
 # A JSON list of n slots of capacity cap, an hour apart from tomorrow,
 # the first being the from-th.
 slot_list() { # n cap from
@@ -50,7 +45,7 @@ slot_list() { # n cap from
   t0=$(( $(date +%s) + 86400 ))
   for i in $(seq $3 $(($3 + $1 - 1))); do
     t=$((t0 + i * 3600))
-    out="$out${out:+,}{\"start\":\"$(date -u -d @$t +%Y-%m-%dT%H:%M:%SZ)\",\"end\":\"$(date -u -d @$((t + 1800)) +%Y-%m-%dT%H:%M:%SZ)\",\"capacity\":$2}"
+    out="$out${out:+,}{\"start\":\"$(iso $t)\",\"end\":\"$(iso $((t + 1800)))\",\"capacity\":$2}"
   done
   echo "{\"slots\":[$out]}"
 }
@@ -111,7 +106,7 @@ confirmed_before=$ok
 offering=$(api POST /api/offerings "{\"kind\":\"workshop\",\"title_zh\":\"抢座\",\"site\":$site}" | first_id)
 t0=$(( $(date +%s) + 40 * 86400 ))
 slot=$(api POST /api/offerings/$offering/slots \
-  "{\"start\":\"$(date -u -d @$t0 +%Y-%m-%dT%H:%M:%SZ)\",\"end\":\"$(date -u -d @$((t0 + 3600)) +%Y-%m-%dT%H:%M:%SZ)\",\"capacity\":$RACE_SEATS}" \
+  "{\"start\":\"$(iso $t0)\",\"end\":\"$(iso $((t0 + 3600)))\",\"capacity\":$RACE_SEATS}" \
   | first_id)
 echo $slot > $work/race_slot.txt
 out=$(WH_TOKENS=$work/race_tokens.txt WH_SLOTS=$work/race_slot.txt WH_ROUNDS=1 WH_THREADS=$THREADS \

@@ -12,7 +12,7 @@
 // it is web/src/sw.js with the version and the list of shell files filled in.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, deflateSync, gzipSync } from 'node:zlib';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pinyinInitialsTable } from './pinyin-initials.mjs';
@@ -62,7 +62,33 @@ for (const f of result.outputFiles) {
   out.set(`/${path.relative(DIST, f.path).split(path.sep).join('/')}`, Buffer.from(f.contents));
 }
 
-out.set('/index.html', readFileSync(path.join(SRC, 'index.html')));
+// The app's script and stylesheet get names from their bytes, like the
+// chunks (esbuild's [hash]: eight of A-Z and 0-9), so the server may let
+// phones keep them for a year; index.html, always revalidated, names them.
+const HASHED = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
+function contentName(rel) {
+  const digest = createHash('sha256').update(out.get(rel)).digest();
+  let name = '';
+  for (let i = 0; name.length < 8; i++) name += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[digest[i] & 31];
+  const dot = rel.lastIndexOf('.');
+  const to = `${rel.slice(0, dot)}-${name}${rel.slice(dot)}`;
+  out.set(to, out.get(rel));
+  out.delete(rel);
+  return to;
+}
+const appJs = contentName('/app.js');
+const appCss = contentName('/app.css');
+const indexSource = readFileSync(path.join(SRC, 'index.html'), 'utf8');
+for (const ref of ['"/app.js"', '"/app.css"']) {
+  if (!indexSource.includes(ref)) throw new Error(`index.html does not refer to ${ref}`);
+}
+out.set(
+  '/index.html',
+  Buffer.from(indexSource.replace('"/app.js"', `"${appJs}"`).replace('"/app.css"', `"${appCss}"`)),
+);
+for (const f of out.keys()) {
+  if (f.startsWith('/chunks/') && !HASHED.test(f)) throw new Error(`${f}: a chunk without a hash`);
+}
 
 // The search's pinyin initials ("nxyz" finds 暖新驿站): made here from
 // pinyin-pro, whose dictionary is too big to send to a phone.
@@ -271,6 +297,26 @@ const sw = swSource
   .replace("'__VERSION__'", JSON.stringify(version))
   .replace('__SHELL__', JSON.stringify(shell));
 out.set('/sw.js', Buffer.from(sw));
+
+// ---- pre-compressed copies: brotli and gzip, made once here ----------------------
+//
+// The server sends FILE.br or FILE.gz in place of FILE to a client that
+// accepts it (src/web/web_http.c); a copy that saves less than a tenth is
+// not kept.
+const COMPRESSIBLE = /\.(js|css|html|json|svg|webmanifest)$/;
+for (const f of [...out.keys()]) {
+  const data = out.get(f);
+  if (!COMPRESSIBLE.test(f) || data.length < 1024) continue;
+  const br = brotliCompressSync(data, {
+    params: {
+      [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
+      [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.length,
+    },
+  });
+  const gz = gzipSync(data, { level: 9 });
+  if (br.length < data.length * 0.9) out.set(`${f}.br`, br);
+  if (gz.length < data.length * 0.9) out.set(`${f}.gz`, gz);
+}
 
 // ---- write, then drop what older builds left -----------------------------------
 

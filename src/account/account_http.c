@@ -1225,33 +1225,69 @@ static const struct route account_routes[] = {
     {HTTP_GET, "/api/audit", get_audit, ACCESS_SYSTEM, BODY_NONE, SCOPE_ANY},
 };
 
+/* Run one of the account commands once per PHONE given (tests and
+ * scripts make hundreds of people in one process): the options before
+ * and between the phones go to every call. */
+static int for_each_phone(struct app *app, int argc, char **argv,
+                          int (*one)(struct app *, int, char **))
+{
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        die_oom();
+    int nopt = 0, phones = 0;
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '-') {
+            args[nopt++] = argv[i];
+            if (strcmp(argv[i], "--admin") != 0 && i + 1 < argc)
+                args[nopt++] = argv[++i];
+        } else {
+            phones++;
+        }
+    }
+    int rc = 0;
+    for (int i = 0; i < argc && !rc; i++) {
+        if (argv[i][0] == '-') {
+            if (strcmp(argv[i], "--admin") != 0)
+                i++;
+            continue;
+        }
+        args[nopt] = argv[i];
+        rc = one(app, nopt + 1, args);
+    }
+    if (!phones)
+        rc = one(app, nopt, args); /* says what is missing */
+    free(args);
+    return rc;
+}
+
 static int cmd_user(struct app *app, int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "add") != 0) {
-        fputs("usage: warmharbor user add [--admin] [--password PW] PHONE\n", stderr);
+        fputs("usage: warmharbor user add [--admin] [--password PW] PHONE...\n", stderr);
         return 2;
     }
-    return account_cli_user_add(app, argc - 1, argv + 1);
+    return for_each_phone(app, argc - 1, argv + 1, account_cli_user_add);
 }
 
 static int cmd_token(struct app *app, int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "create") != 0) {
-        fputs("usage: warmharbor token create [--days N] PHONE\n", stderr);
+        fputs("usage: warmharbor token create [--days N] PHONE...\n", stderr);
         return 2;
     }
-    return account_cli_token_create(app, argc - 1, argv + 1);
+    return for_each_phone(app, argc - 1, argv + 1, account_cli_token_create);
 }
 
 static const struct module_command account_commands[] = {
-    {"user", cmd_user, "warmharbor user add [--db PATH] [--admin] [--password PW] PHONE",
-     "Add a person (or give an existing one a password). --admin makes them a\n"
-     "system admin: the first admin is made this way. An admin without\n"
-     "--password gets a generated one, printed once.\n",
+    {"user", cmd_user, "warmharbor user add [--db PATH] [--admin] [--password PW] PHONE...",
+     "Add a person for each PHONE given (or give an existing one a password).\n"
+     "--admin makes them a system admin: the first admin is made this way. An\n"
+     "admin without --password gets a generated one, printed once.\n",
      true},
-    {"token", cmd_token, "warmharbor token create [--db PATH] [--days N] PHONE",
-     "Make a bearer token for an API client acting as PHONE (default 30 days).\n"
-     "It is printed once; only its hash is stored.\n",
+    {"token", cmd_token, "warmharbor token create [--db PATH] [--days N] PHONE...",
+     "Make a bearer token for an API client acting as PHONE (default 30 days),\n"
+     "a line for each PHONE given, in their order. It is printed once; only its\n"
+     "hash is stored.\n",
      true},
 };
 

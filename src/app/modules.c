@@ -25,15 +25,16 @@ extern const struct module visit_module;
 extern const struct module supply_module;
 extern const struct module checklist_module;
 extern const struct module report_module;
+extern const struct module childcare_module;
 extern const struct module ogc_module;
 extern const struct module web_module;
 
 const struct module *const app_modules[] = {
-    &system_module,  &account_module, &region_module, &catalog_module,   &calendar_module,
-    &site_module,    &live_module,    &fault_module,  &inbox_module,     &service_module,
-    &booking_module, &feed_module,    &fair_module,   &volunteer_module, &points_module,
-    &lending_module, &locker_module,  &visit_module,  &supply_module,    &checklist_module,
-    &report_module,  &ogc_module,     &web_module,
+    &system_module,  &account_module,   &region_module, &catalog_module,   &calendar_module,
+    &site_module,    &live_module,      &fault_module,  &inbox_module,     &service_module,
+    &booking_module, &feed_module,      &fair_module,   &volunteer_module, &points_module,
+    &lending_module, &locker_module,    &visit_module,  &supply_module,    &checklist_module,
+    &report_module,  &childcare_module, &ogc_module,    &web_module,
 };
 
 const size_t app_module_count = sizeof app_modules / sizeof app_modules[0];

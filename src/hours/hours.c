@@ -102,7 +102,8 @@ struct hours_rule {
 
 struct hours {
     size_t n_rules;
-    char text[HOURS_MAX_LEN + 1]; /* comment texts, packed, no NULs */
+    const char *text; /* comment texts, packed, no NULs: in the same
+                         allocation, after the rules */
     struct hours_rule rules[];
 };
 
@@ -132,6 +133,7 @@ struct hours_parser {
     struct hours *h;
     size_t text_len;
     struct hours_error *err;
+    char text[HOURS_MAX_LEN + 1]; /* the comments, until they are copied */
 };
 
 struct hours_writer {
@@ -912,7 +914,7 @@ static int parser_comment(struct hours_parser *ps, struct hours_rule *r)
     if (!ps->s[end])
         return parser_fail(ps, p0, "unterminated comment: missing '\"'");
     size_t n = end - p0 - 1;
-    memcpy(ps->h->text + ps->text_len, ps->s + p0 + 1, n);
+    memcpy(ps->text + ps->text_len, ps->s + p0 + 1, n);
     r->has_comment = true;
     r->comment_off = (uint16_t)ps->text_len;
     r->comment_len = (uint16_t)n;
@@ -1062,7 +1064,7 @@ static void hours_rule_compile(struct hours_rule *r)
 
 int hours_parse(const char *src, struct hours **out, struct hours_error *err)
 {
-    struct hours_parser ps = {src, 0, NULL, 0, err};
+    struct hours_parser ps = {.s = src, .err = err};
     size_t len = 0;
 
     if (out)
@@ -1078,9 +1080,13 @@ int hours_parse(const char *src, struct hours **out, struct hours_error *err)
     if (len > HOURS_MAX_LEN)
         return parser_fail(&ps, HOURS_MAX_LEN, "expression longer than 1024 bytes");
 
-    struct hours *h = calloc(1, sizeof *h + HOURS_MAX_RULES * sizeof(struct hours_rule));
+    /* Room for the most rules, but only the rules used are cleared (a
+     * cleared maximum would be most of the work for a one-rule text). */
+    struct hours *h = malloc(sizeof *h + HOURS_MAX_RULES * sizeof(struct hours_rule));
     if (!h)
         abort();
+    h->n_rules = 0;
+    h->text = "";
     ps.h = h;
     parser_skip_ws(&ps);
     if (!src[ps.pos]) {
@@ -1094,6 +1100,7 @@ int hours_parse(const char *src, struct hours **out, struct hours_error *err)
             return parser_fail(&ps, ps.pos, "too many rules (at most 64)");
         }
         struct hours_rule *r = &h->rules[h->n_rules];
+        memset(r, 0, sizeof *r);
         r->sep = sep;
         if (parser_rule(&ps, r)) {
             free(h);
@@ -1127,8 +1134,20 @@ int hours_parse(const char *src, struct hours **out, struct hours_error *err)
         free(h);
         return 0;
     }
-    struct hours *small = realloc(h, sizeof *h + h->n_rules * sizeof(struct hours_rule));
-    *out = small ? small : h;
+    /* One allocation as small as the text: the rules used, then the
+     * comments. */
+    size_t rules = h->n_rules * sizeof(struct hours_rule);
+    struct hours *small = malloc(sizeof *h + rules + ps.text_len + 1);
+    if (!small)
+        abort();
+    small->n_rules = h->n_rules;
+    memcpy(small->rules, h->rules, rules);
+    char *text = (char *)small->rules + rules;
+    memcpy(text, ps.text, ps.text_len);
+    text[ps.text_len] = '\0';
+    small->text = text;
+    free(h);
+    *out = small;
     return 0;
 }
 

@@ -32,6 +32,7 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "http/form.h"
+#include "http/etag.h"
 #include "http/guard.h"
 #include "http/json_in.h"
 #include "http/metrics.h"
@@ -139,6 +140,39 @@ const char *req_client_address(struct req *r)
 
 /* ---- sending ------------------------------------------------------- */
 
+static const char *reply_header_value(const struct req *r, const char *name)
+{
+    for (int i = 0; i < r->nheaders; i++)
+        if (strcasecmp(r->header_names[i], name) == 0)
+            return r->header_values[i];
+    return NULL;
+}
+
+/* A read answer carries its ETag; when the client already has those bytes
+ * (If-None-Match), it gets 304 and no body. Public reads may be stored and
+ * revalidated ("no-cache"); everything else stays "no-store" (below). */
+static void settle_validator(struct req *r)
+{
+    if ((r->method != HTTP_GET && r->method != HTTP_HEAD) || r->status != 200 || r->stream_hub ||
+        !r->resp_body)
+        return;
+    const char *etag = reply_header_value(r, "ETag");
+    if (!etag) {
+        char tag[ETAG_TEXT];
+        etag_of(r->resp_body, r->resp_len, tag);
+        reply_header(r, "ETag", tag);
+        etag = reply_header_value(r, "ETag");
+    }
+    if (r->route && r->route->access == ACCESS_PUBLIC && !reply_header_value(r, "Cache-Control"))
+        reply_header(r, "Cache-Control", "no-cache");
+    if (etag_none_match(req_header(r, "If-None-Match"), etag)) {
+        free(r->resp_body);
+        r->resp_body = NULL;
+        r->resp_len = 0;
+        r->status = 304;
+    }
+}
+
 static enum MHD_Result send_reply(struct conn_ctx *ctx)
 {
     struct req *r = &ctx->req;
@@ -147,6 +181,7 @@ static enum MHD_Result send_reply(struct conn_ctx *ctx)
     ctx->replied = 1;
     if (!r->status)
         reply_error(r, 500, "internal", NULL, "the handler gave no answer");
+    settle_validator(r);
     struct MHD_Response *resp;
     if (r->stream_hub && r->status == 200) {
         resp = sse_response_new(r, r->stream_hub);

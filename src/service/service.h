@@ -203,6 +203,8 @@ void service_page_fill(struct service_page *p, int64_t total_items, int64_t size
 /* Results beyond enum store_rc: the input names an unknown organization or
  * category (fault filled in). */
 #define SERVICE_INVALID 100
+/* service_delete: an offering (booking module) still names the service. */
+#define SERVICE_IN_USE 101
 
 struct service_query {
     const char *category_path; /* subtree: "/daily_life/%"; NULL: any */
@@ -248,6 +250,7 @@ int service_insert(struct store_conn *c, struct arena *a, struct service *s, int
                    struct service_fault *f);
 int service_update(struct store_conn *c, struct arena *a, struct service *s, int64_t now,
                    struct service_fault *f);
+/* STORE_NOT_FOUND, or SERVICE_IN_USE while an offering names it. */
 int service_delete(struct store_conn *c, int64_t id);
 /* Remove the demo services (for reseeding). */
 int service_delete_demo(struct store_conn *c);
@@ -275,6 +278,16 @@ int location_delete(struct store_conn *c, int64_t service_id, int64_t site_id);
 /* The site's fields a location shows. */
 int service_site_get(struct store_conn *c, struct arena *a, int64_t site_id,
                      struct service_site *out);
+
+/* A service on offer at a site, for the map's category filter (the site
+ * cache keeps these in memory). */
+struct service_site_link {
+    int64_t service_id, site_id, category_id;
+};
+/* The sites where active services are offered: one service's
+ * (service_id > 0) or every service's (0), ordered by (service, site). */
+int service_site_links(struct store_conn *c, struct arena *a, int64_t service_id,
+                       struct service_site_link **out, size_t *n);
 
 /* ---- module (service_http.c, service_hsds.c, service_demo.c) ------------- */
 

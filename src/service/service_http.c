@@ -729,6 +729,11 @@ static int delete_service(struct req *r)
     if (!c)
         return r->status;
     int rc = req_tx(r, c, delete_service_tx, &d);
+    if (rc == SERVICE_IN_USE)
+        return reply_error(r, 409, "service_in_use", NULL,
+                           "offerings still name service %lld: remove them or move them to "
+                           "another service first",
+                           (long long)d.service_id);
     if (rc)
         return reply_store_error(r, rc, "service");
     app_changed(r->app, c, &service_module, SERVICE_CHANGED, d.service_id);

@@ -121,7 +121,17 @@ static const char sql_svc_add_document[] =
     "INSERT INTO service_documents (service_id, position, document_zh, "
     "document_en)"
     " VALUES ($1, $2, $3, $4)";
-static const char sql_svc_delete[] = "DELETE FROM services WHERE id = $1";
+/* Refused (no row) while an offering names the service: the foreign key
+ * of 0025 would refuse it too, but this way the caller can tell why. */
+static const char sql_svc_delete[] =
+    "DELETE FROM services WHERE id = $1"
+    " AND NOT EXISTS (SELECT 1 FROM offerings o WHERE o.service_id = $1)";
+static const char sql_svc_exists[] = "SELECT 1 FROM services WHERE id = $1";
+/* The demo replaces its services: offerings that named one lose the link
+ * first (the booking demo, which runs next, replaces its own offerings). */
+static const char sql_svc_unlink_demo[] =
+    "UPDATE offerings SET service_id = NULL"
+    " WHERE service_id IN (SELECT id FROM services WHERE is_demo = 1)";
 static const char sql_svc_delete_demo[] = "DELETE FROM services WHERE is_demo = 1";
 
 #define SITE_COLS                                                                                  \
@@ -161,6 +171,11 @@ static const char sql_loc_update[] =
     " updated_at = $6 WHERE service_id = $1 AND site_id = $2";
 static const char sql_loc_delete[] =
     "DELETE FROM service_locations WHERE service_id = $1 AND site_id = $2";
+/* Only active services put a site on the map's category filter. */
+static const char sql_site_links[] =
+    "SELECT l.service_id, l.site_id, s.category_id FROM service_locations l"
+    " JOIN services s ON s.id = l.service_id WHERE s.status = 'active'"
+    " AND (CAST($1 AS BIGINT) = 0 OR l.service_id = $1) ORDER BY l.service_id, l.site_id";
 static const char sql_site_get[] =
     "SELECT " SITE_COLS " FROM sites si JOIN site_types t ON t.id = si.type_id WHERE si.id = $1";
 
@@ -592,14 +607,22 @@ int service_delete(struct store_conn *c, int64_t id)
     struct store_val p[] = {SV_INT(id)};
     int64_t changed = 0;
     int rc = store_exec(c, sql_svc_delete, p, 1, &changed);
-    if (!rc && changed != 1)
-        rc = STORE_NOT_FOUND;
+    if (rc || changed == 1)
+        return rc;
+    struct arena a;
+    arena_init(&a);
+    struct store_rows rows;
+    rc = store_query(c, &a, sql_svc_exists, p, 1, &rows);
+    if (!rc)
+        rc = rows.nrows ? SERVICE_IN_USE : STORE_NOT_FOUND;
+    arena_release(&a);
     return rc;
 }
 
 int service_delete_demo(struct store_conn *c)
 {
-    return store_exec(c, sql_svc_delete_demo, NULL, 0, NULL);
+    int rc = store_exec(c, sql_svc_unlink_demo, NULL, 0, NULL);
+    return rc ? rc : store_exec(c, sql_svc_delete_demo, NULL, 0, NULL);
 }
 
 /* ---- services at sites --------------------------------------------------- */
@@ -718,4 +741,22 @@ int service_site_get(struct store_conn *c, struct arena *a, int64_t site_id,
     if (!rc)
         row_to_site(&rows, 0, 0, out);
     return rc;
+}
+
+int service_site_links(struct store_conn *c, struct arena *a, int64_t service_id,
+                       struct service_site_link **out, size_t *n)
+{
+    struct store_val p[] = {SV_INT(service_id)};
+    struct store_rows rows;
+    int rc = store_query(c, a, sql_site_links, p, 1, &rows);
+    if (rc)
+        return rc;
+    *out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+    for (size_t i = 0; i < rows.nrows; i++) {
+        (*out)[i].service_id = store_int(&rows, i, 0);
+        (*out)[i].site_id = store_int(&rows, i, 1);
+        (*out)[i].category_id = store_int(&rows, i, 2);
+    }
+    *n = rows.nrows;
+    return STORE_OK;
 }

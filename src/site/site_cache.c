@@ -7,6 +7,12 @@
  * under the exclusive lock. The open-state memo is one atomic 64-bit word
  * per entry (valid-from minute, valid-until minute, open bit), so readers
  * may update it while sharing the lock.
+ *
+ * Service categories: the links (service, site, category) of the active
+ * services are kept sorted by (service, site); from them each category's
+ * set of sites (the sites of its own services and of the categories below
+ * it) is rebuilt whenever they change. There are few links (services at
+ * sites, not sites), so a rebuild is cheap.
  */
 #include <math.h>
 #include <pthread.h>
@@ -21,6 +27,7 @@
 #include "core/log.h"
 #include "geo/index.h"
 #include "live/live.h"
+#include "service/service.h"
 #include "site/site.h"
 #include "site/site_cache.h"
 #include "store/store.h"
@@ -39,8 +46,22 @@ struct cache_entry {
     _Atomic uint64_t memo;
 };
 
+/* A service category and the sorted ids of the sites offering it. */
+struct cat_set {
+    int64_t id;
+    char *code, *path; /* "/daily_life/haircut/" */
+    size_t *anc;       /* indexes of itself and the categories above it */
+    size_t nanc;
+    int64_t *sites;
+    size_t n;
+};
+
 struct site_cache {
     pthread_rwlock_t lock;
+    struct cat_set *cats;
+    size_t ncats;
+    struct service_site_link *links; /* by (service, site) */
+    size_t nlinks;
     int tz;
     struct geo_index *index;
     struct cache_entry **entries; /* sorted by id */
@@ -208,6 +229,169 @@ static void drop_locked(struct site_cache *sc, int64_t id)
     geo_index_remove(sc->index, id);
 }
 
+/* ---- service categories ------------------------------------------- */
+
+static char *xstrdup(const char *s);
+
+static void free_cats(struct cat_set *cats, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(cats[i].code);
+        free(cats[i].path);
+        free(cats[i].anc);
+        free(cats[i].sites);
+    }
+    free(cats);
+}
+
+static int cat_by_id(const struct site_cache *sc, int64_t id)
+{
+    for (size_t i = 0; i < sc->ncats; i++)
+        if (sc->cats[i].id == id)
+            return (int)i;
+    return -1;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every category's site set from the links. Exclusive lock held. */
+static void rebuild_sets_locked(struct site_cache *sc)
+{
+    size_t *count = calloc(sc->ncats + 1, sizeof(*count));
+    if (!count)
+        die_oom();
+    for (size_t i = 0; i < sc->nlinks; i++) {
+        int c = cat_by_id(sc, sc->links[i].category_id);
+        for (size_t j = 0; c >= 0 && j < sc->cats[c].nanc; j++)
+            count[sc->cats[c].anc[j]]++;
+    }
+    for (size_t i = 0; i < sc->ncats; i++) {
+        free(sc->cats[i].sites);
+        sc->cats[i].sites = malloc((count[i] + 1) * sizeof(int64_t));
+        if (!sc->cats[i].sites)
+            die_oom();
+        sc->cats[i].n = 0;
+    }
+    for (size_t i = 0; i < sc->nlinks; i++) {
+        int c = cat_by_id(sc, sc->links[i].category_id);
+        for (size_t j = 0; c >= 0 && j < sc->cats[c].nanc; j++) {
+            struct cat_set *cs = &sc->cats[sc->cats[c].anc[j]];
+            cs->sites[cs->n++] = sc->links[i].site_id;
+        }
+    }
+    for (size_t i = 0; i < sc->ncats; i++) {
+        struct cat_set *cs = &sc->cats[i];
+        qsort(cs->sites, cs->n, sizeof(int64_t), cmp_id);
+        size_t u = 0;
+        for (size_t j = 0; j < cs->n; j++)
+            if (!u || cs->sites[u - 1] != cs->sites[j])
+                cs->sites[u++] = cs->sites[j];
+        cs->n = u;
+    }
+    free(count);
+}
+
+static bool set_has(const struct cat_set *cs, int64_t id)
+{
+    return bsearch(&id, cs->sites, cs->n, sizeof(int64_t), cmp_id) != NULL;
+}
+
+static struct service_site_link *copy_links(const struct service_site_link *l, size_t n)
+{
+    struct service_site_link *out = malloc((n + 1) * sizeof(*out));
+    if (!out)
+        die_oom();
+    if (n)
+        memcpy(out, l, n * sizeof(*out));
+    return out;
+}
+
+int site_cache_reload_services(struct site_cache *sc, struct store_conn *c)
+{
+    struct arena a;
+    arena_init(&a);
+    struct service_category *cs;
+    struct service_site_link *links;
+    size_t ncs, nlinks;
+    int rc = category_list(c, &a, &cs, &ncs);
+    if (!rc)
+        rc = service_site_links(c, &a, 0, &links, &nlinks);
+    if (rc) {
+        arena_release(&a);
+        log_error("the site cache could not load the service categories");
+        return -1;
+    }
+    struct cat_set *cats = calloc(ncs + 1, sizeof(*cats));
+    if (!cats)
+        die_oom();
+    for (size_t i = 0; i < ncs; i++) {
+        cats[i].id = cs[i].id;
+        cats[i].code = xstrdup(cs[i].code);
+        cats[i].path = xstrdup(cs[i].path);
+        cats[i].anc = calloc(ncs + 1, sizeof(size_t));
+        if (!cats[i].anc)
+            die_oom();
+        for (size_t j = 0; j < ncs; j++)
+            if (cs[j].path && cs[i].path &&
+                strncmp(cs[i].path, cs[j].path, strlen(cs[j].path)) == 0)
+                cats[i].anc[cats[i].nanc++] = j;
+    }
+    struct service_site_link *copy = copy_links(links, nlinks);
+    arena_release(&a);
+    pthread_rwlock_wrlock(&sc->lock);
+    struct cat_set *old = sc->cats;
+    size_t nold = sc->ncats;
+    free(sc->links);
+    sc->cats = cats;
+    sc->ncats = ncs;
+    sc->links = copy;
+    sc->nlinks = nlinks;
+    rebuild_sets_locked(sc);
+    pthread_rwlock_unlock(&sc->lock);
+    free_cats(old, nold);
+    return 0;
+}
+
+int site_cache_refresh_service(struct site_cache *sc, struct store_conn *c, int64_t service_id)
+{
+    if (service_id <= 0)
+        return site_cache_reload_services(sc, c);
+    struct arena a;
+    arena_init(&a);
+    struct service_site_link *links;
+    size_t n;
+    if (service_site_links(c, &a, service_id, &links, &n)) {
+        arena_release(&a);
+        return -1;
+    }
+    pthread_rwlock_wrlock(&sc->lock);
+    /* Replace the service's run of links (they are sorted by service). */
+    size_t lo = 0, hi;
+    while (lo < sc->nlinks && sc->links[lo].service_id < service_id)
+        lo++;
+    for (hi = lo; hi < sc->nlinks && sc->links[hi].service_id == service_id; hi++)
+        ;
+    size_t total = sc->nlinks - (hi - lo) + n;
+    struct service_site_link *next = malloc((total + 1) * sizeof(*next));
+    if (!next)
+        die_oom();
+    memcpy(next, sc->links, lo * sizeof(*next));
+    if (n)
+        memcpy(next + lo, links, n * sizeof(*next));
+    memcpy(next + lo + n, sc->links + hi, (sc->nlinks - hi) * sizeof(*next));
+    free(sc->links);
+    sc->links = next;
+    sc->nlinks = total;
+    rebuild_sets_locked(sc);
+    pthread_rwlock_unlock(&sc->lock);
+    arena_release(&a);
+    return 0;
+}
+
 /* ---- loading ------------------------------------------------------- */
 
 struct site_cache *site_cache_new(int tz_offset_min)
@@ -240,6 +424,8 @@ void site_cache_free(struct site_cache *sc)
     for (size_t i = 0; i < sc->n; i++)
         entry_free(sc->entries[i]);
     free(sc->entries);
+    free_cats(sc->cats, sc->ncats);
+    free(sc->links);
     clear_catalog(sc);
     free(sc->days);
     geo_index_free(sc->index);
@@ -369,6 +555,8 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     arena_release(&a);
     if (!rc)
         rc = site_cache_reload_calendar(sc, c);
+    if (!rc)
+        rc = site_cache_reload_services(sc, c);
     if (rc)
         log_error("the site cache could not be loaded");
     return rc ? -1 : 0;
@@ -451,6 +639,7 @@ struct filter_ctx {
     uint64_t any_mask;                          /* "any of" codes with a bit */
     const char *any_extra[SITE_FILTER_MAX_ANY]; /* "any of" codes without one */
     size_t nany_extra;
+    const struct cat_set *cat; /* service_category; NULL: any */
 };
 
 static bool has_amenity(const struct cache_entry *e, const char *code)
@@ -464,6 +653,8 @@ static bool has_amenity(const struct cache_entry *e, const char *code)
 static bool accept_site(void *ctx, int64_t id)
 {
     struct filter_ctx *fc = ctx;
+    if (fc->cat && !set_has(fc->cat, id))
+        return false;
     struct cache_entry *e = find_entry(fc->sc, id);
     if (!e || strcmp(e->s.status, "removed") == 0)
         return false;
@@ -526,6 +717,13 @@ static int make_filter(struct site_cache *sc, const struct site_filter *f, struc
         if (t < 0)
             return SITE_CACHE_UNKNOWN_TYPE;
         gf->type = t;
+    }
+    if (f->service_category) {
+        for (size_t i = 0; !fc->cat && i < sc->ncats; i++)
+            if (strcmp(sc->cats[i].code, f->service_category) == 0)
+                fc->cat = &sc->cats[i];
+        if (!fc->cat)
+            return SITE_CACHE_UNKNOWN_CATEGORY;
     }
     gf->radius_m = f->radius_m;
     gf->accept = accept_site;
@@ -592,6 +790,55 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e, const str
     strbuf_addch(out, '}');
 }
 
+struct set_cand {
+    uint64_t d2;
+    int64_t id;
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const struct set_cand *x = a, *y = b;
+    if (x->d2 != y->d2)
+        return x->d2 < y->d2 ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The k nearest sites of a small category set, found by scanning the set
+ * instead of the whole index (which would offer every other site to
+ * accept_site first). The answer is the index's own: the same held
+ * positions, keys (geo_index_chord2, then id), filters and radius rule.
+ * Shared lock held. */
+static size_t near_in_set(struct site_cache *sc, const struct cat_set *cs, double lat, double lon,
+                          size_t k, const struct geo_filter *gf, struct geo_hit *hits)
+{
+    if (k == 0 || !geo_is_valid(lat, lon) || gf->radius_m < 0 || isnan(gf->radius_m))
+        return 0;
+    struct set_cand *cand = malloc((cs->n + 1) * sizeof(*cand));
+    if (!cand)
+        die_oom();
+    size_t m = 0;
+    for (size_t i = 0; i < cs->n; i++) {
+        struct geo_entry g;
+        if (geo_index_get(sc->index, cs->sites[i], &g))
+            continue;
+        if ((g.amenities & gf->amenities_all) != gf->amenities_all)
+            continue;
+        if (gf->type >= 0 && g.type != gf->type)
+            continue;
+        uint64_t d2 = geo_index_chord2(lat, lon, g.lat, g.lon);
+        if (gf->radius_m > 0 && !(geo_index_chord2_m(d2) <= gf->radius_m))
+            continue;
+        cand[m++] = (struct set_cand){d2, g.id};
+    }
+    qsort(cand, m, sizeof(*cand), cmp_cand);
+    size_t n = 0;
+    for (size_t i = 0; i < m && n < k; i++)
+        if (gf->accept(gf->ctx, cand[i].id))
+            hits[n++] = (struct geo_hit){cand[i].id, geo_index_chord2_m(cand[i].d2)};
+    free(cand);
+    return n;
+}
+
 int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
                     const struct site_filter *f, const struct site_render *rd, struct strbuf *out)
 {
@@ -606,7 +853,9 @@ int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
         pthread_rwlock_unlock(&sc->lock);
         return rc;
     }
-    size_t n = geo_index_nearest(sc->index, lat, lon, k, &gf, hits);
+    size_t n = fc.cat && fc.cat->n * 8 <= sc->n
+                   ? near_in_set(sc, fc.cat, lat, lon, k, &gf, hits)
+                   : geo_index_nearest(sc->index, lat, lon, k, &gf, hits);
     strbuf_adds(out, "{\"items\":[");
     for (size_t i = 0; i < n; i++) {
         if (i)

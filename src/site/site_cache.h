@@ -8,7 +8,10 @@
  * Each entry keeps the site, its compiled opening hours, its live status,
  * the part of its JSON that only changes when it is edited, and a memo of
  * its open state (valid until its next change). The spatial index
- * (geo/index.h) answers the geometry.
+ * (geo/index.h) answers the geometry. Beside the sites it keeps, per
+ * service category, the sorted ids of the sites offering it (the map's
+ * service_category filter), kept in step with the service module's
+ * changes.
  */
 #ifndef WH_SITE_SITE_CACHE_H
 #define WH_SITE_SITE_CACHE_H
@@ -35,7 +38,11 @@ struct site_filter {
     const char *any[SITE_FILTER_MAX_ANY];
     size_t nany;
     const char *type; /* NULL: any */
-    bool open_only;   /* open at `at` */
+    /* A service category's code (the taxonomy of /api/services): only
+     * sites where an active service of it or of a category below it is
+     * offered. NULL: any. */
+    const char *service_category;
+    bool open_only; /* open at `at` */
     int64_t at;
     double radius_m; /* 0: unlimited */
 };
@@ -51,6 +58,7 @@ struct site_render {
 /* Errors that are the client's: an amenity or type code nobody knows. */
 #define SITE_CACHE_UNKNOWN_AMENITY (-2)
 #define SITE_CACHE_UNKNOWN_TYPE (-3)
+#define SITE_CACHE_UNKNOWN_CATEGORY (-4)
 
 struct site_cache *site_cache_new(int tz_offset_min);
 void site_cache_free(struct site_cache *sc);
@@ -58,6 +66,12 @@ void site_cache_free(struct site_cache *sc);
 int site_cache_load(struct site_cache *sc, struct store_conn *c);
 /* Reload one site (or drop it when it is gone). */
 int site_cache_refresh(struct site_cache *sc, struct store_conn *c, int64_t id);
+/* Reload the service categories and which sites offer them (all of
+ * them), or only the sites of one service (a service or its locations
+ * changed; a service gone has none). 0 or -1. site_cache_load does the
+ * first too. */
+int site_cache_reload_services(struct site_cache *sc, struct store_conn *c);
+int site_cache_refresh_service(struct site_cache *sc, struct store_conn *c, int64_t service_id);
 /* Reload the holiday calendar (and forget open-state memos). */
 int site_cache_reload_calendar(struct site_cache *sc, struct store_conn *c);
 size_t site_cache_count(struct site_cache *sc);

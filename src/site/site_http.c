@@ -1,7 +1,8 @@
 /*
  * site_http.c - the site registry's routes:
  *   GET    /api/sites          ?type=&region=&amenity=a,b&status=&q=&limit=&offset=&at=&datum=
- *                                 (with bbox: amenity_any=a,b, as near and clusters)
+ *                                 (with bbox: amenity_any=a,b and service_category=CODE,
+ *                                 as near and clusters)
  *   POST   /api/sites          (admin)
  *   GET    /api/sites/{id}     ?at=ISO-8601&datum=wgs84|gcj02|bd09
  *   PATCH  /api/sites/{id}     (admin) any subset of the fields
@@ -26,6 +27,7 @@
 #include "live/live.h"
 #include "region/region.h"
 #include "catalog/catalog.h"
+#include "service/service.h"
 #include "site/site_cache.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -337,6 +339,9 @@ static int list_sites(struct req *r)
     if (req_query(r, "amenity_any"))
         return reply_error(r, 400, "invalid_query", "amenity_any",
                            "amenity_any needs bbox (or /api/sites/near, /api/sites/clusters)");
+    if (req_query(r, "service_category"))
+        return reply_error(r, 400, "invalid_query", "service_category",
+                           "service_category needs bbox (or /api/sites/near, /api/sites/clusters)");
     const char *amen = req_query(r, "amenity");
     if (amen && *amen) {
         char *list = arena_strdup(&r->arena, amen), *save = NULL;
@@ -582,6 +587,13 @@ static int filter_or_reply(struct req *r, struct site_filter *f, struct site_ren
         }
     }
     f->type = req_query(r, "type");
+    /* service_category=CODE: sites offering a service of that category
+     * (or of one below it), as /api/services?category= names them. */
+    f->service_category = req_query(r, "service_category");
+    if (f->service_category && !text_is_code(f->service_category))
+        return reply_error(r, 400, "invalid_query", "service_category",
+                           "service_category is a category code"),
+               -1;
     const char *open = req_query(r, "open");
     if (open && strcmp(open, "1") != 0 && strcmp(open, "0") != 0)
         return reply_error(r, 400, "invalid_query", "open", "open is 1 or 0"), -1;
@@ -606,6 +618,9 @@ static int cache_error_or_reply(struct req *r, const struct site_filter *f, int 
                            "no amenity has that code");
     if (rc == SITE_CACHE_UNKNOWN_TYPE)
         return reply_error(r, 400, "invalid_query", "type", "no site type has that code");
+    if (rc == SITE_CACHE_UNKNOWN_CATEGORY)
+        return reply_error(r, 400, "invalid_query", "service_category",
+                           "no service category has that code");
     return 0;
 }
 
@@ -790,6 +805,10 @@ static void site_changed_hook(struct app *app, struct store_conn *c, const struc
         strbuf_release(&sb);
     } else if (ch->module == &catalog_module || ch->module == &region_module) {
         reload_all(app, sc, c);
+    } else if (ch->module == &service_module && ch->kind == SERVICE_CHANGED) {
+        /* A service, or where it is offered: the category filter's sets
+         * (the map pages ask again when they filter; nothing to push). */
+        site_cache_refresh_service(sc, c, ch->id);
     } else if (ch->module == &calendar_module) {
         site_cache_reload_calendar(sc, c);
         sse_publish(app->events, "site", "{\"id\":null,\"op\":\"reload\"}");

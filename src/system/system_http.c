@@ -14,6 +14,8 @@ static int healthz(struct req *r)
     struct store_conn *c = req_store(r);
     if (!c || store_ping(c) != STORE_OK)
         return reply_error(r, 503, "store_unavailable", NULL, "the store does not answer");
+    /* Health is now or never: no cache may answer for it. */
+    reply_header(r, "Cache-Control", "no-store");
     return reply_json(
         r, 200, json_pack("{s:s, s:s}", "status", "ok", "store", store_dialect(r->app->store)));
 }
@@ -24,6 +26,7 @@ static int metrics(struct req *r)
     metrics_render(r->app->metrics, &sb);
     size_t len;
     char *text = strbuf_detach(&sb, &len);
+    reply_header(r, "Cache-Control", "no-store");
     return reply_take(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
 }
 

@@ -16,6 +16,7 @@
 
 #include "app/app.h"
 #include "core/strbuf.h"
+#include "http/accept.h"
 #include "web/web.h"
 
 /* The page may load tiles from any https host (the tile source is
@@ -65,13 +66,57 @@ static bool is_safe_path(const char *path)
     return true;
 }
 
+/* Named by their bytes ("app-7KQ2M4ZD.js", web/build.mjs): such a name
+ * never holds other bytes, so a phone may keep it for a year. */
+static bool is_content_named(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || dot - path < 10 || dot[-9] != '-')
+        return false;
+    for (const char *p = dot - 8; p < dot; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
 static void cache_headers(struct req *r, const char *path)
 {
     /* The shell and the service worker must be revalidated so updates
-     * reach phones; hashed assets may be cached for a day. */
+     * reach phones; files named by their bytes never change; the rest
+     * (icons, the manifest) may be kept for a day. */
     bool volatile_file = strcmp(path, "/index.html") == 0 || strcmp(path, "/sw.js") == 0;
-    reply_header(r, "Cache-Control", volatile_file ? "no-cache" : "public, max-age=86400");
+    reply_header(r, "Cache-Control",
+                 volatile_file            ? "no-cache"
+                 : is_content_named(path) ? "public, max-age=31536000, immutable"
+                                          : "public, max-age=86400");
     reply_header(r, "Content-Security-Policy", web_csp);
+}
+
+/* The copy of a to send: its brotli or gzip copy (made at build time)
+ * when the client takes it, else a itself. */
+static const struct web_asset *pick_encoding(struct req *r, const char *path,
+                                             const struct web_asset *a)
+{
+    static const struct {
+        const char *coding, *suffix;
+    } codings[] = {{"br", ".br"}, {"gzip", ".gz"}};
+    const char *accept = req_header(r, "Accept-Encoding");
+    const struct web_asset *chosen = a;
+    bool has_copies = false;
+    for (size_t i = 0; i < sizeof codings / sizeof codings[0]; i++) {
+        const struct web_asset *c =
+            find_asset(arena_printf(&r->arena, "%s%s", path, codings[i].suffix));
+        if (!c)
+            continue;
+        has_copies = true;
+        if (chosen == a && http_accepts_coding(accept, codings[i].coding)) {
+            chosen = c;
+            reply_header(r, "Content-Encoding", codings[i].coding);
+        }
+    }
+    if (has_copies)
+        reply_header(r, "Vary", "Accept-Encoding");
+    return chosen;
 }
 
 static int serve_from_dir(struct req *r, const char *dir, const char *path)
@@ -109,11 +154,10 @@ static int serve_path(struct req *r, const char *path)
     if (!a)
         return reply_error(r, 404, "not_found", NULL, "no such file");
     cache_headers(r, path);
-    reply_header(r, "ETag", a->etag);
-    const char *inm = req_header(r, "If-None-Match");
-    if (inm && strcmp(inm, a->etag) == 0)
-        return reply_empty(r, 304);
-    return reply_bytes(r, 200, a->content_type, a->data, a->len);
+    const struct web_asset *body = pick_encoding(r, path, a);
+    /* each copy has its own tag; the server answers If-None-Match */
+    reply_header(r, "ETag", body->etag);
+    return reply_bytes(r, 200, a->content_type, body->data, body->len);
 }
 
 static int get_index(struct req *r)

@@ -1,5 +1,6 @@
-// Each "I need" chip, "open now" and the tier choice change the list to what
-// the API answers for the same filter at the same point.
+// Each "I need" chip, "open now", the tier choice and the service category
+// change the list to what the API answers for the same filter at the same
+// point.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -11,6 +12,7 @@ import {
   pagePoint,
   listIds,
   screenshot,
+  seriousViolations,
 } from './lib/harness.mjs';
 
 // Each chip is what a worker means by the word: any of its alternatives.
@@ -91,6 +93,75 @@ test('tier filter: Warm Huts only', async () => {
   assert.ok(want.every((s) => s.tier === 3));
   await b.page.selectOption('#tier', 'all');
   await waitForListIds(b.page, baseline);
+});
+
+test('service category: the list and the map ask for it, the URL keeps it, the words are zh-CN first', async () => {
+  assert.equal((await b.page.textContent('label[for="svc-cat"]')).trim(), '服务');
+  assert.equal((await b.page.textContent('#svc-cat option[value=""]')).trim(), '全部服务');
+  // A top-level category the demo offers near the point, with fewer sites
+  // than the plain list.
+  const tree = (await srv.api('/api/service-categories')).json.items;
+  let code = null;
+  let want = null;
+  for (const c of tree) {
+    const got = await expectedNear(srv, point, { category: c.code });
+    if (got.length && got.length < baseline.length) {
+      code = c.code;
+      want = got;
+      break;
+    }
+  }
+  assert.ok(code, 'the demo offers a service category at some sites');
+  // Its children are offered too, indented under it.
+  const child = tree.find((c) => c.code === code).children[0];
+  assert.match(await b.page.textContent(`#svc-cat option[value="${child.code}"]`), /^\u2003/);
+  const asked = [];
+  const onReq = (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/sites')) asked.push({ path: u.pathname, category: u.searchParams.get('service_category') });
+  };
+  b.page.on('request', onReq);
+  try {
+    await b.page.selectOption('#svc-cat', code);
+    await waitForListIds(b.page, want.map((s) => s.id));
+    await b.page.waitForFunction((c) => location.hash.includes(`service=${c}`), code);
+    assert.ok(asked.some((q) => q.path === '/api/sites/near' && q.category === code), 'the list asked with service_category');
+    // The map asks with it too (a bbox or clusters request).
+    for (let i = 0; i < 100 && !asked.some((q) => q.path !== '/api/sites/near' && q.category === code); i++)
+      await b.page.waitForTimeout(50);
+    assert.ok(asked.some((q) => q.path !== '/api/sites/near' && q.category === code), 'the map asked with service_category');
+    assert.deepEqual(await seriousViolations(b.page, '.filter-row'), []);
+  } finally {
+    b.page.off('request', onReq);
+  }
+  // The URL is the state: a new page at it shows the same choice and list.
+  const url = b.page.url();
+  const g = await openBrowser();
+  try {
+    await g.page.goto(url);
+    await waitForList(g.page);
+    assert.equal(await g.page.inputValue('#svc-cat'), code);
+    await waitForListIds(g.page, want.map((s) => s.id));
+    // A code no category has is dropped, not an error.
+    await g.page.goto(`${srv.base}/#/?service=astrology`);
+    await g.page.reload();
+    await waitForList(g.page);
+    assert.equal(await g.page.inputValue('#svc-cat'), '');
+    await waitForListIds(g.page, baseline);
+  } finally {
+    await g.close();
+  }
+  // English: the same control in English words, the choice kept.
+  await b.page.click('#lang');
+  assert.equal(await b.page.getAttribute('html', 'lang'), 'en');
+  assert.equal((await b.page.textContent('label[for="svc-cat"]')).trim(), 'Service');
+  assert.equal((await b.page.textContent('#svc-cat option[value=""]')).trim(), 'All services');
+  assert.equal(await b.page.inputValue('#svc-cat'), code);
+  await b.page.click('#lang');
+  assert.equal(await b.page.getAttribute('html', 'lang'), 'zh-CN');
+  await b.page.selectOption('#svc-cat', '');
+  await waitForListIds(b.page, baseline);
+  assert.ok(!b.page.url().includes('service='));
 });
 
 test('"near me" uses the phone location once tapped', async () => {

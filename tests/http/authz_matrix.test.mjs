@@ -60,6 +60,8 @@ function sample(r, ctx) {
     '/api/report-categories/{code}': 'mx_category', '/api/report-departments/{code}': 'mx_department',
     '/open311/v2/services/{code}': 'road_damage.json', '/open311/v2/requests/{id}': `${ctx.reportIn}.json`,
     '/open311/v2/tokens/{token}': 'no-such-token.xml',
+    '/api/childcare/programmes/{id}': ctx.programmeIn, '/api/childcare/children/{id}': ctx.childIn,
+    '/api/childcare/enrolments/{id}': 999999,
   };
   let path = r.pattern;
   for (const [prefix, v] of Object.entries(params)) {
@@ -128,6 +130,10 @@ function sample(r, ctx) {
     'POST /api/open311/keys': { json: { name: 'matrix' } },
     'POST /open311/v2/requests.json': { form: { api_key: 'not-a-key', service_code: 'road_damage' } },
     'POST /open311/v2/requests.xml': { form: { api_key: 'not-a-key', service_code: 'road_damage' } },
+    'POST /api/childcare/programmes': { json: { site: ctx.siteIn, title_zh: '矩阵托管', age_min: 6, age_max: 12, first_day: '2027-07-05', last_day: '2027-07-09', capacity: 2, consent_version: 'mx1', consent_zh: '矩阵同意书', timetable: [{ start: '09:00', end: '10:00', kind: 'homework', title_zh: '作业' }] }, bodyScope: true },
+    'POST /api/childcare/programmes/{id}/attendance': { json: { child: ctx.childIn, action: 'in' } },
+    'POST /api/childcare/enrolments': { json: { programme: ctx.programmeIn, children: [999999], consent: 'mx1' } },
+    'POST /api/me/children': { json: { name: '矩阵', birth_date: '2018-01-01' } },
   };
   const b = bodies[key] || (['POST', 'PUT', 'PATCH'].includes(r.method) ? { json: {} } : {});
   return { path, ...b };
@@ -140,8 +146,19 @@ const LEADER_ROUTES = new Set(['GET /api/volunteer/squads/{id}/members', 'POST /
   'GET /api/volunteer/shifts/{id}/roster', 'POST /api/volunteer/shifts/{id}/check-in',
   'POST /api/volunteer/shifts/{id}/check-out', 'POST /api/volunteer/hours/{id}/confirm']);
 
+// Children's data: the guardian (the worker) and the programme's listed
+// staff whose staff grant reaches its site (staff_in); nobody else, system
+// admins included.
+const CHILD_ROUTES = {
+  'GET /api/childcare/children/{id}': ['worker', 'staff_in'],
+  'GET /api/childcare/programmes/{id}/roster': ['staff_in'],
+  'POST /api/childcare/programmes/{id}/attendance': ['staff_in'],
+};
+
 function expected(r, caller, s) {
   if (r.public) return 'allow';
+  const only = CHILD_ROUTES[`${r.method} ${r.pattern}`];
+  if (only) return only.includes(caller) ? 'allow' : 'deny';
   if (LEADER_ROUTES.has(`${r.method} ${r.pattern}`) && caller !== 'anonymous')
     return ['worker', 'region_in', 'system_admin'].includes(caller) ? 'allow' : 'deny';
   if (caller === 'anonymous') return 'deny';
@@ -174,7 +191,7 @@ async function send(client, r, s) {
 }
 
 test('every route has a sample request', () => {
-  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1, squadIn: 1, activityIn: 1, shiftIn: 1, hoursIn: 1, loanIn: 1, reportIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
+  const missing = routes.filter((r) => !sample(r, { siteIn: 1, workerId: 1, faultIn: 1, amenityIn: 'seats', fairIn: 1, boothIn: 1, ticketIn: 1, squadIn: 1, activityIn: 1, shiftIn: 1, hoursIn: 1, loanIn: 1, reportIn: 1, programmeIn: 1, childIn: 1 })).map((r) => `${r.method} ${r.pattern}`);
   assert.deepEqual(missing, [], 'add a sample request for these routes');
   assert.ok(routes.length > 50);
 });
@@ -261,6 +278,24 @@ for (const caller of CALLERS) {
       const loan = await admin.post('/api/loans', { site: siteIn, item: 'raincoat', user: workerId });
       assert.equal(loan.status, 201, loan.text);
       const loanIn = loan.json.id;
+      // A childcare programme at the in-scope site running today, whose
+      // listed staff is the person every other caller signs in as; the
+      // worker's child enrolled in it: {id}s of a programme and a child.
+      const otherToken = srv.user('13911110001');
+      const day = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+      const prog = await admin.post('/api/childcare/programmes', {
+        site: siteIn, title_zh: '矩阵托管', age_min: 6, age_max: 12, first_day: day, last_day: day, capacity: 4,
+        consent_version: 'mx1', consent_zh: '矩阵同意书', timetable: [{ start: '09:00', end: '10:00', kind: 'homework', title_zh: '作业' }],
+        staff: [await me(otherToken)],
+      });
+      assert.equal(prog.status, 201, prog.text);
+      const programmeIn = prog.json.id;
+      assert.equal((await admin.post(`/api/users/${workerId}/verification`, { state: 'verified', site: siteIn })).status, 200);
+      const kid = await srv.client(workerToken).post('/api/me/children', { name: '矩阵孩子', birth_date: '2018-01-01', health_notes: '矩阵' });
+      assert.equal(kid.status, 201, kid.text);
+      const childIn = kid.json.id;
+      const enr = await srv.client(workerToken).post('/api/childcare/enrolments', { programme: programmeIn, children: [childIn], consent: 'mx1' });
+      assert.equal(enr.status, 201, enr.text);
       let token = null;
       let phone = null;
       if (caller === 'system_admin') {
@@ -269,7 +304,7 @@ for (const caller of CALLERS) {
       }
       else if (caller !== 'anonymous') {
         phone = caller === 'worker' ? '13911110000' : '13911110001';
-        token = caller === 'worker' ? workerToken : srv.user(phone);
+        token = caller === 'worker' ? workerToken : otherToken;
         const id = await me(token);
         const grant = {
           staff_in: { role: 'staff', scope_kind: 'site', scope_ref: String(siteIn) },
@@ -286,7 +321,7 @@ for (const caller of CALLERS) {
         if (grant) assert.equal((await admin.post(`/api/users/${id}/roles`, grant)).status, 201);
       }
       const client = srv.client(token);
-      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn, squadIn, activityIn, shiftIn, hoursIn, loanIn, reportIn };
+      const ctx = { siteIn, workerId, faultIn, amenityIn, serviceIn, orgIn, hsds, fairIn, boothIn, ticketIn, offeringIn, slotIn, slotSpare, bookingIn, squadIn, activityIn, shiftIn, hoursIn, loanIn, reportIn, programmeIn, childIn };
       // Destructive calls last, so earlier ones still find their targets;
       // signing out last of all.
       const order = (r) => (r.pattern.startsWith('/api/auth/logout') ? 2 : r.method === 'DELETE' ? 1 : 0);

@@ -348,6 +348,25 @@ describe('services', () => {
       expectStatus(await admin.del(`/api/services/${next.id}`), 204);
     });
 
+    it('a service that offerings name cannot be deleted: 409 service_in_use, nothing lost', async () => {
+      const svc = expectStatus(await admin.post('/api/services', {
+        organization: 'test-clinic', category: 'health_check', name_zh: '预约体检', languages: ['zh'],
+      }), 201).json;
+      const off = expectStatus(await admin.post('/api/offerings', {
+        kind: 'appointment', title_zh: '体检预约', site: centre.id, service: svc.id,
+      }), 201).json;
+      assert.equal(off.service, svc.id);
+      assertError(await admin.del(`/api/services/${svc.id}`), 409, 'service_in_use');
+      // Nothing changed: the service and the offering's link are there.
+      expectStatus(await anon.get(`/api/services/${svc.id}`), 200);
+      assert.equal(expectStatus(await anon.get(`/api/offerings/${off.id}`), 200).json.service, svc.id);
+      // Unlinked, the service goes; a later link to it is refused.
+      expectStatus(await admin.patch(`/api/offerings/${off.id}`, { service: null }), 200);
+      expectStatus(await admin.del(`/api/services/${svc.id}`), 204);
+      assertError(await admin.patch(`/api/offerings/${off.id}`, { service: svc.id }), 422, 'unknown_service', 'service');
+      assert.equal(expectStatus(await anon.get(`/api/offerings/${off.id}`), 200).json.service, null);
+    });
+
     it('deleting a site takes its service locations with it', async () => {
       const site = expectStatus(await admin.post('/api/sites', {
         name_zh: '临时驿站', type: 'community_station', position: { lat: 34.58, lon: 119.21 },

@@ -121,7 +121,12 @@ function hasAll(site, codes) {
 
 function altParams(alt) {
   const { server } = splitAmenities(alt.amenities);
-  return { amenity: server.join(','), amenity_any: (alt.any || []).join(','), type: alt.type };
+  return {
+    amenity: server.join(','),
+    amenity_any: (alt.any || []).join(','),
+    type: alt.type,
+    service_category: alt.category,
+  };
 }
 
 /**

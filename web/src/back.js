@@ -1,52 +1,61 @@
-// back.js - "Back closes what was opened". A page that opens something
-// over itself (a confirmation, a code shown large, the camera) adds a
-// history entry with the same address; the phone's Back button then
-// closes that layer instead of leaving the page. Closing it on the page
-// (its own button, Escape) goes back over the entry, so history is as it
-// was. Only one layer is open at a time.
+// back.js - "Back closes what was opened", the one helper every page uses.
+// A page that opens something over itself (a confirmation, a code shown
+// large, the camera, a ticket slip) adds a history entry with the same
+// address, so no route changes; the phone's Back button then closes that
+// layer instead of leaving the page. Closed on the page instead (its own
+// button, Escape), the entry is gone back over, so history is as it was.
+//
+// Layers stack: one opened over another gets an entry of its own, and each
+// Back closes the top one. Every entry carries its layer's id (beside what
+// the page keeps in history.state), so a Back that lands several entries
+// down closes every layer above it.
 
-let layer = null; // {close} of the open layer
+const stack = []; // {id, close}, the top last
+let seq = 0;
 let listening = false;
 
-function listen() {
-  if (listening) return;
-  listening = true;
-  window.addEventListener('popstate', () => {
-    if (!layer) return;
-    const l = layer;
-    layer = null;
-    l.close();
-  });
+function onPop(e) {
+  const id = e.state && e.state.whLayer;
+  while (stack.length && stack[stack.length - 1].id !== id) stack.pop().close();
 }
 
-/** Open a layer: close() is called when Back (or closeLayer) closes it. */
+/**
+ * Open a layer: close() is called when Back closes it (or closeLayer,
+ * while it is the top one). Returns dismiss(): the page has closed this
+ * layer itself and redrawn; its entry is gone back over and close() is
+ * not called.
+ */
 export function openLayer(close) {
-  listen();
-  if (layer) {
-    // One replaces the other on the same history entry.
-    const old = layer;
-    layer = { close };
-    old.close();
-    return;
+  if (!listening) {
+    window.addEventListener('popstate', onPop);
+    listening = true;
   }
-  history.pushState({ whLayer: true }, '', location.href);
-  layer = { close };
+  const id = `l${++seq}`;
+  history.pushState({ ...(history.state || {}), whLayer: id }, '', location.href);
+  stack.push({ id, close });
+  return () => {
+    const i = stack.findIndex((l) => l.id === id);
+    if (i < 0) return;
+    stack.splice(i, 1);
+    if (history.state && history.state.whLayer === id) history.back();
+  };
 }
 
-/** Close the open layer from the page (its button, Escape). */
+/** Close the top layer from the page (its button, Escape): its entry is
+ * gone back over and its close() is called. */
 export function closeLayer() {
-  if (!layer) return;
-  const l = layer;
-  layer = null;
-  if (history.state && history.state.whLayer) history.back();
+  const l = stack.pop();
+  if (!l) return;
+  if (history.state && history.state.whLayer === l.id) history.back();
   l.close();
 }
 
-/** Forget the open layer without touching history (the page is left). */
+/** Forget the open layers without touching history (the page is left). */
 export function dropLayer() {
-  layer = null;
+  stack.length = 0;
 }
 
+/** Whether a layer is open. */
 export function layerOpen() {
-  return layer !== null;
+  return stack.length > 0;
 }

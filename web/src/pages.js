@@ -23,6 +23,7 @@ import station from './station/page.js';
 import checkin from './checkin/page.js';
 import offerings from './offerings/page.js';
 import volunteer from './volunteer/page.js';
+import childcare from './childcare/page.js';
 
 export const PAGES = [
   map,
@@ -46,4 +47,5 @@ export const PAGES = [
   checkin,
   offerings,
   volunteer,
+  childcare,
 ];

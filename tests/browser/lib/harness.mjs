@@ -281,12 +281,13 @@ export async function pagePoint(page) {
  * alternative amenity list (the page's "any of" chips), merged nearest
  * first. alts: [[codes...], ...] ([[]] for no amenity filter).
  */
-export async function expectedNear(srv, point, { alts = [[]], type, open, k = 20, datum = 'wgs84' } = {}) {
+export async function expectedNear(srv, point, { alts = [[]], type, open, category, k = 20, datum = 'wgs84' } = {}) {
   const byId = new Map();
   for (const codes of alts) {
     const q = new URLSearchParams({ lat: point.lat, lon: point.lon, k: String(k), datum });
     if (codes.length) q.set('amenity', codes.join(','));
     if (type) q.set('type', type);
+    if (category) q.set('service_category', category);
     if (open) q.set('open', '1');
     const r = await srv.api(`/api/sites/near?${q}`);
     if (r.status !== 200) throw new Error(`GET /api/sites/near?${q} -> ${r.status} ${r.text.slice(0, 200)}`);

@@ -563,6 +563,7 @@ export const meView = {
               [
                 ['#/bookings', 'meMineBookings'],
                 ['#/lending', 'meMineLending'],
+                ['#/childcare', 'ccTitle'],
                 ['#/volunteer/me', 'meMineVolunteer'],
                 ['#/points', 'meMinePoints'],
                 ['#/inbox', 'meMineInbox'],

@@ -10,7 +10,7 @@ import { getJson, ApiError, idempotencyKey } from '../api.js';
 import * as session from '../session.js';
 import { field, bound, formAlert, button, errorMessage } from '../forms.js';
 import { redraw, pageTitle, needSignIn } from '../page.js';
-import { openLayer } from '../layer.js';
+import { openLayer, dropLayer } from '../back.js';
 import { loadBoard, boardStream, fairWindow, clockTime, lineOf } from './data.js';
 
 const BOOTH_KEY = 'wh.desk.booth';
@@ -504,5 +504,11 @@ export const deskView = {
   leave() {
     stopLive();
     st.gen++;
+    // What was open over the page closes with it.
+    dropLayer();
+    st.confirm = null;
+    st.dismissConfirm = null;
+    st.slip = null;
+    st.dismissSlip = null;
   },
 };

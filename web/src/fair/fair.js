@@ -10,7 +10,7 @@ import * as session from '../session.js';
 import { go } from '../router.js';
 import { formAlert, button, errorMessage } from '../forms.js';
 import { redraw, pageTitle, needSignIn } from '../page.js';
-import { openLayer } from '../layer.js';
+import { openLayer, dropLayer } from '../back.js';
 import { loadBoard, boardStream, currentFairId, fairWindow, lineOf } from './data.js';
 
 const ACTIVE = new Set(['waiting', 'called']);
@@ -436,6 +436,10 @@ export const fairView = {
   leave() {
     stopLive();
     clearTimeout(mineTimer.id);
+    // What was open over the page closes with it.
+    dropLayer();
+    st.confirm = null;
+    st.dismiss = null;
   },
 };
 

@@ -1,5 +1,6 @@
-// filters.js - the "I need" chips, the tier choice, and how they become API
-// queries; the filter state in the page's URL (#/?amenity=rain,charge&open=1).
+// filters.js - the "I need" chips, the tier choice, the service category, and
+// how they become API queries; the filter state in the page's URL
+// (#/?amenity=rain,charge&open=1&service=legal_aid).
 //
 // A chip is a group of amenities a worker means by one word: "rain gear" is
 // a raincoat or an umbrella, "charging" a phone, e-bike or EV charger. A
@@ -22,6 +23,21 @@ export const CHIPS = [
 ];
 
 export const TIERS = ['all', '1', '2', '3', 'other'];
+
+/** A service category's code, as /api/service-categories gives them. */
+const CATEGORY_CODE = /^[a-z0-9_]{1,64}$/;
+
+/**
+ * The service categories as options of a choice, parents before their
+ * children: [{code, depth, name_zh, name_en}].
+ */
+export function categoryOptions(tree, depth = 0, out = []) {
+  for (const c of tree || []) {
+    out.push({ code: c.code, depth, name_zh: c.name_zh, name_en: c.name_en });
+    categoryOptions(c.children, depth + 1, out);
+  }
+  return out;
+}
 
 /** Chips whose codes the catalogue has (codes it lacks are dropped). */
 export function availableChips(catalogue) {
@@ -49,10 +65,13 @@ export function tierTypes(tier, types) {
 
 /**
  * The alternatives for the chosen chips and tier:
- * [{amenities: [code...], any: [code...] | undefined, type: code | undefined}].
- * types: [{code, tier}] from /api/site-types.
+ * [{amenities: [code...], any: [code...] | undefined, type: code | undefined,
+ *   category: code | undefined}].
+ * types: [{code, tier}] from /api/site-types; category: a service
+ * category's code ('' or undefined: any), asked of the server with each
+ * alternative.
  */
-export function buildAlts(chips, selected, tier, types) {
+export function buildAlts(chips, selected, tier, types, category) {
   let sets = [{ all: [], any: undefined }];
   for (const chip of chips) {
     if (!selected.has(chip.id)) continue;
@@ -70,12 +89,18 @@ export function buildAlts(chips, selected, tier, types) {
   if (codes) typeAlts = codes.length ? codes : ['-'];
   const alts = [];
   for (const s of sets)
-    for (const ty of typeAlts) alts.push({ amenities: [...new Set(s.all)], any: s.any, type: ty });
+    for (const ty of typeAlts)
+      alts.push({ amenities: [...new Set(s.all)], any: s.any, type: ty, category: category || undefined });
   return alts;
 }
 
-/** Whether a site (with amenities, open, type) passes the filters, checked here. */
-export function siteMatches(site, { chips, selected, openNow, tier, types }) {
+/**
+ * Whether a site (with amenities, open, type) passes the filters, checked
+ * here. categorySites: the ids of the sites offering the chosen service
+ * category (null: no category chosen).
+ */
+export function siteMatches(site, { chips, selected, openNow, tier, types, categorySites }) {
+  if (categorySites && !categorySites.has(site.id)) return false;
   const have = new Set((site.amenities || []).filter((a) => a.count == null || a.count > 0).map((a) => a.code));
   for (const chip of chips) {
     if (!selected.has(chip.id)) continue;
@@ -91,8 +116,8 @@ export function siteMatches(site, { chips, selected, openNow, tier, types }) {
 // ---- the filter state in the URL ------------------------------------------------
 
 /**
- * The filters as URL query parameters: amenity (chip ids), open, tier, q
- * (search), fav (favourites). Only what differs from the default is
+ * The filters as URL query parameters: amenity (chip ids), open, tier,
+ * service (a service category's code), q (search), fav (favourites). Only what differs from the default is
  * written, so the plain map is "#/".
  */
 export function filtersToQuery(f) {
@@ -100,21 +125,26 @@ export function filtersToQuery(f) {
   if (f.selected.size) q.set('amenity', [...f.selected].join(','));
   if (f.openNow) q.set('open', '1');
   if (f.tier && f.tier !== 'all') q.set('tier', f.tier);
+  if (f.category) q.set('service', f.category);
   if (f.q) q.set('q', f.q);
   if (f.fav) q.set('fav', '1');
   return q.toString();
 }
 
-/** The filters a URL query says (unknown chips and tiers are dropped). */
+/** The filters a URL query says (unknown chips and tiers, and malformed
+ * category codes, are dropped; a well-formed code no category has is the
+ * server's to refuse). */
 export function filtersFromQuery(query, chips = CHIPS) {
   const q = query instanceof URLSearchParams ? query : new URLSearchParams(query || '');
   const ids = new Set(chips.map((c) => c.id));
   const need = (q.get('amenity') || '').split(',').filter((x) => ids.has(x));
   const tier = q.get('tier');
+  const category = q.get('service') || '';
   return {
     selected: new Set(need),
     openNow: q.get('open') === '1',
     tier: TIERS.includes(tier) ? tier : 'all',
+    category: CATEGORY_CODE.test(category) ? category : '',
     q: (q.get('q') || '').slice(0, 60),
     fav: q.get('fav') === '1',
   };

@@ -26,6 +26,7 @@ import {
   siteMatches,
   filtersToQuery,
   filtersFromQuery,
+  categoryOptions,
   TIERS,
 } from './filters.js';
 import { indexSite, search as searchIndex, loadInitials } from './search.js';
@@ -52,6 +53,9 @@ const state = {
   selected: new Set(),
   openNow: false,
   tier: 'all',
+  category: '', // a service category's code ('' = any service)
+  categories: [], // [{code, depth, name_zh, name_en}] for the choice
+  categorySites: { code: '', ids: null }, // the category's site ids, for the search and favourites
   q: '', // the search
   fav: false, // the favourites instead of the nearest
   point: null, // {lat, lon} in state.datum
@@ -87,11 +91,12 @@ const el = {};
 // ---- small helpers ------------------------------------------------------
 
 function alts() {
-  return buildAlts(state.chips, state.selected, state.tier, state.typeList);
+  return buildAlts(state.chips, state.selected, state.tier, state.typeList, state.category);
 }
 
 function filterCtx() {
-  return { chips: state.chips, selected: state.selected, openNow: state.openNow, tier: state.tier, types: state.typeList };
+  const categorySites = state.category && state.categorySites.code === state.category ? state.categorySites.ids : null;
+  return { chips: state.chips, selected: state.selected, openNow: state.openNow, tier: state.tier, types: state.typeList, categorySites };
 }
 
 function listCtx() {
@@ -134,7 +139,14 @@ function reducedMotion() {
 // ---- the URL -----------------------------------------------------------------
 
 function filterQuery() {
-  return filtersToQuery({ selected: state.selected, openNow: state.openNow, tier: state.tier, q: state.q, fav: state.fav });
+  return filtersToQuery({
+    selected: state.selected,
+    openNow: state.openNow,
+    tier: state.tier,
+    category: state.category,
+    q: state.q,
+    fav: state.fav,
+  });
 }
 
 /** The map's route with the current filters ('/?amenity=rain'): the header's map link. */
@@ -178,6 +190,7 @@ export function retext() {
   el.searchClear.title = t('searchClear');
   renderChips();
   renderTierSelect();
+  renderCategorySelect();
   renderPointNote();
   renderBanner();
   renderMapNote();
@@ -210,6 +223,17 @@ function renderTierSelect() {
     ...TIERS.map((v) => h('option', { value: v, selected: v === state.tier }, t(`tier_${v}`))),
   );
   el.tier.value = state.tier;
+}
+
+function renderCategorySelect() {
+  el.svcCat.replaceChildren(
+    h('option', { value: '' }, t('service_all')),
+    // Children indented under their parent (the taxonomy is two levels deep).
+    ...state.categories.map((c) =>
+      h('option', { value: c.code }, `${'\u2003'.repeat(c.depth)}${pick(c, 'name').text}`),
+    ),
+  );
+  el.svcCat.value = state.category;
 }
 
 function renderPointNote() {
@@ -271,12 +295,15 @@ function toggleChip(id) {
 // ---- data ---------------------------------------------------------------
 
 async function loadCatalogues() {
-  const [cfg, amen, types, regions] = await Promise.allSettled([
+  const [cfg, amen, types, regions, cats] = await Promise.allSettled([
     loadConfig(),
     api.getJson('/api/amenities'),
     api.getJson('/api/site-types'),
     api.getJson('/api/regions', { roots: 1 }),
+    api.getJson('/api/service-categories'),
   ]);
+  if (cats.status === 'fulfilled') state.categories = categoryOptions(cats.value.items);
+  renderCategorySelect();
   // The district's name, for "distances are from the centre of ...".
   if (regions.status === 'fulfilled' && regions.value.items && regions.value.items.length === 1) {
     const r = regions.value.items[0];
@@ -338,6 +365,7 @@ function refreshAll() {
 
 /** The list's sites for the current mode: the nearest (API), a search, or the favourites. */
 async function listItems(signal) {
+  if (state.category && (state.fav || state.q)) await loadCategorySites(signal);
   if (state.fav) return favouriteSites(signal);
   if (state.q) return searchSites(signal);
   return api.nearSites({
@@ -348,6 +376,19 @@ async function listItems(signal) {
     datum: state.datum,
     signal,
   });
+}
+
+/** The ids of the sites offering the chosen service category (the search
+ * and the favourites are filtered here, not by the server). */
+async function loadCategorySites(signal) {
+  const code = state.category;
+  if (state.categorySites.code === code) return;
+  const r = await api.getJson(
+    '/api/sites',
+    { bbox: '-180,-90,180,90', service_category: code, limit: SEARCH_LIMIT },
+    { channel: 'list', signal },
+  );
+  state.categorySites = { code, ids: new Set((r.items || []).map((x) => x.id)) };
 }
 
 function withDistance(site) {
@@ -748,6 +789,7 @@ export function start() {
   el.openNow = $('#open-now');
   el.favs = $('#favs');
   el.tier = $('#tier');
+  el.svcCat = $('#svc-cat');
   el.search = $('#search');
   el.searchClear = $('#search-clear');
   el.list = $('#list');
@@ -789,6 +831,10 @@ export function start() {
   });
   el.tier.addEventListener('change', () => {
     state.tier = el.tier.value;
+    filtersChanged();
+  });
+  el.svcCat.addEventListener('change', () => {
+    state.category = el.svcCat.value;
     filtersChanged();
   });
   el.search.addEventListener('input', onSearchInput);
@@ -833,7 +879,7 @@ export function start() {
  */
 export function cacheAgain() {
   refreshAll();
-  for (const p of ['/api/config', '/api/amenities', '/api/site-types', '/api/regions?roots=1'])
+  for (const p of ['/api/config', '/api/amenities', '/api/site-types', '/api/regions?roots=1', '/api/service-categories'])
     fetch(p).catch(() => {});
 }
 
@@ -844,9 +890,12 @@ let mapStarted = false;
 /** The filters the URL says; true when they differ from the page's. */
 function takeFilters(query) {
   const f = filtersFromQuery(query, state.chips);
+  // A code no category has (an old link): any service, not an error.
+  if (f.category && state.categories.length && !state.categories.some((c) => c.code === f.category)) f.category = '';
   const same =
     f.openNow === state.openNow &&
     f.tier === state.tier &&
+    f.category === state.category &&
     f.q === state.q &&
     f.fav === state.fav &&
     f.selected.size === state.selected.size &&
@@ -855,11 +904,13 @@ function takeFilters(query) {
   state.selected = f.selected;
   state.openNow = f.openNow;
   state.tier = f.tier;
+  state.category = f.category;
   state.q = f.q;
   state.fav = f.fav;
   el.search.value = f.q;
   el.searchClear.hidden = !f.q;
   el.tier.value = f.tier;
+  el.svcCat.value = f.category;
   renderChips();
   renderListHead();
   return true;
