@@ -204,9 +204,18 @@ struct audit_entry {
     int64_t actor_id; /* 0: nobody (the system, or an erased person's) */
     const char *action, *target_type, *target_id, *address, *detail;
 };
-/* The newest limit entries, newest first. */
-int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct audit_entry **out,
-                 size_t *n);
+/* What GET /api/audit asks for: NULL / 0 / -1 for "any". */
+struct audit_query {
+    int64_t limit;
+    const char *action, *target_type;
+    int64_t actor_id;  /* 0: anyone */
+    int64_t from, to;  /* at >= from, at < to (Unix seconds); -1: open */
+    int64_t before_id; /* id < before_id (paging); 0: from the newest */
+    const char *like;  /* a LIKE pattern (text_like_contains) for target_id or detail */
+};
+/* The newest entries that match q (at most q->limit), newest first. */
+int audit_search(struct store_conn *c, struct arena *a, const struct audit_query *q,
+                 struct audit_entry **out, size_t *n);
 int audit_add(struct store_conn *c, int64_t actor, const char *action, const char *target_type,
               const char *target_id, const char *address, const char *detail, int64_t now);
 

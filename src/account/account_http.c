@@ -15,7 +15,7 @@
  *   POST   /api/users/{id}/roles    {role, scope_kind, scope_ref}   admins (ends the grantee's
  *                                    sessions started with a code)
  *   DELETE /api/users/{id}/roles/{gid}
- *   GET    /api/audit               system admins
+ *   GET    /api/audit               system admins ?action=&target_type=&actor=&from=&to=&q=&before=
  * It also provides the server's authenticator (app->auth): sessions from
  * the wh_session cookie or a bearer token, CSRF for cookie writes, and
  * whether a grant reaches a site or region. Failed sign-ins are counted
@@ -1156,17 +1156,57 @@ static int delete_role(struct req *r)
     return reply_empty(r, 204);
 }
 
+/* ?from= / ?to= (a local date, YYYY-MM-DD) as the Unix time the day
+ * starts, or the next day when next_day; -1 when not asked. 0 or -1 after
+ * replying. */
+static int audit_day_or_reply(struct req *r, const char *name, bool next_day, int64_t *out)
+{
+    *out = -1;
+    const char *v = req_query(r, name);
+    int32_t d;
+    if (!v || !*v)
+        return 0;
+    if (clock_parse_date(v, &d))
+        return reply_error(r, 400, "invalid_query", name, "%s must be a date like 2026-12-01",
+                           name),
+               -1;
+    int64_t days = clock_days_from_civil(d / 10000, d / 100 % 100, d % 100) + (next_day ? 1 : 0);
+    *out = days * 86400 - (int64_t)r->app->cfg.tz_offset_min * 60;
+    return 0;
+}
+
+/* A short text filter of the query (NULL when absent or empty); 0 or -1. */
+static int audit_text_or_reply(struct req *r, const char *name, const char **out)
+{
+    const char *v = req_query(r, name);
+    *out = v && *v ? v : NULL;
+    if (*out && strlen(*out) > 100)
+        return reply_error(r, 400, "invalid_query", name, "%s may be at most 100 bytes", name), -1;
+    return 0;
+}
+
+/* GET /api/audit ?limit=&action=&target_type=&actor=&from=&to=&q=&before=
+ * Newest first; next_before pages on when the page was full. */
 static int get_audit(struct req *r)
 {
-    int64_t limit;
-    if (req_query_int_or_reply(r, "limit", 1, 1000, 100, &limit))
+    struct audit_query q = {0};
+    const char *text = NULL;
+    if (req_query_int_or_reply(r, "limit", 1, 1000, 100, &q.limit) ||
+        req_query_int_or_reply(r, "actor", 0, INT64_MAX, 0, &q.actor_id) ||
+        req_query_int_or_reply(r, "before", 0, INT64_MAX, 0, &q.before_id) ||
+        audit_text_or_reply(r, "action", &q.action) ||
+        audit_text_or_reply(r, "target_type", &q.target_type) ||
+        audit_text_or_reply(r, "q", &text) || audit_day_or_reply(r, "from", false, &q.from) ||
+        audit_day_or_reply(r, "to", true, &q.to))
         return r->status;
+    if (text)
+        q.like = text_like_contains(&r->arena, text);
     struct store_conn *c = req_store_or_reply(r);
     if (!c)
         return r->status;
     struct audit_entry *es;
     size_t n;
-    int rc = audit_recent(c, &r->arena, limit, &es, &n);
+    int rc = audit_search(c, &r->arena, &q, &es, &n);
     if (rc)
         return reply_store_error(r, rc, "audit log");
     json_t *items = json_array();
@@ -1181,7 +1221,10 @@ static int get_audit(struct req *r)
                             es[i].actor_id ? json_integer(es[i].actor_id) : json_null());
         json_array_append_new(items, o);
     }
-    return reply_json(r, 200, json_pack("{s:o}", "items", items));
+    json_t *out = json_pack("{s:o}", "items", items);
+    if (n && (int64_t)n == q.limit)
+        json_object_set_new(out, "next_before", json_integer(es[n - 1].id));
+    return reply_json(r, 200, out);
 }
 
 /* ---- module ------------------------------------------------------------ */

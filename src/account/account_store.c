@@ -611,16 +611,30 @@ bool region_reaches_region(struct store_conn *c, struct arena *a, const char *re
     return store_query(c, a, sql_region_region, p, 2, &rows) == STORE_OK && rows.nrows > 0;
 }
 
-static const char sql_audit_recent[] =
+static const char sql_audit_search[] =
     "SELECT id, at, actor_id, action, target_type, target_id, address, detail"
-    " FROM audit_log ORDER BY id DESC LIMIT $1";
+    " FROM audit_log"
+    " WHERE (CAST($2 AS TEXT) IS NULL OR action = CAST($2 AS TEXT))"
+    " AND (CAST($3 AS TEXT) IS NULL OR target_type = CAST($3 AS TEXT))"
+    " AND ($4 = 0 OR actor_id = $4) AND ($5 < 0 OR at >= $5) AND ($6 < 0 OR at < $6)"
+    " AND ($7 = 0 OR id < $7)"
+    " AND (CAST($8 AS TEXT) IS NULL OR target_id LIKE CAST($8 AS TEXT) ESCAPE '\\'"
+    " OR detail LIKE CAST($8 AS TEXT) ESCAPE '\\')"
+    " ORDER BY id DESC LIMIT $1";
 
-int audit_recent(struct store_conn *c, struct arena *a, int64_t limit, struct audit_entry **out,
-                 size_t *n)
+int audit_search(struct store_conn *c, struct arena *a, const struct audit_query *q,
+                 struct audit_entry **out, size_t *n)
 {
-    struct store_val p[] = {SV_INT(limit)};
+    struct store_val p[] = {SV_INT(q->limit),
+                            SV_TEXT_OR_NULL(q->action),
+                            SV_TEXT_OR_NULL(q->target_type),
+                            SV_INT(q->actor_id),
+                            SV_INT(q->from),
+                            SV_INT(q->to),
+                            SV_INT(q->before_id),
+                            SV_TEXT_OR_NULL(q->like)};
     struct store_rows rows;
-    int rc = store_query(c, a, sql_audit_recent, p, 1, &rows);
+    int rc = store_query(c, a, sql_audit_search, p, 8, &rows);
     if (rc)
         return rc;
     *n = rows.nrows;

@@ -345,6 +345,9 @@ test("the worker sets a password; granted staff, their code session ends and the
   // roles nor places.
   assert.equal(await worker.page.isVisible('#nav-admin'), true);
   await worker.page.click('#nav-admin');
+  // Staff land on their places first; finding people is the next tab.
+  await worker.page.waitForSelector('#ms-list');
+  await worker.page.click('#tab-people');
   await worker.page.waitForSelector('#verify-site');
   assert.equal(await worker.page.inputValue('#verify-site'), siteId);
   assert.equal(await worker.page.$$eval('#verify-site option[value]:not([value=""])', (o) => o.length), 1);
@@ -413,7 +416,9 @@ test('a site created in the console is on the map list; edits are checked; delet
   await page.fill('#site-name_zh', '测试新驿站');
   await page.fill('#site-name_en', 'Test station');
   await page.selectOption('#site-type', 'community_station');
-  await page.selectOption('#site-region', 'HZ-LN');
+  await page.click('#site-region');
+  await page.fill('#rp-q', 'HZ-LN');
+  await page.click('#rp-pick-HZ-LN');
   await page.fill('#site-address_zh', '测试路 1 号');
   await page.fill('#site-lat', point.lat);
   await page.fill('#site-lon', point.lon);
@@ -422,6 +427,7 @@ test('a site created in the console is on the map list; edits are checked; delet
   await page.fill('#am-phone_charging-n', '4');
   await page.check('#am-toilet');
   // Hours the server cannot read: its message, next to the hours field.
+  await page.click('.hours-expert summary');
   await page.fill('#site-opening_hours', 'sometimes');
   await page.click('#site-save');
   await page.waitForSelector('#site-opening_hours-err');

@@ -278,6 +278,7 @@ test('a staff member trying to verify a role holder is told only workers are ver
   const { page, errors } = await browser();
   await signInWithPassword(page, phone, 'staff-password-1');
   await page.click('#nav-admin');
+  await page.click('#tab-people'); // staff land on "my sites" first
   await page.waitForSelector('#verify-site');
   assert.equal(await page.inputValue('#verify-site'), String(site.id), 'their only site, picked already');
   await findPerson(page, '13700000722', merchant.id);
@@ -344,6 +345,7 @@ test('a session that ends under someone sends them to sign in with a note, not a
   const b2 = await browser();
   await signInWithPassword(b2.page, staffPhone, 'staff-password-2');
   await b2.page.click('#nav-admin');
+  await b2.page.click('#tab-people'); // staff land on "my sites" first
   await b2.page.waitForSelector('#people-form');
   const elsewhere = await bearerLogin(staffPhone, { password: 'staff-password-2' });
   assert.equal((await api('POST', '/api/auth/logout-all', { token: elsewhere })).status, 204);

@@ -72,8 +72,7 @@ export async function getJson(path, params, { channel = 'misc', signal } = {}) {
 export async function request(method, path, { json, text, contentType, csrf, params, signal, headers: extra } = {}) {
   const headers = { Accept: 'application/json', ...extra };
   if (json !== undefined) headers['Content-Type'] = 'application/json';
-  // A body that is not JSON (an uploaded CSV file): text with its type.
-  if (text !== undefined) headers['Content-Type'] = contentType || 'text/plain; charset=utf-8';
+  else if (text !== undefined) headers['Content-Type'] = contentType || 'text/plain; charset=utf-8';
   if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
   let res;
   try {

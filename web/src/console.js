@@ -13,7 +13,7 @@ export function tabs(active) {
   if (mine.length < 2) return null; // staff have one section only
   return h(
     'nav',
-    { class: 'seg', 'aria-label': t('consoleSections') },
+    { class: 'seg seg-tabs', 'aria-label': t('consoleSections') },
     mine.map((tab) =>
       h('a', { href: `#${tab.path}`, id: tab.id, class: 'seg-btn', 'aria-current': active === tab.path ? 'page' : null }, t(tab.word)),
     ),

@@ -181,3 +181,59 @@ export function normalPhone(raw) {
   if (d.length === 13 && d.startsWith('86')) d = d.slice(2);
   return /^1[3-9]\d{9}$/.test(d) ? d : '';
 }
+
+/**
+ * "Delete this?" in place of the buttons that asked: the question (its id
+ * `${id}-q`, focused by the caller), yes (`${id}-yes`) and cancel, which
+ * calls onCancel (the caller draws again and focuses what asked).
+ */
+export function confirmBox({ id, question, busy, onYes, onCancel }) {
+  return h(
+    'div',
+    { class: 'confirm', role: 'group', 'aria-labelledby': `${id}-q` },
+    h('p', { id: `${id}-q`, tabindex: '-1' }, h('strong', null, question)),
+    h(
+      'div',
+      { class: 'btn-row' },
+      button(t('deleteConfirm'), { cls: 'btn btn-danger', id: `${id}-yes`, busy, onclick: onYes }),
+      button(t('cancel'), { cls: 'btn btn-secondary', onclick: onCancel }),
+    ),
+  );
+}
+
+/**
+ * A list row's edit and delete buttons (`${id}-edit`, `${id}-del`), or,
+ * while st.confirm is this row's key, confirmBox in their place. draw:
+ * draws the page again (the caller's redraw).
+ */
+export function rowActions({ id, st, key, question, busy, onYes, onEdit, draw }) {
+  const focus = (sel) => document.getElementById(sel)?.focus();
+  if (st.confirm === key) {
+    return confirmBox({
+      id,
+      question,
+      busy,
+      onYes,
+      onCancel: () => {
+        st.confirm = null;
+        draw();
+        focus(`${id}-del`);
+      },
+    });
+  }
+  return h(
+    'div',
+    { class: 'btn-row' },
+    button(t('edit'), { cls: 'btn btn-secondary', id: `${id}-edit`, onclick: onEdit }),
+    button(t('delete'), {
+      cls: 'btn btn-danger-outline',
+      id: `${id}-del`,
+      onclick: () => {
+        st.confirm = key;
+        st.note = '';
+        draw();
+        focus(`${id}-q`);
+      },
+    }),
+  );
+}

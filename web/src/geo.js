@@ -51,3 +51,32 @@ export function distanceM(a, b) {
     Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_R * Math.asin(Math.min(1, Math.sqrt(h)));
 }
+
+/** GCJ-02 -> WGS-84, by iterating the forward conversion (well under a metre). */
+export function gcj02ToWgs84(lat, lon) {
+  if (!inChina(lat, lon)) return { lat, lon };
+  let w = { lat, lon };
+  for (let i = 0; i < 6; i++) {
+    const g = wgs84ToGcj02(w.lat, w.lon);
+    w = { lat: w.lat + (lat - g.lat), lon: w.lon + (lon - g.lon) };
+  }
+  return w;
+}
+
+const BD_X = (Math.PI * 3000) / 180;
+
+/** BD-09 -> GCJ-02 (Baidu's published offset, as src/geo/coord.c has it). */
+export function bd09ToGcj02(lat, lon) {
+  const x = lon - 0.0065;
+  const y = lat - 0.006;
+  const z = Math.sqrt(x * x + y * y) - 0.00002 * Math.sin(y * BD_X);
+  const th = Math.atan2(y, x) - 0.000003 * Math.cos(x * BD_X);
+  return { lat: z * Math.sin(th), lon: z * Math.cos(th) };
+}
+
+/** A point from one datum ('wgs84', 'gcj02', 'bd09') to 'wgs84' or 'gcj02'. */
+export function convertPoint(lat, lon, from, to) {
+  if (from === to) return { lat, lon };
+  const g = from === 'bd09' ? bd09ToGcj02(lat, lon) : from === 'wgs84' ? wgs84ToGcj02(lat, lon) : { lat, lon };
+  return to === 'gcj02' ? g : gcj02ToWgs84(g.lat, g.lon);
+}

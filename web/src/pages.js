@@ -8,8 +8,15 @@ import bookings from './bookings/page.js';
 import fair from './fair/page.js';
 import account from './account/page.js';
 import myqr from './myqr/page.js';
+import mysites from './mysites/page.js';
 import people from './people/page.js';
 import sites from './sites/page.js';
+import regions from './regions/page.js';
+import sitetypes from './sitetypes/page.js';
+import amenities from './amenities/page.js';
+import holidays from './holidays/page.js';
+import csvio from './csvio/page.js';
+import audit from './audit/page.js';
 import inbox from './inbox/page.js';
 import lending from './lending/page.js';
 import scanner from './scanner/page.js';
@@ -27,8 +34,15 @@ export const PAGES = [
   fair,
   account,
   myqr,
+  mysites,
   people,
   sites,
+  regions,
+  sitetypes,
+  amenities,
+  holidays,
+  csvio,
+  audit,
   inbox,
   lending,
   station,

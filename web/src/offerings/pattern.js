@@ -8,16 +8,21 @@ export const DAY_KEYS = ['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'];
 
 const pad = (n) => String(n).padStart(2, '0');
 
+/** Typed times with full-width colons, dashes and "至" made plain. */
+export function plainTimes(text) {
+  return String(text || '')
+    .replace(/[：]/g, ':')
+    .replace(/[–—~～至到]/g, '-')
+    .replace(/\s*-\s*/g, '-')
+    .trim();
+}
+
 /**
  * Parse typed windows: {windows: ["09:00-12:00", ...]} in the order typed,
  * or {error: 'format' | 'order' | 'overlap', at: the text that is wrong}.
  */
 export function parseWindows(text) {
-  const norm = String(text || '')
-    .replace(/[：]/g, ':')
-    .replace(/[–—~～至到]/g, '-')
-    .replace(/\s*-\s*/g, '-')
-    .trim();
+  const norm = plainTimes(text);
   if (!norm) return { windows: [] };
   const parts = norm.split(/[,，、;；\s]+/).filter(Boolean);
   const windows = [];

@@ -1,14 +1,20 @@
-// form.js - a place's create / edit form for admins: names, type, region,
-// address and position (typed, or the phone's fix), services, amenities
-// with counts, and status. An edit sends only what changed.
+// form.js - a place's create / edit form for admins: names, type, region
+// (picked from the tree), address and position (typed, the phone's fix or
+// a pin on the map, in any datum), who runs it and what it is, opening
+// hours (the editor or the OSM text), services, amenities with counts,
+// photos, whether it is open to everyone, and status. Every field the site
+// API has. An edit sends only what changed.
 import { h } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { icon } from '../icons.js';
 import { getJson, ApiError } from '../api.js';
 import * as session from '../session.js';
-import { field, bound, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
+import { field, errorLine, bound, checkbox, options, formAlert, button, errorMessage, placeError, focusProblem } from '../forms.js';
 import { redraw, pageTitle } from '../page.js';
-import { cat, loadCatalogues, regionOptions } from '../catalogue.js';
+import { cat, loadCatalogues } from '../catalogue.js';
+import { regionTree, regionPath, mayAdminRegion } from '../regiontree.js';
+import { hoursState, hoursEditor, hoursProblems } from './hoursedit.js';
+import { pinBox, startPin, syncPin, dropPin } from './pin.js';
 import { checkFirst, allowed } from '../console.js';
 import { statusWord, backToList } from './list.js';
 
@@ -18,7 +24,7 @@ const pageRoot = () => $id('view-page');
 const STATUSES = ['operational', 'partly_operational', 'temporarily_closed', 'closed', 'planned', 'removed'];
 const DATUMS = ['wgs84', 'gcj02', 'bd09'];
 
-const form = { id: null, v: null, orig: null, errors: {}, alert: '', busy: false, loadError: '', locating: false, locateNote: '' };
+const form = { id: null, v: null, orig: null, errors: {}, alert: '', busy: false, loadError: '', locating: false, locateNote: '', hours: null, rp: { q: '', open: new Set(), shown: false } };
 
 function emptySite() {
   return {
@@ -32,7 +38,11 @@ function emptySite() {
     lon: '',
     datum: 'wgs84',
     phone: '',
-    opening_hours: '24/7',
+    manager: '',
+    description: '',
+    public: false,
+    photos: '', // one URL a line
+    opening_hours: 'Mo-Fr 08:00-18:00',
     capacity: '',
     status: 'operational',
     status_reason: '',
@@ -53,7 +63,9 @@ function cstLocal(iso) {
 
 function fromSite(s) {
   const v = emptySite();
-  for (const k of ['name_zh', 'name_en', 'type', 'address_zh', 'address_en', 'phone', 'opening_hours', 'status']) v[k] = s[k] ?? '';
+  for (const k of ['name_zh', 'name_en', 'type', 'address_zh', 'address_en', 'phone', 'manager', 'description', 'opening_hours', 'status']) v[k] = s[k] ?? '';
+  v.public = Boolean(s.public);
+  v.photos = (s.photos || []).join('\n');
   v.region = s.region || '';
   v.lat = s.position ? String(s.position.lat) : '';
   v.lon = s.position ? String(s.position.lon) : '';
@@ -84,6 +96,12 @@ function amenityBody(v) {
   return out;
 }
 
+const photoList = (text) =>
+  String(text || '')
+    .split(/\s*\n\s*/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
 /** The request body: everything for a new site, what changed for an edit. */
 function siteBody(v, orig) {
   const body = {
@@ -94,6 +112,10 @@ function siteBody(v, orig) {
     address_zh: v.address_zh.trim(),
     address_en: v.address_en.trim(),
     phone: v.phone.trim(),
+    manager: v.manager.trim(),
+    description: v.description.trim(),
+    public: Boolean(v.public),
+    photos: photoList(v.photos),
     opening_hours: v.opening_hours.trim(),
     capacity: v.capacity === '' ? null : Number(v.capacity),
     status: v.status,
@@ -103,7 +125,8 @@ function siteBody(v, orig) {
     amenities: amenityBody(v),
   };
   if (!orig) {
-    for (const k of ['name_en', 'address_zh', 'address_en', 'phone']) if (!body[k]) delete body[k];
+    for (const k of ['name_en', 'address_zh', 'address_en', 'phone', 'manager', 'description']) if (!body[k]) delete body[k];
+    if (!body.photos.length) delete body.photos;
     for (const k of ['region', 'capacity', 'status_reason', 'status_until']) if (body[k] === null) delete body[k];
     return body;
   }
@@ -111,7 +134,7 @@ function siteBody(v, orig) {
   const out = {};
   for (const k of Object.keys(body)) {
     const a = JSON.stringify(body[k]);
-    const b = JSON.stringify(k in was ? was[k] : k === 'region' || k === 'capacity' || k.startsWith('status_') ? null : '');
+    const b = JSON.stringify(k in was ? was[k] : k === 'region' || k === 'capacity' || k.startsWith('status_') ? null : k === 'photos' ? [] : '');
     if (a !== b) out[k] = body[k];
   }
   return out;
@@ -121,11 +144,19 @@ function checkSite(v) {
   const e = {};
   if (!v.name_zh.trim()) e.name_zh = t('err_site_name');
   if (!v.type) e.type = t('err_site_type');
+  if (!v.region && !session.isSystemAdmin()) e.region = t('err_region_needed');
   const lat = Number(v.lat);
   const lon = Number(v.lon);
   if (v.lat === '' || !Number.isFinite(lat) || lat < -90 || lat > 90) e.lat = t('err_lat');
   if (v.lon === '' || !Number.isFinite(lon) || lon < -180 || lon > 180) e.lon = t('err_lon');
   if (!v.opening_hours.trim()) e.opening_hours = t('err_hours_missing');
+  const days = hoursProblems(form.hours);
+  form.hours.dayErr = days;
+  if (Object.keys(days).length) e.hours = true;
+  const photos = photoList(v.photos);
+  if (photos.length > 10) e.photos = t('err_photos_many');
+  else if (photos.some((u) => !/^https?:\/\/\S+$/.test(u) || u.length > 1000)) e.photos = t('err_photos_url');
+  if (v.manager.trim().length > 100) e.manager = t('err_manager_long');
   if (v.capacity !== '' && !(Number.isInteger(Number(v.capacity)) && Number(v.capacity) >= 0)) e.capacity = t('err_capacity');
   if (v.status === 'temporarily_closed' && !v.status_reason.trim()) e.status_reason = t('err_reason_missing');
   for (const a of cat.amenities || []) {
@@ -149,6 +180,10 @@ const SITE_FIELDS = {
   'position.datum': 'datum',
   phone: 'phone',
   opening_hours: 'opening_hours',
+  manager: 'manager',
+  description: 'description',
+  public: 'public',
+  photos: 'photos',
   capacity: 'capacity',
   status: 'status',
   status_reason: 'status_reason',
@@ -281,6 +316,76 @@ function amenityEditor(v) {
   );
 }
 
+/** A position field that moves the map's pin when it changes. */
+function pinned(el) {
+  el.addEventListener('change', () => syncPin(form.v));
+  return el;
+}
+
+/** After the pin moved: the numbers and the datum, changed in place. */
+function pinMoved() {
+  const v = form.v;
+  for (const k of ['lat', 'lon', 'datum']) {
+    const el = $id(`site-${k}`);
+    if (el) el.value = v[k];
+  }
+  const note = $id('site-pin-note');
+  if (note) note.textContent = t('pinMoved', { lat: v.lat, lon: v.lon, datum: t(`datum_${v.datum}`) });
+}
+
+/** The region: where it is in the tree, and the tree to pick from (opened with a button). */
+function regionField(v) {
+  const f = form;
+  const shown = f.rp.shown;
+  return h(
+    'div',
+    { class: `field${f.errors.region ? ' field-bad' : ''}`, 'data-field': 'region' },
+    h('p', { class: 'field-label', id: 'site-region-label' }, t('siteRegion')),
+    h('p', { class: 'region-now', id: 'site-region-now' }, v.region ? regionPath(v.region) : t('noRegion')),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-secondary',
+        id: 'site-region',
+        'aria-expanded': shown ? 'true' : 'false',
+        'aria-controls': 'site-region-tree',
+        'aria-describedby': `site-region-now${f.errors.region ? ' site-region-err' : ''}`,
+        'aria-invalid': f.errors.region ? 'true' : null,
+        onclick: () => {
+          f.rp.shown = !f.rp.shown;
+          redraw();
+          (f.rp.shown ? $id('rp-q') : $id('site-region'))?.focus();
+        },
+      },
+      t(shown ? 'regionPickClose' : 'regionPick'),
+    ),
+    f.errors.region ? errorLine('site-region-err', f.errors.region) : null,
+    shown
+      ? h(
+          'div',
+          { id: 'site-region-tree', class: 'region-pick' },
+          regionTree({
+            st: f.rp,
+            selected: v.region,
+            idp: 'rp',
+            // Region admins place sites in their own regions only (the API refuses others).
+            none: session.isSystemAdmin() ? t('noRegion') : null,
+            canPick: (code) => mayAdminRegion(session.me(), code),
+            label: t('siteRegion'),
+            onPick: (code) => {
+              v.region = code;
+              f.rp.shown = false;
+              delete f.errors.region;
+              redraw();
+              $id('site-region')?.focus();
+            },
+          }),
+        )
+      : null,
+  );
+}
+
 function siteFormPage(isNew) {
   const f = form;
   const v = f.v;
@@ -311,13 +416,7 @@ function siteFormPage(isNew) {
           error: f.errors.type,
           input: bound('select', v, 'type', {}, h('option', { value: '' }, t('choose')), options((cat.types || []).map((ty) => [ty.code, pick(ty, 'name').text]), v.type)),
         }),
-        field({
-          id: 'site-region',
-          name: 'region',
-          label: t('siteRegion'),
-          error: f.errors.region,
-          input: bound('select', v, 'region', {}, regionOptions(v.region, { empty: t('noRegion') })),
-        }),
+        regionField(v),
       ),
       h(
         'section',
@@ -328,8 +427,8 @@ function siteFormPage(isNew) {
         h(
           'div',
           { class: 'two-col' },
-          field({ id: 'site-lat', name: 'lat', label: t('lat'), error: f.errors.lat, input: bound('input', v, 'lat', { type: 'text', inputmode: 'decimal', autocomplete: 'off', placeholder: '34.5642' }) }),
-          field({ id: 'site-lon', name: 'lon', label: t('lon'), error: f.errors.lon, input: bound('input', v, 'lon', { type: 'text', inputmode: 'decimal', autocomplete: 'off', placeholder: '119.2468' }) }),
+          field({ id: 'site-lat', name: 'lat', label: t('lat'), error: f.errors.lat, input: pinned(bound('input', v, 'lat', { type: 'text', inputmode: 'decimal', autocomplete: 'off', placeholder: '34.5642' })) }),
+          field({ id: 'site-lon', name: 'lon', label: t('lon'), error: f.errors.lon, input: pinned(bound('input', v, 'lon', { type: 'text', inputmode: 'decimal', autocomplete: 'off', placeholder: '119.2468' })) }),
         ),
         h(
           'div',
@@ -343,17 +442,38 @@ function siteFormPage(isNew) {
           label: t('datumLabel'),
           hint: t('datumHint'),
           error: f.errors.datum,
-          input: bound('select', v, 'datum', {}, options(DATUMS.map((d) => [d, t(`datum_${d}`)]), v.datum)),
+          input: pinned(bound('select', v, 'datum', {}, options(DATUMS.map((d) => [d, t(`datum_${d}`)]), v.datum))),
         }),
+        pinBox(),
       ),
       h(
         'section',
         { class: 'panel', 'aria-labelledby': 'sf-service' },
         h('h3', { id: 'sf-service' }, t('sfService')),
         text('phone', t('phone'), { type: 'tel', maxlength: '40', autocomplete: 'off' }, t('optional')),
-        text('opening_hours', t('hours'), { maxlength: '500', autocomplete: 'off', spellcheck: 'false' }, t('hoursHint')),
+        text('manager', t('managerLabel'), { maxlength: '100', autocomplete: 'off' }, t('managerHint')),
+        field({
+          id: 'site-description',
+          name: 'description',
+          label: t('descriptionLabel'),
+          hint: t('descriptionHint'),
+          error: f.errors.description,
+          input: bound('textarea', v, 'description', { class: 'input textarea', rows: '4', maxlength: '4000' }),
+        }),
+        h('h4', { class: 'field-label' }, t('hours')),
+        hoursEditor(v, f.hours, f.errors.opening_hours),
         text('capacity', t('capacityLabel'), { inputmode: 'numeric', maxlength: '6' }, t('optional')),
         amenityEditor(v),
+        field({
+          id: 'site-photos',
+          name: 'photos',
+          label: t('photosLabel'),
+          hint: t('photosHint'),
+          error: f.errors.photos,
+          input: bound('textarea', v, 'photos', { class: 'input textarea', rows: '3', spellcheck: 'false', autocomplete: 'off', inputmode: 'url' }),
+        }),
+        checkbox({ id: 'site-public', st: v, key: 'public', label: t('publicLabel'), error: f.errors.public }),
+        h('p', { class: 'field-hint' }, t('publicHint')),
       ),
       h(
         'section',
@@ -404,10 +524,18 @@ export const siteFormView = {
           }
         } else {
           const s = await getJson(`/api/sites/${encodeURIComponent(params.id)}`, { datum: 'wgs84' });
+          if (!mayAdminRegion(session.me(), s.region)) {
+            root.replaceChildren(
+              h('div', { class: 'page' }, h('p', { class: 'crumbs' }, h('a', { href: '#/admin/sites' }, t('backToSites'))), pageTitle(t('editSiteShort')), formAlert(t('siteNotYours'))),
+            );
+            return;
+          }
           form.id = s.id;
           form.orig = fromSite(s);
           form.v = fromSite(s);
         }
+        form.hours = hoursState(form.v.opening_hours);
+        form.rp = { q: '', open: new Set(), shown: false };
       } catch (e) {
         root.replaceChildren(
           h(
@@ -421,6 +549,11 @@ export const siteFormView = {
         return;
       }
     }
+    dropPin();
     root.replaceChildren(siteFormPage(isNew));
+    startPin(form.v, pinMoved);
+  },
+  leave() {
+    dropPin();
   },
 };

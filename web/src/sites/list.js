@@ -10,6 +10,7 @@ import { field, bound, formAlert, button, errorMessage } from '../forms.js';
 import { redraw, pageTitle } from '../page.js';
 import { loadCatalogues, regionName, typeName } from '../catalogue.js';
 import { checkFirst, allowed, tabs } from '../console.js';
+import { mayAdminRegion } from '../regiontree.js';
 
 const $id = (id) => document.getElementById(id);
 
@@ -88,7 +89,10 @@ function siteRow(s) {
         [typeName(s.type), statusWord(s.status), s.region ? regionName(s.region) : null, `#${s.id}`].filter(Boolean).join(' · '),
       ),
     ),
-    confirming
+    // A region admin changes the places of their own regions only (the API refuses the rest).
+    !mayAdminRegion(session.me(), s.region)
+      ? h('p', { class: 'muted', id: `site-${s.id}-notyours` }, t('siteNotYours'))
+      : confirming
       ? h(
           'div',
           { class: 'confirm', role: 'group', 'aria-labelledby': `site-${s.id}-confirm` },
