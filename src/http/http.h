@@ -131,6 +131,8 @@ struct route {
     unsigned access; /* ACCESS_PUBLIC or role bits */
     enum route_body body;
     const struct route_scope *scope; /* SCOPE_ANY, or how to find the target */
+    size_t body_limit;               /* bytes a body may have, when more than the server's
+                                        limit (photo uploads); 0: the server's */
 };
 
 /* How the server learns who is calling (provided by the account module;

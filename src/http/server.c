@@ -58,9 +58,26 @@ struct conn_ctx {
     struct strbuf body;
     int64_t start_us;
     int route_index;
+    size_t body_limit; /* this request's: the server's, or its route's */
     unsigned char replied;
     unsigned char too_large;
 };
+
+/* The most a request's body may have: the server's limit, or more where
+ * its route says so (a report with photos). Only writes are looked up. */
+static size_t body_limit_for(struct http_server *srv, struct req *r)
+{
+    size_t limit = srv->opts.body_limit;
+    if (r->method != HTTP_POST && r->method != HTTP_PUT && r->method != HTTP_PATCH)
+        return limit;
+    struct route_match m;
+    unsigned allowed = 0;
+    if (router_match(srv->opts.router, r->method, r->path, &r->arena, &m, &allowed) ==
+            ROUTER_FOUND &&
+        m.route->body_limit > limit)
+        limit = m.route->body_limit;
+    return limit;
+}
 
 /* ---- what handlers may call (declared in http.h) ------------------- */
 
@@ -525,15 +542,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         conn_guard_request_started(guard_conn_of(conn));
         if (framing_error_or_reply(r, version))
             return send_reply(ctx);
+        ctx->body_limit = body_limit_for(srv, r);
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
             char *end;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (*end || n > srv->opts.body_limit) {
+            if (*end || n > ctx->body_limit) {
                 ctx->too_large = 1;
                 reply_error(r, 413, "body_too_large", NULL, "the body may be at most %zu bytes",
-                            srv->opts.body_limit);
+                            ctx->body_limit);
                 return send_reply(ctx);
             }
         }
@@ -541,11 +559,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (*upload_data_size) {
         if (!ctx->too_large) {
-            if (ctx->body.len + *upload_data_size > srv->opts.body_limit) {
+            if (ctx->body.len + *upload_data_size > ctx->body_limit) {
                 ctx->too_large = 1;
                 strbuf_release(&ctx->body);
                 reply_error(&ctx->req, 413, "body_too_large", NULL,
-                            "the body may be at most %zu bytes", srv->opts.body_limit);
+                            "the body may be at most %zu bytes", ctx->body_limit);
             } else {
                 strbuf_add(&ctx->body, upload_data, *upload_data_size);
             }

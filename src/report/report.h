@@ -433,6 +433,10 @@ int report_delete_demo(struct store_conn *c);
 #define REPORT_PHOTO_MAX_PIXELS 50000000         /* width x height */
 #define REPORT_PHOTO_MAX_SIDE 20000
 #define REPORT_PHOTO_SIDE 1600 /* the longest side of what is kept */
+/* The body of a write that may carry photos (base64 in JSON, or a
+ * multipart file): three phone photos of about 4 MB, or one of the
+ * largest; every other write keeps the server's 1 MiB. */
+#define REPORT_UPLOAD_BODY_LIMIT ((size_t)16 * 1024 * 1024)
 #define REPORT_PHOTO_QUALITY 82
 
 enum report_photo_result {
