@@ -548,8 +548,7 @@ test('race: 200 takes at once give exactly the numbers 1..200', async () => {
   try {
     const booth = fair.booths[5];
     const base = `/api/fairs/${fair.id}/booths/${booth.id}`;
-    const workers = [];
-    for (let i = 0; i < 20; i++) workers.push(srv.client(srv.user(phone())));
+    const workers = srv.users(Array.from({ length: 20 }, () => phone())).map((t) => srv.client(t));
     const takes = [
       ...workers.map((w) => () => w.post(`${base}/tickets`)),
       ...Array.from({ length: 180 }, (_, i) => () => staff.post(`${base}/kiosk-tickets`, { name: `K${i}` })),

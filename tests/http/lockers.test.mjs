@@ -265,8 +265,7 @@ test('race: forty people claim six fridge slots at once: one each, never shared;
   const { srv, S, staff, anon } = await setup({ WARMHARBOR_CONN_PER_ADDRESS: '0' });
   try {
     expectStatus(await staff.put(`/api/sites/${S}/lockers`, { fridge: 6 }), 200);
-    const people = [];
-    for (let i = 0; i < 40; i++) people.push(srv.client(srv.user(phone())));
+    const people = srv.users(Array.from({ length: 40 }, () => phone())).map((t) => srv.client(t));
     for (let round = 0; round < 2; round++) {
       const answers = await Promise.all(people.map((p) => p.post(`/api/sites/${S}/lockers/claim`, { kind: 'fridge' })));
       const won = answers.filter((r) => r.status === 201);

@@ -181,6 +181,26 @@ export function createUser(dbPath, phone, { admin = false, password, keyFile } =
   }
 }
 
+/** Many people with bearer tokens at once: two processes, whatever their
+ * number (one each would block the event loop long enough for the server
+ * to close the client's idle keep-alive connections). Tokens in the
+ * order of phones. */
+export function createUsers(dbPath, phones, { keyFile } = {}) {
+  const prev = currentKeyFile;
+  currentKeyFile = keyFile || prev;
+  try {
+    const r = runCommand(['user', 'add', '--db', dbPath, ...phones]);
+    assert.equal(r.status, 0, `user add: ${r.stderr}`);
+    const t = runCommand(['token', 'create', '--db', dbPath, ...phones]);
+    assert.equal(t.status, 0, `token create: ${t.stderr}`);
+    const tokens = t.stdout.trim().split('\n');
+    assert.equal(tokens.length, phones.length);
+    return tokens;
+  } finally {
+    currentKeyFile = prev;
+  }
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** promise, or a rejection after ms; the timer never outlives the race. */
@@ -303,6 +323,10 @@ export async function startServer(opts = {}) {
     /** A new person with a bearer token; roles via the admin API. */
     user(phone) {
       return createUser(dbPath, phone, { keyFile });
+    },
+    /** Many new people at once (see createUsers): their tokens. */
+    users(phones) {
+      return createUsers(dbPath, phones, { keyFile });
     },
     /** Parsed access-log lines (JSON objects) seen so far on stdout. */
     accessLog() {
