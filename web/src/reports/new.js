@@ -264,6 +264,9 @@ async function send(e) {
 }
 
 function placeSendError(err) {
+  // An answer means nothing was stored: the next try (with other content)
+  // is a new request. Only a lost answer is retried with the same key.
+  if (!(err instanceof ApiError) || err.status !== 0) st.key = idempotencyKey();
   if (!(err instanceof ApiError)) {
     st.alert = errorMessage(err);
     return;
@@ -423,8 +426,8 @@ function photosSection() {
     { class: `panel${err ? ' field-bad' : ''}`, 'aria-labelledby': 'rp-photos-title', 'data-field': 'photos' },
     h('h3', { id: 'rp-photos-title' }, t('rpPhotos')),
     h('p', { class: 'field-hint', id: 'rp-photo-hint' }, t('rpPhotoHint', { n: MAX_PHOTOS })),
-    h('label', { class: `btn btn-secondary btn-block rp-file-btn${st.photos.length >= MAX_PHOTOS ? ' is-disabled' : ''}`, for: 'rp-photo-input' }, h('span', { svg: icon('camera', 'icon') }), t('rpAddPhoto')),
-    input,
+    // The input covers its label (a big target), invisible; the label names it.
+    h('label', { class: `btn btn-secondary btn-block rp-file-btn${st.photos.length >= MAX_PHOTOS ? ' is-disabled' : ''}`, for: 'rp-photo-input' }, h('span', { svg: icon('camera', 'icon') }), t('rpAddPhoto'), input),
     st.photos.length
       ? h(
           'ul',
@@ -435,7 +438,7 @@ function photosSection() {
               { class: `rp-preview${p.error ? ' rp-preview-bad' : ''}`, 'data-i': i },
               p.preview ? h('img', { src: p.preview, alt: t('rpPhotoN', { n: i + 1 }), width: 96, height: 96 }) : h('span', { class: 'rp-preview-none' }, p.name || t('rpPhotoN', { n: i + 1 })),
               p.error ? errorLine(`rp-photo-${i}-err`, p.error) : null,
-              button(t('rpRemovePhoto', { n: i + 1 }), { cls: 'btn btn-ghost', id: `rp-photo-${i}-remove`, onclick: () => removePhoto(i) }),
+              button(t('rpRemovePhoto', { n: i + 1 }), { cls: 'btn btn-secondary', id: `rp-photo-${i}-remove`, onclick: () => removePhoto(i) }),
             ),
           ),
         )
@@ -509,7 +512,7 @@ export const newReportView = {
         { class: 'page rp-page' },
         pageTitle(t('rpNewTitle')),
         h('p', { class: 'page-lead' }, t('rpNewLead')),
-        h('p', null, h('a', { href: '#/reports/mine', class: 'btn btn-ghost', id: 'rp-to-mine' }, t('rpMineLink'))),
+        h('p', null, h('a', { href: '#/reports/mine', class: 'btn btn-secondary', id: 'rp-to-mine' }, t('rpMineLink'))),
         h(
           'form',
           { id: 'report-form', class: 'form', novalidate: true, onsubmit: send },

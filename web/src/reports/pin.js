@@ -60,47 +60,85 @@ function reportLabel(p) {
   return `${pick(p, 'category_name').text}，${t(`rpStatus_${p.status}`)}${p.overdue ? `，${t('rpOverdue')}` : ''}`;
 }
 
+function onKeyOrClick(m, fn) {
+  m.on('click', fn);
+  m.on('keypress', (e) => {
+    const k = e.originalEvent && e.originalEvent.key;
+    if (k === 'Enter' || k === ' ') fn();
+  });
+}
+
+const REPORT_PX = 44; // reports closer than this on screen are one bubble
+
 /**
  * The public reports as markers on a Leaflet map (from the GeoJSON the API
- * gives, positions already in the map's datum): each a link to its page.
- * No marker carries anything of the reporter: the API gives none.
+ * gives, positions already in the map's datum): each a link to its page;
+ * reports that would overlap on screen are one bubble with their count,
+ * which zooms in. No marker carries anything of the reporter: the API
+ * gives none.
  */
 export function reportsLayer(map) {
   const group = L.layerGroup().addTo(map);
+  function single(f) {
+    const [lon, lat] = f.geometry.coordinates;
+    const p = f.properties;
+    const m = L.marker([lat, lon], {
+      icon: L.divIcon({
+        className: `rp-mk rp-mk-${p.overdue ? 'overdue' : p.status}`,
+        html: '<span class="rp-mk-shape" aria-hidden="true">!</span>',
+        iconSize: [48, 48],
+        iconAnchor: [24, 24],
+      }),
+      keyboard: true,
+      zIndexOffset: 500, // asked for: above the sites (they reach 300)
+    });
+    onKeyOrClick(m, () => {
+      location.hash = `#/reports/${f.id}`;
+    });
+    m.on('add', () => {
+      const e = m.getElement();
+      if (!e) return;
+      e.setAttribute('aria-label', reportLabel(p));
+      e.setAttribute('role', 'link');
+      e.setAttribute('data-report', f.id);
+      e.removeAttribute('title');
+    });
+    return m;
+  }
+  function bubble(list) {
+    const lat = list.reduce((a, f) => a + f.geometry.coordinates[1], 0) / list.length;
+    const lon = list.reduce((a, f) => a + f.geometry.coordinates[0], 0) / list.length;
+    const m = L.marker([lat, lon], {
+      icon: L.divIcon({ className: 'rp-mk rp-mk-many', html: `<span class="rp-mk-shape" aria-hidden="true">${list.length}</span>`, iconSize: [48, 48], iconAnchor: [24, 24] }),
+      keyboard: true,
+      zIndexOffset: 500,
+    });
+    onKeyOrClick(m, () => {
+      const b = L.latLngBounds(list.map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]]));
+      map.fitBounds(b.pad(0.5), { maxZoom: Math.max(map.getZoom() + 2, 18), animate: false });
+    });
+    m.on('add', () => {
+      const e = m.getElement();
+      if (!e) return;
+      e.setAttribute('aria-label', t('rpLayerMany', { n: list.length }));
+      e.setAttribute('role', 'button');
+      e.setAttribute('data-reports', list.map((f) => f.id).join(','));
+      e.removeAttribute('title');
+    });
+    return m;
+  }
   return {
     show(features) {
       group.clearLayers();
+      const z = map.getZoom();
+      const groups = [];
       for (const f of features) {
-        const [lon, lat] = f.geometry.coordinates;
-        const p = f.properties;
-        const m = L.marker([lat, lon], {
-          icon: L.divIcon({
-            className: `rp-mk rp-mk-${p.overdue ? 'overdue' : p.status}`,
-            html: '<span class="rp-mk-shape" aria-hidden="true">!</span>',
-            iconSize: [48, 48],
-            iconAnchor: [24, 24],
-          }),
-          keyboard: true,
-          zIndexOffset: -100,
-        });
-        const open = () => {
-          location.hash = `#/reports/${f.id}`;
-        };
-        m.on('click', open);
-        m.on('keypress', (e) => {
-          const k = e.originalEvent && e.originalEvent.key;
-          if (k === 'Enter' || k === ' ') open();
-        });
-        m.on('add', () => {
-          const e = m.getElement();
-          if (!e) return;
-          e.setAttribute('aria-label', reportLabel(p));
-          e.setAttribute('role', 'link');
-          e.setAttribute('data-report', f.id);
-          e.removeAttribute('title');
-        });
-        m.addTo(group);
+        const pt = map.project([f.geometry.coordinates[1], f.geometry.coordinates[0]], z);
+        const g = groups.find((x) => Math.hypot(x.x - pt.x, x.y - pt.y) < REPORT_PX);
+        if (g) g.list.push(f);
+        else groups.push({ x: pt.x, y: pt.y, list: [f] });
       }
+      for (const g of groups) (g.list.length === 1 ? single(g.list[0]) : bubble(g.list)).addTo(group);
     },
     clear: () => group.clearLayers(),
     remove: () => group.remove(),

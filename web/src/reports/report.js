@@ -98,6 +98,7 @@ async function run(path, json, doneWord) {
     document.getElementById(focusTo)?.focus();
     return;
   } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 0) st.form.key = idempotencyKey(); // nothing stored: a new request next
     const i = photoIndex(e.field);
     if (i >= 0 && st.form.photos[i]) st.form.photos[i].error = t(photoErrorWord(e));
     else if (e instanceof ApiError && ['comment', 'note', 'body', 'duplicate_of', 'internal'].includes(e.field)) st.form.errors[e.field === 'body' ? 'comment' : e.field] = errorMessage(e);
@@ -208,8 +209,7 @@ function photoPicker() {
   return h(
     'div',
     { class: 'field', 'data-field': 'photos' },
-    h('label', { class: 'btn btn-secondary btn-block rp-file-btn', for: 'rp-act-photo' }, h('span', { svg: icon('camera', 'icon') }), t('rpAddPhoto')),
-    input,
+    h('label', { class: 'btn btn-secondary btn-block rp-file-btn', for: 'rp-act-photo' }, h('span', { svg: icon('camera', 'icon') }), t('rpAddPhoto'), input),
     f.photos.length
       ? h(
           'ul',
@@ -221,7 +221,7 @@ function photoPicker() {
               p.preview ? h('img', { src: p.preview, alt: t('rpPhotoN', { n: i + 1 }), width: 96, height: 96 }) : h('span', { class: 'rp-preview-none' }, p.name),
               p.error ? errorLine(`rp-act-photo-${i}-err`, p.error) : null,
               button(t('rpRemovePhoto', { n: i + 1 }), {
-                cls: 'btn btn-ghost',
+                cls: 'btn btn-secondary',
                 id: `rp-act-photo-${i}-remove`,
                 onclick: () => {
                   f.photos.splice(i, 1);
@@ -351,7 +351,8 @@ function draw(root) {
   }
   const handler = isHandler(r);
   const mine = isMine(r);
-  if (!mapEl) mapEl = h('div', { class: 'rp-showmap', id: 'rp-showmap', 'aria-hidden': 'true' });
+  if (!mapEl) mapEl = h('div', { class: 'rp-showmap', id: 'rp-showmap', role: 'region' });
+  mapEl.setAttribute('aria-label', t('rpShowMapLabel'));
   const action = actionForm();
   root.replaceChildren(
     h(
