@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pngjs from 'pngjs';
 import { startServer, openBrowser, seriousViolations, pageWidth, smallTargets } from './lib/harness.mjs';
-import { workerByApi, workerInPage, withRole, signInPage, api } from './lib/people.mjs';
+import { workerByApi, workerInPage, withRole, signInPage, tokenFor, api } from './lib/people.mjs';
 
 const { PNG } = pngjs;
 const PHONE = { viewport: { width: 390, height: 844 } };
@@ -261,6 +261,92 @@ test('the map layer shows the report, never who made it; its chip is in the URL'
     await page.waitForFunction(() => document.querySelector('#map').dataset.reports === 'off');
     assert.equal(await page.locator('[data-report]').count(), 0);
     assert.doesNotMatch(page.url(), /reports=1/);
+    assert.deepEqual(realErrors(b.errors), []);
+  } finally {
+    await b.close();
+  }
+});
+
+/** A 1x1 PNG whose header claims width x height (the server refuses it: 413). */
+function pngClaiming(width, height) {
+  const raw = PNG.sync.write(new PNG({ width: 1, height: 1 }));
+  const ihdr = Buffer.from(raw.subarray(8, 33));
+  ihdr.writeUInt32BE(width, 8);
+  ihdr.writeUInt32BE(height, 12);
+  let c = 0xffffffff;
+  for (const byte of ihdr.subarray(4, 21)) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  ihdr.writeUInt32BE((c ^ 0xffffffff) >>> 0, 21);
+  return Buffer.concat([raw.subarray(0, 8), ihdr, raw.subarray(33)]);
+}
+
+test('the API\'s refusals in plain words, in English too: a place outside every grid (422) and a photo too large (413)', async () => {
+  // Far from the district: the server covers none of it.
+  const b = await openBrowser({ ...PHONE, geolocation: { latitude: 39.9, longitude: 116.4, accuracy: 20 }, permissions: ['geolocation'] });
+  const { page } = b;
+  try {
+    await page.goto(`${srv.base}/#/`);
+    await workerInPage(srv, page, '孙骑手');
+    await page.reload();
+    await page.goto(`${srv.base}/#/reports/new`);
+    await page.waitForSelector('#report-form');
+    await page.click('#lang');
+    await page.waitForSelector('#page-title:has-text("Report a problem")');
+    await page.click('label[for="rp-cat-manhole_cover"]');
+    await page.waitForSelector('#rp-q-where');
+    await page.click('label[for="rp-q-where-cycle_lane"]');
+    await page.click('#rp-locate');
+    await page.waitForSelector('#rp-nearby-none');
+    await page.setInputFiles('#rp-photo-input', { name: 'huge.png', mimeType: 'image/png', buffer: pngClaiming(30000, 30000) });
+    await page.waitForSelector('#rp-previews li[data-i="0"]');
+    await page.click('#rp-send');
+    await page.waitForSelector('#rp-photo-0-err');
+    assert.match(await page.textContent('#rp-photo-0-err'), /too large/);
+    await page.click('#rp-photo-0-remove');
+    await page.click('#rp-send');
+    await page.waitForSelector('#rp-place-err');
+    assert.match(await page.textContent('#rp-place-err'), /outside the area this service covers/);
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(realErrors(b.errors), []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('a region admin sees the heat map of reports and the console at desktop width', async () => {
+  const admin = await withRole(srv, 'region_admin', 'region', 'HZ', '区管理员');
+  const b = await openBrowser({ viewport: { width: 1280, height: 900 } });
+  const { page } = b;
+  try {
+    await page.goto(`${srv.base}/#/`);
+    await signInPage(page, admin.phone, admin.password);
+    await page.reload();
+    await page.goto(`${srv.base}/#/admin/reports`);
+    await page.waitForSelector('#rq-list');
+    const listed = await page.$$eval('#rq-list li', (ls) => ls.length);
+    const queue = await api(srv, 'GET', '/api/reports/queue?limit=500', { token: await tokenFor(srv, admin.phone, admin.password) });
+    assert.equal(listed, queue.json.items.length);
+    assert.deepEqual(await seriousViolations(page), []);
+    await page.click('#rq-heat-link');
+    await page.waitForSelector('#heat-count:has-text("条上报")');
+    const open = (await api(srv, 'GET', '/api/reports?status=open,acknowledged,in_progress&limit=2000')).json.features.length;
+    assert.ok(open > 0);
+    assert.equal(await page.getAttribute('.rp-heat', 'data-points'), String(open));
+    // Something is drawn where the reports are.
+    const painted = await page.evaluate(() => {
+      const c = document.querySelector('.rp-heat');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
+      return n;
+    });
+    assert.ok(painted > 100, `heat drawn (${painted} px)`);
+    await page.selectOption('#heat-status', 'all');
+    const all = (await api(srv, 'GET', '/api/reports?status=all&limit=2000')).json.features.length;
+    await page.waitForFunction((n) => document.querySelector('.rp-heat').dataset.points === String(n), all);
+    assert.deepEqual(await seriousViolations(page), []);
     assert.deepEqual(realErrors(b.errors), []);
   } finally {
     await b.close();

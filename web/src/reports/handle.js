@@ -194,7 +194,7 @@ export const heatView = {
       root.replaceChildren(h('div', { class: 'page' }, pageTitle(t('rpHeatTitle')), formAlert(t('rpAdminsOnly'))));
       return;
     }
-    if (!heat.el) heat.el = h('div', { class: 'rp-heatmap', id: 'rp-heatmap', role: 'img' });
+    if (!heat.el) heat.el = h('div', { class: 'rp-heatmap', id: 'rp-heatmap', role: 'region' });
     heat.el.setAttribute('aria-label', t('rpHeatLabel', { n: heat.count ?? 0 }));
     const sel = h('select', { class: 'select', id: 'heat-status' }, options([['active', t('rpFilterActive')], ['all', t('rpFilterAll')]], heat.status));
     sel.value = heat.status;
