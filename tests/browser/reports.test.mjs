@@ -33,6 +33,16 @@ function photo() {
   return PNG.sync.write(png);
 }
 
+/** A desktop browser signed in as p (a password), at path. */
+async function deskBrowser(p, path) {
+  const b = await openBrowser({ viewport: { width: 1280, height: 900 } });
+  await b.page.goto(`${srv.base}/#/`);
+  await signInPage(b.page, p.phone, p.password);
+  await b.page.reload(); // the page learns of the session
+  await b.page.goto(`${srv.base}/#${path}`);
+  return b;
+}
+
 const realErrors = (errors) => errors.filter((e) => !/Failed to load resource: the server responded with a status of (401|404|409|413|415|422)/.test(e));
 
 before(async () => {
@@ -119,13 +129,9 @@ test('a courier reports with a photo and says "me too" to the open report nearby
 
 test('the grid manager finds the report in the console and moves it to fixed', async () => {
   assert.ok(myReport, 'the first test made the report');
-  const b = await openBrowser({ viewport: { width: 1280, height: 900 } });
+  const b = await deskBrowser(manager, '/admin/reports?category=road_damage');
   const { page } = b;
   try {
-    await page.goto(`${srv.base}/#/`);
-    await signInPage(page, manager.phone, manager.password);
-    await page.reload();
-    await page.goto(`${srv.base}/#/admin/reports?category=road_damage`);
     await page.waitForSelector(`#rq-list #report-${myReport}`);
     assert.equal(await page.inputValue('#rq-category'), 'road_damage');
     // Both open road reports of the grid, no other category.
@@ -317,13 +323,9 @@ test('the API\'s refusals in plain words, in English too: a place outside every 
 
 test('a region admin sees the heat map of reports and the console at desktop width', async () => {
   const admin = await withRole(srv, 'region_admin', 'region', 'HZ', '区管理员');
-  const b = await openBrowser({ viewport: { width: 1280, height: 900 } });
+  const b = await deskBrowser(admin, '/admin/reports');
   const { page } = b;
   try {
-    await page.goto(`${srv.base}/#/`);
-    await signInPage(page, admin.phone, admin.password);
-    await page.reload();
-    await page.goto(`${srv.base}/#/admin/reports`);
     await page.waitForSelector('#rq-list');
     const listed = await page.$$eval('#rq-list li', (ls) => ls.length);
     const queue = await api(srv, 'GET', '/api/reports/queue?limit=500', { token: await tokenFor(srv, admin.phone, admin.password) });

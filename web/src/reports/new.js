@@ -16,7 +16,7 @@ import { field, bound, formAlert, button, errorMessage, errorLine, focusProblem 
 import { redraw, pageTitle, needSignIn } from '../page.js';
 import { go } from '../router.js';
 import { loadConfig } from '../config.js';
-import { wgs84ToGcj02 } from '../geo.js';
+import { wgs84ToGcj02, phonePosition } from '../geo.js';
 import { MAX_PHOTOS, mapDatum, reportCard, preparePhoto, photoErrorWord, photoIndex } from './common.js';
 
 const NEARBY_RADIUS_M = 200;
@@ -90,29 +90,21 @@ function setPoint(p, kind, { pan = true } = {}) {
   redraw();
 }
 
-function locate() {
-  if (!navigator.geolocation) {
-    st.alert = t('rpNoGps');
-    redraw();
-    return;
-  }
+async function locate() {
   st.locating = true;
+  st.alert = '';
   redraw();
-  navigator.geolocation.getCurrentPosition(
-    (pos) => {
-      st.locating = false;
-      let p = { lat: pos.coords.latitude, lon: pos.coords.longitude }; // WGS-84
-      if (st.datum === 'gcj02') p = wgs84ToGcj02(p.lat, p.lon);
-      st.accuracy = pos.coords.accuracy;
-      setPoint({ lat: p.lat, lon: p.lon }, 'gps');
-    },
-    () => {
-      st.locating = false;
-      st.alert = t('rpGpsFailed');
-      redraw();
-    },
-    { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 },
-  );
+  try {
+    const pos = await phonePosition();
+    const p = st.datum === 'gcj02' ? wgs84ToGcj02(pos.lat, pos.lon) : pos;
+    st.accuracy = pos.accuracy;
+    st.locating = false;
+    setPoint({ lat: p.lat, lon: p.lon }, 'gps');
+  } catch {
+    st.locating = false;
+    st.alert = t(navigator.geolocation ? 'rpGpsFailed' : 'rpNoGps');
+    redraw();
+  }
 }
 
 async function mountPin() {

@@ -110,48 +110,37 @@ async function run(path, json, doneWord) {
   focusProblem(document.getElementById('rp-action'));
 }
 
+/** Errors found here: draw them and focus the first; true when there were any. */
+function refused(errors) {
+  if (!Object.keys(errors).length) return false;
+  redraw();
+  focusProblem(document.getElementById('rp-action'));
+  return true;
+}
+
 function submitAction(e) {
   e.preventDefault();
   const f = st.form;
   const a = st.action;
   f.errors = {};
-  if (f.photos.some((p) => p.error)) {
-    f.errors.photos = t('rpPhotoFix');
-    redraw();
-    focusProblem(document.getElementById('rp-action'));
-    return;
-  }
+  if (f.photos.some((p) => p.error)) f.errors.photos = t('rpPhotoFix');
+  if (a.kind === 'status' && a.to === 'duplicate' && !/^\d+$/.test(f.duplicate_of)) f.errors.duplicate_of = t('rpDupNeeded');
+  // A comment is needed to say whose it is, to reject, and for a reply.
+  const needs = { not_ours: 'rpNotOursNeeded', reject: 'rpRejectNeeded', comment: 'rpSaySomething' }[a.kind === 'status' ? a.to : a.kind];
+  if (needs && !f.comment.trim()) f.errors.comment = t(needs);
+  if (refused(f.errors)) return;
   const photos = f.photos.length ? f.photos.map((p) => p.dataUrl) : undefined;
   const id = st.report.id;
   if (a.kind === 'status') {
-    if (a.to === 'duplicate' && !/^\d+$/.test(f.duplicate_of)) f.errors.duplicate_of = t('rpDupNeeded');
-    if (a.to === 'not_ours' && !f.comment.trim()) f.errors.comment = t('rpNotOursNeeded');
-    if (Object.keys(f.errors).length) {
-      redraw();
-      focusProblem(document.getElementById('rp-action'));
-      return;
-    }
     const body = { status: a.to, comment: f.comment.trim(), photos };
     if (f.note.trim()) body.note = f.note.trim();
     if (a.to === 'duplicate') body.duplicate_of = Number(f.duplicate_of);
     run(`/api/reports/${id}/status`, body, 'rpStatusDone');
   } else if (a.kind === 'comment') {
-    if (!f.comment.trim()) {
-      f.errors.comment = t('rpSaySomething');
-      redraw();
-      focusProblem(document.getElementById('rp-action'));
-      return;
-    }
     run(`/api/reports/${id}/comments`, { body: f.comment.trim(), internal: Boolean(f.internal), photos }, 'rpCommentDone');
   } else if (a.kind === 'reopen') {
     run(`/api/reports/${id}/reopen`, { comment: f.comment.trim() }, 'rpReopenDone');
   } else if (a.kind === 'reject') {
-    if (!f.comment.trim()) {
-      f.errors.comment = t('rpRejectNeeded');
-      redraw();
-      focusProblem(document.getElementById('rp-action'));
-      return;
-    }
     run(`/api/reports/${id}/reject`, { comment: f.comment.trim() }, 'rpRejectDone');
   }
 }
