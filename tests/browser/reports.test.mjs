@@ -166,6 +166,16 @@ test('the grid manager finds the report in the console and moves it to fixed', a
     // The internal note is shown to handlers, marked as such.
     assert.equal(await page.locator('.rp-tl[data-internal="true"]').count(), 1);
     assert.deepEqual(await seriousViolations(page), []);
+    // The service worker keeps public answers for offline use, but never
+    // a report as its handler sees it (contact, internal notes) nor the queue.
+    assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), 'the worker controls the page');
+    const kept = await page.evaluate(async () => {
+      const out = [];
+      for (const n of await caches.keys()) for (const r of await (await caches.open(n)).keys()) out.push(new URL(r.url).pathname);
+      return out;
+    });
+    assert.ok(kept.includes('/api/report-categories'), `public answers are kept: ${kept.join(' ')}`);
+    assert.deepEqual(kept.filter((x) => /^\/api\/(reports\/(\d|queue|nearby)|report-photos)/.test(x)), []);
     await page.click('#lang');
     await page.waitForSelector('#rp-status:has-text("Fixed")');
     assert.deepEqual(await seriousViolations(page), []);
