@@ -165,6 +165,13 @@ test('the grid manager finds the report in the console and moves it to fixed', a
     await page.waitForSelector('#rp-status[data-status="fixed"]');
     // The internal note is shown to handlers, marked as such.
     assert.equal(await page.locator('.rp-tl[data-internal="true"]').count(), 1);
+    // A public reply with a photo of the repair.
+    await page.click('#rp-comment');
+    await page.fill('#rp-act-comment', '修好后的照片');
+    await page.setInputFiles('#rp-act-photo', { name: 'fixed.png', mimeType: 'image/png', buffer: photo() });
+    await page.waitForSelector('#rp-action .rp-previews img');
+    await page.click('#rp-act-submit');
+    await page.waitForSelector('.rp-tl[data-kind="comment"][data-internal="false"] .rp-photos img');
     assert.deepEqual(await seriousViolations(page), []);
     // The service worker keeps public answers for offline use, but never
     // a report as its handler sees it (contact, internal notes) nor the queue.
@@ -186,6 +193,9 @@ test('the grid manager finds the report in the console and moves it to fixed', a
   const pub = (await api(srv, 'GET', `/api/reports/${myReport}`)).json;
   assert.equal(pub.status, 'fixed');
   assert.equal(pub.timeline.some((e) => e.internal), false, 'the public never see the internal note');
+  const reply = pub.timeline.find((e) => e.kind === 'comment');
+  assert.equal(reply.body, '修好后的照片');
+  assert.equal(reply.photos.length, 1);
 });
 
 test('the reporter sees it fixed in "my reports" and re-opens it', async () => {
