@@ -10,7 +10,7 @@
 // reporter gets "mine" and "reopen_until".
 //
 // An action opens a form under its button; the phone's Back closes it
-// (layer.js) instead of leaving the report.
+// (back.js) instead of leaving the report.
 import { h, langText, textLang } from '../dom.js';
 import { t, pick, formatWhen, lang } from '../i18n.js';
 import { icon } from '../icons.js';
@@ -19,7 +19,7 @@ import * as api from '../api.js';
 import { ApiError, idempotencyKey } from '../api.js';
 import { field, bound, formAlert, button, errorMessage, errorLine, checkbox, focusProblem } from '../forms.js';
 import { redraw, pageTitle } from '../page.js';
-import { openLayer } from '../layer.js';
+import { openLayer, dropLayer } from '../back.js';
 import { loadConfig } from '../config.js';
 import { statusBadge, timeline, photoStrip, nextStatuses, mapDatum, MAX_PHOTOS, preparePhoto, photoErrorWord, photoIndex, OPEN_STATUSES } from './common.js';
 
@@ -424,7 +424,11 @@ export const reportView = {
     draw(root);
   },
   leave() {
-    closeAction(false);
+    // The page is left: its form's history entry is not gone back over.
+    dropLayer();
+    st.dismiss = null;
+    st.action = null;
+    st.form = null;
     showMap?.remove();
     showMap = null;
     mapEl = null;
