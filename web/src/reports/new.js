@@ -484,6 +484,9 @@ export const newReportView = {
       if (!st.key) reset();
       st.alert = '';
       st.note = '';
+      // A draft kept from an earlier visit: ask again what is open nearby.
+      st.nearby = null;
+      st.nearbyFor = '';
       st.datum = await mapDatum();
       st.tiles = (await loadConfig().catch(() => ({}))).tiles || null;
       try {
@@ -526,6 +529,7 @@ export const newReportView = {
       ),
     );
     await mountPin();
+    if (first) loadNearby();
   },
   leave() {
     pinMap?.remove();
