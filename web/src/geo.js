@@ -79,6 +79,7 @@ export function convertPoint(lat, lon, from, to) {
   if (from === to) return { lat, lon };
   const g = from === 'bd09' ? bd09ToGcj02(lat, lon) : from === 'wgs84' ? wgs84ToGcj02(lat, lon) : { lat, lon };
   return to === 'gcj02' ? g : gcj02ToWgs84(g.lat, g.lon);
+}
 
 /**
  * The phone's position, once: resolves to {lat, lon, accuracy} (WGS-84,
