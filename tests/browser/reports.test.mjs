@@ -38,7 +38,8 @@ async function deskBrowser(p, path) {
   const b = await openBrowser({ viewport: { width: 1280, height: 900 } });
   await b.page.goto(`${srv.base}/#/`);
   await signInPage(b.page, p.phone, p.password);
-  await b.page.reload(); // the page learns of the session
+  await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => true)); // active before the reload
+  await b.page.reload(); // the page learns of the session (and the worker controls it)
   await b.page.goto(`${srv.base}/#${path}`);
   return b;
 }
