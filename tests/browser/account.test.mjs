@@ -144,7 +144,7 @@ test('a worker registers with a code, sees their profile, signs out and signs in
   assert.equal(await page.$('#my-places'), null);
   assert.equal(await page.getAttribute('#password-fold', 'open'), null);
   assert.deepEqual(await page.$$eval('#me-mine a', (l) => l.map((a) => a.getAttribute('href'))),
-    ['#/bookings', '#/lending', '#/me/visits', '#/volunteer/me', '#/points', '#/inbox']);
+    ['#/bookings', '#/lending', '#/me/visits', '#/childcare', '#/volunteer/me', '#/reports/new', '#/reports/mine', '#/points', '#/mentoring', '#/inbox']);
   assert.ok(await page.evaluate(() => {
     const out = document.getElementById('sign-out');
     return Boolean(document.getElementById('profile-form').compareDocumentPosition(out) & Node.DOCUMENT_POSITION_FOLLOWING);

@@ -80,3 +80,21 @@ export function convertPoint(lat, lon, from, to) {
   const g = from === 'bd09' ? bd09ToGcj02(lat, lon) : from === 'wgs84' ? wgs84ToGcj02(lat, lon) : { lat, lon };
   return to === 'gcj02' ? g : gcj02ToWgs84(g.lat, g.lon);
 }
+
+/**
+ * The phone's position, once: resolves to {lat, lon, accuracy} (WGS-84,
+ * metres), rejects when there is none (no GPS, not allowed, too slow).
+ */
+export function phonePosition({ timeout = 15000 } = {}) {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) {
+      reject(new Error('geolocation unsupported'));
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy: p.coords.accuracy }),
+      reject,
+      { enableHighAccuracy: true, timeout, maximumAge: 30000 },
+    );
+  });
+}

@@ -26,6 +26,7 @@ import offerings from './offerings/page.js';
 import volunteer from './volunteer/page.js';
 import childcare from './childcare/page.js';
 import mentoring from './mentoring/page.js';
+import reports from './reports/page.js';
 
 export const PAGES = [
   map,
@@ -52,4 +53,5 @@ export const PAGES = [
   childcare,
   mentoring,
   scanner,
+  reports,
 ];

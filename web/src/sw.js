@@ -21,8 +21,16 @@ const API_TIMEOUT_MS = 8000;
 const LAST_PREFIX = '/__last__';
 const PERSONAL = ['/api/me', '/api/auth', '/api/users', '/api/audit', '/api/qr', '/api/fair-tickets', '/api/bookings', '/api/checkins', '/api/feeds'];
 // A fair booth's queue as staff see it (who holds each number); rosters:
-// the people booked at a site or a slot (names, masked phones).
-const PERSONAL_RE = [/^\/api\/fairs\/[^/]+\/booths\/[^/]+\/tickets$/, /^\/api\/(sites|slots)\/[^/]+\/bookings$/];
+// the people booked at a site or a slot (names, masked phones); a grid
+// report as its reporter or handlers see it (contact, internal notes), the
+// handlers' queue, "me too" candidates with mine marked, and photos (an
+// internal one is the handlers' only).
+const PERSONAL_RE = [
+  /^\/api\/fairs\/[^/]+\/booths\/[^/]+\/tickets$/,
+  /^\/api\/(sites|slots)\/[^/]+\/bookings$/,
+  /^\/api\/reports\/(\d+|queue|nearby)(\/|$)/,
+  /^\/api\/report-photos\//,
+];
 
 // Catalogue answers the page needs to make sense of saved sites.
 const API_WARM = ['/api/config', '/api/amenities', '/api/site-types', '/api/regions?roots=1'];

@@ -386,6 +386,7 @@ function placesBlock(m) {
   const consoles = [['#/admin', 'meConsolePeople']];
   if (admin) consoles.push(['#/admin/sites', 'meConsoleSites']);
   if (session.isSystemAdmin(m)) consoles.push(['#/station/region', 'meConsoleRegions']);
+  if (session.hasAnyRole(['grid_manager', 'dispatcher', 'region_admin', 'system_admin'], m)) consoles.push(['#/admin/reports', 'meMineHandle']);
   return h(
     'section',
     { class: 'panel', id: 'my-places', 'aria-labelledby': 'my-places-title' },
@@ -413,6 +414,8 @@ function workerLinks() {
         ['#/me/visits', 'meMineVisits'],
         ['#/childcare', 'ccTitle'],
         ['#/volunteer/me', 'meMineVolunteer'],
+        ['#/reports/new', 'meMineReportNew'],
+        ['#/reports/mine', 'meMineReports'],
         ['#/points', 'meMinePoints'],
         ['#/mentoring', 'meMineMentoring'],
         ['#/inbox', 'meMineInbox'],

@@ -117,7 +117,8 @@ export function siteMatches(site, { chips, selected, openNow, tier, types, categ
 
 /**
  * The filters as URL query parameters: amenity (chip ids), open, tier,
- * service (a service category's code), q (search), fav (favourites). Only what differs from the default is
+ * service (a service category's code), q (search), fav (favourites),
+ * reports (the grid reports layer). Only what differs from the default is
  * written, so the plain map is "#/".
  */
 export function filtersToQuery(f) {
@@ -128,6 +129,7 @@ export function filtersToQuery(f) {
   if (f.category) q.set('service', f.category);
   if (f.q) q.set('q', f.q);
   if (f.fav) q.set('fav', '1');
+  if (f.reports) q.set('reports', '1');
   return q.toString();
 }
 
@@ -147,5 +149,6 @@ export function filtersFromQuery(query, chips = CHIPS) {
     category: CATEGORY_CODE.test(category) ? category : '',
     q: (q.get('q') || '').slice(0, 60),
     fav: q.get('fav') === '1',
+    reports: q.get('reports') === '1',
   };
 }

@@ -32,6 +32,7 @@ import {
 import { indexSite, search as searchIndex, loadInitials } from './search.js';
 import { favourites, onFavouritesChange } from './favs.js';
 import words from './words.js';
+import { showReportsLayer } from '../reports/maplayer.js';
 
 const PAGE = 20; // list length, and the step of "show more"
 const MAX_LIST = 100;
@@ -58,6 +59,7 @@ const state = {
   categorySites: { code: '', ids: null }, // the category's site ids, for the search and favourites
   q: '', // the search
   fav: false, // the favourites instead of the nearest
+  reports: false, // the grid reports layer shows
   point: null, // {lat, lon} in state.datum
   pointKind: 'default', // default | gps | map
   accuracy: null,
@@ -146,6 +148,7 @@ function filterQuery() {
     category: state.category,
     q: state.q,
     fav: state.fav,
+    reports: state.reports,
   });
 }
 
@@ -216,6 +219,7 @@ function renderChips() {
   el.chips.replaceChildren(...frag);
   el.openNow.setAttribute('aria-pressed', state.openNow ? 'true' : 'false');
   el.favs.setAttribute('aria-pressed', state.fav ? 'true' : 'false');
+  el.reports.setAttribute('aria-pressed', state.reports ? 'true' : 'false');
 }
 
 function renderTierSelect() {
@@ -517,6 +521,7 @@ function setListStatus(text, error = false) {
 
 async function refreshMap() {
   if (!map) return;
+  showReportsLayer(map.leaflet(), { on: state.reports, bbox: map.bbox(), datum: state.datum });
   const gen = ++mapGen;
   mapAbort?.abort();
   mapAbort = new AbortController();
@@ -788,6 +793,7 @@ export function start() {
   el.chips = $('#chips');
   el.openNow = $('#open-now');
   el.favs = $('#favs');
+  el.reports = $('#reports-layer');
   el.tier = $('#tier');
   el.svcCat = $('#svc-cat');
   el.search = $('#search');
@@ -806,6 +812,8 @@ export function start() {
   $('#open-now-check').insertAdjacentHTML('afterbegin', icon('check'));
   $('#favs-icon').insertAdjacentHTML('afterbegin', icon('star'));
   $('#favs-check').insertAdjacentHTML('afterbegin', icon('check'));
+  $('#reports-layer-icon').insertAdjacentHTML('afterbegin', icon('warn'));
+  $('#reports-layer-check').insertAdjacentHTML('afterbegin', icon('check'));
   $('#search-icon').insertAdjacentHTML('afterbegin', icon('search'));
   el.searchClear.insertAdjacentHTML('afterbegin', icon('close'));
   $('#banner-icon').insertAdjacentHTML('afterbegin', icon('warn'));
@@ -828,6 +836,13 @@ export function start() {
       el.searchClear.hidden = true;
     }
     filtersChanged();
+  });
+  // The reports layer changes the map only (not the list).
+  el.reports.addEventListener('click', () => {
+    state.reports = !state.reports;
+    renderChips();
+    syncUrl();
+    refreshMap();
   });
   el.tier.addEventListener('change', () => {
     state.tier = el.tier.value;
@@ -898,6 +913,7 @@ function takeFilters(query) {
     f.category === state.category &&
     f.q === state.q &&
     f.fav === state.fav &&
+    f.reports === state.reports &&
     f.selected.size === state.selected.size &&
     [...f.selected].every((x) => state.selected.has(x));
   if (same) return false;
@@ -907,6 +923,7 @@ function takeFilters(query) {
   state.category = f.category;
   state.q = f.q;
   state.fav = f.fav;
+  state.reports = f.reports;
   el.search.value = f.q;
   el.searchClear.hidden = !f.q;
   el.tier.value = f.tier;

@@ -192,6 +192,8 @@ export function createMap(el, { tiles, center, onPick, onSite, onMove, onTiles }
 
   return {
     zoom: () => map.getZoom(),
+    /** The Leaflet map itself, for layers other features draw (reports/maplayer.js). */
+    leaflet: () => map,
     /** The map's box was hidden or changed size (back from another page). */
     resize() {
       map.invalidateSize({ pan: false });
