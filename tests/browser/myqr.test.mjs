@@ -37,7 +37,7 @@ test('a worker opens "my QR code" from "me" in one tap; it decodes to a token st
   await page.waitForSelector('#me-qr-link');
   // "Me" leads to every record of mine other pages keep, one tap each.
   const mine = await page.$$eval('.me-mine a', (as) => as.map((a) => a.getAttribute('href')));
-  assert.deepEqual(mine, ['#/bookings', '#/lending', '#/me/visits', '#/volunteer/me', '#/points', '#/inbox']);
+  assert.deepEqual(mine, ['#/bookings', '#/lending', '#/me/visits', '#/childcare', '#/volunteer/me', '#/reports/new', '#/reports/mine', '#/points', '#/mentoring', '#/inbox']);
   await page.click('#me-qr-link');
   await page.waitForSelector('#mq-code svg');
   assert.match(page.url(), /#\/me\/qr$/);
