@@ -125,9 +125,51 @@ struct site_view {
     enum geo_datum datum;
 };
 
+/* The top-level fields of a site answer, in the order answers hold them,
+ * as bit numbers (a fields= projection is a mask of them). The first
+ * SJ_STATIC are the static ones. */
+enum site_json_field {
+    SJ_ID,
+    SJ_NAME_ZH,
+    SJ_NAME_EN,
+    SJ_TYPE,
+    SJ_TIER,
+    SJ_REGION,
+    SJ_ADDRESS_ZH,
+    SJ_ADDRESS_EN,
+    SJ_PHONE,
+    SJ_MANAGER,
+    SJ_DESCRIPTION,
+    SJ_CAPACITY,
+    SJ_STATUS,
+    SJ_STATUS_REASON,
+    SJ_STATUS_UNTIL,
+    SJ_PUBLIC,
+    SJ_OPENING_HOURS,
+    SJ_AMENITIES,
+    SJ_PHOTOS,
+    SJ_DEMO,
+    SJ_CREATED_AT,
+    SJ_UPDATED_AT,
+    SJ_STATIC, /* = position: the dynamic ones follow */
+    SJ_POSITION = SJ_STATIC,
+    SJ_OPEN,
+    SJ_NEXT_CHANGE,
+    SJ_DISTANCE_M,
+    SJ_LIVE,
+    SJ_NAV,
+    SJ_COUNT
+};
+#define SJ_BIT(f) ((uint32_t)1 << (f))
+#define SJ_ALL (SJ_BIT(SJ_COUNT) - 1)
+/* The bit number of a field's name, or -1. */
+int site_json_field_of(const char *name);
+
 /* The fields that change only when the site is edited, as JSON text
  * (a whole object) and as a jansson object. */
 void site_json_static_text(struct strbuf *sb, const struct site *s, int tz);
+/* Only the static fields in mask (id always), without the closing brace. */
+void site_json_static_fields(struct strbuf *sb, const struct site *s, int tz, uint32_t mask);
 json_t *site_json_static(const struct site *s, int tz);
 /* Add position, open, next_change and nav for the view. */
 void site_json_dynamic(json_t *o, struct arena *a, const struct site *s, const struct site_view *v);

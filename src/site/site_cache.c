@@ -760,33 +760,51 @@ static void render_live(const struct live *l, const struct site_render *rd, stru
         strbuf_adds(out, "null}");
 }
 
-/* One site: the static part, then what depends on the request. */
+/* One site: the static part, then what depends on the request; only the
+ * fields rd asks for, each as the whole answer has it. */
 static void render_entry(struct site_cache *sc, struct cache_entry *e, const struct site_render *rd,
                          int64_t at, double distance_m, struct strbuf *out)
 {
-    struct geo_point p = geo_convert((struct geo_point){e->s.lat, e->s.lon}, GEO_WGS84, rd->datum);
-    int64_t next;
-    bool open = entry_open_at(sc, e, at, &next);
+    uint32_t want = rd->fields ? rd->fields : SJ_ALL;
     char buf[40];
-    strbuf_add(out, e->static_json, e->static_len);
-    strbuf_adds(out, ",\"position\":{\"lat\":");
-    strbuf_add_fixed(out, p.lat, 7);
-    strbuf_adds(out, ",\"lon\":");
-    strbuf_add_fixed(out, p.lon, 7);
-    strbuf_addf(out, ",\"datum\":\"%s\"}", geo_datum_name(rd->datum));
-    strbuf_addf(out, ",\"open\":%s,\"next_change\":", open ? "true" : "false");
-    if (next >= 0)
-        strbuf_addf(out, "\"%s\"", clock_format_iso(next, rd->tz, buf, sizeof buf));
+    if ((want & (SJ_BIT(SJ_STATIC) - 1)) == SJ_BIT(SJ_STATIC) - 1)
+        strbuf_add(out, e->static_json, e->static_len);
     else
-        strbuf_adds(out, "null");
-    if (distance_m >= 0) {
+        site_json_static_fields(out, &e->s, sc->tz, want);
+    if (want & SJ_BIT(SJ_POSITION)) {
+        struct geo_point p =
+            geo_convert((struct geo_point){e->s.lat, e->s.lon}, GEO_WGS84, rd->datum);
+        strbuf_adds(out, ",\"position\":{\"lat\":");
+        strbuf_add_fixed(out, p.lat, 7);
+        strbuf_adds(out, ",\"lon\":");
+        strbuf_add_fixed(out, p.lon, 7);
+        strbuf_addf(out, ",\"datum\":\"%s\"}", geo_datum_name(rd->datum));
+    }
+    if (want & (SJ_BIT(SJ_OPEN) | SJ_BIT(SJ_NEXT_CHANGE))) {
+        int64_t next;
+        bool open = entry_open_at(sc, e, at, &next);
+        if (want & SJ_BIT(SJ_OPEN))
+            strbuf_addf(out, ",\"open\":%s", open ? "true" : "false");
+        if (want & SJ_BIT(SJ_NEXT_CHANGE)) {
+            strbuf_adds(out, ",\"next_change\":");
+            if (next >= 0)
+                strbuf_addf(out, "\"%s\"", clock_format_iso(next, rd->tz, buf, sizeof buf));
+            else
+                strbuf_adds(out, "null");
+        }
+    }
+    if (distance_m >= 0 && (want & SJ_BIT(SJ_DISTANCE_M))) {
         strbuf_adds(out, ",\"distance_m\":");
         strbuf_add_fixed(out, distance_m, 1);
     }
-    strbuf_adds(out, ",\"live\":");
-    render_live(&e->live, rd, out);
-    strbuf_adds(out, ",\"nav\":");
-    strbuf_adds(out, e->nav_json);
+    if (want & SJ_BIT(SJ_LIVE)) {
+        strbuf_adds(out, ",\"live\":");
+        render_live(&e->live, rd, out);
+    }
+    if (want & SJ_BIT(SJ_NAV)) {
+        strbuf_adds(out, ",\"nav\":");
+        strbuf_adds(out, e->nav_json);
+    }
     strbuf_addch(out, '}');
 }
 

@@ -9,6 +9,7 @@
  *   dynamic: position (in the datum asked for), open, next_change, nav
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/clock.h"
 #include "core/strbuf.h"
@@ -45,52 +46,129 @@ static void put_iso(struct strbuf *sb, const char *key, bool has, int64_t t, int
         strbuf_adds(sb, "null");
 }
 
+static const char *const field_names[SJ_COUNT] = {
+    [SJ_ID] = "id",
+    [SJ_NAME_ZH] = "name_zh",
+    [SJ_NAME_EN] = "name_en",
+    [SJ_TYPE] = "type",
+    [SJ_TIER] = "tier",
+    [SJ_REGION] = "region",
+    [SJ_ADDRESS_ZH] = "address_zh",
+    [SJ_ADDRESS_EN] = "address_en",
+    [SJ_PHONE] = "phone",
+    [SJ_MANAGER] = "manager",
+    [SJ_DESCRIPTION] = "description",
+    [SJ_CAPACITY] = "capacity",
+    [SJ_STATUS] = "status",
+    [SJ_STATUS_REASON] = "status_reason",
+    [SJ_STATUS_UNTIL] = "status_until",
+    [SJ_PUBLIC] = "public",
+    [SJ_OPENING_HOURS] = "opening_hours",
+    [SJ_AMENITIES] = "amenities",
+    [SJ_PHOTOS] = "photos",
+    [SJ_DEMO] = "demo",
+    [SJ_CREATED_AT] = "created_at",
+    [SJ_UPDATED_AT] = "updated_at",
+    [SJ_POSITION] = "position",
+    [SJ_OPEN] = "open",
+    [SJ_NEXT_CHANGE] = "next_change",
+    [SJ_DISTANCE_M] = "distance_m",
+    [SJ_LIVE] = "live",
+    [SJ_NAV] = "nav",
+};
+
+int site_json_field_of(const char *name)
+{
+    for (int i = 0; i < SJ_COUNT; i++)
+        if (strcmp(field_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
 /* The one writer of the static fields: the cache keeps its output, and
- * the jansson form below is parsed from it, so the two cannot drift. */
+ * the jansson form below is parsed from it, so the two cannot drift. The
+ * id comes first and is always there, so every other field starts with a
+ * comma. */
+void site_json_static_fields(struct strbuf *sb, const struct site *s, int tz, uint32_t mask)
+{
+#define WANT(f) (mask & SJ_BIT(f))
+    strbuf_addf(sb, "{\"id\":%lld", (long long)s->id);
+    if (WANT(SJ_NAME_ZH))
+        put_text(sb, "name_zh", s->name_zh);
+    if (WANT(SJ_NAME_EN))
+        put_text(sb, "name_en", s->name_en);
+    if (WANT(SJ_TYPE))
+        put_text(sb, "type", s->type_code);
+    if (WANT(SJ_TIER)) {
+        put_key(sb, "tier");
+        if (s->tier)
+            strbuf_addf(sb, "%d", s->tier);
+        else
+            strbuf_adds(sb, "null");
+    }
+    if (WANT(SJ_REGION)) {
+        put_key(sb, "region");
+        strbuf_add_json_string(sb, s->region_code);
+    }
+    if (WANT(SJ_ADDRESS_ZH))
+        put_text(sb, "address_zh", s->address_zh);
+    if (WANT(SJ_ADDRESS_EN))
+        put_text(sb, "address_en", s->address_en);
+    if (WANT(SJ_PHONE))
+        put_text(sb, "phone", s->phone);
+    if (WANT(SJ_MANAGER))
+        put_text(sb, "manager", s->manager);
+    if (WANT(SJ_DESCRIPTION))
+        put_text(sb, "description", s->description);
+    if (WANT(SJ_CAPACITY)) {
+        put_key(sb, "capacity");
+        if (s->has_capacity)
+            strbuf_addf(sb, "%lld", (long long)s->capacity);
+        else
+            strbuf_adds(sb, "null");
+    }
+    if (WANT(SJ_STATUS))
+        put_text(sb, "status", s->status);
+    if (WANT(SJ_STATUS_REASON)) {
+        put_key(sb, "status_reason");
+        strbuf_add_json_string(sb, s->status_reason);
+    }
+    if (WANT(SJ_STATUS_UNTIL))
+        put_iso(sb, "status_until", s->has_until, s->status_until, tz);
+    if (WANT(SJ_PUBLIC))
+        strbuf_addf(sb, ",\"public\":%s", s->is_public ? "true" : "false");
+    if (WANT(SJ_OPENING_HOURS))
+        put_text(sb, "opening_hours", s->opening_hours);
+    if (WANT(SJ_AMENITIES)) {
+        strbuf_adds(sb, ",\"amenities\":[");
+        for (size_t i = 0; i < s->namenities; i++) {
+            strbuf_adds(sb, i ? ",{\"code\":" : "{\"code\":");
+            strbuf_add_json_string(sb, s->amenities[i].code);
+            strbuf_addf(sb, ",\"count\":%lld}", (long long)s->amenities[i].count);
+        }
+        strbuf_addch(sb, ']');
+    }
+    if (WANT(SJ_PHOTOS)) {
+        strbuf_adds(sb, ",\"photos\":[");
+        for (size_t i = 0; i < s->nphotos; i++) {
+            if (i)
+                strbuf_addch(sb, ',');
+            strbuf_add_json_string(sb, s->photos[i]);
+        }
+        strbuf_addch(sb, ']');
+    }
+    if (WANT(SJ_DEMO))
+        strbuf_addf(sb, ",\"demo\":%s", s->is_demo ? "true" : "false");
+    if (WANT(SJ_CREATED_AT))
+        put_iso(sb, "created_at", true, s->created_at, tz);
+    if (WANT(SJ_UPDATED_AT))
+        put_iso(sb, "updated_at", true, s->updated_at, tz);
+#undef WANT
+}
+
 void site_json_static_text(struct strbuf *sb, const struct site *s, int tz)
 {
-    strbuf_addf(sb, "{\"id\":%lld", (long long)s->id);
-    put_text(sb, "name_zh", s->name_zh);
-    put_text(sb, "name_en", s->name_en);
-    put_text(sb, "type", s->type_code);
-    put_key(sb, "tier");
-    if (s->tier)
-        strbuf_addf(sb, "%d", s->tier);
-    else
-        strbuf_adds(sb, "null");
-    put_key(sb, "region");
-    strbuf_add_json_string(sb, s->region_code);
-    put_text(sb, "address_zh", s->address_zh);
-    put_text(sb, "address_en", s->address_en);
-    put_text(sb, "phone", s->phone);
-    put_text(sb, "manager", s->manager);
-    put_text(sb, "description", s->description);
-    put_key(sb, "capacity");
-    if (s->has_capacity)
-        strbuf_addf(sb, "%lld", (long long)s->capacity);
-    else
-        strbuf_adds(sb, "null");
-    put_text(sb, "status", s->status);
-    put_key(sb, "status_reason");
-    strbuf_add_json_string(sb, s->status_reason);
-    put_iso(sb, "status_until", s->has_until, s->status_until, tz);
-    strbuf_addf(sb, ",\"public\":%s", s->is_public ? "true" : "false");
-    put_text(sb, "opening_hours", s->opening_hours);
-    strbuf_adds(sb, ",\"amenities\":[");
-    for (size_t i = 0; i < s->namenities; i++) {
-        strbuf_adds(sb, i ? ",{\"code\":" : "{\"code\":");
-        strbuf_add_json_string(sb, s->amenities[i].code);
-        strbuf_addf(sb, ",\"count\":%lld}", (long long)s->amenities[i].count);
-    }
-    strbuf_adds(sb, "],\"photos\":[");
-    for (size_t i = 0; i < s->nphotos; i++) {
-        if (i)
-            strbuf_addch(sb, ',');
-        strbuf_add_json_string(sb, s->photos[i]);
-    }
-    strbuf_addf(sb, "],\"demo\":%s", s->is_demo ? "true" : "false");
-    put_iso(sb, "created_at", true, s->created_at, tz);
-    put_iso(sb, "updated_at", true, s->updated_at, tz);
+    site_json_static_fields(sb, s, tz, SJ_ALL);
     strbuf_addch(sb, '}');
 }
 
