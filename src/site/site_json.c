@@ -89,9 +89,11 @@ int site_json_field_of(const char *name)
  * the jansson form below is parsed from it, so the two cannot drift. The
  * id comes first and is always there, so every other field starts with a
  * comma. */
-void site_json_static_fields(struct strbuf *sb, const struct site *s, int tz, uint32_t mask)
+void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
+                            uint32_t off[SJ_STATIC + 1])
 {
-#define WANT(f) (mask & SJ_BIT(f))
+    size_t base = sb->len;
+#define WANT(f) (off[f] = (uint32_t)(sb->len - base), 1)
     strbuf_addf(sb, "{\"id\":%lld", (long long)s->id);
     if (WANT(SJ_NAME_ZH))
         put_text(sb, "name_zh", s->name_zh);
@@ -163,12 +165,14 @@ void site_json_static_fields(struct strbuf *sb, const struct site *s, int tz, ui
         put_iso(sb, "created_at", true, s->created_at, tz);
     if (WANT(SJ_UPDATED_AT))
         put_iso(sb, "updated_at", true, s->updated_at, tz);
+    off[SJ_STATIC] = (uint32_t)(sb->len - base);
 #undef WANT
 }
 
 void site_json_static_text(struct strbuf *sb, const struct site *s, int tz)
 {
-    site_json_static_fields(sb, s, tz, SJ_ALL);
+    uint32_t off[SJ_STATIC + 1];
+    site_json_static_parts(sb, s, tz, off);
     strbuf_addch(sb, '}');
 }
 
@@ -188,6 +192,47 @@ json_t *site_json_static(const struct site *s, int tz)
     return parse_own(&sb);
 }
 
+void site_nav_pack(struct strbuf *sb, struct arena *a, const struct site *s)
+{
+    struct geo_point w = {s->lat, s->lon};
+    struct geo_point g = geo_convert(w, GEO_WGS84, GEO_GCJ02);
+    struct geo_point b = geo_convert(w, GEO_WGS84, GEO_BD09);
+    strbuf_addf(sb, "%.6f%c%.6f%c%.6f%c%.6f%c", g.lon, 0, g.lat, 0, b.lat, 0, b.lon, 0);
+    strbuf_adds(sb, text_url_encode(a, s->name_zh ? s->name_zh : ""));
+    strbuf_addch(sb, '\0');
+}
+
+void site_nav_unpack(struct strbuf *sb, const char *packed)
+{
+    const char *p[5];
+    for (int i = 0; i < 5; i++) {
+        p[i] = packed;
+        packed += strlen(packed) + 1;
+    }
+    const char *g_lon = p[0], *g_lat = p[1], *b_lat = p[2], *b_lon = p[3], *name = p[4];
+    strbuf_adds(sb, "{\"amap\":\"https://uri.amap.com/navigation?to=");
+    strbuf_adds(sb, g_lon);
+    strbuf_addch(sb, ',');
+    strbuf_adds(sb, g_lat);
+    strbuf_addch(sb, ',');
+    strbuf_adds(sb, name);
+    strbuf_adds(sb, "&mode=ride&coordinate=gaode&callnative=1&src=warmharbor\","
+                    "\"baidu\":\"https://api.map.baidu.com/direction?destination=latlng:");
+    strbuf_adds(sb, b_lat);
+    strbuf_addch(sb, ',');
+    strbuf_adds(sb, b_lon);
+    strbuf_adds(sb, "|name:");
+    strbuf_adds(sb, name);
+    strbuf_adds(sb, "&mode=riding&coord_type=bd09ll&output=html&src=warmharbor\","
+                    "\"tencent\":\"https://apis.map.qq.com/uri/v1/routeplan?type=bike&to=");
+    strbuf_adds(sb, name);
+    strbuf_adds(sb, "&tocoord=");
+    strbuf_adds(sb, g_lat);
+    strbuf_addch(sb, ',');
+    strbuf_adds(sb, g_lon);
+    strbuf_adds(sb, "&referer=warmharbor\"}");
+}
+
 /* One tap to go: each vendor's route link, from where the phone is (no
  * origin given: the vendor's page or app starts from the current
  * position) to the site, by bike - riders and couriers ride e-bikes; a
@@ -196,18 +241,10 @@ json_t *site_json_static(const struct site *s, int tz)
  * lat,lng in GCJ-02. The encoded parts need no JSON escaping. */
 void site_nav_text(struct strbuf *sb, struct arena *a, const struct site *s)
 {
-    struct geo_point w = {s->lat, s->lon};
-    struct geo_point g = geo_convert(w, GEO_WGS84, GEO_GCJ02);
-    struct geo_point b = geo_convert(w, GEO_WGS84, GEO_BD09);
-    const char *name = text_url_encode(a, s->name_zh ? s->name_zh : "");
-    strbuf_addf(sb,
-                "{\"amap\":\"https://uri.amap.com/navigation?to=%.6f,%.6f,%s"
-                "&mode=ride&coordinate=gaode&callnative=1&src=warmharbor\","
-                "\"baidu\":\"https://api.map.baidu.com/direction?destination=latlng:%.6f,%.6f"
-                "|name:%s&mode=riding&coord_type=bd09ll&output=html&src=warmharbor\","
-                "\"tencent\":\"https://apis.map.qq.com/uri/v1/routeplan?type=bike&to=%s"
-                "&tocoord=%.6f,%.6f&referer=warmharbor\"}",
-                g.lon, g.lat, name, b.lat, b.lon, name, name, g.lat, g.lon);
+    struct strbuf packed = STRBUF_INIT;
+    site_nav_pack(&packed, a, s);
+    site_nav_unpack(sb, packed.buf);
+    strbuf_release(&packed);
 }
 
 json_t *site_nav_json(struct arena *a, const struct site *s)
