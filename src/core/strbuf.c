@@ -136,6 +136,19 @@ void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
     strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
 }
 
+void strbuf_add_int(struct strbuf *sb, int64_t v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (v < 0)
+        *--p = '-';
+    strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
 char *strbuf_detach(struct strbuf *sb, size_t *len)
 {
     strbuf_grow(sb, 0);

@@ -220,6 +220,10 @@ int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out
  * code that does not exist gives STORE_NOT_FOUND. */
 int site_search(struct store_conn *c, struct arena *a, const struct site_query *q,
                 struct site **out, size_t *n, int64_t *total);
+/* Every site (removed ones too) with an id above after_id, at most limit,
+ * ordered by id, with amenities and photos: a cache's load, page by page. */
+int site_scan(struct store_conn *c, struct arena *a, int64_t after_id, int64_t limit,
+              struct site **out, size_t *n);
 /* Insert or update a checked site; SITE_INVALID with *f when the type,
  * region or an amenity code is unknown. The caller holds a transaction. */
 int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t now,

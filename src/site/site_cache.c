@@ -634,15 +634,14 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
         entry_free(sc, sc->entries[i]);
     sc->n = 0;
     geo_index_build(sc->index, NULL, 0);
-    struct site_query q = {.status = "any", .limit = 1000, .no_total = true};
+    int64_t after_id = 0, limit = 5000;
     size_t li = 0;
     while (!rc) {
         struct arena page;
         arena_init(&page);
         struct site *sites;
         size_t n;
-        int64_t total;
-        rc = site_search(c, &page, &q, &sites, &n, &total);
+        rc = site_scan(c, &page, after_id, limit, &sites, &n);
         for (size_t i = 0; !rc && i < n; i++) {
             /* Both lists ascend by id. */
             while (li < nlive && live_ids[li] < sites[i].id)
@@ -650,10 +649,10 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
             const struct live *l =
                 li < nlive && live_ids[li] == sites[i].id ? &lives[li] : &no_live;
             put_locked(sc, entry_new(sc, &sites[i], l), false);
-            q.after_id = sites[i].id;
+            after_id = sites[i].id;
         }
         arena_release(&page);
-        if (n < (size_t)q.limit)
+        if (n < (size_t)limit)
             break;
     }
     /* One build of the index over everything: far cheaper than inserts. */

@@ -27,7 +27,9 @@ static json_t *iso_or_null(bool has, int64_t t, int tz)
 
 static void put_key(struct strbuf *sb, const char *key)
 {
-    strbuf_addf(sb, ",\"%s\":", key);
+    strbuf_add(sb, ",\"", 2);
+    strbuf_adds(sb, key);
+    strbuf_add(sb, "\":", 2);
 }
 
 static void put_text(struct strbuf *sb, const char *key, const char *v)
@@ -40,9 +42,11 @@ static void put_iso(struct strbuf *sb, const char *key, bool has, int64_t t, int
 {
     char buf[40];
     put_key(sb, key);
-    if (has)
-        strbuf_addf(sb, "\"%s\"", clock_format_iso(t, tz, buf, sizeof buf));
-    else
+    if (has) {
+        strbuf_addch(sb, '"');
+        strbuf_adds(sb, clock_format_iso(t, tz, buf, sizeof buf));
+        strbuf_addch(sb, '"');
+    } else
         strbuf_adds(sb, "null");
 }
 
@@ -94,7 +98,8 @@ void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
 {
     size_t base = sb->len;
 #define WANT(f) (off[f] = (uint32_t)(sb->len - base), 1)
-    strbuf_addf(sb, "{\"id\":%lld", (long long)s->id);
+    strbuf_adds(sb, "{\"id\":");
+    strbuf_add_int(sb, s->id);
     if (WANT(SJ_NAME_ZH))
         put_text(sb, "name_zh", s->name_zh);
     if (WANT(SJ_NAME_EN))
@@ -104,7 +109,7 @@ void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
     if (WANT(SJ_TIER)) {
         put_key(sb, "tier");
         if (s->tier)
-            strbuf_addf(sb, "%d", s->tier);
+            strbuf_add_int(sb, s->tier);
         else
             strbuf_adds(sb, "null");
     }
@@ -125,7 +130,7 @@ void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
     if (WANT(SJ_CAPACITY)) {
         put_key(sb, "capacity");
         if (s->has_capacity)
-            strbuf_addf(sb, "%lld", (long long)s->capacity);
+            strbuf_add_int(sb, s->capacity);
         else
             strbuf_adds(sb, "null");
     }
@@ -138,7 +143,7 @@ void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
     if (WANT(SJ_STATUS_UNTIL))
         put_iso(sb, "status_until", s->has_until, s->status_until, tz);
     if (WANT(SJ_PUBLIC))
-        strbuf_addf(sb, ",\"public\":%s", s->is_public ? "true" : "false");
+        strbuf_adds(sb, s->is_public ? ",\"public\":true" : ",\"public\":false");
     if (WANT(SJ_OPENING_HOURS))
         put_text(sb, "opening_hours", s->opening_hours);
     if (WANT(SJ_AMENITIES)) {
@@ -146,7 +151,9 @@ void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
         for (size_t i = 0; i < s->namenities; i++) {
             strbuf_adds(sb, i ? ",{\"code\":" : "{\"code\":");
             strbuf_add_json_string(sb, s->amenities[i].code);
-            strbuf_addf(sb, ",\"count\":%lld}", (long long)s->amenities[i].count);
+            strbuf_adds(sb, ",\"count\":");
+            strbuf_add_int(sb, s->amenities[i].count);
+            strbuf_addch(sb, '}');
         }
         strbuf_addch(sb, ']');
     }
@@ -160,7 +167,7 @@ void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
         strbuf_addch(sb, ']');
     }
     if (WANT(SJ_DEMO))
-        strbuf_addf(sb, ",\"demo\":%s", s->is_demo ? "true" : "false");
+        strbuf_adds(sb, s->is_demo ? ",\"demo\":true" : ",\"demo\":false");
     if (WANT(SJ_CREATED_AT))
         put_iso(sb, "created_at", true, s->created_at, tz);
     if (WANT(SJ_UPDATED_AT))
