@@ -78,10 +78,20 @@ static const char sql_update[] =
     " status = $14, status_reason = $15, status_until = $16, is_public = $17,"
     " opening_hours = $18, is_demo = $19, updated_at = $20 WHERE id = $21";
 static const char sql_clear_amenities[] = "DELETE FROM site_amenities WHERE site_id = $1";
-/* The code is resolved in the same statement: no row inserted means no
- * amenity has that code. */
-static const char sql_add_amenity[] = "INSERT INTO site_amenities (site_id, amenity_id, count)"
-                                      " SELECT $1, id, $3 FROM amenities WHERE code = $2";
+/* Up to AMENITY_CHUNK amenities of a site in one statement, codes
+ * resolved inside it (a NULL code pads a short chunk and joins nothing):
+ * fewer rows inserted than codes given means some code is unknown. */
+#define AMENITY_CHUNK 8
+#define AV(c, n) "(CAST($" #c " AS TEXT), CAST($" #n " AS INTEGER))"
+static const char sql_add_amenities[] =
+    "INSERT INTO site_amenities (site_id, amenity_id, count)"
+    " SELECT $1, a.id, v.column2 FROM (VALUES " AV(2, 3) ", " AV(4, 5) ", " AV(6, 7) ", " AV(
+        8, 9) ", " AV(10, 11) ", " AV(12, 13) ", " AV(14, 15) ", " AV(16,
+                                                                      17) ") v"
+                                                                          " JOIN amenities a ON "
+                                                                          "a.code = v.column1";
+#undef AV
+static const char sql_amenity_known[] = "SELECT 1 FROM amenities WHERE code = $1";
 static const char sql_clear_photos[] = "DELETE FROM site_photos WHERE site_id = $1";
 static const char sql_add_photo[] =
     "INSERT INTO site_photos (site_id, position, url) VALUES ($1, $2, $3)";
@@ -326,17 +336,30 @@ static int write_children(struct store_conn *c, struct arena *a, const struct si
 {
     struct store_val id[] = {SV_INT(s->id)};
     int rc = fresh ? STORE_OK : store_exec(c, sql_clear_amenities, id, 1, NULL);
-    for (size_t i = 0; !rc && i < s->namenities; i++) {
-        struct store_val p[] = {SV_INT(s->id), SV_TEXT(s->amenities[i].code),
-                                SV_INT(s->amenities[i].count)};
+    for (size_t at = 0; !rc && at < s->namenities; at += AMENITY_CHUNK) {
+        size_t n = s->namenities - at < AMENITY_CHUNK ? s->namenities - at : AMENITY_CHUNK;
+        struct store_val p[1 + 2 * AMENITY_CHUNK];
+        p[0] = SV_INT(s->id);
+        for (size_t i = 0; i < AMENITY_CHUNK; i++) {
+            p[1 + 2 * i] = i < n ? SV_TEXT(s->amenities[at + i].code) : SV_NULL;
+            p[2 + 2 * i] = i < n ? SV_INT(s->amenities[at + i].count) : SV_NULL;
+        }
         int64_t added = 0;
-        rc = store_exec(c, sql_add_amenity, p, 3, &added);
-        if (!rc && !added) {
-            f->code = "unknown_amenity";
-            f->field = arena_printf(a, "amenities.%s", s->amenities[i].code);
-            snprintf(f->message, sizeof f->message, "no amenity has code %s", s->amenities[i].code);
-            text_utf8_trim(f->message);
-            rc = SITE_INVALID;
+        rc = store_exec(c, sql_add_amenities, p, 1 + 2 * AMENITY_CHUNK, &added);
+        /* Codes are distinct (site_check): the first of the chunk's that
+         * no amenity has is the fault, as if they were added one by one. */
+        for (size_t i = 0; !rc && added < (int64_t)n && i < n; i++) {
+            const char *code = s->amenities[at + i].code;
+            struct store_val q[] = {SV_TEXT(code)};
+            struct store_rows rows;
+            rc = store_query(c, a, sql_amenity_known, q, 1, &rows);
+            if (!rc && !rows.nrows) {
+                f->code = "unknown_amenity";
+                f->field = arena_printf(a, "amenities.%s", code);
+                snprintf(f->message, sizeof f->message, "no amenity has code %s", code);
+                text_utf8_trim(f->message);
+                rc = SITE_INVALID;
+            }
         }
     }
     if (!rc && !fresh)
