@@ -1,6 +1,7 @@
 /*
  * strbuf.c - the growable buffer declared in strbuf.h.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,32 @@ void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
         n /= 10;
     } while (n);
     if (neg && (m >= 1.0))
+        *--p = '-';
+    strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
+void strbuf_add_6f(struct strbuf *sb, double v)
+{
+    /* m = |v| * 1e6 carries at most half an ulp of error (below 1e-7 for
+     * |v| < 1e9), and rounding to nearest only jumps at .5: away from a
+     * tie the computed m rounds as the exact one does. */
+    double m = fabs(v) * 1e6;
+    if (!(m < 1e15) || fabs(m - floor(m) - 0.5) < 1e-6) {
+        strbuf_addf(sb, "%.6f", v);
+        return;
+    }
+    uint64_t n = (uint64_t)floor(m + 0.5);
+    char buf[32], *p = buf + sizeof buf;
+    for (int i = 0; i < 6; i++) {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    }
+    *--p = '.';
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (signbit(v))
         *--p = '-';
     strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
 }

@@ -204,7 +204,11 @@ void site_nav_pack(struct strbuf *sb, struct arena *a, const struct site *s)
     struct geo_point w = {s->lat, s->lon};
     struct geo_point g = geo_convert(w, GEO_WGS84, GEO_GCJ02);
     struct geo_point b = geo_convert(w, GEO_WGS84, GEO_BD09);
-    strbuf_addf(sb, "%.6f%c%.6f%c%.6f%c%.6f%c", g.lon, 0, g.lat, 0, b.lat, 0, b.lon, 0);
+    const double parts[] = {g.lon, g.lat, b.lat, b.lon};
+    for (size_t i = 0; i < 4; i++) {
+        strbuf_add_6f(sb, parts[i]); /* "%.6f" */
+        strbuf_addch(sb, '\0');
+    }
     strbuf_adds(sb, text_url_encode(a, s->name_zh ? s->name_zh : ""));
     strbuf_addch(sb, '\0');
 }
