@@ -139,11 +139,12 @@ void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
 
 void strbuf_add_6f(struct strbuf *sb, double v)
 {
-    /* m = |v| * 1e6 carries at most half an ulp of error (below 1e-7 for
-     * |v| < 1e9), and rounding to nearest only jumps at .5: away from a
-     * tie the computed m rounds as the exact one does. */
+    /* m = |v| * 1e6 carries at most half an ulp of error (an ulp is below
+     * 1.2e-7 for m < 1e9, i.e. |v| < 1000), and rounding to nearest only
+     * jumps at .5: more than 1e-6 away from a tie, the computed m rounds
+     * as the exact one does. Larger values go to printf. */
     double m = fabs(v) * 1e6;
-    if (!(m < 1e15) || fabs(m - floor(m) - 0.5) < 1e-6) {
+    if (!(m < 1e9) || fabs(m - floor(m) - 0.5) < 1e-6) {
         strbuf_addf(sb, "%.6f", v);
         return;
     }
