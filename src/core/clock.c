@@ -81,10 +81,35 @@ char *clock_format_iso(int64_t t, int offset_min, char *buf, size_t cap)
     int y, m, d;
     clock_civil_from_days(days, &y, &m, &d);
     int hh = (int)(secs / 3600), mi = (int)(secs / 60 % 60), ss = (int)(secs % 60);
+    int off = offset_min < 0 ? -offset_min : offset_min;
+    /* The common case without printf (answers carry many of these): the
+     * same text snprintf writes below. */
+    if (y >= 0 && y <= 9999 && off < 6000 && cap >= 26) {
+        char *p = buf;
+        int v[] = {y / 100, y % 100, m, d, hh, mi, ss};
+        static const char sep[] = {0, 0, '-', '-', 'T', ':', ':'};
+        for (int i = 0; i < 7; i++) {
+            if (sep[i])
+                *p++ = sep[i];
+            *p++ = (char)('0' + v[i] / 10);
+            *p++ = (char)('0' + v[i] % 10);
+        }
+        if (offset_min == 0) {
+            *p++ = 'Z';
+        } else {
+            *p++ = offset_min < 0 ? '-' : '+';
+            *p++ = (char)('0' + off / 60 / 10);
+            *p++ = (char)('0' + off / 60 % 10);
+            *p++ = ':';
+            *p++ = (char)('0' + off % 60 / 10);
+            *p++ = (char)('0' + off % 60 % 10);
+        }
+        *p = '\0';
+        return buf;
+    }
     if (offset_min == 0) {
         snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, hh, mi, ss);
     } else {
-        int off = offset_min < 0 ? -offset_min : offset_min;
         snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d, hh, mi, ss,
                  offset_min < 0 ? '-' : '+', off / 60, off % 60);
     }

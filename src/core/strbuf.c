@@ -1,6 +1,7 @@
 /*
  * strbuf.c - the growable buffer declared in strbuf.h.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,46 @@ void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
         n /= 10;
     } while (n);
     if (neg && (m >= 1.0))
+        *--p = '-';
+    strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
+void strbuf_add_6f(struct strbuf *sb, double v)
+{
+    /* m = |v| * 1e6 carries at most half an ulp of error (an ulp is below
+     * 1.2e-7 for m < 1e9, i.e. |v| < 1000), and rounding to nearest only
+     * jumps at .5: more than 1e-6 away from a tie, the computed m rounds
+     * as the exact one does. Larger values go to printf. */
+    double m = fabs(v) * 1e6;
+    if (!(m < 1e9) || fabs(m - floor(m) - 0.5) < 1e-6) {
+        strbuf_addf(sb, "%.6f", v);
+        return;
+    }
+    uint64_t n = (uint64_t)floor(m + 0.5);
+    char buf[32], *p = buf + sizeof buf;
+    for (int i = 0; i < 6; i++) {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    }
+    *--p = '.';
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (signbit(v))
+        *--p = '-';
+    strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
+void strbuf_add_int(struct strbuf *sb, int64_t v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (v < 0)
         *--p = '-';
     strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
 }

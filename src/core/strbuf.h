@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
     char *buf;
@@ -36,6 +37,11 @@ void strbuf_add_markup_text(struct strbuf *sb, const char *s);
 /* Append a number with a fixed count of decimals (0..9), without printf:
  * for coordinates and distances on hot paths. */
 void strbuf_add_fixed(struct strbuf *sb, double v, int decimals);
+/* Exactly what printf's "%.6f" writes, faster: digits made here unless v
+ * sits so near a rounding tie that only printf can decide. */
+void strbuf_add_6f(struct strbuf *sb, double v);
+/* v in decimal, as printf's %lld writes it. */
+void strbuf_add_int(struct strbuf *sb, int64_t v);
 /* Hand the buffer to the caller (free() it); sb is reset. Never NULL. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 void strbuf_release(struct strbuf *sb);

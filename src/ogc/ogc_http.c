@@ -180,7 +180,7 @@ static int get_items(struct req *r)
                            "bbox is minlon,minlat,maxlon,maxlat in CRS84");
     struct site_filter f = {.type = type, .at = clock_now()};
     struct site_render rd = {GEO_WGS84, r->app->cfg.tz_offset_min, r->app->cfg.status_ttl_s,
-                             clock_now()};
+                             clock_now(), 0};
     struct strbuf sb = STRBUF_INIT;
     int n = site_cache_bbox(app_state(r->app, &site_module), b, &f, (size_t)limit, (size_t)offset,
                             &rd, &sb);

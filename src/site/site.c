@@ -186,29 +186,44 @@ static void hours_state(const struct hours *h, const struct hours_calendar *cal,
     *next = hours_next_change(h, cal, t, tz, SITE_HORIZON_S);
 }
 
-void site_open_at(const struct site *s, const struct hours_calendar *cal, int64_t t,
-                  int tz_offset_min, bool *open, int64_t *next_change)
+const char *site_status_static(const char *status)
+{
+    for (size_t i = 0; i < sizeof site_statuses / sizeof site_statuses[0]; i++)
+        if (strcmp(status, site_statuses[i]) == 0)
+            return site_statuses[i];
+    return NULL;
+}
+
+void site_open_state(const char *status, bool has_until, int64_t status_until,
+                     const struct hours *h, const struct hours_calendar *cal, int64_t t,
+                     int tz_offset_min, bool *open, int64_t *next_change)
 {
     *open = false;
     *next_change = -1;
     bool in_service =
-        strcmp(s->status, "operational") == 0 || strcmp(s->status, "partly_operational") == 0;
-    bool paused = strcmp(s->status, "temporarily_closed") == 0;
-    if (!in_service && !paused)
+        strcmp(status, "operational") == 0 || strcmp(status, "partly_operational") == 0;
+    bool paused = strcmp(status, "temporarily_closed") == 0;
+    if ((!in_service && !paused) || !h)
         return;
+    if (in_service || (has_until && t >= status_until)) {
+        hours_state(h, cal, t, tz_offset_min, open, next_change);
+    } else if (has_until) {
+        /* Closed until status_until; from then on the hours decide. */
+        if (hours_is_open(h, cal, status_until, tz_offset_min))
+            *next_change = status_until;
+        else
+            *next_change = hours_next_change(h, cal, status_until, tz_offset_min, SITE_HORIZON_S);
+    }
+}
+
+void site_open_at(const struct site *s, const struct hours_calendar *cal, int64_t t,
+                  int tz_offset_min, bool *open, int64_t *next_change)
+{
     struct hours *h;
     struct hours_error herr;
     if (hours_parse(s->opening_hours, &h, &herr))
-        return;
-    if (in_service || (s->has_until && t >= s->status_until)) {
-        hours_state(h, cal, t, tz_offset_min, open, next_change);
-    } else if (s->has_until) {
-        /* Closed until status_until; from then on the hours decide. */
-        if (hours_is_open(h, cal, s->status_until, tz_offset_min))
-            *next_change = s->status_until;
-        else
-            *next_change =
-                hours_next_change(h, cal, s->status_until, tz_offset_min, SITE_HORIZON_S);
-    }
+        h = NULL;
+    site_open_state(s->status, s->has_until, s->status_until, h, cal, t, tz_offset_min, open,
+                    next_change);
     hours_free(h);
 }

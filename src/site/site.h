@@ -108,6 +108,14 @@ int site_check(const struct site *s, struct site_fault *f);
 /* Open at t, and the next moment that changes (-1: none within 400 days). */
 void site_open_at(const struct site *s, const struct hours_calendar *cal, int64_t t,
                   int tz_offset_min, bool *open, int64_t *next_change);
+/* The same from what it depends on: the status, its end, and the hours
+ * already compiled (NULL: hours that do not parse, never open). */
+void site_open_state(const char *status, bool has_until, int64_t status_until,
+                     const struct hours *h, const struct hours_calendar *cal, int64_t t,
+                     int tz_offset_min, bool *open, int64_t *next_change);
+/* The status as one of the program's own strings (equal to it), or NULL
+ * for no known status: a cache keeps the pointer, not a copy. */
+const char *site_status_static(const char *status);
 
 /* ---- JSON (site_json.c) -------------------------------------------- */
 
@@ -125,9 +133,55 @@ struct site_view {
     enum geo_datum datum;
 };
 
+/* The top-level fields of a site answer, in the order answers hold them,
+ * as bit numbers (a fields= projection is a mask of them). The first
+ * SJ_STATIC are the static ones. */
+enum site_json_field {
+    SJ_ID,
+    SJ_NAME_ZH,
+    SJ_NAME_EN,
+    SJ_TYPE,
+    SJ_TIER,
+    SJ_REGION,
+    SJ_ADDRESS_ZH,
+    SJ_ADDRESS_EN,
+    SJ_PHONE,
+    SJ_MANAGER,
+    SJ_DESCRIPTION,
+    SJ_CAPACITY,
+    SJ_STATUS,
+    SJ_STATUS_REASON,
+    SJ_STATUS_UNTIL,
+    SJ_PUBLIC,
+    SJ_OPENING_HOURS,
+    SJ_AMENITIES,
+    SJ_PHOTOS,
+    SJ_DEMO,
+    SJ_CREATED_AT,
+    SJ_UPDATED_AT,
+    SJ_STATIC, /* = position: the dynamic ones follow */
+    SJ_POSITION = SJ_STATIC,
+    SJ_OPEN,
+    SJ_NEXT_CHANGE,
+    SJ_DISTANCE_M,
+    SJ_LIVE,
+    SJ_NAV,
+    SJ_COUNT
+};
+#define SJ_BIT(f) ((uint32_t)1 << (f))
+#define SJ_ALL (SJ_BIT(SJ_COUNT) - 1)
+/* The bit number of a field's name, or -1. */
+int site_json_field_of(const char *name);
+
 /* The fields that change only when the site is edited, as JSON text
  * (a whole object) and as a jansson object. */
 void site_json_static_text(struct strbuf *sb, const struct site *s, int tz);
+/* The same without the closing brace, with where each field starts:
+ * off[f] for the static fields f (SJ_ID to SJ_UPDATED_AT, relative to
+ * sb's length on entry) and off[SJ_STATIC] where the text ends. A
+ * projection is the id's slice and each wanted field's. */
+void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
+                            uint32_t off[SJ_STATIC + 1]);
 json_t *site_json_static(const struct site *s, int tz);
 /* Add position, open, next_change and nav for the view. */
 void site_json_dynamic(json_t *o, struct arena *a, const struct site *s, const struct site_view *v);
@@ -139,6 +193,12 @@ json_t *site_feature(json_t *site);
 json_t *site_feature_collection(json_t *items);
 /* Deep links for Amap, Baidu and Tencent maps, each in its datum. */
 void site_nav_text(struct strbuf *sb, struct arena *a, const struct site *s);
+/* What varies in them: the GCJ-02 and BD-09 positions as the links print
+ * them and the URL-encoded name, packed as five NUL-terminated texts
+ * (g_lon, g_lat, b_lat, b_lon, name) appended to sb; site_nav_unpack
+ * writes the links from them. */
+void site_nav_pack(struct strbuf *sb, struct arena *a, const struct site *s);
+void site_nav_unpack(struct strbuf *sb, const char *packed);
 json_t *site_nav_json(struct arena *a, const struct site *s);
 
 /* ---- store (site_store.c) ------------------------------------------ */
@@ -160,6 +220,10 @@ int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out
  * code that does not exist gives STORE_NOT_FOUND. */
 int site_search(struct store_conn *c, struct arena *a, const struct site_query *q,
                 struct site **out, size_t *n, int64_t *total);
+/* Every site (removed ones too) with an id above after_id, at most limit,
+ * ordered by id, with amenities and photos: a cache's load, page by page. */
+int site_scan(struct store_conn *c, struct arena *a, int64_t after_id, int64_t limit,
+              struct site **out, size_t *n);
 /* Insert or update a checked site; SITE_INVALID with *f when the type,
  * region or an amenity code is unknown. The caller holds a transaction. */
 int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t now,

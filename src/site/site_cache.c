@@ -15,6 +15,9 @@
  * sites, not sites), so a rebuild is cheap.
  */
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -34,16 +37,37 @@
 
 #define MEMO_EPOCH 1577836800 /* 2020-01-01T00:00:00Z: memo minutes count from here */
 
+/* Compiled opening hours, shared by every entry with the same text (a
+ * network has few distinct texts), counted. */
+struct hours_ref {
+    struct hours_ref *next; /* in its bucket */
+    uint64_t hash;
+    size_t refs;
+    struct hours *h; /* NULL: the text does not parse */
+    char text[];
+};
+
+/* One site, in one allocation: the fixed part, then (in blob) the live
+ * items, the amenity codes without a bit, the static JSON text and the
+ * packed nav parts. Nothing is kept twice: a fields= projection cuts the
+ * static text at off[], and what a query checks is here in its own form. */
 struct cache_entry {
-    struct arena arena; /* owns every string below */
-    struct site s;
-    struct live live;
-    struct hours *hours;
-    char *static_json; /* the static object without its closing brace */
-    size_t static_len;
-    char *nav_json; /* the "nav" object: depends only on the position */
+    int64_t id;
+    double lat, lon;
+    int64_t status_until;
     uint64_t amen_mask;
     _Atomic uint64_t memo;
+    struct hours_ref *hours;
+    const char *status;          /* site_status_static() */
+    struct live live;            /* items in blob */
+    const char **extra;          /* amenity codes (count > 0) without a bit; NULL-ended */
+    const char *json;            /* the static JSON text, without its closing brace */
+    const char *nav;             /* site_nav_pack() */
+    uint32_t off[SJ_STATIC + 1]; /* static fields in blob; off[SJ_STATIC]: length */
+    uint16_t type;               /* type index, 0xffff: none */
+    uint8_t tier;
+    bool has_until;
+    _Alignas(16) char blob[];
 };
 
 /* A service category and the sorted ids of the sites offering it. */
@@ -72,23 +96,85 @@ struct site_cache {
     size_t ntypes;
     struct hours_day *days;
     size_t ndays;
+    pthread_mutex_t hours_lock; /* the shared compiled hours */
+    struct hours_ref **hours_buckets;
+    size_t nhours_buckets, nhours;
 };
 
 /* ---- entries ------------------------------------------------------- */
 
-static const char *dup_or_null(struct arena *a, const char *s)
+static uint64_t text_hash(const char *t)
 {
-    return s ? arena_strdup(a, s) : NULL;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *t; t++)
+        h = (h ^ (unsigned char)*t) * 1099511628211ull;
+    return h;
 }
 
-static void entry_free(struct cache_entry *e)
+/* The shared compiled form of an hours text (counted; parsed once). */
+static struct hours_ref *hours_get(struct site_cache *sc, const char *text)
+{
+    uint64_t hash = text_hash(text);
+    pthread_mutex_lock(&sc->hours_lock);
+    if (sc->nhours >= sc->nhours_buckets) {
+        size_t nb = sc->nhours_buckets ? sc->nhours_buckets * 2 : 64;
+        struct hours_ref **b = calloc(nb, sizeof(*b));
+        if (!b)
+            die_oom();
+        for (size_t i = 0; i < sc->nhours_buckets; i++)
+            for (struct hours_ref *r = sc->hours_buckets[i], *next; r; r = next) {
+                next = r->next;
+                r->next = b[r->hash & (nb - 1)];
+                b[r->hash & (nb - 1)] = r;
+            }
+        free(sc->hours_buckets);
+        sc->hours_buckets = b;
+        sc->nhours_buckets = nb;
+    }
+    struct hours_ref **slot = &sc->hours_buckets[hash & (sc->nhours_buckets - 1)];
+    struct hours_ref *r = *slot;
+    while (r && (r->hash != hash || strcmp(r->text, text) != 0))
+        r = r->next;
+    if (!r) {
+        size_t len = strlen(text);
+        r = malloc(sizeof(*r) + len + 1);
+        if (!r)
+            die_oom();
+        memcpy(r->text, text, len + 1);
+        r->hash = hash;
+        r->refs = 0;
+        struct hours_error herr;
+        if (hours_parse(text, &r->h, &herr))
+            r->h = NULL;
+        r->next = *slot;
+        *slot = r;
+        sc->nhours++;
+    }
+    r->refs++;
+    pthread_mutex_unlock(&sc->hours_lock);
+    return r;
+}
+
+static void hours_put(struct site_cache *sc, struct hours_ref *r)
+{
+    pthread_mutex_lock(&sc->hours_lock);
+    if (--r->refs == 0) {
+        struct hours_ref **p = &sc->hours_buckets[r->hash & (sc->nhours_buckets - 1)];
+        while (*p != r)
+            p = &(*p)->next;
+        *p = r->next;
+        sc->nhours--;
+        hours_free(r->h);
+        free(r);
+    }
+    pthread_mutex_unlock(&sc->hours_lock);
+}
+
+static void entry_free(struct site_cache *sc, struct cache_entry *e)
 {
     if (!e)
         return;
-    hours_free(e->hours);
-    free(e->static_json);
-    free(e->nav_json);
-    arena_release(&e->arena);
+    hours_put(sc, e->hours);
     free(e);
 }
 
@@ -108,50 +194,79 @@ static int type_index(const struct site_cache *sc, const char *code)
     return -1;
 }
 
-/* A deep copy of s and l with everything derived from them. */
-static struct cache_entry *entry_new(const struct site_cache *sc, const struct site *s,
+/* Everything derived from s and l, in one allocation. */
+static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s,
                                      const struct live *l)
 {
-    struct cache_entry *e = calloc(1, sizeof(*e));
+    struct arena tmp;
+    arena_init(&tmp);
+    struct strbuf text = STRBUF_INIT; /* static JSON, NUL, nav parts, live codes, extra codes */
+    uint32_t off[SJ_STATIC + 1];
+    site_json_static_parts(&text, s, sc->tz, off);
+    strbuf_addch(&text, '\0');
+    size_t nav_at = text.len;
+    site_nav_pack(&text, &tmp, s);
+    size_t *live_at = arena_calloc(&tmp, l->n + 1, sizeof(size_t));
+    for (size_t i = 0; i < l->n; i++) {
+        live_at[i] = text.len;
+        strbuf_add(&text, l->items[i].code, strlen(l->items[i].code) + 1);
+    }
+    uint64_t mask = 0;
+    size_t nextra = 0;
+    size_t *extra_at = arena_calloc(&tmp, s->namenities + 1, sizeof(size_t));
+    for (size_t i = 0; i < s->namenities; i++) {
+        if (s->amenities[i].count <= 0)
+            continue;
+        int bit = amenity_bit(sc, s->amenities[i].code);
+        if (bit >= 0) {
+            mask |= (uint64_t)1 << bit;
+        } else {
+            extra_at[nextra++] = text.len;
+            strbuf_add(&text, s->amenities[i].code, strlen(s->amenities[i].code) + 1);
+        }
+    }
+    size_t items_size = l->n * sizeof(struct live_item);
+    size_t extra_size = nextra ? (nextra + 1) * sizeof(char *) : 0;
+    struct cache_entry *e = malloc(sizeof(*e) + items_size + extra_size + text.len);
     if (!e)
         die_oom();
-    arena_init_sized(&e->arena, 1024);
-    struct arena *a = &e->arena;
-    e->s = *s;
-    const char **texts[] = {&e->s.name_zh,      &e->s.name_en,    &e->s.type_code,
-                            &e->s.region_code,  &e->s.address_zh, &e->s.address_en,
-                            &e->s.input_datum,  &e->s.phone,      &e->s.manager,
-                            &e->s.description,  &e->s.status,     &e->s.status_reason,
-                            &e->s.opening_hours};
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        *texts[i] = dup_or_null(a, *texts[i]);
-    e->s.amenities = arena_calloc(a, s->namenities + 1, sizeof(*e->s.amenities));
-    for (size_t i = 0; i < s->namenities; i++) {
-        e->s.amenities[i].code = arena_strdup(a, s->amenities[i].code);
-        e->s.amenities[i].count = s->amenities[i].count;
-        int bit = amenity_bit(sc, s->amenities[i].code);
-        if (bit >= 0 && s->amenities[i].count > 0)
-            e->amen_mask |= (uint64_t)1 << bit;
-    }
-    e->s.photos = arena_calloc(a, s->nphotos + 1, sizeof(*e->s.photos));
-    for (size_t i = 0; i < s->nphotos; i++)
-        e->s.photos[i] = arena_strdup(a, s->photos[i]);
+    memset(e, 0, sizeof(*e));
+    char *p = e->blob;
     e->live = *l;
-    e->live.items = arena_calloc(a, l->n + 1, sizeof(*e->live.items));
+    e->live.items = l->n ? (struct live_item *)(void *)p : NULL;
+    p += items_size;
+    const char **extra = nextra ? (const char **)(void *)p : NULL;
+    p += extra_size;
+    memcpy(p, text.buf, text.len);
+    e->json = p;
     for (size_t i = 0; i < l->n; i++) {
         e->live.items[i] = l->items[i];
-        e->live.items[i].code = arena_strdup(a, l->items[i].code);
+        e->live.items[i].code = p + live_at[i];
     }
-    struct hours_error herr;
-    if (hours_parse(e->s.opening_hours ? e->s.opening_hours : "", &e->hours, &herr))
-        e->hours = NULL;
-    struct strbuf sb = STRBUF_INIT;
-    site_json_static_text(&sb, &e->s, sc->tz);
-    e->static_json = strbuf_detach(&sb, &e->static_len);
-    e->static_len--; /* drop the closing brace */
-    e->static_json[e->static_len] = '\0';
-    site_nav_text(&sb, a, &e->s);
-    e->nav_json = strbuf_detach(&sb, NULL);
+    for (size_t i = 0; i < nextra; i++)
+        extra[i] = p + extra_at[i];
+    if (extra)
+        extra[nextra] = NULL;
+    e->extra = extra;
+    e->nav = p + nav_at;
+    memcpy(e->off, off, sizeof off);
+    e->id = s->id;
+    e->lat = s->lat;
+    e->lon = s->lon;
+    e->has_until = s->has_until;
+    e->status_until = s->status_until;
+    e->amen_mask = mask;
+    /* Statuses are checked on the way in; one nobody knows is never open. */
+    e->status = site_status_static(s->status);
+    if (!e->status)
+        e->status = "removed";
+    e->hours = hours_get(sc, s->opening_hours ? s->opening_hours : "");
+    int t = s->type_code ? type_index(sc, s->type_code) : -1;
+    e->type = (uint16_t)(t < 0 ? 0xffff : t);
+    e->tier = (uint8_t)s->tier;
+    atomic_init(&e->memo, 0);
+    strbuf_release(&text);
+    arena_release(&tmp);
     return e;
 }
 
@@ -160,12 +275,12 @@ static size_t find_slot(const struct site_cache *sc, int64_t id, bool *found)
     size_t lo = 0, hi = sc->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (sc->entries[mid]->s.id < id)
+        if (sc->entries[mid]->id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *found = lo < sc->n && sc->entries[lo]->s.id == id;
+    *found = lo < sc->n && sc->entries[lo]->id == id;
     return lo;
 }
 
@@ -179,13 +294,12 @@ static struct cache_entry *find_entry(const struct site_cache *sc, int64_t id)
 static struct geo_entry geo_entry_of(const struct site_cache *sc, const struct cache_entry *e)
 {
     struct geo_entry g = {0};
-    g.id = e->s.id;
-    g.lat = e->s.lat;
-    g.lon = e->s.lon;
+    g.id = e->id;
+    g.lat = e->lat;
+    g.lon = e->lon;
     g.amenities = e->amen_mask;
-    int t = type_index(sc, e->s.type_code);
-    g.type = (uint16_t)(t < 0 ? 0xffff : t);
-    g.tier = (uint8_t)e->s.tier;
+    g.type = e->type;
+    g.tier = e->tier;
     return g;
 }
 
@@ -195,9 +309,9 @@ static struct geo_entry geo_entry_of(const struct site_cache *sc, const struct c
 static void put_locked(struct site_cache *sc, struct cache_entry *e, bool index)
 {
     bool found;
-    size_t i = find_slot(sc, e->s.id, &found);
+    size_t i = find_slot(sc, e->id, &found);
     if (found) {
-        entry_free(sc->entries[i]);
+        entry_free(sc, sc->entries[i]);
         sc->entries[i] = e;
     } else {
         if (sc->n == sc->cap) {
@@ -214,7 +328,7 @@ static void put_locked(struct site_cache *sc, struct cache_entry *e, bool index)
         return;
     struct geo_entry g = geo_entry_of(sc, e);
     if (geo_index_upsert(sc->index, &g))
-        log_warn("site %lld has a position the index refuses", (long long)e->s.id);
+        log_warn("site %lld has a position the index refuses", (long long)e->id);
 }
 
 static void drop_locked(struct site_cache *sc, int64_t id)
@@ -223,7 +337,7 @@ static void drop_locked(struct site_cache *sc, int64_t id)
     size_t i = find_slot(sc, id, &found);
     if (!found)
         return;
-    entry_free(sc->entries[i]);
+    entry_free(sc, sc->entries[i]);
     memmove(&sc->entries[i], &sc->entries[i + 1], (sc->n - i - 1) * sizeof(*sc->entries));
     sc->n--;
     geo_index_remove(sc->index, id);
@@ -400,6 +514,7 @@ struct site_cache *site_cache_new(int tz_offset_min)
     if (!sc)
         die_oom();
     pthread_rwlock_init(&sc->lock, NULL);
+    pthread_mutex_init(&sc->hours_lock, NULL);
     sc->tz = tz_offset_min;
     sc->index = geo_index_new();
     return sc;
@@ -422,13 +537,15 @@ void site_cache_free(struct site_cache *sc)
     if (!sc)
         return;
     for (size_t i = 0; i < sc->n; i++)
-        entry_free(sc->entries[i]);
+        entry_free(sc, sc->entries[i]);
     free(sc->entries);
     free_cats(sc->cats, sc->ncats);
     free(sc->links);
     clear_catalog(sc);
     free(sc->days);
     geo_index_free(sc->index);
+    free(sc->hours_buckets);
+    pthread_mutex_destroy(&sc->hours_lock);
     pthread_rwlock_destroy(&sc->lock);
     free(sc);
 }
@@ -517,18 +634,17 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     if (!rc)
         rc = live_get_all(c, &a, &live_ids, &lives, &nlive);
     for (size_t i = 0; i < sc->n; i++)
-        entry_free(sc->entries[i]);
+        entry_free(sc, sc->entries[i]);
     sc->n = 0;
     geo_index_build(sc->index, NULL, 0);
-    struct site_query q = {.status = "any", .limit = 1000, .no_total = true};
+    int64_t after_id = 0, limit = 5000;
     size_t li = 0;
     while (!rc) {
         struct arena page;
         arena_init(&page);
         struct site *sites;
         size_t n;
-        int64_t total;
-        rc = site_search(c, &page, &q, &sites, &n, &total);
+        rc = site_scan(c, &page, after_id, limit, &sites, &n);
         for (size_t i = 0; !rc && i < n; i++) {
             /* Both lists ascend by id. */
             while (li < nlive && live_ids[li] < sites[i].id)
@@ -536,10 +652,10 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
             const struct live *l =
                 li < nlive && live_ids[li] == sites[i].id ? &lives[li] : &no_live;
             put_locked(sc, entry_new(sc, &sites[i], l), false);
-            q.after_id = sites[i].id;
+            after_id = sites[i].id;
         }
         arena_release(&page);
-        if (n < (size_t)q.limit)
+        if (n < (size_t)limit)
             break;
     }
     /* One build of the index over everything: far cheaper than inserts. */
@@ -559,6 +675,11 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
         rc = site_cache_reload_services(sc, c);
     if (rc)
         log_error("the site cache could not be loaded");
+#ifdef __GLIBC__
+    /* The pages' rows were freed between the entries kept: hand the free
+     * pages back (resident memory, not a figure answers depend on). */
+    malloc_trim(0);
+#endif
     return rc ? -1 : 0;
 }
 
@@ -615,7 +736,8 @@ static bool entry_open_at(const struct site_cache *sc, struct cache_entry *e, in
     struct hours_calendar cal = {sc->days, sc->ndays};
     bool open;
     int64_t next;
-    site_open_at(&e->s, &cal, t, sc->tz, &open, &next);
+    site_open_state(e->status, e->has_until, e->status_until, e->hours->h, &cal, t, sc->tz, &open,
+                    &next);
     if (next_change)
         *next_change = next;
     /* Only whole-minute changes can be memoised exactly. */
@@ -642,10 +764,11 @@ struct filter_ctx {
     const struct cat_set *cat; /* service_category; NULL: any */
 };
 
+/* A code without a bit (any code with a bit is in amen_mask). */
 static bool has_amenity(const struct cache_entry *e, const char *code)
 {
-    for (size_t i = 0; i < e->s.namenities; i++)
-        if (e->s.amenities[i].count > 0 && strcmp(e->s.amenities[i].code, code) == 0)
+    for (const char **p = e->extra; p && *p; p++)
+        if (strcmp(*p, code) == 0)
             return true;
     return false;
 }
@@ -656,7 +779,7 @@ static bool accept_site(void *ctx, int64_t id)
     if (fc->cat && !set_has(fc->cat, id))
         return false;
     struct cache_entry *e = find_entry(fc->sc, id);
-    if (!e || strcmp(e->s.status, "removed") == 0)
+    if (!e || strcmp(e->status, "removed") == 0)
         return false;
     for (size_t i = 0; i < fc->nextra; i++)
         if (!has_amenity(e, fc->extra[i]))
@@ -760,33 +883,54 @@ static void render_live(const struct live *l, const struct site_render *rd, stru
         strbuf_adds(out, "null}");
 }
 
-/* One site: the static part, then what depends on the request. */
+/* One site: the static part, then what depends on the request; only the
+ * fields rd asks for, each as the whole answer has it. */
 static void render_entry(struct site_cache *sc, struct cache_entry *e, const struct site_render *rd,
                          int64_t at, double distance_m, struct strbuf *out)
 {
-    struct geo_point p = geo_convert((struct geo_point){e->s.lat, e->s.lon}, GEO_WGS84, rd->datum);
-    int64_t next;
-    bool open = entry_open_at(sc, e, at, &next);
+    uint32_t want = rd->fields ? rd->fields : SJ_ALL;
     char buf[40];
-    strbuf_add(out, e->static_json, e->static_len);
-    strbuf_adds(out, ",\"position\":{\"lat\":");
-    strbuf_add_fixed(out, p.lat, 7);
-    strbuf_adds(out, ",\"lon\":");
-    strbuf_add_fixed(out, p.lon, 7);
-    strbuf_addf(out, ",\"datum\":\"%s\"}", geo_datum_name(rd->datum));
-    strbuf_addf(out, ",\"open\":%s,\"next_change\":", open ? "true" : "false");
-    if (next >= 0)
-        strbuf_addf(out, "\"%s\"", clock_format_iso(next, rd->tz, buf, sizeof buf));
-    else
-        strbuf_adds(out, "null");
-    if (distance_m >= 0) {
+    if ((want & (SJ_BIT(SJ_STATIC) - 1)) == SJ_BIT(SJ_STATIC) - 1) {
+        strbuf_add(out, e->json, e->off[SJ_STATIC]);
+    } else {
+        strbuf_add(out, e->json, e->off[SJ_ID + 1]);
+        for (int f = SJ_ID + 1; f < SJ_STATIC; f++)
+            if (want & SJ_BIT(f))
+                strbuf_add(out, e->json + e->off[f], e->off[f + 1] - e->off[f]);
+    }
+    if (want & SJ_BIT(SJ_POSITION)) {
+        struct geo_point p = geo_convert((struct geo_point){e->lat, e->lon}, GEO_WGS84, rd->datum);
+        strbuf_adds(out, ",\"position\":{\"lat\":");
+        strbuf_add_fixed(out, p.lat, 7);
+        strbuf_adds(out, ",\"lon\":");
+        strbuf_add_fixed(out, p.lon, 7);
+        strbuf_addf(out, ",\"datum\":\"%s\"}", geo_datum_name(rd->datum));
+    }
+    if (want & (SJ_BIT(SJ_OPEN) | SJ_BIT(SJ_NEXT_CHANGE))) {
+        int64_t next;
+        bool open = entry_open_at(sc, e, at, &next);
+        if (want & SJ_BIT(SJ_OPEN))
+            strbuf_addf(out, ",\"open\":%s", open ? "true" : "false");
+        if (want & SJ_BIT(SJ_NEXT_CHANGE)) {
+            strbuf_adds(out, ",\"next_change\":");
+            if (next >= 0)
+                strbuf_addf(out, "\"%s\"", clock_format_iso(next, rd->tz, buf, sizeof buf));
+            else
+                strbuf_adds(out, "null");
+        }
+    }
+    if (distance_m >= 0 && (want & SJ_BIT(SJ_DISTANCE_M))) {
         strbuf_adds(out, ",\"distance_m\":");
         strbuf_add_fixed(out, distance_m, 1);
     }
-    strbuf_adds(out, ",\"live\":");
-    render_live(&e->live, rd, out);
-    strbuf_adds(out, ",\"nav\":");
-    strbuf_adds(out, e->nav_json);
+    if (want & SJ_BIT(SJ_LIVE)) {
+        strbuf_adds(out, ",\"live\":");
+        render_live(&e->live, rd, out);
+    }
+    if (want & SJ_BIT(SJ_NAV)) {
+        strbuf_adds(out, ",\"nav\":");
+        site_nav_unpack(out, e->nav);
+    }
     strbuf_addch(out, '}');
 }
 
@@ -955,7 +1099,7 @@ int site_cache_status_json(struct site_cache *sc, int64_t id, const struct site_
     json_t *o = live_json(&e->live, rd->now, rd->ttl_s, rd->tz);
     char buf[40];
     json_object_set_new(o, "site_id", json_integer(id));
-    json_object_set_new(o, "status", json_string(e->s.status));
+    json_object_set_new(o, "status", json_string(e->status));
     json_object_set_new(o, "open", json_boolean(open));
     json_object_set_new(o, "next_change",
                         next >= 0 ? json_string(clock_format_iso(next, rd->tz, buf, sizeof buf))

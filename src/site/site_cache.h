@@ -53,6 +53,9 @@ struct site_render {
     int tz;
     int ttl_s; /* live status staleness */
     int64_t now;
+    /* The top-level fields to show (SJ_BIT of site.h's site_json_field;
+     * the id always): a fields= projection. 0: all of them. */
+    uint32_t fields;
 };
 
 /* Errors that are the client's: an amenity or type code nobody knows. */

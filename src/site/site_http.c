@@ -2,7 +2,7 @@
  * site_http.c - the site registry's routes:
  *   GET    /api/sites          ?type=&region=&amenity=a,b&status=&q=&limit=&offset=&at=&datum=
  *                                 (with bbox: amenity_any=a,b and service_category=CODE,
- *                                 as near and clusters)
+ *                                 as near and clusters; fields=a,b projects each site)
  *   POST   /api/sites          (admin)
  *   GET    /api/sites/{id}     ?at=ISO-8601&datum=wgs84|gcj02|bd09
  *   PATCH  /api/sites/{id}     (admin) any subset of the fields
@@ -561,6 +561,7 @@ static int filter_or_reply(struct req *r, struct site_filter *f, struct site_ren
     rd->tz = r->app->cfg.tz_offset_min;
     rd->ttl_s = r->app->cfg.status_ttl_s;
     rd->now = clock_now();
+    rd->fields = 0;
     if (at_datum_or_reply(r, &f->at, &rd->datum))
         return -1;
     const char *amen = req_query(r, "amenity");
@@ -607,6 +608,44 @@ static int filter_or_reply(struct req *r, struct site_filter *f, struct site_ren
                                "radius_m is a distance in metres, above 0"),
                    -1;
     }
+    return 0;
+}
+
+/* fields=a,b: only these top-level fields of each site (the id always),
+ * in the answer's own order. GeoJSON needs the position (its geometry),
+ * so it keeps it. distance_m only on near. 0 or -1 after replying. */
+static int fields_or_reply(struct req *r, bool near, struct site_render *rd)
+{
+    const char *v = req_query(r, "fields");
+    if (!v)
+        return 0;
+    uint32_t mask = SJ_BIT(SJ_ID);
+    const char *p = v;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char name[32];
+        int f = -1;
+        if (n && n < sizeof name) {
+            memcpy(name, p, n);
+            name[n] = '\0';
+            f = site_json_field_of(name);
+        }
+        if (f < 0 || (f == SJ_DISTANCE_M && !near))
+            return reply_error(r, 400, "invalid_query", "fields",
+                               "fields is a comma list of a site's fields, like id,name_zh,open"),
+                   -1;
+        mask |= SJ_BIT(f);
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    int geo = geojson_or_reply(r);
+    if (geo < 0)
+        return -1;
+    if (geo)
+        mask |= SJ_BIT(SJ_POSITION);
+    rd->fields = mask;
     return 0;
 }
 
@@ -675,7 +714,7 @@ static int near_sites(struct req *r)
     int64_t k;
     if (filter_or_reply(r, &f, &rd) || number_query_or_reply(r, "lat", -90, 90, &lat) ||
         number_query_or_reply(r, "lon", -180, 180, &lon) ||
-        req_query_int_or_reply(r, "k", 1, SITE_NEAR_MAX_K, 5, &k))
+        req_query_int_or_reply(r, "k", 1, SITE_NEAR_MAX_K, 5, &k) || fields_or_reply(r, true, &rd))
         return r->status;
     struct geo_point w = geo_convert((struct geo_point){lat, lon}, rd.datum, GEO_WGS84);
     struct strbuf sb = STRBUF_INIT;
@@ -695,7 +734,8 @@ static int bbox_sites(struct req *r, const char *bbox_text)
     int64_t limit, offset;
     if (filter_or_reply(r, &f, &rd) || bbox_or_reply(r, bbox_text, rd.datum, b) ||
         req_query_int_or_reply(r, "limit", 1, 1000, 100, &limit) ||
-        req_query_int_or_reply(r, "offset", 0, 1000000, 0, &offset))
+        req_query_int_or_reply(r, "offset", 0, 1000000, 0, &offset) ||
+        fields_or_reply(r, false, &rd))
         return r->status;
     struct strbuf sb = STRBUF_INIT;
     int n = site_cache_bbox(cache_of(r), b, &f, (size_t)limit, (size_t)offset, &rd, &sb);
@@ -809,7 +849,7 @@ static void site_changed_hook(struct app *app, struct store_conn *c, const struc
         sse_publish(app->events, "site", data);
     } else if (ch->module == &live_module) {
         struct site_render rd = {GEO_WGS84, app->cfg.tz_offset_min, app->cfg.status_ttl_s,
-                                 clock_now()};
+                                 clock_now(), 0};
         site_cache_refresh(sc, c, ch->id);
         struct strbuf sb = STRBUF_INIT;
         if (site_cache_status_json(sc, ch->id, &rd, &sb) == 0)

@@ -9,6 +9,7 @@
  *   dynamic: position (in the datum asked for), open, next_change, nav
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/clock.h"
 #include "core/strbuf.h"
@@ -26,7 +27,9 @@ static json_t *iso_or_null(bool has, int64_t t, int tz)
 
 static void put_key(struct strbuf *sb, const char *key)
 {
-    strbuf_addf(sb, ",\"%s\":", key);
+    strbuf_add(sb, ",\"", 2);
+    strbuf_adds(sb, key);
+    strbuf_add(sb, "\":", 2);
 }
 
 static void put_text(struct strbuf *sb, const char *key, const char *v)
@@ -39,58 +42,144 @@ static void put_iso(struct strbuf *sb, const char *key, bool has, int64_t t, int
 {
     char buf[40];
     put_key(sb, key);
-    if (has)
-        strbuf_addf(sb, "\"%s\"", clock_format_iso(t, tz, buf, sizeof buf));
-    else
+    if (has) {
+        strbuf_addch(sb, '"');
+        strbuf_adds(sb, clock_format_iso(t, tz, buf, sizeof buf));
+        strbuf_addch(sb, '"');
+    } else
         strbuf_adds(sb, "null");
 }
 
+static const char *const field_names[SJ_COUNT] = {
+    [SJ_ID] = "id",
+    [SJ_NAME_ZH] = "name_zh",
+    [SJ_NAME_EN] = "name_en",
+    [SJ_TYPE] = "type",
+    [SJ_TIER] = "tier",
+    [SJ_REGION] = "region",
+    [SJ_ADDRESS_ZH] = "address_zh",
+    [SJ_ADDRESS_EN] = "address_en",
+    [SJ_PHONE] = "phone",
+    [SJ_MANAGER] = "manager",
+    [SJ_DESCRIPTION] = "description",
+    [SJ_CAPACITY] = "capacity",
+    [SJ_STATUS] = "status",
+    [SJ_STATUS_REASON] = "status_reason",
+    [SJ_STATUS_UNTIL] = "status_until",
+    [SJ_PUBLIC] = "public",
+    [SJ_OPENING_HOURS] = "opening_hours",
+    [SJ_AMENITIES] = "amenities",
+    [SJ_PHOTOS] = "photos",
+    [SJ_DEMO] = "demo",
+    [SJ_CREATED_AT] = "created_at",
+    [SJ_UPDATED_AT] = "updated_at",
+    [SJ_POSITION] = "position",
+    [SJ_OPEN] = "open",
+    [SJ_NEXT_CHANGE] = "next_change",
+    [SJ_DISTANCE_M] = "distance_m",
+    [SJ_LIVE] = "live",
+    [SJ_NAV] = "nav",
+};
+
+int site_json_field_of(const char *name)
+{
+    for (int i = 0; i < SJ_COUNT; i++)
+        if (strcmp(field_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
 /* The one writer of the static fields: the cache keeps its output, and
- * the jansson form below is parsed from it, so the two cannot drift. */
+ * the jansson form below is parsed from it, so the two cannot drift. The
+ * id comes first and is always there, so every other field starts with a
+ * comma. */
+void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
+                            uint32_t off[SJ_STATIC + 1])
+{
+    size_t base = sb->len;
+#define WANT(f) (off[f] = (uint32_t)(sb->len - base), 1)
+    strbuf_adds(sb, "{\"id\":");
+    strbuf_add_int(sb, s->id);
+    if (WANT(SJ_NAME_ZH))
+        put_text(sb, "name_zh", s->name_zh);
+    if (WANT(SJ_NAME_EN))
+        put_text(sb, "name_en", s->name_en);
+    if (WANT(SJ_TYPE))
+        put_text(sb, "type", s->type_code);
+    if (WANT(SJ_TIER)) {
+        put_key(sb, "tier");
+        if (s->tier)
+            strbuf_add_int(sb, s->tier);
+        else
+            strbuf_adds(sb, "null");
+    }
+    if (WANT(SJ_REGION)) {
+        put_key(sb, "region");
+        strbuf_add_json_string(sb, s->region_code);
+    }
+    if (WANT(SJ_ADDRESS_ZH))
+        put_text(sb, "address_zh", s->address_zh);
+    if (WANT(SJ_ADDRESS_EN))
+        put_text(sb, "address_en", s->address_en);
+    if (WANT(SJ_PHONE))
+        put_text(sb, "phone", s->phone);
+    if (WANT(SJ_MANAGER))
+        put_text(sb, "manager", s->manager);
+    if (WANT(SJ_DESCRIPTION))
+        put_text(sb, "description", s->description);
+    if (WANT(SJ_CAPACITY)) {
+        put_key(sb, "capacity");
+        if (s->has_capacity)
+            strbuf_add_int(sb, s->capacity);
+        else
+            strbuf_adds(sb, "null");
+    }
+    if (WANT(SJ_STATUS))
+        put_text(sb, "status", s->status);
+    if (WANT(SJ_STATUS_REASON)) {
+        put_key(sb, "status_reason");
+        strbuf_add_json_string(sb, s->status_reason);
+    }
+    if (WANT(SJ_STATUS_UNTIL))
+        put_iso(sb, "status_until", s->has_until, s->status_until, tz);
+    if (WANT(SJ_PUBLIC))
+        strbuf_adds(sb, s->is_public ? ",\"public\":true" : ",\"public\":false");
+    if (WANT(SJ_OPENING_HOURS))
+        put_text(sb, "opening_hours", s->opening_hours);
+    if (WANT(SJ_AMENITIES)) {
+        strbuf_adds(sb, ",\"amenities\":[");
+        for (size_t i = 0; i < s->namenities; i++) {
+            strbuf_adds(sb, i ? ",{\"code\":" : "{\"code\":");
+            strbuf_add_json_string(sb, s->amenities[i].code);
+            strbuf_adds(sb, ",\"count\":");
+            strbuf_add_int(sb, s->amenities[i].count);
+            strbuf_addch(sb, '}');
+        }
+        strbuf_addch(sb, ']');
+    }
+    if (WANT(SJ_PHOTOS)) {
+        strbuf_adds(sb, ",\"photos\":[");
+        for (size_t i = 0; i < s->nphotos; i++) {
+            if (i)
+                strbuf_addch(sb, ',');
+            strbuf_add_json_string(sb, s->photos[i]);
+        }
+        strbuf_addch(sb, ']');
+    }
+    if (WANT(SJ_DEMO))
+        strbuf_adds(sb, s->is_demo ? ",\"demo\":true" : ",\"demo\":false");
+    if (WANT(SJ_CREATED_AT))
+        put_iso(sb, "created_at", true, s->created_at, tz);
+    if (WANT(SJ_UPDATED_AT))
+        put_iso(sb, "updated_at", true, s->updated_at, tz);
+    off[SJ_STATIC] = (uint32_t)(sb->len - base);
+#undef WANT
+}
+
 void site_json_static_text(struct strbuf *sb, const struct site *s, int tz)
 {
-    strbuf_addf(sb, "{\"id\":%lld", (long long)s->id);
-    put_text(sb, "name_zh", s->name_zh);
-    put_text(sb, "name_en", s->name_en);
-    put_text(sb, "type", s->type_code);
-    put_key(sb, "tier");
-    if (s->tier)
-        strbuf_addf(sb, "%d", s->tier);
-    else
-        strbuf_adds(sb, "null");
-    put_key(sb, "region");
-    strbuf_add_json_string(sb, s->region_code);
-    put_text(sb, "address_zh", s->address_zh);
-    put_text(sb, "address_en", s->address_en);
-    put_text(sb, "phone", s->phone);
-    put_text(sb, "manager", s->manager);
-    put_text(sb, "description", s->description);
-    put_key(sb, "capacity");
-    if (s->has_capacity)
-        strbuf_addf(sb, "%lld", (long long)s->capacity);
-    else
-        strbuf_adds(sb, "null");
-    put_text(sb, "status", s->status);
-    put_key(sb, "status_reason");
-    strbuf_add_json_string(sb, s->status_reason);
-    put_iso(sb, "status_until", s->has_until, s->status_until, tz);
-    strbuf_addf(sb, ",\"public\":%s", s->is_public ? "true" : "false");
-    put_text(sb, "opening_hours", s->opening_hours);
-    strbuf_adds(sb, ",\"amenities\":[");
-    for (size_t i = 0; i < s->namenities; i++) {
-        strbuf_adds(sb, i ? ",{\"code\":" : "{\"code\":");
-        strbuf_add_json_string(sb, s->amenities[i].code);
-        strbuf_addf(sb, ",\"count\":%lld}", (long long)s->amenities[i].count);
-    }
-    strbuf_adds(sb, "],\"photos\":[");
-    for (size_t i = 0; i < s->nphotos; i++) {
-        if (i)
-            strbuf_addch(sb, ',');
-        strbuf_add_json_string(sb, s->photos[i]);
-    }
-    strbuf_addf(sb, "],\"demo\":%s", s->is_demo ? "true" : "false");
-    put_iso(sb, "created_at", true, s->created_at, tz);
-    put_iso(sb, "updated_at", true, s->updated_at, tz);
+    uint32_t off[SJ_STATIC + 1];
+    site_json_static_parts(sb, s, tz, off);
     strbuf_addch(sb, '}');
 }
 
@@ -110,6 +199,51 @@ json_t *site_json_static(const struct site *s, int tz)
     return parse_own(&sb);
 }
 
+void site_nav_pack(struct strbuf *sb, struct arena *a, const struct site *s)
+{
+    struct geo_point w = {s->lat, s->lon};
+    struct geo_point g = geo_convert(w, GEO_WGS84, GEO_GCJ02);
+    struct geo_point b = geo_convert(w, GEO_WGS84, GEO_BD09);
+    const double parts[] = {g.lon, g.lat, b.lat, b.lon};
+    for (size_t i = 0; i < 4; i++) {
+        strbuf_add_6f(sb, parts[i]); /* "%.6f" */
+        strbuf_addch(sb, '\0');
+    }
+    strbuf_adds(sb, text_url_encode(a, s->name_zh ? s->name_zh : ""));
+    strbuf_addch(sb, '\0');
+}
+
+void site_nav_unpack(struct strbuf *sb, const char *packed)
+{
+    const char *p[5];
+    for (int i = 0; i < 5; i++) {
+        p[i] = packed;
+        packed += strlen(packed) + 1;
+    }
+    const char *g_lon = p[0], *g_lat = p[1], *b_lat = p[2], *b_lon = p[3], *name = p[4];
+    strbuf_adds(sb, "{\"amap\":\"https://uri.amap.com/navigation?to=");
+    strbuf_adds(sb, g_lon);
+    strbuf_addch(sb, ',');
+    strbuf_adds(sb, g_lat);
+    strbuf_addch(sb, ',');
+    strbuf_adds(sb, name);
+    strbuf_adds(sb, "&mode=ride&coordinate=gaode&callnative=1&src=warmharbor\","
+                    "\"baidu\":\"https://api.map.baidu.com/direction?destination=latlng:");
+    strbuf_adds(sb, b_lat);
+    strbuf_addch(sb, ',');
+    strbuf_adds(sb, b_lon);
+    strbuf_adds(sb, "|name:");
+    strbuf_adds(sb, name);
+    strbuf_adds(sb, "&mode=riding&coord_type=bd09ll&output=html&src=warmharbor\","
+                    "\"tencent\":\"https://apis.map.qq.com/uri/v1/routeplan?type=bike&to=");
+    strbuf_adds(sb, name);
+    strbuf_adds(sb, "&tocoord=");
+    strbuf_adds(sb, g_lat);
+    strbuf_addch(sb, ',');
+    strbuf_adds(sb, g_lon);
+    strbuf_adds(sb, "&referer=warmharbor\"}");
+}
+
 /* One tap to go: each vendor's route link, from where the phone is (no
  * origin given: the vendor's page or app starts from the current
  * position) to the site, by bike - riders and couriers ride e-bikes; a
@@ -118,18 +252,10 @@ json_t *site_json_static(const struct site *s, int tz)
  * lat,lng in GCJ-02. The encoded parts need no JSON escaping. */
 void site_nav_text(struct strbuf *sb, struct arena *a, const struct site *s)
 {
-    struct geo_point w = {s->lat, s->lon};
-    struct geo_point g = geo_convert(w, GEO_WGS84, GEO_GCJ02);
-    struct geo_point b = geo_convert(w, GEO_WGS84, GEO_BD09);
-    const char *name = text_url_encode(a, s->name_zh ? s->name_zh : "");
-    strbuf_addf(sb,
-                "{\"amap\":\"https://uri.amap.com/navigation?to=%.6f,%.6f,%s"
-                "&mode=ride&coordinate=gaode&callnative=1&src=warmharbor\","
-                "\"baidu\":\"https://api.map.baidu.com/direction?destination=latlng:%.6f,%.6f"
-                "|name:%s&mode=riding&coord_type=bd09ll&output=html&src=warmharbor\","
-                "\"tencent\":\"https://apis.map.qq.com/uri/v1/routeplan?type=bike&to=%s"
-                "&tocoord=%.6f,%.6f&referer=warmharbor\"}",
-                g.lon, g.lat, name, b.lat, b.lon, name, name, g.lat, g.lon);
+    struct strbuf packed = STRBUF_INIT;
+    site_nav_pack(&packed, a, s);
+    site_nav_unpack(sb, packed.buf);
+    strbuf_release(&packed);
 }
 
 json_t *site_nav_json(struct arena *a, const struct site *s)

@@ -43,6 +43,19 @@ static const char sql_search_amenities[] =
 static const char sql_search_photos[] =
     "SELECT site_id, url FROM site_photos WHERE site_id IN"
     " (SELECT s.id" SITE_FROM SITE_FILTER SITE_PAGE ") ORDER BY site_id, position";
+/* A cache's load: a page of every site by id, and the children of the
+ * page's id range, each one plain range scan (no filter to run again). */
+static const char sql_scan[] =
+    "SELECT " SITE_COLS SITE_FROM " WHERE s.id > $1 ORDER BY s.id LIMIT $2";
+/* Amenity ids, not codes: the primary key's order with no join and no
+ * sort; the codes come from the (small) catalogue. */
+static const char sql_scan_amenities[] =
+    "SELECT site_id, amenity_id, count FROM site_amenities WHERE site_id > $1 AND site_id <= $2"
+    " ORDER BY site_id, amenity_id";
+static const char sql_amenity_codes[] = "SELECT id, code FROM amenities ORDER BY id";
+static const char sql_scan_photos[] =
+    "SELECT site_id, url FROM site_photos"
+    " WHERE site_id > $1 AND site_id <= $2 ORDER BY site_id, position";
 static const char sql_get[] = "SELECT " SITE_COLS SITE_FROM " WHERE s.id = $1";
 static const char sql_get_amenities[] =
     "SELECT sa.site_id, a.code, sa.count FROM site_amenities sa"
@@ -65,10 +78,20 @@ static const char sql_update[] =
     " status = $14, status_reason = $15, status_until = $16, is_public = $17,"
     " opening_hours = $18, is_demo = $19, updated_at = $20 WHERE id = $21";
 static const char sql_clear_amenities[] = "DELETE FROM site_amenities WHERE site_id = $1";
-/* The code is resolved in the same statement: no row inserted means no
- * amenity has that code. */
-static const char sql_add_amenity[] = "INSERT INTO site_amenities (site_id, amenity_id, count)"
-                                      " SELECT $1, id, $3 FROM amenities WHERE code = $2";
+/* Up to AMENITY_CHUNK amenities of a site in one statement, codes
+ * resolved inside it (a NULL code pads a short chunk and joins nothing):
+ * fewer rows inserted than codes given means some code is unknown. */
+#define AMENITY_CHUNK 8
+#define AV(c, n) "(CAST($" #c " AS TEXT), CAST($" #n " AS INTEGER))"
+static const char sql_add_amenities[] =
+    "INSERT INTO site_amenities (site_id, amenity_id, count)"
+    " SELECT $1, a.id, v.column2 FROM (VALUES " AV(2, 3) ", " AV(4, 5) ", " AV(6, 7) ", " AV(
+        8, 9) ", " AV(10, 11) ", " AV(12, 13) ", " AV(14, 15) ", " AV(16,
+                                                                      17) ") v"
+                                                                          " JOIN amenities a ON "
+                                                                          "a.code = v.column1";
+#undef AV
+static const char sql_amenity_known[] = "SELECT 1 FROM amenities WHERE code = $1";
 static const char sql_clear_photos[] = "DELETE FROM site_photos WHERE site_id = $1";
 static const char sql_add_photo[] =
     "INSERT INTO site_photos (site_id, position, url) VALUES ($1, $2, $3)";
@@ -109,11 +132,27 @@ static void row_to_site(const struct store_rows *rows, size_t i, struct site *s)
     s->updated_at = store_int(rows, i, 22);
 }
 
+/* The code of an amenity id in codes (rows of id, code by id). */
+static const char *code_of(const struct store_rows *codes, int64_t id)
+{
+    size_t lo = 0, hi = codes->nrows;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (store_int(codes, mid, 0) < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < codes->nrows && store_int(codes, lo, 0) == id ? store_text(codes, lo, 1) : "";
+}
+
 /* Attach amenity rows (site_id, code, count) and photo rows (site_id, url)
  * to the sites they belong to. Sites and both row lists are ordered by
- * site id, so one pass over each list does it. */
+ * site id, so one pass over each list does it. With codes, the amenity
+ * rows hold the amenity's id instead of its code. */
 static void attach_children(struct arena *a, struct site *sites, size_t n,
-                            const struct store_rows *am, const struct store_rows *ph)
+                            const struct store_rows *am, const struct store_rows *codes,
+                            const struct store_rows *ph)
 {
     size_t ra = 0, rp = 0;
     for (size_t i = 0; i < n; i++) {
@@ -125,7 +164,8 @@ static void attach_children(struct arena *a, struct site *sites, size_t n,
             ea++;
         s->amenities = arena_calloc(a, ea - ra + 1, sizeof(*s->amenities));
         for (; ra < ea; ra++) {
-            s->amenities[s->namenities].code = store_text(am, ra, 1);
+            s->amenities[s->namenities].code =
+                codes ? code_of(codes, store_int(am, ra, 1)) : store_text(am, ra, 1);
             s->amenities[s->namenities].count = store_int(am, ra, 2);
             s->namenities++;
         }
@@ -155,7 +195,7 @@ int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out
         rc = store_query(c, a, sql_get_photos, p, 1, &ph);
     if (rc)
         return rc;
-    attach_children(a, out, 1, &am, &ph);
+    attach_children(a, out, 1, &am, NULL, &ph);
     return STORE_OK;
 }
 
@@ -202,7 +242,34 @@ int site_search(struct store_conn *c, struct arena *a, const struct site_query *
     *out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
     for (size_t i = 0; i < rows.nrows; i++)
         row_to_site(&rows, i, &(*out)[i]);
-    attach_children(a, *out, *n, &am, &ph);
+    attach_children(a, *out, *n, &am, NULL, &ph);
+    return STORE_OK;
+}
+
+int site_scan(struct store_conn *c, struct arena *a, int64_t after_id, int64_t limit,
+              struct site **out, size_t *n)
+{
+    struct store_val p[] = {SV_INT(after_id), SV_INT(limit)};
+    struct store_rows rows, am, ph;
+    int rc = store_query(c, a, sql_scan, p, 2, &rows);
+    if (rc)
+        return rc;
+    *n = rows.nrows;
+    *out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+    if (!rows.nrows)
+        return STORE_OK;
+    for (size_t i = 0; i < rows.nrows; i++)
+        row_to_site(&rows, i, &(*out)[i]);
+    p[1] = SV_INT((*out)[rows.nrows - 1].id);
+    struct store_rows codes;
+    rc = store_query(c, a, sql_amenity_codes, NULL, 0, &codes);
+    if (!rc)
+        rc = store_query(c, a, sql_scan_amenities, p, 2, &am);
+    if (!rc)
+        rc = store_query(c, a, sql_scan_photos, p, 2, &ph);
+    if (rc)
+        return rc;
+    attach_children(a, *out, *n, &am, &codes, &ph);
     return STORE_OK;
 }
 
@@ -269,17 +336,30 @@ static int write_children(struct store_conn *c, struct arena *a, const struct si
 {
     struct store_val id[] = {SV_INT(s->id)};
     int rc = fresh ? STORE_OK : store_exec(c, sql_clear_amenities, id, 1, NULL);
-    for (size_t i = 0; !rc && i < s->namenities; i++) {
-        struct store_val p[] = {SV_INT(s->id), SV_TEXT(s->amenities[i].code),
-                                SV_INT(s->amenities[i].count)};
+    for (size_t at = 0; !rc && at < s->namenities; at += AMENITY_CHUNK) {
+        size_t n = s->namenities - at < AMENITY_CHUNK ? s->namenities - at : AMENITY_CHUNK;
+        struct store_val p[1 + 2 * AMENITY_CHUNK];
+        p[0] = SV_INT(s->id);
+        for (size_t i = 0; i < AMENITY_CHUNK; i++) {
+            p[1 + 2 * i] = i < n ? SV_TEXT(s->amenities[at + i].code) : SV_NULL;
+            p[2 + 2 * i] = i < n ? SV_INT(s->amenities[at + i].count) : SV_NULL;
+        }
         int64_t added = 0;
-        rc = store_exec(c, sql_add_amenity, p, 3, &added);
-        if (!rc && !added) {
-            f->code = "unknown_amenity";
-            f->field = arena_printf(a, "amenities.%s", s->amenities[i].code);
-            snprintf(f->message, sizeof f->message, "no amenity has code %s", s->amenities[i].code);
-            text_utf8_trim(f->message);
-            rc = SITE_INVALID;
+        rc = store_exec(c, sql_add_amenities, p, 1 + 2 * AMENITY_CHUNK, &added);
+        /* Codes are distinct (site_check): the first of the chunk's that
+         * no amenity has is the fault, as if they were added one by one. */
+        for (size_t i = 0; !rc && added < (int64_t)n && i < n; i++) {
+            const char *code = s->amenities[at + i].code;
+            struct store_val q[] = {SV_TEXT(code)};
+            struct store_rows rows;
+            rc = store_query(c, a, sql_amenity_known, q, 1, &rows);
+            if (!rc && !rows.nrows) {
+                f->code = "unknown_amenity";
+                f->field = arena_printf(a, "amenities.%s", code);
+                snprintf(f->message, sizeof f->message, "no amenity has code %s", code);
+                text_utf8_trim(f->message);
+                rc = SITE_INVALID;
+            }
         }
     }
     if (!rc && !fresh)

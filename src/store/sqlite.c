@@ -13,6 +13,7 @@
  */
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,11 +235,17 @@ static int conn_query(void *conn, struct arena *a, const char *sql, const struct
     size_t cap = 0;
     struct store_val *cells = NULL;
     while ((rc = sqlite3_step(cs->stmt)) == SQLITE_ROW) {
+        /* The cells grow in one heap buffer the arena frees (realloc
+         * moves big ones by remapping): no zeroing, no copy per doubling
+         * (a cache's load reads pages of thousands of rows). */
         if (out->nrows == cap) {
             size_t ncap = cap ? cap * 2 : 16;
-            struct store_val *nc = arena_calloc(a, ncap * (ncols ? ncols : 1), sizeof(*nc));
-            if (cells)
-                memcpy(nc, cells, cap * ncols * sizeof(*nc));
+            size_t per = ncols ? ncols : 1;
+            if (ncap > SIZE_MAX / per / sizeof(*cells))
+                die_oom();
+            struct store_val *nc = realloc(cells, ncap * per * sizeof(*nc));
+            if (!nc)
+                die_oom();
             cells = nc;
             cap = ncap;
         }
@@ -247,26 +254,25 @@ static int conn_query(void *conn, struct arena *a, const char *sql, const struct
             int t = sqlite3_column_type(cs->stmt, (int)i);
             switch (t) {
             case SQLITE_INTEGER:
-                row[i].type = STORE_INT;
-                row[i].i = sqlite3_column_int64(cs->stmt, (int)i);
+                row[i] = SV_INT(sqlite3_column_int64(cs->stmt, (int)i));
                 break;
             case SQLITE_FLOAT:
-                row[i].type = STORE_REAL;
-                row[i].d = sqlite3_column_double(cs->stmt, (int)i);
+                row[i] = SV_REAL(sqlite3_column_double(cs->stmt, (int)i));
                 break;
             case SQLITE_NULL:
-                row[i].type = STORE_NULL;
+                row[i] = SV_NULL;
                 break;
             default: {
                 const unsigned char *txt = sqlite3_column_text(cs->stmt, (int)i);
                 int len = sqlite3_column_bytes(cs->stmt, (int)i);
-                row[i].type = STORE_TEXT;
-                row[i].s = arena_strndup(a, txt ? (const char *)txt : "", (size_t)len);
+                row[i] = SV_TEXT(arena_strndup(a, txt ? (const char *)txt : "", (size_t)len));
             }
             }
         }
         out->nrows++;
     }
+    if (cells)
+        arena_defer(a, free, cells);
     out->cells = cells;
     if (rc == SQLITE_DONE) {
         rc = SQLITE_OK;

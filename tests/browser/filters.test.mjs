@@ -203,6 +203,10 @@ test('rain gear is a raincoat or an umbrella, asked in one request', async () =>
     assert.ok(umbrellaOnly.length > 0, 'umbrella-only sites are listed');
     const last = asked[asked.length - 1];
     assert.equal(last.get('amenity_any'), 'rain_gear,umbrella');
+    // The list asks only for what its cards and markers show (fields=).
+    const fields = (last.get('fields') || '').split(',');
+    for (const f of ['name_zh', 'name_en', 'tier', 'open', 'distance_m', 'live', 'amenities', 'position']) assert.ok(fields.includes(f), f);
+    for (const f of ['nav', 'description', 'photos', 'address_zh']) assert.ok(!fields.includes(f), f);
     assert.equal(asked.filter((q) => q.get('amenity_any')).length >= 1, true);
     // Nothing else is asked for the list: one request, not one per alternative.
     assert.equal(asked.filter((q) => q.get('amenity') === 'umbrella' || q.get('amenity') === 'rain_gear').length, 0);

@@ -181,6 +181,36 @@ describe('sites CSV', () => {
       assert.equal(await countAll(anon), before);
     });
 
+    it('many amenities: all stored in order, and the first unknown one named wherever it stands', async () => {
+      const codes = (expectStatus(await anon.get('/api/amenities'), 200).json.items || []).map((a) => a.code).sort();
+      assert.ok(codes.length >= 12, 'the demo catalogue has a dozen amenities');
+      const many = codes.slice(0, 12);
+      const cell = (list) => list.map((c, i) => `${c}=${i + 1}`).join(';');
+      const before = await countAll(anon);
+      // An unknown code in the second group of eight, another after it: the first is named.
+      for (const at of [0, 7, 8, 10, 12]) {
+        const list = [...many];
+        list.splice(at, 0, 'zz_first_unknown');
+        list.push('zz_second_unknown');
+        const bad = `name_zh,type,lat,lon,amenities\r\n多设施,warm_hut,34.6,119.2,${cell(list)}\r\n`;
+        const r = await admin.postCsv('/api/sites/import', bad);
+        assert.equal(r.status, 422, r.text);
+        const d = r.json.error.details;
+        assert.equal(d.length, 1);
+        assert.equal(d[0].code, 'unknown_amenity');
+        assert.match(d[0].message, /zz_first_unknown/);
+        assert.equal(await countAll(anon), before);
+      }
+      const ok = `name_zh,type,lat,lon,amenities\r\n十二设施,warm_hut,34.6,119.2,${cell(many)}\r\n`;
+      expectStatus(await admin.postCsv('/api/sites/import', ok), 200);
+      const got = expectStatus(await anon.get(`/api/sites?q=${enc('十二设施')}`), 200).json.items;
+      assert.equal(got.length, 1);
+      assert.deepEqual(
+        [...got[0].amenities].sort((a, b) => (a.code < b.code ? -1 : 1)),
+        many.map((code, i) => ({ code, count: i + 1 })),
+      );
+    });
+
     it('header problems: unknown, duplicate and missing columns', async () => {
       const before = await countAll(anon);
       const r = await admin.postCsv('/api/sites/import', 'name_zh,type,colour,type\r\n甲,warm_hut,red,warm_hut\r\n');

@@ -129,6 +129,14 @@ function altParams(alt) {
   };
 }
 
+// What the map page shows of a site before its sheet loads the whole of it
+// (fields=: the rest of each answer costs the phone nothing). A marker:
+// name, tier, open state (status and status_until say why), position, and
+// the amenities the page filters on. A list card adds the type, distance
+// and live values.
+const MARKER_FIELDS = 'name_zh,name_en,tier,status,status_until,open,next_change,position,amenities';
+const LIST_FIELDS = `${MARKER_FIELDS},type,distance_m,live`;
+
 /**
  * Nearest sites for a list of alternatives (each {amenities:[...], type}):
  * one /near call each, merged by id, nearest first, k at most.
@@ -138,7 +146,7 @@ export async function nearSites({ point, k, alts, open, datum, signal }) {
     alts.map((alt) =>
       getJson(
         '/api/sites/near',
-        { lat: point.lat.toFixed(6), lon: point.lon.toFixed(6), k, ...altParams(alt), open, datum },
+        { lat: point.lat.toFixed(6), lon: point.lon.toFixed(6), k, ...altParams(alt), open, datum, fields: LIST_FIELDS },
         { channel: 'list', signal },
       ).then((r) => (r.items || []).filter((s) => hasAll(s, splitAmenities(alt.amenities).local))),
     ),
@@ -156,7 +164,7 @@ export async function bboxSites({ bbox, alts, open, datum, limit, signal }) {
     alts.map((alt) =>
       getJson(
         '/api/sites',
-        { bbox, ...altParams(alt), open, datum, limit },
+        { bbox, ...altParams(alt), open, datum, limit, fields: MARKER_FIELDS },
         { channel: 'map', signal },
       ).then((r) => ({
         items: (r.items || []).filter((s) => hasAll(s, splitAmenities(alt.amenities).local)),

@@ -162,8 +162,12 @@ async function keptSites(cache) {
     const items = Array.isArray(body.items) ? body.items : body.id != null ? [body] : [];
     for (const s of items) {
       if (!s || s.id == null || !s.position) continue;
+      // The map asks for part of each site (fields=): a newer answer's
+      // fields go over an older one's, the rest of the older stays.
       const was = out.get(s.id);
-      if (!was || savedAt > was.savedAt) out.set(s.id, { site: s, savedAt });
+      if (!was) out.set(s.id, { site: s, savedAt });
+      else if (savedAt > was.savedAt) out.set(s.id, { site: { ...was.site, ...s }, savedAt });
+      else out.set(s.id, { site: { ...s, ...was.site }, savedAt: was.savedAt });
     }
   }
   pool = out;

@@ -240,6 +240,35 @@ static void test_format_iso(void)
     CHECK_STR(exact, "2026-11-29T08:00:00+08:00");
 }
 
+/* The fast path writes what snprintf writes, over a wide sweep of
+ * moments and offsets (years 0 to 9999, offsets of whole and odd
+ * minutes, both signs). */
+static void test_format_iso_sweep(void)
+{
+    static const int offsets[] = {0, 480, -480, 45, -330, 345, 840, -720, 1, -1};
+    int bad = 0;
+    for (int64_t t = -62167219200LL; t < 253402300799LL - 86400; t += 987654321LL / 7 + 13)
+        for (size_t k = 0; k < sizeof offsets / sizeof offsets[0]; k++) {
+            char got[80], want[80];
+            int64_t local = t + (int64_t)offsets[k] * 60;
+            int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+            int64_t secs = local - days * 86400;
+            int y, m, d;
+            clock_civil_from_days(days, &y, &m, &d);
+            int off = offsets[k] < 0 ? -offsets[k] : offsets[k];
+            if (offsets[k] == 0)
+                snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+                         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+            else
+                snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d,
+                         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+                         offsets[k] < 0 ? '-' : '+', off / 60, off % 60);
+            clock_format_iso(t, offsets[k], got, sizeof got);
+            bad += strcmp(got, want) != 0;
+        }
+    CHECK_INT(bad, 0);
+}
+
 static void test_format_parse_round_trip(void)
 {
     static const int offsets[] = {0, 480, -300, 345, -720, 840};
@@ -307,6 +336,7 @@ int main(void)
     RUN(test_civil_round_trip_wide);
     RUN(test_parse_iso);
     RUN(test_format_iso);
+    RUN(test_format_iso_sweep);
     RUN(test_format_parse_round_trip);
     RUN(test_parse_date);
     RUN(test_now);

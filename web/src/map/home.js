@@ -389,7 +389,7 @@ async function loadCategorySites(signal) {
   if (state.categorySites.code === code) return;
   const r = await api.getJson(
     '/api/sites',
-    { bbox: '-180,-90,180,90', service_category: code, limit: SEARCH_LIMIT },
+    { bbox: '-180,-90,180,90', service_category: code, limit: SEARCH_LIMIT, fields: 'id' },
     { channel: 'list', signal },
   );
   state.categorySites = { code, ids: new Set((r.items || []).map((x) => x.id)) };
