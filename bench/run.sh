@@ -12,6 +12,8 @@
 #   reports   the point-to-grid lookup at 10,000 grids (bench/grid_bench.c),
 #             Open311 lists at 100,000 reports and reports with a 1 MB photo
 #             (bench/report_bench.sh; PG=1: Open311 on PostgreSQL too)
+#   lighthouse  the map page's Lighthouse mobile performance score
+#             (bench/lighthouse.sh)
 # Not part of make test. Run it only on an otherwise idle machine, twice,
 # and report both runs.
 #
@@ -19,7 +21,7 @@
 #   bash bench/run.sh --only NAME...  those sections, into bench/RESULTS-NAME.md
 set -u
 cd "$(dirname "$0")/.."
-ALL="index near stores booking checkin paced reports"
+ALL="index near stores booking checkin paced reports lighthouse"
 sections=$ALL
 out=bench/RESULTS.md
 if [ "${1:-}" = "--only" ]; then
@@ -77,6 +79,10 @@ reports() {
   section "Point to grid (goal: under 20 us at 10,000 grids)" $tmp/grid_bench
   section "Grid reports over HTTP (goals: Open311 list under 20 ms at 100,000 reports; 50 reports/s with a 1 MB photo)" \
     bash bench/report_bench.sh all
+}
+
+lighthouse() {
+  section "Lighthouse, mobile, simulated throttling (goal: performance at least 90)" bash bench/lighthouse.sh
 }
 
 { echo "# Benchmark results${1:+: $sections}"; echo; machine; echo; } > $out
