@@ -1,20 +1,8 @@
--- 0028_mentoring.sqlite.sql: livestreamer mentoring. Hosts' session
--- metrics (typed in or imported from a platform's CSV export, through an
--- editable column mapping), mentors assigned to hosts, reviews of
--- sessions, and one-to-ones booked through the capacity engine.
---
--- The mentor role and the 'mentoring' offering kind widen two CHECKs
--- (role_grants.role, offerings.kind); SQLite cannot alter a CHECK, so, as
--- in 0009, the table's text is edited in sqlite_schema. Only these lines
--- differ from the PostgreSQL twin (0028_mentoring.pg.sql).
-PRAGMA writable_schema = ON;
-UPDATE sqlite_schema
-    SET sql = replace(sql, '''grid_manager'')', '''grid_manager'', ''mentor'')')
-    WHERE type = 'table' AND name = 'role_grants';
-UPDATE sqlite_schema
-    SET sql = replace(sql, '''fair_booth'', ''other'')', '''fair_booth'', ''other'', ''mentoring'')')
-    WHERE type = 'table' AND name = 'offerings';
-PRAGMA writable_schema = RESET;
+-- 0028_mentoring.sql: livestreamer mentoring. Hosts' session metrics
+-- (typed in or imported from a platform's CSV export, through an editable
+-- column mapping), mentors assigned to hosts, reviews of sessions, and
+-- one-to-ones booked through the capacity engine. The mentor role and the
+-- 'mentoring' offering kind come in 0030 (a dialect pair).
 
 -- Hosts' profiles: the category their numbers are compared within.
 CREATE TABLE mentoring_hosts (
