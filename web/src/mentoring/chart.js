@@ -7,19 +7,10 @@ import * as echarts from 'echarts/core';
 import { LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, AriaComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { chartFor } from '../charts.js';
 
 echarts.use([LineChart, ScatterChart, GridComponent, LegendComponent, AriaComponent, TooltipComponent, CanvasRenderer]);
 
-const charts = new Map(); // element -> chart
-
-function sweep() {
-  for (const [el, chart] of charts) {
-    if (!el.isConnected) {
-      chart.dispose();
-      charts.delete(el);
-    }
-  }
-}
 
 /**
  * Draw into el: mine [[iso, value]], category [[iso, value]], low
@@ -27,12 +18,7 @@ function sweep() {
  * desc: what the chart says, in words.
  */
 export function drawTrend(el, { mine, category, low, names, desc }) {
-  sweep();
-  let chart = charts.get(el);
-  if (!chart) {
-    chart = echarts.init(el, null, { renderer: 'canvas' });
-    charts.set(el, chart);
-  }
+  const chart = chartFor(el);
   chart.setOption(
     {
       animation: false,
@@ -53,12 +39,4 @@ export function drawTrend(el, { mine, category, low, names, desc }) {
   return chart;
 }
 
-/** Let go of every chart inside root (the page is leaving). */
-export function dropCharts(root) {
-  for (const [el, chart] of charts) {
-    if (!root || root.contains(el) || !el.isConnected) {
-      chart.dispose();
-      charts.delete(el);
-    }
-  }
-}
+export { dropCharts } from '../charts.js';

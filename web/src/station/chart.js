@@ -7,32 +7,17 @@ import * as echarts from 'echarts/core';
 import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, AriaComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { chartFor } from '../charts.js';
 
 echarts.use([BarChart, GridComponent, LegendComponent, AriaComponent, CanvasRenderer]);
 
-const charts = new Map(); // element -> chart
-
-/** Let go of charts whose element left the page (it was drawn again). */
-function sweep() {
-  for (const [el, chart] of charts) {
-    if (!el.isConnected) {
-      chart.dispose();
-      charts.delete(el);
-    }
-  }
-}
 
 /**
  * Draw (or draw again) stacked bars into el: labels along the bottom,
  * series [{name, data, color}], desc: what the chart says, in words.
  */
 export function drawBars(el, { labels, series, desc }) {
-  sweep();
-  let chart = charts.get(el);
-  if (!chart) {
-    chart = echarts.init(el, null, { renderer: 'canvas' });
-    charts.set(el, chart);
-  }
+  const chart = chartFor(el);
   chart.setOption(
     {
       animation: false,
@@ -48,11 +33,4 @@ export function drawBars(el, { labels, series, desc }) {
   return chart;
 }
 
-/** Let go of the chart in el (the page is leaving). */
-export function dropChart(el) {
-  const chart = charts.get(el);
-  if (chart) {
-    chart.dispose();
-    charts.delete(el);
-  }
-}
+export { dropChart } from '../charts.js';
