@@ -156,8 +156,11 @@ http-test: $(BIN) $(ICAL_CHECK)
 
 # Browser tests: playwright-core driving Debian's chromium against the real
 # binary (which embeds the bundled web app).
+# Two files at a time too: each has its own server, database and browser
+# profile.
+BROWSER_TEST_JOBS ?= 2
 browser-test: $(BIN)
-	WARMHARBOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=1 tests/browser/
+	WARMHARBOR_BIN=$(abspath $(BIN)) node --test --test-concurrency=$(BROWSER_TEST_JOBS) tests/browser/
 
 # The web app's page registry and words, in node (no browser, no server).
 .PHONY: web-test

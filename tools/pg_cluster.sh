@@ -6,7 +6,9 @@
 #                                          prints postgres://USER@127.0.0.1:PORT/postgres
 #   tools/pg_cluster.sh stop DIR           stop it (fast shutdown)
 #   tools/pg_cluster.sh restart DIR        stop and start again on the same port
-#   tools/pg_cluster.sh createdb DIR NAME  a fresh database NAME; prints its URL
+#   tools/pg_cluster.sh createdb DIR NAME [TEMPLATE]
+#                                          a fresh database NAME (a copy of
+#                                          TEMPLATE); prints its URL
 #   tools/pg_cluster.sh url DIR            the URL of the cluster's postgres db
 #
 # Test settings only: trust authentication, fsync and synchronous commit
@@ -19,7 +21,7 @@
 set -eu
 
 usage() {
-    echo "usage: $0 start|stop|restart|url DIR | createdb DIR NAME" >&2
+    echo "usage: $0 start|stop|restart|url DIR | createdb DIR NAME [TEMPLATE]" >&2
     exit 2
 }
 
@@ -162,13 +164,15 @@ cmd_restart() {
 
 cmd_createdb() {
     name=$1
-    case $name in
+    template=${2:-}
+    case $name$template in
     *[!a-z0-9_]* | "") die "database names here are [a-z0-9_]+" ;;
     esac
     [ -f "$dir/port" ] || die "no cluster in $dir"
     bin=$(find_bin)
     as_owner "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$(cat "$dir/port")" \
-        -U "$(cat "$dir/user")" -d postgres -c "CREATE DATABASE $name" >/dev/null
+        -U "$(cat "$dir/user")" -d postgres \
+        -c "CREATE DATABASE $name${template:+ TEMPLATE $template}" >/dev/null
     url_for "$name"
 }
 
@@ -177,6 +181,6 @@ start) [ $# -eq 2 ] || usage; cmd_start ;;
 stop) [ $# -eq 2 ] || usage; cmd_stop ;;
 restart) [ $# -eq 2 ] || usage; cmd_restart ;;
 url) [ $# -eq 2 ] || usage; url_for postgres ;;
-createdb) [ $# -eq 3 ] || usage; cmd_createdb "$3" ;;
+createdb) [ $# -eq 3 ] || [ $# -eq 4 ] || usage; cmd_createdb "$3" "${4:-}" ;;
 *) usage ;;
 esac
