@@ -241,7 +241,8 @@ deps:
 demo: deps warmharbor
 	./warmharbor demo --db warmharbor.db
 	@./warmharbor user add --db warmharbor.db --admin 13800000000
-	@echo "sign in at http://127.0.0.1:8080 as 13800000000 with the password above;"
+	@echo "sign in at http://127.0.0.1:8080 as 13800000000 with the password above"
+	@echo "(a system admin sets up an authenticator app, TOTP, at the first sign-in);"
 	@echo "workers register with a one-time code, which the demo writes to the log"
 	WARMHARBOR_DEV=1 ./warmharbor serve --db warmharbor.db --listen 127.0.0.1:8080
 
