@@ -120,8 +120,8 @@ int account_totp_code(const char *secret_b32, int64_t t, char out[ACCOUNT_TOTP_D
 int64_t account_totp_match(const char *secret_b32, int64_t now, const char *code);
 /* otpauth://totp/ISSUER:LABEL?secret=...&issuer=...&algorithm=SHA1&digits=6&period=30 */
 const char *account_totp_uri(struct arena *a, const char *secret_b32, const char *label);
-/* A recovery code: "xxxx-xxxx-xxxx" of lowercase letters and digits
- * without look-alikes (60 bits). */
+/* A recovery code: three groups of four lowercase letters and digits
+ * joined by dashes ("k7qm-2vfp-x9rd"), without look-alikes (60 bits). */
 const char *account_recovery_code_new(struct arena *a);
 /* A recovery code as typed, normalised for hashing (case, spaces and
  * dashes dropped); NULL if it cannot be one. */

@@ -59,23 +59,29 @@ struct conn_ctx {
     int64_t start_us;
     int route_index;
     size_t body_limit; /* this request's: the server's, or its route's */
+    /* A write's route, found once when its headers arrive (for its body
+     * limit) and used again by dispatch. */
+    bool routed;
+    enum router_result route_res;
+    struct route_match match;
+    unsigned allowed;
     unsigned char replied;
     unsigned char too_large;
 };
 
 /* The most a request's body may have: the server's limit, or more where
  * its route says so (a report with photos). Only writes are looked up. */
-static size_t body_limit_for(struct http_server *srv, struct req *r)
+static size_t body_limit_for(struct http_server *srv, struct conn_ctx *ctx)
 {
+    struct req *r = &ctx->req;
     size_t limit = srv->opts.body_limit;
     if (r->method != HTTP_POST && r->method != HTTP_PUT && r->method != HTTP_PATCH)
         return limit;
-    struct route_match m;
-    unsigned allowed = 0;
-    if (router_match(srv->opts.router, r->method, r->path, &r->arena, &m, &allowed) ==
-            ROUTER_FOUND &&
-        m.route->body_limit > limit)
-        limit = m.route->body_limit;
+    ctx->route_res =
+        router_match(srv->opts.router, r->method, r->path, &r->arena, &ctx->match, &ctx->allowed);
+    ctx->routed = true;
+    if (ctx->route_res == ROUTER_FOUND && ctx->match.route->body_limit > limit)
+        limit = ctx->match.route->body_limit;
     return limit;
 }
 
@@ -422,10 +428,14 @@ static int check_body_or_reply(struct req *r)
 static void dispatch(struct conn_ctx *ctx)
 {
     struct req *r = &ctx->req;
-    struct route_match m;
-    unsigned allowed = 0;
-    enum router_result res =
-        router_match(ctx->server->opts.router, r->method, r->path, &r->arena, &m, &allowed);
+    if (!ctx->routed) {
+        ctx->route_res = router_match(ctx->server->opts.router, r->method, r->path, &r->arena,
+                                      &ctx->match, &ctx->allowed);
+        ctx->routed = true;
+    }
+    struct route_match m = ctx->match;
+    unsigned allowed = ctx->allowed;
+    enum router_result res = ctx->route_res;
     if (res == ROUTER_NOT_FOUND) {
         reply_error(r, 404, "not_found", NULL, "no such resource");
         return;
@@ -542,7 +552,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         conn_guard_request_started(guard_conn_of(conn));
         if (framing_error_or_reply(r, version))
             return send_reply(ctx);
-        ctx->body_limit = body_limit_for(srv, r);
+        ctx->body_limit = body_limit_for(srv, ctx);
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
