@@ -220,3 +220,110 @@ void strbuf_add_markup_text(struct strbuf *sb, const char *s)
         }
     }
 }
+
+/* The length of the well-formed UTF-8 sequence at p (1..4), 0 if there
+ * is none: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    if (c < 0xc2 || c > 0xf4)
+        return 0;
+    size_t n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if (n == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
+        return 0;
+    if (n == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90)))
+        return 0;
+    return n;
+}
+
+bool strbuf_add_json_text(struct strbuf *sb, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = (const unsigned char *)s;
+    /* validate first: nothing is written for text jansson refuses */
+    for (const unsigned char *q = p; *q;) {
+        size_t n = utf8_seq_len(q);
+        if (!n)
+            return false;
+        q += n;
+    }
+    strbuf_addch(sb, '"');
+    const unsigned char *run = p;
+    for (;; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        strbuf_add(sb, run, (size_t)(p - run));
+        if (!c)
+            break;
+        char esc[6] = {'\\', (char)c};
+        size_t n = 2;
+        switch (c) {
+        case '"':
+        case '\\':
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        strbuf_add(sb, esc, n);
+        run = p + 1;
+    }
+    strbuf_addch(sb, '"');
+    return true;
+}
+
+bool strbuf_add_json_real(struct strbuf *sb, double v, int digits)
+{
+    if (!isfinite(v))
+        return false;
+    char buf[64];
+    int n = snprintf(buf, sizeof buf - 2, "%.*g", digits, v);
+    if (n < 0 || (size_t)n >= sizeof buf - 2)
+        return false;
+    size_t len = (size_t)n;
+    char *e = strchr(buf, 'e');
+    if (!e && !strchr(buf, '.')) {
+        buf[len++] = '.';
+        buf[len++] = '0';
+        buf[len] = '\0';
+    }
+    if (e) {
+        /* 1.5e+07 -> 1.5e7, 1e-08 -> 1e-8 */
+        char *from = e + 1, *to = e + 1;
+        if (*from == '+')
+            from++;
+        else if (*from == '-')
+            from++, to++;
+        while (*from == '0' && from[1])
+            from++;
+        memmove(to, from, (size_t)(buf + len - from) + 1);
+        len -= (size_t)(from - to);
+    }
+    strbuf_add(sb, buf, len);
+    return true;
+}

@@ -8,6 +8,7 @@
 #define WH_CORE_STRBUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,18 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
 /* Append s as a JSON string, quotes included ("null" for NULL): quotes,
  * backslashes and control bytes escaped; UTF-8 passes through. */
 void strbuf_add_json_string(struct strbuf *sb, const char *s);
+/* Append s as a JSON string byte for byte as jansson's json_dumps writes
+ * a json_string (\b \f \n \r \t, other control bytes as \u00XX in
+ * capitals, '/' and DEL as they are), for answers that must stay the
+ * same when written without a jansson tree. Nothing is appended and
+ * false returned when s is not well-formed UTF-8: json_string() refuses
+ * such text, so an object built with it has no such member. */
+bool strbuf_add_json_text(struct strbuf *sb, const char *s);
+/* Append v as json_dumps writes a real with JSON_REAL_PRECISION(digits):
+ * "%.*g", ".0" added when that looks like an integer, the exponent
+ * without '+' or leading zeros. False, nothing appended, for NaN and
+ * infinities (json_real() refuses them). */
+bool strbuf_add_json_real(struct strbuf *sb, double v, int digits);
 /* Append s as the text of an XML or HTML element or attribute: & < > " '
  * as entities, control bytes that XML forbids dropped (tab, LF and CR
  * kept); UTF-8 passes through. NULL appends nothing. */

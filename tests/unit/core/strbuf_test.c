@@ -2,12 +2,19 @@
  * strbuf_test.c - unit tests for the number writers of src/core/strbuf.c
  * that stand in for printf: strbuf_add_6f against "%.6f" (random values
  * over many magnitudes, values next to rounding ties, signs and zeros,
- * huge and non-finite ones) and strbuf_add_int against "%lld".
+ * huge and non-finite ones) and strbuf_add_int against "%lld"; the
+ * JSON writers strbuf_add_json_text and strbuf_add_json_real against
+ * what jansson's json_dumps writes for the same value (every control
+ * byte, quotes, UTF-8 of each length, malformed UTF-8, reals of many
+ * magnitudes), since the Open311 lists rely on the bytes being the same.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "core/strbuf.h"
 #include "test.h"
@@ -90,11 +97,105 @@ static void test_int(void)
     CHECK_INT(bad, 0);
 }
 
+/* 0 when strbuf_add_json_text(s) writes what json_dumps writes for
+ * json_string(s), and writes nothing where json_string refuses s. */
+static int differs_json_text(const char *s)
+{
+    json_t *v = json_string(s);
+    char *want = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    struct strbuf sb = STRBUF_INIT;
+    bool ok = strbuf_add_json_text(&sb, s);
+    int bad = ok != (v != NULL) || (ok ? strcmp(sb.buf, want) != 0 : sb.len != 0);
+    if (bad)
+        fprintf(stderr, "  json text: got %s, want %s\n", sb.buf ? sb.buf : "(nothing)",
+                want ? want : "(refused)");
+    strbuf_release(&sb);
+    free(want);
+    json_decref(v);
+    return bad;
+}
+
+static void test_json_text(void)
+{
+    static const char *const fixed[] = {
+        "",
+        "plain",
+        "quote \" and \\ back/slash",
+        "\x7f del",
+        "路面破损 é ü 𝄞 \xe2\x80\xa8",
+        "\xc0\x80",         /* overlong NUL */
+        "\xe0\x80\xaf",     /* overlong '/' */
+        "\xed\xa0\x80",     /* a surrogate */
+        "\xf4\x90\x80\x80", /* above U+10FFFF */
+        "\xf5\x80\x80\x80",
+        "cut \xe8\xb7",
+        "\x80 lone",
+        "<a href='x'>&amp;</a>",
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        bad += differs_json_text(fixed[i]);
+    char one[4] = {'a', 0, 'b', 0};
+    for (int c = 1; c < 256; c++) {
+        one[1] = (char)c;
+        bad += differs_json_text(one);
+    }
+    /* random short byte strings, mostly ASCII with some high bytes */
+    for (int i = 0; i < 20000; i++) {
+        char s[12];
+        size_t n = (size_t)(next_u64() % 11);
+        for (size_t k = 0; k < n; k++) {
+            uint64_t r = next_u64();
+            s[k] = (char)(r % 4 ? (r >> 8) % 127 + 1 : (r >> 8) % 128 + 128);
+        }
+        s[n] = 0;
+        bad += differs_json_text(s);
+    }
+    CHECK_INT(bad, 0);
+}
+
+/* 0 when strbuf_add_json_real(v, 10) writes what json_dumps writes for
+ * json_real(v) with JSON_REAL_PRECISION(10). */
+static int differs_json_real(double v)
+{
+    json_t *j = json_real(v);
+    char *want = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)) : NULL;
+    struct strbuf sb = STRBUF_INIT;
+    bool ok = strbuf_add_json_real(&sb, v, 10);
+    int bad = ok != (j != NULL) || (ok && strcmp(sb.buf, want) != 0);
+    if (bad)
+        fprintf(stderr, "  json real %.17g: got %s, want %s\n", v, sb.buf ? sb.buf : "(nothing)",
+                want ? want : "(refused)");
+    strbuf_release(&sb);
+    free(want);
+    json_decref(j);
+    return bad;
+}
+
+static void test_json_real(void)
+{
+    static const double vs[] = {0.0,   -0.0,    1,      -1,     119.194, 34.5721234, 1e-8, 1.5e-5,
+                                1e-4,  1e10,    1e9,    1.5e7,  1e21,    1e100,      1e-100,
+                                -2e-7, 1e300,   5e-324, 180,    -180,    123456789012.0};
+    int bad = 0;
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
+        bad += differs_json_real(vs[i]);
+    bad += differs_json_real(INFINITY) + differs_json_real(NAN);
+    for (int i = 0; i < 100000; i++) {
+        double unit = (double)(next_u64() >> 11) / 9007199254740992.0;
+        double v = (unit * 2 - 1) * pow(10, (double)(i % 40) - 20);
+        bad += differs_json_real(i % 2 ? round(v * 1e7) / 1e7 : v);
+    }
+    CHECK_INT(bad, 0);
+}
+
 int main(void)
 {
     RUN(test_6f_random);
     RUN(test_6f_ties);
     RUN(test_6f_edges);
     RUN(test_int);
+    RUN(test_json_text);
+    RUN(test_json_real);
     return test_report("strbuf");
 }
