@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "core/strbuf.h"
+#include "core/text.h"
 
 void strbuf_grow(struct strbuf *sb, size_t extra)
 {
@@ -221,37 +222,12 @@ void strbuf_add_markup_text(struct strbuf *sb, const char *s)
     }
 }
 
-/* The length of the well-formed UTF-8 sequence at p (1..4), 0 if there
- * is none: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_seq_len(const unsigned char *p)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    if (c < 0xc2 || c > 0xf4)
-        return 0;
-    size_t n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if (n == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
-        return 0;
-    if (n == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90)))
-        return 0;
-    return n;
-}
-
 bool strbuf_add_json_text(struct strbuf *sb, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = (const unsigned char *)s;
-    /* validate first: nothing is written for text jansson refuses */
-    for (const unsigned char *q = p; *q;) {
-        size_t n = utf8_seq_len(q);
-        if (!n)
-            return false;
-        q += n;
-    }
+    if (!text_is_utf8(s)) /* nothing is written for text jansson refuses */
+        return false;
     strbuf_addch(sb, '"');
     const unsigned char *run = p;
     for (;; p++) {

@@ -16,6 +16,9 @@ bool text_is_code(const char *s);
 bool text_is_http_url(const char *s);
 /* A phone number: digits, spaces, '+', '-', '(', ')' only, 3..32 bytes. */
 bool text_is_phone(const char *s);
+/* Well-formed UTF-8 (no overlong forms, surrogates or code points above
+ * U+10FFFF), as jansson's json_string() requires; control bytes allowed. */
+bool text_is_utf8(const char *s);
 /* Well-formed UTF-8 with no control characters (C0 or C1) except tab,
  * newline and carriage return (CSV fields keep CRLF line breaks). */
 bool text_is_clean_utf8(const char *s, size_t len);

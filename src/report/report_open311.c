@@ -318,38 +318,156 @@ static const char *service_notice(struct arena *a, int sla_days, bool en)
               : arena_printf(a, "承诺%d个工作日内处理", sla_days);
 }
 
-static json_t *request_json(struct req *r, const struct report *rep, bool en)
+/* A list of requests written straight into one buffer as JSON or XML:
+ * the bytes o311_reply writes for the jansson tree of the same members
+ * in the same order (a member whose text json_string() would refuse,
+ * NULL or malformed UTF-8, is left out as json_object_set_new leaves it
+ * out), without building and dumping that tree for up to 1000 items. */
+struct o311_list {
+    struct strbuf sb;
+    bool xml;
+    bool first_item;
+    bool first_member; /* JSON: no comma before the item's first member */
+    const char *photo_base; /* ".../api/report-photos/", made once */
+};
+
+static void list_begin(struct o311_list *l, bool xml)
+{
+    *l = (struct o311_list){.sb = STRBUF_INIT, .xml = xml, .first_item = true};
+    strbuf_adds(&l->sb, xml ? "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests>" : "[");
+}
+
+static void item_begin(struct o311_list *l)
+{
+    if (l->xml)
+        strbuf_adds(&l->sb, "<request>");
+    else
+        strbuf_adds(&l->sb, l->first_item ? "{" : ",{");
+    l->first_item = false;
+    l->first_member = true;
+}
+
+static void item_end(struct o311_list *l)
+{
+    strbuf_adds(&l->sb, l->xml ? "</request>" : "}");
+}
+
+/* "key": (JSON) or <key> (XML); key is a plain ASCII name. */
+static void member_open(struct o311_list *l, const char *key)
+{
+    if (l->xml) {
+        strbuf_addch(&l->sb, '<');
+        strbuf_adds(&l->sb, key);
+        strbuf_addch(&l->sb, '>');
+        return;
+    }
+    strbuf_adds(&l->sb, l->first_member ? "\"" : ",\"");
+    strbuf_adds(&l->sb, key);
+    strbuf_add(&l->sb, "\":", 2);
+}
+
+static void member_close(struct o311_list *l, const char *key)
+{
+    l->first_member = false;
+    if (l->xml) {
+        strbuf_add(&l->sb, "</", 2);
+        strbuf_adds(&l->sb, key);
+        strbuf_addch(&l->sb, '>');
+    }
+}
+
+static void member_null(struct o311_list *l, const char *key)
+{
+    if (l->xml) {
+        strbuf_addch(&l->sb, '<');
+        strbuf_adds(&l->sb, key);
+        strbuf_add(&l->sb, "/>", 2);
+    } else {
+        member_open(l, key);
+        strbuf_add(&l->sb, "null", 4);
+    }
+    l->first_member = false;
+}
+
+/* A string member as json_string(text) makes it: none for NULL or
+ * malformed UTF-8. */
+static void member_text(struct o311_list *l, const char *key, const char *text)
+{
+    if (!text || !text_is_utf8(text))
+        return;
+    member_open(l, key);
+    if (l->xml)
+        strbuf_add_markup_text(&l->sb, text);
+    else
+        strbuf_add_json_text(&l->sb, text);
+    member_close(l, key);
+}
+
+static void member_text_or_null(struct o311_list *l, const char *key, const char *text)
+{
+    if (text)
+        member_text(l, key, text);
+    else
+        member_null(l, key);
+}
+
+static void member_time(struct o311_list *l, const char *key, int64_t t, int tz)
+{
+    char buf[40];
+    member_text_or_null(l, key, t ? clock_format_iso(t, tz, buf, sizeof buf) : NULL);
+}
+
+/* A real as json_real(v) dumped with JSON_REAL_PRECISION(10). */
+static void member_real(struct o311_list *l, const char *key, double v)
+{
+    if (!isfinite(v))
+        return;
+    member_open(l, key);
+    strbuf_add_json_real(&l->sb, v, 10);
+    member_close(l, key);
+}
+
+static void request_write(struct o311_list *l, struct req *r, const struct report *rep, bool en)
 {
     int tz = r->app->cfg.tz_offset_min;
     bool open = report_status_is_open(report_status_parse(rep->status));
-    const char *media =
-        rep->photo_id ? report_absolute_url(r, arena_printf(&r->arena, "/api/report-photos/%lld",
-                                                            (long long)rep->photo_id))
-                      : rep->media_url;
-    int64_t updated = rep->updated_at;
-    json_t *o = json_object();
-    json_object_set_new(o, "service_request_id",
-                        json_string(arena_printf(&r->arena, "%lld", (long long)rep->id)));
-    json_object_set_new(o, "status", json_string(open ? "open" : "closed"));
-    json_object_set_new(o, "status_notes", json_string(status_note(rep->status)));
-    json_object_set_new(o, "service_name",
-                        json_string(pick(en, rep->category_name_zh, rep->category_name_en)));
-    json_object_set_new(o, "service_code", json_string(rep->category_code));
-    json_object_set_new(o, "description", json_string(rep->description ? rep->description : ""));
-    json_object_set_new(o, "agency_responsible",
-                        json_string(pick(en, rep->department_name_zh, rep->department_name_en)));
-    json_object_set_new(o, "service_notice", json_null());
-    json_object_set_new(o, "requested_datetime", iso_or_null(rep->created_at, tz));
-    json_object_set_new(o, "updated_datetime", iso_or_null(updated, tz));
-    json_object_set_new(o, "expected_datetime", iso_or_null(rep->due_at, tz));
-    json_object_set_new(o, "address",
-                        rep->address && *rep->address ? json_string(rep->address) : json_null());
-    json_object_set_new(o, "address_id", json_null());
-    json_object_set_new(o, "zipcode", json_null());
-    json_object_set_new(o, "lat", json_real(round(rep->lat * 1e7) / 1e7));
-    json_object_set_new(o, "long", json_real(round(rep->lon * 1e7) / 1e7));
-    json_object_set_new(o, "media_url", media ? json_string(media) : json_null());
-    return o;
+    const char *media = rep->media_url;
+    if (rep->photo_id) {
+        if (!l->photo_base)
+            l->photo_base = report_absolute_url(r, "/api/report-photos/");
+        media = arena_printf(&r->arena, "%s%lld", l->photo_base, (long long)rep->photo_id);
+    }
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)rep->id);
+    item_begin(l);
+    member_text(l, "service_request_id", id);
+    member_text(l, "status", open ? "open" : "closed");
+    member_text(l, "status_notes", status_note(rep->status));
+    member_text(l, "service_name", pick(en, rep->category_name_zh, rep->category_name_en));
+    member_text(l, "service_code", rep->category_code);
+    member_text(l, "description", rep->description ? rep->description : "");
+    member_text(l, "agency_responsible",
+                pick(en, rep->department_name_zh, rep->department_name_en));
+    member_null(l, "service_notice");
+    member_time(l, "requested_datetime", rep->created_at, tz);
+    member_time(l, "updated_datetime", rep->updated_at, tz);
+    member_time(l, "expected_datetime", rep->due_at, tz);
+    member_text_or_null(l, "address", rep->address && *rep->address ? rep->address : NULL);
+    member_null(l, "address_id");
+    member_null(l, "zipcode");
+    member_real(l, "lat", round(rep->lat * 1e7) / 1e7);
+    member_real(l, "long", round(rep->lon * 1e7) / 1e7);
+    member_text_or_null(l, "media_url", media);
+    item_end(l);
+}
+
+static int list_reply(struct req *r, struct o311_list *l)
+{
+    strbuf_adds(&l->sb, l->xml ? "</service_requests>\n" : "]");
+    size_t len;
+    char *text = strbuf_detach(&l->sb, &len);
+    return reply_take(r, 200, l->xml ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
+                      text, len);
 }
 
 static bool is_public(const struct report *rep)
@@ -461,11 +579,13 @@ int open311_requests(struct req *r)
     }
     if (rc)
         return store_error(r, rc);
-    json_t *items = json_array();
+    struct o311_list l;
+    list_begin(&l, wants_xml(r));
+    size_t jlen = jpath ? strlen(jpath) : 0;
     for (size_t i = 0; i < n; i++)
-        if (is_public(&rs[i]) && (!jpath || strncmp(rs[i].region_path, jpath, strlen(jpath)) == 0))
-            json_array_append_new(items, request_json(r, &rs[i], en));
-    return o311_reply(r, 200, "service_requests", items);
+        if (is_public(&rs[i]) && (!jpath || strncmp(rs[i].region_path, jpath, jlen) == 0))
+            request_write(&l, r, &rs[i], en);
+    return list_reply(r, &l);
 }
 
 int open311_request(struct req *r)
@@ -490,9 +610,10 @@ int open311_request(struct req *r)
         return open311_error_reply(r, 404, "service_request_id not found");
     if (rc)
         return store_error(r, rc);
-    json_t *items = json_array();
-    json_array_append_new(items, request_json(r, &rep, wants_en(r)));
-    return o311_reply(r, 200, "service_requests", items);
+    struct o311_list l;
+    list_begin(&l, wants_xml(r));
+    request_write(&l, r, &rep, wants_en(r));
+    return list_reply(r, &l);
 }
 
 int open311_token(struct req *r)
