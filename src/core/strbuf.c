@@ -273,10 +273,54 @@ bool strbuf_add_json_text(struct strbuf *sb, const char *s)
     return true;
 }
 
+/* "%.10g" of v with 1 <= |v| < 1000 (coordinates), then jansson's ".0"
+ * when no decimals are left, without printf: the 10 significant digits
+ * are round(|v| * 10^(9 - e)) for v's decimal exponent e, an exact
+ * scaling (powers of ten up to 1e9 are exact doubles) whose product
+ * carries at most half an ulp (below 1e-6 under 1e10) of error, so it
+ * rounds as the exact value does unless it sits within 1e-5 of a tie;
+ * false then, and printf decides. */
+static bool json_real_10_fast(struct strbuf *sb, double v)
+{
+    double a = fabs(v);
+    int e = a >= 100 ? 2 : a >= 10 ? 1 : 0;
+    static const double scale[] = {1e9, 1e8, 1e7};
+    double m = a * scale[e];
+    if (fabs(m - floor(m) - 0.5) < 1e-5)
+        return false;
+    uint64_t n = (uint64_t)floor(m + 0.5);
+    if (n >= 10000000000ull) /* rounded up to the next power of ten */
+        return false;
+    int decimals = 9 - e;
+    char buf[32], *end = buf + sizeof buf, *p = end;
+    bool any = false; /* a decimal digit other than a trailing zero */
+    for (int i = 0; i < decimals; i++) {
+        char d = (char)('0' + n % 10);
+        n /= 10;
+        if (any || d != '0') {
+            *--p = d;
+            any = true;
+        }
+    }
+    if (!any)
+        *--p = '0';
+    *--p = '.';
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (v < 0)
+        *--p = '-';
+    strbuf_add(sb, p, (size_t)(end - p));
+    return true;
+}
+
 bool strbuf_add_json_real(struct strbuf *sb, double v, int digits)
 {
     if (!isfinite(v))
         return false;
+    if (digits == 10 && fabs(v) >= 1 && fabs(v) < 1000 && json_real_10_fast(sb, v))
+        return true;
     char buf[64];
     int n = snprintf(buf, sizeof buf - 2, "%.*g", digits, v);
     if (n < 0 || (size_t)n >= sizeof buf - 2)

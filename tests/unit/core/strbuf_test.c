@@ -186,6 +186,24 @@ static void test_json_real(void)
         double v = (unit * 2 - 1) * pow(10, (double)(i % 40) - 20);
         bad += differs_json_real(i % 2 ? round(v * 1e7) / 1e7 : v);
     }
+    /* coordinates (the fast path, 1 <= |v| < 1000), their neighbours, and
+     * values next to the ties of the 10th significant digit */
+    for (int i = 0; i < 200000; i++) {
+        double unit = (double)(next_u64() >> 11) / 9007199254740992.0;
+        double v = (unit * 2 - 1) * (i % 3 == 0 ? 9.99 : i % 3 == 1 ? 99.9 : 999.9);
+        bad += differs_json_real(round(v * 1e7) / 1e7);
+        bad += differs_json_real(v);
+        double step = i % 3 == 0 ? 1e-9 : i % 3 == 1 ? 1e-8 : 1e-7;
+        double tie = (floor(v / step) + 0.5) * step;
+        bad += differs_json_real(tie);
+        bad += differs_json_real(nextafter(tie, INFINITY));
+        bad += differs_json_real(nextafter(tie, -INFINITY));
+    }
+    static const double edges[] = {1,    -1,           9.9999999999, 9.99999999995, 99.999999995,
+                                   10,   999.99999995, 999.9999999,  100.0000001,   1.000000001,
+                                   -180, 119.194,      34.5721234,   -0.9999999999};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+        bad += differs_json_real(edges[i]);
     CHECK_INT(bad, 0);
 }
 
