@@ -403,6 +403,21 @@ static void member_text(struct o311_list *l, const char *key, const char *text)
     member_close(l, key);
 }
 
+/* Text made here (ids, statuses, times): plain ASCII that neither JSON
+ * nor XML escapes, so written as it is. */
+static void member_plain(struct o311_list *l, const char *key, const char *text)
+{
+    member_open(l, key);
+    if (l->xml)
+        strbuf_adds(&l->sb, text);
+    else {
+        strbuf_addch(&l->sb, '"');
+        strbuf_adds(&l->sb, text);
+        strbuf_addch(&l->sb, '"');
+    }
+    member_close(l, key);
+}
+
 static void member_text_or_null(struct o311_list *l, const char *key, const char *text)
 {
     if (text)
@@ -414,7 +429,10 @@ static void member_text_or_null(struct o311_list *l, const char *key, const char
 static void member_time(struct o311_list *l, const char *key, int64_t t, int tz)
 {
     char buf[40];
-    member_text_or_null(l, key, t ? clock_format_iso(t, tz, buf, sizeof buf) : NULL);
+    if (t)
+        member_plain(l, key, clock_format_iso(t, tz, buf, sizeof buf));
+    else
+        member_null(l, key);
 }
 
 /* A real as json_real(v) dumped with JSON_REAL_PRECISION(10). */
@@ -440,8 +458,8 @@ static void request_write(struct o311_list *l, struct req *r, const struct repor
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)rep->id);
     item_begin(l);
-    member_text(l, "service_request_id", id);
-    member_text(l, "status", open ? "open" : "closed");
+    member_plain(l, "service_request_id", id);
+    member_plain(l, "status", open ? "open" : "closed");
     member_text(l, "status_notes", status_note(rep->status));
     member_text(l, "service_name", pick(en, rep->category_name_zh, rep->category_name_en));
     member_text(l, "service_code", rep->category_code);
@@ -575,7 +593,7 @@ int open311_requests(struct req *r)
         f.region_path = jpath;
         f.now = now;
         f.limit = O311_LIMIT;
-        rc = report_list(c, &r->arena, &f, &rs, &n);
+        rc = report_list_open311(c, &r->arena, &f, &rs, &n);
     }
     if (rc)
         return store_error(r, rc);

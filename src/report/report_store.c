@@ -338,25 +338,45 @@ static const char sql_report_by_token[] = "SELECT " REPORT_COLS REPORT_FROM " WH
     " (CAST($14 AS TEXT) IS NULL OR r.department_id IN (SELECT dp.id FROM"                         \
     " report_departments dp WHERE dp.code = CAST($14 AS TEXT)))"
 #define LIST_ORDER " ORDER BY r.created_at DESC, r.id DESC LIMIT $17"
-static const char sql_report_list[] =
-    "SELECT " REPORT_COLS REPORT_FROM " WHERE" LIST_WHERE
-    " AND (CAST($7 AS TEXT) IS NULL OR r.category_id IN (SELECT cp.id FROM"
-    " report_categories cp WHERE cp.code = CAST($7 AS TEXT))) AND"
-    " (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS BIGINT)) AND"
-    " (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS BIGINT))" LIST_ORDER;
+#define LIST_SQL(cols, from)                                                                       \
+    "SELECT " cols from " WHERE" LIST_WHERE " AND (CAST($7 AS TEXT) IS NULL OR r.category_id IN"      \
+    " (SELECT cp.id FROM report_categories cp WHERE cp.code = CAST($7 AS TEXT))) AND"              \
+    " (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS BIGINT)) AND"                        \
+    " (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS BIGINT))" LIST_ORDER
 /* With both dates (Open311 always has them), written so that SQLite's
  * planner, which does not look at parameters' values, sees a range on
  * created_at (reports_created, newest first, until the limit is full)
  * and, with a category, an equality on category_id before it
  * (reports_category_created, 0026). */
-static const char sql_report_list_dated[] =
-    "SELECT " REPORT_COLS REPORT_FROM " WHERE r.created_at >= CAST($15 AS BIGINT) AND"
-    " r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE
-    " AND CAST($7 AS TEXT) IS NULL" LIST_ORDER;
-static const char sql_report_list_dated_category[] =
-    "SELECT " REPORT_COLS REPORT_FROM " WHERE r.category_id = (SELECT x.id FROM"
-    " report_categories x WHERE x.code = CAST($7 AS TEXT)) AND r.created_at >="
-    " CAST($15 AS BIGINT) AND r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE LIST_ORDER;
+#define LIST_SQL_DATED(cols, from)                                                                 \
+    "SELECT " cols from " WHERE r.created_at >= CAST($15 AS BIGINT) AND"                           \
+    " r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE " AND CAST($7 AS TEXT) IS NULL" LIST_ORDER
+#define LIST_SQL_DATED_CATEGORY(cols, from)                                                        \
+    "SELECT " cols from " WHERE r.category_id = (SELECT x.id FROM report_categories x WHERE"       \
+    " x.code = CAST($7 AS TEXT)) AND r.created_at >= CAST($15 AS BIGINT) AND r.created_at <="     \
+    " CAST($16 AS BIGINT) AND" LIST_WHERE LIST_ORDER
+static const char *const sql_report_list[] = {
+    LIST_SQL(REPORT_COLS, REPORT_FROM),
+    LIST_SQL_DATED(REPORT_COLS, REPORT_FROM),
+    LIST_SQL_DATED_CATEGORY(REPORT_COLS, REPORT_FROM),
+};
+/* Only what an Open311 list shows (18 columns, not 45, and no join for
+ * the escalation's region): a list of 1000 spends most of its query
+ * time copying columns out of the rows. */
+#define O311_COLS                                                                                  \
+    "r.id, c.code, c.name_zh, c.name_en, d.name_zh, d.name_en, g.path, r.lat,"                     \
+    " r.lon, r.address, r.description, r.status, r.verification, r.media_url,"                     \
+    " r.due_at, r.created_at, r.updated_at, (SELECT MIN(p.id) FROM"                                \
+    " report_photos p WHERE p.report_id = r.id AND p.update_id IS NULL)"
+#define O311_FROM                                                                                  \
+    " FROM reports r JOIN report_categories c ON c.id = r.category_id JOIN"                        \
+    " report_departments d ON d.id = r.department_id JOIN regions g ON g.id ="                     \
+    " r.region_id"
+static const char *const sql_report_list_o311[] = {
+    LIST_SQL(O311_COLS, O311_FROM),
+    LIST_SQL_DATED(O311_COLS, O311_FROM),
+    LIST_SQL_DATED_CATEGORY(O311_COLS, O311_FROM),
+};
 static const char sql_report_status[] =
     "UPDATE reports SET status = CAST($3 AS TEXT), updated_at = CAST($5 AS"
     " BIGINT), fixed_at = CASE WHEN CAST($3 AS TEXT) = 'fixed' THEN CAST($5"
@@ -455,6 +475,31 @@ static void row_to_report(const struct store_rows *rows, size_t i, struct report
     r->photo_id = store_int(rows, i, k++);
 }
 
+/* A row of O311_COLS: the fields it has, the others left zero. */
+static void row_to_report_o311(const struct store_rows *rows, size_t i, struct report *r)
+{
+    size_t k = 0;
+    memset(r, 0, sizeof(*r));
+    r->id = store_int(rows, i, k++);
+    r->category_code = store_text(rows, i, k++);
+    r->category_name_zh = store_text(rows, i, k++);
+    r->category_name_en = store_text(rows, i, k++);
+    r->department_name_zh = store_text(rows, i, k++);
+    r->department_name_en = store_text(rows, i, k++);
+    r->region_path = store_text(rows, i, k++);
+    r->lat = store_real(rows, i, k++);
+    r->lon = store_real(rows, i, k++);
+    r->address = store_text(rows, i, k++);
+    r->description = store_text(rows, i, k++);
+    r->status = store_text(rows, i, k++);
+    r->verification = store_text(rows, i, k++);
+    r->media_url = store_text(rows, i, k++);
+    r->due_at = store_int(rows, i, k++);
+    r->created_at = store_int(rows, i, k++);
+    r->updated_at = store_int(rows, i, k++);
+    r->photo_id = store_int(rows, i, k++);
+}
+
 static struct store_val int_or_null(int64_t v)
 {
     return v ? SV_INT(v) : SV_NULL;
@@ -523,8 +568,10 @@ int report_get_by_token(struct store_conn *c, struct arena *a, const char *token
     return report_one(c, a, sql_report_by_token, SV_TEXT(token), out);
 }
 
-int report_list(struct store_conn *c, struct arena *a, const struct report_filter *f,
-                struct report **out, size_t *n)
+static int list_query(struct store_conn *c, struct arena *a, const struct report_filter *f,
+                      const char *const sqls[3],
+                      void (*row_to)(const struct store_rows *, size_t, struct report *),
+                      struct report **out, size_t *n)
 {
     struct store_val p[] = {
         SV_INT(f->has_bbox),
@@ -545,9 +592,9 @@ int report_list(struct store_conn *c, struct arena *a, const struct report_filte
         SV_INT(f->created_to),
         SV_INT(f->limit > 0 ? f->limit : REPORT_LIST_MAX),
     };
-    const char *sql = !f->created_from || !f->created_to ? sql_report_list
-                      : f->category                      ? sql_report_list_dated_category
-                                                         : sql_report_list_dated;
+    const char *sql = !f->created_from || !f->created_to ? sqls[0]
+                      : f->category                      ? sqls[2]
+                                                         : sqls[1];
     struct store_rows rows;
     int rc = store_query(c, a, sql, p, sizeof p / sizeof p[0], &rows);
     if (rc)
@@ -555,8 +602,20 @@ int report_list(struct store_conn *c, struct arena *a, const struct report_filte
     *n = rows.nrows;
     *out = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**out));
     for (size_t i = 0; i < rows.nrows; i++)
-        row_to_report(&rows, i, &(*out)[i]);
+        row_to(&rows, i, &(*out)[i]);
     return STORE_OK;
+}
+
+int report_list(struct store_conn *c, struct arena *a, const struct report_filter *f,
+                struct report **out, size_t *n)
+{
+    return list_query(c, a, f, sql_report_list, row_to_report, out, n);
+}
+
+int report_list_open311(struct store_conn *c, struct arena *a, const struct report_filter *f,
+                        struct report **out, size_t *n)
+{
+    return list_query(c, a, f, sql_report_list_o311, row_to_report_o311, out, n);
 }
 
 int report_list_ids(struct store_conn *c, struct arena *a, const int64_t *ids, size_t nids,
