@@ -70,8 +70,9 @@ function parseXml(text) {
     if (text[i] !== '<' || text.startsWith(`</${name}>`, i)) {
       const end = text.indexOf(`</${name}>`, i);
       assert.ok(end >= 0, `</${name}>`);
-      const body = decode(text.slice(i, end));
-      assert.ok(!body.includes('<'), `mixed content in ${name}`);
+      const raw = text.slice(i, end);
+      assert.ok(!raw.includes('<'), `mixed content in ${name}`); // before &lt; is decoded
+      const body = decode(raw);
       i = end + name.length + 3;
       return [name, body === '' ? null : body];
     }
@@ -421,6 +422,74 @@ test('open311: GET requests with the spec\'s filters; rejected reports and ident
     const no = (await w.getJson(`requests/${ids[0]}.json`)).json[0];
     assert.equal(no.status, 'closed');
     assert.equal(no.status_notes, 'not our responsibility');
+  } finally {
+    await w.srv.stop();
+  }
+});
+
+test('open311: a list shows each change to a report at once, the same in JSON, XML and the single request', async () => {
+  // The lists are written straight out (no jansson tree): every member in
+  // the spec's order, text escaped for JSON and XML alike, and whatever
+  // the report's latest state is, as the single request shows it.
+  const w = await world();
+  const v = validators();
+  try {
+    const description = 'a "quoted" \\ back<slash> & <b>tags</b>\ttab\nline 路面 \u{1F6A7}';
+    const address = "O'Brien Rd <3> & co";
+    const res = await w.post('requests.json', fmsReport(w.key, { description, address_string: address }));
+    assert.equal(res.status, 200, res.text);
+    const id = JSON.parse(res.text)[0].service_request_id;
+    const KEYS = ['service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description',
+      'agency_responsible', 'service_notice', 'requested_datetime', 'updated_datetime', 'expected_datetime',
+      'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url'];
+    /** The report as each answer shows it: the list (JSON, XML), the single
+     * request (JSON, XML); all four must agree. */
+    async function views(query = '') {
+      const listJson = await w.getJson(`requests.json${query}`);
+      v.requests(listJson.json, 'requests.json');
+      const item = listJson.json.find((r) => r.service_request_id === id);
+      const one = (await w.getJson(`requests/${id}.json${query}`)).json[0];
+      assert.deepEqual(item, one, 'the list and the single request agree');
+      assert.deepEqual(Object.keys(item), KEYS, 'members in the spec\'s order');
+      v.request(item, 'the item');
+      // XML: the same values as text, nulls as empty elements
+      const asText = Object.fromEntries(Object.entries(item).map(([k, x]) => [k, x === null ? null : String(x)]));
+      const listXml = (await w.getXml(`requests.xml${query}`)).xml;
+      assert.equal(listXml.root, 'service_requests');
+      assert.equal(listXml.value.request.length, listJson.json.length);
+      assert.deepEqual(listXml.value.request.find((r) => r.service_request_id === id), asText);
+      assert.deepEqual((await w.getXml(`requests/${id}.xml${query}`)).xml.value.request[0], asText);
+      // asked twice, the same bytes
+      assert.equal((await w.get(`requests.json${query}`)).text, (await w.get(`requests.json${query}`)).text);
+      return item;
+    }
+    const first = await views();
+    assert.equal(first.description, description);
+    assert.equal(first.address, address);
+    assert.equal(first.status, 'open');
+    assert.equal(first.status_notes, 'open');
+    assert.equal(first.media_url, 'https://fixmystreet.example/photo/42.0.full.jpeg');
+    // every status change shows in the very next list, JSON and XML
+    const path = `/api/reports/${id}`;
+    expectStatus(await w.admin.post(`${path}/status`, { status: 'in_progress', comment: '已派单' }), 200);
+    const doing = await views();
+    assert.equal(doing.status, 'open');
+    assert.equal(doing.status_notes, 'in progress');
+    assert.deepEqual({ ...doing, status_notes: 'open', updated_datetime: null },
+      { ...first, updated_datetime: null }, 'nothing else changed');
+    expectStatus(await w.admin.post(`${path}/status`, { status: 'fixed', comment: '已修复' }), 200);
+    const fixed = await views();
+    assert.equal(fixed.status, 'closed');
+    assert.equal(fixed.status_notes, 'fixed');
+    assert.ok((await w.getJson('requests.json?status=closed')).json.some((r) => r.service_request_id === id));
+    assert.ok(!(await w.getJson('requests.json?status=open')).json.some((r) => r.service_request_id === id));
+    // the English names, also straight out
+    const en = await views('?lang=en');
+    assert.equal(en.status_notes, 'fixed');
+    assert.notEqual(en.service_name, fixed.service_name);
+    // closed: the answer after it says so
+    expectStatus(await w.admin.post(`${path}/status`, { status: 'closed', comment: '关闭' }), 200);
+    assert.equal((await views()).status_notes, 'closed');
   } finally {
     await w.srv.stop();
   }
