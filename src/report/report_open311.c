@@ -337,61 +337,82 @@ static void list_begin(struct o311_list *l, bool xml)
     strbuf_adds(&l->sb, xml ? "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests>" : "[");
 }
 
-static void item_begin(struct o311_list *l)
+/* Appends without a call for each piece (thousands per list): strbuf's
+ * own growth only when the room runs out. */
+static inline void putn(struct strbuf *sb, const char *s, size_t n)
+{
+    if (sb->len + n + 1 > sb->cap)
+        strbuf_grow(sb, n);
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+
+static inline void put(struct strbuf *sb, const char *s)
+{
+    putn(sb, s, strlen(s));
+}
+
+static inline void putc_(struct strbuf *sb, char c)
+{
+    putn(sb, &c, 1);
+}
+
+static inline void item_begin(struct o311_list *l)
 {
     if (l->xml)
-        strbuf_adds(&l->sb, "<request>");
+        put(&l->sb, "<request>");
     else
-        strbuf_adds(&l->sb, l->first_item ? "{" : ",{");
+        put(&l->sb, l->first_item ? "{" : ",{");
     l->first_item = false;
     l->first_member = true;
 }
 
-static void item_end(struct o311_list *l)
+static inline void item_end(struct o311_list *l)
 {
-    strbuf_adds(&l->sb, l->xml ? "</request>" : "}");
+    put(&l->sb, l->xml ? "</request>" : "}");
 }
 
 /* "key": (JSON) or <key> (XML); key is a plain ASCII name. */
-static void member_open(struct o311_list *l, const char *key)
+static inline void member_open(struct o311_list *l, const char *key)
 {
     if (l->xml) {
-        strbuf_addch(&l->sb, '<');
-        strbuf_adds(&l->sb, key);
-        strbuf_addch(&l->sb, '>');
+        putc_(&l->sb, '<');
+        put(&l->sb, key);
+        putc_(&l->sb, '>');
         return;
     }
-    strbuf_adds(&l->sb, l->first_member ? "\"" : ",\"");
-    strbuf_adds(&l->sb, key);
-    strbuf_add(&l->sb, "\":", 2);
+    put(&l->sb, l->first_member ? "\"" : ",\"");
+    put(&l->sb, key);
+    putn(&l->sb, "\":", 2);
 }
 
-static void member_close(struct o311_list *l, const char *key)
+static inline void member_close(struct o311_list *l, const char *key)
 {
     l->first_member = false;
     if (l->xml) {
-        strbuf_add(&l->sb, "</", 2);
-        strbuf_adds(&l->sb, key);
-        strbuf_addch(&l->sb, '>');
+        putn(&l->sb, "</", 2);
+        put(&l->sb, key);
+        putc_(&l->sb, '>');
     }
 }
 
-static void member_null(struct o311_list *l, const char *key)
+static inline void member_null(struct o311_list *l, const char *key)
 {
     if (l->xml) {
-        strbuf_addch(&l->sb, '<');
-        strbuf_adds(&l->sb, key);
-        strbuf_add(&l->sb, "/>", 2);
+        putc_(&l->sb, '<');
+        put(&l->sb, key);
+        putn(&l->sb, "/>", 2);
     } else {
         member_open(l, key);
-        strbuf_add(&l->sb, "null", 4);
+        putn(&l->sb, "null", 4);
     }
     l->first_member = false;
 }
 
 /* A string member as json_string(text) makes it: none for NULL or
  * malformed UTF-8. */
-static void member_text(struct o311_list *l, const char *key, const char *text)
+static inline void member_text(struct o311_list *l, const char *key, const char *text)
 {
     if (!text || !text_is_utf8(text))
         return;
@@ -405,20 +426,20 @@ static void member_text(struct o311_list *l, const char *key, const char *text)
 
 /* Text made here (ids, statuses, times): plain ASCII that neither JSON
  * nor XML escapes, so written as it is. */
-static void member_plain(struct o311_list *l, const char *key, const char *text)
+static inline void member_plain(struct o311_list *l, const char *key, const char *text)
 {
     member_open(l, key);
     if (l->xml)
-        strbuf_adds(&l->sb, text);
+        put(&l->sb, text);
     else {
-        strbuf_addch(&l->sb, '"');
-        strbuf_adds(&l->sb, text);
-        strbuf_addch(&l->sb, '"');
+        putc_(&l->sb, '"');
+        put(&l->sb, text);
+        putc_(&l->sb, '"');
     }
     member_close(l, key);
 }
 
-static void member_text_or_null(struct o311_list *l, const char *key, const char *text)
+static inline void member_text_or_null(struct o311_list *l, const char *key, const char *text)
 {
     if (text)
         member_text(l, key, text);
@@ -426,7 +447,7 @@ static void member_text_or_null(struct o311_list *l, const char *key, const char
         member_null(l, key);
 }
 
-static void member_time(struct o311_list *l, const char *key, int64_t t, int tz)
+static inline void member_time(struct o311_list *l, const char *key, int64_t t, int tz)
 {
     char buf[40];
     if (t)
@@ -436,7 +457,7 @@ static void member_time(struct o311_list *l, const char *key, int64_t t, int tz)
 }
 
 /* A real as json_real(v) dumped with JSON_REAL_PRECISION(10). */
-static void member_real(struct o311_list *l, const char *key, double v)
+static inline void member_real(struct o311_list *l, const char *key, double v)
 {
     if (!isfinite(v))
         return;
