@@ -361,7 +361,8 @@ struct report_filter {
 int report_list(struct store_conn *c, struct arena *a, const struct report_filter *f,
                 struct report **out, size_t *n);
 /* As report_list, with only what an Open311 list shows filled in: id,
- * category code and names, department names, region_path, lat, lon,
+ * category id, code and names, department id, code and names,
+ * region_path, lat, lon,
  * address, description, status, verification, media_url, due_at,
  * created_at, updated_at, photo_id; every other field is zero/NULL. */
 int report_list_open311(struct store_conn *c, struct arena *a, const struct report_filter *f,
