@@ -225,15 +225,25 @@ void strbuf_add_markup_text(struct strbuf *sb, const char *s)
 bool strbuf_add_json_text(struct strbuf *sb, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *p = (const unsigned char *)s;
-    if (!text_is_utf8(s)) /* nothing is written for text jansson refuses */
-        return false;
+    size_t start = sb->len;
     strbuf_addch(sb, '"');
-    const unsigned char *run = p;
-    for (;; p++) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (;;) {
         unsigned char c = *p;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x80) { /* checked as it is passed: one pass over the text */
+            size_t n = text_utf8_seq_len(p);
+            if (!n) { /* json_string() refuses it: take back what was written */
+                sb->len = start;
+                sb->buf[start] = '\0';
+                return false;
+            }
+            p += n;
             continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            p++;
+            continue;
+        }
         strbuf_add(sb, run, (size_t)(p - run));
         if (!c)
             break;
@@ -267,7 +277,7 @@ bool strbuf_add_json_text(struct strbuf *sb, const char *s)
             n = 6;
         }
         strbuf_add(sb, esc, n);
-        run = p + 1;
+        run = ++p;
     }
     strbuf_addch(sb, '"');
     return true;

@@ -52,9 +52,7 @@ bool text_is_phone(const char *s)
     return digits >= 3;
 }
 
-/* The length of the well-formed UTF-8 sequence at p (1..4), 0 if there
- * is none: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_seq_len(const unsigned char *p)
+size_t text_utf8_seq_len(const unsigned char *p)
 {
     unsigned char c = p[0];
     if (c < 0x80)
@@ -75,7 +73,7 @@ static size_t utf8_seq_len(const unsigned char *p)
 bool text_is_utf8(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t n = utf8_seq_len(p);
+        size_t n = text_utf8_seq_len(p);
         if (!n)
             return false;
         p += n;

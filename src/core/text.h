@@ -19,6 +19,9 @@ bool text_is_phone(const char *s);
 /* Well-formed UTF-8 (no overlong forms, surrogates or code points above
  * U+10FFFF), as jansson's json_string() requires; control bytes allowed. */
 bool text_is_utf8(const char *s);
+/* The length (1..4) of the well-formed UTF-8 sequence p starts with, 0
+ * if it starts none (the same rules); p is NUL-terminated. */
+size_t text_utf8_seq_len(const unsigned char *p);
 /* Well-formed UTF-8 with no control characters (C0 or C1) except tab,
  * newline and carriage return (CSV fields keep CRLF line breaks). */
 bool text_is_clean_utf8(const char *s, size_t len);

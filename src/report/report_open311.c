@@ -414,13 +414,22 @@ static inline void member_null(struct o311_list *l, const char *key)
  * malformed UTF-8. */
 static inline void member_text(struct o311_list *l, const char *key, const char *text)
 {
-    if (!text || !text_is_utf8(text))
+    if (!text)
         return;
-    member_open(l, key);
-    if (l->xml)
+    if (l->xml) {
+        if (!text_is_utf8(text))
+            return;
+        member_open(l, key);
         strbuf_add_markup_text(&l->sb, text);
-    else
-        strbuf_add_json_text(&l->sb, text);
+    } else {
+        size_t before = l->sb.len;
+        member_open(l, key);
+        if (!strbuf_add_json_text(&l->sb, text)) { /* no member, as json_string() refuses it */
+            l->sb.len = before;
+            l->sb.buf[before] = '\0';
+            return;
+        }
+    }
     member_close(l, key);
 }
 
@@ -436,6 +445,18 @@ static inline void member_plain(struct o311_list *l, const char *key, const char
         put(&l->sb, text);
         putc_(&l->sb, '"');
     }
+    member_close(l, key);
+}
+
+/* An id as a string ("%lld", quoted in JSON). */
+static inline void member_id(struct o311_list *l, const char *key, int64_t id)
+{
+    member_open(l, key);
+    if (!l->xml)
+        putc_(&l->sb, '"');
+    strbuf_add_int(&l->sb, id);
+    if (!l->xml)
+        putc_(&l->sb, '"');
     member_close(l, key);
 }
 
@@ -476,10 +497,8 @@ static void request_write(struct o311_list *l, struct req *r, const struct repor
             l->photo_base = report_absolute_url(r, "/api/report-photos/");
         media = arena_printf(&r->arena, "%s%lld", l->photo_base, (long long)rep->photo_id);
     }
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)rep->id);
     item_begin(l);
-    member_plain(l, "service_request_id", id);
+    member_id(l, "service_request_id", rep->id);
     member_plain(l, "status", open ? "open" : "closed");
     member_text(l, "status_notes", status_note(rep->status));
     member_text(l, "service_name", pick(en, rep->category_name_zh, rep->category_name_en));

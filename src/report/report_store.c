@@ -477,8 +477,7 @@ static void row_to_report(const struct store_rows *rows, size_t i, struct report
 /* A row of O311_COLS: the fields it has, the others left zero. */
 static void row_to_report_o311(const struct store_rows *rows, size_t i, struct report *r)
 {
-    size_t k = 0;
-    memset(r, 0, sizeof(*r));
+    size_t k = 0; /* the others are zero: list_query's array is calloc'd */
     r->id = store_int(rows, i, k++);
     r->category_id = store_int(rows, i, k++);
     r->department_id = store_int(rows, i, k++);
