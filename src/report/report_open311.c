@@ -17,8 +17,12 @@
  * and, for .xml, written out by one converter whose table names the
  * elements of lists (services > service, service_requests > request, ...),
  * which is the shape FixMyStreet's client (XML::Simple with ForceArray)
- * reads. Errors are Open311's own list of {code, description} with the
- * HTTP status in code.
+ * reads. The exception is service requests (lists of up to 1000, the
+ * hot path): they are written straight into one buffer by the list
+ * writer below, byte for byte what the converter and json_dumps would
+ * write for the same tree (tests/unit/core/strbuf_test.c holds the
+ * writers to jansson's bytes). Errors are Open311's own list of {code,
+ * description} with the HTTP status in code.
  *
  * Open311 knows two statuses: open (our open, acknowledged, in progress)
  * and closed (fixed, closed, duplicate, not ours); status_notes names
