@@ -67,9 +67,46 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     sb->len += (size_t)n;
 }
 
+/* The JSON escape of c (a control byte, '"' or '\\') into esc: \n \r
+ * \t and \" \\ always; \b \f and capital hex digits in jansson's
+ * manner; the length. */
+static size_t json_escape(unsigned char c, bool jansson, char esc[6])
+{
+    static const char lower[] = "0123456789abcdef", upper[] = "0123456789ABCDEF";
+    const char *hex = jansson ? upper : lower;
+    esc[0] = '\\';
+    switch (c) {
+    case '"':
+    case '\\':
+        esc[1] = (char)c;
+        return 2;
+    case '\n':
+        esc[1] = 'n';
+        return 2;
+    case '\r':
+        esc[1] = 'r';
+        return 2;
+    case '\t':
+        esc[1] = 't';
+        return 2;
+    case '\b':
+    case '\f':
+        if (jansson) {
+            esc[1] = c == '\b' ? 'b' : 'f';
+            return 2;
+        }
+        break;
+    }
+    esc[1] = 'u';
+    esc[2] = '0';
+    esc[3] = '0';
+    esc[4] = hex[c >> 4];
+    esc[5] = hex[c & 15];
+    return 6;
+}
+
 void strbuf_add_json_string(struct strbuf *sb, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
     if (!s) {
         strbuf_add(sb, "null", 4);
         return;
@@ -83,29 +120,8 @@ void strbuf_add_json_string(struct strbuf *sb, const char *s)
         strbuf_add(sb, run, (size_t)(p - run));
         if (!c)
             break;
-        char esc[7] = {'\\', (char)c, 0};
-        size_t n = 2;
-        switch (c) {
-        case '"':
-        case '\\':
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            n = 6;
-        }
+        char esc[6];
+        size_t n = json_escape(c, false, esc);
         strbuf_add(sb, esc, n);
         run = p + 1;
     }
@@ -224,7 +240,6 @@ void strbuf_add_markup_text(struct strbuf *sb, const char *s)
 
 bool strbuf_add_json_text(struct strbuf *sb, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
     size_t start = sb->len;
     strbuf_addch(sb, '"');
     const unsigned char *p = (const unsigned char *)s, *run = p;
@@ -247,35 +262,8 @@ bool strbuf_add_json_text(struct strbuf *sb, const char *s)
         strbuf_add(sb, run, (size_t)(p - run));
         if (!c)
             break;
-        char esc[6] = {'\\', (char)c};
-        size_t n = 2;
-        switch (c) {
-        case '"':
-        case '\\':
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            n = 6;
-        }
+        char esc[6];
+        size_t n = json_escape(c, true, esc);
         strbuf_add(sb, esc, n);
         run = ++p;
     }

@@ -207,12 +207,41 @@ static void test_json_real(void)
     CHECK_INT(bad, 0);
 }
 
+/* strbuf_add_json_string keeps its own manner (it shares the escapes
+ * with strbuf_add_json_text): \n \r \t \" \\, every other control byte
+ * as \u00xx in small letters, UTF-8 and DEL as they are. */
+static void test_json_string(void)
+{
+    char want[16], in[2] = {0, 0};
+    int bad = 0;
+    for (int c = 1; c < 0x20; c++) {
+        in[0] = (char)c;
+        if (c == '\n' || c == '\r' || c == '\t')
+            snprintf(want, sizeof want, "\"\\%c\"", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        else
+            snprintf(want, sizeof want, "\"\\u%04x\"", c);
+        struct strbuf sb = STRBUF_INIT;
+        strbuf_add_json_string(&sb, in);
+        bad += strcmp(sb.buf, want) != 0;
+        strbuf_release(&sb);
+    }
+    CHECK_INT(bad, 0);
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_add_json_string(&sb, "a\"b\\c\x7f路");
+    CHECK_STR(sb.buf, "\"a\\\"b\\\\c\x7f路\"");
+    strbuf_release(&sb);
+    strbuf_add_json_string(&sb, NULL);
+    CHECK_STR(sb.buf, "null");
+    strbuf_release(&sb);
+}
+
 int main(void)
 {
     RUN(test_6f_random);
     RUN(test_6f_ties);
     RUN(test_6f_edges);
     RUN(test_int);
+    RUN(test_json_string);
     RUN(test_json_text);
     RUN(test_json_real);
     return test_report("strbuf");
