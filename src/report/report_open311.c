@@ -331,14 +331,15 @@ struct o311_list {
     struct strbuf sb;
     bool xml;
     bool first_item;
-    bool first_member; /* JSON: no comma before the item's first member */
+    bool first_member;      /* JSON: no comma before the item's first member */
     const char *photo_base; /* ".../api/report-photos/", made once */
 };
 
 static void list_begin(struct o311_list *l, bool xml)
 {
     *l = (struct o311_list){.sb = STRBUF_INIT, .xml = xml, .first_item = true};
-    strbuf_adds(&l->sb, xml ? "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests>" : "[");
+    strbuf_adds(&l->sb,
+                xml ? "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service_requests>" : "[");
 }
 
 /* Appends without a call for each piece (thousands per list): strbuf's
@@ -528,8 +529,8 @@ static int list_reply(struct req *r, struct o311_list *l)
     strbuf_adds(&l->sb, l->xml ? "</service_requests>\n" : "]");
     size_t len;
     char *text = strbuf_detach(&l->sb, &len);
-    return reply_take(r, 200, l->xml ? "text/xml; charset=utf-8" : "application/json; charset=utf-8",
-                      text, len);
+    return reply_take(
+        r, 200, l->xml ? "text/xml; charset=utf-8" : "application/json; charset=utf-8", text, len);
 }
 
 static bool is_public(const struct report *rep)

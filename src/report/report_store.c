@@ -340,7 +340,7 @@ static const char sql_report_by_token[] = "SELECT " REPORT_COLS REPORT_FROM " WH
     " report_departments dp WHERE dp.code = CAST($14 AS TEXT)))"
 #define LIST_ORDER " ORDER BY r.created_at DESC, r.id DESC LIMIT $17"
 #define LIST_SQL(cols, from)                                                                       \
-    "SELECT " cols from " WHERE" LIST_WHERE " AND (CAST($7 AS TEXT) IS NULL OR r.category_id IN"      \
+    "SELECT " cols from " WHERE" LIST_WHERE " AND (CAST($7 AS TEXT) IS NULL OR r.category_id IN"   \
     " (SELECT cp.id FROM report_categories cp WHERE cp.code = CAST($7 AS TEXT))) AND"              \
     " (CAST($15 AS BIGINT) = 0 OR r.created_at >= CAST($15 AS BIGINT)) AND"                        \
     " (CAST($16 AS BIGINT) = 0 OR r.created_at <= CAST($16 AS BIGINT))" LIST_ORDER
@@ -351,10 +351,11 @@ static const char sql_report_by_token[] = "SELECT " REPORT_COLS REPORT_FROM " WH
  * (reports_category_created, 0026). */
 #define LIST_SQL_DATED(cols, from)                                                                 \
     "SELECT " cols from " WHERE r.created_at >= CAST($15 AS BIGINT) AND"                           \
-    " r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE " AND CAST($7 AS TEXT) IS NULL" LIST_ORDER
+    " r.created_at <= CAST($16 AS BIGINT) AND" LIST_WHERE                                          \
+    " AND CAST($7 AS TEXT) IS NULL" LIST_ORDER
 #define LIST_SQL_DATED_CATEGORY(cols, from)                                                        \
     "SELECT " cols from " WHERE r.category_id = (SELECT x.id FROM report_categories x WHERE"       \
-    " x.code = CAST($7 AS TEXT)) AND r.created_at >= CAST($15 AS BIGINT) AND r.created_at <="     \
+    " x.code = CAST($7 AS TEXT)) AND r.created_at >= CAST($15 AS BIGINT) AND r.created_at <="      \
     " CAST($16 AS BIGINT) AND" LIST_WHERE LIST_ORDER
 static const char *const sql_report_list[] = {
     LIST_SQL(REPORT_COLS, REPORT_FROM),

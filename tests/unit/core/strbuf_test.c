@@ -174,9 +174,9 @@ static int differs_json_real(double v)
 
 static void test_json_real(void)
 {
-    static const double vs[] = {0.0,   -0.0,    1,      -1,     119.194, 34.5721234, 1e-8, 1.5e-5,
-                                1e-4,  1e10,    1e9,    1.5e7,  1e21,    1e100,      1e-100,
-                                -2e-7, 1e300,   5e-324, 180,    -180,    123456789012.0};
+    static const double vs[] = {0.0,    -0.0,  1,     -1,     119.194, 34.5721234, 1e-8,
+                                1.5e-5, 1e-4,  1e10,  1e9,    1.5e7,   1e21,       1e100,
+                                1e-100, -2e-7, 1e300, 5e-324, 180,     -180,       123456789012.0};
     int bad = 0;
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
         bad += differs_json_real(vs[i]);
