@@ -26,9 +26,11 @@
  * Edits: a changed amenity, type or tier is written in place. A removed or
  * moved site is marked dead in the tree (counts, sums and tiers on its path
  * stay exact; boxes and summaries stay supersets) and a new or moved site
- * goes to the pending list. When that list is full, or an eighth of the
- * tree is dead, the writer builds a new tree from every live site while
- * readers go on with the old one, then swaps it in under the write lock.
+ * goes to the pending list. When that list is long, or an eighth of the
+ * tree is dead, the folder thread copies the live sites while holding the
+ * writers' mutex, builds a new tree from the copy with no lock held (the
+ * writers go on, and log their edits), replays the log on the new tree
+ * and swaps it in under the write lock. So no writer waits for a rebuild.
  * An open-addressing table maps ids to slots; only writers change it,
  * under the write lock, so geo_index_get can read it.
  */
@@ -130,15 +132,36 @@ struct geo_hash {
     size_t cap;
 };
 
-struct geo_index {
-    pthread_rwlock_t lock; /* readers vs. writers */
-    pthread_mutex_t write; /* one writer at a time */
+/* A tree, its id table and the sites pending beside it: what readers see
+ * (ix->st), or a new version the folder prepares. */
+struct geo_state {
     struct geo_snap *snap;
     struct geo_hash hash;
-    size_t pending_n;
-    struct geo_item pending[GEO_INDEX_PENDING_MAX];
+    struct geo_item *pending; /* new and moved sites since the tree */
+    size_t pending_n, pending_cap;
+    size_t count; /* live sites */
+};
+
+/* An edit logged while a fold runs: an upsert of it, or removed > 0. */
+struct geo_op {
+    struct geo_item it;
+    int64_t removed;
+};
+
+struct geo_index {
+    pthread_rwlock_t lock; /* readers vs. writers */
+    pthread_mutex_t write; /* one writer at a time; guards the fields below */
+    struct geo_state st;   /* the live state (changed under lock too) */
     _Atomic size_t count;
     _Atomic size_t memory;
+    /* the folder thread */
+    pthread_cond_t wake; /* a fold may be due, or closing */
+    pthread_cond_t idle; /* a fold ended */
+    pthread_t folder;
+    bool folder_started, folding, closing, logging;
+    uint64_t gen; /* geo_index_build calls */
+    struct geo_op *log; /* edits since the running fold's copy */
+    size_t log_n, log_cap;
 };
 
 _Static_assert(sizeof(struct geo_pt) == 32, "hot site record: 32 bytes");
@@ -245,9 +268,23 @@ static void geo_hash_delete(struct geo_hash *h, const struct geo_snap *s,
 static void geo_path_tiers(struct geo_snap *s, size_t slot);
 static void geo_snap_kill(struct geo_snap *s, size_t slot);
 static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_pt *np);
-static void geo_swap_in(struct geo_index *ix, struct geo_snap *s, struct geo_hash h, size_t count);
+static size_t geo_state_bytes(const struct geo_index *ix, const struct geo_state *st);
+static void geo_state_publish(struct geo_index *ix);
+static void geo_state_hash_room(struct geo_state *st, pthread_rwlock_t *lk);
+static void geo_state_pending_room(struct geo_state *st);
+static int geo_state_upsert(struct geo_state *st, const struct geo_item *it,
+                            pthread_rwlock_t *lk);
+static int geo_state_remove(struct geo_state *st, int64_t id, pthread_rwlock_t *lk);
+static struct geo_item *geo_state_items(const struct geo_state *st, size_t *n);
+static void geo_state_free(struct geo_state *st);
+static void geo_swap_in(struct geo_index *ix, struct geo_state *st, struct geo_state *old);
+static void geo_state_build(struct geo_state *st, const struct geo_item *items, size_t n);
 static void geo_rebuild(struct geo_index *ix);
-static void geo_make_room(struct geo_index *ix);
+static bool geo_fold_due(const struct geo_index *ix);
+static void geo_log_edit(struct geo_index *ix, const struct geo_item *it, int64_t removed);
+static void *geo_folder(void *arg);
+static void geo_fold_if_due(struct geo_index *ix);
+static void geo_fold_wait(struct geo_index *ix);
 static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_t *type,
                               uint16_t *typebit);
 static bool geo_cand_less(struct geo_cand a, struct geo_cand b);
@@ -666,7 +703,7 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
     s->pt = geo_alloc_big(n, sizeof *s->pt);
     for (size_t i = 0; i < n; i++)
         s->pt[i].id = items[i].pt.id;
-    h.cap = (n + GEO_INDEX_PENDING_MAX) / 5 * 8 + 16;
+    h.cap = (n + n / 64 + 16 * GEO_INDEX_PENDING_MAX) / 5 * 8 + 16;
     h.slot = geo_alloc_big(h.cap, sizeof *h.slot);
     memset(h.slot, 0xff, h.cap * sizeof *h.slot);
     for (size_t i = 0; i < n; i++) {
@@ -877,61 +914,321 @@ static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_p
     geo_path_tiers(s, slot);
 }
 
-/* Install a new tree and table (write lock inside), free the old ones. */
-static void geo_swap_in(struct geo_index *ix, struct geo_snap *s, struct geo_hash h, size_t count)
-{
-    struct geo_snap *old;
-    struct geo_hash oldh;
+/* ------------------------------------------------------------------------ */
+/* Edits on a state (the caller holds ix->write)                            */
+/* ------------------------------------------------------------------------ */
 
-    pthread_rwlock_wrlock(&ix->lock);
-    old = ix->snap;
-    oldh = ix->hash;
-    ix->snap = s;
-    ix->hash = h;
-    ix->pending_n = 0;
-    atomic_store_explicit(&ix->count, count, memory_order_relaxed);
-    atomic_store_explicit(&ix->memory, sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot,
-                          memory_order_relaxed);
-    pthread_rwlock_unlock(&ix->lock);
-    geo_snap_free(old);
-    free(oldh.slot);
+/* Bytes held by a state and the index around it. */
+static size_t geo_state_bytes(const struct geo_index *ix, const struct geo_state *st)
+{
+    return sizeof *ix + geo_snap_bytes(st->snap) + st->hash.cap * sizeof *st->hash.slot +
+           st->pending_cap * sizeof *st->pending + ix->log_cap * sizeof *ix->log;
 }
 
-/* Fold the pending list into a new tree and drop the dead slots. The
- * caller holds ix->write, so nothing changes under us; readers keep using
- * the old tree until the swap. */
-static void geo_rebuild(struct geo_index *ix)
+/* Publish count and memory of the live state. */
+static void geo_state_publish(struct geo_index *ix)
 {
-    const struct geo_snap *old = ix->snap;
-    size_t n = old->n - old->dead + ix->pending_n, k = 0;
-    struct geo_item *items = geo_alloc(n, sizeof *items);
-    struct geo_snap *s;
-    struct geo_hash h;
+    atomic_store_explicit(&ix->count, ix->st.count, memory_order_relaxed);
+    atomic_store_explicit(&ix->memory, geo_state_bytes(ix, &ix->st), memory_order_relaxed);
+}
 
-    for (size_t i = 0; i < old->n; i++) {
-        if (old->pt[i].dead)
+/*
+ * Make room for one more id in the table: above a load of 5/8 a table
+ * twice the size is filled outside the lock (only writers change tables)
+ * and installed under lk (NULL: st is not visible to readers). Rare: a
+ * tree's table has room for an eighth more sites than it was built with.
+ */
+static void geo_state_hash_room(struct geo_state *st, pthread_rwlock_t *lk)
+{
+    struct geo_hash g, old = st->hash;
+
+    if ((st->count + 1) * 8 <= old.cap * 5)
+        return;
+    g.cap = old.cap * 2;
+    g.slot = geo_alloc_big(g.cap, sizeof *g.slot);
+    memset(g.slot, 0xff, g.cap * sizeof *g.slot);
+    for (size_t p = 0; p < old.cap; p++) {
+        size_t at;
+
+        if (old.slot[p] == GEO_HASH_EMPTY)
             continue;
-        items[k].pt = old->pt[i];
-        items[k].pos = old->pos[i];
+        geo_hash_lookup(&g, st->snap, st->pending,
+                        geo_hash_id(st->snap, st->pending, old.slot[p]), &at);
+        g.slot[at] = old.slot[p];
+    }
+    if (lk)
+        pthread_rwlock_wrlock(lk);
+    st->hash = g;
+    if (lk)
+        pthread_rwlock_unlock(lk);
+    free(old.slot);
+}
+
+/* Room for one more pending site; the caller holds lk (if not NULL). */
+static void geo_state_pending_room(struct geo_state *st)
+{
+    if (st->pending_n < st->pending_cap)
+        return;
+    st->pending_cap = st->pending_cap ? 2 * st->pending_cap : GEO_INDEX_PENDING_MAX;
+    st->pending = realloc(st->pending, st->pending_cap * sizeof *st->pending);
+    if (!st->pending)
+        abort();
+}
+
+/*
+ * Insert it, or replace the site with its id, in st: a changed amenity,
+ * type or tier in place, a new or moved site into the pending list. lk is
+ * the readers' lock when st is the live state, else NULL. Returns 0, or
+ * -1 when the index is full (2^31 sites).
+ */
+static int geo_state_upsert(struct geo_state *st, const struct geo_item *it,
+                            pthread_rwlock_t *lk)
+{
+    struct geo_snap *s = st->snap;
+    size_t pos;
+    bool found = geo_hash_lookup(&st->hash, s, st->pending, it->pt.id, &pos);
+
+    if (!found) {
+        if (st->count + 1 >= GEO_PENDING_BIT)
+            return -1;
+        geo_state_hash_room(st, lk);
+        geo_hash_lookup(&st->hash, s, st->pending, it->pt.id, &pos);
+    }
+    if (lk)
+        pthread_rwlock_wrlock(lk);
+    if (!found) {
+        geo_state_pending_room(st);
+        st->pending[st->pending_n] = *it;
+        st->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)st->pending_n++;
+        st->count++;
+    } else if (st->hash.slot[pos] & GEO_PENDING_BIT) {
+        st->pending[st->hash.slot[pos] & ~GEO_PENDING_BIT] = *it;
+    } else {
+        size_t slot = st->hash.slot[pos];
+
+        if (s->pos[slot].lat == it->pos.lat && s->pos[slot].lon == it->pos.lon) {
+            geo_snap_restyle(s, slot, &it->pt);
+        } else {
+            geo_snap_kill(s, slot);
+            geo_state_pending_room(st);
+            st->pending[st->pending_n] = *it;
+            st->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)st->pending_n++;
+        }
+    }
+    if (lk)
+        pthread_rwlock_unlock(lk);
+    return 0;
+}
+
+/* Remove the site with this id from st (lk as for geo_state_upsert):
+ * 0, or -1 if absent. */
+static int geo_state_remove(struct geo_state *st, int64_t id, pthread_rwlock_t *lk)
+{
+    struct geo_snap *s = st->snap;
+    size_t pos;
+    uint32_t v;
+
+    if (!geo_hash_lookup(&st->hash, s, st->pending, id, &pos))
+        return -1;
+    v = st->hash.slot[pos];
+    if (lk)
+        pthread_rwlock_wrlock(lk);
+    geo_hash_delete(&st->hash, s, st->pending, pos);
+    if (v & GEO_PENDING_BIT) {
+        size_t j = v & ~GEO_PENDING_BIT, last = st->pending_n - 1;
+
+        if (j != last) {
+            /* The last pending site takes the freed place. */
+            geo_hash_lookup(&st->hash, s, st->pending, st->pending[last].pt.id, &pos);
+            st->pending[j] = st->pending[last];
+            st->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)j;
+        }
+        st->pending_n--;
+    } else {
+        geo_snap_kill(s, v);
+    }
+    st->count--;
+    if (lk)
+        pthread_rwlock_unlock(lk);
+    return 0;
+}
+
+/* The live sites of st in full (tree first, then pending); *n gets their
+ * number. The caller frees the result. */
+static struct geo_item *geo_state_items(const struct geo_state *st, size_t *n)
+{
+    const struct geo_snap *s = st->snap;
+    struct geo_item *items;
+    size_t k = 0;
+
+    *n = s->n - s->dead + st->pending_n;
+    items = geo_alloc(*n, sizeof *items);
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->pt[i].dead)
+            continue;
+        items[k].pt = s->pt[i];
+        items[k].pos = s->pos[i];
         k++;
     }
-    memcpy(items + k, ix->pending, ix->pending_n * sizeof *items);
-    s = geo_snap_build(items, n, &h);
-    free(items);
-    if (!s)
-        abort(); /* the ids were unique: cannot happen */
-    geo_swap_in(ix, s, h, n);
+    memcpy(items + k, st->pending, st->pending_n * sizeof *items);
+    return items;
 }
 
-/* Before an edit: make sure the pending list has room, and fold when an
- * eighth of the tree is dead. */
-static void geo_make_room(struct geo_index *ix)
+static void geo_state_free(struct geo_state *st)
 {
-    const struct geo_snap *s = ix->snap;
+    geo_snap_free(st->snap);
+    free(st->hash.slot);
+    free(st->pending);
+    memset(st, 0, sizeof *st);
+}
 
-    if (ix->pending_n == GEO_INDEX_PENDING_MAX ||
-        (s->dead > GEO_INDEX_PENDING_MAX && s->dead > s->n / 8))
-        geo_rebuild(ix);
+/* Install st as the live state (write lock inside); the old one goes to
+ * *old for the caller to free (geo_state_free), after releasing ix->write
+ * if it can: freeing a large tree takes milliseconds. The caller holds
+ * ix->write. */
+static void geo_swap_in(struct geo_index *ix, struct geo_state *st, struct geo_state *old)
+{
+    pthread_rwlock_wrlock(&ix->lock);
+    *old = ix->st;
+    ix->st = *st;
+    pthread_rwlock_unlock(&ix->lock);
+    geo_state_publish(ix);
+}
+
+/* A new state with a tree over items (all live, ids unique). */
+static void geo_state_build(struct geo_state *st, const struct geo_item *items, size_t n)
+{
+    memset(st, 0, sizeof *st);
+    st->snap = geo_snap_build(items, n, &st->hash);
+    if (!st->snap)
+        abort(); /* the ids were unique: cannot happen */
+    st->count = n;
+}
+
+/* Fold the pending list and the dead slots into a new tree now, on the
+ * caller's thread. The caller holds ix->write and no fold is running. */
+static void geo_rebuild(struct geo_index *ix)
+{
+    struct geo_state st, old;
+    size_t n;
+    struct geo_item *items = geo_state_items(&ix->st, &n);
+
+    geo_state_build(&st, items, n);
+    free(items);
+    geo_swap_in(ix, &st, &old);
+    geo_state_free(&old);
+}
+
+/* Is it time to fold the live state into a new tree? */
+static bool geo_fold_due(const struct geo_index *ix)
+{
+    const struct geo_snap *s = ix->st.snap;
+
+    return ix->st.pending_n >= GEO_INDEX_PENDING_MAX ||
+           (s->dead > GEO_INDEX_PENDING_MAX && s->dead > s->n / 8);
+}
+
+/* Note an edit for the fold under way, to be replayed on its new tree. */
+static void geo_log_edit(struct geo_index *ix, const struct geo_item *it, int64_t removed)
+{
+    struct geo_op *op;
+
+    if (!ix->logging)
+        return;
+    if (ix->log_n == ix->log_cap) {
+        ix->log_cap = ix->log_cap ? 2 * ix->log_cap : GEO_INDEX_PENDING_MAX;
+        ix->log = realloc(ix->log, ix->log_cap * sizeof *ix->log);
+        if (!ix->log)
+            abort();
+    }
+    op = &ix->log[ix->log_n++];
+    op->removed = removed;
+    if (it)
+        op->it = *it;
+}
+
+/*
+ * The folder thread: while a fold is due, copy the live sites (holding
+ * ix->write, so writers wait for the copy only), build a new tree from
+ * them with no lock held, then take ix->write again, replay on the new
+ * state the edits logged since the copy and swap it in. Readers use the
+ * old tree until the swap; writers go on editing the old state meanwhile.
+ * A geo_index_build during the fold makes its result stale (gen).
+ */
+static void *geo_folder(void *arg)
+{
+    struct geo_index *ix = arg;
+
+    pthread_mutex_lock(&ix->write);
+    for (;;) {
+        struct geo_state st, old;
+        struct geo_item *items;
+        uint64_t gen;
+        size_t n;
+
+        while (!ix->closing && !geo_fold_due(ix))
+            pthread_cond_wait(&ix->wake, &ix->write);
+        if (ix->closing)
+            break;
+        ix->folding = true;
+        items = geo_state_items(&ix->st, &n);
+        gen = ix->gen;
+        ix->logging = true;
+        ix->log_n = 0;
+        pthread_mutex_unlock(&ix->write);
+
+        geo_state_build(&st, items, n);
+        free(items);
+
+        pthread_mutex_lock(&ix->write);
+        ix->logging = false;
+        if (gen == ix->gen && !ix->closing) {
+            for (size_t i = 0; i < ix->log_n; i++) {
+                const struct geo_op *op = &ix->log[i];
+
+                if (op->removed)
+                    (void)geo_state_remove(&st, op->removed, NULL);
+                else
+                    (void)geo_state_upsert(&st, &op->it, NULL);
+            }
+            geo_swap_in(ix, &st, &old);
+        } else {
+            old = st;
+        }
+        ix->log_n = 0;
+        ix->folding = false;
+        pthread_cond_broadcast(&ix->idle);
+        pthread_mutex_unlock(&ix->write);
+        geo_state_free(&old);
+        pthread_mutex_lock(&ix->write);
+    }
+    ix->folding = false;
+    pthread_cond_broadcast(&ix->idle);
+    pthread_mutex_unlock(&ix->write);
+    return NULL;
+}
+
+/* After an edit (holding ix->write): wake the folder if a fold is due,
+ * starting it the first time. Without a thread, fold here. */
+static void geo_fold_if_due(struct geo_index *ix)
+{
+    if (!geo_fold_due(ix) || ix->folding)
+        return;
+    if (!ix->folder_started) {
+        if (pthread_create(&ix->folder, NULL, geo_folder, ix) != 0) {
+            geo_rebuild(ix);
+            return;
+        }
+        ix->folder_started = true;
+    }
+    pthread_cond_signal(&ix->wake);
+}
+
+/* Wait until no fold is running (the caller holds ix->write). */
+static void geo_fold_wait(struct geo_index *ix)
+{
+    while (ix->folding)
+        pthread_cond_wait(&ix->idle, &ix->write);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -942,8 +1239,6 @@ struct geo_index *geo_index_new(void)
 {
     struct geo_index *ix = geo_alloc(1, sizeof *ix);
     pthread_rwlockattr_t attr;
-    struct geo_hash h;
-    struct geo_snap *s;
 
     memset(ix, 0, sizeof *ix);
     pthread_rwlockattr_init(&attr);
@@ -952,14 +1247,13 @@ struct geo_index *geo_index_new(void)
      * starve an admin's edit. */
     pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 #endif
-    if (pthread_rwlock_init(&ix->lock, &attr) != 0 || pthread_mutex_init(&ix->write, NULL) != 0)
+    if (pthread_rwlock_init(&ix->lock, &attr) != 0 || pthread_mutex_init(&ix->write, NULL) != 0 ||
+        pthread_cond_init(&ix->wake, NULL) != 0 || pthread_cond_init(&ix->idle, NULL) != 0)
         abort();
     pthread_rwlockattr_destroy(&attr);
-    s = geo_snap_build(NULL, 0, &h);
-    ix->snap = s;
-    ix->hash = h;
+    geo_state_build(&ix->st, NULL, 0);
     atomic_init(&ix->count, 0);
-    atomic_init(&ix->memory, sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot);
+    atomic_init(&ix->memory, geo_state_bytes(ix, &ix->st));
     return ix;
 }
 
@@ -967,8 +1261,17 @@ void geo_index_free(struct geo_index *ix)
 {
     if (!ix)
         return;
-    geo_snap_free(ix->snap);
-    free(ix->hash.slot);
+    if (ix->folder_started) {
+        pthread_mutex_lock(&ix->write);
+        ix->closing = true;
+        pthread_cond_signal(&ix->wake);
+        pthread_mutex_unlock(&ix->write);
+        pthread_join(ix->folder, NULL);
+    }
+    geo_state_free(&ix->st);
+    free(ix->log);
+    pthread_cond_destroy(&ix->wake);
+    pthread_cond_destroy(&ix->idle);
     pthread_rwlock_destroy(&ix->lock);
     pthread_mutex_destroy(&ix->write);
     free(ix);
@@ -977,8 +1280,7 @@ void geo_index_free(struct geo_index *ix)
 int geo_index_build(struct geo_index *ix, const struct geo_entry *entries, size_t n)
 {
     struct geo_item *items;
-    struct geo_snap *s;
-    struct geo_hash h;
+    struct geo_state st, old;
 
     if (!ix || (n && !entries) || n >= GEO_PENDING_BIT)
         return -1;
@@ -989,90 +1291,55 @@ int geo_index_build(struct geo_index *ix, const struct geo_entry *entries, size_
             return -1;
         }
     }
-    pthread_mutex_lock(&ix->write);
-    s = geo_snap_build(items, n, &h);
+    memset(&st, 0, sizeof st);
+    st.snap = geo_snap_build(items, n, &st.hash);
+    st.count = n;
     free(items);
-    if (s)
-        geo_swap_in(ix, s, h, n);
+    if (!st.snap)
+        return -1;
+    pthread_mutex_lock(&ix->write);
+    ix->gen++; /* a fold under way started from the old content */
+    ix->logging = false;
+    ix->log_n = 0;
+    geo_swap_in(ix, &st, &old);
     pthread_mutex_unlock(&ix->write);
-    return s ? 0 : -1;
+    geo_state_free(&old);
+    return 0;
 }
 
 int geo_index_upsert(struct geo_index *ix, const struct geo_entry *e)
 {
     struct geo_item it;
-    struct geo_snap *s;
-    size_t pos;
-    bool found;
+    int rc;
 
     if (!ix || !e || geo_item_from_entry(e, &it) != 0)
         return -1;
     pthread_mutex_lock(&ix->write);
-    geo_make_room(ix);
-    s = ix->snap;
-    found = geo_hash_lookup(&ix->hash, s, ix->pending, it.pt.id, &pos);
-    if (!found && atomic_load_explicit(&ix->count, memory_order_relaxed) + 1 >= GEO_PENDING_BIT) {
-        pthread_mutex_unlock(&ix->write);
-        return -1;
+    rc = geo_state_upsert(&ix->st, &it, &ix->lock);
+    if (rc == 0) {
+        geo_log_edit(ix, &it, 0);
+        geo_state_publish(ix);
+        geo_fold_if_due(ix);
     }
-    pthread_rwlock_wrlock(&ix->lock);
-    if (!found) {
-        ix->pending[ix->pending_n] = it;
-        ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)ix->pending_n++;
-        atomic_fetch_add_explicit(&ix->count, 1, memory_order_relaxed);
-    } else if (ix->hash.slot[pos] & GEO_PENDING_BIT) {
-        ix->pending[ix->hash.slot[pos] & ~GEO_PENDING_BIT] = it;
-    } else {
-        size_t slot = ix->hash.slot[pos];
-
-        if (s->pos[slot].lat == it.pos.lat && s->pos[slot].lon == it.pos.lon) {
-            geo_snap_restyle(s, slot, &it.pt);
-        } else {
-            geo_snap_kill(s, slot);
-            ix->pending[ix->pending_n] = it;
-            ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)ix->pending_n++;
-        }
-    }
-    pthread_rwlock_unlock(&ix->lock);
     pthread_mutex_unlock(&ix->write);
-    return 0;
+    return rc;
 }
 
 int geo_index_remove(struct geo_index *ix, int64_t id)
 {
-    struct geo_snap *s;
-    size_t pos;
-    uint32_t v;
+    int rc;
 
     if (!ix || id <= 0)
         return -1;
     pthread_mutex_lock(&ix->write);
-    geo_make_room(ix);
-    s = ix->snap;
-    if (!geo_hash_lookup(&ix->hash, s, ix->pending, id, &pos)) {
-        pthread_mutex_unlock(&ix->write);
-        return -1;
+    rc = geo_state_remove(&ix->st, id, &ix->lock);
+    if (rc == 0) {
+        geo_log_edit(ix, NULL, id);
+        geo_state_publish(ix);
+        geo_fold_if_due(ix);
     }
-    v = ix->hash.slot[pos];
-    pthread_rwlock_wrlock(&ix->lock);
-    geo_hash_delete(&ix->hash, s, ix->pending, pos);
-    if (v & GEO_PENDING_BIT) {
-        size_t j = v & ~GEO_PENDING_BIT, last = ix->pending_n - 1;
-
-        if (j != last) {
-            /* The last pending site takes the freed place. */
-            geo_hash_lookup(&ix->hash, s, ix->pending, ix->pending[last].pt.id, &pos);
-            ix->pending[j] = ix->pending[last];
-            ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)j;
-        }
-        ix->pending_n--;
-    } else {
-        geo_snap_kill(s, v);
-    }
-    atomic_fetch_sub_explicit(&ix->count, 1, memory_order_relaxed);
-    pthread_rwlock_unlock(&ix->lock);
     pthread_mutex_unlock(&ix->write);
-    return 0;
+    return rc;
 }
 
 void geo_index_compact(struct geo_index *ix)
@@ -1080,7 +1347,8 @@ void geo_index_compact(struct geo_index *ix)
     if (!ix)
         return;
     pthread_mutex_lock(&ix->write);
-    if (ix->pending_n > 0 || ix->snap->dead > 0)
+    geo_fold_wait(ix);
+    if (ix->st.pending_n > 0 || ix->st.snap->dead > 0)
         geo_rebuild(ix);
     pthread_mutex_unlock(&ix->write);
 }
@@ -1097,21 +1365,23 @@ size_t geo_index_memory(const struct geo_index *ix)
 
 int geo_index_get(struct geo_index *ix, int64_t id, struct geo_entry *out)
 {
+    const struct geo_state *st;
     size_t pos;
     int rc = -1;
 
     if (!ix || !out || id <= 0)
         return -1;
     pthread_rwlock_rdlock(&ix->lock);
-    if (geo_hash_lookup(&ix->hash, ix->snap, ix->pending, id, &pos)) {
-        uint32_t v = ix->hash.slot[pos];
+    st = &ix->st;
+    if (geo_hash_lookup(&st->hash, st->snap, st->pending, id, &pos)) {
+        uint32_t v = st->hash.slot[pos];
 
         if (v & GEO_PENDING_BIT) {
-            const struct geo_item *it = &ix->pending[v & ~GEO_PENDING_BIT];
+            const struct geo_item *it = &st->pending[v & ~GEO_PENDING_BIT];
 
             geo_entry_from(&it->pt, it->pos, out);
         } else {
-            geo_entry_from(&ix->snap->pt[v], ix->snap->pos[v], out);
+            geo_entry_from(&st->snap->pt[v], st->snap->pos[v], out);
         }
         rc = 0;
     }
@@ -1267,7 +1537,7 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
 /* Fill k->heap with the best k->m sites (after k->from, if set). */
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
 {
-    const struct geo_snap *s = ix->snap;
+    const struct geo_snap *s = ix->st.snap;
     size_t L = s->leaves;
     struct {
         size_t node;
@@ -1276,8 +1546,8 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
     size_t sp = 0;
     uint64_t lo;
 
-    for (size_t j = 0; j < ix->pending_n; j++) {
-        const struct geo_pt *pt = &ix->pending[j].pt;
+    for (size_t j = 0; j < ix->st.pending_n; j++) {
+        const struct geo_pt *pt = &ix->st.pending[j].pt;
         uint64_t d2;
 
         if ((pt->amen & k->want) != k->want || (k->type >= 0 && pt->type != k->type))
@@ -1644,15 +1914,15 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
  * holds the read lock. */
 static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q)
 {
-    for (size_t j = 0; j < ix->pending_n; j++) {
-        const struct geo_item *it = &ix->pending[j];
+    for (size_t j = 0; j < ix->st.pending_n; j++) {
+        const struct geo_item *it = &ix->st.pending[j];
 
         if ((it->pt.amen & q->want) != q->want || (q->type >= 0 && it->pt.type != q->type) ||
             !geo_box_has(&q->box, it->pos))
             continue;
         geo_boxq_take(q, &it->pt, it->pos);
     }
-    geo_box_visit(ix->snap, q, 1, false);
+    geo_box_visit(ix->st.snap, q, 1, false);
 }
 
 size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat, double maxlon,

@@ -52,13 +52,16 @@
  * of range matches nothing.
  *
  * Concurrency and cost. Queries take a read lock; writes serialise on a
- * mutex and hold the write lock only for short in-place edits. Edits go to
- * a small side list (up to GEO_INDEX_PENDING_MAX sites, scanned by every
- * query); when it fills, the next write rebuilds the tree from scratch
- * outside the write lock (about 0.1 s at 180,000 sites and 0.6 s at
- * 1,000,000 on two cores) and swaps it in, so readers never wait for a
- * rebuild. After a batch of edits call geo_index_compact(); to replace
- * everything use geo_index_build(). The index holds about 58 bytes per site
+ * mutex and hold the write lock only for short in-place edits, so an edit
+ * is visible to the next query. New and moved sites go to a side list
+ * scanned by every query; once it holds GEO_INDEX_PENDING_MAX sites (or an
+ * eighth of the tree is dead), a folder thread of the index copies the
+ * live sites (writers wait for the copy only: about 20 instructions a
+ * site), builds a new tree from them with no lock held, replays the edits
+ * made meanwhile on it and swaps it in. Neither readers nor writers wait
+ * for a rebuild; the side list grows while one runs. geo_index_compact()
+ * folds at once on the caller's thread; to replace everything use
+ * geo_index_build(). The index holds about 58 bytes per site
  * at 1M sites, all structures included (geo_index_memory). Out of memory
  * aborts (house rule).
  */

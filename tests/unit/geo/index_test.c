@@ -882,6 +882,66 @@ static void test_differential_edits(void)
     geo_index_free(ix);
 }
 
+/* Bursts of edits on a larger index, so that folds into a new tree run
+ * on the folder thread while edits go on (they are logged and replayed on
+ * the new tree), a full build lands during a fold (its result must be
+ * dropped), and answers are checked against the model throughout. */
+static void test_edits_during_folds(void)
+{
+    struct geo_index *ix = geo_index_new();
+    struct model m;
+    size_t n0 = 40000, ops = 4000;
+
+    model_init(&m, n0 + ops, 2);
+    model_fill(&m, 1, n0);
+    CHECK_INT(model_build(&m, ix), 0);
+    for (size_t op = 0; op < ops; op++) {
+        size_t idx = rndn(m.n);
+        int r = (int)rndn(100);
+        double lat, lon;
+
+        if (r < 20) {
+            random_place(1, &lat, &lon);
+            model_set(&m, m.n, lat, lon);
+            CHECK_INT(geo_index_upsert(ix, &m.e[m.n]), 0);
+            m.n++;
+        } else if (r < 70) {
+            random_place(1, &lat, &lon);
+            model_set(&m, idx, lat, lon);
+            CHECK_INT(geo_index_upsert(ix, &m.e[idx]), 0);
+        } else if (r < 85) {
+            if (m.live[idx]) {
+                random_attrs(&m.e[idx]);
+                CHECK_INT(geo_index_upsert(ix, &m.e[idx]), 0);
+            }
+        } else {
+            CHECK_INT(geo_index_remove(ix, m.e[idx].id), m.live[idx] ? 0 : -1);
+            m.live[idx] = false;
+        }
+        if (op == ops / 3)
+            CHECK_INT(model_build(&m, ix), 0); /* lands during a fold, likely */
+        if (op % 50 == 0) {
+            CHECK_INT(geo_index_count(ix), model_live(&m));
+            check_one_nearest(ix, &m);
+        }
+        if (op % 200 == 0) {
+            check_one_box(ix, &m);
+            check_one_clusters(ix, &m);
+        }
+    }
+    for (int i = 0; i < 100; i++)
+        check_one_nearest(ix, &m);
+    geo_index_compact(ix); /* waits for a running fold, then folds the rest */
+    CHECK_INT(geo_index_count(ix), model_live(&m));
+    for (int i = 0; i < 100; i++) {
+        check_one_nearest(ix, &m);
+        check_one_box(ix, &m);
+        check_one_clusters(ix, &m);
+    }
+    model_free(&m);
+    geo_index_free(ix); /* with the folder thread maybe still at work */
+}
+
 static void test_known_answers(void)
 {
     struct geo_index *ix = geo_index_new();
@@ -1237,6 +1297,7 @@ int main(void)
     RUN(test_differential_small_sets);
     RUN(test_differential_large);
     RUN(test_differential_edits);
+    RUN(test_edits_during_folds);
     RUN(test_memory);
     RUN(test_concurrent_readers);
     printf("geo_index: differential checks: %zu nearest (%zu accept calls "
