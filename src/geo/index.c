@@ -14,7 +14,9 @@
  * tiers, a 16-bit summary of their types, a latitude/longitude box, a
  * Mercator row range and the sums of the positions. Those answer a box or
  * a cluster query without descending when a whole subtree is inside the
- * box and in one cell.
+ * box and in one cell. For filtered clusters, a tree may also hold, per
+ * filter asked for (up to GEO_FSUMS_MAX), the count, sums and tiers of the
+ * matching live sites below each internal node (struct geo_fsums).
  *
  * Nearest is a depth-first branch and bound over the tree and the pending
  * list with a bounded max-heap of (chord2, id), nearer child first. With an
@@ -61,7 +63,8 @@ enum {
     GEO_STACK_MAX = 64,     /* depth-first stack: depth + 2 suffices */
     GEO_PAR_MIN = 1 << 16,  /* build the two halves in two threads above */
     GEO_SMALL_SORT = 16,    /* selection finishes by insertion sort */
-    GEO_BIG_ALLOC = 1 << 21 /* arrays from here on ask for huge pages */
+    GEO_BIG_ALLOC = 1 << 21, /* arrays from here on ask for huge pages */
+    GEO_FSUMS_MAX = 8        /* filters with sums per tree */
 };
 
 #define GEO_HASH_EMPTY UINT32_MAX
@@ -114,6 +117,23 @@ struct geo_agg {
     uint8_t tiers;                          /* bit t if a live site below has tier t (exact) */
 };
 
+/* The sums of one filter's matching live sites below each internal node. */
+struct geo_fsum {
+    int64_t sum_lat, sum_lon; /* held units */
+    uint32_t count;
+    uint8_t tiers; /* bit t if a matching live site below has tier t */
+};
+
+/* One filter (amenities_all, type) with its sums for every internal node
+ * of a tree: what lets a filtered clusters query stop at a subtree that
+ * lies in one cell instead of visiting its sites. */
+struct geo_fsums {
+    uint64_t want;
+    int32_t type;          /* -1 = any */
+    struct geo_fsum *node; /* L; [0] unused */
+    atomic_bool used;      /* asked for by a query on this tree */
+};
+
 struct geo_snap {
     size_t n;    /* slots, dead ones included */
     size_t dead; /* slots marked dead */
@@ -123,6 +143,11 @@ struct geo_snap {
     struct geo_pos *pos;   /* n */
     struct geo_node *node; /* 2L; [0] unused, internal 1..L-1, leaves L.. */
     struct geo_agg *agg;   /* L; [0] unused */
+    /* Filter sums, added by the first clusters query with a new filter
+     * (under the read lock and ix->fsums_lock; readers see fsums[0 ..
+     * fsums_n)), kept exact by the edits (under the write lock). */
+    struct geo_fsums fsums[GEO_FSUMS_MAX];
+    _Atomic size_t fsums_n;
 };
 
 /* id -> slot (tree slot, or GEO_PENDING_BIT | pending index). Linear
@@ -162,6 +187,7 @@ struct geo_index {
     uint64_t gen; /* geo_index_build calls */
     struct geo_op *log; /* edits since the running fold's copy */
     size_t log_n, log_cap;
+    pthread_mutex_t fsums_lock; /* readers adding filter sums */
 };
 
 _Static_assert(sizeof(struct geo_pt) == 32, "hot site record: 32 bytes");
@@ -218,6 +244,7 @@ struct geo_boxq {
     bool (*accept)(void *ctx, int64_t id);
     void *ctx;
     bool plain; /* no filter at all: subtree sums may answer */
+    const struct geo_fsum *fs; /* clusters: the filter's sums, or NULL */
     /* bbox: the cap smallest ids in a max-heap, and the total */
     int64_t *ids;
     size_t cap, nids, total;
@@ -266,6 +293,12 @@ static bool geo_hash_lookup(const struct geo_hash *h, const struct geo_snap *s,
 static void geo_hash_delete(struct geo_hash *h, const struct geo_snap *s,
                             const struct geo_item *pending, size_t pos);
 static void geo_path_tiers(struct geo_snap *s, size_t slot);
+static bool geo_fsums_has(const struct geo_fsums *f, const struct geo_pt *pt);
+static void geo_fsums_fill(const struct geo_snap *s, struct geo_fsums *f);
+static const struct geo_fsum *geo_fsums_add(struct geo_snap *s, uint64_t want, int32_t type);
+static size_t geo_fsums_keys(const struct geo_snap *from, struct geo_fsums *keys);
+static void geo_fsums_add_keys(struct geo_snap *to, const struct geo_fsums *keys, size_t n);
+static void geo_fsums_edit(struct geo_snap *s, size_t slot, const struct geo_pt *was);
 static void geo_snap_kill(struct geo_snap *s, size_t slot);
 static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_pt *np);
 static size_t geo_state_bytes(const struct geo_index *ix, const struct geo_state *st);
@@ -299,7 +332,10 @@ static bool geo_box_has(const struct geo_box *b, struct geo_pos p);
 static enum geo_rel geo_box_rel(const struct geo_box *b, const struct geo_agg *a);
 static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key);
 static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct geo_pos pos);
+static bool geo_agg_one_cell(const struct geo_agg *a, unsigned shift);
+static uint64_t geo_agg_cell(const struct geo_agg *a, unsigned shift);
 static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i, bool inside);
+static const struct geo_fsum *geo_fsums_get(struct geo_index *ix, uint64_t want, int32_t type);
 static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q);
 static int geo_cell_cmp(const void *a, const void *b);
 
@@ -692,6 +728,7 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
     int32_t box[6] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN, INT32_MIN};
 
     memset(s, 0, sizeof *s);
+    atomic_init(&s->fsums_n, 0);
     s->n = n;
     while (((n + ((size_t)1 << s->depth) - 1) >> s->depth) > GEO_LEAF_MAX)
         s->depth++;
@@ -765,13 +802,17 @@ static void geo_snap_free(struct geo_snap *s)
     free(s->pos);
     free(s->node);
     free(s->agg);
+    for (size_t i = 0; i < atomic_load_explicit(&s->fsums_n, memory_order_acquire); i++)
+        free(s->fsums[i].node);
     free(s);
 }
 
 static size_t geo_snap_bytes(const struct geo_snap *s)
 {
+    size_t nf = atomic_load_explicit(&s->fsums_n, memory_order_acquire);
+
     return sizeof *s + s->n * (sizeof *s->pt + sizeof *s->pos) + 2 * s->leaves * sizeof *s->node +
-           s->leaves * sizeof *s->agg;
+           s->leaves * sizeof *s->agg + nf * s->leaves * sizeof(struct geo_fsum);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -869,12 +910,149 @@ static void geo_path_tiers(struct geo_snap *s, size_t slot)
         s->agg[i].tiers = s->agg[2 * i].tiers | s->agg[2 * i + 1].tiers;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Filter sums                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Does the live site pt pass the filter of f? */
+static bool geo_fsums_has(const struct geo_fsums *f, const struct geo_pt *pt)
+{
+    return !pt->dead && (pt->amen & f->want) == f->want && (f->type < 0 || pt->type == f->type);
+}
+
+/* The sums of f for every internal node of s, bottom-up: the parents of
+ * leaves from their sites, the others from their children. */
+static void geo_fsums_fill(const struct geo_snap *s, struct geo_fsums *f)
+{
+    size_t L = s->leaves;
+
+    f->node = geo_alloc_big(L, sizeof *f->node);
+    memset(f->node, 0, L * sizeof *f->node);
+    for (size_t i = L; i-- > 1;) {
+        struct geo_fsum *g = &f->node[i];
+
+        if (2 * i >= L) {
+            size_t a = geo_leaf_start(s, 2 * i - L), b = geo_leaf_start(s, 2 * i + 2 - L);
+
+            for (size_t p = a; p < b; p++) {
+                if (!geo_fsums_has(f, &s->pt[p]))
+                    continue;
+                g->count++;
+                g->sum_lat += s->pos[p].lat;
+                g->sum_lon += s->pos[p].lon;
+                g->tiers |= (uint8_t)(1u << s->pt[p].tier);
+            }
+        } else {
+            const struct geo_fsum *l = &f->node[2 * i], *r = l + 1;
+
+            g->count = l->count + r->count;
+            g->sum_lat = l->sum_lat + r->sum_lat;
+            g->sum_lon = l->sum_lon + r->sum_lon;
+            g->tiers = l->tiers | r->tiers;
+        }
+    }
+}
+
+/*
+ * The sums of the filter (want, type) for s: found, or computed and added
+ * if there is room (one pass over the sites), else NULL. The caller holds
+ * ix->fsums_lock if s is visible to other readers, and at least the read
+ * lock: writers change sums only under the write lock.
+ */
+static const struct geo_fsum *geo_fsums_add(struct geo_snap *s, uint64_t want, int32_t type)
+{
+    size_t n = atomic_load_explicit(&s->fsums_n, memory_order_acquire);
+
+    for (size_t i = 0; i < n; i++) {
+        if (s->fsums[i].want == want && s->fsums[i].type == type)
+            return s->fsums[i].node;
+    }
+    if (n == GEO_FSUMS_MAX || s->leaves < 2)
+        return NULL;
+    s->fsums[n].want = want;
+    s->fsums[n].type = type;
+    atomic_init(&s->fsums[n].used, false);
+    geo_fsums_fill(s, &s->fsums[n]);
+    atomic_store_explicit(&s->fsums_n, n + 1, memory_order_release);
+    return s->fsums[n].node;
+}
+
+/* The filters of from that queries asked for, into keys (room for
+ * GEO_FSUMS_MAX); returns their number. What fsums_n shows is complete. */
+static size_t geo_fsums_keys(const struct geo_snap *from, struct geo_fsums *keys)
+{
+    size_t n = atomic_load_explicit(&from->fsums_n, memory_order_acquire), k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!atomic_load_explicit(&from->fsums[i].used, memory_order_relaxed))
+            continue;
+        keys[k].want = from->fsums[i].want;
+        keys[k].type = from->fsums[i].type;
+        k++;
+    }
+    return k;
+}
+
+/* Sums on a new tree (not visible to readers yet) for the filters in
+ * keys, so that a fold keeps the map's usual filters fast; they count as
+ * unused until a query asks, so a filter nobody asks for any more is
+ * dropped at the fold after next. */
+static void geo_fsums_add_keys(struct geo_snap *to, const struct geo_fsums *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        (void)geo_fsums_add(to, keys[i].want, keys[i].type);
+}
+
+/* The site in slot was *was and is now s->pt[slot] (dead, or restyled in
+ * place): bring every filter's counts, sums and tiers on its path up to
+ * date. The caller holds the write lock (or s is not visible). */
+static void geo_fsums_edit(struct geo_snap *s, size_t slot, const struct geo_pt *was)
+{
+    size_t nf = atomic_load_explicit(&s->fsums_n, memory_order_relaxed);
+    size_t L = s->leaves, parent;
+    struct geo_pos ps = s->pos[slot];
+
+    if (nf == 0 || L < 2)
+        return;
+    parent = (L + geo_leaf_of(s, slot)) / 2;
+    for (size_t k = 0; k < nf; k++) {
+        struct geo_fsums *f = &s->fsums[k];
+        bool before = geo_fsums_has(f, was), after = geo_fsums_has(f, &s->pt[slot]);
+        size_t a = geo_leaf_start(s, 2 * parent - L), b = geo_leaf_start(s, 2 * parent + 2 - L);
+        uint8_t tiers = 0;
+
+        if (!before && !after)
+            continue;
+        for (size_t i = parent; i >= 1 && before != after; i /= 2) {
+            struct geo_fsum *g = &f->node[i];
+
+            if (after) {
+                g->count++;
+                g->sum_lat += ps.lat;
+                g->sum_lon += ps.lon;
+            } else {
+                g->count--;
+                g->sum_lat -= ps.lat;
+                g->sum_lon -= ps.lon;
+            }
+        }
+        for (size_t p = a; p < b; p++) {
+            if (geo_fsums_has(f, &s->pt[p]))
+                tiers |= (uint8_t)(1u << s->pt[p].tier);
+        }
+        f->node[parent].tiers = tiers;
+        for (size_t i = parent / 2; i >= 1; i /= 2)
+            f->node[i].tiers = f->node[2 * i].tiers | f->node[2 * i + 1].tiers;
+    }
+}
+
 /* Mark a live slot dead, keeping counts, sums and tiers exact, and the
  * boxes of nodes left without a live site inverted. */
 static void geo_snap_kill(struct geo_snap *s, size_t slot)
 {
     size_t j = geo_leaf_of(s, slot), i = s->leaves + j;
     struct geo_pos ps = s->pos[slot];
+    struct geo_pt was = s->pt[slot];
     bool empty = true;
 
     s->pt[slot].dead = 1;
@@ -895,6 +1073,7 @@ static void geo_snap_kill(struct geo_snap *s, size_t slot)
         empty = s->agg[i].count == 0;
     }
     geo_path_tiers(s, slot);
+    geo_fsums_edit(s, slot, &was);
 }
 
 /* New amenities, type and tier for a slot whose position is unchanged. */
@@ -902,6 +1081,7 @@ static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_p
 {
     size_t i = s->leaves + geo_leaf_of(s, slot);
     uint16_t typebit = (uint16_t)(1u << (np->type & 15));
+    struct geo_pt was = s->pt[slot];
 
     s->pt[slot].amen = np->amen;
     s->pt[slot].type = np->type;
@@ -912,6 +1092,7 @@ static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_p
         s->agg[i].types |= typebit;
     }
     geo_path_tiers(s, slot);
+    geo_fsums_edit(s, slot, &was);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1110,11 +1291,13 @@ static void geo_state_build(struct geo_state *st, const struct geo_item *items, 
 static void geo_rebuild(struct geo_index *ix)
 {
     struct geo_state st, old;
+    struct geo_fsums keys[GEO_FSUMS_MAX];
     size_t n;
     struct geo_item *items = geo_state_items(&ix->st, &n);
 
     geo_state_build(&st, items, n);
     free(items);
+    geo_fsums_add_keys(st.snap, keys, geo_fsums_keys(ix->st.snap, keys));
     geo_swap_in(ix, &st, &old);
     geo_state_free(&old);
 }
@@ -1163,8 +1346,9 @@ static void *geo_folder(void *arg)
     for (;;) {
         struct geo_state st, old;
         struct geo_item *items;
+        struct geo_fsums keys[GEO_FSUMS_MAX];
         uint64_t gen;
-        size_t n;
+        size_t n, nkeys;
 
         while (!ix->closing && !geo_fold_due(ix))
             pthread_cond_wait(&ix->wake, &ix->write);
@@ -1172,6 +1356,7 @@ static void *geo_folder(void *arg)
             break;
         ix->folding = true;
         items = geo_state_items(&ix->st, &n);
+        nkeys = geo_fsums_keys(ix->st.snap, keys);
         gen = ix->gen;
         ix->logging = true;
         ix->log_n = 0;
@@ -1179,6 +1364,7 @@ static void *geo_folder(void *arg)
 
         geo_state_build(&st, items, n);
         free(items);
+        geo_fsums_add_keys(st.snap, keys, nkeys);
 
         pthread_mutex_lock(&ix->write);
         ix->logging = false;
@@ -1248,7 +1434,8 @@ struct geo_index *geo_index_new(void)
     pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 #endif
     if (pthread_rwlock_init(&ix->lock, &attr) != 0 || pthread_mutex_init(&ix->write, NULL) != 0 ||
-        pthread_cond_init(&ix->wake, NULL) != 0 || pthread_cond_init(&ix->idle, NULL) != 0)
+        pthread_cond_init(&ix->wake, NULL) != 0 || pthread_cond_init(&ix->idle, NULL) != 0 ||
+        pthread_mutex_init(&ix->fsums_lock, NULL) != 0)
         abort();
     pthread_rwlockattr_destroy(&attr);
     geo_state_build(&ix->st, NULL, 0);
@@ -1272,6 +1459,7 @@ void geo_index_free(struct geo_index *ix)
     free(ix->log);
     pthread_cond_destroy(&ix->wake);
     pthread_cond_destroy(&ix->idle);
+    pthread_mutex_destroy(&ix->fsums_lock);
     pthread_rwlock_destroy(&ix->lock);
     pthread_mutex_destroy(&ix->write);
     free(ix);
@@ -1856,6 +2044,20 @@ static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct ge
     }
 }
 
+/* Do all the sites below a (a superset of their positions) lie in one
+ * cell of the clusters at this shift? */
+static bool geo_agg_one_cell(const struct geo_agg *a, unsigned shift)
+{
+    return (geo_col32(a->lon_lo) >> shift) == (geo_col32(a->lon_hi) >> shift) &&
+           (a->row_lo >> shift) == (a->row_hi >> shift);
+}
+
+/* The key of that one cell. */
+static uint64_t geo_agg_cell(const struct geo_agg *a, unsigned shift)
+{
+    return (uint64_t)(a->row_lo >> shift) << 32 | (geo_col32(a->lon_lo) >> shift);
+}
+
 static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i, bool inside)
 {
     size_t L = s->leaves;
@@ -1865,7 +2067,7 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
     if (i < L) {
         const struct geo_agg *a = &s->agg[i];
 
-        if (!a->count || (a->types & q->typebit) != q->typebit)
+        if (!a->count || (a->types & q->typebit) != q->typebit || (q->fs && !q->fs[i].count))
             return;
         if (!inside) {
             enum geo_rel rel = geo_box_rel(&q->box, a);
@@ -1879,13 +2081,9 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
                 q->total += a->count;
                 return;
             }
-            if (q->cells && a->count >= 2 &&
-                (geo_col32(a->lon_lo) >> q->shift) == (geo_col32(a->lon_hi) >> q->shift) &&
-                (a->row_lo >> q->shift) == (a->row_hi >> q->shift)) {
+            if (q->cells && a->count >= 2 && geo_agg_one_cell(a, q->shift)) {
                 /* The whole subtree is one cell's share. */
-                uint64_t key =
-                    (uint64_t)(a->row_lo >> q->shift) << 32 | (geo_col32(a->lon_lo) >> q->shift);
-                struct geo_cell *c = geo_cells_at(q->cells, key);
+                struct geo_cell *c = geo_cells_at(q->cells, geo_agg_cell(a, q->shift));
 
                 c->count += a->count;
                 c->tiers |= a->tiers;
@@ -1894,6 +2092,18 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
                 q->total += a->count;
                 return;
             }
+        }
+        if (inside && q->fs && q->fs[i].count >= 2 && geo_agg_one_cell(a, q->shift)) {
+            /* The same from the filter's sums. */
+            const struct geo_fsum *g = &q->fs[i];
+            struct geo_cell *c = geo_cells_at(q->cells, geo_agg_cell(a, q->shift));
+
+            c->count += g->count;
+            c->tiers |= g->tiers;
+            c->sum_lat += g->sum_lat;
+            c->sum_lon += g->sum_lon;
+            q->total += g->count;
+            return;
         }
         geo_box_visit(s, q, 2 * i, inside);
         geo_box_visit(s, q, 2 * i + 1, inside);
@@ -1977,6 +2187,37 @@ size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat, double
     return q.nids;
 }
 
+/*
+ * The sums of a filter on the live tree, added on first use (one pass over
+ * the sites, about what one filtered query cost before) while there is
+ * room; NULL if there is none. The caller holds the read lock.
+ */
+static const struct geo_fsum *geo_fsums_get(struct geo_index *ix, uint64_t want, int32_t type)
+{
+    struct geo_snap *s = ix->st.snap;
+    size_t n = atomic_load_explicit(&s->fsums_n, memory_order_acquire);
+    const struct geo_fsum *fs;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s->fsums[i].want == want && s->fsums[i].type == type) {
+            if (!atomic_load_explicit(&s->fsums[i].used, memory_order_relaxed))
+                atomic_store_explicit(&s->fsums[i].used, true, memory_order_relaxed);
+            return s->fsums[i].node;
+        }
+    }
+    if (n == GEO_FSUMS_MAX)
+        return NULL;
+    pthread_mutex_lock(&ix->fsums_lock);
+    n = atomic_load_explicit(&s->fsums_n, memory_order_relaxed);
+    fs = geo_fsums_add(s, want, type);
+    if (atomic_load_explicit(&s->fsums_n, memory_order_relaxed) > n) {
+        atomic_store_explicit(&s->fsums[n].used, true, memory_order_relaxed);
+        atomic_fetch_add_explicit(&ix->memory, s->leaves * sizeof *fs, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&ix->fsums_lock);
+    return fs;
+}
+
 static int geo_cell_cmp(const void *a, const void *b)
 {
     uint64_t x = ((const struct geo_cell *)a)->key;
@@ -2008,6 +2249,8 @@ size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat, do
     q.cells = &cells;
 
     pthread_rwlock_rdlock(&ix->lock);
+    if (!q.plain && !q.accept)
+        q.fs = geo_fsums_get(ix, q.want, q.type);
     geo_box_run(ix, &q);
     pthread_rwlock_unlock(&ix->lock);
 

@@ -882,6 +882,82 @@ static void test_differential_edits(void)
     geo_index_free(ix);
 }
 
+/* Clusters of a few fixed filters (as a map asks for again and again, so
+ * the index keeps their sums per tree node) while sites are inserted,
+ * moved, restyled and removed, across folds: every answer as brute force. */
+static void test_cluster_filter_sums(void)
+{
+    static const struct {
+        uint64_t want;
+        int32_t type;
+    } filters[] = {{1u << 3, -1}, {1u << 1 | 1u << 2, -1}, {0, 1}, {1u << 0, 0}, {1u << 5, 4}};
+    static struct geo_cluster got[4000];
+    struct geo_index *ix = geo_index_new();
+    struct ref_cell *want;
+    struct model m;
+    size_t n0 = 20000, ops = 3000;
+
+    model_init(&m, n0 + ops, 1);
+    want = malloc((n0 + ops + 1) * sizeof *want);
+    model_fill(&m, 1, n0);
+    CHECK_INT(model_build(&m, ix), 0);
+    for (size_t op = 0; op <= ops; op++) {
+        size_t idx = rndn(m.n);
+        int r = (int)rndn(100);
+        double lat, lon;
+
+        if (r < 15) {
+            random_place(1, &lat, &lon);
+            model_set(&m, m.n, lat, lon);
+            CHECK_INT(geo_index_upsert(ix, &m.e[m.n]), 0);
+            m.n++;
+        } else if (r < 45) {
+            random_place(1, &lat, &lon);
+            model_set(&m, idx, lat, lon);
+            CHECK_INT(geo_index_upsert(ix, &m.e[idx]), 0);
+        } else if (r < 85) {
+            if (m.live[idx]) {
+                random_attrs(&m.e[idx]);
+                CHECK_INT(geo_index_upsert(ix, &m.e[idx]), 0);
+            }
+        } else {
+            CHECK_INT(geo_index_remove(ix, m.e[idx].id), m.live[idx] ? 0 : -1);
+            m.live[idx] = false;
+        }
+        if (op % 600 == 599)
+            geo_index_compact(ix);
+        if (op % 10 == 0) {
+            size_t k = rndn(sizeof filters / sizeof filters[0]), ng, nw;
+            struct geo_filter f = {filters[k].want, filters[k].type, 0, NULL, NULL};
+            int zoom = (int)rndn(12);
+            double b[4];
+            bool same;
+
+            if (rndn(2)) {
+                b[0] = 73, b[1] = 18, b[2] = 135, b[3] = 54; /* the country */
+            } else {
+                random_box(&m, b);
+            }
+            ng = geo_index_clusters(ix, b[0], b[1], b[2], b[3], zoom, &f, got, 4000);
+            nw = brute_clusters(&m, b, zoom, &f, ACC_NONE, want);
+            checked_clusters++;
+            same = ng == (nw < 4000 ? nw : 4000);
+            for (size_t i = 0; same && i < ng; i++)
+                same = got[i].count == want[i].count && got[i].tiers == want[i].tiers &&
+                       got[i].id == want[i].id &&
+                       fabs(got[i].lat - want[i].sum_lat / want[i].count) < 1e-9 &&
+                       fabs(got[i].lon - want[i].sum_lon / want[i].count) < 1e-9;
+            if (!same)
+                fprintf(stderr, "filter sums: op %zu filter %zu zoom %d: %zu clusters, want %zu\n",
+                        op, k, zoom, ng, nw);
+            CHECK(same);
+        }
+    }
+    free(want);
+    model_free(&m);
+    geo_index_free(ix);
+}
+
 /* Bursts of edits on a larger index, so that folds into a new tree run
  * on the folder thread while edits go on (they are logged and replayed on
  * the new tree), a full build lands during a fold (its result must be
@@ -1298,6 +1374,7 @@ int main(void)
     RUN(test_differential_large);
     RUN(test_differential_edits);
     RUN(test_edits_during_folds);
+    RUN(test_cluster_filter_sums);
     RUN(test_memory);
     RUN(test_concurrent_readers);
     printf("geo_index: differential checks: %zu nearest (%zu accept calls "
