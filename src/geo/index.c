@@ -333,7 +333,8 @@ static enum geo_rel geo_box_rel(const struct geo_box *b, const struct geo_agg *a
 static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key);
 static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct geo_pos pos);
 static bool geo_agg_one_cell(const struct geo_agg *a, unsigned shift);
-static uint64_t geo_agg_cell(const struct geo_agg *a, unsigned shift);
+static void geo_cell_add(struct geo_boxq *q, const struct geo_agg *a, uint32_t count, uint8_t tiers,
+                         int64_t sum_lat, int64_t sum_lon);
 static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i, bool inside);
 static const struct geo_fsum *geo_fsums_get(struct geo_index *ix, uint64_t want, int32_t type);
 static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q);
@@ -2052,10 +2053,19 @@ static bool geo_agg_one_cell(const struct geo_agg *a, unsigned shift)
            (a->row_lo >> shift) == (a->row_hi >> shift);
 }
 
-/* The key of that one cell. */
-static uint64_t geo_agg_cell(const struct geo_agg *a, unsigned shift)
+/* Add count sites with these tiers and sums to the one cell of the
+ * subtree a (geo_agg_one_cell holds). */
+static void geo_cell_add(struct geo_boxq *q, const struct geo_agg *a, uint32_t count, uint8_t tiers,
+                         int64_t sum_lat, int64_t sum_lon)
 {
-    return (uint64_t)(a->row_lo >> shift) << 32 | (geo_col32(a->lon_lo) >> shift);
+    uint64_t key = (uint64_t)(a->row_lo >> q->shift) << 32 | (geo_col32(a->lon_lo) >> q->shift);
+    struct geo_cell *c = geo_cells_at(q->cells, key);
+
+    c->count += count;
+    c->tiers |= tiers;
+    c->sum_lat += sum_lat;
+    c->sum_lon += sum_lon;
+    q->total += count;
 }
 
 static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i, bool inside)
@@ -2083,26 +2093,15 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
             }
             if (q->cells && a->count >= 2 && geo_agg_one_cell(a, q->shift)) {
                 /* The whole subtree is one cell's share. */
-                struct geo_cell *c = geo_cells_at(q->cells, geo_agg_cell(a, q->shift));
-
-                c->count += a->count;
-                c->tiers |= a->tiers;
-                c->sum_lat += a->sum_lat;
-                c->sum_lon += a->sum_lon;
-                q->total += a->count;
+                geo_cell_add(q, a, a->count, a->tiers, a->sum_lat, a->sum_lon);
                 return;
             }
         }
         if (inside && q->fs && q->fs[i].count >= 2 && geo_agg_one_cell(a, q->shift)) {
             /* The same from the filter's sums. */
             const struct geo_fsum *g = &q->fs[i];
-            struct geo_cell *c = geo_cells_at(q->cells, geo_agg_cell(a, q->shift));
 
-            c->count += g->count;
-            c->tiers |= g->tiers;
-            c->sum_lat += g->sum_lat;
-            c->sum_lon += g->sum_lon;
-            q->total += g->count;
+            geo_cell_add(q, a, g->count, g->tiers, g->sum_lat, g->sum_lon);
             return;
         }
         geo_box_visit(s, q, 2 * i, inside);

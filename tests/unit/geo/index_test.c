@@ -882,6 +882,35 @@ static void test_differential_edits(void)
     geo_index_free(ix);
 }
 
+/* One random edit of the index and the model: below insert percent a new
+ * site, below move one moved anywhere, below restyle new attributes in
+ * place, else a removal. */
+static void random_edit(struct geo_index *ix, struct model *m, int insert, int move, int restyle)
+{
+    size_t idx = rndn(m->n);
+    int r = (int)rndn(100);
+    double lat, lon;
+
+    if (r < insert) {
+        random_place(1, &lat, &lon);
+        model_set(m, m->n, lat, lon);
+        CHECK_INT(geo_index_upsert(ix, &m->e[m->n]), 0);
+        m->n++;
+    } else if (r < move) {
+        random_place(1, &lat, &lon);
+        model_set(m, idx, lat, lon);
+        CHECK_INT(geo_index_upsert(ix, &m->e[idx]), 0);
+    } else if (r < restyle) {
+        if (m->live[idx]) {
+            random_attrs(&m->e[idx]);
+            CHECK_INT(geo_index_upsert(ix, &m->e[idx]), 0);
+        }
+    } else {
+        CHECK_INT(geo_index_remove(ix, m->e[idx].id), m->live[idx] ? 0 : -1);
+        m->live[idx] = false;
+    }
+}
+
 /* Clusters of a few fixed filters (as a map asks for again and again, so
  * the index keeps their sums per tree node) while sites are inserted,
  * moved, restyled and removed, across folds: every answer as brute force. */
@@ -902,28 +931,7 @@ static void test_cluster_filter_sums(void)
     model_fill(&m, 1, n0);
     CHECK_INT(model_build(&m, ix), 0);
     for (size_t op = 0; op <= ops; op++) {
-        size_t idx = rndn(m.n);
-        int r = (int)rndn(100);
-        double lat, lon;
-
-        if (r < 15) {
-            random_place(1, &lat, &lon);
-            model_set(&m, m.n, lat, lon);
-            CHECK_INT(geo_index_upsert(ix, &m.e[m.n]), 0);
-            m.n++;
-        } else if (r < 45) {
-            random_place(1, &lat, &lon);
-            model_set(&m, idx, lat, lon);
-            CHECK_INT(geo_index_upsert(ix, &m.e[idx]), 0);
-        } else if (r < 85) {
-            if (m.live[idx]) {
-                random_attrs(&m.e[idx]);
-                CHECK_INT(geo_index_upsert(ix, &m.e[idx]), 0);
-            }
-        } else {
-            CHECK_INT(geo_index_remove(ix, m.e[idx].id), m.live[idx] ? 0 : -1);
-            m.live[idx] = false;
-        }
+        random_edit(ix, &m, 15, 45, 85);
         if (op % 600 == 599)
             geo_index_compact(ix);
         if (op % 10 == 0) {
@@ -972,28 +980,7 @@ static void test_edits_during_folds(void)
     model_fill(&m, 1, n0);
     CHECK_INT(model_build(&m, ix), 0);
     for (size_t op = 0; op < ops; op++) {
-        size_t idx = rndn(m.n);
-        int r = (int)rndn(100);
-        double lat, lon;
-
-        if (r < 20) {
-            random_place(1, &lat, &lon);
-            model_set(&m, m.n, lat, lon);
-            CHECK_INT(geo_index_upsert(ix, &m.e[m.n]), 0);
-            m.n++;
-        } else if (r < 70) {
-            random_place(1, &lat, &lon);
-            model_set(&m, idx, lat, lon);
-            CHECK_INT(geo_index_upsert(ix, &m.e[idx]), 0);
-        } else if (r < 85) {
-            if (m.live[idx]) {
-                random_attrs(&m.e[idx]);
-                CHECK_INT(geo_index_upsert(ix, &m.e[idx]), 0);
-            }
-        } else {
-            CHECK_INT(geo_index_remove(ix, m.e[idx].id), m.live[idx] ? 0 : -1);
-            m.live[idx] = false;
-        }
+        random_edit(ix, &m, 20, 70, 85);
         if (op == ops / 3)
             CHECK_INT(model_build(&m, ix), 0); /* lands during a fold, likely */
         if (op % 50 == 0) {
