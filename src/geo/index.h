@@ -75,7 +75,7 @@
 enum {
     GEO_INDEX_MAX_K = 1000,        /* nearest answers at most this many */
     GEO_INDEX_MAX_ZOOM = 20,       /* clusters: zoom 0 .. 20 */
-    GEO_INDEX_PENDING_MAX = 64,    /* edits held beside the tree */
+    GEO_INDEX_PENDING_MAX = 64,    /* pending sites that make a fold due */
     GEO_INDEX_UNIT_SCALE = 1 << 30 /* unit vectors are held times this */
 };
 
