@@ -18,8 +18,10 @@
  * filter asked for (up to GEO_FSUMS_MAX), the count, sums and tiers of the
  * matching live sites below each internal node (struct geo_fsums).
  *
- * Nearest is a depth-first branch and bound over the tree and the pending
- * list with a bounded max-heap of (chord2, id), nearer child first. With an
+ * Nearest is a branch and bound over the pending list and the tree with a
+ * bounded max-heap of (chord2, id): it walks down to the leaf on the
+ * query's side, then back up, searching each ancestor's other child
+ * depth-first (nearer child first) if its box could hold a hit. With an
  * accept predicate it takes the best 2k candidates, then as long as too
  * few were accepted the next m after the last one seen (m doubling), and
  * calls accept on them in order until k are accepted, so accept sees
@@ -322,6 +324,9 @@ static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_
                               uint16_t *typebit);
 static bool geo_cand_less(struct geo_cand a, struct geo_cand b);
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id);
+static void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i);
+static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t root, uint64_t lo);
+static size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i);
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k);
 static size_t geo_knn_sorted(struct geo_knn *k);
 static int64_t geo_held_ceil(double deg);
@@ -1723,54 +1728,43 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
     }
 }
 
-/* Fill k->heap with the best k->m sites (after k->from, if set). */
-static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
+/* Offer the sites of leaf i (a node number >= L) that pass the filters. */
+static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i)
 {
-    const struct geo_snap *s = ix->st.snap;
-    size_t L = s->leaves;
-    struct {
-        size_t node;
-        uint64_t lo;
-    } stack[GEO_STACK_MAX];
-    size_t sp = 0;
-    uint64_t lo;
+    size_t j = i - s->leaves, b = geo_leaf_start(s, j + 1);
 
-    for (size_t j = 0; j < ix->st.pending_n; j++) {
-        const struct geo_pt *pt = &ix->st.pending[j].pt;
+    for (size_t p = geo_leaf_start(s, j); p < b; p++) {
+        const struct geo_pt *pt = &s->pt[p];
         uint64_t d2;
 
-        if ((pt->amen & k->want) != k->want || (k->type >= 0 && pt->type != k->type))
+        if ((pt->amen & k->want) != k->want || pt->dead || (k->type >= 0 && pt->type != k->type))
             continue;
         d2 = geo_d2(pt->v, k->q);
         if (d2 <= k->bound)
             geo_knn_offer(k, d2, pt->id);
     }
+}
 
-    lo = geo_knn_reach(s, k, 1);
-    if (lo != UINT64_MAX) {
-        stack[0].node = 1;
-        stack[0].lo = lo;
-        sp = 1;
-    }
+/* Depth-first branch and bound below node root, whose lower bound is lo
+ * (geo_knn_reach), nearer child first. */
+static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t root, uint64_t lo)
+{
+    size_t L = s->leaves;
+    struct {
+        size_t node;
+        uint64_t lo;
+    } stack[GEO_STACK_MAX];
+    size_t sp = 1;
+
+    stack[0].node = root;
+    stack[0].lo = lo;
     while (sp > 0) {
         size_t i = stack[--sp].node;
 
         if (stack[sp].lo > k->bound)
             continue;
         if (i >= L) {
-            size_t j = i - L, b = geo_leaf_start(s, j + 1);
-
-            for (size_t p = geo_leaf_start(s, j); p < b; p++) {
-                const struct geo_pt *pt = &s->pt[p];
-                uint64_t d2;
-
-                if ((pt->amen & k->want) != k->want || pt->dead ||
-                    (k->type >= 0 && pt->type != k->type))
-                    continue;
-                d2 = geo_d2(pt->v, k->q);
-                if (d2 <= k->bound)
-                    geo_knn_offer(k, d2, pt->id);
-            }
+            geo_knn_leaf(s, k, i);
         } else {
             size_t near = 2 * i, far = 2 * i + 1;
             uint64_t l1 = geo_knn_reach(s, k, near);
@@ -1796,6 +1790,81 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
                 stack[sp++].lo = l1;
             }
         }
+    }
+}
+
+/*
+ * The child of internal node i on q's side: the one whose box q is nearer
+ * along the first axis that separates the two boxes (the split axis does),
+ * or the other one if a child is empty or lacks the wanted amenities.
+ * Only a guess of where the nearest sites are: the search stays exact
+ * whatever it picks.
+ */
+static inline size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i)
+{
+    const struct geo_node *l = &s->node[2 * i], *r = l + 1;
+
+    if ((l->amen & k->want) != k->want || l->lo[0] > l->hi[0])
+        return 2 * i + 1;
+    if ((r->amen & k->want) != k->want || r->lo[0] > r->hi[0])
+        return 2 * i;
+    for (int a = 0; a < 3; a++) {
+        if (l->hi[a] <= r->lo[a])
+            return 2 * (int64_t)k->q[a] <= (int64_t)l->hi[a] + r->lo[a] ? 2 * i : 2 * i + 1;
+    }
+    return 2 * i;
+}
+
+/*
+ * Fill k->heap with the best k->m sites (after k->from, if set). The
+ * search starts at the leaf on q's side (a walk down that reads one line
+ * per level and computes no distance), which usually gives a tight bound
+ * at once; then, going back up, each ancestor's other child is searched
+ * if its box could still hold a hit. Every site lies in that leaf or in
+ * exactly one of those subtrees, so nothing is missed, and a top-down
+ * search would compute the lower bound of both children at every level
+ * of the way down, where this computes one.
+ */
+static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
+{
+    const struct geo_snap *s = ix->st.snap;
+    size_t L = s->leaves, i;
+
+    for (size_t j = 0; j < ix->st.pending_n; j++) {
+        const struct geo_pt *pt = &ix->st.pending[j].pt;
+        uint64_t d2;
+
+        if ((pt->amen & k->want) != k->want || (k->type >= 0 && pt->type != k->type))
+            continue;
+        d2 = geo_d2(pt->v, k->q);
+        if (d2 <= k->bound)
+            geo_knn_offer(k, d2, pt->id);
+    }
+
+    if (geo_knn_reach(s, k, 1) == UINT64_MAX)
+        return;
+    for (i = 1; i < L; i = geo_knn_side(s, k, i)) {
+        if (4 * i < 2 * L) {
+            GEO_PREFETCH(&s->node[4 * i]);
+            GEO_PREFETCH(&s->node[4 * i + 2]);
+        }
+        if (4 * i >= L && 2 * i < L) {
+            /* The four leaves below: the search reads the one it lands
+             * in, usually its sibling and often a cousin, so their sites
+             * load together instead of one leaf after the other. */
+            size_t a = geo_leaf_start(s, 4 * i - L);
+            size_t b = geo_leaf_start(s, 4 * i + 4 - L);
+
+            for (size_t p = a; p < b; p += 2)
+                GEO_PREFETCH(&s->pt[p]);
+        }
+    }
+    geo_knn_leaf(s, k, i);
+    for (; i > 1; i >>= 1) {
+        uint64_t lo = geo_knn_reach(s, k, i ^ 1);
+
+        if (lo != UINT64_MAX)
+            geo_knn_subtree(s, k, i ^ 1, lo);
     }
 }
 
