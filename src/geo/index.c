@@ -19,9 +19,10 @@
  * matching live sites below each internal node (struct geo_fsums).
  *
  * Nearest is a branch and bound over the pending list and the tree with a
- * bounded max-heap of (chord2, id): it walks down to the leaf on the
- * query's side, then back up, searching each ancestor's other child
- * depth-first (nearer child first) if its box could hold a hit. With an
+ * bounded max-heap (a sorted array when small) of (chord2, id): it walks
+ * down to the leaf on the query's side, then back up, searching each
+ * ancestor's other child depth-first (nearer child first) if its box could
+ * hold a hit. With an
  * accept predicate it takes the best 2k candidates, then as long as too
  * few were accepted the next m after the last one seen (m doubling), and
  * calls accept on them in order until k are accepted, so accept sees
@@ -62,6 +63,7 @@ static const double geo_ix_rad_per_unit = 3.14159265358979323846 / 1.8e9;
 enum {
     GEO_LEAF_MAX = 16,      /* sites per leaf at most */
     GEO_HEAP_MAX = 1024,    /* candidates per nearest round */
+    GEO_SORTED_MAX = 16,    /* up to this many: a sorted array, not a heap */
     GEO_STACK_MAX = 64,     /* depth-first stack: depth + 2 suffices */
     GEO_PAR_MIN = 1 << 16,  /* build the two halves in two threads above */
     GEO_SMALL_SORT = 16,    /* selection finishes by insertion sort */
@@ -211,7 +213,7 @@ struct geo_knn {
     double radius_m;  /* > 0 when the radius limits */
     bool from_set;
     struct geo_cand from;  /* hits must come after this one */
-    struct geo_cand *heap; /* max-heap of the best m so far */
+    struct geo_cand *heap; /* the best m so far (see geo_knn_offer) */
     size_t n, m;
     uint64_t bound; /* a candidate beyond this d2 cannot enter */
 };
@@ -1610,7 +1612,10 @@ static bool geo_cand_less(struct geo_cand a, struct geo_cand b)
     return a.d2 < b.d2 || (a.d2 == b.d2 && a.id < b.id);
 }
 
-/* A site at d2 <= k->bound that passed the cheap filters. */
+/* A site at d2 <= k->bound that passed the cheap filters. k->heap is a
+ * max-heap, or for m <= GEO_SORTED_MAX (k=5 is the common case) an
+ * ascending array, where an insertion moves a few entries and sorting
+ * afterwards is free. */
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
 {
     struct geo_cand c = {d2, id};
@@ -1621,6 +1626,24 @@ static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
         return;
     if (k->from_set && !geo_cand_less(k->from, c))
         return;
+    if (k->m <= GEO_SORTED_MAX) {
+        /* A few candidates: kept sorted, worst last. */
+        if (k->n < k->m) {
+            i = k->n++;
+        } else {
+            if (!geo_cand_less(c, h[k->n - 1]))
+                return;
+            i = k->n - 1;
+        }
+        while (i > 0 && geo_cand_less(c, h[i - 1])) {
+            h[i] = h[i - 1];
+            i--;
+        }
+        h[i] = c;
+        if (k->n == k->m && h[k->n - 1].d2 < k->bound)
+            k->bound = h[k->n - 1].d2;
+        return;
+    }
     if (k->n < k->m) {
         /* Sift up. */
         i = k->n++;
@@ -1873,6 +1896,9 @@ static size_t geo_knn_sorted(struct geo_knn *k)
 {
     struct geo_cand *h = k->heap;
     size_t n = k->n;
+
+    if (k->m <= GEO_SORTED_MAX)
+        return n; /* already in order */
 
     while (n > 1) {
         struct geo_cand top = h[0], c = h[--n];
