@@ -76,8 +76,10 @@ enum {
 
 #if defined(__GNUC__)
 #define GEO_PREFETCH(p) __builtin_prefetch(p)
+#define GEO_HOT_INLINE __attribute__((always_inline)) inline
 #else
 #define GEO_PREFETCH(p) ((void)(p))
+#define GEO_HOT_INLINE inline
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -325,6 +327,7 @@ static void geo_fold_wait(struct geo_index *ix);
 static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_t *type,
                               uint16_t *typebit);
 static bool geo_cand_less(struct geo_cand a, struct geo_cand b);
+static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c);
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id);
 static void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i);
 static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t root, uint64_t lo);
@@ -1612,38 +1615,12 @@ static bool geo_cand_less(struct geo_cand a, struct geo_cand b)
     return a.d2 < b.d2 || (a.d2 == b.d2 && a.id < b.id);
 }
 
-/* A site at d2 <= k->bound that passed the cheap filters. k->heap is a
- * max-heap, or for m <= GEO_SORTED_MAX (k=5 is the common case) an
- * ascending array, where an insertion moves a few entries and sorting
- * afterwards is free. */
-static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
+/* geo_knn_offer's heap case: c joins the max-heap of the best k->m. */
+static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c)
 {
-    struct geo_cand c = {d2, id};
     struct geo_cand *h = k->heap;
     size_t i;
 
-    if (k->radius_m > 0 && d2 > k->sure2 && !(geo_index_chord2_m(d2) <= k->radius_m))
-        return;
-    if (k->from_set && !geo_cand_less(k->from, c))
-        return;
-    if (k->m <= GEO_SORTED_MAX) {
-        /* A few candidates: kept sorted, worst last. */
-        if (k->n < k->m) {
-            i = k->n++;
-        } else {
-            if (!geo_cand_less(c, h[k->n - 1]))
-                return;
-            i = k->n - 1;
-        }
-        while (i > 0 && geo_cand_less(c, h[i - 1])) {
-            h[i] = h[i - 1];
-            i--;
-        }
-        h[i] = c;
-        if (k->n == k->m && h[k->n - 1].d2 < k->bound)
-            k->bound = h[k->n - 1].d2;
-        return;
-    }
     if (k->n < k->m) {
         /* Sift up. */
         i = k->n++;
@@ -1676,6 +1653,42 @@ static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
     }
     if (k->n == k->m && h[0].d2 < k->bound)
         k->bound = h[0].d2;
+}
+
+/* A site at d2 <= k->bound that passed the cheap filters. k->heap is a
+ * max-heap, or for m <= GEO_SORTED_MAX (k=5 is the common case) an
+ * ascending array, where an insertion moves a few entries and sorting
+ * afterwards is free. That case is inline in the leaf scan; the heap's is
+ * a call. */
+static GEO_HOT_INLINE void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
+{
+    struct geo_cand c = {d2, id};
+    struct geo_cand *h = k->heap;
+    size_t i;
+
+    if (k->radius_m > 0 && d2 > k->sure2 && !(geo_index_chord2_m(d2) <= k->radius_m))
+        return;
+    if (k->from_set && !geo_cand_less(k->from, c))
+        return;
+    if (k->m > GEO_SORTED_MAX) {
+        geo_knn_heap_offer(k, c);
+        return;
+    }
+    /* A few candidates: kept sorted, worst last. */
+    if (k->n < k->m) {
+        i = k->n++;
+    } else {
+        if (!geo_cand_less(c, h[k->n - 1]))
+            return;
+        i = k->n - 1;
+    }
+    while (i > 0 && geo_cand_less(c, h[i - 1])) {
+        h[i] = h[i - 1];
+        i--;
+    }
+    h[i] = c;
+    if (k->n == k->m && h[k->n - 1].d2 < k->bound)
+        k->bound = h[k->n - 1].d2;
 }
 
 /* Lower bound of d2 from q to any point of the node's box. */
@@ -1751,20 +1764,32 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
     }
 }
 
-/* Offer the sites of leaf i (a node number >= L) that pass the filters. */
+/* Offer the sites of leaf i (a node number >= L) that pass the filters.
+ * The query's fields are read once into locals: the compiler cannot keep
+ * them in registers across geo_knn_offer, which writes *k. */
 static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i)
 {
     size_t j = i - s->leaves, b = geo_leaf_start(s, j + 1);
+    const uint64_t want = k->want;
+    const int32_t type = k->type;
+    const int64_t q0 = k->q[0], q1 = k->q[1], q2 = k->q[2];
+    uint64_t bound = k->bound;
 
     for (size_t p = geo_leaf_start(s, j); p < b; p++) {
         const struct geo_pt *pt = &s->pt[p];
+        int64_t dx, dy, dz;
         uint64_t d2;
 
-        if ((pt->amen & k->want) != k->want || pt->dead || (k->type >= 0 && pt->type != k->type))
+        if ((pt->amen & want) != want || pt->dead || (type >= 0 && pt->type != type))
             continue;
-        d2 = geo_d2(pt->v, k->q);
-        if (d2 <= k->bound)
+        dx = pt->v[0] - q0;
+        dy = pt->v[1] - q1;
+        dz = pt->v[2] - q2;
+        d2 = (uint64_t)(dx * dx) + (uint64_t)(dy * dy) + (uint64_t)(dz * dz);
+        if (d2 <= bound) {
             geo_knn_offer(k, d2, pt->id);
+            bound = k->bound;
+        }
     }
 }
 
@@ -1819,17 +1844,18 @@ static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t 
 /*
  * The child of internal node i on q's side: the one whose box q is nearer
  * along the first axis that separates the two boxes (the split axis does),
- * or the other one if a child is empty or lacks the wanted amenities.
- * Only a guess of where the nearest sites are: the search stays exact
- * whatever it picks.
+ * or the other one if a child lacks the wanted amenities. An empty child
+ * (inverted box: lo INT32_MAX, hi INT32_MIN) loses that comparison. Only a
+ * guess of where the nearest sites are: the search stays exact whatever
+ * it picks.
  */
 static inline size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i)
 {
     const struct geo_node *l = &s->node[2 * i], *r = l + 1;
 
-    if ((l->amen & k->want) != k->want || l->lo[0] > l->hi[0])
+    if ((l->amen & k->want) != k->want)
         return 2 * i + 1;
-    if ((r->amen & k->want) != k->want || r->lo[0] > r->hi[0])
+    if ((r->amen & k->want) != k->want)
         return 2 * i;
     for (int a = 0; a < 3; a++) {
         if (l->hi[a] <= r->lo[a])
