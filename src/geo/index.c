@@ -274,6 +274,7 @@ struct geo_build_job {
 
 static void *geo_alloc(size_t count, size_t size);
 static void *geo_alloc_big(size_t count, size_t size);
+static int64_t geo_round(double x);
 static int32_t geo_held(double deg);
 static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3]);
 static uint32_t geo_row32(int32_t lat);
@@ -391,10 +392,32 @@ static void *geo_alloc_big(size_t count, size_t size)
     return p;
 }
 
+/*
+ * llround(x) (halves away from zero) without the call, which was a fifth
+ * of the cost of a query's unit vector. Below 2^52 in magnitude x minus
+ * its truncation is exact, so the comparisons with 0.5 decide as llround
+ * does; anything else (never a valid position) goes to llround.
+ */
+static inline int64_t geo_round(double x)
+{
+    int64_t r;
+    double f;
+
+    if (!(fabs(x) < 4503599627370496.0))
+        return llround(x);
+    r = (int64_t)x;
+    f = x - (double)r;
+    if (f >= 0.5)
+        r++;
+    else if (f <= -0.5)
+        r--;
+    return r;
+}
+
 /* A valid degree value in held units (rounded to 1e-7 degree). */
 static int32_t geo_held(double deg)
 {
-    return (int32_t)llround(deg * geo_ix_per_deg);
+    return (int32_t)geo_round(deg * geo_ix_per_deg);
 }
 
 static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3])
@@ -404,9 +427,9 @@ static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3])
     double c = cos(phi);
     const double scale = (double)GEO_INDEX_UNIT_SCALE;
 
-    v[0] = (int32_t)llround(c * cos(lam) * scale);
-    v[1] = (int32_t)llround(c * sin(lam) * scale);
-    v[2] = (int32_t)llround(sin(phi) * scale);
+    v[0] = (int32_t)geo_round(c * cos(lam) * scale);
+    v[1] = (int32_t)geo_round(c * sin(lam) * scale);
+    v[2] = (int32_t)geo_round(sin(phi) * scale);
 }
 
 /*

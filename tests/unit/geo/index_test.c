@@ -1133,6 +1133,47 @@ static void test_positions_rounded(void)
     geo_index_free(ix);
 }
 
+/* geo_index_unit against its definition in index.h computed here with
+ * llround (the index rounds without the call), on random points, on
+ * coordinates whose held value is a tie (k + 1/2 units of 1e-7 degree
+ * before rounding) and next to ties. */
+static void test_unit_rounding(void)
+{
+    const double scale = (double)GEO_INDEX_UNIT_SCALE;
+    const double rad = 3.14159265358979323846 / 1.8e9;
+    int bad = 0, ties = 0;
+
+    for (int i = 0; i < 200000; i++) {
+        double lat, lon, u, w;
+        int64_t hl, ho;
+        int32_t got[3], want[3];
+
+        random_place(0, &lat, &lon);
+        if (i % 3 == 1) {
+            /* A value that is exactly k + 0.5 once scaled, if any. */
+            lat = ((double)(int64_t)(lat * 1e7) + 0.5) / 1e7;
+            lon = ((double)(int64_t)(lon * 1e7) - 0.5) / 1e7;
+        } else if (i % 3 == 2) {
+            lat = nextafter(lat, 0);
+            lon = nextafter(lon, 200);
+        }
+        if (!geo_is_valid(lat, lon))
+            continue;
+        u = lat * 1e7;
+        w = lon * 1e7;
+        ties += u - floor(u) == 0.5 || w - floor(w) == 0.5;
+        hl = llround(u);
+        ho = llround(w);
+        want[0] = (int32_t)llround(cos((double)hl * rad) * cos((double)ho * rad) * scale);
+        want[1] = (int32_t)llround(cos((double)hl * rad) * sin((double)ho * rad) * scale);
+        want[2] = (int32_t)llround(sin((double)hl * rad) * scale);
+        geo_index_unit(lat, lon, got);
+        bad += memcmp(got, want, sizeof got) != 0;
+    }
+    CHECK_INT(bad, 0);
+    CHECK(ties > 1000);
+}
+
 static void test_empty_and_invalid(void)
 {
     struct geo_index *ix = geo_index_new();
@@ -1353,6 +1394,7 @@ int main(void)
     RUN(test_known_answers);
     RUN(test_distance_definition);
     RUN(test_positions_rounded);
+    RUN(test_unit_rounding);
     RUN(test_empty_and_invalid);
     RUN(test_differential_uniform);
     RUN(test_differential_cities);
