@@ -332,7 +332,8 @@ static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c);
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id);
 static void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i);
 static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t root, uint64_t lo);
-static size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i);
+static size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i,
+                           uint64_t *gap2);
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k);
 static size_t geo_knn_sorted(struct geo_knn *k);
 static int64_t geo_held_ceil(double deg);
@@ -1870,20 +1871,35 @@ static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t 
  * or the other one if a child lacks the wanted amenities. An empty child
  * (inverted box: lo INT32_MAX, hi INT32_MIN) loses that comparison. Only a
  * guess of where the nearest sites are: the search stays exact whatever
- * it picks.
+ * it picks. *gap2 gets a lower bound of d2 for the child not taken: its
+ * distance from q along that axis, squared (0 if no axis separates them,
+ * UINT64_MAX if it lacks the amenities and so holds no hit).
  */
-static inline size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i)
+static inline size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i,
+                                  uint64_t *gap2)
 {
     const struct geo_node *l = &s->node[2 * i], *r = l + 1;
 
+    *gap2 = UINT64_MAX;
     if ((l->amen & k->want) != k->want)
         return 2 * i + 1;
     if ((r->amen & k->want) != k->want)
         return 2 * i;
     for (int a = 0; a < 3; a++) {
-        if (l->hi[a] <= r->lo[a])
-            return 2 * (int64_t)k->q[a] <= (int64_t)l->hi[a] + r->lo[a] ? 2 * i : 2 * i + 1;
+        if (l->hi[a] <= r->lo[a]) {
+            int64_t q = k->q[a], g;
+
+            if (2 * q <= (int64_t)l->hi[a] + r->lo[a]) {
+                g = r->lo[a] - q;
+                *gap2 = g > 0 ? (uint64_t)(g * g) : 0;
+                return 2 * i;
+            }
+            g = q - l->hi[a];
+            *gap2 = g > 0 ? (uint64_t)(g * g) : 0;
+            return 2 * i + 1;
+        }
     }
+    *gap2 = 0;
     return 2 * i;
 }
 
@@ -1895,12 +1911,17 @@ static inline size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn
  * if its box could still hold a hit. Every site lies in that leaf or in
  * exactly one of those subtrees, so nothing is missed, and a top-down
  * search would compute the lower bound of both children at every level
- * of the way down, where this computes one.
+ * of the way down, where this computes at most one. The walk down also
+ * notes each other child's distance along its separating axis: going up,
+ * a child farther than the bound that way is skipped without its box,
+ * and once every child still to come is (the nearest of those distances,
+ * kept per level), the search ends.
  */
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
 {
     const struct geo_snap *s = ix->st.snap;
-    size_t L = s->leaves, i;
+    size_t L = s->leaves, i, t = 0;
+    uint64_t gap2[GEO_STACK_MAX], near2[GEO_STACK_MAX], m = UINT64_MAX;
 
     for (size_t j = 0; j < ix->st.pending_n; j++) {
         const struct geo_pt *pt = &ix->st.pending[j].pt;
@@ -1915,7 +1936,9 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
 
     if (geo_knn_reach(s, k, 1) == UINT64_MAX)
         return;
-    for (i = 1; i < L; i = geo_knn_side(s, k, i)) {
+    for (i = 1; i < L;) {
+        uint64_t g;
+
         if (4 * i < 2 * L) {
             GEO_PREFETCH(&s->node[4 * i]);
             GEO_PREFETCH(&s->node[4 * i + 2]);
@@ -1930,11 +1953,21 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
             for (size_t p = a; p < b; p += 2)
                 GEO_PREFETCH(&s->pt[p]);
         }
+        i = geo_knn_side(s, k, i, &g);
+        t++; /* i is on the path at depth t; g is for its sibling */
+        m = g < m ? g : m;
+        gap2[t] = g;
+        near2[t] = m;
     }
     geo_knn_leaf(s, k, i);
-    for (; i > 1; i >>= 1) {
-        uint64_t lo = geo_knn_reach(s, k, i ^ 1);
+    for (; t > 0; t--, i >>= 1) {
+        uint64_t lo;
 
+        if (near2[t] > k->bound)
+            break; /* every other child above is too far */
+        if (gap2[t] > k->bound)
+            continue;
+        lo = geo_knn_reach(s, k, i ^ 1);
         if (lo != UINT64_MAX)
             geo_knn_subtree(s, k, i ^ 1, lo);
     }
