@@ -6,7 +6,8 @@
  * prints: build time, bytes per site, nearest (k=5 with an amenity filter;
  * again with an accept predicate refusing about half the sites), a city
  * box, clusters for all of China at zoom 4 and for a city at zoom 12, the
- * same nearest by brute force for scale, and the cost of edits. Each query
+ * same nearest by brute force for scale, and the cost of edits (the
+ * writer's wait; folds into a new tree run on the index's own thread). Each query
  * is timed on its own with CLOCK_MONOTONIC (about 20 ns of that is the
  * clock itself); medians and 99th percentiles are over all queries.
  * Query points are drawn where couriers are (gen_courier_point).
@@ -273,7 +274,7 @@ static void run(size_t n)
                 worst = now_us() - t1;
         }
         printf("upsert (move)              mean %8.1f us  worst %8.1f ms  "
-               "(%zu edits; a rebuild every %d)\n",
+               "(%zu edits; a fold due every %d, built off the writer's path)\n",
                (now_us() - t0) / (double)edits, worst / 1e3, edits,
                GEO_INDEX_PENDING_MAX);
         /* Nearest with a full pending list. */
@@ -284,8 +285,8 @@ static void run(size_t n)
         }
         quantiles(t, QUERIES, &med, &p99);
         printf("nearest after edits        median %6.2f us  p99 %6.2f us  "
-               "(%zu edits pending)\n",
-               med, p99, edits % GEO_INDEX_PENDING_MAX);
+               "(right after the edits, while folds may run)\n",
+               med, p99);
     }
 
     free(b.v);

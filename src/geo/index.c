@@ -14,10 +14,15 @@
  * tiers, a 16-bit summary of their types, a latitude/longitude box, a
  * Mercator row range and the sums of the positions. Those answer a box or
  * a cluster query without descending when a whole subtree is inside the
- * box and in one cell.
+ * box and in one cell. For filtered clusters, a tree may also hold, per
+ * filter asked for (up to GEO_FSUMS_MAX), the count, sums and tiers of the
+ * matching live sites below each internal node (struct geo_fsums).
  *
- * Nearest is a depth-first branch and bound over the tree and the pending
- * list with a bounded max-heap of (chord2, id), nearer child first. With an
+ * Nearest is a branch and bound over the pending list and the tree with a
+ * bounded max-heap (a sorted array when small) of (chord2, id): it walks
+ * down to the leaf on the query's side, then back up, searching each
+ * ancestor's other child depth-first (nearer child first) if its box could
+ * hold a hit. With an
  * accept predicate it takes the best 2k candidates, then as long as too
  * few were accepted the next m after the last one seen (m doubling), and
  * calls accept on them in order until k are accepted, so accept sees
@@ -26,9 +31,11 @@
  * Edits: a changed amenity, type or tier is written in place. A removed or
  * moved site is marked dead in the tree (counts, sums and tiers on its path
  * stay exact; boxes and summaries stay supersets) and a new or moved site
- * goes to the pending list. When that list is full, or an eighth of the
- * tree is dead, the writer builds a new tree from every live site while
- * readers go on with the old one, then swaps it in under the write lock.
+ * goes to the pending list. When that list is long, or an eighth of the
+ * tree is dead, the folder thread copies the live sites while holding the
+ * writers' mutex, builds a new tree from the copy with no lock held (the
+ * writers go on, and log their edits), replays the log on the new tree
+ * and swaps it in under the write lock. So no writer waits for a rebuild.
  * An open-addressing table maps ids to slots; only writers change it,
  * under the write lock, so geo_index_get can read it.
  */
@@ -56,10 +63,12 @@ static const double geo_ix_rad_per_unit = 3.14159265358979323846 / 1.8e9;
 enum {
     GEO_LEAF_MAX = 16,      /* sites per leaf at most */
     GEO_HEAP_MAX = 1024,    /* candidates per nearest round */
+    GEO_SORTED_MAX = 16,    /* up to this many: a sorted array, not a heap */
     GEO_STACK_MAX = 64,     /* depth-first stack: depth + 2 suffices */
     GEO_PAR_MIN = 1 << 16,  /* build the two halves in two threads above */
     GEO_SMALL_SORT = 16,    /* selection finishes by insertion sort */
-    GEO_BIG_ALLOC = 1 << 21 /* arrays from here on ask for huge pages */
+    GEO_BIG_ALLOC = 1 << 21, /* arrays from here on ask for huge pages */
+    GEO_FSUMS_MAX = 8        /* filters with sums per tree */
 };
 
 #define GEO_HASH_EMPTY UINT32_MAX
@@ -67,8 +76,10 @@ enum {
 
 #if defined(__GNUC__)
 #define GEO_PREFETCH(p) __builtin_prefetch(p)
+#define GEO_HOT_INLINE __attribute__((always_inline)) inline
 #else
 #define GEO_PREFETCH(p) ((void)(p))
+#define GEO_HOT_INLINE inline
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -112,6 +123,23 @@ struct geo_agg {
     uint8_t tiers;                          /* bit t if a live site below has tier t (exact) */
 };
 
+/* The sums of one filter's matching live sites below each internal node. */
+struct geo_fsum {
+    int64_t sum_lat, sum_lon; /* held units */
+    uint32_t count;
+    uint8_t tiers; /* bit t if a matching live site below has tier t */
+};
+
+/* One filter (amenities_all, type) with its sums for every internal node
+ * of a tree: what lets a filtered clusters query stop at a subtree that
+ * lies in one cell instead of visiting its sites. */
+struct geo_fsums {
+    uint64_t want;
+    int32_t type;          /* -1 = any */
+    struct geo_fsum *node; /* L; [0] unused */
+    atomic_bool used;      /* asked for by a query on this tree */
+};
+
 struct geo_snap {
     size_t n;    /* slots, dead ones included */
     size_t dead; /* slots marked dead */
@@ -121,6 +149,11 @@ struct geo_snap {
     struct geo_pos *pos;   /* n */
     struct geo_node *node; /* 2L; [0] unused, internal 1..L-1, leaves L.. */
     struct geo_agg *agg;   /* L; [0] unused */
+    /* Filter sums, added by the first clusters query with a new filter
+     * (under the read lock and ix->fsums_lock; readers see fsums[0 ..
+     * fsums_n)), kept exact by the edits (under the write lock). */
+    struct geo_fsums fsums[GEO_FSUMS_MAX];
+    _Atomic size_t fsums_n;
 };
 
 /* id -> slot (tree slot, or GEO_PENDING_BIT | pending index). Linear
@@ -130,15 +163,37 @@ struct geo_hash {
     size_t cap;
 };
 
-struct geo_index {
-    pthread_rwlock_t lock; /* readers vs. writers */
-    pthread_mutex_t write; /* one writer at a time */
+/* A tree, its id table and the sites pending beside it: what readers see
+ * (ix->st), or a new version the folder prepares. */
+struct geo_state {
     struct geo_snap *snap;
     struct geo_hash hash;
-    size_t pending_n;
-    struct geo_item pending[GEO_INDEX_PENDING_MAX];
+    struct geo_item *pending; /* new and moved sites since the tree */
+    size_t pending_n, pending_cap;
+    size_t count; /* live sites */
+};
+
+/* An edit logged while a fold runs: an upsert of it, or removed > 0. */
+struct geo_op {
+    struct geo_item it;
+    int64_t removed;
+};
+
+struct geo_index {
+    pthread_rwlock_t lock; /* readers vs. writers */
+    pthread_mutex_t write; /* one writer at a time; guards the fields below */
+    struct geo_state st;   /* the live state (changed under lock too) */
     _Atomic size_t count;
     _Atomic size_t memory;
+    /* the folder thread */
+    pthread_cond_t wake; /* a fold may be due, or closing */
+    pthread_cond_t idle; /* a fold ended */
+    pthread_t folder;
+    bool folder_started, folding, closing, logging;
+    uint64_t gen; /* geo_index_build calls */
+    struct geo_op *log; /* edits since the running fold's copy */
+    size_t log_n, log_cap;
+    pthread_mutex_t fsums_lock; /* readers adding filter sums */
 };
 
 _Static_assert(sizeof(struct geo_pt) == 32, "hot site record: 32 bytes");
@@ -160,7 +215,7 @@ struct geo_knn {
     double radius_m;  /* > 0 when the radius limits */
     bool from_set;
     struct geo_cand from;  /* hits must come after this one */
-    struct geo_cand *heap; /* max-heap of the best m so far */
+    struct geo_cand *heap; /* the best m so far (see geo_knn_offer) */
     size_t n, m;
     uint64_t bound; /* a candidate beyond this d2 cannot enter */
 };
@@ -195,6 +250,7 @@ struct geo_boxq {
     bool (*accept)(void *ctx, int64_t id);
     void *ctx;
     bool plain; /* no filter at all: subtree sums may answer */
+    const struct geo_fsum *fs; /* clusters: the filter's sums, or NULL */
     /* bbox: the cap smallest ids in a max-heap, and the total */
     int64_t *ids;
     size_t cap, nids, total;
@@ -218,6 +274,7 @@ struct geo_build_job {
 
 static void *geo_alloc(size_t count, size_t size);
 static void *geo_alloc_big(size_t count, size_t size);
+static int64_t geo_round(double x);
 static int32_t geo_held(double deg);
 static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3]);
 static uint32_t geo_row32(int32_t lat);
@@ -243,15 +300,40 @@ static bool geo_hash_lookup(const struct geo_hash *h, const struct geo_snap *s,
 static void geo_hash_delete(struct geo_hash *h, const struct geo_snap *s,
                             const struct geo_item *pending, size_t pos);
 static void geo_path_tiers(struct geo_snap *s, size_t slot);
+static bool geo_fsums_has(const struct geo_fsums *f, const struct geo_pt *pt);
+static void geo_fsums_fill(const struct geo_snap *s, struct geo_fsums *f);
+static const struct geo_fsum *geo_fsums_add(struct geo_snap *s, uint64_t want, int32_t type);
+static size_t geo_fsums_keys(const struct geo_snap *from, struct geo_fsums *keys);
+static void geo_fsums_add_keys(struct geo_snap *to, const struct geo_fsums *keys, size_t n);
+static void geo_fsums_edit(struct geo_snap *s, size_t slot, const struct geo_pt *was);
 static void geo_snap_kill(struct geo_snap *s, size_t slot);
 static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_pt *np);
-static void geo_swap_in(struct geo_index *ix, struct geo_snap *s, struct geo_hash h, size_t count);
+static size_t geo_state_bytes(const struct geo_index *ix, const struct geo_state *st);
+static void geo_state_publish(struct geo_index *ix);
+static void geo_state_hash_room(struct geo_state *st, pthread_rwlock_t *lk);
+static void geo_state_pending_room(struct geo_state *st);
+static int geo_state_upsert(struct geo_state *st, const struct geo_item *it,
+                            pthread_rwlock_t *lk);
+static int geo_state_remove(struct geo_state *st, int64_t id, pthread_rwlock_t *lk);
+static struct geo_item *geo_state_items(const struct geo_state *st, size_t *n);
+static void geo_state_free(struct geo_state *st);
+static void geo_swap_in(struct geo_index *ix, struct geo_state *st, struct geo_state *old);
+static void geo_state_build(struct geo_state *st, const struct geo_item *items, size_t n);
 static void geo_rebuild(struct geo_index *ix);
-static void geo_make_room(struct geo_index *ix);
+static bool geo_fold_due(const struct geo_index *ix);
+static void geo_log_edit(struct geo_index *ix, const struct geo_item *it, int64_t removed);
+static void *geo_folder(void *arg);
+static void geo_fold_if_due(struct geo_index *ix);
+static void geo_fold_wait(struct geo_index *ix);
 static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_t *type,
                               uint16_t *typebit);
 static bool geo_cand_less(struct geo_cand a, struct geo_cand b);
+static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c);
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id);
+static void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i);
+static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t root, uint64_t lo);
+static size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i,
+                           uint64_t *gap2);
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k);
 static size_t geo_knn_sorted(struct geo_knn *k);
 static int64_t geo_held_ceil(double deg);
@@ -262,7 +344,11 @@ static bool geo_box_has(const struct geo_box *b, struct geo_pos p);
 static enum geo_rel geo_box_rel(const struct geo_box *b, const struct geo_agg *a);
 static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key);
 static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct geo_pos pos);
+static bool geo_agg_one_cell(const struct geo_agg *a, unsigned shift);
+static void geo_cell_add(struct geo_boxq *q, const struct geo_agg *a, uint32_t count, uint8_t tiers,
+                         int64_t sum_lat, int64_t sum_lon);
 static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i, bool inside);
+static const struct geo_fsum *geo_fsums_get(struct geo_index *ix, uint64_t want, int32_t type);
 static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q);
 static int geo_cell_cmp(const void *a, const void *b);
 
@@ -307,10 +393,32 @@ static void *geo_alloc_big(size_t count, size_t size)
     return p;
 }
 
+/*
+ * llround(x) (halves away from zero) without the call, which was a fifth
+ * of the cost of a query's unit vector. Below 2^52 in magnitude x minus
+ * its truncation is exact, so the comparisons with 0.5 decide as llround
+ * does; anything else (never a valid position) goes to llround.
+ */
+static inline int64_t geo_round(double x)
+{
+    int64_t r;
+    double f;
+
+    if (!(fabs(x) < 4503599627370496.0))
+        return llround(x);
+    r = (int64_t)x;
+    f = x - (double)r;
+    if (f >= 0.5)
+        r++;
+    else if (f <= -0.5)
+        r--;
+    return r;
+}
+
 /* A valid degree value in held units (rounded to 1e-7 degree). */
 static int32_t geo_held(double deg)
 {
-    return (int32_t)llround(deg * geo_ix_per_deg);
+    return (int32_t)geo_round(deg * geo_ix_per_deg);
 }
 
 static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3])
@@ -320,9 +428,9 @@ static void geo_unit_held(int32_t lat, int32_t lon, int32_t v[3])
     double c = cos(phi);
     const double scale = (double)GEO_INDEX_UNIT_SCALE;
 
-    v[0] = (int32_t)llround(c * cos(lam) * scale);
-    v[1] = (int32_t)llround(c * sin(lam) * scale);
-    v[2] = (int32_t)llround(sin(phi) * scale);
+    v[0] = (int32_t)geo_round(c * cos(lam) * scale);
+    v[1] = (int32_t)geo_round(c * sin(lam) * scale);
+    v[2] = (int32_t)geo_round(sin(phi) * scale);
 }
 
 /*
@@ -655,6 +763,7 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
     int32_t box[6] = {INT32_MAX, INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN, INT32_MIN};
 
     memset(s, 0, sizeof *s);
+    atomic_init(&s->fsums_n, 0);
     s->n = n;
     while (((n + ((size_t)1 << s->depth) - 1) >> s->depth) > GEO_LEAF_MAX)
         s->depth++;
@@ -666,7 +775,7 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
     s->pt = geo_alloc_big(n, sizeof *s->pt);
     for (size_t i = 0; i < n; i++)
         s->pt[i].id = items[i].pt.id;
-    h.cap = (n + GEO_INDEX_PENDING_MAX) / 5 * 8 + 16;
+    h.cap = (n + n / 64 + 16 * GEO_INDEX_PENDING_MAX) / 5 * 8 + 16;
     h.slot = geo_alloc_big(h.cap, sizeof *h.slot);
     memset(h.slot, 0xff, h.cap * sizeof *h.slot);
     for (size_t i = 0; i < n; i++) {
@@ -728,13 +837,17 @@ static void geo_snap_free(struct geo_snap *s)
     free(s->pos);
     free(s->node);
     free(s->agg);
+    for (size_t i = 0; i < atomic_load_explicit(&s->fsums_n, memory_order_acquire); i++)
+        free(s->fsums[i].node);
     free(s);
 }
 
 static size_t geo_snap_bytes(const struct geo_snap *s)
 {
+    size_t nf = atomic_load_explicit(&s->fsums_n, memory_order_acquire);
+
     return sizeof *s + s->n * (sizeof *s->pt + sizeof *s->pos) + 2 * s->leaves * sizeof *s->node +
-           s->leaves * sizeof *s->agg;
+           s->leaves * sizeof *s->agg + nf * s->leaves * sizeof(struct geo_fsum);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -832,12 +945,149 @@ static void geo_path_tiers(struct geo_snap *s, size_t slot)
         s->agg[i].tiers = s->agg[2 * i].tiers | s->agg[2 * i + 1].tiers;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Filter sums                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Does the live site pt pass the filter of f? */
+static bool geo_fsums_has(const struct geo_fsums *f, const struct geo_pt *pt)
+{
+    return !pt->dead && (pt->amen & f->want) == f->want && (f->type < 0 || pt->type == f->type);
+}
+
+/* The sums of f for every internal node of s, bottom-up: the parents of
+ * leaves from their sites, the others from their children. */
+static void geo_fsums_fill(const struct geo_snap *s, struct geo_fsums *f)
+{
+    size_t L = s->leaves;
+
+    f->node = geo_alloc_big(L, sizeof *f->node);
+    memset(f->node, 0, L * sizeof *f->node);
+    for (size_t i = L; i-- > 1;) {
+        struct geo_fsum *g = &f->node[i];
+
+        if (2 * i >= L) {
+            size_t a = geo_leaf_start(s, 2 * i - L), b = geo_leaf_start(s, 2 * i + 2 - L);
+
+            for (size_t p = a; p < b; p++) {
+                if (!geo_fsums_has(f, &s->pt[p]))
+                    continue;
+                g->count++;
+                g->sum_lat += s->pos[p].lat;
+                g->sum_lon += s->pos[p].lon;
+                g->tiers |= (uint8_t)(1u << s->pt[p].tier);
+            }
+        } else {
+            const struct geo_fsum *l = &f->node[2 * i], *r = l + 1;
+
+            g->count = l->count + r->count;
+            g->sum_lat = l->sum_lat + r->sum_lat;
+            g->sum_lon = l->sum_lon + r->sum_lon;
+            g->tiers = l->tiers | r->tiers;
+        }
+    }
+}
+
+/*
+ * The sums of the filter (want, type) for s: found, or computed and added
+ * if there is room (one pass over the sites), else NULL. The caller holds
+ * ix->fsums_lock if s is visible to other readers, and at least the read
+ * lock: writers change sums only under the write lock.
+ */
+static const struct geo_fsum *geo_fsums_add(struct geo_snap *s, uint64_t want, int32_t type)
+{
+    size_t n = atomic_load_explicit(&s->fsums_n, memory_order_acquire);
+
+    for (size_t i = 0; i < n; i++) {
+        if (s->fsums[i].want == want && s->fsums[i].type == type)
+            return s->fsums[i].node;
+    }
+    if (n == GEO_FSUMS_MAX || s->leaves < 2)
+        return NULL;
+    s->fsums[n].want = want;
+    s->fsums[n].type = type;
+    atomic_init(&s->fsums[n].used, false);
+    geo_fsums_fill(s, &s->fsums[n]);
+    atomic_store_explicit(&s->fsums_n, n + 1, memory_order_release);
+    return s->fsums[n].node;
+}
+
+/* The filters of from that queries asked for, into keys (room for
+ * GEO_FSUMS_MAX); returns their number. What fsums_n shows is complete. */
+static size_t geo_fsums_keys(const struct geo_snap *from, struct geo_fsums *keys)
+{
+    size_t n = atomic_load_explicit(&from->fsums_n, memory_order_acquire), k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!atomic_load_explicit(&from->fsums[i].used, memory_order_relaxed))
+            continue;
+        keys[k].want = from->fsums[i].want;
+        keys[k].type = from->fsums[i].type;
+        k++;
+    }
+    return k;
+}
+
+/* Sums on a new tree (not visible to readers yet) for the filters in
+ * keys, so that a fold keeps the map's usual filters fast; they count as
+ * unused until a query asks, so a filter nobody asks for any more is
+ * dropped at the fold after next. */
+static void geo_fsums_add_keys(struct geo_snap *to, const struct geo_fsums *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        (void)geo_fsums_add(to, keys[i].want, keys[i].type);
+}
+
+/* The site in slot was *was and is now s->pt[slot] (dead, or restyled in
+ * place): bring every filter's counts, sums and tiers on its path up to
+ * date. The caller holds the write lock (or s is not visible). */
+static void geo_fsums_edit(struct geo_snap *s, size_t slot, const struct geo_pt *was)
+{
+    size_t nf = atomic_load_explicit(&s->fsums_n, memory_order_relaxed);
+    size_t L = s->leaves, parent;
+    struct geo_pos ps = s->pos[slot];
+
+    if (nf == 0 || L < 2)
+        return;
+    parent = (L + geo_leaf_of(s, slot)) / 2;
+    for (size_t k = 0; k < nf; k++) {
+        struct geo_fsums *f = &s->fsums[k];
+        bool before = geo_fsums_has(f, was), after = geo_fsums_has(f, &s->pt[slot]);
+        size_t a = geo_leaf_start(s, 2 * parent - L), b = geo_leaf_start(s, 2 * parent + 2 - L);
+        uint8_t tiers = 0;
+
+        if (!before && !after)
+            continue;
+        for (size_t i = parent; i >= 1 && before != after; i /= 2) {
+            struct geo_fsum *g = &f->node[i];
+
+            if (after) {
+                g->count++;
+                g->sum_lat += ps.lat;
+                g->sum_lon += ps.lon;
+            } else {
+                g->count--;
+                g->sum_lat -= ps.lat;
+                g->sum_lon -= ps.lon;
+            }
+        }
+        for (size_t p = a; p < b; p++) {
+            if (geo_fsums_has(f, &s->pt[p]))
+                tiers |= (uint8_t)(1u << s->pt[p].tier);
+        }
+        f->node[parent].tiers = tiers;
+        for (size_t i = parent / 2; i >= 1; i /= 2)
+            f->node[i].tiers = f->node[2 * i].tiers | f->node[2 * i + 1].tiers;
+    }
+}
+
 /* Mark a live slot dead, keeping counts, sums and tiers exact, and the
  * boxes of nodes left without a live site inverted. */
 static void geo_snap_kill(struct geo_snap *s, size_t slot)
 {
     size_t j = geo_leaf_of(s, slot), i = s->leaves + j;
     struct geo_pos ps = s->pos[slot];
+    struct geo_pt was = s->pt[slot];
     bool empty = true;
 
     s->pt[slot].dead = 1;
@@ -858,6 +1108,7 @@ static void geo_snap_kill(struct geo_snap *s, size_t slot)
         empty = s->agg[i].count == 0;
     }
     geo_path_tiers(s, slot);
+    geo_fsums_edit(s, slot, &was);
 }
 
 /* New amenities, type and tier for a slot whose position is unchanged. */
@@ -865,6 +1116,7 @@ static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_p
 {
     size_t i = s->leaves + geo_leaf_of(s, slot);
     uint16_t typebit = (uint16_t)(1u << (np->type & 15));
+    struct geo_pt was = s->pt[slot];
 
     s->pt[slot].amen = np->amen;
     s->pt[slot].type = np->type;
@@ -875,63 +1127,329 @@ static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_p
         s->agg[i].types |= typebit;
     }
     geo_path_tiers(s, slot);
+    geo_fsums_edit(s, slot, &was);
 }
 
-/* Install a new tree and table (write lock inside), free the old ones. */
-static void geo_swap_in(struct geo_index *ix, struct geo_snap *s, struct geo_hash h, size_t count)
-{
-    struct geo_snap *old;
-    struct geo_hash oldh;
+/* ------------------------------------------------------------------------ */
+/* Edits on a state (the caller holds ix->write)                            */
+/* ------------------------------------------------------------------------ */
 
-    pthread_rwlock_wrlock(&ix->lock);
-    old = ix->snap;
-    oldh = ix->hash;
-    ix->snap = s;
-    ix->hash = h;
-    ix->pending_n = 0;
-    atomic_store_explicit(&ix->count, count, memory_order_relaxed);
-    atomic_store_explicit(&ix->memory, sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot,
-                          memory_order_relaxed);
-    pthread_rwlock_unlock(&ix->lock);
-    geo_snap_free(old);
-    free(oldh.slot);
+/* Bytes held by a state and the index around it. */
+static size_t geo_state_bytes(const struct geo_index *ix, const struct geo_state *st)
+{
+    return sizeof *ix + geo_snap_bytes(st->snap) + st->hash.cap * sizeof *st->hash.slot +
+           st->pending_cap * sizeof *st->pending + ix->log_cap * sizeof *ix->log;
 }
 
-/* Fold the pending list into a new tree and drop the dead slots. The
- * caller holds ix->write, so nothing changes under us; readers keep using
- * the old tree until the swap. */
-static void geo_rebuild(struct geo_index *ix)
+/* Publish count and memory of the live state. */
+static void geo_state_publish(struct geo_index *ix)
 {
-    const struct geo_snap *old = ix->snap;
-    size_t n = old->n - old->dead + ix->pending_n, k = 0;
-    struct geo_item *items = geo_alloc(n, sizeof *items);
-    struct geo_snap *s;
-    struct geo_hash h;
+    atomic_store_explicit(&ix->count, ix->st.count, memory_order_relaxed);
+    atomic_store_explicit(&ix->memory, geo_state_bytes(ix, &ix->st), memory_order_relaxed);
+}
 
-    for (size_t i = 0; i < old->n; i++) {
-        if (old->pt[i].dead)
+/*
+ * Make room for one more id in the table: above a load of 5/8 a table
+ * twice the size is filled outside the lock (only writers change tables)
+ * and installed under lk (NULL: st is not visible to readers). Rare: a
+ * tree's table has room for an eighth more sites than it was built with.
+ */
+static void geo_state_hash_room(struct geo_state *st, pthread_rwlock_t *lk)
+{
+    struct geo_hash g, old = st->hash;
+
+    if ((st->count + 1) * 8 <= old.cap * 5)
+        return;
+    g.cap = old.cap * 2;
+    g.slot = geo_alloc_big(g.cap, sizeof *g.slot);
+    memset(g.slot, 0xff, g.cap * sizeof *g.slot);
+    for (size_t p = 0; p < old.cap; p++) {
+        size_t at;
+
+        if (old.slot[p] == GEO_HASH_EMPTY)
             continue;
-        items[k].pt = old->pt[i];
-        items[k].pos = old->pos[i];
+        geo_hash_lookup(&g, st->snap, st->pending,
+                        geo_hash_id(st->snap, st->pending, old.slot[p]), &at);
+        g.slot[at] = old.slot[p];
+    }
+    if (lk)
+        pthread_rwlock_wrlock(lk);
+    st->hash = g;
+    if (lk)
+        pthread_rwlock_unlock(lk);
+    free(old.slot);
+}
+
+/* Room for one more pending site; the caller holds lk (if not NULL). */
+static void geo_state_pending_room(struct geo_state *st)
+{
+    if (st->pending_n < st->pending_cap)
+        return;
+    st->pending_cap = st->pending_cap ? 2 * st->pending_cap : GEO_INDEX_PENDING_MAX;
+    st->pending = realloc(st->pending, st->pending_cap * sizeof *st->pending);
+    if (!st->pending)
+        abort();
+}
+
+/*
+ * Insert it, or replace the site with its id, in st: a changed amenity,
+ * type or tier in place, a new or moved site into the pending list. lk is
+ * the readers' lock when st is the live state, else NULL. Returns 0, or
+ * -1 when the index is full (2^31 sites).
+ */
+static int geo_state_upsert(struct geo_state *st, const struct geo_item *it,
+                            pthread_rwlock_t *lk)
+{
+    struct geo_snap *s = st->snap;
+    size_t pos;
+    bool found = geo_hash_lookup(&st->hash, s, st->pending, it->pt.id, &pos);
+
+    if (!found) {
+        if (st->count + 1 >= GEO_PENDING_BIT)
+            return -1;
+        geo_state_hash_room(st, lk);
+        geo_hash_lookup(&st->hash, s, st->pending, it->pt.id, &pos);
+    }
+    if (lk)
+        pthread_rwlock_wrlock(lk);
+    if (!found) {
+        geo_state_pending_room(st);
+        st->pending[st->pending_n] = *it;
+        st->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)st->pending_n++;
+        st->count++;
+    } else if (st->hash.slot[pos] & GEO_PENDING_BIT) {
+        st->pending[st->hash.slot[pos] & ~GEO_PENDING_BIT] = *it;
+    } else {
+        size_t slot = st->hash.slot[pos];
+
+        if (s->pos[slot].lat == it->pos.lat && s->pos[slot].lon == it->pos.lon) {
+            geo_snap_restyle(s, slot, &it->pt);
+        } else {
+            geo_snap_kill(s, slot);
+            geo_state_pending_room(st);
+            st->pending[st->pending_n] = *it;
+            st->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)st->pending_n++;
+        }
+    }
+    if (lk)
+        pthread_rwlock_unlock(lk);
+    return 0;
+}
+
+/* Remove the site with this id from st (lk as for geo_state_upsert):
+ * 0, or -1 if absent. */
+static int geo_state_remove(struct geo_state *st, int64_t id, pthread_rwlock_t *lk)
+{
+    struct geo_snap *s = st->snap;
+    size_t pos;
+    uint32_t v;
+
+    if (!geo_hash_lookup(&st->hash, s, st->pending, id, &pos))
+        return -1;
+    v = st->hash.slot[pos];
+    if (lk)
+        pthread_rwlock_wrlock(lk);
+    geo_hash_delete(&st->hash, s, st->pending, pos);
+    if (v & GEO_PENDING_BIT) {
+        size_t j = v & ~GEO_PENDING_BIT, last = st->pending_n - 1;
+
+        if (j != last) {
+            /* The last pending site takes the freed place. */
+            geo_hash_lookup(&st->hash, s, st->pending, st->pending[last].pt.id, &pos);
+            st->pending[j] = st->pending[last];
+            st->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)j;
+        }
+        st->pending_n--;
+    } else {
+        geo_snap_kill(s, v);
+    }
+    st->count--;
+    if (lk)
+        pthread_rwlock_unlock(lk);
+    return 0;
+}
+
+/* The live sites of st in full (tree first, then pending); *n gets their
+ * number. The caller frees the result. */
+static struct geo_item *geo_state_items(const struct geo_state *st, size_t *n)
+{
+    const struct geo_snap *s = st->snap;
+    struct geo_item *items;
+    size_t k = 0;
+
+    *n = s->n - s->dead + st->pending_n;
+    items = geo_alloc(*n, sizeof *items);
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->pt[i].dead)
+            continue;
+        items[k].pt = s->pt[i];
+        items[k].pos = s->pos[i];
         k++;
     }
-    memcpy(items + k, ix->pending, ix->pending_n * sizeof *items);
-    s = geo_snap_build(items, n, &h);
-    free(items);
-    if (!s)
-        abort(); /* the ids were unique: cannot happen */
-    geo_swap_in(ix, s, h, n);
+    memcpy(items + k, st->pending, st->pending_n * sizeof *items);
+    return items;
 }
 
-/* Before an edit: make sure the pending list has room, and fold when an
- * eighth of the tree is dead. */
-static void geo_make_room(struct geo_index *ix)
+static void geo_state_free(struct geo_state *st)
 {
-    const struct geo_snap *s = ix->snap;
+    geo_snap_free(st->snap);
+    free(st->hash.slot);
+    free(st->pending);
+    memset(st, 0, sizeof *st);
+}
 
-    if (ix->pending_n == GEO_INDEX_PENDING_MAX ||
-        (s->dead > GEO_INDEX_PENDING_MAX && s->dead > s->n / 8))
-        geo_rebuild(ix);
+/* Install st as the live state (write lock inside); the old one goes to
+ * *old for the caller to free (geo_state_free), after releasing ix->write
+ * if it can: freeing a large tree takes milliseconds. The caller holds
+ * ix->write. */
+static void geo_swap_in(struct geo_index *ix, struct geo_state *st, struct geo_state *old)
+{
+    pthread_rwlock_wrlock(&ix->lock);
+    *old = ix->st;
+    ix->st = *st;
+    pthread_rwlock_unlock(&ix->lock);
+    geo_state_publish(ix);
+}
+
+/* A new state with a tree over items (all live, ids unique). */
+static void geo_state_build(struct geo_state *st, const struct geo_item *items, size_t n)
+{
+    memset(st, 0, sizeof *st);
+    st->snap = geo_snap_build(items, n, &st->hash);
+    if (!st->snap)
+        abort(); /* the ids were unique: cannot happen */
+    st->count = n;
+}
+
+/* Fold the pending list and the dead slots into a new tree now, on the
+ * caller's thread. The caller holds ix->write and no fold is running. */
+static void geo_rebuild(struct geo_index *ix)
+{
+    struct geo_state st, old;
+    struct geo_fsums keys[GEO_FSUMS_MAX];
+    size_t n;
+    struct geo_item *items = geo_state_items(&ix->st, &n);
+
+    geo_state_build(&st, items, n);
+    free(items);
+    geo_fsums_add_keys(st.snap, keys, geo_fsums_keys(ix->st.snap, keys));
+    geo_swap_in(ix, &st, &old);
+    geo_state_free(&old);
+}
+
+/* Is it time to fold the live state into a new tree? */
+static bool geo_fold_due(const struct geo_index *ix)
+{
+    const struct geo_snap *s = ix->st.snap;
+
+    return ix->st.pending_n >= GEO_INDEX_PENDING_MAX ||
+           (s->dead > GEO_INDEX_PENDING_MAX && s->dead > s->n / 8);
+}
+
+/* Note an edit for the fold under way, to be replayed on its new tree. */
+static void geo_log_edit(struct geo_index *ix, const struct geo_item *it, int64_t removed)
+{
+    struct geo_op *op;
+
+    if (!ix->logging)
+        return;
+    if (ix->log_n == ix->log_cap) {
+        ix->log_cap = ix->log_cap ? 2 * ix->log_cap : GEO_INDEX_PENDING_MAX;
+        ix->log = realloc(ix->log, ix->log_cap * sizeof *ix->log);
+        if (!ix->log)
+            abort();
+    }
+    op = &ix->log[ix->log_n++];
+    op->removed = removed;
+    if (it)
+        op->it = *it;
+}
+
+/*
+ * The folder thread: while a fold is due, copy the live sites (holding
+ * ix->write, so writers wait for the copy only), build a new tree from
+ * them with no lock held, then take ix->write again, replay on the new
+ * state the edits logged since the copy and swap it in. Readers use the
+ * old tree until the swap; writers go on editing the old state meanwhile.
+ * A geo_index_build during the fold makes its result stale (gen).
+ */
+static void *geo_folder(void *arg)
+{
+    struct geo_index *ix = arg;
+
+    pthread_mutex_lock(&ix->write);
+    for (;;) {
+        struct geo_state st, old;
+        struct geo_item *items;
+        struct geo_fsums keys[GEO_FSUMS_MAX];
+        uint64_t gen;
+        size_t n, nkeys;
+
+        while (!ix->closing && !geo_fold_due(ix))
+            pthread_cond_wait(&ix->wake, &ix->write);
+        if (ix->closing)
+            break;
+        ix->folding = true;
+        items = geo_state_items(&ix->st, &n);
+        nkeys = geo_fsums_keys(ix->st.snap, keys);
+        gen = ix->gen;
+        ix->logging = true;
+        ix->log_n = 0;
+        pthread_mutex_unlock(&ix->write);
+
+        geo_state_build(&st, items, n);
+        free(items);
+        geo_fsums_add_keys(st.snap, keys, nkeys);
+
+        pthread_mutex_lock(&ix->write);
+        ix->logging = false;
+        if (gen == ix->gen && !ix->closing) {
+            for (size_t i = 0; i < ix->log_n; i++) {
+                const struct geo_op *op = &ix->log[i];
+
+                if (op->removed)
+                    (void)geo_state_remove(&st, op->removed, NULL);
+                else
+                    (void)geo_state_upsert(&st, &op->it, NULL);
+            }
+            geo_swap_in(ix, &st, &old);
+        } else {
+            old = st;
+        }
+        ix->log_n = 0;
+        ix->folding = false;
+        pthread_cond_broadcast(&ix->idle);
+        pthread_mutex_unlock(&ix->write);
+        geo_state_free(&old);
+        pthread_mutex_lock(&ix->write);
+    }
+    ix->folding = false;
+    pthread_cond_broadcast(&ix->idle);
+    pthread_mutex_unlock(&ix->write);
+    return NULL;
+}
+
+/* After an edit (holding ix->write): wake the folder if a fold is due,
+ * starting it the first time. Without a thread, fold here. */
+static void geo_fold_if_due(struct geo_index *ix)
+{
+    if (!geo_fold_due(ix) || ix->folding)
+        return;
+    if (!ix->folder_started) {
+        if (pthread_create(&ix->folder, NULL, geo_folder, ix) != 0) {
+            geo_rebuild(ix);
+            return;
+        }
+        ix->folder_started = true;
+    }
+    pthread_cond_signal(&ix->wake);
+}
+
+/* Wait until no fold is running (the caller holds ix->write). */
+static void geo_fold_wait(struct geo_index *ix)
+{
+    while (ix->folding)
+        pthread_cond_wait(&ix->idle, &ix->write);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -942,8 +1460,6 @@ struct geo_index *geo_index_new(void)
 {
     struct geo_index *ix = geo_alloc(1, sizeof *ix);
     pthread_rwlockattr_t attr;
-    struct geo_hash h;
-    struct geo_snap *s;
 
     memset(ix, 0, sizeof *ix);
     pthread_rwlockattr_init(&attr);
@@ -952,14 +1468,14 @@ struct geo_index *geo_index_new(void)
      * starve an admin's edit. */
     pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 #endif
-    if (pthread_rwlock_init(&ix->lock, &attr) != 0 || pthread_mutex_init(&ix->write, NULL) != 0)
+    if (pthread_rwlock_init(&ix->lock, &attr) != 0 || pthread_mutex_init(&ix->write, NULL) != 0 ||
+        pthread_cond_init(&ix->wake, NULL) != 0 || pthread_cond_init(&ix->idle, NULL) != 0 ||
+        pthread_mutex_init(&ix->fsums_lock, NULL) != 0)
         abort();
     pthread_rwlockattr_destroy(&attr);
-    s = geo_snap_build(NULL, 0, &h);
-    ix->snap = s;
-    ix->hash = h;
+    geo_state_build(&ix->st, NULL, 0);
     atomic_init(&ix->count, 0);
-    atomic_init(&ix->memory, sizeof *ix + geo_snap_bytes(s) + h.cap * sizeof *h.slot);
+    atomic_init(&ix->memory, geo_state_bytes(ix, &ix->st));
     return ix;
 }
 
@@ -967,8 +1483,18 @@ void geo_index_free(struct geo_index *ix)
 {
     if (!ix)
         return;
-    geo_snap_free(ix->snap);
-    free(ix->hash.slot);
+    if (ix->folder_started) {
+        pthread_mutex_lock(&ix->write);
+        ix->closing = true;
+        pthread_cond_signal(&ix->wake);
+        pthread_mutex_unlock(&ix->write);
+        pthread_join(ix->folder, NULL);
+    }
+    geo_state_free(&ix->st);
+    free(ix->log);
+    pthread_cond_destroy(&ix->wake);
+    pthread_cond_destroy(&ix->idle);
+    pthread_mutex_destroy(&ix->fsums_lock);
     pthread_rwlock_destroy(&ix->lock);
     pthread_mutex_destroy(&ix->write);
     free(ix);
@@ -977,8 +1503,7 @@ void geo_index_free(struct geo_index *ix)
 int geo_index_build(struct geo_index *ix, const struct geo_entry *entries, size_t n)
 {
     struct geo_item *items;
-    struct geo_snap *s;
-    struct geo_hash h;
+    struct geo_state st, old;
 
     if (!ix || (n && !entries) || n >= GEO_PENDING_BIT)
         return -1;
@@ -989,90 +1514,55 @@ int geo_index_build(struct geo_index *ix, const struct geo_entry *entries, size_
             return -1;
         }
     }
-    pthread_mutex_lock(&ix->write);
-    s = geo_snap_build(items, n, &h);
+    memset(&st, 0, sizeof st);
+    st.snap = geo_snap_build(items, n, &st.hash);
+    st.count = n;
     free(items);
-    if (s)
-        geo_swap_in(ix, s, h, n);
+    if (!st.snap)
+        return -1;
+    pthread_mutex_lock(&ix->write);
+    ix->gen++; /* a fold under way started from the old content */
+    ix->logging = false;
+    ix->log_n = 0;
+    geo_swap_in(ix, &st, &old);
     pthread_mutex_unlock(&ix->write);
-    return s ? 0 : -1;
+    geo_state_free(&old);
+    return 0;
 }
 
 int geo_index_upsert(struct geo_index *ix, const struct geo_entry *e)
 {
     struct geo_item it;
-    struct geo_snap *s;
-    size_t pos;
-    bool found;
+    int rc;
 
     if (!ix || !e || geo_item_from_entry(e, &it) != 0)
         return -1;
     pthread_mutex_lock(&ix->write);
-    geo_make_room(ix);
-    s = ix->snap;
-    found = geo_hash_lookup(&ix->hash, s, ix->pending, it.pt.id, &pos);
-    if (!found && atomic_load_explicit(&ix->count, memory_order_relaxed) + 1 >= GEO_PENDING_BIT) {
-        pthread_mutex_unlock(&ix->write);
-        return -1;
+    rc = geo_state_upsert(&ix->st, &it, &ix->lock);
+    if (rc == 0) {
+        geo_log_edit(ix, &it, 0);
+        geo_state_publish(ix);
+        geo_fold_if_due(ix);
     }
-    pthread_rwlock_wrlock(&ix->lock);
-    if (!found) {
-        ix->pending[ix->pending_n] = it;
-        ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)ix->pending_n++;
-        atomic_fetch_add_explicit(&ix->count, 1, memory_order_relaxed);
-    } else if (ix->hash.slot[pos] & GEO_PENDING_BIT) {
-        ix->pending[ix->hash.slot[pos] & ~GEO_PENDING_BIT] = it;
-    } else {
-        size_t slot = ix->hash.slot[pos];
-
-        if (s->pos[slot].lat == it.pos.lat && s->pos[slot].lon == it.pos.lon) {
-            geo_snap_restyle(s, slot, &it.pt);
-        } else {
-            geo_snap_kill(s, slot);
-            ix->pending[ix->pending_n] = it;
-            ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)ix->pending_n++;
-        }
-    }
-    pthread_rwlock_unlock(&ix->lock);
     pthread_mutex_unlock(&ix->write);
-    return 0;
+    return rc;
 }
 
 int geo_index_remove(struct geo_index *ix, int64_t id)
 {
-    struct geo_snap *s;
-    size_t pos;
-    uint32_t v;
+    int rc;
 
     if (!ix || id <= 0)
         return -1;
     pthread_mutex_lock(&ix->write);
-    geo_make_room(ix);
-    s = ix->snap;
-    if (!geo_hash_lookup(&ix->hash, s, ix->pending, id, &pos)) {
-        pthread_mutex_unlock(&ix->write);
-        return -1;
+    rc = geo_state_remove(&ix->st, id, &ix->lock);
+    if (rc == 0) {
+        geo_log_edit(ix, NULL, id);
+        geo_state_publish(ix);
+        geo_fold_if_due(ix);
     }
-    v = ix->hash.slot[pos];
-    pthread_rwlock_wrlock(&ix->lock);
-    geo_hash_delete(&ix->hash, s, ix->pending, pos);
-    if (v & GEO_PENDING_BIT) {
-        size_t j = v & ~GEO_PENDING_BIT, last = ix->pending_n - 1;
-
-        if (j != last) {
-            /* The last pending site takes the freed place. */
-            geo_hash_lookup(&ix->hash, s, ix->pending, ix->pending[last].pt.id, &pos);
-            ix->pending[j] = ix->pending[last];
-            ix->hash.slot[pos] = GEO_PENDING_BIT | (uint32_t)j;
-        }
-        ix->pending_n--;
-    } else {
-        geo_snap_kill(s, v);
-    }
-    atomic_fetch_sub_explicit(&ix->count, 1, memory_order_relaxed);
-    pthread_rwlock_unlock(&ix->lock);
     pthread_mutex_unlock(&ix->write);
-    return 0;
+    return rc;
 }
 
 void geo_index_compact(struct geo_index *ix)
@@ -1080,7 +1570,8 @@ void geo_index_compact(struct geo_index *ix)
     if (!ix)
         return;
     pthread_mutex_lock(&ix->write);
-    if (ix->pending_n > 0 || ix->snap->dead > 0)
+    geo_fold_wait(ix);
+    if (ix->st.pending_n > 0 || ix->st.snap->dead > 0)
         geo_rebuild(ix);
     pthread_mutex_unlock(&ix->write);
 }
@@ -1097,21 +1588,23 @@ size_t geo_index_memory(const struct geo_index *ix)
 
 int geo_index_get(struct geo_index *ix, int64_t id, struct geo_entry *out)
 {
+    const struct geo_state *st;
     size_t pos;
     int rc = -1;
 
     if (!ix || !out || id <= 0)
         return -1;
     pthread_rwlock_rdlock(&ix->lock);
-    if (geo_hash_lookup(&ix->hash, ix->snap, ix->pending, id, &pos)) {
-        uint32_t v = ix->hash.slot[pos];
+    st = &ix->st;
+    if (geo_hash_lookup(&st->hash, st->snap, st->pending, id, &pos)) {
+        uint32_t v = st->hash.slot[pos];
 
         if (v & GEO_PENDING_BIT) {
-            const struct geo_item *it = &ix->pending[v & ~GEO_PENDING_BIT];
+            const struct geo_item *it = &st->pending[v & ~GEO_PENDING_BIT];
 
             geo_entry_from(&it->pt, it->pos, out);
         } else {
-            geo_entry_from(&ix->snap->pt[v], ix->snap->pos[v], out);
+            geo_entry_from(&st->snap->pt[v], st->snap->pos[v], out);
         }
         rc = 0;
     }
@@ -1146,17 +1639,12 @@ static bool geo_cand_less(struct geo_cand a, struct geo_cand b)
     return a.d2 < b.d2 || (a.d2 == b.d2 && a.id < b.id);
 }
 
-/* A site at d2 <= k->bound that passed the cheap filters. */
-static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
+/* geo_knn_offer's heap case: c joins the max-heap of the best k->m. */
+static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c)
 {
-    struct geo_cand c = {d2, id};
     struct geo_cand *h = k->heap;
     size_t i;
 
-    if (k->radius_m > 0 && d2 > k->sure2 && !(geo_index_chord2_m(d2) <= k->radius_m))
-        return;
-    if (k->from_set && !geo_cand_less(k->from, c))
-        return;
     if (k->n < k->m) {
         /* Sift up. */
         i = k->n++;
@@ -1189,6 +1677,42 @@ static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
     }
     if (k->n == k->m && h[0].d2 < k->bound)
         k->bound = h[0].d2;
+}
+
+/* A site at d2 <= k->bound that passed the cheap filters. k->heap is a
+ * max-heap, or for m <= GEO_SORTED_MAX (k=5 is the common case) an
+ * ascending array, where an insertion moves a few entries and sorting
+ * afterwards is free. That case is inline in the leaf scan; the heap's is
+ * a call. */
+static GEO_HOT_INLINE void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
+{
+    struct geo_cand c = {d2, id};
+    struct geo_cand *h = k->heap;
+    size_t i;
+
+    if (k->radius_m > 0 && d2 > k->sure2 && !(geo_index_chord2_m(d2) <= k->radius_m))
+        return;
+    if (k->from_set && !geo_cand_less(k->from, c))
+        return;
+    if (k->m > GEO_SORTED_MAX) {
+        geo_knn_heap_offer(k, c);
+        return;
+    }
+    /* A few candidates: kept sorted, worst last. */
+    if (k->n < k->m) {
+        i = k->n++;
+    } else {
+        if (!geo_cand_less(c, h[k->n - 1]))
+            return;
+        i = k->n - 1;
+    }
+    while (i > 0 && geo_cand_less(c, h[i - 1])) {
+        h[i] = h[i - 1];
+        i--;
+    }
+    h[i] = c;
+    if (k->n == k->m && h[k->n - 1].d2 < k->bound)
+        k->bound = h[k->n - 1].d2;
 }
 
 /* Lower bound of d2 from q to any point of the node's box. */
@@ -1264,54 +1788,55 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
     }
 }
 
-/* Fill k->heap with the best k->m sites (after k->from, if set). */
-static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
+/* Offer the sites of leaf i (a node number >= L) that pass the filters.
+ * The query's fields are read once into locals: the compiler cannot keep
+ * them in registers across geo_knn_offer, which writes *k. */
+static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i)
 {
-    const struct geo_snap *s = ix->snap;
+    size_t j = i - s->leaves, b = geo_leaf_start(s, j + 1);
+    const uint64_t want = k->want;
+    const int32_t type = k->type;
+    const int64_t q0 = k->q[0], q1 = k->q[1], q2 = k->q[2];
+    uint64_t bound = k->bound;
+
+    for (size_t p = geo_leaf_start(s, j); p < b; p++) {
+        const struct geo_pt *pt = &s->pt[p];
+        int64_t dx, dy, dz;
+        uint64_t d2;
+
+        if ((pt->amen & want) != want || pt->dead || (type >= 0 && pt->type != type))
+            continue;
+        dx = pt->v[0] - q0;
+        dy = pt->v[1] - q1;
+        dz = pt->v[2] - q2;
+        d2 = (uint64_t)(dx * dx) + (uint64_t)(dy * dy) + (uint64_t)(dz * dz);
+        if (d2 <= bound) {
+            geo_knn_offer(k, d2, pt->id);
+            bound = k->bound;
+        }
+    }
+}
+
+/* Depth-first branch and bound below node root, whose lower bound is lo
+ * (geo_knn_reach), nearer child first. */
+static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t root, uint64_t lo)
+{
     size_t L = s->leaves;
     struct {
         size_t node;
         uint64_t lo;
     } stack[GEO_STACK_MAX];
-    size_t sp = 0;
-    uint64_t lo;
+    size_t sp = 1;
 
-    for (size_t j = 0; j < ix->pending_n; j++) {
-        const struct geo_pt *pt = &ix->pending[j].pt;
-        uint64_t d2;
-
-        if ((pt->amen & k->want) != k->want || (k->type >= 0 && pt->type != k->type))
-            continue;
-        d2 = geo_d2(pt->v, k->q);
-        if (d2 <= k->bound)
-            geo_knn_offer(k, d2, pt->id);
-    }
-
-    lo = geo_knn_reach(s, k, 1);
-    if (lo != UINT64_MAX) {
-        stack[0].node = 1;
-        stack[0].lo = lo;
-        sp = 1;
-    }
+    stack[0].node = root;
+    stack[0].lo = lo;
     while (sp > 0) {
         size_t i = stack[--sp].node;
 
         if (stack[sp].lo > k->bound)
             continue;
         if (i >= L) {
-            size_t j = i - L, b = geo_leaf_start(s, j + 1);
-
-            for (size_t p = geo_leaf_start(s, j); p < b; p++) {
-                const struct geo_pt *pt = &s->pt[p];
-                uint64_t d2;
-
-                if ((pt->amen & k->want) != k->want || pt->dead ||
-                    (k->type >= 0 && pt->type != k->type))
-                    continue;
-                d2 = geo_d2(pt->v, k->q);
-                if (d2 <= k->bound)
-                    geo_knn_offer(k, d2, pt->id);
-            }
+            geo_knn_leaf(s, k, i);
         } else {
             size_t near = 2 * i, far = 2 * i + 1;
             uint64_t l1 = geo_knn_reach(s, k, near);
@@ -1340,11 +1865,122 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
     }
 }
 
+/*
+ * The child of internal node i on q's side: the one whose box q is nearer
+ * along the first axis that separates the two boxes (the split axis does),
+ * or the other one if a child lacks the wanted amenities. An empty child
+ * (inverted box: lo INT32_MAX, hi INT32_MIN) loses that comparison. Only a
+ * guess of where the nearest sites are: the search stays exact whatever
+ * it picks. *gap2 gets a lower bound of d2 for the child not taken: its
+ * distance from q along that axis, squared (0 if no axis separates them,
+ * UINT64_MAX if it lacks the amenities and so holds no hit).
+ */
+static inline size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i,
+                                  uint64_t *gap2)
+{
+    const struct geo_node *l = &s->node[2 * i], *r = l + 1;
+
+    *gap2 = UINT64_MAX;
+    if ((l->amen & k->want) != k->want)
+        return 2 * i + 1;
+    if ((r->amen & k->want) != k->want)
+        return 2 * i;
+    for (int a = 0; a < 3; a++) {
+        if (l->hi[a] <= r->lo[a]) {
+            int64_t q = k->q[a], g;
+
+            if (2 * q <= (int64_t)l->hi[a] + r->lo[a]) {
+                g = r->lo[a] - q;
+                *gap2 = g > 0 ? (uint64_t)(g * g) : 0;
+                return 2 * i;
+            }
+            g = q - l->hi[a];
+            *gap2 = g > 0 ? (uint64_t)(g * g) : 0;
+            return 2 * i + 1;
+        }
+    }
+    *gap2 = 0;
+    return 2 * i;
+}
+
+/*
+ * Fill k->heap with the best k->m sites (after k->from, if set). The
+ * search starts at the leaf on q's side (a walk down that reads one line
+ * per level and computes no distance), which usually gives a tight bound
+ * at once; then, going back up, each ancestor's other child is searched
+ * if its box could still hold a hit. Every site lies in that leaf or in
+ * exactly one of those subtrees, so nothing is missed, and a top-down
+ * search would compute the lower bound of both children at every level
+ * of the way down, where this computes at most one. The walk down also
+ * notes each other child's distance along its separating axis: going up,
+ * a child farther than the bound that way is skipped without its box,
+ * and once every child still to come is (the nearest of those distances,
+ * kept per level), the search ends.
+ */
+static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
+{
+    const struct geo_snap *s = ix->st.snap;
+    size_t L = s->leaves, i, t = 0;
+    uint64_t gap2[GEO_STACK_MAX], near2[GEO_STACK_MAX], m = UINT64_MAX;
+
+    for (size_t j = 0; j < ix->st.pending_n; j++) {
+        const struct geo_pt *pt = &ix->st.pending[j].pt;
+        uint64_t d2;
+
+        if ((pt->amen & k->want) != k->want || (k->type >= 0 && pt->type != k->type))
+            continue;
+        d2 = geo_d2(pt->v, k->q);
+        if (d2 <= k->bound)
+            geo_knn_offer(k, d2, pt->id);
+    }
+
+    if (geo_knn_reach(s, k, 1) == UINT64_MAX)
+        return;
+    for (i = 1; i < L;) {
+        uint64_t g;
+
+        if (4 * i < 2 * L) {
+            GEO_PREFETCH(&s->node[4 * i]);
+            GEO_PREFETCH(&s->node[4 * i + 2]);
+        }
+        if (4 * i >= L && 2 * i < L) {
+            /* The four leaves below: the search reads the one it lands
+             * in, usually its sibling and often a cousin, so their sites
+             * load together instead of one leaf after the other. */
+            size_t a = geo_leaf_start(s, 4 * i - L);
+            size_t b = geo_leaf_start(s, 4 * i + 4 - L);
+
+            for (size_t p = a; p < b; p += 2)
+                GEO_PREFETCH(&s->pt[p]);
+        }
+        i = geo_knn_side(s, k, i, &g);
+        t++; /* i is on the path at depth t; g is for its sibling */
+        m = g < m ? g : m;
+        gap2[t] = g;
+        near2[t] = m;
+    }
+    geo_knn_leaf(s, k, i);
+    for (; t > 0; t--, i >>= 1) {
+        uint64_t lo;
+
+        if (near2[t] > k->bound)
+            break; /* every other child above is too far */
+        if (gap2[t] > k->bound)
+            continue;
+        lo = geo_knn_reach(s, k, i ^ 1);
+        if (lo != UINT64_MAX)
+            geo_knn_subtree(s, k, i ^ 1, lo);
+    }
+}
+
 /* Sort the heap ascending in place; returns its size. */
 static size_t geo_knn_sorted(struct geo_knn *k)
 {
     struct geo_cand *h = k->heap;
     size_t n = k->n;
+
+    if (k->m <= GEO_SORTED_MAX)
+        return n; /* already in order */
 
     while (n > 1) {
         struct geo_cand top = h[0], c = h[--n];
@@ -1586,6 +2222,29 @@ static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct ge
     }
 }
 
+/* Do all the sites below a (a superset of their positions) lie in one
+ * cell of the clusters at this shift? */
+static bool geo_agg_one_cell(const struct geo_agg *a, unsigned shift)
+{
+    return (geo_col32(a->lon_lo) >> shift) == (geo_col32(a->lon_hi) >> shift) &&
+           (a->row_lo >> shift) == (a->row_hi >> shift);
+}
+
+/* Add count sites with these tiers and sums to the one cell of the
+ * subtree a (geo_agg_one_cell holds). */
+static void geo_cell_add(struct geo_boxq *q, const struct geo_agg *a, uint32_t count, uint8_t tiers,
+                         int64_t sum_lat, int64_t sum_lon)
+{
+    uint64_t key = (uint64_t)(a->row_lo >> q->shift) << 32 | (geo_col32(a->lon_lo) >> q->shift);
+    struct geo_cell *c = geo_cells_at(q->cells, key);
+
+    c->count += count;
+    c->tiers |= tiers;
+    c->sum_lat += sum_lat;
+    c->sum_lon += sum_lon;
+    q->total += count;
+}
+
 static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i, bool inside)
 {
     size_t L = s->leaves;
@@ -1595,7 +2254,7 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
     if (i < L) {
         const struct geo_agg *a = &s->agg[i];
 
-        if (!a->count || (a->types & q->typebit) != q->typebit)
+        if (!a->count || (a->types & q->typebit) != q->typebit || (q->fs && !q->fs[i].count))
             return;
         if (!inside) {
             enum geo_rel rel = geo_box_rel(&q->box, a);
@@ -1609,21 +2268,18 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
                 q->total += a->count;
                 return;
             }
-            if (q->cells && a->count >= 2 &&
-                (geo_col32(a->lon_lo) >> q->shift) == (geo_col32(a->lon_hi) >> q->shift) &&
-                (a->row_lo >> q->shift) == (a->row_hi >> q->shift)) {
+            if (q->cells && a->count >= 2 && geo_agg_one_cell(a, q->shift)) {
                 /* The whole subtree is one cell's share. */
-                uint64_t key =
-                    (uint64_t)(a->row_lo >> q->shift) << 32 | (geo_col32(a->lon_lo) >> q->shift);
-                struct geo_cell *c = geo_cells_at(q->cells, key);
-
-                c->count += a->count;
-                c->tiers |= a->tiers;
-                c->sum_lat += a->sum_lat;
-                c->sum_lon += a->sum_lon;
-                q->total += a->count;
+                geo_cell_add(q, a, a->count, a->tiers, a->sum_lat, a->sum_lon);
                 return;
             }
+        }
+        if (inside && q->fs && q->fs[i].count >= 2 && geo_agg_one_cell(a, q->shift)) {
+            /* The same from the filter's sums. */
+            const struct geo_fsum *g = &q->fs[i];
+
+            geo_cell_add(q, a, g->count, g->tiers, g->sum_lat, g->sum_lon);
+            return;
         }
         geo_box_visit(s, q, 2 * i, inside);
         geo_box_visit(s, q, 2 * i + 1, inside);
@@ -1644,15 +2300,15 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
  * holds the read lock. */
 static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q)
 {
-    for (size_t j = 0; j < ix->pending_n; j++) {
-        const struct geo_item *it = &ix->pending[j];
+    for (size_t j = 0; j < ix->st.pending_n; j++) {
+        const struct geo_item *it = &ix->st.pending[j];
 
         if ((it->pt.amen & q->want) != q->want || (q->type >= 0 && it->pt.type != q->type) ||
             !geo_box_has(&q->box, it->pos))
             continue;
         geo_boxq_take(q, &it->pt, it->pos);
     }
-    geo_box_visit(ix->snap, q, 1, false);
+    geo_box_visit(ix->st.snap, q, 1, false);
 }
 
 size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat, double maxlon,
@@ -1707,6 +2363,37 @@ size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat, double
     return q.nids;
 }
 
+/*
+ * The sums of a filter on the live tree, added on first use (one pass over
+ * the sites, about what one filtered query cost before) while there is
+ * room; NULL if there is none. The caller holds the read lock.
+ */
+static const struct geo_fsum *geo_fsums_get(struct geo_index *ix, uint64_t want, int32_t type)
+{
+    struct geo_snap *s = ix->st.snap;
+    size_t n = atomic_load_explicit(&s->fsums_n, memory_order_acquire);
+    const struct geo_fsum *fs;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s->fsums[i].want == want && s->fsums[i].type == type) {
+            if (!atomic_load_explicit(&s->fsums[i].used, memory_order_relaxed))
+                atomic_store_explicit(&s->fsums[i].used, true, memory_order_relaxed);
+            return s->fsums[i].node;
+        }
+    }
+    if (n == GEO_FSUMS_MAX)
+        return NULL;
+    pthread_mutex_lock(&ix->fsums_lock);
+    n = atomic_load_explicit(&s->fsums_n, memory_order_relaxed);
+    fs = geo_fsums_add(s, want, type);
+    if (atomic_load_explicit(&s->fsums_n, memory_order_relaxed) > n) {
+        atomic_store_explicit(&s->fsums[n].used, true, memory_order_relaxed);
+        atomic_fetch_add_explicit(&ix->memory, s->leaves * sizeof *fs, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&ix->fsums_lock);
+    return fs;
+}
+
 static int geo_cell_cmp(const void *a, const void *b)
 {
     uint64_t x = ((const struct geo_cell *)a)->key;
@@ -1738,6 +2425,8 @@ size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat, do
     q.cells = &cells;
 
     pthread_rwlock_rdlock(&ix->lock);
+    if (!q.plain && !q.accept)
+        q.fs = geo_fsums_get(ix, q.want, q.type);
     geo_box_run(ix, &q);
     pthread_rwlock_unlock(&ix->lock);
 

@@ -882,6 +882,129 @@ static void test_differential_edits(void)
     geo_index_free(ix);
 }
 
+/* One random edit of the index and the model: below insert percent a new
+ * site, below move one moved anywhere, below restyle new attributes in
+ * place, else a removal. */
+static void random_edit(struct geo_index *ix, struct model *m, int insert, int move, int restyle)
+{
+    size_t idx = rndn(m->n);
+    int r = (int)rndn(100);
+    double lat, lon;
+
+    if (r < insert) {
+        random_place(1, &lat, &lon);
+        model_set(m, m->n, lat, lon);
+        CHECK_INT(geo_index_upsert(ix, &m->e[m->n]), 0);
+        m->n++;
+    } else if (r < move) {
+        random_place(1, &lat, &lon);
+        model_set(m, idx, lat, lon);
+        CHECK_INT(geo_index_upsert(ix, &m->e[idx]), 0);
+    } else if (r < restyle) {
+        if (m->live[idx]) {
+            random_attrs(&m->e[idx]);
+            CHECK_INT(geo_index_upsert(ix, &m->e[idx]), 0);
+        }
+    } else {
+        CHECK_INT(geo_index_remove(ix, m->e[idx].id), m->live[idx] ? 0 : -1);
+        m->live[idx] = false;
+    }
+}
+
+/* Clusters of a few fixed filters (as a map asks for again and again, so
+ * the index keeps their sums per tree node) while sites are inserted,
+ * moved, restyled and removed, across folds: every answer as brute force. */
+static void test_cluster_filter_sums(void)
+{
+    static const struct {
+        uint64_t want;
+        int32_t type;
+    } filters[] = {{1u << 3, -1}, {1u << 1 | 1u << 2, -1}, {0, 1}, {1u << 0, 0}, {1u << 5, 4}};
+    static struct geo_cluster got[4000];
+    struct geo_index *ix = geo_index_new();
+    struct ref_cell *want;
+    struct model m;
+    size_t n0 = 20000, ops = 3000;
+
+    model_init(&m, n0 + ops, 1);
+    want = malloc((n0 + ops + 1) * sizeof *want);
+    model_fill(&m, 1, n0);
+    CHECK_INT(model_build(&m, ix), 0);
+    for (size_t op = 0; op <= ops; op++) {
+        random_edit(ix, &m, 15, 45, 85);
+        if (op % 600 == 599)
+            geo_index_compact(ix);
+        if (op % 10 == 0) {
+            size_t k = rndn(sizeof filters / sizeof filters[0]), ng, nw;
+            struct geo_filter f = {filters[k].want, filters[k].type, 0, NULL, NULL};
+            int zoom = (int)rndn(12);
+            double b[4];
+            bool same;
+
+            if (rndn(2)) {
+                b[0] = 73, b[1] = 18, b[2] = 135, b[3] = 54; /* the country */
+            } else {
+                random_box(&m, b);
+            }
+            ng = geo_index_clusters(ix, b[0], b[1], b[2], b[3], zoom, &f, got, 4000);
+            nw = brute_clusters(&m, b, zoom, &f, ACC_NONE, want);
+            checked_clusters++;
+            same = ng == (nw < 4000 ? nw : 4000);
+            for (size_t i = 0; same && i < ng; i++)
+                same = got[i].count == want[i].count && got[i].tiers == want[i].tiers &&
+                       got[i].id == want[i].id &&
+                       fabs(got[i].lat - want[i].sum_lat / want[i].count) < 1e-9 &&
+                       fabs(got[i].lon - want[i].sum_lon / want[i].count) < 1e-9;
+            if (!same)
+                fprintf(stderr, "filter sums: op %zu filter %zu zoom %d: %zu clusters, want %zu\n",
+                        op, k, zoom, ng, nw);
+            CHECK(same);
+        }
+    }
+    free(want);
+    model_free(&m);
+    geo_index_free(ix);
+}
+
+/* Bursts of edits on a larger index, so that folds into a new tree run
+ * on the folder thread while edits go on (they are logged and replayed on
+ * the new tree), a full build lands during a fold (its result must be
+ * dropped), and answers are checked against the model throughout. */
+static void test_edits_during_folds(void)
+{
+    struct geo_index *ix = geo_index_new();
+    struct model m;
+    size_t n0 = 40000, ops = 4000;
+
+    model_init(&m, n0 + ops, 2);
+    model_fill(&m, 1, n0);
+    CHECK_INT(model_build(&m, ix), 0);
+    for (size_t op = 0; op < ops; op++) {
+        random_edit(ix, &m, 20, 70, 85);
+        if (op == ops / 3)
+            CHECK_INT(model_build(&m, ix), 0); /* lands during a fold, likely */
+        if (op % 50 == 0) {
+            CHECK_INT(geo_index_count(ix), model_live(&m));
+            check_one_nearest(ix, &m);
+        }
+        if (op % 200 == 0) {
+            check_one_box(ix, &m);
+            check_one_clusters(ix, &m);
+        }
+    }
+    for (int i = 0; i < 100; i++)
+        check_one_nearest(ix, &m);
+    geo_index_compact(ix); /* waits for a running fold, then folds the rest */
+    CHECK_INT(geo_index_count(ix), model_live(&m));
+    for (int i = 0; i < 100; i++) {
+        check_one_nearest(ix, &m);
+        check_one_box(ix, &m);
+        check_one_clusters(ix, &m);
+    }
+    model_free(&m);
+    geo_index_free(ix); /* with the folder thread maybe still at work */
+}
+
 static void test_known_answers(void)
 {
     struct geo_index *ix = geo_index_new();
@@ -1008,6 +1131,47 @@ static void test_positions_rounded(void)
     CHECK_INT(g.tier, 2);
     CHECK_INT(geo_index_get(ix, 43, &g), -1);
     geo_index_free(ix);
+}
+
+/* geo_index_unit against its definition in index.h computed here with
+ * llround (the index rounds without the call), on random points, on
+ * coordinates whose held value is a tie (k + 1/2 units of 1e-7 degree
+ * before rounding) and next to ties. */
+static void test_unit_rounding(void)
+{
+    const double scale = (double)GEO_INDEX_UNIT_SCALE;
+    const double rad = 3.14159265358979323846 / 1.8e9;
+    int bad = 0, ties = 0;
+
+    for (int i = 0; i < 200000; i++) {
+        double lat, lon, u, w;
+        int64_t hl, ho;
+        int32_t got[3], want[3];
+
+        random_place(0, &lat, &lon);
+        if (i % 3 == 1) {
+            /* A value that is exactly k + 0.5 once scaled, if any. */
+            lat = ((double)(int64_t)(lat * 1e7) + 0.5) / 1e7;
+            lon = ((double)(int64_t)(lon * 1e7) - 0.5) / 1e7;
+        } else if (i % 3 == 2) {
+            lat = nextafter(lat, 0);
+            lon = nextafter(lon, 200);
+        }
+        if (!geo_is_valid(lat, lon))
+            continue;
+        u = lat * 1e7;
+        w = lon * 1e7;
+        ties += u - floor(u) == 0.5 || w - floor(w) == 0.5;
+        hl = llround(u);
+        ho = llround(w);
+        want[0] = (int32_t)llround(cos((double)hl * rad) * cos((double)ho * rad) * scale);
+        want[1] = (int32_t)llround(cos((double)hl * rad) * sin((double)ho * rad) * scale);
+        want[2] = (int32_t)llround(sin((double)hl * rad) * scale);
+        geo_index_unit(lat, lon, got);
+        bad += memcmp(got, want, sizeof got) != 0;
+    }
+    CHECK_INT(bad, 0);
+    CHECK(ties > 1000);
 }
 
 static void test_empty_and_invalid(void)
@@ -1230,6 +1394,7 @@ int main(void)
     RUN(test_known_answers);
     RUN(test_distance_definition);
     RUN(test_positions_rounded);
+    RUN(test_unit_rounding);
     RUN(test_empty_and_invalid);
     RUN(test_differential_uniform);
     RUN(test_differential_cities);
@@ -1237,6 +1402,8 @@ int main(void)
     RUN(test_differential_small_sets);
     RUN(test_differential_large);
     RUN(test_differential_edits);
+    RUN(test_edits_during_folds);
+    RUN(test_cluster_filter_sums);
     RUN(test_memory);
     RUN(test_concurrent_readers);
     printf("geo_index: differential checks: %zu nearest (%zu accept calls "
