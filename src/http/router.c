@@ -3,11 +3,16 @@
  *
  * Patterns are split into segments once, at router_add. A request path is
  * split the same way (no allocation: segment bounds into the path) and
- * compared with each route in the order added; literal segments must be
- * equal, {name} segments match any non-empty segment. The table is small
- * (tens of routes), so a scan of pre-split segments is fast and simple.
+ * compared, in the order added, with the routes of as many segments;
+ * literal segments must be equal, {name} segments match any non-empty
+ * segment. Each segment carries a hash taken while splitting, so a
+ * literal that differs (nearly every route of a table of hundreds) costs
+ * one compare, not a memcmp; a route's count of literal segments is kept
+ * from router_add. One pass over those routes finds the route, or the
+ * methods the path allows.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,26 +22,37 @@
 struct route_entry {
     const struct route *route;
     int nseg;
+    int nliteral;                         /* segments that are not {name} */
     const char *seg[ROUTER_MAX_SEGMENTS]; /* literal text or NULL for param */
     size_t seglen[ROUTER_MAX_SEGMENTS];
+    uint32_t seghash[ROUTER_MAX_SEGMENTS]; /* of a literal segment */
     const char *pname[ROUTER_MAX_SEGMENTS];
     size_t pnamelen[ROUTER_MAX_SEGMENTS];
+};
+
+/* The routes of each segment count, as indexes into entries, in the
+ * order added. */
+struct route_bucket {
+    size_t *at;
+    size_t n, cap;
 };
 
 struct router {
     struct route_entry *entries;
     size_t n, cap;
+    struct route_bucket by_nseg[ROUTER_MAX_SEGMENTS + 1];
 };
 
 struct path_split {
     int nseg;
     const char *seg[ROUTER_MAX_SEGMENTS];
     size_t len[ROUTER_MAX_SEGMENTS];
+    uint32_t hash[ROUTER_MAX_SEGMENTS];
 };
 
-/* Split "/a/b/c" into segments. A trailing slash is ignored except for "/".
- * Returns -1 for a path without a leading slash, an empty inner segment or
- * too many segments. */
+/* Split "/a/b/c" into segments, hashing each (FNV-1a) on the way. A
+ * trailing slash is ignored except for "/". Returns -1 for a path without
+ * a leading slash, an empty inner segment or too many segments. */
 static int split_path(const char *path, struct path_split *out)
 {
     out->nseg = 0;
@@ -44,18 +60,22 @@ static int split_path(const char *path, struct path_split *out)
         return -1;
     const char *p = path + 1;
     while (*p) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        uint32_t h = 2166136261u;
+        const char *q = p;
+        for (; *q && *q != '/'; q++)
+            h = (h ^ (unsigned char)*q) * 16777619u;
+        size_t len = (size_t)(q - p);
         if (len == 0)
             return -1;
         if (out->nseg == ROUTER_MAX_SEGMENTS)
             return -1;
         out->seg[out->nseg] = p;
         out->len[out->nseg] = len;
+        out->hash[out->nseg] = h;
         out->nseg++;
-        if (!slash)
+        if (!*q)
             break;
-        p = slash + 1;
+        p = q + 1;
     }
     return 0;
 }
@@ -74,6 +94,8 @@ void router_free(struct router *rt)
 {
     if (!rt)
         return;
+    for (int i = 0; i <= ROUTER_MAX_SEGMENTS; i++)
+        free(rt->by_nseg[i].at);
     free(rt->entries);
     free(rt);
 }
@@ -101,6 +123,8 @@ int router_add(struct router *rt, const struct route *routes, size_t n)
             } else {
                 e.seg[s] = ps.seg[s];
                 e.seglen[s] = ps.len[s];
+                e.seghash[s] = ps.hash[s];
+                e.nliteral++;
             }
         }
         for (size_t j = 0; j < rt->n; j++)
@@ -112,6 +136,14 @@ int router_add(struct router *rt, const struct route *routes, size_t n)
             if (!rt->entries)
                 die_oom();
         }
+        struct route_bucket *b = &rt->by_nseg[e.nseg];
+        if (b->n == b->cap) {
+            b->cap = b->cap ? b->cap * 2 : 16;
+            b->at = realloc(b->at, b->cap * sizeof(*b->at));
+            if (!b->at)
+                die_oom();
+        }
+        b->at[b->n++] = rt->n;
         rt->entries[rt->n++] = e;
     }
     return 0;
@@ -142,24 +174,18 @@ const struct route *router_at(const struct router *rt, size_t i)
     return i < rt->n ? rt->entries[i].route : NULL;
 }
 
-static int literal_count(const struct route_entry *e)
+/* e has as many segments as ps (its bucket's). The hashes first: every
+ * route shares "api", so a memcmp segment by segment would be paid for
+ * that one on every route of the bucket. */
+static bool entry_matches(const struct route_entry *e, const struct path_split *ps)
 {
-    int n = 0;
     for (int s = 0; s < e->nseg; s++)
-        n += e->seg[s] != NULL;
-    return n;
-}
-
-static int entry_matches(const struct route_entry *e, const struct path_split *ps)
-{
-    if (e->nseg != ps->nseg)
-        return 0;
-    for (int s = 0; s < e->nseg; s++) {
-        if (e->seg[s] &&
-            (e->seglen[s] != ps->len[s] || memcmp(e->seg[s], ps->seg[s], ps->len[s]) != 0))
-            return 0;
-    }
-    return 1;
+        if (e->seg[s] && (e->seghash[s] != ps->hash[s] || e->seglen[s] != ps->len[s]))
+            return false;
+    for (int s = 0; s < e->nseg; s++)
+        if (e->seg[s] && memcmp(e->seg[s], ps->seg[s], ps->len[s]) != 0)
+            return false;
+    return true;
 }
 
 enum router_result router_match(const struct router *rt, unsigned method, const char *path,
@@ -172,25 +198,27 @@ enum router_result router_match(const struct router *rt, unsigned method, const 
     unsigned want = method == HTTP_HEAD ? HTTP_GET : method;
     /* The path belongs to the routes with the most literal segments among
      * those whose shape matches: /api/sites/import is the import route's
-     * path whatever the method, so GET on it is 405, not /api/sites/{id}. */
+     * path whatever the method, so GET on it is 405, not /api/sites/{id}.
+     * A route with more literals seen later starts the set again. */
     int best = -1;
-    for (size_t i = 0; i < rt->n; i++) {
-        const struct route_entry *e = &rt->entries[i];
-        if (entry_matches(e, &ps) && literal_count(e) > best)
-            best = literal_count(e);
-    }
     const struct route_entry *hit = NULL;
     size_t hit_index = 0;
-    for (size_t i = 0; i < rt->n; i++) {
-        const struct route_entry *e = &rt->entries[i];
-        if (!entry_matches(e, &ps) || literal_count(e) != best)
+    const struct route_bucket *b = &rt->by_nseg[ps.nseg];
+    for (size_t k = 0; k < b->n; k++) {
+        const struct route_entry *e = &rt->entries[b->at[k]];
+        if (e->nliteral < best || !entry_matches(e, &ps))
             continue;
+        if (e->nliteral > best) {
+            best = e->nliteral;
+            *allowed = 0;
+            hit = NULL;
+        }
         *allowed |= e->route->method;
         if (e->route->method == HTTP_GET)
             *allowed |= HTTP_HEAD;
         if (!hit && e->route->method == want) {
             hit = e;
-            hit_index = i;
+            hit_index = b->at[k];
         }
     }
     if (!hit)

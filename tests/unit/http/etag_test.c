@@ -3,7 +3,9 @@
  * If-None-Match matching (lists, weak tags, "*", and values that are not
  * entity-tag lists).
  */
+#include <stdio.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "http/etag.h"
 #include "test.h"
@@ -20,6 +22,27 @@ static void test_tag(void)
     CHECK(strcmp(a, c) != 0);
     etag_of("", 0, c);
     CHECK(strcmp(a, c) != 0);
+}
+
+/* The tag is the quoted 128-bit XXH3 of the bytes in lower-case hex, high
+ * half first: the same text printf("%016llx%016llx") gives, so tags
+ * clients hold stay valid. */
+static void test_tag_text(void)
+{
+    static const char *const inputs[] = {"", "a", "{\"items\":[]}",
+                                         "0123456789abcdef0123456789abcdef0123456789abcdef"
+                                         "0123456789abcdef0123456789abcdef0123456789abcdef"
+                                         "0123456789abcdef0123456789abcdef0123456789abcdef"
+                                         "0123456789abcdef0123456789abcdef0123456789abcdef"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        char got[ETAG_TEXT], want[ETAG_TEXT];
+        size_t len = strlen(inputs[i]);
+        XXH128_hash_t h = XXH3_128bits(inputs[i], len);
+        snprintf(want, sizeof want, "\"%016llx%016llx\"", (unsigned long long)h.high64,
+                 (unsigned long long)h.low64);
+        etag_of(inputs[i], len, got);
+        CHECK_STR(got, want);
+    }
 }
 
 static void test_match(void)
@@ -55,6 +78,7 @@ static void test_match(void)
 int main(void)
 {
     RUN(test_tag);
+    RUN(test_tag_text);
     RUN(test_match);
     return test_report("etag");
 }

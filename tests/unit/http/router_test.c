@@ -411,6 +411,88 @@ static void test_method_not_allowed(void)
     router_free(rt);
 }
 
+/* A table of hundreds of routes (the server's is near 300), of several
+ * lengths, added in one order: every path finds its own route and dense
+ * index, and segments that differ only late in the text, or only by
+ * length, are told apart. */
+#define NMANY 240
+static void test_many_routes(void)
+{
+    static struct route many[NMANY];
+    static char patterns[NMANY][48];
+    for (int i = 0; i < NMANY; i++) {
+        switch (i % 3) {
+        case 0:
+            snprintf(patterns[i], sizeof patterns[i], "/api/module%d", i);
+            break;
+        case 1:
+            snprintf(patterns[i], sizeof patterns[i], "/api/module%d/{id}", i);
+            break;
+        default:
+            snprintf(patterns[i], sizeof patterns[i], "/api/module%d/{id}/items/x%d", i, i);
+            break;
+        }
+        many[i] = (struct route)ROUTE(HTTP_GET, patterns[i], h_other);
+    }
+    struct router *rt = router_new();
+    CHECK_INT(router_add(rt, many, NMANY), 0);
+    CHECK_INT(router_count(rt), NMANY);
+    struct arena a;
+    arena_init(&a);
+    struct route_match m;
+    unsigned allowed;
+    char path[64];
+    for (int i = 0; i < NMANY; i++) {
+        if (i % 3 == 0)
+            snprintf(path, sizeof path, "/api/module%d", i);
+        else if (i % 3 == 1)
+            snprintf(path, sizeof path, "/api/module%d/7", i);
+        else
+            snprintf(path, sizeof path, "/api/module%d/7/items/x%d", i, i);
+        CHECK_INT(match(rt, HTTP_GET, path, &a, &m, &allowed), ROUTER_FOUND);
+        CHECK(m.route == &many[i]);
+        CHECK_INT(m.index, i);
+    }
+    /* A prefix, an extension, and the wrong tail are not routes. */
+    CHECK_INT(match(rt, HTTP_GET, "/api/module", &a, &m, &allowed), ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/module00", &a, &m, &allowed), ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_GET, "/api/module2/7/items/x3", &a, &m, &allowed), ROUTER_NOT_FOUND);
+    CHECK_INT(match(rt, HTTP_POST, "/api/module3", &a, &m, &allowed), ROUTER_BAD_METHOD);
+    CHECK_INT(allowed, HTTP_GET | HTTP_HEAD);
+    arena_release(&a);
+    router_free(rt);
+}
+
+/* A route with more literal segments added after the {param} routes of
+ * the same shape takes the path over: only its methods are allowed. */
+static void test_later_literal_takes_path(void)
+{
+    static const struct route routes[] = {
+        ROUTE(HTTP_GET, "/api/things/{id}", h_get),
+        ROUTE(HTTP_DELETE, "/api/things/{id}", h_other),
+        ROUTE(HTTP_POST, "/api/things/new", h_list),
+        ROUTE(HTTP_GET, "/api/{kind}/{id}", h_export),
+    };
+    struct router *rt = router_new();
+    CHECK_INT(router_add(rt, routes, 4), 0);
+    struct arena a;
+    arena_init(&a);
+    struct route_match m;
+    unsigned allowed;
+    CHECK_INT(match(rt, HTTP_GET, "/api/things/new", &a, &m, &allowed), ROUTER_BAD_METHOD);
+    CHECK_INT(allowed, HTTP_POST);
+    CHECK_INT(match(rt, HTTP_POST, "/api/things/new", &a, &m, &allowed), ROUTER_FOUND);
+    CHECK(m.route == &routes[2]);
+    CHECK_INT(m.index, 2);
+    CHECK_INT(match(rt, HTTP_PUT, "/api/things/4", &a, &m, &allowed), ROUTER_BAD_METHOD);
+    CHECK_INT(allowed, HTTP_GET | HTTP_HEAD | HTTP_DELETE);
+    CHECK_INT(match(rt, HTTP_GET, "/api/other/4", &a, &m, &allowed), ROUTER_FOUND);
+    CHECK(m.route == &routes[3]);
+    CHECK_STR(param(&m, "kind"), "other");
+    arena_release(&a);
+    router_free(rt);
+}
+
 static void test_duplicate_refused(void)
 {
     struct router *rt = site_router();
@@ -593,6 +675,8 @@ int main(void)
     RUN(test_too_many_segments);
     RUN(test_literal_beats_param);
     RUN(test_method_not_allowed);
+    RUN(test_many_routes);
+    RUN(test_later_literal_takes_path);
     RUN(test_duplicate_refused);
     RUN(test_equivalent_pattern_is_duplicate);
     RUN(test_allow_header);
