@@ -35,6 +35,7 @@
 #include "site/site_cache.h"
 #include "store/store.h"
 
+#define AMENITY_SLOTS 128 /* a power of two, twice the 64 amenity bits */
 #define MEMO_EPOCH 1577836800 /* 2020-01-01T00:00:00Z: memo minutes count from here */
 
 /* Compiled opening hours, shared by every entry with the same text (a
@@ -92,6 +93,9 @@ struct site_cache {
     size_t n, cap;
     char *amenity_bits[64]; /* bit -> amenity code */
     size_t nbits;
+    /* code -> bit + 1 (0: empty slot), open addressing on text_hash: a
+     * load looks up every amenity of every site (1.4 million at 180,000). */
+    uint8_t bit_slots[AMENITY_SLOTS];
     char **types; /* type index -> code */
     size_t ntypes;
     struct hours_day *days;
@@ -180,10 +184,13 @@ static void entry_free(struct site_cache *sc, struct cache_entry *e)
 
 static int amenity_bit(const struct site_cache *sc, const char *code)
 {
-    for (size_t i = 0; i < sc->nbits; i++)
-        if (strcmp(sc->amenity_bits[i], code) == 0)
-            return (int)i;
-    return -1;
+    for (size_t i = text_hash(code) & (AMENITY_SLOTS - 1);; i = (i + 1) & (AMENITY_SLOTS - 1)) {
+        int bit = sc->bit_slots[i] - 1;
+        if (bit < 0)
+            return -1;
+        if (strcmp(sc->amenity_bits[bit], code) == 0)
+            return bit;
+    }
 }
 
 static int type_index(const struct site_cache *sc, const char *code)
@@ -194,13 +201,17 @@ static int type_index(const struct site_cache *sc, const char *code)
     return -1;
 }
 
-/* Everything derived from s and l, in one allocation. */
+/* Everything derived from s and l, in one allocation. scratch holds the
+ * text while it is put together; a load passes the same one for every
+ * site (its room is kept: no regrowing it 180,000 times), its content is
+ * not. */
 static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s,
-                                     const struct live *l)
+                                     const struct live *l, struct strbuf *scratch)
 {
     struct arena tmp;
     arena_init(&tmp);
-    struct strbuf text = STRBUF_INIT; /* static JSON, NUL, nav parts, live codes, extra codes */
+    struct strbuf text = *scratch; /* static JSON, NUL, nav parts, live codes, extra codes */
+    text.len = 0;
     uint32_t off[SJ_STATIC + 1];
     site_json_static_parts(&text, s, sc->tz, off);
     strbuf_addch(&text, '\0');
@@ -265,7 +276,7 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     e->type = (uint16_t)(t < 0 ? 0xffff : t);
     e->tier = (uint8_t)s->tier;
     atomic_init(&e->memo, 0);
-    strbuf_release(&text);
+    *scratch = text;
     arena_release(&tmp);
     return e;
 }
@@ -525,6 +536,7 @@ static void clear_catalog(struct site_cache *sc)
     for (size_t i = 0; i < sc->nbits; i++)
         free(sc->amenity_bits[i]);
     sc->nbits = 0;
+    memset(sc->bit_slots, 0, sizeof sc->bit_slots);
     for (size_t i = 0; i < sc->ntypes; i++)
         free(sc->types[i]);
     free(sc->types);
@@ -570,8 +582,13 @@ static int load_catalog_locked(struct site_cache *sc, struct store_conn *c, stru
     if (rc)
         return rc;
     clear_catalog(sc);
-    for (size_t i = 0; i < nm && i < 64; i++)
-        sc->amenity_bits[sc->nbits++] = xstrdup(ms[i].code);
+    for (size_t i = 0; i < nm && i < 64; i++) {
+        size_t slot = text_hash(ms[i].code) & (AMENITY_SLOTS - 1);
+        while (sc->bit_slots[slot])
+            slot = (slot + 1) & (AMENITY_SLOTS - 1);
+        sc->amenity_bits[sc->nbits] = xstrdup(ms[i].code);
+        sc->bit_slots[slot] = (uint8_t)++sc->nbits;
+    }
     sc->types = calloc(nt + 1, sizeof(*sc->types));
     if (!sc->types)
         die_oom();
@@ -639,6 +656,7 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     geo_index_build(sc->index, NULL, 0);
     int64_t after_id = 0, limit = 5000;
     size_t li = 0;
+    struct strbuf scratch = STRBUF_INIT;
     while (!rc) {
         struct arena page;
         arena_init(&page);
@@ -651,13 +669,14 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
                 li++;
             const struct live *l =
                 li < nlive && live_ids[li] == sites[i].id ? &lives[li] : &no_live;
-            put_locked(sc, entry_new(sc, &sites[i], l), false);
+            put_locked(sc, entry_new(sc, &sites[i], l, &scratch), false);
             after_id = sites[i].id;
         }
         arena_release(&page);
         if (n < (size_t)limit)
             break;
     }
+    strbuf_release(&scratch);
     /* One build of the index over everything: far cheaper than inserts. */
     struct geo_entry *ge = malloc((sc->n + 1) * sizeof(*ge));
     if (!ge)
@@ -692,7 +711,9 @@ int site_cache_refresh(struct site_cache *sc, struct store_conn *c, int64_t id)
     int rc = site_get(c, &a, id, &s);
     if (!rc)
         rc = live_get(c, &a, id, &l);
-    struct cache_entry *e = rc ? NULL : entry_new(sc, &s, &l);
+    struct strbuf scratch = STRBUF_INIT;
+    struct cache_entry *e = rc ? NULL : entry_new(sc, &s, &l, &scratch);
+    strbuf_release(&scratch);
     pthread_rwlock_wrlock(&sc->lock);
     if (e)
         put_locked(sc, e, true);
