@@ -170,8 +170,15 @@ enum site_json_field {
 };
 #define SJ_BIT(f) ((uint32_t)1 << (f))
 #define SJ_ALL (SJ_BIT(SJ_COUNT) - 1)
-/* The bit number of a field's name, or -1. */
+/* The bit number of a field's name, or -1; and the name of a bit number
+ * (NULL beyond SJ_COUNT). */
 int site_json_field_of(const char *name);
+const char *site_json_field_name(int f);
+/* The start of one item of "amenities", {"code":"CODE","count": (the
+ * count and the closing brace follow): the one writer of it, for the
+ * static text and for the cache, which keeps amenities as catalogue
+ * indexes and counts. */
+void site_json_amenity_head(struct strbuf *sb, const char *code);
 
 /* The fields that change only when the site is edited, as JSON text
  * (a whole object) and as a jansson object. */

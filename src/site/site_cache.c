@@ -35,7 +35,12 @@
 #include "site/site_cache.h"
 #include "store/store.h"
 
-#define AMENITY_SLOTS 128 /* a power of two, twice the 64 amenity bits */
+/* Amenity codes a cache entry names by a one-byte index (1 to 254; 255
+ * says the code follows as text), and the slots of their hash table (a
+ * power of two, twice as many). */
+#define AMENITY_CODES 254
+#define AMENITY_SLOTS 512
+#define AMENITY_LITERAL 255
 #define MEMO_EPOCH 1577836800 /* 2020-01-01T00:00:00Z: memo minutes count from here */
 
 /* Compiled opening hours, shared by every entry with the same text (a
@@ -49,9 +54,14 @@ struct hours_ref {
 };
 
 /* One site, in one allocation: the fixed part, then (in blob) the live
- * items, the amenity codes without a bit, the static JSON text and the
- * packed nav parts. Nothing is kept twice: a fields= projection cuts the
- * static text at off[], and what a query checks is here in its own form. */
+ * items, the amenity codes without a bit, the static fields' values and
+ * the packed nav parts. Nothing is kept twice: what a query checks is
+ * here in its own form, and the static JSON text is kept without what
+ * every site repeats. Of each static field only its JSON value is kept
+ * (the keys, a quarter of the text, are the cache's, see render_static);
+ * of the amenities only catalogue indexes and counts (see
+ * amenities_pack). At 180,000 sites that is about 650 bytes a site less
+ * than the whole text. */
 struct cache_entry {
     int64_t id;
     double lat, lon;
@@ -62,9 +72,9 @@ struct cache_entry {
     const char *status;          /* site_status_static() */
     struct live live;            /* items in blob */
     const char **extra;          /* amenity codes (count > 0) without a bit; NULL-ended */
-    const char *json;            /* the static JSON text, without its closing brace */
+    const char *json;            /* the static fields' values, one after the other */
     const char *nav;             /* site_nav_pack() */
-    uint32_t off[SJ_STATIC + 1]; /* static fields in blob; off[SJ_STATIC]: length */
+    uint32_t off[SJ_STATIC + 1]; /* value f at json + off[f]; off[SJ_STATIC]: length */
     uint16_t type;               /* type index, 0xffff: none */
     uint8_t tier;
     bool has_until;
@@ -91,11 +101,19 @@ struct site_cache {
     struct geo_index *index;
     struct cache_entry **entries; /* sorted by id */
     size_t n, cap;
-    char *amenity_bits[64]; /* bit -> amenity code */
-    size_t nbits;
-    /* code -> bit + 1 (0: empty slot), open addressing on text_hash: a
+    /* The catalogue's first AMENITY_CODES amenity codes, by id; the first
+     * 64 are the index's amenity bits. heads[i]: the start of its item in
+     * "amenities" (site_json_amenity_head). */
+    char *amenity_codes[AMENITY_CODES];
+    char *amenity_heads[AMENITY_CODES];
+    uint8_t amenity_head_len[AMENITY_CODES];
+    size_t ncodes, nbits;
+    /* code -> index + 1 (0: empty slot), open addressing on text_hash: a
      * load looks up every amenity of every site (1.4 million at 180,000). */
-    uint8_t bit_slots[AMENITY_SLOTS];
+    uint8_t code_slots[AMENITY_SLOTS];
+    /* The static fields' keys: {"id": and ,"name_zh": and so on. */
+    char keys[SJ_STATIC][24];
+    uint8_t key_len[SJ_STATIC];
     char **types; /* type index -> code */
     size_t ntypes;
     struct hours_day *days;
@@ -182,15 +200,87 @@ static void entry_free(struct site_cache *sc, struct cache_entry *e)
     free(e);
 }
 
-static int amenity_bit(const struct site_cache *sc, const char *code)
+/* The catalogue index of an amenity code, or -1 (not among the first
+ * AMENITY_CODES). */
+static int amenity_index(const struct site_cache *sc, const char *code)
 {
     for (size_t i = text_hash(code) & (AMENITY_SLOTS - 1);; i = (i + 1) & (AMENITY_SLOTS - 1)) {
-        int bit = sc->bit_slots[i] - 1;
-        if (bit < 0)
+        int k = sc->code_slots[i] - 1;
+        if (k < 0)
             return -1;
-        if (strcmp(sc->amenity_bits[bit], code) == 0)
-            return bit;
+        if (strcmp(sc->amenity_codes[k], code) == 0)
+            return k;
     }
+}
+
+static int amenity_bit(const struct site_cache *sc, const char *code)
+{
+    int k = amenity_index(sc, code);
+    return k >= 0 && (size_t)k < sc->nbits ? k : -1;
+}
+
+/* "amenities" as the cache keeps it: per item, its catalogue index + 1 as
+ * one byte (or AMENITY_LITERAL and the code, NUL-ended), then the count
+ * as an unsigned LEB128 varint (of the count's 64 bits as they are). */
+static void amenities_pack(const struct site_cache *sc, const struct site *s, struct strbuf *out)
+{
+    for (size_t i = 0; i < s->namenities; i++) {
+        int k = amenity_index(sc, s->amenities[i].code);
+        if (k >= 0) {
+            strbuf_addch(out, (char)(k + 1));
+        } else {
+            strbuf_addch(out, (char)AMENITY_LITERAL);
+            strbuf_add(out, s->amenities[i].code, strlen(s->amenities[i].code) + 1);
+        }
+        uint64_t v = (uint64_t)s->amenities[i].count;
+        do {
+            strbuf_addch(out, (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)));
+            v >>= 7;
+        } while (v);
+    }
+}
+
+/* The JSON value of "amenities" from amenities_pack's n bytes at p, as
+ * site_json_static_parts writes it. */
+static void amenities_unpack(const struct site_cache *sc, const char *p, size_t n,
+                             struct strbuf *out)
+{
+    const char *end = p + n;
+    strbuf_addch(out, '[');
+    for (bool first = true; p < end; first = false) {
+        if (!first)
+            strbuf_addch(out, ',');
+        unsigned char k = (unsigned char)*p++;
+        if (k == AMENITY_LITERAL) {
+            site_json_amenity_head(out, p);
+            p += strlen(p) + 1;
+        } else {
+            strbuf_add(out, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
+        }
+        uint64_t v = 0;
+        for (int shift = 0;; shift += 7) {
+            unsigned char b = (unsigned char)*p++;
+            v |= (uint64_t)(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                break;
+        }
+        strbuf_add_int(out, (int64_t)v);
+        strbuf_addch(out, '}');
+    }
+    strbuf_addch(out, ']');
+}
+
+/* Text put together while an entry is made; a load passes the same one
+ * for every site (the room is kept: no regrowing it 180,000 times). */
+struct entry_scratch {
+    struct strbuf whole; /* site_json_static_parts() */
+    struct strbuf text;  /* what the entry's blob gets */
+};
+
+static void scratch_release(struct entry_scratch *x)
+{
+    strbuf_release(&x->whole);
+    strbuf_release(&x->text);
 }
 
 static int type_index(const struct site_cache *sc, const char *code)
@@ -201,19 +291,35 @@ static int type_index(const struct site_cache *sc, const char *code)
     return -1;
 }
 
-/* Everything derived from s and l, in one allocation. scratch holds the
- * text while it is put together; a load passes the same one for every
- * site (its room is kept: no regrowing it 180,000 times), its content is
- * not. */
+/* Everything derived from s and l, in one allocation. */
 static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s,
-                                     const struct live *l, struct strbuf *scratch)
+                                     const struct live *l, struct entry_scratch *scratch)
 {
     struct arena tmp;
     arena_init(&tmp);
-    struct strbuf text = *scratch; /* static JSON, NUL, nav parts, live codes, extra codes */
+    /* The static text from its one writer, cut into values: each field's
+     * slice starts with its key (the id's with {"id":). */
+    struct strbuf *whole = &scratch->whole;
+    whole->len = 0;
+    uint32_t woff[SJ_STATIC + 1], off[SJ_STATIC + 1];
+    site_json_static_parts(whole, s, sc->tz, woff);
+    woff[SJ_ID] = 0; /* the id's slice is the text's start */
+    struct strbuf text = scratch->text; /* values, NUL, nav parts, live codes, extra codes */
     text.len = 0;
-    uint32_t off[SJ_STATIC + 1];
-    site_json_static_parts(&text, s, sc->tz, off);
+    for (int f = 0; f < SJ_STATIC; f++) {
+        const char *v = whole->buf + woff[f];
+        size_t n = woff[f + 1] - woff[f];
+        if (n < sc->key_len[f] || memcmp(v, sc->keys[f], sc->key_len[f]) != 0) {
+            log_error("site %lld: field %d does not start with its key", (long long)s->id, f);
+            abort(); /* site_json_static_parts and the keys disagree: a bug */
+        }
+        off[f] = (uint32_t)text.len;
+        if (f == SJ_AMENITIES)
+            amenities_pack(sc, s, &text);
+        else
+            strbuf_add(&text, v + sc->key_len[f], n - sc->key_len[f]);
+    }
+    off[SJ_STATIC] = (uint32_t)text.len;
     strbuf_addch(&text, '\0');
     size_t nav_at = text.len;
     site_nav_pack(&text, &tmp, s);
@@ -276,7 +382,7 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     e->type = (uint16_t)(t < 0 ? 0xffff : t);
     e->tier = (uint8_t)s->tier;
     atomic_init(&e->memo, 0);
-    *scratch = text;
+    scratch->text = text;
     arena_release(&tmp);
     return e;
 }
@@ -528,15 +634,22 @@ struct site_cache *site_cache_new(int tz_offset_min)
     pthread_mutex_init(&sc->hours_lock, NULL);
     sc->tz = tz_offset_min;
     sc->index = geo_index_new();
+    for (int f = 0; f < SJ_STATIC; f++) {
+        int n = snprintf(sc->keys[f], sizeof sc->keys[f], "%s\"%s\":", f ? "," : "{",
+                         site_json_field_name(f));
+        sc->key_len[f] = (uint8_t)n;
+    }
     return sc;
 }
 
 static void clear_catalog(struct site_cache *sc)
 {
-    for (size_t i = 0; i < sc->nbits; i++)
-        free(sc->amenity_bits[i]);
-    sc->nbits = 0;
-    memset(sc->bit_slots, 0, sizeof sc->bit_slots);
+    for (size_t i = 0; i < sc->ncodes; i++) {
+        free(sc->amenity_codes[i]);
+        free(sc->amenity_heads[i]);
+    }
+    sc->ncodes = sc->nbits = 0;
+    memset(sc->code_slots, 0, sizeof sc->code_slots);
     for (size_t i = 0; i < sc->ntypes; i++)
         free(sc->types[i]);
     free(sc->types);
@@ -582,13 +695,22 @@ static int load_catalog_locked(struct site_cache *sc, struct store_conn *c, stru
     if (rc)
         return rc;
     clear_catalog(sc);
-    for (size_t i = 0; i < nm && i < 64; i++) {
+    for (size_t i = 0; i < nm && i < AMENITY_CODES; i++) {
         size_t slot = text_hash(ms[i].code) & (AMENITY_SLOTS - 1);
-        while (sc->bit_slots[slot])
+        while (sc->code_slots[slot])
             slot = (slot + 1) & (AMENITY_SLOTS - 1);
-        sc->amenity_bits[sc->nbits] = xstrdup(ms[i].code);
-        sc->bit_slots[slot] = (uint8_t)++sc->nbits;
+        struct strbuf head = STRBUF_INIT;
+        site_json_amenity_head(&head, ms[i].code);
+        if (head.len > UINT8_MAX) { /* a code too long for a head: kept as text */
+            strbuf_release(&head);
+            break;
+        }
+        sc->amenity_head_len[sc->ncodes] = (uint8_t)head.len;
+        sc->amenity_heads[sc->ncodes] = strbuf_detach(&head, NULL);
+        sc->amenity_codes[sc->ncodes] = xstrdup(ms[i].code);
+        sc->code_slots[slot] = (uint8_t)++sc->ncodes;
     }
+    sc->nbits = sc->ncodes < 64 ? sc->ncodes : 64;
     sc->types = calloc(nt + 1, sizeof(*sc->types));
     if (!sc->types)
         die_oom();
@@ -656,7 +778,7 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     geo_index_build(sc->index, NULL, 0);
     int64_t after_id = 0, limit = 5000;
     size_t li = 0;
-    struct strbuf scratch = STRBUF_INIT;
+    struct entry_scratch scratch = {STRBUF_INIT, STRBUF_INIT};
     while (!rc) {
         struct arena page;
         arena_init(&page);
@@ -676,7 +798,7 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
         if (n < (size_t)limit)
             break;
     }
-    strbuf_release(&scratch);
+    scratch_release(&scratch);
     /* One build of the index over everything: far cheaper than inserts. */
     struct geo_entry *ge = malloc((sc->n + 1) * sizeof(*ge));
     if (!ge)
@@ -711,9 +833,9 @@ int site_cache_refresh(struct site_cache *sc, struct store_conn *c, int64_t id)
     int rc = site_get(c, &a, id, &s);
     if (!rc)
         rc = live_get(c, &a, id, &l);
-    struct strbuf scratch = STRBUF_INIT;
+    struct entry_scratch scratch = {STRBUF_INIT, STRBUF_INIT};
     struct cache_entry *e = rc ? NULL : entry_new(sc, &s, &l, &scratch);
-    strbuf_release(&scratch);
+    scratch_release(&scratch);
     pthread_rwlock_wrlock(&sc->lock);
     if (e)
         put_locked(sc, e, true);
@@ -904,6 +1026,24 @@ static void render_live(const struct live *l, const struct site_render *rd, stru
         strbuf_adds(out, "null}");
 }
 
+/* The static fields of want (the id always) as site_json_static_parts
+ * writes them, without the closing brace: each key, then its value. */
+static void render_static(const struct site_cache *sc, const struct cache_entry *e, uint32_t want,
+                          struct strbuf *out)
+{
+    /* Room for the keys and values at once (the amenities may want more). */
+    strbuf_grow(out, e->off[SJ_STATIC] + SJ_STATIC * sizeof sc->keys[0]);
+    for (int f = 0; f < SJ_STATIC; f++) {
+        if (f != SJ_ID && !(want & SJ_BIT(f)))
+            continue;
+        strbuf_add(out, sc->keys[f], sc->key_len[f]);
+        if (f == SJ_AMENITIES)
+            amenities_unpack(sc, e->json + e->off[f], e->off[f + 1] - e->off[f], out);
+        else
+            strbuf_add(out, e->json + e->off[f], e->off[f + 1] - e->off[f]);
+    }
+}
+
 /* One site: the static part, then what depends on the request; only the
  * fields rd asks for, each as the whole answer has it. */
 static void render_entry(struct site_cache *sc, struct cache_entry *e, const struct site_render *rd,
@@ -911,14 +1051,7 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e, const str
 {
     uint32_t want = rd->fields ? rd->fields : SJ_ALL;
     char buf[40];
-    if ((want & (SJ_BIT(SJ_STATIC) - 1)) == SJ_BIT(SJ_STATIC) - 1) {
-        strbuf_add(out, e->json, e->off[SJ_STATIC]);
-    } else {
-        strbuf_add(out, e->json, e->off[SJ_ID + 1]);
-        for (int f = SJ_ID + 1; f < SJ_STATIC; f++)
-            if (want & SJ_BIT(f))
-                strbuf_add(out, e->json + e->off[f], e->off[f + 1] - e->off[f]);
-    }
+    render_static(sc, e, want, out);
     if (want & SJ_BIT(SJ_POSITION)) {
         struct geo_point p = geo_convert((struct geo_point){e->lat, e->lon}, GEO_WGS84, rd->datum);
         strbuf_adds(out, ",\"position\":{\"lat\":");
