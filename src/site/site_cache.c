@@ -222,21 +222,24 @@ static int amenity_bit(const struct site_cache *sc, const char *code)
 /* "amenities" as the cache keeps it: per item, its catalogue index + 1 as
  * one byte (or AMENITY_LITERAL and the code, NUL-ended), then the count
  * as an unsigned LEB128 varint (of the count's 64 bits as they are). */
-static void amenities_pack(const struct site_cache *sc, const struct site *s, struct strbuf *out)
+/* idx[i]: amenity_index() of s's amenity i. */
+static void amenities_pack(const struct site *s, const int *idx, struct strbuf *out)
 {
     for (size_t i = 0; i < s->namenities; i++) {
-        int k = amenity_index(sc, s->amenities[i].code);
-        if (k >= 0) {
-            strbuf_addch(out, (char)(k + 1));
+        unsigned char item[11]; /* the index and up to 10 bytes of varint */
+        size_t n = 0;
+        if (idx[i] >= 0) {
+            item[n++] = (unsigned char)(idx[i] + 1);
         } else {
             strbuf_addch(out, (char)AMENITY_LITERAL);
             strbuf_add(out, s->amenities[i].code, strlen(s->amenities[i].code) + 1);
         }
         uint64_t v = (uint64_t)s->amenities[i].count;
         do {
-            strbuf_addch(out, (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)));
+            item[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
             v >>= 7;
         } while (v);
+        strbuf_add(out, item, n);
     }
 }
 
@@ -302,7 +305,13 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     struct strbuf *whole = &scratch->whole;
     whole->len = 0;
     uint32_t woff[SJ_STATIC + 1], off[SJ_STATIC + 1];
-    site_json_static_parts(whole, s, sc->tz, woff);
+    int *idx = arena_calloc(&tmp, s->namenities + 1, sizeof(int));
+    for (size_t i = 0; i < s->namenities; i++)
+        idx[i] = amenity_index(sc, s->amenities[i].code);
+    /* The amenities are packed from s: no need to write them as text. */
+    struct site bare = *s;
+    bare.namenities = 0;
+    site_json_static_parts(whole, &bare, sc->tz, woff);
     woff[SJ_ID] = 0; /* the id's slice is the text's start */
     struct strbuf text = scratch->text; /* values, NUL, nav parts, live codes, extra codes */
     text.len = 0;
@@ -315,7 +324,7 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
         }
         off[f] = (uint32_t)text.len;
         if (f == SJ_AMENITIES)
-            amenities_pack(sc, s, &text);
+            amenities_pack(s, idx, &text);
         else
             strbuf_add(&text, v + sc->key_len[f], n - sc->key_len[f]);
     }
@@ -334,9 +343,8 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     for (size_t i = 0; i < s->namenities; i++) {
         if (s->amenities[i].count <= 0)
             continue;
-        int bit = amenity_bit(sc, s->amenities[i].code);
-        if (bit >= 0) {
-            mask |= (uint64_t)1 << bit;
+        if (idx[i] >= 0 && (size_t)idx[i] < sc->nbits) {
+            mask |= (uint64_t)1 << idx[i];
         } else {
             extra_at[nextra++] = text.len;
             strbuf_add(&text, s->amenities[i].code, strlen(s->amenities[i].code) + 1);
