@@ -22,6 +22,7 @@
 
 struct app;
 struct store_conn;
+struct store_rows;
 
 #define SITE_MAX_AMENITIES 64
 #define SITE_MAX_PHOTOS 10
@@ -228,9 +229,17 @@ int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out
 int site_search(struct store_conn *c, struct arena *a, const struct site_query *q,
                 struct site **out, size_t *n, int64_t *total);
 /* Every site (removed ones too) with an id above after_id, at most limit,
- * ordered by id, with amenities and photos: a cache's load, page by page. */
+ * ordered by id, with photos and (with_amenities) amenities: a cache's
+ * load, page by page. */
 int site_scan(struct store_conn *c, struct arena *a, int64_t after_id, int64_t limit,
-              struct site **out, size_t *n);
+              bool with_amenities, struct site **out, size_t *n);
+/* Every amenity row of every site (site_id, amenity_id, count), in no
+ * given order, handed to fn in batches as store_query_each does: one
+ * pass over the table, where reading it by site (the primary key's
+ * index) looks every row up again for its count. Only where
+ * store_can_stream(). */
+int site_amenity_rows_each(struct store_conn *c,
+                           int (*fn)(void *ctx, const struct store_rows *rows), void *ctx);
 /* Insert or update a checked site; SITE_INVALID with *f when the type,
  * region or an amenity code is unknown. The caller holds a transaction. */
 int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t now,
