@@ -72,9 +72,14 @@ test('near and bbox show the static fields as the site answer does, past the 254
     amenities: { extra_239: 5, seats: 0, hot_water: 1 }, manager: '值班员 \\ "x"',
   }), 200);
   await assertSame(site.id, lat, lon, 'edited');
-  expectStatus(await admin.post('/api/amenities', { code: 'zz_last', name_zh: '末', kind: 'boolean' }), 201);
-  await assertSame(site.id, lat, lon, 'after a catalogue change');
-  // A demo site with every kind of field, as loaded at start.
+  // A demo site with every kind of field, as loaded at start; then edited
+  // (its amenity rows are written again, after every other site's: the
+  // next load finds them out of site order).
   const demo = expectStatus(await anon.get(`/api/sites/near?lat=34.6&lon=119.2&k=1&at=${AT}`), 200).json.items[0];
   await assertSame(demo.id, demo.position.lat, demo.position.lon, 'demo site');
+  expectStatus(await admin.patch(`/api/sites/${demo.id}`, { amenities: { extra_239: 2, wifi: 1, extra_000: 3 } }), 200);
+  expectStatus(await admin.post('/api/amenities', { code: 'zz_last', name_zh: '末', kind: 'boolean' }), 201);
+  await assertSame(site.id, lat, lon, 'after a catalogue change');
+  const again = await assertSame(demo.id, demo.position.lat, demo.position.lon, 'demo site edited, after a catalogue change');
+  assert.deepEqual(again.amenities.map((a) => a.code), ['wifi', 'extra_000', 'extra_239']);
 });
