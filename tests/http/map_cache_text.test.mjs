@@ -7,7 +7,7 @@
 // fields= projection, after creating, editing and a catalogue reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, ADMIN_TOKEN, expectStatus } from './lib/server.mjs';
+import { startServer, ADMIN_TOKEN, expectStatus, listAll } from './lib/server.mjs';
 
 const AT = encodeURIComponent('2026-12-02T10:30:00+08:00');
 const STATIC = [
@@ -42,6 +42,25 @@ async function assertSame(id, lat, lon, what) {
   assert.deepEqual(cut.items[0], { id, phone: one.phone, amenities: one.amenities }, `${what}: fields=`);
   return one;
 }
+
+/** Every site in a bbox over the world (from the cache) against the
+ *  store's list, field by field. */
+async function assertAllSame(what) {
+  const stored = (await listAll(anon, `/api/sites?status=any&at=${AT}`)).items;
+  const cached = (await listAll(anon, `/api/sites?bbox=-180,-90,180,90&at=${AT}`)).items;
+  assert.ok(cached.length > 200, what);
+  const byId = new Map(stored.map((x) => [x.id, x]));
+  for (const item of cached) {
+    const one = byId.get(item.id);
+    assert.ok(one, `${what}: site ${item.id}`);
+    assert.deepEqual(staticOf(item), staticOf(one), `${what}: site ${item.id}`);
+    assert.deepEqual(Object.keys(staticOf(item)), Object.keys(staticOf(one)), `${what}: site ${item.id} key order`);
+  }
+}
+
+test('every demo site in a bbox shows its static fields as the store does', async () => {
+  await assertAllSame('as loaded at start');
+});
 
 test('near and bbox show the static fields as the site answer does, past the 254th amenity too', async () => {
   // 22 demo amenities and 240 more: the last ones are past what the cache
@@ -82,4 +101,5 @@ test('near and bbox show the static fields as the site answer does, past the 254
   await assertSame(site.id, lat, lon, 'after a catalogue change');
   const again = await assertSame(demo.id, demo.position.lat, demo.position.lon, 'demo site edited, after a catalogue change');
   assert.deepEqual(again.amenities.map((a) => a.code), ['wifi', 'extra_000', 'extra_239']);
+  await assertAllSame('after a catalogue change');
 });
