@@ -111,6 +111,7 @@ struct site_cache {
     /* code -> index + 1 (0: empty slot), open addressing on text_hash: a
      * load looks up every amenity of every site (1.4 million at 180,000). */
     uint8_t code_slots[AMENITY_SLOTS];
+    uint64_t catalog_gen; /* counts the catalogue's loads */
     /* The static fields' keys: {"id": and ,"name_zh": and so on. */
     char keys[SJ_STATIC][24];
     uint8_t key_len[SJ_STATIC];
@@ -708,6 +709,7 @@ static int load_catalog_locked(struct site_cache *sc, struct store_conn *c, stru
     if (rc)
         return rc;
     clear_catalog(sc);
+    sc->catalog_gen++;
     for (size_t i = 0; i < nm && i < AMENITY_CODES; i++) {
         size_t slot = text_hash(ms[i].code) & (AMENITY_SLOTS - 1);
         while (sc->code_slots[slot])
@@ -1074,10 +1076,20 @@ int site_cache_refresh(struct site_cache *sc, struct store_conn *c, int64_t id)
     int rc = site_get(c, &a, id, &s);
     if (!rc)
         rc = live_get(c, &a, id, &l);
+    /* The entry names amenities by the catalogue's indexes: it is made
+     * under the shared lock (a load changes the catalogue under the
+     * exclusive one), and made again if a load came in between. */
     struct entry_scratch scratch = {STRBUF_INIT, STRBUF_INIT};
+    pthread_rwlock_rdlock(&sc->lock);
+    uint64_t gen = sc->catalog_gen;
     struct cache_entry *e = rc ? NULL : entry_new(sc, &s, &l, &scratch);
-    scratch_release(&scratch);
+    pthread_rwlock_unlock(&sc->lock);
     pthread_rwlock_wrlock(&sc->lock);
+    if (e && sc->catalog_gen != gen) {
+        entry_free(sc, e);
+        e = entry_new(sc, &s, &l, &scratch);
+    }
+    scratch_release(&scratch);
     if (e)
         put_locked(sc, e, true);
     else if (rc == STORE_NOT_FOUND)
