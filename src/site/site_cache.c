@@ -107,7 +107,7 @@ struct site_cache {
     char *amenity_codes[AMENITY_CODES];
     char *amenity_heads[AMENITY_CODES];
     uint8_t amenity_head_len[AMENITY_CODES];
-    size_t ncodes, nbits;
+    size_t ncodes, nbits, max_head_len;
     /* code -> index + 1 (0: empty slot), open addressing on text_hash: a
      * load looks up every amenity of every site (1.4 million at 180,000). */
     uint8_t code_slots[AMENITY_SLOTS];
@@ -115,6 +115,7 @@ struct site_cache {
     /* The static fields' keys: {"id": and ,"name_zh": and so on. */
     char keys[SJ_STATIC][24];
     uint8_t key_len[SJ_STATIC];
+    size_t keys_len; /* all of them */
     char **types; /* type index -> code */
     size_t ntypes;
     struct hours_day *days;
@@ -244,22 +245,53 @@ static void amenities_pack(const struct site *s, const int *idx, struct strbuf *
     }
 }
 
+/* v in decimal at w, as strbuf_add_int writes it; returns the end. */
+static char *write_int(char *w, int64_t v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (v < 0)
+        *--p = '-';
+    memcpy(w, p, (size_t)(buf + sizeof buf - p));
+    return w + (buf + sizeof buf - p);
+}
+
+/* Room for what n packed amenity bytes give, codes as text aside: an
+ * item takes at least two bytes and gives at most a comma, the longest
+ * head, a count (20 characters) and a brace; and the brackets. */
+static size_t amenities_room(const struct site_cache *sc, size_t n)
+{
+    return 2 + n * (sc->max_head_len + 22);
+}
+
 /* The JSON value of "amenities" from amenities_pack's n bytes at p, as
- * site_json_static_parts writes it. */
+ * site_json_static_parts writes it. Written in place (this runs for
+ * every site of every answer): room is made once, and again after a
+ * code kept as text. */
 static void amenities_unpack(const struct site_cache *sc, const char *p, size_t n,
                              struct strbuf *out)
 {
     const char *end = p + n;
-    strbuf_addch(out, '[');
+    strbuf_grow(out, amenities_room(sc, n));
+    char *w = out->buf + out->len;
+    *w++ = '[';
     for (bool first = true; p < end; first = false) {
         if (!first)
-            strbuf_addch(out, ',');
+            *w++ = ',';
         unsigned char k = (unsigned char)*p++;
         if (k == AMENITY_LITERAL) {
+            out->len = (size_t)(w - out->buf);
             site_json_amenity_head(out, p);
             p += strlen(p) + 1;
+            strbuf_grow(out, 21 + amenities_room(sc, (size_t)(end - p)));
+            w = out->buf + out->len;
         } else {
-            strbuf_add(out, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
+            memcpy(w, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
+            w += sc->amenity_head_len[k - 1];
         }
         uint64_t v = 0;
         for (int shift = 0;; shift += 7) {
@@ -268,10 +300,12 @@ static void amenities_unpack(const struct site_cache *sc, const char *p, size_t 
             if (!(b & 0x80))
                 break;
         }
-        strbuf_add_int(out, (int64_t)v);
-        strbuf_addch(out, '}');
+        w = write_int(w, (int64_t)v);
+        *w++ = '}';
     }
-    strbuf_addch(out, ']');
+    *w++ = ']';
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = '\0';
 }
 
 /* Text put together while an entry is made; a load passes the same one
@@ -647,6 +681,7 @@ struct site_cache *site_cache_new(int tz_offset_min)
         int n = snprintf(sc->keys[f], sizeof sc->keys[f], "%s\"%s\":", f ? "," : "{",
                          site_json_field_name(f));
         sc->key_len[f] = (uint8_t)n;
+        sc->keys_len += (size_t)n;
     }
     return sc;
 }
@@ -657,7 +692,7 @@ static void clear_catalog(struct site_cache *sc)
         free(sc->amenity_codes[i]);
         free(sc->amenity_heads[i]);
     }
-    sc->ncodes = sc->nbits = 0;
+    sc->ncodes = sc->nbits = sc->max_head_len = 0;
     memset(sc->code_slots, 0, sizeof sc->code_slots);
     for (size_t i = 0; i < sc->ntypes; i++)
         free(sc->types[i]);
@@ -721,6 +756,8 @@ static int load_catalog_locked(struct site_cache *sc, struct store_conn *c, stru
             break;
         }
         sc->amenity_head_len[sc->ncodes] = (uint8_t)head.len;
+        if (head.len > sc->max_head_len)
+            sc->max_head_len = head.len;
         sc->amenity_heads[sc->ncodes] = strbuf_detach(&head, NULL);
         sc->amenity_codes[sc->ncodes] = xstrdup(ms[i].code);
         sc->code_slots[slot] = (uint8_t)++sc->ncodes;
@@ -1284,17 +1321,27 @@ static void render_live(const struct live *l, const struct site_render *rd, stru
 static void render_static(const struct site_cache *sc, const struct cache_entry *e, uint32_t want,
                           struct strbuf *out)
 {
-    /* Room for the keys and values at once (the amenities may want more). */
-    strbuf_grow(out, e->off[SJ_STATIC] + SJ_STATIC * sizeof sc->keys[0]);
+    /* Written in place: room for the keys and values is made once. */
+    strbuf_grow(out, sc->keys_len + e->off[SJ_STATIC]);
+    char *w = out->buf + out->len;
     for (int f = 0; f < SJ_STATIC; f++) {
         if (f != SJ_ID && !(want & SJ_BIT(f)))
             continue;
-        strbuf_add(out, sc->keys[f], sc->key_len[f]);
-        if (f == SJ_AMENITIES)
-            amenities_unpack(sc, e->json + e->off[f], e->off[f + 1] - e->off[f], out);
-        else
-            strbuf_add(out, e->json + e->off[f], e->off[f + 1] - e->off[f]);
+        memcpy(w, sc->keys[f], sc->key_len[f]);
+        w += sc->key_len[f];
+        size_t n = e->off[f + 1] - e->off[f];
+        if (f == SJ_AMENITIES) {
+            out->len = (size_t)(w - out->buf);
+            amenities_unpack(sc, e->json + e->off[f], n, out);
+            strbuf_grow(out, sc->keys_len + e->off[SJ_STATIC]);
+            w = out->buf + out->len;
+        } else {
+            memcpy(w, e->json + e->off[f], n);
+            w += n;
+        }
     }
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = '\0';
 }
 
 /* One site: the static part, then what depends on the request; only the
