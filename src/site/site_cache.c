@@ -245,27 +245,12 @@ static void amenities_pack(const struct site *s, const int *idx, struct strbuf *
     }
 }
 
-/* v in decimal at w, as strbuf_add_int writes it; returns the end. */
-static char *write_int(char *w, int64_t v)
-{
-    char buf[24], *p = buf + sizeof buf;
-    uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    if (v < 0)
-        *--p = '-';
-    memcpy(w, p, (size_t)(buf + sizeof buf - p));
-    return w + (buf + sizeof buf - p);
-}
-
 /* Room for what n packed amenity bytes give, codes as text aside: an
  * item takes at least two bytes and gives at most a comma, the longest
- * head, a count (20 characters) and a brace; and the brackets. */
+ * head, a count and a brace; and the brackets. */
 static size_t amenities_room(const struct site_cache *sc, size_t n)
 {
-    return 2 + n * (sc->max_head_len + 22);
+    return 2 + n * (sc->max_head_len + STRBUF_INT_MAX + 2);
 }
 
 /* The JSON value of "amenities" from amenities_pack's n bytes at p, as
@@ -287,7 +272,7 @@ static void amenities_unpack(const struct site_cache *sc, const char *p, size_t 
             out->len = (size_t)(w - out->buf);
             site_json_amenity_head(out, p);
             p += strlen(p) + 1;
-            strbuf_grow(out, 21 + amenities_room(sc, (size_t)(end - p)));
+            strbuf_grow(out, STRBUF_INT_MAX + 1 + amenities_room(sc, (size_t)(end - p)));
             w = out->buf + out->len;
         } else {
             memcpy(w, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
@@ -300,7 +285,7 @@ static void amenities_unpack(const struct site_cache *sc, const char *p, size_t 
             if (!(b & 0x80))
                 break;
         }
-        w = write_int(w, (int64_t)v);
+        w = strbuf_put_int(w, (int64_t)v);
         *w++ = '}';
     }
     *w++ = ']';

@@ -2,7 +2,8 @@
  * strbuf_test.c - unit tests for the number writers of src/core/strbuf.c
  * that stand in for printf: strbuf_add_6f against "%.6f" (random values
  * over many magnitudes, values next to rounding ties, signs and zeros,
- * huge and non-finite ones) and strbuf_add_int against "%lld".
+ * huge and non-finite ones) and strbuf_add_int (and strbuf_put_int, in
+ * place) against "%lld".
  */
 #include <math.h>
 #include <stdint.h>
@@ -86,6 +87,12 @@ static void test_int(void)
         strbuf_add_int(&sb, vs[i]);
         bad += strcmp(sb.buf, want) != 0;
         strbuf_release(&sb);
+        /* In place: within STRBUF_INT_MAX, nothing written past the end. */
+        char room[STRBUF_INT_MAX + 1];
+        memset(room, '#', sizeof room);
+        char *end = strbuf_put_int(room, vs[i]);
+        bad += (size_t)(end - room) != strlen(want) || memcmp(room, want, strlen(want)) != 0;
+        bad += room[STRBUF_INT_MAX] != '#' || (end < room + STRBUF_INT_MAX && *end != '#');
     }
     CHECK_INT(bad, 0);
 }
