@@ -116,7 +116,7 @@ struct site_cache {
     char keys[SJ_STATIC][24];
     uint8_t key_len[SJ_STATIC];
     size_t keys_len; /* all of them */
-    char **types; /* type index -> code */
+    char **types;    /* type index -> code */
     size_t ntypes;
     struct hours_day *days;
     size_t ndays;
@@ -332,7 +332,7 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     struct site bare = *s;
     bare.namenities = 0;
     site_json_static_parts(whole, &bare, sc->tz, woff);
-    woff[SJ_ID] = 0; /* the id's slice is the text's start */
+    woff[SJ_ID] = 0;                    /* the id's slice is the text's start */
     struct strbuf text = scratch->text; /* values, NUL, nav parts, live codes, extra codes */
     text.len = 0;
     for (int f = 0; f < SJ_STATIC; f++) {
@@ -838,8 +838,8 @@ static int amen_rows_add(void *ctx, const struct store_rows *rows)
         ar->cap = cap;
     }
     for (size_t i = 0; i < rows->nrows; i++)
-        ar->v[ar->n++] = (struct amen_row){store_int(rows, i, 0), store_int(rows, i, 1),
-                                           store_int(rows, i, 2)};
+        ar->v[ar->n++] =
+            (struct amen_row){store_int(rows, i, 0), store_int(rows, i, 1), store_int(rows, i, 2)};
     return 0;
 }
 
@@ -880,7 +880,7 @@ static int amen_rows_read(struct store_conn *c, struct amen_rows *ar)
 }
 
 struct loader {
-    struct site_cache *sc; /* exclusive lock held by the reading thread throughout */
+    struct site_cache *sc;   /* exclusive lock held by the reading thread throughout */
     const int64_t *live_ids; /* ascending */
     const struct live *lives;
     size_t nlive, li;

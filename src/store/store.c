@@ -207,8 +207,7 @@ bool store_can_stream(const struct store_conn *c)
 }
 
 int store_query_each(struct store_conn *c, const char *sql, const struct store_val *params,
-                     size_t nparams, int (*fn)(void *ctx, const struct store_rows *rows),
-                     void *ctx)
+                     size_t nparams, int (*fn)(void *ctx, const struct store_rows *rows), void *ctx)
 {
     if (!c->store->be->query_each)
         return STORE_ERROR;
