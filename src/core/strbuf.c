@@ -181,7 +181,7 @@ void strbuf_add_6f(struct strbuf *sb, double v)
     strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
 }
 
-void strbuf_add_int(struct strbuf *sb, int64_t v)
+char *strbuf_put_int(char *w, int64_t v)
 {
     char buf[24], *p = buf + sizeof buf;
     uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
@@ -191,7 +191,15 @@ void strbuf_add_int(struct strbuf *sb, int64_t v)
     } while (n);
     if (v < 0)
         *--p = '-';
-    strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+    memcpy(w, p, (size_t)(buf + sizeof buf - p));
+    return w + (buf + sizeof buf - p);
+}
+
+void strbuf_add_int(struct strbuf *sb, int64_t v)
+{
+    strbuf_grow(sb, STRBUF_INT_MAX);
+    sb->len = (size_t)(strbuf_put_int(sb->buf + sb->len, v) - sb->buf);
+    sb->buf[sb->len] = '\0';
 }
 
 char *strbuf_detach(struct strbuf *sb, size_t *len)

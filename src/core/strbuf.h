@@ -55,6 +55,11 @@ void strbuf_add_fixed(struct strbuf *sb, double v, int decimals);
 void strbuf_add_6f(struct strbuf *sb, double v);
 /* v in decimal, as printf's %lld writes it. */
 void strbuf_add_int(struct strbuf *sb, int64_t v);
+/* The same written at w, which has room for STRBUF_INT_MAX characters
+ * (no NUL added); returns the end: for writers that made room for a
+ * whole answer at once. */
+#define STRBUF_INT_MAX 20
+char *strbuf_put_int(char *w, int64_t v);
 /* Hand the buffer to the caller (free() it); sb is reset. Never NULL. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 void strbuf_release(struct strbuf *sb);

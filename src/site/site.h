@@ -22,6 +22,7 @@
 
 struct app;
 struct store_conn;
+struct store_rows;
 
 #define SITE_MAX_AMENITIES 64
 #define SITE_MAX_PHOTOS 10
@@ -170,8 +171,15 @@ enum site_json_field {
 };
 #define SJ_BIT(f) ((uint32_t)1 << (f))
 #define SJ_ALL (SJ_BIT(SJ_COUNT) - 1)
-/* The bit number of a field's name, or -1. */
+/* The bit number of a field's name, or -1; and the name of a bit number
+ * (NULL beyond SJ_COUNT). */
 int site_json_field_of(const char *name);
+const char *site_json_field_name(int f);
+/* The start of one item of "amenities", {"code":"CODE","count": (the
+ * count and the closing brace follow): the one writer of it, for the
+ * static text and for the cache, which keeps amenities as catalogue
+ * indexes and counts. */
+void site_json_amenity_head(struct strbuf *sb, const char *code);
 
 /* The fields that change only when the site is edited, as JSON text
  * (a whole object) and as a jansson object. */
@@ -221,9 +229,17 @@ int site_get(struct store_conn *c, struct arena *a, int64_t id, struct site *out
 int site_search(struct store_conn *c, struct arena *a, const struct site_query *q,
                 struct site **out, size_t *n, int64_t *total);
 /* Every site (removed ones too) with an id above after_id, at most limit,
- * ordered by id, with amenities and photos: a cache's load, page by page. */
+ * ordered by id, with photos and (with_amenities) amenities: a cache's
+ * load, page by page. */
 int site_scan(struct store_conn *c, struct arena *a, int64_t after_id, int64_t limit,
-              struct site **out, size_t *n);
+              bool with_amenities, struct site **out, size_t *n);
+/* Every amenity row of every site (site_id, amenity_id, count), in no
+ * given order, handed to fn in batches as store_query_each does: one
+ * pass over the table, where reading it by site (the primary key's
+ * index) looks every row up again for its count. Only where
+ * store_can_stream(). */
+int site_amenity_rows_each(struct store_conn *c,
+                           int (*fn)(void *ctx, const struct store_rows *rows), void *ctx);
 /* Insert or update a checked site; SITE_INVALID with *f when the type,
  * region or an amenity code is unknown. The caller holds a transaction. */
 int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t now,

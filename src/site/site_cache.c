@@ -35,6 +35,12 @@
 #include "site/site_cache.h"
 #include "store/store.h"
 
+/* Amenity codes a cache entry names by a one-byte index (1 to 254; 255
+ * says the code follows as text), and the slots of their hash table (a
+ * power of two, twice as many). */
+#define AMENITY_CODES 254
+#define AMENITY_SLOTS 512
+#define AMENITY_LITERAL 255
 #define MEMO_EPOCH 1577836800 /* 2020-01-01T00:00:00Z: memo minutes count from here */
 
 /* Compiled opening hours, shared by every entry with the same text (a
@@ -48,9 +54,14 @@ struct hours_ref {
 };
 
 /* One site, in one allocation: the fixed part, then (in blob) the live
- * items, the amenity codes without a bit, the static JSON text and the
- * packed nav parts. Nothing is kept twice: a fields= projection cuts the
- * static text at off[], and what a query checks is here in its own form. */
+ * items, the amenity codes without a bit, the static fields' values and
+ * the packed nav parts. Nothing is kept twice: what a query checks is
+ * here in its own form, and the static JSON text is kept without what
+ * every site repeats. Of each static field only its JSON value is kept
+ * (the keys, a quarter of the text, are the cache's, see render_static);
+ * of the amenities only catalogue indexes and counts (see
+ * amenities_pack). At 180,000 sites that is about 650 bytes a site less
+ * than the whole text. */
 struct cache_entry {
     int64_t id;
     double lat, lon;
@@ -61,9 +72,9 @@ struct cache_entry {
     const char *status;          /* site_status_static() */
     struct live live;            /* items in blob */
     const char **extra;          /* amenity codes (count > 0) without a bit; NULL-ended */
-    const char *json;            /* the static JSON text, without its closing brace */
+    const char *json;            /* the static fields' values, one after the other */
     const char *nav;             /* site_nav_pack() */
-    uint32_t off[SJ_STATIC + 1]; /* static fields in blob; off[SJ_STATIC]: length */
+    uint32_t off[SJ_STATIC + 1]; /* value f at json + off[f]; off[SJ_STATIC]: length */
     uint16_t type;               /* type index, 0xffff: none */
     uint8_t tier;
     bool has_until;
@@ -90,9 +101,22 @@ struct site_cache {
     struct geo_index *index;
     struct cache_entry **entries; /* sorted by id */
     size_t n, cap;
-    char *amenity_bits[64]; /* bit -> amenity code */
-    size_t nbits;
-    char **types; /* type index -> code */
+    /* The catalogue's first AMENITY_CODES amenity codes, by id; the first
+     * 64 are the index's amenity bits. heads[i]: the start of its item in
+     * "amenities" (site_json_amenity_head). */
+    char *amenity_codes[AMENITY_CODES];
+    char *amenity_heads[AMENITY_CODES];
+    uint8_t amenity_head_len[AMENITY_CODES];
+    size_t ncodes, nbits, max_head_len;
+    /* code -> index + 1 (0: empty slot), open addressing on text_hash: a
+     * load looks up every amenity of every site (1.4 million at 180,000). */
+    uint8_t code_slots[AMENITY_SLOTS];
+    uint64_t catalog_gen; /* counts the catalogue's loads */
+    /* The static fields' keys: {"id": and ,"name_zh": and so on. */
+    char keys[SJ_STATIC][24];
+    uint8_t key_len[SJ_STATIC];
+    size_t keys_len; /* all of them */
+    char **types;    /* type index -> code */
     size_t ntypes;
     struct hours_day *days;
     size_t ndays;
@@ -178,12 +202,108 @@ static void entry_free(struct site_cache *sc, struct cache_entry *e)
     free(e);
 }
 
+/* The catalogue index of an amenity code, or -1 (not among the first
+ * AMENITY_CODES). */
+static int amenity_index(const struct site_cache *sc, const char *code)
+{
+    for (size_t i = text_hash(code) & (AMENITY_SLOTS - 1);; i = (i + 1) & (AMENITY_SLOTS - 1)) {
+        int k = sc->code_slots[i] - 1;
+        if (k < 0)
+            return -1;
+        if (strcmp(sc->amenity_codes[k], code) == 0)
+            return k;
+    }
+}
+
 static int amenity_bit(const struct site_cache *sc, const char *code)
 {
-    for (size_t i = 0; i < sc->nbits; i++)
-        if (strcmp(sc->amenity_bits[i], code) == 0)
-            return (int)i;
-    return -1;
+    int k = amenity_index(sc, code);
+    return k >= 0 && (size_t)k < sc->nbits ? k : -1;
+}
+
+/* "amenities" as the cache keeps it: per item, its catalogue index + 1 as
+ * one byte (or AMENITY_LITERAL and the code, NUL-ended), then the count
+ * as an unsigned LEB128 varint (of the count's 64 bits as they are). */
+/* idx[i]: amenity_index() of s's amenity i. */
+static void amenities_pack(const struct site *s, const int *idx, struct strbuf *out)
+{
+    for (size_t i = 0; i < s->namenities; i++) {
+        unsigned char item[11]; /* the index and up to 10 bytes of varint */
+        size_t n = 0;
+        if (idx[i] >= 0) {
+            item[n++] = (unsigned char)(idx[i] + 1);
+        } else {
+            strbuf_addch(out, (char)AMENITY_LITERAL);
+            strbuf_add(out, s->amenities[i].code, strlen(s->amenities[i].code) + 1);
+        }
+        uint64_t v = (uint64_t)s->amenities[i].count;
+        do {
+            item[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+            v >>= 7;
+        } while (v);
+        strbuf_add(out, item, n);
+    }
+}
+
+/* Room for what n packed amenity bytes give, codes as text aside: an
+ * item takes at least two bytes and gives at most a comma, the longest
+ * head, a count and a brace; and the brackets. */
+static size_t amenities_room(const struct site_cache *sc, size_t n)
+{
+    return 2 + n * (sc->max_head_len + STRBUF_INT_MAX + 2);
+}
+
+/* The JSON value of "amenities" from amenities_pack's n bytes at p, as
+ * site_json_static_parts writes it. Written in place (this runs for
+ * every site of every answer): room is made once, and again after a
+ * code kept as text. */
+static void amenities_unpack(const struct site_cache *sc, const char *p, size_t n,
+                             struct strbuf *out)
+{
+    const char *end = p + n;
+    strbuf_grow(out, amenities_room(sc, n));
+    char *w = out->buf + out->len;
+    *w++ = '[';
+    for (bool first = true; p < end; first = false) {
+        if (!first)
+            *w++ = ',';
+        unsigned char k = (unsigned char)*p++;
+        if (k == AMENITY_LITERAL) {
+            out->len = (size_t)(w - out->buf);
+            site_json_amenity_head(out, p);
+            p += strlen(p) + 1;
+            strbuf_grow(out, STRBUF_INT_MAX + 1 + amenities_room(sc, (size_t)(end - p)));
+            w = out->buf + out->len;
+        } else {
+            memcpy(w, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
+            w += sc->amenity_head_len[k - 1];
+        }
+        uint64_t v = 0;
+        for (int shift = 0;; shift += 7) {
+            unsigned char b = (unsigned char)*p++;
+            v |= (uint64_t)(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                break;
+        }
+        w = strbuf_put_int(w, (int64_t)v);
+        *w++ = '}';
+    }
+    *w++ = ']';
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = '\0';
+}
+
+/* Text put together while an entry is made; a load passes the same one
+ * for every site (the room is kept: no regrowing it 180,000 times). */
+struct entry_scratch {
+    struct strbuf whole; /* site_json_static_parts() */
+    struct strbuf text;  /* what the entry's blob gets */
+};
+
+static void scratch_release(struct entry_scratch *x)
+{
+    strbuf_release(&x->whole);
+    strbuf_release(&x->text);
 }
 
 static int type_index(const struct site_cache *sc, const char *code)
@@ -196,13 +316,39 @@ static int type_index(const struct site_cache *sc, const char *code)
 
 /* Everything derived from s and l, in one allocation. */
 static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s,
-                                     const struct live *l)
+                                     const struct live *l, struct entry_scratch *scratch)
 {
     struct arena tmp;
     arena_init(&tmp);
-    struct strbuf text = STRBUF_INIT; /* static JSON, NUL, nav parts, live codes, extra codes */
-    uint32_t off[SJ_STATIC + 1];
-    site_json_static_parts(&text, s, sc->tz, off);
+    /* The static text from its one writer, cut into values: each field's
+     * slice starts with its key (the id's with {"id":). */
+    struct strbuf *whole = &scratch->whole;
+    whole->len = 0;
+    uint32_t woff[SJ_STATIC + 1], off[SJ_STATIC + 1];
+    int *idx = arena_calloc(&tmp, s->namenities + 1, sizeof(int));
+    for (size_t i = 0; i < s->namenities; i++)
+        idx[i] = amenity_index(sc, s->amenities[i].code);
+    /* The amenities are packed from s: no need to write them as text. */
+    struct site bare = *s;
+    bare.namenities = 0;
+    site_json_static_parts(whole, &bare, sc->tz, woff);
+    woff[SJ_ID] = 0;                    /* the id's slice is the text's start */
+    struct strbuf text = scratch->text; /* values, NUL, nav parts, live codes, extra codes */
+    text.len = 0;
+    for (int f = 0; f < SJ_STATIC; f++) {
+        const char *v = whole->buf + woff[f];
+        size_t n = woff[f + 1] - woff[f];
+        if (n < sc->key_len[f] || memcmp(v, sc->keys[f], sc->key_len[f]) != 0) {
+            log_error("site %lld: field %d does not start with its key", (long long)s->id, f);
+            abort(); /* site_json_static_parts and the keys disagree: a bug */
+        }
+        off[f] = (uint32_t)text.len;
+        if (f == SJ_AMENITIES)
+            amenities_pack(s, idx, &text);
+        else
+            strbuf_add(&text, v + sc->key_len[f], n - sc->key_len[f]);
+    }
+    off[SJ_STATIC] = (uint32_t)text.len;
     strbuf_addch(&text, '\0');
     size_t nav_at = text.len;
     site_nav_pack(&text, &tmp, s);
@@ -217,9 +363,8 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     for (size_t i = 0; i < s->namenities; i++) {
         if (s->amenities[i].count <= 0)
             continue;
-        int bit = amenity_bit(sc, s->amenities[i].code);
-        if (bit >= 0) {
-            mask |= (uint64_t)1 << bit;
+        if (idx[i] >= 0 && (size_t)idx[i] < sc->nbits) {
+            mask |= (uint64_t)1 << idx[i];
         } else {
             extra_at[nextra++] = text.len;
             strbuf_add(&text, s->amenities[i].code, strlen(s->amenities[i].code) + 1);
@@ -265,7 +410,7 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     e->type = (uint16_t)(t < 0 ? 0xffff : t);
     e->tier = (uint8_t)s->tier;
     atomic_init(&e->memo, 0);
-    strbuf_release(&text);
+    scratch->text = text;
     arena_release(&tmp);
     return e;
 }
@@ -517,14 +662,23 @@ struct site_cache *site_cache_new(int tz_offset_min)
     pthread_mutex_init(&sc->hours_lock, NULL);
     sc->tz = tz_offset_min;
     sc->index = geo_index_new();
+    for (int f = 0; f < SJ_STATIC; f++) {
+        int n = snprintf(sc->keys[f], sizeof sc->keys[f], "%s\"%s\":", f ? "," : "{",
+                         site_json_field_name(f));
+        sc->key_len[f] = (uint8_t)n;
+        sc->keys_len += (size_t)n;
+    }
     return sc;
 }
 
 static void clear_catalog(struct site_cache *sc)
 {
-    for (size_t i = 0; i < sc->nbits; i++)
-        free(sc->amenity_bits[i]);
-    sc->nbits = 0;
+    for (size_t i = 0; i < sc->ncodes; i++) {
+        free(sc->amenity_codes[i]);
+        free(sc->amenity_heads[i]);
+    }
+    sc->ncodes = sc->nbits = sc->max_head_len = 0;
+    memset(sc->code_slots, 0, sizeof sc->code_slots);
     for (size_t i = 0; i < sc->ntypes; i++)
         free(sc->types[i]);
     free(sc->types);
@@ -559,19 +713,41 @@ static char *xstrdup(const char *s)
 }
 
 /* Amenity bits and type indexes from the catalogue (exclusive lock). */
-static int load_catalog_locked(struct site_cache *sc, struct store_conn *c, struct arena *a)
+static int load_catalog_locked(struct site_cache *sc, struct store_conn *c, struct arena *a,
+                               struct amenity **amenities, size_t *namenities)
 {
     struct amenity *ms;
     struct site_type *ts;
     size_t nm, nt;
     int rc = amenity_list(c, a, &ms, &nm);
+    if (!rc) {
+        *amenities = ms;
+        *namenities = nm;
+    }
     if (!rc)
         rc = site_type_list(c, a, &ts, &nt);
     if (rc)
         return rc;
     clear_catalog(sc);
-    for (size_t i = 0; i < nm && i < 64; i++)
-        sc->amenity_bits[sc->nbits++] = xstrdup(ms[i].code);
+    sc->catalog_gen++;
+    for (size_t i = 0; i < nm && i < AMENITY_CODES; i++) {
+        size_t slot = text_hash(ms[i].code) & (AMENITY_SLOTS - 1);
+        while (sc->code_slots[slot])
+            slot = (slot + 1) & (AMENITY_SLOTS - 1);
+        struct strbuf head = STRBUF_INIT;
+        site_json_amenity_head(&head, ms[i].code);
+        if (head.len > UINT8_MAX) { /* a code too long for a head: kept as text */
+            strbuf_release(&head);
+            break;
+        }
+        sc->amenity_head_len[sc->ncodes] = (uint8_t)head.len;
+        if (head.len > sc->max_head_len)
+            sc->max_head_len = head.len;
+        sc->amenity_heads[sc->ncodes] = strbuf_detach(&head, NULL);
+        sc->amenity_codes[sc->ncodes] = xstrdup(ms[i].code);
+        sc->code_slots[slot] = (uint8_t)++sc->ncodes;
+    }
+    sc->nbits = sc->ncodes < 64 ? sc->ncodes : 64;
     sc->types = calloc(nt + 1, sizeof(*sc->types));
     if (!sc->types)
         die_oom();
@@ -621,6 +797,254 @@ int site_cache_reload_calendar(struct site_cache *sc, struct store_conn *c)
     return 0;
 }
 
+/* A load reads pages of sites on the calling thread (the store's
+ * connection is the caller's) while a second thread makes their entries:
+ * the two halves cost about the same, so the start takes about the
+ * longer one instead of both. At most LOAD_PAGES pages wait. */
+#define LOAD_PAGES 2
+#define LOAD_PAGE_SITES 5000
+
+struct load_page {
+    struct arena arena; /* holds sites */
+    struct site *sites;
+    size_t n;
+};
+
+/* Where the engine can hand a table over as it reads it (SQLite), every
+ * amenity row is read in one pass first and the pages come without
+ * them: reading them page by page through the primary key's index costs
+ * a second look-up per row (1.4 million at 180,000 sites), about a third
+ * of the whole load. */
+struct amen_row {
+    int64_t site_id, amenity_id, count;
+};
+
+struct amen_rows {
+    struct amen_row *v; /* by (site_id, amenity_id) once read */
+    size_t n, cap;
+};
+
+static int amen_rows_add(void *ctx, const struct store_rows *rows)
+{
+    struct amen_rows *ar = ctx;
+    if (ar->n + rows->nrows > ar->cap) {
+        size_t cap = ar->cap ? ar->cap : 4096;
+        while (cap < ar->n + rows->nrows)
+            cap *= 2;
+        struct amen_row *v = realloc(ar->v, cap * sizeof(*v));
+        if (!v)
+            die_oom();
+        ar->v = v;
+        ar->cap = cap;
+    }
+    for (size_t i = 0; i < rows->nrows; i++)
+        ar->v[ar->n++] =
+            (struct amen_row){store_int(rows, i, 0), store_int(rows, i, 1), store_int(rows, i, 2)};
+    return 0;
+}
+
+static int cmp_amen_row(const void *a, const void *b)
+{
+    const struct amen_row *x = a, *y = b;
+    if (x->site_id != y->site_id)
+        return x->site_id < y->site_id ? -1 : 1;
+    return (x->amenity_id > y->amenity_id) - (x->amenity_id < y->amenity_id);
+}
+
+/* Every amenity row, ordered as site_scan's would be. A table filled
+ * site by site has the sites in order already, each one's rows in the
+ * order they were written: then only each site's few rows are put in
+ * order (an insertion sort of at most SITE_MAX_AMENITIES), not the
+ * whole table (a qsort of 1.4 million rows costs as much as reading
+ * them). Sites out of order (edited ones are written again at the end):
+ * the whole table is sorted. */
+static int amen_rows_read(struct store_conn *c, struct amen_rows *ar)
+{
+    int rc = site_amenity_rows_each(c, amen_rows_add, ar);
+    if (rc)
+        return rc;
+    struct amen_row *v = ar->v;
+    for (size_t i = 1; i < ar->n; i++)
+        if (v[i - 1].site_id > v[i].site_id) {
+            qsort(v, ar->n, sizeof(*v), cmp_amen_row);
+            return STORE_OK;
+        }
+    for (size_t i = 1; i < ar->n; i++) {
+        struct amen_row r = v[i];
+        size_t j = i;
+        for (; j > 0 && cmp_amen_row(&v[j - 1], &r) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = r;
+    }
+    return STORE_OK;
+}
+
+struct loader {
+    struct site_cache *sc;   /* exclusive lock held by the reading thread throughout */
+    const int64_t *live_ids; /* ascending */
+    const struct live *lives;
+    size_t nlive, li;
+    /* With every amenity row read first: them, and the catalogue (by id)
+     * for their codes. NULL: the pages come with their amenities. */
+    const struct amen_rows *am;
+    size_t ai;
+    const struct amenity *codes;
+    size_t ncodes;
+    struct entry_scratch scratch;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct load_page *pages[LOAD_PAGES];
+    size_t head, count;
+    bool done; /* no more pages will come */
+};
+
+/* The code of an amenity id ("" for none, as site_scan has it). */
+static const char *amenity_code_of(const struct loader *ld, int64_t id)
+{
+    size_t lo = 0, hi = ld->ncodes;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ld->codes[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ld->ncodes && ld->codes[lo].id == id ? ld->codes[lo].code : "";
+}
+
+/* Give a page's sites their amenities from the rows read first (both
+ * ascend by site id). */
+static void load_page_amenities(struct loader *ld, struct load_page *pg)
+{
+    const struct amen_row *v = ld->am->v;
+    for (size_t i = 0; i < pg->n; i++) {
+        struct site *s = &pg->sites[i];
+        while (ld->ai < ld->am->n && v[ld->ai].site_id < s->id)
+            ld->ai++;
+        size_t end = ld->ai;
+        while (end < ld->am->n && v[end].site_id == s->id)
+            end++;
+        s->amenities = arena_calloc(&pg->arena, end - ld->ai + 1, sizeof(*s->amenities));
+        s->namenities = 0;
+        for (; ld->ai < end; ld->ai++) {
+            s->amenities[s->namenities].code = amenity_code_of(ld, v[ld->ai].amenity_id);
+            s->amenities[s->namenities].count = v[ld->ai].count;
+            s->namenities++;
+        }
+    }
+}
+
+/* Make and keep the entries of a page, then free it. */
+static void load_page_build(struct loader *ld, struct load_page *pg)
+{
+    static const struct live no_live;
+    if (ld->am)
+        load_page_amenities(ld, pg);
+    for (size_t i = 0; i < pg->n; i++) {
+        /* Both lists ascend by id. */
+        while (ld->li < ld->nlive && ld->live_ids[ld->li] < pg->sites[i].id)
+            ld->li++;
+        const struct live *l = ld->li < ld->nlive && ld->live_ids[ld->li] == pg->sites[i].id
+                                   ? &ld->lives[ld->li]
+                                   : &no_live;
+        put_locked(ld->sc, entry_new(ld->sc, &pg->sites[i], l, &ld->scratch), false);
+    }
+    arena_release(&pg->arena);
+    free(pg);
+}
+
+static void *load_builder(void *arg)
+{
+    struct loader *ld = arg;
+    for (;;) {
+        pthread_mutex_lock(&ld->mu);
+        while (!ld->count && !ld->done)
+            pthread_cond_wait(&ld->cv, &ld->mu);
+        if (!ld->count) {
+            pthread_mutex_unlock(&ld->mu);
+            return NULL;
+        }
+        struct load_page *pg = ld->pages[ld->head];
+        ld->head = (ld->head + 1) % LOAD_PAGES;
+        ld->count--;
+        pthread_cond_broadcast(&ld->cv);
+        pthread_mutex_unlock(&ld->mu);
+        load_page_build(ld, pg);
+    }
+}
+
+/* Hand a page to the builder, waiting while LOAD_PAGES wait already. */
+static void load_hand_over(struct loader *ld, struct load_page *pg)
+{
+    pthread_mutex_lock(&ld->mu);
+    while (ld->count == LOAD_PAGES)
+        pthread_cond_wait(&ld->cv, &ld->mu);
+    ld->pages[(ld->head + ld->count) % LOAD_PAGES] = pg;
+    ld->count++;
+    pthread_cond_broadcast(&ld->cv);
+    pthread_mutex_unlock(&ld->mu);
+}
+
+/* Read every site, page by page, and have their entries made (by a
+ * builder thread, or here when none can be started). Exclusive lock
+ * held. STORE_OK or the store's error. */
+static int load_sites_locked(struct site_cache *sc, struct store_conn *c, const int64_t *live_ids,
+                             const struct live *lives, size_t nlive, const struct amenity *codes,
+                             size_t ncodes)
+{
+    struct loader ld = {.sc = sc, .live_ids = live_ids, .lives = lives, .nlive = nlive};
+    struct amen_rows am = {0};
+    if (store_can_stream(c)) {
+        int rc = amen_rows_read(c, &am);
+        if (rc) {
+            free(am.v);
+            return rc;
+        }
+        ld.am = &am;
+        ld.codes = codes;
+        ld.ncodes = ncodes;
+    }
+    ld.scratch = (struct entry_scratch){STRBUF_INIT, STRBUF_INIT};
+    pthread_mutex_init(&ld.mu, NULL);
+    pthread_cond_init(&ld.cv, NULL);
+    pthread_t builder;
+    bool threaded = pthread_create(&builder, NULL, load_builder, &ld) == 0;
+    int rc = STORE_OK;
+    int64_t after_id = 0;
+    for (;;) {
+        struct load_page *pg = malloc(sizeof(*pg));
+        if (!pg)
+            die_oom();
+        arena_init(&pg->arena);
+        rc = site_scan(c, &pg->arena, after_id, LOAD_PAGE_SITES, !ld.am, &pg->sites, &pg->n);
+        if (rc || !pg->n) {
+            arena_release(&pg->arena);
+            free(pg);
+            break;
+        }
+        size_t n = pg->n;
+        after_id = pg->sites[n - 1].id;
+        if (threaded)
+            load_hand_over(&ld, pg);
+        else
+            load_page_build(&ld, pg);
+        if (n < LOAD_PAGE_SITES)
+            break;
+    }
+    if (threaded) {
+        pthread_mutex_lock(&ld.mu);
+        ld.done = true;
+        pthread_cond_broadcast(&ld.cv);
+        pthread_mutex_unlock(&ld.mu);
+        pthread_join(builder, NULL);
+    }
+    pthread_cond_destroy(&ld.cv);
+    pthread_mutex_destroy(&ld.mu);
+    scratch_release(&ld.scratch);
+    free(am.v);
+    return rc;
+}
+
 int site_cache_load(struct site_cache *sc, struct store_conn *c)
 {
     struct arena a;
@@ -628,36 +1052,18 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     int64_t *live_ids = NULL;
     struct live *lives = NULL;
     size_t nlive = 0;
-    static const struct live no_live;
+    struct amenity *codes = NULL;
+    size_t ncodes = 0;
     pthread_rwlock_wrlock(&sc->lock);
-    int rc = load_catalog_locked(sc, c, &a);
+    int rc = load_catalog_locked(sc, c, &a, &codes, &ncodes);
     if (!rc)
         rc = live_get_all(c, &a, &live_ids, &lives, &nlive);
     for (size_t i = 0; i < sc->n; i++)
         entry_free(sc, sc->entries[i]);
     sc->n = 0;
     geo_index_build(sc->index, NULL, 0);
-    int64_t after_id = 0, limit = 5000;
-    size_t li = 0;
-    while (!rc) {
-        struct arena page;
-        arena_init(&page);
-        struct site *sites;
-        size_t n;
-        rc = site_scan(c, &page, after_id, limit, &sites, &n);
-        for (size_t i = 0; !rc && i < n; i++) {
-            /* Both lists ascend by id. */
-            while (li < nlive && live_ids[li] < sites[i].id)
-                li++;
-            const struct live *l =
-                li < nlive && live_ids[li] == sites[i].id ? &lives[li] : &no_live;
-            put_locked(sc, entry_new(sc, &sites[i], l), false);
-            after_id = sites[i].id;
-        }
-        arena_release(&page);
-        if (n < (size_t)limit)
-            break;
-    }
+    if (!rc)
+        rc = load_sites_locked(sc, c, live_ids, lives, nlive, codes, ncodes);
     /* One build of the index over everything: far cheaper than inserts. */
     struct geo_entry *ge = malloc((sc->n + 1) * sizeof(*ge));
     if (!ge)
@@ -692,8 +1098,20 @@ int site_cache_refresh(struct site_cache *sc, struct store_conn *c, int64_t id)
     int rc = site_get(c, &a, id, &s);
     if (!rc)
         rc = live_get(c, &a, id, &l);
-    struct cache_entry *e = rc ? NULL : entry_new(sc, &s, &l);
+    /* The entry names amenities by the catalogue's indexes: it is made
+     * under the shared lock (a load changes the catalogue under the
+     * exclusive one), and made again if a load came in between. */
+    struct entry_scratch scratch = {STRBUF_INIT, STRBUF_INIT};
+    pthread_rwlock_rdlock(&sc->lock);
+    uint64_t gen = sc->catalog_gen;
+    struct cache_entry *e = rc ? NULL : entry_new(sc, &s, &l, &scratch);
+    pthread_rwlock_unlock(&sc->lock);
     pthread_rwlock_wrlock(&sc->lock);
+    if (e && sc->catalog_gen != gen) {
+        entry_free(sc, e);
+        e = entry_new(sc, &s, &l, &scratch);
+    }
+    scratch_release(&scratch);
     if (e)
         put_locked(sc, e, true);
     else if (rc == STORE_NOT_FOUND)
@@ -883,6 +1301,34 @@ static void render_live(const struct live *l, const struct site_render *rd, stru
         strbuf_adds(out, "null}");
 }
 
+/* The static fields of want (the id always) as site_json_static_parts
+ * writes them, without the closing brace: each key, then its value. */
+static void render_static(const struct site_cache *sc, const struct cache_entry *e, uint32_t want,
+                          struct strbuf *out)
+{
+    /* Written in place: room for the keys and values is made once. */
+    strbuf_grow(out, sc->keys_len + e->off[SJ_STATIC]);
+    char *w = out->buf + out->len;
+    for (int f = 0; f < SJ_STATIC; f++) {
+        if (f != SJ_ID && !(want & SJ_BIT(f)))
+            continue;
+        memcpy(w, sc->keys[f], sc->key_len[f]);
+        w += sc->key_len[f];
+        size_t n = e->off[f + 1] - e->off[f];
+        if (f == SJ_AMENITIES) {
+            out->len = (size_t)(w - out->buf);
+            amenities_unpack(sc, e->json + e->off[f], n, out);
+            strbuf_grow(out, sc->keys_len + e->off[SJ_STATIC]);
+            w = out->buf + out->len;
+        } else {
+            memcpy(w, e->json + e->off[f], n);
+            w += n;
+        }
+    }
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = '\0';
+}
+
 /* One site: the static part, then what depends on the request; only the
  * fields rd asks for, each as the whole answer has it. */
 static void render_entry(struct site_cache *sc, struct cache_entry *e, const struct site_render *rd,
@@ -890,14 +1336,7 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e, const str
 {
     uint32_t want = rd->fields ? rd->fields : SJ_ALL;
     char buf[40];
-    if ((want & (SJ_BIT(SJ_STATIC) - 1)) == SJ_BIT(SJ_STATIC) - 1) {
-        strbuf_add(out, e->json, e->off[SJ_STATIC]);
-    } else {
-        strbuf_add(out, e->json, e->off[SJ_ID + 1]);
-        for (int f = SJ_ID + 1; f < SJ_STATIC; f++)
-            if (want & SJ_BIT(f))
-                strbuf_add(out, e->json + e->off[f], e->off[f + 1] - e->off[f]);
-    }
+    render_static(sc, e, want, out);
     if (want & SJ_BIT(SJ_POSITION)) {
         struct geo_point p = geo_convert((struct geo_point){e->lat, e->lon}, GEO_WGS84, rd->datum);
         strbuf_adds(out, ",\"position\":{\"lat\":");

@@ -81,6 +81,18 @@ static const char *const field_names[SJ_COUNT] = {
     [SJ_NAV] = "nav",
 };
 
+const char *site_json_field_name(int f)
+{
+    return f >= 0 && f < SJ_COUNT ? field_names[f] : NULL;
+}
+
+void site_json_amenity_head(struct strbuf *sb, const char *code)
+{
+    strbuf_add(sb, "{\"code\":", 8);
+    strbuf_add_json_string(sb, code);
+    strbuf_add(sb, ",\"count\":", 9);
+}
+
 int site_json_field_of(const char *name)
 {
     for (int i = 0; i < SJ_COUNT; i++)
@@ -149,9 +161,9 @@ void site_json_static_parts(struct strbuf *sb, const struct site *s, int tz,
     if (WANT(SJ_AMENITIES)) {
         strbuf_adds(sb, ",\"amenities\":[");
         for (size_t i = 0; i < s->namenities; i++) {
-            strbuf_adds(sb, i ? ",{\"code\":" : "{\"code\":");
-            strbuf_add_json_string(sb, s->amenities[i].code);
-            strbuf_adds(sb, ",\"count\":");
+            if (i)
+                strbuf_addch(sb, ',');
+            site_json_amenity_head(sb, s->amenities[i].code);
             strbuf_add_int(sb, s->amenities[i].count);
             strbuf_addch(sb, '}');
         }

@@ -53,6 +53,9 @@ static const char sql_scan_amenities[] =
     "SELECT site_id, amenity_id, count FROM site_amenities WHERE site_id > $1 AND site_id <= $2"
     " ORDER BY site_id, amenity_id";
 static const char sql_amenity_codes[] = "SELECT id, code FROM amenities ORDER BY id";
+/* The whole table in its own order: no index, so no second look-up per
+ * row (SQLite's rows are not in the primary key's index). */
+static const char sql_all_amenities[] = "SELECT site_id, amenity_id, count FROM site_amenities";
 static const char sql_scan_photos[] =
     "SELECT site_id, url FROM site_photos"
     " WHERE site_id > $1 AND site_id <= $2 ORDER BY site_id, position";
@@ -247,7 +250,7 @@ int site_search(struct store_conn *c, struct arena *a, const struct site_query *
 }
 
 int site_scan(struct store_conn *c, struct arena *a, int64_t after_id, int64_t limit,
-              struct site **out, size_t *n)
+              bool with_amenities, struct site **out, size_t *n)
 {
     struct store_val p[] = {SV_INT(after_id), SV_INT(limit)};
     struct store_rows rows, am, ph;
@@ -261,16 +264,25 @@ int site_scan(struct store_conn *c, struct arena *a, int64_t after_id, int64_t l
     for (size_t i = 0; i < rows.nrows; i++)
         row_to_site(&rows, i, &(*out)[i]);
     p[1] = SV_INT((*out)[rows.nrows - 1].id);
-    struct store_rows codes;
-    rc = store_query(c, a, sql_amenity_codes, NULL, 0, &codes);
-    if (!rc)
-        rc = store_query(c, a, sql_scan_amenities, p, 2, &am);
+    struct store_rows codes = {0}; /* without amenities: none to attach */
+    am = codes;
+    if (with_amenities) {
+        rc = store_query(c, a, sql_amenity_codes, NULL, 0, &codes);
+        if (!rc)
+            rc = store_query(c, a, sql_scan_amenities, p, 2, &am);
+    }
     if (!rc)
         rc = store_query(c, a, sql_scan_photos, p, 2, &ph);
     if (rc)
         return rc;
     attach_children(a, *out, *n, &am, &codes, &ph);
     return STORE_OK;
+}
+
+int site_amenity_rows_each(struct store_conn *c,
+                           int (*fn)(void *ctx, const struct store_rows *rows), void *ctx)
+{
+    return store_query_each(c, sql_all_amenities, NULL, 0, fn, ctx);
 }
 
 /* The id for a code, or SITE_INVALID with a fault naming field. */

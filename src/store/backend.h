@@ -55,6 +55,10 @@ struct store_backend {
     int (*backup)(void *conn, const char *dest);
     /* Leave no old copies of erased data in the engine's files. */
     int (*scrub)(void *conn);
+    /* Run sql and hand its rows to fn in batches as they are read (see
+     * store_query_each). NULL: the engine has no such reading. */
+    int (*query_each)(void *conn, const char *sql, const struct store_val *params, size_t nparams,
+                      int (*fn)(void *ctx, const struct store_rows *rows), void *ctx);
 };
 
 extern const struct store_backend store_backend_sqlite;

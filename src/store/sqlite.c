@@ -212,6 +212,101 @@ struct row_chunk {
     struct row_chunk *next;
 };
 
+/* The statement's current row into row[0..ncols), its text copied into a. */
+static void copy_row(sqlite3_stmt *st, struct arena *a, struct store_val *row, size_t ncols)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        int t = sqlite3_column_type(st, (int)i);
+        switch (t) {
+        case SQLITE_INTEGER:
+            row[i] = SV_INT(sqlite3_column_int64(st, (int)i));
+            break;
+        case SQLITE_FLOAT:
+            row[i] = SV_REAL(sqlite3_column_double(st, (int)i));
+            break;
+        case SQLITE_NULL:
+            row[i] = SV_NULL;
+            break;
+        default: {
+            const unsigned char *txt = sqlite3_column_text(st, (int)i);
+            int len = sqlite3_column_bytes(st, (int)i);
+            row[i] = SV_TEXT(arena_strndup(a, txt ? (const char *)txt : "", (size_t)len));
+        }
+        }
+    }
+}
+
+/* The statement for sql (cached, or tmp), its parameters bound: NULL with
+ * an SQLite code in *rc, or with *rc set when binding failed (then the
+ * statement is returned for end_stmt). */
+static struct cached_stmt *start_stmt(struct sqlite_conn *c, const char *sql,
+                                      const struct store_val *params, size_t nparams,
+                                      struct cached_stmt *tmp, int *rc)
+{
+    struct cached_stmt *cs = prepare(c, sql, tmp, rc);
+    if (!cs)
+        return NULL;
+    if ((size_t)cs->nmap > nparams) {
+        log_error("sqlite: statement wants $%d, got %zu params", cs->nmap, nparams);
+        *rc = SQLITE_MISUSE;
+        return cs;
+    }
+    *rc = bind_all(cs, params, nparams);
+    return cs;
+}
+
+static void end_stmt(struct cached_stmt *cs, struct cached_stmt *tmp)
+{
+    sqlite3_reset(cs->stmt);
+    sqlite3_clear_bindings(cs->stmt);
+    if (cs == tmp)
+        sqlite3_finalize(tmp->stmt);
+}
+
+/* Rows handed to query_each's fn at a time. */
+#define EACH_BATCH 1024
+
+static int conn_query_each(void *conn, const char *sql, const struct store_val *params,
+                           size_t nparams, int (*fn)(void *ctx, const struct store_rows *rows),
+                           void *ctx)
+{
+    struct sqlite_conn *c = conn;
+    struct cached_stmt tmp;
+    int rc;
+    struct cached_stmt *cs = start_stmt(c, sql, params, nparams, &tmp, &rc);
+    if (!cs)
+        return translate(c->db, rc);
+    int stopped = 0;
+    if (rc == SQLITE_OK) {
+        size_t ncols = (size_t)sqlite3_column_count(cs->stmt);
+        struct store_val *cells = malloc(EACH_BATCH * (ncols ? ncols : 1) * sizeof(*cells));
+        if (!cells)
+            die_oom();
+        struct store_rows batch = {0, ncols, cells};
+        struct arena a;
+        arena_init(&a);
+        while (!stopped && (rc = sqlite3_step(cs->stmt)) == SQLITE_ROW) {
+            copy_row(cs->stmt, &a, &cells[batch.nrows * ncols], ncols);
+            if (++batch.nrows == EACH_BATCH) {
+                stopped = fn(ctx, &batch);
+                batch.nrows = 0;
+                arena_release(&a);
+                arena_init(&a);
+            }
+        }
+        if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+            if (batch.nrows)
+                stopped = fn(ctx, &batch);
+        }
+        arena_release(&a);
+        free(cells);
+    }
+    int result = translate(c->db, rc);
+    end_stmt(cs, &tmp);
+    return stopped ? stopped : result;
+}
+
 static int conn_query(void *conn, struct arena *a, const char *sql, const struct store_val *params,
                       size_t nparams, struct store_rows *out, int64_t *changes)
 {
@@ -219,15 +314,9 @@ static int conn_query(void *conn, struct arena *a, const char *sql, const struct
     struct cached_stmt tmp;
     int rc;
     memset(out, 0, sizeof(*out));
-    struct cached_stmt *cs = prepare(c, sql, &tmp, &rc);
+    struct cached_stmt *cs = start_stmt(c, sql, params, nparams, &tmp, &rc);
     if (!cs)
         return translate(c->db, rc);
-    if ((size_t)cs->nmap > nparams) {
-        log_error("sqlite: statement wants $%d, got %zu params", cs->nmap, nparams);
-        rc = SQLITE_MISUSE;
-        goto done;
-    }
-    rc = bind_all(cs, params, nparams);
     if (rc != SQLITE_OK)
         goto done;
     size_t ncols = (size_t)sqlite3_column_count(cs->stmt);
@@ -249,26 +338,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql, const struct
             cells = nc;
             cap = ncap;
         }
-        struct store_val *row = &cells[out->nrows * ncols];
-        for (size_t i = 0; i < ncols; i++) {
-            int t = sqlite3_column_type(cs->stmt, (int)i);
-            switch (t) {
-            case SQLITE_INTEGER:
-                row[i] = SV_INT(sqlite3_column_int64(cs->stmt, (int)i));
-                break;
-            case SQLITE_FLOAT:
-                row[i] = SV_REAL(sqlite3_column_double(cs->stmt, (int)i));
-                break;
-            case SQLITE_NULL:
-                row[i] = SV_NULL;
-                break;
-            default: {
-                const unsigned char *txt = sqlite3_column_text(cs->stmt, (int)i);
-                int len = sqlite3_column_bytes(cs->stmt, (int)i);
-                row[i] = SV_TEXT(arena_strndup(a, txt ? (const char *)txt : "", (size_t)len));
-            }
-            }
-        }
+        copy_row(cs->stmt, a, &cells[out->nrows * ncols], ncols);
         out->nrows++;
     }
     if (cells)
@@ -281,10 +351,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql, const struct
     }
 done:;
     int result = translate(c->db, rc);
-    sqlite3_reset(cs->stmt);
-    sqlite3_clear_bindings(cs->stmt);
-    if (cs == &tmp)
-        sqlite3_finalize(tmp.stmt);
+    end_stmt(cs, &tmp);
     return result;
 }
 
@@ -375,4 +442,5 @@ const struct store_backend store_backend_sqlite = {
     .begin_sql = "BEGIN IMMEDIATE",
     .backup = conn_backup,
     .scrub = conn_scrub,
+    .query_each = conn_query_each,
 };

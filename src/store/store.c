@@ -201,6 +201,19 @@ int store_query(struct store_conn *c, struct arena *a, const char *sql,
     return c->store->be->query(c->engine_conn, a, sql, params, nparams, out ? out : &scratch, NULL);
 }
 
+bool store_can_stream(const struct store_conn *c)
+{
+    return c->store->be->query_each != NULL;
+}
+
+int store_query_each(struct store_conn *c, const char *sql, const struct store_val *params,
+                     size_t nparams, int (*fn)(void *ctx, const struct store_rows *rows), void *ctx)
+{
+    if (!c->store->be->query_each)
+        return STORE_ERROR;
+    return c->store->be->query_each(c->engine_conn, sql, params, nparams, fn, ctx);
+}
+
 int store_exec(struct store_conn *c, const char *sql, const struct store_val *params,
                size_t nparams, int64_t *changes)
 {

@@ -86,6 +86,16 @@ void store_release(struct store_conn *c);
 /* Run sql with params; rows (if any) copied into a. out may be NULL. */
 int store_query(struct store_conn *c, struct arena *a, const char *sql,
                 const struct store_val *params, size_t nparams, struct store_rows *out);
+/* Run sql and hand its rows to fn in batches as they are read, so a
+ * whole table can be read without holding it: each batch (and its text)
+ * lives only until fn returns; fn returns 0 to go on, anything else
+ * stops the reading and is returned. STORE_OK or an error otherwise.
+ * Only where store_can_stream() says so (SQLite): elsewhere
+ * STORE_ERROR, and the caller reads in pages with store_query. */
+bool store_can_stream(const struct store_conn *c);
+int store_query_each(struct store_conn *c, const char *sql, const struct store_val *params,
+                     size_t nparams, int (*fn)(void *ctx, const struct store_rows *rows),
+                     void *ctx);
 /* Run sql that returns no rows; *changes gets the affected-row count. */
 int store_exec(struct store_conn *c, const char *sql, const struct store_val *params,
                size_t nparams, int64_t *changes);

@@ -2,11 +2,12 @@
  * strbuf_test.c - unit tests for the number writers of src/core/strbuf.c
  * that stand in for printf: strbuf_add_6f against "%.6f" (random values
  * over many magnitudes, values next to rounding ties, signs and zeros,
- * huge and non-finite ones) and strbuf_add_int against "%lld"; the
- * JSON writers strbuf_add_json_text and strbuf_add_json_real against
- * what jansson's json_dumps writes for the same value (every control
- * byte, quotes, UTF-8 of each length, malformed UTF-8, reals of many
- * magnitudes), since the Open311 lists rely on the bytes being the same.
+ * huge and non-finite ones) and strbuf_add_int (and strbuf_put_int, in
+ * place) against "%lld"; the JSON writers strbuf_add_json_text and
+ * strbuf_add_json_real against what jansson's json_dumps writes for the
+ * same value (every control byte, quotes, UTF-8 of each length, malformed
+ * UTF-8, reals of many magnitudes), since the Open311 lists rely on the
+ * bytes being the same.
  */
 #include <math.h>
 #include <stdint.h>
@@ -93,6 +94,12 @@ static void test_int(void)
         strbuf_add_int(&sb, vs[i]);
         bad += strcmp(sb.buf, want) != 0;
         strbuf_release(&sb);
+        /* In place: within STRBUF_INT_MAX, nothing written past the end. */
+        char room[STRBUF_INT_MAX + 1];
+        memset(room, '#', sizeof room);
+        char *end = strbuf_put_int(room, vs[i]);
+        bad += (size_t)(end - room) != strlen(want) || memcmp(room, want, strlen(want)) != 0;
+        bad += room[STRBUF_INT_MAX] != '#' || (end < room + STRBUF_INT_MAX && *end != '#');
     }
     CHECK_INT(bad, 0);
 }

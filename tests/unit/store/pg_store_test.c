@@ -763,6 +763,23 @@ static void test_syntax_error(void)
     store_release(c);
 }
 
+static int each_never(void *ctx, const struct store_rows *rows)
+{
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* No batched reading on PostgreSQL: callers read in pages instead. */
+static void test_no_query_each(void)
+{
+    struct store_conn *c = store_acquire(db);
+    CHECK(!store_can_stream(c));
+    int calls = 0;
+    CHECK_INT(store_query_each(c, "SELECT 1", NULL, 0, each_never, &calls), STORE_ERROR);
+    CHECK_INT(calls, 0);
+    store_release(c);
+}
+
 static void test_cache_same_address(void)
 {
     struct store_conn *c = store_acquire(db);
@@ -1236,6 +1253,7 @@ int main(void)
         RUN(test_two_threads);
         RUN(test_syntax_error);
         RUN(test_cache_same_address);
+        RUN(test_no_query_each);
         RUN(test_statement_timeout);
         RUN(test_unique_violation);
         RUN(test_pool_limit);

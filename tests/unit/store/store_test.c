@@ -9,7 +9,9 @@
  * foreign key, check); rollback; affected-row counts; two connections used
  * by two threads at the same time; a syntax error as STORE_ERROR with the
  * connection still usable; the statement cache when one buffer holds
- * different SQL over time; store_rc_http; and the static helpers that
+ * different SQL over time; store_query_each (every row in batches, with
+ * their text, parameters, a stop asked for, errors); store_rc_http; and
+ * the static helpers that
  * pick and render migration files (reached by including store.c).
  */
 #include <float.h>
@@ -504,6 +506,63 @@ static void test_syntax_error(void)
     store_release(c);
 }
 
+struct each_seen {
+    int64_t rows, sum, batches, stop_after;
+    bool text_ok;
+};
+
+static int each_count(void *ctx, const struct store_rows *rows)
+{
+    struct each_seen *seen = ctx;
+    seen->batches++;
+    for (size_t i = 0; i < rows->nrows; i++) {
+        int64_t v = store_int(rows, i, 0);
+        char want[24];
+        snprintf(want, sizeof want, "r%lld", (long long)v);
+        if (strcmp(store_text(rows, i, 1), want) != 0)
+            seen->text_ok = false;
+        seen->rows++;
+        seen->sum += v;
+    }
+    return seen->stop_after && seen->batches >= seen->stop_after ? STORE_CONFLICT : 0;
+}
+
+static void test_query_each(void)
+{
+    struct store_conn *c = store_acquire(db);
+    CHECK(store_can_stream(c));
+    /* 2,500 rows: batches of 1,024, the last one short. */
+    static const char sql_rows[] =
+        "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < $1)"
+        " SELECT v, 'r' || v FROM n WHERE v > $2";
+    struct store_val p[] = {SV_INT(2500), SV_INT(0)};
+    struct each_seen seen = {.text_ok = true};
+    CHECK_INT(store_query_each(c, sql_rows, p, 2, each_count, &seen), STORE_OK);
+    CHECK_INT(seen.rows, 2500);
+    CHECK_INT(seen.sum, 2500 * 2501 / 2);
+    CHECK_INT(seen.batches, 3);
+    CHECK(seen.text_ok);
+    /* No rows: fn is not called. */
+    p[1] = SV_INT(2500);
+    seen = (struct each_seen){.text_ok = true};
+    CHECK_INT(store_query_each(c, sql_rows, p, 2, each_count, &seen), STORE_OK);
+    CHECK_INT(seen.batches, 0);
+    /* fn stops the reading: its answer is returned, and the statement is
+     * ready for the next use. */
+    p[1] = SV_INT(0);
+    seen = (struct each_seen){.text_ok = true, .stop_after = 1};
+    CHECK_INT(store_query_each(c, sql_rows, p, 2, each_count, &seen), STORE_CONFLICT);
+    CHECK_INT(seen.rows, 1024);
+    seen = (struct each_seen){.text_ok = true};
+    CHECK_INT(store_query_each(c, sql_rows, p, 2, each_count, &seen), STORE_OK);
+    CHECK_INT(seen.rows, 2500);
+    /* Errors, and a parameter missing. */
+    CHECK_INT(store_query_each(c, "SELEC 1", NULL, 0, each_count, &seen), STORE_ERROR);
+    CHECK_INT(store_query_each(c, sql_rows, p, 1, each_count, &seen), STORE_ERROR);
+    CHECK_INT(count_rows(c, "SELECT 7"), 7);
+    store_release(c);
+}
+
 /* The statement cache is keyed by the SQL's address; one buffer that holds
  * different statements over time must still run the statement it holds. */
 static void test_cache_same_address(void)
@@ -631,6 +690,7 @@ int main(void)
     RUN(test_two_threads);
     RUN(test_syntax_error);
     RUN(test_cache_same_address);
+    RUN(test_query_each);
     RUN(test_rc_http);
     RUN(test_migration_files);
     RUN(test_migration_name_with_dot);
