@@ -329,6 +329,7 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
         return;
     }
     int64_t now = clock_now();
+    struct site_codes *codes = site_codes_new(a);
     while (!res->store_rc && (got = csv_read(rd, &rec, &cerr)) == 1) {
         im.row = rec.number;
         if (rec.count == 1 && rec.lengths[0] == 0)
@@ -353,9 +354,9 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
             s.id = id;
             s.is_demo = old.is_demo;
             if (!st)
-                st = site_update(c, a, &s, now, &f);
+                st = site_update_coded(c, a, codes, &s, now, &f);
         } else {
-            st = site_insert(c, a, &s, now, &f);
+            st = site_insert_coded(c, a, codes, &s, now, &f);
         }
         if (st == SITE_INVALID)
             add_error(&im, f.field, f.code, f.message);
