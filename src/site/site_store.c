@@ -71,7 +71,7 @@ static const char sql_insert[] =
     " address_en, lat, lon, input_datum, phone, manager, description, capacity,"
     " status, status_reason, status_until, is_public, opening_hours, is_demo,"
     " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-    " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id";
+    " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)" STORE_RETURNING_ID;
 static const char sql_update[] =
     "UPDATE sites SET name_zh = $1, name_en = $2, type_id = $3, region_id = $4,"
     " address_zh = $5, address_en = $6, lat = $7, lon = $8, input_datum = $9,"
@@ -443,11 +443,9 @@ int site_insert_coded(struct store_conn *c, struct arena *a, struct site_codes *
     int rc = bind_site(c, a, m, s, now, p, f);
     if (rc)
         return rc;
-    struct store_rows rows;
-    rc = store_query(c, a, sql_insert, p, 20, &rows);
+    rc = store_insert(c, sql_insert, p, 20, &s->id);
     if (rc)
         return rc;
-    s->id = store_int(&rows, 0, 0);
     s->created_at = s->updated_at = now;
     return write_children(c, a, m, s, true, f);
 }

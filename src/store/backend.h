@@ -55,6 +55,10 @@ struct store_backend {
     int (*backup)(void *conn, const char *dest);
     /* Leave no old copies of erased data in the engine's files. */
     int (*scrub)(void *conn);
+    /* store_insert: run a one-row INSERT ... RETURNING id its own way.
+     * NULL: through query, reading the returned row. */
+    int (*insert)(void *conn, const char *sql, const struct store_val *params, size_t nparams,
+                  int64_t *id);
 };
 
 extern const struct store_backend store_backend_sqlite;

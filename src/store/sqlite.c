@@ -134,17 +134,20 @@ static void conn_close(void *conn)
     free(c);
 }
 
-/* Find or prepare the statement for sql; *owned is set when it is not
- * cached and must be finalized by the caller. */
-static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql, struct cached_stmt *tmp,
-                                   int *rc_out)
+/* Find or prepare the statement for the first len bytes of sql; when it
+ * cannot be cached it is prepared into tmp, which the caller finalizes. */
+static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql, size_t len,
+                                   struct cached_stmt *tmp, int *rc_out)
 {
     size_t h = ((size_t)(uintptr_t)sql >> 3) % SQLITE_CACHE_SLOTS;
     for (int probe = 0; probe < 8; probe++) {
         struct cached_stmt *cs = &c->cache[(h + (size_t)probe) % SQLITE_CACHE_SLOTS];
-        if (cs->key == sql && strcmp(sqlite3_sql(cs->stmt), sql) == 0) {
-            *rc_out = SQLITE_OK;
-            return cs;
+        if (cs->key == sql) {
+            const char *text = sqlite3_sql(cs->stmt);
+            if (strncmp(text, sql, len) == 0 && text[len] == '\0') {
+                *rc_out = SQLITE_OK;
+                return cs;
+            }
         }
     }
     struct cached_stmt *slot = NULL;
@@ -158,8 +161,8 @@ static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql, struc
         memset(tmp, 0, sizeof(*tmp));
     }
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v3(c->db, sql, -1, slot == tmp ? 0 : SQLITE_PREPARE_PERSISTENT, &stmt,
-                                NULL);
+    int rc = sqlite3_prepare_v3(c->db, sql, (int)len, slot == tmp ? 0 : SQLITE_PREPARE_PERSISTENT,
+                                &stmt, NULL);
     *rc_out = rc;
     if (rc != SQLITE_OK)
         return NULL;
@@ -219,7 +222,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql, const struct
     struct cached_stmt tmp;
     int rc;
     memset(out, 0, sizeof(*out));
-    struct cached_stmt *cs = prepare(c, sql, &tmp, &rc);
+    struct cached_stmt *cs = prepare(c, sql, strlen(sql), &tmp, &rc);
     if (!cs)
         return translate(c->db, rc);
     if ((size_t)cs->nmap > nparams) {
@@ -281,6 +284,45 @@ static int conn_query(void *conn, struct arena *a, const char *sql, const struct
     }
 done:;
     int result = translate(c->db, rc);
+    sqlite3_reset(cs->stmt);
+    sqlite3_clear_bindings(cs->stmt);
+    if (cs == &tmp)
+        sqlite3_finalize(tmp.stmt);
+    return result;
+}
+
+/* store_insert: the statement without its RETURNING clause, and the
+ * last rowid, which is the id (the clause would have SQLite fill and empty
+ * a temporary table for the one row). */
+static int conn_insert(void *conn, const char *sql, const struct store_val *params,
+                       size_t nparams, int64_t *id)
+{
+    struct sqlite_conn *c = conn;
+    size_t len = strlen(sql), tail = strlen(STORE_RETURNING_ID);
+    if (len < tail || strcmp(sql + len - tail, STORE_RETURNING_ID) != 0) {
+        log_error("sqlite: store_insert wants \"... RETURNING id\": %s", sql);
+        return STORE_ERROR;
+    }
+    struct cached_stmt tmp;
+    int rc;
+    struct cached_stmt *cs = prepare(c, sql, len - tail, &tmp, &rc);
+    if (!cs)
+        return translate(c->db, rc);
+    if ((size_t)cs->nmap > nparams) {
+        log_error("sqlite: statement wants $%d, got %zu params", cs->nmap, nparams);
+        rc = SQLITE_MISUSE;
+    } else {
+        rc = bind_all(cs, params, nparams);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(cs->stmt);
+    int result;
+    if (rc == SQLITE_DONE) {
+        result = sqlite3_changes64(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
+        *id = sqlite3_last_insert_rowid(c->db);
+    } else {
+        result = translate(c->db, rc == SQLITE_ROW ? SQLITE_MISUSE : rc);
+    }
     sqlite3_reset(cs->stmt);
     sqlite3_clear_bindings(cs->stmt);
     if (cs == &tmp)
@@ -375,4 +417,5 @@ const struct store_backend store_backend_sqlite = {
     .begin_sql = "BEGIN IMMEDIATE",
     .backup = conn_backup,
     .scrub = conn_scrub,
+    .insert = conn_insert,
 };

@@ -215,6 +215,23 @@ int store_exec(struct store_conn *c, const char *sql, const struct store_val *pa
     return rc;
 }
 
+int store_insert(struct store_conn *c, const char *sql, const struct store_val *params,
+                 size_t nparams, int64_t *id)
+{
+    if (c->store->be->insert)
+        return c->store->be->insert(c->engine_conn, sql, params, nparams, id);
+    struct store_rows rows;
+    struct arena a;
+    arena_init(&a);
+    int rc = c->store->be->query(c->engine_conn, &a, sql, params, nparams, &rows, NULL);
+    if (!rc && (rows.nrows != 1 || rows.ncols < 1 || store_is_null(&rows, 0, 0)))
+        rc = STORE_NOT_FOUND;
+    if (!rc)
+        *id = store_int(&rows, 0, 0);
+    arena_release(&a);
+    return rc;
+}
+
 int store_begin(struct store_conn *c)
 {
     return c->store->be->exec_script(c->engine_conn, c->store->be->begin_sql);
