@@ -314,8 +314,14 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
         csv_free(rd);
         return;
     }
+    /* Every row is checked before it is written (site_check: the CHECK
+     * constraints' rules, status, capacity and counts), and its type,
+     * region and amenity ids are read in this transaction, which holds the
+     * write lock: the store need not check them again. */
+    store_bulk(c, true);
     int st = store_begin(c);
     if (st) {
+        store_bulk(c, false);
         res->store_rc = st;
         csv_free(rd);
         return;
@@ -369,10 +375,12 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
     arena_release(&scratch);
     if (res->nerrors || res->store_rc) {
         store_rollback(c);
+        store_bulk(c, false);
         res->imported = 0;
         return;
     }
     res->store_rc = store_commit(c);
+    store_bulk(c, false);
 }
 
 /* ---- export -------------------------------------------------------- */

@@ -55,6 +55,9 @@ struct store_backend {
     int (*backup)(void *conn, const char *dest);
     /* Leave no old copies of erased data in the engine's files. */
     int (*scrub)(void *conn);
+    /* store_bulk: skip (true) or apply again (false) the checks the
+     * caller of a bulk write made itself. NULL: the engine checks. */
+    int (*bulk)(void *conn, bool on);
     /* store_insert: run a one-row INSERT ... RETURNING id its own way.
      * NULL: through query, reading the returned row. */
     int (*insert)(void *conn, const char *sql, const struct store_val *params, size_t nparams,

@@ -39,6 +39,7 @@ struct cached_stmt {
 
 struct sqlite_conn {
     sqlite3 *db;
+    bool bulk; /* store_bulk: CHECK constraints and foreign keys skipped */
     struct cached_stmt cache[SQLITE_CACHE_SLOTS];
 };
 
@@ -330,6 +331,38 @@ static int conn_insert(void *conn, const char *sql, const struct store_val *para
     return result;
 }
 
+/* store_bulk. Both pragmas expire the prepared statements, which are
+ * prepared again (with or without the checks) when next used; foreign_keys
+ * cannot change inside a transaction, so turning it off there is refused. */
+static int conn_bulk(void *conn, bool on)
+{
+    struct sqlite_conn *c = conn;
+    if (on && !sqlite3_get_autocommit(c->db)) {
+        log_error("sqlite: store_bulk inside a transaction");
+        return STORE_ERROR;
+    }
+    int rc = sqlite3_exec(c->db,
+                          on ? "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON"
+                             : "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF",
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        c->bulk = on;
+    return translate(c->db, rc);
+}
+
+/* A connection goes back to the pool checking everything (a bulk write's
+ * transaction left open is rolled back first: the checks cannot come back
+ * inside it). */
+static void conn_released(void *conn)
+{
+    struct sqlite_conn *c = conn;
+    if (!c->bulk)
+        return;
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    conn_bulk(c, false);
+}
+
 static int conn_exec_script(void *conn, const char *sql)
 {
     struct sqlite_conn *c = conn;
@@ -418,4 +451,6 @@ const struct store_backend store_backend_sqlite = {
     .backup = conn_backup,
     .scrub = conn_scrub,
     .insert = conn_insert,
+    .bulk = conn_bulk,
+    .conn_released = conn_released,
 };

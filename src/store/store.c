@@ -215,6 +215,11 @@ int store_exec(struct store_conn *c, const char *sql, const struct store_val *pa
     return rc;
 }
 
+int store_bulk(struct store_conn *c, bool on)
+{
+    return c->store->be->bulk ? c->store->be->bulk(c->engine_conn, on) : STORE_OK;
+}
+
 int store_insert(struct store_conn *c, const char *sql, const struct store_val *params,
                  size_t nparams, int64_t *id)
 {

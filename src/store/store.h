@@ -97,6 +97,16 @@ int store_exec(struct store_conn *c, const char *sql, const struct store_val *pa
 #define STORE_RETURNING_ID " RETURNING id"
 int store_insert(struct store_conn *c, const char *sql, const struct store_val *params,
                  size_t nparams, int64_t *id);
+/* Call with on = true before store_begin when the transaction writes many
+ * rows the caller has checked itself (an import): every CHECK constraint
+ * of the tables written, and every foreign key, its ids read inside the
+ * same transaction; and with on = false after its commit or rollback.
+ * SQLite skips those checks meanwhile (a CHECK with an IN list builds a
+ * temporary table for each row, a foreign key opens a cursor for each
+ * row: a quarter of an import's work); NOT NULL and UNIQUE still hold.
+ * A connection given back to the pool checks again. PostgreSQL checks as
+ * always. */
+int store_bulk(struct store_conn *c, bool on);
 /* Transactions. store_begin starts a write transaction. */
 int store_begin(struct store_conn *c);
 int store_commit(struct store_conn *c);

@@ -755,6 +755,23 @@ static void test_insert_id(void)
     store_release(c);
 }
 
+/* store_bulk: nothing to do on PostgreSQL; its checks hold between the
+ * two calls. */
+static void test_bulk(void)
+{
+    struct store_conn *c = store_acquire(db);
+    CHECK_INT(store_bulk(c, true), STORE_OK);
+    CHECK_INT(store_begin(c), STORE_OK);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('b1', 1)", NULL, 0, NULL), STORE_OK);
+    CHECK_INT(store_commit(c), STORE_OK);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('b2', -1)", NULL, 0, NULL),
+              STORE_CONFLICT);
+    CHECK_INT(store_bulk(c, false), STORE_OK);
+    CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM t_kv WHERE k LIKE 'b%'"), 1);
+    CHECK_INT(store_exec(c, "DELETE FROM t_kv", NULL, 0, NULL), STORE_OK);
+    store_release(c);
+}
+
 static void test_two_threads(void)
 {
     pthread_barrier_t barrier;
@@ -1278,6 +1295,7 @@ int main(void)
         RUN(test_transactions);
         RUN(test_changes);
         RUN(test_insert_id);
+        RUN(test_bulk);
         RUN(test_two_threads);
         RUN(test_syntax_error);
         RUN(test_cache_same_address);

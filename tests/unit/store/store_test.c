@@ -504,6 +504,46 @@ static void test_insert_id(void)
     store_release(c);
 }
 
+/* store_bulk: foreign keys and CHECK constraints skipped between its two
+ * calls (NOT NULL and UNIQUE still hold), back after it and after the
+ * connection went back to the pool; refused inside a transaction. */
+static void test_bulk(void)
+{
+    struct store_conn *c = store_acquire(db);
+    static const char sql_site[] =
+        "INSERT INTO sites (name_zh, type_id, lat, lon, status, created_at, updated_at)"
+        " VALUES ('b', $1, 30, 120, $2, 0, 0)";
+    struct store_val bad_fk[] = {SV_INT(424242), SV_TEXT("operational")};
+    CHECK_INT(store_exec(c, sql_site, bad_fk, 2, NULL), STORE_CONFLICT);
+    CHECK_INT(store_bulk(c, true), STORE_OK);
+    CHECK_INT(store_begin(c), STORE_OK);
+    CHECK_INT(store_bulk(c, true), STORE_ERROR);
+    CHECK_INT(store_exec(c, sql_site, bad_fk, 2, NULL), STORE_OK);
+    struct store_val bad_status[] = {SV_INT(424242), SV_TEXT("bogus")};
+    CHECK_INT(store_exec(c, sql_site, bad_status, 2, NULL), STORE_OK);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('u', NULL)", NULL, 0, NULL), STORE_OK);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('u', 1)", NULL, 0, NULL),
+              STORE_CONFLICT);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES (NULL, 1)", NULL, 0, NULL),
+              STORE_CONFLICT);
+    CHECK_INT(store_rollback(c), STORE_OK);
+    CHECK_INT(store_bulk(c, false), STORE_OK);
+    CHECK_INT(store_exec(c, sql_site, bad_fk, 2, NULL), STORE_CONFLICT);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('w', -1)", NULL, 0, NULL),
+              STORE_CONFLICT);
+    /* left on when the connection goes back: off again when it comes out */
+    CHECK_INT(store_bulk(c, true), STORE_OK);
+    CHECK_INT(store_begin(c), STORE_OK);
+    store_release(c);
+    c = store_acquire(db);
+    CHECK_INT(store_exec(c, sql_site, bad_fk, 2, NULL), STORE_CONFLICT);
+    CHECK_INT(store_exec(c, "INSERT INTO t_kv (k, v) VALUES ('w', -1)", NULL, 0, NULL),
+              STORE_CONFLICT);
+    CHECK_INT(count_rows(c, "SELECT COUNT(*) FROM sites"), 0);
+    CHECK_INT(store_exec(c, "DELETE FROM t_kv", NULL, 0, NULL), STORE_OK);
+    store_release(c);
+}
+
 static void test_two_threads(void)
 {
     pthread_barrier_t barrier;
@@ -673,6 +713,7 @@ int main(void)
     RUN(test_transactions);
     RUN(test_changes);
     RUN(test_insert_id);
+    RUN(test_bulk);
     RUN(test_two_threads);
     RUN(test_syntax_error);
     RUN(test_cache_same_address);
