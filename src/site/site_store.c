@@ -79,14 +79,28 @@ static const char sql_update[] =
     " status = $14, status_reason = $15, status_until = $16, is_public = $17,"
     " opening_hours = $18, is_demo = $19, updated_at = $20 WHERE id = $21";
 static const char sql_clear_amenities[] = "DELETE FROM site_amenities WHERE site_id = $1";
-/* One amenity row per statement, its id resolved before through the codes
- * memo. Not a multi-row VALUES: on SQLite a statement that writes several
- * rows keeps a statement journal of the pages it changes (to undo itself
+/* A site's amenities, their ids resolved before through the codes memo.
+ * On SQLite one row per statement: a statement that writes several rows
+ * keeps a statement journal of the pages it changes (to undo itself
  * alone), and once that journal outgrew 64 KiB it went to a temporary
- * file, 24 writes per site imported; and not a VALUES list joined to the
- * catalogue: SQLite built and dropped a temporary table for it each time. */
-static const char sql_add_amenity[] =
-    "INSERT INTO site_amenities (site_id, amenity_id, count) VALUES ($1, $2, $3)";
+ * file, 24 writes per site imported. On PostgreSQL up to AMENITY_CHUNK
+ * rows per statement: each statement is a round trip. (A VALUES list
+ * joined to the catalogue made SQLite build a temporary table each time.) */
+#define AMENITY_CHUNK 8
+#define AV(i, c) ", ($1, $" #i ", $" #c ")"
+#define AMENITY_INSERT "INSERT INTO site_amenities (site_id, amenity_id, count) VALUES ($1, $2, $3)"
+static const char *const sql_add_amenities[AMENITY_CHUNK] = {
+    AMENITY_INSERT,
+    AMENITY_INSERT AV(4, 5),
+    AMENITY_INSERT AV(4, 5) AV(6, 7),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9) AV(10, 11),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9) AV(10, 11) AV(12, 13),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9) AV(10, 11) AV(12, 13) AV(14, 15),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9) AV(10, 11) AV(12, 13) AV(14, 15) AV(16, 17),
+};
+#undef AV
+#undef AMENITY_INSERT
 static const char sql_amenity_id[] = "SELECT id FROM amenities WHERE code = $1";
 static const char sql_clear_photos[] = "DELETE FROM site_photos WHERE site_id = $1";
 static const char sql_add_photo[] =
@@ -403,10 +417,16 @@ static int write_children(struct store_conn *c, struct arena *a, struct site_cod
     }
     if (!rc && !fresh)
         rc = store_exec(c, sql_clear_amenities, id, 1, NULL);
-    for (size_t i = 0; !rc && i < s->namenities; i++) {
-        struct store_val p[] = {SV_INT(s->id), SV_INT(amenity_ids[i]),
-                                SV_INT(s->amenities[i].count)};
-        rc = store_exec(c, sql_add_amenity, p, 3, NULL);
+    size_t chunk = strcmp(store_conn_dialect(c), "sqlite") == 0 ? 1 : AMENITY_CHUNK;
+    for (size_t at = 0; !rc && at < s->namenities; at += chunk) {
+        size_t n = s->namenities - at < chunk ? s->namenities - at : chunk;
+        struct store_val p[1 + 2 * AMENITY_CHUNK];
+        p[0] = SV_INT(s->id);
+        for (size_t i = 0; i < n; i++) {
+            p[1 + 2 * i] = SV_INT(amenity_ids[at + i]);
+            p[2 + 2 * i] = SV_INT(s->amenities[at + i].count);
+        }
+        rc = store_exec(c, sql_add_amenities[n - 1], p, 1 + 2 * n, NULL);
     }
     if (!rc && !fresh)
         rc = store_exec(c, sql_clear_photos, id, 1, NULL);

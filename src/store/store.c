@@ -113,6 +113,11 @@ const char *store_dialect(const struct store *s)
     return s->be->dialect;
 }
 
+const char *store_conn_dialect(const struct store_conn *c)
+{
+    return store_dialect(c->store);
+}
+
 /* A pooled connection, a new one while under the limit, or (at the
  * limit) the first one given back within STORE_POOL_WAIT_MS. NULL when
  * none comes or a new one cannot be opened (logged). */
