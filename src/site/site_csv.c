@@ -72,7 +72,7 @@ static const char *const col_names[NCOLS] = {
 /* ---- import -------------------------------------------------------- */
 
 struct importer {
-    struct arena *arena; /* the caller's: the errors */
+    struct arena *arena;   /* the caller's: the errors */
     struct arena *scratch; /* one row's work, emptied before the next */
     struct site_import_result *res;
     size_t row;

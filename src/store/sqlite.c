@@ -295,8 +295,8 @@ done:;
 /* store_insert: the statement without its RETURNING clause, and the
  * last rowid, which is the id (the clause would have SQLite fill and empty
  * a temporary table for the one row). */
-static int conn_insert(void *conn, const char *sql, const struct store_val *params,
-                       size_t nparams, int64_t *id)
+static int conn_insert(void *conn, const char *sql, const struct store_val *params, size_t nparams,
+                       int64_t *id)
 {
     struct sqlite_conn *c = conn;
     size_t len = strlen(sql), tail = strlen(STORE_RETURNING_ID);

@@ -72,7 +72,7 @@ struct store_conn;
 struct store *store_open(const char *url, char *err, size_t errlen);
 /* Close every connection and the store. No request may be running. */
 void store_close(struct store *s);
-const char *store_dialect(const struct store *s); /* "sqlite" | "pg" */
+const char *store_dialect(const struct store *s);           /* "sqlite" | "pg" */
 const char *store_conn_dialect(const struct store_conn *c); /* its store's */
 
 /* Apply the embedded migrations not yet recorded, in order, each in its

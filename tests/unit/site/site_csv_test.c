@@ -560,10 +560,10 @@ static void test_export_import_round_trip(void)
 static void test_store_checks_after_import(void)
 {
     delete_all_sites();
-    static const char good[] = "name_zh,type,lat,lon,amenities\n" NAME_WENSAN
-                               ",warm_hut,30.2741,120.1551,microwave=2\n";
-    static const char bad[] = "name_zh,type,lat,lon,amenities\n" NAME_WEST
-                              ",warm_hut,30.27,120.06,no_such_amenity\n";
+    static const char good[] =
+        "name_zh,type,lat,lon,amenities\n" NAME_WENSAN ",warm_hut,30.2741,120.1551,microwave=2\n";
+    static const char bad[] =
+        "name_zh,type,lat,lon,amenities\n" NAME_WEST ",warm_hut,30.27,120.06,no_such_amenity\n";
     for (int round = 0; round < 2; round++) {
         struct arena a;
         arena_init(&a);
