@@ -49,6 +49,7 @@ static int csv_fail(struct csv_reader *r, enum csv_error_code code, size_t line,
 static void csv_put(struct csv_reader *r, const unsigned char *src, size_t n);
 static size_t csv_utf8_seq_len(const unsigned char *p, size_t avail);
 static int csv_take_char(struct csv_reader *r, size_t column, size_t field_start);
+static bool csv_take_plain(struct csv_reader *r, bool quoted, size_t field_start);
 static int csv_read_quoted(struct csv_reader *r, size_t column, size_t field_start);
 static int csv_read_unquoted(struct csv_reader *r, size_t column, size_t field_start);
 static int csv_read_field(struct csv_reader *r, size_t column);
@@ -168,6 +169,34 @@ static int csv_take_char(struct csv_reader *r, size_t column, size_t field_start
 }
 
 /*
+ * Copy the run of plain bytes at r->pos into the current field at once and
+ * advance; true if there was one. Plain: ASCII that is not NUL, a quote, CR
+ * or LF, nor outside quotes a comma; such a byte needs no check but the
+ * field's length, so the run stops where the field is full, and the next
+ * byte, taken one at a time, fails there as it would have.
+ */
+static bool csv_take_plain(struct csv_reader *r, bool quoted, size_t field_start)
+{
+    const unsigned char *p = r->data + r->pos, *end = r->data + r->len, *q = p;
+    size_t room = r->lim.max_field_bytes - (r->nbytes - field_start);
+
+    if ((size_t)(end - p) > room)
+        end = p + room;
+    while (q < end) {
+        unsigned char c = *q;
+
+        if (c - 1u >= 0x7Fu || c == '"' || c == '\r' || c == '\n' || (c == ',' && !quoted))
+            break;
+        q++;
+    }
+    if (q == p)
+        return false;
+    csv_put(r, p, (size_t)(q - p));
+    r->pos += (size_t)(q - p);
+    return true;
+}
+
+/*
  * A quoted field, r->pos on the opening quote. Reads through the closing
  * quote, turning "" into ", keeping line breaks as they are. On return the
  * next byte is a delimiter, a line end or the end of input.
@@ -184,6 +213,8 @@ static int csv_read_quoted(struct csv_reader *r, size_t column, size_t field_sta
         if (r->pos >= r->len)
             return csv_fail(r, CSV_ERR_UNTERMINATED_QUOTE, open_line, column, open_pos,
                             "quoted field never closed");
+        if (csv_take_plain(r, true, field_start))
+            continue;
         c = r->data[r->pos];
         if (c == '"') {
             r->pos++;
@@ -215,8 +246,11 @@ static int csv_read_quoted(struct csv_reader *r, size_t column, size_t field_sta
 static int csv_read_unquoted(struct csv_reader *r, size_t column, size_t field_start)
 {
     while (r->pos < r->len) {
-        unsigned char c = r->data[r->pos];
+        unsigned char c;
 
+        if (csv_take_plain(r, false, field_start))
+            continue;
+        c = r->data[r->pos];
         if (c == ',' || c == '\r' || c == '\n')
             break;
         if (c == '"')

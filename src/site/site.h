@@ -246,6 +246,17 @@ int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t n
                 struct site_fault *f);
 int site_update(struct store_conn *c, struct arena *a, const struct site *s, int64_t now,
                 struct site_fault *f);
+/* Codes (site types, regions, amenities) resolved to ids once each, for
+ * many writes in one transaction (an import). Lives in the arena; valid
+ * while the transaction that made it is. */
+struct site_codes;
+struct site_codes *site_codes_new(struct arena *a);
+/* site_insert and site_update resolving codes through m (NULL: a memo of
+ * their own, for one write). */
+int site_insert_coded(struct store_conn *c, struct arena *a, struct site_codes *m, struct site *s,
+                      int64_t now, struct site_fault *f);
+int site_update_coded(struct store_conn *c, struct arena *a, struct site_codes *m,
+                      const struct site *s, int64_t now, struct site_fault *f);
 int site_delete(struct store_conn *c, int64_t id);
 /* Delete every demo site (for reseeding). */
 int site_delete_demo(struct store_conn *c);

@@ -72,7 +72,8 @@ static const char *const col_names[NCOLS] = {
 /* ---- import -------------------------------------------------------- */
 
 struct importer {
-    struct arena *arena;
+    struct arena *arena;   /* the caller's: the errors */
+    struct arena *scratch; /* one row's work, emptied before the next */
     struct site_import_result *res;
     size_t row;
 };
@@ -91,7 +92,7 @@ static void add_error(struct importer *im, const char *column, const char *code,
      * the column. */
     if (column) {
         size_t n = strcspn(column, ".[");
-        column = column[n] ? arena_strndup(im->arena, column, n) : column;
+        column = arena_strndup(im->arena, column, n); /* may be a row's */
         if (strcmp(column, "position") == 0)
             column = "lat"; /* lat and lon (after datum conversion) */
     }
@@ -231,7 +232,7 @@ static void parse_photos(struct arena *a, const char *text, struct site *s)
 static int parse_row(struct importer *im, const struct csv_record *rec, const int *map, int tz,
                      struct site *s, int64_t *id)
 {
-    struct arena *a = im->arena;
+    struct arena *a = im->scratch;
     size_t before = im->res->nerrors;
     site_defaults(s);
     *id = 0;
@@ -285,23 +286,14 @@ static int parse_row(struct importer *im, const struct csv_record *rec, const in
     return im->res->nerrors == before ? 0 : -1;
 }
 
-/* Copy a row's strings out of the reader's buffers into the arena. */
-static void own_strings(struct arena *a, struct site *s)
-{
-    const char **fields[] = {&s->name_zh,     &s->name_en,    &s->type_code,     &s->region_code,
-                             &s->address_zh,  &s->address_en, &s->phone,         &s->manager,
-                             &s->description, &s->status,     &s->status_reason, &s->opening_hours};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (*fields[i])
-            *fields[i] = arena_strdup(a, *fields[i]);
-}
-
 void site_import_csv(struct store_conn *c, struct arena *a, const char *data, size_t len,
                      struct site_import_result *res)
 {
     memset(res, 0, sizeof(*res));
     res->errors = arena_calloc(a, SITE_IMPORT_MAX_ERRORS, sizeof(*res->errors));
-    struct importer im = {a, res, 0};
+    struct arena scratch;
+    arena_init(&scratch);
+    struct importer im = {a, &scratch, res, 0};
     /* Fields may be longer than the reader's default: ten photo URLs of up
      * to 1000 bytes share one column, and a description may be 4000. */
     struct csv_limits limits = {.max_field_bytes = 16384};
@@ -322,14 +314,25 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
         csv_free(rd);
         return;
     }
+    /* Every row is checked before it is written (site_check: the CHECK
+     * constraints' rules, status, capacity and counts), and its type,
+     * region and amenity ids are read in this transaction, which holds the
+     * write lock: the store need not check them again. */
+    store_bulk(c, true);
     int st = store_begin(c);
     if (st) {
+        store_bulk(c, false);
         res->store_rc = st;
         csv_free(rd);
         return;
     }
     int64_t now = clock_now();
+    struct site_codes *codes = site_codes_new(a);
+    /* A row's strings point into the reader's record, valid until the next
+     * csv_read; everything else a row needs lives in the scratch arena:
+     * the memory of an import is its errors, not its 150,000 rows. */
     while (!res->store_rc && (got = csv_read(rd, &rec, &cerr)) == 1) {
+        arena_release(&scratch);
         im.row = rec.number;
         if (rec.count == 1 && rec.lengths[0] == 0)
             continue; /* blank line */
@@ -337,7 +340,6 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
         int64_t id;
         if (parse_row(&im, &rec, map, CLOCK_CHINA_OFFSET_MIN, &s, &id))
             continue;
-        own_strings(a, &s);
         struct site_fault f;
         if (site_check(&s, &f)) {
             add_error(&im, f.field, f.code, f.message);
@@ -345,7 +347,7 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
         }
         if (id) {
             struct site old;
-            st = site_get(c, a, id, &old);
+            st = site_get(c, &scratch, id, &old);
             if (st == STORE_NOT_FOUND) {
                 add_error(&im, "id", "unknown_site", "no site has this id");
                 continue;
@@ -353,9 +355,9 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
             s.id = id;
             s.is_demo = old.is_demo;
             if (!st)
-                st = site_update(c, a, &s, now, &f);
+                st = site_update_coded(c, &scratch, codes, &s, now, &f);
         } else {
-            st = site_insert(c, a, &s, now, &f);
+            st = site_insert_coded(c, &scratch, codes, &s, now, &f);
         }
         if (st == SITE_INVALID)
             add_error(&im, f.field, f.code, f.message);
@@ -370,12 +372,15 @@ void site_import_csv(struct store_conn *c, struct arena *a, const char *data, si
                   arena_printf(a, "line %zu, field %zu: %s", cerr.line, cerr.column, cerr.message));
     }
     csv_free(rd);
+    arena_release(&scratch);
     if (res->nerrors || res->store_rc) {
         store_rollback(c);
+        store_bulk(c, false);
         res->imported = 0;
         return;
     }
     res->store_rc = store_commit(c);
+    store_bulk(c, false);
 }
 
 /* ---- export -------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * mapping of rows to struct site. Codes (type, region, amenities) are
  * resolved to ids here; an unknown code is a SITE_INVALID fault.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,7 +74,7 @@ static const char sql_insert[] =
     " address_en, lat, lon, input_datum, phone, manager, description, capacity,"
     " status, status_reason, status_until, is_public, opening_hours, is_demo,"
     " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-    " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id";
+    " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)" STORE_RETURNING_ID;
 static const char sql_update[] =
     "UPDATE sites SET name_zh = $1, name_en = $2, type_id = $3, region_id = $4,"
     " address_zh = $5, address_en = $6, lat = $7, lon = $8, input_datum = $9,"
@@ -81,20 +82,29 @@ static const char sql_update[] =
     " status = $14, status_reason = $15, status_until = $16, is_public = $17,"
     " opening_hours = $18, is_demo = $19, updated_at = $20 WHERE id = $21";
 static const char sql_clear_amenities[] = "DELETE FROM site_amenities WHERE site_id = $1";
-/* Up to AMENITY_CHUNK amenities of a site in one statement, codes
- * resolved inside it (a NULL code pads a short chunk and joins nothing):
- * fewer rows inserted than codes given means some code is unknown. */
+/* A site's amenities, their ids resolved before through the codes memo.
+ * On SQLite one row per statement: a statement that writes several rows
+ * keeps a statement journal of the pages it changes (to undo itself
+ * alone), and once that journal outgrew 64 KiB it went to a temporary
+ * file, 24 writes per site imported. On PostgreSQL up to AMENITY_CHUNK
+ * rows per statement: each statement is a round trip. (A VALUES list
+ * joined to the catalogue made SQLite build a temporary table each time.) */
 #define AMENITY_CHUNK 8
-#define AV(c, n) "(CAST($" #c " AS TEXT), CAST($" #n " AS INTEGER))"
-static const char sql_add_amenities[] =
-    "INSERT INTO site_amenities (site_id, amenity_id, count)"
-    " SELECT $1, a.id, v.column2 FROM (VALUES " AV(2, 3) ", " AV(4, 5) ", " AV(6, 7) ", " AV(
-        8, 9) ", " AV(10, 11) ", " AV(12, 13) ", " AV(14, 15) ", " AV(16,
-                                                                      17) ") v"
-                                                                          " JOIN amenities a ON "
-                                                                          "a.code = v.column1";
+#define AV(i, c) ", ($1, $" #i ", $" #c ")"
+#define AMENITY_INSERT "INSERT INTO site_amenities (site_id, amenity_id, count) VALUES ($1, $2, $3)"
+static const char *const sql_add_amenities[AMENITY_CHUNK] = {
+    AMENITY_INSERT,
+    AMENITY_INSERT AV(4, 5),
+    AMENITY_INSERT AV(4, 5) AV(6, 7),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9) AV(10, 11),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9) AV(10, 11) AV(12, 13),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9) AV(10, 11) AV(12, 13) AV(14, 15),
+    AMENITY_INSERT AV(4, 5) AV(6, 7) AV(8, 9) AV(10, 11) AV(12, 13) AV(14, 15) AV(16, 17),
+};
 #undef AV
-static const char sql_amenity_known[] = "SELECT 1 FROM amenities WHERE code = $1";
+#undef AMENITY_INSERT
+static const char sql_amenity_id[] = "SELECT id FROM amenities WHERE code = $1";
 static const char sql_clear_photos[] = "DELETE FROM site_photos WHERE site_id = $1";
 static const char sql_add_photo[] =
     "INSERT INTO site_photos (site_id, position, url) VALUES ($1, $2, $3)";
@@ -285,37 +295,92 @@ int site_amenity_rows_each(struct store_conn *c,
     return store_query_each(c, sql_all_amenities, NULL, 0, fn, ctx);
 }
 
-/* The id for a code, or SITE_INVALID with a fault naming field. */
-static int resolve(struct store_conn *c, struct arena *a, const char *sql, const char *code,
-                   int64_t *id, struct site_fault *f, const char *fault_code, const char *field,
-                   const char *what)
+/* ---- codes to ids --------------------------------------------------- */
+
+/* A memo of code -> id lookups, keyed by the lookup's SQL (the kind of
+ * code) and the code; id 0 records a code nothing has (ids start at 1 on
+ * both stores). Chained in a fixed table: an import meets tens of types and
+ * amenities and at most a few thousand regions. */
+#define CODE_BUCKETS 512
+
+struct code_entry {
+    const char *sql;
+    const char *code;
+    int64_t id;
+    struct code_entry *next;
+};
+
+struct site_codes {
+    struct arena *arena;
+    struct code_entry *buckets[CODE_BUCKETS];
+};
+
+struct site_codes *site_codes_new(struct arena *a)
 {
+    struct site_codes *m = arena_alloc(a, sizeof(*m));
+    m->arena = a;
+    return m;
+}
+
+/* The id of code by sql (0: none has it), asked once per memo. */
+static int code_id(struct store_conn *c, struct arena *a, struct site_codes *m, const char *sql,
+                   const char *code, int64_t *id)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)((uintptr_t)sql >> 4);
+    for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    struct code_entry **b = &m->buckets[h % CODE_BUCKETS];
+    for (struct code_entry *e = *b; e; e = e->next) {
+        if (e->sql == sql && strcmp(e->code, code) == 0) {
+            *id = e->id;
+            return STORE_OK;
+        }
+    }
     struct store_val p[] = {SV_TEXT(code)};
     struct store_rows rows;
     int rc = store_query(c, a, sql, p, 1, &rows);
     if (rc)
         return rc;
-    if (!rows.nrows) {
+    struct code_entry *e = arena_alloc(m->arena, sizeof(*e));
+    e->sql = sql;
+    e->code = arena_strdup(m->arena, code);
+    e->id = rows.nrows ? store_int(&rows, 0, 0) : 0;
+    e->next = *b;
+    *b = e;
+    *id = e->id;
+    return STORE_OK;
+}
+
+/* The id for a code, or SITE_INVALID with a fault naming field. */
+static int resolve(struct store_conn *c, struct arena *a, struct site_codes *m, const char *sql,
+                   const char *code, int64_t *id, struct site_fault *f, const char *fault_code,
+                   const char *field, const char *what)
+{
+    int rc = code_id(c, a, m, sql, code, id);
+    if (rc)
+        return rc;
+    if (!*id) {
         f->code = fault_code;
         f->field = field;
         snprintf(f->message, sizeof f->message, "no %s has code %s", what, code);
         text_utf8_trim(f->message);
         return SITE_INVALID;
     }
-    *id = store_int(&rows, 0, 0);
     return STORE_OK;
 }
 
+/* ---- writes ----------------------------------------------------------- */
+
 /* Bind the 20 shared columns of insert and update. */
-static int bind_site(struct store_conn *c, struct arena *a, const struct site *s, int64_t now,
-                     struct store_val *p, struct site_fault *f)
+static int bind_site(struct store_conn *c, struct arena *a, struct site_codes *m,
+                     const struct site *s, int64_t now, struct store_val *p, struct site_fault *f)
 {
     int64_t type_id, region_id = 0;
-    int rc =
-        resolve(c, a, sql_type_id, s->type_code, &type_id, f, "unknown_type", "type", "site type");
+    int rc = resolve(c, a, m, sql_type_id, s->type_code, &type_id, f, "unknown_type", "type",
+                     "site type");
     if (!rc && s->region_code)
-        rc = resolve(c, a, sql_region_id, s->region_code, &region_id, f, "unknown_region", "region",
-                     "region");
+        rc = resolve(c, a, m, sql_region_id, s->region_code, &region_id, f, "unknown_region",
+                     "region", "region");
     if (rc)
         return rc;
     p[0] = SV_TEXT(s->name_zh);
@@ -342,37 +407,38 @@ static int bind_site(struct store_conn *c, struct arena *a, const struct site *s
 }
 
 /* The amenities and photos of s; fresh: s was just inserted and has none
- * yet (an import writes 180,000 of these: no statement is wasted). */
-static int write_children(struct store_conn *c, struct arena *a, const struct site *s, bool fresh,
-                          struct site_fault *f)
+ * yet (an import writes 180,000 of these: no statement is wasted). Every
+ * amenity code is resolved before anything is written, so the first
+ * unknown one (in the site's order) is the fault. */
+static int write_children(struct store_conn *c, struct arena *a, struct site_codes *m,
+                          const struct site *s, bool fresh, struct site_fault *f)
 {
     struct store_val id[] = {SV_INT(s->id)};
-    int rc = fresh ? STORE_OK : store_exec(c, sql_clear_amenities, id, 1, NULL);
-    for (size_t at = 0; !rc && at < s->namenities; at += AMENITY_CHUNK) {
-        size_t n = s->namenities - at < AMENITY_CHUNK ? s->namenities - at : AMENITY_CHUNK;
+    int64_t *amenity_ids = arena_calloc(a, s->namenities + 1, sizeof(*amenity_ids));
+    int rc = STORE_OK;
+    for (size_t i = 0; !rc && i < s->namenities; i++) {
+        const char *code = s->amenities[i].code;
+        rc = code_id(c, a, m, sql_amenity_id, code, &amenity_ids[i]);
+        if (!rc && !amenity_ids[i]) {
+            f->code = "unknown_amenity";
+            f->field = arena_printf(a, "amenities.%s", code);
+            snprintf(f->message, sizeof f->message, "no amenity has code %s", code);
+            text_utf8_trim(f->message);
+            rc = SITE_INVALID;
+        }
+    }
+    if (!rc && !fresh)
+        rc = store_exec(c, sql_clear_amenities, id, 1, NULL);
+    size_t chunk = strcmp(store_conn_dialect(c), "sqlite") == 0 ? 1 : AMENITY_CHUNK;
+    for (size_t at = 0; !rc && at < s->namenities; at += chunk) {
+        size_t n = s->namenities - at < chunk ? s->namenities - at : chunk;
         struct store_val p[1 + 2 * AMENITY_CHUNK];
         p[0] = SV_INT(s->id);
-        for (size_t i = 0; i < AMENITY_CHUNK; i++) {
-            p[1 + 2 * i] = i < n ? SV_TEXT(s->amenities[at + i].code) : SV_NULL;
-            p[2 + 2 * i] = i < n ? SV_INT(s->amenities[at + i].count) : SV_NULL;
+        for (size_t i = 0; i < n; i++) {
+            p[1 + 2 * i] = SV_INT(amenity_ids[at + i]);
+            p[2 + 2 * i] = SV_INT(s->amenities[at + i].count);
         }
-        int64_t added = 0;
-        rc = store_exec(c, sql_add_amenities, p, 1 + 2 * AMENITY_CHUNK, &added);
-        /* Codes are distinct (site_check): the first of the chunk's that
-         * no amenity has is the fault, as if they were added one by one. */
-        for (size_t i = 0; !rc && added < (int64_t)n && i < n; i++) {
-            const char *code = s->amenities[at + i].code;
-            struct store_val q[] = {SV_TEXT(code)};
-            struct store_rows rows;
-            rc = store_query(c, a, sql_amenity_known, q, 1, &rows);
-            if (!rc && !rows.nrows) {
-                f->code = "unknown_amenity";
-                f->field = arena_printf(a, "amenities.%s", code);
-                snprintf(f->message, sizeof f->message, "no amenity has code %s", code);
-                text_utf8_trim(f->message);
-                rc = SITE_INVALID;
-            }
-        }
+        rc = store_exec(c, sql_add_amenities[n - 1], p, 1 + 2 * n, NULL);
     }
     if (!rc && !fresh)
         rc = store_exec(c, sql_clear_photos, id, 1, NULL);
@@ -383,27 +449,29 @@ static int write_children(struct store_conn *c, struct arena *a, const struct si
     return rc;
 }
 
-int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t now,
-                struct site_fault *f)
+int site_insert_coded(struct store_conn *c, struct arena *a, struct site_codes *m, struct site *s,
+                      int64_t now, struct site_fault *f)
 {
+    if (!m)
+        m = site_codes_new(a);
     struct store_val p[20];
-    int rc = bind_site(c, a, s, now, p, f);
+    int rc = bind_site(c, a, m, s, now, p, f);
     if (rc)
         return rc;
-    struct store_rows rows;
-    rc = store_query(c, a, sql_insert, p, 20, &rows);
+    rc = store_insert(c, sql_insert, p, 20, &s->id);
     if (rc)
         return rc;
-    s->id = store_int(&rows, 0, 0);
     s->created_at = s->updated_at = now;
-    return write_children(c, a, s, true, f);
+    return write_children(c, a, m, s, true, f);
 }
 
-int site_update(struct store_conn *c, struct arena *a, const struct site *s, int64_t now,
-                struct site_fault *f)
+int site_update_coded(struct store_conn *c, struct arena *a, struct site_codes *m,
+                      const struct site *s, int64_t now, struct site_fault *f)
 {
+    if (!m)
+        m = site_codes_new(a);
     struct store_val p[21];
-    int rc = bind_site(c, a, s, now, p, f);
+    int rc = bind_site(c, a, m, s, now, p, f);
     if (rc)
         return rc;
     p[20] = SV_INT(s->id);
@@ -413,7 +481,19 @@ int site_update(struct store_conn *c, struct arena *a, const struct site *s, int
         return rc;
     if (!changed)
         return STORE_NOT_FOUND;
-    return write_children(c, a, s, false, f);
+    return write_children(c, a, m, s, false, f);
+}
+
+int site_insert(struct store_conn *c, struct arena *a, struct site *s, int64_t now,
+                struct site_fault *f)
+{
+    return site_insert_coded(c, a, NULL, s, now, f);
+}
+
+int site_update(struct store_conn *c, struct arena *a, const struct site *s, int64_t now,
+                struct site_fault *f)
+{
+    return site_update_coded(c, a, NULL, s, now, f);
 }
 
 int site_delete(struct store_conn *c, int64_t id)

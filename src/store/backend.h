@@ -59,6 +59,13 @@ struct store_backend {
      * store_query_each). NULL: the engine has no such reading. */
     int (*query_each)(void *conn, const char *sql, const struct store_val *params, size_t nparams,
                       int (*fn)(void *ctx, const struct store_rows *rows), void *ctx);
+    /* store_bulk: skip (true) or apply again (false) the checks the
+     * caller of a bulk write made itself. NULL: the engine checks. */
+    int (*bulk)(void *conn, bool on);
+    /* store_insert: run a one-row INSERT ... RETURNING id its own way.
+     * NULL: through query, reading the returned row. */
+    int (*insert)(void *conn, const char *sql, const struct store_val *params, size_t nparams,
+                  int64_t *id);
 };
 
 extern const struct store_backend store_backend_sqlite;

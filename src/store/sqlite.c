@@ -39,6 +39,7 @@ struct cached_stmt {
 
 struct sqlite_conn {
     sqlite3 *db;
+    bool bulk; /* store_bulk: CHECK constraints and foreign keys skipped */
     struct cached_stmt cache[SQLITE_CACHE_SLOTS];
 };
 
@@ -134,17 +135,20 @@ static void conn_close(void *conn)
     free(c);
 }
 
-/* Find or prepare the statement for sql; *owned is set when it is not
- * cached and must be finalized by the caller. */
-static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql, struct cached_stmt *tmp,
-                                   int *rc_out)
+/* Find or prepare the statement for the first len bytes of sql; when it
+ * cannot be cached it is prepared into tmp, which the caller finalizes. */
+static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql, size_t len,
+                                   struct cached_stmt *tmp, int *rc_out)
 {
     size_t h = ((size_t)(uintptr_t)sql >> 3) % SQLITE_CACHE_SLOTS;
     for (int probe = 0; probe < 8; probe++) {
         struct cached_stmt *cs = &c->cache[(h + (size_t)probe) % SQLITE_CACHE_SLOTS];
-        if (cs->key == sql && strcmp(sqlite3_sql(cs->stmt), sql) == 0) {
-            *rc_out = SQLITE_OK;
-            return cs;
+        if (cs->key == sql) {
+            const char *text = sqlite3_sql(cs->stmt);
+            if (strncmp(text, sql, len) == 0 && text[len] == '\0') {
+                *rc_out = SQLITE_OK;
+                return cs;
+            }
         }
     }
     struct cached_stmt *slot = NULL;
@@ -158,8 +162,8 @@ static struct cached_stmt *prepare(struct sqlite_conn *c, const char *sql, struc
         memset(tmp, 0, sizeof(*tmp));
     }
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v3(c->db, sql, -1, slot == tmp ? 0 : SQLITE_PREPARE_PERSISTENT, &stmt,
-                                NULL);
+    int rc = sqlite3_prepare_v3(c->db, sql, (int)len, slot == tmp ? 0 : SQLITE_PREPARE_PERSISTENT,
+                                &stmt, NULL);
     *rc_out = rc;
     if (rc != SQLITE_OK)
         return NULL;
@@ -236,14 +240,15 @@ static void copy_row(sqlite3_stmt *st, struct arena *a, struct store_val *row, s
     }
 }
 
-/* The statement for sql (cached, or tmp), its parameters bound: NULL with
+/* The statement for the first len bytes of sql (cached, or tmp), its
+ * parameters bound: NULL with
  * an SQLite code in *rc, or with *rc set when binding failed (then the
  * statement is returned for end_stmt). */
-static struct cached_stmt *start_stmt(struct sqlite_conn *c, const char *sql,
+static struct cached_stmt *start_stmt(struct sqlite_conn *c, const char *sql, size_t len,
                                       const struct store_val *params, size_t nparams,
                                       struct cached_stmt *tmp, int *rc)
 {
-    struct cached_stmt *cs = prepare(c, sql, tmp, rc);
+    struct cached_stmt *cs = prepare(c, sql, len, tmp, rc);
     if (!cs)
         return NULL;
     if ((size_t)cs->nmap > nparams) {
@@ -273,7 +278,7 @@ static int conn_query_each(void *conn, const char *sql, const struct store_val *
     struct sqlite_conn *c = conn;
     struct cached_stmt tmp;
     int rc;
-    struct cached_stmt *cs = start_stmt(c, sql, params, nparams, &tmp, &rc);
+    struct cached_stmt *cs = start_stmt(c, sql, strlen(sql), params, nparams, &tmp, &rc);
     if (!cs)
         return translate(c->db, rc);
     int stopped = 0;
@@ -314,7 +319,7 @@ static int conn_query(void *conn, struct arena *a, const char *sql, const struct
     struct cached_stmt tmp;
     int rc;
     memset(out, 0, sizeof(*out));
-    struct cached_stmt *cs = start_stmt(c, sql, params, nparams, &tmp, &rc);
+    struct cached_stmt *cs = start_stmt(c, sql, strlen(sql), params, nparams, &tmp, &rc);
     if (!cs)
         return translate(c->db, rc);
     if (rc != SQLITE_OK)
@@ -353,6 +358,68 @@ done:;
     int result = translate(c->db, rc);
     end_stmt(cs, &tmp);
     return result;
+}
+
+/* store_insert: the statement without its RETURNING clause, and the
+ * last rowid, which is the id (the clause would have SQLite fill and empty
+ * a temporary table for the one row). */
+static int conn_insert(void *conn, const char *sql, const struct store_val *params, size_t nparams,
+                       int64_t *id)
+{
+    struct sqlite_conn *c = conn;
+    size_t len = strlen(sql), tail = strlen(STORE_RETURNING_ID);
+    if (len < tail || strcmp(sql + len - tail, STORE_RETURNING_ID) != 0) {
+        log_error("sqlite: store_insert wants \"... RETURNING id\": %s", sql);
+        return STORE_ERROR;
+    }
+    struct cached_stmt tmp;
+    int rc;
+    struct cached_stmt *cs = start_stmt(c, sql, len - tail, params, nparams, &tmp, &rc);
+    if (!cs)
+        return translate(c->db, rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(cs->stmt);
+    int result;
+    if (rc == SQLITE_DONE) {
+        result = sqlite3_changes64(c->db) == 1 ? STORE_OK : STORE_NOT_FOUND;
+        *id = sqlite3_last_insert_rowid(c->db);
+    } else {
+        result = translate(c->db, rc == SQLITE_ROW ? SQLITE_MISUSE : rc);
+    }
+    end_stmt(cs, &tmp);
+    return result;
+}
+
+/* store_bulk. Both pragmas expire the prepared statements, which are
+ * prepared again (with or without the checks) when next used; foreign_keys
+ * cannot change inside a transaction, so turning it off there is refused. */
+static int conn_bulk(void *conn, bool on)
+{
+    struct sqlite_conn *c = conn;
+    if (on && !sqlite3_get_autocommit(c->db)) {
+        log_error("sqlite: store_bulk inside a transaction");
+        return STORE_ERROR;
+    }
+    int rc = sqlite3_exec(c->db,
+                          on ? "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON"
+                             : "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF",
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        c->bulk = on;
+    return translate(c->db, rc);
+}
+
+/* A connection goes back to the pool checking everything (a bulk write's
+ * transaction left open is rolled back first: the checks cannot come back
+ * inside it). */
+static void conn_released(void *conn)
+{
+    struct sqlite_conn *c = conn;
+    if (!c->bulk)
+        return;
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    conn_bulk(c, false);
 }
 
 static int conn_exec_script(void *conn, const char *sql)
@@ -443,4 +510,7 @@ const struct store_backend store_backend_sqlite = {
     .backup = conn_backup,
     .scrub = conn_scrub,
     .query_each = conn_query_each,
+    .insert = conn_insert,
+    .bulk = conn_bulk,
+    .conn_released = conn_released,
 };

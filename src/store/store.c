@@ -113,6 +113,11 @@ const char *store_dialect(const struct store *s)
     return s->be->dialect;
 }
 
+const char *store_conn_dialect(const struct store_conn *c)
+{
+    return store_dialect(c->store);
+}
+
 /* A pooled connection, a new one while under the limit, or (at the
  * limit) the first one given back within STORE_POOL_WAIT_MS. NULL when
  * none comes or a new one cannot be opened (logged). */
@@ -225,6 +230,28 @@ int store_exec(struct store_conn *c, const char *sql, const struct store_val *pa
     arena_release(&a);
     if (changes)
         *changes = n;
+    return rc;
+}
+
+int store_bulk(struct store_conn *c, bool on)
+{
+    return c->store->be->bulk ? c->store->be->bulk(c->engine_conn, on) : STORE_OK;
+}
+
+int store_insert(struct store_conn *c, const char *sql, const struct store_val *params,
+                 size_t nparams, int64_t *id)
+{
+    if (c->store->be->insert)
+        return c->store->be->insert(c->engine_conn, sql, params, nparams, id);
+    struct store_rows rows;
+    struct arena a;
+    arena_init(&a);
+    int rc = c->store->be->query(c->engine_conn, &a, sql, params, nparams, &rows, NULL);
+    if (!rc && (rows.nrows != 1 || rows.ncols < 1 || store_is_null(&rows, 0, 0)))
+        rc = STORE_NOT_FOUND;
+    if (!rc)
+        *id = store_int(&rows, 0, 0);
+    arena_release(&a);
     return rc;
 }
 

@@ -554,6 +554,43 @@ static void test_export_import_round_trip(void)
  * a site exported to a file its own import refused (field_too_long). The
  * same held for 64 amenities with long codes.
  */
+/* The import skips the store's own checks of what it checked itself
+ * (store_bulk); after it, on the same connection, a foreign key and a
+ * CHECK constraint hold again, whether it committed or rolled back. */
+static void test_store_checks_after_import(void)
+{
+    delete_all_sites();
+    static const char good[] =
+        "name_zh,type,lat,lon,amenities\n" NAME_WENSAN ",warm_hut,30.2741,120.1551,microwave=2\n";
+    static const char bad[] =
+        "name_zh,type,lat,lon,amenities\n" NAME_WEST ",warm_hut,30.27,120.06,no_such_amenity\n";
+    for (int round = 0; round < 2; round++) {
+        struct arena a;
+        arena_init(&a);
+        struct site_import_result res;
+        if (round == 0)
+            import(&a, S(good), &res);
+        else
+            import(&a, S(bad), &res);
+        CHECK_INT(res.nerrors, round == 0 ? 0 : 1);
+        CHECK_INT(res.store_rc, STORE_OK);
+        int64_t id = site_id_by_name(NAME_WENSAN);
+        CHECK(id > 0);
+        struct store_val p[] = {SV_INT(id)};
+        CHECK_INT(store_exec(conn,
+                             "INSERT INTO site_amenities (site_id, amenity_id, count)"
+                             " VALUES ($1 + 1000000, (SELECT MIN(id) FROM amenities), 1)",
+                             p, 1, NULL),
+                  STORE_CONFLICT);
+        CHECK_INT(store_exec(conn, "UPDATE sites SET status = 'bogus' WHERE id = $1", p, 1, NULL),
+                  STORE_CONFLICT);
+        CHECK_INT(store_exec(conn, "UPDATE sites SET capacity = -1 WHERE id = $1", p, 1, NULL),
+                  STORE_CONFLICT);
+        arena_release(&a);
+    }
+    CHECK_INT(count_sites(), 1);
+}
+
 static void test_export_of_api_site_imports_back(void)
 {
     delete_all_sites();
@@ -680,6 +717,7 @@ int main(void)
     RUN(test_import_error_cap);
     RUN(test_export_import_round_trip);
     RUN(test_export_of_api_site_imports_back);
+    RUN(test_store_checks_after_import);
     RUN(test_error_messages_are_utf8);
     RUN(test_error_columns_are_csv_columns);
     store_release(conn);
