@@ -547,6 +547,73 @@ static void test_photo_webp(void)
     }
 }
 
+/* An RGB JPEG of w x h with EXIF orientation 6 (turned a quarter), a
+ * camera make, a GPS latitude and an ICC profile; g_free the result. */
+static void *phone_jpeg(int w, int h, size_t *len)
+{
+    VipsImage *x = NULL, *rgb = NULL, *tagged = NULL;
+    void *buf = NULL;
+    CHECK_INT(vips_xyz(&x, w, h, NULL), 0);
+    CHECK_INT(vips_cast_uchar(x, &rgb, NULL), 0);
+    g_object_unref(x);
+    CHECK_INT(vips_bandjoin_const1(rgb, &x, 77, NULL), 0);
+    g_object_unref(rgb);
+    CHECK_INT(vips_copy(x, &tagged, "interpretation", VIPS_INTERPRETATION_sRGB, NULL), 0);
+    g_object_unref(x);
+    vips_image_set_int(tagged, VIPS_META_ORIENTATION, 6);
+    vips_image_set_string(tagged, "exif-ifd0-Make", "PhoneCo");
+    vips_image_set_string(tagged, "exif-ifd3-GPSLatitudeRef", "N");
+    CHECK_INT(vips_icc_transform(tagged, &rgb, "p3", "input_profile", "srgb", NULL), 0);
+    g_object_unref(tagged);
+    CHECK_INT(vips_jpegsave_buffer(rgb, &buf, len, "Q", 90, NULL), 0);
+    g_object_unref(rgb);
+    return buf;
+}
+
+/* A big 8-bit RGB JPEG takes the short road (shrunk by libjpeg on load,
+ * linear resize, upright after): 1600 on its longest side, turned by its
+ * orientation, and nothing of its metadata left. */
+static void test_photo_phone_jpeg(void)
+{
+    size_t len = 0;
+    void *buf = phone_jpeg(4000, 3000, &len);
+    VipsImage *in = vips_image_new_from_buffer(buf, len, "", NULL);
+    CHECK(in != NULL);
+    if (in) { /* the photo really carries what must go */
+        CHECK(vips_image_get_typeof(in, "exif-data") != 0);
+        CHECK(vips_image_get_typeof(in, "icc-profile-data") != 0);
+        CHECK_INT(vips_image_get_orientation(in), 6);
+        g_object_unref(in);
+    }
+    const void *out;
+    size_t out_len;
+    int w = 0, h = 0;
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+    g_free(buf);
+    CHECK_INT(w, 1200);
+    CHECK_INT(h, 1600);
+    VipsImage *back = vips_image_new_from_buffer(out, out_len, "", NULL);
+    CHECK(back != NULL);
+    if (back) {
+        CHECK_INT(vips_image_get_width(back), 1200);
+        CHECK_INT(vips_image_get_height(back), 1600);
+        CHECK_INT(vips_image_get_bands(back), 3);
+        CHECK(vips_image_get_typeof(back, "exif-data") == 0);
+        CHECK(vips_image_get_typeof(back, "icc-profile-data") == 0);
+        CHECK(vips_image_get_typeof(back, "xmp-data") == 0);
+        CHECK(vips_image_get_typeof(back, VIPS_META_ORIENTATION) == 0);
+        g_object_unref(back);
+    }
+    /* small enough already: kept at its size, turned; cut short: refused */
+    buf = phone_jpeg(1500, 1000, &len);
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+    CHECK_INT(w, 1000);
+    CHECK_INT(h, 1500);
+    CHECK_INT(report_photo_clean(&a, buf, len / 2, &out, &out_len, &w, &h),
+              REPORT_PHOTO_UNREADABLE);
+    g_free(buf);
+}
+
 int main(void)
 {
     arena_init(&a);
@@ -566,6 +633,7 @@ int main(void)
     RUN(test_photo_sniff);
     RUN(test_photo_refusals);
     RUN(test_photo_webp);
+    RUN(test_photo_phone_jpeg);
     arena_release(&a);
     return test_report("report");
 }
