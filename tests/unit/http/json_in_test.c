@@ -522,6 +522,19 @@ static void test_load_like_jansson(void)
     free(t);
     free(lng);
 
+    /* every byte value, at every place in an 8-byte word, inside and
+     * just past a string long enough to be lifted */
+    char body[1200];
+    for (int c = 1; c < 256; c++) {
+        for (int at = 1030; at < 1046; at++) {
+            memset(body, 'A', sizeof body);
+            memcpy(body, "{\"a\":\"", 6);
+            body[at] = (char)c;
+            memcpy(body + 1100, "\"}", 3);
+            same_as_jansson(body);
+        }
+    }
+
     /* the lifted string comes back whole, byte for byte */
     char *photo = malloc(300001);
     for (size_t i = 0; i < 300000; i++)
