@@ -59,8 +59,8 @@ bool base64_decode(const char *in, size_t n, unsigned char *out, size_t cap, siz
     while (i < n) {
         /* Four plain characters at once: the usual case. */
         if (bits == 0 && i + 4 <= n && o + 3 <= cap) {
-            uint8_t a = decode_table[s[i]], b = decode_table[s[i + 1]],
-                    c = decode_table[s[i + 2]], d = decode_table[s[i + 3]];
+            uint8_t a = decode_table[s[i]], b = decode_table[s[i + 1]], c = decode_table[s[i + 2]],
+                    d = decode_table[s[i + 3]];
             if ((a | b | c | d) < 64) {
                 uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | d;
                 out[o] = (unsigned char)(v >> 16);

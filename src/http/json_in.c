@@ -66,9 +66,8 @@ static const char *plain_end(const char *p, const char *end)
         uint64_t v;
         memcpy(&v, p, 8);
         uint64_t x = v & ~tops, q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-        uint64_t hit = (v | ~(x + ones * 0x60) | (x + ones) | ~(q + ones * 0x7f) |
-                        ~(b + ones * 0x7f)) &
-                       tops;
+        uint64_t hit =
+            (v | ~(x + ones * 0x60) | (x + ones) | ~(q + ones * 0x7f) | ~(b + ones * 0x7f)) & tops;
         if (hit)
             break; /* the stop is one of these eight: found below */
         p += 8;

@@ -21,8 +21,8 @@
 /* What libsodium makes of text: true and the bytes, or false. */
 static bool sodium_decode(const char *in, size_t n, unsigned char *out, size_t cap, size_t *len)
 {
-    if (sodium_base642bin(out, cap, in, n, " \r\n\t", len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) == 0)
+    if (sodium_base642bin(out, cap, in, n, " \r\n\t", len, NULL, sodium_base64_VARIANT_ORIGINAL) ==
+        0)
         return true;
     if (sodium_base642bin(out, cap, in, n, " \r\n\t", len, NULL,
                           sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0)
@@ -41,8 +41,8 @@ static void same_as_sodium(const char *in, size_t n)
     bool ok_b = sodium_decode(in, n, b, cap, &blen);
     if (ok_a != ok_b || (ok_a && (alen != blen || memcmp(a, b, alen) != 0))) {
         if (mismatches++ < 5)
-            fprintf(stderr, "  differs from libsodium (ours %d, sodium %d): \"%.*s\"\n", ok_a,
-                    ok_b, (int)n, in);
+            fprintf(stderr, "  differs from libsodium (ours %d, sodium %d): \"%.*s\"\n", ok_a, ok_b,
+                    (int)n, in);
     }
     CHECK(ok_a == ok_b);
     if (ok_a && ok_b) {
@@ -60,7 +60,8 @@ static void test_encode_every_length(void)
         in[i] = (unsigned char)(i * 37 + 11);
     for (size_t n = 0; n <= sizeof in; n++) {
         char ours[BASE64_ENCODED_SIZE(300)], theirs[BASE64_ENCODED_SIZE(300)];
-        CHECK_INT(BASE64_ENCODED_SIZE(n), sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL));
+        CHECK_INT(BASE64_ENCODED_SIZE(n),
+                  sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL));
         size_t len = base64_encode(in, n, ours);
         sodium_bin2base64(theirs, sizeof theirs, in, n, sodium_base64_VARIANT_ORIGINAL);
         CHECK_STR(ours, theirs);
@@ -77,13 +78,12 @@ static void test_encode_every_length(void)
 static void test_decode_cases(void)
 {
     static const char *const cases[] = {
-        "",          "QQ==",       "QQ",         "QQ=",       "QQ===",     "QUI=",
-        "QUI",       "QUI==",      "QUJD",       "QUJD=",     "Q",         "Q===",
-        "QR==",      "QUJ=",       " QUJD ",     "QU JD",     "Q\r\nUJD\t", "QQ= =",
-        "QQ =\n= ",  "QQ==QQ==",   "QUJD\n",     "QUJD-",     "QUJD_",     "QU=JD",
-        "=",         "==",         "   ",        "QUJDRA==",  "QUJDRA",    "QUJDRA=",
-        "QUJDREU=",  "QUJDREU",    "QUJDREU==",  "QUJD\vREU", "Q\0JD",     "+/+/",
-        "////",      "QQ==\n\n",  "QQ==x",     "QUI=\t",    "Q U I =",
+        "",       "QQ==",    "QQ",         "QQ=",     "QQ===",     "QUI=",      "QUI",
+        "QUI==",  "QUJD",    "QUJD=",      "Q",       "Q===",      "QR==",      "QUJ=",
+        " QUJD ", "QU JD",   "Q\r\nUJD\t", "QQ= =",   "QQ =\n= ",  "QQ==QQ==",  "QUJD\n",
+        "QUJD-",  "QUJD_",   "QU=JD",      "=",       "==",        "   ",       "QUJDRA==",
+        "QUJDRA", "QUJDRA=", "QUJDREU=",   "QUJDREU", "QUJDREU==", "QUJD\vREU", "Q\0JD",
+        "+/+/",   "////",    "QQ==\n\n",   "QQ==x",   "QUI=\t",    "Q U I =",
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         same_as_sodium(cases[i], strlen(cases[i]));
