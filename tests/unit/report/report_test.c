@@ -547,6 +547,22 @@ static void test_photo_webp(void)
     }
 }
 
+/* The mean absolute difference between ref and a cleaned photo (a
+ * three-band JPEG of the same size), or 999 if either cannot be read. */
+static double mean_difference(VipsImage *ref, const void *jpeg, size_t len)
+{
+    VipsImage *got = vips_image_new_from_buffer(jpeg, len, "", NULL), *d = NULL, *ad = NULL;
+    double mean = 999;
+    if (!got || vips_image_get_bands(got) != 3 || vips_subtract(ref, got, &d, NULL) ||
+        vips_abs(d, &ad, NULL) || vips_avg(ad, &mean, NULL))
+        mean = 999;
+    VipsImage *all[] = {got, d, ad};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i])
+            g_object_unref(all[i]);
+    return mean;
+}
+
 /* An RGB JPEG of w x h with EXIF orientation 6 (turned a quarter), a
  * camera make, a GPS latitude and an ICC profile; g_free the result. */
 static void *phone_jpeg(int w, int h, size_t *len)
@@ -596,20 +612,15 @@ static void test_photo_phone_jpeg(void)
     CHECK_INT(h, 1600);
     /* the pixels: as libvips' own linear resize makes them from the same
      * shrunk-on-load decode, within what JPEG at Q 82 changes */
-    VipsImage *ref = NULL, *small = NULL, *turned = NULL, *got = NULL, *d = NULL, *ad = NULL;
-    ref = vips_image_new_from_buffer(buf, len, "", "shrink", 2, NULL);
+    VipsImage *ref = vips_image_new_from_buffer(buf, len, "", "shrink", 2, NULL), *small = NULL,
+              *turned = NULL;
     CHECK(ref != NULL);
-    got = vips_image_new_from_buffer(out, out_len, "", NULL);
-    if (ref && got && !vips_resize(ref, &small, 0.8, "kernel", VIPS_KERNEL_LINEAR, NULL) &&
-        !vips_autorot(small, &turned, NULL) && !vips_subtract(turned, got, &d, NULL) &&
-        !vips_abs(d, &ad, NULL)) {
-        double mean = 99;
-        CHECK_INT(vips_avg(ad, &mean, NULL), 0);
-        CHECK(mean < 3.5); /* 2.5 here; shifting the filter by one pixel gives 4.9 */
-    } else {
+    if (ref && !vips_resize(ref, &small, 0.8, "kernel", VIPS_KERNEL_LINEAR, NULL) &&
+        !vips_autorot(small, &turned, NULL))
+        CHECK(mean_difference(turned, out, out_len) < 3.5); /* 2.5; shifted by a pixel: 4.9 */
+    else
         CHECK(!"the reference resize failed");
-    }
-    VipsImage *all[] = {ref, small, turned, got, d, ad};
+    VipsImage *all[] = {ref, small, turned};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i])
             g_object_unref(all[i]);
@@ -646,13 +657,10 @@ static void test_photo_grey_png(void)
     size_t len = 0;
     /* waves 25 px apart: five taps of the filter see them */
     CHECK_INT(vips_sines(&x, 4000, 1000, "hfreq", 160.0, "vfreq", 40.0, NULL), 0);
-    VipsImage *band = NULL;
-    CHECK_INT(vips_copy(x, &band, NULL), 0);
-    CHECK_INT(vips_linear1(band, &g, 100, 128, "uchar", TRUE, NULL), 0);
+    CHECK_INT(vips_linear1(x, &g, 100, 128, "uchar", TRUE, NULL), 0);
     CHECK_INT(vips_copy(g, &grey, "interpretation", VIPS_INTERPRETATION_B_W, NULL), 0);
     CHECK_INT(vips_pngsave_buffer(grey, &buf, &len, NULL), 0);
     g_object_unref(x);
-    g_object_unref(band);
     g_object_unref(g);
     const void *out;
     size_t out_len;
@@ -661,20 +669,14 @@ static void test_photo_grey_png(void)
     g_free(buf);
     CHECK_INT(w, 1600);
     CHECK_INT(h, 400);
-    VipsImage *got = vips_image_new_from_buffer(out, out_len, "", NULL), *ref = NULL, *d = NULL,
-              *ad = NULL, *rgb = NULL;
-    CHECK(got != NULL);
-    if (got && !vips_resize(grey, &ref, 0.4, "kernel", VIPS_KERNEL_LINEAR, NULL) &&
-        !vips_colourspace(ref, &rgb, VIPS_INTERPRETATION_sRGB, NULL) &&
-        !vips_subtract(rgb, got, &d, NULL) && !vips_abs(d, &ad, NULL)) {
-        CHECK_INT(vips_image_get_bands(got), 3);
-        double mean = 99;
-        CHECK_INT(vips_avg(ad, &mean, NULL), 0);
-        CHECK(mean < 4); /* 1.6 here (libvips boxes by 2 first); shifted by one: 15.5 */
-    } else {
+    VipsImage *ref = NULL, *rgb = NULL;
+    if (!vips_resize(grey, &ref, 0.4, "kernel", VIPS_KERNEL_LINEAR, NULL) &&
+        !vips_colourspace(ref, &rgb, VIPS_INTERPRETATION_sRGB, NULL))
+        /* 1.6 (libvips boxes by 2 first); shifted by a pixel: 15.5 */
+        CHECK(mean_difference(rgb, out, out_len) < 4);
+    else
         CHECK(!"the reference resize failed");
-    }
-    VipsImage *all[] = {grey, got, ref, rgb, d, ad};
+    VipsImage *all[] = {grey, ref, rgb};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i])
             g_object_unref(all[i]);
