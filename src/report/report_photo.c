@@ -26,8 +26,9 @@
  * lanczos3: for the bench's 3-megapixel 1 MB JPEG that resize was two
  * thirds of a report's instructions, the linear one costs less than half
  * of it, and at a reduction of 2 or less the difference in sharpness is
- * slight. Anything else (alpha, CMYK, 16 bits, ...) still goes through
- * vips_thumbnail, which premultiplies alpha and imports CMYK. Neither road
+ * slight. Anything else (alpha, CMYK, 16 bits, a PNG or WebP of twice
+ * the size or more, ...) still goes through vips_thumbnail, which
+ * premultiplies alpha, imports CMYK and boxes large reductions. Neither road
  * does colour management: an embedded ICC profile is dropped with the
  * other metadata, as vips_thumbnail without an export profile did.
  *
@@ -366,9 +367,12 @@ int report_photo_clean(struct arena *a, const void *data, size_t len, const void
     int rc = check_header(data, len, &plain, &side);
     if (rc)
         return rc;
+    /* The short road's row filter takes a tap per input pixel: a PNG or
+     * WebP reduced by 2 or more (no shrink on load) goes the long road,
+     * which boxes first. */
+    bool jpeg = strcmp(report_photo_sniff(data, len), "image/jpeg") == 0;
     VipsImage *img = NULL;
-    if (plain) {
-        bool jpeg = strcmp(report_photo_sniff(data, len), "image/jpeg") == 0;
+    if (plain && side / (jpeg ? jpeg_shrink(side) : 1) < 2 * REPORT_PHOTO_SIDE) {
         if (shrink_plain(data, len, jpeg, side, &img)) {
             vips_error_clear();
             return REPORT_PHOTO_UNREADABLE;
