@@ -1,6 +1,7 @@
 /*
- * report_photo.c - cleaning a report's photo with libvips before it is
- * stored: the only file that includes <vips/vips.h>.
+ * report_photo.c - cleaning a report's photo with libvips and libjpeg
+ * before it is stored: the only file that includes <vips/vips.h> or
+ * <jpeglib.h>.
  *
  * A phone photo carries where it was taken (EXIF GPS), when, the phone's
  * make and serial, sometimes a thumbnail of the uncropped picture. None of
@@ -17,35 +18,38 @@
  *  4. it is encoded again as a baseline JPEG with `strip`, so the new file
  *     holds pixels only: no EXIF, XMP, IPTC, ICC profile or comment.
  *
- * The usual photo (8-bit RGB or grey, no alpha: what phones send) takes a
- * short road of our own: a JPEG is shrunk by libjpeg while it is decoded
- * (by 2, 4 or 8, keeping at least REPORT_PHOTO_SIDE), then resized with a
- * linear (triangle) kernel, which libvips scales to the reduction so it
- * still averages every input pixel. vips_thumbnail would decode in full
- * unless the photo is four times the size and always resizes with
- * lanczos3: for the bench's 3-megapixel 1 MB JPEG that resize was two
- * thirds of a report's instructions, the linear one costs less than half
- * of it, and at a reduction of 2 or less the difference in sharpness is
- * slight. Anything else (alpha, CMYK, 16 bits, a PNG or WebP of twice
- * the size or more, ...) still goes through vips_thumbnail, which
- * premultiplies alpha, imports CMYK and boxes large reductions. Neither road
- * does colour management: an embedded ICC profile is dropped with the
- * other metadata, as vips_thumbnail without an export profile did.
+ * The usual photo, an 8-bit RGB or grey JPEG (what phones send), is
+ * decoded by libjpeg itself, scaled by M/8 inside its inverse DCT: the
+ * largest M of 1..8 that leaves at most REPORT_PHOTO_SIDE on the longest
+ * side (2000 px: 6/8, 1500 px; 4000 px: 3/8, 1500 px), so that no resize
+ * follows (only over 8 x REPORT_PHOTO_SIDE does libvips resize the rest).
+ * The scaling is a frequency-domain reduction done by a well-kept library,
+ * and costs less than a full decode plus a resize; the price is that a
+ * photo may come out smaller than REPORT_PHOTO_SIDE (down to 7/8 of it
+ * for a photo under 1829 px, 1/2 just over 6400 px). libvips still reads
+ * the header (loader, size, EXIF orientation), turns the decoded pixels
+ * upright and encodes. Anything else (PNG, WebP, alpha, CMYK, 16 bits ...)
+ * goes through vips_thumbnail, which premultiplies alpha, imports CMYK,
+ * shrinks a JPEG on load and boxes large reductions. Neither road does
+ * colour management: an embedded ICC profile is dropped with the other
+ * metadata, as vips_thumbnail without an export profile did.
  *
  * libvips runs with no operation cache (every photo is different; the
  * cache would hold decoded pixels of people's photos) and one worker
  * thread per operation (two cores are shared with the HTTP workers).
  */
-#include <math.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h> /* before jpeglib.h, which uses FILE */
 #include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h> /* after jpeglib.h: the message codes */
 #include <vips/vips.h>
 
 #include "core/log.h"
 #include "report/report.h"
-
-static bool is_plain(VipsImage *img);
 
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static int vips_started = -1;
@@ -115,8 +119,19 @@ static void log_vips(const char *what)
     vips_error_clear();
 }
 
-/* Header only: the loader and the size; *plain and *side for the road. */
-static int check_header(const void *data, size_t len, bool *plain, int *side)
+/* 8-bit RGB or grey without alpha: the JPEGs libjpeg decodes for us. */
+static bool is_plain(VipsImage *img)
+{
+    VipsInterpretation t = vips_image_get_interpretation(img);
+    int bands = vips_image_get_bands(img);
+    return vips_image_get_format(img) == VIPS_FORMAT_UCHAR && !vips_image_hasalpha(img) &&
+           ((bands == 3 && t == VIPS_INTERPRETATION_sRGB) ||
+            (bands == 1 && t == VIPS_INTERPRETATION_B_W));
+}
+
+/* Header only: the loader and the size; *plain and *orientation for the
+ * road. */
+static int check_header(const void *data, size_t len, bool *plain, int *orientation)
 {
     VipsImage *head =
         vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
@@ -134,192 +149,138 @@ static int check_header(const void *data, size_t len, bool *plain, int *side)
              (int64_t)w * h > REPORT_PHOTO_MAX_PIXELS)
         rc = REPORT_PHOTO_TOO_LARGE;
     *plain = is_plain(head);
-    *side = w > h ? w : h;
+    *orientation = vips_image_get_orientation(head);
     g_object_unref(head);
     return rc;
 }
 
-/* The short road's shrink-on-load for a JPEG of this longest side: the
- * largest of 1, 2, 4, 8 that keeps REPORT_PHOTO_SIDE. */
-static int jpeg_shrink(int side)
+/* libjpeg's error manager: a fatal error jumps back to decode_jpeg. */
+struct jpeg_fail {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+};
+
+static void on_jpeg_error(j_common_ptr cinfo)
 {
-    int shrink = 1;
-    while (shrink < 8 && side / (shrink * 2) >= REPORT_PHOTO_SIDE)
-        shrink *= 2;
-    return shrink;
+    char msg[JMSG_LENGTH_MAX];
+    cinfo->err->format_message(cinfo, msg);
+    log_debug("photo: libjpeg: %s", msg);
+    longjmp(((struct jpeg_fail *)(void *)cinfo->err)->jump, 1);
 }
 
-/* Shrink each of the h rows of src (w pixels of `bands` bytes) to ow
- * pixels into dst with a triangle filter as wide as the reduction (libvips'
- * linear kernel): output pixel x, centred at c = (x + 0.5) * w / ow - 0.5
- * on the input, is the mean of the input pixels i with |i - c| < w / ow,
- * weighted by w / ow - |i - c|. Weights in 1/16384ths, summing exactly.
- * Every output pixel gets the same number n of taps (zero weights pad
- * the window, moved left at the row's end), so that the usual case, RGB
- * reduced by less than 2 (n = 4), runs one unrolled sum per band. */
-static void reduce_rows_tri(const unsigned char *src, int w, int h, int bands, unsigned char *dst,
-                            int ow)
+/* Warnings (level -1): a file cut short, which libjpeg would finish with
+ * grey, fails as libvips' fail_on=error made it fail; other damage
+ * ("Corrupt JPEG data") is logged once and tolerated, as libvips did, up
+ * to 100 warnings. Trace messages (level >= 0) are ignored. */
+static void on_jpeg_message(j_common_ptr cinfo, int level)
 {
-    double s = (double)w / ow;
-    int most = 2 * (int)ceil(s) + 1;
-    int *first = g_new(int, ow), n = 1;
-    double *f = g_new(double, most);
-    int32_t *k1 = g_new0(int32_t, (size_t)ow * most);
-    for (int x = 0; x < ow; x++) {
-        double c = (x + 0.5) * s - 0.5;
-        int lo = (int)floor(c - s) + 1, hi = (int)ceil(c + s) - 1;
-        lo = lo < 0 ? 0 : lo;
-        hi = hi > w - 1 ? w - 1 : hi;
-        double sum = 0;
-        for (int i = lo; i <= hi; i++)
-            sum += f[i - lo] = s - fabs(i - c);
-        int32_t *k = k1 + (size_t)x * most, total = 0;
-        int biggest = 0;
-        for (int i = 0; i <= hi - lo; i++) {
-            k[i] = (int32_t)lround(f[i] / sum * 16384);
-            total += k[i];
-            if (k[i] > k[biggest])
-                biggest = i;
-        }
-        k[biggest] += 16384 - total;
-        first[x] = lo;
-        n = hi - lo + 1 > n ? hi - lo + 1 : n;
+    if (level >= 0)
+        return;
+    if (cinfo->err->msg_code == JWRN_JPEG_EOF || ++cinfo->err->num_warnings >= 100)
+        cinfo->err->error_exit(cinfo);
+    if (cinfo->err->num_warnings == 1) {
+        char msg[JMSG_LENGTH_MAX];
+        cinfo->err->format_message(cinfo, msg);
+        log_debug("photo: libjpeg: %s", msg);
     }
-    if (n < 4 && w >= 4)
-        n = 4;
-    int32_t *wt = g_new0(int32_t, (size_t)ow * n);
-    for (int x = 0; x < ow; x++) {
-        int shift = first[x] + n > w ? first[x] + n - w : 0;
-        for (int j = 0; j + shift < n && j < most; j++)
-            wt[(size_t)x * n + j + shift] = k1[(size_t)x * most + j];
-        first[x] -= shift;
-    }
-    for (int y = 0; y < h; y++) {
-        const unsigned char *row = src + (size_t)y * w * bands;
-        unsigned char *o = dst + (size_t)y * ow * bands;
-        if (bands == 3 && n == 4) {
-            for (int x = 0; x < ow; x++, o += 3) {
-                const int32_t *k = wt + (size_t)x * 4;
-                const unsigned char *p = row + (size_t)first[x] * 3;
-                int32_t r = 8192 + k[0] * p[0] + k[1] * p[3] + k[2] * p[6] + k[3] * p[9];
-                int32_t g = 8192 + k[0] * p[1] + k[1] * p[4] + k[2] * p[7] + k[3] * p[10];
-                int32_t b = 8192 + k[0] * p[2] + k[1] * p[5] + k[2] * p[8] + k[3] * p[11];
-                o[0] = (unsigned char)(r >> 14);
-                o[1] = (unsigned char)(g >> 14);
-                o[2] = (unsigned char)(b >> 14);
-            }
-            continue;
-        }
-        for (int x = 0; x < ow; x++) {
-            const int32_t *k = wt + (size_t)x * n;
-            const unsigned char *p = row + (size_t)first[x] * bands;
-            for (int band = 0; band < bands; band++) {
-                int32_t v = 8192;
-                for (int j = 0; j < n; j++)
-                    v += k[j] * p[(size_t)j * bands + band];
-                *o++ = (unsigned char)(v >> 14);
-            }
-        }
-    }
-    g_free(first);
-    g_free(f);
-    g_free(k1);
-    g_free(wt);
 }
 
-/* Decode *img (running its pipeline: a damaged photo fails here) and
- * shrink its rows to ow pixels; *img is replaced by the result in memory,
- * with the same interpretation and orientation. 0, or -1. */
-static int reduce_rows(VipsImage **img, int ow)
+static void free_pixels(VipsImage *img, void *pixels)
 {
-    VipsImage *in = *img;
-    int w = vips_image_get_width(in), h = vips_image_get_height(in);
-    int bands = vips_image_get_bands(in), orientation = vips_image_get_orientation(in);
-    VipsInterpretation interpretation = vips_image_get_interpretation(in);
-    size_t size = 0;
-    unsigned char *src = vips_image_write_to_memory(in, &size);
-    if (!src)
-        return -1;
-    size_t out_size = (size_t)ow * h * bands;
-    unsigned char *dst = g_malloc(out_size);
-    reduce_rows_tri(src, w, h, bands, dst, ow);
-    g_free(src);
-    VipsImage *m = vips_image_new_from_memory_copy(dst, out_size, ow, h, bands, VIPS_FORMAT_UCHAR);
-    g_free(dst);
-    VipsImage *t = NULL;
-    if (!m || vips_copy(m, &t, "interpretation", interpretation, NULL)) {
-        if (m)
-            g_object_unref(m);
+    (void)img;
+    g_free(pixels);
+}
+
+/* Decode a plain JPEG with libjpeg, scaled by M/8 inside its inverse DCT:
+ * the largest M of 1..8 that brings the longest side to at most
+ * REPORT_PHOTO_SIDE (a frequency-domain reduction, and cheaper than a
+ * full decode), so that usually no resize follows; over 8 x
+ * REPORT_PHOTO_SIDE, libvips resizes the rest. Then turned upright by
+ * `orientation` (read by libvips from the EXIF). 0 with *out set (the
+ * pixels in memory, owned by the image), or -1 for a damaged photo. */
+static int decode_jpeg(const void *data, size_t len, int orientation, VipsImage **out)
+{
+    struct jpeg_decompress_struct cinfo;
+    struct jpeg_fail fail;
+    unsigned char *volatile pixels = NULL;
+    JSAMPROW *volatile rows = NULL;
+    cinfo.err = jpeg_std_error(&fail.pub);
+    fail.pub.error_exit = on_jpeg_error;
+    fail.pub.emit_message = on_jpeg_message;
+    if (setjmp(fail.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        g_free(rows);
+        g_free(pixels);
         return -1;
     }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, (unsigned long)len);
+    jpeg_read_header(&cinfo, TRUE);
+    /* libvips checked the size from the same header; checked again here,
+     * as this decoder is what allocates for it */
+    if (cinfo.image_width < 1 || cinfo.image_height < 1 ||
+        cinfo.image_width > REPORT_PHOTO_MAX_SIDE || cinfo.image_height > REPORT_PHOTO_MAX_SIDE ||
+        (int64_t)cinfo.image_width * cinfo.image_height > REPORT_PHOTO_MAX_PIXELS)
+        longjmp(fail.jump, 1);
+    VipsInterpretation interpretation;
+    if (cinfo.jpeg_color_space == JCS_GRAYSCALE && cinfo.num_components == 1) {
+        cinfo.out_color_space = JCS_GRAYSCALE;
+        interpretation = VIPS_INTERPRETATION_B_W;
+    } else if ((cinfo.jpeg_color_space == JCS_YCbCr || cinfo.jpeg_color_space == JCS_RGB) &&
+               cinfo.num_components == 3) {
+        cinfo.out_color_space = JCS_RGB;
+        interpretation = VIPS_INTERPRETATION_sRGB;
+    } else {
+        longjmp(fail.jump, 1); /* is_plain said otherwise: not ours to guess */
+    }
+    cinfo.scale_denom = 8;
+    for (cinfo.scale_num = 8; cinfo.scale_num > 1; cinfo.scale_num--) {
+        jpeg_calc_output_dimensions(&cinfo);
+        JDIMENSION longest =
+            cinfo.output_width > cinfo.output_height ? cinfo.output_width : cinfo.output_height;
+        if (longest <= REPORT_PHOTO_SIDE)
+            break;
+    }
+    jpeg_start_decompress(&cinfo);
+    int w = (int)cinfo.output_width, h = (int)cinfo.output_height;
+    int bands = cinfo.output_components;
+    size_t stride = (size_t)w * bands, size = stride * h;
+    pixels = g_malloc(size);
+    rows = g_new(JSAMPROW, h);
+    for (int y = 0; y < h; y++)
+        rows[y] = pixels + stride * y;
+    while (cinfo.output_scanline < cinfo.output_height)
+        jpeg_read_scanlines(&cinfo, rows + cinfo.output_scanline,
+                            cinfo.output_height - cinfo.output_scanline);
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    g_free(rows);
+
+    VipsImage *m = vips_image_new_from_memory(pixels, size, w, h, bands, VIPS_FORMAT_UCHAR);
+    if (!m) {
+        g_free(pixels);
+        return -1;
+    }
+    g_signal_connect(m, "postclose", G_CALLBACK(free_pixels), pixels);
+    VipsImage *img = NULL, *t = NULL;
+    int rc = vips_copy(m, &img, "interpretation", interpretation, NULL);
     g_object_unref(m);
-    vips_image_set_int(t, VIPS_META_ORIENTATION, orientation);
-    g_object_unref(in);
-    *img = t;
-    return 0;
-}
-
-/* 8-bit RGB or grey without alpha: the photos the short road takes. */
-static bool is_plain(VipsImage *img)
-{
-    VipsInterpretation t = vips_image_get_interpretation(img);
-    int bands = vips_image_get_bands(img);
-    return vips_image_get_format(img) == VIPS_FORMAT_UCHAR && !vips_image_hasalpha(img) &&
-           ((bands == 3 && t == VIPS_INTERPRETATION_sRGB) ||
-            (bands == 1 && t == VIPS_INTERPRETATION_B_W));
-}
-
-/* The short road: decode (a JPEG shrunk on load), resize with the linear
- * kernel, turn upright. 0 with *out set, or -1. */
-static int shrink_plain(const void *data, size_t len, bool jpeg, int side, VipsImage **out)
-{
-    int shrink = jpeg ? jpeg_shrink(side) : 1;
-    VipsImage *img =
-        shrink > 1
-            ? vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                         VIPS_FAIL_ON_ERROR, "shrink", shrink, NULL)
-            : vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                         VIPS_FAIL_ON_ERROR, NULL);
-    if (!img)
+    if (rc)
         return -1;
-    int w = vips_image_get_width(img), h = vips_image_get_height(img);
     int longest = w > h ? w : h;
-    VipsImage *t = NULL;
     if (longest > REPORT_PHOTO_SIDE) {
         double scale = (double)REPORT_PHOTO_SIDE / longest;
-        int ow = (int)lround(w * scale), oh = (int)lround(h * scale);
-        ow = ow < 1 ? 1 : ow;
-        oh = oh < 1 ? 1 : oh;
-        /* Columns by libvips (its vertical reduce runs compiled vector
-         * code), rows by reduce_rows (its horizontal one is plain C and
-         * was half of a report's instructions). */
-        if (oh < h) {
-            if (vips_reducev(img, &t, (double)h / oh, "kernel", VIPS_KERNEL_LINEAR, NULL)) {
-                g_object_unref(img);
-                return -1;
-            }
-            g_object_unref(img);
-            img = t;
-        }
-        if (ow < w && reduce_rows(&img, ow)) {
-            g_object_unref(img);
-            return -1;
-        }
-    }
-    /* Turning reads the image bottom up or by columns: not from the
-     * sequential decoder, so the small image is made in memory first. */
-    if (vips_image_get_orientation(img) > 2) {
-        t = vips_image_copy_memory(img);
+        rc = vips_resize(img, &t, scale, NULL);
         g_object_unref(img);
-        if (!t)
+        if (rc)
             return -1;
         img = t;
     }
-    if (vips_autorot(img, &t, NULL)) {
-        g_object_unref(img);
-        return -1;
-    }
+    vips_image_set_int(img, VIPS_META_ORIENTATION, orientation);
+    rc = vips_autorot(img, &t, NULL);
     g_object_unref(img);
+    if (rc)
+        return -1;
     *out = t;
     return 0;
 }
@@ -363,17 +324,14 @@ int report_photo_clean(struct arena *a, const void *data, size_t len, const void
         return REPORT_PHOTO_FAILED;
     }
     bool plain;
-    int side;
-    int rc = check_header(data, len, &plain, &side);
+    int orientation;
+    int rc = check_header(data, len, &plain, &orientation);
     if (rc)
         return rc;
-    /* The short road's row filter takes a tap per input pixel: a PNG or
-     * WebP reduced by 2 or more (no shrink on load) goes the long road,
-     * which boxes first. */
     bool jpeg = strcmp(report_photo_sniff(data, len), "image/jpeg") == 0;
     VipsImage *img = NULL;
-    if (plain && side / (jpeg ? jpeg_shrink(side) : 1) < 2 * REPORT_PHOTO_SIDE) {
-        if (shrink_plain(data, len, jpeg, side, &img)) {
+    if (jpeg && plain) {
+        if (decode_jpeg(data, len, orientation, &img)) {
             vips_error_clear();
             return REPORT_PHOTO_UNREADABLE;
         }
