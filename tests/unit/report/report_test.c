@@ -694,6 +694,43 @@ static void test_photo_jpeg_scales(void)
     }
 }
 
+/* A progressive JPEG whose second scan asks for coefficients past 63:
+ * libjpeg stops with a fatal error after libvips read a good header (the
+ * error manager's jump), and the photo is unreadable, not a crash. */
+static void test_photo_jpeg_fatal(void)
+{
+    VipsImage *x = NULL, *u = NULL;
+    void *buf = NULL;
+    size_t len = 0;
+    CHECK_INT(vips_sines(&x, 640, 480, NULL), 0);
+    CHECK_INT(vips_linear1(x, &u, 100, 128, "uchar", TRUE, NULL), 0);
+    CHECK_INT(vips_jpegsave_buffer(u, &buf, &len, "Q", 80, "interlace", TRUE, NULL), 0);
+    g_object_unref(x);
+    g_object_unref(u);
+    const void *out;
+    size_t out_len;
+    int w = 0, h = 0;
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+    unsigned char *p = buf;
+    int scans = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (p[i] != 0xff || p[i + 1] != 0xda || ++scans < 2)
+            continue;
+        size_t ss = i + 5 + 2 * (size_t)p[i + 4]; /* marker, length, Ns, Ns x 2 */
+        CHECK(ss < len);
+        if (ss < len)
+            p[ss] = 70;
+        break;
+    }
+    CHECK(scans >= 2);
+    VipsImage *head = vips_image_new_from_buffer(buf, len, "", NULL);
+    CHECK(head != NULL); /* the header is still good */
+    if (head)
+        g_object_unref(head);
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_UNREADABLE);
+    g_free(buf);
+}
+
 /* A grey PNG (vips_thumbnail: no scaling on load for PNG, lanczos3):
  * 1600 x 400, three bands out, the pixels as libvips' resize makes them;
  * a larger one keeps the same promises. */
@@ -759,6 +796,7 @@ int main(void)
     RUN(test_photo_webp);
     RUN(test_photo_phone_jpeg);
     RUN(test_photo_jpeg_scales);
+    RUN(test_photo_jpeg_fatal);
     RUN(test_photo_grey_png);
     arena_release(&a);
     return test_report("report");
