@@ -11,7 +11,7 @@
 #   make format-check    clang-format agrees with the tree
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium vips libxxhash liboath
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium vips libjpeg libxxhash liboath
 comma := ,
 WERROR ?= 0
 SANITIZE ?=

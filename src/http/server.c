@@ -408,12 +408,14 @@ static int check_body_or_reply(struct req *r)
                -1;
     if (!r->body || !r->body_len)
         return reply_error(r, 400, "empty_body", NULL, "a JSON body is required"), -1;
-    if (json_in_depth(r->body, r->body_len) > JSON_IN_MAX_DEPTH)
+    json_error_t jerr;
+    int depth;
+    json_t *root = json_in_load(r->body, r->body_len, JSON_REJECT_DUPLICATES, JSON_IN_MAX_DEPTH,
+                                &depth, &jerr);
+    if (depth > JSON_IN_MAX_DEPTH)
         return reply_error(r, 400, "too_deep", NULL, "JSON nesting deeper than %d",
                            JSON_IN_MAX_DEPTH),
                -1;
-    json_error_t jerr;
-    json_t *root = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
         return reply_error(r, 400, "invalid_json", NULL, "line %d, column %d: %s", jerr.line,
                            jerr.column, jerr.text),

@@ -35,7 +35,6 @@
  */
 #include <math.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +43,7 @@
 #include "account/account.h"
 #include "app/app.h"
 #include "calendar/calendar.h"
+#include "core/base64.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -406,10 +406,7 @@ int report_photo_decode_or_reply(struct req *r, const char *text, const char *fi
                -1;
     unsigned char *bin = arena_alloc(&r->arena, cap ? cap : 1);
     size_t binlen = 0;
-    if (sodium_base642bin(bin, cap, b64, n, " \r\n\t", &binlen, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 &&
-        sodium_base642bin(bin, cap, b64, n, " \r\n\t", &binlen, NULL,
-                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+    if (!base64_decode(b64, n, bin, cap, &binlen))
         return reply_error(r, 422, "invalid_field", field, "a photo is base64 text"), -1;
     int rc = report_photo_clean(&r->arena, bin, binlen, out, len, w, h);
     switch (rc) {
@@ -463,9 +460,8 @@ static int photos_or_reply(struct req *r, json_t *body, const void **data, size_
 
 static const char *base64_of(struct arena *a, const void *data, size_t len)
 {
-    size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    char *out = arena_alloc(a, cap);
-    sodium_bin2base64(out, cap, data, len, sodium_base64_VARIANT_ORIGINAL);
+    char *out = arena_alloc(a, BASE64_ENCODED_SIZE(len));
+    base64_encode(data, len, out);
     return out;
 }
 
@@ -1139,7 +1135,7 @@ static int get_photo(struct req *r)
     unsigned char *bin = malloc(cap);
     if (!bin)
         die_oom();
-    if (sodium_base642bin(bin, cap, ph.data, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
+    if (!base64_decode(ph.data, n, bin, cap, &len)) {
         free(bin);
         return reply_error(r, 500, "internal", NULL, "a stored photo is damaged");
     }

@@ -229,7 +229,8 @@ test('report with a photo: EXIF (GPS, make, model) is gone, the photo shrunk and
   const w = await world();
   try {
     const anon = w.srv.client();
-    // 2400 x 1200 with orientation 6 (rotate 90°): kept as 800 x 1600
+    // 2400 x 1200 with orientation 6 (rotate 90°): scaled by 5/8 while decoded
+    // (the largest eighths that keep at most 1600 px), kept as 750 x 1500
     const photo = jpegWithExif(2400, 1200, 6);
     assert.ok(photo.indexOf(Buffer.from('Exif')) > 0, 'the test JPEG has EXIF');
     const res = await w.report(w.reporter, { photos: [b64(photo), `data:image/png;base64,${b64(pngWithExif(64, 48))}`] });
@@ -248,7 +249,7 @@ test('report with a photo: EXIF (GPS, make, model) is gone, the photo shrunk and
     assert.equal(got.headers.get('content-type'), 'image/jpeg');
     const clean = Buffer.from(await got.arrayBuffer());
     assertNoMetadata(clean);
-    assert.deepEqual(jpegSize(clean), { width: 800, height: 1600 });
+    assert.deepEqual(jpegSize(clean), { width: 750, height: 1500 });
 
     const png = Buffer.from(await (await fetch(w.srv.base + res.json.photos[1])).arrayBuffer());
     assertNoMetadata(png);
@@ -890,7 +891,7 @@ test('Open311 POST as multipart/form-data with a media photo: cleaned as the app
     assert.equal(rep.photos.length, 1);
     const clean = Buffer.from(await (await fetch(w.srv.base + rep.photos[0])).arrayBuffer());
     assertNoMetadata(clean);
-    assert.deepEqual(jpegSize(clean), { width: 800, height: 1600 });
+    assert.deepEqual(jpegSize(clean), { width: 750, height: 1500 });
     // Open311 points at the cleaned photo
     const pub = JSON.parse(await (await fetch(`${w.srv.base}/open311/v2/requests/${id}.json`)).text())[0];
     assert.match(pub.media_url, new RegExp(`${rep.photos[0]}$`));

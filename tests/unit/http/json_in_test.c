@@ -7,6 +7,13 @@
  * built by hand (no connection: reply_* only fill the reply fields), and
  * each refusal is checked in the reply itself: status 422, the JSON error
  * body parsed back with jansson, its code and its field path.
+ *
+ * json_in_load() must answer exactly as json_loadb does: for each body
+ * (long plain strings as values, as keys, in arrays, next to escapes and
+ * non-ASCII, "\u0000" in the body, broken JSON before, inside and after a
+ * long string, duplicate keys) the same value (json_equal) or the same
+ * error (text, line, column, position), and the same depth as
+ * json_in_depth.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -418,6 +425,136 @@ static void test_object_and_only(void)
     json_decref(o);
 }
 
+/* ---- json_in_load: the same answer as json_loadb ------------------------- */
+
+static void same_as_jansson(const char *text)
+{
+    size_t len = strlen(text);
+    json_error_t e1, e2;
+    memset(&e1, 0, sizeof e1);
+    memset(&e2, 0, sizeof e2);
+    int depth = -1;
+    json_t *a = json_in_load(text, len, JSON_REJECT_DUPLICATES, 16, &depth, &e1);
+    CHECK_INT(depth, json_in_depth(text, len));
+    if (depth > 16) {
+        CHECK(a == NULL);
+        return;
+    }
+    json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e2);
+    CHECK((a == NULL) == (b == NULL));
+    if (a && b) {
+        CHECK(json_equal(a, b));
+    } else if (!a && !b) {
+        CHECK_STR(e1.text, e2.text);
+        CHECK_INT(e1.line, e2.line);
+        CHECK_INT(e1.column, e2.column);
+        CHECK_INT(e1.position, e2.position);
+    }
+    json_decref(a);
+    json_decref(b);
+}
+
+/* fmt with every %s replaced by the long string */
+static char *with_long(const char *fmt, const char *lng)
+{
+    size_t n = strlen(fmt) + 1;
+    for (const char *p = fmt; (p = strstr(p, "%s")); p += 2)
+        n += strlen(lng);
+    char *out = malloc(n), *o = out;
+    for (const char *p = fmt; *p;) {
+        if (p[0] == '%' && p[1] == 's') {
+            o = stpcpy(o, lng);
+            p += 2;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void test_load_like_jansson(void)
+{
+    size_t n = 5000;
+    char *lng = malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        lng[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ ,:[]{}"[i % 72];
+    lng[n] = '\0';
+    static const char *const fmts[] = {
+        "{\"photos\":[\"%s\"]}",
+        "{\"photos\":[\"%s\",\"%s\",\"%s\"],\"a\":\"%s\"}",
+        "{\"%s\":1}",
+        "{\"%s\" \n\t: \"%s\"}",
+        "{\"a\":{\"b\":[1,2,{\"c\":\"%s\"}]},\"d\":\"x\\\"y\"}",
+        "[\"%s\"]",
+        "\"%s\"",
+        "{\"a\":\"%s\\n\"}",
+        "{\"a\":\"\\n%s\"}",
+        "{\"a\":\"%s\u00e9\"}",
+        "{\"a\":\"%s\",\"b\":\"\\u0000\"}",
+        "{\"a\":\"%s\",\"b\":\"\\u00007\"}",
+        "{\"a\":\"%s\",\"a\":2}",
+        "{\"a\":\"%s\",}",
+        "{\"a\":\"%s\" \"b\":1}",
+        "{\"a\":tru, \"b\":\"%s\"}",
+        "{\"a\":\"%s\",\"b\":nul}",
+        "{\"a\":1\"%s\"}",
+        "{\"a\":\"%s",
+        "{\"a\":\"%s\"",
+        "{\"a\":\"%s\"}}",
+        "{\"a\":\"%s\"} x",
+        "{\"a\":\"%s\x01\"}",
+        "{\"a\":\"%s\xff\"}",
+        "{\"a\":[[[[[[[[[[[[[[[[[\"%s\"]]]]]]]]]]]]]]]]]}",
+        "{\"a\":\"%s\",\"b\":\"[[[[[[[[[[[[[[[[[[[[\"}",
+        "{\"a\":\"\\\"%s\"}",
+        "{\"a\":\"\\\\\",\"b\":\"%s\"}",
+    };
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+        char *t = with_long(fmts[i], lng);
+        same_as_jansson(t);
+        free(t);
+    }
+    /* a long string right at the edge of being lifted */
+    lng[1023] = '\0';
+    char *t = with_long("{\"a\":\"%s\",\"b\":\"%sx\"}", lng);
+    same_as_jansson(t);
+    free(t);
+    free(lng);
+
+    /* every byte value, at every place in an 8-byte word, inside and
+     * just past a string long enough to be lifted */
+    char body[1200];
+    for (int c = 1; c < 256; c++) {
+        for (int at = 1030; at < 1046; at++) {
+            memset(body, 'A', sizeof body);
+            memcpy(body, "{\"a\":\"", 6);
+            body[at] = (char)c;
+            memcpy(body + 1100, "\"}", 3);
+            same_as_jansson(body);
+        }
+    }
+
+    /* the lifted string comes back whole, byte for byte */
+    char *photo = malloc(300001);
+    for (size_t i = 0; i < 300000; i++)
+        photo[i] = "QUJD+/09"[i % 8];
+    photo[300000] = '\0';
+    t = with_long("{\"photos\":[\"%s\"],\"note\":\"%s\"}", photo);
+    int depth;
+    json_error_t err;
+    json_t *root = json_in_load(t, strlen(t), JSON_REJECT_DUPLICATES, 16, &depth, &err);
+    CHECK(root != NULL);
+    CHECK_INT(depth, 2);
+    json_t *p0 = json_array_get(json_object_get(root, "photos"), 0);
+    CHECK_INT(json_string_length(p0), 300000);
+    CHECK(memcmp(json_string_value(p0), photo, 300000) == 0);
+    CHECK_STR(json_string_value(json_object_get(root, "note")), photo);
+    json_decref(root);
+    free(t);
+    free(photo);
+}
+
 int main(void)
 {
     RUN(test_depth);
@@ -428,5 +565,6 @@ int main(void)
     RUN(test_number);
     RUN(test_bool);
     RUN(test_object_and_only);
+    RUN(test_load_like_jansson);
     return test_report("json_in");
 }

@@ -547,6 +547,234 @@ static void test_photo_webp(void)
     }
 }
 
+/* The mean absolute difference between ref and a cleaned photo (a
+ * three-band JPEG of the same size), or 999 if either cannot be read. */
+static double mean_difference(VipsImage *ref, const void *jpeg, size_t len)
+{
+    VipsImage *got = vips_image_new_from_buffer(jpeg, len, "", NULL), *d = NULL, *ad = NULL;
+    double mean = 999;
+    if (!got || vips_image_get_bands(got) != 3 || vips_subtract(ref, got, &d, NULL) ||
+        vips_abs(d, &ad, NULL) || vips_avg(ad, &mean, NULL))
+        mean = 999;
+    VipsImage *all[] = {got, d, ad};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i])
+            g_object_unref(all[i]);
+    return mean;
+}
+
+/* An RGB JPEG of w x h with EXIF orientation 6 (turned a quarter), a
+ * camera make, a GPS latitude and an ICC profile; g_free the result. */
+static void *phone_jpeg(int w, int h, size_t *len)
+{
+    VipsImage *x = NULL, *rgb = NULL, *tagged = NULL;
+    void *buf = NULL;
+    CHECK_INT(vips_sines(&x, w, h, "hfreq", w / 50.0, "vfreq", h / 70.0, NULL), 0);
+    CHECK_INT(vips_linear1(x, &rgb, 100, 128, "uchar", TRUE, NULL), 0);
+    g_object_unref(x);
+    x = rgb;
+    CHECK_INT(vips_bandjoin_const1(x, &rgb, 200, NULL), 0);
+    g_object_unref(x);
+    CHECK_INT(vips_bandjoin_const1(rgb, &x, 77, NULL), 0);
+    g_object_unref(rgb);
+    CHECK_INT(vips_copy(x, &tagged, "interpretation", VIPS_INTERPRETATION_sRGB, NULL), 0);
+    g_object_unref(x);
+    vips_image_set_int(tagged, VIPS_META_ORIENTATION, 6);
+    vips_image_set_string(tagged, "exif-ifd0-Make", "PhoneCo");
+    vips_image_set_string(tagged, "exif-ifd3-GPSLatitudeRef", "N");
+    CHECK_INT(vips_icc_transform(tagged, &rgb, "p3", "input_profile", "srgb", NULL), 0);
+    g_object_unref(tagged);
+    CHECK_INT(vips_jpegsave_buffer(rgb, &buf, len, "Q", 90, NULL), 0);
+    g_object_unref(rgb);
+    return buf;
+}
+
+/* A big 8-bit RGB JPEG is scaled by libjpeg while it is decoded (by the
+ * largest eighths that keep at most 1600 px: 3/8 here, 1500 px), turned
+ * by its orientation, and nothing of its metadata left. */
+static void test_photo_phone_jpeg(void)
+{
+    size_t len = 0;
+    void *buf = phone_jpeg(4000, 3000, &len);
+    VipsImage *in = vips_image_new_from_buffer(buf, len, "", NULL);
+    CHECK(in != NULL);
+    if (in) { /* the photo really carries what must go */
+        CHECK(vips_image_get_typeof(in, "exif-data") != 0);
+        CHECK(vips_image_get_typeof(in, "icc-profile-data") != 0);
+        CHECK_INT(vips_image_get_orientation(in), 6);
+        g_object_unref(in);
+    }
+    const void *out;
+    size_t out_len;
+    int w = 0, h = 0;
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+    CHECK_INT(w, 1125);
+    CHECK_INT(h, 1500);
+    /* libjpeg scaled it by 3/8 while decoding: the pixels are as libvips'
+     * own resize (lanczos3) makes them from the full decode, within what
+     * JPEG at Q 82 changes (2.6; the linear and cubic kernels give 2.5 and
+     * 2.6, the same decode shifted by 3 input pixels 6.7) */
+    VipsImage *ref = vips_image_new_from_buffer(buf, len, "", NULL), *small = NULL, *turned = NULL;
+    CHECK(ref != NULL);
+    if (ref && !vips_resize(ref, &small, 1500.0 / 4000, NULL) &&
+        !vips_autorot(small, &turned, NULL))
+        CHECK(mean_difference(turned, out, out_len) < 3.5);
+    else
+        CHECK(!"the reference resize failed");
+    VipsImage *all[] = {ref, small, turned};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i])
+            g_object_unref(all[i]);
+
+    VipsImage *back = vips_image_new_from_buffer(out, out_len, "", NULL);
+    CHECK(back != NULL);
+    if (back) {
+        CHECK_INT(vips_image_get_width(back), 1125);
+        CHECK_INT(vips_image_get_height(back), 1500);
+        CHECK_INT(vips_image_get_bands(back), 3);
+        CHECK(vips_image_get_typeof(back, "exif-data") == 0);
+        CHECK(vips_image_get_typeof(back, "icc-profile-data") == 0);
+        CHECK(vips_image_get_typeof(back, "xmp-data") == 0);
+        CHECK(vips_image_get_typeof(back, VIPS_META_ORIENTATION) == 0);
+        g_object_unref(back);
+    }
+    g_free(buf);
+    /* small enough already: kept at its size, turned; cut short: refused */
+    buf = phone_jpeg(1500, 1000, &len);
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+    CHECK_INT(w, 1000);
+    CHECK_INT(h, 1500);
+    CHECK_INT(report_photo_clean(&a, buf, len / 2, &out, &out_len, &w, &h),
+              REPORT_PHOTO_UNREADABLE);
+    g_free(buf);
+}
+
+/* A grey JPEG, scaled by 6/8 while decoded (1500 x 750, three bands
+ * out), and one too long for 1/8 (13000 px: 1625 after the decoder's
+ * scaling, then resized by libvips to 1600): pixels as libvips' resize of
+ * the full decode makes them. */
+static void test_photo_jpeg_scales(void)
+{
+    static const struct {
+        int w, h, bands, out_w, out_h;
+    } cases[] = {{2000, 1000, 1, 1500, 750}, {13000, 600, 3, 1600, 74}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        VipsImage *x = NULL, *u = NULL, *img = NULL, *ref = NULL, *small = NULL, *rgb = NULL;
+        void *buf = NULL;
+        size_t len = 0;
+        CHECK_INT(vips_sines(&x, cases[i].w, cases[i].h, "hfreq", cases[i].w / 60.0, "vfreq",
+                             cases[i].h / 60.0, NULL),
+                  0);
+        CHECK_INT(vips_linear1(x, &u, 100, 128, "uchar", TRUE, NULL), 0);
+        if (cases[i].bands == 3)
+            CHECK_INT(vips_colourspace(u, &img, VIPS_INTERPRETATION_sRGB, "source_space",
+                                       VIPS_INTERPRETATION_B_W, NULL),
+                      0);
+        else
+            CHECK_INT(vips_copy(u, &img, "interpretation", VIPS_INTERPRETATION_B_W, NULL), 0);
+        CHECK_INT(vips_jpegsave_buffer(img, &buf, &len, "Q", 90, NULL), 0);
+        const void *out;
+        size_t out_len;
+        int w = 0, h = 0;
+        CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+        CHECK_INT(w, cases[i].out_w);
+        CHECK_INT(h, cases[i].out_h);
+        ref = vips_image_new_from_buffer(buf, len, "", NULL);
+        CHECK(ref != NULL);
+        if (ref && !vips_resize(ref, &small, (double)cases[i].out_w / cases[i].w, NULL) &&
+            !vips_colourspace(small, &rgb, VIPS_INTERPRETATION_sRGB, NULL))
+            CHECK(mean_difference(rgb, out, out_len) < 3.5);
+        else
+            CHECK(!"the reference resize failed");
+        g_free(buf);
+        VipsImage *all[] = {x, u, img, ref, small, rgb};
+        for (size_t j = 0; j < sizeof all / sizeof all[0]; j++)
+            if (all[j])
+                g_object_unref(all[j]);
+    }
+}
+
+/* A progressive JPEG whose second scan asks for coefficients past 63:
+ * libjpeg stops with a fatal error after libvips read a good header (the
+ * error manager's jump), and the photo is unreadable, not a crash. */
+static void test_photo_jpeg_fatal(void)
+{
+    VipsImage *x = NULL, *u = NULL;
+    void *buf = NULL;
+    size_t len = 0;
+    CHECK_INT(vips_sines(&x, 640, 480, NULL), 0);
+    CHECK_INT(vips_linear1(x, &u, 100, 128, "uchar", TRUE, NULL), 0);
+    CHECK_INT(vips_jpegsave_buffer(u, &buf, &len, "Q", 80, "interlace", TRUE, NULL), 0);
+    g_object_unref(x);
+    g_object_unref(u);
+    const void *out;
+    size_t out_len;
+    int w = 0, h = 0;
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+    unsigned char *p = buf;
+    int scans = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (p[i] != 0xff || p[i + 1] != 0xda || ++scans < 2)
+            continue;
+        size_t ss = i + 5 + 2 * (size_t)p[i + 4]; /* marker, length, Ns, Ns x 2 */
+        CHECK(ss < len);
+        if (ss < len)
+            p[ss] = 70;
+        break;
+    }
+    CHECK(scans >= 2);
+    VipsImage *head = vips_image_new_from_buffer(buf, len, "", NULL);
+    CHECK(head != NULL); /* the header is still good */
+    if (head)
+        g_object_unref(head);
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_UNREADABLE);
+    g_free(buf);
+}
+
+/* A grey PNG (vips_thumbnail: no scaling on load for PNG, lanczos3):
+ * 1600 x 400, three bands out, the pixels as libvips' resize makes them;
+ * a larger one keeps the same promises. */
+static void test_photo_grey_png(void)
+{
+    VipsImage *x = NULL, *g = NULL, *grey = NULL;
+    void *buf = NULL;
+    size_t len = 0;
+    /* waves 25 px apart */
+    CHECK_INT(vips_sines(&x, 3000, 750, "hfreq", 120.0, "vfreq", 30.0, NULL), 0);
+    CHECK_INT(vips_linear1(x, &g, 100, 128, "uchar", TRUE, NULL), 0);
+    CHECK_INT(vips_copy(g, &grey, "interpretation", VIPS_INTERPRETATION_B_W, NULL), 0);
+    CHECK_INT(vips_pngsave_buffer(grey, &buf, &len, NULL), 0);
+    g_object_unref(x);
+    g_object_unref(g);
+    const void *out;
+    size_t out_len;
+    int w = 0, h = 0;
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+    g_free(buf);
+    CHECK_INT(w, 1600);
+    CHECK_INT(h, 400);
+    VipsImage *ref = NULL, *rgb = NULL;
+    if (!vips_resize(grey, &ref, 1600.0 / 3000, NULL) &&
+        !vips_colourspace(ref, &rgb, VIPS_INTERPRETATION_sRGB, NULL))
+        CHECK(mean_difference(rgb, out, out_len) < 3.5);
+    else
+        CHECK(!"the reference resize failed");
+    /* twice the size or more (libvips boxes first): the same promises */
+    VipsImage *big = NULL;
+    CHECK_INT(vips_resize(grey, &big, 1.5, NULL), 0);
+    CHECK_INT(vips_pngsave_buffer(big, &buf, &len, NULL), 0);
+    g_object_unref(big);
+    CHECK_INT(report_photo_clean(&a, buf, len, &out, &out_len, &w, &h), REPORT_PHOTO_OK);
+    g_free(buf);
+    CHECK_INT(w, 1600);
+    CHECK_INT(h, 400);
+    CHECK_STR(report_photo_sniff(out, out_len), "image/jpeg");
+    VipsImage *all[] = {grey, ref, rgb};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i])
+            g_object_unref(all[i]);
+}
+
 int main(void)
 {
     arena_init(&a);
@@ -566,6 +794,10 @@ int main(void)
     RUN(test_photo_sniff);
     RUN(test_photo_refusals);
     RUN(test_photo_webp);
+    RUN(test_photo_phone_jpeg);
+    RUN(test_photo_jpeg_scales);
+    RUN(test_photo_jpeg_fatal);
+    RUN(test_photo_grey_png);
     arena_release(&a);
     return test_report("report");
 }
