@@ -132,6 +132,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     json_error_t jerr;
     json_t *root = json_loadb(text, size, JSON_REJECT_DUPLICATES, &jerr);
+    /* The server reads bodies with json_in_load, which lifts long plain
+     * strings past jansson's lexer: it must give the same value, or the
+     * same error, as json_loadb itself. */
+    json_error_t lerr;
+    int depth;
+    json_t *lifted =
+        json_in_load(text, size, JSON_REJECT_DUPLICATES, JSON_IN_MAX_DEPTH, &depth, &lerr);
+    if (!root != !lifted || (root && !json_equal(root, lifted)) ||
+        (!root && (strcmp(jerr.text, lerr.text) != 0 || jerr.line != lerr.line ||
+                   jerr.column != lerr.column || jerr.position != lerr.position)))
+        abort();
+    json_decref(lifted);
     if (!root)
         return 0;
     if (!json_is_object(root)) {
