@@ -61,12 +61,12 @@ static const double geo_ix_per_deg = 1e7;
 static const double geo_ix_rad_per_unit = 3.14159265358979323846 / 1.8e9;
 
 enum {
-    GEO_LEAF_MAX = 16,      /* sites per leaf at most */
-    GEO_HEAP_MAX = 1024,    /* candidates per nearest round */
-    GEO_SORTED_MAX = 16,    /* up to this many: a sorted array, not a heap */
-    GEO_STACK_MAX = 64,     /* depth-first stack: depth + 2 suffices */
-    GEO_PAR_MIN = 1 << 16,  /* build the two halves in two threads above */
-    GEO_SMALL_SORT = 16,    /* selection finishes by insertion sort */
+    GEO_LEAF_MAX = 16,       /* sites per leaf at most */
+    GEO_HEAP_MAX = 1024,     /* candidates per nearest round */
+    GEO_SORTED_MAX = 16,     /* up to this many: a sorted array, not a heap */
+    GEO_STACK_MAX = 64,      /* depth-first stack: depth + 2 suffices */
+    GEO_PAR_MIN = 1 << 16,   /* build the two halves in two threads above */
+    GEO_SMALL_SORT = 16,     /* selection finishes by insertion sort */
     GEO_BIG_ALLOC = 1 << 21, /* arrays from here on ask for huge pages */
     GEO_FSUMS_MAX = 8        /* filters with sums per tree */
 };
@@ -190,7 +190,7 @@ struct geo_index {
     pthread_cond_t idle; /* a fold ended */
     pthread_t folder;
     bool folder_started, folding, closing, logging;
-    uint64_t gen; /* geo_index_build calls */
+    uint64_t gen;       /* geo_index_build calls */
     struct geo_op *log; /* edits since the running fold's copy */
     size_t log_n, log_cap;
     pthread_mutex_t fsums_lock; /* readers adding filter sums */
@@ -249,7 +249,7 @@ struct geo_boxq {
     uint16_t typebit;
     bool (*accept)(void *ctx, int64_t id);
     void *ctx;
-    bool plain; /* no filter at all: subtree sums may answer */
+    bool plain;                /* no filter at all: subtree sums may answer */
     const struct geo_fsum *fs; /* clusters: the filter's sums, or NULL */
     /* bbox: the cap smallest ids in a max-heap, and the total */
     int64_t *ids;
@@ -312,8 +312,7 @@ static size_t geo_state_bytes(const struct geo_index *ix, const struct geo_state
 static void geo_state_publish(struct geo_index *ix);
 static void geo_state_hash_room(struct geo_state *st, pthread_rwlock_t *lk);
 static void geo_state_pending_room(struct geo_state *st);
-static int geo_state_upsert(struct geo_state *st, const struct geo_item *it,
-                            pthread_rwlock_t *lk);
+static int geo_state_upsert(struct geo_state *st, const struct geo_item *it, pthread_rwlock_t *lk);
 static int geo_state_remove(struct geo_state *st, int64_t id, pthread_rwlock_t *lk);
 static struct geo_item *geo_state_items(const struct geo_state *st, size_t *n);
 static void geo_state_free(struct geo_state *st);
@@ -1168,8 +1167,8 @@ static void geo_state_hash_room(struct geo_state *st, pthread_rwlock_t *lk)
 
         if (old.slot[p] == GEO_HASH_EMPTY)
             continue;
-        geo_hash_lookup(&g, st->snap, st->pending,
-                        geo_hash_id(st->snap, st->pending, old.slot[p]), &at);
+        geo_hash_lookup(&g, st->snap, st->pending, geo_hash_id(st->snap, st->pending, old.slot[p]),
+                        &at);
         g.slot[at] = old.slot[p];
     }
     if (lk)
@@ -1197,8 +1196,7 @@ static void geo_state_pending_room(struct geo_state *st)
  * the readers' lock when st is the live state, else NULL. Returns 0, or
  * -1 when the index is full (2^31 sites).
  */
-static int geo_state_upsert(struct geo_state *st, const struct geo_item *it,
-                            pthread_rwlock_t *lk)
+static int geo_state_upsert(struct geo_state *st, const struct geo_item *it, pthread_rwlock_t *lk)
 {
     struct geo_snap *s = st->snap;
     size_t pos;
