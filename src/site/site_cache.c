@@ -1274,31 +1274,50 @@ static int make_filter(struct site_cache *sc, const struct site_filter *f, struc
 
 /* ---- rendering ------------------------------------------------------ */
 
+/* A string literal added without strlen or printf. */
+#define ADD_LIT(out, lit) strbuf_add((out), (lit), sizeof(lit) - 1)
+
 /* Live status as live_json() renders it, written directly: this runs for
- * every hit of every map query. Codes are validated identifiers and need
- * no escaping. */
+ * every hit of every map query, so no printf (integers, times and fixed
+ * text go in as they are). Codes are validated identifiers and need no
+ * escaping. */
 static void render_live(const struct live *l, const struct site_render *rd, struct strbuf *out)
 {
     char buf[40];
-    strbuf_addf(out, "{\"ttl\":%d,\"amenities\":[", rd->ttl_s);
+    ADD_LIT(out, "{\"ttl\":");
+    strbuf_add_int(out, rd->ttl_s);
+    ADD_LIT(out, ",\"amenities\":[");
     for (size_t i = 0; i < l->n; i++) {
         const struct live_item *it = &l->items[i];
-        strbuf_addf(out, "%s{\"code\":\"%s\",\"last_reported\":\"%s\",\"stale\":%s,", i ? "," : "",
-                    it->code, clock_format_iso(it->reported_at, rd->tz, buf, sizeof buf),
-                    rd->now - it->reported_at > rd->ttl_s ? "true" : "false");
-        if (it->has_available)
-            strbuf_addf(out, "\"available\":%lld,", (long long)it->available);
+        if (i)
+            strbuf_addch(out, ',');
+        ADD_LIT(out, "{\"code\":\"");
+        strbuf_adds(out, it->code);
+        ADD_LIT(out, "\",\"last_reported\":\"");
+        strbuf_adds(out, clock_format_iso(it->reported_at, rd->tz, buf, sizeof buf));
+        if (rd->now - it->reported_at > rd->ttl_s)
+            ADD_LIT(out, "\",\"stale\":true,\"available\":");
         else
-            strbuf_adds(out, "\"available\":null,");
-        strbuf_adds(out, it->working < 0 ? "\"working\":null}"
-                         : it->working   ? "\"working\":true}"
-                                         : "\"working\":false}");
+            ADD_LIT(out, "\",\"stale\":false,\"available\":");
+        if (it->has_available)
+            strbuf_add_int(out, it->available);
+        else
+            ADD_LIT(out, "null");
+        if (it->working < 0)
+            ADD_LIT(out, ",\"working\":null}");
+        else if (it->working)
+            ADD_LIT(out, ",\"working\":true}");
+        else
+            ADD_LIT(out, ",\"working\":false}");
     }
-    strbuf_adds(out, "],\"last_updated\":");
-    if (l->last_updated)
-        strbuf_addf(out, "\"%s\"}", clock_format_iso(l->last_updated, rd->tz, buf, sizeof buf));
-    else
-        strbuf_adds(out, "null}");
+    ADD_LIT(out, "],\"last_updated\":");
+    if (l->last_updated) {
+        strbuf_addch(out, '"');
+        strbuf_adds(out, clock_format_iso(l->last_updated, rd->tz, buf, sizeof buf));
+        ADD_LIT(out, "\"}");
+    } else {
+        ADD_LIT(out, "null}");
+    }
 }
 
 /* The static fields of want (the id always) as site_json_static_parts
@@ -1343,19 +1362,28 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e, const str
         strbuf_add_fixed(out, p.lat, 7);
         strbuf_adds(out, ",\"lon\":");
         strbuf_add_fixed(out, p.lon, 7);
-        strbuf_addf(out, ",\"datum\":\"%s\"}", geo_datum_name(rd->datum));
+        ADD_LIT(out, ",\"datum\":\"");
+        strbuf_adds(out, geo_datum_name(rd->datum));
+        ADD_LIT(out, "\"}");
     }
     if (want & (SJ_BIT(SJ_OPEN) | SJ_BIT(SJ_NEXT_CHANGE))) {
         int64_t next;
         bool open = entry_open_at(sc, e, at, &next);
-        if (want & SJ_BIT(SJ_OPEN))
-            strbuf_addf(out, ",\"open\":%s", open ? "true" : "false");
+        if (want & SJ_BIT(SJ_OPEN)) {
+            if (open)
+                ADD_LIT(out, ",\"open\":true");
+            else
+                ADD_LIT(out, ",\"open\":false");
+        }
         if (want & SJ_BIT(SJ_NEXT_CHANGE)) {
             strbuf_adds(out, ",\"next_change\":");
-            if (next >= 0)
-                strbuf_addf(out, "\"%s\"", clock_format_iso(next, rd->tz, buf, sizeof buf));
-            else
-                strbuf_adds(out, "null");
+            if (next >= 0) {
+                strbuf_addch(out, '"');
+                strbuf_adds(out, clock_format_iso(next, rd->tz, buf, sizeof buf));
+                strbuf_addch(out, '"');
+            } else {
+                ADD_LIT(out, "null");
+            }
         }
     }
     if (distance_m >= 0 && (want & SJ_BIT(SJ_DISTANCE_M))) {
@@ -1473,7 +1501,9 @@ int site_cache_bbox(struct site_cache *sc, const double bbox[4], const struct si
             strbuf_addch(out, ',');
         render_entry(sc, find_entry(sc, ids[i]), rd, f->at, -1, out);
     }
-    strbuf_addf(out, "],\"total\":%zu}", total);
+    ADD_LIT(out, "],\"total\":");
+    strbuf_add_int(out, (int64_t)total);
+    strbuf_addch(out, '}');
     pthread_rwlock_unlock(&sc->lock);
     free(ids);
     return (int)(n > offset ? n - offset : 0);
