@@ -128,13 +128,9 @@ void strbuf_add_json_string(struct strbuf *sb, const char *s)
     strbuf_addch(sb, '"');
 }
 
-void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
+char *strbuf_put_fixed(char *w, double v, int decimals)
 {
     static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    if (decimals < 0 || decimals > 9 || !(v > -1e9 && v < 1e9)) {
-        strbuf_addf(sb, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals, v);
-        return;
-    }
     char buf[32], *p = buf + sizeof buf;
     bool neg = v < 0;
     double m = (neg ? -v : v) * scale[decimals] + 0.5;
@@ -151,7 +147,19 @@ void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
     } while (n);
     if (neg && (m >= 1.0))
         *--p = '-';
-    strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+    memcpy(w, p, (size_t)(buf + sizeof buf - p));
+    return w + (buf + sizeof buf - p);
+}
+
+void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
+{
+    if (!strbuf_fixed_fits(v, decimals)) {
+        strbuf_addf(sb, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals, v);
+        return;
+    }
+    strbuf_grow(sb, STRBUF_FIXED_MAX);
+    sb->len = (size_t)(strbuf_put_fixed(sb->buf + sb->len, v, decimals) - sb->buf);
+    sb->buf[sb->len] = '\0';
 }
 
 void strbuf_add_6f(struct strbuf *sb, double v)

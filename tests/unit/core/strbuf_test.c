@@ -3,7 +3,8 @@
  * that stand in for printf: strbuf_add_6f against "%.6f" (random values
  * over many magnitudes, values next to rounding ties, signs and zeros,
  * huge and non-finite ones) and strbuf_add_int (and strbuf_put_int, in
- * place) against "%lld"; the JSON writers strbuf_add_json_text and
+ * place) against "%lld"; strbuf_put_fixed in place against
+ * strbuf_add_fixed; the JSON writers strbuf_add_json_text and
  * strbuf_add_json_real against what jansson's json_dumps writes for the
  * same value (every control byte, quotes, UTF-8 of each length, malformed
  * UTF-8, reals of many magnitudes), since the Open311 lists rely on the
@@ -101,6 +102,40 @@ static void test_int(void)
         bad += (size_t)(end - room) != strlen(want) || memcmp(room, want, strlen(want)) != 0;
         bad += room[STRBUF_INT_MAX] != '#' || (end < room + STRBUF_INT_MAX && *end != '#');
     }
+    CHECK_INT(bad, 0);
+}
+
+/* strbuf_put_fixed writes in place what strbuf_add_fixed appends, within
+ * STRBUF_FIXED_MAX (the longest: just below 1e9 with 9 decimals, and
+ * negative), nothing past its end; strbuf_fixed_fits says when it may. */
+static void test_put_fixed(void)
+{
+    static const double edges[] = {
+        0.0,  -0.0, 0.04, -0.04,  999999999.9999999, -999999999.9999999, 31.2,
+        -180, 180,  1e-9, -5e-10, 123456.78};
+    int bad = 0;
+    for (int i = 0; i < 20000 + (int)(sizeof edges / sizeof edges[0]); i++) {
+        double v;
+        if (i < (int)(sizeof edges / sizeof edges[0])) {
+            v = edges[i];
+        } else {
+            double unit = (double)(next_u64() >> 11) / 9007199254740992.0;
+            v = (unit * 2 - 1) * pow(10, (double)(i % 10) - 1); /* up to 1e8 */
+        }
+        for (int d = 0; d <= 9; d++) {
+            bad += !strbuf_fixed_fits(v, d);
+            struct strbuf sb = STRBUF_INIT;
+            strbuf_add_fixed(&sb, v, d);
+            char room[STRBUF_FIXED_MAX + 1];
+            memset(room, '#', sizeof room);
+            char *end = strbuf_put_fixed(room, v, d);
+            bad += (size_t)(end - room) != sb.len || memcmp(room, sb.buf, sb.len) != 0;
+            bad += room[STRBUF_FIXED_MAX] != '#';
+            strbuf_release(&sb);
+        }
+    }
+    bad += strbuf_fixed_fits(1e9, 1) + strbuf_fixed_fits(-1e9, 1) + strbuf_fixed_fits(NAN, 1);
+    bad += strbuf_fixed_fits(1.5, -1) + strbuf_fixed_fits(1.5, 10);
     CHECK_INT(bad, 0);
 }
 
@@ -248,6 +283,7 @@ int main(void)
     RUN(test_6f_ties);
     RUN(test_6f_edges);
     RUN(test_int);
+    RUN(test_put_fixed);
     RUN(test_json_string);
     RUN(test_json_text);
     RUN(test_json_real);
