@@ -1348,57 +1348,114 @@ static void render_static(const struct site_cache *sc, const struct cache_entry 
     out->buf[out->len] = '\0';
 }
 
+/* What every site of one answer shares while it renders: the request's
+ * choices, the datum's name, and the last next_change written (sites
+ * with the same hours change at the same time, and formatting a time is
+ * the dearest part of the dynamic fields). */
+struct render_ctx {
+    const struct site_render *rd;
+    const char *datum;
+    size_t datum_len;
+    int64_t iso_t; /* the time in iso (-1: none yet) */
+    size_t iso_len;
+    char iso[40];
+};
+
+static void render_ctx_init(struct render_ctx *rc, const struct site_render *rd)
+{
+    rc->rd = rd;
+    rc->datum = geo_datum_name(rd->datum);
+    rc->datum_len = strlen(rc->datum);
+    rc->iso_t = -1;
+    rc->iso_len = 0;
+}
+
+/* Room for what render_entry writes in place after the static part:
+ * position (keys, two numbers, the datum's name aside), open,
+ * next_change (a time of at most 40 bytes), distance_m, and the keys
+ * of live and nav. */
+#define DYNAMIC_ROOM (64 + 2 * STRBUF_FIXED_MAX + 64 + 40 + 32 + STRBUF_FIXED_MAX)
+
+#define PUT_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
+/* strbuf_add_fixed's text at w in out, which has DYNAMIC_ROOM (and the
+ * datum's name) from w; a number printf must write grows out itself. */
+static char *put_fixed(struct strbuf *out, char *w, double v, int decimals,
+                       const struct render_ctx *rc)
+{
+    if (strbuf_fixed_fits(v, decimals))
+        return strbuf_put_fixed(w, v, decimals);
+    out->len = (size_t)(w - out->buf);
+    strbuf_add_fixed(out, v, decimals);
+    strbuf_grow(out, DYNAMIC_ROOM + rc->datum_len);
+    return out->buf + out->len;
+}
+
 /* One site: the static part, then what depends on the request; only the
- * fields rd asks for, each as the whole answer has it. */
-static void render_entry(struct site_cache *sc, struct cache_entry *e, const struct site_render *rd,
+ * fields rd asks for, each as the whole answer has it. The fields up to
+ * distance_m are written in place, in room made once. */
+static void render_entry(struct site_cache *sc, struct cache_entry *e, struct render_ctx *rc,
                          int64_t at, double distance_m, struct strbuf *out)
 {
+    const struct site_render *rd = rc->rd;
     uint32_t want = rd->fields ? rd->fields : SJ_ALL;
-    char buf[40];
     render_static(sc, e, want, out);
+    strbuf_grow(out, DYNAMIC_ROOM + rc->datum_len);
+    char *w = out->buf + out->len;
     if (want & SJ_BIT(SJ_POSITION)) {
         struct geo_point p = geo_convert((struct geo_point){e->lat, e->lon}, GEO_WGS84, rd->datum);
-        strbuf_adds(out, ",\"position\":{\"lat\":");
-        strbuf_add_fixed(out, p.lat, 7);
-        strbuf_adds(out, ",\"lon\":");
-        strbuf_add_fixed(out, p.lon, 7);
-        ADD_LIT(out, ",\"datum\":\"");
-        strbuf_adds(out, geo_datum_name(rd->datum));
-        ADD_LIT(out, "\"}");
+        w = PUT_LIT(w, ",\"position\":{\"lat\":");
+        w = put_fixed(out, w, p.lat, 7, rc);
+        w = PUT_LIT(w, ",\"lon\":");
+        w = put_fixed(out, w, p.lon, 7, rc);
+        w = PUT_LIT(w, ",\"datum\":\"");
+        memcpy(w, rc->datum, rc->datum_len);
+        w += rc->datum_len;
+        w = PUT_LIT(w, "\"}");
     }
     if (want & (SJ_BIT(SJ_OPEN) | SJ_BIT(SJ_NEXT_CHANGE))) {
         int64_t next;
         bool open = entry_open_at(sc, e, at, &next);
-        if (want & SJ_BIT(SJ_OPEN)) {
-            if (open)
-                ADD_LIT(out, ",\"open\":true");
-            else
-                ADD_LIT(out, ",\"open\":false");
-        }
+        if (want & SJ_BIT(SJ_OPEN))
+            w = open ? PUT_LIT(w, ",\"open\":true") : PUT_LIT(w, ",\"open\":false");
         if (want & SJ_BIT(SJ_NEXT_CHANGE)) {
-            strbuf_adds(out, ",\"next_change\":");
+            w = PUT_LIT(w, ",\"next_change\":");
             if (next >= 0) {
-                strbuf_addch(out, '"');
-                strbuf_adds(out, clock_format_iso(next, rd->tz, buf, sizeof buf));
-                strbuf_addch(out, '"');
+                if (next != rc->iso_t) {
+                    clock_format_iso(next, rd->tz, rc->iso, sizeof rc->iso);
+                    rc->iso_len = strlen(rc->iso);
+                    rc->iso_t = next;
+                }
+                *w++ = '"';
+                memcpy(w, rc->iso, rc->iso_len);
+                w += rc->iso_len;
+                *w++ = '"';
             } else {
-                ADD_LIT(out, "null");
+                w = PUT_LIT(w, "null");
             }
         }
     }
     if (distance_m >= 0 && (want & SJ_BIT(SJ_DISTANCE_M))) {
-        strbuf_adds(out, ",\"distance_m\":");
-        strbuf_add_fixed(out, distance_m, 1);
+        w = PUT_LIT(w, ",\"distance_m\":");
+        w = put_fixed(out, w, distance_m, 1, rc);
     }
     if (want & SJ_BIT(SJ_LIVE)) {
-        strbuf_adds(out, ",\"live\":");
+        w = PUT_LIT(w, ",\"live\":");
+        out->len = (size_t)(w - out->buf);
         render_live(&e->live, rd, out);
+        strbuf_grow(out, DYNAMIC_ROOM);
+        w = out->buf + out->len;
     }
     if (want & SJ_BIT(SJ_NAV)) {
-        strbuf_adds(out, ",\"nav\":");
+        w = PUT_LIT(w, ",\"nav\":");
+        out->len = (size_t)(w - out->buf);
         site_nav_unpack(out, e->nav);
+        strbuf_grow(out, DYNAMIC_ROOM);
+        w = out->buf + out->len;
     }
-    strbuf_addch(out, '}');
+    *w++ = '}';
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = '\0';
 }
 
 struct set_cand {
@@ -1467,11 +1524,13 @@ int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
     size_t n = fc.cat && fc.cat->n * 8 <= sc->n
                    ? near_in_set(sc, fc.cat, lat, lon, k, &gf, hits)
                    : geo_index_nearest(sc->index, lat, lon, k, &gf, hits);
-    strbuf_adds(out, "{\"items\":[");
+    struct render_ctx rctx;
+    render_ctx_init(&rctx, rd);
+    ADD_LIT(out, "{\"items\":[");
     for (size_t i = 0; i < n; i++) {
         if (i)
             strbuf_addch(out, ',');
-        render_entry(sc, find_entry(sc, hits[i].id), rd, f->at, hits[i].distance_m, out);
+        render_entry(sc, find_entry(sc, hits[i].id), &rctx, f->at, hits[i].distance_m, out);
     }
     strbuf_adds(out, "]}");
     pthread_rwlock_unlock(&sc->lock);
@@ -1495,11 +1554,13 @@ int site_cache_bbox(struct site_cache *sc, const double bbox[4], const struct si
         die_oom();
     size_t total = 0;
     size_t n = geo_index_bbox(sc->index, bbox[0], bbox[1], bbox[2], bbox[3], &gf, ids, cap, &total);
-    strbuf_adds(out, "{\"items\":[");
+    struct render_ctx rctx;
+    render_ctx_init(&rctx, rd);
+    ADD_LIT(out, "{\"items\":[");
     for (size_t i = offset; i < n; i++) {
         if (i > offset)
             strbuf_addch(out, ',');
-        render_entry(sc, find_entry(sc, ids[i]), rd, f->at, -1, out);
+        render_entry(sc, find_entry(sc, ids[i]), &rctx, f->at, -1, out);
     }
     ADD_LIT(out, "],\"total\":");
     strbuf_add_int(out, (int64_t)total);
