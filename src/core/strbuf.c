@@ -191,6 +191,14 @@ void strbuf_add_6f(struct strbuf *sb, double v)
 
 char *strbuf_put_int(char *w, int64_t v)
 {
+    /* Counts in answers are mostly small: one or two digits directly,
+     * no buffer and no memcpy call. */
+    if (v >= 0 && v < 100) {
+        if (v >= 10)
+            *w++ = (char)('0' + v / 10);
+        *w++ = (char)('0' + v % 10);
+        return w;
+    }
     char buf[24], *p = buf + sizeof buf;
     uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
     do {

@@ -86,7 +86,8 @@ static void test_6f_edges(void)
 
 static void test_int(void)
 {
-    static const int64_t vs[] = {0, 1, -1, 9, 10, -10, 1234567890123LL, INT64_MAX, INT64_MIN};
+    static const int64_t vs[] = {
+        0, 1, -1, 9, 10, -10, 42, 99, 100, -99, -100, 1234567890123LL, INT64_MAX, INT64_MIN};
     int bad = 0;
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
         char want[32];
