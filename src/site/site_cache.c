@@ -1180,6 +1180,12 @@ struct filter_ctx {
     const char *any_extra[SITE_FILTER_MAX_ANY]; /* "any of" codes without one */
     size_t nany_extra;
     const struct cat_set *cat; /* service_category; NULL: any */
+    /* The last sites accepted, so that rendering the answer does not
+     * search the entries again for them (a ring; older ones are found
+     * with find_entry). */
+    int64_t seen_id[16];
+    struct cache_entry *seen[16];
+    unsigned nseen;
 };
 
 /* A code without a bit (any code with a bit is in amen_mask). */
@@ -1211,7 +1217,20 @@ static bool accept_site(void *ctx, int64_t id)
     }
     if (fc->f->open_only && !entry_open_at(fc->sc, e, fc->f->at, NULL))
         return false;
+    fc->seen_id[fc->nseen % 16] = id;
+    fc->seen[fc->nseen % 16] = e;
+    fc->nseen++;
     return true;
+}
+
+/* The entry of an accepted site: from those accept_site kept, else found. */
+static struct cache_entry *accepted_entry(const struct filter_ctx *fc, int64_t id)
+{
+    unsigned n = fc->nseen < 16 ? fc->nseen : 16;
+    for (unsigned i = 0; i < n; i++)
+        if (fc->seen_id[i] == id)
+            return fc->seen[i];
+    return find_entry(fc->sc, id);
 }
 
 /* A code beyond the 64 bits is known when some site has it. */
@@ -1320,28 +1339,56 @@ static void render_live(const struct live *l, const struct site_render *rd, stru
     }
 }
 
+/* Copy the n bytes at s to w; the end. Short values (most of a site's)
+ * are copied with two overlapping loads and stores, not a memcpy call;
+ * nothing outside s[0..n) and w[0..n) is touched. */
+static inline char *put_bytes(char *w, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(w, &a, 8);
+        memcpy(w + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &b, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            w[i] = s[i];
+    } else {
+        memcpy(w, s, n);
+    }
+    return w + n;
+}
+
 /* The static fields of want (the id always) as site_json_static_parts
  * writes them, without the closing brace: each key, then its value. */
 static void render_static(const struct site_cache *sc, const struct cache_entry *e, uint32_t want,
                           struct strbuf *out)
 {
-    /* Written in place: room for the keys and values is made once. */
-    strbuf_grow(out, sc->keys_len + e->off[SJ_STATIC]);
+    /* Written in place: room for the keys and values is made once, with
+     * a key's whole array to spare: each key is copied as its fixed-size
+     * array (a few moves, no memcpy call) and w advances by its length. */
+    size_t room = sc->keys_len + e->off[SJ_STATIC] + sizeof sc->keys[0];
+    strbuf_grow(out, room);
     char *w = out->buf + out->len;
     for (int f = 0; f < SJ_STATIC; f++) {
         if (f != SJ_ID && !(want & SJ_BIT(f)))
             continue;
-        memcpy(w, sc->keys[f], sc->key_len[f]);
+        memcpy(w, sc->keys[f], sizeof sc->keys[f]);
         w += sc->key_len[f];
         size_t n = e->off[f + 1] - e->off[f];
         if (f == SJ_AMENITIES) {
             out->len = (size_t)(w - out->buf);
             amenities_unpack(sc, e->json + e->off[f], n, out);
-            strbuf_grow(out, sc->keys_len + e->off[SJ_STATIC]);
+            strbuf_grow(out, room);
             w = out->buf + out->len;
         } else {
-            memcpy(w, e->json + e->off[f], n);
-            w += n;
+            w = put_bytes(w, e->json + e->off[f], n);
         }
     }
     out->len = (size_t)(w - out->buf);
@@ -1530,7 +1577,7 @@ int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
     for (size_t i = 0; i < n; i++) {
         if (i)
             strbuf_addch(out, ',');
-        render_entry(sc, find_entry(sc, hits[i].id), &rctx, f->at, hits[i].distance_m, out);
+        render_entry(sc, accepted_entry(&fc, hits[i].id), &rctx, f->at, hits[i].distance_m, out);
     }
     strbuf_adds(out, "]}");
     pthread_rwlock_unlock(&sc->lock);
@@ -1560,7 +1607,7 @@ int site_cache_bbox(struct site_cache *sc, const double bbox[4], const struct si
     for (size_t i = offset; i < n; i++) {
         if (i > offset)
             strbuf_addch(out, ',');
-        render_entry(sc, find_entry(sc, ids[i]), &rctx, f->at, -1, out);
+        render_entry(sc, accepted_entry(&fc, ids[i]), &rctx, f->at, -1, out);
     }
     ADD_LIT(out, "],\"total\":");
     strbuf_add_int(out, (int64_t)total);
