@@ -253,6 +253,39 @@ static size_t amenities_room(const struct site_cache *sc, size_t n)
     return 2 + n * (sc->max_head_len + STRBUF_INT_MAX + 2);
 }
 
+/* Copy the n bytes at s to w; the end. Short texts (most of a site's
+ * values, keys and amenity heads) are copied with two overlapping loads
+ * and stores, not a memcpy call; nothing outside s[0..n) and w[0..n) is
+ * touched. */
+static inline char *put_bytes(char *w, const char *s, size_t n)
+{
+    if (n > 16 && n <= 32) {
+        char a[16], b[16];
+        memcpy(a, s, 16);
+        memcpy(b, s + n - 16, 16);
+        memcpy(w, a, 16);
+        memcpy(w + n - 16, b, 16);
+    } else if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(w, &a, 8);
+        memcpy(w + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &b, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            w[i] = s[i];
+    } else {
+        memcpy(w, s, n);
+    }
+    return w + n;
+}
+
 /* The JSON value of "amenities" from amenities_pack's n bytes at p, as
  * site_json_static_parts writes it. Written in place (this runs for
  * every site of every answer): room is made once, and again after a
@@ -275,8 +308,7 @@ static void amenities_unpack(const struct site_cache *sc, const char *p, size_t 
             strbuf_grow(out, STRBUF_INT_MAX + 1 + amenities_room(sc, (size_t)(end - p)));
             w = out->buf + out->len;
         } else {
-            memcpy(w, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
-            w += sc->amenity_head_len[k - 1];
+            w = put_bytes(w, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
         }
         uint64_t v = 0;
         for (int shift = 0;; shift += 7) {
@@ -1296,75 +1328,6 @@ static int make_filter(struct site_cache *sc, const struct site_filter *f, struc
 /* A string literal added without strlen or printf. */
 #define ADD_LIT(out, lit) strbuf_add((out), (lit), sizeof(lit) - 1)
 
-/* Live status as live_json() renders it, written directly: this runs for
- * every hit of every map query, so no printf (integers, times and fixed
- * text go in as they are). Codes are validated identifiers and need no
- * escaping. */
-static void render_live(const struct live *l, const struct site_render *rd, struct strbuf *out)
-{
-    char buf[40];
-    ADD_LIT(out, "{\"ttl\":");
-    strbuf_add_int(out, rd->ttl_s);
-    ADD_LIT(out, ",\"amenities\":[");
-    for (size_t i = 0; i < l->n; i++) {
-        const struct live_item *it = &l->items[i];
-        if (i)
-            strbuf_addch(out, ',');
-        ADD_LIT(out, "{\"code\":\"");
-        strbuf_adds(out, it->code);
-        ADD_LIT(out, "\",\"last_reported\":\"");
-        strbuf_adds(out, clock_format_iso(it->reported_at, rd->tz, buf, sizeof buf));
-        if (rd->now - it->reported_at > rd->ttl_s)
-            ADD_LIT(out, "\",\"stale\":true,\"available\":");
-        else
-            ADD_LIT(out, "\",\"stale\":false,\"available\":");
-        if (it->has_available)
-            strbuf_add_int(out, it->available);
-        else
-            ADD_LIT(out, "null");
-        if (it->working < 0)
-            ADD_LIT(out, ",\"working\":null}");
-        else if (it->working)
-            ADD_LIT(out, ",\"working\":true}");
-        else
-            ADD_LIT(out, ",\"working\":false}");
-    }
-    ADD_LIT(out, "],\"last_updated\":");
-    if (l->last_updated) {
-        strbuf_addch(out, '"');
-        strbuf_adds(out, clock_format_iso(l->last_updated, rd->tz, buf, sizeof buf));
-        ADD_LIT(out, "\"}");
-    } else {
-        ADD_LIT(out, "null}");
-    }
-}
-
-/* Copy the n bytes at s to w; the end. Short values (most of a site's)
- * are copied with two overlapping loads and stores, not a memcpy call;
- * nothing outside s[0..n) and w[0..n) is touched. */
-static inline char *put_bytes(char *w, const char *s, size_t n)
-{
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(w, &a, 8);
-        memcpy(w + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(w, &a, 4);
-        memcpy(w + n - 4, &b, 4);
-    } else if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            w[i] = s[i];
-    } else {
-        memcpy(w, s, n);
-    }
-    return w + n;
-}
-
 /* The static fields of want (the id always) as site_json_static_parts
  * writes them, without the closing brace: each key, then its value. */
 static void render_static(const struct site_cache *sc, const struct cache_entry *e, uint32_t want,
@@ -1399,22 +1362,41 @@ static void render_static(const struct site_cache *sc, const struct cache_entry 
  * choices, the datum's name, and the last next_change written (sites
  * with the same hours change at the same time, and formatting a time is
  * the dearest part of the dynamic fields). */
+struct iso_memo {
+    bool set; /* t and text hold a time */
+    int64_t t;
+    size_t len;
+    char text[40];
+};
+
 struct render_ctx {
     const struct site_render *rd;
     const char *datum;
     size_t datum_len;
-    int64_t iso_t; /* the time in iso (-1: none yet) */
-    size_t iso_len;
-    char iso[40];
+    struct iso_memo next_change; /* the last next_change */
+    struct iso_memo reported;    /* the last live status time */
 };
+
+/* Write t as clock_format_iso does at w: keeps
+ * the text for the next site with the same time. At most 39 bytes. */
+static char *put_iso(char *w, struct iso_memo *m, int64_t t, int tz)
+{
+    if (!m->set || t != m->t) {
+        clock_format_iso(t, tz, m->text, sizeof m->text);
+        m->len = strlen(m->text);
+        m->t = t;
+        m->set = true;
+    }
+    memcpy(w, m->text, m->len);
+    return w + m->len;
+}
 
 static void render_ctx_init(struct render_ctx *rc, const struct site_render *rd)
 {
     rc->rd = rd;
     rc->datum = geo_datum_name(rd->datum);
     rc->datum_len = strlen(rc->datum);
-    rc->iso_t = -1;
-    rc->iso_len = 0;
+    rc->next_change.set = rc->reported.set = false;
 }
 
 /* Room for what render_entry writes in place after the static part:
@@ -1424,6 +1406,62 @@ static void render_ctx_init(struct render_ctx *rc, const struct site_render *rd)
 #define DYNAMIC_ROOM (64 + 2 * STRBUF_FIXED_MAX + 64 + 40 + 32 + STRBUF_FIXED_MAX)
 
 #define PUT_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
+/* Live status as live_json() renders it, written in place: this runs
+ * for every hit of every map query. Codes are validated identifiers and
+ * need no escaping. Room for one amenity item aside from its code: */
+#define LIVE_ITEM_ROOM 160
+
+static void render_live(const struct live *l, struct render_ctx *rc, struct strbuf *out)
+{
+    const struct site_render *rd = rc->rd;
+    strbuf_grow(out, 64 + STRBUF_INT_MAX);
+    char *w = out->buf + out->len;
+    w = PUT_LIT(w, "{\"ttl\":");
+    w = strbuf_put_int(w, rd->ttl_s);
+    w = PUT_LIT(w, ",\"amenities\":[");
+    for (size_t i = 0; i < l->n; i++) {
+        const struct live_item *it = &l->items[i];
+        size_t code_len = strlen(it->code);
+        out->len = (size_t)(w - out->buf);
+        strbuf_grow(out, LIVE_ITEM_ROOM + code_len);
+        w = out->buf + out->len;
+        if (i)
+            *w++ = ',';
+        w = PUT_LIT(w, "{\"code\":\"");
+        memcpy(w, it->code, code_len);
+        w += code_len;
+        w = PUT_LIT(w, "\",\"last_reported\":\"");
+        w = put_iso(w, &rc->reported, it->reported_at, rd->tz);
+        if (rd->now - it->reported_at > rd->ttl_s)
+            w = PUT_LIT(w, "\",\"stale\":true,\"available\":");
+        else
+            w = PUT_LIT(w, "\",\"stale\":false,\"available\":");
+        if (it->has_available)
+            w = strbuf_put_int(w, it->available);
+        else
+            w = PUT_LIT(w, "null");
+        if (it->working < 0)
+            w = PUT_LIT(w, ",\"working\":null}");
+        else if (it->working)
+            w = PUT_LIT(w, ",\"working\":true}");
+        else
+            w = PUT_LIT(w, ",\"working\":false}");
+    }
+    out->len = (size_t)(w - out->buf);
+    strbuf_grow(out, 64);
+    w = out->buf + out->len;
+    w = PUT_LIT(w, "],\"last_updated\":");
+    if (l->last_updated) {
+        *w++ = '"';
+        w = put_iso(w, &rc->reported, l->last_updated, rd->tz);
+        w = PUT_LIT(w, "\"}");
+    } else {
+        w = PUT_LIT(w, "null}");
+    }
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = '\0';
+}
 
 /* strbuf_add_fixed's text at w in out, which has DYNAMIC_ROOM (and the
  * datum's name) from w; a number printf must write grows out itself. */
@@ -1468,14 +1506,8 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e, struct re
         if (want & SJ_BIT(SJ_NEXT_CHANGE)) {
             w = PUT_LIT(w, ",\"next_change\":");
             if (next >= 0) {
-                if (next != rc->iso_t) {
-                    clock_format_iso(next, rd->tz, rc->iso, sizeof rc->iso);
-                    rc->iso_len = strlen(rc->iso);
-                    rc->iso_t = next;
-                }
                 *w++ = '"';
-                memcpy(w, rc->iso, rc->iso_len);
-                w += rc->iso_len;
+                w = put_iso(w, &rc->next_change, next, rd->tz);
                 *w++ = '"';
             } else {
                 w = PUT_LIT(w, "null");
@@ -1489,7 +1521,7 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e, struct re
     if (want & SJ_BIT(SJ_LIVE)) {
         w = PUT_LIT(w, ",\"live\":");
         out->len = (size_t)(w - out->buf);
-        render_live(&e->live, rd, out);
+        render_live(&e->live, rc, out);
         strbuf_grow(out, DYNAMIC_ROOM);
         w = out->buf + out->len;
     }
