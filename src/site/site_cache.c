@@ -450,6 +450,20 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
 static size_t find_slot(const struct site_cache *sc, int64_t id, bool *found)
 {
     size_t lo = 0, hi = sc->n;
+    /* Ids are distinct integers in order, so the one at slot i is at
+     * least the first one + i: id's slot is at most id - first. Ids are
+     * mostly dense (deletions leave few gaps), so that slot is tried
+     * first; the search is this function's cost on every map request. */
+    if (hi && id >= sc->entries[0]->id) {
+        uint64_t g = (uint64_t)id - (uint64_t)sc->entries[0]->id;
+        if (g < hi) {
+            if (sc->entries[g]->id == id) {
+                *found = true;
+                return (size_t)g;
+            }
+            hi = (size_t)g + 1;
+        }
+    }
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (sc->entries[mid]->id < id)
