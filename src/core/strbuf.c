@@ -131,20 +131,34 @@ void strbuf_add_json_string(struct strbuf *sb, const char *s)
 char *strbuf_put_fixed(char *w, double v, int decimals)
 {
     static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    /* Two digits at a time from the end (a coordinate has 7 decimals). */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     char buf[32], *p = buf + sizeof buf;
     bool neg = v < 0;
     double m = (neg ? -v : v) * scale[decimals] + 0.5;
     unsigned long long n = (unsigned long long)m;
-    for (int i = 0; i < decimals; i++) {
+    int i = decimals;
+    for (; i >= 2; i -= 2) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (n % 100), 2);
+        n /= 100;
+    }
+    if (i) {
         *--p = (char)('0' + n % 10);
         n /= 10;
     }
     if (decimals)
         *--p = '.';
-    do {
-        *--p = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
+    while (n >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (n % 100), 2);
+        n /= 100;
+    }
+    if (n || p == buf + sizeof buf || p[0] == '.')
+        *--p = (char)('0' + n);
     if (neg && (m >= 1.0))
         *--p = '-';
     memcpy(w, p, (size_t)(buf + sizeof buf - p));

@@ -109,11 +109,53 @@ static void test_int(void)
 /* strbuf_put_fixed writes in place what strbuf_add_fixed appends, within
  * STRBUF_FIXED_MAX (the longest: just below 1e9 with 9 decimals, and
  * negative), nothing past its end; strbuf_fixed_fits says when it may. */
+/* strbuf_add_fixed's digits as first written, one at a time: the pairs
+ * it now writes must give the same text. */
+static void ref_fixed(char *out, double v, int decimals)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    char buf[32], *p = buf + sizeof buf;
+    *--p = '\0';
+    bool neg = v < 0;
+    double m = (neg ? -v : v) * scale[decimals] + 0.5;
+    unsigned long long n = (unsigned long long)m;
+    for (int i = 0; i < decimals; i++) {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    }
+    if (decimals)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (neg && (m >= 1.0))
+        *--p = '-';
+    strcpy(out, p);
+}
+
 static void test_put_fixed(void)
 {
-    static const double edges[] = {
-        0.0,  -0.0, 0.04, -0.04,  999999999.9999999, -999999999.9999999, 31.2,
-        -180, 180,  1e-9, -5e-10, 123456.78};
+    static const double edges[] = {5,
+                                   10,
+                                   99.5,
+                                   100,
+                                   1000,
+                                   0.5,
+                                   9.99999999,
+                                   12345,
+                                   0.0,
+                                   -0.0,
+                                   0.04,
+                                   -0.04,
+                                   999999999.9999999,
+                                   -999999999.9999999,
+                                   31.2,
+                                   -180,
+                                   180,
+                                   1e-9,
+                                   -5e-10,
+                                   123456.78};
     int bad = 0;
     for (int i = 0; i < 20000 + (int)(sizeof edges / sizeof edges[0]); i++) {
         double v;
@@ -132,6 +174,12 @@ static void test_put_fixed(void)
             char *end = strbuf_put_fixed(room, v, d);
             bad += (size_t)(end - room) != sb.len || memcmp(room, sb.buf, sb.len) != 0;
             bad += room[STRBUF_FIXED_MAX] != '#';
+            char want[40];
+            ref_fixed(want, v, d);
+            if (strcmp(sb.buf, want) != 0) {
+                fprintf(stderr, "  fixed %.17g/%d: got %s, want %s\n", v, d, sb.buf, want);
+                bad++;
+            }
             strbuf_release(&sb);
         }
     }
