@@ -128,30 +128,52 @@ void strbuf_add_json_string(struct strbuf *sb, const char *s)
     strbuf_addch(sb, '"');
 }
 
-void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
+char *strbuf_put_fixed(char *w, double v, int decimals)
 {
     static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    if (decimals < 0 || decimals > 9 || !(v > -1e9 && v < 1e9)) {
-        strbuf_addf(sb, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals, v);
-        return;
-    }
+    /* Two digits at a time from the end (a coordinate has 7 decimals). */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     char buf[32], *p = buf + sizeof buf;
     bool neg = v < 0;
     double m = (neg ? -v : v) * scale[decimals] + 0.5;
     unsigned long long n = (unsigned long long)m;
-    for (int i = 0; i < decimals; i++) {
+    int i = decimals;
+    for (; i >= 2; i -= 2) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (n % 100), 2);
+        n /= 100;
+    }
+    if (i) {
         *--p = (char)('0' + n % 10);
         n /= 10;
     }
     if (decimals)
         *--p = '.';
-    do {
-        *--p = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
+    while (n >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (n % 100), 2);
+        n /= 100;
+    }
+    if (n || p == buf + sizeof buf || p[0] == '.')
+        *--p = (char)('0' + n);
     if (neg && (m >= 1.0))
         *--p = '-';
-    strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+    memcpy(w, p, (size_t)(buf + sizeof buf - p));
+    return w + (buf + sizeof buf - p);
+}
+
+void strbuf_add_fixed(struct strbuf *sb, double v, int decimals)
+{
+    if (!strbuf_fixed_fits(v, decimals)) {
+        strbuf_addf(sb, "%.*f", decimals < 0 ? 0 : decimals > 9 ? 9 : decimals, v);
+        return;
+    }
+    strbuf_grow(sb, STRBUF_FIXED_MAX);
+    sb->len = (size_t)(strbuf_put_fixed(sb->buf + sb->len, v, decimals) - sb->buf);
+    sb->buf[sb->len] = '\0';
 }
 
 void strbuf_add_6f(struct strbuf *sb, double v)
@@ -183,6 +205,14 @@ void strbuf_add_6f(struct strbuf *sb, double v)
 
 char *strbuf_put_int(char *w, int64_t v)
 {
+    /* Counts in answers are mostly small: one or two digits directly,
+     * no buffer and no memcpy call. */
+    if (v >= 0 && v < 100) {
+        if (v >= 10)
+            *w++ = (char)('0' + v / 10);
+        *w++ = (char)('0' + v % 10);
+        return w;
+    }
     char buf[24], *p = buf + sizeof buf;
     uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
     do {

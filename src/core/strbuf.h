@@ -50,6 +50,17 @@ void strbuf_add_markup_text(struct strbuf *sb, const char *s);
 /* Append a number with a fixed count of decimals (0..9), without printf:
  * for coordinates and distances on hot paths. */
 void strbuf_add_fixed(struct strbuf *sb, double v, int decimals);
+/* Whether strbuf_put_fixed can write v with that many decimals: within
+ * +-1e9 and 0..9 decimals (strbuf_add_fixed falls back to printf else). */
+static inline bool strbuf_fixed_fits(double v, int decimals)
+{
+    return decimals >= 0 && decimals <= 9 && v > -1e9 && v < 1e9;
+}
+/* strbuf_add_fixed's text at w, which has room for STRBUF_FIXED_MAX
+ * characters (no NUL added), for a v and decimals that strbuf_fixed_fits;
+ * returns the end. */
+#define STRBUF_FIXED_MAX 21
+char *strbuf_put_fixed(char *w, double v, int decimals);
 /* Exactly what printf's "%.6f" writes, faster: digits made here unless v
  * sits so near a rounding tie that only printf can decide. */
 void strbuf_add_6f(struct strbuf *sb, double v);

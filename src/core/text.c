@@ -2,6 +2,8 @@
  * text.c - the string checks declared in text.h.
  */
 #include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -167,4 +169,39 @@ void text_utf8_trim(char *s)
     size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
     if (want > 1 && n - (i - 1) < want)
         s[i - 1] = '\0';
+}
+
+double text_strtod(const char *s, char **end)
+{
+    /* A decimal of at most 15 digits is an integer m below 2^53 over
+     * 10^k with k <= 15, both exact doubles: one division rounds as
+     * strtod does (correctly). Anything else goes to strtod. */
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const char *p = s;
+    bool neg = *p == '-';
+    if (*p == '-' || *p == '+')
+        p++;
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (;; p++) {
+        if (*p >= '0' && *p <= '9') {
+            m = m * 10 + (uint64_t)(*p - '0');
+            digits++;
+            if (frac >= 0)
+                frac++;
+        } else if (*p == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            break;
+        }
+    }
+    if (*p || digits == 0 || digits > 15)
+        return strtod(s, end);
+    double v = (double)m;
+    if (frac > 0)
+        v /= pow10[frac];
+    if (end)
+        *end = (char *)(uintptr_t)p;
+    return neg ? -v : v;
 }

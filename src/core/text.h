@@ -31,6 +31,11 @@ void text_utf8_trim(char *s);
 /* "%" + s with %, _ and \ escaped + "%", for LIKE ... ESCAPE '\'. */
 char *text_like_contains(struct arena *a, const char *s);
 
+/* strtod(s, end)'s answer (the same double, the same end), without
+ * strtod for a plain decimal (sign, at most 15 digits, a point): query
+ * numbers like lat=31.23045 are read on every map request. */
+double text_strtod(const char *s, char **end);
+
 /* Percent-encode s for a URL query value (RFC 3986 unreserved kept). */
 char *text_url_encode(struct arena *a, const char *s);
 

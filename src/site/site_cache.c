@@ -253,6 +253,39 @@ static size_t amenities_room(const struct site_cache *sc, size_t n)
     return 2 + n * (sc->max_head_len + STRBUF_INT_MAX + 2);
 }
 
+/* Copy the n bytes at s to w; the end. Short texts (most of a site's
+ * values, keys and amenity heads) are copied with two overlapping loads
+ * and stores, not a memcpy call; nothing outside s[0..n) and w[0..n) is
+ * touched. */
+static inline char *put_bytes(char *w, const char *s, size_t n)
+{
+    if (n > 16 && n <= 32) {
+        char a[16], b[16];
+        memcpy(a, s, 16);
+        memcpy(b, s + n - 16, 16);
+        memcpy(w, a, 16);
+        memcpy(w + n - 16, b, 16);
+    } else if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(w, &a, 8);
+        memcpy(w + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(w, &a, 4);
+        memcpy(w + n - 4, &b, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            w[i] = s[i];
+    } else {
+        memcpy(w, s, n);
+    }
+    return w + n;
+}
+
 /* The JSON value of "amenities" from amenities_pack's n bytes at p, as
  * site_json_static_parts writes it. Written in place (this runs for
  * every site of every answer): room is made once, and again after a
@@ -275,8 +308,7 @@ static void amenities_unpack(const struct site_cache *sc, const char *p, size_t 
             strbuf_grow(out, STRBUF_INT_MAX + 1 + amenities_room(sc, (size_t)(end - p)));
             w = out->buf + out->len;
         } else {
-            memcpy(w, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
-            w += sc->amenity_head_len[k - 1];
+            w = put_bytes(w, sc->amenity_heads[k - 1], sc->amenity_head_len[k - 1]);
         }
         uint64_t v = 0;
         for (int shift = 0;; shift += 7) {
@@ -418,6 +450,20 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
 static size_t find_slot(const struct site_cache *sc, int64_t id, bool *found)
 {
     size_t lo = 0, hi = sc->n;
+    /* Ids are distinct integers in order, so the one at slot i is at
+     * least the first one + i: id's slot is at most id - first. Ids are
+     * mostly dense (deletions leave few gaps), so that slot is tried
+     * first; the search is this function's cost on every map request. */
+    if (hi && id >= sc->entries[0]->id) {
+        uint64_t g = (uint64_t)id - (uint64_t)sc->entries[0]->id;
+        if (g < hi) {
+            if (sc->entries[g]->id == id) {
+                *found = true;
+                return (size_t)g;
+            }
+            hi = (size_t)g + 1;
+        }
+    }
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (sc->entries[mid]->id < id)
@@ -1180,6 +1226,12 @@ struct filter_ctx {
     const char *any_extra[SITE_FILTER_MAX_ANY]; /* "any of" codes without one */
     size_t nany_extra;
     const struct cat_set *cat; /* service_category; NULL: any */
+    /* The last sites accepted, so that rendering the answer does not
+     * search the entries again for them (a ring; older ones are found
+     * with find_entry). */
+    int64_t seen_id[16];
+    struct cache_entry *seen[16];
+    unsigned nseen;
 };
 
 /* A code without a bit (any code with a bit is in amen_mask). */
@@ -1211,7 +1263,20 @@ static bool accept_site(void *ctx, int64_t id)
     }
     if (fc->f->open_only && !entry_open_at(fc->sc, e, fc->f->at, NULL))
         return false;
+    fc->seen_id[fc->nseen % 16] = id;
+    fc->seen[fc->nseen % 16] = e;
+    fc->nseen++;
     return true;
+}
+
+/* The entry of an accepted site: from those accept_site kept, else found. */
+static struct cache_entry *accepted_entry(const struct filter_ctx *fc, int64_t id)
+{
+    unsigned n = fc->nseen < 16 ? fc->nseen : 16;
+    for (unsigned i = 0; i < n; i++)
+        if (fc->seen_id[i] == id)
+            return fc->seen[i];
+    return find_entry(fc->sc, id);
 }
 
 /* A code beyond the 64 bits is known when some site has it. */
@@ -1274,103 +1339,216 @@ static int make_filter(struct site_cache *sc, const struct site_filter *f, struc
 
 /* ---- rendering ------------------------------------------------------ */
 
-/* Live status as live_json() renders it, written directly: this runs for
- * every hit of every map query. Codes are validated identifiers and need
- * no escaping. */
-static void render_live(const struct live *l, const struct site_render *rd, struct strbuf *out)
-{
-    char buf[40];
-    strbuf_addf(out, "{\"ttl\":%d,\"amenities\":[", rd->ttl_s);
-    for (size_t i = 0; i < l->n; i++) {
-        const struct live_item *it = &l->items[i];
-        strbuf_addf(out, "%s{\"code\":\"%s\",\"last_reported\":\"%s\",\"stale\":%s,", i ? "," : "",
-                    it->code, clock_format_iso(it->reported_at, rd->tz, buf, sizeof buf),
-                    rd->now - it->reported_at > rd->ttl_s ? "true" : "false");
-        if (it->has_available)
-            strbuf_addf(out, "\"available\":%lld,", (long long)it->available);
-        else
-            strbuf_adds(out, "\"available\":null,");
-        strbuf_adds(out, it->working < 0 ? "\"working\":null}"
-                         : it->working   ? "\"working\":true}"
-                                         : "\"working\":false}");
-    }
-    strbuf_adds(out, "],\"last_updated\":");
-    if (l->last_updated)
-        strbuf_addf(out, "\"%s\"}", clock_format_iso(l->last_updated, rd->tz, buf, sizeof buf));
-    else
-        strbuf_adds(out, "null}");
-}
+/* A string literal added without strlen or printf. */
+#define ADD_LIT(out, lit) strbuf_add((out), (lit), sizeof(lit) - 1)
 
 /* The static fields of want (the id always) as site_json_static_parts
  * writes them, without the closing brace: each key, then its value. */
 static void render_static(const struct site_cache *sc, const struct cache_entry *e, uint32_t want,
                           struct strbuf *out)
 {
-    /* Written in place: room for the keys and values is made once. */
-    strbuf_grow(out, sc->keys_len + e->off[SJ_STATIC]);
+    /* Written in place: room for the keys and values is made once, with
+     * a key's whole array to spare: each key is copied as its fixed-size
+     * array (a few moves, no memcpy call) and w advances by its length. */
+    size_t room = sc->keys_len + e->off[SJ_STATIC] + sizeof sc->keys[0];
+    strbuf_grow(out, room);
     char *w = out->buf + out->len;
     for (int f = 0; f < SJ_STATIC; f++) {
         if (f != SJ_ID && !(want & SJ_BIT(f)))
             continue;
-        memcpy(w, sc->keys[f], sc->key_len[f]);
+        memcpy(w, sc->keys[f], sizeof sc->keys[f]);
         w += sc->key_len[f];
         size_t n = e->off[f + 1] - e->off[f];
         if (f == SJ_AMENITIES) {
             out->len = (size_t)(w - out->buf);
             amenities_unpack(sc, e->json + e->off[f], n, out);
-            strbuf_grow(out, sc->keys_len + e->off[SJ_STATIC]);
+            strbuf_grow(out, room);
             w = out->buf + out->len;
         } else {
-            memcpy(w, e->json + e->off[f], n);
-            w += n;
+            w = put_bytes(w, e->json + e->off[f], n);
         }
     }
     out->len = (size_t)(w - out->buf);
     out->buf[out->len] = '\0';
 }
 
+/* What every site of one answer shares while it renders: the request's
+ * choices, the datum's name, and the last next_change written (sites
+ * with the same hours change at the same time, and formatting a time is
+ * the dearest part of the dynamic fields). */
+struct iso_memo {
+    bool set; /* t and text hold a time */
+    int64_t t;
+    size_t len;
+    char text[40];
+};
+
+struct render_ctx {
+    const struct site_render *rd;
+    const char *datum;
+    size_t datum_len;
+    struct iso_memo next_change; /* the last next_change */
+    struct iso_memo reported;    /* the last live status time */
+};
+
+/* Write t as clock_format_iso does at w: keeps
+ * the text for the next site with the same time. At most 39 bytes. */
+static char *put_iso(char *w, struct iso_memo *m, int64_t t, int tz)
+{
+    if (!m->set || t != m->t) {
+        clock_format_iso(t, tz, m->text, sizeof m->text);
+        m->len = strlen(m->text);
+        m->t = t;
+        m->set = true;
+    }
+    memcpy(w, m->text, m->len);
+    return w + m->len;
+}
+
+static void render_ctx_init(struct render_ctx *rc, const struct site_render *rd)
+{
+    rc->rd = rd;
+    rc->datum = geo_datum_name(rd->datum);
+    rc->datum_len = strlen(rc->datum);
+    rc->next_change.set = rc->reported.set = false;
+}
+
+/* Room for what render_entry writes in place after the static part:
+ * position (keys, two numbers, the datum's name aside), open,
+ * next_change (a time of at most 40 bytes), distance_m, and the keys
+ * of live and nav. */
+#define DYNAMIC_ROOM (64 + 2 * STRBUF_FIXED_MAX + 64 + 40 + 32 + STRBUF_FIXED_MAX)
+
+#define PUT_LIT(w, lit) (memcpy((w), (lit), sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
+/* Live status as live_json() renders it, written in place: this runs
+ * for every hit of every map query. Codes are validated identifiers and
+ * need no escaping. Room for one amenity item aside from its code: */
+#define LIVE_ITEM_ROOM 160
+
+static void render_live(const struct live *l, struct render_ctx *rc, struct strbuf *out)
+{
+    const struct site_render *rd = rc->rd;
+    strbuf_grow(out, 64 + STRBUF_INT_MAX);
+    char *w = out->buf + out->len;
+    w = PUT_LIT(w, "{\"ttl\":");
+    w = strbuf_put_int(w, rd->ttl_s);
+    w = PUT_LIT(w, ",\"amenities\":[");
+    for (size_t i = 0; i < l->n; i++) {
+        const struct live_item *it = &l->items[i];
+        size_t code_len = strlen(it->code);
+        out->len = (size_t)(w - out->buf);
+        strbuf_grow(out, LIVE_ITEM_ROOM + code_len);
+        w = out->buf + out->len;
+        if (i)
+            *w++ = ',';
+        w = PUT_LIT(w, "{\"code\":\"");
+        memcpy(w, it->code, code_len);
+        w += code_len;
+        w = PUT_LIT(w, "\",\"last_reported\":\"");
+        w = put_iso(w, &rc->reported, it->reported_at, rd->tz);
+        if (rd->now - it->reported_at > rd->ttl_s)
+            w = PUT_LIT(w, "\",\"stale\":true,\"available\":");
+        else
+            w = PUT_LIT(w, "\",\"stale\":false,\"available\":");
+        if (it->has_available)
+            w = strbuf_put_int(w, it->available);
+        else
+            w = PUT_LIT(w, "null");
+        if (it->working < 0)
+            w = PUT_LIT(w, ",\"working\":null}");
+        else if (it->working)
+            w = PUT_LIT(w, ",\"working\":true}");
+        else
+            w = PUT_LIT(w, ",\"working\":false}");
+    }
+    out->len = (size_t)(w - out->buf);
+    strbuf_grow(out, 64);
+    w = out->buf + out->len;
+    w = PUT_LIT(w, "],\"last_updated\":");
+    if (l->last_updated) {
+        *w++ = '"';
+        w = put_iso(w, &rc->reported, l->last_updated, rd->tz);
+        w = PUT_LIT(w, "\"}");
+    } else {
+        w = PUT_LIT(w, "null}");
+    }
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = '\0';
+}
+
+/* strbuf_add_fixed's text at w in out, which has DYNAMIC_ROOM (and the
+ * datum's name) from w; a number printf must write grows out itself. */
+static char *put_fixed(struct strbuf *out, char *w, double v, int decimals,
+                       const struct render_ctx *rc)
+{
+    if (strbuf_fixed_fits(v, decimals))
+        return strbuf_put_fixed(w, v, decimals);
+    out->len = (size_t)(w - out->buf);
+    strbuf_add_fixed(out, v, decimals);
+    strbuf_grow(out, DYNAMIC_ROOM + rc->datum_len);
+    return out->buf + out->len;
+}
+
 /* One site: the static part, then what depends on the request; only the
- * fields rd asks for, each as the whole answer has it. */
-static void render_entry(struct site_cache *sc, struct cache_entry *e, const struct site_render *rd,
+ * fields rd asks for, each as the whole answer has it. The fields up to
+ * distance_m are written in place, in room made once. */
+static void render_entry(struct site_cache *sc, struct cache_entry *e, struct render_ctx *rc,
                          int64_t at, double distance_m, struct strbuf *out)
 {
+    const struct site_render *rd = rc->rd;
     uint32_t want = rd->fields ? rd->fields : SJ_ALL;
-    char buf[40];
     render_static(sc, e, want, out);
+    strbuf_grow(out, DYNAMIC_ROOM + rc->datum_len);
+    char *w = out->buf + out->len;
     if (want & SJ_BIT(SJ_POSITION)) {
         struct geo_point p = geo_convert((struct geo_point){e->lat, e->lon}, GEO_WGS84, rd->datum);
-        strbuf_adds(out, ",\"position\":{\"lat\":");
-        strbuf_add_fixed(out, p.lat, 7);
-        strbuf_adds(out, ",\"lon\":");
-        strbuf_add_fixed(out, p.lon, 7);
-        strbuf_addf(out, ",\"datum\":\"%s\"}", geo_datum_name(rd->datum));
+        w = PUT_LIT(w, ",\"position\":{\"lat\":");
+        w = put_fixed(out, w, p.lat, 7, rc);
+        w = PUT_LIT(w, ",\"lon\":");
+        w = put_fixed(out, w, p.lon, 7, rc);
+        w = PUT_LIT(w, ",\"datum\":\"");
+        memcpy(w, rc->datum, rc->datum_len);
+        w += rc->datum_len;
+        w = PUT_LIT(w, "\"}");
     }
     if (want & (SJ_BIT(SJ_OPEN) | SJ_BIT(SJ_NEXT_CHANGE))) {
         int64_t next;
         bool open = entry_open_at(sc, e, at, &next);
         if (want & SJ_BIT(SJ_OPEN))
-            strbuf_addf(out, ",\"open\":%s", open ? "true" : "false");
+            w = open ? PUT_LIT(w, ",\"open\":true") : PUT_LIT(w, ",\"open\":false");
         if (want & SJ_BIT(SJ_NEXT_CHANGE)) {
-            strbuf_adds(out, ",\"next_change\":");
-            if (next >= 0)
-                strbuf_addf(out, "\"%s\"", clock_format_iso(next, rd->tz, buf, sizeof buf));
-            else
-                strbuf_adds(out, "null");
+            w = PUT_LIT(w, ",\"next_change\":");
+            if (next >= 0) {
+                *w++ = '"';
+                w = put_iso(w, &rc->next_change, next, rd->tz);
+                *w++ = '"';
+            } else {
+                w = PUT_LIT(w, "null");
+            }
         }
     }
     if (distance_m >= 0 && (want & SJ_BIT(SJ_DISTANCE_M))) {
-        strbuf_adds(out, ",\"distance_m\":");
-        strbuf_add_fixed(out, distance_m, 1);
+        w = PUT_LIT(w, ",\"distance_m\":");
+        w = put_fixed(out, w, distance_m, 1, rc);
     }
     if (want & SJ_BIT(SJ_LIVE)) {
-        strbuf_adds(out, ",\"live\":");
-        render_live(&e->live, rd, out);
+        w = PUT_LIT(w, ",\"live\":");
+        out->len = (size_t)(w - out->buf);
+        render_live(&e->live, rc, out);
+        strbuf_grow(out, DYNAMIC_ROOM);
+        w = out->buf + out->len;
     }
     if (want & SJ_BIT(SJ_NAV)) {
-        strbuf_adds(out, ",\"nav\":");
+        w = PUT_LIT(w, ",\"nav\":");
+        out->len = (size_t)(w - out->buf);
         site_nav_unpack(out, e->nav);
+        strbuf_grow(out, DYNAMIC_ROOM);
+        w = out->buf + out->len;
     }
-    strbuf_addch(out, '}');
+    *w++ = '}';
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = '\0';
 }
 
 struct set_cand {
@@ -1439,11 +1617,13 @@ int site_cache_near(struct site_cache *sc, double lat, double lon, size_t k,
     size_t n = fc.cat && fc.cat->n * 8 <= sc->n
                    ? near_in_set(sc, fc.cat, lat, lon, k, &gf, hits)
                    : geo_index_nearest(sc->index, lat, lon, k, &gf, hits);
-    strbuf_adds(out, "{\"items\":[");
+    struct render_ctx rctx;
+    render_ctx_init(&rctx, rd);
+    ADD_LIT(out, "{\"items\":[");
     for (size_t i = 0; i < n; i++) {
         if (i)
             strbuf_addch(out, ',');
-        render_entry(sc, find_entry(sc, hits[i].id), rd, f->at, hits[i].distance_m, out);
+        render_entry(sc, accepted_entry(&fc, hits[i].id), &rctx, f->at, hits[i].distance_m, out);
     }
     strbuf_adds(out, "]}");
     pthread_rwlock_unlock(&sc->lock);
@@ -1467,13 +1647,17 @@ int site_cache_bbox(struct site_cache *sc, const double bbox[4], const struct si
         die_oom();
     size_t total = 0;
     size_t n = geo_index_bbox(sc->index, bbox[0], bbox[1], bbox[2], bbox[3], &gf, ids, cap, &total);
-    strbuf_adds(out, "{\"items\":[");
+    struct render_ctx rctx;
+    render_ctx_init(&rctx, rd);
+    ADD_LIT(out, "{\"items\":[");
     for (size_t i = offset; i < n; i++) {
         if (i > offset)
             strbuf_addch(out, ',');
-        render_entry(sc, find_entry(sc, ids[i]), rd, f->at, -1, out);
+        render_entry(sc, accepted_entry(&fc, ids[i]), &rctx, f->at, -1, out);
     }
-    strbuf_addf(out, "],\"total\":%zu}", total);
+    ADD_LIT(out, "],\"total\":");
+    strbuf_add_int(out, (int64_t)total);
+    strbuf_addch(out, '}');
     pthread_rwlock_unlock(&sc->lock);
     free(ids);
     return (int)(n > offset ? n - offset : 0);

@@ -602,7 +602,7 @@ static int filter_or_reply(struct req *r, struct site_filter *f, struct site_ren
     const char *radius = req_query(r, "radius_m");
     if (radius) {
         char *end;
-        f->radius_m = strtod(radius, &end);
+        f->radius_m = text_strtod(radius, &end);
         if (!*radius || *end || !(f->radius_m > 0) || f->radius_m > 20000000)
             return reply_error(r, 400, "invalid_query", "radius_m",
                                "radius_m is a distance in metres, above 0"),
@@ -668,7 +668,7 @@ static int number_query_or_reply(struct req *r, const char *name, double min, do
 {
     const char *v = req_query(r, name);
     char *end;
-    double d = v ? strtod(v, &end) : 0;
+    double d = v ? text_strtod(v, &end) : 0;
     if (!v || !*v || *end || !(d >= min && d <= max))
         return reply_error(r, 400, "invalid_query", name, "%s must be a number from %g to %g", name,
                            min, max),

@@ -225,35 +225,58 @@ void site_nav_pack(struct strbuf *sb, struct arena *a, const struct site *s)
     strbuf_addch(sb, '\0');
 }
 
+/* Append the n bytes at s at w; the end. */
+static char *put(char *w, const char *s, size_t n)
+{
+    memcpy(w, s, n);
+    return w + n;
+}
+
+#define PUT_LIT(w, lit) put((w), (lit), sizeof(lit) - 1)
+
 void site_nav_unpack(struct strbuf *sb, const char *packed)
 {
+    /* This runs for every site of every map answer: the parts' lengths are
+     * taken once, room is made once and the text written in place. */
+    static const char amap[] = "{\"amap\":\"https://uri.amap.com/navigation?to=";
+    static const char baidu[] =
+        "&mode=ride&coordinate=gaode&callnative=1&src=warmharbor\","
+        "\"baidu\":\"https://api.map.baidu.com/direction?destination=latlng:";
+    static const char tencent[] =
+        "&mode=riding&coord_type=bd09ll&output=html&src=warmharbor\","
+        "\"tencent\":\"https://apis.map.qq.com/uri/v1/routeplan?type=bike&to=";
     const char *p[5];
+    size_t n[5];
     for (int i = 0; i < 5; i++) {
         p[i] = packed;
-        packed += strlen(packed) + 1;
+        n[i] = strlen(packed);
+        packed += n[i] + 1;
     }
-    const char *g_lon = p[0], *g_lat = p[1], *b_lat = p[2], *b_lon = p[3], *name = p[4];
-    strbuf_adds(sb, "{\"amap\":\"https://uri.amap.com/navigation?to=");
-    strbuf_adds(sb, g_lon);
-    strbuf_addch(sb, ',');
-    strbuf_adds(sb, g_lat);
-    strbuf_addch(sb, ',');
-    strbuf_adds(sb, name);
-    strbuf_adds(sb, "&mode=ride&coordinate=gaode&callnative=1&src=warmharbor\","
-                    "\"baidu\":\"https://api.map.baidu.com/direction?destination=latlng:");
-    strbuf_adds(sb, b_lat);
-    strbuf_addch(sb, ',');
-    strbuf_adds(sb, b_lon);
-    strbuf_adds(sb, "|name:");
-    strbuf_adds(sb, name);
-    strbuf_adds(sb, "&mode=riding&coord_type=bd09ll&output=html&src=warmharbor\","
-                    "\"tencent\":\"https://apis.map.qq.com/uri/v1/routeplan?type=bike&to=");
-    strbuf_adds(sb, name);
-    strbuf_adds(sb, "&tocoord=");
-    strbuf_adds(sb, g_lat);
-    strbuf_addch(sb, ',');
-    strbuf_adds(sb, g_lon);
-    strbuf_adds(sb, "&referer=warmharbor\"}");
+    enum { G_LON, G_LAT, B_LAT, B_LON, NAME };
+    strbuf_grow(sb, sizeof amap + sizeof baidu + sizeof tencent + 64 + 2 * (n[G_LON] + n[G_LAT]) +
+                        n[B_LAT] + n[B_LON] + 3 * n[NAME]);
+    char *w = sb->buf + sb->len;
+    w = PUT_LIT(w, amap);
+    w = put(w, p[G_LON], n[G_LON]);
+    *w++ = ',';
+    w = put(w, p[G_LAT], n[G_LAT]);
+    *w++ = ',';
+    w = put(w, p[NAME], n[NAME]);
+    w = PUT_LIT(w, baidu);
+    w = put(w, p[B_LAT], n[B_LAT]);
+    *w++ = ',';
+    w = put(w, p[B_LON], n[B_LON]);
+    w = PUT_LIT(w, "|name:");
+    w = put(w, p[NAME], n[NAME]);
+    w = PUT_LIT(w, tencent);
+    w = put(w, p[NAME], n[NAME]);
+    w = PUT_LIT(w, "&tocoord=");
+    w = put(w, p[G_LAT], n[G_LAT]);
+    *w++ = ',';
+    w = put(w, p[G_LON], n[G_LON]);
+    w = PUT_LIT(w, "&referer=warmharbor\"}");
+    sb->len = (size_t)(w - sb->buf);
+    sb->buf[sb->len] = '\0';
 }
 
 /* One tap to go: each vendor's route link, from where the phone is (no

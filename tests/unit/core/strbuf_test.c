@@ -3,7 +3,8 @@
  * that stand in for printf: strbuf_add_6f against "%.6f" (random values
  * over many magnitudes, values next to rounding ties, signs and zeros,
  * huge and non-finite ones) and strbuf_add_int (and strbuf_put_int, in
- * place) against "%lld"; the JSON writers strbuf_add_json_text and
+ * place) against "%lld"; strbuf_put_fixed in place against
+ * strbuf_add_fixed; the JSON writers strbuf_add_json_text and
  * strbuf_add_json_real against what jansson's json_dumps writes for the
  * same value (every control byte, quotes, UTF-8 of each length, malformed
  * UTF-8, reals of many magnitudes), since the Open311 lists rely on the
@@ -85,7 +86,8 @@ static void test_6f_edges(void)
 
 static void test_int(void)
 {
-    static const int64_t vs[] = {0, 1, -1, 9, 10, -10, 1234567890123LL, INT64_MAX, INT64_MIN};
+    static const int64_t vs[] = {
+        0, 1, -1, 9, 10, -10, 42, 99, 100, -99, -100, 1234567890123LL, INT64_MAX, INT64_MIN};
     int bad = 0;
     for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
         char want[32];
@@ -101,6 +103,88 @@ static void test_int(void)
         bad += (size_t)(end - room) != strlen(want) || memcmp(room, want, strlen(want)) != 0;
         bad += room[STRBUF_INT_MAX] != '#' || (end < room + STRBUF_INT_MAX && *end != '#');
     }
+    CHECK_INT(bad, 0);
+}
+
+/* strbuf_put_fixed writes in place what strbuf_add_fixed appends, within
+ * STRBUF_FIXED_MAX (the longest: just below 1e9 with 9 decimals, and
+ * negative), nothing past its end; strbuf_fixed_fits says when it may. */
+/* strbuf_add_fixed's digits as first written, one at a time: the pairs
+ * it now writes must give the same text. */
+static void ref_fixed(char *out, double v, int decimals)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    char buf[32], *p = buf + sizeof buf;
+    *--p = '\0';
+    bool neg = v < 0;
+    double m = (neg ? -v : v) * scale[decimals] + 0.5;
+    unsigned long long n = (unsigned long long)m;
+    for (int i = 0; i < decimals; i++) {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    }
+    if (decimals)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (neg && (m >= 1.0))
+        *--p = '-';
+    strcpy(out, p);
+}
+
+static void test_put_fixed(void)
+{
+    static const double edges[] = {5,
+                                   10,
+                                   99.5,
+                                   100,
+                                   1000,
+                                   0.5,
+                                   9.99999999,
+                                   12345,
+                                   0.0,
+                                   -0.0,
+                                   0.04,
+                                   -0.04,
+                                   999999999.9999999,
+                                   -999999999.9999999,
+                                   31.2,
+                                   -180,
+                                   180,
+                                   1e-9,
+                                   -5e-10,
+                                   123456.78};
+    int bad = 0;
+    for (int i = 0; i < 20000 + (int)(sizeof edges / sizeof edges[0]); i++) {
+        double v;
+        if (i < (int)(sizeof edges / sizeof edges[0])) {
+            v = edges[i];
+        } else {
+            double unit = (double)(next_u64() >> 11) / 9007199254740992.0;
+            v = (unit * 2 - 1) * pow(10, (double)(i % 10) - 1); /* up to 1e8 */
+        }
+        for (int d = 0; d <= 9; d++) {
+            bad += !strbuf_fixed_fits(v, d);
+            struct strbuf sb = STRBUF_INIT;
+            strbuf_add_fixed(&sb, v, d);
+            char room[STRBUF_FIXED_MAX + 1];
+            memset(room, '#', sizeof room);
+            char *end = strbuf_put_fixed(room, v, d);
+            bad += (size_t)(end - room) != sb.len || memcmp(room, sb.buf, sb.len) != 0;
+            bad += room[STRBUF_FIXED_MAX] != '#';
+            char want[40];
+            ref_fixed(want, v, d);
+            if (strcmp(sb.buf, want) != 0) {
+                fprintf(stderr, "  fixed %.17g/%d: got %s, want %s\n", v, d, sb.buf, want);
+                bad++;
+            }
+            strbuf_release(&sb);
+        }
+    }
+    bad += strbuf_fixed_fits(1e9, 1) + strbuf_fixed_fits(-1e9, 1) + strbuf_fixed_fits(NAN, 1);
+    bad += strbuf_fixed_fits(1.5, -1) + strbuf_fixed_fits(1.5, 10);
     CHECK_INT(bad, 0);
 }
 
@@ -248,6 +332,7 @@ int main(void)
     RUN(test_6f_ties);
     RUN(test_6f_edges);
     RUN(test_int);
+    RUN(test_put_fixed);
     RUN(test_json_string);
     RUN(test_json_text);
     RUN(test_json_real);

@@ -8,7 +8,9 @@
  * escaping; and percent-encoding for URL query values.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -348,6 +350,74 @@ static void test_url_encode(void)
     arena_release(&a);
 }
 
+/* 0 when text_strtod(s) gives strtod's double (bit for bit) and end. */
+static int differs_strtod(const char *s)
+{
+    char *e1, *e2;
+    double a = strtod(s, &e1), b = text_strtod(s, &e2);
+    int bad = memcmp(&a, &b, sizeof a) != 0 || e1 != e2;
+    if (bad)
+        fprintf(stderr, "  text_strtod(\"%s\"): %.17g, strtod %.17g\n", s, b, a);
+    return bad;
+}
+
+static void test_strtod(void)
+{
+    static const char *const fixed[] = {"0",
+                                        "-0",
+                                        "+0",
+                                        "0.0",
+                                        "-0.0",
+                                        "1.",
+                                        ".5",
+                                        "-.5",
+                                        "5.",
+                                        ".",
+                                        "-",
+                                        "+",
+                                        "",
+                                        "1e5",
+                                        "0x10",
+                                        "inf",
+                                        "nan",
+                                        " 1",
+                                        "1 ",
+                                        "1.2.3",
+                                        "31.23045",
+                                        "121.47401",
+                                        "-90",
+                                        "180",
+                                        "999999999999999",
+                                        "1234567890123456",
+                                        "0.000000000000001",
+                                        "0.1234567890123456",
+                                        "00000000000000012.5"};
+    int bad = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        bad += differs_strtod(fixed[i]);
+    /* Random decimals of every shape the fast path takes, and beyond. */
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 300000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        char buf[48], *w = buf;
+        if (x & 1)
+            *w++ = '-';
+        int ndig = 1 + (int)((x >> 8) % 18), point = (int)((x >> 16) % (unsigned)(ndig + 1));
+        uint64_t y = x;
+        for (int d = 0; d < ndig; d++) {
+            if (d == point && (x & 2))
+                *w++ = '.';
+            *w++ = (char)('0' + (y >> 20) % 10);
+            y = y * 6364136223846793005ull + 1442695040888963407ull;
+        }
+        *w = '\0';
+        bad += differs_strtod(buf);
+    }
+    CHECK_INT(bad, 0);
+}
+
 int main(void)
 {
     RUN(test_code);
@@ -359,5 +429,6 @@ int main(void)
     RUN(test_clean_utf8_every_code_point);
     RUN(test_like_contains);
     RUN(test_url_encode);
+    RUN(test_strtod);
     return test_report("text");
 }
