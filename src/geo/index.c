@@ -1284,7 +1284,8 @@ static struct geo_item *geo_state_items(const struct geo_state *st, size_t *n)
         items[k].pos = s->pos[i];
         k++;
     }
-    memcpy(items + k, st->pending, st->pending_n * sizeof *items);
+    if (st->pending_n) /* pending is NULL until an edit arrives */
+        memcpy(items + k, st->pending, st->pending_n * sizeof *items);
     return items;
 }
 
