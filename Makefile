@@ -108,7 +108,7 @@ $(BUILD)/tools/embed: tools/embed.c
 # Unit tests may also read what we write with a reference parser: libical
 # checks the iCalendar feeds.
 TEST_PKGS := libical
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/test.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/test.h $(wildcard tests/unit/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags $(TEST_PKGS)) -Itests/unit -o $@ $< $(LIB) \
 	  $(shell pkg-config --libs $(TEST_PKGS)) $(LDLIBS_ALL)
