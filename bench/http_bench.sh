@@ -10,7 +10,9 @@
 # two nodes behind nginx, and runs a write-heavy mix (a quarter of the
 # requests report live status) on SQLite and PostgreSQL. References: nginx
 # serving a file of the same size as an answer, and the same from tmpfs
-# with open_file_cache, with the same wrk settings.
+# with open_file_cache, with the same wrk settings; then warmharbor and
+# nginx (tmpfs, driven by near.lua's own requests) take turns ROUNDS
+# times (default 3) for the side-by-side ratio of issue 12's goal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"180000 1000000"}
@@ -33,9 +35,10 @@ cc -O2 -Isrc -Ibench bench/gen_csv.c bench/gen_sites.c src/geo/index.c src/geo/c
 
 port=18400
 wait_up() { for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.2; done; return 1; }
-run_wrk() { # url [script] -> "req/s p50 p99"
+run_wrk() { # url [script [script argument]] -> "req/s p50 p99"
   local out
-  if [ -n "${2:-}" ]; then out=$(wrk -t$THREADS -c$CONNS -d${SECS}s --latency -s "$2" "$1"); else out=$(wrk -t$THREADS -c$CONNS -d${SECS}s --latency "$1"); fi
+  if [ -n "${3:-}" ]; then out=$(wrk -t$THREADS -c$CONNS -d${SECS}s --latency -s "$2" "$1" -- "$3");
+  elif [ -n "${2:-}" ]; then out=$(wrk -t$THREADS -c$CONNS -d${SECS}s --latency -s "$2" "$1"); else out=$(wrk -t$THREADS -c$CONNS -d${SECS}s --latency "$1"); fi
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
@@ -150,6 +153,30 @@ read -r rps p50 p99 < <(run_wrk "http://127.0.0.1:18490/near.json")
 printf '%-58s %12s %9s %9s\n' "nginx static file, $size bytes" "$rps" "$p50" "$p99" >> $results
 read -r rps p50 p99 < <(run_wrk "http://127.0.0.1:18491/near.json")
 printf '%-58s %12s %9s %9s\n' "nginx tmpfs file + open_file_cache, $size bytes" "$rps" "$p50" "$p99" >> $results
+# The same, driven by near.lua's requests (its paths with /near.json in
+# place of /api/sites/near; nginx ignores the query): wrk then does the
+# same work per request as against warmharbor, on the same two cores.
+read -r rps p50 p99 < <(run_wrk "http://127.0.0.1:18491" bench/near.lua /near.json)
+printf '%-58s %12s %9s %9s\n' "nginx tmpfs + open_file_cache, near.lua's requests" "$rps" "$p50" "$p99" >> $results
+# Side by side: warmharbor (first size) and nginx (tmpfs, near.lua's
+# requests) take turns, ROUNDS times, so both see the same machine state;
+# the goal's ratio is the median of the rounds' ratios.
+WARMHARBOR_ACCESS_LOG=0 ./warmharbor serve --db $first_db --listen 127.0.0.1:$port 2>>$work/serve-side.log &
+echo $! > $work/wh.pid
+wait_up $port
+SECS=2 run_wrk "http://127.0.0.1:$port" bench/near.lua >/dev/null # warms the open-state memos
+ratios=""
+for round in $(seq 1 ${ROUNDS:-3}); do
+  read -r wrps wp50 wp99 < <(run_wrk "http://127.0.0.1:$port" bench/near.lua)
+  read -r nrps np50 np99 < <(run_wrk "http://127.0.0.1:18491" bench/near.lua /near.json)
+  ratio=$(echo "scale=3; $wrps / $nrps" | bc)
+  ratios="$ratios $ratio"
+  printf '%-58s %12s %9s %9s\n' "round $round: warmharbor near, $(echo $SIZES | awk '{print $1}') sites" "$wrps" "$wp50" "$wp99" >> $results
+  printf '%-58s %12s %9s %9s\n' "round $round: nginx tmpfs, near.lua's requests (ratio $ratio)" "$nrps" "$np50" "$np99" >> $results
+done
+echo "  side by side: ratios$ratios, median $(echo $ratios | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" >> $work/notes.txt
+kill $(cat $work/wh.pid); wait $(cat $work/wh.pid) 2>/dev/null || true
+rm -f $work/wh.pid
 nginx -c $work/ngx/nginx.conf -p $work/ngx -s stop
 rm -rf /dev/shm/whbench-ngx
 
