@@ -101,11 +101,13 @@ struct cat_set {
     size_t n;
 };
 
-/* What the map filter reads of a site, by cache slot (entries[i]'s is
- * slots[i]): 16 bytes, so one cache line holds four. */
+/* A site in the cache. The map filter reads only the first two fields
+ * (a slot is 24 bytes: one cache line has them, mostly), and the same
+ * line brings the entry's address for the sites it accepts. */
 struct cache_slot {
     int64_t id;
-    _Atomic uint64_t *memo; /* its entry's open_memo */
+    _Atomic uint64_t *memo; /* entry->open_memo */
+    struct cache_entry *entry;
 };
 
 struct site_cache {
@@ -116,8 +118,7 @@ struct site_cache {
     size_t nlinks;
     int tz;
     struct geo_index *index;
-    struct cache_entry **entries; /* sorted by id */
-    struct cache_slot *slots;     /* beside entries */
+    struct cache_slot *slots; /* sorted by id */
     size_t n, cap;
     /* The memo of every site that is never open (closed for good, or
      * hours that do not parse), and of removed sites, whose slots the
@@ -524,7 +525,7 @@ static struct cache_entry *find_entry(const struct site_cache *sc, int64_t id)
 {
     bool found;
     size_t i = find_slot(sc, id, &found);
-    return found ? sc->entries[i] : NULL;
+    return found ? sc->slots[i].entry : NULL;
 }
 
 static struct geo_entry geo_entry_of(const struct site_cache *sc, const struct cache_entry *e)
@@ -547,21 +548,18 @@ static void put_locked(struct site_cache *sc, struct cache_entry *e, bool index)
     bool found;
     size_t i = find_slot(sc, e->id, &found);
     if (found) {
-        entry_free(sc, sc->entries[i]);
+        entry_free(sc, sc->slots[i].entry);
     } else {
         if (sc->n == sc->cap) {
             sc->cap = sc->cap ? sc->cap * 2 : 1024;
-            sc->entries = realloc(sc->entries, sc->cap * sizeof(*sc->entries));
             sc->slots = realloc(sc->slots, sc->cap * sizeof(*sc->slots));
-            if (!sc->entries || !sc->slots)
+            if (!sc->slots)
                 die_oom();
         }
-        memmove(&sc->entries[i + 1], &sc->entries[i], (sc->n - i) * sizeof(*sc->entries));
         memmove(&sc->slots[i + 1], &sc->slots[i], (sc->n - i) * sizeof(*sc->slots));
         sc->n++;
     }
-    sc->entries[i] = e;
-    sc->slots[i] = (struct cache_slot){e->id, e->open_memo};
+    sc->slots[i] = (struct cache_slot){e->id, e->open_memo, e};
     if (!index)
         return;
     struct geo_entry g = geo_entry_of(sc, e);
@@ -575,8 +573,7 @@ static void drop_locked(struct site_cache *sc, int64_t id)
     size_t i = find_slot(sc, id, &found);
     if (!found)
         return;
-    entry_free(sc, sc->entries[i]);
-    memmove(&sc->entries[i], &sc->entries[i + 1], (sc->n - i - 1) * sizeof(*sc->entries));
+    entry_free(sc, sc->slots[i].entry);
     memmove(&sc->slots[i], &sc->slots[i + 1], (sc->n - i - 1) * sizeof(*sc->slots));
     sc->n--;
     geo_index_remove(sc->index, id);
@@ -785,8 +782,7 @@ void site_cache_free(struct site_cache *sc)
     if (!sc)
         return;
     for (size_t i = 0; i < sc->n; i++)
-        entry_free(sc, sc->entries[i]);
-    free(sc->entries);
+        entry_free(sc, sc->slots[i].entry);
     free(sc->slots);
     free_cats(sc->cats, sc->ncats);
     free(sc->links);
@@ -880,7 +876,7 @@ static int load_calendar(struct site_cache *sc, struct store_conn *c, struct hou
 static void forget_memos_locked(struct site_cache *sc)
 {
     for (size_t i = 0; i < sc->n; i++)
-        atomic_store(&sc->entries[i]->memo, 0);
+        atomic_store(&sc->slots[i].entry->memo, 0);
     pthread_mutex_lock(&sc->hours_lock);
     for (size_t b = 0; b < sc->nhours_buckets; b++)
         for (struct hours_ref *r = sc->hours_buckets[b]; r; r = r->next)
@@ -1168,7 +1164,7 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     if (!rc)
         rc = live_get_all(c, &a, &live_ids, &lives, &nlive);
     for (size_t i = 0; i < sc->n; i++)
-        entry_free(sc, sc->entries[i]);
+        entry_free(sc, sc->slots[i].entry);
     sc->n = 0;
     geo_index_build(sc->index, NULL, 0);
     if (!rc)
@@ -1178,7 +1174,7 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     if (!ge)
         die_oom();
     for (size_t i = 0; i < sc->n; i++)
-        ge[i] = geo_entry_of(sc, sc->entries[i]);
+        ge[i] = geo_entry_of(sc, sc->slots[i].entry);
     if (!rc && geo_index_build(sc->index, ge, sc->n))
         log_error("the spatial index refused the sites");
     free(ge);
@@ -1311,7 +1307,7 @@ struct filter_ctx {
      * search the slots again for them (a ring; older ones are found
      * with find_entry). */
     int64_t seen_id[16];
-    size_t seen[16]; /* their slots */
+    struct cache_entry *seen[16];
     unsigned nseen;
 };
 
@@ -1339,7 +1335,7 @@ static bool accept_site(void *ctx, int64_t id)
     if (!found || sc->slots[i].memo == &sc->removed_memo)
         return false;
     if (fc->nextra || fc->f->nany) {
-        const struct cache_entry *e = sc->entries[i];
+        const struct cache_entry *e = sc->slots[i].entry;
         for (size_t k = 0; k < fc->nextra; k++)
             if (!has_amenity(e, fc->extra[k]))
                 return false;
@@ -1355,12 +1351,18 @@ static bool accept_site(void *ctx, int64_t id)
         int open =
             memo_state(atomic_load_explicit(sc->slots[i].memo, memory_order_relaxed), fc->tm, NULL);
         if (open < 0)
-            open = entry_open_at(sc, sc->entries[i], fc->f->at, NULL);
+            open = entry_open_at(sc, sc->slots[i].entry, fc->f->at, NULL);
         if (!open)
             return false;
     }
+    /* It will be rendered once the search ends: start bringing in its
+     * fixed part (all of which rendering reads) and the head of its text
+     * now, while the index goes on. */
+    struct cache_entry *e = sc->slots[i].entry;
+    for (size_t at = 0; at < sizeof(*e) + 64; at += 64)
+        __builtin_prefetch((const char *)e + at);
     fc->seen_id[fc->nseen % 16] = id;
-    fc->seen[fc->nseen % 16] = i;
+    fc->seen[fc->nseen % 16] = e;
     fc->nseen++;
     return true;
 }
@@ -1371,7 +1373,7 @@ static struct cache_entry *accepted_entry(const struct filter_ctx *fc, int64_t i
     unsigned n = fc->nseen < 16 ? fc->nseen : 16;
     for (unsigned i = 0; i < n; i++)
         if (fc->seen_id[i] == id)
-            return fc->sc->entries[fc->seen[i]];
+            return fc->seen[i];
     return find_entry(fc->sc, id);
 }
 
@@ -1379,7 +1381,7 @@ static struct cache_entry *accepted_entry(const struct filter_ctx *fc, int64_t i
 static bool amenity_known(const struct site_cache *sc, const char *code)
 {
     for (size_t k = 0; k < sc->n; k++)
-        if (has_amenity(sc->entries[k], code))
+        if (has_amenity(sc->slots[k].entry, code))
             return true;
     return false;
 }
