@@ -1355,12 +1355,13 @@ static bool accept_site(void *ctx, int64_t id)
         if (!open)
             return false;
     }
-    /* It will be rendered once the search ends: start bringing in its
-     * fixed part (all of which rendering reads) and the head of its text
-     * now, while the index goes on. */
+    /* It will be rendered once the search ends: start bringing it in
+     * now, while the index goes on. Rendering reads all of the fixed part
+     * and the text after it (~700 bytes: the values, amenities and nav
+     * parts); a prefetch past a short entry's end is harmless. */
     struct cache_entry *e = sc->slots[i].entry;
-    for (size_t at = 0; at < sizeof(*e) + 64; at += 64)
-        __builtin_prefetch((const char *)e + at);
+    for (uintptr_t at = 0; at < sizeof(*e) + 768; at += 64)
+        __builtin_prefetch((const void *)((uintptr_t)e + at));
     fc->seen_id[fc->nseen % 16] = id;
     fc->seen[fc->nseen % 16] = e;
     fc->nseen++;
