@@ -84,10 +84,12 @@ struct cache_entry {
     const char **extra;          /* amenity codes (count > 0) without a bit; NULL-ended */
     const char *json;            /* the static fields' values, one after the other */
     const char *nav;             /* site_nav_pack() */
+    const char *wgs84;           /* "LATLON" as a WGS-84 answer writes them (NULL: not kept) */
     uint32_t off[SJ_STATIC + 1]; /* value f at json + off[f]; off[SJ_STATIC]: length */
     uint16_t type;               /* type index, 0xffff: none */
     uint8_t tier;
     bool has_until;
+    uint8_t wgs84_lat_len, wgs84_lon_len;
     _Alignas(16) char blob[];
 };
 
@@ -427,6 +429,13 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     }
     off[SJ_STATIC] = (uint32_t)text.len;
     strbuf_addch(&text, '\0');
+    /* Most answers are in WGS-84: the position's two numbers are written
+     * once here, as render_entry would write them. */
+    size_t wgs84_at = text.len;
+    strbuf_add_fixed(&text, s->lat, 7);
+    size_t wgs84_lon_at = text.len;
+    strbuf_add_fixed(&text, s->lon, 7);
+    size_t wgs84_end = text.len;
     size_t nav_at = text.len;
     site_nav_pack(&text, &tmp, s);
     size_t *live_at = arena_calloc(&tmp, l->n + 1, sizeof(size_t));
@@ -471,6 +480,11 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
         extra[nextra] = NULL;
     e->extra = extra;
     e->nav = p + nav_at;
+    /* Kept only where the short form wrote them (any valid position). */
+    bool short_form = strbuf_fixed_fits(s->lat, 7) && strbuf_fixed_fits(s->lon, 7);
+    e->wgs84 = short_form ? p + wgs84_at : NULL;
+    e->wgs84_lat_len = (uint8_t)(wgs84_lon_at - wgs84_at);
+    e->wgs84_lon_len = (uint8_t)(wgs84_end - wgs84_lon_at);
     memcpy(e->off, off, sizeof off);
     e->id = s->id;
     e->lat = s->lat;
@@ -1601,7 +1615,18 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e, struct re
     render_static(sc, e, want, out);
     strbuf_grow(out, DYNAMIC_ROOM + rc->datum_len);
     char *w = out->buf + out->len;
-    if (want & SJ_BIT(SJ_POSITION)) {
+    if (want & SJ_BIT(SJ_POSITION) && rd->datum == GEO_WGS84 && e->wgs84) {
+        /* The numbers kept (each within STRBUF_FIXED_MAX, as
+         * DYNAMIC_ROOM counts them). */
+        w = PUT_LIT(w, ",\"position\":{\"lat\":");
+        w = put_bytes(w, e->wgs84, e->wgs84_lat_len);
+        w = PUT_LIT(w, ",\"lon\":");
+        w = put_bytes(w, e->wgs84 + e->wgs84_lat_len, e->wgs84_lon_len);
+        w = PUT_LIT(w, ",\"datum\":\"");
+        memcpy(w, rc->datum, rc->datum_len);
+        w += rc->datum_len;
+        w = PUT_LIT(w, "\"}");
+    } else if (want & SJ_BIT(SJ_POSITION)) {
         struct geo_point p = geo_convert((struct geo_point){e->lat, e->lon}, GEO_WGS84, rd->datum);
         w = PUT_LIT(w, ",\"position\":{\"lat\":");
         w = put_fixed(out, w, p.lat, 7, rc);
