@@ -185,7 +185,8 @@ int router_add(struct router *rt, const struct route *routes, size_t n)
         }
     }
     /* Equal keys stay in the order the routes were added (the scan's). */
-    qsort(rt->literal, rt->nliteral, sizeof(*rt->literal), cmp_literal);
+    if (rt->nliteral) /* (qsort of NULL: undefined even for none) */
+        qsort(rt->literal, rt->nliteral, sizeof(*rt->literal), cmp_literal);
     return 0;
 }
 
