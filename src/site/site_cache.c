@@ -13,8 +13,10 @@
  * every site with the same text); a site closed for good shares one
  * "never" memo; only a closure with an end has a memo of its own. The
  * filter a map query runs on each site the index offers reads a dense
- * array by cache slot (id and memo pointer) and not the entry, which
- * is elsewhere on the heap: a candidate costs one cache miss, not two.
+ * array of slots (id, memo pointer, entry pointer) and not the entry,
+ * which is elsewhere on the heap: a candidate costs one cache miss, not
+ * two, and the entries of the sites it accepts are prefetched for the
+ * rendering that follows the search.
  *
  * Service categories: the links (service, site, category) of the active
  * services are kept sorted by (service, site); from them each category's
@@ -84,12 +86,12 @@ struct cache_entry {
     const char **extra;          /* amenity codes (count > 0) without a bit; NULL-ended */
     const char *json;            /* the static fields' values, one after the other */
     const char *nav;             /* site_nav_pack() */
-    const char *wgs84;           /* "LATLON" as a WGS-84 answer writes them (NULL: not kept) */
+    const char *wgs84;           /* lat, then lon, as WGS-84 answers write them (NULL: not kept) */
     uint32_t off[SJ_STATIC + 1]; /* value f at json + off[f]; off[SJ_STATIC]: length */
     uint16_t type;               /* type index, 0xffff: none */
     uint8_t tier;
     bool has_until;
-    uint8_t wgs84_lat_len, wgs84_lon_len;
+    uint8_t wgs84_lat_len, wgs84_lon_len; /* their lengths (no separator between) */
     _Alignas(16) char blob[];
 };
 
