@@ -18,10 +18,20 @@ static void hex64(uint64_t v, char out[16])
 
 void etag_of(const void *data, size_t len, char out[ETAG_TEXT])
 {
-    XXH128_hash_t h = XXH3_128bits(data, len);
+    uint64_t high, low;
+#if ETAG_HAVE_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+        etag_hash_avx2(data, len, &high, &low);
+    } else
+#endif
+    {
+        XXH128_hash_t h = XXH3_128bits(data, len);
+        high = h.high64;
+        low = h.low64;
+    }
     out[0] = '"';
-    hex64(h.high64, out + 1);
-    hex64(h.low64, out + 17);
+    hex64(high, out + 1);
+    hex64(low, out + 17);
     out[33] = '"';
     out[34] = '\0';
 }

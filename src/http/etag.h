@@ -13,12 +13,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A quoted tag and its NUL: "\"" + 32 hex digits + "\"". */
 #define ETAG_TEXT 35
 
 /* The tag of these bytes, written to out (ETAG_TEXT bytes). */
 void etag_of(const void *data, size_t len, char out[ETAG_TEXT]);
+
+/* etag.c's XXH3-128 built for AVX2 (etag_avx2.c), used by etag_of when
+ * the CPU has AVX2; x86-64 with GCC or clang only. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ETAG_HAVE_AVX2 1
+void etag_hash_avx2(const void *data, size_t len, uint64_t *high, uint64_t *low);
+#else
+#define ETAG_HAVE_AVX2 0
+#endif
 
 /* Whether an If-None-Match header value matches etag (a quoted tag):
  * "*", or a comma-separated list of entity tags, weak (W/"...") or

@@ -37,10 +37,21 @@ struct route_bucket {
     size_t n, cap;
 };
 
+/* A route without {params}, by the hash of its segments (literal_key):
+ * most requests (the map's among them) are for such a path, and one
+ * matching is the answer, so they are found by a binary search of this
+ * small array rather than a scan of every route of their length. */
+struct literal_route {
+    uint64_t key;
+    size_t at; /* index into entries */
+};
+
 struct router {
     struct route_entry *entries;
     size_t n, cap;
     struct route_bucket by_nseg[ROUTER_MAX_SEGMENTS + 1];
+    struct literal_route *literal; /* by (key, at) */
+    size_t nliteral;
 };
 
 struct path_split {
@@ -82,6 +93,23 @@ static int split_path(const char *path, struct path_split *out)
 
 static bool same_shape(const struct route_entry *a, const struct route_entry *b);
 
+/* The key of a path of literal segments, from their hashes. */
+static uint64_t literal_key(int nseg, const uint32_t *hash)
+{
+    uint64_t k = (uint64_t)nseg;
+    for (int s = 0; s < nseg; s++)
+        k = (k ^ hash[s]) * 1099511628211ull;
+    return k;
+}
+
+static int cmp_literal(const void *a, const void *b)
+{
+    const struct literal_route *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
 struct router *router_new(void)
 {
     struct router *rt = calloc(1, sizeof(*rt));
@@ -97,6 +125,7 @@ void router_free(struct router *rt)
     for (int i = 0; i <= ROUTER_MAX_SEGMENTS; i++)
         free(rt->by_nseg[i].at);
     free(rt->entries);
+    free(rt->literal);
     free(rt);
 }
 
@@ -145,7 +174,19 @@ int router_add(struct router *rt, const struct route *routes, size_t n)
         }
         b->at[b->n++] = rt->n;
         rt->entries[rt->n++] = e;
+        if (e.nliteral == e.nseg) {
+            struct literal_route *l =
+                realloc(rt->literal, (rt->nliteral + 1) * sizeof(*rt->literal));
+            if (!l)
+                die_oom();
+            rt->literal = l;
+            rt->literal[rt->nliteral++] =
+                (struct literal_route){literal_key(e.nseg, ps.hash), rt->n - 1};
+        }
     }
+    /* Equal keys stay in the order the routes were added (the scan's). */
+    if (rt->nliteral) /* (qsort of NULL: undefined even for none) */
+        qsort(rt->literal, rt->nliteral, sizeof(*rt->literal), cmp_literal);
     return 0;
 }
 
@@ -188,6 +229,20 @@ static bool entry_matches(const struct route_entry *e, const struct path_split *
     return true;
 }
 
+/* A route among the best for the path: its methods are allowed, and it
+ * is the hit if it is the first with the method wanted. */
+static void note_match(const struct route_entry *e, size_t index, unsigned want, unsigned *allowed,
+                       const struct route_entry **hit, size_t *hit_index)
+{
+    *allowed |= e->route->method;
+    if (e->route->method == HTTP_GET)
+        *allowed |= HTTP_HEAD;
+    if (!*hit && e->route->method == want) {
+        *hit = e;
+        *hit_index = index;
+    }
+}
+
 enum router_result router_match(const struct router *rt, unsigned method, const char *path,
                                 struct arena *a, struct route_match *m, unsigned *allowed)
 {
@@ -203,8 +258,28 @@ enum router_result router_match(const struct router *rt, unsigned method, const 
     int best = -1;
     const struct route_entry *hit = NULL;
     size_t hit_index = 0;
+    /* A route of literals only that matches has the most literals there
+     * can be: the set is those routes, all with this key. */
+    uint64_t key = literal_key(ps.nseg, ps.hash);
+    size_t lo = 0, hi = rt->nliteral;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (rt->literal[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < rt->nliteral && rt->literal[lo].key == key; lo++) {
+        const struct route_entry *e = &rt->entries[rt->literal[lo].at];
+        if (e->nseg != ps.nseg || !entry_matches(e, &ps))
+            continue;
+        best = e->nliteral;
+        note_match(e, rt->literal[lo].at, want, allowed, &hit, &hit_index);
+    }
+    /* Else the routes of the path's length, {params} and all. */
+    bool literal = best >= 0;
     const struct route_bucket *b = &rt->by_nseg[ps.nseg];
-    for (size_t k = 0; k < b->n; k++) {
+    for (size_t k = 0; !literal && k < b->n; k++) {
         const struct route_entry *e = &rt->entries[b->at[k]];
         if (e->nliteral < best || !entry_matches(e, &ps))
             continue;
@@ -213,13 +288,7 @@ enum router_result router_match(const struct router *rt, unsigned method, const 
             *allowed = 0;
             hit = NULL;
         }
-        *allowed |= e->route->method;
-        if (e->route->method == HTTP_GET)
-            *allowed |= HTTP_HEAD;
-        if (!hit && e->route->method == want) {
-            hit = e;
-            hit_index = b->at[k];
-        }
+        note_match(e, b->at[k], want, allowed, &hit, &hit_index);
     }
     if (!hit)
         return *allowed ? ROUTER_BAD_METHOD : ROUTER_NOT_FOUND;

@@ -194,20 +194,27 @@ const char *site_status_static(const char *status)
     return NULL;
 }
 
+enum site_open_rule site_open_rule(const char *status, bool has_until)
+{
+    if (strcmp(status, "operational") == 0 || strcmp(status, "partly_operational") == 0)
+        return SITE_OPEN_BY_HOURS;
+    if (strcmp(status, "temporarily_closed") == 0 && has_until)
+        return SITE_OPEN_AFTER_UNTIL;
+    return SITE_OPEN_NEVER;
+}
+
 void site_open_state(const char *status, bool has_until, int64_t status_until,
                      const struct hours *h, const struct hours_calendar *cal, int64_t t,
                      int tz_offset_min, bool *open, int64_t *next_change)
 {
     *open = false;
     *next_change = -1;
-    bool in_service =
-        strcmp(status, "operational") == 0 || strcmp(status, "partly_operational") == 0;
-    bool paused = strcmp(status, "temporarily_closed") == 0;
-    if ((!in_service && !paused) || !h)
+    enum site_open_rule rule = site_open_rule(status, has_until);
+    if (rule == SITE_OPEN_NEVER || !h)
         return;
-    if (in_service || (has_until && t >= status_until)) {
+    if (rule == SITE_OPEN_BY_HOURS || t >= status_until) {
         hours_state(h, cal, t, tz_offset_min, open, next_change);
-    } else if (has_until) {
+    } else {
         /* Closed until status_until; from then on the hours decide. */
         if (hours_is_open(h, cal, status_until, tz_offset_min))
             *next_change = status_until;

@@ -109,6 +109,12 @@ int site_check(const struct site *s, struct site_fault *f);
 /* Open at t, and the next moment that changes (-1: none within 400 days). */
 void site_open_at(const struct site *s, const struct hours_calendar *cal, int64_t t,
                   int tz_offset_min, bool *open, int64_t *next_change);
+/* How a status decides whether a site is open: never; by its hours alone
+ * (in service); or closed until status_until and by its hours from then
+ * (a temporary closure with an end). site_open_state follows it, so a
+ * cache may share one memo among the sites of the first two kinds. */
+enum site_open_rule { SITE_OPEN_NEVER, SITE_OPEN_BY_HOURS, SITE_OPEN_AFTER_UNTIL };
+enum site_open_rule site_open_rule(const char *status, bool has_until);
 /* The same from what it depends on: the status, its end, and the hours
  * already compiled (NULL: hours that do not parse, never open). */
 void site_open_state(const char *status, bool has_until, int64_t status_until,

@@ -4,9 +4,19 @@
  *
  * Locking: one rwlock. Queries hold it shared while they search and
  * render; a refresh builds the new entry outside the lock and swaps it in
- * under the exclusive lock. The open-state memo is one atomic 64-bit word
- * per entry (valid-from minute, valid-until minute, open bit), so readers
- * may update it while sharing the lock.
+ * under the exclusive lock. An open-state memo is one atomic 64-bit word
+ * (valid-from minute, valid-until minute, open bit), so readers may
+ * update it while sharing the lock.
+ *
+ * Open state is memoised where it is decided: a site in service is open
+ * when its hours say so, so its memo is its compiled hours' (shared by
+ * every site with the same text); a site closed for good shares one
+ * "never" memo; only a closure with an end has a memo of its own. The
+ * filter a map query runs on each site the index offers reads a dense
+ * array of slots (id, memo pointer, entry pointer) and not the entry,
+ * which is elsewhere on the heap: a candidate costs one cache miss, not
+ * two, and the entries of the sites it accepts are prefetched for the
+ * rendering that follows the search.
  *
  * Service categories: the links (service, site, category) of the active
  * services are kept sorted by (service, site); from them each category's
@@ -49,7 +59,8 @@ struct hours_ref {
     struct hours_ref *next; /* in its bucket */
     uint64_t hash;
     size_t refs;
-    struct hours *h; /* NULL: the text does not parse */
+    _Atomic uint64_t memo; /* the open state of a site in service with these hours */
+    struct hours *h;       /* NULL: the text does not parse */
     char text[];
 };
 
@@ -67,17 +78,20 @@ struct cache_entry {
     double lat, lon;
     int64_t status_until;
     uint64_t amen_mask;
-    _Atomic uint64_t memo;
+    _Atomic uint64_t memo;       /* used when open_memo points here */
+    _Atomic uint64_t *open_memo; /* the memo that decides its open state */
     struct hours_ref *hours;
     const char *status;          /* site_status_static() */
     struct live live;            /* items in blob */
     const char **extra;          /* amenity codes (count > 0) without a bit; NULL-ended */
     const char *json;            /* the static fields' values, one after the other */
     const char *nav;             /* site_nav_pack() */
+    const char *wgs84;           /* lat, then lon, as WGS-84 answers write them (NULL: not kept) */
     uint32_t off[SJ_STATIC + 1]; /* value f at json + off[f]; off[SJ_STATIC]: length */
     uint16_t type;               /* type index, 0xffff: none */
     uint8_t tier;
     bool has_until;
+    uint8_t wgs84_lat_len, wgs84_lon_len; /* their lengths (no separator between) */
     _Alignas(16) char blob[];
 };
 
@@ -91,6 +105,15 @@ struct cat_set {
     size_t n;
 };
 
+/* A site in the cache. The map filter reads only the first two fields
+ * (a slot is 24 bytes: one cache line has them, mostly), and the same
+ * line brings the entry's address for the sites it accepts. */
+struct cache_slot {
+    int64_t id;
+    _Atomic uint64_t *memo; /* entry->open_memo */
+    struct cache_entry *entry;
+};
+
 struct site_cache {
     pthread_rwlock_t lock;
     struct cat_set *cats;
@@ -99,8 +122,12 @@ struct site_cache {
     size_t nlinks;
     int tz;
     struct geo_index *index;
-    struct cache_entry **entries; /* sorted by id */
+    struct cache_slot *slots; /* sorted by id */
     size_t n, cap;
+    /* The memo of every site that is never open (closed for good, or
+     * hours that do not parse), and of removed sites, whose slots the
+     * filter tells by this pointer. */
+    _Atomic uint64_t never_memo, removed_memo;
     /* The catalogue's first AMENITY_CODES amenity codes, by id; the first
      * 64 are the index's amenity bits. heads[i]: the start of its item in
      * "amenities" (site_json_amenity_head). */
@@ -167,6 +194,7 @@ static struct hours_ref *hours_get(struct site_cache *sc, const char *text)
         memcpy(r->text, text, len + 1);
         r->hash = hash;
         r->refs = 0;
+        atomic_init(&r->memo, 0);
         struct hours_error herr;
         if (hours_parse(text, &r->h, &herr))
             r->h = NULL;
@@ -338,6 +366,27 @@ static void scratch_release(struct entry_scratch *x)
     strbuf_release(&x->text);
 }
 
+/* The memo that decides e's open state (site_open_rule): its hours'
+ * while it is in service, its own while it is closed until a time, and
+ * the cache's "never" one otherwise (its "removed" one for a removed
+ * site, which the map filter refuses by it). */
+static _Atomic uint64_t *open_memo_of(struct site_cache *sc, struct cache_entry *e)
+{
+    if (strcmp(e->status, "removed") == 0)
+        return &sc->removed_memo;
+    if (!e->hours->h)
+        return &sc->never_memo;
+    switch (site_open_rule(e->status, e->has_until)) {
+    case SITE_OPEN_BY_HOURS:
+        return &e->hours->memo;
+    case SITE_OPEN_AFTER_UNTIL:
+        return &e->memo;
+    case SITE_OPEN_NEVER:
+        break;
+    }
+    return &sc->never_memo;
+}
+
 static int type_index(const struct site_cache *sc, const char *code)
 {
     for (size_t i = 0; i < sc->ntypes; i++)
@@ -382,6 +431,13 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     }
     off[SJ_STATIC] = (uint32_t)text.len;
     strbuf_addch(&text, '\0');
+    /* Most answers are in WGS-84: the position's two numbers are written
+     * once here, as render_entry would write them. */
+    size_t wgs84_at = text.len;
+    strbuf_add_fixed(&text, s->lat, 7);
+    size_t wgs84_lon_at = text.len;
+    strbuf_add_fixed(&text, s->lon, 7);
+    size_t wgs84_end = text.len;
     size_t nav_at = text.len;
     site_nav_pack(&text, &tmp, s);
     size_t *live_at = arena_calloc(&tmp, l->n + 1, sizeof(size_t));
@@ -426,6 +482,11 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
         extra[nextra] = NULL;
     e->extra = extra;
     e->nav = p + nav_at;
+    /* Kept only where the short form wrote them (any valid position). */
+    bool short_form = strbuf_fixed_fits(s->lat, 7) && strbuf_fixed_fits(s->lon, 7);
+    e->wgs84 = short_form ? p + wgs84_at : NULL;
+    e->wgs84_lat_len = (uint8_t)(wgs84_lon_at - wgs84_at);
+    e->wgs84_lon_len = (uint8_t)(wgs84_end - wgs84_lon_at);
     memcpy(e->off, off, sizeof off);
     e->id = s->id;
     e->lat = s->lat;
@@ -442,6 +503,7 @@ static struct cache_entry *entry_new(struct site_cache *sc, const struct site *s
     e->type = (uint16_t)(t < 0 ? 0xffff : t);
     e->tier = (uint8_t)s->tier;
     atomic_init(&e->memo, 0);
+    e->open_memo = open_memo_of(sc, e);
     scratch->text = text;
     arena_release(&tmp);
     return e;
@@ -454,10 +516,10 @@ static size_t find_slot(const struct site_cache *sc, int64_t id, bool *found)
      * least the first one + i: id's slot is at most id - first. Ids are
      * mostly dense (deletions leave few gaps), so that slot is tried
      * first; the search is this function's cost on every map request. */
-    if (hi && id >= sc->entries[0]->id) {
-        uint64_t g = (uint64_t)id - (uint64_t)sc->entries[0]->id;
+    if (hi && id >= sc->slots[0].id) {
+        uint64_t g = (uint64_t)id - (uint64_t)sc->slots[0].id;
         if (g < hi) {
-            if (sc->entries[g]->id == id) {
+            if (sc->slots[g].id == id) {
                 *found = true;
                 return (size_t)g;
             }
@@ -466,12 +528,12 @@ static size_t find_slot(const struct site_cache *sc, int64_t id, bool *found)
     }
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (sc->entries[mid]->id < id)
+        if (sc->slots[mid].id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *found = lo < sc->n && sc->entries[lo]->id == id;
+    *found = lo < sc->n && sc->slots[lo].id == id;
     return lo;
 }
 
@@ -479,7 +541,7 @@ static struct cache_entry *find_entry(const struct site_cache *sc, int64_t id)
 {
     bool found;
     size_t i = find_slot(sc, id, &found);
-    return found ? sc->entries[i] : NULL;
+    return found ? sc->slots[i].entry : NULL;
 }
 
 static struct geo_entry geo_entry_of(const struct site_cache *sc, const struct cache_entry *e)
@@ -502,19 +564,18 @@ static void put_locked(struct site_cache *sc, struct cache_entry *e, bool index)
     bool found;
     size_t i = find_slot(sc, e->id, &found);
     if (found) {
-        entry_free(sc, sc->entries[i]);
-        sc->entries[i] = e;
+        entry_free(sc, sc->slots[i].entry);
     } else {
         if (sc->n == sc->cap) {
             sc->cap = sc->cap ? sc->cap * 2 : 1024;
-            sc->entries = realloc(sc->entries, sc->cap * sizeof(*sc->entries));
-            if (!sc->entries)
+            sc->slots = realloc(sc->slots, sc->cap * sizeof(*sc->slots));
+            if (!sc->slots)
                 die_oom();
         }
-        memmove(&sc->entries[i + 1], &sc->entries[i], (sc->n - i) * sizeof(*sc->entries));
-        sc->entries[i] = e;
+        memmove(&sc->slots[i + 1], &sc->slots[i], (sc->n - i) * sizeof(*sc->slots));
         sc->n++;
     }
+    sc->slots[i] = (struct cache_slot){e->id, e->open_memo, e};
     if (!index)
         return;
     struct geo_entry g = geo_entry_of(sc, e);
@@ -528,8 +589,8 @@ static void drop_locked(struct site_cache *sc, int64_t id)
     size_t i = find_slot(sc, id, &found);
     if (!found)
         return;
-    entry_free(sc, sc->entries[i]);
-    memmove(&sc->entries[i], &sc->entries[i + 1], (sc->n - i - 1) * sizeof(*sc->entries));
+    entry_free(sc, sc->slots[i].entry);
+    memmove(&sc->slots[i], &sc->slots[i + 1], (sc->n - i - 1) * sizeof(*sc->slots));
     sc->n--;
     geo_index_remove(sc->index, id);
 }
@@ -737,8 +798,8 @@ void site_cache_free(struct site_cache *sc)
     if (!sc)
         return;
     for (size_t i = 0; i < sc->n; i++)
-        entry_free(sc, sc->entries[i]);
-    free(sc->entries);
+        entry_free(sc, sc->slots[i].entry);
+    free(sc->slots);
     free_cats(sc->cats, sc->ncats);
     free(sc->links);
     clear_catalog(sc);
@@ -826,6 +887,21 @@ static int load_calendar(struct site_cache *sc, struct store_conn *c, struct hou
     return rc;
 }
 
+/* Forget every open-state memo (the calendar changed). Exclusive lock
+ * held. */
+static void forget_memos_locked(struct site_cache *sc)
+{
+    for (size_t i = 0; i < sc->n; i++)
+        atomic_store(&sc->slots[i].entry->memo, 0);
+    pthread_mutex_lock(&sc->hours_lock);
+    for (size_t b = 0; b < sc->nhours_buckets; b++)
+        for (struct hours_ref *r = sc->hours_buckets[b]; r; r = r->next)
+            atomic_store(&r->memo, 0);
+    pthread_mutex_unlock(&sc->hours_lock);
+    atomic_store(&sc->never_memo, 0);
+    atomic_store(&sc->removed_memo, 0);
+}
+
 int site_cache_reload_calendar(struct site_cache *sc, struct store_conn *c)
 {
     struct hours_day *days;
@@ -837,8 +913,7 @@ int site_cache_reload_calendar(struct site_cache *sc, struct store_conn *c)
     free(sc->days);
     sc->days = days;
     sc->ndays = n;
-    for (size_t i = 0; i < sc->n; i++)
-        atomic_store(&sc->entries[i]->memo, 0);
+    forget_memos_locked(sc);
     pthread_rwlock_unlock(&sc->lock);
     return 0;
 }
@@ -1105,7 +1180,7 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     if (!rc)
         rc = live_get_all(c, &a, &live_ids, &lives, &nlive);
     for (size_t i = 0; i < sc->n; i++)
-        entry_free(sc, sc->entries[i]);
+        entry_free(sc, sc->slots[i].entry);
     sc->n = 0;
     geo_index_build(sc->index, NULL, 0);
     if (!rc)
@@ -1115,7 +1190,7 @@ int site_cache_load(struct site_cache *sc, struct store_conn *c)
     if (!ge)
         die_oom();
     for (size_t i = 0; i < sc->n; i++)
-        ge[i] = geo_entry_of(sc, sc->entries[i]);
+        ge[i] = geo_entry_of(sc, sc->slots[i].entry);
     if (!rc && geo_index_build(sc->index, ge, sc->n))
         log_error("the spatial index refused the sites");
     free(ge);
@@ -1177,26 +1252,43 @@ size_t site_cache_count(struct site_cache *sc)
 
 /* ---- open state ---------------------------------------------------- */
 
-/* Open at t, and (when next_change is not NULL) the next change, with a
- * memo valid until that change. The memo is one word: valid-from minute
- * (31 bits), a "no change within the horizon" flag, valid-until minute
- * (31 bits) and the open bit, all minutes counted from MEMO_EPOCH. Shared
- * lock held. */
+/* An open-state memo is one word: valid-from minute (31 bits), a "no
+ * change within the horizon" flag, valid-until minute (31 bits) and the
+ * open bit, all minutes counted from MEMO_EPOCH; 0: none. */
 #define MEMO_HORIZON_MIN (400 * 1440)
+
+/* The minute of t as memos count it, or -1 (before MEMO_EPOCH: never
+ * memoised). */
+static inline int64_t memo_minute(int64_t t)
+{
+    return t >= MEMO_EPOCH ? (t - MEMO_EPOCH) / 60 : -1;
+}
+
+/* What the memo says at minute tm: 1 open, 0 closed, -1 it does not
+ * hold tm. With next_change, the next change too (-1: none). */
+static inline int memo_state(uint64_t memo, int64_t tm, int64_t *next_change)
+{
+    if (!memo || tm < 0)
+        return -1;
+    int64_t from = (int64_t)(memo >> 33), until = (int64_t)((memo >> 1) & 0x7fffffff);
+    if (tm < from || tm >= until)
+        return -1;
+    if (next_change)
+        *next_change = (memo >> 32) & 1 ? -1 : MEMO_EPOCH + until * 60;
+    return (int)(memo & 1);
+}
+
+/* Open at t, and (when next_change is not NULL) the next change, kept in
+ * e's memo (e->open_memo, maybe shared) until that change. Shared lock
+ * held. */
 static bool entry_open_at(const struct site_cache *sc, struct cache_entry *e, int64_t t,
                           int64_t *next_change)
 {
-    int64_t tm = t >= MEMO_EPOCH ? (t - MEMO_EPOCH) / 60 : -1;
-    uint64_t memo = atomic_load_explicit(&e->memo, memory_order_relaxed);
-    if (memo && tm >= 0) {
-        int64_t from = (int64_t)(memo >> 33), until = (int64_t)((memo >> 1) & 0x7fffffff);
-        bool never = (memo >> 32) & 1;
-        if (tm >= from && tm < until) {
-            if (next_change)
-                *next_change = never ? -1 : MEMO_EPOCH + until * 60;
-            return memo & 1;
-        }
-    }
+    int64_t tm = memo_minute(t);
+    int state =
+        memo_state(atomic_load_explicit(e->open_memo, memory_order_relaxed), tm, next_change);
+    if (state >= 0)
+        return state;
     struct hours_calendar cal = {sc->days, sc->ndays};
     bool open;
     int64_t next;
@@ -1208,7 +1300,7 @@ static bool entry_open_at(const struct site_cache *sc, struct cache_entry *e, in
     bool never = next < 0;
     int64_t until = never ? tm + MEMO_HORIZON_MIN : (next - MEMO_EPOCH) / 60;
     if (tm >= 0 && until > tm && until < 0x7fffffff && (never || (next - MEMO_EPOCH) % 60 == 0))
-        atomic_store_explicit(&e->memo,
+        atomic_store_explicit(e->open_memo,
                               ((uint64_t)tm << 33) | ((uint64_t)never << 32) |
                                   ((uint64_t)until << 1) | (uint64_t)open,
                               memory_order_relaxed);
@@ -1226,8 +1318,9 @@ struct filter_ctx {
     const char *any_extra[SITE_FILTER_MAX_ANY]; /* "any of" codes without one */
     size_t nany_extra;
     const struct cat_set *cat; /* service_category; NULL: any */
+    int64_t tm;                /* memo_minute(f->at) */
     /* The last sites accepted, so that rendering the answer does not
-     * search the entries again for them (a ring; older ones are found
+     * search the slots again for them (a ring; older ones are found
      * with find_entry). */
     int64_t seen_id[16];
     struct cache_entry *seen[16];
@@ -1243,26 +1336,48 @@ static bool has_amenity(const struct cache_entry *e, const char *code)
     return false;
 }
 
+/* The index's question for each site it would answer with. It runs
+ * for every candidate (several a query), so it reads the site's slot
+ * and its memo, and the entry only for what they cannot tell: an
+ * amenity code without a bit, or an open state not memoised. */
 static bool accept_site(void *ctx, int64_t id)
 {
     struct filter_ctx *fc = ctx;
+    struct site_cache *sc = fc->sc;
     if (fc->cat && !set_has(fc->cat, id))
         return false;
-    struct cache_entry *e = find_entry(fc->sc, id);
-    if (!e || strcmp(e->status, "removed") == 0)
+    bool found;
+    size_t i = find_slot(sc, id, &found);
+    if (!found || sc->slots[i].memo == &sc->removed_memo)
         return false;
-    for (size_t i = 0; i < fc->nextra; i++)
-        if (!has_amenity(e, fc->extra[i]))
-            return false;
-    if (fc->f->nany) {
-        bool any = (e->amen_mask & fc->any_mask) != 0;
-        for (size_t i = 0; !any && i < fc->nany_extra; i++)
-            any = has_amenity(e, fc->any_extra[i]);
-        if (!any)
+    if (fc->nextra || fc->f->nany) {
+        const struct cache_entry *e = sc->slots[i].entry;
+        for (size_t k = 0; k < fc->nextra; k++)
+            if (!has_amenity(e, fc->extra[k]))
+                return false;
+        if (fc->f->nany) {
+            bool any = (e->amen_mask & fc->any_mask) != 0;
+            for (size_t k = 0; !any && k < fc->nany_extra; k++)
+                any = has_amenity(e, fc->any_extra[k]);
+            if (!any)
+                return false;
+        }
+    }
+    if (fc->f->open_only) {
+        int open =
+            memo_state(atomic_load_explicit(sc->slots[i].memo, memory_order_relaxed), fc->tm, NULL);
+        if (open < 0)
+            open = entry_open_at(sc, sc->slots[i].entry, fc->f->at, NULL);
+        if (!open)
             return false;
     }
-    if (fc->f->open_only && !entry_open_at(fc->sc, e, fc->f->at, NULL))
-        return false;
+    /* It will be rendered once the search ends: start bringing it in
+     * now, while the index goes on. Rendering reads all of the fixed part
+     * and the text after it (~700 bytes: the values, amenities and nav
+     * parts); a prefetch past a short entry's end is harmless. */
+    struct cache_entry *e = sc->slots[i].entry;
+    for (uintptr_t at = 0; at < sizeof(*e) + 768; at += 64)
+        __builtin_prefetch((const void *)((uintptr_t)e + at));
     fc->seen_id[fc->nseen % 16] = id;
     fc->seen[fc->nseen % 16] = e;
     fc->nseen++;
@@ -1283,7 +1398,7 @@ static struct cache_entry *accepted_entry(const struct filter_ctx *fc, int64_t i
 static bool amenity_known(const struct site_cache *sc, const char *code)
 {
     for (size_t k = 0; k < sc->n; k++)
-        if (has_amenity(sc->entries[k], code))
+        if (has_amenity(sc->slots[k].entry, code))
             return true;
     return false;
 }
@@ -1296,6 +1411,7 @@ static int make_filter(struct site_cache *sc, const struct site_filter *f, struc
     memset(fc, 0, sizeof(*fc));
     fc->sc = sc;
     fc->f = f;
+    fc->tm = memo_minute(f->at);
     gf->type = -1;
     for (size_t i = 0; i < f->namenities; i++) {
         int bit = amenity_bit(sc, f->amenities[i]);
@@ -1501,7 +1617,18 @@ static void render_entry(struct site_cache *sc, struct cache_entry *e, struct re
     render_static(sc, e, want, out);
     strbuf_grow(out, DYNAMIC_ROOM + rc->datum_len);
     char *w = out->buf + out->len;
-    if (want & SJ_BIT(SJ_POSITION)) {
+    if (want & SJ_BIT(SJ_POSITION) && rd->datum == GEO_WGS84 && e->wgs84) {
+        /* The numbers kept (each within STRBUF_FIXED_MAX, as
+         * DYNAMIC_ROOM counts them). */
+        w = PUT_LIT(w, ",\"position\":{\"lat\":");
+        w = put_bytes(w, e->wgs84, e->wgs84_lat_len);
+        w = PUT_LIT(w, ",\"lon\":");
+        w = put_bytes(w, e->wgs84 + e->wgs84_lat_len, e->wgs84_lon_len);
+        w = PUT_LIT(w, ",\"datum\":\"");
+        memcpy(w, rc->datum, rc->datum_len);
+        w += rc->datum_len;
+        w = PUT_LIT(w, "\"}");
+    } else if (want & SJ_BIT(SJ_POSITION)) {
         struct geo_point p = geo_convert((struct geo_point){e->lat, e->lon}, GEO_WGS84, rd->datum);
         w = PUT_LIT(w, ",\"position\":{\"lat\":");
         w = put_fixed(out, w, p.lat, 7, rc);

@@ -6,8 +6,9 @@
  * app_changed().
  *
  * Each entry keeps the site, its compiled opening hours, its live status,
- * the part of its JSON that only changes when it is edited, and a memo of
- * its open state (valid until its next change). The spatial index
+ * the part of its JSON that only changes when it is edited, and where its
+ * open state is memoised (valid until its next change; shared by the
+ * sites in service with the same hours). The spatial index
  * (geo/index.h) answers the geometry. Beside the sites it keeps, per
  * service category, the sorted ids of the sites offering it (the map's
  * service_category filter), kept in step with the service module's

@@ -34,11 +34,11 @@
 
 /* ---- rendering ----------------------------------------------------- */
 
-/* ?at= (default now) and ?datum= (default WGS-84), shared by every site
- * query. 0 or -1 after replying 400. */
-static int at_datum_or_reply(struct req *r, int64_t *at, enum geo_datum *datum)
+/* ?at= (default now, the caller's clock reading) and ?datum= (default
+ * WGS-84), shared by every site query. 0 or -1 after replying 400. */
+static int at_datum_or_reply(struct req *r, int64_t now, int64_t *at, enum geo_datum *datum)
 {
-    *at = clock_now();
+    *at = now;
     *datum = GEO_WGS84;
     const char *a = req_query(r, "at");
     if (a && clock_parse_iso(a, r->app->cfg.tz_offset_min, at))
@@ -56,7 +56,7 @@ static int view_or_reply(struct req *r, struct store_conn *c, struct site_view *
                          struct hours_calendar *cal)
 {
     v->tz = r->app->cfg.tz_offset_min;
-    if (at_datum_or_reply(r, &v->at, &v->datum))
+    if (at_datum_or_reply(r, clock_now(), &v->at, &v->datum))
         return -1;
     int st = calendar_load(c, &r->arena, v->at, v->tz, cal);
     if (st)
@@ -562,7 +562,7 @@ static int filter_or_reply(struct req *r, struct site_filter *f, struct site_ren
     rd->ttl_s = r->app->cfg.status_ttl_s;
     rd->now = clock_now();
     rd->fields = 0;
-    if (at_datum_or_reply(r, &f->at, &rd->datum))
+    if (at_datum_or_reply(r, rd->now, &f->at, &rd->datum))
         return -1;
     const char *amen = req_query(r, "amenity");
     if (amen && *amen) {

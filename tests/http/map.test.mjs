@@ -322,6 +322,18 @@ test('the cache follows writes: move, close, delete, holidays', async () => {
   const moved = await near(34.75, 119.55);
   assert.equal(moved.id, id);
   assert.ok(moved.distance_m < 1);
+  // The WGS-84 position text is kept with the entry: it moves with it and
+  // reads as the store's; another datum's is computed as before.
+  const raw = (await anon.get(`/api/sites/near?lat=34.75&lon=119.55&k=1`)).text;
+  assert.ok(raw.includes('"position":{"lat":34.7500000,"lon":119.5500000,"datum":"wgs84"}'), raw.slice(0, 400));
+  const one = (await anon.get(`/api/sites/${id}`)).json;
+  assert.deepEqual(moved.position, one.position);
+  const gcj = (await anon.get(`/api/sites/${id}?datum=gcj02`)).json.position;
+  const movedGcj = (await anon.get(`/api/sites/near?lat=${gcj.lat}&lon=${gcj.lon}&k=1&datum=gcj02`)).json.items[0];
+  assert.equal(movedGcj.id, id);
+  // (the map's answers have 7 decimals, the store's more)
+  assert.ok(Math.abs(movedGcj.position.lat - gcj.lat) < 1e-7 && Math.abs(movedGcj.position.lon - gcj.lon) < 1e-7);
+  assert.equal(movedGcj.position.datum, 'gcj02');
   // A Wednesday at 10:00 is open; make it a holiday and it closes.
   const wed = encodeURIComponent('2026-12-09T10:00:00+08:00');
   assert.equal((await near(34.75, 119.55, `&at=${wed}`)).open, true);

@@ -665,6 +665,141 @@ static void test_malformed_pattern_aborts(void)
     CHECK_INT(aborts_on("/api/sites/{id}"), 0);
 }
 
+/* The literal-route table against a plain scan of every route: random
+ * route sets (literal and {param} segments over a small vocabulary, so
+ * shapes collide, added one by one) and random paths; the
+ * result, the route, the allowed set and the parameters must agree with
+ * the rule of router.h computed the slow way. */
+#define DIFF_ROUTES 160
+
+static bool seg_is_param(const char *p, size_t n)
+{
+    return n >= 2 && p[0] == '{' && p[n - 1] == '}';
+}
+
+/* Split "/a/b" into its segments (at most 8); -1 for a bad path. */
+static int diff_split(const char *path, const char *seg[8], size_t len[8])
+{
+    if (path[0] != '/')
+        return -1;
+    int n = 0;
+    const char *p = path + 1;
+    while (*p) {
+        const char *q = strchr(p, '/');
+        size_t l = q ? (size_t)(q - p) : strlen(p);
+        if (!l || n == 8)
+            return -1;
+        seg[n] = p;
+        len[n++] = l;
+        if (!q)
+            break;
+        p = q + 1;
+    }
+    return n;
+}
+
+static enum router_result diff_reference(const struct route *routes, size_t n, unsigned method,
+                                         const char *path, const struct route **hit,
+                                         unsigned *allowed)
+{
+    const char *ps[8], *rs[8];
+    size_t pl[8], rl[8];
+    int np = diff_split(path, ps, pl);
+    unsigned want = method == HTTP_HEAD ? HTTP_GET : method;
+    int best = -1;
+    *hit = NULL;
+    *allowed = 0;
+    if (np < 0)
+        return ROUTER_NOT_FOUND;
+    for (size_t i = 0; i < n; i++) {
+        int nr = diff_split(routes[i].pattern, rs, rl);
+        if (nr != np)
+            continue;
+        int lit = 0;
+        bool ok = true;
+        for (int s = 0; ok && s < nr; s++) {
+            if (seg_is_param(rs[s], rl[s]))
+                continue;
+            lit++;
+            ok = rl[s] == pl[s] && memcmp(rs[s], ps[s], pl[s]) == 0;
+        }
+        if (!ok || lit < best)
+            continue;
+        if (lit > best) {
+            best = lit;
+            *allowed = 0;
+            *hit = NULL;
+        }
+        *allowed |= routes[i].method;
+        if (routes[i].method == HTTP_GET)
+            *allowed |= HTTP_HEAD;
+        if (!*hit && routes[i].method == want)
+            *hit = &routes[i];
+    }
+    if (!*hit)
+        return *allowed ? ROUTER_BAD_METHOD : ROUTER_NOT_FOUND;
+    return ROUTER_FOUND;
+}
+
+static void test_literal_table_matches_scan(void)
+{
+    static const char *const words[] = {"api", "sites", "near", "x", "{id}", "{code}"};
+    static const unsigned methods[] = {HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_DELETE};
+    static struct route routes[DIFF_ROUTES];
+    static char patterns[DIFF_ROUTES][64];
+    unsigned seed = 12345;
+    struct router *rt = router_new();
+    size_t n = 0;
+    for (int tries = 0; n < DIFF_ROUTES && tries < 100000; tries++) {
+        seed = seed * 1103515245u + 12345u;
+        int nseg = 1 + (int)((seed >> 16) % 4);
+        char *w = patterns[n];
+        w[0] = '\0';
+        for (int s = 0; s < nseg; s++) {
+            seed = seed * 1103515245u + 12345u;
+            strcat(w, "/");
+            strcat(w, words[(seed >> 16) % 6]);
+        }
+        seed = seed * 1103515245u + 12345u;
+        routes[n] = (struct route){
+            methods[(seed >> 16) % 4], w, h_other, ACCESS_PUBLIC, BODY_NONE, SCOPE_ANY, 0};
+        /* One at a time, so a duplicate shape is refused alone. */
+        if (router_add(rt, &routes[n], 1) == 0)
+            n++;
+    }
+    CHECK(n > 40);
+    struct arena a;
+    arena_init(&a);
+    int checked = 0;
+    for (int i = 0; i < 4000; i++) {
+        char path[64] = "";
+        seed = seed * 1103515245u + 12345u;
+        int nseg = 1 + (int)((seed >> 16) % 4);
+        for (int s = 0; s < nseg; s++) {
+            seed = seed * 1103515245u + 12345u;
+            strcat(path, "/");
+            strcat(path, words[(seed >> 16) % 4]);
+        }
+        seed = seed * 1103515245u + 12345u;
+        unsigned method = (seed >> 16) % 5 == 4 ? HTTP_HEAD : methods[(seed >> 16) % 4];
+        const struct route *want_hit;
+        unsigned want_allowed, allowed;
+        enum router_result want = diff_reference(routes, n, method, path, &want_hit, &want_allowed);
+        struct route_match m;
+        enum router_result got = match(rt, method, path, &a, &m, &allowed);
+        CHECK_INT(got, want);
+        CHECK_INT(allowed, want_allowed);
+        if (got == ROUTER_FOUND && want == ROUTER_FOUND) {
+            CHECK(m.route == want_hit);
+            CHECK(m.index == (int)(want_hit - routes));
+        }
+        checked++;
+    }
+    CHECK_INT(checked, 4000);
+    arena_release(&a);
+    router_free(rt);
+}
+
 int main(void)
 {
     RUN(test_literal_match);
@@ -683,5 +818,6 @@ int main(void)
     RUN(test_method_names);
     RUN(test_no_leading_slash);
     RUN(test_malformed_pattern_aborts);
+    RUN(test_literal_table_matches_scan);
     return test_report("router");
 }
