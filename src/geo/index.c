@@ -63,7 +63,7 @@ static const double geo_ix_rad_per_unit = 3.14159265358979323846 / 1.8e9;
 enum {
     GEO_LEAF_MAX = 16,       /* sites per leaf at most */
     GEO_HEAP_MAX = 1024,     /* candidates per nearest round */
-    GEO_SORTED_MAX = 16,     /* up to this many: a sorted array, not a heap */
+    GEO_SORTED_MAX = 32,     /* up to this many: a sorted array, not a heap */
     GEO_STACK_MAX = 64,      /* depth-first stack: depth + 2 suffices */
     GEO_PAR_MIN = 1 << 16,   /* build the two halves in two threads above */
     GEO_SMALL_SORT = 16,     /* selection finishes by insertion sort */
@@ -2039,10 +2039,12 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
         }
     }
     q.heap = heap;
-    /* With a predicate, ask for twice as many candidates at first: a
-     * second round costs a whole search, a larger first one little. accept
-     * still sees only what it must, in order. */
-    q.m = f && f->accept ? (2 * k > GEO_HEAP_MAX ? GEO_HEAP_MAX : 2 * k) : k;
+    /* With a predicate, ask for three times as many candidates at first:
+     * a second round costs a whole search, a larger first one little (k=5
+     * with half the sites refused: a second round for 6% of the queries
+     * instead of 38% with 2k). accept still sees only what it must, in
+     * order. */
+    q.m = f && f->accept ? (3 * k > GEO_HEAP_MAX ? GEO_HEAP_MAX : 3 * k) : k;
 
     pthread_rwlock_rdlock(&ix->lock);
     for (;;) {
