@@ -86,7 +86,8 @@ enum {
 /* Types                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/* What the nearest loop reads: 32 bytes, two to a cache line. */
+/* One site's nearest-query fields in full: the pending list and the
+ * build input hold it as is; a tree splits it into geo_hot and geo_cold. */
 struct geo_pt {
     int32_t v[3]; /* unit vector times 2^30 */
     uint16_t type;
@@ -95,6 +96,33 @@ struct geo_pt {
     uint64_t amen;
     int64_t id;
 };
+
+/*
+ * A tree's sites are two arrays in tree order. The nearest scan reads only
+ * the 16-byte geo_hot of each site of a leaf (a leaf of 16 is four cache
+ * lines, not eight): its unit vector, its tier, its dead mark and the low
+ * GEO_HOT_AMEN_BITS amenity bits, which decide the usual filters. The
+ * geo_cold half (id, the other amenity bits, the type) is read only for a
+ * site within the current bound, or when the filter asks for an amenity
+ * bit or type the hot half does not hold. Same 32 bytes a site as one
+ * record.
+ */
+struct geo_hot {
+    int32_t v[3];  /* unit vector times 2^30 */
+    uint32_t meta; /* amenity bits 0..27, tier << 28, GEO_HOT_DEAD */
+};
+
+struct geo_cold {
+    int64_t id;
+    uint64_t rest; /* amenity bits 28..63, type << GEO_COLD_TYPE_SHIFT */
+};
+
+#define GEO_HOT_AMEN_BITS 28
+#define GEO_HOT_AMEN ((1u << GEO_HOT_AMEN_BITS) - 1)
+#define GEO_HOT_TIER_SHIFT 28
+#define GEO_HOT_DEAD (1u << 30)
+#define GEO_COLD_AMEN ((UINT64_C(1) << (64 - GEO_HOT_AMEN_BITS)) - 1)
+#define GEO_COLD_TYPE_SHIFT 48
 
 /* What boxes and clusters read. */
 struct geo_pos {
@@ -145,7 +173,8 @@ struct geo_snap {
     size_t dead; /* slots marked dead */
     unsigned depth;
     size_t leaves;         /* L = 2^depth */
-    struct geo_pt *pt;     /* n, tree order */
+    struct geo_hot *hot;   /* n, tree order */
+    struct geo_cold *cold; /* n, tree order */
     struct geo_pos *pos;   /* n */
     struct geo_node *node; /* 2L; [0] unused, internal 1..L-1, leaves L.. */
     struct geo_agg *agg;   /* L; [0] unused */
@@ -196,7 +225,9 @@ struct geo_index {
     pthread_mutex_t fsums_lock; /* readers adding filter sums */
 };
 
-_Static_assert(sizeof(struct geo_pt) == 32, "hot site record: 32 bytes");
+_Static_assert(sizeof(struct geo_pt) == 32, "pending site record: 32 bytes");
+_Static_assert(sizeof(struct geo_hot) == 16, "hot half of a site: 16 bytes");
+_Static_assert(sizeof(struct geo_cold) == 16, "cold half of a site: 16 bytes");
 _Static_assert(sizeof(struct geo_node) == 32, "tree node: 32 bytes");
 
 /* A nearest candidate; ordered by (d2, id). */
@@ -210,9 +241,16 @@ struct geo_knn {
     uint64_t want;    /* amenities_all */
     int32_t type;     /* -1 = any */
     uint16_t typebit; /* 0 = any */
-    uint64_t lim2;    /* no hit has d2 above */
-    uint64_t sure2;   /* d2 up to here is within the radius */
-    double radius_m;  /* > 0 when the radius limits */
+    /* The filter on the sites' two halves (geo_index_nearest): a live site
+     * with the wanted low amenity bits has (meta & hot_mask) == hot_want;
+     * if cold_check, its rest must then also hold cold_want and, for
+     * type >= 0, the type. */
+    uint32_t hot_mask, hot_want;
+    uint64_t cold_want;
+    bool cold_check;
+    uint64_t lim2;   /* no hit has d2 above */
+    uint64_t sure2;  /* d2 up to here is within the radius */
+    double radius_m; /* > 0 when the radius limits */
     bool from_set;
     struct geo_cand from;  /* hits must come after this one */
     struct geo_cand *heap; /* the best m so far (see geo_knn_offer) */
@@ -282,6 +320,12 @@ static uint32_t geo_col32(int32_t lon);
 static int geo_item_from_entry(const struct geo_entry *e, struct geo_item *it);
 static void geo_entry_from(const struct geo_pt *pt, struct geo_pos pos, struct geo_entry *out);
 static uint64_t geo_d2(const int32_t a[3], const int32_t b[3]);
+static uint64_t geo_site_amen(const struct geo_snap *s, size_t p);
+static uint16_t geo_site_type(const struct geo_snap *s, size_t p);
+static unsigned geo_site_tier(const struct geo_snap *s, size_t p);
+static bool geo_site_dead(const struct geo_snap *s, size_t p);
+static void geo_site_get(const struct geo_snap *s, size_t p, struct geo_pt *out);
+static void geo_site_put(struct geo_snap *s, size_t p, const struct geo_pt *pt);
 static size_t geo_leaf_start(const struct geo_snap *s, size_t j);
 static size_t geo_leaf_of(const struct geo_snap *s, size_t slot);
 static void geo_select(struct geo_key *a, size_t n, size_t k, int dim);
@@ -342,7 +386,7 @@ static int geo_box_prepare(double minlon, double minlat, double maxlon, double m
 static bool geo_box_has(const struct geo_box *b, struct geo_pos p);
 static enum geo_rel geo_box_rel(const struct geo_box *b, const struct geo_agg *a);
 static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key);
-static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct geo_pos pos);
+static void geo_boxq_take(struct geo_boxq *q, int64_t id, unsigned tier, struct geo_pos pos);
 static bool geo_agg_one_cell(const struct geo_agg *a, unsigned shift);
 static void geo_cell_add(struct geo_boxq *q, const struct geo_agg *a, uint32_t count, uint8_t tiers,
                          int64_t sum_lat, int64_t sum_lon);
@@ -535,6 +579,52 @@ void geo_index_cell(double lat, double lon, int zoom, uint32_t *col, uint32_t *r
 }
 
 /* ------------------------------------------------------------------------ */
+/* A tree's sites: the two halves (struct geo_hot, struct geo_cold)         */
+/* ------------------------------------------------------------------------ */
+
+static inline uint64_t geo_site_amen(const struct geo_snap *s, size_t p)
+{
+    return (s->hot[p].meta & GEO_HOT_AMEN) | (s->cold[p].rest & GEO_COLD_AMEN) << GEO_HOT_AMEN_BITS;
+}
+
+static inline uint16_t geo_site_type(const struct geo_snap *s, size_t p)
+{
+    return (uint16_t)(s->cold[p].rest >> GEO_COLD_TYPE_SHIFT);
+}
+
+static inline unsigned geo_site_tier(const struct geo_snap *s, size_t p)
+{
+    return (s->hot[p].meta >> GEO_HOT_TIER_SHIFT) & 3;
+}
+
+static inline bool geo_site_dead(const struct geo_snap *s, size_t p)
+{
+    return (s->hot[p].meta & GEO_HOT_DEAD) != 0;
+}
+
+/* The site in slot p as one record. */
+static void geo_site_get(const struct geo_snap *s, size_t p, struct geo_pt *out)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(out->v, s->hot[p].v, sizeof out->v);
+    out->type = geo_site_type(s, p);
+    out->tier = (uint8_t)geo_site_tier(s, p);
+    out->dead = geo_site_dead(s, p);
+    out->amen = geo_site_amen(s, p);
+    out->id = s->cold[p].id;
+}
+
+/* Store pt (tier 0..3) in slot p, dead mark included. */
+static void geo_site_put(struct geo_snap *s, size_t p, const struct geo_pt *pt)
+{
+    memcpy(s->hot[p].v, pt->v, sizeof pt->v);
+    s->hot[p].meta = ((uint32_t)pt->amen & GEO_HOT_AMEN) |
+                     (uint32_t)(pt->tier & 3) << GEO_HOT_TIER_SHIFT | (pt->dead ? GEO_HOT_DEAD : 0);
+    s->cold[p].id = pt->id;
+    s->cold[p].rest = (pt->amen >> GEO_HOT_AMEN_BITS) | (uint64_t)pt->type << GEO_COLD_TYPE_SHIFT;
+}
+
+/* ------------------------------------------------------------------------ */
 /* The tree: build                                                          */
 /* ------------------------------------------------------------------------ */
 
@@ -679,15 +769,15 @@ static void geo_snap_summarise(struct geo_snap *s)
         }
         nd->amen = 0;
         for (size_t p = a; p < b; p++) {
-            const struct geo_pt *pt = &s->pt[p];
+            const int32_t *v = s->hot[p].v;
 
             for (int x = 0; x < 3; x++) {
-                if (pt->v[x] < nd->lo[x])
-                    nd->lo[x] = pt->v[x];
-                if (pt->v[x] > nd->hi[x])
-                    nd->hi[x] = pt->v[x];
+                if (v[x] < nd->lo[x])
+                    nd->lo[x] = v[x];
+                if (v[x] > nd->hi[x])
+                    nd->hi[x] = v[x];
             }
-            nd->amen |= pt->amen;
+            nd->amen |= geo_site_amen(s, p);
         }
     }
     for (size_t i = L; i-- > 1;) {
@@ -726,8 +816,8 @@ static void geo_snap_summarise(struct geo_snap *s)
                     ag->row_hi = ps.row;
                 ag->sum_lat += ps.lat;
                 ag->sum_lon += ps.lon;
-                ag->types |= (uint16_t)(1u << (s->pt[p].type & 15));
-                ag->tiers |= (uint8_t)(1u << s->pt[p].tier);
+                ag->types |= (uint16_t)(1u << (geo_site_type(s, p) & 15));
+                ag->tiers |= (uint8_t)(1u << geo_site_tier(s, p));
             }
             ag->count = (uint32_t)(b - a);
         } else {
@@ -771,9 +861,10 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
     /* The id table first (values: item positions, remapped below), so a
      * duplicate fails before the expensive part. Ids resolve through the
      * tree's site array, which holds the items in input order for now. */
-    s->pt = geo_alloc_big(n, sizeof *s->pt);
+    s->hot = geo_alloc_big(n, sizeof *s->hot);
+    s->cold = geo_alloc_big(n, sizeof *s->cold);
     for (size_t i = 0; i < n; i++)
-        s->pt[i].id = items[i].pt.id;
+        s->cold[i].id = items[i].pt.id;
     h.cap = (n + n / 64 + 16 * GEO_INDEX_PENDING_MAX) / 5 * 8 + 16;
     h.slot = geo_alloc_big(h.cap, sizeof *h.slot);
     memset(h.slot, 0xff, h.cap * sizeof *h.slot);
@@ -782,7 +873,8 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
 
         if (geo_hash_lookup(&h, s, NULL, items[i].pt.id, &pos)) {
             free(h.slot);
-            free(s->pt);
+            free(s->hot);
+            free(s->cold);
             free(s);
             return NULL;
         }
@@ -806,8 +898,10 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
     for (size_t i = 0; i < n; i++) {
         const struct geo_item *it = &items[key[i].src];
 
-        s->pt[i] = it->pt;
-        s->pt[i].dead = 0;
+        struct geo_pt pt = it->pt;
+
+        pt.dead = 0;
+        geo_site_put(s, i, &pt);
         s->pos[i] = it->pos;
     }
     /* key[].v[0] becomes the inverse permutation: item -> slot. */
@@ -832,7 +926,8 @@ static void geo_snap_free(struct geo_snap *s)
 {
     if (!s)
         return;
-    free(s->pt);
+    free(s->hot);
+    free(s->cold);
     free(s->pos);
     free(s->node);
     free(s->agg);
@@ -845,8 +940,9 @@ static size_t geo_snap_bytes(const struct geo_snap *s)
 {
     size_t nf = atomic_load_explicit(&s->fsums_n, memory_order_acquire);
 
-    return sizeof *s + s->n * (sizeof *s->pt + sizeof *s->pos) + 2 * s->leaves * sizeof *s->node +
-           s->leaves * sizeof *s->agg + nf * s->leaves * sizeof(struct geo_fsum);
+    return sizeof *s + s->n * (sizeof *s->hot + sizeof *s->cold + sizeof *s->pos) +
+           2 * s->leaves * sizeof *s->node + s->leaves * sizeof *s->agg +
+           nf * s->leaves * sizeof(struct geo_fsum);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -873,7 +969,7 @@ static int64_t geo_hash_id(const struct geo_snap *s, const struct geo_item *pend
 {
     if (v & GEO_PENDING_BIT)
         return pending[v & ~GEO_PENDING_BIT].pt.id;
-    return s->pt[v].id;
+    return s->cold[v].id;
 }
 
 /* true if id is in the table, *pos its position; else *pos is the empty
@@ -936,8 +1032,8 @@ static void geo_path_tiers(struct geo_snap *s, size_t slot)
     a = geo_leaf_start(s, 2 * i - L);
     b = geo_leaf_start(s, 2 * i + 2 - L);
     for (size_t p = a; p < b; p++) {
-        if (!s->pt[p].dead)
-            tiers |= (uint8_t)(1u << s->pt[p].tier);
+        if (!geo_site_dead(s, p))
+            tiers |= (uint8_t)(1u << geo_site_tier(s, p));
     }
     s->agg[i].tiers = tiers;
     for (i /= 2; i >= 1; i /= 2)
@@ -969,12 +1065,15 @@ static void geo_fsums_fill(const struct geo_snap *s, struct geo_fsums *f)
             size_t a = geo_leaf_start(s, 2 * i - L), b = geo_leaf_start(s, 2 * i + 2 - L);
 
             for (size_t p = a; p < b; p++) {
-                if (!geo_fsums_has(f, &s->pt[p]))
+                struct geo_pt pt;
+
+                geo_site_get(s, p, &pt);
+                if (!geo_fsums_has(f, &pt))
                     continue;
                 g->count++;
                 g->sum_lat += s->pos[p].lat;
                 g->sum_lon += s->pos[p].lon;
-                g->tiers |= (uint8_t)(1u << s->pt[p].tier);
+                g->tiers |= (uint8_t)(1u << pt.tier);
             }
         } else {
             const struct geo_fsum *l = &f->node[2 * i], *r = l + 1;
@@ -1037,7 +1136,7 @@ static void geo_fsums_add_keys(struct geo_snap *to, const struct geo_fsums *keys
         (void)geo_fsums_add(to, keys[i].want, keys[i].type);
 }
 
-/* The site in slot was *was and is now s->pt[slot] (dead, or restyled in
+/* The site in slot was *was and is now as stored (dead, or restyled in
  * place): bring every filter's counts, sums and tiers on its path up to
  * date. The caller holds the write lock (or s is not visible). */
 static void geo_fsums_edit(struct geo_snap *s, size_t slot, const struct geo_pt *was)
@@ -1045,13 +1144,15 @@ static void geo_fsums_edit(struct geo_snap *s, size_t slot, const struct geo_pt 
     size_t nf = atomic_load_explicit(&s->fsums_n, memory_order_relaxed);
     size_t L = s->leaves, parent;
     struct geo_pos ps = s->pos[slot];
+    struct geo_pt now;
 
     if (nf == 0 || L < 2)
         return;
+    geo_site_get(s, slot, &now);
     parent = (L + geo_leaf_of(s, slot)) / 2;
     for (size_t k = 0; k < nf; k++) {
         struct geo_fsums *f = &s->fsums[k];
-        bool before = geo_fsums_has(f, was), after = geo_fsums_has(f, &s->pt[slot]);
+        bool before = geo_fsums_has(f, was), after = geo_fsums_has(f, &now);
         size_t a = geo_leaf_start(s, 2 * parent - L), b = geo_leaf_start(s, 2 * parent + 2 - L);
         uint8_t tiers = 0;
 
@@ -1071,8 +1172,11 @@ static void geo_fsums_edit(struct geo_snap *s, size_t slot, const struct geo_pt 
             }
         }
         for (size_t p = a; p < b; p++) {
-            if (geo_fsums_has(f, &s->pt[p]))
-                tiers |= (uint8_t)(1u << s->pt[p].tier);
+            struct geo_pt pt;
+
+            geo_site_get(s, p, &pt);
+            if (geo_fsums_has(f, &pt))
+                tiers |= (uint8_t)(1u << pt.tier);
         }
         f->node[parent].tiers = tiers;
         for (size_t i = parent / 2; i >= 1; i /= 2)
@@ -1086,13 +1190,14 @@ static void geo_snap_kill(struct geo_snap *s, size_t slot)
 {
     size_t j = geo_leaf_of(s, slot), i = s->leaves + j;
     struct geo_pos ps = s->pos[slot];
-    struct geo_pt was = s->pt[slot];
+    struct geo_pt was;
     bool empty = true;
 
-    s->pt[slot].dead = 1;
+    geo_site_get(s, slot, &was);
+    s->hot[slot].meta |= GEO_HOT_DEAD;
     s->dead++;
     for (size_t p = geo_leaf_start(s, j); p < geo_leaf_start(s, j + 1); p++)
-        empty = empty && s->pt[p].dead;
+        empty = empty && geo_site_dead(s, p);
     for (;;) {
         if (empty) {
             s->node[i].lo[0] = INT32_MAX;
@@ -1115,11 +1220,14 @@ static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_p
 {
     size_t i = s->leaves + geo_leaf_of(s, slot);
     uint16_t typebit = (uint16_t)(1u << (np->type & 15));
-    struct geo_pt was = s->pt[slot];
+    struct geo_pt was, now;
 
-    s->pt[slot].amen = np->amen;
-    s->pt[slot].type = np->type;
-    s->pt[slot].tier = np->tier;
+    geo_site_get(s, slot, &was);
+    now = was;
+    now.amen = np->amen;
+    now.type = np->type;
+    now.tier = np->tier;
+    geo_site_put(s, slot, &now);
     s->node[i].amen |= np->amen;
     for (i /= 2; i >= 1; i /= 2) {
         s->node[i].amen |= np->amen;
@@ -1278,9 +1386,9 @@ static struct geo_item *geo_state_items(const struct geo_state *st, size_t *n)
     *n = s->n - s->dead + st->pending_n;
     items = geo_alloc(*n, sizeof *items);
     for (size_t i = 0; i < s->n; i++) {
-        if (s->pt[i].dead)
+        if (geo_site_dead(s, i))
             continue;
-        items[k].pt = s->pt[i];
+        geo_site_get(s, i, &items[k].pt);
         items[k].pos = s->pos[i];
         k++;
     }
@@ -1603,7 +1711,10 @@ int geo_index_get(struct geo_index *ix, int64_t id, struct geo_entry *out)
 
             geo_entry_from(&it->pt, it->pos, out);
         } else {
-            geo_entry_from(&st->snap->pt[v], st->snap->pos[v], out);
+            struct geo_pt pt;
+
+            geo_site_get(st->snap, v, &pt);
+            geo_entry_from(&pt, st->snap->pos[v], out);
         }
         rc = 0;
     }
@@ -1782,37 +1893,48 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
         size_t a = geo_leaf_start(s, i - s->leaves);
         size_t b = geo_leaf_start(s, i - s->leaves + 1);
 
-        for (size_t p = a; p < b; p += 2)
-            GEO_PREFETCH(&s->pt[p]);
+        for (size_t p = a; p < b; p += 4)
+            GEO_PREFETCH(&s->hot[p]);
     }
 }
 
-/* Offer the sites of leaf i (a node number >= L) that pass the filters.
+/*
+ * Offer the sites of leaf i (a node number >= L) that pass the filters.
+ * Only the hot halves are read (four cache lines for 16 sites) until a
+ * site is within the bound: then its cold half gives the id, and the
+ * amenity bits and type the hot half lacks if the filter asks for them.
  * The query's fields are read once into locals: the compiler cannot keep
- * them in registers across geo_knn_offer, which writes *k. */
+ * them in registers across geo_knn_offer, which writes *k.
+ */
 static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i)
 {
     size_t j = i - s->leaves, b = geo_leaf_start(s, j + 1);
-    const uint64_t want = k->want;
-    const int32_t type = k->type;
+    const uint32_t hot_mask = k->hot_mask, hot_want = k->hot_want;
     const int64_t q0 = k->q[0], q1 = k->q[1], q2 = k->q[2];
     uint64_t bound = k->bound;
 
     for (size_t p = geo_leaf_start(s, j); p < b; p++) {
-        const struct geo_pt *pt = &s->pt[p];
+        const struct geo_hot *h = &s->hot[p];
         int64_t dx, dy, dz;
         uint64_t d2;
 
-        if ((pt->amen & want) != want || pt->dead || (type >= 0 && pt->type != type))
+        if ((h->meta & hot_mask) != hot_want)
             continue;
-        dx = pt->v[0] - q0;
-        dy = pt->v[1] - q1;
-        dz = pt->v[2] - q2;
+        dx = h->v[0] - q0;
+        dy = h->v[1] - q1;
+        dz = h->v[2] - q2;
         d2 = (uint64_t)(dx * dx) + (uint64_t)(dy * dy) + (uint64_t)(dz * dz);
-        if (d2 <= bound) {
-            geo_knn_offer(k, d2, pt->id);
-            bound = k->bound;
+        if (d2 > bound)
+            continue;
+        if (k->cold_check) {
+            uint64_t rest = s->cold[p].rest;
+
+            if ((rest & k->cold_want) != k->cold_want ||
+                (k->type >= 0 && (int32_t)(rest >> GEO_COLD_TYPE_SHIFT) != k->type))
+                continue;
         }
+        geo_knn_offer(k, d2, s->cold[p].id);
+        bound = k->bound;
     }
 }
 
@@ -1944,13 +2066,14 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
         }
         if (4 * i >= L && 2 * i < L) {
             /* The four leaves below: the search reads the one it lands
-             * in, usually its sibling and often a cousin, so their sites
-             * load together instead of one leaf after the other. */
+             * in, usually its sibling and often a cousin, so their sites'
+             * hot halves load together instead of one leaf after the
+             * other. */
             size_t a = geo_leaf_start(s, 4 * i - L);
             size_t b = geo_leaf_start(s, 4 * i + 4 - L);
 
-            for (size_t p = a; p < b; p += 2)
-                GEO_PREFETCH(&s->pt[p]);
+            for (size_t p = a; p < b; p += 4)
+                GEO_PREFETCH(&s->hot[p]);
         }
         i = geo_knn_side(s, k, i, &g);
         t++; /* i is on the path at depth t; g is for its sibling */
@@ -2020,6 +2143,10 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
     memset(&q, 0, sizeof q);
     if (geo_filter_prepare(f, &q.want, &q.type, &q.typebit) != 0)
         return 0;
+    q.hot_want = (uint32_t)q.want & GEO_HOT_AMEN;
+    q.hot_mask = q.hot_want | GEO_HOT_DEAD;
+    q.cold_want = q.want >> GEO_HOT_AMEN_BITS;
+    q.cold_check = q.cold_want != 0 || q.type >= 0;
     geo_index_unit(lat, lon, q.q);
     q.lim2 = UINT64_MAX;
     if (f && f->radius_m != 0) {
@@ -2176,10 +2303,8 @@ static struct geo_cell *geo_cells_at(struct geo_cells *c, uint64_t key)
 }
 
 /* A site inside the box that passed the cheap filters. */
-static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct geo_pos pos)
+static void geo_boxq_take(struct geo_boxq *q, int64_t id, unsigned tier, struct geo_pos pos)
 {
-    int64_t id = pt->id;
-
     if (q->accept && !q->accept(q->ctx, id))
         return;
     q->total++;
@@ -2189,7 +2314,7 @@ static void geo_boxq_take(struct geo_boxq *q, const struct geo_pt *pt, struct ge
 
         c->count++;
         c->id = id;
-        c->tiers |= (uint8_t)(1u << pt->tier);
+        c->tiers |= (uint8_t)(1u << tier);
         c->sum_lat += pos.lat;
         c->sum_lon += pos.lon;
     } else if (q->nids < q->cap) {
@@ -2287,13 +2412,12 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
         return;
     }
     for (size_t p = geo_leaf_start(s, i - L), b = geo_leaf_start(s, i - L + 1); p < b; p++) {
-        const struct geo_pt *pt = &s->pt[p];
-
-        if (pt->dead || (pt->amen & q->want) != q->want || (q->type >= 0 && pt->type != q->type))
+        if (geo_site_dead(s, p) || (geo_site_amen(s, p) & q->want) != q->want ||
+            (q->type >= 0 && geo_site_type(s, p) != q->type))
             continue;
         if (!inside && !geo_box_has(&q->box, s->pos[p]))
             continue;
-        geo_boxq_take(q, pt, s->pos[p]);
+        geo_boxq_take(q, s->cold[p].id, geo_site_tier(s, p), s->pos[p]);
     }
 }
 
@@ -2307,7 +2431,7 @@ static void geo_box_run(const struct geo_index *ix, struct geo_boxq *q)
         if ((it->pt.amen & q->want) != q->want || (q->type >= 0 && it->pt.type != q->type) ||
             !geo_box_has(&q->box, it->pos))
             continue;
-        geo_boxq_take(q, &it->pt, it->pos);
+        geo_boxq_take(q, it->pt.id, it->pt.tier, it->pos);
     }
     geo_box_visit(ix->st.snap, q, 1, false);
 }
