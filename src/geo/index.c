@@ -77,7 +77,9 @@ enum {
 #if defined(__GNUC__)
 #define GEO_PREFETCH(p) __builtin_prefetch(p)
 #define GEO_HOT_INLINE __attribute__((always_inline)) inline
+#define GEO_COLD __attribute__((noinline, cold))
 #else
+#define GEO_COLD
 #define GEO_PREFETCH(p) ((void)(p))
 #define GEO_HOT_INLINE inline
 #endif
@@ -230,13 +232,18 @@ _Static_assert(sizeof(struct geo_hot) == 16, "hot half of a site: 16 bytes");
 _Static_assert(sizeof(struct geo_cold) == 16, "cold half of a site: 16 bytes");
 _Static_assert(sizeof(struct geo_node) == 32, "tree node: 32 bytes");
 
-/* A nearest candidate; ordered by (d2, id). */
+/* A nearest candidate; ordered by (d2, id). It names its site the way the
+ * id table does (a tree slot, or GEO_PENDING_BIT | pending index): the id
+ * is in the site's cold half, read only to break a tie of d2 and for the
+ * hits returned, not for every candidate that enters the heap. */
 struct geo_cand {
     uint64_t d2;
-    int64_t id;
+    uint32_t ref;
 };
 
 struct geo_knn {
+    const struct geo_snap *s;       /* the tree searched */
+    const struct geo_item *pending; /* and its pending sites */
     int32_t q[3];
     uint64_t want;    /* amenities_all */
     int32_t type;     /* -1 = any */
@@ -370,9 +377,11 @@ static void geo_fold_if_due(struct geo_index *ix);
 static void geo_fold_wait(struct geo_index *ix);
 static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_t *type,
                               uint16_t *typebit);
-static bool geo_cand_less(struct geo_cand a, struct geo_cand b);
+static int64_t geo_knn_id(const struct geo_knn *k, struct geo_cand c);
+static bool geo_cand_tie_less(const struct geo_knn *k, struct geo_cand a, struct geo_cand b);
+static bool geo_cand_less(const struct geo_knn *k, struct geo_cand a, struct geo_cand b);
 static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c);
-static void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id);
+static void geo_knn_offer(struct geo_knn *k, uint64_t d2, uint32_t ref);
 static void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i);
 static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t root, uint64_t lo);
 static size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i,
@@ -1744,9 +1753,23 @@ static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_
     return 0;
 }
 
-static bool geo_cand_less(struct geo_cand a, struct geo_cand b)
+static inline int64_t geo_knn_id(const struct geo_knn *k, struct geo_cand c)
 {
-    return a.d2 < b.d2 || (a.d2 == b.d2 && a.id < b.id);
+    return geo_hash_id(k->s, k->pending, c.ref);
+}
+
+/* The id order of two candidates at the same d2 (rare): out of line, so
+ * the loops that compare candidates stay small. */
+static GEO_COLD bool geo_cand_tie_less(const struct geo_knn *k, struct geo_cand a,
+                                       struct geo_cand b)
+{
+    return geo_knn_id(k, a) < geo_knn_id(k, b);
+}
+
+/* (d2, id) order; ids are read only when the d2 are equal. */
+static inline bool geo_cand_less(const struct geo_knn *k, struct geo_cand a, struct geo_cand b)
+{
+    return a.d2 < b.d2 || (a.d2 == b.d2 && geo_cand_tie_less(k, a, b));
 }
 
 /* geo_knn_offer's heap case: c joins the max-heap of the best k->m. */
@@ -1758,13 +1781,13 @@ static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c)
     if (k->n < k->m) {
         /* Sift up. */
         i = k->n++;
-        while (i > 0 && geo_cand_less(h[(i - 1) / 2], c)) {
+        while (i > 0 && geo_cand_less(k, h[(i - 1) / 2], c)) {
             h[i] = h[(i - 1) / 2];
             i = (i - 1) / 2;
         }
         h[i] = c;
     } else {
-        if (!geo_cand_less(c, h[0]))
+        if (!geo_cand_less(k, c, h[0]))
             return;
         /* Replace the worst and sift down. */
         i = 0;
@@ -1772,11 +1795,11 @@ static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c)
             size_t l = 2 * i + 1, big = i;
             struct geo_cand at = c;
 
-            if (l < k->n && geo_cand_less(at, h[l])) {
+            if (l < k->n && geo_cand_less(k, at, h[l])) {
                 big = l;
                 at = h[l];
             }
-            if (l + 1 < k->n && geo_cand_less(at, h[l + 1]))
+            if (l + 1 < k->n && geo_cand_less(k, at, h[l + 1]))
                 big = l + 1;
             if (big == i)
                 break;
@@ -1794,15 +1817,15 @@ static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c)
  * ascending array, where an insertion moves a few entries and sorting
  * afterwards is free. That case is inline in the leaf scan; the heap's is
  * a call. */
-static GEO_HOT_INLINE void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t id)
+static GEO_HOT_INLINE void geo_knn_offer(struct geo_knn *k, uint64_t d2, uint32_t ref)
 {
-    struct geo_cand c = {d2, id};
+    struct geo_cand c = {d2, ref};
     struct geo_cand *h = k->heap;
     size_t i;
 
     if (k->radius_m > 0 && d2 > k->sure2 && !(geo_index_chord2_m(d2) <= k->radius_m))
         return;
-    if (k->from_set && !geo_cand_less(k->from, c))
+    if (k->from_set && !geo_cand_less(k, k->from, c))
         return;
     if (k->m > GEO_SORTED_MAX) {
         geo_knn_heap_offer(k, c);
@@ -1812,11 +1835,16 @@ static GEO_HOT_INLINE void geo_knn_offer(struct geo_knn *k, uint64_t d2, int64_t
     if (k->n < k->m) {
         i = k->n++;
     } else {
-        if (!geo_cand_less(c, h[k->n - 1]))
+        if (!geo_cand_less(k, c, h[k->n - 1]))
             return;
         i = k->n - 1;
     }
-    while (i > 0 && geo_cand_less(c, h[i - 1])) {
+    /* Past the larger d2, then past equal d2 with a larger id (rare). */
+    while (i > 0 && c.d2 < h[i - 1].d2) {
+        h[i] = h[i - 1];
+        i--;
+    }
+    while (i > 0 && c.d2 == h[i - 1].d2 && geo_cand_tie_less(k, c, h[i - 1])) {
         h[i] = h[i - 1];
         i--;
     }
@@ -1933,7 +1961,7 @@ static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, siz
                 (k->type >= 0 && (int32_t)(rest >> GEO_COLD_TYPE_SHIFT) != k->type))
                 continue;
         }
-        geo_knn_offer(k, d2, s->cold[p].id);
+        geo_knn_offer(k, d2, (uint32_t)p);
         bound = k->bound;
     }
 }
@@ -2052,7 +2080,7 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
             continue;
         d2 = geo_d2(pt->v, k->q);
         if (d2 <= k->bound)
-            geo_knn_offer(k, d2, pt->id);
+            geo_knn_offer(k, d2, GEO_PENDING_BIT | (uint32_t)j);
     }
 
     if (geo_knn_reach(s, k, 1) == UINT64_MAX)
@@ -2112,11 +2140,11 @@ static size_t geo_knn_sorted(struct geo_knn *k)
             size_t l = 2 * i + 1, big = i;
             struct geo_cand at = c;
 
-            if (l < n && geo_cand_less(at, h[l])) {
+            if (l < n && geo_cand_less(k, at, h[l])) {
                 big = l;
                 at = h[l];
             }
-            if (l + 1 < n && geo_cand_less(at, h[l + 1]))
+            if (l + 1 < n && geo_cand_less(k, at, h[l + 1]))
                 big = l + 1;
             if (big == i)
                 break;
@@ -2174,6 +2202,8 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
     q.m = f && f->accept ? (3 * k > GEO_HEAP_MAX ? GEO_HEAP_MAX : 3 * k) : k;
 
     pthread_rwlock_rdlock(&ix->lock);
+    q.s = ix->st.snap; /* candidates name their sites in these */
+    q.pending = ix->st.pending;
     for (;;) {
         size_t n, i;
 
@@ -2182,8 +2212,10 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
         geo_knn_search(ix, &q);
         n = geo_knn_sorted(&q);
         for (i = 0; i < n && got < k; i++) {
-            if (!f || !f->accept || f->accept(f->ctx, heap[i].id)) {
-                out[got].id = heap[i].id;
+            int64_t id = geo_knn_id(&q, heap[i]);
+
+            if (!f || !f->accept || f->accept(f->ctx, id)) {
+                out[got].id = id;
                 out[got].distance_m = geo_index_chord2_m(heap[i].d2);
                 got++;
             }
