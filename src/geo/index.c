@@ -143,6 +143,38 @@ struct geo_node {
     uint64_t amen;        /* OR of the amenities below (superset) */
 };
 
+/*
+ * How the walk down of a nearest query picks a child of internal node i,
+ * in 8 bytes instead of the two 32-byte child nodes: the axis on which
+ * the children's boxes separate (left's hi <= at <= right's lo, at being
+ * right's lo; GEO_SPLIT_NONE if no axis does) and, for each child, the OR
+ * of its sites' amenity bits 0..14 (a superset: enough to see that a child
+ * lacks a wanted bit among those). The splits are stored in blocks of
+ * three levels, one 64-byte line each (slot 0 unused, then the block's
+ * 1 + 2 + 4 nodes in heap order), the top block holding the 1 to 3 levels
+ * left over, so a walk down 16 levels reads 6 lines, not 16
+ * (geo_split_at). Only a guess of where the nearest sites are, plus
+ * exact lower bounds: kills leave it as built, restyles add amenity bits.
+ */
+struct geo_split {
+    int32_t at;
+    uint32_t meta; /* axis | left amenities << 2 | right amenities << 17 */
+};
+
+#define GEO_SPLIT_NONE 3u
+#define GEO_SPLIT_AMEN 0x7fffu
+
+/* A walk down the splits: node i at depth, the block of its split and
+ * its place there (blk[local]), the levels left in the block, the first
+ * block of the next level (geo_walk_start, geo_walk_down). */
+struct geo_walk {
+    size_t i;
+    unsigned depth;
+    const struct geo_split *blk;
+    size_t local, base;
+    unsigned left;
+};
+
 /* Internal nodes only. */
 struct geo_agg {
     int32_t lat_lo, lat_hi, lon_lo, lon_hi; /* held units (superset) */
@@ -174,12 +206,15 @@ struct geo_snap {
     size_t n;    /* slots, dead ones included */
     size_t dead; /* slots marked dead */
     unsigned depth;
-    size_t leaves;         /* L = 2^depth */
-    struct geo_hot *hot;   /* n, tree order */
-    struct geo_cold *cold; /* n, tree order */
-    struct geo_pos *pos;   /* n */
-    struct geo_node *node; /* 2L; [0] unused, internal 1..L-1, leaves L.. */
-    struct geo_agg *agg;   /* L; [0] unused */
+    size_t leaves;           /* L = 2^depth */
+    struct geo_hot *hot;     /* n, tree order */
+    struct geo_cold *cold;   /* n, tree order */
+    struct geo_pos *pos;     /* n */
+    struct geo_node *node;   /* 2L; [0] unused, internal 1..L-1, leaves L.. */
+    struct geo_agg *agg;     /* L; [0] unused */
+    struct geo_split *split; /* internal nodes, in blocks (geo_split_at) */
+    size_t split_blocks;     /* 64-byte blocks */
+    unsigned split_top;      /* levels in the top block: 1..3 (0: no split) */
     /* Filter sums, added by the first clusters query with a new filter
      * (under the read lock and ix->fsums_lock; readers see fsums[0 ..
      * fsums_n)), kept exact by the edits (under the write lock). */
@@ -231,6 +266,7 @@ _Static_assert(sizeof(struct geo_pt) == 32, "pending site record: 32 bytes");
 _Static_assert(sizeof(struct geo_hot) == 16, "hot half of a site: 16 bytes");
 _Static_assert(sizeof(struct geo_cold) == 16, "cold half of a site: 16 bytes");
 _Static_assert(sizeof(struct geo_node) == 32, "tree node: 32 bytes");
+_Static_assert(sizeof(struct geo_split) == 8, "split: 8 bytes, a block of 7 per line");
 
 /* A nearest candidate; ordered by (d2, id). It names its site the way the
  * id table does (a tree slot, or GEO_PENDING_BIT | pending index): the id
@@ -340,6 +376,10 @@ static void geo_build_rec(struct geo_snap *s, struct geo_key *key, size_t i, uns
                           size_t hi, const int32_t box[6]);
 static void *geo_build_thread(void *arg);
 static void geo_snap_summarise(struct geo_snap *s);
+static struct geo_split *geo_split_at(const struct geo_snap *s, size_t i);
+static void geo_snap_splits(struct geo_snap *s);
+static void geo_walk_start(const struct geo_snap *s, struct geo_walk *w);
+static void geo_walk_down(const struct geo_snap *s, struct geo_walk *w, size_t side);
 static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
                                        struct geo_hash *hash);
 static void geo_snap_free(struct geo_snap *s);
@@ -384,8 +424,6 @@ static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c);
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, uint32_t ref);
 static void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i);
 static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t root, uint64_t lo);
-static size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i,
-                           uint64_t *gap2);
 static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k);
 static size_t geo_knn_sorted(struct geo_knn *k);
 static int64_t geo_held_ceil(double deg);
@@ -927,14 +965,98 @@ static struct geo_snap *geo_snap_build(const struct geo_item *items, size_t n,
     memset(&s->node[0], 0, sizeof s->node[0]);
     memset(&s->agg[0], 0, sizeof s->agg[0]);
     geo_snap_summarise(s);
+    geo_snap_splits(s);
     *hash = h;
     return s;
+}
+
+/*
+ * The split of internal node i (1 <= i < L). The blocks of level b (b = 0
+ * the top one) have their roots at depth d_b (0, then split_top, +3 each
+ * level after), 2^d_b of them, stored after all blocks of the levels
+ * above, in the order of their roots.
+ */
+static struct geo_split *geo_split_at(const struct geo_snap *s, size_t i)
+{
+    unsigned d = 0, db = 0, rel;
+    size_t base = 0;
+
+    while (((size_t)2 << d) <= i)
+        d++;
+    if (d >= s->split_top) {
+        base = 1;
+        db = s->split_top;
+        while (d >= db + 3) {
+            base += (size_t)1 << db;
+            db += 3;
+        }
+    }
+    rel = d - db;
+    return &s->split[8 * (base + (i >> rel) - ((size_t)1 << db)) +
+                     (((size_t)1 << rel) | (i & (((size_t)1 << rel) - 1)))];
+}
+
+/* Start a walk down at the root (the tree has a split: depth >= 1). */
+static inline void geo_walk_start(const struct geo_snap *s, struct geo_walk *w)
+{
+    w->i = 1;
+    w->depth = 0;
+    w->blk = s->split;
+    w->local = 1;
+    w->base = 1;
+    w->left = s->split_top;
+}
+
+/* Step to child 2i + side; w->blk[w->local] is then its split if it is
+ * internal. */
+static inline void geo_walk_down(const struct geo_snap *s, struct geo_walk *w, size_t side)
+{
+    w->i = 2 * w->i + side;
+    w->depth++;
+    if (--w->left > 0) {
+        w->local = 2 * w->local + side;
+    } else if (w->i < s->leaves) {
+        /* Into the block rooted at i. */
+        w->blk = s->split + 8 * (w->base + (w->i - ((size_t)1 << w->depth)));
+        w->base += (size_t)1 << w->depth;
+        w->local = 1;
+        w->left = 3;
+    }
+}
+
+/* The splits of every internal node, from the nodes' exact boxes. */
+static void geo_snap_splits(struct geo_snap *s)
+{
+    unsigned depth = s->depth, db;
+
+    s->split_top = depth ? depth - 3 * ((depth - 1) / 3) : 0;
+    s->split_blocks = 1;
+    for (db = s->split_top; depth && db < depth; db += 3)
+        s->split_blocks += (size_t)1 << db;
+    s->split = geo_alloc_big(8 * s->split_blocks, sizeof *s->split);
+    memset(s->split, 0, 8 * s->split_blocks * sizeof *s->split);
+    for (size_t i = 1; i < s->leaves; i++) {
+        const struct geo_node *l = &s->node[2 * i], *r = l + 1;
+        struct geo_split *sp = geo_split_at(s, i);
+        unsigned axis = GEO_SPLIT_NONE;
+
+        for (unsigned a = 0; a < 3; a++) {
+            if (l->hi[a] <= r->lo[a]) {
+                axis = a;
+                break;
+            }
+        }
+        sp->at = axis == GEO_SPLIT_NONE ? 0 : r->lo[axis];
+        sp->meta = axis | (uint32_t)(l->amen & GEO_SPLIT_AMEN) << 2 |
+                   (uint32_t)(r->amen & GEO_SPLIT_AMEN) << 17;
+    }
 }
 
 static void geo_snap_free(struct geo_snap *s)
 {
     if (!s)
         return;
+    free(s->split);
     free(s->hot);
     free(s->cold);
     free(s->pos);
@@ -951,7 +1073,7 @@ static size_t geo_snap_bytes(const struct geo_snap *s)
 
     return sizeof *s + s->n * (sizeof *s->hot + sizeof *s->cold + sizeof *s->pos) +
            2 * s->leaves * sizeof *s->node + s->leaves * sizeof *s->agg +
-           nf * s->leaves * sizeof(struct geo_fsum);
+           8 * s->split_blocks * sizeof *s->split + nf * s->leaves * sizeof(struct geo_fsum);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1238,9 +1360,12 @@ static void geo_snap_restyle(struct geo_snap *s, size_t slot, const struct geo_p
     now.tier = np->tier;
     geo_site_put(s, slot, &now);
     s->node[i].amen |= np->amen;
-    for (i /= 2; i >= 1; i /= 2) {
-        s->node[i].amen |= np->amen;
-        s->agg[i].types |= typebit;
+    for (; i > 1; i /= 2) {
+        uint32_t bits = (uint32_t)(np->amen & GEO_SPLIT_AMEN) << (i & 1 ? 17 : 2);
+
+        s->node[i / 2].amen |= np->amen;
+        s->agg[i / 2].types |= typebit;
+        geo_split_at(s, i / 2)->meta |= bits;
     }
     geo_path_tiers(s, slot);
     geo_fsums_edit(s, slot, &was);
@@ -2015,47 +2140,10 @@ static void geo_knn_subtree(const struct geo_snap *s, struct geo_knn *k, size_t 
 }
 
 /*
- * The child of internal node i on q's side: the one whose box q is nearer
- * along the first axis that separates the two boxes (the split axis does),
- * or the other one if a child lacks the wanted amenities. An empty child
- * (inverted box: lo INT32_MAX, hi INT32_MIN) loses that comparison. Only a
- * guess of where the nearest sites are: the search stays exact whatever
- * it picks. *gap2 gets a lower bound of d2 for the child not taken: its
- * distance from q along that axis, squared (0 if no axis separates them,
- * UINT64_MAX if it lacks the amenities and so holds no hit).
- */
-static inline size_t geo_knn_side(const struct geo_snap *s, const struct geo_knn *k, size_t i,
-                                  uint64_t *gap2)
-{
-    const struct geo_node *l = &s->node[2 * i], *r = l + 1;
-
-    *gap2 = UINT64_MAX;
-    if ((l->amen & k->want) != k->want)
-        return 2 * i + 1;
-    if ((r->amen & k->want) != k->want)
-        return 2 * i;
-    for (int a = 0; a < 3; a++) {
-        if (l->hi[a] <= r->lo[a]) {
-            int64_t q = k->q[a], g;
-
-            if (2 * q <= (int64_t)l->hi[a] + r->lo[a]) {
-                g = r->lo[a] - q;
-                *gap2 = g > 0 ? (uint64_t)(g * g) : 0;
-                return 2 * i;
-            }
-            g = q - l->hi[a];
-            *gap2 = g > 0 ? (uint64_t)(g * g) : 0;
-            return 2 * i + 1;
-        }
-    }
-    *gap2 = 0;
-    return 2 * i;
-}
-
-/*
  * Fill k->heap with the best k->m sites (after k->from, if set). The
- * search starts at the leaf on q's side (a walk down that reads one line
- * per level and computes no distance), which usually gives a tight bound
+ * search starts at the leaf on q's side (a walk down the splits, one
+ * cache line per three levels, that computes no distance and reads no
+ * node: struct geo_split), which usually gives a tight bound
  * at once; then, going back up, each ancestor's other child is searched
  * if its box could still hold a hit. Every site lies in that leaf or in
  * exactly one of those subtrees, so nothing is missed, and a top-down
@@ -2071,6 +2159,8 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
     const struct geo_snap *s = ix->st.snap;
     size_t L = s->leaves, i, t = 0;
     uint64_t gap2[GEO_STACK_MAX], near2[GEO_STACK_MAX], m = UINT64_MAX;
+    struct geo_walk w;
+    const uint32_t want = (uint32_t)k->want & GEO_SPLIT_AMEN;
 
     for (size_t j = 0; j < ix->st.pending_n; j++) {
         const struct geo_pt *pt = &ix->st.pending[j].pt;
@@ -2085,12 +2175,15 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
 
     if (geo_knn_reach(s, k, 1) == UINT64_MAX)
         return;
+    geo_walk_start(s, &w);
     for (i = 1; i < L;) {
+        const struct geo_split sp = w.blk[w.local];
         uint64_t g;
+        size_t side;
 
-        if (4 * i < 2 * L) {
-            GEO_PREFETCH(&s->node[4 * i]);
-            GEO_PREFETCH(&s->node[4 * i + 2]);
+        if (8 * i >= L) {
+            /* The line of i's children: going back up reads it. */
+            GEO_PREFETCH(&s->node[2 * i]);
         }
         if (4 * i >= L && 2 * i < L) {
             /* The four leaves below: the search reads the one it lands
@@ -2103,8 +2196,28 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
             for (size_t p = a; p < b; p += 4)
                 GEO_PREFETCH(&s->hot[p]);
         }
-        i = geo_knn_side(s, k, i, &g);
-        t++; /* i is on the path at depth t; g is for its sibling */
+        /* The child on q's side, and a lower bound of d2 for the other
+         * one: UINT64_MAX if it lacks a wanted amenity, else its distance
+         * from q along the split axis, squared (q - at understates the
+         * left one's by at most the gap between the children). */
+        if (((sp.meta >> 2) & want) != want) {
+            side = 1;
+            g = UINT64_MAX;
+        } else if (((sp.meta >> 17) & want) != want) {
+            side = 0;
+            g = UINT64_MAX;
+        } else if ((sp.meta & 3) == GEO_SPLIT_NONE) {
+            side = 0;
+            g = 0;
+        } else {
+            int64_t gap = (int64_t)k->q[sp.meta & 3] - sp.at;
+
+            side = gap >= 0;
+            g = (uint64_t)(gap * gap);
+        }
+        geo_walk_down(s, &w, side);
+        i = w.i;
+        t = w.depth; /* i is on the path at depth t; g is for its sibling */
         m = g < m ? g : m;
         gap2[t] = g;
         near2[t] = m;
