@@ -2,11 +2,15 @@
  * index.c - the spatial index: a static 3-D k-d tree, a short list of
  * pending edits, and a reader-writer lock around both.
  *
- * The tree is implicit. Its n sites sit in one array in tree order and its
- * nodes in a 1-based heap (children of i are 2i and 2i+1, so two siblings
- * share one 64-byte cache line): with L = 2^D leaves, leaf j (node L + j)
- * holds the slots [j*n/L, (j+1)*n/L), at most GEO_LEAF_MAX sites, and each
- * internal node splits its range at its middle leaf on the widest axis.
+ * The tree is implicit. Its n sites sit in tree order in two arrays of
+ * 16-byte halves: the hot one (unit vector, low amenity bits, tier, dead
+ * mark) that a nearest scan reads, and the cold one (id, other amenity
+ * bits, type) it reads only for sites within its bound (struct geo_hot).
+ * Its nodes are in a 1-based heap (children of i are 2i and 2i+1, so two
+ * siblings share one 64-byte cache line): with L = 2^D leaves, leaf j
+ * (node L + j) holds the slots [j*n/L, (j+1)*n/L), at most GEO_LEAF_MAX
+ * sites, and each internal node splits its range at its middle leaf on
+ * the widest axis.
  * Every node keeps an integer bounding box of the unit vectors below it
  * (exact lower bounds for nearest; an inverted box marks a node with no
  * live site) and the OR of their amenities. Internal nodes also keep, in a
@@ -16,14 +20,17 @@
  * a cluster query without descending when a whole subtree is inside the
  * box and in one cell. For filtered clusters, a tree may also hold, per
  * filter asked for (up to GEO_FSUMS_MAX), the count, sums and tiers of the
- * matching live sites below each internal node (struct geo_fsums).
+ * matching live sites below each internal node (struct geo_fsums). And
+ * for the walk down of nearest, each internal node has an 8-byte split
+ * (axis, value, children's low amenity bits), seven to a cache line
+ * (struct geo_split).
  *
  * Nearest is a branch and bound over the pending list and the tree with a
- * bounded max-heap (a sorted array when small) of (chord2, id): it walks
- * down to the leaf on the query's side, then back up, searching each
- * ancestor's other child depth-first (nearer child first) if its box could
- * hold a hit. With an
- * accept predicate it takes the best 2k candidates, then as long as too
+ * bounded max-heap (a sorted array when small) of (chord2, id), each
+ * candidate naming its site by slot: it walks down the splits to the leaf
+ * on the query's side, then back up, searching each ancestor's other child
+ * depth-first (nearer child first) if its box could hold a hit. With an
+ * accept predicate it takes the best 3k candidates, then as long as too
  * few were accepted the next m after the last one seen (m doubling), and
  * calls accept on them in order until k are accepted, so accept sees
  * exactly the candidates a brute-force scan in hit order would show it.
@@ -125,6 +132,17 @@ struct geo_cold {
 #define GEO_HOT_DEAD (1u << 30)
 #define GEO_COLD_AMEN ((UINT64_C(1) << (64 - GEO_HOT_AMEN_BITS)) - 1)
 #define GEO_COLD_TYPE_SHIFT 48
+
+/* An amenity and type filter on the two halves (geo_sitef_init): a live
+ * site with the wanted low amenity bits has (meta & hot_mask) == hot_want;
+ * if cold_check, its rest must then also hold cold_want and, for type >= 0,
+ * the type. */
+struct geo_sitef {
+    uint32_t hot_mask, hot_want;
+    uint64_t cold_want;
+    int32_t type;
+    bool cold_check;
+};
 
 /* What boxes and clusters read. */
 struct geo_pos {
@@ -281,19 +299,13 @@ struct geo_knn {
     const struct geo_snap *s;       /* the tree searched */
     const struct geo_item *pending; /* and its pending sites */
     int32_t q[3];
-    uint64_t want;    /* amenities_all */
-    int32_t type;     /* -1 = any */
-    uint16_t typebit; /* 0 = any */
-    /* The filter on the sites' two halves (geo_index_nearest): a live site
-     * with the wanted low amenity bits has (meta & hot_mask) == hot_want;
-     * if cold_check, its rest must then also hold cold_want and, for
-     * type >= 0, the type. */
-    uint32_t hot_mask, hot_want;
-    uint64_t cold_want;
-    bool cold_check;
-    uint64_t lim2;   /* no hit has d2 above */
-    uint64_t sure2;  /* d2 up to here is within the radius */
-    double radius_m; /* > 0 when the radius limits */
+    uint64_t want;       /* amenities_all */
+    int32_t type;        /* -1 = any */
+    uint16_t typebit;    /* 0 = any */
+    struct geo_sitef sf; /* want and type on the sites' halves */
+    uint64_t lim2;       /* no hit has d2 above */
+    uint64_t sure2;      /* d2 up to here is within the radius */
+    double radius_m;     /* > 0 when the radius limits */
     bool from_set;
     struct geo_cand from;  /* hits must come after this one */
     struct geo_cand *heap; /* the best m so far (see geo_knn_offer) */
@@ -328,6 +340,7 @@ struct geo_boxq {
     uint64_t want;
     int32_t type;
     uint16_t typebit;
+    struct geo_sitef sf; /* want and type on the sites' halves */
     bool (*accept)(void *ctx, int64_t id);
     void *ctx;
     bool plain;                /* no filter at all: subtree sums may answer */
@@ -369,6 +382,9 @@ static unsigned geo_site_tier(const struct geo_snap *s, size_t p);
 static bool geo_site_dead(const struct geo_snap *s, size_t p);
 static void geo_site_get(const struct geo_snap *s, size_t p, struct geo_pt *out);
 static void geo_site_put(struct geo_snap *s, size_t p, const struct geo_pt *pt);
+static void geo_sitef_init(struct geo_sitef *f, uint64_t want, int32_t type);
+static bool geo_sitef_cold(const struct geo_sitef *f, const struct geo_snap *s, size_t p);
+static bool geo_sitef_has(const struct geo_sitef *f, const struct geo_snap *s, size_t p);
 static size_t geo_leaf_start(const struct geo_snap *s, size_t j);
 static size_t geo_leaf_of(const struct geo_snap *s, size_t slot);
 static void geo_select(struct geo_key *a, size_t n, size_t k, int dim);
@@ -669,6 +685,32 @@ static void geo_site_put(struct geo_snap *s, size_t p, const struct geo_pt *pt)
                      (uint32_t)(pt->tier & 3) << GEO_HOT_TIER_SHIFT | (pt->dead ? GEO_HOT_DEAD : 0);
     s->cold[p].id = pt->id;
     s->cold[p].rest = (pt->amen >> GEO_HOT_AMEN_BITS) | (uint64_t)pt->type << GEO_COLD_TYPE_SHIFT;
+}
+
+/* The filter of amenities want (all of them) and type (-1 = any). */
+static void geo_sitef_init(struct geo_sitef *f, uint64_t want, int32_t type)
+{
+    f->hot_want = (uint32_t)want & GEO_HOT_AMEN;
+    f->hot_mask = f->hot_want | GEO_HOT_DEAD;
+    f->cold_want = want >> GEO_HOT_AMEN_BITS;
+    f->type = type;
+    f->cold_check = f->cold_want != 0 || type >= 0;
+}
+
+/* The cold half's part of f for slot p (when f->cold_check). */
+static inline bool geo_sitef_cold(const struct geo_sitef *f, const struct geo_snap *s, size_t p)
+{
+    uint64_t rest = s->cold[p].rest;
+
+    return (rest & f->cold_want) == f->cold_want &&
+           (f->type < 0 || (int32_t)(rest >> GEO_COLD_TYPE_SHIFT) == f->type);
+}
+
+/* Is slot p live and does it pass f? */
+static inline bool geo_sitef_has(const struct geo_sitef *f, const struct geo_snap *s, size_t p)
+{
+    return (s->hot[p].meta & f->hot_mask) == f->hot_want &&
+           (!f->cold_check || geo_sitef_cold(f, s, p));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1186,7 +1228,9 @@ static bool geo_fsums_has(const struct geo_fsums *f, const struct geo_pt *pt)
 static void geo_fsums_fill(const struct geo_snap *s, struct geo_fsums *f)
 {
     size_t L = s->leaves;
+    struct geo_sitef sf;
 
+    geo_sitef_init(&sf, f->want, f->type);
     f->node = geo_alloc_big(L, sizeof *f->node);
     memset(f->node, 0, L * sizeof *f->node);
     for (size_t i = L; i-- > 1;) {
@@ -1196,15 +1240,12 @@ static void geo_fsums_fill(const struct geo_snap *s, struct geo_fsums *f)
             size_t a = geo_leaf_start(s, 2 * i - L), b = geo_leaf_start(s, 2 * i + 2 - L);
 
             for (size_t p = a; p < b; p++) {
-                struct geo_pt pt;
-
-                geo_site_get(s, p, &pt);
-                if (!geo_fsums_has(f, &pt))
+                if (!geo_sitef_has(&sf, s, p))
                     continue;
                 g->count++;
                 g->sum_lat += s->pos[p].lat;
                 g->sum_lon += s->pos[p].lon;
-                g->tiers |= (uint8_t)(1u << pt.tier);
+                g->tiers |= (uint8_t)(1u << geo_site_tier(s, p));
             }
         } else {
             const struct geo_fsum *l = &f->node[2 * i], *r = l + 1;
@@ -1302,12 +1343,12 @@ static void geo_fsums_edit(struct geo_snap *s, size_t slot, const struct geo_pt 
                 g->sum_lon -= ps.lon;
             }
         }
-        for (size_t p = a; p < b; p++) {
-            struct geo_pt pt;
+        struct geo_sitef sf;
 
-            geo_site_get(s, p, &pt);
-            if (geo_fsums_has(f, &pt))
-                tiers |= (uint8_t)(1u << pt.tier);
+        geo_sitef_init(&sf, f->want, f->type);
+        for (size_t p = a; p < b; p++) {
+            if (geo_sitef_has(&sf, s, p))
+                tiers |= (uint8_t)(1u << geo_site_tier(s, p));
         }
         f->node[parent].tiers = tiers;
         for (size_t i = parent / 2; i >= 1; i /= 2)
@@ -2062,7 +2103,7 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
 static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i)
 {
     size_t j = i - s->leaves, b = geo_leaf_start(s, j + 1);
-    const uint32_t hot_mask = k->hot_mask, hot_want = k->hot_want;
+    const uint32_t hot_mask = k->sf.hot_mask, hot_want = k->sf.hot_want;
     const int64_t q0 = k->q[0], q1 = k->q[1], q2 = k->q[2];
     uint64_t bound = k->bound;
 
@@ -2079,13 +2120,8 @@ static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, siz
         d2 = (uint64_t)(dx * dx) + (uint64_t)(dy * dy) + (uint64_t)(dz * dz);
         if (d2 > bound)
             continue;
-        if (k->cold_check) {
-            uint64_t rest = s->cold[p].rest;
-
-            if ((rest & k->cold_want) != k->cold_want ||
-                (k->type >= 0 && (int32_t)(rest >> GEO_COLD_TYPE_SHIFT) != k->type))
-                continue;
-        }
+        if (k->sf.cold_check && !geo_sitef_cold(&k->sf, s, p))
+            continue;
         geo_knn_offer(k, d2, (uint32_t)p);
         bound = k->bound;
     }
@@ -2284,10 +2320,7 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
     memset(&q, 0, sizeof q);
     if (geo_filter_prepare(f, &q.want, &q.type, &q.typebit) != 0)
         return 0;
-    q.hot_want = (uint32_t)q.want & GEO_HOT_AMEN;
-    q.hot_mask = q.hot_want | GEO_HOT_DEAD;
-    q.cold_want = q.want >> GEO_HOT_AMEN_BITS;
-    q.cold_check = q.cold_want != 0 || q.type >= 0;
+    geo_sitef_init(&q.sf, q.want, q.type);
     geo_index_unit(lat, lon, q.q);
     q.lim2 = UINT64_MAX;
     if (f && f->radius_m != 0) {
@@ -2557,8 +2590,7 @@ static void geo_box_visit(const struct geo_snap *s, struct geo_boxq *q, size_t i
         return;
     }
     for (size_t p = geo_leaf_start(s, i - L), b = geo_leaf_start(s, i - L + 1); p < b; p++) {
-        if (geo_site_dead(s, p) || (geo_site_amen(s, p) & q->want) != q->want ||
-            (q->type >= 0 && geo_site_type(s, p) != q->type))
+        if (!geo_sitef_has(&q->sf, s, p))
             continue;
         if (!inside && !geo_box_has(&q->box, s->pos[p]))
             continue;
@@ -2595,6 +2627,7 @@ size_t geo_index_bbox(struct geo_index *ix, double minlon, double minlat, double
     if (geo_box_prepare(minlon, minlat, maxlon, maxlat, &q.box) != 0 ||
         geo_filter_prepare(f, &q.want, &q.type, &q.typebit) != 0)
         return 0;
+    geo_sitef_init(&q.sf, q.want, q.type);
     q.accept = f ? f->accept : NULL;
     q.ctx = f ? f->ctx : NULL;
     q.plain = !q.want && q.type < 0 && !q.accept;
@@ -2686,6 +2719,7 @@ size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat, do
     if (geo_box_prepare(minlon, minlat, maxlon, maxlat, &q.box) != 0 ||
         geo_filter_prepare(f, &q.want, &q.type, &q.typebit) != 0)
         return 0;
+    geo_sitef_init(&q.sf, q.want, q.type);
     q.accept = f ? f->accept : NULL;
     q.ctx = f ? f->ctx : NULL;
     q.plain = !q.want && q.type < 0 && !q.accept;
