@@ -2102,13 +2102,15 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
  */
 static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i)
 {
-    size_t j = i - s->leaves, b = geo_leaf_start(s, j + 1);
+    size_t j = i - s->leaves;
+    const struct geo_hot *hot = s->hot; /* not reloaded after each offer */
+    const struct geo_hot *end = hot + geo_leaf_start(s, j + 1);
     const uint32_t hot_mask = k->sf.hot_mask, hot_want = k->sf.hot_want;
     const int64_t q0 = k->q[0], q1 = k->q[1], q2 = k->q[2];
     uint64_t bound = k->bound;
 
-    for (size_t p = geo_leaf_start(s, j); p < b; p++) {
-        const struct geo_hot *h = &s->hot[p];
+    for (const struct geo_hot *h = hot + geo_leaf_start(s, j); h < end; h++) {
+        size_t p;
         int64_t dx, dy, dz;
         uint64_t d2;
 
@@ -2120,6 +2122,7 @@ static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, siz
         d2 = (uint64_t)(dx * dx) + (uint64_t)(dy * dy) + (uint64_t)(dz * dz);
         if (d2 > bound)
             continue;
+        p = (size_t)(h - hot);
         if (k->sf.cold_check && !geo_sitef_cold(&k->sf, s, p))
             continue;
         geo_knn_offer(k, d2, (uint32_t)p);
