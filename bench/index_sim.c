@@ -71,6 +71,29 @@ query_accept(struct geo_index *ix, double lat, double lon, const struct geo_filt
     return geo_index_nearest(ix, lat, lon, 5, &g, hits);
 }
 
+/* Run fn on the q points (emptying D1 before each if cold); returns the
+ * hits, and folds their ids into *check. */
+static size_t run_queries(size_t (*fn)(struct geo_index *, double, double,
+                                       const struct geo_filter *, struct geo_hit *),
+                          struct geo_index *ix, const double *qlat, const double *qlon, size_t q,
+                          const struct geo_filter *f, int cold, uint64_t *check)
+{
+    struct geo_hit hits[5];
+    size_t got = 0;
+
+    for (size_t i = 0; i < q; i++) {
+        size_t g;
+
+        if (cold)
+            evict();
+        g = fn(ix, qlat[i], qlon[i], f, hits);
+        got += g;
+        for (size_t j = 0; j < g; j++)
+            *check = *check * 31 + (uint64_t)hits[j].id;
+    }
+    return got;
+}
+
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 180000;
@@ -80,9 +103,8 @@ int main(int argc, char **argv)
     double *qlat = malloc(q * sizeof *qlat), *qlon = malloc(q * sizeof *qlon);
     struct geo_index *ix = geo_index_new();
     struct geo_filter f = {1ull << GEN_MICROWAVE | 1ull << GEN_CHARGING, -1, 0, NULL, NULL};
-    struct geo_hit hits[5];
     struct gen_rng r;
-    size_t got = 0, got_acc = 0;
+    size_t got, got_acc;
     uint64_t check = 0;
 
     evict_buf = calloc(EVICT_BYTES, 1);
@@ -92,26 +114,8 @@ int main(int argc, char **argv)
         gen_courier_point(&r, &qlat[i], &qlon[i]);
     if (geo_index_build(ix, sites, n) != 0)
         return 1;
-    for (size_t i = 0; i < q; i++) {
-        size_t g;
-
-        if (cold)
-            evict();
-        g = query_plain(ix, qlat[i], qlon[i], &f, hits);
-        got += g;
-        for (size_t j = 0; j < g; j++)
-            check = check * 31 + (uint64_t)hits[j].id;
-    }
-    for (size_t i = 0; i < q; i++) {
-        size_t g;
-
-        if (cold)
-            evict();
-        g = query_accept(ix, qlat[i], qlon[i], &f, hits);
-        got_acc += g;
-        for (size_t j = 0; j < g; j++)
-            check = check * 31 + (uint64_t)hits[j].id;
-    }
+    got = run_queries(query_plain, ix, qlat, qlon, q, &f, cold, &check);
+    got_acc = run_queries(query_accept, ix, qlat, qlon, q, &f, cold, &check);
     printf("%zu sites, %zu queries%s: %.2f hits, %.2f with accept (%.2f accept calls); "
            "answers checksum %016llx\n",
            n, q, cold ? " (cold)" : "", (double)got / (double)q, (double)got_acc / (double)q,
