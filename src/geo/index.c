@@ -2125,6 +2125,10 @@ static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, siz
         p = (size_t)(h - hot);
         if (k->sf.cold_check && !geo_sitef_cold(&k->sf, s, p))
             continue;
+        /* A candidate: if it stays among the hits its id is read at the
+         * end, from a line of the cold halves no scan loads. Start loading
+         * it now, so that the end does not wait for memory. */
+        GEO_PREFETCH(&s->cold[p]);
         geo_knn_offer(k, d2, (uint32_t)p);
         bound = k->bound;
     }
