@@ -84,9 +84,11 @@ enum {
 #if defined(__GNUC__)
 #define GEO_PREFETCH(p) __builtin_prefetch(p)
 #define GEO_HOT_INLINE __attribute__((always_inline)) inline
-#define GEO_COLD __attribute__((noinline, cold))
+#define GEO_NOINLINE __attribute__((noinline))
+#define GEO_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
-#define GEO_COLD
+#define GEO_NOINLINE
+#define GEO_UNLIKELY(x) (x)
 #define GEO_PREFETCH(p) ((void)(p))
 #define GEO_HOT_INLINE inline
 #endif
@@ -435,6 +437,7 @@ static int geo_filter_prepare(const struct geo_filter *f, uint64_t *want, int32_
                               uint16_t *typebit);
 static int64_t geo_knn_id(const struct geo_knn *k, struct geo_cand c);
 static bool geo_cand_tie_less(const struct geo_knn *k, struct geo_cand a, struct geo_cand b);
+static size_t geo_knn_tie_place(struct geo_knn *k, struct geo_cand c, size_t i);
 static bool geo_cand_less(const struct geo_knn *k, struct geo_cand a, struct geo_cand b);
 static void geo_knn_heap_offer(struct geo_knn *k, struct geo_cand c);
 static void geo_knn_offer(struct geo_knn *k, uint64_t d2, uint32_t ref);
@@ -1926,10 +1929,24 @@ static inline int64_t geo_knn_id(const struct geo_knn *k, struct geo_cand c)
 
 /* The id order of two candidates at the same d2 (rare): out of line, so
  * the loops that compare candidates stay small. */
-static GEO_COLD bool geo_cand_tie_less(const struct geo_knn *k, struct geo_cand a,
-                                       struct geo_cand b)
+static GEO_NOINLINE bool geo_cand_tie_less(const struct geo_knn *k, struct geo_cand a,
+                                           struct geo_cand b)
 {
     return geo_knn_id(k, a) < geo_knn_id(k, b);
+}
+
+/* geo_knn_offer's sorted case, when c goes at i or before and h[i - 1] has
+ * c's d2: moves the entries of that d2 with a larger id up one place and
+ * returns c's place. Rare (two sites at exactly the same distance). */
+static GEO_NOINLINE size_t geo_knn_tie_place(struct geo_knn *k, struct geo_cand c, size_t i)
+{
+    struct geo_cand *h = k->heap;
+
+    while (i > 0 && c.d2 == h[i - 1].d2 && geo_cand_tie_less(k, c, h[i - 1])) {
+        h[i] = h[i - 1];
+        i--;
+    }
+    return i;
 }
 
 /* (d2, id) order; ids are read only when the d2 are equal. */
@@ -2001,19 +2018,19 @@ static GEO_HOT_INLINE void geo_knn_offer(struct geo_knn *k, uint64_t d2, uint32_
     if (k->n < k->m) {
         i = k->n++;
     } else {
-        if (!geo_cand_less(k, c, h[k->n - 1]))
+        struct geo_cand w = h[k->n - 1];
+
+        if (c.d2 > w.d2 || (GEO_UNLIKELY(c.d2 == w.d2) && !geo_cand_tie_less(k, c, w)))
             return;
         i = k->n - 1;
     }
-    /* Past the larger d2, then past equal d2 with a larger id (rare). */
+    /* Past the larger d2, then past equal d2 with a larger id. */
     while (i > 0 && c.d2 < h[i - 1].d2) {
         h[i] = h[i - 1];
         i--;
     }
-    while (i > 0 && c.d2 == h[i - 1].d2 && geo_cand_tie_less(k, c, h[i - 1])) {
-        h[i] = h[i - 1];
-        i--;
-    }
+    if (GEO_UNLIKELY(i > 0 && c.d2 == h[i - 1].d2))
+        i = geo_knn_tie_place(k, c, i);
     h[i] = c;
     if (k->n == k->m && h[k->n - 1].d2 < k->bound)
         k->bound = h[k->n - 1].d2;
