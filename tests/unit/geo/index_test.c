@@ -882,6 +882,158 @@ static void test_differential_edits(void)
     geo_index_free(ix);
 }
 
+/* ---- the two halves of a tree's site (hot and cold) -------------------- */
+
+/* Amenity bits on both sides of the hot half's GEO_HOT_AMEN_BITS (28). */
+static uint64_t split_amen(void)
+{
+    static const int bits[] = {0, 1, 26, 27, 28, 29, 40, 62, 63};
+    uint64_t a = 0;
+
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+        if (rndn(2))
+            a |= 1ull << bits[i];
+    }
+    return a;
+}
+
+static void split_attrs(struct geo_entry *e)
+{
+    static const uint16_t types[] = {0, 3, 65535};
+
+    e->amenities = split_amen();
+    e->type = types[rndn(3)];
+    e->tier = (uint8_t)rndn(4);
+}
+
+/* Nearest (plain and with accept) and bbox for filter f against the model. */
+static void check_split_filter(struct geo_index *ix, const struct model *m, struct geo_filter *f)
+{
+    static struct geo_hit got[40], want[40];
+    static int64_t gids[5000];
+    int64_t *wids = malloc((m->n + 1) * sizeof *wids);
+    double lat, lon, b[4];
+    size_t k = 1 + rndn(40), ng, nw, walked, total;
+    struct acc a = {0};
+
+    random_query_point(m, &lat, &lon);
+    f->accept = NULL;
+    ng = geo_index_nearest(ix, lat, lon, k, f, got);
+    nw = brute_nearest(m, lat, lon, k, f, ACC_NONE, want, &walked);
+    CHECK_INT(ng, nw);
+    for (size_t i = 0; i < ng && i < nw; i++)
+        CHECK(got[i].id == want[i].id && got[i].distance_m == want[i].distance_m);
+
+    a.seen = seen_buf;
+    a.cap = 200000;
+    a.mode = ACC_HALF;
+    a.m = m;
+    a.f = f;
+    f->accept = acc_fn;
+    f->ctx = &a;
+    ng = geo_index_nearest(ix, lat, lon, 5, f, got);
+    nw = brute_nearest(m, lat, lon, 5, f, ACC_HALF, want, &walked);
+    CHECK_INT(ng, nw);
+    for (size_t i = 0; i < ng && i < nw; i++)
+        CHECK(got[i].id == want[i].id);
+    CHECK_INT(a.n, walked);
+    CHECK_INT(a.bad, 0);
+    f->accept = NULL;
+    checked_nearest += 2;
+
+    b[0] = lon - 2;
+    b[1] = lat - 2 < -90 ? -90 : lat - 2;
+    b[2] = lon + 2 > 180 ? 180 : lon + 2;
+    b[3] = lat + 2 > 90 ? 90 : lat + 2;
+    if (b[0] < -180)
+        b[0] = -180;
+    ng = geo_index_bbox(ix, b[0], b[1], b[2], b[3], f, gids, 5000, &total);
+    nw = brute_box(m, b, f, ACC_NONE, wids);
+    CHECK_INT(total, nw);
+    for (size_t i = 0; i < ng && i < nw; i++)
+        CHECK(gids[i] == wids[i]);
+    checked_boxes++;
+    free(wids);
+}
+
+/*
+ * A tree keeps a site's low 28 amenity bits, tier and dead mark beside its
+ * position (the hot half, read by every nearest scan) and its id, higher
+ * amenity bits and type apart (the cold half). Filters on bits on both
+ * sides of that line and on types, with dead slots, restyles that move
+ * bits across it and pending sites, must all answer as the brute force.
+ */
+static void test_split_halves(void)
+{
+    static const uint64_t wants[] = {0,
+                                     1ull << 27,
+                                     1ull << 28,
+                                     1ull << 27 | 1ull << 28,
+                                     1ull << 63,
+                                     1ull | 1ull << 29,
+                                     1ull << 26 | 1ull << 62,
+                                     1ull << 40 | 1ull << 63 | 1ull << 1};
+    static const int32_t types[] = {-1, 0, 3, 65535, 7};
+    struct geo_index *ix = geo_index_new();
+    struct model m;
+    size_t n0 = 3000, extra = 40;
+
+    model_init(&m, n0 + extra, 1);
+    model_fill(&m, 1, n0);
+    for (size_t i = 0; i < n0; i++)
+        split_attrs(&m.e[i]);
+    CHECK_INT(model_build(&m, ix), 0);
+    for (int phase = 0; phase < 3; phase++) {
+        if (phase == 1) {
+            /* Dead slots (a whole city's worth of removes), restyles
+             * across bit 28 and type changes, all in place. */
+            for (size_t i = 0; i < n0; i++) {
+                if (rndn(4) == 0) {
+                    CHECK_INT(geo_index_remove(ix, m.e[i].id), 0);
+                    m.live[i] = false;
+                } else if (rndn(3) == 0) {
+                    m.e[i].amenities ^= 1ull << 27 | 1ull << 28 | 1ull << 63;
+                    m.e[i].type = m.e[i].type == 3 ? 65535 : 3;
+                    m.e[i].tier = (uint8_t)((m.e[i].tier + 1) & 3);
+                    CHECK_INT(geo_index_upsert(ix, &m.e[i]), 0);
+                }
+            }
+        }
+        if (phase == 2) {
+            /* A few pending sites beside the tree (fewer than a fold). */
+            for (size_t i = 0; i < extra; i++) {
+                double lat, lon;
+
+                random_place(1, &lat, &lon);
+                model_set(&m, m.n, lat, lon);
+                split_attrs(&m.e[m.n]);
+                CHECK_INT(geo_index_upsert(ix, &m.e[m.n]), 0);
+                m.n++;
+            }
+        }
+        for (size_t w = 0; w < sizeof wants / sizeof wants[0]; w++) {
+            for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+                struct geo_filter f = {wants[w], types[t], 0, NULL, NULL};
+
+                for (int r = 0; r < 4; r++)
+                    check_split_filter(ix, &m, &f);
+            }
+        }
+        for (size_t i = 0; i < m.n; i += 97) {
+            struct geo_entry e;
+
+            CHECK_INT(geo_index_get(ix, m.e[i].id, &e), m.live[i] ? 0 : -1);
+            if (m.live[i])
+                CHECK(e.amenities == m.e[i].amenities && e.type == m.e[i].type &&
+                      e.tier == m.e[i].tier);
+        }
+        for (int i = 0; i < 30; i++)
+            check_one_clusters(ix, &m);
+    }
+    geo_index_free(ix);
+    model_free(&m);
+}
+
 /* One random edit of the index and the model: below insert percent a new
  * site, below move one moved anywhere, below restyle new attributes in
  * place, else a removal. */
@@ -1404,6 +1556,7 @@ int main(void)
     RUN(test_differential_edits);
     RUN(test_edits_during_folds);
     RUN(test_cluster_filter_sums);
+    RUN(test_split_halves);
     RUN(test_memory);
     RUN(test_concurrent_readers);
     printf("geo_index: differential checks: %zu nearest (%zu accept calls "
