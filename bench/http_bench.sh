@@ -183,6 +183,9 @@ rm -rf /dev/shm/whbench-ngx
 {
   echo "# HTTP benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "# machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), wrk -t$THREADS -c$CONNS -d${SECS}s on loopback"
+  # near.lua asks for sites open now: how many candidates a query refuses
+  # (and so its cost) depends on the hour where the sites are.
+  echo "# China time at the end: $(TZ=Asia/Shanghai date +%H:%M) (open=1 answers depend on the hour)"
   cat $results
   cat $work/notes.txt
 }
