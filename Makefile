@@ -17,8 +17,11 @@ WERROR ?= 0
 SANITIZE ?=
 RELEASE ?= 0
 
+# Each set of flags builds in its own folder: objects carry no record of
+# the flags they were built with, so a release build must not reuse the
+# default build's objects (or the other way round).
 ifeq ($(SANITIZE),)
-BUILD := build/default
+BUILD := build/$(if $(filter 1,$(RELEASE)),release,default)
 else
 BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
 endif
@@ -58,10 +61,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 all: warmharbor
 
 # The default build is also copied to ./warmharbor for the README's commands.
-warmharbor: $(BIN)
+# Copied whenever it differs, so ./warmharbor is the build just asked for
+# (release or default) even when the other one is newer.
+warmharbor: $(BIN) FORCE
 ifeq ($(SANITIZE),)
-	cp $(BIN) warmharbor.tmp && mv -f warmharbor.tmp warmharbor
+	@cmp -s $(BIN) warmharbor || { cp $(BIN) warmharbor.tmp && mv -f warmharbor.tmp warmharbor; }
 endif
+
+FORCE:
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
