@@ -16,7 +16,9 @@
  * array of slots (id, memo pointer, entry pointer) and not the entry,
  * which is elsewhere on the heap: a candidate costs one cache miss, not
  * two, and the entries of the sites it accepts are prefetched for the
- * rendering that follows the search.
+ * rendering that follows the search. For nearest, the index names each
+ * round of candidates before the filter runs (geo_filter.prefetch), so
+ * their slots are all requested at once and the misses overlap.
  *
  * Service categories: the links (service, site, category) of the active
  * services are kept sorted by (service, site); from them each category's
