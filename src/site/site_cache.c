@@ -1399,10 +1399,11 @@ static void prefetch_sites(void *ctx, const int64_t *ids, size_t n)
     const struct site_cache *sc = fc->sc;
     if (!sc->n)
         return;
-    int64_t first = sc->slots[0].id;
+    uint64_t first = (uint64_t)sc->slots[0].id;
     for (size_t i = 0; i < n; i++) {
-        uint64_t g = (uint64_t)ids[i] - (uint64_t)first;
-        if (ids[i] >= first && g < sc->n) {
+        /* Ids are > 0: one below first wraps to far above n. */
+        uint64_t g = (uint64_t)ids[i] - first;
+        if (g < sc->n) {
             const char *p = (const char *)&sc->slots[g];
             __builtin_prefetch(p);
             __builtin_prefetch(p + sizeof(sc->slots[0]) - 1);
