@@ -2334,8 +2334,10 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
                          const struct geo_filter *f, struct geo_hit *out)
 {
     struct geo_cand heap[GEO_HEAP_MAX];
+    int64_t ids[GEO_HEAP_MAX]; /* a round's candidates, for f->prefetch */
     struct geo_knn q;
     size_t got = 0;
+    bool pf = f && f->accept && f->prefetch;
 
     if (!ix || !out || k == 0 || !geo_is_valid(lat, lon))
         return 0;
@@ -2381,8 +2383,14 @@ size_t geo_index_nearest(struct geo_index *ix, double lat, double lon, size_t k,
         q.bound = q.lim2;
         geo_knn_search(ix, &q);
         n = geo_knn_sorted(&q);
+        if (pf && n) {
+            /* All of the round at once, so their misses overlap. */
+            for (i = 0; i < n; i++)
+                ids[i] = geo_knn_id(&q, heap[i]);
+            f->prefetch(f->ctx, ids, n);
+        }
         for (i = 0; i < n && got < k; i++) {
-            int64_t id = geo_knn_id(&q, heap[i]);
+            int64_t id = pf ? ids[i] : geo_knn_id(&q, heap[i]);
 
             if (!f || !f->accept || f->accept(f->ctx, id)) {
                 out[got].id = id;

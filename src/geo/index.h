@@ -36,6 +36,17 @@
  * while the index is read-locked: it must not call any geo_index function
  * (a writer waiting behind it would deadlock).
  *
+ * prefetch(ctx, ids, n): nearest only, and only with accept. Before accept
+ * runs on a round of candidates, the index hands them all to prefetch, in
+ * hit order (n >= 1); accept is then called on them in that order until k
+ * are accepted: on all of them except in the last round, where it may stop
+ * early. A later round (more candidates when too many were refused) gets
+ * its own prefetch call, never repeating an id. So the caller can start
+ * loading what accept will read for every candidate at once instead of
+ * one miss after another. It may only hint (it must not change what accept
+ * answers); the same locking rule as for accept applies. bbox and clusters
+ * never call it.
+ *
  * Clusters. The world is cut into the Web-Mercator tiles of zoom + 2, i.e.
  * cells of 64x64 pixels of the 256-pixel tiles of the given zoom.
  * geo_index_cell() gives a point's cell: column = floor((lon + 180) / 360 *
@@ -94,6 +105,8 @@ struct geo_filter {
     double radius_m;                       /* 0 = unlimited */
     bool (*accept)(void *ctx, int64_t id); /* NULL = accept all */
     void *ctx;
+    /* nearest with accept only: the candidates about to go to accept */
+    void (*prefetch)(void *ctx, const int64_t *ids, size_t n); /* NULL = none */
 };
 
 struct geo_hit {
