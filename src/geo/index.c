@@ -2105,7 +2105,7 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
         size_t a = geo_leaf_start(s, i - s->leaves);
         size_t b = geo_leaf_start(s, i - s->leaves + 1);
 
-        for (size_t p = a; p < b; p += 4)
+        for (size_t p = a & ~(size_t)3; p < b; p += 4)
             GEO_PREFETCH(&s->hot[p]);
     }
 }
@@ -2268,7 +2268,7 @@ static void geo_knn_search(const struct geo_index *ix, struct geo_knn *k)
             size_t a = geo_leaf_start(s, 8 * i - L);
             size_t b = geo_leaf_start(s, 8 * i + 8 - L);
 
-            for (size_t p = a; p < b; p += 4)
+            for (size_t p = a & ~(size_t)3; p < b; p += 4)
                 GEO_PREFETCH(&s->hot[p]);
         }
         /* The child on q's side, and a lower bound of d2 for the other
