@@ -72,7 +72,7 @@ enum {
     GEO_HEAP_MAX = 1024,     /* candidates per nearest round */
     GEO_SORTED_MAX = 32,     /* up to this many: a sorted array, not a heap */
     GEO_STACK_MAX = 64,      /* depth-first stack: depth + 2 suffices */
-    GEO_UP_PREFETCH = 3,     /* levels whose other child a nearest query preloads */
+    GEO_UP_PREFETCH = 5,     /* levels whose other child a nearest query preloads */
     GEO_PAR_MIN = 1 << 16,   /* build the two halves in two threads above */
     GEO_SMALL_SORT = 16,     /* selection finishes by insertion sort */
     GEO_BIG_ALLOC = 1 << 21, /* arrays from here on ask for huge pages */
