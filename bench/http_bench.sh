@@ -166,7 +166,7 @@ echo $! > $work/wh.pid
 wait_up $port
 SECS=2 run_wrk "http://127.0.0.1:$port" bench/near.lua >/dev/null # warms the open-state memos
 ratios=""
-for round in $(seq 1 ${ROUNDS:-3}); do
+for round in $(seq 1 ${ROUNDS:-5}); do
   read -r wrps wp50 wp99 < <(run_wrk "http://127.0.0.1:$port" bench/near.lua)
   read -r nrps np50 np99 < <(run_wrk "http://127.0.0.1:18491" bench/near.lua /near.json)
   ratio=$(echo "scale=3; $wrps / $nrps" | bc)
