@@ -18,6 +18,9 @@
 #else
 #pragma GCC target("avx2")
 #endif
+/* xxhash.h includes <immintrin.h> only when __AVX2__ is defined, which
+ * GCC's pragma does and clang's attribute does not. */
+#include <immintrin.h>
 #define XXH_INLINE_ALL
 #define XXH_VECTOR 2 /* XXH_AVX2 */
 #include <xxhash.h>
