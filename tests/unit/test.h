@@ -11,6 +11,7 @@
 #define WH_TEST_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,6 +68,15 @@ static int test_cases_failed;
             test_cases_passed++;                                                                   \
         }                                                                                          \
     } while (0)
+
+/* xorshift64: the tests' own repeatable random numbers (state != 0). */
+static inline uint64_t test_xorshift(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
 
 static inline int test_report(const char *name)
 {

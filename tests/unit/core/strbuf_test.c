@@ -25,10 +25,7 @@ static uint64_t rng_state = 88172645463325252ull;
 
 static uint64_t next_u64(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return test_xorshift(&rng_state);
 }
 
 /* 0 when strbuf_add_6f(v) writes what printf does; else 1 (reported). */
