@@ -52,6 +52,15 @@ async function today(days = 0) {
   return new Date(now + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
 }
 
+/** Moves the server's clock into the next day (UTC+8) when less than
+ * need_s seconds of today remain: attendance is per day, so a test that
+ * checks children in and out must not straddle midnight. */
+async function clearOfMidnight(need_s) {
+  const now = Date.parse(expectStatus(await admin.post('/api/system/clock', { advance_s: 0 }), 200).json.now);
+  const left = 86400 - Math.floor((now / 1000 + 8 * 3600) % 86400);
+  if (left < need_s) expectStatus(await admin.post('/api/system/clock', { advance_s: left + 60 }), 200);
+}
+
 async function programme(extra = {}) {
   const res = await admin.post('/api/childcare/programmes', {
     site, title_zh: '测试托管班', title_en: 'Test programme', age_min: 6, age_max: 12,
@@ -208,6 +217,7 @@ test(`${STORE}: an offer not accepted in time expires and the places go on`, asy
 });
 
 test(`${STORE}: attendance: staff check in; check-out needs the current pickup code; a wrong or expired one is 403 and audited`, async () => {
+  await clearOfMidnight(900); // the test moves the clock 5 minutes on
   const staff = await staffOf(site);
   const notListed = await staffOf(site);
   const elsewhere = await staffOf(otherSite);
