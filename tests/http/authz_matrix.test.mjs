@@ -276,8 +276,14 @@ for (const caller of CALLERS) {
       const squad = await admin.post('/api/volunteer/squads', { street: 'HZ-XN', name_zh: '矩阵队', leader: workerId });
       assert.equal(squad.status, 201, squad.text);
       const squadIn = squad.json.id;
+      // Check-in opens on the shift's day (China time), so the shift
+      // starts soon but before midnight there; in the last minute of a
+      // day the setup waits for the next one.
+      const leftToday = () => 86400e3 - ((Date.now() + 8 * 3600e3) % 86400e3);
+      if (leftToday() < 60e3) await new Promise((done) => setTimeout(done, leftToday() + 1000));
+      const shiftStart = new Date(Math.min(Date.now() + 180e3, Date.now() + leftToday() - 30e3)).toISOString();
       const act = await srv.client(workerToken).post(`/api/volunteer/squads/${squadIn}/activities`, {
-        title_zh: '矩阵志愿', site: siteIn, shifts: [{ start: at(0.05), end: at(3), capacity: 3 }] });
+        title_zh: '矩阵志愿', site: siteIn, shifts: [{ start: shiftStart, end: at(3), capacity: 3 }] });
       assert.equal(act.status, 201, act.text);
       const [activityIn, shiftIn] = [act.json.id, act.json.shifts[0].id];
       const volunteer = srv.client(srv.user('13911110008'));
