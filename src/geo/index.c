@@ -87,7 +87,9 @@ enum {
 #define GEO_HOT_INLINE __attribute__((always_inline)) inline
 #define GEO_NOINLINE __attribute__((noinline))
 #define GEO_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define GEO_CTZ(x) ((unsigned)__builtin_ctz(x))
 #else
+#define GEO_CTZ(x) geo_ctz(x)
 #define GEO_NOINLINE
 #define GEO_UNLIKELY(x) (x)
 #define GEO_PREFETCH(p) ((void)(p))
@@ -288,6 +290,21 @@ _Static_assert(sizeof(struct geo_hot) == 16, "hot half of a site: 16 bytes");
 _Static_assert(sizeof(struct geo_cold) == 16, "cold half of a site: 16 bytes");
 _Static_assert(sizeof(struct geo_node) == 32, "tree node: 32 bytes");
 _Static_assert(sizeof(struct geo_split) == 8, "split: 8 bytes, a block of 7 per line");
+_Static_assert(GEO_LEAF_MAX <= 32, "a leaf's sites fit the 32-bit mask of its scan");
+
+#if !defined(__GNUC__)
+/* Trailing zeros of x != 0. */
+static inline unsigned geo_ctz(uint32_t x)
+{
+    unsigned n = 0;
+
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+}
+#endif
 
 /* A nearest candidate; ordered by (d2, id). It names its site the way the
  * id table does (a tree slot, or GEO_PENDING_BIT | pending index): the id
@@ -2115,40 +2132,51 @@ static inline void geo_knn_prefetch(const struct geo_snap *s, size_t i)
  * Only the hot halves are read (four cache lines for 16 sites) until a
  * site is within the bound: then its cold half gives the id, and the
  * amenity bits and type the hot half lacks if the filter asks for them.
- * The query's fields are read once into locals: the compiler cannot keep
- * them in registers across geo_knn_offer, which writes *k.
+ *
+ * The scan has no branch that depends on a site: it computes every
+ * site's d2 and one bit "passes the hot filter and is within the bound"
+ * into a mask, then offers the sites of the mask in slot order, each
+ * checked again against the bound the offers before it may have
+ * tightened. With an amenity half the sites have, a branch per site was
+ * mispredicted about every other time (as costly as the scan itself);
+ * the offers, a few per leaf, are the only branches left. The sites
+ * offered and their order are those of a scan that tests each site in
+ * turn. The query's fields are read once into locals: the compiler
+ * cannot keep them in registers across geo_knn_offer, which writes *k.
  */
 static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, size_t i)
 {
     size_t j = i - s->leaves;
-    const struct geo_hot *hot = s->hot; /* not reloaded after each offer */
-    const struct geo_hot *end = hot + geo_leaf_start(s, j + 1);
+    const size_t a = geo_leaf_start(s, j), n = geo_leaf_start(s, j + 1) - a;
+    const struct geo_hot *hot = s->hot + a;
     const uint32_t hot_mask = k->sf.hot_mask, hot_want = k->sf.hot_want;
     const int64_t q0 = k->q[0], q1 = k->q[1], q2 = k->q[2];
-    uint64_t bound = k->bound;
+    const uint64_t bound = k->bound;
+    uint64_t d2s[GEO_LEAF_MAX];
+    uint32_t pass = 0;
 
-    for (const struct geo_hot *h = hot + geo_leaf_start(s, j); h < end; h++) {
-        size_t p;
-        int64_t dx, dy, dz;
-        uint64_t d2;
+    for (size_t t = 0; t < n; t++) {
+        const struct geo_hot *h = &hot[t];
+        int64_t dx = h->v[0] - q0, dy = h->v[1] - q1, dz = h->v[2] - q2;
+        uint64_t d2 = (uint64_t)(dx * dx) + (uint64_t)(dy * dy) + (uint64_t)(dz * dz);
 
-        if ((h->meta & hot_mask) != hot_want)
+        d2s[t] = d2;
+        pass |= (uint32_t)(((h->meta & hot_mask) == hot_want) & (d2 <= bound)) << t;
+    }
+    while (pass) {
+        unsigned t = GEO_CTZ(pass);
+        size_t p = a + t;
+
+        pass &= pass - 1;
+        if (d2s[t] > k->bound)
             continue;
-        dx = h->v[0] - q0;
-        dy = h->v[1] - q1;
-        dz = h->v[2] - q2;
-        d2 = (uint64_t)(dx * dx) + (uint64_t)(dy * dy) + (uint64_t)(dz * dz);
-        if (d2 > bound)
-            continue;
-        p = (size_t)(h - hot);
         if (k->sf.cold_check && !geo_sitef_cold(&k->sf, s, p))
             continue;
         /* A candidate: if it stays among the hits its id is read at the
          * end, from a line of the cold halves no scan loads. Start loading
          * it now, so that the end does not wait for memory. */
         GEO_PREFETCH(&s->cold[p]);
-        geo_knn_offer(k, d2, (uint32_t)p);
-        bound = k->bound;
+        geo_knn_offer(k, d2s[t], (uint32_t)p);
     }
 }
 
