@@ -189,6 +189,13 @@ size_t geo_index_clusters(struct geo_index *ix, double minlon, double minlat, do
                           double maxlat, int zoom, const struct geo_filter *f,
                           struct geo_cluster *out, size_t cap);
 
+/* The recent share (0..1] of accept calls of nearest queries that
+ * accepted, or -1 before any were counted. It sizes the first round of
+ * candidates (see prefetch above): many refusals, as "open now" at night,
+ * make it larger, so one search usually finds k. Answers never depend on
+ * it. */
+double geo_index_accept_share(const struct geo_index *ix);
+
 /* ---- the exact definitions, for callers and brute-force checks ------- */
 
 /* The unit vector held for a position: lat and lon rounded to 1e-7 degree,

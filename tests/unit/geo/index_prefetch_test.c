@@ -5,6 +5,8 @@
  * order (all of every round but the last, a prefix of the last); no id is
  * handed over twice; a query with the hook answers as one without it
  * (NULL), and bbox, clusters and nearest without accept never call it.
+ * The first round's size follows the share of candidates accept accepted
+ * in recent queries (geo_index_accept_share).
  */
 #include "geo/index.h"
 #include "test.h"
@@ -208,9 +210,60 @@ static void test_not_called_elsewhere(void)
     geo_index_free(ix);
 }
 
+/* The share the index keeps of accepted candidates, and the first round
+ * it sizes: about 1.2 k / share, so a query usually needs one search. */
+static double share_after(struct geo_index *ix, int refuse, size_t *first_round)
+{
+    static struct trace t;
+    static struct geo_hit got[5], plain[5];
+
+    for (int q = 0; q < 400; q++) {
+        int c = (int)(rnd() % 5);
+        double lat = (double)c * 7 + 20 + (rnd01() - 0.5) * 1.5;
+        double lon = (double)c * 9 + 100 + (rnd01() - 0.5) * 1.5;
+        struct geo_filter f = {0, -1, 0, t_accept, &t, t_prefetch};
+        struct geo_filter f0 = {0, -1, 0, t_accept_plain, &t, NULL};
+        size_t n;
+
+        memset(&t, 0, sizeof t);
+        t.refuse = refuse;
+        n = geo_index_nearest(ix, lat, lon, 5, &f, got);
+        CHECK_INT(t.bad, 0);
+        CHECK_INT(n, 5);
+        *first_round = t.nrounds ? t.round_end[0] : 0;
+        /* Whatever the rounds, the answer is the one without the hook. */
+        CHECK_INT(geo_index_nearest(ix, lat, lon, 5, &f0, plain), 5);
+        for (size_t i = 0; i < 5; i++)
+            CHECK_INT(plain[i].id, got[i].id);
+    }
+    return geo_index_accept_share(ix);
+}
+
+static void test_first_round_follows_share(void)
+{
+    struct geo_index *ix = make_index();
+    size_t first = 0;
+    double share;
+
+    CHECK(geo_index_accept_share(ix) == -1);
+    /* One candidate in seven accepted, about as "open now" at night (the
+     * ids of a centre share their remainder mod 5, not mod 7). */
+    share = share_after(ix, 7, &first);
+    printf("index_prefetch: share %.3f with 1 in 7 accepted, first round %zu\n", share, first);
+    CHECK(share > 0.09 && share < 0.22);
+    CHECK(first >= 27 && first <= 67);
+    /* Then all accepted: the share rises and the first round shrinks. */
+    share = share_after(ix, 1, &first);
+    printf("index_prefetch: share %.3f with all accepted, first round %zu\n", share, first);
+    CHECK(share > 0.9);
+    CHECK(first >= 5 && first <= 7);
+    geo_index_free(ix);
+}
+
 int main(void)
 {
     RUN(test_rounds_match_accept);
     RUN(test_not_called_elsewhere);
+    RUN(test_first_round_follows_share);
     return test_report("index_prefetch_test");
 }
