@@ -57,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "geo/coord.h"
 #include "geo/index.h"
@@ -78,7 +79,8 @@ enum {
     GEO_BIG_ALLOC = 1 << 21, /* arrays from here on ask for huge pages */
     GEO_FSUMS_MAX = 8,       /* filters with sums per tree */
     GEO_SHARE_ONE = 4096,    /* accept share: this means all accepted */
-    GEO_SHARE_CALLS = 256    /* accept calls a thread counts before it adds them in */
+    GEO_SHARE_CALLS = 256,   /* accept calls a thread counts before it adds them in */
+    GEO_FOLD_QUIET_MS = 2000 /* pending or removed sites are folded in after this without edits */
 };
 
 #define GEO_HASH_EMPTY UINT32_MAX
@@ -277,12 +279,14 @@ struct geo_index {
     _Atomic size_t count;
     _Atomic size_t memory;
     /* the folder thread */
-    pthread_cond_t wake; /* a fold may be due, or closing */
+    pthread_cond_t wake; /* a fold may be due, or closing (CLOCK_MONOTONIC) */
     pthread_cond_t idle; /* a fold ended */
     pthread_t folder;
     bool folder_started, folding, closing, logging;
-    uint64_t gen;       /* geo_index_build calls */
-    struct geo_op *log; /* edits since the running fold's copy */
+    bool timed;                /* the folder waits for a pause (it sees later edits then) */
+    struct timespec last_edit; /* CLOCK_MONOTONIC */
+    uint64_t gen;              /* geo_index_build calls */
+    struct geo_op *log;        /* edits since the running fold's copy */
     size_t log_n, log_cap;
     pthread_mutex_t fsums_lock; /* readers adding filter sums */
     /* Recent share of accept calls that accepted (GEO_SHARE_ONE = all;
@@ -452,6 +456,9 @@ static void geo_swap_in(struct geo_index *ix, struct geo_state *st, struct geo_s
 static void geo_state_build(struct geo_state *st, const struct geo_item *items, size_t n);
 static void geo_rebuild(struct geo_index *ix);
 static bool geo_fold_due(const struct geo_index *ix);
+static bool geo_fold_worth(const struct geo_index *ix);
+static struct timespec geo_quiet_at(const struct geo_index *ix);
+static bool geo_ts_before(struct timespec a, struct timespec b);
 static void geo_log_edit(struct geo_index *ix, const struct geo_item *it, int64_t removed);
 static void *geo_folder(void *arg);
 static void geo_fold_if_due(struct geo_index *ix);
@@ -1654,6 +1661,35 @@ static bool geo_fold_due(const struct geo_index *ix)
            (s->dead > GEO_INDEX_PENDING_MAX && s->dead > s->n / 8);
 }
 
+/* Sites on the pending list or dead slots in the tree: every query scans
+ * the list, and a dead slot is read and skipped, so once edits pause for
+ * GEO_FOLD_QUIET_MS the folder folds them in even when no fold is due.
+ * Otherwise one moved site would cost every query a pass over the list
+ * until 63 more edits came. */
+static bool geo_fold_worth(const struct geo_index *ix)
+{
+    return ix->st.pending_n > 0 || ix->st.snap->dead > 0;
+}
+
+/* The time GEO_FOLD_QUIET_MS after the last edit. */
+static struct timespec geo_quiet_at(const struct geo_index *ix)
+{
+    struct timespec at = ix->last_edit;
+
+    at.tv_sec += GEO_FOLD_QUIET_MS / 1000;
+    at.tv_nsec += (long)(GEO_FOLD_QUIET_MS % 1000) * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    return at;
+}
+
+static bool geo_ts_before(struct timespec a, struct timespec b)
+{
+    return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
 /* Note an edit for the fold under way, to be replayed on its new tree. */
 static void geo_log_edit(struct geo_index *ix, const struct geo_item *it, int64_t removed)
 {
@@ -1693,8 +1729,20 @@ static void *geo_folder(void *arg)
         uint64_t gen;
         size_t n, nkeys;
 
-        while (!ix->closing && !geo_fold_due(ix))
-            pthread_cond_wait(&ix->wake, &ix->write);
+        while (!ix->closing && !geo_fold_due(ix)) {
+            if (geo_fold_worth(ix)) {
+                struct timespec now, at = geo_quiet_at(ix);
+
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                if (!geo_ts_before(now, at))
+                    break; /* quiet long enough: fold what is there */
+                ix->timed = true;
+                pthread_cond_timedwait(&ix->wake, &ix->write, &at);
+                ix->timed = false;
+            } else {
+                pthread_cond_wait(&ix->wake, &ix->write);
+            }
+        }
         if (ix->closing)
             break;
         ix->folding = true;
@@ -1741,8 +1789,22 @@ static void *geo_folder(void *arg)
  * starting it the first time. Without a thread, fold here. */
 static void geo_fold_if_due(struct geo_index *ix)
 {
-    if (!geo_fold_due(ix) || ix->folding)
+    clock_gettime(CLOCK_MONOTONIC, &ix->last_edit);
+    if (ix->folding)
         return;
+    if (!geo_fold_due(ix)) {
+        /* Not due: the folder folds after a pause, if it runs. Waiting
+         * for one already, it finds this edit when it wakes. */
+        if (!geo_fold_worth(ix) || ix->timed)
+            return;
+        if (!ix->folder_started) {
+            if (pthread_create(&ix->folder, NULL, geo_folder, ix) != 0)
+                return; /* no thread: the list waits for a due fold */
+            ix->folder_started = true;
+        }
+        pthread_cond_signal(&ix->wake);
+        return;
+    }
     if (!ix->folder_started) {
         if (pthread_create(&ix->folder, NULL, geo_folder, ix) != 0) {
             geo_rebuild(ix);
@@ -1768,6 +1830,7 @@ struct geo_index *geo_index_new(void)
 {
     struct geo_index *ix = geo_alloc(1, sizeof *ix);
     pthread_rwlockattr_t attr;
+    pthread_condattr_t cattr;
 
     memset(ix, 0, sizeof *ix);
     pthread_rwlockattr_init(&attr);
@@ -1777,10 +1840,13 @@ struct geo_index *geo_index_new(void)
     pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 #endif
     if (pthread_rwlock_init(&ix->lock, &attr) != 0 || pthread_mutex_init(&ix->write, NULL) != 0 ||
-        pthread_cond_init(&ix->wake, NULL) != 0 || pthread_cond_init(&ix->idle, NULL) != 0 ||
+        pthread_condattr_init(&cattr) != 0 ||
+        pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&ix->wake, &cattr) != 0 || pthread_cond_init(&ix->idle, NULL) != 0 ||
         pthread_mutex_init(&ix->fsums_lock, NULL) != 0)
         abort();
     pthread_rwlockattr_destroy(&attr);
+    pthread_condattr_destroy(&cattr);
     geo_state_build(&ix->st, NULL, 0);
     atomic_init(&ix->count, 0);
     atomic_init(&ix->memory, geo_state_bytes(ix, &ix->st));
@@ -1883,6 +1949,16 @@ void geo_index_compact(struct geo_index *ix)
     if (ix->st.pending_n > 0 || ix->st.snap->dead > 0)
         geo_rebuild(ix);
     pthread_mutex_unlock(&ix->write);
+}
+
+size_t geo_index_unfolded(struct geo_index *ix)
+{
+    size_t n;
+
+    pthread_mutex_lock(&ix->write);
+    n = ix->st.pending_n + ix->st.snap->dead;
+    pthread_mutex_unlock(&ix->write);
+    return n;
 }
 
 size_t geo_index_count(const struct geo_index *ix)

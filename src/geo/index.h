@@ -66,7 +66,8 @@
  * mutex and hold the write lock only for short in-place edits, so an edit
  * is visible to the next query. New and moved sites go to a side list
  * scanned by every query; once it holds GEO_INDEX_PENDING_MAX sites (or an
- * eighth of the tree is dead), a folder thread of the index copies the
+ * eighth of the tree is dead), or once edits have paused for 2 seconds
+ * with anything on it (or any slot dead), a folder thread of the index copies the
  * live sites (writers wait for the copy only: about 20 instructions a
  * site), builds a new tree from them with no lock held, replays the edits
  * made meanwhile on it and swaps it in. Neither readers nor writers wait
@@ -145,6 +146,12 @@ int geo_index_remove(struct geo_index *ix, int64_t id);
  * next write would otherwise do it when the pending list fills): worth
  * calling after a batch of edits. Readers are not blocked meanwhile. */
 void geo_index_compact(struct geo_index *ix);
+
+/* Edits not folded into the tree yet: sites on the side list plus removed
+ * or moved sites' dead slots. Queries scan the list, so once edits pause
+ * for 2 seconds the folder thread folds them in (as it does at once when
+ * the list fills). */
+size_t geo_index_unfolded(struct geo_index *ix);
 
 /* Release everything; NULL is allowed. No query may be running. */
 void geo_index_free(struct geo_index *ix);

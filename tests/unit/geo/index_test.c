@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "geo/coord.h"
 #include "geo/index.h"
@@ -1157,6 +1158,38 @@ static void test_edits_during_folds(void)
     geo_index_free(ix); /* with the folder thread maybe still at work */
 }
 
+/* A few edits, then a pause: the folder folds the side list and the dead
+ * slots into a new tree by itself (a query would otherwise scan them until
+ * the list filled), and the answers stay the model's. */
+static void test_fold_after_pause(void)
+{
+    struct geo_index *ix = geo_index_new();
+    struct model m;
+    const struct timespec tick = {0, 50 * 1000000L};
+    int waited = 0;
+
+    model_init(&m, 5000 + 20, 2);
+    model_fill(&m, 1, 5000);
+    CHECK_INT(model_build(&m, ix), 0);
+    CHECK_INT(geo_index_unfolded(ix), 0);
+    for (int i = 0; i < 12; i++)
+        random_edit(ix, &m, 30, 70, 85); /* inserts, moves, restyles, removals */
+    CHECK(geo_index_unfolded(ix) > 0);
+    /* Folded about 2 s after the last edit: wait up to 30 s. */
+    while (geo_index_unfolded(ix) > 0 && waited++ < 600)
+        nanosleep(&tick, NULL);
+    CHECK_INT(geo_index_unfolded(ix), 0);
+    CHECK_INT(geo_index_count(ix), model_live(&m));
+    for (int i = 0; i < 200; i++)
+        check_one_nearest(ix, &m);
+    for (int i = 0; i < 20; i++) {
+        check_one_box(ix, &m);
+        check_one_clusters(ix, &m);
+    }
+    model_free(&m);
+    geo_index_free(ix);
+}
+
 static void test_known_answers(void)
 {
     struct geo_index *ix = geo_index_new();
@@ -1555,6 +1588,7 @@ int main(void)
     RUN(test_differential_large);
     RUN(test_differential_edits);
     RUN(test_edits_during_folds);
+    RUN(test_fold_after_pause);
     RUN(test_cluster_filter_sums);
     RUN(test_split_halves);
     RUN(test_memory);
