@@ -119,6 +119,24 @@ static size_t brute_nearest(const struct brute *b, double lat, double lon,
     return got;
 }
 
+/* Time geo_index_nearest (k = 5, filter f) at each query point into t;
+ * the median and 99th percentile into *med and *p99. Returns the hits. */
+static size_t time_nearest(struct geo_index *ix, const double *qlat, const double *qlon,
+                           const struct geo_filter *f, double *t, double *med, double *p99)
+{
+    struct geo_hit hits[5];
+    size_t got_total = 0;
+
+    for (size_t i = 0; i < QUERIES; i++) {
+        double t0 = now_us();
+
+        got_total += geo_index_nearest(ix, qlat[i], qlon[i], 5, f, hits);
+        t[i] = now_us() - t0;
+    }
+    quantiles(t, QUERIES, med, p99);
+    return got_total;
+}
+
 static void run(size_t n)
 {
     struct geo_entry *sites = malloc(n * sizeof *sites);
@@ -159,12 +177,7 @@ static void run(size_t n)
 
     /* Nearest, k=5, microwave and phone charging. */
     f.amenities_all = 1ull << GEN_MICROWAVE | 1ull << GEN_CHARGING;
-    for (size_t i = 0; i < QUERIES; i++) {
-        t0 = now_us();
-        got_total += geo_index_nearest(ix, qlat[i], qlon[i], 5, &f, hits);
-        t[i] = now_us() - t0;
-    }
-    quantiles(t, QUERIES, &med, &p99);
+    got_total = time_nearest(ix, qlat, qlon, &f, t, &med, &p99);
     printf("nearest k=5 amenity        median %6.2f us  p99 %6.2f us  "
            "(%zu queries, %.2f hits each)\n",
            med, p99, (size_t)QUERIES, (double)got_total / QUERIES);
@@ -172,13 +185,7 @@ static void run(size_t n)
     /* The same plus "open now" refusing about half. */
     f.accept = open_now;
     accept_calls = 0;
-    got_total = 0;
-    for (size_t i = 0; i < QUERIES; i++) {
-        t0 = now_us();
-        got_total += geo_index_nearest(ix, qlat[i], qlon[i], 5, &f, hits);
-        t[i] = now_us() - t0;
-    }
-    quantiles(t, QUERIES, &med, &p99);
+    time_nearest(ix, qlat, qlon, &f, t, &med, &p99);
     printf("nearest k=5 amenity+accept median %6.2f us  p99 %6.2f us  "
            "(%.2f accept calls per query)\n",
            med, p99, (double)accept_calls / QUERIES);
@@ -186,12 +193,7 @@ static void run(size_t n)
     /* The same at night: four in five refused. */
     f.accept = open_at_night;
     accept_calls = 0;
-    for (size_t i = 0; i < QUERIES; i++) {
-        t0 = now_us();
-        geo_index_nearest(ix, qlat[i], qlon[i], 5, &f, hits);
-        t[i] = now_us() - t0;
-    }
-    quantiles(t, QUERIES, &med, &p99);
+    time_nearest(ix, qlat, qlon, &f, t, &med, &p99);
     printf("nearest k=5 amen+accept 1/5 median %6.2f us  p99 %6.2f us  "
            "(%.2f accept calls per query)\n",
            med, p99, (double)accept_calls / QUERIES);
@@ -300,12 +302,7 @@ static void run(size_t n)
                (now_us() - t0) / (double)edits, worst / 1e3, edits,
                GEO_INDEX_PENDING_MAX);
         /* Nearest with a full pending list. */
-        for (size_t i = 0; i < QUERIES; i++) {
-            t0 = now_us();
-            geo_index_nearest(ix, qlat[i], qlon[i], 5, &f, hits);
-            t[i] = now_us() - t0;
-        }
-        quantiles(t, QUERIES, &med, &p99);
+        time_nearest(ix, qlat, qlon, &f, t, &med, &p99);
         printf("nearest after edits        median %6.2f us  p99 %6.2f us  "
                "(right after the edits, while folds may run)\n",
                med, p99);
