@@ -182,21 +182,20 @@ static void run(size_t n)
            "(%zu queries, %.2f hits each)\n",
            med, p99, (size_t)QUERIES, (double)got_total / QUERIES);
 
-    /* The same plus "open now" refusing about half. */
-    f.accept = open_now;
-    accept_calls = 0;
-    time_nearest(ix, qlat, qlon, &f, t, &med, &p99);
-    printf("nearest k=5 amenity+accept median %6.2f us  p99 %6.2f us  "
-           "(%.2f accept calls per query)\n",
-           med, p99, (double)accept_calls / QUERIES);
-
-    /* The same at night: four in five refused. */
-    f.accept = open_at_night;
-    accept_calls = 0;
-    time_nearest(ix, qlat, qlon, &f, t, &med, &p99);
-    printf("nearest k=5 amen+accept 1/5 median %6.2f us  p99 %6.2f us  "
-           "(%.2f accept calls per query)\n",
-           med, p99, (double)accept_calls / QUERIES);
+    /* The same plus "open now": refusing about half, then four in five
+     * as at night. */
+    static const struct {
+        bool (*accept)(void *, int64_t);
+        const char *label;
+    } preds[] = {{open_now, "amenity+accept"}, {open_at_night, "amen+accept 1/5"}};
+    for (size_t p = 0; p < sizeof preds / sizeof preds[0]; p++) {
+        f.accept = preds[p].accept;
+        accept_calls = 0;
+        time_nearest(ix, qlat, qlon, &f, t, &med, &p99);
+        printf("nearest k=5 %-14s median %6.2f us  p99 %6.2f us  "
+               "(%.2f accept calls per query)\n",
+               preds[p].label, med, p99, (double)accept_calls / QUERIES);
+    }
     f.accept = NULL;
 
     /* A city box of about 10 x 9 km, first 1000 ids. */
