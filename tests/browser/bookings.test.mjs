@@ -10,7 +10,7 @@
 // English, a desktop width. Other people act through the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot, ADMIN_TOKEN } from './lib/harness.mjs';
+import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot, soonToday, ADMIN_TOKEN } from './lib/harness.mjs';
 import { workerInPage, workerByApi, withRole, tokenFor, api } from './lib/people.mjs';
 import { readShownQr } from './lib/camera.mjs';
 
@@ -209,8 +209,8 @@ test('a worker joins the waitlist, sees the place in the queue, and accepts the 
 test('on the day, the worker shows their own code (renewed by itself), and staff check today\'s booking in with it', async () => {
   const site = (await srv.api('/api/sites?type=community_station&region=HZ-XN&limit=5')).json.items[4];
   const o = (await admin('POST', '/api/offerings', { kind: 'appointment', title_zh: '今日社保咨询', site: site.id })).json;
-  const now = Date.now();
-  const slot = (await admin('POST', `/api/offerings/${o.id}/slots`, { start: new Date(now + 120e3).toISOString(), end: new Date(now + 1500e3).toISOString(), capacity: 1 })).json.items[0];
+  const start = await soonToday(120, 60);
+  const slot = (await admin('POST', `/api/offerings/${o.id}/slots`, { start: new Date(start).toISOString(), end: new Date(start + 1380e3).toISOString(), capacity: 1 })).json.items[0];
   const staff = await withRole(srv, 'staff', 'site', site.id, '钱站长');
   const { page, errors } = await browser();
   await page.goto(`${srv.base}/#/book`);

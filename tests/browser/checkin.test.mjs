@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot, ADMIN_TOKEN, CHROME_ARGS } from './lib/harness.mjs';
+import { startServer, openBrowser, seriousViolations, smallTargets, pageWidth, screenshot, soonToday, ADMIN_TOKEN, CHROME_ARGS } from './lib/harness.mjs';
 import { workerByApi, withRole, signInPage, api } from './lib/people.mjs';
 import { writeQrVideo, fakeCameraArgs } from './lib/camera.mjs';
 
@@ -29,8 +29,8 @@ before(async () => {
   staff = await withRole(srv, 'staff', 'site', site.id, '周站长');
   const admin = (m, p, json) => api(srv, m, p, { token: ADMIN_TOKEN, json });
   const o = (await admin('POST', '/api/offerings', { kind: 'workshop', title_zh: '今天的电动车维修课', title_en: 'E-bike repair today', site: site.id })).json;
-  const now = Date.now();
-  slot = (await admin('POST', `/api/offerings/${o.id}/slots`, { start: new Date(now + 180e3).toISOString(), end: new Date(now + 3 * 3600e3).toISOString(), capacity: 10 })).json.items[0];
+  const start = await soonToday(180, 120);
+  slot = (await admin('POST', `/api/offerings/${o.id}/slots`, { start: new Date(start).toISOString(), end: new Date(start + 3 * 3600e3 - 180e3).toISOString(), capacity: 10 })).json.items[0];
 });
 after(async () => {
   for (const b of open) await b.close();

@@ -300,3 +300,14 @@ export async function expectedNear(srv, point, { alts = [[]], type, open, catego
     .sort((a, b) => a.distance_m - b.distance_m || a.id - b.id)
     .slice(0, k);
 }
+
+/** A start time (ms) about `ahead_s` seconds from now that is still today in
+ * China (UTC+8): check-in opens on a slot's day, so a slot starting just
+ * after midnight could not be checked in before it. It is at least
+ * `min_ahead_s` ahead (the test must book it before it starts): when today
+ * has no room for that, it waits for the next day first. */
+export async function soonToday(ahead_s, min_ahead_s) {
+  const leftToday = () => 86400e3 - ((Date.now() + 8 * 3600e3) % 86400e3);
+  if (leftToday() - 30e3 < min_ahead_s * 1000) await new Promise((done) => setTimeout(done, leftToday() + 1000));
+  return Math.min(Date.now() + ahead_s * 1000, Date.now() + leftToday() - 30e3);
+}
