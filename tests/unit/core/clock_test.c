@@ -275,9 +275,7 @@ static void test_format_parse_round_trip(void)
     int bad = 0;
     uint64_t x = 88172645463325252ULL;
     for (int i = 0; i < 20000 && bad < 5; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        test_xorshift(&x);
         /* 1900-01-02 .. 9999-12-30 */
         int64_t t = -2208902400LL + (int64_t)(x % 255611030400ULL);
         int off = offsets[i % 6];

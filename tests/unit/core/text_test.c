@@ -398,9 +398,7 @@ static void test_strtod(void)
     /* Random decimals of every shape the fast path takes, and beyond. */
     uint64_t x = 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < 300000; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        test_xorshift(&x);
         char buf[48], *w = buf;
         if (x & 1)
             *w++ = '-';

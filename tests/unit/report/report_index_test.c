@@ -14,14 +14,11 @@
 #include "test.h"
 
 static struct arena a;
-static unsigned long long rng = 88172645463325252ULL;
+static uint64_t rng = 88172645463325252ULL;
 
 static double unit(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0;
+    return (double)(test_xorshift(&rng) >> 11) / 9007199254740992.0;
 }
 
 static double between(double lo, double hi)
