@@ -59,6 +59,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "core/bits.h"
 #include "geo/coord.h"
 #include "geo/index.h"
 
@@ -91,9 +92,7 @@ enum {
 #define GEO_HOT_INLINE __attribute__((always_inline)) inline
 #define GEO_NOINLINE __attribute__((noinline))
 #define GEO_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define GEO_CTZ(x) ((unsigned)__builtin_ctz(x))
 #else
-#define GEO_CTZ(x) geo_ctz(x)
 #define GEO_NOINLINE
 #define GEO_UNLIKELY(x) (x)
 #define GEO_PREFETCH(p) ((void)(p))
@@ -300,20 +299,6 @@ _Static_assert(sizeof(struct geo_cold) == 16, "cold half of a site: 16 bytes");
 _Static_assert(sizeof(struct geo_node) == 32, "tree node: 32 bytes");
 _Static_assert(sizeof(struct geo_split) == 8, "split: 8 bytes, a block of 7 per line");
 _Static_assert(GEO_LEAF_MAX <= 32, "a leaf's sites fit the 32-bit mask of its scan");
-
-#if !defined(__GNUC__)
-/* Trailing zeros of x != 0. */
-static inline unsigned geo_ctz(uint32_t x)
-{
-    unsigned n = 0;
-
-    while (!(x & 1)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-}
-#endif
 
 /* A nearest candidate; ordered by (d2, id). It names its site the way the
  * id table does (a tree slot, or GEO_PENDING_BIT | pending index): the id
@@ -2249,7 +2234,7 @@ static inline void geo_knn_leaf(const struct geo_snap *s, struct geo_knn *k, siz
         pass |= (uint32_t)(((h->meta & hot_mask) == hot_want) & (d2 <= bound)) << t;
     }
     while (pass) {
-        unsigned t = GEO_CTZ(pass);
+        unsigned t = bits_ctz64(pass);
         size_t p = a + t;
 
         pass &= pass - 1;

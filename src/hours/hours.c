@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bits.h"
 #include "hours/hours.h"
 
 /* ------------------------------------------------------------------------ */
@@ -211,7 +212,6 @@ static bool hours_local_minute(int64_t t, int tz_offset_min, int64_t *day, int *
 static void hours_bits_set(uint64_t *w, int from, int to);
 static bool hours_bits_get(const uint64_t *w, int i);
 static int hours_bits_find(const uint64_t *w, int from, bool state);
-static int hours_ctz64(uint64_t x);
 
 static void writer_put(struct hours_writer *w, const char *s, size_t n);
 static void writer_str(struct hours_writer *w, const char *s);
@@ -1482,20 +1482,6 @@ static bool hours_bits_get(const uint64_t *w, int i)
     return (w[i / 64] >> (i % 64)) & 1;
 }
 
-static int hours_ctz64(uint64_t x)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_ctzll(x);
-#else
-    int n = 0;
-    while (!(x & 1)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-#endif
-}
-
 /* The first minute in [from, 1440) whose bit is not state, or -1. */
 static int hours_bits_find(const uint64_t *w, int from, bool state)
 {
@@ -1506,7 +1492,7 @@ static int hours_bits_find(const uint64_t *w, int from, bool state)
         if (k == HOURS_WORDS - 1)
             x &= ((uint64_t)1 << (HOURS_DAY_MINUTES - 64 * (HOURS_WORDS - 1))) - 1;
         if (x)
-            return k * 64 + hours_ctz64(x);
+            return k * 64 + (int)bits_ctz64(x);
     }
     return -1;
 }
